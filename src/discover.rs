@@ -1,0 +1,122 @@
+//! Finds the files to read below the given paths and classifies them by name.
+
+use std::path::{Path, PathBuf};
+
+use ignore::WalkBuilder;
+
+/// Directories never scanned: tool state, not configuration.
+const SKIPPED_DIRS: &[&str] = &[".git", ".terraform", "node_modules"];
+
+/// What a file may hold, judged by its name; JSON is confirmed by content later.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Candidate {
+    Terraform,
+    TfVars,
+    TfVarsJson,
+    Json,
+}
+
+impl Candidate {
+    pub fn of(path: &Path) -> Option<Candidate> {
+        let name = path.file_name()?.to_str()?.to_ascii_lowercase();
+        if name.ends_with(".tf") {
+            Some(Candidate::Terraform)
+        } else if name.ends_with(".tfvars") {
+            Some(Candidate::TfVars)
+        } else if name.ends_with(".tfvars.json") {
+            Some(Candidate::TfVarsJson)
+        } else if name.ends_with(".json") || name.ends_with(".jsonc") {
+            Some(Candidate::Json)
+        } else {
+            None
+        }
+    }
+}
+
+/// A path that could not be walked, with the reason.
+#[derive(Debug, Clone)]
+pub struct WalkError {
+    pub path: PathBuf,
+    pub message: String,
+}
+
+/// The candidate files below `paths`, sorted and without duplicates, and the walk errors.
+pub fn discover(paths: &[PathBuf]) -> (Vec<(PathBuf, Candidate)>, Vec<WalkError>) {
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for root in paths {
+        if !root.exists() && root.symlink_metadata().is_err() {
+            errors.push(WalkError {
+                path: root.clone(),
+                message: "no such file or directory".into(),
+            });
+            continue;
+        }
+        walk(root, &mut files, &mut errors);
+    }
+    files.sort();
+    files.dedup_by(|a, b| a.0 == b.0);
+    (files, errors)
+}
+
+fn walk(root: &Path, files: &mut Vec<(PathBuf, Candidate)>, errors: &mut Vec<WalkError>) {
+    let walker = WalkBuilder::new(root)
+        .hidden(false)
+        .follow_links(true)
+        .require_git(false)
+        .filter_entry(|entry| {
+            let skipped = entry.depth() > 0
+                && entry.file_type().is_some_and(|t| t.is_dir())
+                && SKIPPED_DIRS.iter().any(|d| entry.file_name() == *d);
+            !skipped
+        })
+        .build();
+    for entry in walker {
+        match entry {
+            Ok(entry) => {
+                if entry.file_type().is_some_and(|t| t.is_file())
+                    && let Some(candidate) = Candidate::of(entry.path())
+                {
+                    files.push((entry.into_path(), candidate));
+                }
+            }
+            Err(error) => errors.push(walk_error(root, &error)),
+        }
+    }
+}
+
+fn walk_error(root: &Path, error: &ignore::Error) -> WalkError {
+    let path = error_path(error).unwrap_or(root).to_path_buf();
+    let message = match error.io_error() {
+        Some(io) => io.to_string(),
+        None => strip_path_prefix(&error.to_string()),
+    };
+    WalkError { path, message }
+}
+
+fn error_path(error: &ignore::Error) -> Option<&Path> {
+    match error {
+        ignore::Error::WithPath { path, .. } => Some(path),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => error_path(err),
+        ignore::Error::Loop { child, .. } => Some(child),
+        _ => None,
+    }
+}
+
+fn strip_path_prefix(message: &str) -> String {
+    message.rsplit(": ").next().unwrap_or(message).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn candidates_by_name() {
+        assert_eq!(Candidate::of(Path::new("a/main.tf")), Some(Candidate::Terraform));
+        assert_eq!(Candidate::of(Path::new("x.auto.tfvars")), Some(Candidate::TfVars));
+        assert_eq!(Candidate::of(Path::new("t.tfvars.json")), Some(Candidate::TfVarsJson));
+        assert_eq!(Candidate::of(Path::new("azuredeploy.JSON")), Some(Candidate::Json));
+        assert_eq!(Candidate::of(Path::new("main.bicep")), None);
+    }
+}

@@ -1,0 +1,167 @@
+//! Values with provenance: every value remembers the span that set it.
+
+use crate::source::Span;
+
+/// Where a value came from when it was not written at the place it is used.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Via {
+    /// The place that uses the value (e.g. `[parameters('admin')]` in a resource).
+    pub span: Span,
+    /// What the value came through, e.g. "parameter `adminEnabled` (default value)".
+    pub description: String,
+}
+
+/// A value in the ARM-shaped model. Object keys compare case-insensitively, as ARM does.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Number(f64),
+    String(String),
+    Array(Vec<Node>),
+    Object(Vec<(String, Node)>),
+    /// A value that could not be determined before deployment; the text names the missing input.
+    Unknown(String),
+}
+
+/// A value and the span that set it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub value: Value,
+    pub span: Span,
+    pub via: Option<Box<Via>>,
+}
+
+/// The outcome of looking up a path in a [`Node`] tree.
+#[derive(Debug, Clone, Copy)]
+pub enum Lookup<'a> {
+    Found(&'a Node),
+    /// The path does not exist; the service default applies.
+    Missing,
+    /// The path, or an object on the way to it, is not known before deployment.
+    Unknown(&'a Node),
+}
+
+impl Node {
+    pub fn new(value: Value, span: Span) -> Self {
+        Node {
+            value,
+            span,
+            via: None,
+        }
+    }
+
+    pub fn unknown(reason: impl Into<String>, span: Span) -> Self {
+        Node::new(Value::Unknown(reason.into()), span)
+    }
+
+    pub fn object(span: Span) -> Self {
+        Node::new(Value::Object(Vec::new()), span)
+    }
+
+    pub fn is_unknown(&self) -> bool {
+        matches!(self.value, Value::Unknown(_))
+    }
+
+    /// The member `key` of an object, matched case-insensitively.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        match &self.value {
+            Value::Object(members) => members
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(key))
+                .map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    /// Looks up a dotted path such as `properties.networkRuleSet.defaultAction`.
+    pub fn lookup(&self, path: &str) -> Lookup<'_> {
+        let mut current = self;
+        for key in path.split('.') {
+            if current.is_unknown() {
+                return Lookup::Unknown(current);
+            }
+            match current.get(key) {
+                Some(next) => current = next,
+                None => return Lookup::Missing,
+            }
+        }
+        if current.is_unknown() {
+            Lookup::Unknown(current)
+        } else {
+            Lookup::Found(current)
+        }
+    }
+
+    /// Sets `key` on an object node, replacing an existing member with the same name.
+    pub fn insert(&mut self, key: &str, node: Node) {
+        if let Value::Object(members) = &mut self.value {
+            if let Some(slot) = members.iter_mut().find(|(k, _)| k.eq_ignore_ascii_case(key)) {
+                slot.1 = node;
+            } else {
+                members.push((key.to_string(), node));
+            }
+        }
+    }
+
+    /// Sets a dotted path, creating the objects on the way (spanning the new node).
+    pub fn set_path(&mut self, path: &str, node: Node) {
+        let mut current = self;
+        let mut keys = path.split('.').peekable();
+        while let Some(key) = keys.next() {
+            if keys.peek().is_none() {
+                current.insert(key, node);
+                return;
+            }
+            match current.entry_object(key, node.span) {
+                Some(next) => current = next,
+                None => return,
+            }
+        }
+    }
+
+    /// The object member `key`, created as an empty object (spanning `span`) when absent.
+    pub fn entry_object(&mut self, key: &str, span: Span) -> Option<&mut Node> {
+        let Value::Object(members) = &mut self.value else {
+            return None;
+        };
+        let index = match members.iter().position(|(k, _)| k.eq_ignore_ascii_case(key)) {
+            Some(i) => i,
+            None => {
+                members.push((key.to_string(), Node::object(span)));
+                members.len() - 1
+            }
+        };
+        members.get_mut(index).map(|(_, v)| v)
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// A boolean, accepting the strings `true`/`false` in any case as ARM parameters do.
+    pub fn as_bool(&self) -> Option<bool> {
+        match &self.value {
+            Value::Bool(b) => Some(*b),
+            Value::String(s) if s.eq_ignore_ascii_case("true") => Some(true),
+            Value::String(s) if s.eq_ignore_ascii_case("false") => Some(false),
+            _ => None,
+        }
+    }
+
+    /// A short rendering of the value for messages.
+    pub fn display(&self) -> String {
+        match &self.value {
+            Value::Null => "null".into(),
+            Value::Bool(b) => b.to_string(),
+            Value::Number(n) => n.to_string(),
+            Value::String(s) => format!("\"{s}\""),
+            Value::Array(_) => "[…]".into(),
+            Value::Object(_) => "{…}".into(),
+            Value::Unknown(_) => "(unknown)".into(),
+        }
+    }
+}

@@ -1,0 +1,22 @@
+//! `path:line:col: level[ACRnnn] message`, one line per finding, for editors and grep.
+
+use std::io::{self, Write};
+
+use crate::Scan;
+
+pub fn render(scan: &Scan, out: &mut dyn Write) -> io::Result<()> {
+    for finding in &scan.findings {
+        let start = scan.sources.start(finding.primary.span);
+        writeln!(
+            out,
+            "{}:{}:{}: {}[{}] {}",
+            scan.sources.name(finding.primary.span.file),
+            start.line,
+            start.column,
+            finding.level,
+            finding.rule.id,
+            finding.message
+        )?;
+    }
+    Ok(())
+}

@@ -1,0 +1,81 @@
+//! Renderers over a finished [`Scan`].
+
+mod concise;
+mod json;
+mod pretty;
+mod sarif;
+
+use std::io::{self, Write};
+
+use crate::Scan;
+use crate::rules::Level;
+
+pub use pretty::ColorChoice;
+
+/// An output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Pretty,
+    Concise,
+    Json,
+    Sarif,
+}
+
+impl Format {
+    pub const NAMES: &'static [&'static str] = &["pretty", "concise", "json", "sarif"];
+
+    pub fn parse(name: &str) -> Option<Format> {
+        match name {
+            "pretty" => Some(Format::Pretty),
+            "concise" => Some(Format::Concise),
+            "json" => Some(Format::Json),
+            "sarif" => Some(Format::Sarif),
+            _ => None,
+        }
+    }
+}
+
+/// Writes `scan` in `format`. `color` applies to the human formats only.
+pub fn render(scan: &Scan, format: Format, color: bool, out: &mut dyn Write) -> io::Result<()> {
+    match format {
+        Format::Pretty => pretty::render(scan, color, out),
+        Format::Concise => concise::render(scan, out),
+        Format::Json => json::render(scan, out),
+        Format::Sarif => sarif::render(scan, out),
+    }
+}
+
+/// Writes the input errors for a human on standard error.
+pub fn render_errors(scan: &Scan, color: bool, out: &mut dyn Write) -> io::Result<()> {
+    pretty::render_errors(scan, color, out)
+}
+
+/// Counts of findings by level.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Counts {
+    pub errors: usize,
+    pub warnings: usize,
+    pub notes: usize,
+}
+
+impl Counts {
+    pub fn of(scan: &Scan) -> Counts {
+        let mut counts = Counts::default();
+        for finding in &scan.findings {
+            match finding.level {
+                Level::Error => counts.errors += 1,
+                Level::Warning => counts.warnings += 1,
+                Level::Note => counts.notes += 1,
+            }
+        }
+        counts
+    }
+}
+
+fn plural(count: usize, word: &str) -> String {
+    if count == 1 {
+        format!("{count} {word}")
+    } else {
+        format!("{count} {word}s")
+    }
+}

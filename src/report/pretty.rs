@@ -1,0 +1,161 @@
+//! Human output in the rustc family: code frames, labels, notes, help and a summary.
+
+use std::io::{self, Write};
+use std::ops::Range;
+
+use codespan_reporting::diagnostic::{Diagnostic, Label, Severity};
+use codespan_reporting::files::{Error as FilesError, Files};
+use codespan_reporting::term::{self, Config, termcolor};
+
+use super::{Counts, plural};
+use crate::rules::{Finding, Level};
+use crate::source::{FileId, SourceMap};
+use crate::{InputError, Scan};
+
+/// When to colour human output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+impl<'a> Files<'a> for SourceMap {
+    type FileId = FileId;
+    type Name = &'a str;
+    type Source = &'a str;
+
+    fn name(&'a self, id: FileId) -> Result<&'a str, FilesError> {
+        self.get(id).map(|f| f.name.as_str()).ok_or(FilesError::FileMissing)
+    }
+
+    fn source(&'a self, id: FileId) -> Result<&'a str, FilesError> {
+        self.get(id).map(|f| f.text.as_str()).ok_or(FilesError::FileMissing)
+    }
+
+    fn line_index(&'a self, id: FileId, byte_index: usize) -> Result<usize, FilesError> {
+        let file = self.get(id).ok_or(FilesError::FileMissing)?;
+        Ok(file.position(byte_index).line - 1)
+    }
+
+    fn line_range(&'a self, id: FileId, line_index: usize) -> Result<Range<usize>, FilesError> {
+        let file = self.get(id).ok_or(FilesError::FileMissing)?;
+        let starts = file.line_starts();
+        let start = *starts.get(line_index).ok_or(FilesError::LineTooLarge {
+            given: line_index,
+            max: starts.len().saturating_sub(1),
+        })?;
+        let end = starts.get(line_index + 1).copied().unwrap_or(file.text.len());
+        Ok(start..end)
+    }
+}
+
+fn writer(color: bool) -> termcolor::Buffer {
+    if color {
+        termcolor::Buffer::ansi()
+    } else {
+        termcolor::Buffer::no_color()
+    }
+}
+
+pub fn render(scan: &Scan, color: bool, out: &mut dyn Write) -> io::Result<()> {
+    let config = Config::default();
+    let mut buffer = writer(color);
+    for finding in &scan.findings {
+        let diagnostic = diagnostic(finding);
+        term::emit_to_write_style(&mut buffer, &config, &scan.sources, &diagnostic).map_err(io::Error::other)?;
+    }
+    out.write_all(buffer.as_slice())?;
+    summary(scan, out)
+}
+
+fn diagnostic(finding: &Finding) -> Diagnostic<FileId> {
+    let severity = match finding.level {
+        Level::Error => Severity::Error,
+        Level::Warning => Severity::Warning,
+        Level::Note => Severity::Note,
+    };
+    let primary = &finding.primary;
+    let mut labels = vec![Label::primary(primary.span.file, primary.span.start..primary.span.end).with_message(&primary.message)];
+    labels.extend(
+        finding
+            .secondary
+            .iter()
+            .map(|l| Label::secondary(l.span.file, l.span.start..l.span.end).with_message(&l.message)),
+    );
+    let mut notes: Vec<String> = finding.notes.iter().map(|n| format!("note: {n}")).collect();
+    notes.push(format!("help: {}", finding.help));
+    notes.push(format!("see: {}", finding.rule.docs_url()));
+    Diagnostic::new(severity)
+        .with_code(finding.rule.id)
+        .with_message(&finding.message)
+        .with_labels(labels)
+        .with_notes(notes)
+}
+
+fn summary(scan: &Scan, out: &mut dyn Write) -> io::Result<()> {
+    let counts = Counts::of(scan);
+    let total = scan.findings.len();
+    let elapsed = scan.elapsed.as_secs_f64() * 1000.0;
+    if total == 0 {
+        write!(out, "No problems found")?;
+    } else {
+        write!(
+            out,
+            "Found {} ({}, {}, {})",
+            plural(total, "problem"),
+            plural(counts.errors, "error"),
+            plural(counts.warnings, "warning"),
+            plural(counts.notes, "note")
+        )?;
+    }
+    writeln!(
+        out,
+        " in {} ({}) in {elapsed:.0} ms.",
+        plural(scan.files_scanned, "file"),
+        plural(scan.registries, "registry").replace("registrys", "registries")
+    )?;
+    let mut extras = Vec::new();
+    if !scan.not_applicable.is_empty() {
+        extras.push(format!("{} not applicable to the registry SKU", scan.not_applicable.len()));
+    }
+    if !scan.unknown.is_empty() {
+        extras.push(format!("{} could not be decided (values unknown before deployment)", scan.unknown.len()));
+    }
+    if !scan.errors.is_empty() {
+        extras.push(format!("{} could not be read", plural(scan.errors.len(), "input")));
+    }
+    if !extras.is_empty() {
+        writeln!(out, "{}.", extras.join("; "))?;
+    }
+    Ok(())
+}
+
+pub fn render_errors(scan: &Scan, color: bool, out: &mut dyn Write) -> io::Result<()> {
+    let config = Config::default();
+    let mut buffer = writer(color);
+    for error in &scan.errors {
+        match error.span {
+            Some(span) if scan.sources.get(span.file).is_some_and(|f| !f.text.is_empty()) => {
+                let diagnostic = Diagnostic::error()
+                    .with_message(format!("could not parse {}", error.path))
+                    .with_labels(vec![Label::primary(span.file, span.start..span.end).with_message(&error.message)]);
+                term::emit_to_write_style(&mut buffer, &config, &scan.sources, &diagnostic).map_err(io::Error::other)?;
+            }
+            _ => write_plain_error(&mut buffer, scan, error)?,
+        }
+    }
+    out.write_all(buffer.as_slice())
+}
+
+fn write_plain_error(buffer: &mut termcolor::Buffer, scan: &Scan, error: &InputError) -> io::Result<()> {
+    use termcolor::WriteColor;
+    buffer.set_color(termcolor::ColorSpec::new().set_fg(Some(termcolor::Color::Red)).set_bold(true))?;
+    write!(buffer, "error")?;
+    buffer.reset()?;
+    let position = error.span.map(|s| scan.sources.start(s));
+    match position {
+        Some(p) => writeln!(buffer, ": {}:{}:{}: {}", error.path, p.line, p.column, error.message),
+        None => writeln!(buffer, ": {}: {}", error.path, error.message),
+    }
+}

@@ -1,0 +1,41 @@
+use super::{Applies, Level, Outcomes, Rule, RuleMeta, Target};
+use crate::model::{Resource, Setting};
+
+pub struct AdminUserEnabled;
+
+static META: RuleMeta = RuleMeta {
+    id: "ACR001",
+    slug: "admin-user-enabled",
+    title: "The registry's admin user is enabled",
+    level: Level::Error,
+    enabled_by_default: true,
+    applies: Applies::AllSkus,
+    aliases: &["CKV_AZURE_137", "Azure.ACR.AdminUser", "KICS b897dfbf", "Azure Policy dc921057"],
+    security_severity: "8.0",
+    tags: &["security", "identity"],
+    fix_terraform: "set `admin_enabled = false` (or remove it) and grant AcrPull/AcrPush to identities",
+    fix_arm: "set `\"adminUserEnabled\": false` (or remove it) and grant AcrPull/AcrPush to identities",
+    page: include_str!("../../rules/ACR001.md"),
+};
+
+const PATH: &str = "properties.adminUserEnabled";
+
+impl Rule for AdminUserEnabled {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, registry: &Resource, out: &mut Outcomes) {
+        match registry.flag(PATH, false) {
+            Setting::Set(true, node) => {
+                let message = format!(
+                    "registry `{}` enables the admin user: a shared username and password with push and pull rights",
+                    registry.address
+                );
+                out.report(registry, PATH, Target::Value(node, "admin user enabled here"), message);
+            }
+            Setting::Unknown(node) => out.unknown(registry, node),
+            _ => {}
+        }
+    }
+}

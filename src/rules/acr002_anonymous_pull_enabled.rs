@@ -1,0 +1,41 @@
+use super::{Applies, Level, Outcomes, Rule, RuleMeta, Target};
+use crate::model::{Resource, Setting, Sku};
+
+pub struct AnonymousPullEnabled;
+
+static META: RuleMeta = RuleMeta {
+    id: "ACR002",
+    slug: "anonymous-pull-enabled",
+    title: "Anyone on the internet can pull from the registry",
+    level: Level::Error,
+    enabled_by_default: true,
+    applies: Applies::Skus(&[Sku::Standard, Sku::Premium]),
+    aliases: &["CKV_AZURE_138", "Azure.ACR.AnonymousAccess", "Azure Policy 9f2dea28"],
+    security_severity: "8.0",
+    tags: &["security", "identity"],
+    fix_terraform: "set `anonymous_pull_enabled = false` (or remove it)",
+    fix_arm: "set `\"anonymousPullEnabled\": false` (or remove it)",
+    page: include_str!("../../rules/ACR002.md"),
+};
+
+const PATH: &str = "properties.anonymousPullEnabled";
+
+impl Rule for AnonymousPullEnabled {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, registry: &Resource, out: &mut Outcomes) {
+        match registry.flag(PATH, false) {
+            Setting::Set(true, node) => {
+                let message = format!(
+                    "registry `{}` allows anonymous (unauthenticated) pull of every image",
+                    registry.address
+                );
+                out.report(registry, PATH, Target::Value(node, "anonymous pull enabled here"), message);
+            }
+            Setting::Unknown(node) => out.unknown(registry, node),
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,180 @@
+//! Source files, byte spans and line/column positions.
+
+use std::path::{Path, PathBuf};
+
+/// Index of a file in the [`SourceMap`].
+pub type FileId = usize;
+
+/// A byte range inside one source file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Span {
+    pub file: FileId,
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(file: FileId, start: usize, end: usize) -> Self {
+        Span {
+            file,
+            start,
+            end: end.max(start),
+        }
+    }
+}
+
+/// A 1-based line and column; the column counts Unicode scalar values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// One file read from disk, with a leading byte-order mark removed.
+#[derive(Debug)]
+pub struct SourceFile {
+    pub path: PathBuf,
+    /// The path as shown to users: relative to the working directory when possible.
+    pub name: String,
+    pub text: String,
+    line_starts: Vec<usize>,
+}
+
+impl SourceFile {
+    pub fn new(path: PathBuf, name: String, mut text: String) -> Self {
+        if text.starts_with('\u{feff}') {
+            text.drain(..'\u{feff}'.len_utf8());
+        }
+        let line_starts = std::iter::once(0)
+            .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
+            .collect();
+        SourceFile {
+            path,
+            name,
+            text,
+            line_starts,
+        }
+    }
+
+    pub fn line_starts(&self) -> &[usize] {
+        &self.line_starts
+    }
+
+    /// The position of a byte offset, clamped to the file.
+    pub fn position(&self, offset: usize) -> Position {
+        let offset = self.floor_char_boundary(offset.min(self.text.len()));
+        let line_index = match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        };
+        let line_start = self.line_starts.get(line_index).copied().unwrap_or(0);
+        let column = self
+            .text
+            .get(line_start..offset)
+            .map_or(0, |s| s.chars().filter(|&c| c != '\r').count());
+        Position {
+            line: line_index + 1,
+            column: column + 1,
+        }
+    }
+
+    /// The byte offset of a 1-based line and column (the inverse of [`Self::position`]).
+    pub fn offset(&self, line: usize, column: usize) -> usize {
+        let Some(&line_start) = self.line_starts.get(line.saturating_sub(1)) else {
+            return self.text.len();
+        };
+        let rest = self.text.get(line_start..).unwrap_or("");
+        rest.char_indices()
+            .nth(column.saturating_sub(1))
+            .map_or(self.text.len(), |(i, _)| line_start + i)
+    }
+
+    fn floor_char_boundary(&self, mut offset: usize) -> usize {
+        while offset > 0 && !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        offset
+    }
+}
+
+/// All files of one scan, addressed by [`FileId`].
+#[derive(Debug, Default)]
+pub struct SourceMap {
+    files: Vec<SourceFile>,
+}
+
+impl SourceMap {
+    pub fn push(&mut self, file: SourceFile) -> FileId {
+        self.files.push(file);
+        self.files.len() - 1
+    }
+
+    pub fn get(&self, id: FileId) -> Option<&SourceFile> {
+        self.files.get(id)
+    }
+
+    pub fn files(&self) -> &[SourceFile] {
+        &self.files
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    pub fn name(&self, id: FileId) -> &str {
+        self.files.get(id).map_or("<unknown>", |f| f.name.as_str())
+    }
+
+    pub fn start(&self, span: Span) -> Position {
+        self.get(span.file)
+            .map_or(Position { line: 1, column: 1 }, |f| f.position(span.start))
+    }
+
+    pub fn end(&self, span: Span) -> Position {
+        self.get(span.file)
+            .map_or(Position { line: 1, column: 1 }, |f| f.position(span.end))
+    }
+}
+
+/// The name shown for a path: relative to `base` when it lies below it.
+pub fn display_name(path: &Path, base: &Path) -> String {
+    let shown = path.strip_prefix(base).unwrap_or(path);
+    let shown = shown.strip_prefix(".").unwrap_or(shown);
+    shown.to_string_lossy().replace('\\', "/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(text: &str) -> SourceFile {
+        SourceFile::new(PathBuf::from("f"), "f".into(), text.into())
+    }
+
+    #[test]
+    fn positions_count_characters_and_ignore_carriage_returns() {
+        let f = file("ab\r\nçd = 1\n");
+        assert_eq!(f.position(0), Position { line: 1, column: 1 });
+        let d = f.text.find('d').unwrap();
+        assert_eq!(f.position(d), Position { line: 2, column: 2 });
+        assert_eq!(f.offset(2, 2), d);
+    }
+
+    #[test]
+    fn byte_order_mark_is_removed() {
+        let f = file("\u{feff}{}");
+        assert_eq!(f.text, "{}");
+        assert_eq!(f.position(0), Position { line: 1, column: 1 });
+    }
+
+    #[test]
+    fn offsets_past_the_end_are_clamped() {
+        let f = file("a\nb");
+        assert_eq!(f.position(99), Position { line: 2, column: 2 });
+        assert_eq!(f.offset(9, 1), 3);
+    }
+}

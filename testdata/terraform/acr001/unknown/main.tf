@@ -1,0 +1,12 @@
+variable "admin_enabled" {
+  description = "Enable the registry admin user"
+  type        = bool
+}
+
+resource "azurerm_container_registry" "acr" {
+  name                = "acrdemo001"
+  resource_group_name = "rg-demo"
+  location            = "westeurope"
+  sku                 = "Premium"
+  admin_enabled       = var.admin_enabled
+}

@@ -1,0 +1,7 @@
+resource "azurerm_container_registry" "acr" {
+  name                = "acrdemo001"
+  resource_group_name = "rg-demo"
+  location            = "westeurope"
+  sku                 = "Premium"
+  admin_enabled       = false
+}
