@@ -1,0 +1,78 @@
+//! The examples on each rule page are executed: `noncompliant` blocks must produce the page's
+//! rule, `compliant` blocks must not.
+
+mod common;
+
+use std::fs;
+
+struct Example {
+    language: String,
+    compliant: bool,
+    code: String,
+    line: usize,
+}
+
+fn examples(page: &str) -> Vec<Example> {
+    let mut examples = Vec::new();
+    let mut current: Option<Example> = None;
+    for (index, line) in page.lines().enumerate() {
+        match current.as_mut() {
+            Some(_) if line.trim_start().starts_with("```") => examples.extend(current.take()),
+            Some(example) => {
+                example.code.push_str(line);
+                example.code.push('\n');
+            }
+            None => {
+                let Some(info) = line.trim_start().strip_prefix("```") else {
+                    continue;
+                };
+                let words: Vec<&str> = info.split_whitespace().collect();
+                if let [language, kind] = words.as_slice()
+                    && matches!(*language, "hcl" | "json")
+                    && matches!(*kind, "compliant" | "noncompliant")
+                {
+                    current = Some(Example {
+                        language: language.to_string(),
+                        compliant: *kind == "compliant",
+                        code: String::new(),
+                        line: index + 1,
+                    });
+                }
+            }
+        }
+    }
+    examples
+}
+
+#[test]
+fn every_page_example_behaves_as_labelled() {
+    let mut failures = Vec::new();
+    for rule in acr_lint::rules::all() {
+        let meta = rule.meta();
+        let examples = examples(meta.page);
+        for (language, compliant) in [("hcl", false), ("hcl", true), ("json", false), ("json", true)] {
+            assert!(
+                examples.iter().any(|e| e.language == language && e.compliant == compliant),
+                "rules/{}.md lacks a `{language} {}` example",
+                meta.id,
+                if compliant { "compliant" } else { "noncompliant" }
+            );
+        }
+        for example in examples {
+            let dir = tempfile::tempdir().expect("temporary directory");
+            let name = if example.language == "hcl" { "main.tf" } else { "azuredeploy.json" };
+            fs::write(dir.path().join(name), &example.code).expect("writable temporary file");
+            let scan = common::scan(dir.path());
+            if !scan.errors.is_empty() {
+                failures.push(format!("rules/{}.md:{} does not parse: {:?}", meta.id, example.line, scan.errors));
+                continue;
+            }
+            let fired = scan.findings.iter().any(|f| f.rule.id == meta.id);
+            if fired == example.compliant {
+                let verdict = if example.compliant { "fires on a compliant" } else { "misses a noncompliant" };
+                failures.push(format!("rules/{}.md:{}: {} {verdict} example", meta.id, example.line, meta.id));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
