@@ -49,6 +49,8 @@ pub struct InputError {
     /// Where in the file, when the file could be read.
     pub span: Option<Span>,
     pub message: String,
+    /// Whether showing the source around `span` helps (a syntax error, not a binary file).
+    pub show_source: bool,
 }
 
 /// Everything one scan found.
@@ -63,6 +65,8 @@ pub struct Scan {
     pub files_scanned: usize,
     pub registries: usize,
     pub elapsed: Duration,
+    /// The rules that ran.
+    pub rules: Vec<&'static rules::RuleMeta>,
 }
 
 /// What one file contributed.
@@ -92,6 +96,7 @@ pub fn scan(options: &ScanOptions) -> Scan {
             path: source::display_name(&e.path, &base),
             span: None,
             message: e.message,
+            show_source: false,
         })
         .collect();
     let mut files_scanned = 0;
@@ -102,6 +107,7 @@ pub fn scan(options: &ScanOptions) -> Scan {
                 path: result.source.name.clone(),
                 span,
                 message,
+                show_source: result.scanned,
             });
         }
         resources.extend(result.resources);
@@ -121,6 +127,7 @@ pub fn scan(options: &ScanOptions) -> Scan {
         files_scanned,
         registries,
         elapsed: started.elapsed(),
+        rules: options.rules.iter().map(|r| r.meta()).collect(),
     }
 }
 
@@ -138,15 +145,19 @@ fn check(resources: &[Resource], selected: &[&'static dyn Rule]) -> Outcomes {
 
 fn load(id: FileId, path: &Path, candidate: Candidate, base: &Path) -> FileResult {
     let name = source::display_name(path, base);
-    let failed = |message: String| FileResult {
-        source: SourceFile::new(path.to_path_buf(), name.clone(), String::new()),
-        resources: Vec::new(),
-        error: Some((None, message)),
-        scanned: false,
-    };
     let text = match read_text(path) {
         Ok(text) => text,
-        Err(message) => return failed(message),
+        Err(failure) => {
+            let span = failure.text.as_ref().map(|(_, offset)| Span::new(id, *offset, *offset));
+            let (text, _) = failure.text.unwrap_or_default();
+            let source = SourceFile::new(path.to_path_buf(), name, text);
+            return FileResult {
+                source,
+                resources: Vec::new(),
+                error: Some((span, failure.message)),
+                scanned: false,
+            };
+        }
     };
     let source = SourceFile::new(path.to_path_buf(), name.clone(), text);
     let mut result = FileResult {
@@ -198,24 +209,44 @@ fn load_json(id: FileId, result: &mut FileResult) {
     }
 }
 
+/// Why a file could not be read as text; `text` is a lossy copy and the offending offset,
+/// for positions, when the file was read but is not UTF-8 text.
+struct ReadFailure {
+    message: String,
+    text: Option<(String, usize)>,
+}
+
+impl ReadFailure {
+    fn unreadable(error: impl ToString) -> Self {
+        ReadFailure {
+            message: error.to_string(),
+            text: None,
+        }
+    }
+}
+
 /// Reads a file as UTF-8 text, refusing binary, oversized and unreadable files.
-fn read_text(path: &Path) -> Result<String, String> {
-    let size = std::fs::metadata(path).map_err(|e| e.to_string())?.len();
+fn read_text(path: &Path) -> Result<String, ReadFailure> {
+    let size = std::fs::metadata(path).map_err(ReadFailure::unreadable)?.len();
     if size > MAX_FILE_BYTES {
-        return Err(format!(
+        return Err(ReadFailure::unreadable(format!(
             "file is {} MiB; files over {} MiB are not read",
             size / (1024 * 1024),
             MAX_FILE_BYTES / (1024 * 1024)
-        ));
+        )));
     }
-    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
-    if memchr::memchr(0, &bytes).is_some() {
-        return Err("binary file (contains NUL bytes), not a text file".into());
+    let bytes = std::fs::read(path).map_err(ReadFailure::unreadable)?;
+    let not_text = |message: &str, offset: usize, bytes: &[u8]| ReadFailure {
+        message: message.to_string(),
+        text: Some((String::from_utf8_lossy(bytes).into_owned(), offset)),
+    };
+    if let Some(offset) = memchr::memchr(0, &bytes) {
+        let lossy = bytes.get(..offset).unwrap_or_default();
+        return Err(not_text("binary file (contains NUL bytes), not a text file", offset, lossy));
     }
     String::from_utf8(bytes).map_err(|e| {
-        format!(
-            "not valid UTF-8 (invalid byte at offset {})",
-            e.utf8_error().valid_up_to()
-        )
+        let offset = e.utf8_error().valid_up_to();
+        let valid = e.as_bytes().get(..offset).unwrap_or_default();
+        not_text("not valid UTF-8 text", offset, valid)
     })
 }

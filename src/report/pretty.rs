@@ -136,7 +136,7 @@ pub fn render_errors(scan: &Scan, color: bool, out: &mut dyn Write) -> io::Resul
     let mut buffer = writer(color);
     for error in &scan.errors {
         match error.span {
-            Some(span) if scan.sources.get(span.file).is_some_and(|f| !f.text.is_empty()) => {
+            Some(span) if error.show_source => {
                 let diagnostic = Diagnostic::error()
                     .with_message(format!("could not parse {}", error.path))
                     .with_labels(vec![Label::primary(span.file, span.start..span.end).with_message(&error.message)]);

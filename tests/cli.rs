@@ -1,0 +1,265 @@
+//! The binary as users run it: exit codes, formats, subcommands.
+
+mod common;
+
+use std::fs;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+
+fn acr_lint() -> Command {
+    let mut cmd = Command::cargo_bin("acr-lint").expect("binary built");
+    cmd.current_dir(common::repo()).env_remove("NO_COLOR");
+    cmd
+}
+
+const ADMIN_CASE: &str = "testdata/terraform/acr001/fires-explicit";
+const CLEAN_TF: &str = r#"resource "azurerm_container_registry" "ok" {
+  name                          = "acrclean001"
+  resource_group_name           = "rg"
+  location                      = "westeurope"
+  sku                           = "Premium"
+  public_network_access_enabled = false
+  identity {
+    type = "SystemAssigned"
+  }
+}
+"#;
+
+fn scratch(files: &[(&str, &[u8])]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    for (name, content) in files {
+        let path = dir.path().join(name);
+        fs::create_dir_all(path.parent().expect("parent")).expect("directories");
+        fs::write(path, content).expect("file written");
+    }
+    dir
+}
+
+#[test]
+fn exit_0_when_nothing_blocks() {
+    let dir = scratch(&[("main.tf", CLEAN_TF.as_bytes())]);
+    acr_lint().arg(dir.path()).assert().code(0).stdout(predicate::str::contains("No problems found"));
+}
+
+#[test]
+fn exit_1_on_blocking_findings_with_pretty_output() {
+    acr_lint()
+        .arg(ADMIN_CASE)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("error[ACR001]"))
+        .stdout(predicate::str::contains("main.tf:6:25"))
+        .stdout(predicate::str::contains("help: set `admin_enabled = false`"))
+        .stdout(predicate::str::contains("rules/ACR001.md"))
+        .stdout(predicate::str::contains("Found 3 problems (1 error, 2 warnings, 0 notes) in 1 file"));
+}
+
+#[test]
+fn fail_on_decides_what_blocks() {
+    let case = "testdata/terraform/acr003/fires-default";
+    acr_lint().args([case, "--fail-on", "warning"]).assert().code(1);
+    acr_lint().args([case, "--fail-on", "error"]).assert().code(0);
+    acr_lint().args([ADMIN_CASE, "--fail-on", "error"]).assert().code(1);
+    acr_lint().args([ADMIN_CASE, "--fail-on", "never"]).assert().code(0);
+    acr_lint().args([case, "--fail-on", "note"]).assert().code(1);
+}
+
+#[test]
+fn exit_2_on_usage_errors() {
+    acr_lint().args(["--format", "xml"]).assert().code(2).stderr(predicate::str::contains("unknown format `xml`"));
+    acr_lint().args(["--fail-on", "sometimes"]).assert().code(2);
+    acr_lint().args(["explain", "ACR999"]).assert().code(2);
+    acr_lint().args([ADMIN_CASE, "-f", "json=/nonexistent-dir/out.json"]).assert().code(2);
+}
+
+#[test]
+fn exit_3_on_unparsable_input_and_the_rest_is_still_reported() {
+    let dir = scratch(&[
+        ("broken/main.tf", b"resource \"azurerm_container_registry\" \"x\" {\n  name = \n"),
+        ("bad.json", b"{\"$schema\": \"https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#\",\n  \"resources\": [,]}"),
+        ("binary.tf", b"\x00\x01\x02"),
+        ("latin1.tf", b"# caf\xe9\n"),
+        ("ok/main.tf", br#"resource "azurerm_container_registry" "a" {
+  name                = "acradmin001"
+  resource_group_name = "rg"
+  location            = "westeurope"
+  sku                 = "Basic"
+  admin_enabled       = true
+}
+"#),
+    ]);
+    acr_lint()
+        .arg(dir.path())
+        .args(["-f", "concise", "--color", "never"])
+        .assert()
+        .code(3)
+        .stdout(predicate::str::contains("main.tf:6:25: error[ACR001]"))
+        .stderr(predicate::str::contains("broken/main.tf:2:10"))
+        .stderr(predicate::str::contains("bad.json:2:17"))
+        .stderr(predicate::str::contains("binary.tf:1:1: binary file"))
+        .stderr(predicate::str::contains("latin1.tf:1:6: not valid UTF-8"));
+}
+
+#[test]
+fn exit_3_on_a_missing_path() {
+    acr_lint().arg("no/such/dir").assert().code(3).stderr(predicate::str::contains("no/such/dir: no such file"));
+}
+
+#[test]
+fn concise_format() {
+    acr_lint()
+        .args([ADMIN_CASE, "-f", "concise"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "testdata/terraform/acr001/fires-explicit/main.tf:6:25: error[ACR001] registry `azurerm_container_registry.acr` enables the admin user",
+        ));
+}
+
+#[test]
+fn json_format_is_versioned_and_complete() {
+    let output = acr_lint().args([ADMIN_CASE, "-f", "json"]).output().expect("ran");
+    assert_eq!(output.status.code(), Some(1));
+    let doc: Value = serde_json::from_slice(&output.stdout).expect("valid JSON");
+    assert_eq!(doc["version"], 1);
+    assert_eq!(doc["tool"]["name"], "acr-lint");
+    assert_eq!(doc["summary"]["errors"], 1);
+    let admin = doc["findings"].as_array().unwrap().iter().find(|f| f["rule"] == "ACR001").expect("ACR001 finding");
+    assert_eq!(admin["level"], "error");
+    assert_eq!(admin["location"]["file"], "testdata/terraform/acr001/fires-explicit/main.tf");
+    assert_eq!(admin["location"]["line"], 6);
+    assert_eq!(admin["location"]["column"], 25);
+    assert_eq!(admin["location"]["end_line"], 6);
+    assert_eq!(admin["location"]["end_column"], 29);
+    assert_eq!(admin["resource"], "azurerm_container_registry.acr");
+    assert_eq!(admin["property"], "properties.adminUserEnabled");
+}
+
+#[test]
+fn several_formats_in_one_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let sarif = dir.path().join("out.sarif");
+    let json = dir.path().join("out.json");
+    acr_lint()
+        .args([ADMIN_CASE, "-f", "concise", "-f"])
+        .arg(format!("sarif={}", sarif.display()))
+        .arg("-f")
+        .arg(format!("json={}", json.display()))
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("error[ACR001]"));
+    let sarif: Value = serde_json::from_str(&fs::read_to_string(sarif).unwrap()).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    let json: Value = serde_json::from_str(&fs::read_to_string(json).unwrap()).unwrap();
+    assert_eq!(json["version"], 1);
+}
+
+#[test]
+fn sarif_is_valid_against_the_schema() {
+    let schema_path = common::repo().join("../shared/schemas/sarif-2.1.0.json");
+    let Ok(schema) = fs::read_to_string(&schema_path) else {
+        eprintln!("skipped: {} is absent", schema_path.display());
+        return;
+    };
+    let schema: Value = serde_json::from_str(&schema).expect("schema is JSON");
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    let dir = scratch(&[("broken.tf", b"resource {")]);
+    for target in [common::repo().join("testdata"), dir.path().to_path_buf()] {
+        let output = acr_lint().arg(&target).args(["-f", "sarif"]).output().expect("ran");
+        let doc: Value = serde_json::from_slice(&output.stdout).expect("SARIF is JSON");
+        let errors: Vec<String> = validator.iter_errors(&doc).map(|e| format!("{e} at {}", e.instance_path())).collect();
+        assert!(errors.is_empty(), "{}", errors.join("\n"));
+    }
+}
+
+#[test]
+fn sarif_follows_the_contract() {
+    let output = acr_lint().args([ADMIN_CASE, "-f", "sarif"]).output().expect("ran");
+    let doc: Value = serde_json::from_slice(&output.stdout).expect("SARIF is JSON");
+    let run = &doc["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().expect("rules");
+    let ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    let mut unique = ids.clone();
+    unique.dedup();
+    assert_eq!(ids, unique);
+    for rule in rules {
+        assert!(rule["helpUri"].as_str().unwrap().ends_with(&format!("rules/{}.md", rule["id"].as_str().unwrap())));
+        assert!(rule["help"]["markdown"].as_str().unwrap().starts_with("# ACR"));
+        assert!(rule["defaultConfiguration"]["level"].is_string());
+        let severity: f64 = rule["properties"]["security-severity"].as_str().unwrap().parse().unwrap();
+        assert!((0.0..=10.0).contains(&severity));
+        assert!(!rule["properties"]["tags"].as_array().unwrap().is_empty());
+    }
+    let result = run["results"].as_array().unwrap().iter().find(|r| r["ruleId"] == "ACR001").unwrap();
+    let location = &result["locations"][0]["physicalLocation"];
+    assert_eq!(location["artifactLocation"]["uriBaseId"], "%SRCROOT%");
+    assert_eq!(location["artifactLocation"]["uri"], "testdata/terraform/acr001/fires-explicit/main.tf");
+    assert_eq!(location["region"]["startLine"], 6);
+    assert_eq!(location["region"]["startColumn"], 25);
+    assert_eq!(rules[result["ruleIndex"].as_u64().unwrap() as usize]["id"], "ACR001");
+    assert!(result["partialFingerprints"]["acrLintFinding/v1"].is_string());
+}
+
+#[test]
+fn fingerprints_ignore_line_numbers() {
+    let original = CLEAN_TF.replace("public_network_access_enabled = false", "admin_enabled = true\n  public_network_access_enabled = false");
+    let moved = format!("\n\n\n{original}");
+    let fingerprint = |text: &str| {
+        let dir = scratch(&[("main.tf", text.as_bytes())]);
+        let output = acr_lint().arg(dir.path()).args(["-f", "sarif"]).current_dir(dir.path()).output().unwrap();
+        let doc: Value = serde_json::from_slice(&output.stdout).unwrap();
+        doc["runs"][0]["results"][0]["partialFingerprints"]["acrLintFinding/v1"].clone()
+    };
+    assert_eq!(fingerprint(&original), fingerprint(&moved));
+}
+
+#[test]
+fn rules_lists_every_rule() {
+    let assert = acr_lint().arg("rules").assert().code(0);
+    let stdout = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+    for rule in acr_lint::rules::all() {
+        let meta = rule.meta();
+        assert!(stdout.lines().any(|l| l.starts_with(meta.id) && l.contains(meta.slug) && l.contains(meta.level.as_str())));
+    }
+}
+
+#[test]
+fn explain_prints_the_page_by_id_or_slug() {
+    acr_lint().args(["explain", "ACR104"]).assert().code(0).stdout(predicate::str::starts_with("# ACR104: trusted-services-blocked"));
+    acr_lint().args(["explain", "admin-user-enabled"]).assert().code(0).stdout(predicate::str::starts_with("# ACR001"));
+}
+
+#[test]
+fn help_documents_exit_codes() {
+    acr_lint().arg("--help").assert().code(0).stdout(predicate::str::contains("Exit codes:")).stdout(predicate::str::contains("3  an input could not be read"));
+}
+
+#[test]
+fn color_follows_the_choice() {
+    let ansi = "\u{1b}[";
+    acr_lint().args([ADMIN_CASE, "--color", "always"]).assert().stdout(predicate::str::contains(ansi));
+    acr_lint().args([ADMIN_CASE, "--color", "never"]).assert().stdout(predicate::str::contains(ansi).not());
+    acr_lint().args([ADMIN_CASE, "--color", "auto"]).assert().stdout(predicate::str::contains(ansi).not());
+}
+
+#[test]
+fn default_path_is_the_working_directory() {
+    let dir = scratch(&[("main.tf", CLEAN_TF.replace("public_network_access_enabled = false", "admin_enabled = true").as_bytes())]);
+    acr_lint().current_dir(dir.path()).args(["-f", "concise"]).assert().code(1).stdout(predicate::str::starts_with("main.tf:"));
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_loops_and_unreadable_files_do_not_stop_the_scan() {
+    let dir = scratch(&[("ok/main.tf", CLEAN_TF.replace("public_network_access_enabled = false", "admin_enabled = true").as_bytes())]);
+    std::os::unix::fs::symlink(dir.path(), dir.path().join("ok/loop")).unwrap();
+    acr_lint()
+        .arg(dir.path())
+        .args(["-f", "concise"])
+        .assert()
+        .code(3)
+        .stdout(predicate::str::contains("error[ACR001]"))
+        .stderr(predicate::str::contains("loop"));
+}
