@@ -97,7 +97,9 @@ fn walk_error(root: &Path, error: &ignore::Error) -> WalkError {
 fn error_path(error: &ignore::Error) -> Option<&Path> {
     match error {
         ignore::Error::WithPath { path, .. } => Some(path),
-        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => error_path(err),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            error_path(err)
+        }
         ignore::Error::Loop { child, .. } => Some(child),
         _ => None,
     }
@@ -113,10 +115,22 @@ mod tests {
 
     #[test]
     fn candidates_by_name() {
-        assert_eq!(Candidate::of(Path::new("a/main.tf")), Some(Candidate::Terraform));
-        assert_eq!(Candidate::of(Path::new("x.auto.tfvars")), Some(Candidate::TfVars));
-        assert_eq!(Candidate::of(Path::new("t.tfvars.json")), Some(Candidate::TfVarsJson));
-        assert_eq!(Candidate::of(Path::new("azuredeploy.JSON")), Some(Candidate::Json));
+        assert_eq!(
+            Candidate::of(Path::new("a/main.tf")),
+            Some(Candidate::Terraform)
+        );
+        assert_eq!(
+            Candidate::of(Path::new("x.auto.tfvars")),
+            Some(Candidate::TfVars)
+        );
+        assert_eq!(
+            Candidate::of(Path::new("t.tfvars.json")),
+            Some(Candidate::TfVarsJson)
+        );
+        assert_eq!(
+            Candidate::of(Path::new("azuredeploy.JSON")),
+            Some(Candidate::Json)
+        );
         assert_eq!(Candidate::of(Path::new("main.bicep")), None);
     }
 }

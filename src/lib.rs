@@ -1,4 +1,13 @@
 //! acr-lint: static analysis of Azure Container Registry configuration in ARM templates and
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        clippy::panic
+    )
+)]
 //! Terraform. The binary is a thin layer over [`scan`] and the renderers in [`report`].
 
 pub mod arm;
@@ -114,10 +123,19 @@ pub fn scan(options: &ScanOptions) -> Scan {
         sources.push(result.source);
     }
 
-    let registries = resources.iter().filter(|r| r.is_registry() && !r.existing).count();
+    let registries = resources
+        .iter()
+        .filter(|r| r.is_registry() && !r.existing)
+        .count();
     let outcomes = check(&resources, &options.rules);
     let mut findings = outcomes.findings;
-    findings.sort_by_key(|f| (sources.name(f.primary.span.file).to_string(), f.primary.span.start, f.rule.id));
+    findings.sort_by_key(|f| {
+        (
+            sources.name(f.primary.span.file).to_string(),
+            f.primary.span.start,
+            f.rule.id,
+        )
+    });
     Scan {
         sources,
         findings,
@@ -148,7 +166,10 @@ fn load(id: FileId, path: &Path, candidate: Candidate, base: &Path) -> FileResul
     let text = match read_text(path) {
         Ok(text) => text,
         Err(failure) => {
-            let span = failure.text.as_ref().map(|(_, offset)| Span::new(id, *offset, *offset));
+            let span = failure
+                .text
+                .as_ref()
+                .map(|(_, offset)| Span::new(id, *offset, *offset));
             let (text, _) = failure.text.unwrap_or_default();
             let source = SourceFile::new(path.to_path_buf(), name, text);
             return FileResult {
@@ -199,13 +220,20 @@ fn load_json(id: FileId, result: &mut FileResult) {
     match arm::json::parse(text, id) {
         Ok(Some(root)) => match arm::classify(&root) {
             arm::JsonKind::Template => {
-                result.resources = arm::resources(&root, &|t: &str| t.eq_ignore_ascii_case(model::REGISTRY_TYPE));
+                result.resources = arm::resources(&root, &|t: &str| {
+                    t.eq_ignore_ascii_case(model::REGISTRY_TYPE)
+                });
             }
             arm::JsonKind::Parameters => {}
             arm::JsonKind::Other => result.scanned = false,
         },
         Ok(None) => result.scanned = false,
-        Err(e) => result.error = Some((Some(Span::new(id, e.start, e.end)), format!("invalid JSON: {}", e.message))),
+        Err(e) => {
+            result.error = Some((
+                Some(Span::new(id, e.start, e.end)),
+                format!("invalid JSON: {}", e.message),
+            ))
+        }
     }
 }
 
@@ -227,7 +255,9 @@ impl ReadFailure {
 
 /// Reads a file as UTF-8 text, refusing binary, oversized and unreadable files.
 fn read_text(path: &Path) -> Result<String, ReadFailure> {
-    let size = std::fs::metadata(path).map_err(ReadFailure::unreadable)?.len();
+    let size = std::fs::metadata(path)
+        .map_err(ReadFailure::unreadable)?
+        .len();
     if size > MAX_FILE_BYTES {
         return Err(ReadFailure::unreadable(format!(
             "file is {} MiB; files over {} MiB are not read",
@@ -242,7 +272,11 @@ fn read_text(path: &Path) -> Result<String, ReadFailure> {
     };
     if let Some(offset) = memchr::memchr(0, &bytes) {
         let lossy = bytes.get(..offset).unwrap_or_default();
-        return Err(not_text("binary file (contains NUL bytes), not a text file", offset, lossy));
+        return Err(not_text(
+            "binary file (contains NUL bytes), not a text file",
+            offset,
+            lossy,
+        ));
     }
     String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();

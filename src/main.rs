@@ -1,3 +1,10 @@
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
 use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::PathBuf;
@@ -65,7 +72,12 @@ fn parse_output(text: &str) -> Result<Output, String> {
         Some((name, _)) => return Err(format!("`{name}=` needs a file name after `=`")),
         None => (text, None),
     };
-    let format = Format::parse(name).ok_or_else(|| format!("unknown format `{name}`; expected one of {}", Format::NAMES.join(", ")))?;
+    let format = Format::parse(name).ok_or_else(|| {
+        format!(
+            "unknown format `{name}`; expected one of {}",
+            Format::NAMES.join(", ")
+        )
+    })?;
     Ok(Output { format, file })
 }
 
@@ -120,11 +132,21 @@ fn main() -> ExitCode {
 
 fn print_rules() -> ExitCode {
     let mut out = io::stdout().lock();
-    let mut lines = vec![format!("{:<7} {:<32} {:<8} {:<8} {}", "ID", "SLUG", "LEVEL", "ENABLED", "TITLE")];
+    let mut lines = vec![format!(
+        "{:<7} {:<32} {:<8} {:<8} {}",
+        "ID", "SLUG", "LEVEL", "ENABLED", "TITLE"
+    )];
     for rule in rules::all() {
         let meta = rule.meta();
-        let enabled = if meta.enabled_by_default { "yes" } else { "opt-in" };
-        lines.push(format!("{:<7} {:<32} {:<8} {:<8} {}", meta.id, meta.slug, meta.level, enabled, meta.title));
+        let enabled = if meta.enabled_by_default {
+            "yes"
+        } else {
+            "opt-in"
+        };
+        lines.push(format!(
+            "{:<7} {:<32} {:<8} {:<8} {}",
+            meta.id, meta.slug, meta.level, enabled, meta.title
+        ));
     }
     match writeln!(out, "{}", lines.join("\n")) {
         Ok(()) => ExitCode::SUCCESS,
@@ -148,13 +170,20 @@ fn explain(key: &str) -> ExitCode {
 fn lint(cli: &Cli) -> ExitCode {
     let scan = acr_lint::scan(&ScanOptions::new(cli.paths.clone()));
     let color = ColorChoice::from(cli.color);
-    let _ = report::render_errors(&scan, use_color(color, io::stderr().is_terminal()), &mut io::stderr().lock());
+    let _ = report::render_errors(
+        &scan,
+        use_color(color, io::stderr().is_terminal()),
+        &mut io::stderr().lock(),
+    );
     for output in &cli.format {
         if let Err(error) = write_output(&scan, output, color) {
             if error.kind() == io::ErrorKind::BrokenPipe {
                 break;
             }
-            let target = output.file.as_ref().map_or("standard output".into(), |f| f.display().to_string());
+            let target = output
+                .file
+                .as_ref()
+                .map_or("standard output".into(), |f| f.display().to_string());
             eprintln!("error: could not write {target}: {error}");
             return ExitCode::from(EXIT_USAGE);
         }

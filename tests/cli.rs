@@ -40,7 +40,11 @@ fn scratch(files: &[(&str, &[u8])]) -> tempfile::TempDir {
 #[test]
 fn exit_0_when_nothing_blocks() {
     let dir = scratch(&[("main.tf", CLEAN_TF.as_bytes())]);
-    acr_lint().arg(dir.path()).assert().code(0).stdout(predicate::str::contains("No problems found"));
+    acr_lint()
+        .arg(dir.path())
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("No problems found"));
 }
 
 #[test]
@@ -51,27 +55,53 @@ fn exit_1_on_blocking_findings_with_pretty_output() {
         .code(1)
         .stdout(predicate::str::contains("error[ACR001]"))
         .stdout(predicate::str::contains("main.tf:6:25"))
-        .stdout(predicate::str::contains("help: set `admin_enabled = false`"))
+        .stdout(predicate::str::contains(
+            "help: set `admin_enabled = false`",
+        ))
         .stdout(predicate::str::contains("rules/ACR001.md"))
-        .stdout(predicate::str::contains("Found 3 problems (1 error, 2 warnings, 0 notes) in 1 file"));
+        .stdout(predicate::str::contains(
+            "Found 3 problems (1 error, 2 warnings, 0 notes) in 1 file",
+        ));
 }
 
 #[test]
 fn fail_on_decides_what_blocks() {
     let case = "testdata/terraform/acr003/fires-default";
-    acr_lint().args([case, "--fail-on", "warning"]).assert().code(1);
-    acr_lint().args([case, "--fail-on", "error"]).assert().code(0);
-    acr_lint().args([ADMIN_CASE, "--fail-on", "error"]).assert().code(1);
-    acr_lint().args([ADMIN_CASE, "--fail-on", "never"]).assert().code(0);
-    acr_lint().args([case, "--fail-on", "note"]).assert().code(1);
+    acr_lint()
+        .args([case, "--fail-on", "warning"])
+        .assert()
+        .code(1);
+    acr_lint()
+        .args([case, "--fail-on", "error"])
+        .assert()
+        .code(0);
+    acr_lint()
+        .args([ADMIN_CASE, "--fail-on", "error"])
+        .assert()
+        .code(1);
+    acr_lint()
+        .args([ADMIN_CASE, "--fail-on", "never"])
+        .assert()
+        .code(0);
+    acr_lint()
+        .args([case, "--fail-on", "note"])
+        .assert()
+        .code(1);
 }
 
 #[test]
 fn exit_2_on_usage_errors() {
-    acr_lint().args(["--format", "xml"]).assert().code(2).stderr(predicate::str::contains("unknown format `xml`"));
+    acr_lint()
+        .args(["--format", "xml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown format `xml`"));
     acr_lint().args(["--fail-on", "sometimes"]).assert().code(2);
     acr_lint().args(["explain", "ACR999"]).assert().code(2);
-    acr_lint().args([ADMIN_CASE, "-f", "json=/nonexistent-dir/out.json"]).assert().code(2);
+    acr_lint()
+        .args([ADMIN_CASE, "-f", "json=/nonexistent-dir/out.json"])
+        .assert()
+        .code(2);
 }
 
 #[test]
@@ -104,7 +134,11 @@ fn exit_3_on_unparsable_input_and_the_rest_is_still_reported() {
 
 #[test]
 fn exit_3_on_a_missing_path() {
-    acr_lint().arg("no/such/dir").assert().code(3).stderr(predicate::str::contains("no/such/dir: no such file"));
+    acr_lint()
+        .arg("no/such/dir")
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("no/such/dir: no such file"));
 }
 
 #[test]
@@ -120,15 +154,26 @@ fn concise_format() {
 
 #[test]
 fn json_format_is_versioned_and_complete() {
-    let output = acr_lint().args([ADMIN_CASE, "-f", "json"]).output().expect("ran");
+    let output = acr_lint()
+        .args([ADMIN_CASE, "-f", "json"])
+        .output()
+        .expect("ran");
     assert_eq!(output.status.code(), Some(1));
     let doc: Value = serde_json::from_slice(&output.stdout).expect("valid JSON");
     assert_eq!(doc["version"], 1);
     assert_eq!(doc["tool"]["name"], "acr-lint");
     assert_eq!(doc["summary"]["errors"], 1);
-    let admin = doc["findings"].as_array().unwrap().iter().find(|f| f["rule"] == "ACR001").expect("ACR001 finding");
+    let admin = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "ACR001")
+        .expect("ACR001 finding");
     assert_eq!(admin["level"], "error");
-    assert_eq!(admin["location"]["file"], "testdata/terraform/acr001/fires-explicit/main.tf");
+    assert_eq!(
+        admin["location"]["file"],
+        "testdata/terraform/acr001/fires-explicit/main.tf"
+    );
     assert_eq!(admin["location"]["line"], 6);
     assert_eq!(admin["location"]["column"], 25);
     assert_eq!(admin["location"]["end_line"], 6);
@@ -167,16 +212,26 @@ fn sarif_is_valid_against_the_schema() {
     let validator = jsonschema::validator_for(&schema).expect("schema compiles");
     let dir = scratch(&[("broken.tf", b"resource {")]);
     for target in [common::repo().join("testdata"), dir.path().to_path_buf()] {
-        let output = acr_lint().arg(&target).args(["-f", "sarif"]).output().expect("ran");
+        let output = acr_lint()
+            .arg(&target)
+            .args(["-f", "sarif"])
+            .output()
+            .expect("ran");
         let doc: Value = serde_json::from_slice(&output.stdout).expect("SARIF is JSON");
-        let errors: Vec<String> = validator.iter_errors(&doc).map(|e| format!("{e} at {}", e.instance_path())).collect();
+        let errors: Vec<String> = validator
+            .iter_errors(&doc)
+            .map(|e| format!("{e} at {}", e.instance_path()))
+            .collect();
         assert!(errors.is_empty(), "{}", errors.join("\n"));
     }
 }
 
 #[test]
 fn sarif_follows_the_contract() {
-    let output = acr_lint().args([ADMIN_CASE, "-f", "sarif"]).output().expect("ran");
+    let output = acr_lint()
+        .args([ADMIN_CASE, "-f", "sarif"])
+        .output()
+        .expect("ran");
     let doc: Value = serde_json::from_slice(&output.stdout).expect("SARIF is JSON");
     let run = &doc["runs"][0];
     let rules = run["tool"]["driver"]["rules"].as_array().expect("rules");
@@ -185,30 +240,63 @@ fn sarif_follows_the_contract() {
     unique.dedup();
     assert_eq!(ids, unique);
     for rule in rules {
-        assert!(rule["helpUri"].as_str().unwrap().ends_with(&format!("rules/{}.md", rule["id"].as_str().unwrap())));
-        assert!(rule["help"]["markdown"].as_str().unwrap().starts_with("# ACR"));
+        assert!(
+            rule["helpUri"]
+                .as_str()
+                .unwrap()
+                .ends_with(&format!("rules/{}.md", rule["id"].as_str().unwrap()))
+        );
+        assert!(
+            rule["help"]["markdown"]
+                .as_str()
+                .unwrap()
+                .starts_with("# ACR")
+        );
         assert!(rule["defaultConfiguration"]["level"].is_string());
-        let severity: f64 = rule["properties"]["security-severity"].as_str().unwrap().parse().unwrap();
+        let severity: f64 = rule["properties"]["security-severity"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap();
         assert!((0.0..=10.0).contains(&severity));
         assert!(!rule["properties"]["tags"].as_array().unwrap().is_empty());
     }
-    let result = run["results"].as_array().unwrap().iter().find(|r| r["ruleId"] == "ACR001").unwrap();
+    let result = run["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["ruleId"] == "ACR001")
+        .unwrap();
     let location = &result["locations"][0]["physicalLocation"];
     assert_eq!(location["artifactLocation"]["uriBaseId"], "%SRCROOT%");
-    assert_eq!(location["artifactLocation"]["uri"], "testdata/terraform/acr001/fires-explicit/main.tf");
+    assert_eq!(
+        location["artifactLocation"]["uri"],
+        "testdata/terraform/acr001/fires-explicit/main.tf"
+    );
     assert_eq!(location["region"]["startLine"], 6);
     assert_eq!(location["region"]["startColumn"], 25);
-    assert_eq!(rules[result["ruleIndex"].as_u64().unwrap() as usize]["id"], "ACR001");
+    assert_eq!(
+        rules[result["ruleIndex"].as_u64().unwrap() as usize]["id"],
+        "ACR001"
+    );
     assert!(result["partialFingerprints"]["acrLintFinding/v1"].is_string());
 }
 
 #[test]
 fn fingerprints_ignore_line_numbers() {
-    let original = CLEAN_TF.replace("public_network_access_enabled = false", "admin_enabled = true\n  public_network_access_enabled = false");
+    let original = CLEAN_TF.replace(
+        "public_network_access_enabled = false",
+        "admin_enabled = true\n  public_network_access_enabled = false",
+    );
     let moved = format!("\n\n\n{original}");
     let fingerprint = |text: &str| {
         let dir = scratch(&[("main.tf", text.as_bytes())]);
-        let output = acr_lint().arg(dir.path()).args(["-f", "sarif"]).current_dir(dir.path()).output().unwrap();
+        let output = acr_lint()
+            .arg(dir.path())
+            .args(["-f", "sarif"])
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
         let doc: Value = serde_json::from_slice(&output.stdout).unwrap();
         doc["runs"][0]["results"][0]["partialFingerprints"]["acrLintFinding/v1"].clone()
     };
@@ -221,39 +309,86 @@ fn rules_lists_every_rule() {
     let stdout = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
     for rule in acr_lint::rules::all() {
         let meta = rule.meta();
-        assert!(stdout.lines().any(|l| l.starts_with(meta.id) && l.contains(meta.slug) && l.contains(meta.level.as_str())));
+        assert!(stdout.lines().any(|l| l.starts_with(meta.id)
+            && l.contains(meta.slug)
+            && l.contains(meta.level.as_str())));
     }
 }
 
 #[test]
 fn explain_prints_the_page_by_id_or_slug() {
-    acr_lint().args(["explain", "ACR104"]).assert().code(0).stdout(predicate::str::starts_with("# ACR104: trusted-services-blocked"));
-    acr_lint().args(["explain", "admin-user-enabled"]).assert().code(0).stdout(predicate::str::starts_with("# ACR001"));
+    acr_lint()
+        .args(["explain", "ACR104"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::starts_with(
+            "# ACR104: trusted-services-blocked",
+        ));
+    acr_lint()
+        .args(["explain", "admin-user-enabled"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::starts_with("# ACR001"));
 }
 
 #[test]
 fn help_documents_exit_codes() {
-    acr_lint().arg("--help").assert().code(0).stdout(predicate::str::contains("Exit codes:")).stdout(predicate::str::contains("3  an input could not be read"));
+    acr_lint()
+        .arg("--help")
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("Exit codes:"))
+        .stdout(predicate::str::contains("3  an input could not be read"));
 }
 
 #[test]
 fn color_follows_the_choice() {
     let ansi = "\u{1b}[";
-    acr_lint().args([ADMIN_CASE, "--color", "always"]).assert().stdout(predicate::str::contains(ansi));
-    acr_lint().args([ADMIN_CASE, "--color", "never"]).assert().stdout(predicate::str::contains(ansi).not());
-    acr_lint().args([ADMIN_CASE, "--color", "auto"]).assert().stdout(predicate::str::contains(ansi).not());
+    acr_lint()
+        .args([ADMIN_CASE, "--color", "always"])
+        .assert()
+        .stdout(predicate::str::contains(ansi));
+    acr_lint()
+        .args([ADMIN_CASE, "--color", "never"])
+        .assert()
+        .stdout(predicate::str::contains(ansi).not());
+    acr_lint()
+        .args([ADMIN_CASE, "--color", "auto"])
+        .assert()
+        .stdout(predicate::str::contains(ansi).not());
 }
 
 #[test]
 fn default_path_is_the_working_directory() {
-    let dir = scratch(&[("main.tf", CLEAN_TF.replace("public_network_access_enabled = false", "admin_enabled = true").as_bytes())]);
-    acr_lint().current_dir(dir.path()).args(["-f", "concise"]).assert().code(1).stdout(predicate::str::starts_with("main.tf:"));
+    let dir = scratch(&[(
+        "main.tf",
+        CLEAN_TF
+            .replace(
+                "public_network_access_enabled = false",
+                "admin_enabled = true",
+            )
+            .as_bytes(),
+    )]);
+    acr_lint()
+        .current_dir(dir.path())
+        .args(["-f", "concise"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::starts_with("main.tf:"));
 }
 
 #[cfg(unix)]
 #[test]
 fn symlink_loops_and_unreadable_files_do_not_stop_the_scan() {
-    let dir = scratch(&[("ok/main.tf", CLEAN_TF.replace("public_network_access_enabled = false", "admin_enabled = true").as_bytes())]);
+    let dir = scratch(&[(
+        "ok/main.tf",
+        CLEAN_TF
+            .replace(
+                "public_network_access_enabled = false",
+                "admin_enabled = true",
+            )
+            .as_bytes(),
+    )]);
     std::os::unix::fs::symlink(dir.path(), dir.path().join("ok/loop")).unwrap();
     acr_lint()
         .arg(dir.path())

@@ -8,8 +8,20 @@ fn corpus_scans_without_errors() {
         return;
     };
     let scan = common::scan(&corpus);
-    let errors: Vec<String> = scan.errors.iter().map(|e| format!("{}: {}", e.path, e.message)).collect();
+    let errors: Vec<String> = scan
+        .errors
+        .iter()
+        .map(|e| format!("{}: {}", e.path, e.message))
+        .collect();
     assert!(errors.is_empty(), "{}", errors.join("\n"));
-    assert!(scan.files_scanned > 100, "only {} files scanned", scan.files_scanned);
-    assert!(scan.registries >= 20, "only {} registries found", scan.registries);
+    assert!(
+        scan.files_scanned > 100,
+        "only {} files scanned",
+        scan.files_scanned
+    );
+    assert!(
+        scan.registries >= 20,
+        "only {} registries found",
+        scan.registries
+    );
 }

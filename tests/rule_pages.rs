@@ -50,27 +50,52 @@ fn every_page_example_behaves_as_labelled() {
     for rule in acr_lint::rules::all() {
         let meta = rule.meta();
         let examples = examples(meta.page);
-        for (language, compliant) in [("hcl", false), ("hcl", true), ("json", false), ("json", true)] {
+        for (language, compliant) in [
+            ("hcl", false),
+            ("hcl", true),
+            ("json", false),
+            ("json", true),
+        ] {
             assert!(
-                examples.iter().any(|e| e.language == language && e.compliant == compliant),
+                examples
+                    .iter()
+                    .any(|e| e.language == language && e.compliant == compliant),
                 "rules/{}.md lacks a `{language} {}` example",
                 meta.id,
-                if compliant { "compliant" } else { "noncompliant" }
+                if compliant {
+                    "compliant"
+                } else {
+                    "noncompliant"
+                }
             );
         }
         for example in examples {
             let dir = tempfile::tempdir().expect("temporary directory");
-            let name = if example.language == "hcl" { "main.tf" } else { "azuredeploy.json" };
+            let name = if example.language == "hcl" {
+                "main.tf"
+            } else {
+                "azuredeploy.json"
+            };
             fs::write(dir.path().join(name), &example.code).expect("writable temporary file");
             let scan = common::scan(dir.path());
             if !scan.errors.is_empty() {
-                failures.push(format!("rules/{}.md:{} does not parse: {:?}", meta.id, example.line, scan.errors));
+                failures.push(format!(
+                    "rules/{}.md:{} does not parse: {:?}",
+                    meta.id, example.line, scan.errors
+                ));
                 continue;
             }
             let fired = scan.findings.iter().any(|f| f.rule.id == meta.id);
             if fired == example.compliant {
-                let verdict = if example.compliant { "fires on a compliant" } else { "misses a noncompliant" };
-                failures.push(format!("rules/{}.md:{}: {} {verdict} example", meta.id, example.line, meta.id));
+                let verdict = if example.compliant {
+                    "fires on a compliant"
+                } else {
+                    "misses a noncompliant"
+                };
+                failures.push(format!(
+                    "rules/{}.md:{}: {} {verdict} example",
+                    meta.id, example.line, meta.id
+                ));
             }
         }
     }

@@ -48,17 +48,31 @@ fn every_case_produces_exactly_its_expected_findings() {
             .map(|n| n.to_string_lossy().to_ascii_uppercase())
             .expect("case below a rule directory");
         let scan = common::scan(case);
-        assert!(scan.errors.is_empty(), "{}: {:?}", case.display(), scan.errors);
+        assert!(
+            scan.errors.is_empty(),
+            "{}: {:?}",
+            case.display(),
+            scan.errors
+        );
         let actual: Vec<String> = common::finding_lines(&scan, case)
             .into_iter()
             .filter(|line| line.ends_with(&format!(" {rule}")))
             .collect();
         let expected = expected(case);
         if actual != expected {
-            failures.push(format!("{}\n  expected {expected:?}\n  actual   {actual:?}", case.display()));
+            failures.push(format!(
+                "{}\n  expected {expected:?}\n  actual   {actual:?}",
+                case.display()
+            ));
         }
     }
-    assert!(failures.is_empty(), "{} of {} cases differ:\n{}", failures.len(), cases.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases differ:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -69,10 +83,19 @@ fn every_rule_has_failing_and_passing_cases_in_both_formats() {
         for format in ["terraform", "arm"] {
             let of_rule: Vec<&PathBuf> = cases
                 .iter()
-                .filter(|c| c.parent().is_some_and(|p| p.ends_with(Path::new(format).join(&id))))
+                .filter(|c| {
+                    c.parent()
+                        .is_some_and(|p| p.ends_with(Path::new(format).join(&id)))
+                })
                 .collect();
-            assert!(of_rule.iter().any(|c| !expected(c).is_empty()), "{id} has no failing {format} case");
-            assert!(of_rule.iter().any(|c| expected(c).is_empty()), "{id} has no passing {format} case");
+            assert!(
+                of_rule.iter().any(|c| !expected(c).is_empty()),
+                "{id} has no failing {format} case"
+            );
+            assert!(
+                of_rule.iter().any(|c| expected(c).is_empty()),
+                "{id} has no passing {format} case"
+            );
         }
     }
 }

@@ -18,9 +18,13 @@ pub enum JsonKind {
 /// Whether the raw text could be an ARM file at all; cheap, so unrelated JSON is never parsed.
 pub fn may_be_arm(text: &str) -> bool {
     let bytes = text.as_bytes();
-    ["deploymentTemplate", "deploymentParameters", "contentVersion"]
-        .iter()
-        .any(|needle| memchr::memmem::find(bytes, needle.as_bytes()).is_some())
+    [
+        "deploymentTemplate",
+        "deploymentParameters",
+        "contentVersion",
+    ]
+    .iter()
+    .any(|needle| memchr::memmem::find(bytes, needle.as_bytes()).is_some())
 }
 
 pub fn classify(root: &Node) -> JsonKind {

@@ -181,10 +181,7 @@ fn resolve_string(text: &str, span: Span, scope: &Scope) -> Node {
     if let Some(escaped) = text.strip_prefix("[[") {
         return Node::new(Value::String(format!("[{escaped}")), span);
     }
-    let Some(expression) = text
-        .strip_prefix('[')
-        .and_then(|t| t.strip_suffix(']'))
-    else {
+    let Some(expression) = text.strip_prefix('[').and_then(|t| t.strip_suffix(']')) else {
         return Node::new(Value::String(text.to_string()), span);
     };
     match parameter_reference(expression) {
@@ -226,7 +223,9 @@ mod tests {
 
     fn registries(text: &str) -> Vec<Resource> {
         let root = json::parse(text, 0).unwrap().unwrap();
-        resources(&root, &|t| t.eq_ignore_ascii_case(crate::model::REGISTRY_TYPE))
+        resources(&root, &|t| {
+            t.eq_ignore_ascii_case(crate::model::REGISTRY_TYPE)
+        })
     }
 
     #[test]

@@ -96,7 +96,10 @@ impl Node {
     /// Sets `key` on an object node, replacing an existing member with the same name.
     pub fn insert(&mut self, key: &str, node: Node) {
         if let Value::Object(members) = &mut self.value {
-            if let Some(slot) = members.iter_mut().find(|(k, _)| k.eq_ignore_ascii_case(key)) {
+            if let Some(slot) = members
+                .iter_mut()
+                .find(|(k, _)| k.eq_ignore_ascii_case(key))
+            {
                 slot.1 = node;
             } else {
                 members.push((key.to_string(), node));
@@ -125,7 +128,10 @@ impl Node {
         let Value::Object(members) = &mut self.value else {
             return None;
         };
-        let index = match members.iter().position(|(k, _)| k.eq_ignore_ascii_case(key)) {
+        let index = match members
+            .iter()
+            .position(|(k, _)| k.eq_ignore_ascii_case(key))
+        {
             Some(i) => i,
             None => {
                 members.push((key.to_string(), Node::object(span)));

@@ -26,11 +26,15 @@ impl<'a> Files<'a> for SourceMap {
     type Source = &'a str;
 
     fn name(&'a self, id: FileId) -> Result<&'a str, FilesError> {
-        self.get(id).map(|f| f.name.as_str()).ok_or(FilesError::FileMissing)
+        self.get(id)
+            .map(|f| f.name.as_str())
+            .ok_or(FilesError::FileMissing)
     }
 
     fn source(&'a self, id: FileId) -> Result<&'a str, FilesError> {
-        self.get(id).map(|f| f.text.as_str()).ok_or(FilesError::FileMissing)
+        self.get(id)
+            .map(|f| f.text.as_str())
+            .ok_or(FilesError::FileMissing)
     }
 
     fn line_index(&'a self, id: FileId, byte_index: usize) -> Result<usize, FilesError> {
@@ -45,7 +49,10 @@ impl<'a> Files<'a> for SourceMap {
             given: line_index,
             max: starts.len().saturating_sub(1),
         })?;
-        let end = starts.get(line_index + 1).copied().unwrap_or(file.text.len());
+        let end = starts
+            .get(line_index + 1)
+            .copied()
+            .unwrap_or(file.text.len());
         Ok(start..end)
     }
 }
@@ -63,7 +70,8 @@ pub fn render(scan: &Scan, color: bool, out: &mut dyn Write) -> io::Result<()> {
     let mut buffer = writer(color);
     for finding in &scan.findings {
         let diagnostic = diagnostic(finding);
-        term::emit_to_write_style(&mut buffer, &config, &scan.sources, &diagnostic).map_err(io::Error::other)?;
+        term::emit_to_write_style(&mut buffer, &config, &scan.sources, &diagnostic)
+            .map_err(io::Error::other)?;
     }
     out.write_all(buffer.as_slice())?;
     summary(scan, out)
@@ -76,12 +84,14 @@ fn diagnostic(finding: &Finding) -> Diagnostic<FileId> {
         Level::Note => Severity::Note,
     };
     let primary = &finding.primary;
-    let mut labels = vec![Label::primary(primary.span.file, primary.span.start..primary.span.end).with_message(&primary.message)];
+    let mut labels = vec![
+        Label::primary(primary.span.file, primary.span.start..primary.span.end)
+            .with_message(&primary.message),
+    ];
     labels.extend(
-        finding
-            .secondary
-            .iter()
-            .map(|l| Label::secondary(l.span.file, l.span.start..l.span.end).with_message(&l.message)),
+        finding.secondary.iter().map(|l| {
+            Label::secondary(l.span.file, l.span.start..l.span.end).with_message(&l.message)
+        }),
     );
     let mut notes: Vec<String> = finding.notes.iter().map(|n| format!("note: {n}")).collect();
     notes.push(format!("help: {}", finding.help));
@@ -117,13 +127,22 @@ fn summary(scan: &Scan, out: &mut dyn Write) -> io::Result<()> {
     )?;
     let mut extras = Vec::new();
     if !scan.not_applicable.is_empty() {
-        extras.push(format!("{} not applicable to the registry SKU", scan.not_applicable.len()));
+        extras.push(format!(
+            "{} not applicable to the registry SKU",
+            scan.not_applicable.len()
+        ));
     }
     if !scan.unknown.is_empty() {
-        extras.push(format!("{} could not be decided (values unknown before deployment)", scan.unknown.len()));
+        extras.push(format!(
+            "{} could not be decided (values unknown before deployment)",
+            scan.unknown.len()
+        ));
     }
     if !scan.errors.is_empty() {
-        extras.push(format!("{} could not be read", plural(scan.errors.len(), "input")));
+        extras.push(format!(
+            "{} could not be read",
+            plural(scan.errors.len(), "input")
+        ));
     }
     if !extras.is_empty() {
         writeln!(out, "{}.", extras.join("; "))?;
@@ -139,8 +158,12 @@ pub fn render_errors(scan: &Scan, color: bool, out: &mut dyn Write) -> io::Resul
             Some(span) if error.show_source => {
                 let diagnostic = Diagnostic::error()
                     .with_message(format!("could not parse {}", error.path))
-                    .with_labels(vec![Label::primary(span.file, span.start..span.end).with_message(&error.message)]);
-                term::emit_to_write_style(&mut buffer, &config, &scan.sources, &diagnostic).map_err(io::Error::other)?;
+                    .with_labels(vec![
+                        Label::primary(span.file, span.start..span.end)
+                            .with_message(&error.message),
+                    ]);
+                term::emit_to_write_style(&mut buffer, &config, &scan.sources, &diagnostic)
+                    .map_err(io::Error::other)?;
             }
             _ => write_plain_error(&mut buffer, scan, error)?,
         }
@@ -148,14 +171,26 @@ pub fn render_errors(scan: &Scan, color: bool, out: &mut dyn Write) -> io::Resul
     out.write_all(buffer.as_slice())
 }
 
-fn write_plain_error(buffer: &mut termcolor::Buffer, scan: &Scan, error: &InputError) -> io::Result<()> {
+fn write_plain_error(
+    buffer: &mut termcolor::Buffer,
+    scan: &Scan,
+    error: &InputError,
+) -> io::Result<()> {
     use termcolor::WriteColor;
-    buffer.set_color(termcolor::ColorSpec::new().set_fg(Some(termcolor::Color::Red)).set_bold(true))?;
+    buffer.set_color(
+        termcolor::ColorSpec::new()
+            .set_fg(Some(termcolor::Color::Red))
+            .set_bold(true),
+    )?;
     write!(buffer, "error")?;
     buffer.reset()?;
     let position = error.span.map(|s| scan.sources.start(s));
     match position {
-        Some(p) => writeln!(buffer, ": {}:{}:{}: {}", error.path, p.line, p.column, error.message),
+        Some(p) => writeln!(
+            buffer,
+            ": {}:{}:{}: {}",
+            error.path, p.line, p.column, error.message
+        ),
         None => writeln!(buffer, ": {}: {}", error.path, error.message),
     }
 }

@@ -6,9 +6,9 @@ use std::io::{self, Write};
 
 use serde_json::json;
 use serde_sarif::sarif::{
-    ArtifactLocation, Invocation, Location, Message, MultiformatMessageString, Notification, PhysicalLocation,
-    PropertyBag, Region, ReportingConfiguration, ReportingDescriptor, Result as SarifResult, ResultLevel, Run, Sarif,
-    Tool, ToolComponent,
+    ArtifactLocation, Invocation, Location, Message, MultiformatMessageString, Notification,
+    PhysicalLocation, PropertyBag, Region, ReportingConfiguration, ReportingDescriptor,
+    Result as SarifResult, ResultLevel, Run, Sarif, Tool, ToolComponent,
 };
 
 use crate::rules::{Finding, Level, RuleMeta};
@@ -26,8 +26,16 @@ pub fn render(scan: &Scan, out: &mut dyn Write) -> io::Result<()> {
 
 pub fn document(scan: &Scan) -> Sarif {
     let rules = &scan.rules;
-    let results = scan.findings.iter().map(|f| result(scan, rules, f)).collect::<Vec<_>>();
-    let notifications = scan.errors.iter().map(|e| notification(scan, e)).collect::<Vec<_>>();
+    let results = scan
+        .findings
+        .iter()
+        .map(|f| result(scan, rules, f))
+        .collect::<Vec<_>>();
+    let notifications = scan
+        .errors
+        .iter()
+        .map(|e| notification(scan, e))
+        .collect::<Vec<_>>();
     let invocation = Invocation::builder()
         .execution_successful(scan.errors.is_empty())
         .tool_execution_notifications(notifications)
@@ -54,7 +62,10 @@ pub fn document(scan: &Scan) -> Sarif {
 
 fn descriptor(rule: &RuleMeta) -> ReportingDescriptor {
     let mut properties = BTreeMap::new();
-    properties.insert("security-severity".to_string(), json!(rule.security_severity));
+    properties.insert(
+        "security-severity".to_string(),
+        json!(rule.security_severity),
+    );
     properties.insert("precision".to_string(), json!("very-high"));
     properties.insert("aliases".to_string(), json!(rule.aliases));
     let tags = rule.tags.iter().map(|t| t.to_string()).collect::<Vec<_>>();
@@ -76,7 +87,12 @@ fn descriptor(rule: &RuleMeta) -> ReportingDescriptor {
                 .enabled(rule.enabled_by_default)
                 .build(),
         )
-        .properties(PropertyBag::builder().tags(tags).additional_properties(properties).build())
+        .properties(
+            PropertyBag::builder()
+                .tags(tags)
+                .additional_properties(properties)
+                .build(),
+        )
         .build()
 }
 
@@ -121,10 +137,20 @@ fn result(scan: &Scan, rules: &[&'static RuleMeta], finding: &Finding) -> SarifR
         .rule_id(finding.rule.id)
         .level(result_level)
         .message(Message::builder().text(message).build())
-        .locations(vec![Location::builder().physical_location(physical(scan, finding.primary.span)).build()])
+        .locations(vec![
+            Location::builder()
+                .physical_location(physical(scan, finding.primary.span))
+                .build(),
+        ])
         .partial_fingerprints(fingerprints);
-    let index = rules.iter().position(|r| r.id == finding.rule.id).unwrap_or(0);
-    builder.rule_index(index as i64).related_locations(related).build()
+    let index = rules
+        .iter()
+        .position(|r| r.id == finding.rule.id)
+        .unwrap_or(0);
+    builder
+        .rule_index(index as i64)
+        .related_locations(related)
+        .build()
 }
 
 fn physical(scan: &Scan, span: Span) -> PhysicalLocation {
@@ -145,7 +171,9 @@ fn physical(scan: &Scan, span: Span) -> PhysicalLocation {
 
 fn artifact(name: &str) -> ArtifactLocation {
     if name.starts_with('/') {
-        return ArtifactLocation::builder().uri(format!("file://{}", encode_uri(name))).build();
+        return ArtifactLocation::builder()
+            .uri(format!("file://{}", encode_uri(name)))
+            .build();
     }
     ArtifactLocation::builder()
         .uri(encode_uri(name))
@@ -186,9 +214,15 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 
 fn notification(scan: &Scan, error: &InputError) -> Notification {
     let location = match error.span {
-        Some(span) => Location::builder().physical_location(physical(scan, span)).build(),
+        Some(span) => Location::builder()
+            .physical_location(physical(scan, span))
+            .build(),
         None => Location::builder()
-            .physical_location(PhysicalLocation::builder().artifact_location(artifact(&error.path)).build())
+            .physical_location(
+                PhysicalLocation::builder()
+                    .artifact_location(artifact(&error.path))
+                    .build(),
+            )
             .build(),
     };
     Notification::builder()

@@ -10,7 +10,12 @@ static META: RuleMeta = RuleMeta {
     level: Level::Error,
     enabled_by_default: true,
     applies: Applies::AllSkus,
-    aliases: &["CKV_AZURE_137", "Azure.ACR.AdminUser", "KICS b897dfbf", "Azure Policy dc921057"],
+    aliases: &[
+        "CKV_AZURE_137",
+        "Azure.ACR.AdminUser",
+        "KICS b897dfbf",
+        "Azure Policy dc921057",
+    ],
     security_severity: "8.0",
     tags: &["security", "identity"],
     fix_terraform: "set `admin_enabled = false` (or remove it) and grant AcrPull/AcrPush to identities",
@@ -32,7 +37,12 @@ impl Rule for AdminUserEnabled {
                     "registry `{}` enables the admin user: a shared username and password with push and pull rights",
                     registry.address
                 );
-                out.report(registry, PATH, Target::Value(node, "admin user enabled here"), message);
+                out.report(
+                    registry,
+                    PATH,
+                    Target::Value(node, "admin user enabled here"),
+                    message,
+                );
             }
             Setting::Unknown(node) => out.unknown(registry, node),
             _ => {}

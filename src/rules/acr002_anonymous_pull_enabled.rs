@@ -10,7 +10,11 @@ static META: RuleMeta = RuleMeta {
     level: Level::Error,
     enabled_by_default: true,
     applies: Applies::Skus(&[Sku::Standard, Sku::Premium]),
-    aliases: &["CKV_AZURE_138", "Azure.ACR.AnonymousAccess", "Azure Policy 9f2dea28"],
+    aliases: &[
+        "CKV_AZURE_138",
+        "Azure.ACR.AnonymousAccess",
+        "Azure Policy 9f2dea28",
+    ],
     security_severity: "8.0",
     tags: &["security", "identity"],
     fix_terraform: "set `anonymous_pull_enabled = false` (or remove it)",
@@ -32,7 +36,12 @@ impl Rule for AnonymousPullEnabled {
                     "registry `{}` allows anonymous (unauthenticated) pull of every image",
                     registry.address
                 );
-                out.report(registry, PATH, Target::Value(node, "anonymous pull enabled here"), message);
+                out.report(
+                    registry,
+                    PATH,
+                    Target::Value(node, "anonymous pull enabled here"),
+                    message,
+                );
             }
             Setting::Unknown(node) => out.unknown(registry, node),
             _ => {}

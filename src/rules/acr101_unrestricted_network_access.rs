@@ -40,14 +40,21 @@ impl Rule for UnrestrictedNetworkAccess {
     }
 }
 
-fn report(registry: &Resource, public: &Setting<'_, &str>, action: &Setting<'_, &str>, out: &mut Outcomes) {
+fn report(
+    registry: &Resource,
+    public: &Setting<'_, &str>,
+    action: &Setting<'_, &str>,
+    out: &mut Outcomes,
+) {
     let message = format!(
         "registry `{}` is reachable from any network: public network access is enabled and the firewall allows all",
         registry.address
     );
     let target = Target::of(public, "public network access enabled here");
     let target = match target {
-        Target::Default(_) => Target::Default("`publicNetworkAccess` is not set; Azure default is `Enabled`"),
+        Target::Default(_) => {
+            Target::Default("`publicNetworkAccess` is not set; Azure default is `Enabled`")
+        }
         explicit => explicit,
     };
     let Some(finding) = out.report(registry, PUBLIC, target, message) else {

@@ -43,7 +43,11 @@ impl Rule for TrustedServicesBlocked {
             (action, "Deny", "firewall denies by default here"),
         ]
         .into_iter()
-        .filter(|(setting, closed, _)| setting.value().is_some_and(|v| v.eq_ignore_ascii_case(closed)))
+        .filter(|(setting, closed, _)| {
+            setting
+                .value()
+                .is_some_and(|v| v.eq_ignore_ascii_case(closed))
+        })
         .collect::<Vec<_>>();
         if restricting.is_empty() {
             if let Some(node) = [public, action].iter().find_map(|s| match s {

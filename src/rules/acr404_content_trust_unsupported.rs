@@ -10,7 +10,10 @@ static META: RuleMeta = RuleMeta {
     level: Level::Error,
     enabled_by_default: true,
     applies: Applies::AllSkus,
-    aliases: &["CKV_AZURE_164 (inverted)", "Azure.ACR.ContentTrust (inverted)"],
+    aliases: &[
+        "CKV_AZURE_164 (inverted)",
+        "Azure.ACR.ContentTrust (inverted)",
+    ],
     security_severity: "3.0",
     tags: &["deployment", "supply-chain"],
     fix_terraform: "remove `trust_policy_enabled` (v3: the `trust_policy` block) and sign images with Notation instead",
@@ -32,7 +35,12 @@ impl Rule for ContentTrustUnsupported {
                     "registry `{}` enables Docker Content Trust, which is deprecated: the deployment fails with `ContentTrustUnsupported`",
                     registry.address
                 );
-                out.report(registry, PATH, Target::Value(node, "content trust enabled here"), message);
+                out.report(
+                    registry,
+                    PATH,
+                    Target::Value(node, "content trust enabled here"),
+                    message,
+                );
             }
             Setting::Unknown(node) => out.unknown(registry, node),
             _ => {}

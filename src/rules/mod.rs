@@ -151,7 +151,13 @@ pub struct Outcomes {
 
 impl Outcomes {
     /// Starts a finding of the current rule on `registry`, pointing at `setting`.
-    pub fn report(&mut self, registry: &Resource, property: &str, at: Target<'_>, message: String) -> Option<&mut Finding> {
+    pub fn report(
+        &mut self,
+        registry: &Resource,
+        property: &str,
+        at: Target<'_>,
+        message: String,
+    ) -> Option<&mut Finding> {
         let (rule, format) = self.current?;
         let (primary, notes) = at.label(registry);
         let mut secondary = Vec::new();
@@ -184,7 +190,10 @@ impl Outcomes {
         };
         let reason = match &node.value {
             crate::model::Value::Unknown(reason) => reason.clone(),
-            other => format!("value {} is not understood", Node::new(other.clone(), node.span).display()),
+            other => format!(
+                "value {} is not understood",
+                Node::new(other.clone(), node.span).display()
+            ),
         };
         self.unknown.push(Undecided {
             rule,
@@ -261,15 +270,27 @@ fn applicable(meta: &'static RuleMeta, registry: &Resource, out: &mut Outcomes) 
     match registry.sku() {
         Ok(sku) if skus.contains(&sku) => true,
         Ok(sku) => {
-            let reason = format!("applies to {} registries; this one is {}", meta.applies_to_text(), sku.name());
+            let reason = format!(
+                "applies to {} registries; this one is {}",
+                meta.applies_to_text(),
+                sku.name()
+            );
             out.not_applicable.push(undecided(reason, registry.decl));
             false
         }
         Err(node) => {
             let (reason, span) = match node {
                 Some(node) => match &node.value {
-                    crate::model::Value::Unknown(reason) => (format!("the SKU is unknown: {reason}"), node.span),
-                    _ => (format!("the SKU {} is not one of Basic, Standard, Premium", node.display()), node.span),
+                    crate::model::Value::Unknown(reason) => {
+                        (format!("the SKU is unknown: {reason}"), node.span)
+                    }
+                    _ => (
+                        format!(
+                            "the SKU {} is not one of Basic, Standard, Premium",
+                            node.display()
+                        ),
+                        node.span,
+                    ),
                 },
                 None => ("the registry declares no SKU".to_string(), registry.decl),
             };
@@ -291,7 +312,12 @@ mod tests {
             assert!(seen.insert(meta.id), "duplicate id {}", meta.id);
             assert!(seen.insert(meta.slug), "duplicate slug {}", meta.slug);
             assert!(meta.id.len() == 6 && meta.id.starts_with("ACR"));
-            assert!(meta.page.starts_with(&format!("# {}: {}", meta.id, meta.slug)), "page of {}", meta.id);
+            assert!(
+                meta.page
+                    .starts_with(&format!("# {}: {}", meta.id, meta.slug)),
+                "page of {}",
+                meta.id
+            );
             let severity: f32 = meta.security_severity.parse().unwrap();
             assert!((0.0..=10.0).contains(&severity));
         }
@@ -300,7 +326,10 @@ mod tests {
     #[test]
     fn find_accepts_ids_and_slugs_in_any_case() {
         assert_eq!(find("acr001").map(|r| r.meta().id), Some("ACR001"));
-        assert_eq!(find("Admin-User-Enabled").map(|r| r.meta().id), Some("ACR001"));
+        assert_eq!(
+            find("Admin-User-Enabled").map(|r| r.meta().id),
+            Some("ACR001")
+        );
         assert!(find("ACR999").is_none());
     }
 }

@@ -14,10 +14,10 @@ pub fn to_node(expr: &Expression, file: FileId, text: &str, fallback: Span) -> N
     let value = match expr {
         Expression::Null(_) => Value::Null,
         Expression::Bool(b) => Value::Bool(*b.value()),
-        Expression::Number(n) => n
-            .value()
-            .as_f64()
-            .map_or_else(|| Value::Unknown("number out of range".into()), Value::Number),
+        Expression::Number(n) => n.value().as_f64().map_or_else(
+            || Value::Unknown("number out of range".into()),
+            Value::Number,
+        ),
         Expression::String(s) => Value::String(s.value().to_string()),
         Expression::StringTemplate(template) => {
             literal_template(template.iter()).map_or_else(|| unknown(span, text), Value::String)
@@ -64,6 +64,10 @@ fn object_key(key: &ObjectKey) -> Option<String> {
 fn unknown(span: Span, text: &str) -> Value {
     let source = text.get(span.start..span.end).unwrap_or("").trim();
     let shown: String = source.chars().take(60).collect();
-    let ellipsis = if shown.len() < source.len() { "…" } else { "" };
+    let ellipsis = if shown.len() < source.len() {
+        "…"
+    } else {
+        ""
+    };
     Value::Unknown(format!("`{shown}{ellipsis}` is not evaluated"))
 }

@@ -23,8 +23,11 @@ enum Conversion {
 
 use Conversion::*;
 
+/// Terraform attribute, ARM path below the block's path, conversion.
+type AttributeMap = &'static [(&'static str, &'static str, Conversion)];
+
 /// Registry attributes, in azurerm v3, v4 and v5 forms.
-const REGISTRY_ATTRIBUTES: &[(&str, &str, Conversion)] = &[
+const REGISTRY_ATTRIBUTES: AttributeMap = &[
     ("name", "name", Same),
     ("location", "location", Same),
     ("sku", "sku.name", Same),
@@ -50,7 +53,11 @@ const REGISTRY_ATTRIBUTES: &[(&str, &str, Conversion)] = &[
         "properties.networkRuleBypassAllowedForTasks",
         Same,
     ),
-    ("data_endpoint_enabled", "properties.dataEndpointEnabled", Same),
+    (
+        "data_endpoint_enabled",
+        "properties.dataEndpointEnabled",
+        Same,
+    ),
     (
         "zone_redundancy_enabled",
         "properties.zoneRedundancy",
@@ -81,11 +88,15 @@ const REGISTRY_ATTRIBUTES: &[(&str, &str, Conversion)] = &[
         "properties.policies.retentionPolicy.days",
         Same,
     ),
-    ("role_assignment_mode", "properties.roleAssignmentMode", Same),
+    (
+        "role_assignment_mode",
+        "properties.roleAssignmentMode",
+        Same,
+    ),
 ];
 
 /// Nested blocks whose attributes map one to one.
-const REGISTRY_BLOCKS: &[(&str, &str, &[(&str, &str, Conversion)])] = &[
+const REGISTRY_BLOCKS: &[(&str, &str, AttributeMap)] = &[
     ("identity", "identity", &[("type", "type", Same)]),
     (
         "network_rule_set",
@@ -113,11 +124,15 @@ struct Mapper<'a> {
 impl Mapper<'_> {
     fn value(&self, body: &Body, attribute: &str, fallback: Span) -> Option<Node> {
         let attribute = body.get_attribute(attribute)?;
-        let fallback = span_of(attribute.span(), self.file, Some(fallback.start..fallback.end));
+        let fallback = span_of(
+            attribute.span(),
+            self.file,
+            Some(fallback.start..fallback.end),
+        );
         Some(to_node(&attribute.value, self.file, self.text, fallback))
     }
 
-    fn map_attributes(&mut self, body: &Body, prefix: &str, table: &[(&str, &str, Conversion)], at: Span) {
+    fn map_attributes(&mut self, body: &Body, prefix: &str, table: AttributeMap, at: Span) {
         for &(attribute, path, conversion) in table {
             if let Some(node) = self.value(body, attribute, at) {
                 let path = join(prefix, path);
@@ -186,7 +201,10 @@ fn mark_dynamic_blocks_unknown(block_body: &Body, body: &mut Node, file: FileId)
         let Some(label) = dynamic.labels.first() else {
             continue;
         };
-        let Some(&(_, path, _)) = REGISTRY_BLOCKS.iter().find(|(name, _, _)| *name == label.as_str()) else {
+        let Some(&(_, path, _)) = REGISTRY_BLOCKS
+            .iter()
+            .find(|(name, _, _)| *name == label.as_str())
+        else {
             continue;
         };
         let span = span_of(dynamic.span(), file, None);

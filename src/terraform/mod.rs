@@ -46,7 +46,14 @@ fn registry_block(block: &Block, file: FileId, text: &str) -> Option<Resource> {
     let decl = span_of(type_label.span(), file, block.span());
     let prefix = if kind == "data" { "data." } else { "" };
     let address = format!("{prefix}{REGISTRY_RESOURCE}.{}", name_label.as_str());
-    Some(map_registry(block, address, decl, kind == "data", file, text))
+    Some(map_registry(
+        block,
+        address,
+        decl,
+        kind == "data",
+        file,
+        text,
+    ))
 }
 
 /// The span of a syntax node, falling back to an enclosing one.

@@ -20,8 +20,16 @@ pub fn finding_lines(scan: &Scan, root: &Path) -> Vec<String> {
         .findings
         .iter()
         .map(|f| {
-            let file = scan.sources.get(f.primary.span.file).expect("finding in a known file");
-            let name = file.path.strip_prefix(root).unwrap_or(&file.path).to_string_lossy().replace('\\', "/");
+            let file = scan
+                .sources
+                .get(f.primary.span.file)
+                .expect("finding in a known file");
+            let name = file
+                .path
+                .strip_prefix(root)
+                .unwrap_or(&file.path)
+                .to_string_lossy()
+                .replace('\\', "/");
             let start = scan.sources.start(f.primary.span);
             format!("{name}:{}:{} {}", start.line, start.column, f.rule.id)
         })
