@@ -25,7 +25,7 @@ use rayon::prelude::*;
 
 use discover::Candidate;
 use model::Resource;
-use rules::{Finding, Outcomes, Rule, Undecided};
+use rules::{Finding, Rule, Undecided};
 use source::{FileId, SourceFile, SourceMap, Span};
 
 pub const REPOSITORY: &str = "https://github.com/acr-lint/acr-lint";
@@ -82,6 +82,7 @@ pub struct Scan {
 struct FileResult {
     source: SourceFile,
     resources: Vec<Resource>,
+    unit: Option<model::Unit>,
     error: Option<(Option<Span>, String)>,
     scanned: bool,
 }
@@ -109,7 +110,11 @@ pub fn scan(options: &ScanOptions) -> Scan {
         })
         .collect();
     let mut files_scanned = 0;
+    let mut units: Vec<model::Unit> = Vec::new();
     for result in results {
+        if let Some(unit) = result.unit {
+            merge_unit(&mut units, unit);
+        }
         files_scanned += usize::from(result.scanned);
         if let Some((span, message)) = result.error {
             errors.push(InputError {
@@ -127,7 +132,8 @@ pub fn scan(options: &ScanOptions) -> Scan {
         .iter()
         .filter(|r| r.is_registry() && !r.existing)
         .count();
-    let outcomes = check(&resources, &options.rules);
+    let graph = model::graph::link(&resources, &units);
+    let outcomes = rules::run(&graph, &options.rules);
     let mut findings = outcomes.findings;
     findings.sort_by_key(|f| {
         (
@@ -149,16 +155,15 @@ pub fn scan(options: &ScanOptions) -> Scan {
     }
 }
 
-fn check(resources: &[Resource], selected: &[&'static dyn Rule]) -> Outcomes {
-    resources
-        .par_chunks(64)
-        .map(|chunk| rules::run(chunk, selected))
-        .reduce(Outcomes::default, |mut a, b| {
-            a.findings.extend(b.findings);
-            a.not_applicable.extend(b.not_applicable);
-            a.unknown.extend(b.unknown);
-            a
-        })
+/// Adds a file's unit facts; the files of one Terraform module share a unit.
+fn merge_unit(units: &mut Vec<model::Unit>, unit: model::Unit) {
+    match units.iter_mut().find(|u| u.id == unit.id) {
+        Some(existing) => {
+            existing.outputs.extend(unit.outputs);
+            existing.inputs.extend(unit.inputs);
+        }
+        None => units.push(unit),
+    }
 }
 
 fn load(id: FileId, path: &Path, candidate: Candidate, base: &Path) -> FileResult {
@@ -175,6 +180,7 @@ fn load(id: FileId, path: &Path, candidate: Candidate, base: &Path) -> FileResul
             return FileResult {
                 source,
                 resources: Vec::new(),
+                unit: None,
                 error: Some((span, failure.message)),
                 scanned: false,
             };
@@ -184,13 +190,19 @@ fn load(id: FileId, path: &Path, candidate: Candidate, base: &Path) -> FileResul
     let mut result = FileResult {
         source,
         resources: Vec::new(),
+        unit: None,
         error: None,
         scanned: true,
     };
     let text = result.source.text.as_str();
     match candidate {
         Candidate::Terraform => match terraform::parse(text) {
-            Ok(body) => result.resources = terraform::resources(&body, id, text),
+            Ok(body) => {
+                let module = source::display_name(path.parent().unwrap_or(path), base);
+                let (resources, unit) = terraform::read(&body, id, text, &module);
+                result.resources = resources;
+                result.unit = Some(unit);
+            }
             Err(e) => result.error = Some((Some(Span::new(id, e.offset, e.offset)), e.message)),
         },
         Candidate::TfVars => {
@@ -220,9 +232,9 @@ fn load_json(id: FileId, result: &mut FileResult) {
     match arm::json::parse(text, id) {
         Ok(Some(root)) => match arm::classify(&root) {
             arm::JsonKind::Template => {
-                result.resources = arm::resources(&root, &|t: &str| {
-                    t.eq_ignore_ascii_case(model::REGISTRY_TYPE)
-                });
+                let template = arm::read(&root, &result.source.name);
+                result.resources = template.resources;
+                result.unit = Some(template.unit);
             }
             arm::JsonKind::Parameters => {}
             arm::JsonKind::Other => result.scanned = false,

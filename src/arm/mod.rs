@@ -3,7 +3,7 @@
 pub mod json;
 mod template;
 
-pub use template::resources;
+pub use template::{Template, read, registry_in_id};
 
 use crate::model::Node;
 

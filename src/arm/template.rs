@@ -1,19 +1,36 @@
-//! Walks a template, its nested deployments and their scopes, and yields resources whose
-//! values are resolved as far as the template alone allows.
+//! Walks a template, its nested deployments and child resources, and yields the resources the
+//! rules know about, with values resolved as far as the template alone allows.
 
 use std::collections::HashMap;
 
-use crate::model::{Format, Node, Resource, Value, Via};
+use crate::model::{Format, Input, Kind, Node, Output, RegistryRef, Resource, Unit, Value, Via};
 use crate::source::Span;
 
 const DEPLOYMENTS_TYPE: &str = "Microsoft.Resources/deployments";
+const REGISTRY_SEGMENT: &str = "microsoft.containerregistry/registries/";
 
-/// The resources a template declares, nested deployments included, that `wanted` selects by type.
-pub fn resources(root: &Node, wanted: &dyn Fn(&str) -> bool) -> Vec<Resource> {
+/// The resources, outputs and parameters of one template file.
+pub struct Template {
+    pub resources: Vec<Resource>,
+    pub unit: Unit,
+}
+
+/// Reads the resources and the unit-level facts of a template; `unit` names the template.
+pub fn read(root: &Node, unit: &str) -> Template {
     let scope = Scope::for_template(root, None, None);
-    let mut out = Vec::new();
-    walk_template(root, &scope, "", wanted, &mut out);
-    out
+    let mut walker = Walker {
+        unit: unit.to_string(),
+        resources: Vec::new(),
+        facts: Unit {
+            id: unit.to_string(),
+            ..Unit::default()
+        },
+    };
+    walker.template(root, &scope, "");
+    Template {
+        resources: walker.resources,
+        unit: walker.facts,
+    }
 }
 
 /// The values `parameters('…')` resolves to in one template scope.
@@ -61,6 +78,7 @@ fn default_value(name: &str, declaration: &Node, scope: &Scope) -> Node {
                 value.via = Some(Box::new(Via {
                     span: default.span,
                     description: format!("the default value of parameter `{name}`"),
+                    input: Some(name.to_string()),
                 }));
             }
             value
@@ -72,86 +90,230 @@ fn default_value(name: &str, declaration: &Node, scope: &Scope) -> Node {
     }
 }
 
-fn walk_template(
-    template: &Node,
-    scope: &Scope,
-    prefix: &str,
-    wanted: &dyn Fn(&str) -> bool,
-    out: &mut Vec<Resource>,
-) {
-    match template.get("resources").map(|r| &r.value) {
-        Some(Value::Array(list)) => {
-            for resource in list {
-                walk_resource(resource, None, scope, prefix, wanted, out);
-            }
-        }
-        Some(Value::Object(named)) => {
-            for (symbol, resource) in named {
-                walk_resource(resource, Some(symbol), scope, prefix, wanted, out);
-            }
-        }
-        _ => {}
-    }
+struct Walker {
+    unit: String,
+    resources: Vec<Resource>,
+    facts: Unit,
 }
 
-fn walk_resource(
-    resource: &Node,
-    symbol: Option<&str>,
-    scope: &Scope,
-    prefix: &str,
-    wanted: &dyn Fn(&str) -> bool,
-    out: &mut Vec<Resource>,
-) {
-    let Some(type_node) = resource.get("type") else {
-        return;
-    };
-    let Some(arm_type) = type_node.as_str() else {
-        return;
-    };
-    let name = resource.get("name").and_then(Node::as_str).unwrap_or("");
-    let address = format!("{prefix}{}", symbol.unwrap_or(name));
-    if arm_type.eq_ignore_ascii_case(DEPLOYMENTS_TYPE) {
-        walk_deployment(resource, scope, &address, wanted, out);
-        return;
+/// The registry a child resource sits under, when nested in its `resources`.
+struct Parent<'a> {
+    arm_type: &'a str,
+    address: &'a str,
+    registry_name: Option<String>,
+}
+
+impl Walker {
+    fn template(&mut self, template: &Node, scope: &Scope, prefix: &str) {
+        self.declarations(template);
+        match template.get("resources").map(|r| &r.value) {
+            Some(Value::Array(list)) => {
+                for resource in list {
+                    self.resource(resource, None, None, scope, prefix);
+                }
+            }
+            Some(Value::Object(named)) => {
+                for (symbol, resource) in named {
+                    self.resource(resource, Some(symbol), None, scope, prefix);
+                }
+            }
+            _ => {}
+        }
     }
-    if wanted(arm_type) {
-        out.push(Resource {
-            arm_type: arm_type.to_string(),
+
+    fn declarations(&mut self, template: &Node) {
+        if let Some(Value::Object(parameters)) = template.get("parameters").map(|p| &p.value) {
+            for (name, declaration) in parameters {
+                let type_node = declaration.get("type");
+                let type_name = type_node.and_then(Node::as_str).unwrap_or("");
+                self.facts.inputs.push(Input {
+                    name: name.clone(),
+                    span: type_node.map_or(declaration.span, |t| t.span),
+                    secure: type_name.to_ascii_lowercase().starts_with("secure"),
+                });
+            }
+        }
+        if let Some(Value::Object(outputs)) = template.get("outputs").map(|o| &o.value) {
+            for (name, output) in outputs {
+                let Some(value) = output.get("value").or_else(|| output.get("copy")) else {
+                    continue;
+                };
+                self.facts.outputs.push(Output {
+                    name: name.clone(),
+                    expression: value.as_str().unwrap_or("").to_string(),
+                    span: value.span,
+                    sensitive: false,
+                });
+            }
+        }
+    }
+
+    fn resource(
+        &mut self,
+        resource: &Node,
+        symbol: Option<&str>,
+        parent: Option<&Parent<'_>>,
+        scope: &Scope,
+        prefix: &str,
+    ) {
+        let Some(type_node) = resource.get("type") else {
+            return;
+        };
+        let Some(declared_type) = type_node.as_str() else {
+            return;
+        };
+        if is_known_false(resource.get("condition"), scope) {
+            return;
+        }
+        let arm_type = match parent {
+            Some(p) if !declared_type.contains('/') || !declared_type.contains('.') => {
+                format!("{}/{declared_type}", p.arm_type)
+            }
+            _ => declared_type.to_string(),
+        };
+        let raw_name = resource.get("name").and_then(Node::as_str).unwrap_or("");
+        let address = match parent {
+            Some(p) => format!("{}/{}", p.address, symbol.unwrap_or(raw_name)),
+            None => format!("{prefix}{}", symbol.unwrap_or(raw_name)),
+        };
+        if arm_type.eq_ignore_ascii_case(DEPLOYMENTS_TYPE) {
+            self.deployment(resource, scope, &address);
+            return;
+        }
+        let Some(kind) = Kind::of_arm_type(&arm_type) else {
+            return;
+        };
+        let body = resolve(resource, scope);
+        let link = link(kind, &arm_type, &body, parent);
+        let registry_name = (kind == Kind::Registry)
+            .then(|| body.get("name").and_then(Node::as_str).map(str::to_string))
+            .flatten();
+        self.children(resource, &arm_type, &address, registry_name, scope);
+        self.resources.push(Resource {
+            kind,
+            arm_type,
             format: Format::Arm,
             address,
             decl: type_node.span,
-            body: resolve(resource, scope),
             existing: resource.get("existing").and_then(Node::as_bool) == Some(true),
+            api_version: resource
+                .get("apiVersion")
+                .and_then(Node::as_str)
+                .map(str::to_string),
+            link,
+            unit: self.unit.clone(),
+            body,
         });
+    }
+
+    fn children(
+        &mut self,
+        resource: &Node,
+        arm_type: &str,
+        address: &str,
+        registry_name: Option<String>,
+        scope: &Scope,
+    ) {
+        let Some(Value::Array(children)) = resource.get("resources").map(|r| &r.value) else {
+            return;
+        };
+        let parent = Parent {
+            arm_type,
+            address,
+            registry_name,
+        };
+        for child in children {
+            self.resource(child, None, Some(&parent), scope, "");
+        }
+    }
+
+    fn deployment(&mut self, deployment: &Node, scope: &Scope, address: &str) {
+        let Some(properties) = deployment.get("properties") else {
+            return;
+        };
+        let Some(template) = properties.get("template") else {
+            return;
+        };
+        let inner = properties
+            .get("expressionEvaluationOptions")
+            .and_then(|o| o.get("scope"))
+            .and_then(Node::as_str)
+            .is_some_and(|s| s.eq_ignore_ascii_case("inner"));
+        let prefix = format!("{address}/");
+        if inner {
+            let passed = properties.get("parameters");
+            let inner_scope = Scope::for_template(template, passed, Some(scope));
+            self.template(template, &inner_scope, &prefix);
+        } else {
+            self.template(template, scope, &prefix);
+        }
     }
 }
 
-fn walk_deployment(
-    deployment: &Node,
-    scope: &Scope,
-    address: &str,
-    wanted: &dyn Fn(&str) -> bool,
-    out: &mut Vec<Resource>,
-) {
-    let Some(properties) = deployment.get("properties") else {
-        return;
-    };
-    let Some(template) = properties.get("template") else {
-        return;
-    };
-    let inner = properties
-        .get("expressionEvaluationOptions")
-        .and_then(|o| o.get("scope"))
-        .and_then(Node::as_str)
-        .is_some_and(|s| s.eq_ignore_ascii_case("inner"));
-    let prefix = format!("{address}/");
-    if inner {
-        let passed = properties.get("parameters");
-        let inner_scope = Scope::for_template(template, passed, Some(scope));
-        walk_template(template, &inner_scope, &prefix, wanted, out);
-    } else {
-        walk_template(template, scope, &prefix, wanted, out);
+fn is_known_false(condition: Option<&Node>, scope: &Scope) -> bool {
+    condition.is_some_and(|c| resolve(c, scope).as_bool() == Some(false))
+}
+
+/// How a related resource refers to its registry.
+fn link(
+    kind: Kind,
+    arm_type: &str,
+    body: &Node,
+    parent: Option<&Parent<'_>>,
+) -> Option<RegistryRef> {
+    if kind == Kind::Registry || kind == Kind::DefenderPricing {
+        return None;
     }
+    if let Some(parent) =
+        parent.filter(|p| p.arm_type.eq_ignore_ascii_case(crate::model::REGISTRY_TYPE))
+    {
+        return Some(match &parent.registry_name {
+            Some(name) => RegistryRef::Name(name.clone()),
+            None => RegistryRef::Address(parent.address.to_string()),
+        });
+    }
+    let lower = arm_type.to_ascii_lowercase();
+    if lower.starts_with(REGISTRY_SEGMENT) {
+        let name = body.get("name").and_then(Node::as_str)?;
+        let registry = name.split('/').next().filter(|n| !n.is_empty())?;
+        return Some(RegistryRef::Name(registry.to_string()));
+    }
+    match kind {
+        Kind::PrivateEndpoint => private_endpoint_target(body),
+        _ => {
+            let scope = body.get("scope").and_then(Node::as_str)?;
+            registry_in_id(scope)
+        }
+    }
+}
+
+fn private_endpoint_target(body: &Node) -> Option<RegistryRef> {
+    let properties = body.get("properties")?;
+    [
+        "privateLinkServiceConnections",
+        "manualPrivateLinkServiceConnections",
+    ]
+    .iter()
+    .filter_map(|key| match properties.get(key).map(|c| &c.value) {
+        Some(Value::Array(connections)) => Some(connections),
+        _ => None,
+    })
+    .flatten()
+    .filter_map(|c| c.get("properties")?.get("privateLinkServiceId")?.as_str())
+    .find_map(registry_in_id)
+}
+
+/// The registry a resource id or relative id (`Microsoft.ContainerRegistry/registries/x`) names.
+pub fn registry_in_id(id: &str) -> Option<RegistryRef> {
+    let lower = id.to_ascii_lowercase();
+    let at = lower.find(REGISTRY_SEGMENT)? + REGISTRY_SEGMENT.len();
+    let rest = id.get(at..)?;
+    let mut segments = rest.split('/');
+    let name = segments.next().filter(|n| !n.is_empty())?;
+    segments
+        .next()
+        .is_none()
+        .then(|| RegistryRef::Name(name.to_string()))
 }
 
 /// Resolves template expressions in a value tree; what cannot be resolved becomes unknown.
@@ -184,26 +346,50 @@ fn resolve_string(text: &str, span: Span, scope: &Scope) -> Node {
     let Some(expression) = text.strip_prefix('[').and_then(|t| t.strip_suffix(']')) else {
         return Node::new(Value::String(text.to_string()), span);
     };
-    match parameter_reference(expression) {
+    let mut node = match parameter_reference(expression) {
         Some(name) => parameter_value(name, span, scope),
         None => Node::unknown(
             format!("expression `{}` is not evaluated", expression.trim()),
             span,
         ),
+    };
+    if node.via.is_none() {
+        node.via = Some(Box::new(Via {
+            span,
+            description: format!("expression `{}`", expression.trim()),
+            input: first_parameter(expression),
+        }));
     }
+    node
 }
 
 fn parameter_value(name: &str, use_site: Span, scope: &Scope) -> Node {
     match scope.parameters.get(&name.to_ascii_lowercase()) {
         Some(value) => {
             let mut value = value.clone();
-            if let Some(via) = value.via.as_mut() {
-                via.span = use_site;
+            match value.via.as_mut() {
+                Some(via) => via.span = use_site,
+                None => {
+                    value.via = Some(Box::new(Via {
+                        span: use_site,
+                        description: format!("parameter `{name}`"),
+                        input: Some(name.to_string()),
+                    }))
+                }
             }
             value
         }
         None => Node::unknown(format!("parameter `{name}` is not declared"), use_site),
     }
+}
+
+/// The first `parameters('name')` an expression uses.
+fn first_parameter(expression: &str) -> Option<String> {
+    let lower = expression.to_ascii_lowercase();
+    let at = lower.find("parameters(")?;
+    let rest = expression.get(at + "parameters(".len()..)?.trim_start();
+    let rest = rest.strip_prefix('\'')?;
+    rest.split_once('\'').map(|(name, _)| name.to_string())
 }
 
 /// `parameters('name')`, the one expression form evaluated here.
@@ -221,11 +407,9 @@ mod tests {
     use super::*;
     use crate::arm::json;
 
-    fn registries(text: &str) -> Vec<Resource> {
+    fn resources(text: &str) -> Vec<Resource> {
         let root = json::parse(text, 0).unwrap().unwrap();
-        resources(&root, &|t| {
-            t.eq_ignore_ascii_case(crate::model::REGISTRY_TYPE)
-        })
+        read(&root, "t.json").resources
     }
 
     #[test]
@@ -234,6 +418,10 @@ mod tests {
         assert_eq!(parameter_reference(" parameters ( 'a' ) "), Some("a"));
         assert_eq!(parameter_reference("parameters('a').b"), None);
         assert_eq!(parameter_reference("variables('a')"), None);
+        assert_eq!(
+            first_parameter("concat(parameters('x'), 'y')").as_deref(),
+            Some("x")
+        );
     }
 
     #[test]
@@ -241,9 +429,9 @@ mod tests {
         let text = r#"{"parameters": {"admin": {"type": "bool", "defaultValue": true}},
             "resources": [{"type": "Microsoft.ContainerRegistry/registries", "name": "r",
             "properties": {"adminUserEnabled": "[parameters('admin')]"}}]}"#;
-        let found = registries(text);
-        let flag = found[0].body.lookup("properties.adminUserEnabled");
-        let crate::model::Lookup::Found(node) = flag else {
+        let found = resources(text);
+        let crate::model::Lookup::Found(node) = found[0].body.lookup("properties.adminUserEnabled")
+        else {
             panic!("expected a value")
         };
         assert_eq!(node.as_bool(), Some(true));
@@ -260,12 +448,48 @@ mod tests {
             "template": {"parameters": {"admin": {"type": "bool", "defaultValue": true}},
               "resources": {"acr": {"type": "Microsoft.ContainerRegistry/registries",
                 "name": "r", "properties": {"adminUserEnabled": "[parameters('admin')]"}}}}}}]}"#;
-        let found = registries(text);
+        let found = resources(text);
         assert_eq!(found[0].address, "d/acr");
         let crate::model::Lookup::Found(node) = found[0].body.lookup("properties.adminUserEnabled")
         else {
             panic!("expected a value")
         };
         assert_eq!(node.as_bool(), Some(false));
+    }
+
+    #[test]
+    fn children_link_to_their_registry() {
+        let text = r#"{"resources": [
+          {"type": "Microsoft.ContainerRegistry/registries", "name": "reg1", "resources": [
+            {"type": "webhooks", "name": "hook1"}]},
+          {"type": "Microsoft.ContainerRegistry/registries/replications", "name": "reg1/northeurope"},
+          {"type": "Microsoft.Insights/diagnosticSettings", "name": "d",
+           "scope": "Microsoft.ContainerRegistry/registries/reg1"},
+          {"type": "Microsoft.Authorization/locks", "name": "l",
+           "scope": "/subscriptions/s/resourceGroups/g/providers/Microsoft.ContainerRegistry/registries/reg1/webhooks/x"}
+        ]}"#;
+        let found = resources(text);
+        let by_kind = |k| found.iter().find(|r| r.kind == k).unwrap();
+        assert_eq!(
+            by_kind(Kind::Webhook).link,
+            Some(RegistryRef::Name("reg1".into()))
+        );
+        assert_eq!(
+            by_kind(Kind::Replication).link,
+            Some(RegistryRef::Name("reg1".into()))
+        );
+        assert_eq!(
+            by_kind(Kind::DiagnosticSetting).link,
+            Some(RegistryRef::Name("reg1".into()))
+        );
+        assert_eq!(by_kind(Kind::Lock).link, None);
+    }
+
+    #[test]
+    fn resources_with_a_false_condition_are_not_deployed() {
+        let text = r#"{"parameters": {"deploy": {"type": "bool", "defaultValue": false}},
+          "resources": [{"condition": "[parameters('deploy')]",
+            "type": "Microsoft.ContainerRegistry/registries", "name": "r"}]}"#;
+        assert!(resources(text).is_empty());
     }
 }

@@ -1,6 +1,9 @@
 //! The format-agnostic model: resources in ARM shape, whatever format declared them.
 
+pub mod graph;
 pub mod value;
+
+pub use graph::{Graph, RegistryView, UnitView};
 
 pub use value::{Lookup, Node, Value, Via};
 
@@ -15,10 +18,73 @@ pub enum Format {
     Arm,
 }
 
+/// The resource types the rules know about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    Registry,
+    Replication,
+    Webhook,
+    Token,
+    /// A Terraform `azurerm_container_registry_token_password` (ARM keeps passwords in the token).
+    TokenPassword,
+    ScopeMap,
+    Task,
+    CacheRule,
+    CredentialSet,
+    PrivateEndpoint,
+    DiagnosticSetting,
+    RoleAssignment,
+    Lock,
+    DefenderPricing,
+}
+
+impl Kind {
+    /// The kind of a full ARM resource type (case-insensitive).
+    pub fn of_arm_type(arm_type: &str) -> Option<Kind> {
+        let t = arm_type.to_ascii_lowercase();
+        let kind = match t.as_str() {
+            "microsoft.containerregistry/registries" => Kind::Registry,
+            "microsoft.containerregistry/registries/replications" => Kind::Replication,
+            "microsoft.containerregistry/registries/webhooks" => Kind::Webhook,
+            "microsoft.containerregistry/registries/tokens" => Kind::Token,
+            "microsoft.containerregistry/registries/scopemaps" => Kind::ScopeMap,
+            "microsoft.containerregistry/registries/tasks" => Kind::Task,
+            "microsoft.containerregistry/registries/cacherules" => Kind::CacheRule,
+            "microsoft.containerregistry/registries/credentialsets" => Kind::CredentialSet,
+            "microsoft.network/privateendpoints" => Kind::PrivateEndpoint,
+            "microsoft.insights/diagnosticsettings" => Kind::DiagnosticSetting,
+            "microsoft.authorization/roleassignments" => Kind::RoleAssignment,
+            "microsoft.authorization/locks" => Kind::Lock,
+            "microsoft.security/pricings" => Kind::DefenderPricing,
+            _ if t.ends_with("/providers/microsoft.insights/diagnosticsettings") => {
+                Kind::DiagnosticSetting
+            }
+            _ if t.ends_with("/providers/diagnosticsettings") => Kind::DiagnosticSetting,
+            _ if t.ends_with("/providers/locks") => Kind::Lock,
+            _ if t.ends_with("/providers/roleassignments") => Kind::RoleAssignment,
+            _ => return None,
+        };
+        Some(kind)
+    }
+}
+
+/// How a related resource names the registry it belongs to; resolved within its
+/// Terraform module or ARM template, never by guessing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RegistryRef {
+    /// A Terraform address (`azurerm_container_registry.acr`) or an ARM resource's address.
+    Address(String),
+    /// An ARM registry name, as evaluated from a child's name, a `scope` or a resource id.
+    Name(String),
+    /// A Terraform token address: a token password belongs to the token's registry.
+    Token(String),
+}
+
 /// One declared resource. `body` follows the ARM resource shape (`name`, `location`, `sku`,
 /// `identity`, `properties`, `tags`); Terraform attributes are mapped onto it when parsed.
 #[derive(Debug, Clone)]
 pub struct Resource {
+    pub kind: Kind,
     pub arm_type: String,
     pub format: Format,
     /// A stable, human-readable address: `azurerm_container_registry.acr` in Terraform, the
@@ -29,6 +95,41 @@ pub struct Resource {
     pub body: Node,
     /// A reference to a resource deployed elsewhere (ARM `existing: true`, Terraform `data`).
     pub existing: bool,
+    /// The ARM `apiVersion`, when declared.
+    pub api_version: Option<String>,
+    /// For a related resource: the registry it belongs to.
+    pub link: Option<RegistryRef>,
+    /// The template or Terraform module the resource belongs to; links resolve inside it.
+    pub unit: String,
+}
+
+/// A template output or Terraform `output`.
+#[derive(Debug, Clone)]
+pub struct Output {
+    pub name: String,
+    /// The value as written (an ARM expression string or the Terraform expression text).
+    pub expression: String,
+    pub span: Span,
+    /// Terraform `sensitive = true`.
+    pub sensitive: bool,
+}
+
+/// An ARM parameter or Terraform variable declaration.
+#[derive(Debug, Clone)]
+pub struct Input {
+    pub name: String,
+    /// The declaration: the ARM `type` value or the Terraform `variable` label.
+    pub span: Span,
+    /// `securestring`/`secureObject`, or `sensitive = true`.
+    pub secure: bool,
+}
+
+/// A template or Terraform module: what rules need beyond its resources.
+#[derive(Debug, Clone, Default)]
+pub struct Unit {
+    pub id: String,
+    pub outputs: Vec<Output>,
+    pub inputs: Vec<Input>,
 }
 
 /// The registry SKUs.
@@ -81,7 +182,7 @@ impl<'a, T: Copy> Setting<'a, T> {
 
 impl Resource {
     pub fn is_registry(&self) -> bool {
-        self.arm_type.eq_ignore_ascii_case(REGISTRY_TYPE)
+        self.kind == Kind::Registry
     }
 
     pub fn lookup(&self, path: &str) -> Lookup<'_> {

@@ -9,6 +9,8 @@ pub struct Via {
     pub span: Span,
     /// What the value came through, e.g. "parameter `adminEnabled` (default value)".
     pub description: String,
+    /// The ARM parameter or Terraform variable the value depends on, if any.
+    pub input: Option<String>,
 }
 
 /// A value in the ARM-shaped model. Object keys compare case-insensitively, as ARM does.
@@ -40,6 +42,12 @@ pub enum Lookup<'a> {
     Missing,
     /// The path, or an object on the way to it, is not known before deployment.
     Unknown(&'a Node),
+}
+
+impl Lookup<'_> {
+    pub fn is_found(&self) -> bool {
+        matches!(self, Lookup::Found(_))
+    }
 }
 
 impl Node {

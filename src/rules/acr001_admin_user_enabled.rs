@@ -1,5 +1,5 @@
-use super::{Applies, Level, Outcomes, Rule, RuleMeta, Target};
-use crate::model::{Resource, Setting};
+use super::{Applies, Level, Outcomes, Rule, RuleMeta, RuleScope, Target};
+use crate::model::{RegistryView, Setting};
 
 pub struct AdminUserEnabled;
 
@@ -9,6 +9,7 @@ static META: RuleMeta = RuleMeta {
     title: "The registry's admin user is enabled",
     level: Level::Error,
     enabled_by_default: true,
+    scope: RuleScope::Registry,
     applies: Applies::AllSkus,
     aliases: &[
         "CKV_AZURE_137",
@@ -30,7 +31,8 @@ impl Rule for AdminUserEnabled {
         &META
     }
 
-    fn check(&self, registry: &Resource, out: &mut Outcomes) {
+    fn check(&self, view: &RegistryView<'_>, out: &mut Outcomes) {
+        let registry = view.registry;
         match registry.flag(PATH, false) {
             Setting::Set(true, node) => {
                 let message = format!(

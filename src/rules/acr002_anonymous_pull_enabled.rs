@@ -1,5 +1,5 @@
-use super::{Applies, Level, Outcomes, Rule, RuleMeta, Target};
-use crate::model::{Resource, Setting, Sku};
+use super::{Applies, Level, Outcomes, Rule, RuleMeta, RuleScope, Target};
+use crate::model::{RegistryView, Setting, Sku};
 
 pub struct AnonymousPullEnabled;
 
@@ -9,6 +9,7 @@ static META: RuleMeta = RuleMeta {
     title: "Anyone on the internet can pull from the registry",
     level: Level::Error,
     enabled_by_default: true,
+    scope: RuleScope::Registry,
     applies: Applies::Skus(&[Sku::Standard, Sku::Premium]),
     aliases: &[
         "CKV_AZURE_138",
@@ -29,7 +30,8 @@ impl Rule for AnonymousPullEnabled {
         &META
     }
 
-    fn check(&self, registry: &Resource, out: &mut Outcomes) {
+    fn check(&self, view: &RegistryView<'_>, out: &mut Outcomes) {
+        let registry = view.registry;
         match registry.flag(PATH, false) {
             Setting::Set(true, node) => {
                 let message = format!(

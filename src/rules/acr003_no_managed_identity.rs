@@ -1,5 +1,5 @@
-use super::{Applies, Level, Outcomes, Rule, RuleMeta, Target};
-use crate::model::{Lookup, Resource, Setting};
+use super::{Applies, Level, Outcomes, Rule, RuleMeta, RuleScope, Target};
+use crate::model::{Lookup, RegistryView, Setting};
 
 pub struct NoManagedIdentity;
 
@@ -9,6 +9,7 @@ static META: RuleMeta = RuleMeta {
     title: "The registry has no managed identity",
     level: Level::Warning,
     enabled_by_default: true,
+    scope: RuleScope::Registry,
     applies: Applies::AllSkus,
     aliases: &["Conformity ContainerRegistry use-managed-identities"],
     security_severity: "4.0",
@@ -23,7 +24,8 @@ impl Rule for NoManagedIdentity {
         &META
     }
 
-    fn check(&self, registry: &Resource, out: &mut Outcomes) {
+    fn check(&self, view: &RegistryView<'_>, out: &mut Outcomes) {
+        let registry = view.registry;
         let message = format!("registry `{}` has no managed identity", registry.address);
         match registry.lookup("identity") {
             Lookup::Missing => {

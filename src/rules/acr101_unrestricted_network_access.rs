@@ -1,5 +1,5 @@
-use super::{Applies, Label, Level, Outcomes, Rule, RuleMeta, Target};
-use crate::model::{Resource, Setting};
+use super::{Applies, Label, Level, Outcomes, Rule, RuleMeta, RuleScope, Target};
+use crate::model::{RegistryView, Resource, Setting};
 
 pub struct UnrestrictedNetworkAccess;
 
@@ -9,6 +9,7 @@ static META: RuleMeta = RuleMeta {
     title: "The registry accepts connections from any network",
     level: Level::Warning,
     enabled_by_default: true,
+    scope: RuleScope::Registry,
     applies: Applies::AllSkus,
     aliases: &["Azure Policy d0793b48", "Azure.ACR.Firewall"],
     security_severity: "5.0",
@@ -26,7 +27,8 @@ impl Rule for UnrestrictedNetworkAccess {
         &META
     }
 
-    fn check(&self, registry: &Resource, out: &mut Outcomes) {
+    fn check(&self, view: &RegistryView<'_>, out: &mut Outcomes) {
+        let registry = view.registry;
         let public = registry.text(PUBLIC, "Enabled");
         let action = registry.text(DEFAULT_ACTION, "Allow");
         let public_open = public.value().map(|v| v.eq_ignore_ascii_case("Enabled"));

@@ -1,5 +1,5 @@
-use super::{Applies, Label, Level, Outcomes, Rule, RuleMeta, Target};
-use crate::model::{Resource, Setting, Sku};
+use super::{Applies, Label, Level, Outcomes, Rule, RuleMeta, RuleScope, Target};
+use crate::model::{RegistryView, Setting, Sku};
 
 pub struct TrustedServicesBlocked;
 
@@ -9,6 +9,7 @@ static META: RuleMeta = RuleMeta {
     title: "Trusted Azure services cannot reach the network-restricted registry",
     level: Level::Error,
     enabled_by_default: true,
+    scope: RuleScope::Registry,
     applies: Applies::Skus(&[Sku::Premium]),
     aliases: &["Conformity ContainerRegistry allow-trusted-microsoft-services"],
     security_severity: "5.0",
@@ -27,7 +28,8 @@ impl Rule for TrustedServicesBlocked {
         &META
     }
 
-    fn check(&self, registry: &Resource, out: &mut Outcomes) {
+    fn check(&self, view: &RegistryView<'_>, out: &mut Outcomes) {
+        let registry = view.registry;
         let (bypass_value, bypass_node) = match registry.text(BYPASS, "AzureServices") {
             Setting::Set(value, node) => (value, node),
             Setting::Default(_) => return,

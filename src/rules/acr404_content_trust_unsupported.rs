@@ -1,5 +1,5 @@
-use super::{Applies, Level, Outcomes, Rule, RuleMeta, Target};
-use crate::model::{Resource, Setting};
+use super::{Applies, Level, Outcomes, Rule, RuleMeta, RuleScope, Target};
+use crate::model::{RegistryView, Setting};
 
 pub struct ContentTrustUnsupported;
 
@@ -9,6 +9,7 @@ static META: RuleMeta = RuleMeta {
     title: "Docker Content Trust is enabled; the service rejects it",
     level: Level::Error,
     enabled_by_default: true,
+    scope: RuleScope::Registry,
     applies: Applies::AllSkus,
     aliases: &[
         "CKV_AZURE_164 (inverted)",
@@ -28,7 +29,8 @@ impl Rule for ContentTrustUnsupported {
         &META
     }
 
-    fn check(&self, registry: &Resource, out: &mut Outcomes) {
+    fn check(&self, view: &RegistryView<'_>, out: &mut Outcomes) {
+        let registry = view.registry;
         match registry.text(PATH, "disabled") {
             Setting::Set(status, node) if status.trim().eq_ignore_ascii_case("enabled") => {
                 let message = format!(

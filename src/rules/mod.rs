@@ -10,7 +10,7 @@ mod acr404_content_trust_unsupported;
 
 use std::fmt;
 
-use crate::model::{Format, Node, Resource, Setting, Sku};
+use crate::model::{Format, Graph, Node, RegistryView, Resource, Setting, Sku, UnitView};
 use crate::source::Span;
 
 /// How serious a finding is.
@@ -44,6 +44,17 @@ pub enum Applies {
     Skus(&'static [Sku]),
 }
 
+/// What a rule looks at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuleScope {
+    /// A registry's own settings: defined registries only (not `existing` or `data`).
+    Registry,
+    /// Resources related to a registry, defined or referenced.
+    Related,
+    /// A whole template or module (outputs, parameters, subscription-level resources).
+    Unit,
+}
+
 /// A rule's identity and documentation, declared next to the rule.
 #[derive(Debug)]
 pub struct RuleMeta {
@@ -53,6 +64,7 @@ pub struct RuleMeta {
     pub level: Level,
     pub enabled_by_default: bool,
     pub applies: Applies,
+    pub scope: RuleScope,
     /// Peer check IDs, so users can map suppressions and reports.
     pub aliases: &'static [&'static str],
     /// The SARIF `security-severity`, a number from 0.0 to 10.0.
@@ -86,7 +98,12 @@ impl RuleMeta {
 
 pub trait Rule: Sync {
     fn meta(&self) -> &'static RuleMeta;
-    fn check(&self, registry: &Resource, out: &mut Outcomes);
+
+    /// Checks one registry (and, for related-resource rules, what belongs to it).
+    fn check(&self, _view: &RegistryView<'_>, _out: &mut Outcomes) {}
+
+    /// Checks one template or module, for rules with [`RuleScope::Unit`].
+    fn check_unit(&self, _unit: &UnitView<'_>, _out: &mut Outcomes) {}
 }
 
 /// Every rule, in ID order.
@@ -146,20 +163,20 @@ pub struct Outcomes {
     pub findings: Vec<Finding>,
     pub not_applicable: Vec<Undecided>,
     pub unknown: Vec<Undecided>,
-    current: Option<(&'static RuleMeta, Format)>,
+    current: Option<&'static RuleMeta>,
 }
 
 impl Outcomes {
-    /// Starts a finding of the current rule on `registry`, pointing at `setting`.
+    /// Records a finding of the current rule on `resource`, pointing at `at`.
     pub fn report(
         &mut self,
-        registry: &Resource,
+        resource: &Resource,
         property: &str,
         at: Target<'_>,
         message: String,
     ) -> Option<&mut Finding> {
-        let (rule, format) = self.current?;
-        let (primary, notes) = at.label(registry);
+        let rule = self.current?;
+        let (primary, notes) = at.label(resource);
         let mut secondary = Vec::new();
         if let Target::Value(node, _) = at
             && let Some(via) = &node.via
@@ -176,8 +193,8 @@ impl Outcomes {
             primary,
             secondary,
             notes,
-            help: rule.fix(format),
-            resource: registry.address.clone(),
+            help: rule.fix(resource.format),
+            resource: resource.address.clone(),
             property: property.to_string(),
         });
         self.findings.last_mut()
@@ -185,7 +202,7 @@ impl Outcomes {
 
     /// Records that the current rule could not decide, naming the missing input.
     pub fn unknown(&mut self, registry: &Resource, node: &Node) {
-        let Some((rule, _)) = self.current else {
+        let Some(rule) = self.current else {
             return;
         };
         let reason = match &node.value {
@@ -241,20 +258,39 @@ impl<'a> Target<'a> {
     }
 }
 
-/// Runs every selected rule on every registry defined in the scan.
-pub fn run(resources: &[Resource], rules: &[&'static dyn Rule]) -> Outcomes {
+/// Runs the selected rules on the linked model.
+pub fn run(graph: &Graph<'_>, rules: &[&'static dyn Rule]) -> Outcomes {
     let mut out = Outcomes::default();
-    for registry in resources.iter().filter(|r| r.is_registry() && !r.existing) {
-        for rule in rules {
-            let meta = rule.meta();
-            out.current = Some((meta, registry.format));
-            if applicable(meta, registry, &mut out) {
-                rule.check(registry, &mut out);
-            }
+    for view in &graph.registries {
+        run_on_registry(view, rules, &mut out);
+    }
+    for unit in &graph.units {
+        for rule in rules.iter().filter(|r| r.meta().scope == RuleScope::Unit) {
+            out.current = Some(rule.meta());
+            rule.check_unit(unit, &mut out);
         }
     }
     out.current = None;
     out
+}
+
+fn run_on_registry(view: &RegistryView<'_>, rules: &[&'static dyn Rule], out: &mut Outcomes) {
+    let registry = view.registry;
+    for rule in rules {
+        let meta = rule.meta();
+        let runs = match meta.scope {
+            RuleScope::Registry => !registry.existing,
+            RuleScope::Related => !view.related.is_empty() || !registry.existing,
+            RuleScope::Unit => false,
+        };
+        if !runs {
+            continue;
+        }
+        out.current = Some(meta);
+        if registry.existing || applicable(meta, registry, out) {
+            rule.check(view, out);
+        }
+    }
 }
 
 fn applicable(meta: &'static RuleMeta, registry: &Resource, out: &mut Outcomes) -> bool {

@@ -4,12 +4,13 @@ mod expr;
 mod mapping;
 
 use hcl_edit::Span as _;
+use hcl_edit::expr::Expression;
 use hcl_edit::structure::{Block, Body};
 
-use crate::model::Resource;
+use crate::model::{Input, Output, Resource, Unit};
 use crate::source::{FileId, Span};
 
-pub use mapping::{REGISTRY_RESOURCE, map_registry};
+pub use mapping::{REGISTRY_RESOURCE, is_known_type};
 
 /// A syntax error at a byte offset of the file.
 #[derive(Debug, Clone)]
@@ -25,35 +26,48 @@ pub fn parse(text: &str) -> Result<Body, SyntaxError> {
     })
 }
 
-/// The registries a file declares (`resource`) or refers to (`data`).
-pub fn resources(body: &Body, file: FileId, text: &str) -> Vec<Resource> {
-    body.blocks()
-        .filter_map(|block| registry_block(block, file, text))
-        .collect()
+/// What one `.tf` file contributes to its module (`unit`, the module directory).
+pub fn read(body: &Body, file: FileId, text: &str, unit: &str) -> (Vec<Resource>, Unit) {
+    let mut resources = Vec::new();
+    let mut facts = Unit {
+        id: unit.to_string(),
+        ..Unit::default()
+    };
+    for block in body.blocks() {
+        match block.ident.as_str() {
+            "resource" => resources.extend(mapping::map_resource(block, false, file, text, unit)),
+            "data" => resources.extend(mapping::map_resource(block, true, file, text, unit)),
+            "output" => facts.outputs.extend(output(block, file, text)),
+            "variable" => facts.inputs.extend(variable(block, file)),
+            _ => {}
+        }
+    }
+    (resources, facts)
 }
 
-fn registry_block(block: &Block, file: FileId, text: &str) -> Option<Resource> {
-    let kind = block.ident.as_str();
-    if kind != "resource" && kind != "data" {
-        return None;
-    }
-    let [type_label, name_label] = block.labels.as_slice() else {
-        return None;
-    };
-    if type_label.as_str() != REGISTRY_RESOURCE {
-        return None;
-    }
-    let decl = span_of(type_label.span(), file, block.span());
-    let prefix = if kind == "data" { "data." } else { "" };
-    let address = format!("{prefix}{REGISTRY_RESOURCE}.{}", name_label.as_str());
-    Some(map_registry(
-        block,
-        address,
-        decl,
-        kind == "data",
-        file,
-        text,
-    ))
+fn output(block: &Block, file: FileId, text: &str) -> Option<Output> {
+    let name = block.labels.first()?.as_str().to_string();
+    let value = block.body.get_attribute("value")?;
+    let span = span_of(value.value.span(), file, value.span());
+    Some(Output {
+        name,
+        expression: text.get(span.start..span.end).unwrap_or("").to_string(),
+        span,
+        sensitive: is_true(block.body.get_attribute("sensitive").map(|a| &a.value)),
+    })
+}
+
+fn variable(block: &Block, file: FileId) -> Option<Input> {
+    let label = block.labels.first()?;
+    Some(Input {
+        name: label.as_str().to_string(),
+        span: span_of(label.span(), file, block.span()),
+        secure: is_true(block.body.get_attribute("sensitive").map(|a| &a.value)),
+    })
+}
+
+fn is_true(expr: Option<&Expression>) -> bool {
+    matches!(expr, Some(Expression::Bool(b)) if *b.value())
 }
 
 /// The span of a syntax node, falling back to an enclosing one.
