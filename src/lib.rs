@@ -38,6 +38,9 @@ pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 pub struct ScanOptions {
     pub paths: Vec<PathBuf>,
     pub rules: Vec<&'static dyn Rule>,
+    pub rule_options: rules::RuleOptions,
+    /// Report undecided results as `note` findings that name the missing input.
+    pub show_unknown: bool,
 }
 
 impl ScanOptions {
@@ -47,7 +50,12 @@ impl ScanOptions {
             .copied()
             .filter(|r| r.meta().enabled_by_default)
             .collect();
-        ScanOptions { paths, rules }
+        ScanOptions {
+            paths,
+            rules,
+            rule_options: rules::RuleOptions::default(),
+            show_unknown: false,
+        }
     }
 }
 
@@ -83,6 +91,7 @@ struct FileResult {
     source: SourceFile,
     resources: Vec<Resource>,
     unit: Option<model::Unit>,
+    terraform: Option<terraform::TerraformFile>,
     error: Option<(Option<Span>, String)>,
     scanned: bool,
 }
@@ -111,7 +120,9 @@ pub fn scan(options: &ScanOptions) -> Scan {
         .collect();
     let mut files_scanned = 0;
     let mut units: Vec<model::Unit> = Vec::new();
+    let mut terraform_inputs = Vec::new();
     for result in results {
+        terraform_inputs.extend(result.terraform);
         if let Some(unit) = result.unit {
             merge_unit(&mut units, unit);
         }
@@ -128,13 +139,24 @@ pub fn scan(options: &ScanOptions) -> Scan {
         sources.push(result.source);
     }
 
+    let (module_resources, module_units) = terraform::evaluate(&terraform_inputs, &sources, &base);
+    resources.extend(module_resources);
+    for unit in module_units {
+        merge_unit(&mut units, unit);
+    }
+    drop(terraform_inputs);
     let registries = resources
         .iter()
         .filter(|r| r.is_registry() && !r.existing)
         .count();
+    let implied = model::graph::implied_registries(&resources);
+    resources.extend(implied);
     let graph = model::graph::link(&resources, &units);
-    let outcomes = rules::run(&graph, &options.rules);
+    let outcomes = rules::run(&graph, &options.rules, &options.rule_options);
     let mut findings = outcomes.findings;
+    if options.show_unknown {
+        findings.extend(outcomes.unknown.iter().map(rules::could_not_verify));
+    }
     findings.sort_by_key(|f| {
         (
             sources.name(f.primary.span.file).to_string(),
@@ -181,6 +203,7 @@ fn load(id: FileId, path: &Path, candidate: Candidate, base: &Path) -> FileResul
                 source,
                 resources: Vec::new(),
                 unit: None,
+                terraform: None,
                 error: Some((span, failure.message)),
                 scanned: false,
             };
@@ -191,30 +214,29 @@ fn load(id: FileId, path: &Path, candidate: Candidate, base: &Path) -> FileResul
         source,
         resources: Vec::new(),
         unit: None,
+        terraform: None,
         error: None,
         scanned: true,
     };
     let text = result.source.text.as_str();
     match candidate {
-        Candidate::Terraform => match terraform::parse(text) {
+        Candidate::Terraform | Candidate::TfVars => match terraform::parse(text) {
             Ok(body) => {
-                let module = source::display_name(path.parent().unwrap_or(path), base);
-                let (resources, unit) = terraform::read(&body, id, text, &module);
-                result.resources = resources;
-                result.unit = Some(unit);
+                let kind = if candidate == Candidate::Terraform {
+                    terraform::InputKind::Config
+                } else {
+                    terraform::InputKind::Vars
+                };
+                result.terraform = Some(terraform::TerraformFile::hcl(id, path, kind, body));
             }
             Err(e) => result.error = Some((Some(Span::new(id, e.offset, e.offset)), e.message)),
         },
-        Candidate::TfVars => {
-            if let Err(e) = terraform::parse(text) {
-                result.error = Some((Some(Span::new(id, e.offset, e.offset)), e.message));
+        Candidate::TfVarsJson => match arm::json::parse(text, id) {
+            Ok(node) => {
+                result.terraform = node.map(|n| terraform::TerraformFile::json_vars(id, path, n))
             }
-        }
-        Candidate::TfVarsJson => {
-            if let Err(e) = arm::json::parse(text, id) {
-                result.error = Some((Some(Span::new(id, e.start, e.end)), e.message));
-            }
-        }
+            Err(e) => result.error = Some((Some(Span::new(id, e.start, e.end)), e.message)),
+        },
         Candidate::Json => load_json(id, &mut result),
     }
     if !result.scanned {

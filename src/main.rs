@@ -47,6 +47,22 @@ struct Cli {
     /// Colour in human output; `auto` honours NO_COLOR and colours only terminals.
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     color: ColorArg,
+
+    /// Rules to enable besides the defaults: ids, slugs, id prefixes (`ACR2`) or `ALL`.
+    #[arg(long, value_delimiter = ',', value_name = "RULE,...", global = true)]
+    select: Vec<String>,
+
+    /// Rules to switch off: ids, slugs or id prefixes. Wins over --select.
+    #[arg(long, value_delimiter = ',', value_name = "RULE,...", global = true)]
+    ignore: Vec<String>,
+
+    /// Locations registries and replicas may use, for ACR307 (enable it with --select ACR307).
+    #[arg(long, value_delimiter = ',', value_name = "LOCATION,...")]
+    allowed_locations: Vec<String>,
+
+    /// Report results that could not be decided (values unknown before deployment) as notes.
+    #[arg(long)]
+    show_unknown: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -123,14 +139,21 @@ const EXIT_INPUT: u8 = 3;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let selected = match rules::selection(&cli.select, &cli.ignore) {
+        Ok(selected) => selected,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
     match &cli.command {
-        Some(Command::Rules) => print_rules(),
+        Some(Command::Rules) => print_rules(&selected),
         Some(Command::Explain { rule }) => explain(rule),
-        None => lint(&cli),
+        None => lint(&cli, selected),
     }
 }
 
-fn print_rules() -> ExitCode {
+fn print_rules(selected: &[&'static dyn rules::Rule]) -> ExitCode {
     let mut out = io::stdout().lock();
     let mut lines = vec![format!(
         "{:<7} {:<32} {:<8} {:<8} {}",
@@ -138,10 +161,11 @@ fn print_rules() -> ExitCode {
     )];
     for rule in rules::all() {
         let meta = rule.meta();
-        let enabled = if meta.enabled_by_default {
-            "yes"
-        } else {
-            "opt-in"
+        let on = selected.iter().any(|r| r.meta().id == meta.id);
+        let enabled = match (on, meta.enabled_by_default) {
+            (true, _) => "yes",
+            (false, true) => "ignored",
+            (false, false) => "opt-in",
         };
         lines.push(format!(
             "{:<7} {:<32} {:<8} {:<8} {}",
@@ -167,8 +191,12 @@ fn explain(key: &str) -> ExitCode {
     }
 }
 
-fn lint(cli: &Cli) -> ExitCode {
-    let scan = acr_lint::scan(&ScanOptions::new(cli.paths.clone()));
+fn lint(cli: &Cli, selected: Vec<&'static dyn rules::Rule>) -> ExitCode {
+    let mut options = ScanOptions::new(cli.paths.clone());
+    options.rules = selected;
+    options.rule_options.allowed_locations = cli.allowed_locations.clone();
+    options.show_unknown = cli.show_unknown;
+    let scan = acr_lint::scan(&options);
     let color = ColorChoice::from(cli.color);
     let _ = report::render_errors(
         &scan,

@@ -42,9 +42,20 @@ fn exit_0_when_nothing_blocks() {
     let dir = scratch(&[("main.tf", CLEAN_TF.as_bytes())]);
     acr_lint()
         .arg(dir.path())
+        .args([
+            "--select",
+            "ACR001",
+            "--ignore",
+            "ACR0,ACR1,ACR2,ACR3,ACR4,ACR5",
+        ])
         .assert()
         .code(0)
         .stdout(predicate::str::contains("No problems found"));
+    acr_lint()
+        .arg(dir.path())
+        .args(["--fail-on", "error"])
+        .assert()
+        .code(0);
 }
 
 #[test]
@@ -60,7 +71,10 @@ fn exit_1_on_blocking_findings_with_pretty_output() {
         ))
         .stdout(predicate::str::contains("rules/ACR001.md"))
         .stdout(predicate::str::contains(
-            "Found 3 problems (1 error, 2 warnings, 0 notes) in 1 file",
+            "Found 11 problems (1 error, 4 warnings, 6 notes) in 1 file (1 registry)",
+        ))
+        .stdout(predicate::str::contains(
+            "3 not applicable to the registry SKU",
         ));
 }
 
@@ -301,6 +315,59 @@ fn fingerprints_ignore_line_numbers() {
         doc["runs"][0]["results"][0]["partialFingerprints"]["acrLintFinding/v1"].clone()
     };
     assert_eq!(fingerprint(&original), fingerprint(&moved));
+}
+
+#[test]
+fn select_and_ignore_choose_the_rules() {
+    let case = "testdata/terraform/acr003/fires-default";
+    let output = acr_lint()
+        .args([
+            case,
+            "-f",
+            "concise",
+            "--ignore",
+            "ACR0,ACR2,ACR4",
+            "--select",
+            "ACR304",
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(stdout.contains("[ACR304]"), "{stdout}");
+    assert!(!stdout.contains("[ACR003]"), "{stdout}");
+    acr_lint()
+        .args([case, "--select", "ACR9"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no rule matches `ACR9`"));
+    acr_lint()
+        .args([
+            "rules",
+            "--select",
+            "ACR304",
+            "--ignore",
+            "admin-user-enabled",
+        ])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::is_match(r"ACR001 +admin-user-enabled +error +ignored").unwrap())
+        .stdout(predicate::str::is_match(r"ACR304 +no-delete-lock +note +yes").unwrap())
+        .stdout(predicate::str::is_match(r"ACR306 +no-push-webhook +note +opt-in").unwrap());
+}
+
+#[test]
+fn show_unknown_reports_what_could_not_be_decided() {
+    let case = "testdata/terraform/acr001/unknown";
+    acr_lint()
+        .args([case, "-f", "concise"])
+        .assert()
+        .stdout(predicate::str::contains("could not verify").not());
+    acr_lint()
+        .args([case, "-f", "concise", "--show-unknown"])
+        .assert()
+        .stdout(predicate::str::contains(
+            "note[ACR001] could not verify admin-user-enabled: variable `admin_enabled`",
+        ));
 }
 
 #[test]

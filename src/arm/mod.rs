@@ -1,5 +1,6 @@
 //! ARM deployment templates: classification, resources at any depth, parameter values.
 
+pub mod expr;
 pub mod json;
 mod template;
 

@@ -1,7 +1,10 @@
 //! Walks a template, its nested deployments and child resources, and yields the resources the
 //! rules know about, with values resolved as far as the template alone allows.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
+
+use super::expr::{self, Env, Val};
 
 use crate::model::{Format, Input, Kind, Node, Output, RegistryRef, Resource, Unit, Value, Via};
 use crate::source::Span;
@@ -23,6 +26,7 @@ pub fn read(root: &Node, unit: &str) -> Template {
         resources: Vec::new(),
         facts: Unit {
             id: unit.to_string(),
+            format: Format::Arm,
             ..Unit::default()
         },
     };
@@ -33,17 +37,33 @@ pub fn read(root: &Node, unit: &str) -> Template {
     }
 }
 
-/// The values `parameters('…')` resolves to in one template scope.
+/// What expressions in one template scope see: parameter values (with where they were set)
+/// and the template's variables, evaluated on first use.
 #[derive(Default)]
-struct Scope {
+struct Scope<'t> {
     parameters: HashMap<String, Node>,
+    variables: HashMap<String, &'t Node>,
+    variable_values: RefCell<HashMap<String, Val>>,
+    evaluating: RefCell<Vec<String>>,
 }
 
-impl Scope {
-    /// The parameters of `template`; `passed` are the values a parent deployment hands in,
+/// How many variables may be under evaluation at once (a chain of variables using variables).
+const MAX_VARIABLE_DEPTH: usize = 64;
+
+impl<'t> Scope<'t> {
+    /// The scope of `template`; `passed` are the values a parent deployment hands in,
     /// resolved in `outer`.
-    fn for_template(template: &Node, passed: Option<&Node>, outer: Option<&Scope>) -> Scope {
+    fn for_template(
+        template: &'t Node,
+        passed: Option<&Node>,
+        outer: Option<&Scope<'_>>,
+    ) -> Scope<'t> {
         let mut scope = Scope::default();
+        if let Some(Value::Object(declared)) = template.get("variables").map(|v| &v.value) {
+            for (name, value) in declared {
+                scope.variables.insert(name.to_ascii_lowercase(), value);
+            }
+        }
         let Some(Value::Object(declared)) = template.get("parameters").map(|p| &p.value) else {
             return scope;
         };
@@ -57,9 +77,87 @@ impl Scope {
         }
         scope
     }
+
+    fn variable_value(&self, name: &str) -> Option<Val> {
+        let key = name.to_ascii_lowercase();
+        if key == "copy" {
+            return None;
+        }
+        if let Some(value) = self.variable_values.borrow().get(&key) {
+            return Some(value.clone());
+        }
+        let raw = *self.variables.get(&key)?;
+        {
+            let evaluating = self.evaluating.borrow();
+            if evaluating.contains(&key) {
+                return Some(Val::Unknown(format!("variable `{name}` refers to itself")));
+            }
+            if evaluating.len() >= MAX_VARIABLE_DEPTH {
+                return Some(Val::Unknown("variables nest too deeply".into()));
+            }
+        }
+        self.evaluating.borrow_mut().push(key.clone());
+        let value = to_val(&resolve(raw, self));
+        self.evaluating.borrow_mut().pop();
+        self.variable_values.borrow_mut().insert(key, value.clone());
+        Some(value)
+    }
 }
 
-fn passed_value(name: &str, given: &Node, outer: &Scope) -> Node {
+impl Env for Scope<'_> {
+    fn parameter(&self, name: &str) -> Option<Val> {
+        self.parameters.get(&name.to_ascii_lowercase()).map(to_val)
+    }
+
+    fn variable(&self, name: &str) -> Option<Val> {
+        self.variable_value(name)
+    }
+
+    fn copy_index(&self, _loop_name: Option<&str>) -> Option<i64> {
+        None
+    }
+}
+
+/// A model value as an expression value (spans dropped).
+fn to_val(node: &Node) -> Val {
+    match &node.value {
+        Value::Null => Val::Null,
+        Value::Bool(b) => Val::Bool(*b),
+        Value::Number(n) if n.fract() == 0.0 && n.abs() < 9.0e15 => Val::Int(*n as i64),
+        Value::Number(n) => Val::Float(*n),
+        Value::String(s) => Val::String(s.clone()),
+        Value::Array(items) => Val::Array(items.iter().map(to_val).collect()),
+        Value::Object(members) => Val::Object(
+            members
+                .iter()
+                .map(|(k, v)| (k.clone(), to_val(v)))
+                .collect(),
+        ),
+        Value::Unknown(reason) => Val::Unknown(reason.clone()),
+    }
+}
+
+/// An expression value as a model value; every part spans the expression.
+fn from_val(value: Val, span: Span) -> Node {
+    let value = match value {
+        Val::Null => Value::Null,
+        Val::Bool(b) => Value::Bool(b),
+        Val::Int(i) => Value::Number(i as f64),
+        Val::Float(f) => Value::Number(f),
+        Val::String(s) => Value::String(s),
+        Val::Array(items) => Value::Array(items.into_iter().map(|i| from_val(i, span)).collect()),
+        Val::Object(members) => Value::Object(
+            members
+                .into_iter()
+                .map(|(k, v)| (k, from_val(v, span)))
+                .collect(),
+        ),
+        Val::Unknown(reason) => Value::Unknown(reason),
+    };
+    Node::new(value, span)
+}
+
+fn passed_value(name: &str, given: &Node, outer: &Scope<'_>) -> Node {
     match given.get("value") {
         Some(value) => resolve(value, outer),
         None if given.get("reference").is_some() => Node::unknown(
@@ -70,7 +168,7 @@ fn passed_value(name: &str, given: &Node, outer: &Scope) -> Node {
     }
 }
 
-fn default_value(name: &str, declaration: &Node, scope: &Scope) -> Node {
+fn default_value(name: &str, declaration: &Node, scope: &Scope<'_>) -> Node {
     match declaration.get("defaultValue") {
         Some(default) => {
             let mut value = resolve(default, scope);
@@ -79,6 +177,7 @@ fn default_value(name: &str, declaration: &Node, scope: &Scope) -> Node {
                     span: default.span,
                     description: format!("the default value of parameter `{name}`"),
                     input: Some(name.to_string()),
+                    reference: None,
                 }));
             }
             value
@@ -104,7 +203,7 @@ struct Parent<'a> {
 }
 
 impl Walker {
-    fn template(&mut self, template: &Node, scope: &Scope, prefix: &str) {
+    fn template(&mut self, template: &Node, scope: &Scope<'_>, prefix: &str) {
         self.declarations(template);
         match template.get("resources").map(|r| &r.value) {
             Some(Value::Array(list)) => {
@@ -138,11 +237,12 @@ impl Walker {
                 let Some(value) = output.get("value").or_else(|| output.get("copy")) else {
                     continue;
                 };
+                let output_type = output.get("type").and_then(Node::as_str).unwrap_or("");
                 self.facts.outputs.push(Output {
                     name: name.clone(),
                     expression: value.as_str().unwrap_or("").to_string(),
                     span: value.span,
-                    sensitive: false,
+                    sensitive: output_type.to_ascii_lowercase().starts_with("secure"),
                 });
             }
         }
@@ -153,7 +253,7 @@ impl Walker {
         resource: &Node,
         symbol: Option<&str>,
         parent: Option<&Parent<'_>>,
-        scope: &Scope,
+        scope: &Scope<'_>,
         prefix: &str,
     ) {
         let Some(type_node) = resource.get("type") else {
@@ -212,7 +312,7 @@ impl Walker {
         arm_type: &str,
         address: &str,
         registry_name: Option<String>,
-        scope: &Scope,
+        scope: &Scope<'_>,
     ) {
         let Some(Value::Array(children)) = resource.get("resources").map(|r| &r.value) else {
             return;
@@ -227,7 +327,7 @@ impl Walker {
         }
     }
 
-    fn deployment(&mut self, deployment: &Node, scope: &Scope, address: &str) {
+    fn deployment(&mut self, deployment: &Node, scope: &Scope<'_>, address: &str) {
         let Some(properties) = deployment.get("properties") else {
             return;
         };
@@ -250,7 +350,7 @@ impl Walker {
     }
 }
 
-fn is_known_false(condition: Option<&Node>, scope: &Scope) -> bool {
+fn is_known_false(condition: Option<&Node>, scope: &Scope<'_>) -> bool {
     condition.is_some_and(|c| resolve(c, scope).as_bool() == Some(false))
 }
 
@@ -317,7 +417,7 @@ pub fn registry_in_id(id: &str) -> Option<RegistryRef> {
 }
 
 /// Resolves template expressions in a value tree; what cannot be resolved becomes unknown.
-fn resolve(node: &Node, scope: &Scope) -> Node {
+fn resolve(node: &Node, scope: &Scope<'_>) -> Node {
     match &node.value {
         Value::String(text) => resolve_string(text, node.span, scope),
         Value::Array(items) => Node {
@@ -329,7 +429,7 @@ fn resolve(node: &Node, scope: &Scope) -> Node {
             value: Value::Object(
                 members
                     .iter()
-                    .map(|(k, v)| (k.clone(), resolve(v, scope)))
+                    .map(|(k, v)| (resolve_key(k, scope), resolve(v, scope)))
                     .collect(),
             ),
             span: node.span,
@@ -339,31 +439,61 @@ fn resolve(node: &Node, scope: &Scope) -> Node {
     }
 }
 
-fn resolve_string(text: &str, span: Span, scope: &Scope) -> Node {
-    if let Some(escaped) = text.strip_prefix("[[") {
-        return Node::new(Value::String(format!("[{escaped}")), span);
+/// An object key may be an expression too (e.g. `userAssignedIdentities`).
+fn resolve_key(key: &str, scope: &Scope<'_>) -> String {
+    if !expr::is_expression(key) {
+        return expr::unescape_literal(key).to_string();
     }
-    let Some(expression) = text.strip_prefix('[').and_then(|t| t.strip_suffix(']')) else {
-        return Node::new(Value::String(text.to_string()), span);
-    };
-    let mut node = match parameter_reference(expression) {
-        Some(name) => parameter_value(name, span, scope),
-        None => Node::unknown(
-            format!("expression `{}` is not evaluated", expression.trim()),
+    match expr::evaluate(key, scope) {
+        Ok(Val::String(text)) => text,
+        _ => key.to_string(),
+    }
+}
+
+fn resolve_string(text: &str, span: Span, scope: &Scope<'_>) -> Node {
+    if !expr::is_expression(text) {
+        return Node::new(
+            Value::String(expr::unescape_literal(text).to_string()),
+            span,
+        );
+    }
+    let inner = text
+        .get(1..text.len().saturating_sub(1))
+        .unwrap_or("")
+        .trim();
+    if let Some(name) = parameter_reference(inner) {
+        return parameter_value(name, span, scope);
+    }
+    let mut node = match expr::evaluate(text, scope) {
+        Ok(value) => from_val(value, span),
+        Err(error) => Node::unknown(
+            format!(
+                "expression error at character {}: {}",
+                error.offset + 1,
+                error.message
+            ),
             span,
         ),
     };
-    if node.via.is_none() {
-        node.via = Some(Box::new(Via {
-            span,
-            description: format!("expression `{}`", expression.trim()),
-            input: first_parameter(expression),
-        }));
-    }
+    node.via = Some(Box::new(Via {
+        span,
+        description: format!("expression `{}`", shorten(inner)),
+        input: first_parameter(inner),
+        reference: None,
+    }));
     node
 }
 
-fn parameter_value(name: &str, use_site: Span, scope: &Scope) -> Node {
+fn shorten(text: &str) -> String {
+    let shown: String = text.chars().take(80).collect();
+    if shown.len() < text.len() {
+        format!("{shown}…")
+    } else {
+        shown
+    }
+}
+
+fn parameter_value(name: &str, use_site: Span, scope: &Scope<'_>) -> Node {
     match scope.parameters.get(&name.to_ascii_lowercase()) {
         Some(value) => {
             let mut value = value.clone();
@@ -374,6 +504,7 @@ fn parameter_value(name: &str, use_site: Span, scope: &Scope) -> Node {
                         span: use_site,
                         description: format!("parameter `{name}`"),
                         input: Some(name.to_string()),
+                        reference: None,
                     }))
                 }
             }

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use super::{Kind, RegistryRef, Resource, Unit};
+use super::{Kind, Node, RegistryRef, Resource, Unit, Value};
 
 /// A registry and the resources that belong to it.
 #[derive(Debug)]
@@ -37,6 +37,46 @@ struct UnitIndex {
     by_address: HashMap<String, usize>,
     by_name: HashMap<String, Option<usize>>,
     tokens: HashMap<String, usize>,
+}
+
+/// Registries that related resources name but the scan does not define: each becomes an
+/// `existing` registry, so its related resources are still checked (an ARM child such as
+/// `contosoregistry/hook1` names its registry unambiguously).
+pub fn implied_registries(resources: &[Resource]) -> Vec<Resource> {
+    let mut defined: Vec<(&str, String)> = resources
+        .iter()
+        .filter(|r| r.is_registry())
+        .filter_map(|r| Some((r.unit.as_str(), r.name()?.to_ascii_lowercase())))
+        .collect();
+    let mut implied = Vec::new();
+    for resource in resources {
+        let Some(RegistryRef::Name(name)) = &resource.link else {
+            continue;
+        };
+        let key = (resource.unit.as_str(), name.to_ascii_lowercase());
+        if defined.contains(&key) {
+            continue;
+        }
+        defined.push(key);
+        let mut body = Node::object(resource.decl);
+        body.insert(
+            "name",
+            Node::new(Value::String(name.clone()), resource.decl),
+        );
+        implied.push(Resource {
+            kind: Kind::Registry,
+            arm_type: super::REGISTRY_TYPE.to_string(),
+            format: resource.format,
+            address: name.clone(),
+            decl: resource.decl,
+            body,
+            existing: true,
+            api_version: None,
+            link: None,
+            unit: resource.unit.clone(),
+        });
+    }
+    implied
 }
 
 pub fn link<'a>(resources: &'a [Resource], units: &'a [Unit]) -> Graph<'a> {

@@ -12,8 +12,9 @@ use crate::source::Span;
 pub const REGISTRY_TYPE: &str = "Microsoft.ContainerRegistry/registries";
 
 /// The language a resource was declared in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Format {
+    #[default]
     Terraform,
     Arm,
 }
@@ -128,6 +129,7 @@ pub struct Input {
 #[derive(Debug, Clone, Default)]
 pub struct Unit {
     pub id: String,
+    pub format: Format,
     pub outputs: Vec<Output>,
     pub inputs: Vec<Input>,
 }

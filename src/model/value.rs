@@ -11,6 +11,8 @@ pub struct Via {
     pub description: String,
     /// The ARM parameter or Terraform variable the value depends on, if any.
     pub input: Option<String>,
+    /// The resource an expression refers to, e.g. `azurerm_user_assigned_identity.cmk`.
+    pub reference: Option<String>,
 }
 
 /// A value in the ARM-shaped model. Object keys compare case-insensitively, as ARM does.

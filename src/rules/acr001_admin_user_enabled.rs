@@ -1,5 +1,5 @@
-use super::{Applies, Level, Outcomes, Rule, RuleMeta, RuleScope, Target};
-use crate::model::{RegistryView, Setting};
+use super::{Applies, Level, Outcomes, Rule, RuleMeta, RuleScope};
+use crate::model::RegistryView;
 
 pub struct AdminUserEnabled;
 
@@ -33,21 +33,11 @@ impl Rule for AdminUserEnabled {
 
     fn check(&self, view: &RegistryView<'_>, out: &mut Outcomes) {
         let registry = view.registry;
-        match registry.flag(PATH, false) {
-            Setting::Set(true, node) => {
-                let message = format!(
-                    "registry `{}` enables the admin user: a shared username and password with push and pull rights",
-                    registry.address
-                );
-                out.report(
-                    registry,
-                    PATH,
-                    Target::Value(node, "admin user enabled here"),
-                    message,
-                );
-            }
-            Setting::Unknown(node) => out.unknown(registry, node),
-            _ => {}
-        }
+        super::report_if_enabled(registry, out, PATH, "admin user enabled here", || {
+            format!(
+                "registry `{}` enables the admin user: a shared username and password with push and pull rights",
+                registry.address
+            )
+        });
     }
 }

@@ -1,5 +1,5 @@
-use super::{Applies, Level, Outcomes, Rule, RuleMeta, RuleScope, Target};
-use crate::model::{RegistryView, Setting, Sku};
+use super::{Applies, Level, Outcomes, Rule, RuleMeta, RuleScope};
+use crate::model::{RegistryView, Sku};
 
 pub struct AnonymousPullEnabled;
 
@@ -32,21 +32,11 @@ impl Rule for AnonymousPullEnabled {
 
     fn check(&self, view: &RegistryView<'_>, out: &mut Outcomes) {
         let registry = view.registry;
-        match registry.flag(PATH, false) {
-            Setting::Set(true, node) => {
-                let message = format!(
-                    "registry `{}` allows anonymous (unauthenticated) pull of every image",
-                    registry.address
-                );
-                out.report(
-                    registry,
-                    PATH,
-                    Target::Value(node, "anonymous pull enabled here"),
-                    message,
-                );
-            }
-            Setting::Unknown(node) => out.unknown(registry, node),
-            _ => {}
-        }
+        super::report_if_enabled(registry, out, PATH, "anonymous pull enabled here", || {
+            format!(
+                "registry `{}` allows anonymous (unauthenticated) pull of every image",
+                registry.address
+            )
+        });
     }
 }

@@ -4,9 +4,51 @@
 mod acr001_admin_user_enabled;
 mod acr002_anonymous_pull_enabled;
 mod acr003_no_managed_identity;
+mod acr004_arm_audience_tokens_allowed;
+mod acr005_token_password_never_expires;
+mod acr006_scope_map_too_broad;
+mod acr007_privileged_role_on_registry;
+mod acr008_reader_role_can_pull;
 mod acr101_unrestricted_network_access;
+mod acr102_public_network_access_enabled;
+mod acr103_firewall_allows_any_ip;
 mod acr104_trusted_services_blocked;
+mod acr105_no_private_endpoint;
+mod acr106_data_endpoints_disabled;
+mod acr107_tasks_bypass_network_rules;
+mod acr108_webhook_not_https;
+mod acr109_unsecure_domain_label_scope;
+mod acr201_quarantine_disabled;
+mod acr202_retention_policy_disabled;
+mod acr203_soft_delete_disabled;
+mod acr204_export_allowed;
+mod acr205_no_customer_managed_key;
+mod acr206_basic_sku;
+mod acr207_cache_rule_present;
+mod acr208_plaintext_task_credential;
+mod acr301_audit_logs_not_collected;
+mod acr302_no_geo_replication;
+mod acr303_zone_redundancy_disabled;
+mod acr304_no_delete_lock;
+mod acr305_defender_for_containers_off;
+mod acr306_no_push_webhook;
+mod acr307_replica_location_not_allowed;
+mod acr401_premium_feature_on_lower_sku;
+mod acr402_anonymous_pull_on_basic;
+mod acr403_export_disabled_needs_private;
 mod acr404_content_trust_unsupported;
+mod acr405_invalid_name;
+mod acr406_replica_in_home_region;
+mod acr407_conflicting_policies;
+mod acr408_property_unknown_to_api_version;
+mod acr409_cmk_identity_not_assigned;
+mod acr410_invalid_enum_value;
+mod acr501_credentials_in_output;
+mod acr502_hardcoded_secret;
+mod acr503_secret_parameter_not_secure;
+mod api_versions;
+mod roles;
+mod secrets;
 
 use std::fmt;
 
@@ -33,7 +75,7 @@ impl Level {
 
 impl fmt::Display for Level {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        f.pad(self.as_str())
     }
 }
 
@@ -112,9 +154,48 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &acr001_admin_user_enabled::AdminUserEnabled,
         &acr002_anonymous_pull_enabled::AnonymousPullEnabled,
         &acr003_no_managed_identity::NoManagedIdentity,
+        &acr004_arm_audience_tokens_allowed::ArmAudienceTokensAllowed,
+        &acr005_token_password_never_expires::TokenPasswordNeverExpires,
+        &acr006_scope_map_too_broad::ScopeMapTooBroad,
+        &acr007_privileged_role_on_registry::PrivilegedRoleOnRegistry,
+        &acr008_reader_role_can_pull::ReaderRoleCanPull,
         &acr101_unrestricted_network_access::UnrestrictedNetworkAccess,
+        &acr102_public_network_access_enabled::PublicNetworkAccessEnabled,
+        &acr103_firewall_allows_any_ip::FirewallAllowsAnyIp,
         &acr104_trusted_services_blocked::TrustedServicesBlocked,
+        &acr105_no_private_endpoint::NoPrivateEndpoint,
+        &acr106_data_endpoints_disabled::DataEndpointsDisabled,
+        &acr107_tasks_bypass_network_rules::TasksBypassNetworkRules,
+        &acr108_webhook_not_https::WebhookNotHttps,
+        &acr109_unsecure_domain_label_scope::UnsecureDomainLabelScope,
+        &acr201_quarantine_disabled::QuarantineDisabled,
+        &acr202_retention_policy_disabled::RetentionPolicyDisabled,
+        &acr203_soft_delete_disabled::SoftDeleteDisabled,
+        &acr204_export_allowed::ExportAllowed,
+        &acr205_no_customer_managed_key::NoCustomerManagedKey,
+        &acr206_basic_sku::BasicSku,
+        &acr207_cache_rule_present::CacheRulePresent,
+        &acr208_plaintext_task_credential::PlaintextTaskCredential,
+        &acr301_audit_logs_not_collected::AuditLogsNotCollected,
+        &acr302_no_geo_replication::NoGeoReplication,
+        &acr303_zone_redundancy_disabled::ZoneRedundancyDisabled,
+        &acr304_no_delete_lock::NoDeleteLock,
+        &acr305_defender_for_containers_off::DefenderForContainersOff,
+        &acr306_no_push_webhook::NoPushWebhook,
+        &acr307_replica_location_not_allowed::ReplicaLocationNotAllowed,
+        &acr401_premium_feature_on_lower_sku::PremiumFeatureOnLowerSku,
+        &acr402_anonymous_pull_on_basic::AnonymousPullOnBasic,
+        &acr403_export_disabled_needs_private::ExportDisabledNeedsPrivate,
         &acr404_content_trust_unsupported::ContentTrustUnsupported,
+        &acr405_invalid_name::InvalidName,
+        &acr406_replica_in_home_region::ReplicaInHomeRegion,
+        &acr407_conflicting_policies::ConflictingPolicies,
+        &acr408_property_unknown_to_api_version::PropertyUnknownToApiVersion,
+        &acr409_cmk_identity_not_assigned::CmkIdentityNotAssigned,
+        &acr410_invalid_enum_value::InvalidEnumValue,
+        &acr501_credentials_in_output::CredentialsInOutput,
+        &acr502_hardcoded_secret::HardcodedSecret,
+        &acr503_secret_parameter_not_secure::SecretParameterNotSecure,
     ]
 }
 
@@ -124,6 +205,71 @@ pub fn find(key: &str) -> Option<&'static dyn Rule> {
         let meta = rule.meta();
         meta.id.eq_ignore_ascii_case(key) || meta.slug.eq_ignore_ascii_case(key)
     })
+}
+
+/// The rules that match a selector: an id (`ACR001`), a slug, an id prefix (`ACR2`) or `ALL`.
+pub fn matching(selector: &str) -> Result<Vec<&'static dyn Rule>, String> {
+    let key = selector.trim();
+    let upper = key.to_ascii_uppercase();
+    let found: Vec<&'static dyn Rule> = all()
+        .iter()
+        .copied()
+        .filter(|rule| {
+            let meta = rule.meta();
+            upper == "ALL"
+                || meta.slug.eq_ignore_ascii_case(key)
+                || (upper.starts_with("ACR") && meta.id.starts_with(upper.as_str()))
+        })
+        .collect();
+    if found.is_empty() {
+        Err(format!(
+            "no rule matches `{key}`; `acr-lint rules` lists them"
+        ))
+    } else {
+        Ok(found)
+    }
+}
+
+/// The default rules plus `select`, minus `ignore` (ignore wins).
+pub fn selection(select: &[String], ignore: &[String]) -> Result<Vec<&'static dyn Rule>, String> {
+    let mut chosen: Vec<&'static str> = all()
+        .iter()
+        .filter(|r| r.meta().enabled_by_default)
+        .map(|r| r.meta().id)
+        .collect();
+    for selector in select {
+        chosen.extend(matching(selector)?.iter().map(|r| r.meta().id));
+    }
+    let mut ignored = Vec::new();
+    for selector in ignore {
+        ignored.extend(matching(selector)?.iter().map(|r| r.meta().id));
+    }
+    Ok(all()
+        .iter()
+        .copied()
+        .filter(|r| chosen.contains(&r.meta().id) && !ignored.contains(&r.meta().id))
+        .collect())
+}
+
+/// A `note` finding for an undecided result, naming what is missing.
+pub fn could_not_verify(undecided: &Undecided) -> Finding {
+    Finding {
+        rule: undecided.rule,
+        level: Level::Note,
+        message: format!(
+            "could not verify {}: {}",
+            undecided.rule.slug, undecided.reason
+        ),
+        primary: Label {
+            span: undecided.span,
+            message: "value not known before deployment".into(),
+        },
+        secondary: Vec::new(),
+        notes: Vec::new(),
+        help: "give the input a value (a parameter default, parameters file or tfvars) to have it checked",
+        resource: undecided.resource.clone(),
+        property: String::new(),
+    }
 }
 
 /// A labelled span in a finding.
@@ -157,9 +303,17 @@ pub struct Undecided {
     pub reason: String,
 }
 
+/// Settings some rules take (from the command line or the configuration).
+#[derive(Debug, Clone, Default)]
+pub struct RuleOptions {
+    /// Locations registries and replicas may use (ACR307); empty means no restriction.
+    pub allowed_locations: Vec<String>,
+}
+
 /// What the rules concluded on the scanned resources.
 #[derive(Debug, Default)]
 pub struct Outcomes {
+    pub options: RuleOptions,
     pub findings: Vec<Finding>,
     pub not_applicable: Vec<Undecided>,
     pub unknown: Vec<Undecided>,
@@ -200,6 +354,47 @@ impl Outcomes {
         self.findings.last_mut()
     }
 
+    /// Records a finding on a resource related to a registry, labelling the registry too.
+    pub fn report_related(
+        &mut self,
+        view: &RegistryView<'_>,
+        resource: &Resource,
+        property: &str,
+        at: Target<'_>,
+        message: String,
+    ) -> Option<&mut Finding> {
+        let registry = view.registry;
+        let finding = self.report(resource, property, at, message)?;
+        finding.secondary.push(Label {
+            span: registry.decl,
+            message: format!("registry `{}`", registry.address),
+        });
+        Some(finding)
+    }
+
+    /// Records a finding on a template or module element that is not a resource.
+    pub fn report_unit(
+        &mut self,
+        unit: &crate::model::Unit,
+        address: String,
+        primary: Label,
+        message: String,
+    ) -> Option<&mut Finding> {
+        let rule = self.current?;
+        self.findings.push(Finding {
+            rule,
+            level: rule.level,
+            message,
+            primary,
+            secondary: Vec::new(),
+            notes: Vec::new(),
+            help: rule.fix(unit.format),
+            resource: address,
+            property: String::new(),
+        });
+        self.findings.last_mut()
+    }
+
     /// Records that the current rule could not decide, naming the missing input.
     pub fn unknown(&mut self, registry: &Resource, node: &Node) {
         let Some(rule) = self.current else {
@@ -219,6 +414,147 @@ impl Outcomes {
             reason,
         });
     }
+}
+
+/// Whether public access is closed or the firewall denies by default: `Some(true)` when
+/// restricted, `Some(false)` when open, `None` when unknown.
+pub fn network_restricted(registry: &Resource) -> Option<bool> {
+    let public = registry.text("properties.publicNetworkAccess", "Enabled");
+    let action = registry.text("properties.networkRuleSet.defaultAction", "Allow");
+    let public_closed = public
+        .value()
+        .map(|v| v.trim().eq_ignore_ascii_case("Disabled"));
+    let action_closed = action
+        .value()
+        .map(|v| v.trim().eq_ignore_ascii_case("Deny"));
+    match (public_closed, action_closed) {
+        (Some(true), _) | (_, Some(true)) => Some(true),
+        (Some(false), Some(false)) => Some(false),
+        _ => None,
+    }
+}
+
+/// Whether a policy `status` (or enum) setting equals `expected`, case-insensitively.
+pub fn is_status(setting: &Setting<'_, &str>, expected: &str) -> Option<bool> {
+    setting
+        .value()
+        .map(|v| v.trim().eq_ignore_ascii_case(expected))
+}
+
+/// A string written as a literal in the code: known, not from a parameter or variable.
+pub fn literal_text(node: &Node) -> Option<&str> {
+    match (&node.value, &node.via) {
+        (crate::model::Value::String(s), None) if !s.is_empty() => Some(s),
+        _ => None,
+    }
+}
+
+/// A check of one string setting: reports when `fires` holds for its value (explicit or
+/// defaulted), records an unknown when the value is not known.
+pub struct SettingCheck<'a> {
+    pub path: &'a str,
+    pub default: &'static str,
+    pub message: String,
+    pub label: &'a str,
+    pub default_note: &'a str,
+}
+
+impl SettingCheck<'_> {
+    pub fn run(
+        &self,
+        registry: &Resource,
+        out: &mut Outcomes,
+        fires: impl Fn(&str) -> bool,
+    ) -> bool {
+        match registry.text(self.path, self.default) {
+            Setting::Set(value, node) if fires(value.trim()) => {
+                out.report(
+                    registry,
+                    self.path,
+                    Target::Value(node, self.label),
+                    self.message.clone(),
+                );
+                true
+            }
+            Setting::Default(value) if fires(value) => {
+                out.report(
+                    registry,
+                    self.path,
+                    Target::Default(self.default_note),
+                    self.message.clone(),
+                );
+                true
+            }
+            Setting::Unknown(node) => {
+                out.unknown(registry, node);
+                false
+            }
+            _ => false,
+        }
+    }
+}
+
+/// Reports when a boolean setting is explicitly `true` (all such settings default to `false`);
+/// records an unknown when its value is not known.
+pub fn report_if_enabled(
+    registry: &Resource,
+    out: &mut Outcomes,
+    path: &str,
+    label: &str,
+    message: impl FnOnce() -> String,
+) {
+    match registry.flag(path, false) {
+        Setting::Set(true, node) => {
+            out.report(registry, path, Target::Value(node, label), message());
+        }
+        Setting::Unknown(node) => out.unknown(registry, node),
+        _ => {}
+    }
+}
+
+/// Reports each role assignment on the registry whose role is one of `roles`.
+pub fn role_assignments(
+    view: &RegistryView<'_>,
+    out: &mut Outcomes,
+    roles: &[&str],
+    message: impl Fn(&str) -> String,
+) {
+    for assignment in view.related(crate::model::Kind::RoleAssignment) {
+        let role = [
+            "properties.roleDefinitionName",
+            "properties.roleDefinitionId",
+        ]
+        .iter()
+        .find_map(|path| match assignment.lookup(path) {
+            crate::model::Lookup::Missing => None,
+            found => Some((*path, found)),
+        });
+        let Some((path, lookup)) = role else {
+            continue;
+        };
+        match lookup {
+            crate::model::Lookup::Found(node) => {
+                let Some(guid) = node.as_str().and_then(roles::role_guid) else {
+                    continue;
+                };
+                if roles.contains(&guid) {
+                    let target = Target::Value(node, "role assigned here");
+                    out.report_related(view, assignment, path, target, message(guid));
+                }
+            }
+            crate::model::Lookup::Unknown(node) => out.unknown(assignment, node),
+            crate::model::Lookup::Missing => {}
+        }
+    }
+}
+
+/// Normalises an Azure location for comparison: `West Europe` = `westeurope`.
+pub fn normalize_location(location: &str) -> String {
+    location
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-' && *c != '_')
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 /// Where a finding points: at the value that was written, or at the resource whose
@@ -259,8 +595,11 @@ impl<'a> Target<'a> {
 }
 
 /// Runs the selected rules on the linked model.
-pub fn run(graph: &Graph<'_>, rules: &[&'static dyn Rule]) -> Outcomes {
-    let mut out = Outcomes::default();
+pub fn run(graph: &Graph<'_>, rules: &[&'static dyn Rule], options: &RuleOptions) -> Outcomes {
+    let mut out = Outcomes {
+        options: options.clone(),
+        ..Outcomes::default()
+    };
     for view in &graph.registries {
         run_on_registry(view, rules, &mut out);
     }
@@ -357,6 +696,22 @@ mod tests {
             let severity: f32 = meta.security_severity.parse().unwrap();
             assert!((0.0..=10.0).contains(&severity));
         }
+    }
+
+    #[test]
+    fn selection_adds_opt_in_rules_and_ignore_wins() {
+        let ids =
+            |rules: Vec<&'static dyn Rule>| rules.iter().map(|r| r.meta().id).collect::<Vec<_>>();
+        let defaults = ids(selection(&[], &[]).unwrap());
+        assert!(!defaults.contains(&"ACR203"));
+        let with_opt_in = ids(selection(&["ACR2".into()], &["basic-sku".into()]).unwrap());
+        assert!(with_opt_in.contains(&"ACR203") && with_opt_in.contains(&"ACR001"));
+        assert!(!with_opt_in.contains(&"ACR206"));
+        assert!(selection(&["ACR999".into()], &[]).is_err());
+        assert_eq!(
+            ids(selection(&["ALL".into()], &[]).unwrap()).len(),
+            all().len()
+        );
     }
 
     #[test]

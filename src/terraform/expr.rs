@@ -1,46 +1,180 @@
-//! Terraform expressions to model values: literals are known, everything else is unknown.
+//! Terraform expressions to model values. Literal structure keeps the span of every element;
+//! other expressions are evaluated in the module's scope, and what cannot be known stays unknown.
 
 use hcl_edit::Span as _;
-use hcl_edit::expr::{Expression, ObjectKey};
+use hcl_edit::expr::{Expression, ObjectKey, TraversalOperator};
 use hcl_edit::template::Element;
 
-use crate::model::{Node, Value};
+use crate::model::{Node, Value, Via};
 use crate::source::{FileId, Span};
 
+use super::eval::TfValue;
 use super::span_of;
 
-pub fn to_node(expr: &Expression, file: FileId, text: &str, fallback: Span) -> Node {
-    let span = span_of(expr.span(), file, Some(fallback.start..fallback.end));
-    let value = match expr {
-        Expression::Null(_) => Value::Null,
-        Expression::Bool(b) => Value::Bool(*b.value()),
-        Expression::Number(n) => n.value().as_f64().map_or_else(
-            || Value::Unknown("number out of range".into()),
-            Value::Number,
-        ),
-        Expression::String(s) => Value::String(s.value().to_string()),
-        Expression::StringTemplate(template) => {
-            literal_template(template.iter()).map_or_else(|| unknown(span, text), Value::String)
+/// Evaluates the expressions that are not literals.
+pub trait Evaluate {
+    fn evaluate(&self, expr: &Expression) -> TfValue;
+    /// Where the value of variable `name` was set, and how to describe it.
+    fn variable_origin(&self, name: &str) -> Option<(Span, String)>;
+}
+
+/// Converts an expression of `file` into a model node.
+pub struct Converter<'a> {
+    pub file: FileId,
+    pub text: &'a str,
+    pub values: Option<&'a dyn Evaluate>,
+}
+
+impl Converter<'_> {
+    pub fn node(&self, expr: &Expression, fallback: Span) -> Node {
+        let span = span_of(expr.span(), self.file, Some(fallback.start..fallback.end));
+        let value = match expr {
+            Expression::Null(_) => Value::Null,
+            Expression::Bool(b) => Value::Bool(*b.value()),
+            Expression::Number(n) => n.value().as_f64().map_or_else(
+                || Value::Unknown("number out of range".into()),
+                Value::Number,
+            ),
+            Expression::String(s) => Value::String(s.value().to_string()),
+            Expression::StringTemplate(template) => match literal_template(template.iter()) {
+                Some(text) => Value::String(text),
+                None => return self.evaluated(expr, span),
+            },
+            Expression::Parenthesis(inner) => return self.node(inner.inner(), span),
+            Expression::Array(array) => {
+                Value::Array(array.iter().map(|item| self.node(item, span)).collect())
+            }
+            Expression::Object(object) => Value::Object(
+                object
+                    .iter()
+                    .filter_map(|(key, value)| {
+                        Some((object_key(key)?, self.node(value.expr(), span)))
+                    })
+                    .collect(),
+            ),
+            _ => return self.evaluated(expr, span),
+        };
+        Node::new(value, span)
+    }
+
+    /// A non-literal expression: its value in the module, remembering where it came from.
+    fn evaluated(&self, expr: &Expression, span: Span) -> Node {
+        let source = self.text.get(span.start..span.end).unwrap_or("").trim();
+        let value = match self.values {
+            Some(values) => values.evaluate(expr),
+            None => TfValue::Unknown(format!("`{}` is not evaluated", shorten(source))),
+        };
+        let mut node = from_value(&value, span);
+        let variable = direct_variable(expr);
+        let origin = variable.and_then(|v| self.values?.variable_origin(v));
+        match origin {
+            Some((origin_span, description)) if !node.is_unknown() => {
+                node = from_value(&value, origin_span);
+                node.via = Some(Box::new(Via {
+                    span,
+                    description,
+                    input: variable.map(str::to_string),
+                    reference: None,
+                }));
+            }
+            _ => {
+                node.via = Some(Box::new(Via {
+                    span,
+                    description: format!("`{}`", shorten(source)),
+                    input: variable
+                        .map(str::to_string)
+                        .or_else(|| first_variable(source)),
+                    reference: referenced_resource(expr),
+                }));
+            }
         }
-        Expression::Parenthesis(inner) => return to_node(inner.inner(), file, text, span),
-        Expression::Array(array) => Value::Array(
-            array
+        node
+    }
+}
+
+/// A model node for an evaluated value; every part spans the expression.
+fn from_value(value: &TfValue, span: Span) -> Node {
+    let value = match value {
+        TfValue::Null => Value::Null,
+        TfValue::Bool(b) => Value::Bool(*b),
+        TfValue::Number(n) => Value::Number(*n),
+        TfValue::String(s) => Value::String(s.clone()),
+        TfValue::List(items) => Value::Array(items.iter().map(|i| from_value(i, span)).collect()),
+        TfValue::Object(members) => Value::Object(
+            members
                 .iter()
-                .map(|item| to_node(item, file, text, span))
+                .map(|(k, v)| (k.clone(), from_value(v, span)))
                 .collect(),
         ),
-        Expression::Object(object) => Value::Object(
-            object
-                .iter()
-                .filter_map(|(key, value)| {
-                    let key = object_key(key)?;
-                    Some((key, to_node(value.expr(), file, text, span)))
-                })
-                .collect(),
-        ),
-        _ => unknown(span, text),
+        TfValue::Unknown(reason) => Value::Unknown(reason.clone()),
     };
     Node::new(value, span)
+}
+
+/// The resource a reference expression points into: `TYPE.NAME[...].attr` gives `TYPE.NAME`.
+fn referenced_resource(expr: &Expression) -> Option<String> {
+    let (root, path) = super::eval::reference_of(expr)?;
+    let Some(super::eval::PathStep::Attr(name)) = path.first() else {
+        return None;
+    };
+    let reserved = [
+        "var",
+        "local",
+        "data",
+        "module",
+        "count",
+        "each",
+        "path",
+        "terraform",
+        "self",
+    ];
+    (!reserved.contains(&root.as_str())).then(|| format!("{root}.{name}"))
+}
+
+/// `var.NAME` exactly.
+fn direct_variable(expr: &Expression) -> Option<&str> {
+    let Expression::Traversal(traversal) = expr else {
+        return None;
+    };
+    let Expression::Variable(root) = &traversal.expr else {
+        return None;
+    };
+    match traversal.operators.as_slice() {
+        [only] if root.as_str() == "var" => match only.value() {
+            TraversalOperator::GetAttr(name) => Some(name.as_str()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn shorten(source: &str) -> String {
+    let shown: String = source.chars().take(60).collect();
+    if shown.len() < source.len() {
+        format!("{shown}…")
+    } else {
+        shown
+    }
+}
+
+/// The first `var.NAME` an expression's text mentions.
+fn first_variable(source: &str) -> Option<String> {
+    let mut rest = source;
+    while let Some(at) = rest.find("var.") {
+        let before = rest.get(..at).and_then(|b| b.chars().last());
+        let after = rest.get(at + 4..).unwrap_or("");
+        let name: String = after
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+            .collect();
+        if !before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
+            && !name.is_empty()
+        {
+            return Some(name);
+        }
+        rest = after;
+    }
+    None
 }
 
 fn literal_template<'a>(mut elements: impl Iterator<Item = &'a Element>) -> Option<String> {
@@ -59,15 +193,4 @@ fn object_key(key: &ObjectKey) -> Option<String> {
         ObjectKey::Expression(Expression::String(s)) => Some(s.value().to_string()),
         ObjectKey::Expression(_) => None,
     }
-}
-
-fn unknown(span: Span, text: &str) -> Value {
-    let source = text.get(span.start..span.end).unwrap_or("").trim();
-    let shown: String = source.chars().take(60).collect();
-    let ellipsis = if shown.len() < source.len() {
-        "…"
-    } else {
-        ""
-    };
-    Value::Unknown(format!("`{shown}{ellipsis}` is not evaluated"))
 }

@@ -7,7 +7,7 @@ use hcl_edit::structure::{Block, Body};
 use crate::model::{Format, Kind, Node, RegistryRef, Resource, Value};
 use crate::source::{FileId, Span};
 
-use super::expr::to_node;
+use super::expr::Converter;
 use super::span_of;
 
 pub const REGISTRY_RESOURCE: &str = "azurerm_container_registry";
@@ -432,8 +432,7 @@ pub fn is_known_type(terraform_type: &str) -> bool {
 }
 
 struct Mapper<'a> {
-    file: FileId,
-    text: &'a str,
+    converter: &'a Converter<'a>,
 }
 
 impl Mapper<'_> {
@@ -441,10 +440,10 @@ impl Mapper<'_> {
         let attribute = body.get_attribute(attribute)?;
         let fallback = span_of(
             attribute.span(),
-            self.file,
+            self.converter.file,
             Some(fallback.start..fallback.end),
         );
-        Some(to_node(&attribute.value, self.file, self.text, fallback))
+        Some(self.converter.node(&attribute.value, fallback))
     }
 
     /// An object node holding `body`'s mapped attributes and blocks.
@@ -458,14 +457,14 @@ impl Mapper<'_> {
         for map in blocks {
             self.block(body, map, &mut node, at);
         }
-        mark_dynamic_blocks_unknown(body, blocks, &mut node, self.file);
+        mark_dynamic_blocks_unknown(body, blocks, &mut node, self.converter.file);
         node
     }
 
     fn block(&self, body: &Body, map: &BlockMap, into: &mut Node, at: Span) {
         let mut items = Vec::new();
         for nested in body.get_blocks(map.name) {
-            let span = span_of(nested.span(), self.file, Some(at.start..at.end));
+            let span = span_of(nested.span(), self.converter.file, Some(at.start..at.end));
             items.push(self.object(&nested.body, map.attributes, map.blocks, span));
         }
         if map.repeated {
@@ -491,13 +490,23 @@ impl Mapper<'_> {
 pub fn map_resource(
     block: &Block,
     data: bool,
-    file: FileId,
-    text: &str,
+    converter: &Converter<'_>,
     unit: &str,
 ) -> Vec<Resource> {
+    let file = converter.file;
     let [type_label, name_label] = block.labels.as_slice() else {
         return Vec::new();
     };
+    if type_label.as_str() == AZAPI_RESOURCE {
+        let address = format!(
+            "{}{AZAPI_RESOURCE}.{}",
+            if data { "data." } else { "" },
+            name_label.as_str()
+        );
+        return map_azapi(block, address, data, converter, unit)
+            .into_iter()
+            .collect();
+    }
     let Some(map) = type_map(type_label.as_str()) else {
         return Vec::new();
     };
@@ -505,7 +514,7 @@ pub fn map_resource(
     let decl = span_of(type_label.span(), file, block.span());
     let prefix = if data { "data." } else { "" };
     let address = format!("{prefix}{}.{}", map.terraform, name_label.as_str());
-    let mapper = Mapper { file, text };
+    let mapper = Mapper { converter };
     let mut body = mapper.object(&block.body, map.attributes, map.blocks, block_span);
     if map.kind == Kind::Registry {
         mark_retention_enabled(&mut body);
@@ -513,7 +522,7 @@ pub fn map_resource(
     }
     let link = map
         .link
-        .and_then(|(path, target)| link_of(&block.body, path, target));
+        .and_then(|(path, target)| link_of(&block.body, path, target, converter));
     let mut resources = Vec::new();
     if map.kind == Kind::Registry {
         resources.extend(replications(&block.body, &mapper, &address, decl, unit));
@@ -531,6 +540,82 @@ pub fn map_resource(
         unit: unit.to_string(),
     });
     resources
+}
+
+const AZAPI_RESOURCE: &str = "azapi_resource";
+
+/// An `azapi_resource` whose `type` is one the rules know: its `body` is already ARM-shaped.
+fn map_azapi(
+    block: &Block,
+    address: String,
+    data: bool,
+    converter: &Converter<'_>,
+    unit: &str,
+) -> Option<Resource> {
+    let file = converter.file;
+    let block_span = span_of(block.span(), file, None);
+    let type_attribute = block.body.get_attribute("type")?;
+    let decl = span_of(type_attribute.value.span(), file, block.span());
+    let type_node = converter.node(&type_attribute.value, decl);
+    let (arm_type, api_version) = type_node.as_str()?.split_once('@')?;
+    let kind = Kind::of_arm_type(arm_type)?;
+    let mapper = Mapper { converter };
+    let mut body = match block.body.get_attribute("body") {
+        Some(attribute) => {
+            let expr = unwrap_jsonencode(&attribute.value);
+            let at = span_of(expr.span(), file, attribute.span());
+            converter.node(expr, at)
+        }
+        None => Node::object(block_span),
+    };
+    if !matches!(body.value, Value::Object(_) | Value::Unknown(_)) {
+        body = Node::unknown("`body` is not an object", body.span);
+    }
+    if let Value::Object(_) = body.value {
+        for (attribute, path) in [("name", "name"), ("location", "location")] {
+            if let Some(node) = mapper.value(&block.body, attribute, block_span) {
+                body.set_path(path, node);
+            }
+        }
+        if let Some(identity) = block.body.get_blocks("identity").next() {
+            let at = span_of(identity.span(), file, block.span());
+            let identity = mapper.object(
+                &identity.body,
+                &[
+                    ("type", "type", Same),
+                    ("identity_ids", "identityIds", Same),
+                ],
+                &[],
+                at,
+            );
+            body.set_path("identity", identity);
+        }
+    }
+    let link = (kind != Kind::Registry)
+        .then(|| link_of(&block.body, &["parent_id"], LinkTarget::Registry, converter))
+        .flatten();
+    Some(Resource {
+        kind,
+        arm_type: arm_type.to_string(),
+        format: Format::Terraform,
+        address,
+        decl,
+        body,
+        existing: data,
+        api_version: Some(api_version.to_string()),
+        link,
+        unit: unit.to_string(),
+    })
+}
+
+/// `jsonencode(x)` is `x` for the model.
+fn unwrap_jsonencode(expr: &Expression) -> &Expression {
+    match expr {
+        Expression::FuncCall(call) if call.name.name.as_str() == "jsonencode" => {
+            call.args.iter().next().unwrap_or(expr)
+        }
+        other => other,
+    }
 }
 
 const GEOREPLICATION: AttributeMap = &[
@@ -563,12 +648,16 @@ fn replications(
 ) -> Vec<Resource> {
     let mut found = Vec::new();
     for (index, block) in body.get_blocks("georeplications").enumerate() {
-        let span = span_of(block.span(), mapper.file, Some(decl.start..decl.end));
+        let span = span_of(
+            block.span(),
+            mapper.converter.file,
+            Some(decl.start..decl.end),
+        );
         let location_span = block
             .body
             .get_attribute("location")
             .and_then(|a| a.value.span())
-            .map_or(span, |r| Span::new(mapper.file, r.start, r.end));
+            .map_or(span, |r| Span::new(mapper.converter.file, r.start, r.end));
         found.push(Resource {
             kind: Kind::Replication,
             arm_type: "Microsoft.ContainerRegistry/registries/replications".into(),
@@ -586,35 +675,50 @@ fn replications(
         if dynamic
             .labels
             .first()
-            .is_some_and(|l| l.as_str() == "georeplications")
+            .is_none_or(|l| l.as_str() != "georeplications")
         {
-            let span = span_of(dynamic.span(), mapper.file, None);
-            found.push(Resource {
-                kind: Kind::Replication,
-                arm_type: "Microsoft.ContainerRegistry/registries/replications".into(),
-                format: Format::Terraform,
-                address: format!("{registry}.georeplications[*]"),
-                decl: span,
-                body: Node::unknown("`dynamic \"georeplications\"` block is not evaluated", span),
-                existing: false,
-                api_version: None,
-                link: Some(RegistryRef::Address(registry.to_string())),
-                unit: unit.to_string(),
-            });
+            continue;
         }
+        let span = span_of(dynamic.span(), mapper.converter.file, None);
+        if let Some(for_each) = mapper.value(&dynamic.body, "for_each", span)
+            && matches!(&for_each.value, Value::Array(items) if items.is_empty())
+                | matches!(&for_each.value, Value::Object(members) if members.is_empty())
+        {
+            continue;
+        }
+        found.push(Resource {
+            kind: Kind::Replication,
+            arm_type: "Microsoft.ContainerRegistry/registries/replications".into(),
+            format: Format::Terraform,
+            address: format!("{registry}.georeplications[*]"),
+            decl: span,
+            body: Node::unknown("`dynamic \"georeplications\"` block is not evaluated", span),
+            existing: false,
+            api_version: None,
+            link: Some(RegistryRef::Address(registry.to_string())),
+            unit: unit.to_string(),
+        });
     }
     found
 }
 
 /// The registry (or token) an attribute's reference expression names.
-fn link_of(body: &Body, path: &[&str], target: LinkTarget) -> Option<RegistryRef> {
+fn link_of(
+    body: &Body,
+    path: &[&str],
+    target: LinkTarget,
+    converter: &Converter<'_>,
+) -> Option<RegistryRef> {
     let (attribute, blocks) = path.split_last()?;
     let mut body = body;
     for name in blocks {
         body = &body.get_blocks(name).next()?.body;
     }
-    let expr = &body.get_attribute(attribute)?.value;
-    let address = referenced_address(expr)?;
+    let attribute = body.get_attribute(attribute)?;
+    let expr = &attribute.value;
+    let Some(address) = referenced_address(expr) else {
+        return literal_link(converter, expr, target);
+    };
     match target {
         LinkTarget::Registry if address.ends_with_type(REGISTRY_RESOURCE) => {
             Some(RegistryRef::Address(address.0))
@@ -623,6 +727,25 @@ fn link_of(body: &Body, path: &[&str], target: LinkTarget) -> Option<RegistryRef
             Some(RegistryRef::Token(address.0))
         }
         _ => None,
+    }
+}
+
+/// A registry named by value: a name, or a resource id that names a registry.
+fn literal_link(
+    converter: &Converter<'_>,
+    expr: &Expression,
+    target: LinkTarget,
+) -> Option<RegistryRef> {
+    if !matches!(target, LinkTarget::Registry) {
+        return None;
+    }
+    let span = span_of(expr.span(), converter.file, None);
+    let node = converter.node(expr, span);
+    let text = node.as_str()?.trim();
+    if text.contains('/') {
+        crate::arm::registry_in_id(text)
+    } else {
+        (!text.is_empty()).then(|| RegistryRef::Name(text.to_string()))
     }
 }
 
@@ -660,7 +783,9 @@ fn referenced_address(expr: &Expression) -> Option<Address> {
         ("data", [resource_type, name, ..]) => {
             Some(Address(format!("data.{resource_type}.{name}")))
         }
-        (resource_type, [name, ..]) if resource_type.starts_with("azurerm_") => {
+        (resource_type, [name, ..])
+            if resource_type.starts_with("azurerm_") || resource_type == AZAPI_RESOURCE =>
+        {
             Some(Address(format!("{resource_type}.{name}")))
         }
         _ => None,
@@ -681,6 +806,7 @@ fn mark_retention_enabled(body: &mut Node) {
     }
     let status = match &days.value {
         Value::Unknown(reason) => Value::Unknown(reason.clone()),
+        Value::Number(n) if *n <= 0.0 => Value::String("disabled".into()),
         _ => Value::String("enabled".into()),
     };
     let status = Node::new(status, days.span);

@@ -1,7 +1,10 @@
 //! Terraform configuration: `hcl-edit` syntax with spans, mapped onto the ARM-shaped model.
 
+pub mod eval;
 mod expr;
 mod mapping;
+mod module;
+mod project;
 
 use hcl_edit::Span as _;
 use hcl_edit::expr::Expression;
@@ -11,6 +14,12 @@ use crate::model::{Input, Output, Resource, Unit};
 use crate::source::{FileId, Span};
 
 pub use mapping::{REGISTRY_RESOURCE, is_known_type};
+pub use module::{GivenValue, ModuleFile};
+pub use project::{InputKind, TerraformFile, evaluate};
+
+use expr::Converter;
+use module::ModuleScope;
+use std::collections::HashMap;
 
 /// A syntax error at a byte offset of the file.
 #[derive(Debug, Clone)]
@@ -26,20 +35,35 @@ pub fn parse(text: &str) -> Result<Body, SyntaxError> {
     })
 }
 
-/// What one `.tf` file contributes to its module (`unit`, the module directory).
-pub fn read(body: &Body, file: FileId, text: &str, unit: &str) -> (Vec<Resource>, Unit) {
+/// What a module's `.tf` files declare, evaluated together; `given` are the variable values
+/// from tfvars files, the environment and the command line.
+pub fn read_module(
+    files: &[ModuleFile<'_>],
+    given: &HashMap<String, GivenValue>,
+    unit: &str,
+) -> (Vec<Resource>, Unit) {
+    let scope = ModuleScope::new(files, given);
     let mut resources = Vec::new();
     let mut facts = Unit {
         id: unit.to_string(),
         ..Unit::default()
     };
-    for block in body.blocks() {
-        match block.ident.as_str() {
-            "resource" => resources.extend(mapping::map_resource(block, false, file, text, unit)),
-            "data" => resources.extend(mapping::map_resource(block, true, file, text, unit)),
-            "output" => facts.outputs.extend(output(block, file, text)),
-            "variable" => facts.inputs.extend(variable(block, file)),
-            _ => {}
+    for file in files {
+        let converter = Converter {
+            file: file.file,
+            text: file.text,
+            values: Some(&scope),
+        };
+        for block in file.body.blocks() {
+            match block.ident.as_str() {
+                "resource" if !scope.creates_nothing(block) => {
+                    resources.extend(mapping::map_resource(block, false, &converter, unit));
+                }
+                "data" => resources.extend(mapping::map_resource(block, true, &converter, unit)),
+                "output" => facts.outputs.extend(output(block, file.file, file.text)),
+                "variable" => facts.inputs.extend(variable(block, file.file)),
+                _ => {}
+            }
         }
     }
     (resources, facts)
