@@ -18,6 +18,7 @@ pub mod rules;
 pub mod source;
 pub mod terraform;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -120,11 +121,12 @@ pub fn scan(options: &ScanOptions) -> Scan {
         .collect();
     let mut files_scanned = 0;
     let mut units: Vec<model::Unit> = Vec::new();
+    let mut unit_index = HashMap::new();
     let mut terraform_inputs = Vec::new();
     for result in results {
         terraform_inputs.extend(result.terraform);
         if let Some(unit) = result.unit {
-            merge_unit(&mut units, unit);
+            merge_unit(&mut units, &mut unit_index, unit);
         }
         files_scanned += usize::from(result.scanned);
         if let Some((span, message)) = result.error {
@@ -142,7 +144,7 @@ pub fn scan(options: &ScanOptions) -> Scan {
     let (module_resources, module_units) = terraform::evaluate(&terraform_inputs, &sources, &base);
     resources.extend(module_resources);
     for unit in module_units {
-        merge_unit(&mut units, unit);
+        merge_unit(&mut units, &mut unit_index, unit);
     }
     drop(terraform_inputs);
     let registries = resources
@@ -157,12 +159,15 @@ pub fn scan(options: &ScanOptions) -> Scan {
     if options.show_unknown {
         findings.extend(outcomes.unknown.iter().map(rules::could_not_verify));
     }
-    findings.sort_by_key(|f| {
-        (
-            sources.name(f.primary.span.file).to_string(),
-            f.primary.span.start,
-            f.rule.id,
-        )
+    findings.sort_by(|a, b| {
+        let key = |f: &Finding| {
+            (
+                sources.name(f.primary.span.file),
+                f.primary.span.start,
+                f.rule.id,
+            )
+        };
+        key(a).cmp(&key(b))
     });
     Scan {
         sources,
@@ -178,13 +183,16 @@ pub fn scan(options: &ScanOptions) -> Scan {
 }
 
 /// Adds a file's unit facts; the files of one Terraform module share a unit.
-fn merge_unit(units: &mut Vec<model::Unit>, unit: model::Unit) {
-    match units.iter_mut().find(|u| u.id == unit.id) {
+fn merge_unit(units: &mut Vec<model::Unit>, index: &mut HashMap<String, usize>, unit: model::Unit) {
+    match index.get(&unit.id).and_then(|&i| units.get_mut(i)) {
         Some(existing) => {
             existing.outputs.extend(unit.outputs);
             existing.inputs.extend(unit.inputs);
         }
-        None => units.push(unit),
+        None => {
+            index.insert(unit.id.clone(), units.len());
+            units.push(unit);
+        }
     }
 }
 

@@ -497,6 +497,9 @@ fn parameter_value(name: &str, use_site: Span, scope: &Scope<'_>) -> Node {
     match scope.parameters.get(&name.to_ascii_lowercase()) {
         Some(value) => {
             let mut value = value.clone();
+            if value.is_unknown() {
+                value.span = use_site;
+            }
             match value.via.as_mut() {
                 Some(via) => via.span = use_site,
                 None => {

@@ -43,7 +43,7 @@ struct UnitIndex {
 /// `existing` registry, so its related resources are still checked (an ARM child such as
 /// `contosoregistry/hook1` names its registry unambiguously).
 pub fn implied_registries(resources: &[Resource]) -> Vec<Resource> {
-    let mut defined: Vec<(&str, String)> = resources
+    let mut defined: std::collections::HashSet<(&str, String)> = resources
         .iter()
         .filter(|r| r.is_registry())
         .filter_map(|r| Some((r.unit.as_str(), r.name()?.to_ascii_lowercase())))
@@ -54,10 +54,9 @@ pub fn implied_registries(resources: &[Resource]) -> Vec<Resource> {
             continue;
         };
         let key = (resource.unit.as_str(), name.to_ascii_lowercase());
-        if defined.contains(&key) {
+        if !defined.insert(key) {
             continue;
         }
-        defined.push(key);
         let mut body = Node::object(resource.decl);
         body.insert(
             "name",

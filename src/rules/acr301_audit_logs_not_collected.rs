@@ -38,14 +38,21 @@ impl Rule for AuditLogsNotCollected {
         let registry = view.registry;
         let mut partial: Option<(&Resource, &'static str)> = None;
         let mut undecided: Option<(&Resource, &Node)> = None;
+        let mut total = Collected::default();
         for setting in view.related(Kind::DiagnosticSetting) {
             match collected(setting) {
                 Err(node) => undecided = Some((setting, node)),
-                Ok(c) if c.login && c.repository => return,
-                Ok(c) if c.login => partial = Some((setting, REPOSITORY)),
-                Ok(c) if c.repository => partial = Some((setting, LOGIN)),
-                Ok(_) => {}
+                Ok(c) => {
+                    total.login |= c.login;
+                    total.repository |= c.repository;
+                    if c.login != c.repository {
+                        partial = Some((setting, if c.login { REPOSITORY } else { LOGIN }));
+                    }
+                }
             }
+        }
+        if total.login && total.repository {
+            return;
         }
         if let Some((setting, node)) = undecided {
             return out.unknown(setting, node);

@@ -74,26 +74,8 @@ impl Rule for PremiumFeatureOnLowerSku {
     fn check(&self, view: &RegistryView<'_>, out: &mut Outcomes) {
         let registry = view.registry;
         let sku = registry.sku().map_or("this", Sku::name);
-        let terraform_rule_set = match registry.lookup(RULE_SET) {
-            Lookup::Found(node) if registry.format == Format::Terraform => Some(node),
-            _ => None,
-        };
-        if let Some(block) = terraform_rule_set {
-            let message = format!(
-                "a `network_rule_set` needs the Premium SKU; registry `{}` is {sku}",
-                registry.address
-            );
-            out.report(
-                registry,
-                RULE_SET,
-                Target::Value(block, "Premium only"),
-                message,
-            );
-        }
+        let before = out.findings.len();
         for &(path, premium_value, feature) in SETTINGS {
-            if terraform_rule_set.is_some() && path.starts_with(RULE_SET) {
-                continue;
-            }
             match registry.lookup(path) {
                 Lookup::Found(node) if matches_value(node, premium_value) => {
                     let message = format!(
@@ -106,10 +88,7 @@ impl Rule for PremiumFeatureOnLowerSku {
                 _ => {}
             }
         }
-        for list in ["ipRules", "virtualNetworkRules"]
-            .iter()
-            .filter(|_| terraform_rule_set.is_none())
-        {
+        for list in ["ipRules", "virtualNetworkRules"] {
             let path = format!("properties.networkRuleSet.{list}");
             if let Lookup::Found(node) = registry.lookup(&path)
                 && matches!(&node.value, Value::Array(items) if !items.is_empty())
@@ -125,6 +104,24 @@ impl Rule for PremiumFeatureOnLowerSku {
                     message,
                 );
             }
+        }
+        let firewall_reported = out.findings[before..]
+            .iter()
+            .any(|f| f.property.starts_with(RULE_SET));
+        if !firewall_reported
+            && registry.format == Format::Terraform
+            && let Lookup::Found(block) = registry.lookup(RULE_SET)
+        {
+            let message = format!(
+                "a `network_rule_set` needs the Premium SKU; registry `{}` is {sku}",
+                registry.address
+            );
+            out.report(
+                registry,
+                RULE_SET,
+                Target::Value(block, "Premium only"),
+                message,
+            );
         }
         for (kind, feature) in [
             (Kind::PrivateEndpoint, "a private endpoint"),

@@ -68,6 +68,13 @@ pub fn secret_values(resource: &Resource) -> Vec<SecretValue<'_>> {
             for password in
                 super::acr208_plaintext_task_credential::custom_registry_passwords(resource)
             {
+                let in_vault = password
+                    .get("type")
+                    .and_then(Node::as_str)
+                    .is_some_and(|t| t.trim().eq_ignore_ascii_case("Vaultsecret"));
+                if in_vault {
+                    continue;
+                }
                 if let Some(value) = password.get("value") {
                     found.push(SecretValue {
                         node: value,

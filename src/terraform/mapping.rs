@@ -794,16 +794,15 @@ fn referenced_address(expr: &Expression) -> Option<Address> {
 
 /// `retention_policy_in_days` both enables retention and sets its length (azurerm v4).
 fn mark_retention_enabled(body: &mut Node) {
-    let crate::model::Lookup::Found(days) = body.lookup("properties.policies.retentionPolicy.days")
+    let policy = ["properties", "policies", "retentionPolicy"]
+        .iter()
+        .try_fold(&*body, |node, key| node.get(key));
+    let Some(days) = policy
+        .filter(|p| p.get("status").is_none())
+        .and_then(|p| p.get("days"))
     else {
         return;
     };
-    if body
-        .lookup("properties.policies.retentionPolicy.status")
-        .is_found()
-    {
-        return;
-    }
     let status = match &days.value {
         Value::Unknown(reason) => Value::Unknown(reason.clone()),
         Value::Number(n) if *n <= 0.0 => Value::String("disabled".into()),

@@ -1,0 +1,11 @@
+variable "arm_audience_enabled" {
+  type = bool
+}
+
+resource "azurerm_container_registry" "acr" {
+  name                                         = "contosoregistry"
+  resource_group_name                          = "rg-registry"
+  location                                     = "westeurope"
+  sku                                          = "Premium"
+  azuread_authentication_as_arm_policy_enabled = var.arm_audience_enabled
+}

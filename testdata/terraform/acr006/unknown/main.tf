@@ -1,0 +1,17 @@
+variable "scope_map_actions" {
+  type = list(string)
+}
+
+resource "azurerm_container_registry" "acr" {
+  name                = "contosoregistry"
+  resource_group_name = "rg-registry"
+  location            = "westeurope"
+  sku                 = "Premium"
+}
+
+resource "azurerm_container_registry_scope_map" "pull" {
+  name                    = "pullapp"
+  container_registry_name = azurerm_container_registry.acr.name
+  resource_group_name     = "rg-registry"
+  actions                 = var.scope_map_actions
+}

@@ -1,0 +1,10 @@
+data "azurerm_container_registry" "acr" {
+  name                = "contosoregistry"
+  resource_group_name = "rg-registry"
+}
+
+resource "azurerm_role_assignment" "ci" {
+  scope                = data.azurerm_container_registry.acr.id
+  role_definition_name = "Owner"
+  principal_id         = "11111111-1111-1111-1111-111111111111"
+}

@@ -1,0 +1,11 @@
+variable "public_network_access_enabled" {
+  type = bool
+}
+
+resource "azurerm_container_registry" "acr" {
+  name                          = "contosoregistry"
+  resource_group_name           = "rg-registry"
+  location                      = "westeurope"
+  sku                           = "Premium"
+  public_network_access_enabled = var.public_network_access_enabled
+}

@@ -1,0 +1,21 @@
+variable "webhook_uri" {
+  type = string
+}
+
+resource "azurerm_container_registry" "acr" {
+  name                = "contosoregistry"
+  resource_group_name = "rg-registry"
+  location            = "westeurope"
+  sku                 = "Premium"
+}
+
+resource "azurerm_container_registry_webhook" "push" {
+  name                = "pushhook"
+  resource_group_name = "rg-registry"
+  registry_name       = azurerm_container_registry.acr.name
+  location            = "westeurope"
+  service_uri         = var.webhook_uri
+  status              = "enabled"
+  scope               = "app:*"
+  actions             = ["push"]
+}

@@ -1,0 +1,11 @@
+resource "azurerm_container_registry" "acr" {
+  name                = "contosoregistry"
+  resource_group_name = "rg-registry"
+  location            = "westeurope"
+  sku                 = "Premium"
+
+  retention_policy {
+    days    = 7
+    enabled = true
+  }
+}

@@ -1,0 +1,4 @@
+data "azurerm_container_registry" "acr" {
+  name                = "contosoregistry"
+  resource_group_name = "rg-registry"
+}

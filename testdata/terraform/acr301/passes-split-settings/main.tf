@@ -1,0 +1,26 @@
+resource "azurerm_container_registry" "acr" {
+  name                = "contosoregistry"
+  resource_group_name = "rg-registry"
+  location            = "westeurope"
+  sku                 = "Premium"
+}
+
+resource "azurerm_monitor_diagnostic_setting" "login" {
+  name                       = "registry-audit"
+  target_resource_id         = azurerm_container_registry.acr.id
+  log_analytics_workspace_id = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-monitor/providers/Microsoft.OperationalInsights/workspaces/law-audit"
+
+  enabled_log {
+    category = "ContainerRegistryLoginEvents"
+  }
+}
+
+resource "azurerm_monitor_diagnostic_setting" "repository" {
+  name                       = "registry-audit"
+  target_resource_id         = azurerm_container_registry.acr.id
+  log_analytics_workspace_id = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-monitor/providers/Microsoft.OperationalInsights/workspaces/law-audit"
+
+  enabled_log {
+    category = "ContainerRegistryRepositoryEvents"
+  }
+}

@@ -1,0 +1,12 @@
+resource "azurerm_container_registry" "acr" {
+  name                    = "contosoregistry"
+  resource_group_name     = "rg-registry"
+  location                = "westeurope"
+  sku                     = "Premium"
+  zone_redundancy_enabled = true
+
+  georeplications {
+    location                = "northeurope"
+    zone_redundancy_enabled = true
+  }
+}

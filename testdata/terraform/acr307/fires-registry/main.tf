@@ -1,0 +1,11 @@
+resource "azurerm_container_registry" "acr" {
+  name                = "contosoregistry"
+  resource_group_name = "rg-registry"
+  location            = "eastus"
+  sku                 = "Premium"
+
+  georeplications {
+    location                = "northeurope"
+    zone_redundancy_enabled = true
+  }
+}

@@ -1,0 +1,14 @@
+variable "replica_location" {
+  type = string
+}
+
+resource "azurerm_container_registry" "acr" {
+  name                = "contosoregistry"
+  resource_group_name = "rg-registry"
+  location            = "westeurope"
+  sku                 = "Premium"
+
+  georeplications {
+    location = var.replica_location
+  }
+}

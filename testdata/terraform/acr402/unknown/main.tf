@@ -1,0 +1,11 @@
+variable "anonymous_pull" {
+  type = bool
+}
+
+resource "azurerm_container_registry" "acr" {
+  name                   = "contosoregistry"
+  resource_group_name    = "rg-registry"
+  location               = "westeurope"
+  sku                    = "Basic"
+  anonymous_pull_enabled = var.anonymous_pull
+}

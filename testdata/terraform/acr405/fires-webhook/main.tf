@@ -1,0 +1,17 @@
+resource "azurerm_container_registry" "acr" {
+  name                = "contosoregistry"
+  resource_group_name = "rg-registry"
+  location            = "westeurope"
+  sku                 = "Premium"
+}
+
+resource "azurerm_container_registry_webhook" "push" {
+  name                = "push-hook"
+  resource_group_name = "rg-registry"
+  registry_name       = azurerm_container_registry.acr.name
+  location            = "westeurope"
+  service_uri         = "https://hooks.example.com/acr"
+  status              = "enabled"
+  scope               = "app:*"
+  actions             = ["push"]
+}

@@ -1,0 +1,13 @@
+resource "azurerm_container_registry" "acr" {
+  name                = "contosoregistry"
+  resource_group_name = "rg-registry"
+  location            = "westeurope"
+  sku                 = "Premium"
+}
+
+resource "azurerm_container_registry_token" "ci" {
+  name                    = "ci-pull"
+  container_registry_name = azurerm_container_registry.acr.name
+  resource_group_name     = "rg-registry"
+  scope_map_id            = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-registry/providers/Microsoft.ContainerRegistry/registries/contosoregistry/scopeMaps/pullapp"
+}

@@ -1,0 +1,10 @@
+resource "azurerm_container_registry" "acr" {
+  name                = "contosoregistry"
+  resource_group_name = "rg-registry"
+  location            = "westeurope"
+  sku                 = "Standard"
+
+  georeplications {
+    location = "westeurope"
+  }
+}

@@ -1,0 +1,21 @@
+variable "trust_enabled" {
+  type = bool
+}
+
+resource "azurerm_container_registry" "acr" {
+  name                 = "contosoregistry"
+  resource_group_name  = "rg-registry"
+  location             = "westeurope"
+  sku                  = "Premium"
+  trust_policy_enabled = var.trust_enabled
+
+  identity {
+    type         = "UserAssigned"
+    identity_ids = ["/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-registry/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-acr-cmk"]
+  }
+
+  encryption {
+    key_vault_key_id   = "https://contosovault.vault.azure.net/keys/acr-cmk"
+    identity_client_id = "33333333-3333-3333-3333-333333333333"
+  }
+}

@@ -1,0 +1,15 @@
+variable "cmk_client_id" {
+  type = string
+}
+
+resource "azurerm_container_registry" "acr" {
+  name                = "contosoregistry"
+  resource_group_name = "rg-registry"
+  location            = "westeurope"
+  sku                 = "Premium"
+
+  encryption {
+    key_vault_key_id   = "https://contosovault.vault.azure.net/keys/acr-cmk"
+    identity_client_id = var.cmk_client_id
+  }
+}

@@ -1,0 +1,25 @@
+resource "azurerm_container_registry" "acr" {
+  name                = "contosoregistry"
+  resource_group_name = "rg-registry"
+  location            = "westeurope"
+  sku                 = "Premium"
+}
+
+resource "azurerm_container_registry_token" "ci" {
+  name                    = "cipull"
+  container_registry_name = azurerm_container_registry.acr.name
+  resource_group_name     = "rg-registry"
+  scope_map_id            = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-registry/providers/Microsoft.ContainerRegistry/registries/contosoregistry/scopeMaps/pullapp"
+}
+
+resource "azurerm_container_registry_token_password" "ci" {
+  container_registry_token_id = azurerm_container_registry_token.ci.id
+
+  password1 {
+    expiry = "2026-12-31T00:00:00Z"
+  }
+}
+
+output "token_password" {
+  value = azurerm_container_registry_token_password.ci.password1[0].value
+}
