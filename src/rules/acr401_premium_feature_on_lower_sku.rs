@@ -105,7 +105,7 @@ impl Rule for PremiumFeatureOnLowerSku {
                 );
             }
         }
-        let firewall_reported = out.findings[before..]
+        let firewall_reported = out.findings.iter().skip(before)
             .iter()
             .any(|f| f.property.starts_with(RULE_SET));
         if !firewall_reported
