@@ -105,8 +105,10 @@ impl Rule for PremiumFeatureOnLowerSku {
                 );
             }
         }
-        let firewall_reported = out.findings.iter().skip(before)
+        let firewall_reported = out
+            .findings
             .iter()
+            .skip(before)
             .any(|f| f.property.starts_with(RULE_SET));
         if !firewall_reported
             && registry.format == Format::Terraform
