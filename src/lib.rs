@@ -102,10 +102,11 @@ pub fn scan(options: &ScanOptions) -> Scan {
     let started = Instant::now();
     let base = std::env::current_dir().unwrap_or_default();
     let (files, walk_errors) = discover::discover(&options.paths);
-    let results: Vec<FileResult> = files
+    let environment = terraform::environment_values();
+    let directories = by_directory(&files);
+    let loaded: Vec<DirectoryResult> = directories
         .par_iter()
-        .enumerate()
-        .map(|(id, (path, candidate))| load(id, path, *candidate, &base))
+        .map(|group| load_directory(group, &base, &environment))
         .collect();
 
     let mut sources = SourceMap::default();
@@ -122,9 +123,15 @@ pub fn scan(options: &ScanOptions) -> Scan {
     let mut files_scanned = 0;
     let mut units: Vec<model::Unit> = Vec::new();
     let mut unit_index = HashMap::new();
-    let mut terraform_inputs = Vec::new();
+    let mut results = Vec::with_capacity(files.len());
+    for directory in loaded {
+        resources.extend(directory.resources);
+        for unit in directory.units {
+            merge_unit(&mut units, &mut unit_index, unit);
+        }
+        results.extend(directory.files);
+    }
     for result in results {
-        terraform_inputs.extend(result.terraform);
         if let Some(unit) = result.unit {
             merge_unit(&mut units, &mut unit_index, unit);
         }
@@ -141,12 +148,6 @@ pub fn scan(options: &ScanOptions) -> Scan {
         sources.push(result.source);
     }
 
-    let (module_resources, module_units) = terraform::evaluate(&terraform_inputs, &sources, &base);
-    resources.extend(module_resources);
-    for unit in module_units {
-        merge_unit(&mut units, &mut unit_index, unit);
-    }
-    drop(terraform_inputs);
     let registries = resources
         .iter()
         .filter(|r| r.is_registry() && !r.existing)
@@ -180,6 +181,71 @@ pub fn scan(options: &ScanOptions) -> Scan {
         elapsed: started.elapsed(),
         rules: options.rules.iter().map(|r| r.meta()).collect(),
     }
+}
+
+/// The discovered files of one directory, with their file ids.
+type DirectoryFiles<'a> = Vec<(FileId, &'a Path, Candidate)>;
+
+/// Groups files by directory (discovery sorts them, so each directory's files are adjacent).
+fn by_directory(files: &[(PathBuf, Candidate)]) -> Vec<DirectoryFiles<'_>> {
+    let mut groups: Vec<DirectoryFiles<'_>> = Vec::new();
+    for (id, (path, candidate)) in files.iter().enumerate() {
+        let directory = path.parent();
+        match groups.last_mut() {
+            Some(group) if group.first().map(|(_, p, _)| p.parent()) == Some(directory) => {
+                group.push((id, path, *candidate));
+            }
+            _ => groups.push(vec![(id, path, *candidate)]),
+        }
+    }
+    groups
+}
+
+/// What one directory contributed: its files, and its Terraform module's resources.
+struct DirectoryResult {
+    files: Vec<FileResult>,
+    resources: Vec<Resource>,
+    units: Vec<model::Unit>,
+}
+
+/// Loads a directory's files in parallel, then evaluates its Terraform module, so that a
+/// module's syntax trees live only while it is evaluated.
+fn load_directory(
+    group: &[(FileId, &Path, Candidate)],
+    base: &Path,
+    environment: &HashMap<String, terraform::GivenValue>,
+) -> DirectoryResult {
+    let mut files: Vec<FileResult> = group
+        .par_iter()
+        .map(|(id, path, candidate)| load(*id, path, *candidate, base))
+        .collect();
+    let terraform_files: Vec<terraform::TerraformFile> = files
+        .iter_mut()
+        .filter_map(|f| f.terraform.take())
+        .collect();
+    let mut result = DirectoryResult {
+        files: Vec::new(),
+        resources: Vec::new(),
+        units: Vec::new(),
+    };
+    let directory = group.first().and_then(|(_, p, _)| p.parent());
+    if let Some(directory) = directory.filter(|_| !terraform_files.is_empty()) {
+        let first_id = group.first().map_or(0, |(id, _, _)| *id);
+        let source_of = |id: FileId| files.get(id.wrapping_sub(first_id)).map(|f| &f.source);
+        if let Some((resources, unit)) = terraform::evaluate_directory(
+            directory,
+            &terraform_files,
+            &source_of,
+            base,
+            environment,
+        ) {
+            result.resources = resources;
+            result.units.push(unit);
+        }
+    }
+    drop(terraform_files);
+    result.files = files;
+    result
 }
 
 /// Adds a file's unit facts; the files of one Terraform module share a unit.

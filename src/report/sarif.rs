@@ -19,18 +19,32 @@ const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 const SRCROOT: &str = "%SRCROOT%";
 const FINGERPRINT_KEY: &str = "acrLintFinding/v1";
 
+/// Writes the document with its results streamed one by one, so a large scan never holds
+/// the whole report in memory.
 pub fn render(scan: &Scan, out: &mut dyn Write) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &document(scan))?;
+    let shell = serde_json::to_string(&document_with(scan, Vec::new()))?;
+    let Some((head, tail)) = shell.split_once(EMPTY_RESULTS) else {
+        out.write_all(shell.as_bytes())?;
+        return writeln!(out);
+    };
+    out.write_all(head.as_bytes())?;
+    out.write_all(b"\"results\":[")?;
+    for (index, finding) in scan.findings.iter().enumerate() {
+        if index > 0 {
+            out.write_all(b",")?;
+        }
+        serde_json::to_writer(&mut *out, &result(scan, &scan.rules, finding))?;
+    }
+    out.write_all(b"]")?;
+    out.write_all(tail.as_bytes())?;
     writeln!(out)
 }
 
-pub fn document(scan: &Scan) -> Sarif {
+/// How an empty result list serialises; a JSON string can never contain it unescaped.
+const EMPTY_RESULTS: &str = "\"results\":[]";
+
+fn document_with(scan: &Scan, results: Vec<SarifResult>) -> Sarif {
     let rules = &scan.rules;
-    let results = scan
-        .findings
-        .iter()
-        .map(|f| result(scan, rules, f))
-        .collect::<Vec<_>>();
     let notifications = scan
         .errors
         .iter()

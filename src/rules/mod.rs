@@ -52,6 +52,8 @@ mod secrets;
 
 use std::fmt;
 
+use rayon::prelude::*;
+
 use crate::model::{Format, Graph, Node, RegistryView, Resource, Setting, Sku, UnitView};
 use crate::source::Span;
 
@@ -321,6 +323,13 @@ pub struct Outcomes {
 }
 
 impl Outcomes {
+    fn merge(mut self, other: Outcomes) -> Outcomes {
+        self.findings.extend(other.findings);
+        self.not_applicable.extend(other.not_applicable);
+        self.unknown.extend(other.unknown);
+        self
+    }
+
     /// Records a finding of the current rule on `resource`, pointing at `at`.
     pub fn report(
         &mut self,
@@ -402,10 +411,7 @@ impl Outcomes {
         };
         let reason = match &node.value {
             crate::model::Value::Unknown(reason) => reason.clone(),
-            other => format!(
-                "value {} is not understood",
-                Node::new(other.clone(), node.span).display()
-            ),
+            _ => "the value that decides it is not known before deployment".to_string(),
         };
         self.unknown.push(Undecided {
             rule,
@@ -594,15 +600,23 @@ impl<'a> Target<'a> {
     }
 }
 
-/// Runs the selected rules on the linked model.
+/// Runs the selected rules on the linked model, registries in parallel.
 pub fn run(graph: &Graph<'_>, rules: &[&'static dyn Rule], options: &RuleOptions) -> Outcomes {
-    let mut out = Outcomes {
+    let fresh = || Outcomes {
         options: options.clone(),
         ..Outcomes::default()
     };
-    for view in &graph.registries {
-        run_on_registry(view, rules, &mut out);
-    }
+    let mut out = graph
+        .registries
+        .par_chunks(32)
+        .map(|chunk| {
+            let mut out = fresh();
+            for view in chunk {
+                run_on_registry(view, rules, &mut out);
+            }
+            out
+        })
+        .reduce(fresh, Outcomes::merge);
     for unit in &graph.units {
         for rule in rules.iter().filter(|r| r.meta().scope == RuleScope::Unit) {
             out.current = Some(rule.meta());

@@ -15,7 +15,7 @@ use crate::source::{FileId, Span};
 
 pub use mapping::{REGISTRY_RESOURCE, is_known_type};
 pub use module::{GivenValue, ModuleFile};
-pub use project::{InputKind, TerraformFile, evaluate};
+pub use project::{InputKind, TerraformFile, environment_values, evaluate_directory};
 
 use expr::Converter;
 use module::ModuleScope;

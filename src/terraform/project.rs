@@ -2,16 +2,15 @@
 //! variable values: defaults, `TF_VAR_` environment variables, `terraform.tfvars`,
 //! `terraform.tfvars.json` and `*.auto.tfvars(.json)`, in Terraform's order of precedence.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use hcl_edit::structure::Body;
-use rayon::prelude::*;
 
 use super::eval::TfValue;
 use super::module::{GivenValue, ModuleFile, tfvars_values};
 use crate::model::{Node, Resource, Unit, Value};
-use crate::source::{self, FileId, SourceMap};
+use crate::source::{self, FileId, SourceFile};
 
 /// What a Terraform file is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,10 +53,6 @@ impl TerraformFile {
         }
     }
 
-    fn directory(&self) -> &Path {
-        self.path.parent().unwrap_or(Path::new(""))
-    }
-
     fn file_name(&self) -> String {
         self.path
             .file_name()
@@ -66,62 +61,37 @@ impl TerraformFile {
     }
 }
 
-/// Evaluates every module the inputs belong to.
-pub fn evaluate(
-    inputs: &[TerraformFile],
-    sources: &SourceMap,
-    base: &Path,
-) -> (Vec<Resource>, Vec<Unit>) {
-    let mut modules: BTreeMap<&Path, Vec<&TerraformFile>> = BTreeMap::new();
-    for input in inputs {
-        modules.entry(input.directory()).or_default().push(input);
-    }
-    let environment = environment_values();
-    let results: Vec<(Vec<Resource>, Unit)> = modules
-        .par_iter()
-        .filter(|(_, files)| {
-            files
-                .iter()
-                .any(|f| matches!(f.content, Content::Config(_)))
-        })
-        .map(|(directory, files)| evaluate_module(directory, files, sources, base, &environment))
-        .collect();
-    let mut resources = Vec::new();
-    let mut units = Vec::new();
-    for (found, unit) in results {
-        resources.extend(found);
-        units.push(unit);
-    }
-    (resources, units)
-}
-
-fn evaluate_module(
+/// Evaluates the module in `directory` from its parsed files; `None` when it has no `.tf` file.
+pub fn evaluate_directory<'s>(
     directory: &Path,
-    inputs: &[&TerraformFile],
-    sources: &SourceMap,
+    inputs: &[TerraformFile],
+    sources: &dyn Fn(FileId) -> Option<&'s SourceFile>,
     base: &Path,
     environment: &HashMap<String, GivenValue>,
-) -> (Vec<Resource>, Unit) {
+) -> Option<(Vec<Resource>, Unit)> {
     let files: Vec<ModuleFile<'_>> = inputs
         .iter()
         .filter_map(|input| match &input.content {
             Content::Config(body) => Some(ModuleFile {
                 file: input.file,
                 body,
-                text: sources.get(input.file).map_or("", |f| f.text.as_str()),
+                text: sources(input.file).map_or("", |f| f.text.as_str()),
             }),
             _ => None,
         })
         .collect();
+    if files.is_empty() {
+        return None;
+    }
     let given = variable_values(inputs, sources, environment);
     let unit = source::display_name(directory, base);
-    super::read_module(&files, &given, &unit)
+    Some(super::read_module(&files, &given, &unit))
 }
 
 /// Variable values from outside the `.tf` files; later sources override earlier ones.
-fn variable_values(
-    inputs: &[&TerraformFile],
-    sources: &SourceMap,
+fn variable_values<'s>(
+    inputs: &[TerraformFile],
+    sources: &dyn Fn(FileId) -> Option<&'s SourceFile>,
     environment: &HashMap<String, GivenValue>,
 ) -> HashMap<String, GivenValue> {
     let mut values = environment.clone();
@@ -135,12 +105,12 @@ fn variable_values(
                 n if n.ends_with(".auto.tfvars") || n.ends_with(".auto.tfvars.json") => 3,
                 _ => return None,
             };
-            Some((rank, name, *input))
+            Some((rank, name, input))
         })
         .collect();
     files.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
     for (_, _, input) in files {
-        let shown = sources.name(input.file).to_string();
+        let shown = sources(input.file).map_or_else(|| input.file_name(), |f| f.name.clone());
         match &input.content {
             Content::Vars(body) => values.extend(tfvars_values(body, input.file, &shown)),
             Content::JsonVars(node) => values.extend(json_values(node, &shown)),
@@ -185,7 +155,7 @@ fn to_tf_value(node: &Node) -> TfValue {
 }
 
 /// `TF_VAR_name` environment variables, as strings.
-fn environment_values() -> HashMap<String, GivenValue> {
+pub fn environment_values() -> HashMap<String, GivenValue> {
     std::env::vars()
         .filter_map(|(key, value)| {
             let name = key.strip_prefix("TF_VAR_")?;
