@@ -93,6 +93,7 @@ struct FileResult {
     resources: Vec<Resource>,
     unit: Option<model::Unit>,
     terraform: Option<terraform::TerraformFile>,
+    arm: Option<ArmDocument>,
     error: Option<(Option<Span>, String)>,
     scanned: bool,
 }
@@ -151,12 +152,14 @@ pub fn scan(options: &ScanOptions) -> Scan {
     let registries = resources
         .iter()
         .filter(|r| r.is_registry() && !r.existing)
-        .count();
+        .map(|r| r.decl)
+        .collect::<std::collections::HashSet<_>>()
+        .len();
     let implied = model::graph::implied_registries(&resources);
     resources.extend(implied);
     let graph = model::graph::link(&resources, &units);
     let outcomes = rules::run(&graph, &options.rules, &options.rule_options);
-    let mut findings = outcomes.findings;
+    let mut findings = merge_variants(outcomes.findings);
     if options.show_unknown {
         findings.extend(outcomes.unknown.iter().map(rules::could_not_verify));
     }
@@ -244,8 +247,99 @@ fn load_directory(
         }
     }
     drop(terraform_files);
+    read_templates(&mut files, &mut result);
     result.files = files;
     result
+}
+
+/// A parsed ARM file waiting for its pairing with parameters files.
+enum ArmDocument {
+    Template(model::Node),
+    Parameters(model::Node),
+}
+
+/// Reads each template of a directory once per parameters file paired with it by name
+/// (`x.json` with `x.parameters.json` and `x.parameters.<env>.json`), or once with its
+/// defaults when it has none.
+fn read_templates(files: &mut [FileResult], result: &mut DirectoryResult) {
+    let parameters: Vec<(String, &model::Node)> = files
+        .iter()
+        .filter_map(|f| match &f.arm {
+            Some(ArmDocument::Parameters(root)) => {
+                Some((f.source.name.clone(), root.get("parameters")?))
+            }
+            _ => None,
+        })
+        .collect();
+    for file in files.iter() {
+        let Some(ArmDocument::Template(root)) = &file.arm else {
+            continue;
+        };
+        let name = &file.source.name;
+        let paired: Vec<&(String, &model::Node)> = parameters
+            .iter()
+            .filter(|(p, _)| arm::pairs_with(name, p))
+            .collect();
+        if paired.is_empty() {
+            let template = arm::read(root, name, None);
+            result.resources.extend(template.resources);
+            result.units.push(template.unit);
+        }
+        for (parameters_name, values) in paired {
+            let short = parameters_name
+                .rsplit('/')
+                .next()
+                .unwrap_or(parameters_name);
+            let file = arm::ParametersFile {
+                name: short,
+                parameters: values,
+            };
+            let template = arm::read(root, name, Some(&file));
+            result.resources.extend(template.resources);
+            result.units.push(template.unit);
+        }
+    }
+}
+
+/// One finding per rule and place: the same finding from several parameters files is kept
+/// once, naming them all.
+fn merge_variants(findings: Vec<Finding>) -> Vec<Finding> {
+    let mut merged: Vec<Finding> = Vec::with_capacity(findings.len());
+    let mut index: HashMap<(&'static str, Span, String), usize> = HashMap::new();
+    for finding in findings {
+        if finding.variants.is_empty() {
+            merged.push(finding);
+            continue;
+        }
+        let key = (
+            finding.rule.id,
+            finding.primary.span,
+            finding.message.clone(),
+        );
+        match index.get(&key).and_then(|&i| merged.get_mut(i)) {
+            Some(existing) => existing.variants.extend(finding.variants),
+            None => {
+                index.insert(key, merged.len());
+                merged.push(finding);
+            }
+        }
+    }
+    for finding in &mut merged {
+        if !finding.variants.is_empty() {
+            finding.variants.sort();
+            finding.variants.dedup();
+            let files = if finding.variants.len() == 1 {
+                "file"
+            } else {
+                "files"
+            };
+            finding.notes.push(format!(
+                "with parameters {files} {}",
+                finding.variants.join(", ")
+            ));
+        }
+    }
+    merged
 }
 
 /// Adds a file's unit facts; the files of one Terraform module share a unit.
@@ -278,6 +372,7 @@ fn load(id: FileId, path: &Path, candidate: Candidate, base: &Path) -> FileResul
                 resources: Vec::new(),
                 unit: None,
                 terraform: None,
+                arm: None,
                 error: Some((span, failure.message)),
                 scanned: false,
             };
@@ -289,6 +384,7 @@ fn load(id: FileId, path: &Path, candidate: Candidate, base: &Path) -> FileResul
         resources: Vec::new(),
         unit: None,
         terraform: None,
+        arm: None,
         error: None,
         scanned: true,
     };
@@ -327,12 +423,8 @@ fn load_json(id: FileId, result: &mut FileResult) {
     }
     match arm::json::parse(text, id) {
         Ok(Some(root)) => match arm::classify(&root) {
-            arm::JsonKind::Template => {
-                let template = arm::read(&root, &result.source.name);
-                result.resources = template.resources;
-                result.unit = Some(template.unit);
-            }
-            arm::JsonKind::Parameters => {}
+            arm::JsonKind::Template => result.arm = Some(ArmDocument::Template(root)),
+            arm::JsonKind::Parameters => result.arm = Some(ArmDocument::Parameters(root)),
             arm::JsonKind::Other => result.scanned = false,
         },
         Ok(None) => result.scanned = false,

@@ -102,6 +102,8 @@ pub struct Resource {
     pub link: Option<RegistryRef>,
     /// The template or Terraform module the resource belongs to; links resolve inside it.
     pub unit: String,
+    /// The parameters file the template was evaluated with, when it has several.
+    pub variant: Option<String>,
 }
 
 /// A template output or Terraform `output`.

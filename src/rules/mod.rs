@@ -271,6 +271,7 @@ pub fn could_not_verify(undecided: &Undecided) -> Finding {
         help: "give the input a value (a parameter default, parameters file or tfvars) to have it checked",
         resource: undecided.resource.clone(),
         property: String::new(),
+        variants: Vec::new(),
     }
 }
 
@@ -294,6 +295,8 @@ pub struct Finding {
     pub resource: String,
     /// The setting, as an ARM property path (the model's vocabulary).
     pub property: String,
+    /// The parameters files of the template evaluations that produced this finding.
+    pub variants: Vec<String>,
 }
 
 /// A result that is neither pass nor fail.
@@ -359,6 +362,7 @@ impl Outcomes {
             help: rule.fix(resource.format),
             resource: resource.address.clone(),
             property: property.to_string(),
+            variants: resource.variant.iter().cloned().collect(),
         });
         self.findings.last_mut()
     }
@@ -400,6 +404,7 @@ impl Outcomes {
             help: rule.fix(unit.format),
             resource: address,
             property: String::new(),
+            variants: Vec::new(),
         });
         self.findings.last_mut()
     }
