@@ -16,6 +16,7 @@ pub mod model;
 pub mod report;
 pub mod rules;
 pub mod source;
+pub mod suppress;
 pub mod terraform;
 
 use std::collections::HashMap;
@@ -42,6 +43,10 @@ pub struct ScanOptions {
     pub rule_options: rules::RuleOptions,
     /// Report undecided results as `note` findings that name the missing input.
     pub show_unknown: bool,
+    /// Honour suppressions written in the scanned files.
+    pub inline_suppressions: bool,
+    /// Tool diagnostics (ACR9xx) switched off.
+    pub ignored_diagnostics: Vec<&'static str>,
 }
 
 impl ScanOptions {
@@ -56,6 +61,8 @@ impl ScanOptions {
             rules,
             rule_options: rules::RuleOptions::default(),
             show_unknown: false,
+            inline_suppressions: true,
+            ignored_diagnostics: Vec::new(),
         }
     }
 }
@@ -76,6 +83,8 @@ pub struct InputError {
 pub struct Scan {
     pub sources: SourceMap,
     pub findings: Vec<Finding>,
+    /// Findings kept out of the report by a suppression, with its reason.
+    pub suppressed: Vec<suppress::Suppressed>,
     pub not_applicable: Vec<Undecided>,
     pub unknown: Vec<Undecided>,
     pub errors: Vec<InputError>,
@@ -163,6 +172,7 @@ pub fn scan(options: &ScanOptions) -> Scan {
     if options.show_unknown {
         findings.extend(outcomes.unknown.iter().map(rules::could_not_verify));
     }
+    let (mut findings, suppressed) = apply_suppressions(findings, &units, options, &sources);
     findings.sort_by(|a, b| {
         let key = |f: &Finding| {
             (
@@ -176,13 +186,19 @@ pub fn scan(options: &ScanOptions) -> Scan {
     Scan {
         sources,
         findings,
+        suppressed,
         not_applicable: outcomes.not_applicable,
         unknown: outcomes.unknown,
         errors,
         files_scanned,
         registries,
         elapsed: started.elapsed(),
-        rules: options.rules.iter().map(|r| r.meta()).collect(),
+        rules: options
+            .rules
+            .iter()
+            .map(|r| r.meta())
+            .chain(rules::tool::ALL.iter().copied())
+            .collect(),
     }
 }
 
@@ -301,6 +317,45 @@ fn read_templates(files: &mut [FileResult], result: &mut DirectoryResult) {
     }
 }
 
+/// Applies the inline suppressions of every unit (unless switched off).
+fn apply_suppressions(
+    findings: Vec<Finding>,
+    units: &[model::Unit],
+    options: &ScanOptions,
+    sources: &SourceMap,
+) -> (Vec<Finding>, Vec<suppress::Suppressed>) {
+    if !options.inline_suppressions {
+        return (findings, Vec::new());
+    }
+    let mut seen = std::collections::HashSet::new();
+    let suppressions: Vec<suppress::Suppression> = units
+        .iter()
+        .flat_map(|u| u.suppressions.iter())
+        .filter(|s| seen.insert((s.directive, s.rules.clone())))
+        .cloned()
+        .collect();
+    let mut seen = std::collections::HashSet::new();
+    let problems: Vec<suppress::Problem> = units
+        .iter()
+        .flat_map(|u| u.suppression_problems.iter())
+        .filter(|p| seen.insert(p.span))
+        .cloned()
+        .collect();
+    let name = |id: FileId| sources.name(id).to_string();
+    let (kept, suppressed) = suppress::apply(
+        findings,
+        &suppressions,
+        &problems,
+        suppress::Date::today(),
+        &name,
+    );
+    let kept = kept
+        .into_iter()
+        .filter(|f| !options.ignored_diagnostics.contains(&f.rule.id))
+        .collect();
+    (kept, suppressed)
+}
+
 /// One finding per rule and place: the same finding from several parameters files is kept
 /// once, naming them all.
 fn merge_variants(findings: Vec<Finding>) -> Vec<Finding> {
@@ -348,6 +403,10 @@ fn merge_unit(units: &mut Vec<model::Unit>, index: &mut HashMap<String, usize>, 
         Some(existing) => {
             existing.outputs.extend(unit.outputs);
             existing.inputs.extend(unit.inputs);
+            existing.suppressions.extend(unit.suppressions);
+            existing
+                .suppression_problems
+                .extend(unit.suppression_problems);
         }
         None => {
             index.insert(unit.id.clone(), units.len());

@@ -63,6 +63,10 @@ struct Cli {
     /// Report results that could not be decided (values unknown before deployment) as notes.
     #[arg(long)]
     show_unknown: bool,
+
+    /// Ignore every suppression written in the scanned files (for audits).
+    #[arg(long)]
+    no_inline_suppressions: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -172,6 +176,12 @@ fn print_rules(selected: &[&'static dyn rules::Rule]) -> ExitCode {
             meta.id, meta.slug, meta.level, enabled, meta.title
         ));
     }
+    for meta in rules::tool::ALL {
+        lines.push(format!(
+            "{:<7} {:<32} {:<8} {:<8} {}",
+            meta.id, meta.slug, meta.level, "yes", meta.title
+        ));
+    }
     match writeln!(out, "{}", lines.join("\n")) {
         Ok(()) => ExitCode::SUCCESS,
         Err(_) => ExitCode::from(EXIT_USAGE),
@@ -179,9 +189,9 @@ fn print_rules(selected: &[&'static dyn rules::Rule]) -> ExitCode {
 }
 
 fn explain(key: &str) -> ExitCode {
-    match rules::find(key) {
-        Some(rule) => {
-            let _ = io::stdout().lock().write_all(rule.meta().page.as_bytes());
+    match rules::find_meta(key) {
+        Some(meta) => {
+            let _ = io::stdout().lock().write_all(meta.page.as_bytes());
             ExitCode::SUCCESS
         }
         None => {
@@ -196,6 +206,12 @@ fn lint(cli: &Cli, selected: Vec<&'static dyn rules::Rule>) -> ExitCode {
     options.rules = selected;
     options.rule_options.allowed_locations = cli.allowed_locations.clone();
     options.show_unknown = cli.show_unknown;
+    options.inline_suppressions = !cli.no_inline_suppressions;
+    options.ignored_diagnostics = cli
+        .ignore
+        .iter()
+        .flat_map(|s| rules::tool_matching(s))
+        .collect();
     let scan = acr_lint::scan(&options);
     let color = ColorChoice::from(cli.color);
     let _ = report::render_errors(

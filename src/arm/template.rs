@@ -32,12 +32,14 @@ pub fn read(root: &Node, unit: &str, parameters: Option<&ParametersFile<'_>>) ->
         Some(file) => Scope::for_parameters_file(root, file),
         None => Scope::for_template(root, None, None),
     };
+    let template_name = unit;
     let unit = match parameters {
         Some(file) => format!("{unit} with {}", file.name),
         None => unit.to_string(),
     };
     let unit = unit.as_str();
     let mut walker = Walker {
+        template_name: template_name.to_string(),
         variant: parameters.map(|file| file.name.to_string()),
         unit: unit.to_string(),
         resources: Vec::new(),
@@ -47,6 +49,12 @@ pub fn read(root: &Node, unit: &str, parameters: Option<&ParametersFile<'_>>) ->
             ..Unit::default()
         },
     };
+    let (suppressions, problems) = crate::suppress::from_arm_metadata(
+        root.get("metadata"),
+        &crate::suppress::Covers::Unit(template_name.to_string()),
+    );
+    walker.facts.suppressions.extend(suppressions);
+    walker.facts.suppression_problems.extend(problems);
     walker.template(root, &scope, "");
     Template {
         resources: walker.resources,
@@ -241,6 +249,7 @@ fn default_value(name: &str, declaration: &Node, scope: &Scope<'_>) -> Node {
 }
 
 struct Walker {
+    template_name: String,
     unit: String,
     variant: Option<String>,
     resources: Vec<Resource>,
@@ -335,6 +344,15 @@ impl Walker {
         let Some(kind) = Kind::of_arm_type(&arm_type) else {
             return;
         };
+        let covers = crate::suppress::Covers::Resource {
+            unit: self.template_name.clone(),
+            address: address.clone(),
+            span: resource.span,
+        };
+        let (suppressions, problems) =
+            crate::suppress::from_arm_metadata(resource.get("metadata"), &covers);
+        self.facts.suppressions.extend(suppressions);
+        self.facts.suppression_problems.extend(problems);
         let body = resolve(resource, scope);
         let link = link(kind, &arm_type, &body, parent);
         let registry_name = (kind == Kind::Registry)

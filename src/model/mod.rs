@@ -134,6 +134,9 @@ pub struct Unit {
     pub format: Format,
     pub outputs: Vec<Output>,
     pub inputs: Vec<Input>,
+    /// Inline suppressions written in the unit's files, and those that could not be read.
+    pub suppressions: Vec<crate::suppress::Suppression>,
+    pub suppression_problems: Vec<crate::suppress::Problem>,
 }
 
 /// The registry SKUs.

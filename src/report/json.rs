@@ -28,6 +28,7 @@ pub fn render(scan: &Scan, out: &mut dyn Write) -> io::Result<()> {
         "notes": counts.notes,
         "not_applicable": scan.not_applicable.len(),
         "unknown": scan.unknown.len(),
+        "suppressed": scan.suppressed.len(),
         "input_errors": scan.errors.len(),
     });
     serde_json::to_writer(&mut *out, &summary)?;

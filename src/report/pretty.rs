@@ -126,6 +126,9 @@ fn summary(scan: &Scan, out: &mut dyn Write) -> io::Result<()> {
         plural(scan.registries, "registry").replace("registrys", "registries")
     )?;
     let mut extras = Vec::new();
+    if !scan.suppressed.is_empty() {
+        extras.push(format!("{} suppressed", scan.suppressed.len()));
+    }
     if !scan.not_applicable.is_empty() {
         extras.push(format!(
             "{} not applicable to the registry SKU",

@@ -35,6 +35,24 @@ pub fn render(scan: &Scan, out: &mut dyn Write) -> io::Result<()> {
         }
         serde_json::to_writer(&mut *out, &result(scan, &scan.rules, finding))?;
     }
+    for (index, suppressed) in scan.suppressed.iter().enumerate() {
+        if index > 0 || !scan.findings.is_empty() {
+            out.write_all(b",")?;
+        }
+        let mut value = serde_json::to_value(result(scan, &scan.rules, &suppressed.finding))?;
+        if let Some(members) = value.as_object_mut() {
+            let kind = if suppressed.origin == "inline" {
+                "inSource"
+            } else {
+                "external"
+            };
+            members.insert(
+                "suppressions".into(),
+                json!([{"kind": kind, "status": "accepted", "justification": suppressed.reason}]),
+            );
+        }
+        serde_json::to_writer(&mut *out, &value)?;
+    }
     out.write_all(b"]")?;
     out.write_all(tail.as_bytes())?;
     writeln!(out)

@@ -49,6 +49,7 @@ mod acr503_secret_parameter_not_secure;
 mod api_versions;
 mod roles;
 mod secrets;
+pub mod tool;
 
 use std::fmt;
 
@@ -201,6 +202,16 @@ pub fn all() -> &'static [&'static dyn Rule] {
     ]
 }
 
+/// The page of a rule or tool diagnostic with this ID or slug (case-insensitive).
+pub fn find_meta(key: &str) -> Option<&'static RuleMeta> {
+    find(key).map(|r| r.meta()).or_else(|| {
+        tool::ALL
+            .iter()
+            .copied()
+            .find(|m| m.id.eq_ignore_ascii_case(key) || m.slug.eq_ignore_ascii_case(key))
+    })
+}
+
 /// The rule with this ID or slug (case-insensitive).
 pub fn find(key: &str) -> Option<&'static dyn Rule> {
     all().iter().copied().find(|rule| {
@@ -223,13 +234,28 @@ pub fn matching(selector: &str) -> Result<Vec<&'static dyn Rule>, String> {
                 || (upper.starts_with("ACR") && meta.id.starts_with(upper.as_str()))
         })
         .collect();
-    if found.is_empty() {
+    if found.is_empty() && tool_matching(key).is_empty() {
         Err(format!(
             "no rule matches `{key}`; `acr-lint rules` lists them"
         ))
     } else {
         Ok(found)
     }
+}
+
+/// The tool diagnostics (ACR9xx) a selector names.
+pub fn tool_matching(selector: &str) -> Vec<&'static str> {
+    let key = selector.trim();
+    let upper = key.to_ascii_uppercase();
+    tool::ALL
+        .iter()
+        .filter(|m| {
+            upper == "ALL"
+                || m.slug.eq_ignore_ascii_case(key)
+                || (upper.starts_with("ACR") && m.id.starts_with(upper.as_str()))
+        })
+        .map(|m| m.id)
+        .collect()
 }
 
 /// The default rules plus `select`, minus `ignore` (ignore wins).
@@ -272,6 +298,7 @@ pub fn could_not_verify(undecided: &Undecided) -> Finding {
         resource: undecided.resource.clone(),
         property: String::new(),
         variants: Vec::new(),
+        unit: String::new(),
     }
 }
 
@@ -297,6 +324,8 @@ pub struct Finding {
     pub property: String,
     /// The parameters files of the template evaluations that produced this finding.
     pub variants: Vec<String>,
+    /// The template or Terraform module of the resource.
+    pub unit: String,
 }
 
 /// A result that is neither pass nor fail.
@@ -363,6 +392,7 @@ impl Outcomes {
             resource: resource.address.clone(),
             property: property.to_string(),
             variants: resource.variant.iter().cloned().collect(),
+            unit: resource.unit.clone(),
         });
         self.findings.last_mut()
     }
@@ -405,6 +435,7 @@ impl Outcomes {
             resource: address,
             property: String::new(),
             variants: Vec::new(),
+            unit: unit.id.clone(),
         });
         self.findings.last_mut()
     }

@@ -54,6 +54,10 @@ pub fn read_module(
             text: file.text,
             values: Some(&scope),
         };
+        let (suppressions, problems) =
+            crate::suppress::from_hcl(file.body, file.text, file.file, unit);
+        facts.suppressions.extend(suppressions);
+        facts.suppression_problems.extend(problems);
         for block in file.body.blocks() {
             match block.ident.as_str() {
                 "resource" if !scope.creates_nothing(block) => {
