@@ -11,6 +11,7 @@
 //! Terraform. The binary is a thin layer over [`scan`] and the renderers in [`report`].
 
 pub mod arm;
+pub mod config;
 pub mod discover;
 pub mod model;
 pub mod report;
@@ -47,6 +48,14 @@ pub struct ScanOptions {
     pub inline_suppressions: bool,
     /// Tool diagnostics (ACR9xx) switched off.
     pub ignored_diagnostics: Vec<&'static str>,
+    /// Globs of files not to scan (relative to the working directory).
+    pub exclude: Vec<String>,
+    /// Terraform variable files applied to every module, later ones winning.
+    pub var_files: Vec<PathBuf>,
+    /// Levels that replace rules' defaults.
+    pub levels: Vec<(&'static str, rules::Level)>,
+    /// The configuration file, whose suppression entries apply.
+    pub config: Option<config::Config>,
 }
 
 impl ScanOptions {
@@ -63,6 +72,10 @@ impl ScanOptions {
             show_unknown: false,
             inline_suppressions: true,
             ignored_diagnostics: Vec::new(),
+            exclude: Vec::new(),
+            var_files: Vec::new(),
+            levels: Vec::new(),
+            config: None,
         }
     }
 }
@@ -111,12 +124,21 @@ struct FileResult {
 pub fn scan(options: &ScanOptions) -> Scan {
     let started = Instant::now();
     let base = std::env::current_dir().unwrap_or_default();
-    let (files, walk_errors) = discover::discover(&options.paths);
-    let environment = terraform::environment_values();
+    let (mut files, walk_errors) = discover::discover(&options.paths);
+    if !options.exclude.is_empty() {
+        files.retain(|(path, _)| {
+            let name = source::display_name(path, &base);
+            !options
+                .exclude
+                .iter()
+                .any(|glob| suppress::glob_matches(glob, &name))
+        });
+    }
+    let (outside, var_sources, var_errors) = outside_values(options, files.len(), &base);
     let directories = by_directory(&files);
     let loaded: Vec<DirectoryResult> = directories
         .par_iter()
-        .map(|group| load_directory(group, &base, &environment))
+        .map(|group| load_directory(group, &base, &outside))
         .collect();
 
     let mut sources = SourceMap::default();
@@ -158,6 +180,10 @@ pub fn scan(options: &ScanOptions) -> Scan {
         sources.push(result.source);
     }
 
+    for source in var_sources {
+        sources.push(source);
+    }
+    errors.extend(var_errors);
     let registries = resources
         .iter()
         .filter(|r| r.is_registry() && !r.existing)
@@ -172,7 +198,14 @@ pub fn scan(options: &ScanOptions) -> Scan {
     if options.show_unknown {
         findings.extend(outcomes.unknown.iter().map(rules::could_not_verify));
     }
-    let (mut findings, suppressed) = apply_suppressions(findings, &units, options, &sources);
+    for finding in &mut findings {
+        if let Some((_, level)) = options.levels.iter().find(|(id, _)| *id == finding.rule.id) {
+            finding.level = *level;
+        }
+    }
+    let config_suppressions = config_suppressions(options, &mut sources, &base);
+    let (mut findings, suppressed) =
+        apply_suppressions(findings, &units, options, &sources, config_suppressions);
     findings.sort_by(|a, b| {
         let key = |f: &Finding| {
             (
@@ -200,6 +233,49 @@ pub fn scan(options: &ScanOptions) -> Scan {
             .chain(rules::tool::ALL.iter().copied())
             .collect(),
     }
+}
+
+/// Variable values for every module: the environment's and the `--var-file` files' (which
+/// take file ids after the discovered files, in order).
+fn outside_values(
+    options: &ScanOptions,
+    first_id: FileId,
+    base: &Path,
+) -> (terraform::OutsideValues, Vec<SourceFile>, Vec<InputError>) {
+    let mut outside = terraform::OutsideValues {
+        environment: terraform::environment_values(),
+        var_files: Vec::new(),
+    };
+    let mut sources = Vec::new();
+    let mut errors = Vec::new();
+    for (index, path) in options.var_files.iter().enumerate() {
+        let id = first_id + index;
+        let name = source::display_name(path, base);
+        let text = match read_text(path) {
+            Ok(text) => text,
+            Err(failure) => {
+                errors.push(InputError {
+                    path: name.clone(),
+                    span: None,
+                    message: failure.message,
+                    show_source: false,
+                });
+                String::new()
+            }
+        };
+        let source = SourceFile::new(path.clone(), name.clone(), text);
+        match terraform::var_file_values(id, &source) {
+            Ok(values) => outside.var_files.extend(values),
+            Err((offset, message)) => errors.push(InputError {
+                path: name,
+                span: Some(Span::new(id, offset, offset)),
+                message,
+                show_source: true,
+            }),
+        }
+        sources.push(source);
+    }
+    (outside, sources, errors)
 }
 
 /// The discovered files of one directory, with their file ids.
@@ -232,7 +308,7 @@ struct DirectoryResult {
 fn load_directory(
     group: &[(FileId, &Path, Candidate)],
     base: &Path,
-    environment: &HashMap<String, terraform::GivenValue>,
+    outside: &terraform::OutsideValues,
 ) -> DirectoryResult {
     let mut files: Vec<FileResult> = group
         .par_iter()
@@ -251,13 +327,9 @@ fn load_directory(
     if let Some(directory) = directory.filter(|_| !terraform_files.is_empty()) {
         let first_id = group.first().map_or(0, |(id, _, _)| *id);
         let source_of = |id: FileId| files.get(id.wrapping_sub(first_id)).map(|f| &f.source);
-        if let Some((resources, unit)) = terraform::evaluate_directory(
-            directory,
-            &terraform_files,
-            &source_of,
-            base,
-            environment,
-        ) {
+        if let Some((resources, unit)) =
+            terraform::evaluate_directory(directory, &terraform_files, &source_of, base, outside)
+        {
             result.resources = resources;
             result.units.push(unit);
         }
@@ -317,26 +389,66 @@ fn read_templates(files: &mut [FileResult], result: &mut DirectoryResult) {
     }
 }
 
+/// The configuration file's suppression entries, pointing into the file (added to the sources
+/// so diagnostics about them can show it).
+fn config_suppressions(
+    options: &ScanOptions,
+    sources: &mut SourceMap,
+    base: &Path,
+) -> Vec<suppress::Suppression> {
+    let Some(config) = &options.config else {
+        return Vec::new();
+    };
+    let Some(path) = &config.path else {
+        return config.suppressions.clone();
+    };
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let file = sources.push(SourceFile::new(
+        path.clone(),
+        source::display_name(path, base),
+        text,
+    ));
+    let Some(source) = sources.get(file) else {
+        return Vec::new();
+    };
+    config
+        .suppressions
+        .iter()
+        .zip(&config.suppression_positions)
+        .map(|(suppression, &(line, column))| {
+            let start = source.offset(line as usize, column as usize);
+            let end = source
+                .text
+                .get(start..)
+                .and_then(|rest| rest.find('\n'))
+                .map_or(source.text.len(), |n| start + n);
+            suppress::Suppression {
+                directive: Span::new(file, start, end),
+                ..suppression.clone()
+            }
+        })
+        .collect()
+}
+
 /// Applies the inline suppressions of every unit (unless switched off).
 fn apply_suppressions(
     findings: Vec<Finding>,
     units: &[model::Unit],
     options: &ScanOptions,
     sources: &SourceMap,
+    config_suppressions: Vec<suppress::Suppression>,
 ) -> (Vec<Finding>, Vec<suppress::Suppressed>) {
-    if !options.inline_suppressions {
-        return (findings, Vec::new());
-    }
+    let inline = units.iter().filter(|_| options.inline_suppressions);
     let mut seen = std::collections::HashSet::new();
-    let suppressions: Vec<suppress::Suppression> = units
-        .iter()
+    let mut suppressions: Vec<suppress::Suppression> = inline
+        .clone()
         .flat_map(|u| u.suppressions.iter())
         .filter(|s| seen.insert((s.directive, s.rules.clone())))
         .cloned()
         .collect();
+    suppressions.extend(config_suppressions);
     let mut seen = std::collections::HashSet::new();
-    let problems: Vec<suppress::Problem> = units
-        .iter()
+    let problems: Vec<suppress::Problem> = inline
         .flat_map(|u| u.suppression_problems.iter())
         .filter(|p| seen.insert(p.span))
         .cloned()

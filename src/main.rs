@@ -7,14 +7,14 @@
 
 use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
 use acr_lint::report::{self, ColorChoice, Format};
 use acr_lint::rules::{self, Level};
-use acr_lint::{Scan, ScanOptions};
+use acr_lint::{Scan, ScanOptions, config};
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -41,8 +41,18 @@ struct Cli {
     format: Vec<Output>,
 
     /// The lowest level that makes the exit code 1.
-    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
-    fail_on: FailOn,
+    /// [default: warning]
+    #[arg(long, value_enum)]
+    fail_on: Option<FailOn>,
+
+    /// The configuration file; by default the first `.acr-lint.yaml` in the first path's
+    /// directory or above.
+    #[arg(long, value_name = "FILE", global = true)]
+    config: Option<PathBuf>,
+
+    /// A Terraform variable file applied to every module (repeatable; later files win).
+    #[arg(long = "var-file", value_name = "FILE")]
+    var_files: Vec<PathBuf>,
 
     /// Colour in human output; `auto` honours NO_COLOR and colours only terminals.
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
@@ -73,6 +83,8 @@ struct Cli {
 enum Command {
     /// List every rule: id, slug, level, whether it is enabled, title.
     Rules,
+    /// Print the effective configuration and where each value came from.
+    Config,
     /// Print a rule's page (by id or slug).
     Explain {
         /// A rule id such as ACR001 or a slug such as admin-user-enabled.
@@ -101,7 +113,7 @@ fn parse_output(text: &str) -> Result<Output, String> {
     Ok(Output { format, file })
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
 enum FailOn {
     Error,
     Warning,
@@ -143,7 +155,14 @@ const EXIT_INPUT: u8 = 3;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let selected = match rules::selection(&cli.select, &cli.ignore) {
+    let settings = match settings(&cli) {
+        Ok(settings) => settings,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    let selected = match rules::selection(&settings.select.0, &settings.ignore.0) {
         Ok(selected) => selected,
         Err(message) => {
             eprintln!("error: {message}");
@@ -152,9 +171,46 @@ fn main() -> ExitCode {
     };
     match &cli.command {
         Some(Command::Rules) => print_rules(&selected),
+        Some(Command::Config) => {
+            println!("{}", settings.describe());
+            ExitCode::SUCCESS
+        }
         Some(Command::Explain { rule }) => explain(rule),
-        None => lint(&cli, selected),
+        None => lint(&cli, &settings, selected),
     }
+}
+
+/// The command line combined with the configuration file.
+fn settings(cli: &Cli) -> Result<config::Effective, String> {
+    let path = match &cli.config {
+        Some(path) if !path.is_file() => {
+            return Err(format!(
+                "configuration file {} does not exist",
+                path.display()
+            ));
+        }
+        Some(path) => Some(path.clone()),
+        None => config::find(cli.paths.first().map_or(Path::new("."), PathBuf::as_path)),
+    };
+    let file = match path {
+        Some(path) => config::load(&path).map_err(|e| e.to_string())?,
+        None => config::Config::default(),
+    };
+    let command_line = config::CommandLine {
+        select: cli.select.clone(),
+        ignore: cli.ignore.clone(),
+        fail_on: cli.fail_on.map(|f| format!("{f:?}").to_ascii_lowercase()),
+        show_unknown: cli.show_unknown,
+        no_inline_suppressions: cli.no_inline_suppressions,
+        allowed_locations: cli.allowed_locations.clone(),
+        var_files: cli.var_files.clone(),
+    };
+    for file in &command_line.var_files {
+        if !file.is_file() {
+            return Err(format!("var file {} does not exist", file.display()));
+        }
+    }
+    Ok(config::effective(command_line, file))
 }
 
 fn print_rules(selected: &[&'static dyn rules::Rule]) -> ExitCode {
@@ -201,17 +257,32 @@ fn explain(key: &str) -> ExitCode {
     }
 }
 
-fn lint(cli: &Cli, selected: Vec<&'static dyn rules::Rule>) -> ExitCode {
+fn lint(
+    cli: &Cli,
+    settings: &config::Effective,
+    selected: Vec<&'static dyn rules::Rule>,
+) -> ExitCode {
     let mut options = ScanOptions::new(cli.paths.clone());
     options.rules = selected;
-    options.rule_options.allowed_locations = cli.allowed_locations.clone();
-    options.show_unknown = cli.show_unknown;
-    options.inline_suppressions = !cli.no_inline_suppressions;
-    options.ignored_diagnostics = cli
+    options.rule_options.allowed_locations = settings.allowed_locations.0.clone();
+    options.show_unknown = settings.show_unknown.0;
+    options.inline_suppressions = settings.inline_suppressions.0;
+    options.ignored_diagnostics = settings
         .ignore
+        .0
         .iter()
         .flat_map(|s| rules::tool_matching(s))
         .collect();
+    options.var_files = settings.var_files.0.clone();
+    options.exclude = settings.config.exclude.clone();
+    options.levels = settings.config.levels.clone();
+    options.config = Some(settings.config.clone());
+    let fail_on = match settings.fail_on.0.as_str() {
+        "error" => FailOn::Error,
+        "note" => FailOn::Note,
+        "never" => FailOn::Never,
+        _ => FailOn::Warning,
+    };
     let scan = acr_lint::scan(&options);
     let color = ColorChoice::from(cli.color);
     let _ = report::render_errors(
@@ -232,7 +303,7 @@ fn lint(cli: &Cli, selected: Vec<&'static dyn rules::Rule>) -> ExitCode {
             return ExitCode::from(EXIT_USAGE);
         }
     }
-    ExitCode::from(exit_code(&scan, cli.fail_on))
+    ExitCode::from(exit_code(&scan, fail_on))
 }
 
 fn write_output(scan: &Scan, output: &Output, color: ColorChoice) -> io::Result<()> {

@@ -15,7 +15,10 @@ use crate::source::{FileId, Span};
 
 pub use mapping::{REGISTRY_RESOURCE, is_known_type};
 pub use module::{GivenValue, ModuleFile};
-pub use project::{InputKind, TerraformFile, environment_values, evaluate_directory};
+pub use project::{
+    InputKind, OutsideValues, TerraformFile, environment_values, evaluate_directory,
+    var_file_values,
+};
 
 use expr::Converter;
 use module::ModuleScope;

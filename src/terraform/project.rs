@@ -67,7 +67,7 @@ pub fn evaluate_directory<'s>(
     inputs: &[TerraformFile],
     sources: &dyn Fn(FileId) -> Option<&'s SourceFile>,
     base: &Path,
-    environment: &HashMap<String, GivenValue>,
+    outside: &OutsideValues,
 ) -> Option<(Vec<Resource>, Unit)> {
     let files: Vec<ModuleFile<'_>> = inputs
         .iter()
@@ -83,7 +83,7 @@ pub fn evaluate_directory<'s>(
     if files.is_empty() {
         return None;
     }
-    let given = variable_values(inputs, sources, environment);
+    let given = variable_values(inputs, sources, outside);
     let unit = source::display_name(directory, base);
     Some(super::read_module(&files, &given, &unit))
 }
@@ -92,9 +92,9 @@ pub fn evaluate_directory<'s>(
 fn variable_values<'s>(
     inputs: &[TerraformFile],
     sources: &dyn Fn(FileId) -> Option<&'s SourceFile>,
-    environment: &HashMap<String, GivenValue>,
+    outside: &OutsideValues,
 ) -> HashMap<String, GivenValue> {
-    let mut values = environment.clone();
+    let mut values = outside.environment.clone();
     let mut files: Vec<(u8, String, &TerraformFile)> = inputs
         .iter()
         .filter_map(|input| {
@@ -117,7 +117,30 @@ fn variable_values<'s>(
             Content::Config(_) => {}
         }
     }
+    values.extend(outside.var_files.iter().cloned());
     values
+}
+
+/// Variable values that apply to every module: `TF_VAR_` environment variables (lowest
+/// precedence) and `--var-file` files (highest, later files winning).
+#[derive(Debug, Default)]
+pub struct OutsideValues {
+    pub environment: HashMap<String, GivenValue>,
+    pub var_files: Vec<(String, GivenValue)>,
+}
+
+/// The values a variable file sets (`.tfvars` or `.tfvars.json`), or its syntax error.
+pub fn var_file_values(
+    file: FileId,
+    source: &SourceFile,
+) -> Result<Vec<(String, GivenValue)>, (usize, String)> {
+    let name = source.name.as_str();
+    if name.ends_with(".json") {
+        let node = crate::arm::json::parse(&source.text, file).map_err(|e| (e.start, e.message))?;
+        return Ok(node.map(|n| json_values(&n, name)).unwrap_or_default());
+    }
+    let body = super::parse(&source.text).map_err(|e| (e.offset, e.message))?;
+    Ok(tfvars_values(&body, file, name))
 }
 
 fn json_values(node: &Node, shown: &str) -> Vec<(String, GivenValue)> {
