@@ -1,6 +1,7 @@
 //! Renderers over a finished [`Scan`].
 
 mod concise;
+mod github;
 mod json;
 mod pretty;
 mod sarif;
@@ -19,10 +20,11 @@ pub enum Format {
     Concise,
     Json,
     Sarif,
+    Github,
 }
 
 impl Format {
-    pub const NAMES: &'static [&'static str] = &["pretty", "concise", "json", "sarif"];
+    pub const NAMES: &'static [&'static str] = &["pretty", "concise", "json", "sarif", "github"];
 
     pub fn parse(name: &str) -> Option<Format> {
         match name {
@@ -30,6 +32,7 @@ impl Format {
             "concise" => Some(Format::Concise),
             "json" => Some(Format::Json),
             "sarif" => Some(Format::Sarif),
+            "github" => Some(Format::Github),
             _ => None,
         }
     }
@@ -42,6 +45,7 @@ pub fn render(scan: &Scan, format: Format, color: bool, out: &mut dyn Write) -> 
         Format::Concise => concise::render(scan, out),
         Format::Json => json::render(scan, out),
         Format::Sarif => sarif::render(scan, out),
+        Format::Github => github::render(scan, out),
     }
 }
 
