@@ -3,6 +3,7 @@
 mod concise;
 mod github;
 mod json;
+mod junit;
 mod pretty;
 mod sarif;
 
@@ -21,10 +22,12 @@ pub enum Format {
     Json,
     Sarif,
     Github,
+    Junit,
 }
 
 impl Format {
-    pub const NAMES: &'static [&'static str] = &["pretty", "concise", "json", "sarif", "github"];
+    pub const NAMES: &'static [&'static str] =
+        &["pretty", "concise", "json", "sarif", "github", "junit"];
 
     pub fn parse(name: &str) -> Option<Format> {
         match name {
@@ -33,6 +36,7 @@ impl Format {
             "json" => Some(Format::Json),
             "sarif" => Some(Format::Sarif),
             "github" => Some(Format::Github),
+            "junit" => Some(Format::Junit),
             _ => None,
         }
     }
@@ -46,6 +50,7 @@ pub fn render(scan: &Scan, format: Format, color: bool, out: &mut dyn Write) -> 
         Format::Json => json::render(scan, out),
         Format::Sarif => sarif::render(scan, out),
         Format::Github => github::render(scan, out),
+        Format::Junit => junit::render(scan, out),
     }
 }
 
