@@ -2,6 +2,7 @@
 
 mod concise;
 mod github;
+mod gitlab;
 mod json;
 mod junit;
 mod pretty;
@@ -23,11 +24,13 @@ pub enum Format {
     Sarif,
     Github,
     Junit,
+    Gitlab,
 }
 
 impl Format {
-    pub const NAMES: &'static [&'static str] =
-        &["pretty", "concise", "json", "sarif", "github", "junit"];
+    pub const NAMES: &'static [&'static str] = &[
+        "pretty", "concise", "json", "sarif", "github", "junit", "gitlab",
+    ];
 
     pub fn parse(name: &str) -> Option<Format> {
         match name {
@@ -37,6 +40,7 @@ impl Format {
             "sarif" => Some(Format::Sarif),
             "github" => Some(Format::Github),
             "junit" => Some(Format::Junit),
+            "gitlab" => Some(Format::Gitlab),
             _ => None,
         }
     }
@@ -51,6 +55,7 @@ pub fn render(scan: &Scan, format: Format, color: bool, out: &mut dyn Write) -> 
         Format::Sarif => sarif::render(scan, out),
         Format::Github => github::render(scan, out),
         Format::Junit => junit::render(scan, out),
+        Format::Gitlab => gitlab::render(scan, out),
     }
 }
 
