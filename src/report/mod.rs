@@ -5,6 +5,7 @@ mod github;
 mod gitlab;
 mod json;
 mod junit;
+mod markdown;
 mod pretty;
 mod sarif;
 
@@ -25,11 +26,12 @@ pub enum Format {
     Github,
     Junit,
     Gitlab,
+    Markdown,
 }
 
 impl Format {
     pub const NAMES: &'static [&'static str] = &[
-        "pretty", "concise", "json", "sarif", "github", "junit", "gitlab",
+        "pretty", "concise", "json", "sarif", "github", "junit", "gitlab", "markdown",
     ];
 
     pub fn parse(name: &str) -> Option<Format> {
@@ -41,6 +43,7 @@ impl Format {
             "github" => Some(Format::Github),
             "junit" => Some(Format::Junit),
             "gitlab" => Some(Format::Gitlab),
+            "markdown" => Some(Format::Markdown),
             _ => None,
         }
     }
@@ -56,6 +59,7 @@ pub fn render(scan: &Scan, format: Format, color: bool, out: &mut dyn Write) -> 
         Format::Github => github::render(scan, out),
         Format::Junit => junit::render(scan, out),
         Format::Gitlab => gitlab::render(scan, out),
+        Format::Markdown => markdown::render(scan, out),
     }
 }
 
