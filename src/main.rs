@@ -35,8 +35,8 @@ struct Cli {
     #[arg(default_value = ".")]
     paths: Vec<PathBuf>,
 
-    /// Output format, optionally written to a file: pretty, concise, json, sarif. Repeatable,
-    /// e.g. `-f pretty -f sarif=results.sarif`.
+    /// Output format, optionally written to a file: pretty, concise, json, sarif, github,
+    /// junit, gitlab, markdown. Repeatable, e.g. `-f pretty -f sarif=results.sarif`.
     #[arg(short, long = "format", value_name = "FORMAT[=FILE]", default_value = "pretty", value_parser = parse_output)]
     format: Vec<Output>,
 

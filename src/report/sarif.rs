@@ -227,7 +227,7 @@ fn encode_uri(path: &str) -> String {
 }
 
 /// A fingerprint that survives moving code: rule, file, resource and property, no lines.
-fn fingerprint(scan: &Scan, finding: &Finding) -> String {
+pub(crate) fn fingerprint(scan: &Scan, finding: &Finding) -> String {
     let key = format!(
         "{}\u{0}{}\u{0}{}\u{0}{}",
         finding.rule.id,
@@ -238,7 +238,7 @@ fn fingerprint(scan: &Scan, finding: &Finding) -> String {
     format!("{:016x}", fnv1a(key.as_bytes()))
 }
 
-fn fnv1a(bytes: &[u8]) -> u64 {
+pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &b| {
         (hash ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
     })
