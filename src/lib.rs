@@ -11,6 +11,7 @@
 //! Terraform. The binary is a thin layer over [`scan`] and the renderers in [`report`].
 
 pub mod arm;
+pub mod baseline;
 pub mod config;
 pub mod discover;
 pub mod model;
@@ -56,6 +57,8 @@ pub struct ScanOptions {
     pub levels: Vec<(&'static str, rules::Level)>,
     /// The configuration file, whose suppression entries apply.
     pub config: Option<config::Config>,
+    /// Findings accepted for now; they are reported as baselined, not as problems.
+    pub baseline: Option<baseline::Baseline>,
 }
 
 impl ScanOptions {
@@ -76,6 +79,7 @@ impl ScanOptions {
             var_files: Vec::new(),
             levels: Vec::new(),
             config: None,
+            baseline: None,
         }
     }
 }
@@ -98,6 +102,8 @@ pub struct Scan {
     pub findings: Vec<Finding>,
     /// Findings kept out of the report by a suppression, with its reason.
     pub suppressed: Vec<suppress::Suppressed>,
+    /// Baseline entries that no finding matched any more (fixed problems).
+    pub stale_baseline_entries: usize,
     pub not_applicable: Vec<Undecided>,
     pub unknown: Vec<Undecided>,
     pub errors: Vec<InputError>,
@@ -204,8 +210,17 @@ pub fn scan(options: &ScanOptions) -> Scan {
         }
     }
     let config_suppressions = config_suppressions(options, &mut sources, &base);
-    let (mut findings, suppressed) =
+    let (findings, mut suppressed) =
         apply_suppressions(findings, &units, options, &sources, config_suppressions);
+    let (mut findings, stale_baseline_entries) = match &options.baseline {
+        Some(accepted) => {
+            let name = |f: &Finding| sources.name(f.primary.span.file).to_string();
+            let (kept, baselined, stale) = baseline::apply(findings, accepted, &name);
+            suppressed.extend(baselined);
+            (kept, stale)
+        }
+        None => (findings, 0),
+    };
     findings.sort_by(|a, b| {
         let key = |f: &Finding| {
             (
@@ -220,6 +235,7 @@ pub fn scan(options: &ScanOptions) -> Scan {
         sources,
         findings,
         suppressed,
+        stale_baseline_entries,
         not_applicable: outcomes.not_applicable,
         unknown: outcomes.unknown,
         errors,

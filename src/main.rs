@@ -14,7 +14,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use acr_lint::report::{self, ColorChoice, Format};
 use acr_lint::rules::{self, Level};
-use acr_lint::{Scan, ScanOptions, config};
+use acr_lint::{Scan, ScanOptions, baseline, config};
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -77,6 +77,10 @@ struct Cli {
     /// Ignore every suppression written in the scanned files (for audits).
     #[arg(long)]
     no_inline_suppressions: bool,
+
+    /// Report findings accepted in this baseline file as baselined, not as problems.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -85,11 +89,28 @@ enum Command {
     Rules,
     /// Print the effective configuration and where each value came from.
     Config,
+    /// Write a baseline: `create` accepts every current finding, `update` drops the entries
+    /// no finding matches any more (it never adds new ones).
+    Baseline {
+        #[arg(value_enum)]
+        action: BaselineAction,
+        /// The baseline file (JSON).
+        file: PathBuf,
+        /// Files or directories to scan.
+        #[arg(default_value = ".")]
+        paths: Vec<PathBuf>,
+    },
     /// Print a rule's page (by id or slug).
     Explain {
         /// A rule id such as ACR001 or a slug such as admin-user-enabled.
         rule: String,
     },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum BaselineAction {
+    Create,
+    Update,
 }
 
 #[derive(Debug, Clone)]
@@ -176,6 +197,11 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Some(Command::Explain { rule }) => explain(rule),
+        Some(Command::Baseline {
+            action,
+            file,
+            paths,
+        }) => write_baseline(*action, file, paths, &settings, selected),
         None => lint(&cli, &settings, selected),
     }
 }
@@ -257,12 +283,12 @@ fn explain(key: &str) -> ExitCode {
     }
 }
 
-fn lint(
-    cli: &Cli,
+fn scan_options(
+    paths: &[PathBuf],
     settings: &config::Effective,
     selected: Vec<&'static dyn rules::Rule>,
-) -> ExitCode {
-    let mut options = ScanOptions::new(cli.paths.clone());
+) -> ScanOptions {
+    let mut options = ScanOptions::new(paths.to_vec());
     options.rules = selected;
     options.rule_options.allowed_locations = settings.allowed_locations.0.clone();
     options.show_unknown = settings.show_unknown.0;
@@ -277,6 +303,70 @@ fn lint(
     options.exclude = settings.config.exclude.clone();
     options.levels = settings.config.levels.clone();
     options.config = Some(settings.config.clone());
+    options
+}
+
+fn write_baseline(
+    action: BaselineAction,
+    file: &Path,
+    paths: &[PathBuf],
+    settings: &config::Effective,
+    selected: Vec<&'static dyn rules::Rule>,
+) -> ExitCode {
+    let mut options = scan_options(paths, settings, selected);
+    let previous = match action {
+        BaselineAction::Create => None,
+        BaselineAction::Update => match baseline::Baseline::read(file) {
+            Ok(previous) => Some(previous),
+            Err(message) => {
+                eprintln!("error: {message}");
+                return ExitCode::from(EXIT_USAGE);
+            }
+        },
+    };
+    options.baseline = previous.clone();
+    let scan = acr_lint::scan(&options);
+    let written = match &previous {
+        Some(previous) => previous.without_stale(&scan),
+        None => baseline::Baseline::of_scan(&scan),
+    };
+    if let Err(message) = written.write(file) {
+        eprintln!("error: {message}");
+        return ExitCode::from(EXIT_USAGE);
+    }
+    let pruned = previous.map_or(0, |p| p.entries.len() - written.entries.len());
+    eprintln!(
+        "wrote {} ({} entries{})",
+        file.display(),
+        written.entries.len(),
+        if pruned > 0 {
+            format!(", {pruned} stale removed")
+        } else {
+            String::new()
+        }
+    );
+    if scan.errors.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_INPUT)
+    }
+}
+
+fn lint(
+    cli: &Cli,
+    settings: &config::Effective,
+    selected: Vec<&'static dyn rules::Rule>,
+) -> ExitCode {
+    let mut options = scan_options(&cli.paths, settings, selected);
+    if let Some(path) = &cli.baseline {
+        match baseline::Baseline::read(path) {
+            Ok(accepted) => options.baseline = Some(accepted),
+            Err(message) => {
+                eprintln!("error: {message}");
+                return ExitCode::from(EXIT_USAGE);
+            }
+        }
+    }
     let fail_on = match settings.fail_on.0.as_str() {
         "error" => FailOn::Error,
         "note" => FailOn::Note,

@@ -28,7 +28,9 @@ pub fn render(scan: &Scan, out: &mut dyn Write) -> io::Result<()> {
         "notes": counts.notes,
         "not_applicable": scan.not_applicable.len(),
         "unknown": scan.unknown.len(),
-        "suppressed": scan.suppressed.len(),
+        "suppressed": scan.suppressed.iter().filter(|s| s.origin != crate::baseline::ORIGIN).count(),
+        "baselined": scan.suppressed.iter().filter(|s| s.origin == crate::baseline::ORIGIN).count(),
+        "stale_baseline_entries": scan.stale_baseline_entries,
         "input_errors": scan.errors.len(),
     });
     serde_json::to_writer(&mut *out, &summary)?;

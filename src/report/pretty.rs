@@ -126,8 +126,23 @@ fn summary(scan: &Scan, out: &mut dyn Write) -> io::Result<()> {
         plural(scan.registries, "registry").replace("registrys", "registries")
     )?;
     let mut extras = Vec::new();
-    if !scan.suppressed.is_empty() {
-        extras.push(format!("{} suppressed", scan.suppressed.len()));
+    let baselined = scan
+        .suppressed
+        .iter()
+        .filter(|s| s.origin == crate::baseline::ORIGIN)
+        .count();
+    let suppressed = scan.suppressed.len() - baselined;
+    if suppressed > 0 {
+        extras.push(format!("{suppressed} suppressed"));
+    }
+    if baselined > 0 {
+        extras.push(format!("{baselined} baselined"));
+    }
+    if scan.stale_baseline_entries > 0 {
+        extras.push(format!(
+            "{} no longer found (update the baseline)",
+            plural(scan.stale_baseline_entries, "baseline entry").replace("entrys", "entries")
+        ));
     }
     if !scan.not_applicable.is_empty() {
         extras.push(format!(
