@@ -104,6 +104,8 @@ pub struct Scan {
     pub suppressed: Vec<suppress::Suppressed>,
     /// Baseline entries that no finding matched any more (fixed problems).
     pub stale_baseline_entries: usize,
+    /// The lowest level that blocks (`--fail-on`), for summaries; `None` when nothing blocks.
+    pub fail_on: Option<rules::Level>,
     pub not_applicable: Vec<Undecided>,
     pub unknown: Vec<Undecided>,
     pub errors: Vec<InputError>,
@@ -236,6 +238,7 @@ pub fn scan(options: &ScanOptions) -> Scan {
         findings,
         suppressed,
         stale_baseline_entries,
+        fail_on: Some(rules::Level::Warning),
         not_applicable: outcomes.not_applicable,
         unknown: outcomes.unknown,
         errors,

@@ -373,7 +373,8 @@ fn lint(
         "never" => FailOn::Never,
         _ => FailOn::Warning,
     };
-    let scan = acr_lint::scan(&options);
+    let mut scan = acr_lint::scan(&options);
+    scan.fail_on = fail_on.threshold();
     let color = ColorChoice::from(cli.color);
     let _ = report::render_errors(
         &scan,

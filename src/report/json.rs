@@ -31,6 +31,8 @@ pub fn render(scan: &Scan, out: &mut dyn Write) -> io::Result<()> {
         "suppressed": scan.suppressed.iter().filter(|s| s.origin != crate::baseline::ORIGIN).count(),
         "baselined": scan.suppressed.iter().filter(|s| s.origin == crate::baseline::ORIGIN).count(),
         "stale_baseline_entries": scan.stale_baseline_entries,
+        "fail_on": scan.fail_on.map(|l| l.as_str()),
+        "blocking": scan.fail_on.map_or(0, |t| scan.findings.iter().filter(|f| f.level >= t).count()),
         "input_errors": scan.errors.len(),
     });
     serde_json::to_writer(&mut *out, &summary)?;

@@ -126,6 +126,18 @@ fn summary(scan: &Scan, out: &mut dyn Write) -> io::Result<()> {
         plural(scan.registries, "registry").replace("registrys", "registries")
     )?;
     let mut extras = Vec::new();
+    if total > 0 {
+        let blocking = scan.fail_on.map_or(0, |threshold| {
+            scan.findings
+                .iter()
+                .filter(|f| f.level >= threshold)
+                .count()
+        });
+        extras.push(format!(
+            "{blocking} blocking, {} not blocking",
+            total - blocking
+        ));
+    }
     let baselined = scan
         .suppressed
         .iter()
