@@ -77,7 +77,7 @@ fn walk(root: &Path, files: &mut Vec<(PathBuf, Candidate)>, errors: &mut Vec<Wal
                 if entry.file_type().is_some_and(|t| t.is_file())
                     && let Some(candidate) = Candidate::of(entry.path())
                 {
-                    files.push((entry.into_path(), candidate));
+                    files.push((crate::terraform::normalize(entry.path()), candidate));
                 }
             }
             Err(error) => errors.push(walk_error(root, &error)),

@@ -104,6 +104,8 @@ pub struct Scan {
     pub suppressed: Vec<suppress::Suppressed>,
     /// Baseline entries that no finding matched any more (fixed problems).
     pub stale_baseline_entries: usize,
+    /// Things the scan could not follow, such as modules that are not downloaded.
+    pub notices: Vec<String>,
     /// The lowest level that blocks (`--fail-on`), for summaries; `None` when nothing blocks.
     pub fail_on: Option<rules::Level>,
     pub not_applicable: Vec<Undecided>,
@@ -144,9 +146,21 @@ pub fn scan(options: &ScanOptions) -> Scan {
     }
     let (outside, var_sources, var_errors) = outside_values(options, files.len(), &base);
     let directories = by_directory(&files);
+    let known_files: HashMap<PathBuf, FileId> = files
+        .iter()
+        .enumerate()
+        .map(|(id, (path, _))| (path.clone(), id))
+        .collect();
+    let next_id = std::sync::atomic::AtomicUsize::new(files.len() + options.var_files.len());
+    let context = terraform::ModuleContext {
+        base: &base,
+        outside: &outside,
+        known_files: &known_files,
+        next_id: &next_id,
+    };
     let loaded: Vec<DirectoryResult> = directories
         .par_iter()
-        .map(|group| load_directory(group, &base, &outside))
+        .map(|group| load_directory(group, &context))
         .collect();
 
     let mut sources = SourceMap::default();
@@ -164,13 +178,41 @@ pub fn scan(options: &ScanOptions) -> Scan {
     let mut units: Vec<model::Unit> = Vec::new();
     let mut unit_index = HashMap::new();
     let mut results = Vec::with_capacity(files.len());
+    let mut module_sources = Vec::new();
+    let mut called = std::collections::HashSet::new();
+    let mut notices = Vec::new();
     for directory in loaded {
         resources.extend(directory.resources);
         for unit in directory.units {
             merge_unit(&mut units, &mut unit_index, unit);
         }
         results.extend(directory.files);
+        module_sources.extend(directory.modules.sources);
+        called.extend(
+            directory
+                .modules
+                .called
+                .iter()
+                .map(|d| source::display_name(d, &base)),
+        );
+        notices.extend(directory.modules.notices);
+        errors.extend(
+            directory
+                .modules
+                .errors
+                .into_iter()
+                .map(|(path, span, message)| InputError {
+                    path,
+                    span,
+                    message,
+                    show_source: span.is_some(),
+                }),
+        );
     }
+    resources.retain(|r| !called.contains(&r.unit));
+    units.retain(|u| !called.contains(&u.id));
+    notices.sort();
+    notices.dedup();
     for result in results {
         if let Some(unit) = result.unit {
             merge_unit(&mut units, &mut unit_index, unit);
@@ -189,6 +231,10 @@ pub fn scan(options: &ScanOptions) -> Scan {
     }
 
     for source in var_sources {
+        sources.push(source);
+    }
+    module_sources.sort_by_key(|(id, _)| *id);
+    for (_, source) in module_sources {
         sources.push(source);
     }
     errors.extend(var_errors);
@@ -238,6 +284,7 @@ pub fn scan(options: &ScanOptions) -> Scan {
         findings,
         suppressed,
         stale_baseline_entries,
+        notices,
         fail_on: Some(rules::Level::Warning),
         not_applicable: outcomes.not_applicable,
         unknown: outcomes.unknown,
@@ -320,15 +367,16 @@ struct DirectoryResult {
     files: Vec<FileResult>,
     resources: Vec<Resource>,
     units: Vec<model::Unit>,
+    modules: terraform::Evaluated,
 }
 
 /// Loads a directory's files in parallel, then evaluates its Terraform module, so that a
 /// module's syntax trees live only while it is evaluated.
 fn load_directory(
     group: &[(FileId, &Path, Candidate)],
-    base: &Path,
-    outside: &terraform::OutsideValues,
+    context: &terraform::ModuleContext<'_>,
 ) -> DirectoryResult {
+    let base = context.base;
     let mut files: Vec<FileResult> = group
         .par_iter()
         .map(|(id, path, candidate)| load(*id, path, *candidate, base))
@@ -341,16 +389,18 @@ fn load_directory(
         files: Vec::new(),
         resources: Vec::new(),
         units: Vec::new(),
+        modules: terraform::Evaluated::default(),
     };
     let directory = group.first().and_then(|(_, p, _)| p.parent());
     if let Some(directory) = directory.filter(|_| !terraform_files.is_empty()) {
         let first_id = group.first().map_or(0, |(id, _, _)| *id);
         let source_of = |id: FileId| files.get(id.wrapping_sub(first_id)).map(|f| &f.source);
-        if let Some((resources, unit)) =
-            terraform::evaluate_directory(directory, &terraform_files, &source_of, base, outside)
+        if let Some(mut evaluated) =
+            terraform::evaluate_directory(directory, &terraform_files, &source_of, context)
         {
-            result.resources = resources;
-            result.units.push(unit);
+            result.resources = std::mem::take(&mut evaluated.resources);
+            result.units = std::mem::take(&mut evaluated.units);
+            result.modules = evaluated;
         }
     }
     drop(terraform_files);
@@ -511,18 +561,21 @@ fn merge_variants(findings: Vec<Finding>) -> Vec<Finding> {
         }
     }
     for finding in &mut merged {
-        if !finding.variants.is_empty() {
-            finding.variants.sort();
-            finding.variants.dedup();
-            let files = if finding.variants.len() == 1 {
-                "file"
-            } else {
-                "files"
-            };
-            finding.notes.push(format!(
-                "with parameters {files} {}",
-                finding.variants.join(", ")
-            ));
+        finding.variants.sort();
+        finding.variants.dedup();
+        let modules = finding.variants.iter().all(|v| v.starts_with("module."));
+        match (finding.variants.len(), modules) {
+            (0, _) | (1, true) => {}
+            (_, true) => finding
+                .notes
+                .push(format!("in module calls {}", finding.variants.join(", "))),
+            (count, false) => {
+                let files = if count == 1 { "file" } else { "files" };
+                finding.notes.push(format!(
+                    "with parameters {files} {}",
+                    finding.variants.join(", ")
+                ));
+            }
         }
     }
     merged

@@ -381,6 +381,9 @@ fn lint(
         use_color(color, io::stderr().is_terminal()),
         &mut io::stderr().lock(),
     );
+    for notice in &scan.notices {
+        eprintln!("note: {notice}");
+    }
     for output in &cli.format {
         if let Err(error) = write_output(&scan, output, color) {
             if error.kind() == io::ErrorKind::BrokenPipe {
