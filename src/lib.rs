@@ -12,6 +12,7 @@
 
 pub mod arm;
 pub mod discover;
+pub mod lsp;
 pub mod model;
 pub mod report;
 pub mod rules;
@@ -42,6 +43,9 @@ pub struct ScanOptions {
     pub rule_options: rules::RuleOptions,
     /// Report undecided results as `note` findings that name the missing input.
     pub show_unknown: bool,
+    /// Text to read instead of the file on disk (an editor's unsaved buffers), keyed by the
+    /// path as given or discovered. A given path that exists only here is scanned too.
+    pub overlays: HashMap<PathBuf, String>,
 }
 
 impl ScanOptions {
@@ -56,6 +60,7 @@ impl ScanOptions {
             rules,
             rule_options: rules::RuleOptions::default(),
             show_unknown: false,
+            overlays: HashMap::new(),
         }
     }
 }
@@ -101,11 +106,28 @@ struct FileResult {
 pub fn scan(options: &ScanOptions) -> Scan {
     let started = Instant::now();
     let base = std::env::current_dir().unwrap_or_default();
-    let (files, walk_errors) = discover::discover(&options.paths);
+    let (in_memory, on_disk): (Vec<PathBuf>, Vec<PathBuf>) = options
+        .paths
+        .iter()
+        .cloned()
+        .partition(|p| options.overlays.contains_key(p) && !p.exists());
+    let (mut files, walk_errors) = discover::discover(&on_disk);
+    files.extend(
+        in_memory
+            .into_iter()
+            .filter_map(|p| Candidate::of(&p).map(|c| (p, c))),
+    );
+    // Files read only as context for given files (the rest of their module) are not reported on.
+    let first_context = files.len();
+    files.extend(discover::context(&options.paths, &files));
+    let reported = |file: FileId| file < first_context;
     let results: Vec<FileResult> = files
         .par_iter()
         .enumerate()
-        .map(|(id, (path, candidate))| load(id, path, *candidate, &base))
+        .map(|(id, (path, candidate))| {
+            let overlay = options.overlays.get(path).map(String::as_str);
+            load(id, path, *candidate, overlay, &base)
+        })
         .collect();
 
     let mut sources = SourceMap::default();
@@ -123,13 +145,13 @@ pub fn scan(options: &ScanOptions) -> Scan {
     let mut units: Vec<model::Unit> = Vec::new();
     let mut unit_index = HashMap::new();
     let mut terraform_inputs = Vec::new();
-    for result in results {
+    for (id, result) in results.into_iter().enumerate() {
         terraform_inputs.extend(result.terraform);
         if let Some(unit) = result.unit {
             merge_unit(&mut units, &mut unit_index, unit);
         }
-        files_scanned += usize::from(result.scanned);
-        if let Some((span, message)) = result.error {
+        files_scanned += usize::from(result.scanned && reported(id));
+        if let Some((span, message)) = result.error.filter(|_| reported(id)) {
             errors.push(InputError {
                 path: result.source.name.clone(),
                 span,
@@ -156,8 +178,17 @@ pub fn scan(options: &ScanOptions) -> Scan {
     let graph = model::graph::link(&resources, &units);
     let outcomes = rules::run(&graph, &options.rules, &options.rule_options);
     let mut findings = outcomes.findings;
+    let mut unknown = outcomes.unknown;
+    let mut not_applicable = outcomes.not_applicable;
+    // A finding is in a given file when it points there or is about a resource declared there
+    // (a bad variable default in a sibling file, used by a registry in the given file).
+    findings.retain(|f| {
+        reported(f.primary.span.file) || f.resource_decl.is_some_and(|d| reported(d.file))
+    });
+    unknown.retain(|u| reported(u.span.file));
+    not_applicable.retain(|u| reported(u.span.file));
     if options.show_unknown {
-        findings.extend(outcomes.unknown.iter().map(rules::could_not_verify));
+        findings.extend(unknown.iter().map(rules::could_not_verify));
     }
     findings.sort_by(|a, b| {
         let key = |f: &Finding| {
@@ -172,8 +203,8 @@ pub fn scan(options: &ScanOptions) -> Scan {
     Scan {
         sources,
         findings,
-        not_applicable: outcomes.not_applicable,
-        unknown: outcomes.unknown,
+        not_applicable,
+        unknown,
         errors,
         files_scanned,
         registries,
@@ -196,9 +227,15 @@ fn merge_unit(units: &mut Vec<model::Unit>, index: &mut HashMap<String, usize>, 
     }
 }
 
-fn load(id: FileId, path: &Path, candidate: Candidate, base: &Path) -> FileResult {
+fn load(
+    id: FileId,
+    path: &Path,
+    candidate: Candidate,
+    overlay: Option<&str>,
+    base: &Path,
+) -> FileResult {
     let name = source::display_name(path, base);
-    let text = match read_text(path) {
+    let text = match overlay.map_or_else(|| read_text(path), |text| Ok(text.to_string())) {
         Ok(text) => text,
         Err(failure) => {
             let span = failure

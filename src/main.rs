@@ -74,6 +74,8 @@ enum Command {
         /// A rule id such as ACR001 or a slug such as admin-user-enabled.
         rule: String,
     },
+    /// Run the language server on standard input and output (for editors).
+    Lsp,
 }
 
 #[derive(Debug, Clone)]
@@ -149,6 +151,7 @@ fn main() -> ExitCode {
     match &cli.command {
         Some(Command::Rules) => print_rules(&selected),
         Some(Command::Explain { rule }) => explain(rule),
+        Some(Command::Lsp) => ExitCode::from(acr_lint::lsp::run(selected)),
         None => lint(&cli, selected),
     }
 }

@@ -268,6 +268,7 @@ pub fn could_not_verify(undecided: &Undecided) -> Finding {
         notes: Vec::new(),
         help: "give the input a value (a parameter default, parameters file or tfvars) to have it checked",
         resource: undecided.resource.clone(),
+        resource_decl: None,
         property: String::new(),
     }
 }
@@ -290,6 +291,9 @@ pub struct Finding {
     pub notes: Vec<String>,
     pub help: &'static str,
     pub resource: String,
+    /// The declaration of `resource` (its Terraform type label or ARM `type` value), when the
+    /// finding is on a resource.
+    pub resource_decl: Option<Span>,
     /// The setting, as an ARM property path (the model's vocabulary).
     pub property: String,
 }
@@ -349,6 +353,7 @@ impl Outcomes {
             notes,
             help: rule.fix(resource.format),
             resource: resource.address.clone(),
+            resource_decl: Some(resource.decl),
             property: property.to_string(),
         });
         self.findings.last_mut()
@@ -390,6 +395,7 @@ impl Outcomes {
             notes: Vec::new(),
             help: rule.fix(unit.format),
             resource: address,
+            resource_decl: None,
             property: String::new(),
         });
         self.findings.last_mut()
