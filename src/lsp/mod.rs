@@ -259,7 +259,7 @@ impl Server {
                 published: Vec::new(),
             },
         );
-        self.dirty.insert(path);
+        self.touch_directory(&path);
     }
 
     fn did_change(&mut self, params: DidChangeTextDocumentParams) {
