@@ -195,7 +195,8 @@ fn pre_commit_runs_the_hook_on_the_committed_files() {
     git(dir, &["add", "."]);
     let repo_arg = repo.to_str().expect("UTF-8 path");
     let try_repo = |files: &[&str]| {
-        let mut args = vec!["try-repo", repo_arg, "acr-lint", "--ref", &rev, "--files"];
+        let mut args = vec!["try-repo", repo_arg, "acr-lint", "--ref", &rev, "--verbose"];
+        args.push("--files");
         args.extend(files);
         run(dir, "pre-commit", &args, env)
     };
