@@ -149,20 +149,30 @@ fn git(dir: &Path, args: &[&str]) {
     assert!(output.status.success(), "git {args:?}: {}", text(&output));
 }
 
+/// How to run pre-commit here: the `pre-commit` command or the Python module.
+fn pre_commit_command() -> Option<Vec<&'static str>> {
+    [vec!["pre-commit"], vec!["python3", "-m", "pre_commit"]]
+        .into_iter()
+        .find(|command| {
+            Command::new(command[0])
+                .args(&command[1..])
+                .arg("--version")
+                .output()
+                .is_ok_and(|o| o.status.success())
+        })
+}
+
 /// The hook as users install it: `pre-commit try-repo` and a `.pre-commit-config.yaml` naming
 /// this repository at its current commit (commit changes to the hook before running this).
-/// pre-commit builds the hook with `cargo install --path`; the build shares a target directory
-/// under `target/` and the test profile's settings, so it is fast after the first time.
+/// pre-commit builds the hook with `cargo install --path`; here into a target directory kept
+/// under `target/`, with the release profile set to build as fast as a debug build, so only the
+/// first run builds the dependencies.
 #[test]
 fn pre_commit_runs_the_hook_on_the_committed_files() {
-    if Command::new("pre-commit")
-        .arg("--version")
-        .output()
-        .is_err()
-    {
-        println!("skipped: `pre-commit` is not installed (pip install pre-commit)");
+    let Some(pre_commit) = pre_commit_command() else {
+        println!("skipped: pre-commit is not installed (pip install pre-commit)");
         return;
-    }
+    };
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     let head = run(repo, "git", &["rev-parse", "HEAD"], &[]);
     if !head.status.success() {
@@ -195,10 +205,11 @@ fn pre_commit_runs_the_hook_on_the_committed_files() {
     git(dir, &["add", "."]);
     let repo_arg = repo.to_str().expect("UTF-8 path");
     let try_repo = |files: &[&str]| {
-        let mut args = vec!["try-repo", repo_arg, "acr-lint", "--ref", &rev, "--verbose"];
+        let mut args = pre_commit[1..].to_vec();
+        args.extend(["try-repo", repo_arg, "acr-lint", "--ref", &rev, "--verbose"]);
         args.push("--files");
         args.extend(files);
-        run(dir, "pre-commit", &args, env)
+        run(dir, pre_commit[0], &args, env)
     };
     let failing = try_repo(&["main.tf"]);
     let out = text(&failing);
@@ -223,7 +234,9 @@ fn pre_commit_runs_the_hook_on_the_committed_files() {
         "repos:\n  - repo: {repo_arg}\n    rev: {rev}\n    hooks:\n      - id: acr-lint\n        args: [--fail-on, error]\n"
     );
     fs::write(dir.join(".pre-commit-config.yaml"), config).expect("config");
-    let install = run(dir, "pre-commit", &["install"], env);
+    let mut install_args = pre_commit[1..].to_vec();
+    install_args.push("install");
+    let install = run(dir, pre_commit[0], &install_args, env);
     assert!(install.status.success(), "{}", text(&install));
     write_module(dir, "false", "true");
     git(dir, &["add", "."]);
