@@ -20,7 +20,7 @@ const DOCUMENTS = [
 function serverOptions(): ServerOptions {
   const settings = vscode.workspace.getConfiguration("acrLint");
   const command = settings.get<string>("path") || "acr-lint";
-  const args = [...settings.get<string[]>("args", []), "lsp"];
+  const args = ["lsp", ...settings.get<string[]>("args", [])];
   return { command, args };
 }
 
