@@ -59,6 +59,44 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<(PathBuf, Candidate)>, Vec<WalkError>
     (files, errors)
 }
 
+/// The files to read as context for the files given by name, without reporting on them: for a
+/// Terraform file (`.tf`, `.tfvars`, `.tfvars.json`), the other Terraform files of its
+/// directory, which make up its module and its variable values. Files already in `files` are
+/// left out. Sorted, without duplicates.
+pub fn context(paths: &[PathBuf], files: &[(PathBuf, Candidate)]) -> Vec<(PathBuf, Candidate)> {
+    let mut context = Vec::new();
+    for path in paths {
+        let terraform = matches!(
+            Candidate::of(path),
+            Some(Candidate::Terraform | Candidate::TfVars | Candidate::TfVarsJson)
+        );
+        if !terraform || path.is_dir() {
+            continue;
+        }
+        let directory = path.parent().filter(|p| !p.as_os_str().is_empty());
+        let Ok(entries) = std::fs::read_dir(directory.unwrap_or(Path::new("."))) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let sibling = match directory {
+                Some(directory) => directory.join(entry.file_name()),
+                None => PathBuf::from(entry.file_name()),
+            };
+            let sibling = crate::terraform::normalize(&sibling);
+            let candidate = Candidate::of(&sibling).filter(|c| *c != Candidate::Json);
+            if let Some(candidate) = candidate
+                && sibling.is_file()
+                && !files.iter().any(|(f, _)| *f == sibling)
+            {
+                context.push((sibling, candidate));
+            }
+        }
+    }
+    context.sort();
+    context.dedup_by(|a, b| a.0 == b.0);
+    context
+}
+
 fn walk(root: &Path, files: &mut Vec<(PathBuf, Candidate)>, errors: &mut Vec<WalkError>) {
     let walker = WalkBuilder::new(root)
         .hidden(false)

@@ -14,6 +14,7 @@ pub mod arm;
 pub mod baseline;
 pub mod config;
 pub mod discover;
+pub mod lsp;
 pub mod model;
 pub mod report;
 pub mod rules;
@@ -59,6 +60,9 @@ pub struct ScanOptions {
     pub config: Option<config::Config>,
     /// Findings accepted for now; they are reported as baselined, not as problems.
     pub baseline: Option<baseline::Baseline>,
+    /// Text to read instead of the file on disk (an editor's unsaved buffers), keyed by the
+    /// path as given or discovered. A given path that exists only here is scanned too.
+    pub overlays: HashMap<PathBuf, String>,
 }
 
 impl ScanOptions {
@@ -80,6 +84,7 @@ impl ScanOptions {
             levels: Vec::new(),
             config: None,
             baseline: None,
+            overlays: HashMap::new(),
         }
     }
 }
@@ -134,7 +139,27 @@ struct FileResult {
 pub fn scan(options: &ScanOptions) -> Scan {
     let started = Instant::now();
     let base = std::env::current_dir().unwrap_or_default();
-    let (mut files, walk_errors) = discover::discover(&options.paths);
+    let overlays: HashMap<PathBuf, &str> = options
+        .overlays
+        .iter()
+        .map(|(path, text)| (terraform::normalize(path), text.as_str()))
+        .collect();
+    let (in_memory, on_disk): (Vec<PathBuf>, Vec<PathBuf>) = options
+        .paths
+        .iter()
+        .cloned()
+        .partition(|p| options.overlays.contains_key(p) && !p.exists());
+    let (mut files, walk_errors) = discover::discover(&on_disk);
+    files.extend(
+        in_memory
+            .iter()
+            .filter_map(|p| Candidate::of(p).map(|c| (terraform::normalize(p), c))),
+    );
+    // Files read only as context for given files (the rest of their module) are not reported on.
+    let given: std::collections::HashSet<PathBuf> = files.iter().map(|(p, _)| p.clone()).collect();
+    files.extend(discover::context(&options.paths, &files));
+    files.sort();
+    files.dedup_by(|a, b| a.0 == b.0);
     if !options.exclude.is_empty() {
         files.retain(|(path, _)| {
             let name = source::display_name(path, &base);
@@ -144,6 +169,8 @@ pub fn scan(options: &ScanOptions) -> Scan {
                 .any(|glob| suppress::glob_matches(glob, &name))
         });
     }
+    let reported_files: Vec<bool> = files.iter().map(|(p, _)| given.contains(p)).collect();
+    let reported = |file: FileId| reported_files.get(file).copied().unwrap_or(true);
     let (outside, var_sources, var_errors) = outside_values(options, files.len(), &base);
     let directories = by_directory(&files);
     let known_files: HashMap<PathBuf, FileId> = files
@@ -157,6 +184,7 @@ pub fn scan(options: &ScanOptions) -> Scan {
         outside: &outside,
         known_files: &known_files,
         next_id: &next_id,
+        overlays: &overlays,
     };
     let loaded: Vec<DirectoryResult> = directories
         .par_iter()
@@ -213,12 +241,12 @@ pub fn scan(options: &ScanOptions) -> Scan {
     units.retain(|u| !called.contains(&u.id));
     notices.sort();
     notices.dedup();
-    for result in results {
+    for (id, result) in results.into_iter().enumerate() {
         if let Some(unit) = result.unit {
             merge_unit(&mut units, &mut unit_index, unit);
         }
-        files_scanned += usize::from(result.scanned);
-        if let Some((span, message)) = result.error {
+        files_scanned += usize::from(result.scanned && reported(id));
+        if let Some((span, message)) = result.error.filter(|_| reported(id)) {
             errors.push(InputError {
                 path: result.source.name.clone(),
                 span,
@@ -249,8 +277,17 @@ pub fn scan(options: &ScanOptions) -> Scan {
     let graph = model::graph::link(&resources, &units);
     let outcomes = rules::run(&graph, &options.rules, &options.rule_options);
     let mut findings = merge_variants(outcomes.findings);
+    let mut unknown = outcomes.unknown;
+    let mut not_applicable = outcomes.not_applicable;
+    // A finding is in a given file when it points there or is about a resource declared there
+    // (a bad variable default in a sibling file, used by a registry in the given file).
+    findings.retain(|f| {
+        reported(f.primary.span.file) || f.resource_decl.is_some_and(|d| reported(d.file))
+    });
+    unknown.retain(|u| reported(u.span.file));
+    not_applicable.retain(|u| reported(u.span.file));
     if options.show_unknown {
-        findings.extend(outcomes.unknown.iter().map(rules::could_not_verify));
+        findings.extend(unknown.iter().map(rules::could_not_verify));
     }
     for finding in &mut findings {
         if let Some((_, level)) = options.levels.iter().find(|(id, _)| *id == finding.rule.id) {
@@ -286,8 +323,8 @@ pub fn scan(options: &ScanOptions) -> Scan {
         stale_baseline_entries,
         notices,
         fail_on: Some(rules::Level::Warning),
-        not_applicable: outcomes.not_applicable,
-        unknown: outcomes.unknown,
+        not_applicable,
+        unknown,
         errors,
         files_scanned,
         registries,
@@ -379,7 +416,10 @@ fn load_directory(
     let base = context.base;
     let mut files: Vec<FileResult> = group
         .par_iter()
-        .map(|(id, path, candidate)| load(*id, path, *candidate, base))
+        .map(|(id, path, candidate)| {
+            let overlay = context.overlays.get(*path).copied();
+            load(*id, path, *candidate, overlay, base)
+        })
         .collect();
     let terraform_files: Vec<terraform::TerraformFile> = files
         .iter_mut()
@@ -599,9 +639,15 @@ fn merge_unit(units: &mut Vec<model::Unit>, index: &mut HashMap<String, usize>, 
     }
 }
 
-fn load(id: FileId, path: &Path, candidate: Candidate, base: &Path) -> FileResult {
+fn load(
+    id: FileId,
+    path: &Path,
+    candidate: Candidate,
+    overlay: Option<&str>,
+    base: &Path,
+) -> FileResult {
     let name = source::display_name(path, base);
-    let text = match read_text(path) {
+    let text = match overlay.map_or_else(|| read_text(path), |text| Ok(text.to_string())) {
         Ok(text) => text,
         Err(failure) => {
             let span = failure

@@ -105,6 +105,8 @@ enum Command {
         /// A rule id such as ACR001 or a slug such as admin-user-enabled.
         rule: String,
     },
+    /// Run the language server on standard input and output (for editors).
+    Lsp,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -202,6 +204,7 @@ fn main() -> ExitCode {
             file,
             paths,
         }) => write_baseline(*action, file, paths, &settings, selected),
+        Some(Command::Lsp) => ExitCode::from(acr_lint::lsp::run(selected)),
         None => lint(&cli, &settings, selected),
     }
 }

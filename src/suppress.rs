@@ -529,6 +529,7 @@ fn tool_finding(meta: &'static rules::RuleMeta, span: Span, message: String) -> 
         property: String::new(),
         variants: Vec::new(),
         unit: String::new(),
+        resource_decl: None,
     }
 }
 

@@ -296,6 +296,7 @@ pub fn could_not_verify(undecided: &Undecided) -> Finding {
         notes: Vec::new(),
         help: "give the input a value (a parameter default, parameters file or tfvars) to have it checked",
         resource: undecided.resource.clone(),
+        resource_decl: None,
         property: String::new(),
         variants: Vec::new(),
         unit: String::new(),
@@ -320,6 +321,9 @@ pub struct Finding {
     pub notes: Vec<String>,
     pub help: &'static str,
     pub resource: String,
+    /// The declaration of `resource` (its Terraform type label or ARM `type` value), when the
+    /// finding is on a resource.
+    pub resource_decl: Option<Span>,
     /// The setting, as an ARM property path (the model's vocabulary).
     pub property: String,
     /// The parameters files of the template evaluations that produced this finding.
@@ -390,6 +394,7 @@ impl Outcomes {
             notes,
             help: rule.fix(resource.format),
             resource: resource.address.clone(),
+            resource_decl: Some(resource.decl),
             property: property.to_string(),
             variants: resource.variant.iter().cloned().collect(),
             unit: resource.unit.clone(),
@@ -433,6 +438,7 @@ impl Outcomes {
             notes: Vec::new(),
             help: rule.fix(unit.format),
             resource: address,
+            resource_decl: None,
             property: String::new(),
             variants: Vec::new(),
             unit: unit.id.clone(),
