@@ -114,6 +114,14 @@ impl<'t> Scope<'t> {
                 continue;
             };
             let value = match given.get("value") {
+                Some(value) if value.as_str().is_some_and(is_placeholder) => Node::unknown(
+                    format!(
+                        "`{}` in `{}` is a placeholder filled in at deployment",
+                        value.as_str().unwrap_or(""),
+                        file.name
+                    ),
+                    value.span,
+                ),
                 Some(value) => {
                     let mut value = value.clone();
                     value.via = Some(Box::new(Via {
@@ -175,6 +183,12 @@ impl Env for Scope<'_> {
     fn copy_index(&self, _loop_name: Option<&str>) -> Option<i64> {
         None
     }
+}
+
+/// Values such as `GEN-UNIQUE` or `GET-PREREQ-…` that template test harnesses replace before
+/// deploying.
+fn is_placeholder(text: &str) -> bool {
+    text.starts_with("GEN-") || text.starts_with("GET-PREREQ-")
 }
 
 /// A model value as an expression value (spans dropped).
@@ -290,6 +304,7 @@ impl Walker {
                     name: name.clone(),
                     span: type_node.map_or(declaration.span, |t| t.span),
                     secure: type_name.to_ascii_lowercase().starts_with("secure"),
+                    plain_string: type_name.eq_ignore_ascii_case("string"),
                 });
             }
         }
@@ -572,7 +587,10 @@ fn parameter_value(name: &str, use_site: Span, scope: &Scope<'_>) -> Node {
                 value.span = use_site;
             }
             match value.via.as_mut() {
-                Some(via) => via.span = use_site,
+                Some(via) => {
+                    via.span = use_site;
+                    via.input = Some(name.to_string());
+                }
                 None => {
                     value.via = Some(Box::new(Via {
                         span: use_site,

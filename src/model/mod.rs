@@ -125,6 +125,9 @@ pub struct Input {
     pub span: Span,
     /// `securestring`/`secureObject`, or `sensitive = true`.
     pub secure: bool,
+    /// Whether it could have been declared secure as it is: an ARM `string` (arrays and objects
+    /// pass secrets on to modules that declare their own), any Terraform variable.
+    pub plain_string: bool,
 }
 
 /// A template or Terraform module: what rules need beyond its resources.

@@ -808,6 +808,7 @@ fn mark_retention_enabled(body: &mut Node) {
         return;
     };
     let status = match &days.value {
+        Value::Null => return,
         Value::Unknown(reason) => Value::Unknown(reason.clone()),
         Value::Number(n) if *n <= 0.0 => Value::String("disabled".into()),
         _ => Value::String("enabled".into()),

@@ -194,6 +194,7 @@ fn variable(block: &Block, file: FileId) -> Option<Input> {
         name: label.as_str().to_string(),
         span: span_of(label.span(), file, block.span()),
         secure: is_true(block.body.get_attribute("sensitive").map(|a| &a.value)),
+        plain_string: true,
     })
 }
 
