@@ -201,12 +201,12 @@ fn load(id: FileId, path: &Path, candidate: Candidate, base: &Path) -> FileResul
     let text = match read_text(path) {
         Ok(text) => text,
         Err(failure) => {
-            let span = failure
-                .text
-                .as_ref()
-                .map(|(_, offset)| Span::new(id, *offset, *offset));
-            let (text, _) = failure.text.unwrap_or_default();
-            let source = SourceFile::new(path.to_path_buf(), name, text);
+            let readable = failure.text.is_some();
+            let source =
+                SourceFile::new(path.to_path_buf(), name, failure.text.unwrap_or_default());
+            // The text read is what comes before the offending byte.
+            let end = source.text.len();
+            let span = readable.then(|| Span::new(id, end, end));
             return FileResult {
                 source,
                 resources: Vec::new(),
@@ -279,11 +279,11 @@ fn load_json(id: FileId, result: &mut FileResult) {
     }
 }
 
-/// Why a file could not be read as text; `text` is a lossy copy and the offending offset,
+/// Why a file could not be read as text; `text` is the (lossy) text before the offending byte,
 /// for positions, when the file was read but is not UTF-8 text.
 struct ReadFailure {
     message: String,
-    text: Option<(String, usize)>,
+    text: Option<String>,
 }
 
 impl ReadFailure {
@@ -308,21 +308,22 @@ fn read_text(path: &Path) -> Result<String, ReadFailure> {
         )));
     }
     let bytes = std::fs::read(path).map_err(ReadFailure::unreadable)?;
-    let not_text = |message: &str, offset: usize, bytes: &[u8]| ReadFailure {
+    // The error points just past the text before the offending byte; that text is lossy, so
+    // positions are taken from its length, never from the byte offset in the file.
+    let not_text = |message: &str, before: &[u8]| ReadFailure {
         message: message.to_string(),
-        text: Some((String::from_utf8_lossy(bytes).into_owned(), offset)),
+        text: Some(String::from_utf8_lossy(before).into_owned()),
     };
     if let Some(offset) = memchr::memchr(0, &bytes) {
-        let lossy = bytes.get(..offset).unwrap_or_default();
+        let before = bytes.get(..offset).unwrap_or_default();
         return Err(not_text(
             "binary file (contains NUL bytes), not a text file",
-            offset,
-            lossy,
+            before,
         ));
     }
     String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
         let valid = e.as_bytes().get(..offset).unwrap_or_default();
-        not_text("not valid UTF-8 text", offset, valid)
+        not_text("not valid UTF-8 text", valid)
     })
 }
