@@ -266,7 +266,17 @@ fn load_json(id: FileId, result: &mut FileResult) {
                 result.resources = template.resources;
                 result.unit = Some(template.unit);
             }
-            arm::JsonKind::Parameters => {}
+            arm::JsonKind::Parameters => {
+                if let Some(template) = arm::missing_template(&result.source.path) {
+                    result.error = Some((
+                        None,
+                        format!(
+                            "parameters file for template `{template}`, which does not exist \
+                             beside it (nor a `.bicep` of that name)"
+                        ),
+                    ));
+                }
+            }
             arm::JsonKind::Other => result.scanned = false,
         },
         Ok(None) => result.scanned = false,
