@@ -35,6 +35,11 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// Files larger than this are refused: ARM limits templates to 4 MB.
 pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
+/// Files holding more values than this are refused: each value costs 100 to 200 bytes of syntax
+/// tree, so a dense 16 MiB file (eight million values) would take gigabytes. Real templates and
+/// modules hold far fewer (a 4 MB ARM template, the largest Azure accepts, about 200,000).
+pub const MAX_FILE_VALUES: usize = 1_000_000;
+
 /// What to scan and with which rules.
 pub struct ScanOptions {
     pub paths: Vec<PathBuf>,
@@ -227,6 +232,12 @@ fn load(id: FileId, path: &Path, candidate: Candidate, base: &Path) -> FileResul
         scanned: true,
     };
     let text = result.source.text.as_str();
+    if let Some(message) = too_many_values(text, candidate) {
+        result.error = Some((None, message));
+        result.source.text = String::new();
+        result.scanned = false;
+        return result;
+    }
     match candidate {
         Candidate::Terraform | Candidate::TfVars => match terraform::parse(text) {
             Ok(body) => {
@@ -287,6 +298,24 @@ fn load_json(id: FileId, result: &mut FileResult) {
             ))
         }
     }
+}
+
+/// Refuses a file that would be parsed and holds more than [`MAX_FILE_VALUES`] values, counted
+/// (generously: strings and comments are not skipped) by the bytes that open or separate them:
+/// `,` `[` `{` `=` `:`. Unquoted HCL block labels (`a b c {}`) are not counted.
+fn too_many_values(text: &str, candidate: Candidate) -> Option<String> {
+    if candidate == Candidate::Json && !arm::may_be_arm(text) {
+        return None;
+    }
+    let bytes = text.as_bytes();
+    let count = memchr::memchr3_iter(b',', b'[', b'{', bytes).count()
+        + memchr::memchr2_iter(b'=', b':', bytes).count();
+    (count > MAX_FILE_VALUES).then(|| {
+        format!(
+            "file holds more than {MAX_FILE_VALUES} values (counted by their separators); \
+             files that large are not read"
+        )
+    })
 }
 
 /// Why a file could not be read as text; `text` is the (lossy) text before the offending byte,

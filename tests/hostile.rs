@@ -141,8 +141,18 @@ fn json_of_100_mb_is_refused_with_its_size() {
 
 #[test]
 fn json_nested_a_million_levels_is_an_error_not_a_stack_overflow() {
+    // A million levels are refused by the value count before parsing; 100,000 reach the parser,
+    // which stops at its nesting limit.
+    for (depth, message) in [
+        (1_000_000, "file holds more than 1000000 values"),
+        (100_000, "Maximum nesting depth exceeded"),
+    ] {
+        nested_json(depth, message);
+    }
+}
+
+fn nested_json(depth: usize, message: &str) {
     let dir = scratch();
-    let depth = 1_000_000;
     let arrays = format!(
         r#"{{"$schema": "{TEMPLATE_SCHEMA}", "contentVersion": "1.0.0.0", "resources": {}{}}}"#,
         "[".repeat(depth),
@@ -160,7 +170,7 @@ fn json_nested_a_million_levels_is_an_error_not_a_stack_overflow() {
     run.expect(3)
         .stderr_has("arrays.json")
         .stderr_has("objects.json")
-        .stderr_has("Maximum nesting depth exceeded");
+        .stderr_has(message);
     assert!(
         run.stderr.len() < 10_000,
         "the error does not print the megabyte-long line: {} bytes",
@@ -481,4 +491,27 @@ fn deeply_nested_deployments_do_not_overflow() {
         .no_errors()
         .stdout_has("deep/azuredeploy.json:")
         .stdout_has("/acrdeep001` enables the admin user");
+}
+
+/// Eight million tiny values in 16 MiB would take gigabytes of syntax tree: files holding over
+/// a million values are refused before they are parsed.
+#[test]
+fn files_dense_with_values_are_refused() {
+    let dir = scratch();
+    let items = "0,".repeat(1_500_000);
+    write(
+        dir.path(),
+        "dense/azuredeploy.json",
+        format!(r#"{{"contentVersion": "1.0.0.0", "resources": [], "x": [{items}0]}}"#).as_bytes(),
+    );
+    write(
+        dir.path(),
+        "dense/main.tf",
+        format!("locals {{\n  x = [{items}0]\n}}\n").as_bytes(),
+    );
+
+    run(dir.path(), &[])
+        .expect(3)
+        .stderr_has("dense/azuredeploy.json: file holds more than 1000000 values")
+        .stderr_has("dense/main.tf: file holds more than 1000000 values");
 }
