@@ -39,6 +39,11 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// Files larger than this are refused: ARM limits templates to 4 MB.
 pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
+/// Files holding more values than this are refused: each value costs 100 to 200 bytes of syntax
+/// tree, so a dense 16 MiB file (eight million values) would take gigabytes. Real templates and
+/// modules hold far fewer (a 4 MB ARM template, the largest Azure accepts, about 200,000).
+pub const MAX_FILE_VALUES: usize = 1_000_000;
+
 /// What to scan and with which rules.
 pub struct ScanOptions {
     pub paths: Vec<PathBuf>,
@@ -650,12 +655,12 @@ fn load(
     let text = match overlay.map_or_else(|| read_text(path), |text| Ok(text.to_string())) {
         Ok(text) => text,
         Err(failure) => {
-            let span = failure
-                .text
-                .as_ref()
-                .map(|(_, offset)| Span::new(id, *offset, *offset));
-            let (text, _) = failure.text.unwrap_or_default();
-            let source = SourceFile::new(path.to_path_buf(), name, text);
+            let readable = failure.text.is_some();
+            let source =
+                SourceFile::new(path.to_path_buf(), name, failure.text.unwrap_or_default());
+            // The text read is what comes before the offending byte.
+            let end = source.text.len();
+            let span = readable.then(|| Span::new(id, end, end));
             return FileResult {
                 source,
                 resources: Vec::new(),
@@ -678,6 +683,12 @@ fn load(
         scanned: true,
     };
     let text = result.source.text.as_str();
+    if let Some(message) = too_many_values(text, candidate) {
+        result.error = Some((None, message));
+        result.source.text = String::new();
+        result.scanned = false;
+        return result;
+    }
     match candidate {
         Candidate::Terraform | Candidate::TfVars => match terraform::parse(text) {
             Ok(body) => {
@@ -713,7 +724,18 @@ fn load_json(id: FileId, result: &mut FileResult) {
     match arm::json::parse(text, id) {
         Ok(Some(root)) => match arm::classify(&root) {
             arm::JsonKind::Template => result.arm = Some(ArmDocument::Template(root)),
-            arm::JsonKind::Parameters => result.arm = Some(ArmDocument::Parameters(root)),
+            arm::JsonKind::Parameters => {
+                if let Some(template) = arm::missing_template(&result.source.path) {
+                    result.error = Some((
+                        None,
+                        format!(
+                            "parameters file for template `{template}`, which does not exist \
+                             beside it (nor a `.bicep` of that name)"
+                        ),
+                    ));
+                }
+                result.arm = Some(ArmDocument::Parameters(root));
+            }
             arm::JsonKind::Other => result.scanned = false,
         },
         Ok(None) => result.scanned = false,
@@ -726,11 +748,29 @@ fn load_json(id: FileId, result: &mut FileResult) {
     }
 }
 
-/// Why a file could not be read as text; `text` is a lossy copy and the offending offset,
+/// Refuses a file that would be parsed and holds more than [`MAX_FILE_VALUES`] values, counted
+/// (generously: strings and comments are not skipped) by the bytes that open or separate them:
+/// `,` `[` `{` `=` `:`. Unquoted HCL block labels (`a b c {}`) are not counted.
+fn too_many_values(text: &str, candidate: Candidate) -> Option<String> {
+    if candidate == Candidate::Json && !arm::may_be_arm(text) {
+        return None;
+    }
+    let bytes = text.as_bytes();
+    let count = memchr::memchr3_iter(b',', b'[', b'{', bytes).count()
+        + memchr::memchr2_iter(b'=', b':', bytes).count();
+    (count > MAX_FILE_VALUES).then(|| {
+        format!(
+            "file holds more than {MAX_FILE_VALUES} values (counted by their separators); \
+             files that large are not read"
+        )
+    })
+}
+
+/// Why a file could not be read as text; `text` is the (lossy) text before the offending byte,
 /// for positions, when the file was read but is not UTF-8 text.
 struct ReadFailure {
     message: String,
-    text: Option<(String, usize)>,
+    text: Option<String>,
 }
 
 impl ReadFailure {
@@ -755,21 +795,22 @@ fn read_text(path: &Path) -> Result<String, ReadFailure> {
         )));
     }
     let bytes = std::fs::read(path).map_err(ReadFailure::unreadable)?;
-    let not_text = |message: &str, offset: usize, bytes: &[u8]| ReadFailure {
+    // The error points just past the text before the offending byte; that text is lossy, so
+    // positions are taken from its length, never from the byte offset in the file.
+    let not_text = |message: &str, before: &[u8]| ReadFailure {
         message: message.to_string(),
-        text: Some((String::from_utf8_lossy(bytes).into_owned(), offset)),
+        text: Some(String::from_utf8_lossy(before).into_owned()),
     };
     if let Some(offset) = memchr::memchr(0, &bytes) {
-        let lossy = bytes.get(..offset).unwrap_or_default();
+        let before = bytes.get(..offset).unwrap_or_default();
         return Err(not_text(
             "binary file (contains NUL bytes), not a text file",
-            offset,
-            lossy,
+            before,
         ));
     }
     String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
         let valid = e.as_bytes().get(..offset).unwrap_or_default();
-        not_text("not valid UTF-8 text", offset, valid)
+        not_text("not valid UTF-8 text", valid)
     })
 }

@@ -78,15 +78,33 @@ impl SourceFile {
         }
     }
 
-    /// The byte offset of a 1-based line and column (the inverse of [`Self::position`]).
+    /// The byte offset of a 1-based line and column (the inverse of [`Self::position`]): the
+    /// first offset at that position, since carriage returns take no column. A column past the
+    /// end of its line gives the end of the line.
     pub fn offset(&self, line: usize, column: usize) -> usize {
-        let Some(&line_start) = self.line_starts.get(line.saturating_sub(1)) else {
+        let index = line.saturating_sub(1);
+        let Some(&line_start) = self.line_starts.get(index) else {
             return self.text.len();
         };
-        let rest = self.text.get(line_start..).unwrap_or("");
-        rest.char_indices()
-            .nth(column.saturating_sub(1))
-            .map_or(self.text.len(), |(i, _)| line_start + i)
+        let line_end = self
+            .line_starts
+            .get(index + 1)
+            .map_or(self.text.len(), |&next| next.saturating_sub(1));
+        let mut columns = column.saturating_sub(1);
+        for (i, c) in self
+            .text
+            .get(line_start..line_end)
+            .unwrap_or("")
+            .char_indices()
+        {
+            if columns == 0 {
+                return line_start + i;
+            }
+            if c != '\r' {
+                columns -= 1;
+            }
+        }
+        line_end
     }
 
     fn floor_char_boundary(&self, mut offset: usize) -> usize {
@@ -176,5 +194,15 @@ mod tests {
         let f = file("a\nb");
         assert_eq!(f.position(99), Position { line: 2, column: 2 });
         assert_eq!(f.offset(9, 1), 3);
+        assert_eq!(f.offset(1, 9), 1);
+    }
+
+    #[test]
+    fn offsets_skip_carriage_returns_like_positions() {
+        let f = file("a\rbc\r\nd");
+        assert_eq!(f.position(3), Position { line: 1, column: 3 });
+        assert_eq!(f.offset(1, 3), 3);
+        assert_eq!(f.offset(1, 4), 4);
+        assert_eq!(f.offset(2, 1), 6);
     }
 }

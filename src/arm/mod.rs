@@ -6,6 +6,8 @@ mod template;
 
 pub use template::{ParametersFile, Template, read, registry_in_id};
 
+use std::path::Path;
+
 use crate::model::Node;
 
 /// What a JSON file is, judged by its content.
@@ -66,6 +68,20 @@ pub fn classify(root: &Node) -> JsonKind {
         (true, false, true) => JsonKind::Parameters,
         _ => JsonKind::Other,
     }
+}
+
+/// The template a parameters file is named for, when it does not exist: `x.parameters.json` and
+/// `x.parameters.<env>.json` are for `x.json` (or `x.jsonc`, or `x.bicep` compiled at deployment).
+/// `None` when the template is there or the name follows no convention.
+pub fn missing_template(parameters: &Path) -> Option<String> {
+    let name = parameters.file_name()?.to_str()?;
+    let at = name.to_ascii_lowercase().find(".parameters.")?;
+    let stem = name.get(..at).filter(|s| !s.is_empty())?;
+    let dir = parameters.parent()?;
+    let exists = ["json", "jsonc", "bicep"]
+        .iter()
+        .any(|extension| dir.join(format!("{stem}.{extension}")).exists());
+    (!exists).then(|| format!("{stem}.json"))
 }
 
 #[cfg(test)]

@@ -185,7 +185,7 @@ pub fn render_errors(scan: &Scan, color: bool, out: &mut dyn Write) -> io::Resul
     let mut buffer = writer(color);
     for error in &scan.errors {
         match error.span {
-            Some(span) if error.show_source => {
+            Some(span) if error.show_source && fits_in_a_frame(&scan.sources, span) => {
                 let diagnostic = Diagnostic::error()
                     .with_message(format!("could not parse {}", error.path))
                     .with_labels(vec![
@@ -199,6 +199,23 @@ pub fn render_errors(scan: &Scan, color: bool, out: &mut dyn Write) -> io::Resul
         }
     }
     out.write_all(buffer.as_slice())
+}
+
+/// Longest source shown in an error's code frame: a minified or hostile file may hold megabytes
+/// on one line, and the error is then reported with its line and column only.
+const MAX_FRAME_BYTES: usize = 1000;
+
+/// Whether the lines a span touches are short enough to print.
+fn fits_in_a_frame(sources: &SourceMap, span: crate::source::Span) -> bool {
+    let Some(file) = sources.get(span.file) else {
+        return false;
+    };
+    let starts = file.line_starts();
+    let first = file.position(span.start).line - 1;
+    let last = file.position(span.end).line;
+    let start = starts.get(first).copied().unwrap_or(0);
+    let end = starts.get(last).copied().unwrap_or(file.text.len());
+    end.saturating_sub(start) <= MAX_FRAME_BYTES
 }
 
 fn write_plain_error(

@@ -1,0 +1,240 @@
+//! Throughput benchmarks (divan): `cargo bench`, or `cargo bench -- NAME` for one group.
+//!
+//! - `end_to_end`: `../shared/bench/synthetic` (4,000 files) scanned with the default rules and
+//!   rendered as SARIF into a sink; `scan_only` is the same without the rendering;
+//! - `parse`: the ARM JSON parser and the HCL parser over the synthetic files, held in memory;
+//! - `scaling`: 1, 2, 5 and 10 real copies of the synthetic tree (copied once into a temp dir);
+//! - `changed_file`: a generated 100-file Terraform module, scanned as one file (what a pre-commit
+//!   hook passes) and as the whole directory.
+//!
+//! The groups that need the synthetic corpus print why they are skipped when it is absent.
+//! BENCHMARKS.md has the figures and the machine.
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
+
+use acr_lint::ScanOptions;
+use acr_lint::report::{self, Format};
+use divan::counter::BytesCount;
+use divan::{Bencher, black_box};
+
+fn main() {
+    if SYNTHETIC.is_none() {
+        eprintln!(
+            "skipped end_to_end, scan_only, parse and scaling: {} is absent \
+             (regenerate it with ../shared/bench/gen_synthetic.py)",
+            synthetic_path().display()
+        );
+    }
+    divan::main();
+}
+
+fn synthetic_path() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench/synthetic")
+}
+
+static SYNTHETIC: LazyLock<Option<PathBuf>> = LazyLock::new(|| {
+    let path = synthetic_path();
+    path.is_dir()
+        .then(|| fs::canonicalize(&path).unwrap_or(path))
+});
+
+/// Scans `paths` with the default rules and renders SARIF into a sink, as
+/// `acr-lint PATHS -f sarif=FILE` does.
+fn scan_to_sarif(paths: Vec<PathBuf>) -> usize {
+    let scan = acr_lint::scan(&ScanOptions::new(paths));
+    let mut sink = io::sink();
+    report::render(&scan, Format::Sarif, false, &mut sink).expect("a sink accepts everything");
+    scan.findings.len()
+}
+
+#[divan::bench(sample_count = 10, sample_size = 1)]
+fn end_to_end(bencher: Bencher) {
+    let Some(root) = SYNTHETIC.clone() else {
+        return;
+    };
+    bencher.bench(|| scan_to_sarif(vec![root.clone()]));
+}
+
+#[divan::bench(sample_count = 10, sample_size = 1)]
+fn scan_only(bencher: Bencher) {
+    let Some(root) = SYNTHETIC.clone() else {
+        return;
+    };
+    bencher.bench(|| {
+        acr_lint::scan(&ScanOptions::new(vec![root.clone()]))
+            .findings
+            .len()
+    });
+}
+
+/// The synthetic files with the given extension, read into memory.
+fn texts(extension: &str) -> Vec<String> {
+    let Some(root) = SYNTHETIC.as_ref() else {
+        return Vec::new();
+    };
+    let mut files = Vec::new();
+    collect(root, extension, &mut files);
+    files.sort();
+    files
+        .iter()
+        .map(|f| fs::read_to_string(f).expect("synthetic files are UTF-8"))
+        .collect()
+}
+
+fn collect(dir: &Path, extension: &str, out: &mut Vec<PathBuf>) {
+    for entry in fs::read_dir(dir).expect("readable directory").flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            collect(&path, extension, out);
+        } else if path.extension().is_some_and(|e| e == extension) {
+            out.push(path);
+        }
+    }
+}
+
+fn total_bytes(texts: &[String]) -> BytesCount {
+    BytesCount::new(texts.iter().map(String::len).sum::<usize>())
+}
+
+mod parse {
+    use super::*;
+
+    /// The 2,000 ARM templates through the JSON parser (one thread).
+    #[divan::bench(sample_count = 20, sample_size = 1)]
+    fn arm_json(bencher: Bencher) {
+        let texts = texts("json");
+        bencher.counter(total_bytes(&texts)).bench(|| {
+            texts
+                .iter()
+                .filter(|t| acr_lint::arm::json::parse(t, 0).is_ok())
+                .count()
+        });
+    }
+
+    /// The 2,000 Terraform files through the HCL parser (one thread).
+    #[divan::bench(sample_count = 20, sample_size = 1)]
+    fn hcl(bencher: Bencher) {
+        let texts = texts("tf");
+        bencher.counter(total_bytes(&texts)).bench(|| {
+            texts
+                .iter()
+                .filter(|t| acr_lint::terraform::parse(t).is_ok())
+                .count()
+        });
+    }
+}
+
+/// Ten real copies of the synthetic tree, made once per run: `copies/c0` ... `copies/c9`.
+static COPIES: LazyLock<Option<(tempfile::TempDir, Vec<PathBuf>)>> = LazyLock::new(|| {
+    let root = SYNTHETIC.as_ref()?;
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let copies = (0..10)
+        .map(|i| {
+            let copy = dir.path().join(format!("c{i}"));
+            copy_tree(root, &copy).expect("copy the synthetic tree");
+            copy
+        })
+        .collect();
+    Some((dir, copies))
+});
+
+fn copy_tree(from: &Path, to: &Path) -> io::Result<()> {
+    fs::create_dir_all(to)?;
+    for entry in fs::read_dir(from)? {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_tree(&entry.path(), &target)?;
+        } else {
+            fs::copy(entry.path(), target)?;
+        }
+    }
+    Ok(())
+}
+
+/// The synthetic corpus N times (N separate directory trees), all rules, SARIF to a sink.
+#[divan::bench(args = [1, 2, 5, 10], sample_count = 3, sample_size = 1)]
+fn scaling(bencher: Bencher, copies: usize) {
+    let Some((_, trees)) = COPIES.as_ref() else {
+        return;
+    };
+    let paths: Vec<PathBuf> = trees.iter().take(copies).cloned().collect();
+    bencher
+        .counter(divan::counter::ItemsCount::new(copies * 4000))
+        .bench(|| scan_to_sarif(paths.clone()));
+}
+
+/// A Terraform module of 100 files, like the synthetic ones: each declares a resource group, a
+/// virtual network, a storage account and a registry, some through module variables and locals.
+static MODULE: LazyLock<tempfile::TempDir> = LazyLock::new(|| {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    fs::write(
+        dir.path().join("variables.tf"),
+        "variable \"location\" {\n  default = \"westeurope\"\n}\n\
+         variable \"sku\" {\n  default = \"Premium\"\n}\n\
+         locals {\n  prefix = \"bench\"\n}\n",
+    )
+    .expect("write variables.tf");
+    for i in 1..100 {
+        fs::write(dir.path().join(format!("file_{i:03}.tf")), module_file(i))
+            .expect("write a module file");
+    }
+    dir
+});
+
+fn module_file(i: usize) -> String {
+    format!(
+        r#"resource "azurerm_resource_group" "rg{i}" {{
+  name     = "rg-${{local.prefix}}-{i}"
+  location = var.location
+}}
+
+resource "azurerm_virtual_network" "vnet{i}" {{
+  name                = "vnet-{i}"
+  location            = azurerm_resource_group.rg{i}.location
+  resource_group_name = azurerm_resource_group.rg{i}.name
+  address_space       = ["10.{octet}.0.0/16"]
+}}
+
+resource "azurerm_storage_account" "st{i}" {{
+  name                     = "stbench{i}"
+  resource_group_name      = azurerm_resource_group.rg{i}.name
+  location                 = azurerm_resource_group.rg{i}.location
+  account_tier             = "Standard"
+  account_replication_type = "LRS"
+}}
+
+resource "azurerm_container_registry" "acr{i}" {{
+  name                          = "acrbench{i}"
+  resource_group_name           = azurerm_resource_group.rg{i}.name
+  location                      = azurerm_resource_group.rg{i}.location
+  sku                           = var.sku
+  admin_enabled                 = {admin}
+  public_network_access_enabled = false
+}}
+"#,
+        octet = i % 250,
+        admin = i.is_multiple_of(2),
+    )
+}
+
+mod changed_file {
+    use super::*;
+
+    /// One file of the module given as the path, as a pre-commit hook passes it.
+    #[divan::bench(sample_count = 50)]
+    fn single_file(bencher: Bencher) {
+        let file = MODULE.path().join("file_042.tf");
+        bencher.bench(|| scan_to_sarif(vec![black_box(file.clone())]));
+    }
+
+    /// The whole 100-file module directory.
+    #[divan::bench(sample_count = 20)]
+    fn whole_module(bencher: Bencher) {
+        let dir = MODULE.path().to_path_buf();
+        bencher.bench(|| scan_to_sarif(vec![black_box(dir.clone())]));
+    }
+}

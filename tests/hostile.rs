@@ -1,0 +1,517 @@
+//! Hostile inputs, through the binary: each one is either a clear input error (exit 3) or works,
+//! always within bounded time, and never keeps the rest of the scan from being reported: every
+//! case puts a normal failing registry (`ok/main.tf`) beside the hostile files and expects its
+//! finding on standard output.
+
+use std::fs::{self, File};
+use std::io::{BufWriter, Write};
+use std::path::Path;
+use std::process::Output;
+use std::time::{Duration, Instant};
+
+use assert_cmd::Command;
+
+/// Generous: every case takes well under a second in a debug build.
+const TIMEOUT: Duration = Duration::from_secs(20);
+
+const FAILING_REGISTRY: &str = r#"resource "azurerm_container_registry" "acr" {
+  name                = "acrhostile001"
+  resource_group_name = "rg"
+  location            = "westeurope"
+  sku                 = "Premium"
+  admin_enabled       = true
+}
+"#;
+
+/// The finding `ok/main.tf` produces, in concise form.
+const FAILING_FINDING: &str = "ok/main.tf:6:25: error[ACR001]";
+
+const TEMPLATE_SCHEMA: &str =
+    "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#";
+
+/// A scratch directory holding `ok/main.tf`.
+fn scratch() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    write(dir.path(), "ok/main.tf", FAILING_REGISTRY.as_bytes());
+    dir
+}
+
+fn write(root: &Path, name: &str, content: &[u8]) {
+    let path = root.join(name);
+    fs::create_dir_all(path.parent().expect("a parent")).expect("directories");
+    fs::write(path, content).expect("file written");
+}
+
+struct Run {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs `acr-lint . EXTRA...` in `dir` (`-f concise` unless EXTRA names a format), failing the
+/// test when it takes too long.
+fn run(dir: &Path, extra: &[&str]) -> Run {
+    let started = Instant::now();
+    let mut command = Command::cargo_bin("acr-lint").expect("binary built");
+    command.current_dir(dir).args([".", "--color", "never"]);
+    if !extra.contains(&"-f") {
+        command.args(["-f", "concise"]);
+    }
+    let output: Output = command
+        .args(extra)
+        .timeout(TIMEOUT)
+        .output()
+        .expect("acr-lint runs");
+    let elapsed = started.elapsed();
+    assert!(
+        elapsed < TIMEOUT,
+        "acr-lint took {elapsed:?} (killed after {TIMEOUT:?})"
+    );
+    Run {
+        code: output.status.code(),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+impl Run {
+    /// The exit code, and the normal registry's finding still reported.
+    fn expect(&self, code: i32) -> &Self {
+        assert_eq!(
+            self.code,
+            Some(code),
+            "exit code\nstdout:\n{}\nstderr:\n{}",
+            self.stdout,
+            self.stderr
+        );
+        assert!(
+            self.stdout.contains(FAILING_FINDING),
+            "the rest of the scan is reported\nstdout:\n{}",
+            self.stdout
+        );
+        self
+    }
+
+    fn stderr_has(&self, text: &str) -> &Self {
+        assert!(
+            self.stderr.contains(text),
+            "standard error should contain {text:?}:\n{}",
+            self.stderr
+        );
+        self
+    }
+
+    fn stdout_has(&self, text: &str) -> &Self {
+        assert!(
+            self.stdout.contains(text),
+            "standard output should contain {text:?}:\n{}",
+            self.stdout
+        );
+        self
+    }
+
+    fn no_errors(&self) -> &Self {
+        assert!(self.stderr.is_empty(), "no input error:\n{}", self.stderr);
+        self
+    }
+}
+
+#[test]
+fn json_of_100_mb_is_refused_with_its_size() {
+    let dir = scratch();
+    let file = File::create(dir.path().join("big.json")).expect("create big.json");
+    let mut out = BufWriter::with_capacity(1 << 20, file);
+    write!(
+        out,
+        r#"{{"$schema": "{TEMPLATE_SCHEMA}", "contentVersion": "1.0.0.0", "resources": [], "variables": {{"x": ""#
+    )
+    .expect("write");
+    let chunk = vec![b'a'; 1 << 16];
+    for _ in 0..1600 {
+        out.write_all(&chunk).expect("write");
+    }
+    out.write_all(b"\"}}\n").expect("write");
+    out.flush().expect("flush");
+    drop(out);
+
+    run(dir.path(), &[])
+        .expect(3)
+        .stderr_has("big.json: file is 100 MiB; files over 16 MiB are not read");
+}
+
+#[test]
+fn json_nested_a_million_levels_is_an_error_not_a_stack_overflow() {
+    // A million levels are refused by the value count before parsing; 100,000 reach the parser,
+    // which stops at its nesting limit.
+    for (depth, message) in [
+        (1_000_000, "file holds more than 1000000 values"),
+        (100_000, "Maximum nesting depth exceeded"),
+    ] {
+        nested_json(depth, message);
+    }
+}
+
+fn nested_json(depth: usize, message: &str) {
+    let dir = scratch();
+    let arrays = format!(
+        r#"{{"$schema": "{TEMPLATE_SCHEMA}", "contentVersion": "1.0.0.0", "resources": {}{}}}"#,
+        "[".repeat(depth),
+        "]".repeat(depth)
+    );
+    write(dir.path(), "arrays.json", arrays.as_bytes());
+    let objects = format!(
+        r#"{{"contentVersion": "1.0.0.0", "resources": [], "x": {}1{}}}"#,
+        r#"{"a": "#.repeat(depth),
+        "}".repeat(depth)
+    );
+    write(dir.path(), "objects.json", objects.as_bytes());
+
+    let run = run(dir.path(), &[]);
+    run.expect(3)
+        .stderr_has("arrays.json")
+        .stderr_has("objects.json")
+        .stderr_has(message);
+    assert!(
+        run.stderr.len() < 10_000,
+        "the error does not print the megabyte-long line: {} bytes",
+        run.stderr.len()
+    );
+}
+
+#[test]
+fn hcl_with_100000_nested_blocks_is_an_error() {
+    let dir = scratch();
+    let depth = 100_000;
+    let blocks = format!("{}{}", "a {\n".repeat(depth), "}\n".repeat(depth));
+    write(dir.path(), "blocks/main.tf", blocks.as_bytes());
+    let expression = format!("x = {}{}\n", "[".repeat(depth), "]".repeat(depth));
+    write(dir.path(), "expression/main.tf", expression.as_bytes());
+
+    run(dir.path(), &[])
+        .expect(3)
+        .stderr_has("blocks/main.tf")
+        .stderr_has("expression/main.tf")
+        .stderr_has("nesting depth");
+}
+
+/// Bytes that look random (a fixed linear congruential sequence), NULs included.
+fn noise(len: usize, seed: u64) -> Vec<u8> {
+    let mut state = seed;
+    (0..len)
+        .map(|_| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 56) as u8
+        })
+        .collect()
+}
+
+#[test]
+fn binary_files_named_json_and_tf_are_errors() {
+    let dir = scratch();
+    write(dir.path(), "bin/main.tf", &noise(4096, 1));
+    write(dir.path(), "bin/azuredeploy.json", &noise(4096, 2));
+
+    run(dir.path(), &[])
+        .expect(3)
+        .stderr_has("bin/main.tf:")
+        .stderr_has("bin/azuredeploy.json:")
+        .stderr_has("binary file (contains NUL bytes), not a text file");
+}
+
+#[test]
+fn invalid_utf8_is_an_error_at_its_position() {
+    let dir = scratch();
+    write(
+        dir.path(),
+        "latin1/main.tf",
+        b"resource \"azurerm_resource_group\" \"rg\" {\n  name = \"caf\xe9\"\n}\n",
+    );
+    write(
+        dir.path(),
+        "latin1/azuredeploy.json",
+        b"{\"contentVersion\": \"1.0.0.0\",\n \"resources\": [], \"x\": \"\xc3\x28\"}",
+    );
+
+    run(dir.path(), &[])
+        .expect(3)
+        .stderr_has("latin1/main.tf:2:14: not valid UTF-8 text")
+        .stderr_has("latin1/azuredeploy.json:2:25: not valid UTF-8 text");
+}
+
+#[test]
+fn byte_order_mark_and_crlf_work_with_exact_columns() {
+    let dir = scratch();
+    let terraform = "\u{feff}resource \"azurerm_container_registry\" \"acr\" {\r\n\
+                     \x20 name          = \"acrcrlf001\"\r\n\
+                     \x20 sku           = \"Premium\"\r\n\
+                     \x20 admin_enabled = true\r\n\
+                     }\r\n";
+    write(dir.path(), "crlf/main.tf", terraform.as_bytes());
+    let template = format!(
+        "\u{feff}{{\r\n\
+         \x20 \"$schema\": \"{TEMPLATE_SCHEMA}\",\r\n\
+         \x20 \"contentVersion\": \"1.0.0.0\",\r\n\
+         \x20 \"resources\": [\r\n\
+         \x20   {{\r\n\
+         \x20     \"type\": \"Microsoft.ContainerRegistry/registries\",\r\n\
+         \x20     \"apiVersion\": \"2023-07-01\",\r\n\
+         \x20     \"name\": \"acrcrlf002\",\r\n\
+         \x20     \"location\": \"westeurope\",\r\n\
+         \x20     \"sku\": {{\"name\": \"Premium\"}},\r\n\
+         \x20     \"properties\": {{\"adminUserEnabled\": true}}\r\n\
+         \x20   }}\r\n\
+         \x20 ]\r\n\
+         }}\r\n"
+    );
+    write(dir.path(), "crlf/azuredeploy.json", template.as_bytes());
+
+    run(dir.path(), &[])
+        .expect(1)
+        .no_errors()
+        .stdout_has("crlf/main.tf:1:10: warning[ACR003]")
+        .stdout_has("crlf/main.tf:4:19: error[ACR001]")
+        .stdout_has("crlf/azuredeploy.json:6:15: warning[ACR003]")
+        .stdout_has("crlf/azuredeploy.json:11:42: error[ACR001]");
+
+    // The end of the value too, in the JSON output.
+    let json = run(dir.path(), &["-f", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON output");
+    let admin = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["rule"] == "ACR001")
+        .map(|f| {
+            let l = &f["location"];
+            format!(
+                "{}:{}:{}-{}:{}",
+                l["file"], l["line"], l["column"], l["end_line"], l["end_column"]
+            )
+        })
+        .collect::<Vec<_>>();
+    assert!(
+        admin.contains(&"\"crlf/main.tf\":4:19-4:23".to_string()),
+        "{admin:?}"
+    );
+    assert!(
+        admin.contains(&"\"crlf/azuredeploy.json\":11:42-11:46".to_string()),
+        "{admin:?}"
+    );
+}
+
+#[test]
+fn empty_files_are_no_error_and_report_nothing() {
+    let dir = scratch();
+    for name in [
+        "empty/main.tf",
+        "empty/azuredeploy.json",
+        "empty/x.tfvars",
+        "empty/terraform.tfvars.json",
+        "empty/blank.tf",
+    ] {
+        let content: &[u8] = if name.ends_with("blank.tf") {
+            b"\xef\xbb\xbf \r\n\n\t\n"
+        } else {
+            b""
+        };
+        write(dir.path(), name, content);
+    }
+    run(dir.path(), &[]).expect(1).no_errors();
+    let alone = run(&dir.path().join("empty"), &["-f", "pretty"]);
+    assert_eq!(alone.code, Some(0), "{}{}", alone.stdout, alone.stderr);
+    assert!(alone.stderr.is_empty(), "{}", alone.stderr);
+    assert!(
+        alone.stdout.contains("No problems found"),
+        "{}",
+        alone.stdout
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_loops_are_errors_not_hangs() {
+    use std::os::unix::fs::symlink;
+    let dir = scratch();
+    let root = dir.path().join("loop");
+    fs::create_dir_all(root.join("a")).expect("directories");
+    symlink(".", root.join("self")).expect("symlink");
+    symlink("..", root.join("a/up")).expect("symlink");
+    symlink("main.tf", root.join("main.tf")).expect("symlink");
+    symlink("b.json", root.join("a.json")).expect("symlink");
+    symlink("a.json", root.join("b.json")).expect("symlink");
+
+    run(dir.path(), &[])
+        .expect(3)
+        .stderr_has("loop/self")
+        .stderr_has("loop/a/up")
+        .stderr_has("loop/main.tf")
+        .stderr_has("loop/a.json");
+}
+
+#[cfg(unix)]
+#[test]
+fn unreadable_files_are_errors() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = scratch();
+    write(dir.path(), "locked/main.tf", FAILING_REGISTRY.as_bytes());
+    let file = dir.path().join("locked/main.tf");
+    fs::set_permissions(&file, fs::Permissions::from_mode(0o000)).expect("chmod 000");
+    if fs::read(&file).is_ok() {
+        eprintln!("skipped: this user (root?) can read a file with mode 000");
+        return;
+    }
+    let run = run(dir.path(), &[]);
+    fs::set_permissions(&file, fs::Permissions::from_mode(0o644)).expect("chmod back");
+    run.expect(3)
+        .stderr_has("locked/main.tf")
+        .stderr_has("Permission denied");
+}
+
+#[test]
+fn module_cycles_do_not_hang() {
+    let dir = scratch();
+    let caller = format!(
+        "module \"self\" {{\n  source = \"./\"\n}}\n\
+         module \"child\" {{\n  source = \"./child\"\n  admin = true\n}}\n{FAILING_REGISTRY}"
+    )
+    .replace("\"acr\"", "\"cyclic\"");
+    write(dir.path(), "cycle/main.tf", caller.as_bytes());
+    write(
+        dir.path(),
+        "cycle/child/main.tf",
+        b"variable \"admin\" {}\nmodule \"parent\" {\n  source = \"../\"\n}\n\
+          module \"again\" {\n  source = \"./\"\n}\n",
+    );
+
+    run(dir.path(), &[])
+        .expect(1)
+        .no_errors()
+        .stdout_has("cycle/main.tf:13:25: error[ACR001]");
+}
+
+/// `v0` is one item; `vN` is `concat(vN-1, vN-1)`: 2^40 items (or bytes) at `v40`.
+fn exponential_template(seed: &str) -> String {
+    let mut variables = vec![format!("\"v0\": {seed}")];
+    for i in 1..=40 {
+        let previous = i - 1;
+        variables.push(format!(
+            "\"v{i}\": \"[concat(variables('v{previous}'), variables('v{previous}'))]\""
+        ));
+    }
+    format!(
+        r#"{{"$schema": "{TEMPLATE_SCHEMA}", "contentVersion": "1.0.0.0",
+  "variables": {{ {} }},
+  "resources": [{{
+    "type": "Microsoft.ContainerRegistry/registries", "apiVersion": "2023-07-01",
+    "name": "acrexpo001", "location": "westeurope", "sku": {{"name": "Premium"}},
+    "properties": {{"adminUserEnabled": "[not(empty(variables('v40')))]",
+                    "anonymousPullEnabled": "[variables('v40')]"}}
+  }}]
+}}"#,
+        variables.join(",\n    ")
+    )
+}
+
+#[test]
+fn exponential_arm_expressions_stop_at_a_limit() {
+    let dir = scratch();
+    write(
+        dir.path(),
+        "expo/array.json",
+        exponential_template("[\"x\"]").as_bytes(),
+    );
+    write(
+        dir.path(),
+        "expo/string.json",
+        exponential_template("\"x\"").as_bytes(),
+    );
+
+    // The values are undecided (never a finding); the registries are still checked.
+    run(dir.path(), &["--show-unknown"])
+        .expect(1)
+        .no_errors()
+        .stdout_has("expo/array.json:")
+        .stdout_has("expo/string.json:")
+        .stdout_has("arrays are limited to 100000 items")
+        .stdout_has("strings are limited to 1048576 bytes");
+}
+
+#[test]
+fn parameters_file_without_its_template_is_an_error() {
+    let dir = scratch();
+    let parameters = br#"{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#",
+  "contentVersion": "1.0.0.0",
+  "parameters": { "adminUserEnabled": { "value": true } }
+}"#;
+    write(dir.path(), "orphan/azuredeploy.parameters.json", parameters);
+    write(dir.path(), "orphan/main.parameters.prod.json", parameters);
+    // A Bicep template is the template of its parameters file too.
+    write(dir.path(), "bicep/main.parameters.json", parameters);
+    write(
+        dir.path(),
+        "bicep/main.bicep",
+        b"param adminUserEnabled bool\n",
+    );
+
+    let run = run(dir.path(), &[]);
+    run.expect(3)
+        .stderr_has("orphan/azuredeploy.parameters.json: parameters file for template `azuredeploy.json`, which does not exist")
+        .stderr_has("orphan/main.parameters.prod.json: parameters file for template `main.json`");
+    assert!(!run.stderr.contains("bicep/"), "{}", run.stderr);
+}
+
+/// Nested deployments nearly as deep as the JSON nesting limit allows (about 45 levels): no
+/// stack overflow in the template walker, which runs on the parser threads.
+#[test]
+fn deeply_nested_deployments_do_not_overflow() {
+    let dir = scratch();
+    let registry = r#"{"type": "Microsoft.ContainerRegistry/registries", "apiVersion": "2023-07-01",
+        "name": "acrdeep001", "location": "westeurope", "sku": {"name": "Premium"},
+        "properties": {"adminUserEnabled": "[parameters('admin')]"}}"#;
+    let mut template = format!(
+        r#"{{"parameters": {{"admin": {{"type": "bool", "defaultValue": true}}}}, "resources": [{registry}]}}"#
+    );
+    for _ in 0..40 {
+        template = format!(
+            r#"{{"parameters": {{"admin": {{"type": "bool", "defaultValue": true}}}}, "resources": [{{"type": "Microsoft.Resources/deployments", "apiVersion": "2022-09-01", "name": "d",
+                "properties": {{"expressionEvaluationOptions": {{"scope": "inner"}}, "mode": "Incremental",
+                "parameters": {{"admin": {{"value": "[parameters('admin')]"}}}}, "template": {template}}}}}]}}"#
+        );
+    }
+    let root = format!(
+        r#"{{"$schema": "{TEMPLATE_SCHEMA}", "contentVersion": "1.0.0.0", {}"#,
+        template.strip_prefix('{').expect("an object")
+    );
+    write(dir.path(), "deep/azuredeploy.json", root.as_bytes());
+    run(dir.path(), &[])
+        .expect(1)
+        .no_errors()
+        .stdout_has("deep/azuredeploy.json:")
+        .stdout_has("/acrdeep001` enables the admin user");
+}
+
+/// Eight million tiny values in 16 MiB would take gigabytes of syntax tree: files holding over
+/// a million values are refused before they are parsed.
+#[test]
+fn files_dense_with_values_are_refused() {
+    let dir = scratch();
+    let items = "0,".repeat(1_500_000);
+    write(
+        dir.path(),
+        "dense/azuredeploy.json",
+        format!(r#"{{"contentVersion": "1.0.0.0", "resources": [], "x": [{items}0]}}"#).as_bytes(),
+    );
+    write(
+        dir.path(),
+        "dense/main.tf",
+        format!("locals {{\n  x = [{items}0]\n}}\n").as_bytes(),
+    );
+
+    run(dir.path(), &[])
+        .expect(3)
+        .stderr_has("dense/azuredeploy.json: file holds more than 1000000 values")
+        .stderr_has("dense/main.tf: file holds more than 1000000 values");
+}
