@@ -1,10 +1,10 @@
 //! `acr-lint lsp`: a language server over standard input and output.
 //!
-//! Open Terraform (`.tf`, `.tfvars`) and JSON documents are checked on open, change and save:
-//! each is scanned with the rest of its directory (its Terraform module, its template), the
-//! unsaved text of every open document in place of what is on disk. Diagnostics are published
-//! for the document itself, and each offers a quick fix that adds a suppression with a reason
-//! to fill in.
+//! Open Terraform (`.tf`, `.tfvars`) and JSON documents are checked on open, change and save.
+//! Each is scanned as a given file, so with the rest of its Terraform module (the other
+//! Terraform files of its directory), the unsaved text of every open document in place of what
+//! is on disk. Diagnostics are published for the document itself, and each offers a quick fix
+//! that adds a suppression with a reason to fill in.
 
 mod convert;
 pub mod fix;
@@ -325,7 +325,7 @@ impl Server {
         }
     }
 
-    /// Scans the document with its directory, the open documents' text overriding the disk.
+    /// Scans the document with its module, the open documents' text overriding the disk.
     fn check(&self, path: &Path) -> Vec<(Diagnostic, Option<CodeAction>)> {
         let mut options = ScanOptions::new(vec![path.to_path_buf()]);
         options.rules = self.rules.clone();
