@@ -19,9 +19,28 @@ pub struct Template {
 }
 
 /// Reads the resources and the unit-level facts of a template; `unit` names the template.
-pub fn read(root: &Node, unit: &str) -> Template {
-    let scope = Scope::for_template(root, None, None);
+/// A parameters file paired with a template: its name and its `parameters` object.
+pub struct ParametersFile<'a> {
+    pub name: &'a str,
+    pub parameters: &'a Node,
+}
+
+/// Reads a template, with the values of a parameters file when one is given; the unit of
+/// such an evaluation is named after both files.
+pub fn read(root: &Node, unit: &str, parameters: Option<&ParametersFile<'_>>) -> Template {
+    let scope = match parameters {
+        Some(file) => Scope::for_parameters_file(root, file),
+        None => Scope::for_template(root, None, None),
+    };
+    let template_name = unit;
+    let unit = match parameters {
+        Some(file) => format!("{unit} with {}", file.name),
+        None => unit.to_string(),
+    };
+    let unit = unit.as_str();
     let mut walker = Walker {
+        template_name: template_name.to_string(),
+        variant: parameters.map(|file| file.name.to_string()),
         unit: unit.to_string(),
         resources: Vec::new(),
         facts: Unit {
@@ -30,6 +49,12 @@ pub fn read(root: &Node, unit: &str) -> Template {
             ..Unit::default()
         },
     };
+    let (suppressions, problems) = crate::suppress::from_arm_metadata(
+        root.get("metadata"),
+        &crate::suppress::Covers::Unit(template_name.to_string()),
+    );
+    walker.facts.suppressions.extend(suppressions);
+    walker.facts.suppression_problems.extend(problems);
     walker.template(root, &scope, "");
     Template {
         resources: walker.resources,
@@ -72,6 +97,40 @@ impl<'t> Scope<'t> {
             let value = match (given, outer) {
                 (Some(given), Some(outer)) => passed_value(name, given, outer),
                 _ => default_value(name, declaration, &scope),
+            };
+            scope.parameters.insert(name.to_ascii_lowercase(), value);
+        }
+        scope
+    }
+
+    /// The scope of a top-level template deployed with a parameters file.
+    fn for_parameters_file(template: &'t Node, file: &ParametersFile<'_>) -> Scope<'t> {
+        let mut scope = Scope::for_template(template, None, None);
+        let Some(Value::Object(declared)) = template.get("parameters").map(|p| &p.value) else {
+            return scope;
+        };
+        for (name, declaration) in declared {
+            let Some(given) = file.parameters.get(name) else {
+                continue;
+            };
+            let value = match given.get("value") {
+                Some(value) => {
+                    let mut value = value.clone();
+                    value.via = Some(Box::new(Via {
+                        span: declaration.span,
+                        description: format!("parameter `{name}` in `{}`", file.name),
+                        input: Some(name.clone()),
+                        reference: None,
+                    }));
+                    value
+                }
+                None => Node::unknown(
+                    format!(
+                        "parameter `{name}` comes from a Key Vault reference in `{}`",
+                        file.name
+                    ),
+                    given.span,
+                ),
             };
             scope.parameters.insert(name.to_ascii_lowercase(), value);
         }
@@ -190,7 +249,9 @@ fn default_value(name: &str, declaration: &Node, scope: &Scope<'_>) -> Node {
 }
 
 struct Walker {
+    template_name: String,
     unit: String,
+    variant: Option<String>,
     resources: Vec<Resource>,
     facts: Unit,
 }
@@ -283,6 +344,15 @@ impl Walker {
         let Some(kind) = Kind::of_arm_type(&arm_type) else {
             return;
         };
+        let covers = crate::suppress::Covers::Resource {
+            unit: self.template_name.clone(),
+            address: address.clone(),
+            span: resource.span,
+        };
+        let (suppressions, problems) =
+            crate::suppress::from_arm_metadata(resource.get("metadata"), &covers);
+        self.facts.suppressions.extend(suppressions);
+        self.facts.suppression_problems.extend(problems);
         let body = resolve(resource, scope);
         let link = link(kind, &arm_type, &body, parent);
         let registry_name = (kind == Kind::Registry)
@@ -302,6 +372,7 @@ impl Walker {
                 .map(str::to_string),
             link,
             unit: self.unit.clone(),
+            variant: self.variant.clone(),
             body,
         });
     }
@@ -543,7 +614,7 @@ mod tests {
 
     fn resources(text: &str) -> Vec<Resource> {
         let root = json::parse(text, 0).unwrap().unwrap();
-        read(&root, "t.json").resources
+        read(&root, "t.json", None).resources
     }
 
     #[test]

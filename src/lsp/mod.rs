@@ -31,7 +31,7 @@ use serde::de::DeserializeOwned;
 
 use crate::discover::Candidate;
 use crate::model::Format;
-use crate::rules::{Finding, Level, Rule};
+use crate::rules::{Finding, Level};
 use crate::source::{SourceFile, Span};
 use crate::{Scan, ScanOptions};
 use convert::Lines;
@@ -39,9 +39,10 @@ use convert::Lines;
 /// Messages larger than this are refused (and skipped).
 const MAX_MESSAGE_BYTES: usize = 64 * 1024 * 1024;
 
-/// Serves one client on standard input and output until it sends `exit`. Returns the process
-/// exit code: 0 after `shutdown` then `exit`, 1 otherwise.
-pub fn run(rules: Vec<&'static dyn Rule>) -> u8 {
+/// Serves one client on standard input and output until it sends `exit`. `options` gives the
+/// scan options (rules, configuration) for the paths to check. Returns the process exit code:
+/// 0 after `shutdown` then `exit`, 1 otherwise.
+pub fn run(options: impl Fn(Vec<PathBuf>) -> ScanOptions + 'static) -> u8 {
     let (sender, receiver) = mpsc::channel();
     let reader = std::thread::Builder::new().spawn(move || {
         let stdin = io::stdin();
@@ -57,7 +58,7 @@ pub fn run(rules: Vec<&'static dyn Rule>) -> u8 {
         return 1;
     }
     let mut server = Server {
-        rules,
+        options: Box::new(options),
         documents: HashMap::new(),
         dirty: BTreeSet::new(),
         initialized: false,
@@ -150,7 +151,7 @@ fn notify(method: &str, params: impl Serialize) {
 }
 
 struct Server {
-    rules: Vec<&'static dyn Rule>,
+    options: Box<dyn Fn(Vec<PathBuf>) -> ScanOptions>,
     /// Open documents by path.
     documents: HashMap<PathBuf, Document>,
     /// Open documents to check again before the next answer.
@@ -327,8 +328,7 @@ impl Server {
 
     /// Scans the document with its module, the open documents' text overriding the disk.
     fn check(&self, path: &Path) -> Vec<(Diagnostic, Option<CodeAction>)> {
-        let mut options = ScanOptions::new(vec![path.to_path_buf()]);
-        options.rules = self.rules.clone();
+        let mut options = (self.options)(vec![path.to_path_buf()]);
         options.overlays = self
             .documents
             .iter()
