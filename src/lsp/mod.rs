@@ -444,6 +444,12 @@ impl Server {
         finding: &Finding,
         diagnostic: &Diagnostic,
     ) -> Option<CodeAction> {
+        if crate::rules::tool::ALL
+            .iter()
+            .any(|tool| tool.id == finding.rule.id)
+        {
+            return None; // a diagnostic about a suppression is fixed, not suppressed
+        }
         let target = finding.resource_decl.unwrap_or(finding.primary.span);
         let file = scan.sources.get(target.file)?;
         let rule = finding.rule.id;
