@@ -93,6 +93,7 @@ pub fn context(paths: &[PathBuf], files: &[(PathBuf, Candidate)]) -> Vec<(PathBu
                 Some(directory) => directory.join(entry.file_name()),
                 None => PathBuf::from(entry.file_name()),
             };
+            let sibling = crate::terraform::normalize(&sibling);
             if let Some(candidate) = Candidate::of(&sibling)
                 && belongs(&sibling, candidate)
                 && sibling.is_file()

@@ -22,7 +22,7 @@ pub mod source;
 pub mod suppress;
 pub mod terraform;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -139,6 +139,11 @@ struct FileResult {
 pub fn scan(options: &ScanOptions) -> Scan {
     let started = Instant::now();
     let base = std::env::current_dir().unwrap_or_default();
+    let overlays: HashMap<PathBuf, &str> = options
+        .overlays
+        .iter()
+        .map(|(path, text)| (terraform::normalize(path), text.as_str()))
+        .collect();
     let (in_memory, on_disk): (Vec<PathBuf>, Vec<PathBuf>) = options
         .paths
         .iter()
@@ -147,17 +152,14 @@ pub fn scan(options: &ScanOptions) -> Scan {
     let (mut files, walk_errors) = discover::discover(&on_disk);
     files.extend(
         in_memory
-            .into_iter()
-            .filter_map(|p| Candidate::of(&p).map(|c| (p, c))),
+            .iter()
+            .filter_map(|p| Candidate::of(p).map(|c| (terraform::normalize(p), c))),
     );
-    // Files read only as context for given files (the rest of their module, their template or
-    // parameters) are not reported on.
-    let context_files = discover::context(&options.paths, &files);
-    let context_only: HashSet<PathBuf> = context_files.iter().map(|(p, _)| p.clone()).collect();
-    if !context_files.is_empty() {
-        files.extend(context_files);
-        files.sort();
-    }
+    // Files read only as context for given files (the rest of their module) are not reported on.
+    let given: std::collections::HashSet<PathBuf> = files.iter().map(|(p, _)| p.clone()).collect();
+    files.extend(discover::context(&options.paths, &files));
+    files.sort();
+    files.dedup_by(|a, b| a.0 == b.0);
     if !options.exclude.is_empty() {
         files.retain(|(path, _)| {
             let name = source::display_name(path, &base);
@@ -167,6 +169,8 @@ pub fn scan(options: &ScanOptions) -> Scan {
                 .any(|glob| suppress::glob_matches(glob, &name))
         });
     }
+    let reported_files: Vec<bool> = files.iter().map(|(p, _)| given.contains(p)).collect();
+    let reported = |file: FileId| reported_files.get(file).copied().unwrap_or(true);
     let (outside, var_sources, var_errors) = outside_values(options, files.len(), &base);
     let directories = by_directory(&files);
     let known_files: HashMap<PathBuf, FileId> = files
@@ -180,10 +184,11 @@ pub fn scan(options: &ScanOptions) -> Scan {
         outside: &outside,
         known_files: &known_files,
         next_id: &next_id,
+        overlays: &overlays,
     };
     let loaded: Vec<DirectoryResult> = directories
         .par_iter()
-        .map(|group| load_directory(group, &context, &options.overlays))
+        .map(|group| load_directory(group, &context))
         .collect();
 
     let mut sources = SourceMap::default();
@@ -236,13 +241,12 @@ pub fn scan(options: &ScanOptions) -> Scan {
     units.retain(|u| !called.contains(&u.id));
     notices.sort();
     notices.dedup();
-    for result in results {
+    for (id, result) in results.into_iter().enumerate() {
         if let Some(unit) = result.unit {
             merge_unit(&mut units, &mut unit_index, unit);
         }
-        let reported = !context_only.contains(&result.source.path);
-        files_scanned += usize::from(result.scanned && reported);
-        if let Some((span, message)) = result.error.filter(|_| reported) {
+        files_scanned += usize::from(result.scanned && reported(id));
+        if let Some((span, message)) = result.error.filter(|_| reported(id)) {
             errors.push(InputError {
                 path: result.source.name.clone(),
                 span,
@@ -273,8 +277,17 @@ pub fn scan(options: &ScanOptions) -> Scan {
     let graph = model::graph::link(&resources, &units);
     let outcomes = rules::run(&graph, &options.rules, &options.rule_options);
     let mut findings = merge_variants(outcomes.findings);
+    let mut unknown = outcomes.unknown;
+    let mut not_applicable = outcomes.not_applicable;
+    // A finding is in a given file when it points there or is about a resource declared there
+    // (a bad variable default in a sibling file, used by a registry in the given file).
+    findings.retain(|f| {
+        reported(f.primary.span.file) || f.resource_decl.is_some_and(|d| reported(d.file))
+    });
+    unknown.retain(|u| reported(u.span.file));
+    not_applicable.retain(|u| reported(u.span.file));
     if options.show_unknown {
-        findings.extend(outcomes.unknown.iter().map(rules::could_not_verify));
+        findings.extend(unknown.iter().map(rules::could_not_verify));
     }
     for finding in &mut findings {
         if let Some((_, level)) = options.levels.iter().find(|(id, _)| *id == finding.rule.id) {
@@ -293,23 +306,6 @@ pub fn scan(options: &ScanOptions) -> Scan {
         }
         None => (findings, 0),
     };
-    let (mut not_applicable, mut unknown) = (outcomes.not_applicable, outcomes.unknown);
-    if !context_only.is_empty() {
-        let in_context = |file: FileId| {
-            sources
-                .get(file)
-                .is_some_and(|f| context_only.contains(&f.path))
-        };
-        // A finding is in a given file when it points there or is about a resource declared
-        // there (a registry in main.tf whose admin user comes from a default in variables.tf).
-        let given = |f: &Finding| {
-            !in_context(f.primary.span.file) || f.resource_decl.is_some_and(|d| !in_context(d.file))
-        };
-        findings.retain(given);
-        suppressed.retain(|s| given(&s.finding));
-        not_applicable.retain(|u| !in_context(u.span.file));
-        unknown.retain(|u| !in_context(u.span.file));
-    }
     findings.sort_by(|a, b| {
         let key = |f: &Finding| {
             (
@@ -416,13 +412,12 @@ struct DirectoryResult {
 fn load_directory(
     group: &[(FileId, &Path, Candidate)],
     context: &terraform::ModuleContext<'_>,
-    overlays: &HashMap<PathBuf, String>,
 ) -> DirectoryResult {
     let base = context.base;
     let mut files: Vec<FileResult> = group
         .par_iter()
         .map(|(id, path, candidate)| {
-            let overlay = overlays.get(*path).map(String::as_str);
+            let overlay = context.overlays.get(*path).copied();
             load(*id, path, *candidate, overlay, base)
         })
         .collect();

@@ -526,10 +526,10 @@ fn tool_finding(meta: &'static rules::RuleMeta, span: Span, message: String) -> 
         notes: Vec::new(),
         help: meta.fix_terraform,
         resource: String::new(),
-        resource_decl: None,
         property: String::new(),
         variants: Vec::new(),
         unit: String::new(),
+        resource_decl: None,
     }
 }
 

@@ -70,6 +70,8 @@ pub struct ModuleContext<'a> {
     pub known_files: &'a HashMap<PathBuf, FileId>,
     /// The next free file id, for module files outside the scanned paths.
     pub next_id: &'a AtomicUsize,
+    /// Unsaved text of open editor buffers, by normalised path.
+    pub overlays: &'a HashMap<PathBuf, &'a str>,
 }
 
 /// What evaluating a directory's module and the modules it calls produced.
