@@ -61,18 +61,29 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<(PathBuf, Candidate)>, Vec<WalkError>
 
 /// The files to read as context for the files given by name, without reporting on them: for a
 /// Terraform file (`.tf`, `.tfvars`, `.tfvars.json`), the other Terraform files of its
-/// directory, which make up its module and its variable values. Files already in `files` are
-/// left out. Sorted, without duplicates.
+/// directory, which make up its module and its variable values; for a JSON file, the
+/// parameters files paired with it by name, or the template it is a parameters file of. Files
+/// already in `files` are left out. Sorted, without duplicates.
 pub fn context(paths: &[PathBuf], files: &[(PathBuf, Candidate)]) -> Vec<(PathBuf, Candidate)> {
     let mut context = Vec::new();
     for path in paths {
-        let terraform = matches!(
-            Candidate::of(path),
-            Some(Candidate::Terraform | Candidate::TfVars | Candidate::TfVarsJson)
-        );
-        if !terraform || path.is_dir() {
+        let Some(given) = Candidate::of(path).filter(|_| !path.is_dir()) else {
             continue;
-        }
+        };
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+        let name = name.unwrap_or_default();
+        let belongs = |sibling: &Path, candidate: Candidate| match given {
+            Candidate::Json => {
+                let other = sibling
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned());
+                let other = other.unwrap_or_default();
+                candidate == Candidate::Json
+                    && (crate::arm::pairs_with(&name, &other)
+                        || crate::arm::pairs_with(&other, &name))
+            }
+            _ => candidate != Candidate::Json,
+        };
         let directory = path.parent().filter(|p| !p.as_os_str().is_empty());
         let Ok(entries) = std::fs::read_dir(directory.unwrap_or(Path::new("."))) else {
             continue;
@@ -83,8 +94,8 @@ pub fn context(paths: &[PathBuf], files: &[(PathBuf, Candidate)]) -> Vec<(PathBu
                 None => PathBuf::from(entry.file_name()),
             };
             let sibling = crate::terraform::normalize(&sibling);
-            let candidate = Candidate::of(&sibling).filter(|c| *c != Candidate::Json);
-            if let Some(candidate) = candidate
+            if let Some(candidate) = Candidate::of(&sibling)
+                && belongs(&sibling, candidate)
                 && sibling.is_file()
                 && !files.iter().any(|(f, _)| *f == sibling)
             {

@@ -204,7 +204,9 @@ fn main() -> ExitCode {
             file,
             paths,
         }) => write_baseline(*action, file, paths, &settings, selected),
-        Some(Command::Lsp) => ExitCode::from(acr_lint::lsp::run(selected)),
+        Some(Command::Lsp) => ExitCode::from(acr_lint::lsp::run(move |paths: Vec<PathBuf>| {
+            scan_options(&paths, &settings, selected.clone())
+        })),
         None => lint(&cli, &settings, selected),
     }
 }

@@ -329,14 +329,9 @@ fn terraform_diagnostic_range_quick_fix_and_no_duplicate() {
     let fixed = apply(REGISTRY_TF, edit);
     assert!(fixed.starts_with("# acr-lint:ignore ACR001 reason=\"TODO: why\"\nresource "));
     client.change(&uri, 2, &fixed);
+    // The suppression holds; the next rule's fix joins the existing comment.
     let diagnostics = client.diagnostics(&uri, |d| has_rule(d, "ACR003"));
-    // Whether or not the scan honours the suppression, the fix is never offered twice: a
-    // remaining ACR001 offers nothing, and the next rule joins the existing comment.
-    if let Some(admin) = with_rule(&diagnostics, "ACR001") {
-        assert_eq!(admin["range"], range((6, 33), (6, 37)));
-        let actions = client.code_actions(&uri, admin);
-        assert!(actions.is_empty(), "{actions:?}");
-    }
+    assert!(!has_rule(&diagnostics, "ACR001"), "{diagnostics:?}");
     let identity = with_rule(&diagnostics, "ACR003").expect("ACR003").clone();
     let actions = client.code_actions(&uri, &identity);
     assert_eq!(actions.len(), 1, "{actions:?}");
@@ -346,6 +341,15 @@ fn terraform_diagnostic_range_quick_fix_and_no_duplicate() {
     assert!(
         apply(&fixed, edit).starts_with("# acr-lint:ignore ACR001,ACR003 reason=\"TODO: why\"\n")
     );
+
+    // An expired suppression no longer holds, and its fix is not offered a second time.
+    let expired = fixed.replace("\"TODO: why\"", "\"until the migration\" until=2000-01-31");
+    client.change(&uri, 3, &expired);
+    let diagnostics = client.diagnostics(&uri, |d| has_rule(d, "ACR001"));
+    let admin = with_rule(&diagnostics, "ACR001").expect("ACR001").clone();
+    assert_eq!(admin["range"], range((6, 33), (6, 37)));
+    let actions = client.code_actions(&uri, &admin);
+    assert!(actions.is_empty(), "{actions:?}");
 
     client.notify(
         "textDocument/didClose",
@@ -405,9 +409,7 @@ fn arm_diagnostic_ranges_and_metadata_quick_fix() {
 
     client.change(&uri, 2, &fixed);
     let diagnostics = client.diagnostics(&uri, |d| has_rule(d, "ACR003"));
-    if let Some(admin) = with_rule(&diagnostics, "ACR001") {
-        assert!(client.code_actions(&uri, admin).is_empty());
-    }
+    assert!(!has_rule(&diagnostics, "ACR001"), "{diagnostics:?}");
     let identity = with_rule(&diagnostics, "ACR003").expect("ACR003").clone();
     let actions = client.code_actions(&uri, &identity);
     let edit = only_edit(&actions[0], &uri);

@@ -125,6 +125,51 @@ fn a_given_file_with_a_broken_sibling_is_still_checked() {
     );
 }
 
+const TEMPLATE: &str = r#"{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "contentVersion": "1.0.0.0",
+  "parameters": { "adminEnabled": { "type": "bool", "defaultValue": false } },
+  "resources": [
+    {
+      "type": "Microsoft.ContainerRegistry/registries",
+      "apiVersion": "2023-07-01",
+      "name": "acrexample001",
+      "location": "westeurope",
+      "sku": { "name": "Premium" },
+      "properties": { "adminUserEnabled": "[parameters('adminEnabled')]" }
+    }
+  ]
+}
+"#;
+
+const PARAMETERS: &str = r#"{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#",
+  "contentVersion": "1.0.0.0",
+  "parameters": { "adminEnabled": { "value": true } }
+}
+"#;
+
+#[test]
+fn a_given_template_is_evaluated_with_its_parameters_files() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    fs::write(dir.path().join("azuredeploy.json"), TEMPLATE).expect("template");
+    fs::write(dir.path().join("azuredeploy.parameters.json"), PARAMETERS).expect("parameters");
+    fs::write(dir.path().join("other.json"), TEMPLATE).expect("unrelated template");
+    // The parameters file turns the admin user on, whichever of the pair is given.
+    for given in ["azuredeploy.json", "azuredeploy.parameters.json"] {
+        let (findings, summary) = json_findings(dir.path(), &[given]);
+        assert!(
+            findings.contains(&"azuredeploy.parameters.json ACR001".to_string()),
+            "{given}: {findings:?}"
+        );
+        assert!(
+            !findings.iter().any(|f| f.starts_with("other.json")),
+            "{findings:?}"
+        );
+        assert_eq!(summary["files_scanned"], 1);
+    }
+}
+
 fn run(dir: &Path, program: &str, args: &[&str], env: &[(&str, &Path)]) -> Output {
     let mut command = Command::new(program);
     command.current_dir(dir).args(args);

@@ -1,10 +1,10 @@
 //! `acr-lint lsp`: a language server over standard input and output.
 //!
-//! Open Terraform (`.tf`, `.tfvars`) and JSON documents are checked on open, change and save:
-//! each is scanned with the rest of its directory (its Terraform module, its template), the
-//! unsaved text of every open document in place of what is on disk. Diagnostics are published
-//! for the document itself, and each offers a quick fix that adds a suppression with a reason
-//! to fill in.
+//! Open Terraform (`.tf`, `.tfvars`) and JSON documents are checked on open, change and save.
+//! Each is scanned as a given file, so in its context (the rest of its Terraform module, its
+//! template or parameters files), the unsaved text of every open document in place of what is
+//! on disk. Diagnostics are published for the document itself, and each offers a quick fix
+//! that adds a suppression with a reason to fill in.
 
 mod convert;
 pub mod fix;
@@ -31,7 +31,7 @@ use serde::de::DeserializeOwned;
 
 use crate::discover::Candidate;
 use crate::model::Format;
-use crate::rules::{Finding, Level, Rule};
+use crate::rules::{Finding, Level};
 use crate::source::{SourceFile, Span};
 use crate::{Scan, ScanOptions};
 use convert::Lines;
@@ -39,9 +39,10 @@ use convert::Lines;
 /// Messages larger than this are refused (and skipped).
 const MAX_MESSAGE_BYTES: usize = 64 * 1024 * 1024;
 
-/// Serves one client on standard input and output until it sends `exit`. Returns the process
-/// exit code: 0 after `shutdown` then `exit`, 1 otherwise.
-pub fn run(rules: Vec<&'static dyn Rule>) -> u8 {
+/// Serves one client on standard input and output until it sends `exit`. `options` gives the
+/// scan options (rules, configuration) for the paths to check. Returns the process exit code:
+/// 0 after `shutdown` then `exit`, 1 otherwise.
+pub fn run(options: impl Fn(Vec<PathBuf>) -> ScanOptions + 'static) -> u8 {
     let (sender, receiver) = mpsc::channel();
     let reader = std::thread::Builder::new().spawn(move || {
         let stdin = io::stdin();
@@ -57,7 +58,7 @@ pub fn run(rules: Vec<&'static dyn Rule>) -> u8 {
         return 1;
     }
     let mut server = Server {
-        rules,
+        options: Box::new(options),
         documents: HashMap::new(),
         dirty: BTreeSet::new(),
         initialized: false,
@@ -150,7 +151,7 @@ fn notify(method: &str, params: impl Serialize) {
 }
 
 struct Server {
-    rules: Vec<&'static dyn Rule>,
+    options: Box<dyn Fn(Vec<PathBuf>) -> ScanOptions>,
     /// Open documents by path.
     documents: HashMap<PathBuf, Document>,
     /// Open documents to check again before the next answer.
@@ -325,10 +326,9 @@ impl Server {
         }
     }
 
-    /// Scans the document with its directory, the open documents' text overriding the disk.
+    /// Scans the document with its module, the open documents' text overriding the disk.
     fn check(&self, path: &Path) -> Vec<(Diagnostic, Option<CodeAction>)> {
-        let mut options = ScanOptions::new(vec![path.to_path_buf()]);
-        options.rules = self.rules.clone();
+        let mut options = (self.options)(vec![path.to_path_buf()]);
         options.overlays = self
             .documents
             .iter()
@@ -444,6 +444,12 @@ impl Server {
         finding: &Finding,
         diagnostic: &Diagnostic,
     ) -> Option<CodeAction> {
+        if crate::rules::tool::ALL
+            .iter()
+            .any(|tool| tool.id == finding.rule.id)
+        {
+            return None; // a diagnostic about a suppression is fixed, not suppressed
+        }
         let target = finding.resource_decl.unwrap_or(finding.primary.span);
         let file = scan.sources.get(target.file)?;
         let rule = finding.rule.id;
