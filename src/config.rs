@@ -32,6 +32,16 @@ pub struct ConfigFile {
     pub rules: BTreeMap<String, Spanned<RuleSettings>>,
     #[serde(default)]
     pub suppress: Vec<Spanned<SuppressEntry>>,
+    #[serde(default)]
+    pub parameters: Vec<Spanned<ParametersPairing>>,
+}
+
+/// Parameters files paired with a template explicitly (paths relative to the configuration).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ParametersPairing {
+    pub template: String,
+    pub files: Vec<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -89,6 +99,8 @@ pub struct Config {
     pub suppressions: Vec<crate::suppress::Suppression>,
     /// Where each suppression entry stands in the file (1-based line and column).
     pub suppression_positions: Vec<(u64, u64)>,
+    /// Templates and the parameters files paired with them.
+    pub parameter_pairs: Vec<(PathBuf, Vec<PathBuf>)>,
 }
 
 /// The first `.acr-lint.yaml` in `start` or a directory above it.
@@ -180,6 +192,28 @@ fn validate(file: ConfigFile, path: &Path) -> Result<Config, ConfigError> {
         }
         var_files.push(resolved);
     }
+    let mut parameter_pairs = Vec::new();
+    for pairing in &file.parameters {
+        let template = base.join(&pairing.value.template);
+        if !template.is_file() {
+            return Err(error(
+                at(pairing),
+                format!("template `{}` does not exist", pairing.value.template),
+            ));
+        }
+        let mut files = Vec::new();
+        for name in &pairing.value.files {
+            let path = base.join(name);
+            if !path.is_file() {
+                return Err(error(
+                    at(pairing),
+                    format!("parameters file `{name}` does not exist"),
+                ));
+            }
+            files.push(path);
+        }
+        parameter_pairs.push((template, files));
+    }
     let mut levels = Vec::new();
     for (rule, settings) in &file.rules {
         let meta = crate::rules::find_meta(rule)
@@ -213,6 +247,7 @@ fn validate(file: ConfigFile, path: &Path) -> Result<Config, ConfigError> {
         levels,
         suppressions,
         suppression_positions,
+        parameter_pairs,
     })
 }
 

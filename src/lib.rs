@@ -65,6 +65,8 @@ pub struct ScanOptions {
     pub config: Option<config::Config>,
     /// Findings accepted for now; they are reported as baselined, not as problems.
     pub baseline: Option<baseline::Baseline>,
+    /// Parameters files paired with a template explicitly (besides pairing by name).
+    pub parameter_pairs: Vec<(PathBuf, Vec<PathBuf>)>,
     /// Text to read instead of the file on disk (an editor's unsaved buffers), keyed by the
     /// path as given or discovered. A given path that exists only here is scanned too.
     pub overlays: HashMap<PathBuf, String>,
@@ -89,6 +91,7 @@ impl ScanOptions {
             levels: Vec::new(),
             config: None,
             baseline: None,
+            parameter_pairs: Vec::new(),
             overlays: HashMap::new(),
         }
     }
@@ -183,7 +186,11 @@ pub fn scan(options: &ScanOptions) -> Scan {
         .enumerate()
         .map(|(id, (path, _))| (path.clone(), id))
         .collect();
-    let next_id = std::sync::atomic::AtomicUsize::new(files.len() + options.var_files.len());
+    let (explicit_parameters, parameter_sources, parameter_errors) =
+        explicit_parameters(options, files.len() + options.var_files.len(), &base);
+    let next_id = std::sync::atomic::AtomicUsize::new(
+        files.len() + options.var_files.len() + parameter_sources.len(),
+    );
     let context = terraform::ModuleContext {
         base: &base,
         outside: &outside,
@@ -191,9 +198,10 @@ pub fn scan(options: &ScanOptions) -> Scan {
         next_id: &next_id,
         overlays: &overlays,
     };
+    let explicit = &explicit_parameters;
     let loaded: Vec<DirectoryResult> = directories
         .par_iter()
-        .map(|group| load_directory(group, &context))
+        .map(|group| load_directory(group, &context, explicit))
         .collect();
 
     let mut sources = SourceMap::default();
@@ -266,6 +274,10 @@ pub fn scan(options: &ScanOptions) -> Scan {
     for source in var_sources {
         sources.push(source);
     }
+    for source in parameter_sources {
+        sources.push(source);
+    }
+    errors.extend(parameter_errors);
     module_sources.sort_by_key(|(id, _)| *id);
     for (_, source) in module_sources {
         sources.push(source);
@@ -417,6 +429,7 @@ struct DirectoryResult {
 fn load_directory(
     group: &[(FileId, &Path, Candidate)],
     context: &terraform::ModuleContext<'_>,
+    explicit: &[(PathBuf, Vec<(String, model::Node)>)],
 ) -> DirectoryResult {
     let base = context.base;
     let mut files: Vec<FileResult> = group
@@ -449,7 +462,7 @@ fn load_directory(
         }
     }
     drop(terraform_files);
-    read_templates(&mut files, &mut result);
+    read_templates(&mut files, &mut result, explicit);
     result.files = files;
     result
 }
@@ -463,7 +476,11 @@ enum ArmDocument {
 /// Reads each template of a directory once per parameters file paired with it by name
 /// (`x.json` with `x.parameters.json` and `x.parameters.<env>.json`), or once with its
 /// defaults when it has none.
-fn read_templates(files: &mut [FileResult], result: &mut DirectoryResult) {
+fn read_templates(
+    files: &mut [FileResult],
+    result: &mut DirectoryResult,
+    explicit: &[(PathBuf, Vec<(String, model::Node)>)],
+) {
     let parameters: Vec<(String, &model::Node)> = files
         .iter()
         .filter_map(|f| match &f.arm {
@@ -478,16 +495,30 @@ fn read_templates(files: &mut [FileResult], result: &mut DirectoryResult) {
             continue;
         };
         let name = &file.source.name;
-        let paired: Vec<&(String, &model::Node)> = parameters
+        let mut paired: Vec<(String, &model::Node)> = parameters
             .iter()
             .filter(|(p, _)| arm::pairs_with(name, p))
+            .map(|(p, n)| (p.clone(), *n))
             .collect();
+        let template_path = (!explicit.is_empty()).then(|| canonical(&file.source.path));
+        for (_, values) in explicit
+            .iter()
+            .filter(|(t, _)| Some(t) == template_path.as_ref())
+        {
+            for (parameters_name, root) in values {
+                if !paired.iter().any(|(p, _)| p == parameters_name)
+                    && let Some(values) = root.get("parameters")
+                {
+                    paired.push((parameters_name.clone(), values));
+                }
+            }
+        }
         if paired.is_empty() {
             let template = arm::read(root, name, None);
             result.resources.extend(template.resources);
             result.units.push(template.unit);
         }
-        for (parameters_name, values) in paired {
+        for (parameters_name, values) in &paired {
             let short = parameters_name
                 .rsplit('/')
                 .next()
@@ -501,6 +532,56 @@ fn read_templates(files: &mut [FileResult], result: &mut DirectoryResult) {
             result.units.push(template.unit);
         }
     }
+}
+
+/// A path made absolute, for comparing paths given in different ways.
+fn canonical(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| terraform::normalize(path))
+}
+
+/// Parameters files given explicitly, parsed (they take file ids after the variable files).
+#[allow(clippy::type_complexity)]
+fn explicit_parameters(
+    options: &ScanOptions,
+    first_id: FileId,
+    base: &Path,
+) -> (
+    Vec<(PathBuf, Vec<(String, model::Node)>)>,
+    Vec<SourceFile>,
+    Vec<InputError>,
+) {
+    let mut pairs = Vec::new();
+    let mut sources = Vec::new();
+    let mut errors = Vec::new();
+    for (template, parameter_files) in &options.parameter_pairs {
+        let mut parsed = Vec::new();
+        for path in parameter_files {
+            let id = first_id + sources.len();
+            let name = source::display_name(path, base);
+            let text = read_text(path).unwrap_or_else(|failure| {
+                errors.push(InputError {
+                    path: name.clone(),
+                    span: None,
+                    message: failure.message,
+                    show_source: false,
+                });
+                String::new()
+            });
+            match arm::json::parse(&text, id) {
+                Ok(Some(root)) => parsed.push((name.clone(), root)),
+                Ok(None) => {}
+                Err(error) => errors.push(InputError {
+                    path: name.clone(),
+                    span: Some(Span::new(id, error.start, error.end)),
+                    message: format!("invalid JSON: {}", error.message),
+                    show_source: true,
+                }),
+            }
+            sources.push(SourceFile::new(path.clone(), name, text));
+        }
+        pairs.push((canonical(template), parsed));
+    }
+    (pairs, sources, errors)
 }
 
 /// The configuration file's suppression entries, pointing into the file (added to the sources

@@ -78,6 +78,14 @@ struct Cli {
     #[arg(long)]
     no_inline_suppressions: bool,
 
+    /// An ARM template to evaluate with the `--parameters` files (besides pairing by name).
+    #[arg(long, value_name = "FILE", requires = "parameters")]
+    template: Option<PathBuf>,
+
+    /// A parameters file for `--template` (repeatable: the template is evaluated once per file).
+    #[arg(long, value_name = "FILE", requires = "template")]
+    parameters: Vec<PathBuf>,
+
     /// Report findings accepted in this baseline file as baselined, not as problems.
     #[arg(long, value_name = "FILE")]
     baseline: Option<PathBuf>,
@@ -307,6 +315,7 @@ fn scan_options(
     options.var_files = settings.var_files.0.clone();
     options.exclude = settings.config.exclude.clone();
     options.levels = settings.config.levels.clone();
+    options.parameter_pairs = settings.config.parameter_pairs.clone();
     options.config = Some(settings.config.clone());
     options
 }
@@ -363,6 +372,18 @@ fn lint(
     selected: Vec<&'static dyn rules::Rule>,
 ) -> ExitCode {
     let mut options = scan_options(&cli.paths, settings, selected);
+    if let Some(template) = &cli.template {
+        let missing = std::iter::once(template)
+            .chain(&cli.parameters)
+            .find(|p| !p.is_file());
+        if let Some(missing) = missing {
+            eprintln!("error: {} does not exist", missing.display());
+            return ExitCode::from(EXIT_USAGE);
+        }
+        options
+            .parameter_pairs
+            .push((template.clone(), cli.parameters.clone()));
+    }
     if let Some(path) = &cli.baseline {
         match baseline::Baseline::read(path) {
             Ok(accepted) => options.baseline = Some(accepted),

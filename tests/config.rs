@@ -160,3 +160,79 @@ fn var_files_from_the_command_line_and_config_set_variables() {
         .stdout(predicate::str::contains("prod.tfvars:1:9: error[ACR001]"));
     run(dir.path(), &["infra", "--var-file", "missing.tfvars"]).code(2);
 }
+
+const TEMPLATE: &str = r#"{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "contentVersion": "1.0.0.0",
+  "parameters": { "admin": { "type": "bool", "defaultValue": false } },
+  "resources": [
+    {
+      "type": "Microsoft.ContainerRegistry/registries",
+      "apiVersion": "2023-07-01",
+      "name": "contosoregistry",
+      "location": "westeurope",
+      "sku": { "name": "Basic" },
+      "properties": { "adminUserEnabled": "[parameters('admin')]" }
+    }
+  ]
+}
+"#;
+
+const PARAMETERS: &str = "{\n  \"contentVersion\": \"1.0.0.0\",\n  \"parameters\": {\n    \"admin\": { \"value\": true }\n  }\n}\n";
+
+#[test]
+fn parameters_files_paired_explicitly_on_the_command_line_and_in_the_config() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir_all(dir.path().join("arm")).unwrap();
+    fs::create_dir_all(dir.path().join("env")).unwrap();
+    fs::write(dir.path().join("arm/registry.json"), TEMPLATE).unwrap();
+    fs::write(dir.path().join("env/prod.json"), PARAMETERS).unwrap();
+    run(dir.path(), &["arm", "-f", "concise"])
+        .code(1)
+        .stdout(predicate::str::contains("ACR001").not());
+    run(
+        dir.path(),
+        &[
+            "arm",
+            "-f",
+            "concise",
+            "--template",
+            "arm/registry.json",
+            "--parameters",
+            "env/prod.json",
+        ],
+    )
+    .code(1)
+    .stdout(predicate::str::contains(
+        "env/prod.json:4:25: error[ACR001]",
+    ));
+    run(
+        dir.path(),
+        &[
+            "arm",
+            "--template",
+            "arm/registry.json",
+            "--parameters",
+            "env/none.json",
+        ],
+    )
+    .code(2);
+    fs::write(
+        dir.path().join(".acr-lint.yaml"),
+        "parameters:\n  - template: arm/registry.json\n    files: [env/prod.json]\n",
+    )
+    .unwrap();
+    run(dir.path(), &["arm", "-f", "concise"]).stdout(predicate::str::contains(
+        "env/prod.json:4:25: error[ACR001]",
+    ));
+    fs::write(
+        dir.path().join(".acr-lint.yaml"),
+        "parameters:\n  - template: arm/nope.json\n    files: [env/prod.json]\n",
+    )
+    .unwrap();
+    run(dir.path(), &["arm"])
+        .code(2)
+        .stderr(predicate::str::contains(
+            ".acr-lint.yaml:2:5: template `arm/nope.json` does not exist",
+        ));
+}
