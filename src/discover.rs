@@ -59,6 +59,55 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<(PathBuf, Candidate)>, Vec<WalkError>
     (files, errors)
 }
 
+/// The files to read as context for the files given by name, without reporting on them: for a
+/// Terraform file (`.tf`, `.tfvars`, `.tfvars.json`), the other Terraform files of its
+/// directory, which make up its module and its variable values; for a JSON file, the
+/// parameters files paired with it by name, or the template it is a parameters file of. Files
+/// already in `files` are left out. Sorted, without duplicates.
+pub fn context(paths: &[PathBuf], files: &[(PathBuf, Candidate)]) -> Vec<(PathBuf, Candidate)> {
+    let mut context = Vec::new();
+    for path in paths {
+        let Some(given) = Candidate::of(path).filter(|_| !path.is_dir()) else {
+            continue;
+        };
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+        let name = name.unwrap_or_default();
+        let belongs = |sibling: &Path, candidate: Candidate| match given {
+            Candidate::Json => {
+                let other = sibling
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned());
+                let other = other.unwrap_or_default();
+                candidate == Candidate::Json
+                    && (crate::arm::pairs_with(&name, &other)
+                        || crate::arm::pairs_with(&other, &name))
+            }
+            _ => candidate != Candidate::Json,
+        };
+        let directory = path.parent().filter(|p| !p.as_os_str().is_empty());
+        let Ok(entries) = std::fs::read_dir(directory.unwrap_or(Path::new("."))) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let sibling = match directory {
+                Some(directory) => directory.join(entry.file_name()),
+                None => PathBuf::from(entry.file_name()),
+            };
+            let sibling = crate::terraform::normalize(&sibling);
+            if let Some(candidate) = Candidate::of(&sibling)
+                && belongs(&sibling, candidate)
+                && sibling.is_file()
+                && !files.iter().any(|(f, _)| *f == sibling)
+            {
+                context.push((sibling, candidate));
+            }
+        }
+    }
+    context.sort();
+    context.dedup_by(|a, b| a.0 == b.0);
+    context
+}
+
 fn walk(root: &Path, files: &mut Vec<(PathBuf, Candidate)>, errors: &mut Vec<WalkError>) {
     let walker = WalkBuilder::new(root)
         .hidden(false)
@@ -77,7 +126,7 @@ fn walk(root: &Path, files: &mut Vec<(PathBuf, Candidate)>, errors: &mut Vec<Wal
                 if entry.file_type().is_some_and(|t| t.is_file())
                     && let Some(candidate) = Candidate::of(entry.path())
                 {
-                    files.push((entry.into_path(), candidate));
+                    files.push((crate::terraform::normalize(entry.path()), candidate));
                 }
             }
             Err(error) => errors.push(walk_error(root, &error)),

@@ -11,11 +11,15 @@
 //! Terraform. The binary is a thin layer over [`scan`] and the renderers in [`report`].
 
 pub mod arm;
+pub mod baseline;
+pub mod config;
 pub mod discover;
+pub mod lsp;
 pub mod model;
 pub mod report;
 pub mod rules;
 pub mod source;
+pub mod suppress;
 pub mod terraform;
 
 use std::collections::HashMap;
@@ -47,6 +51,23 @@ pub struct ScanOptions {
     pub rule_options: rules::RuleOptions,
     /// Report undecided results as `note` findings that name the missing input.
     pub show_unknown: bool,
+    /// Honour suppressions written in the scanned files.
+    pub inline_suppressions: bool,
+    /// Tool diagnostics (ACR9xx) switched off.
+    pub ignored_diagnostics: Vec<&'static str>,
+    /// Globs of files not to scan (relative to the working directory).
+    pub exclude: Vec<String>,
+    /// Terraform variable files applied to every module, later ones winning.
+    pub var_files: Vec<PathBuf>,
+    /// Levels that replace rules' defaults.
+    pub levels: Vec<(&'static str, rules::Level)>,
+    /// The configuration file, whose suppression entries apply.
+    pub config: Option<config::Config>,
+    /// Findings accepted for now; they are reported as baselined, not as problems.
+    pub baseline: Option<baseline::Baseline>,
+    /// Text to read instead of the file on disk (an editor's unsaved buffers), keyed by the
+    /// path as given or discovered. A given path that exists only here is scanned too.
+    pub overlays: HashMap<PathBuf, String>,
 }
 
 impl ScanOptions {
@@ -61,6 +82,14 @@ impl ScanOptions {
             rules,
             rule_options: rules::RuleOptions::default(),
             show_unknown: false,
+            inline_suppressions: true,
+            ignored_diagnostics: Vec::new(),
+            exclude: Vec::new(),
+            var_files: Vec::new(),
+            levels: Vec::new(),
+            config: None,
+            baseline: None,
+            overlays: HashMap::new(),
         }
     }
 }
@@ -81,6 +110,14 @@ pub struct InputError {
 pub struct Scan {
     pub sources: SourceMap,
     pub findings: Vec<Finding>,
+    /// Findings kept out of the report by a suppression, with its reason.
+    pub suppressed: Vec<suppress::Suppressed>,
+    /// Baseline entries that no finding matched any more (fixed problems).
+    pub stale_baseline_entries: usize,
+    /// Things the scan could not follow, such as modules that are not downloaded.
+    pub notices: Vec<String>,
+    /// The lowest level that blocks (`--fail-on`), for summaries; `None` when nothing blocks.
+    pub fail_on: Option<rules::Level>,
     pub not_applicable: Vec<Undecided>,
     pub unknown: Vec<Undecided>,
     pub errors: Vec<InputError>,
@@ -98,6 +135,7 @@ struct FileResult {
     resources: Vec<Resource>,
     unit: Option<model::Unit>,
     terraform: Option<terraform::TerraformFile>,
+    arm: Option<ArmDocument>,
     error: Option<(Option<Span>, String)>,
     scanned: bool,
 }
@@ -106,11 +144,56 @@ struct FileResult {
 pub fn scan(options: &ScanOptions) -> Scan {
     let started = Instant::now();
     let base = std::env::current_dir().unwrap_or_default();
-    let (files, walk_errors) = discover::discover(&options.paths);
-    let results: Vec<FileResult> = files
-        .par_iter()
+    let overlays: HashMap<PathBuf, &str> = options
+        .overlays
+        .iter()
+        .map(|(path, text)| (terraform::normalize(path), text.as_str()))
+        .collect();
+    let (in_memory, on_disk): (Vec<PathBuf>, Vec<PathBuf>) = options
+        .paths
+        .iter()
+        .cloned()
+        .partition(|p| options.overlays.contains_key(p) && !p.exists());
+    let (mut files, walk_errors) = discover::discover(&on_disk);
+    files.extend(
+        in_memory
+            .iter()
+            .filter_map(|p| Candidate::of(p).map(|c| (terraform::normalize(p), c))),
+    );
+    // Files read only as context for given files (the rest of their module) are not reported on.
+    let given: std::collections::HashSet<PathBuf> = files.iter().map(|(p, _)| p.clone()).collect();
+    files.extend(discover::context(&options.paths, &files));
+    files.sort();
+    files.dedup_by(|a, b| a.0 == b.0);
+    if !options.exclude.is_empty() {
+        files.retain(|(path, _)| {
+            let name = source::display_name(path, &base);
+            !options
+                .exclude
+                .iter()
+                .any(|glob| suppress::glob_matches(glob, &name))
+        });
+    }
+    let reported_files: Vec<bool> = files.iter().map(|(p, _)| given.contains(p)).collect();
+    let reported = |file: FileId| reported_files.get(file).copied().unwrap_or(true);
+    let (outside, var_sources, var_errors) = outside_values(options, files.len(), &base);
+    let directories = by_directory(&files);
+    let known_files: HashMap<PathBuf, FileId> = files
+        .iter()
         .enumerate()
-        .map(|(id, (path, candidate))| load(id, path, *candidate, &base))
+        .map(|(id, (path, _))| (path.clone(), id))
+        .collect();
+    let next_id = std::sync::atomic::AtomicUsize::new(files.len() + options.var_files.len());
+    let context = terraform::ModuleContext {
+        base: &base,
+        outside: &outside,
+        known_files: &known_files,
+        next_id: &next_id,
+        overlays: &overlays,
+    };
+    let loaded: Vec<DirectoryResult> = directories
+        .par_iter()
+        .map(|group| load_directory(group, &context))
         .collect();
 
     let mut sources = SourceMap::default();
@@ -127,14 +210,48 @@ pub fn scan(options: &ScanOptions) -> Scan {
     let mut files_scanned = 0;
     let mut units: Vec<model::Unit> = Vec::new();
     let mut unit_index = HashMap::new();
-    let mut terraform_inputs = Vec::new();
-    for result in results {
-        terraform_inputs.extend(result.terraform);
+    let mut results = Vec::with_capacity(files.len());
+    let mut module_sources = Vec::new();
+    let mut called = std::collections::HashSet::new();
+    let mut notices = Vec::new();
+    for directory in loaded {
+        resources.extend(directory.resources);
+        for unit in directory.units {
+            merge_unit(&mut units, &mut unit_index, unit);
+        }
+        results.extend(directory.files);
+        module_sources.extend(directory.modules.sources);
+        called.extend(
+            directory
+                .modules
+                .called
+                .iter()
+                .map(|d| source::display_name(d, &base)),
+        );
+        notices.extend(directory.modules.notices);
+        errors.extend(
+            directory
+                .modules
+                .errors
+                .into_iter()
+                .map(|(path, span, message)| InputError {
+                    path,
+                    span,
+                    message,
+                    show_source: span.is_some(),
+                }),
+        );
+    }
+    resources.retain(|r| !called.contains(&r.unit));
+    units.retain(|u| !called.contains(&u.id));
+    notices.sort();
+    notices.dedup();
+    for (id, result) in results.into_iter().enumerate() {
         if let Some(unit) = result.unit {
             merge_unit(&mut units, &mut unit_index, unit);
         }
-        files_scanned += usize::from(result.scanned);
-        if let Some((span, message)) = result.error {
+        files_scanned += usize::from(result.scanned && reported(id));
+        if let Some((span, message)) = result.error.filter(|_| reported(id)) {
             errors.push(InputError {
                 path: result.source.name.clone(),
                 span,
@@ -146,24 +263,54 @@ pub fn scan(options: &ScanOptions) -> Scan {
         sources.push(result.source);
     }
 
-    let (module_resources, module_units) = terraform::evaluate(&terraform_inputs, &sources, &base);
-    resources.extend(module_resources);
-    for unit in module_units {
-        merge_unit(&mut units, &mut unit_index, unit);
+    for source in var_sources {
+        sources.push(source);
     }
-    drop(terraform_inputs);
+    module_sources.sort_by_key(|(id, _)| *id);
+    for (_, source) in module_sources {
+        sources.push(source);
+    }
+    errors.extend(var_errors);
     let registries = resources
         .iter()
         .filter(|r| r.is_registry() && !r.existing)
-        .count();
+        .map(|r| r.decl)
+        .collect::<std::collections::HashSet<_>>()
+        .len();
     let implied = model::graph::implied_registries(&resources);
     resources.extend(implied);
     let graph = model::graph::link(&resources, &units);
     let outcomes = rules::run(&graph, &options.rules, &options.rule_options);
-    let mut findings = outcomes.findings;
+    let mut findings = merge_variants(outcomes.findings);
+    let mut unknown = outcomes.unknown;
+    let mut not_applicable = outcomes.not_applicable;
+    // A finding is in a given file when it points there or is about a resource declared there
+    // (a bad variable default in a sibling file, used by a registry in the given file).
+    findings.retain(|f| {
+        reported(f.primary.span.file) || f.resource_decl.is_some_and(|d| reported(d.file))
+    });
+    unknown.retain(|u| reported(u.span.file));
+    not_applicable.retain(|u| reported(u.span.file));
     if options.show_unknown {
-        findings.extend(outcomes.unknown.iter().map(rules::could_not_verify));
+        findings.extend(unknown.iter().map(rules::could_not_verify));
     }
+    for finding in &mut findings {
+        if let Some((_, level)) = options.levels.iter().find(|(id, _)| *id == finding.rule.id) {
+            finding.level = *level;
+        }
+    }
+    let config_suppressions = config_suppressions(options, &mut sources, &base);
+    let (findings, mut suppressed) =
+        apply_suppressions(findings, &units, options, &sources, config_suppressions);
+    let (mut findings, stale_baseline_entries) = match &options.baseline {
+        Some(accepted) => {
+            let name = |f: &Finding| sources.name(f.primary.span.file).to_string();
+            let (kept, baselined, stale) = baseline::apply(findings, accepted, &name);
+            suppressed.extend(baselined);
+            (kept, stale)
+        }
+        None => (findings, 0),
+    };
     findings.sort_by(|a, b| {
         let key = |f: &Finding| {
             (
@@ -177,14 +324,306 @@ pub fn scan(options: &ScanOptions) -> Scan {
     Scan {
         sources,
         findings,
-        not_applicable: outcomes.not_applicable,
-        unknown: outcomes.unknown,
+        suppressed,
+        stale_baseline_entries,
+        notices,
+        fail_on: Some(rules::Level::Warning),
+        not_applicable,
+        unknown,
         errors,
         files_scanned,
         registries,
         elapsed: started.elapsed(),
-        rules: options.rules.iter().map(|r| r.meta()).collect(),
+        rules: options
+            .rules
+            .iter()
+            .map(|r| r.meta())
+            .chain(rules::tool::ALL.iter().copied())
+            .collect(),
     }
+}
+
+/// Variable values for every module: the environment's and the `--var-file` files' (which
+/// take file ids after the discovered files, in order).
+fn outside_values(
+    options: &ScanOptions,
+    first_id: FileId,
+    base: &Path,
+) -> (terraform::OutsideValues, Vec<SourceFile>, Vec<InputError>) {
+    let mut outside = terraform::OutsideValues {
+        environment: terraform::environment_values(),
+        var_files: Vec::new(),
+    };
+    let mut sources = Vec::new();
+    let mut errors = Vec::new();
+    for (index, path) in options.var_files.iter().enumerate() {
+        let id = first_id + index;
+        let name = source::display_name(path, base);
+        let text = match read_text(path) {
+            Ok(text) => text,
+            Err(failure) => {
+                errors.push(InputError {
+                    path: name.clone(),
+                    span: None,
+                    message: failure.message,
+                    show_source: false,
+                });
+                String::new()
+            }
+        };
+        let source = SourceFile::new(path.clone(), name.clone(), text);
+        match terraform::var_file_values(id, &source) {
+            Ok(values) => outside.var_files.extend(values),
+            Err((offset, message)) => errors.push(InputError {
+                path: name,
+                span: Some(Span::new(id, offset, offset)),
+                message,
+                show_source: true,
+            }),
+        }
+        sources.push(source);
+    }
+    (outside, sources, errors)
+}
+
+/// The discovered files of one directory, with their file ids.
+type DirectoryFiles<'a> = Vec<(FileId, &'a Path, Candidate)>;
+
+/// Groups files by directory (discovery sorts them, so each directory's files are adjacent).
+fn by_directory(files: &[(PathBuf, Candidate)]) -> Vec<DirectoryFiles<'_>> {
+    let mut groups: Vec<DirectoryFiles<'_>> = Vec::new();
+    for (id, (path, candidate)) in files.iter().enumerate() {
+        let directory = path.parent();
+        match groups.last_mut() {
+            Some(group) if group.first().map(|(_, p, _)| p.parent()) == Some(directory) => {
+                group.push((id, path, *candidate));
+            }
+            _ => groups.push(vec![(id, path, *candidate)]),
+        }
+    }
+    groups
+}
+
+/// What one directory contributed: its files, and its Terraform module's resources.
+struct DirectoryResult {
+    files: Vec<FileResult>,
+    resources: Vec<Resource>,
+    units: Vec<model::Unit>,
+    modules: terraform::Evaluated,
+}
+
+/// Loads a directory's files in parallel, then evaluates its Terraform module, so that a
+/// module's syntax trees live only while it is evaluated.
+fn load_directory(
+    group: &[(FileId, &Path, Candidate)],
+    context: &terraform::ModuleContext<'_>,
+) -> DirectoryResult {
+    let base = context.base;
+    let mut files: Vec<FileResult> = group
+        .par_iter()
+        .map(|(id, path, candidate)| {
+            let overlay = context.overlays.get(*path).copied();
+            load(*id, path, *candidate, overlay, base)
+        })
+        .collect();
+    let terraform_files: Vec<terraform::TerraformFile> = files
+        .iter_mut()
+        .filter_map(|f| f.terraform.take())
+        .collect();
+    let mut result = DirectoryResult {
+        files: Vec::new(),
+        resources: Vec::new(),
+        units: Vec::new(),
+        modules: terraform::Evaluated::default(),
+    };
+    let directory = group.first().and_then(|(_, p, _)| p.parent());
+    if let Some(directory) = directory.filter(|_| !terraform_files.is_empty()) {
+        let first_id = group.first().map_or(0, |(id, _, _)| *id);
+        let source_of = |id: FileId| files.get(id.wrapping_sub(first_id)).map(|f| &f.source);
+        if let Some(mut evaluated) =
+            terraform::evaluate_directory(directory, &terraform_files, &source_of, context)
+        {
+            result.resources = std::mem::take(&mut evaluated.resources);
+            result.units = std::mem::take(&mut evaluated.units);
+            result.modules = evaluated;
+        }
+    }
+    drop(terraform_files);
+    read_templates(&mut files, &mut result);
+    result.files = files;
+    result
+}
+
+/// A parsed ARM file waiting for its pairing with parameters files.
+enum ArmDocument {
+    Template(model::Node),
+    Parameters(model::Node),
+}
+
+/// Reads each template of a directory once per parameters file paired with it by name
+/// (`x.json` with `x.parameters.json` and `x.parameters.<env>.json`), or once with its
+/// defaults when it has none.
+fn read_templates(files: &mut [FileResult], result: &mut DirectoryResult) {
+    let parameters: Vec<(String, &model::Node)> = files
+        .iter()
+        .filter_map(|f| match &f.arm {
+            Some(ArmDocument::Parameters(root)) => {
+                Some((f.source.name.clone(), root.get("parameters")?))
+            }
+            _ => None,
+        })
+        .collect();
+    for file in files.iter() {
+        let Some(ArmDocument::Template(root)) = &file.arm else {
+            continue;
+        };
+        let name = &file.source.name;
+        let paired: Vec<&(String, &model::Node)> = parameters
+            .iter()
+            .filter(|(p, _)| arm::pairs_with(name, p))
+            .collect();
+        if paired.is_empty() {
+            let template = arm::read(root, name, None);
+            result.resources.extend(template.resources);
+            result.units.push(template.unit);
+        }
+        for (parameters_name, values) in paired {
+            let short = parameters_name
+                .rsplit('/')
+                .next()
+                .unwrap_or(parameters_name);
+            let file = arm::ParametersFile {
+                name: short,
+                parameters: values,
+            };
+            let template = arm::read(root, name, Some(&file));
+            result.resources.extend(template.resources);
+            result.units.push(template.unit);
+        }
+    }
+}
+
+/// The configuration file's suppression entries, pointing into the file (added to the sources
+/// so diagnostics about them can show it).
+fn config_suppressions(
+    options: &ScanOptions,
+    sources: &mut SourceMap,
+    base: &Path,
+) -> Vec<suppress::Suppression> {
+    let Some(config) = &options.config else {
+        return Vec::new();
+    };
+    let Some(path) = &config.path else {
+        return config.suppressions.clone();
+    };
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let file = sources.push(SourceFile::new(
+        path.clone(),
+        source::display_name(path, base),
+        text,
+    ));
+    let Some(source) = sources.get(file) else {
+        return Vec::new();
+    };
+    config
+        .suppressions
+        .iter()
+        .zip(&config.suppression_positions)
+        .map(|(suppression, &(line, column))| {
+            let start = source.offset(line as usize, column as usize);
+            let end = source
+                .text
+                .get(start..)
+                .and_then(|rest| rest.find('\n'))
+                .map_or(source.text.len(), |n| start + n);
+            suppress::Suppression {
+                directive: Span::new(file, start, end),
+                ..suppression.clone()
+            }
+        })
+        .collect()
+}
+
+/// Applies the inline suppressions of every unit (unless switched off).
+fn apply_suppressions(
+    findings: Vec<Finding>,
+    units: &[model::Unit],
+    options: &ScanOptions,
+    sources: &SourceMap,
+    config_suppressions: Vec<suppress::Suppression>,
+) -> (Vec<Finding>, Vec<suppress::Suppressed>) {
+    let inline = units.iter().filter(|_| options.inline_suppressions);
+    let mut seen = std::collections::HashSet::new();
+    let mut suppressions: Vec<suppress::Suppression> = inline
+        .clone()
+        .flat_map(|u| u.suppressions.iter())
+        .filter(|s| seen.insert((s.directive, s.rules.clone())))
+        .cloned()
+        .collect();
+    suppressions.extend(config_suppressions);
+    let mut seen = std::collections::HashSet::new();
+    let problems: Vec<suppress::Problem> = inline
+        .flat_map(|u| u.suppression_problems.iter())
+        .filter(|p| seen.insert(p.span))
+        .cloned()
+        .collect();
+    let name = |id: FileId| sources.name(id).to_string();
+    let (kept, suppressed) = suppress::apply(
+        findings,
+        &suppressions,
+        &problems,
+        suppress::Date::today(),
+        &name,
+    );
+    let kept = kept
+        .into_iter()
+        .filter(|f| !options.ignored_diagnostics.contains(&f.rule.id))
+        .collect();
+    (kept, suppressed)
+}
+
+/// One finding per rule and place: the same finding from several parameters files is kept
+/// once, naming them all.
+fn merge_variants(findings: Vec<Finding>) -> Vec<Finding> {
+    let mut merged: Vec<Finding> = Vec::with_capacity(findings.len());
+    let mut index: HashMap<(&'static str, Span, String), usize> = HashMap::new();
+    for finding in findings {
+        if finding.variants.is_empty() {
+            merged.push(finding);
+            continue;
+        }
+        let key = (
+            finding.rule.id,
+            finding.primary.span,
+            finding.message.clone(),
+        );
+        match index.get(&key).and_then(|&i| merged.get_mut(i)) {
+            Some(existing) => existing.variants.extend(finding.variants),
+            None => {
+                index.insert(key, merged.len());
+                merged.push(finding);
+            }
+        }
+    }
+    for finding in &mut merged {
+        finding.variants.sort();
+        finding.variants.dedup();
+        let modules = finding.variants.iter().all(|v| v.starts_with("module."));
+        match (finding.variants.len(), modules) {
+            (0, _) | (1, true) => {}
+            (_, true) => finding
+                .notes
+                .push(format!("in module calls {}", finding.variants.join(", "))),
+            (count, false) => {
+                let files = if count == 1 { "file" } else { "files" };
+                finding.notes.push(format!(
+                    "with parameters {files} {}",
+                    finding.variants.join(", ")
+                ));
+            }
+        }
+    }
+    merged
 }
 
 /// Adds a file's unit facts; the files of one Terraform module share a unit.
@@ -193,6 +632,10 @@ fn merge_unit(units: &mut Vec<model::Unit>, index: &mut HashMap<String, usize>, 
         Some(existing) => {
             existing.outputs.extend(unit.outputs);
             existing.inputs.extend(unit.inputs);
+            existing.suppressions.extend(unit.suppressions);
+            existing
+                .suppression_problems
+                .extend(unit.suppression_problems);
         }
         None => {
             index.insert(unit.id.clone(), units.len());
@@ -201,9 +644,15 @@ fn merge_unit(units: &mut Vec<model::Unit>, index: &mut HashMap<String, usize>, 
     }
 }
 
-fn load(id: FileId, path: &Path, candidate: Candidate, base: &Path) -> FileResult {
+fn load(
+    id: FileId,
+    path: &Path,
+    candidate: Candidate,
+    overlay: Option<&str>,
+    base: &Path,
+) -> FileResult {
     let name = source::display_name(path, base);
-    let text = match read_text(path) {
+    let text = match overlay.map_or_else(|| read_text(path), |text| Ok(text.to_string())) {
         Ok(text) => text,
         Err(failure) => {
             let readable = failure.text.is_some();
@@ -217,6 +666,7 @@ fn load(id: FileId, path: &Path, candidate: Candidate, base: &Path) -> FileResul
                 resources: Vec::new(),
                 unit: None,
                 terraform: None,
+                arm: None,
                 error: Some((span, failure.message)),
                 scanned: false,
             };
@@ -228,6 +678,7 @@ fn load(id: FileId, path: &Path, candidate: Candidate, base: &Path) -> FileResul
         resources: Vec::new(),
         unit: None,
         terraform: None,
+        arm: None,
         error: None,
         scanned: true,
     };
@@ -272,11 +723,7 @@ fn load_json(id: FileId, result: &mut FileResult) {
     }
     match arm::json::parse(text, id) {
         Ok(Some(root)) => match arm::classify(&root) {
-            arm::JsonKind::Template => {
-                let template = arm::read(&root, &result.source.name);
-                result.resources = template.resources;
-                result.unit = Some(template.unit);
-            }
+            arm::JsonKind::Template => result.arm = Some(ArmDocument::Template(root)),
             arm::JsonKind::Parameters => {
                 if let Some(template) = arm::missing_template(&result.source.path) {
                     result.error = Some((
@@ -287,6 +734,7 @@ fn load_json(id: FileId, result: &mut FileResult) {
                         ),
                     ));
                 }
+                result.arm = Some(ArmDocument::Parameters(root));
             }
             arm::JsonKind::Other => result.scanned = false,
         },

@@ -7,14 +7,14 @@
 
 use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
 use acr_lint::report::{self, ColorChoice, Format};
 use acr_lint::rules::{self, Level};
-use acr_lint::{Scan, ScanOptions};
+use acr_lint::{Scan, ScanOptions, baseline, config};
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -35,14 +35,24 @@ struct Cli {
     #[arg(default_value = ".")]
     paths: Vec<PathBuf>,
 
-    /// Output format, optionally written to a file: pretty, concise, json, sarif. Repeatable,
-    /// e.g. `-f pretty -f sarif=results.sarif`.
+    /// Output format, optionally written to a file: pretty, concise, json, sarif, github,
+    /// junit, gitlab, markdown. Repeatable, e.g. `-f pretty -f sarif=results.sarif`.
     #[arg(short, long = "format", value_name = "FORMAT[=FILE]", default_value = "pretty", value_parser = parse_output)]
     format: Vec<Output>,
 
     /// The lowest level that makes the exit code 1.
-    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
-    fail_on: FailOn,
+    /// [default: warning]
+    #[arg(long, value_enum)]
+    fail_on: Option<FailOn>,
+
+    /// The configuration file; by default the first `.acr-lint.yaml` in the first path's
+    /// directory or above.
+    #[arg(long, value_name = "FILE", global = true)]
+    config: Option<PathBuf>,
+
+    /// A Terraform variable file applied to every module (repeatable; later files win).
+    #[arg(long = "var-file", value_name = "FILE")]
+    var_files: Vec<PathBuf>,
 
     /// Colour in human output; `auto` honours NO_COLOR and colours only terminals.
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
@@ -63,17 +73,46 @@ struct Cli {
     /// Report results that could not be decided (values unknown before deployment) as notes.
     #[arg(long)]
     show_unknown: bool,
+
+    /// Ignore every suppression written in the scanned files (for audits).
+    #[arg(long)]
+    no_inline_suppressions: bool,
+
+    /// Report findings accepted in this baseline file as baselined, not as problems.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
 }
 
 #[derive(Subcommand, Debug)]
 enum Command {
     /// List every rule: id, slug, level, whether it is enabled, title.
     Rules,
+    /// Print the effective configuration and where each value came from.
+    Config,
+    /// Write a baseline: `create` accepts every current finding, `update` drops the entries
+    /// no finding matches any more (it never adds new ones).
+    Baseline {
+        #[arg(value_enum)]
+        action: BaselineAction,
+        /// The baseline file (JSON).
+        file: PathBuf,
+        /// Files or directories to scan.
+        #[arg(default_value = ".")]
+        paths: Vec<PathBuf>,
+    },
     /// Print a rule's page (by id or slug).
     Explain {
         /// A rule id such as ACR001 or a slug such as admin-user-enabled.
         rule: String,
     },
+    /// Run the language server on standard input and output (for editors).
+    Lsp,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum BaselineAction {
+    Create,
+    Update,
 }
 
 #[derive(Debug, Clone)]
@@ -97,7 +136,7 @@ fn parse_output(text: &str) -> Result<Output, String> {
     Ok(Output { format, file })
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
 enum FailOn {
     Error,
     Warning,
@@ -139,7 +178,14 @@ const EXIT_INPUT: u8 = 3;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let selected = match rules::selection(&cli.select, &cli.ignore) {
+    let settings = match settings(&cli) {
+        Ok(settings) => settings,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    let selected = match rules::selection(&settings.select.0, &settings.ignore.0) {
         Ok(selected) => selected,
         Err(message) => {
             eprintln!("error: {message}");
@@ -148,9 +194,54 @@ fn main() -> ExitCode {
     };
     match &cli.command {
         Some(Command::Rules) => print_rules(&selected),
+        Some(Command::Config) => {
+            println!("{}", settings.describe());
+            ExitCode::SUCCESS
+        }
         Some(Command::Explain { rule }) => explain(rule),
-        None => lint(&cli, selected),
+        Some(Command::Baseline {
+            action,
+            file,
+            paths,
+        }) => write_baseline(*action, file, paths, &settings, selected),
+        Some(Command::Lsp) => ExitCode::from(acr_lint::lsp::run(move |paths: Vec<PathBuf>| {
+            scan_options(&paths, &settings, selected.clone())
+        })),
+        None => lint(&cli, &settings, selected),
     }
+}
+
+/// The command line combined with the configuration file.
+fn settings(cli: &Cli) -> Result<config::Effective, String> {
+    let path = match &cli.config {
+        Some(path) if !path.is_file() => {
+            return Err(format!(
+                "configuration file {} does not exist",
+                path.display()
+            ));
+        }
+        Some(path) => Some(path.clone()),
+        None => config::find(cli.paths.first().map_or(Path::new("."), PathBuf::as_path)),
+    };
+    let file = match path {
+        Some(path) => config::load(&path).map_err(|e| e.to_string())?,
+        None => config::Config::default(),
+    };
+    let command_line = config::CommandLine {
+        select: cli.select.clone(),
+        ignore: cli.ignore.clone(),
+        fail_on: cli.fail_on.map(|f| format!("{f:?}").to_ascii_lowercase()),
+        show_unknown: cli.show_unknown,
+        no_inline_suppressions: cli.no_inline_suppressions,
+        allowed_locations: cli.allowed_locations.clone(),
+        var_files: cli.var_files.clone(),
+    };
+    for file in &command_line.var_files {
+        if !file.is_file() {
+            return Err(format!("var file {} does not exist", file.display()));
+        }
+    }
+    Ok(config::effective(command_line, file))
 }
 
 fn print_rules(selected: &[&'static dyn rules::Rule]) -> ExitCode {
@@ -172,6 +263,12 @@ fn print_rules(selected: &[&'static dyn rules::Rule]) -> ExitCode {
             meta.id, meta.slug, meta.level, enabled, meta.title
         ));
     }
+    for meta in rules::tool::ALL {
+        lines.push(format!(
+            "{:<7} {:<32} {:<8} {:<8} {}",
+            meta.id, meta.slug, meta.level, "yes", meta.title
+        ));
+    }
     match writeln!(out, "{}", lines.join("\n")) {
         Ok(()) => ExitCode::SUCCESS,
         Err(_) => ExitCode::from(EXIT_USAGE),
@@ -179,9 +276,9 @@ fn print_rules(selected: &[&'static dyn rules::Rule]) -> ExitCode {
 }
 
 fn explain(key: &str) -> ExitCode {
-    match rules::find(key) {
-        Some(rule) => {
-            let _ = io::stdout().lock().write_all(rule.meta().page.as_bytes());
+    match rules::find_meta(key) {
+        Some(meta) => {
+            let _ = io::stdout().lock().write_all(meta.page.as_bytes());
             ExitCode::SUCCESS
         }
         None => {
@@ -191,18 +288,107 @@ fn explain(key: &str) -> ExitCode {
     }
 }
 
-fn lint(cli: &Cli, selected: Vec<&'static dyn rules::Rule>) -> ExitCode {
-    let mut options = ScanOptions::new(cli.paths.clone());
+fn scan_options(
+    paths: &[PathBuf],
+    settings: &config::Effective,
+    selected: Vec<&'static dyn rules::Rule>,
+) -> ScanOptions {
+    let mut options = ScanOptions::new(paths.to_vec());
     options.rules = selected;
-    options.rule_options.allowed_locations = cli.allowed_locations.clone();
-    options.show_unknown = cli.show_unknown;
+    options.rule_options.allowed_locations = settings.allowed_locations.0.clone();
+    options.show_unknown = settings.show_unknown.0;
+    options.inline_suppressions = settings.inline_suppressions.0;
+    options.ignored_diagnostics = settings
+        .ignore
+        .0
+        .iter()
+        .flat_map(|s| rules::tool_matching(s))
+        .collect();
+    options.var_files = settings.var_files.0.clone();
+    options.exclude = settings.config.exclude.clone();
+    options.levels = settings.config.levels.clone();
+    options.config = Some(settings.config.clone());
+    options
+}
+
+fn write_baseline(
+    action: BaselineAction,
+    file: &Path,
+    paths: &[PathBuf],
+    settings: &config::Effective,
+    selected: Vec<&'static dyn rules::Rule>,
+) -> ExitCode {
+    let mut options = scan_options(paths, settings, selected);
+    let previous = match action {
+        BaselineAction::Create => None,
+        BaselineAction::Update => match baseline::Baseline::read(file) {
+            Ok(previous) => Some(previous),
+            Err(message) => {
+                eprintln!("error: {message}");
+                return ExitCode::from(EXIT_USAGE);
+            }
+        },
+    };
+    options.baseline = previous.clone();
     let scan = acr_lint::scan(&options);
+    let written = match &previous {
+        Some(previous) => previous.without_stale(&scan),
+        None => baseline::Baseline::of_scan(&scan),
+    };
+    if let Err(message) = written.write(file) {
+        eprintln!("error: {message}");
+        return ExitCode::from(EXIT_USAGE);
+    }
+    let pruned = previous.map_or(0, |p| p.entries.len() - written.entries.len());
+    eprintln!(
+        "wrote {} ({} entries{})",
+        file.display(),
+        written.entries.len(),
+        if pruned > 0 {
+            format!(", {pruned} stale removed")
+        } else {
+            String::new()
+        }
+    );
+    if scan.errors.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_INPUT)
+    }
+}
+
+fn lint(
+    cli: &Cli,
+    settings: &config::Effective,
+    selected: Vec<&'static dyn rules::Rule>,
+) -> ExitCode {
+    let mut options = scan_options(&cli.paths, settings, selected);
+    if let Some(path) = &cli.baseline {
+        match baseline::Baseline::read(path) {
+            Ok(accepted) => options.baseline = Some(accepted),
+            Err(message) => {
+                eprintln!("error: {message}");
+                return ExitCode::from(EXIT_USAGE);
+            }
+        }
+    }
+    let fail_on = match settings.fail_on.0.as_str() {
+        "error" => FailOn::Error,
+        "note" => FailOn::Note,
+        "never" => FailOn::Never,
+        _ => FailOn::Warning,
+    };
+    let mut scan = acr_lint::scan(&options);
+    scan.fail_on = fail_on.threshold();
     let color = ColorChoice::from(cli.color);
     let _ = report::render_errors(
         &scan,
         use_color(color, io::stderr().is_terminal()),
         &mut io::stderr().lock(),
     );
+    for notice in &scan.notices {
+        eprintln!("note: {notice}");
+    }
     for output in &cli.format {
         if let Err(error) = write_output(&scan, output, color) {
             if error.kind() == io::ErrorKind::BrokenPipe {
@@ -216,7 +402,7 @@ fn lint(cli: &Cli, selected: Vec<&'static dyn rules::Rule>) -> ExitCode {
             return ExitCode::from(EXIT_USAGE);
         }
     }
-    ExitCode::from(exit_code(&scan, cli.fail_on))
+    ExitCode::from(exit_code(&scan, fail_on))
 }
 
 fn write_output(scan: &Scan, output: &Output, color: ColorChoice) -> io::Result<()> {

@@ -336,10 +336,10 @@ fn select_and_ignore_choose_the_rules() {
     assert!(stdout.contains("[ACR304]"), "{stdout}");
     assert!(!stdout.contains("[ACR003]"), "{stdout}");
     acr_lint()
-        .args([case, "--select", "ACR9"])
+        .args([case, "--select", "ACR8"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("no rule matches `ACR9`"));
+        .stderr(predicate::str::contains("no rule matches `ACR8`"));
     acr_lint()
         .args([
             "rules",

@@ -4,7 +4,7 @@ pub mod expr;
 pub mod json;
 mod template;
 
-pub use template::{Template, read, registry_in_id};
+pub use template::{ParametersFile, Template, read, registry_in_id};
 
 use std::path::Path;
 
@@ -16,6 +16,29 @@ pub enum JsonKind {
     Template,
     Parameters,
     Other,
+}
+
+/// Whether a parameters file belongs to a template by name: `x.json` takes `x.parameters.json`
+/// and `x.parameters.<env>.json` (both file names as shown, in the same directory).
+pub fn pairs_with(template: &str, parameters: &str) -> bool {
+    let file_name = |path: &str| path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    let template = file_name(template);
+    let parameters = file_name(parameters);
+    let Some(stem) = template
+        .strip_suffix(".json")
+        .or_else(|| template.strip_suffix(".jsonc"))
+    else {
+        return false;
+    };
+    let Some(rest) = parameters
+        .strip_prefix(stem)
+        .and_then(|r| r.strip_prefix(".parameters"))
+    else {
+        return false;
+    };
+    rest == ".json"
+        || rest == ".jsonc"
+        || (rest.starts_with('.') && (rest.ends_with(".json") || rest.ends_with(".jsonc")))
 }
 
 /// Whether the raw text could be an ARM file at all; cheap, so unrelated JSON is never parsed.
@@ -59,4 +82,21 @@ pub fn missing_template(parameters: &Path) -> Option<String> {
         .iter()
         .any(|extension| dir.join(format!("{stem}.{extension}")).exists());
     (!exists).then(|| format!("{stem}.json"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pairs_with;
+
+    #[test]
+    fn parameters_files_pair_by_name() {
+        assert!(pairs_with(
+            "infra/azuredeploy.json",
+            "infra/azuredeploy.parameters.json"
+        ));
+        assert!(pairs_with("main.json", "main.parameters.prod.json"));
+        assert!(!pairs_with("main.json", "other.parameters.json"));
+        assert!(!pairs_with("main.json", "main.json"));
+        assert!(!pairs_with("main.json", "mainx.parameters.json"));
+    }
 }

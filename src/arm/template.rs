@@ -19,9 +19,28 @@ pub struct Template {
 }
 
 /// Reads the resources and the unit-level facts of a template; `unit` names the template.
-pub fn read(root: &Node, unit: &str) -> Template {
-    let scope = Scope::for_template(root, None, None);
+/// A parameters file paired with a template: its name and its `parameters` object.
+pub struct ParametersFile<'a> {
+    pub name: &'a str,
+    pub parameters: &'a Node,
+}
+
+/// Reads a template, with the values of a parameters file when one is given; the unit of
+/// such an evaluation is named after both files.
+pub fn read(root: &Node, unit: &str, parameters: Option<&ParametersFile<'_>>) -> Template {
+    let scope = match parameters {
+        Some(file) => Scope::for_parameters_file(root, file),
+        None => Scope::for_template(root, None, None),
+    };
+    let template_name = unit;
+    let unit = match parameters {
+        Some(file) => format!("{unit} with {}", file.name),
+        None => unit.to_string(),
+    };
+    let unit = unit.as_str();
     let mut walker = Walker {
+        template_name: template_name.to_string(),
+        variant: parameters.map(|file| file.name.to_string()),
         unit: unit.to_string(),
         resources: Vec::new(),
         facts: Unit {
@@ -30,6 +49,12 @@ pub fn read(root: &Node, unit: &str) -> Template {
             ..Unit::default()
         },
     };
+    let (suppressions, problems) = crate::suppress::from_arm_metadata(
+        root.get("metadata"),
+        &crate::suppress::Covers::Unit(template_name.to_string()),
+    );
+    walker.facts.suppressions.extend(suppressions);
+    walker.facts.suppression_problems.extend(problems);
     walker.template(root, &scope, "");
     Template {
         resources: walker.resources,
@@ -78,6 +103,48 @@ impl<'t> Scope<'t> {
         scope
     }
 
+    /// The scope of a top-level template deployed with a parameters file.
+    fn for_parameters_file(template: &'t Node, file: &ParametersFile<'_>) -> Scope<'t> {
+        let mut scope = Scope::for_template(template, None, None);
+        let Some(Value::Object(declared)) = template.get("parameters").map(|p| &p.value) else {
+            return scope;
+        };
+        for (name, declaration) in declared {
+            let Some(given) = file.parameters.get(name) else {
+                continue;
+            };
+            let value = match given.get("value") {
+                Some(value) if value.as_str().is_some_and(is_placeholder) => Node::unknown(
+                    format!(
+                        "`{}` in `{}` is a placeholder filled in at deployment",
+                        value.as_str().unwrap_or(""),
+                        file.name
+                    ),
+                    value.span,
+                ),
+                Some(value) => {
+                    let mut value = value.clone();
+                    value.via = Some(Box::new(Via {
+                        span: declaration.span,
+                        description: format!("parameter `{name}` in `{}`", file.name),
+                        input: Some(name.clone()),
+                        reference: None,
+                    }));
+                    value
+                }
+                None => Node::unknown(
+                    format!(
+                        "parameter `{name}` comes from a Key Vault reference in `{}`",
+                        file.name
+                    ),
+                    given.span,
+                ),
+            };
+            scope.parameters.insert(name.to_ascii_lowercase(), value);
+        }
+        scope
+    }
+
     fn variable_value(&self, name: &str) -> Option<Val> {
         let key = name.to_ascii_lowercase();
         if key == "copy" {
@@ -116,6 +183,12 @@ impl Env for Scope<'_> {
     fn copy_index(&self, _loop_name: Option<&str>) -> Option<i64> {
         None
     }
+}
+
+/// Values such as `GEN-UNIQUE` or `GET-PREREQ-…` that template test harnesses replace before
+/// deploying.
+fn is_placeholder(text: &str) -> bool {
+    text.starts_with("GEN-") || text.starts_with("GET-PREREQ-")
 }
 
 /// A model value as an expression value (spans dropped).
@@ -190,7 +263,9 @@ fn default_value(name: &str, declaration: &Node, scope: &Scope<'_>) -> Node {
 }
 
 struct Walker {
+    template_name: String,
     unit: String,
+    variant: Option<String>,
     resources: Vec<Resource>,
     facts: Unit,
 }
@@ -229,6 +304,7 @@ impl Walker {
                     name: name.clone(),
                     span: type_node.map_or(declaration.span, |t| t.span),
                     secure: type_name.to_ascii_lowercase().starts_with("secure"),
+                    plain_string: type_name.eq_ignore_ascii_case("string"),
                 });
             }
         }
@@ -283,6 +359,15 @@ impl Walker {
         let Some(kind) = Kind::of_arm_type(&arm_type) else {
             return;
         };
+        let covers = crate::suppress::Covers::Resource {
+            unit: self.template_name.clone(),
+            address: address.clone(),
+            span: resource.span,
+        };
+        let (suppressions, problems) =
+            crate::suppress::from_arm_metadata(resource.get("metadata"), &covers);
+        self.facts.suppressions.extend(suppressions);
+        self.facts.suppression_problems.extend(problems);
         let body = resolve(resource, scope);
         let link = link(kind, &arm_type, &body, parent);
         let registry_name = (kind == Kind::Registry)
@@ -302,6 +387,7 @@ impl Walker {
                 .map(str::to_string),
             link,
             unit: self.unit.clone(),
+            variant: self.variant.clone(),
             body,
         });
     }
@@ -501,7 +587,10 @@ fn parameter_value(name: &str, use_site: Span, scope: &Scope<'_>) -> Node {
                 value.span = use_site;
             }
             match value.via.as_mut() {
-                Some(via) => via.span = use_site,
+                Some(via) => {
+                    via.span = use_site;
+                    via.input = Some(name.to_string());
+                }
                 None => {
                     value.via = Some(Box::new(Via {
                         span: use_site,
@@ -543,7 +632,7 @@ mod tests {
 
     fn resources(text: &str) -> Vec<Resource> {
         let root = json::parse(text, 0).unwrap().unwrap();
-        read(&root, "t.json").resources
+        read(&root, "t.json", None).resources
     }
 
     #[test]

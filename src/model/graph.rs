@@ -73,6 +73,7 @@ pub fn implied_registries(resources: &[Resource]) -> Vec<Resource> {
             api_version: None,
             link: None,
             unit: resource.unit.clone(),
+            variant: resource.variant.clone(),
         });
     }
     implied

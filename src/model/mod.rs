@@ -102,6 +102,8 @@ pub struct Resource {
     pub link: Option<RegistryRef>,
     /// The template or Terraform module the resource belongs to; links resolve inside it.
     pub unit: String,
+    /// The parameters file the template was evaluated with, when it has several.
+    pub variant: Option<String>,
 }
 
 /// A template output or Terraform `output`.
@@ -123,6 +125,9 @@ pub struct Input {
     pub span: Span,
     /// `securestring`/`secureObject`, or `sensitive = true`.
     pub secure: bool,
+    /// Whether it could have been declared secure as it is: an ARM `string` (arrays and objects
+    /// pass secrets on to modules that declare their own), any Terraform variable.
+    pub plain_string: bool,
 }
 
 /// A template or Terraform module: what rules need beyond its resources.
@@ -132,6 +137,9 @@ pub struct Unit {
     pub format: Format,
     pub outputs: Vec<Output>,
     pub inputs: Vec<Input>,
+    /// Inline suppressions written in the unit's files, and those that could not be read.
+    pub suppressions: Vec<crate::suppress::Suppression>,
+    pub suppression_problems: Vec<crate::suppress::Problem>,
 }
 
 /// The registry SKUs.

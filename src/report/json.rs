@@ -10,64 +10,82 @@ use crate::source::Span;
 
 pub const JSON_VERSION: u32 = 1;
 
+/// Writes the document member by member, streaming its lists, so a large scan never holds
+/// the whole report in memory.
 pub fn render(scan: &Scan, out: &mut dyn Write) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &document(scan))?;
-    writeln!(out)
+    let counts = Counts::of(scan);
+    write!(out, "{{\"version\":{JSON_VERSION},\"tool\":")?;
+    serde_json::to_writer(
+        &mut *out,
+        &json!({"name": "acr-lint", "version": crate::VERSION}),
+    )?;
+    out.write_all(b",\"summary\":")?;
+    let summary = json!({
+        "files_scanned": scan.files_scanned,
+        "registries": scan.registries,
+        "errors": counts.errors,
+        "warnings": counts.warnings,
+        "notes": counts.notes,
+        "not_applicable": scan.not_applicable.len(),
+        "unknown": scan.unknown.len(),
+        "suppressed": scan.suppressed.iter().filter(|s| s.origin != crate::baseline::ORIGIN).count(),
+        "baselined": scan.suppressed.iter().filter(|s| s.origin == crate::baseline::ORIGIN).count(),
+        "stale_baseline_entries": scan.stale_baseline_entries,
+        "fail_on": scan.fail_on.map(|l| l.as_str()),
+        "blocking": scan.fail_on.map_or(0, |t| scan.findings.iter().filter(|f| f.level >= t).count()),
+        "input_errors": scan.errors.len(),
+    });
+    serde_json::to_writer(&mut *out, &summary)?;
+    list(
+        out,
+        "findings",
+        scan.findings.iter().map(|f| finding_json(scan, f)),
+    )?;
+    list(
+        out,
+        "not_applicable",
+        scan.not_applicable.iter().map(|u| undecided_json(scan, u)),
+    )?;
+    list(
+        out,
+        "unknown",
+        scan.unknown.iter().map(|u| undecided_json(scan, u)),
+    )?;
+    list(
+        out,
+        "input_errors",
+        scan.errors.iter().map(|e| input_error_json(scan, e)),
+    )?;
+    out.write_all(b"}\n")
 }
 
-pub fn document(scan: &Scan) -> Value {
-    let counts = Counts::of(scan);
+fn list(out: &mut dyn Write, key: &str, items: impl Iterator<Item = Value>) -> io::Result<()> {
+    write!(out, ",\"{key}\":[")?;
+    for (index, item) in items.enumerate() {
+        if index > 0 {
+            out.write_all(b",")?;
+        }
+        serde_json::to_writer(&mut *out, &item)?;
+    }
+    out.write_all(b"]")
+}
+
+fn undecided_json(scan: &Scan, u: &crate::rules::Undecided) -> Value {
     json!({
-        "version": JSON_VERSION,
-        "tool": {"name": "acr-lint", "version": crate::VERSION},
-        "summary": {
-            "files_scanned": scan.files_scanned,
-            "registries": scan.registries,
-            "errors": counts.errors,
-            "warnings": counts.warnings,
-            "notes": counts.notes,
-            "not_applicable": scan.not_applicable.len(),
-            "unknown": scan.unknown.len(),
-            "input_errors": scan.errors.len(),
-        },
-        "findings": scan.findings.iter().map(|f| json!({
-            "rule": f.rule.id,
-            "slug": f.rule.slug,
-            "level": f.level.as_str(),
-            "message": f.message,
-            "location": location(scan, f.primary.span),
-            "label": f.primary.message,
-            "resource": f.resource,
-            "property": f.property,
-            "notes": f.notes,
-            "help": f.help,
-            "docs": f.rule.docs_url(),
-            "related": f.secondary.iter().map(|l| json!({
-                "message": l.message,
-                "location": location(scan, l.span),
-            })).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
-        "not_applicable": scan.not_applicable.iter().map(|u| json!({
-            "rule": u.rule.id,
-            "resource": u.resource,
-            "reason": u.reason,
-            "location": location(scan, u.span),
-        })).collect::<Vec<_>>(),
-        "unknown": scan.unknown.iter().map(|u| json!({
-            "rule": u.rule.id,
-            "resource": u.resource,
-            "reason": u.reason,
-            "location": location(scan, u.span),
-        })).collect::<Vec<_>>(),
-        "input_errors": scan.errors.iter().map(|e| {
-            let position = e.span.map(|s| scan.sources.start(s));
-            json!({
-                "file": e.path,
-                "line": position.map(|p| p.line),
-                "column": position.map(|p| p.column),
-                "message": e.message,
-            })
-        }).collect::<Vec<_>>(),
+        "rule": u.rule.id,
+        "resource": u.resource,
+        "reason": u.reason,
+        "location": location(scan, u.span),
+    })
+}
+
+fn input_error_json(scan: &Scan, e: &crate::InputError) -> Value {
+    let position = e.span.map(|s| scan.sources.start(s));
+    json!({
+        "file": e.path,
+        "line": position.map(|p| p.line),
+        "column": position.map(|p| p.column),
+        "message": e.message,
     })
 }
 
@@ -80,5 +98,25 @@ fn location(scan: &Scan, span: Span) -> Value {
         "column": start.column,
         "end_line": end.line,
         "end_column": end.column,
+    })
+}
+
+fn finding_json(scan: &Scan, f: &crate::rules::Finding) -> Value {
+    json!({
+            "rule": f.rule.id,
+            "slug": f.rule.slug,
+            "level": f.level.as_str(),
+            "message": f.message,
+            "location": location(scan, f.primary.span),
+            "label": f.primary.message,
+            "resource": f.resource,
+            "property": f.property,
+            "notes": f.notes,
+            "help": f.help,
+            "docs": f.rule.docs_url(),
+        "related": f.secondary.iter().map(|l| json!({
+            "message": l.message,
+            "location": location(scan, l.span),
+        })).collect::<Vec<_>>(),
     })
 }

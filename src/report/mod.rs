@@ -1,7 +1,11 @@
 //! Renderers over a finished [`Scan`].
 
 mod concise;
+mod github;
+mod gitlab;
 mod json;
+mod junit;
+mod markdown;
 mod pretty;
 mod sarif;
 
@@ -19,10 +23,16 @@ pub enum Format {
     Concise,
     Json,
     Sarif,
+    Github,
+    Junit,
+    Gitlab,
+    Markdown,
 }
 
 impl Format {
-    pub const NAMES: &'static [&'static str] = &["pretty", "concise", "json", "sarif"];
+    pub const NAMES: &'static [&'static str] = &[
+        "pretty", "concise", "json", "sarif", "github", "junit", "gitlab", "markdown",
+    ];
 
     pub fn parse(name: &str) -> Option<Format> {
         match name {
@@ -30,6 +40,10 @@ impl Format {
             "concise" => Some(Format::Concise),
             "json" => Some(Format::Json),
             "sarif" => Some(Format::Sarif),
+            "github" => Some(Format::Github),
+            "junit" => Some(Format::Junit),
+            "gitlab" => Some(Format::Gitlab),
+            "markdown" => Some(Format::Markdown),
             _ => None,
         }
     }
@@ -42,6 +56,10 @@ pub fn render(scan: &Scan, format: Format, color: bool, out: &mut dyn Write) -> 
         Format::Concise => concise::render(scan, out),
         Format::Json => json::render(scan, out),
         Format::Sarif => sarif::render(scan, out),
+        Format::Github => github::render(scan, out),
+        Format::Junit => junit::render(scan, out),
+        Format::Gitlab => gitlab::render(scan, out),
+        Format::Markdown => markdown::render(scan, out),
     }
 }
 

@@ -126,6 +126,36 @@ fn summary(scan: &Scan, out: &mut dyn Write) -> io::Result<()> {
         plural(scan.registries, "registry").replace("registrys", "registries")
     )?;
     let mut extras = Vec::new();
+    if total > 0 {
+        let blocking = scan.fail_on.map_or(0, |threshold| {
+            scan.findings
+                .iter()
+                .filter(|f| f.level >= threshold)
+                .count()
+        });
+        extras.push(format!(
+            "{blocking} blocking, {} not blocking",
+            total - blocking
+        ));
+    }
+    let baselined = scan
+        .suppressed
+        .iter()
+        .filter(|s| s.origin == crate::baseline::ORIGIN)
+        .count();
+    let suppressed = scan.suppressed.len() - baselined;
+    if suppressed > 0 {
+        extras.push(format!("{suppressed} suppressed"));
+    }
+    if baselined > 0 {
+        extras.push(format!("{baselined} baselined"));
+    }
+    if scan.stale_baseline_entries > 0 {
+        extras.push(format!(
+            "{} no longer found (update the baseline)",
+            plural(scan.stale_baseline_entries, "baseline entry").replace("entrys", "entries")
+        ));
+    }
     if !scan.not_applicable.is_empty() {
         extras.push(format!(
             "{} not applicable to the registry SKU",

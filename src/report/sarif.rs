@@ -19,18 +19,50 @@ const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 const SRCROOT: &str = "%SRCROOT%";
 const FINGERPRINT_KEY: &str = "acrLintFinding/v1";
 
+/// Writes the document with its results streamed one by one, so a large scan never holds
+/// the whole report in memory.
 pub fn render(scan: &Scan, out: &mut dyn Write) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &document(scan))?;
+    let shell = serde_json::to_string(&document_with(scan, Vec::new()))?;
+    let Some((head, tail)) = shell.split_once(EMPTY_RESULTS) else {
+        out.write_all(shell.as_bytes())?;
+        return writeln!(out);
+    };
+    out.write_all(head.as_bytes())?;
+    out.write_all(b"\"results\":[")?;
+    for (index, finding) in scan.findings.iter().enumerate() {
+        if index > 0 {
+            out.write_all(b",")?;
+        }
+        serde_json::to_writer(&mut *out, &result(scan, &scan.rules, finding))?;
+    }
+    for (index, suppressed) in scan.suppressed.iter().enumerate() {
+        if index > 0 || !scan.findings.is_empty() {
+            out.write_all(b",")?;
+        }
+        let mut value = serde_json::to_value(result(scan, &scan.rules, &suppressed.finding))?;
+        if let Some(members) = value.as_object_mut() {
+            let kind = if suppressed.origin == "inline" {
+                "inSource"
+            } else {
+                "external"
+            };
+            members.insert(
+                "suppressions".into(),
+                json!([{"kind": kind, "status": "accepted", "justification": suppressed.reason}]),
+            );
+        }
+        serde_json::to_writer(&mut *out, &value)?;
+    }
+    out.write_all(b"]")?;
+    out.write_all(tail.as_bytes())?;
     writeln!(out)
 }
 
-pub fn document(scan: &Scan) -> Sarif {
+/// How an empty result list serialises; a JSON string can never contain it unescaped.
+const EMPTY_RESULTS: &str = "\"results\":[]";
+
+fn document_with(scan: &Scan, results: Vec<SarifResult>) -> Sarif {
     let rules = &scan.rules;
-    let results = scan
-        .findings
-        .iter()
-        .map(|f| result(scan, rules, f))
-        .collect::<Vec<_>>();
     let notifications = scan
         .errors
         .iter()
@@ -195,7 +227,7 @@ fn encode_uri(path: &str) -> String {
 }
 
 /// A fingerprint that survives moving code: rule, file, resource and property, no lines.
-fn fingerprint(scan: &Scan, finding: &Finding) -> String {
+pub(crate) fn fingerprint(scan: &Scan, finding: &Finding) -> String {
     let key = format!(
         "{}\u{0}{}\u{0}{}\u{0}{}",
         finding.rule.id,
@@ -206,7 +238,7 @@ fn fingerprint(scan: &Scan, finding: &Finding) -> String {
     format!("{:016x}", fnv1a(key.as_bytes()))
 }
 
-fn fnv1a(bytes: &[u8]) -> u64 {
+pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &b| {
         (hash ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
     })

@@ -27,19 +27,21 @@ impl Rule for NoGeoReplication {
     fn check(&self, view: &RegistryView<'_>, out: &mut Outcomes) {
         let registry = view.registry;
         let home = match registry.lookup("location") {
-            Lookup::Found(node) => node.as_str().map(normalize_location),
-            Lookup::Unknown(_) | Lookup::Missing => None,
+            Lookup::Found(node) => node.as_str().map(normalize_location).ok_or(node),
+            Lookup::Unknown(node) => Err(node),
+            Lookup::Missing => Err(&registry.body),
         };
         for replica in view.related(Kind::Replication) {
-            let location = replica
-                .body
-                .get("location")
-                .filter(|l| !l.is_unknown())
-                .and_then(|l| l.as_str());
-            match (location.map(normalize_location), &home) {
-                (Some(replica_home), Some(home)) if &replica_home == home => {}
-                (Some(_), Some(_)) => return,
-                _ => return out.unknown(replica, &replica.body),
+            let location = match replica.lookup("location") {
+                Lookup::Found(node) => node.as_str().map(normalize_location).ok_or(node),
+                Lookup::Unknown(node) => Err(node),
+                Lookup::Missing => Err(&replica.body),
+            };
+            match (location, &home) {
+                (Ok(replica_home), Ok(home)) if &replica_home == home => {}
+                (Ok(_), Ok(_)) => return,
+                (Err(node), _) => return out.unknown(replica, node),
+                (Ok(_), Err(node)) => return out.unknown(registry, node),
             }
         }
         let message = format!(

@@ -83,7 +83,7 @@ impl Rule for InvalidEnumValue {
         check_ip_rule_actions(registry, out);
         if registry.format == Format::Arm
             && let Lookup::Found(rule_set) = registry.lookup("properties.networkRuleSet")
-            && matches!(rule_set.value, Value::Object(_))
+            && matches!(&rule_set.value, Value::Object(members) if !members.is_empty())
             && rule_set.get("defaultAction").is_none()
         {
             let message = format!(

@@ -41,7 +41,7 @@ impl Rule for SecretParameterNotSecure {
                 else {
                     continue;
                 };
-                if input.secure || reported.contains(&input.name) {
+                if input.secure || !input.plain_string || reported.contains(&input.name) {
                     continue;
                 }
                 reported.push(input.name.clone());

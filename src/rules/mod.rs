@@ -49,8 +49,11 @@ mod acr503_secret_parameter_not_secure;
 mod api_versions;
 mod roles;
 mod secrets;
+pub mod tool;
 
 use std::fmt;
+
+use rayon::prelude::*;
 
 use crate::model::{Format, Graph, Node, RegistryView, Resource, Setting, Sku, UnitView};
 use crate::source::Span;
@@ -199,6 +202,16 @@ pub fn all() -> &'static [&'static dyn Rule] {
     ]
 }
 
+/// The page of a rule or tool diagnostic with this ID or slug (case-insensitive).
+pub fn find_meta(key: &str) -> Option<&'static RuleMeta> {
+    find(key).map(|r| r.meta()).or_else(|| {
+        tool::ALL
+            .iter()
+            .copied()
+            .find(|m| m.id.eq_ignore_ascii_case(key) || m.slug.eq_ignore_ascii_case(key))
+    })
+}
+
 /// The rule with this ID or slug (case-insensitive).
 pub fn find(key: &str) -> Option<&'static dyn Rule> {
     all().iter().copied().find(|rule| {
@@ -221,13 +234,28 @@ pub fn matching(selector: &str) -> Result<Vec<&'static dyn Rule>, String> {
                 || (upper.starts_with("ACR") && meta.id.starts_with(upper.as_str()))
         })
         .collect();
-    if found.is_empty() {
+    if found.is_empty() && tool_matching(key).is_empty() {
         Err(format!(
             "no rule matches `{key}`; `acr-lint rules` lists them"
         ))
     } else {
         Ok(found)
     }
+}
+
+/// The tool diagnostics (ACR9xx) a selector names.
+pub fn tool_matching(selector: &str) -> Vec<&'static str> {
+    let key = selector.trim();
+    let upper = key.to_ascii_uppercase();
+    tool::ALL
+        .iter()
+        .filter(|m| {
+            upper == "ALL"
+                || m.slug.eq_ignore_ascii_case(key)
+                || (upper.starts_with("ACR") && m.id.starts_with(upper.as_str()))
+        })
+        .map(|m| m.id)
+        .collect()
 }
 
 /// The default rules plus `select`, minus `ignore` (ignore wins).
@@ -268,7 +296,10 @@ pub fn could_not_verify(undecided: &Undecided) -> Finding {
         notes: Vec::new(),
         help: "give the input a value (a parameter default, parameters file or tfvars) to have it checked",
         resource: undecided.resource.clone(),
+        resource_decl: None,
         property: String::new(),
+        variants: Vec::new(),
+        unit: String::new(),
     }
 }
 
@@ -290,8 +321,15 @@ pub struct Finding {
     pub notes: Vec<String>,
     pub help: &'static str,
     pub resource: String,
+    /// The declaration of `resource` (its Terraform type label or ARM `type` value), when the
+    /// finding is on a resource.
+    pub resource_decl: Option<Span>,
     /// The setting, as an ARM property path (the model's vocabulary).
     pub property: String,
+    /// The parameters files of the template evaluations that produced this finding.
+    pub variants: Vec<String>,
+    /// The template or Terraform module of the resource.
+    pub unit: String,
 }
 
 /// A result that is neither pass nor fail.
@@ -321,6 +359,13 @@ pub struct Outcomes {
 }
 
 impl Outcomes {
+    fn merge(mut self, other: Outcomes) -> Outcomes {
+        self.findings.extend(other.findings);
+        self.not_applicable.extend(other.not_applicable);
+        self.unknown.extend(other.unknown);
+        self
+    }
+
     /// Records a finding of the current rule on `resource`, pointing at `at`.
     pub fn report(
         &mut self,
@@ -349,7 +394,10 @@ impl Outcomes {
             notes,
             help: rule.fix(resource.format),
             resource: resource.address.clone(),
+            resource_decl: Some(resource.decl),
             property: property.to_string(),
+            variants: resource.variant.iter().cloned().collect(),
+            unit: resource.unit.clone(),
         });
         self.findings.last_mut()
     }
@@ -390,7 +438,10 @@ impl Outcomes {
             notes: Vec::new(),
             help: rule.fix(unit.format),
             resource: address,
+            resource_decl: None,
             property: String::new(),
+            variants: Vec::new(),
+            unit: unit.id.clone(),
         });
         self.findings.last_mut()
     }
@@ -402,10 +453,7 @@ impl Outcomes {
         };
         let reason = match &node.value {
             crate::model::Value::Unknown(reason) => reason.clone(),
-            other => format!(
-                "value {} is not understood",
-                Node::new(other.clone(), node.span).display()
-            ),
+            _ => "the value that decides it is not known before deployment".to_string(),
         };
         self.unknown.push(Undecided {
             rule,
@@ -594,15 +642,23 @@ impl<'a> Target<'a> {
     }
 }
 
-/// Runs the selected rules on the linked model.
+/// Runs the selected rules on the linked model, registries in parallel.
 pub fn run(graph: &Graph<'_>, rules: &[&'static dyn Rule], options: &RuleOptions) -> Outcomes {
-    let mut out = Outcomes {
+    let fresh = || Outcomes {
         options: options.clone(),
         ..Outcomes::default()
     };
-    for view in &graph.registries {
-        run_on_registry(view, rules, &mut out);
-    }
+    let mut out = graph
+        .registries
+        .par_chunks(32)
+        .map(|chunk| {
+            let mut out = fresh();
+            for view in chunk {
+                run_on_registry(view, rules, &mut out);
+            }
+            out
+        })
+        .reduce(fresh, Outcomes::merge);
     for unit in &graph.units {
         for rule in rules.iter().filter(|r| r.meta().scope == RuleScope::Unit) {
             out.current = Some(rule.meta());

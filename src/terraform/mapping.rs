@@ -538,6 +538,7 @@ pub fn map_resource(
         api_version: None,
         link,
         unit: unit.to_string(),
+        variant: None,
     });
     resources
 }
@@ -605,6 +606,7 @@ fn map_azapi(
         api_version: Some(api_version.to_string()),
         link,
         unit: unit.to_string(),
+        variant: None,
     })
 }
 
@@ -669,6 +671,7 @@ fn replications(
             api_version: None,
             link: Some(RegistryRef::Address(registry.to_string())),
             unit: unit.to_string(),
+            variant: None,
         });
     }
     for dynamic in body.get_blocks("dynamic") {
@@ -697,6 +700,7 @@ fn replications(
             api_version: None,
             link: Some(RegistryRef::Address(registry.to_string())),
             unit: unit.to_string(),
+            variant: None,
         });
     }
     found
@@ -804,6 +808,7 @@ fn mark_retention_enabled(body: &mut Node) {
         return;
     };
     let status = match &days.value {
+        Value::Null => return,
         Value::Unknown(reason) => Value::Unknown(reason.clone()),
         Value::Number(n) if *n <= 0.0 => Value::String("disabled".into()),
         _ => Value::String("enabled".into()),

@@ -1,7 +1,7 @@
 //! Terraform configuration: `hcl-edit` syntax with spans, mapped onto the ARM-shaped model.
 
 pub mod eval;
-mod expr;
+pub(crate) mod expr;
 mod mapping;
 mod module;
 mod project;
@@ -10,12 +10,15 @@ use hcl_edit::Span as _;
 use hcl_edit::expr::Expression;
 use hcl_edit::structure::{Block, Body};
 
-use crate::model::{Input, Output, Resource, Unit};
+use crate::model::{self, Input, Output, Resource, Unit};
 use crate::source::{FileId, Span};
 
 pub use mapping::{REGISTRY_RESOURCE, is_known_type};
 pub use module::{GivenValue, ModuleFile};
-pub use project::{InputKind, TerraformFile, evaluate};
+pub use project::{
+    Evaluated, InputKind, ModuleContext, OutsideValues, TerraformFile, environment_values,
+    evaluate_directory, normalize, var_file_values,
+};
 
 use expr::Converter;
 use module::ModuleScope;
@@ -40,13 +43,17 @@ pub fn parse(text: &str) -> Result<Body, SyntaxError> {
 pub fn read_module(
     files: &[ModuleFile<'_>],
     given: &HashMap<String, GivenValue>,
-    unit: &str,
-) -> (Vec<Resource>, Unit) {
+    instance: &Instance,
+) -> ModuleResult {
     let scope = ModuleScope::new(files, given);
-    let mut resources = Vec::new();
-    let mut facts = Unit {
-        id: unit.to_string(),
-        ..Unit::default()
+    let unit = instance.unit.as_str();
+    let mut result = ModuleResult {
+        resources: Vec::new(),
+        unit: Unit {
+            id: unit.to_string(),
+            ..Unit::default()
+        },
+        calls: Vec::new(),
     };
     for file in files {
         let converter = Converter {
@@ -54,19 +61,119 @@ pub fn read_module(
             text: file.text,
             values: Some(&scope),
         };
+        let (suppressions, problems) =
+            crate::suppress::from_hcl(file.body, file.text, file.file, unit);
+        result.unit.suppressions.extend(suppressions);
+        result.unit.suppression_problems.extend(problems);
         for block in file.body.blocks() {
             match block.ident.as_str() {
                 "resource" if !scope.creates_nothing(block) => {
-                    resources.extend(mapping::map_resource(block, false, &converter, unit));
+                    result
+                        .resources
+                        .extend(mapping::map_resource(block, false, &converter, unit));
                 }
-                "data" => resources.extend(mapping::map_resource(block, true, &converter, unit)),
-                "output" => facts.outputs.extend(output(block, file.file, file.text)),
-                "variable" => facts.inputs.extend(variable(block, file.file)),
+                "data" => result
+                    .resources
+                    .extend(mapping::map_resource(block, true, &converter, unit)),
+                "output" => result
+                    .unit
+                    .outputs
+                    .extend(output(block, file.file, file.text)),
+                "variable" => result.unit.inputs.extend(variable(block, file.file)),
+                "module" if !scope.creates_nothing(block) => {
+                    result.calls.extend(module_call(block, file.file, &scope));
+                }
                 _ => {}
             }
         }
     }
-    (resources, facts)
+    for resource in &mut result.resources {
+        if !instance.prefix.is_empty() {
+            resource.address = format!("{}{}", instance.prefix, resource.address);
+            resource.variant = Some(instance.prefix.trim_end_matches('.').to_string());
+        }
+        if let Some(model::RegistryRef::Address(target)) = &mut resource.link
+            && !instance.prefix.is_empty()
+        {
+            *target = format!("{}{target}", instance.prefix);
+        }
+        if let Some(model::RegistryRef::Token(target)) = &mut resource.link
+            && !instance.prefix.is_empty()
+        {
+            *target = format!("{}{target}", instance.prefix);
+        }
+    }
+    result
+}
+
+/// Which evaluation of a module this is: the root of its directory, or a module call's.
+#[derive(Debug, Clone)]
+pub struct Instance {
+    /// The unit the resources belong to.
+    pub unit: String,
+    /// The module call chain prefixed to addresses, e.g. `module.platform.module.acr.`.
+    pub prefix: String,
+}
+
+/// What evaluating one module instance produced.
+pub struct ModuleResult {
+    pub resources: Vec<Resource>,
+    pub unit: Unit,
+    pub calls: Vec<ModuleCall>,
+}
+
+/// A `module` block: its source and the values it passes, evaluated in the caller.
+#[derive(Debug, Clone)]
+pub struct ModuleCall {
+    pub name: String,
+    pub source: Option<String>,
+    pub span: Span,
+    pub inputs: HashMap<String, GivenValue>,
+}
+
+const MODULE_META_ARGUMENTS: &[&str] = &[
+    "source",
+    "version",
+    "count",
+    "for_each",
+    "providers",
+    "depends_on",
+];
+
+fn module_call(block: &Block, file: FileId, scope: &ModuleScope<'_>) -> Option<ModuleCall> {
+    let name = block.labels.first()?.as_str().to_string();
+    let source =
+        block
+            .body
+            .get_attribute("source")
+            .and_then(|a| match eval::evaluate(&a.value, scope) {
+                eval::TfValue::String(text) => Some(text),
+                _ => None,
+            });
+    let span = span_of(
+        block.labels.first().and_then(|l| l.span()),
+        file,
+        block.span(),
+    );
+    let inputs = block
+        .body
+        .attributes()
+        .filter(|a| !MODULE_META_ARGUMENTS.contains(&a.key.as_str()))
+        .map(|attribute| {
+            let given = GivenValue {
+                value: crate::terraform::expr::Evaluate::evaluate(scope, &attribute.value),
+                span: Some(span_of(attribute.value.span(), file, attribute.span())),
+                source: format!("module call `module.{name}`"),
+            };
+            (attribute.key.as_str().to_string(), given)
+        })
+        .collect();
+    Some(ModuleCall {
+        name,
+        source,
+        span,
+        inputs,
+    })
 }
 
 fn output(block: &Block, file: FileId, text: &str) -> Option<Output> {
@@ -87,6 +194,7 @@ fn variable(block: &Block, file: FileId) -> Option<Input> {
         name: label.as_str().to_string(),
         span: span_of(label.span(), file, block.span()),
         secure: is_true(block.body.get_attribute("sensitive").map(|a| &a.value)),
+        plain_string: true,
     })
 }
 

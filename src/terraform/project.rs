@@ -2,16 +2,16 @@
 //! variable values: defaults, `TF_VAR_` environment variables, `terraform.tfvars`,
 //! `terraform.tfvars.json` and `*.auto.tfvars(.json)`, in Terraform's order of precedence.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use hcl_edit::structure::Body;
-use rayon::prelude::*;
 
 use super::eval::TfValue;
 use super::module::{GivenValue, ModuleFile, tfvars_values};
 use crate::model::{Node, Resource, Unit, Value};
-use crate::source::{self, FileId, SourceMap};
+use crate::source::{self, FileId, SourceFile, Span};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// What a Terraform file is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,10 +54,6 @@ impl TerraformFile {
         }
     }
 
-    fn directory(&self) -> &Path {
-        self.path.parent().unwrap_or(Path::new(""))
-    }
-
     fn file_name(&self) -> String {
         self.path
             .file_name()
@@ -66,65 +62,274 @@ impl TerraformFile {
     }
 }
 
-/// Evaluates every module the inputs belong to.
-pub fn evaluate(
-    inputs: &[TerraformFile],
-    sources: &SourceMap,
-    base: &Path,
-) -> (Vec<Resource>, Vec<Unit>) {
-    let mut modules: BTreeMap<&Path, Vec<&TerraformFile>> = BTreeMap::new();
-    for input in inputs {
-        modules.entry(input.directory()).or_default().push(input);
-    }
-    let environment = environment_values();
-    let results: Vec<(Vec<Resource>, Unit)> = modules
-        .par_iter()
-        .filter(|(_, files)| {
-            files
-                .iter()
-                .any(|f| matches!(f.content, Content::Config(_)))
-        })
-        .map(|(directory, files)| evaluate_module(directory, files, sources, base, &environment))
-        .collect();
-    let mut resources = Vec::new();
-    let mut units = Vec::new();
-    for (found, unit) in results {
-        resources.extend(found);
-        units.push(unit);
-    }
-    (resources, units)
+/// What the evaluation of a directory needs from the scan around it.
+pub struct ModuleContext<'a> {
+    pub base: &'a Path,
+    pub outside: &'a OutsideValues,
+    /// The ids of the files the scan discovered, by normalised path.
+    pub known_files: &'a HashMap<PathBuf, FileId>,
+    /// The next free file id, for module files outside the scanned paths.
+    pub next_id: &'a AtomicUsize,
+    /// Unsaved text of open editor buffers, by normalised path.
+    pub overlays: &'a HashMap<PathBuf, &'a str>,
 }
 
-fn evaluate_module(
+/// What evaluating a directory's module and the modules it calls produced.
+#[derive(Default)]
+pub struct Evaluated {
+    pub resources: Vec<Resource>,
+    pub units: Vec<Unit>,
+    /// Module files read from outside the scanned paths.
+    pub sources: Vec<(FileId, SourceFile)>,
+    /// Directories used as child modules: their own root evaluation is not reported.
+    pub called: Vec<PathBuf>,
+    /// Problems with module calls: cycles, unreadable or invalid module files.
+    pub errors: Vec<(String, Option<Span>, String)>,
+    /// Module calls that could not be followed (remote sources not downloaded).
+    pub notices: Vec<String>,
+}
+
+/// How deep module calls may nest.
+const MAX_MODULE_DEPTH: usize = 16;
+
+/// Evaluates the module in `directory` from its parsed files, and every local module it calls;
+/// `None` when the directory has no `.tf` file.
+pub fn evaluate_directory<'s>(
     directory: &Path,
-    inputs: &[&TerraformFile],
-    sources: &SourceMap,
-    base: &Path,
-    environment: &HashMap<String, GivenValue>,
-) -> (Vec<Resource>, Unit) {
+    inputs: &[TerraformFile],
+    sources: &dyn Fn(FileId) -> Option<&'s SourceFile>,
+    context: &ModuleContext<'_>,
+) -> Option<Evaluated> {
     let files: Vec<ModuleFile<'_>> = inputs
         .iter()
         .filter_map(|input| match &input.content {
             Content::Config(body) => Some(ModuleFile {
                 file: input.file,
                 body,
-                text: sources.get(input.file).map_or("", |f| f.text.as_str()),
+                text: sources(input.file).map_or("", |f| f.text.as_str()),
             }),
             _ => None,
         })
         .collect();
-    let given = variable_values(inputs, sources, environment);
-    let unit = source::display_name(directory, base);
-    super::read_module(&files, &given, &unit)
+    if files.is_empty() {
+        return None;
+    }
+    let given = variable_values(inputs, sources, context.outside);
+    let instance = super::Instance {
+        unit: source::display_name(directory, context.base),
+        prefix: String::new(),
+    };
+    let mut evaluated = Evaluated::default();
+    let result = super::read_module(&files, &given, &instance);
+    let chain = vec![normalize(directory)];
+    follow_calls(
+        &result.calls,
+        directory,
+        &instance,
+        &chain,
+        context,
+        &mut evaluated,
+    );
+    evaluated.resources.extend(result.resources);
+    evaluated.units.push(result.unit);
+    Some(evaluated)
+}
+
+fn follow_calls(
+    calls: &[super::ModuleCall],
+    caller: &Path,
+    instance: &super::Instance,
+    chain: &[PathBuf],
+    context: &ModuleContext<'_>,
+    out: &mut Evaluated,
+) {
+    for call in calls {
+        let Some(source_text) = &call.source else {
+            continue;
+        };
+        let Some(directory) =
+            module_directory(caller, source_text, &call.name, instance, context, out)
+        else {
+            continue;
+        };
+        let caller_name = source::display_name(caller, context.base);
+        if chain.contains(&directory) || chain.len() >= MAX_MODULE_DEPTH {
+            out.errors.push((
+                caller_name,
+                Some(call.span),
+                format!(
+                    "module `{}` ({source_text}) calls itself through its own modules",
+                    call.name
+                ),
+            ));
+            continue;
+        }
+        out.called.push(directory.clone());
+        let loaded = load_module_files(&directory, context, out);
+        let files: Vec<ModuleFile<'_>> = loaded
+            .iter()
+            .map(|(file, text, body)| ModuleFile {
+                file: *file,
+                body,
+                text,
+            })
+            .collect();
+        let child = super::Instance {
+            unit: format!("{}/{}module.{}", instance.unit, instance.prefix, call.name),
+            prefix: format!("{}module.{}.", instance.prefix, call.name),
+        };
+        let result = super::read_module(&files, &call.inputs, &child);
+        let mut deeper = chain.to_vec();
+        deeper.push(directory.clone());
+        follow_calls(&result.calls, &directory, &child, &deeper, context, out);
+        out.resources.extend(result.resources);
+        out.units.push(result.unit);
+    }
+}
+
+/// The directory a module source names: a local path, or a module `terraform init` downloaded
+/// (listed in `.terraform/modules/modules.json`).
+fn module_directory(
+    caller: &Path,
+    source_text: &str,
+    name: &str,
+    instance: &super::Instance,
+    context: &ModuleContext<'_>,
+    out: &mut Evaluated,
+) -> Option<PathBuf> {
+    if source_text.starts_with("./") || source_text.starts_with("../") {
+        let directory = normalize(&caller.join(source_text));
+        if directory.is_dir() {
+            return Some(directory);
+        }
+        out.notices.push(format!(
+            "{}: module `{name}` source `{source_text}` does not exist; its resources are not checked",
+            source::display_name(caller, context.base)
+        ));
+        return None;
+    }
+    let key = format!("{}{name}", instance.prefix.replace("module.", ""))
+        .trim_end_matches('.')
+        .to_string();
+    match downloaded_module(caller, &key) {
+        Some(directory) => Some(directory),
+        None => {
+            out.notices.push(format!(
+                "{}: module `{name}` ({source_text}) is not available locally (run `terraform init`); its resources are not checked",
+                source::display_name(caller, context.base)
+            ));
+            None
+        }
+    }
+}
+
+/// The directory of a downloaded module, from the nearest `.terraform/modules/modules.json`.
+fn downloaded_module(caller: &Path, key: &str) -> Option<PathBuf> {
+    let mut directory = Some(caller);
+    while let Some(dir) = directory {
+        let manifest = dir.join(".terraform/modules/modules.json");
+        if let Ok(text) = std::fs::read_to_string(&manifest) {
+            let value: serde_json::Value = serde_json::from_str(&text).ok()?;
+            let modules = value.get("Modules")?.as_array()?;
+            let entry = modules
+                .iter()
+                .find(|m| m.get("Key").and_then(|k| k.as_str()) == Some(key))?;
+            let relative = entry.get("Dir")?.as_str()?;
+            return Some(normalize(&dir.join(relative)));
+        }
+        directory = dir.parent();
+    }
+    None
+}
+
+/// Reads and parses a module directory's `.tf` files (file id, text, syntax tree).
+fn load_module_files(
+    directory: &Path,
+    context: &ModuleContext<'_>,
+    out: &mut Evaluated,
+) -> Vec<(FileId, String, Body)> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(directory)
+        .map(|entries| {
+            entries
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|e| e == "tf") && p.is_file())
+                .collect()
+        })
+        .unwrap_or_default();
+    paths.sort();
+    let mut loaded = Vec::new();
+    for path in paths {
+        let path = normalize(&path);
+        let name = source::display_name(&path, context.base);
+        let text = match std::fs::metadata(&path) {
+            Ok(meta) if meta.len() > crate::MAX_FILE_BYTES => None,
+            _ => std::fs::read_to_string(&path).ok(),
+        };
+        let Some(text) = text else {
+            out.errors.push((
+                name,
+                None,
+                "module file cannot be read as UTF-8 text".into(),
+            ));
+            continue;
+        };
+        let known = context.known_files.get(&path).copied();
+        let id = known.unwrap_or_else(|| context.next_id.fetch_add(1, Ordering::Relaxed));
+        match super::parse(&text) {
+            Ok(body) => {
+                if known.is_none() {
+                    out.sources
+                        .push((id, SourceFile::new(path.clone(), name, text.clone())));
+                }
+                loaded.push((id, text, body));
+            }
+            Err(error) => {
+                if known.is_none() {
+                    out.sources
+                        .push((id, SourceFile::new(path.clone(), name.clone(), text)));
+                    out.errors.push((
+                        name,
+                        Some(Span::new(id, error.offset, error.offset)),
+                        error.message,
+                    ));
+                }
+            }
+        }
+    }
+    loaded
+}
+
+/// A path with `.` and `..` resolved lexically (no file system access), as paths are compared.
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                let last_is_normal = matches!(
+                    out.components().next_back(),
+                    Some(std::path::Component::Normal(_))
+                );
+                if last_is_normal {
+                    out.pop();
+                } else {
+                    out.push("..");
+                }
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
 }
 
 /// Variable values from outside the `.tf` files; later sources override earlier ones.
-fn variable_values(
-    inputs: &[&TerraformFile],
-    sources: &SourceMap,
-    environment: &HashMap<String, GivenValue>,
+fn variable_values<'s>(
+    inputs: &[TerraformFile],
+    sources: &dyn Fn(FileId) -> Option<&'s SourceFile>,
+    outside: &OutsideValues,
 ) -> HashMap<String, GivenValue> {
-    let mut values = environment.clone();
+    let mut values = outside.environment.clone();
     let mut files: Vec<(u8, String, &TerraformFile)> = inputs
         .iter()
         .filter_map(|input| {
@@ -135,19 +340,42 @@ fn variable_values(
                 n if n.ends_with(".auto.tfvars") || n.ends_with(".auto.tfvars.json") => 3,
                 _ => return None,
             };
-            Some((rank, name, *input))
+            Some((rank, name, input))
         })
         .collect();
     files.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
     for (_, _, input) in files {
-        let shown = sources.name(input.file).to_string();
+        let shown = sources(input.file).map_or_else(|| input.file_name(), |f| f.name.clone());
         match &input.content {
             Content::Vars(body) => values.extend(tfvars_values(body, input.file, &shown)),
             Content::JsonVars(node) => values.extend(json_values(node, &shown)),
             Content::Config(_) => {}
         }
     }
+    values.extend(outside.var_files.iter().cloned());
     values
+}
+
+/// Variable values that apply to every module: `TF_VAR_` environment variables (lowest
+/// precedence) and `--var-file` files (highest, later files winning).
+#[derive(Debug, Default)]
+pub struct OutsideValues {
+    pub environment: HashMap<String, GivenValue>,
+    pub var_files: Vec<(String, GivenValue)>,
+}
+
+/// The values a variable file sets (`.tfvars` or `.tfvars.json`), or its syntax error.
+pub fn var_file_values(
+    file: FileId,
+    source: &SourceFile,
+) -> Result<Vec<(String, GivenValue)>, (usize, String)> {
+    let name = source.name.as_str();
+    if name.ends_with(".json") {
+        let node = crate::arm::json::parse(&source.text, file).map_err(|e| (e.start, e.message))?;
+        return Ok(node.map(|n| json_values(&n, name)).unwrap_or_default());
+    }
+    let body = super::parse(&source.text).map_err(|e| (e.offset, e.message))?;
+    Ok(tfvars_values(&body, file, name))
 }
 
 fn json_values(node: &Node, shown: &str) -> Vec<(String, GivenValue)> {
@@ -185,7 +413,7 @@ fn to_tf_value(node: &Node) -> TfValue {
 }
 
 /// `TF_VAR_name` environment variables, as strings.
-fn environment_values() -> HashMap<String, GivenValue> {
+pub fn environment_values() -> HashMap<String, GivenValue> {
     std::env::vars()
         .filter_map(|(key, value)| {
             let name = key.strip_prefix("TF_VAR_")?;

@@ -1,0 +1,410 @@
+//! Quick fixes that suppress a finding: a Terraform `# acr-lint:ignore` comment above the
+//! block, or an ARM `metadata.acr-lint.ignore` entry on the resource. Each edit is one insertion,
+//! and none is offered when a suppression of the rule is already there.
+
+use hcl_edit::Span as _;
+
+use crate::model::{Node, Value};
+
+/// The reason every new suppression starts with, for the author to replace.
+pub const REASON_PLACEHOLDER: &str = "TODO: why";
+
+/// Text to insert at a byte offset of the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Insertion {
+    pub offset: usize,
+    pub text: String,
+}
+
+/// Suppresses `rule` on the top-level Terraform block (resource, data, module, output,
+/// variable) that contains the byte offset `target`: adds the rule to an `acr-lint:ignore`
+/// comment on the line above the block, or inserts one there at the block's indentation.
+pub fn terraform(text: &str, target: usize, rule: &str) -> Option<Insertion> {
+    let body = crate::terraform::parse(text).ok()?;
+    let block_start = body.blocks().find_map(|block| {
+        let span = block.span()?;
+        let start = block
+            .ident
+            .span()
+            .map_or(span.start, |s| s.start.min(span.start));
+        (start <= target && target <= span.end).then_some(start)
+    })?;
+    let line_start = text
+        .get(..block_start)?
+        .rfind('\n')
+        .map_or(0, |newline| newline + 1);
+    let line = text
+        .get(line_start..)?
+        .split('\n')
+        .next()
+        .unwrap_or_default();
+    let indent_len = line.len() - line.trim_start_matches([' ', '\t']).len();
+    let indent = line.get(..indent_len).unwrap_or_default();
+
+    let mut above = lines_above(text, line_start);
+    if let Some((start, first)) = above.next() {
+        if let Some(directive) = Directive::parse(first) {
+            if directive.has(rule) {
+                return None;
+            }
+            return Some(Insertion {
+                offset: start + directive.ids_end,
+                text: format!(",{rule}"),
+            });
+        }
+        let mut earlier = above
+            .take_while(|(_, l)| is_comment(l))
+            .filter_map(|(_, l)| Directive::parse(l));
+        if is_comment(first) && earlier.any(|d| d.has(rule)) {
+            return None;
+        }
+    }
+    let newline = if line.ends_with('\r') { "\r\n" } else { "\n" };
+    Some(Insertion {
+        offset: line_start,
+        text: format!("{indent}# acr-lint:ignore {rule} reason=\"{REASON_PLACEHOLDER}\"{newline}"),
+    })
+}
+
+/// The lines before the line that starts at `line_start`, nearest first, with their start
+/// offsets (without line terminators).
+fn lines_above(text: &str, line_start: usize) -> impl Iterator<Item = (usize, &str)> {
+    let before = text.get(..line_start).unwrap_or_default();
+    let before = before.strip_suffix('\n').unwrap_or(before);
+    let mut rest = Some(before).filter(|_| line_start > 0);
+    std::iter::from_fn(move || {
+        let current = rest?;
+        let (start, line) = match current.rfind('\n') {
+            Some(newline) => {
+                rest = current.get(..newline);
+                (newline + 1, current.get(newline + 1..).unwrap_or_default())
+            }
+            None => {
+                rest = None;
+                (0, current)
+            }
+        };
+        Some((start, line.strip_suffix('\r').unwrap_or(line)))
+    })
+}
+
+fn is_comment(line: &str) -> bool {
+    let line = line.trim_start();
+    line.starts_with('#') || line.starts_with("//")
+}
+
+/// An `acr-lint:ignore ID[,ID...]` comment line.
+struct Directive {
+    ids: Vec<String>,
+    /// Byte offset in the line just after the last id.
+    ids_end: usize,
+}
+
+impl Directive {
+    fn parse(line: &str) -> Option<Directive> {
+        let trimmed = line.trim_start();
+        let after_marker = trimmed
+            .strip_prefix('#')
+            .or_else(|| trimmed.strip_prefix("//"))?
+            .trim_start();
+        let after_keyword = after_marker.strip_prefix("acr-lint:ignore")?;
+        if !after_keyword.starts_with([' ', '\t']) {
+            return None;
+        }
+        let list_start = line.len() - after_keyword.len();
+        let mut ids = Vec::new();
+        let mut ids_end = list_start;
+        let mut position = list_start;
+        let mut expect_id = true;
+        for (index, c) in line.get(list_start..)?.char_indices() {
+            let at = list_start + index;
+            if at < position {
+                continue;
+            }
+            if c.is_ascii_alphanumeric() && expect_id {
+                let id: String = line
+                    .get(at..)?
+                    .chars()
+                    .take_while(char::is_ascii_alphanumeric)
+                    .collect();
+                if !id.contains(|c: char| c.is_ascii_digit()) {
+                    break;
+                }
+                position = at + id.len();
+                ids_end = position;
+                ids.push(id);
+                expect_id = false;
+            } else if c == ',' && !expect_id {
+                expect_id = true;
+            } else if !c.is_whitespace() {
+                break;
+            }
+        }
+        (!ids.is_empty()).then_some(Directive { ids, ids_end })
+    }
+
+    fn has(&self, rule: &str) -> bool {
+        self.ids.iter().any(|id| id.eq_ignore_ascii_case(rule))
+    }
+}
+
+/// Suppresses `rule` on the ARM resource whose `type` value starts at `decl` (or on the whole
+/// template when `decl` is `None`): adds an entry to its `metadata.acr-lint.ignore` array,
+/// creating what is missing of that path.
+pub fn arm(text: &str, decl: Option<usize>, rule: &str) -> Option<Insertion> {
+    let root = crate::arm::json::parse(text, 0).ok()??;
+    if suppresses(&root, rule) {
+        return None;
+    }
+    let target = match decl {
+        Some(decl) => resource_at(&root, decl)?,
+        None => &root,
+    };
+    if suppresses(target, rule) {
+        return None;
+    }
+    let entry = format!(r#"{{"id": "{rule}", "reason": "{REASON_PLACEHOLDER}"}}"#);
+    let Some(metadata) = target.get("metadata") else {
+        let member = format!(r#""metadata": {{"acr-lint": {{"ignore": [{entry}]}}}}"#);
+        return add_member(text, target, &member);
+    };
+    let Some(settings) = metadata.get("acr-lint") else {
+        let member = format!(r#""acr-lint": {{"ignore": [{entry}]}}"#);
+        return add_member(text, as_object(metadata)?, &member);
+    };
+    match settings.get("ignore") {
+        None => add_member(
+            text,
+            as_object(settings)?,
+            &format!(r#""ignore": [{entry}]"#),
+        ),
+        Some(Node {
+            value: Value::Array(entries),
+            span,
+            ..
+        }) => Some(match entries.last() {
+            Some(last) => Insertion {
+                offset: last.span.end,
+                text: format!(", {entry}"),
+            },
+            None => Insertion {
+                offset: span.start + 1,
+                text: entry,
+            },
+        }),
+        Some(_) => None,
+    }
+}
+
+fn as_object(node: &Node) -> Option<&Node> {
+    matches!(node.value, Value::Object(_)).then_some(node)
+}
+
+/// Whether `node`'s `metadata.acr-lint.ignore` names `rule`.
+fn suppresses(node: &Node, rule: &str) -> bool {
+    let ignore = node
+        .get("metadata")
+        .and_then(|m| m.get("acr-lint"))
+        .and_then(|s| s.get("ignore"));
+    match ignore.map(|i| &i.value) {
+        Some(Value::Array(entries)) => entries.iter().any(|entry| {
+            entry
+                .get("id")
+                .and_then(Node::as_str)
+                .is_some_and(|id| id.eq_ignore_ascii_case(rule))
+        }),
+        _ => false,
+    }
+}
+
+/// The innermost object whose `type` value starts at `decl`.
+fn resource_at(node: &Node, decl: usize) -> Option<&Node> {
+    if decl < node.span.start || decl > node.span.end {
+        return None;
+    }
+    let children: Vec<&Node> = match &node.value {
+        Value::Object(members) => members.iter().map(|(_, v)| v).collect(),
+        Value::Array(elements) => elements.iter().collect(),
+        _ => return None,
+    };
+    if let Some(found) = children.into_iter().find_map(|c| resource_at(c, decl)) {
+        return Some(found);
+    }
+    let is_resource = node.get("type").is_some_and(|t| t.span.start == decl);
+    is_resource.then_some(node)
+}
+
+/// Adds a `"key": value` member after the last member of an object, on a new line at that
+/// member's indentation when the object spans lines.
+fn add_member(text: &str, object: &Node, member: &str) -> Option<Insertion> {
+    let Value::Object(members) = &object.value else {
+        return None;
+    };
+    let Some((_, last)) = members.last() else {
+        return Some(Insertion {
+            offset: object.span.start + 1,
+            text: member.to_string(),
+        });
+    };
+    let line_start = |offset: usize| {
+        text.get(..offset)
+            .and_then(|t| t.rfind('\n'))
+            .map_or(0, |i| i + 1)
+    };
+    let last_line = line_start(last.span.start);
+    if line_start(object.span.start) == last_line {
+        return Some(Insertion {
+            offset: last.span.end,
+            text: format!(", {member}"),
+        });
+    }
+    let line = text.get(last_line..)?;
+    let indent_len = line.len() - line.trim_start_matches([' ', '\t']).len();
+    let indent = line.get(..indent_len).unwrap_or_default();
+    let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    Some(Insertion {
+        offset: last.span.end,
+        text: format!(",{newline}{indent}{member}"),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn apply(text: &str, insertion: &Insertion) -> String {
+        let mut out = text.to_string();
+        out.insert_str(insertion.offset, &insertion.text);
+        out
+    }
+
+    const TF: &str = r#"variable "admin" {
+  default = true
+}
+
+# The team's registry.
+resource "azurerm_container_registry" "acr" {
+  name          = "acr"
+  admin_enabled = true
+}
+"#;
+
+    #[test]
+    fn terraform_inserts_a_directive_above_the_block() {
+        let target = TF.rfind("true").unwrap();
+        let fixed = apply(TF, &terraform(TF, target, "ACR001").unwrap());
+        assert!(fixed.contains(
+            "# The team's registry.\n# acr-lint:ignore ACR001 reason=\"TODO: why\"\nresource \"azurerm"
+        ));
+    }
+
+    #[test]
+    fn terraform_keeps_the_indentation_and_line_endings() {
+        let text = "  resource \"a\" \"b\" {\r\n    x = 1\r\n  }\r\n";
+        let fixed = apply(text, &terraform(text, 20, "ACR003").unwrap());
+        assert_eq!(
+            fixed,
+            "  # acr-lint:ignore ACR003 reason=\"TODO: why\"\r\n  resource \"a\" \"b\" {\r\n    x = 1\r\n  }\r\n"
+        );
+    }
+
+    #[test]
+    fn terraform_adds_the_rule_to_an_existing_directive() {
+        let text = "# acr-lint:ignore ACR003 reason=\"dev only\"\nresource \"a\" \"b\" {\n}\n";
+        let insertion = terraform(text, 50, "ACR001").unwrap();
+        assert_eq!(
+            apply(text, &insertion),
+            "# acr-lint:ignore ACR003,ACR001 reason=\"dev only\"\nresource \"a\" \"b\" {\n}\n"
+        );
+        let fixed = apply(text, &insertion);
+        assert_eq!(terraform(&fixed, 60, "ACR001"), None);
+        assert_eq!(terraform(&fixed, 60, "acr003"), None);
+    }
+
+    #[test]
+    fn terraform_never_duplicates_a_directive_in_the_comments_above() {
+        let text =
+            "// acr-lint:ignore ACR001, ACR101 reason=\"x\"\n# more\nresource \"a\" \"b\" {}\n";
+        assert_eq!(terraform(text, text.len() - 3, "ACR101"), None);
+        let text = "resource \"a\" \"b\" {}\n";
+        assert!(terraform(text, 0, "ACR101").is_some());
+    }
+
+    #[test]
+    fn terraform_needs_a_block_at_the_target() {
+        assert_eq!(terraform("x = 1\n", 2, "ACR001"), None);
+        assert_eq!(terraform("resource {", 2, "ACR001"), None);
+    }
+
+    #[test]
+    fn directives_parse_ids_and_stop_at_the_reason() {
+        let d = Directive::parse("  # acr-lint:ignore ACR001,ACR101 reason=\"x\"").unwrap();
+        assert_eq!(d.ids, ["ACR001", "ACR101"]);
+        assert_eq!(d.ids_end, "  # acr-lint:ignore ACR001,ACR101".len());
+        assert!(Directive::parse("# acr-lint:ignored ACR001").is_none());
+        assert!(Directive::parse("# acr-lint:ignore reason=\"x\"").is_none());
+        assert!(Directive::parse("resource").is_none());
+    }
+
+    const ARM: &str = r#"{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "contentVersion": "1.0.0.0",
+  "resources": [
+    {
+      "type": "Microsoft.ContainerRegistry/registries",
+      "apiVersion": "2023-07-01",
+      "name": "acr",
+      "properties": { "adminUserEnabled": true }
+    }
+  ]
+}
+"#;
+
+    fn decl(text: &str) -> Option<usize> {
+        text.find("\"Microsoft.ContainerRegistry")
+    }
+
+    #[test]
+    fn arm_adds_metadata_to_the_resource() {
+        let fixed = apply(ARM, &arm(ARM, decl(ARM), "ACR001").unwrap());
+        assert!(fixed.contains(
+            "\"properties\": { \"adminUserEnabled\": true },\n      \"metadata\": {\"acr-lint\": {\"ignore\": [{\"id\": \"ACR001\", \"reason\": \"TODO: why\"}]}}\n    }"
+        ), "{fixed}");
+        assert!(crate::arm::json::parse(&fixed, 0).is_ok());
+        let again = apply(&fixed, &arm(&fixed, decl(&fixed), "ACR003").unwrap());
+        assert!(again.contains(
+            "[{\"id\": \"ACR001\", \"reason\": \"TODO: why\"}, {\"id\": \"ACR003\", \"reason\": \"TODO: why\"}]"
+        ));
+        assert_eq!(arm(&again, decl(&again), "acr001"), None);
+    }
+
+    #[test]
+    fn arm_completes_partial_metadata() {
+        let text = r#"{"resources": [{"type": "T", "metadata": {"owner": "me"}}]}"#;
+        let fixed = apply(text, &arm(text, text.find("\"T\""), "ACR001").unwrap());
+        assert_eq!(
+            fixed,
+            r#"{"resources": [{"type": "T", "metadata": {"owner": "me", "acr-lint": {"ignore": [{"id": "ACR001", "reason": "TODO: why"}]}}}]}"#
+        );
+        let text = r#"{"resources": [{"type": "T", "metadata": {"acr-lint": {"ignore": []}}}]}"#;
+        let fixed = apply(text, &arm(text, text.find("\"T\""), "ACR001").unwrap());
+        assert!(fixed.contains(r#""ignore": [{"id": "ACR001", "reason": "TODO: why"}]"#));
+        let text = r#"{"resources": [{"type": "T", "metadata": {"acr-lint": {}}}]}"#;
+        let fixed = apply(text, &arm(text, text.find("\"T\""), "ACR001").unwrap());
+        assert!(
+            fixed.contains(r#""acr-lint": {"ignore": [{"id": "ACR001", "reason": "TODO: why"}]}"#)
+        );
+        let text = r#"{"resources": [{"type": "T", "metadata": "text"}]}"#;
+        assert_eq!(arm(text, text.find("\"T\""), "ACR001"), None);
+    }
+
+    #[test]
+    fn arm_template_level_suppressions_count_and_unit_findings_go_there() {
+        let text = r#"{"metadata": {"acr-lint": {"ignore": [{"id": "ACR001", "reason": "r"}]}}, "resources": [{"type": "T"}]}"#;
+        assert_eq!(arm(text, text.find("\"T\""), "ACR001"), None);
+        let fixed = apply(text, &arm(text, None, "ACR501").unwrap());
+        assert!(fixed.contains(r#"{"id": "ACR001", "reason": "r"}, {"id": "ACR501""#));
+        assert_eq!(arm("[1", None, "ACR001"), None);
+        assert_eq!(arm(text, Some(3), "ACR001"), None);
+    }
+}

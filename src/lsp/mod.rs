@@ -1,0 +1,603 @@
+//! `acr-lint lsp`: a language server over standard input and output.
+//!
+//! Open Terraform (`.tf`, `.tfvars`) and JSON documents are checked on open, change and save.
+//! Each is scanned as a given file, so in its context (the rest of its Terraform module, its
+//! template or parameters files), the unsaved text of every open document in place of what is
+//! on disk. Diagnostics are published for the document itself, and each offers a quick fix
+//! that adds a suppression with a reason to fill in.
+
+mod convert;
+pub mod fix;
+
+use std::collections::{BTreeSet, HashMap};
+use std::io::{self, BufRead, Read, Write};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::sync::mpsc;
+
+use lsp_server::{ErrorCode, Message, Notification, Request, RequestId, Response, ResponseError};
+use lsp_types::{
+    CodeAction, CodeActionKind, CodeActionOptions, CodeActionOrCommand, CodeActionParams,
+    CodeActionProviderCapability, CodeDescription, Diagnostic, DiagnosticRelatedInformation,
+    DiagnosticSeverity, DidChangeTextDocumentParams, DidCloseTextDocumentParams,
+    DidOpenTextDocumentParams, DidSaveTextDocumentParams, InitializeResult, Location,
+    NumberOrString, PositionEncodingKind, PublishDiagnosticsParams, Range, ServerCapabilities,
+    ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
+    TextDocumentSyncSaveOptions, TextEdit, Uri, WorkspaceEdit,
+};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::discover::Candidate;
+use crate::model::Format;
+use crate::rules::{Finding, Level};
+use crate::source::{SourceFile, Span};
+use crate::{Scan, ScanOptions};
+use convert::Lines;
+
+/// Messages larger than this are refused (and skipped).
+const MAX_MESSAGE_BYTES: usize = 64 * 1024 * 1024;
+
+/// Serves one client on standard input and output until it sends `exit`. `options` gives the
+/// scan options (rules, configuration) for the paths to check. Returns the process exit code:
+/// 0 after `shutdown` then `exit`, 1 otherwise.
+pub fn run(options: impl Fn(Vec<PathBuf>) -> ScanOptions + 'static) -> u8 {
+    let (sender, receiver) = mpsc::channel();
+    let reader = std::thread::Builder::new().spawn(move || {
+        let stdin = io::stdin();
+        let mut input = stdin.lock();
+        while let Some(message) = read_message(&mut input) {
+            if sender.send(message).is_err() {
+                break;
+            }
+        }
+    });
+    if let Err(error) = reader {
+        log(&format!("could not start: {error}"));
+        return 1;
+    }
+    let mut server = Server {
+        options: Box::new(options),
+        documents: HashMap::new(),
+        dirty: BTreeSet::new(),
+        initialized: false,
+        shutting_down: false,
+    };
+    while let Ok(message) = receiver.recv() {
+        if let Some(code) = server.handle(message) {
+            return code;
+        }
+        // Check once the client has paused: a burst of changes is scanned once.
+        while let Ok(message) = receiver.try_recv() {
+            if let Some(code) = server.handle(message) {
+                return code;
+            }
+        }
+        server.check_dirty();
+    }
+    1
+}
+
+/// Reads the next message; skips (and logs) malformed ones. `None` at the end of the input.
+fn read_message(input: &mut impl BufRead) -> Option<Message> {
+    loop {
+        let mut length = None;
+        let mut line = String::new();
+        let length = loop {
+            line.clear();
+            if input.read_line(&mut line).ok()? == 0 {
+                return None;
+            }
+            let header = line.trim_end();
+            if header.is_empty() {
+                match length {
+                    Some(length) => break length,
+                    None => continue,
+                }
+            }
+            if let Some((name, value)) = header.split_once(':')
+                && name.trim().eq_ignore_ascii_case("content-length")
+            {
+                length = value.trim().parse::<usize>().ok();
+            }
+        };
+        if length > MAX_MESSAGE_BYTES {
+            log(&format!("skipping a message of {length} bytes"));
+            io::copy(&mut input.by_ref().take(length as u64), &mut io::sink()).ok()?;
+            continue;
+        }
+        let mut body = vec![0; length];
+        input.read_exact(&mut body).ok()?;
+        match serde_json::from_slice::<Message>(&body) {
+            Ok(message) => return Some(message),
+            Err(error) => log(&format!("skipping a malformed message: {error}")),
+        }
+    }
+}
+
+fn log(message: &str) {
+    let _ = writeln!(io::stderr(), "acr-lint lsp: {message}");
+}
+
+fn send(message: impl Into<Message>) {
+    let _ = message.into().write(&mut io::stdout().lock());
+}
+
+fn respond(id: RequestId, result: impl Serialize) {
+    let response_result = serde_json::to_value(result).map_err(|error| ResponseError {
+        code: ErrorCode::InternalError as i32,
+        message: error.to_string(),
+        data: None,
+    });
+    send(Response {
+        id,
+        response_result,
+    });
+}
+
+fn respond_error(id: RequestId, code: ErrorCode, message: String) {
+    send(Response::new_err(id, code as i32, message));
+}
+
+fn notify(method: &str, params: impl Serialize) {
+    match serde_json::to_value(params) {
+        Ok(params) => send(Notification {
+            method: method.to_string(),
+            params,
+        }),
+        Err(error) => log(&format!("could not send {method}: {error}")),
+    }
+}
+
+struct Server {
+    options: Box<dyn Fn(Vec<PathBuf>) -> ScanOptions>,
+    /// Open documents by path.
+    documents: HashMap<PathBuf, Document>,
+    /// Open documents to check again before the next answer.
+    dirty: BTreeSet<PathBuf>,
+    initialized: bool,
+    shutting_down: bool,
+}
+
+struct Document {
+    uri: Uri,
+    version: i32,
+    text: String,
+    /// The diagnostics last published, each with its quick fix.
+    published: Vec<(Diagnostic, Option<CodeAction>)>,
+}
+
+impl Server {
+    /// Handles one message; `Some(code)` when the server must exit.
+    fn handle(&mut self, message: Message) -> Option<u8> {
+        match message {
+            Message::Request(request) => self.request(request),
+            Message::Notification(notification) => return self.notification(notification),
+            Message::Response(_) => {}
+        }
+        None
+    }
+
+    fn request(&mut self, request: Request) {
+        let Request { id, method, params } = request;
+        if !self.initialized {
+            if method == "initialize" {
+                self.initialized = true;
+                respond(id, capabilities());
+            } else {
+                let message = format!("`{method}` before `initialize`");
+                respond_error(id, ErrorCode::ServerNotInitialized, message);
+            }
+            return;
+        }
+        if self.shutting_down {
+            let message = format!("`{method}` after `shutdown`");
+            return respond_error(id, ErrorCode::InvalidRequest, message);
+        }
+        match method.as_str() {
+            "shutdown" => {
+                self.shutting_down = true;
+                respond(id, ());
+            }
+            "textDocument/codeAction" => match parse::<CodeActionParams>(params) {
+                Ok(params) => {
+                    self.check_dirty();
+                    respond(id, self.code_actions(&params));
+                }
+                Err(message) => respond_error(id, ErrorCode::InvalidParams, message),
+            },
+            "initialize" => {
+                respond_error(id, ErrorCode::InvalidRequest, "already initialized".into());
+            }
+            _ => {
+                let message = format!("`{method}` is not supported");
+                respond_error(id, ErrorCode::MethodNotFound, message);
+            }
+        }
+    }
+
+    fn notification(&mut self, notification: Notification) -> Option<u8> {
+        let Notification { method, params } = notification;
+        if method == "exit" {
+            return Some(if self.shutting_down { 0 } else { 1 });
+        }
+        if !self.initialized || self.shutting_down {
+            return None;
+        }
+        let outcome = match method.as_str() {
+            "textDocument/didOpen" => {
+                parse::<DidOpenTextDocumentParams>(params).map(|p| self.did_open(p))
+            }
+            "textDocument/didChange" => {
+                parse::<DidChangeTextDocumentParams>(params).map(|p| self.did_change(p))
+            }
+            "textDocument/didSave" => {
+                parse::<DidSaveTextDocumentParams>(params).map(|p| self.did_save(p))
+            }
+            "textDocument/didClose" => {
+                parse::<DidCloseTextDocumentParams>(params).map(|p| self.did_close(p))
+            }
+            _ => Ok(()),
+        };
+        if let Err(message) = outcome {
+            log(&message);
+        }
+        None
+    }
+
+    fn did_open(&mut self, params: DidOpenTextDocumentParams) {
+        let item = params.text_document;
+        let Some(path) = lintable_path(&item.uri) else {
+            return;
+        };
+        self.documents.insert(
+            path.clone(),
+            Document {
+                uri: item.uri,
+                version: item.version,
+                text: item.text,
+                published: Vec::new(),
+            },
+        );
+        self.touch_directory(&path);
+    }
+
+    fn did_change(&mut self, params: DidChangeTextDocumentParams) {
+        let Some(path) = lintable_path(&params.text_document.uri) else {
+            return;
+        };
+        let Some(document) = self.documents.get_mut(&path) else {
+            return;
+        };
+        document.version = params.text_document.version;
+        for change in params.content_changes {
+            match change.range {
+                Some(range) => {
+                    let start = convert::offset(&document.text, range.start);
+                    let end = convert::offset(&document.text, range.end).max(start);
+                    document.text.replace_range(start..end, &change.text);
+                }
+                None => document.text = change.text,
+            }
+        }
+        self.touch_directory(&path);
+    }
+
+    fn did_save(&mut self, params: DidSaveTextDocumentParams) {
+        if let Some(path) = lintable_path(&params.text_document.uri) {
+            if let (Some(text), Some(document)) = (params.text, self.documents.get_mut(&path)) {
+                document.text = text;
+            }
+            self.touch_directory(&path);
+        }
+    }
+
+    fn did_close(&mut self, params: DidCloseTextDocumentParams) {
+        let Some(path) = lintable_path(&params.text_document.uri) else {
+            return;
+        };
+        if self.documents.remove(&path).is_some() {
+            publish(params.text_document.uri, Vec::new(), None);
+        }
+        self.dirty.remove(&path);
+        // The others in its directory now see the file as it is on disk.
+        self.touch_directory(&path);
+    }
+
+    /// Marks the open documents of `path`'s directory for checking: they share its module.
+    fn touch_directory(&mut self, path: &Path) {
+        let directory = path.parent();
+        let touched = self
+            .documents
+            .keys()
+            .filter(|p| p.as_path() == path || p.parent() == directory);
+        self.dirty.extend(touched.cloned());
+    }
+
+    fn check_dirty(&mut self) {
+        for path in std::mem::take(&mut self.dirty) {
+            let published = self.check(&path);
+            if let Some(document) = self.documents.get_mut(&path) {
+                let diagnostics = published.iter().map(|(d, _)| d.clone()).collect();
+                publish(document.uri.clone(), diagnostics, Some(document.version));
+                document.published = published;
+            }
+        }
+    }
+
+    /// Scans the document with its module, the open documents' text overriding the disk.
+    fn check(&self, path: &Path) -> Vec<(Diagnostic, Option<CodeAction>)> {
+        let mut options = (self.options)(vec![path.to_path_buf()]);
+        options.overlays = self
+            .documents
+            .iter()
+            .filter(|(p, _)| p.parent() == path.parent())
+            .map(|(p, d)| (p.clone(), d.text.clone()))
+            .collect();
+        match catch_unwind(AssertUnwindSafe(|| crate::scan(&options))) {
+            Ok(scan) => self.diagnostics(&scan, path),
+            Err(_) => {
+                log(&format!("checking {} failed", path.display()));
+                Vec::new()
+            }
+        }
+    }
+
+    fn diagnostics(&self, scan: &Scan, path: &Path) -> Vec<(Diagnostic, Option<CodeAction>)> {
+        let Some((id, file)) = scan
+            .sources
+            .files()
+            .iter()
+            .enumerate()
+            .find(|(_, f)| f.path == path)
+        else {
+            return Vec::new();
+        };
+        let mut published = Vec::new();
+        for error in &scan.errors {
+            let in_file = match error.span {
+                Some(span) => span.file == id,
+                None => error.path == file.name,
+            };
+            if !in_file {
+                continue;
+            }
+            let lines = self.lines(file);
+            let range = error.span.map_or_else(Range::default, |s| {
+                lines.range(s.start, s.end.max(s.start + 1))
+            });
+            let diagnostic = Diagnostic {
+                range,
+                severity: Some(DiagnosticSeverity::ERROR),
+                source: Some("acr-lint".into()),
+                message: error.message.clone(),
+                ..Diagnostic::default()
+            };
+            published.push((diagnostic, None));
+        }
+        for finding in &scan.findings {
+            // A finding on a resource of this document whose value is set elsewhere (a variable
+            // default in another file) is shown where this document uses the value.
+            let at = match finding.resource_decl {
+                _ if finding.primary.span.file == id => finding.primary.span,
+                Some(decl) if decl.file == id => finding
+                    .secondary
+                    .iter()
+                    .find(|label| label.span.file == id)
+                    .map_or(decl, |label| label.span),
+                _ => continue,
+            };
+            let diagnostic = self.diagnostic(scan, file, finding, at);
+            let action = self.quick_fix(scan, finding, &diagnostic);
+            published.push((diagnostic, action));
+        }
+        published
+    }
+
+    fn diagnostic(
+        &self,
+        scan: &Scan,
+        file: &SourceFile,
+        finding: &Finding,
+        at: Span,
+    ) -> Diagnostic {
+        let severity = match finding.level {
+            Level::Error => DiagnosticSeverity::ERROR,
+            Level::Warning => DiagnosticSeverity::WARNING,
+            Level::Note => DiagnosticSeverity::INFORMATION,
+        };
+        let mut message = finding.message.clone();
+        for note in &finding.notes {
+            message.push_str(&format!("\nnote: {note}"));
+        }
+        message.push_str(&format!("\nhelp: {}", finding.help));
+        let labels = std::iter::once(&finding.primary).chain(&finding.secondary);
+        let related: Vec<DiagnosticRelatedInformation> = labels
+            .filter(|label| label.span != at)
+            .filter_map(|label| {
+                Some(DiagnosticRelatedInformation {
+                    location: self.location(scan, label.span)?,
+                    message: label.message.clone(),
+                })
+            })
+            .collect();
+        Diagnostic {
+            range: self.lines(file).range(at.start, at.end),
+            severity: Some(severity),
+            code: Some(NumberOrString::String(finding.rule.id.into())),
+            code_description: Uri::from_str(&finding.rule.docs_url())
+                .ok()
+                .map(|href| CodeDescription { href }),
+            source: Some("acr-lint".into()),
+            message,
+            related_information: (!related.is_empty()).then_some(related),
+            ..Diagnostic::default()
+        }
+    }
+
+    /// The quick fix that suppresses the finding: on its resource when it has one, else on
+    /// the block or template that holds it.
+    fn quick_fix(
+        &self,
+        scan: &Scan,
+        finding: &Finding,
+        diagnostic: &Diagnostic,
+    ) -> Option<CodeAction> {
+        if crate::rules::tool::ALL
+            .iter()
+            .any(|tool| tool.id == finding.rule.id)
+        {
+            return None; // a diagnostic about a suppression is fixed, not suppressed
+        }
+        let target = finding.resource_decl.unwrap_or(finding.primary.span);
+        let file = scan.sources.get(target.file)?;
+        let rule = finding.rule.id;
+        let insertion = match format_of(&file.path)? {
+            Format::Terraform => fix::terraform(&file.text, target.start, rule)?,
+            Format::Arm => {
+                let decl = finding.resource_decl.map(|s| s.start);
+                fix::arm(&file.text, decl, rule)?
+            }
+        };
+        let position = self.lines(file).position(insertion.offset);
+        let edit = TextEdit {
+            range: Range::new(position, position),
+            new_text: insertion.text,
+        };
+        let uri = self.uri(&file.path)?;
+        let subject = if finding.resource.is_empty() {
+            String::new()
+        } else {
+            format!(" on `{}`", finding.resource)
+        };
+        Some(CodeAction {
+            title: format!("Suppress {rule}{subject} (acr-lint:ignore with a reason)"),
+            kind: Some(CodeActionKind::QUICKFIX),
+            diagnostics: Some(vec![diagnostic.clone()]),
+            edit: Some(WorkspaceEdit {
+                changes: Some(HashMap::from([(uri, vec![edit])])),
+                ..WorkspaceEdit::default()
+            }),
+            ..CodeAction::default()
+        })
+    }
+
+    fn code_actions(&self, params: &CodeActionParams) -> Vec<CodeActionOrCommand> {
+        if let Some(only) = &params.context.only
+            && !only
+                .iter()
+                .any(|kind| kind.as_str().is_empty() || *kind == CodeActionKind::QUICKFIX)
+        {
+            return Vec::new();
+        }
+        let Some(document) =
+            convert::path_of(&params.text_document.uri).and_then(|path| self.documents.get(&path))
+        else {
+            return Vec::new();
+        };
+        let mut actions: Vec<CodeAction> = Vec::new();
+        for (diagnostic, action) in &document.published {
+            let Some(action) = action else {
+                continue;
+            };
+            if !overlaps(diagnostic.range, params.range) {
+                continue;
+            }
+            if !actions
+                .iter()
+                .any(|a| a.title == action.title && a.edit == action.edit)
+            {
+                actions.push(action.clone());
+            }
+        }
+        actions
+            .into_iter()
+            .map(CodeActionOrCommand::CodeAction)
+            .collect()
+    }
+
+    fn lines<'a>(&self, file: &'a SourceFile) -> Lines<'a> {
+        let bom = match self.documents.get(&file.path) {
+            Some(document) => document.text.starts_with('\u{feff}'),
+            None => starts_with_bom(&file.path),
+        };
+        Lines { file, bom }
+    }
+
+    /// The URI of a file: the client's own for an open document.
+    fn uri(&self, path: &Path) -> Option<Uri> {
+        match self.documents.get(path) {
+            Some(document) => Some(document.uri.clone()),
+            None => convert::uri_of(path),
+        }
+    }
+
+    fn location(&self, scan: &Scan, span: Span) -> Option<Location> {
+        let file = scan.sources.get(span.file)?;
+        let range = self.lines(file).range(span.start, span.end);
+        Some(Location::new(self.uri(&file.path)?, range))
+    }
+}
+
+fn capabilities() -> InitializeResult {
+    InitializeResult {
+        capabilities: ServerCapabilities {
+            position_encoding: Some(PositionEncodingKind::UTF16),
+            text_document_sync: Some(TextDocumentSyncCapability::Options(
+                TextDocumentSyncOptions {
+                    open_close: Some(true),
+                    change: Some(TextDocumentSyncKind::FULL),
+                    save: Some(TextDocumentSyncSaveOptions::Supported(true)),
+                    ..TextDocumentSyncOptions::default()
+                },
+            )),
+            code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
+                code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+                ..CodeActionOptions::default()
+            })),
+            ..ServerCapabilities::default()
+        },
+        server_info: Some(ServerInfo {
+            name: "acr-lint".into(),
+            version: Some(crate::VERSION.into()),
+        }),
+    }
+}
+
+fn parse<T: DeserializeOwned>(params: serde_json::Value) -> Result<T, String> {
+    serde_json::from_value(params).map_err(|error| format!("invalid parameters: {error}"))
+}
+
+fn publish(uri: Uri, diagnostics: Vec<Diagnostic>, version: Option<i32>) {
+    let params = PublishDiagnosticsParams {
+        uri,
+        diagnostics,
+        version,
+    };
+    notify("textDocument/publishDiagnostics", params);
+}
+
+/// The path of a document acr-lint reads: Terraform or JSON.
+fn lintable_path(uri: &Uri) -> Option<PathBuf> {
+    convert::path_of(uri).filter(|path| Candidate::of(path).is_some())
+}
+
+fn format_of(path: &Path) -> Option<Format> {
+    match Candidate::of(path)? {
+        Candidate::Terraform | Candidate::TfVars => Some(Format::Terraform),
+        Candidate::Json => Some(Format::Arm),
+        Candidate::TfVarsJson => None,
+    }
+}
+
+fn overlaps(a: Range, b: Range) -> bool {
+    a.start <= b.end && b.start <= a.end
+}
+
+fn starts_with_bom(path: &Path) -> bool {
+    let mut head = [0; 3];
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut head))
+        .is_ok_and(|()| head == [0xEF, 0xBB, 0xBF])
+}

@@ -1,0 +1,162 @@
+//! The configuration file: discovery, validation with positions, precedence, and effect.
+
+use std::fs;
+use std::path::Path;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+const REGISTRY: &str = r#"variable "admin" {
+  type    = bool
+  default = false
+}
+
+resource "azurerm_container_registry" "acr" {
+  name                = "contosoregistry"
+  resource_group_name = "rg"
+  location            = "westeurope"
+  sku                 = "Basic"
+  admin_enabled       = var.admin
+}
+"#;
+
+fn project(config: Option<&str>) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    fs::create_dir_all(dir.path().join("infra")).unwrap();
+    fs::write(dir.path().join("infra/main.tf"), REGISTRY).unwrap();
+    if let Some(config) = config {
+        fs::write(dir.path().join(".acr-lint.yaml"), config).unwrap();
+    }
+    dir
+}
+
+fn run(dir: &Path, args: &[&str]) -> assert_cmd::assert::Assert {
+    Command::cargo_bin("acr-lint")
+        .unwrap()
+        .current_dir(dir)
+        .args(args)
+        .assert()
+}
+
+#[test]
+fn config_is_found_above_the_scanned_path_and_applied() {
+    let config =
+        "select: [ACR304]\nignore: [ACR004]\nfail-on: never\nrules:\n  ACR003: {level: error}\n";
+    let dir = project(Some(config));
+    run(&dir.path().join("infra"), &["-f", "concise", "."])
+        .code(0)
+        .stdout(predicate::str::contains("note[ACR304]"))
+        .stdout(predicate::str::contains("error[ACR003]"))
+        .stdout(predicate::str::contains("ACR004").not());
+}
+
+#[test]
+fn command_line_wins_over_the_config() {
+    let dir = project(Some("fail-on: never\n"));
+    run(dir.path(), &["infra", "-f", "concise"]).code(0);
+    run(
+        dir.path(),
+        &["infra", "-f", "concise", "--fail-on", "warning"],
+    )
+    .code(1);
+}
+
+#[test]
+fn config_errors_show_file_line_and_column_and_exit_2() {
+    for (config, expected) in [
+        (
+            "select: [ACR001]\nfial-on: error\n",
+            ".acr-lint.yaml:2:1: unknown field `fial-on`",
+        ),
+        (
+            "select: [ACR3O4]\n",
+            ".acr-lint.yaml:1:10: no rule matches `ACR3O4`",
+        ),
+        (
+            "fail-on: sometimes\n",
+            ".acr-lint.yaml:1:10: `fail-on: sometimes`",
+        ),
+        (
+            "rules:\n  ACR001: {level: loud}\n",
+            ".acr-lint.yaml:2:11: `level: loud`",
+        ),
+        (
+            "var-files: [missing.tfvars]\n",
+            ".acr-lint.yaml:1:13: var file `missing.tfvars` does not exist",
+        ),
+        (
+            "suppress:\n  - rule: ACR001\n    path: \"**\"\n",
+            ".acr-lint.yaml:2:5: a `suppress` entry needs a `reason`",
+        ),
+    ] {
+        let dir = project(Some(config));
+        run(dir.path(), &["infra"])
+            .code(2)
+            .stderr(predicate::str::contains(expected));
+    }
+}
+
+#[test]
+fn config_subcommand_prints_values_and_origins() {
+    let dir = project(Some("fail-on: error\nexclude: [\"legacy/**\"]\n"));
+    run(dir.path(), &["config", "--select", "ACR304"])
+        .code(0)
+        .stdout(predicate::str::contains(
+            "select: ACR304    # from command line",
+        ))
+        .stdout(predicate::str::contains("fail-on: error    # from"))
+        .stdout(predicate::str::contains("ignore: []    # from default"))
+        .stdout(predicate::str::contains("exclude: legacy/**"));
+}
+
+#[test]
+fn explicit_config_file_and_missing_one() {
+    let dir = project(None);
+    fs::write(dir.path().join("strict.yaml"), "fail-on: never\n").unwrap();
+    run(dir.path(), &["infra", "--config", "strict.yaml"]).code(0);
+    run(dir.path(), &["infra", "--config", "nope.yaml"])
+        .code(2)
+        .stderr(predicate::str::contains("nope.yaml does not exist"));
+}
+
+#[test]
+fn exclude_globs_skip_files() {
+    let dir = project(Some("exclude: [\"infra/**\"]\n"));
+    run(dir.path(), &[".", "-f", "concise"])
+        .code(0)
+        .stdout(predicate::str::is_empty());
+}
+
+#[test]
+fn suppress_entries_cover_paths_and_resources_and_unused_ones_are_reported() {
+    let config = "suppress:\n  - rule: ACR003\n    path: \"infra/*.tf\"\n    reason: identity comes from the platform team\n  - rule: ACR001\n    resource: azurerm_container_registry.other\n    reason: no such registry\n";
+    let dir = project(Some(config));
+    run(
+        dir.path(),
+        &["infra", "-f", "concise", "--fail-on", "never"],
+    )
+    .stdout(predicate::str::contains("[ACR003]").not())
+    .stdout(predicate::str::contains(
+        ".acr-lint.yaml:5:5: warning[ACR903]",
+    ));
+}
+
+#[test]
+fn var_files_from_the_command_line_and_config_set_variables() {
+    let dir = project(None);
+    fs::write(dir.path().join("prod.tfvars"), "admin = true\n").unwrap();
+    run(
+        dir.path(),
+        &["infra", "-f", "concise", "--var-file", "prod.tfvars"],
+    )
+    .code(1)
+    .stdout(predicate::str::contains("prod.tfvars:1:9: error[ACR001]"));
+    fs::write(
+        dir.path().join(".acr-lint.yaml"),
+        "var-files: [prod.tfvars]\n",
+    )
+    .unwrap();
+    run(dir.path(), &["infra", "-f", "concise"])
+        .stdout(predicate::str::contains("prod.tfvars:1:9: error[ACR001]"));
+    run(dir.path(), &["infra", "--var-file", "missing.tfvars"]).code(2);
+}

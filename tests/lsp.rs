@@ -1,0 +1,491 @@
+//! The language server as an editor runs it: `acr-lint lsp` spoken to in JSON-RPC with
+//! Content-Length framing over the process's standard input and output.
+
+use std::collections::{HashMap, VecDeque};
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
+use std::sync::mpsc::{self, Receiver};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+const TIMEOUT: Duration = Duration::from_secs(60);
+
+struct Client {
+    child: Child,
+    stdin: ChildStdin,
+    incoming: Receiver<Value>,
+    next_id: i64,
+    responses: HashMap<i64, Value>,
+    published: HashMap<String, VecDeque<Vec<Value>>>,
+}
+
+impl Client {
+    fn start(dir: &Path) -> Client {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_acr-lint"))
+            .arg("lsp")
+            .current_dir(dir)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("acr-lint lsp starts");
+        let stdin = child.stdin.take().expect("stdin");
+        let stdout = child.stdout.take().expect("stdout");
+        let (sender, incoming) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut reader = BufReader::new(stdout);
+            while let Some(message) = read_message(&mut reader) {
+                if sender.send(message).is_err() {
+                    break;
+                }
+            }
+        });
+        Client {
+            child,
+            stdin,
+            incoming,
+            next_id: 1,
+            responses: HashMap::new(),
+            published: HashMap::new(),
+        }
+    }
+
+    /// Starts the server and completes the `initialize` handshake.
+    fn initialized(dir: &Path) -> Client {
+        let mut client = Client::start(dir);
+        let result = client.request(
+            "initialize",
+            json!({"processId": null, "rootUri": null, "capabilities": {}}),
+        );
+        assert_eq!(result["serverInfo"]["name"], "acr-lint");
+        assert_eq!(result["capabilities"]["textDocumentSync"]["change"], 1);
+        assert_eq!(
+            result["capabilities"]["codeActionProvider"]["codeActionKinds"],
+            json!(["quickfix"])
+        );
+        client.notify("initialized", json!({}));
+        client
+    }
+
+    fn write_raw(&mut self, body: &[u8]) {
+        write!(self.stdin, "Content-Length: {}\r\n\r\n", body.len()).expect("write header");
+        self.stdin.write_all(body).expect("write body");
+        self.stdin.flush().expect("flush");
+    }
+
+    fn send(&mut self, message: Value) {
+        self.write_raw(message.to_string().as_bytes());
+    }
+
+    fn notify(&mut self, method: &str, params: Value) {
+        self.send(json!({"jsonrpc": "2.0", "method": method, "params": params}));
+    }
+
+    /// Sends a request and returns its response (result or error).
+    fn call(&mut self, method: &str, params: Value) -> Value {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        loop {
+            if let Some(response) = self.responses.remove(&id) {
+                return response;
+            }
+            self.receive();
+        }
+    }
+
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        let response = self.call(method, params);
+        assert!(response.get("error").is_none(), "{method}: {response}");
+        response["result"].clone()
+    }
+
+    /// Waits for the next message and files it: responses by id, diagnostics by document.
+    fn receive(&mut self) {
+        let message = self
+            .incoming
+            .recv_timeout(TIMEOUT)
+            .expect("the server answers in time");
+        if message["method"] == "textDocument/publishDiagnostics" {
+            let uri = message["params"]["uri"].as_str().unwrap_or_default();
+            let diagnostics = message["params"]["diagnostics"].as_array().cloned();
+            self.published
+                .entry(uri.to_string())
+                .or_default()
+                .push_back(diagnostics.unwrap_or_default());
+        } else if let Some(id) = message["id"].as_i64() {
+            self.responses.insert(id, message);
+        }
+    }
+
+    /// The next diagnostics published for `uri` that satisfy `wanted`; earlier ones are
+    /// superseded and dropped.
+    fn diagnostics(&mut self, uri: &str, wanted: impl Fn(&[Value]) -> bool) -> Vec<Value> {
+        loop {
+            while let Some(diagnostics) = self.published.get_mut(uri).and_then(VecDeque::pop_front)
+            {
+                if wanted(&diagnostics) {
+                    return diagnostics;
+                }
+            }
+            self.receive();
+        }
+    }
+
+    fn open(&mut self, uri: &str, language: &str, text: &str) {
+        self.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": language, "version": 1, "text": text}}),
+        );
+    }
+
+    fn change(&mut self, uri: &str, version: i64, text: &str) {
+        self.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"text": text}]}),
+        );
+    }
+
+    /// The code actions offered for one diagnostic (others may share its range).
+    fn code_actions(&mut self, uri: &str, diagnostic: &Value) -> Vec<Value> {
+        let result = self.request(
+            "textDocument/codeAction",
+            json!({
+                "textDocument": {"uri": uri},
+                "range": diagnostic["range"],
+                "context": {"diagnostics": [diagnostic]}
+            }),
+        );
+        let actions = result.as_array().cloned().unwrap_or_default();
+        actions
+            .into_iter()
+            .filter(|a| a["diagnostics"][0]["code"] == diagnostic["code"])
+            .collect()
+    }
+
+    /// `shutdown`, then `exit`; the server's exit status.
+    fn stop(mut self) -> ExitStatus {
+        assert_eq!(self.request("shutdown", Value::Null), Value::Null);
+        self.notify("exit", Value::Null);
+        self.wait()
+    }
+
+    fn wait(mut self) -> ExitStatus {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            if let Some(status) = self.child.try_wait().expect("wait") {
+                return status;
+            }
+            assert!(Instant::now() < deadline, "the server exits in time");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Client {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn read_message(reader: &mut impl BufRead) -> Option<Value> {
+    let mut length = None;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).ok()? == 0 {
+            return None;
+        }
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        if let Some(value) = line.strip_prefix("Content-Length: ") {
+            length = value.parse::<usize>().ok();
+        }
+    }
+    let mut body = vec![0; length?];
+    reader.read_exact(&mut body).ok()?;
+    serde_json::from_slice(&body).ok()
+}
+
+fn file_uri(path: &Path) -> String {
+    let mut uri = String::from("file://");
+    for b in path.to_str().expect("UTF-8 path").bytes() {
+        if b.is_ascii_alphanumeric() || b"/-._~".contains(&b) {
+            uri.push(char::from(b));
+        } else {
+            uri.push_str(&format!("%{b:02X}"));
+        }
+    }
+    uri
+}
+
+/// Applies one LSP text edit (positions in UTF-16 code units) to `text`.
+fn apply(text: &str, edit: &Value) -> String {
+    let offset = |position: &Value| {
+        let line = position["line"].as_u64().expect("line") as usize;
+        let character = position["character"].as_u64().expect("character") as usize;
+        let line_start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
+        let mut units = 0;
+        for (index, c) in text[line_start..].char_indices() {
+            if units == character {
+                return line_start + index;
+            }
+            units += c.len_utf16();
+        }
+        text.len()
+    };
+    let start = offset(&edit["range"]["start"]);
+    let end = offset(&edit["range"]["end"]);
+    let new_text = edit["newText"].as_str().expect("newText");
+    format!("{}{new_text}{}", &text[..start], &text[end..])
+}
+
+fn range(start: (u32, u32), end: (u32, u32)) -> Value {
+    json!({
+        "start": {"line": start.0, "character": start.1},
+        "end": {"line": end.0, "character": end.1}
+    })
+}
+
+fn with_rule<'a>(diagnostics: &'a [Value], rule: &str) -> Option<&'a Value> {
+    diagnostics.iter().find(|d| d["code"] == rule)
+}
+
+fn has_rule(diagnostics: &[Value], rule: &str) -> bool {
+    with_rule(diagnostics, rule).is_some()
+}
+
+/// The one text edit of a quick fix, in the document `uri`.
+fn only_edit<'a>(action: &'a Value, uri: &str) -> &'a Value {
+    let changes = action["edit"]["changes"].as_object().expect("changes");
+    assert_eq!(changes.len(), 1, "{action}");
+    let edits = changes[uri].as_array().expect("edits for the document");
+    assert_eq!(edits.len(), 1, "{action}");
+    &edits[0]
+}
+
+// The admin user is enabled on line 5 (0-based); `true` comes after a comment holding an
+// emoji, two UTF-16 code units (four bytes, one character), so only a UTF-16 column is 33.
+const REGISTRY_TF: &str = r#"resource "azurerm_container_registry" "acr" {
+  name                = "acrexample001"
+  resource_group_name = "rg"
+  location            = "westeurope"
+  sku                 = "Premium"
+  admin_enabled       = /* 😀 */ true
+}
+"#;
+
+#[test]
+fn terraform_diagnostic_range_quick_fix_and_no_duplicate() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let module = dir.path().join("my infra");
+    std::fs::create_dir(&module).expect("module directory");
+    let path = module.join("main.tf");
+    // On disk the admin user is off: the diagnostic can only come from the unsaved text.
+    std::fs::write(&path, REGISTRY_TF.replace("true", "false")).expect("main.tf");
+    let uri = file_uri(&path);
+    assert!(uri.contains("my%20infra"));
+
+    let mut client = Client::initialized(dir.path());
+    client.open(&uri, "terraform", REGISTRY_TF);
+    let diagnostics = client.diagnostics(&uri, |d| has_rule(d, "ACR001"));
+    let admin = with_rule(&diagnostics, "ACR001").expect("ACR001").clone();
+    assert_eq!(admin["range"], range((5, 33), (5, 37)), "{admin}");
+    assert_eq!(admin["severity"], 1);
+    assert_eq!(admin["source"], "acr-lint");
+    assert_eq!(
+        admin["codeDescription"]["href"],
+        "https://github.com/acr-lint/acr-lint/blob/main/rules/ACR001.md"
+    );
+    let message = admin["message"].as_str().expect("message");
+    assert!(
+        message.starts_with("registry `azurerm_container_registry.acr` enables the admin user")
+    );
+    assert!(
+        message.contains("\nhelp: set `admin_enabled = false`"),
+        "{message}"
+    );
+    let identity = with_rule(&diagnostics, "ACR003").expect("ACR003");
+    assert_eq!(identity["severity"], 2);
+    assert_eq!(identity["range"], range((0, 9), (0, 37)));
+
+    let actions = client.code_actions(&uri, &admin);
+    assert_eq!(actions.len(), 1, "{actions:?}");
+    let fix = &actions[0];
+    assert_eq!(fix["kind"], "quickfix");
+    assert_eq!(fix["diagnostics"][0]["code"], "ACR001");
+    assert!(fix["title"].as_str().expect("title").contains("ACR001"));
+    let edit = only_edit(fix, &uri);
+    assert_eq!(edit["range"], range((0, 0), (0, 0)));
+    assert_eq!(
+        edit["newText"],
+        "# acr-lint:ignore ACR001 reason=\"TODO: why\"\n"
+    );
+
+    let fixed = apply(REGISTRY_TF, edit);
+    assert!(fixed.starts_with("# acr-lint:ignore ACR001 reason=\"TODO: why\"\nresource "));
+    client.change(&uri, 2, &fixed);
+    // The suppression holds; the next rule's fix joins the existing comment.
+    let diagnostics = client.diagnostics(&uri, |d| has_rule(d, "ACR003"));
+    assert!(!has_rule(&diagnostics, "ACR001"), "{diagnostics:?}");
+    let identity = with_rule(&diagnostics, "ACR003").expect("ACR003").clone();
+    let actions = client.code_actions(&uri, &identity);
+    assert_eq!(actions.len(), 1, "{actions:?}");
+    let edit = only_edit(&actions[0], &uri);
+    assert_eq!(edit["range"], range((0, 24), (0, 24)));
+    assert_eq!(edit["newText"], ",ACR003");
+    assert!(
+        apply(&fixed, edit).starts_with("# acr-lint:ignore ACR001,ACR003 reason=\"TODO: why\"\n")
+    );
+
+    // An expired suppression no longer holds, and its fix is not offered a second time.
+    let expired = fixed.replace("\"TODO: why\"", "\"until the migration\" until=2000-01-31");
+    client.change(&uri, 3, &expired);
+    let diagnostics = client.diagnostics(&uri, |d| has_rule(d, "ACR001"));
+    let admin = with_rule(&diagnostics, "ACR001").expect("ACR001").clone();
+    assert_eq!(admin["range"], range((6, 33), (6, 37)));
+    let actions = client.code_actions(&uri, &admin);
+    assert!(actions.is_empty(), "{actions:?}");
+
+    client.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    client.diagnostics(&uri, <[Value]>::is_empty);
+    assert!(client.stop().success());
+}
+
+const TEMPLATE: &str = r#"{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "contentVersion": "1.0.0.0",
+  "resources": [
+    {
+      "type": "Microsoft.ContainerRegistry/registries",
+      "apiVersion": "2023-07-01",
+      "name": "acrexample001",
+      "location": "westeurope",
+      "sku": { "name": "Premium" },
+      "properties": { /* é😀 */ "adminUserEnabled": true }
+    }
+  ]
+}
+"#;
+
+#[test]
+fn arm_diagnostic_ranges_and_metadata_quick_fix() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    // Never saved: the document exists only in the editor.
+    let path = dir.path().join("azuredeploy.json");
+    let uri = file_uri(&path);
+
+    let mut client = Client::initialized(dir.path());
+    client.open(&uri, "json", TEMPLATE);
+    let diagnostics = client.diagnostics(&uri, |d| has_rule(d, "ACR001"));
+    let admin = with_rule(&diagnostics, "ACR001").expect("ACR001").clone();
+    // `      "properties": { /* ` is 25 units, é one, 😀 two, ` */ "adminUserEnabled": ` 24.
+    assert_eq!(admin["range"], range((10, 52), (10, 56)), "{admin}");
+    assert_eq!(admin["severity"], 1);
+    let identity = with_rule(&diagnostics, "ACR003").expect("ACR003");
+    assert_eq!(identity["range"], range((5, 14), (5, 54)));
+
+    let actions = client.code_actions(&uri, &admin);
+    assert_eq!(actions.len(), 1, "{actions:?}");
+    let edit = only_edit(&actions[0], &uri);
+    assert_eq!(edit["range"], range((10, 58), (10, 58)));
+    assert_eq!(
+        edit["newText"],
+        ",\n      \"metadata\": {\"acr-lint\": {\"ignore\": [{\"id\": \"ACR001\", \"reason\": \"TODO: why\"}]}}"
+    );
+    let fixed = apply(TEMPLATE, edit);
+    let parsed: Value = serde_json::from_str(&fixed.replace("/* é😀 */", "")).expect("valid JSON");
+    assert_eq!(
+        parsed["resources"][0]["metadata"]["acr-lint"]["ignore"],
+        json!([{"id": "ACR001", "reason": "TODO: why"}])
+    );
+
+    client.change(&uri, 2, &fixed);
+    let diagnostics = client.diagnostics(&uri, |d| has_rule(d, "ACR003"));
+    assert!(!has_rule(&diagnostics, "ACR001"), "{diagnostics:?}");
+    let identity = with_rule(&diagnostics, "ACR003").expect("ACR003").clone();
+    let actions = client.code_actions(&uri, &identity);
+    let edit = only_edit(&actions[0], &uri);
+    assert_eq!(edit["range"], range((11, 82), (11, 82)));
+    assert_eq!(
+        edit["newText"],
+        ", {\"id\": \"ACR003\", \"reason\": \"TODO: why\"}"
+    );
+    assert!(client.stop().success());
+}
+
+#[test]
+fn unsaved_text_of_other_documents_in_the_module_is_used() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let main = dir.path().join("main.tf");
+    let variables = dir.path().join("variables.tf");
+    let registry = REGISTRY_TF.replace("/* 😀 */ true", "var.admin");
+    std::fs::write(&main, &registry).expect("main.tf");
+    let off = "variable \"admin\" {\n  default = false\n}\n";
+    std::fs::write(&variables, off).expect("variables.tf");
+    let (main_uri, variables_uri) = (file_uri(&main), file_uri(&variables));
+
+    let mut client = Client::initialized(dir.path());
+    client.open(&main_uri, "terraform", &registry);
+    client.diagnostics(&main_uri, |d| {
+        has_rule(d, "ACR003") && !has_rule(d, "ACR001")
+    });
+
+    // The default turned on in the editor, unsaved: main.tf is checked again with it.
+    client.open(&variables_uri, "terraform", &off.replace("false", "true"));
+    let diagnostics = client.diagnostics(&main_uri, |d| has_rule(d, "ACR001"));
+    let admin = with_rule(&diagnostics, "ACR001").expect("ACR001");
+    // Shown where main.tf uses the variable, with the default as related information.
+    assert_eq!(admin["range"], range((5, 24), (5, 33)), "{admin}");
+    let related = &admin["relatedInformation"][0];
+    assert_eq!(related["location"]["uri"], variables_uri.as_str());
+    assert_eq!(related["location"]["range"], range((1, 12), (1, 16)));
+    // Its quick fix still goes above the resource, in main.tf.
+    let actions = client.code_actions(&main_uri, admin);
+    let edit = only_edit(&actions[0], &main_uri);
+    assert_eq!(edit["range"], range((0, 0), (0, 0)));
+    let diagnostics = client.diagnostics(&variables_uri, |d| has_rule(d, "ACR001"));
+    let at_default = with_rule(&diagnostics, "ACR001").expect("ACR001 at the default");
+    assert_eq!(at_default["range"], range((1, 12), (1, 16)));
+
+    // Closed without saving: the disk says false again.
+    client.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": variables_uri}}),
+    );
+    client.diagnostics(&main_uri, |d| {
+        has_rule(d, "ACR003") && !has_rule(d, "ACR001")
+    });
+    assert!(client.stop().success());
+}
+
+#[test]
+fn protocol_errors_are_answered_and_survived() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let mut client = Client::start(dir.path());
+    let early = client.call("textDocument/codeAction", json!({}));
+    assert_eq!(early["error"]["code"], -32002);
+    client.request("initialize", json!({"capabilities": {}}));
+    client.notify("initialized", json!({}));
+    client.write_raw(b"{not json");
+    client.notify("textDocument/didOpen", json!({"textDocument": 7}));
+    let unknown = client.call("textDocument/hover", json!({}));
+    assert_eq!(unknown["error"]["code"], -32601);
+    let bad = client.call("textDocument/codeAction", json!({"range": 1}));
+    assert_eq!(bad["error"]["code"], -32602);
+    let other = client.code_actions(
+        "untitled:Untitled-1",
+        &json!({"range": range((0, 0), (0, 0)), "message": "m"}),
+    );
+    assert!(other.is_empty());
+    // `exit` without `shutdown` is an error exit.
+    client.notify("exit", Value::Null);
+    assert_eq!(client.wait().code(), Some(1));
+}

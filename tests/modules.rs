@@ -1,0 +1,198 @@
+//! Terraform modules: local sources evaluated with the caller's inputs, call chains in
+//! addresses, downloaded modules, cycles and missing sources.
+
+use std::fs;
+use std::path::Path;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+const MODULE: &str = r#"variable "admin_enabled" {
+  type    = bool
+  default = false
+}
+
+variable "sku" {
+  type    = string
+  default = "Premium"
+}
+
+resource "azurerm_container_registry" "this" {
+  name                = "contosoregistry"
+  resource_group_name = "rg"
+  location            = "westeurope"
+  sku                 = var.sku
+  admin_enabled       = var.admin_enabled
+}
+"#;
+
+fn write(root: &Path, files: &[(&str, &str)]) {
+    for (name, text) in files {
+        let path = root.join(name);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    }
+}
+
+fn acr_lint(dir: &Path, args: &[&str]) -> assert_cmd::assert::Assert {
+    Command::cargo_bin("acr-lint")
+        .unwrap()
+        .current_dir(dir)
+        .args(args)
+        .assert()
+}
+
+#[test]
+fn module_inputs_come_from_the_caller_and_findings_name_the_call() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[
+            ("modules/acr/main.tf", MODULE),
+            (
+                "main.tf",
+                "module \"acr\" {\n  source        = \"./modules/acr\"\n  admin_enabled = true\n}\n",
+            ),
+        ],
+    );
+    let output = Command::cargo_bin("acr-lint")
+        .unwrap()
+        .current_dir(dir.path())
+        .args([".", "-f", "json"])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let admin: Vec<&serde_json::Value> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "ACR001")
+        .collect();
+    assert_eq!(
+        admin.len(),
+        1,
+        "one finding, not one per evaluation: {admin:?}"
+    );
+    assert_eq!(
+        admin[0]["resource"],
+        "module.acr.azurerm_container_registry.this"
+    );
+    assert_eq!(admin[0]["location"]["file"], "main.tf");
+    assert_eq!(admin[0]["location"]["line"], 3);
+    assert_eq!(
+        admin[0]["related"][0]["location"]["file"],
+        "modules/acr/main.tf"
+    );
+}
+
+#[test]
+fn nested_calls_chain_their_addresses() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[
+            ("acr/main.tf", MODULE),
+            (
+                "platform/main.tf",
+                "variable \"admin\" {}\nmodule \"acr\" {\n  source        = \"../acr\"\n  admin_enabled = var.admin\n}\n",
+            ),
+            (
+                "root/main.tf",
+                "module \"platform\" {\n  source = \"../platform\"\n  admin  = true\n}\n",
+            ),
+        ],
+    );
+    acr_lint(dir.path(), &["root", "-f", "concise"])
+        .code(1)
+        .stdout(predicate::str::contains("registry `module.platform.module.acr.azurerm_container_registry.this` enables the admin user"));
+}
+
+#[test]
+fn module_count_zero_creates_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[
+            ("modules/acr/main.tf", MODULE),
+            (
+                "main.tf",
+                "module \"acr\" {\n  source        = \"./modules/acr\"\n  count         = 0\n  admin_enabled = true\n}\n",
+            ),
+        ],
+    );
+    acr_lint(dir.path(), &[".", "-f", "concise"]).stdout(predicate::str::contains("ACR001").not());
+}
+
+#[test]
+fn cycles_are_reported_and_never_hang() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[
+            ("a/main.tf", "module \"b\" {\n  source = \"../b\"\n}\n"),
+            ("b/main.tf", "module \"a\" {\n  source = \"../a\"\n}\n"),
+            ("c/main.tf", "module \"self\" {\n  source = \"./\"\n}\n"),
+        ],
+    );
+    acr_lint(dir.path(), &["."])
+        .code(3)
+        .stderr(predicate::str::contains(
+            "calls itself through its own modules",
+        ));
+}
+
+#[test]
+fn missing_and_remote_sources_are_noted() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[(
+            "main.tf",
+            "module \"gone\" {\n  source = \"./nowhere\"\n}\nmodule \"remote\" {\n  source  = \"Azure/avm-res-containerregistry-registry/azurerm\"\n  version = \"0.4.0\"\n}\n",
+        )],
+    );
+    acr_lint(dir.path(), &["."])
+        .code(0)
+        .stderr(predicate::str::contains("module `gone` source `./nowhere` does not exist"))
+        .stderr(predicate::str::contains("module `remote` (Azure/avm-res-containerregistry-registry/azurerm) is not available locally"));
+}
+
+#[test]
+fn downloaded_modules_are_found_through_the_modules_manifest() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[
+            (
+                ".terraform/modules/modules.json",
+                r#"{"Modules":[{"Key":"","Source":"","Dir":"."},{"Key":"registry","Source":"registry.terraform.io/x/y/azurerm","Dir":".terraform/modules/registry"}]}"#,
+            ),
+            (".terraform/modules/registry/main.tf", MODULE),
+            (
+                "main.tf",
+                "module \"registry\" {\n  source        = \"x/y/azurerm\"\n  admin_enabled = true\n}\n",
+            ),
+        ],
+    );
+    acr_lint(dir.path(), &[".", "-f", "concise"])
+        .code(1)
+        .stdout(predicate::str::contains("main.tf:3:19: error[ACR001] registry `module.registry.azurerm_container_registry.this`"));
+}
+
+#[test]
+fn a_suppression_above_a_module_call_covers_what_it_creates() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[
+            ("modules/acr/main.tf", MODULE),
+            (
+                "main.tf",
+                "# acr-lint:ignore ACR001 reason=\"sandbox registry\"\nmodule \"acr\" {\n  source        = \"./modules/acr\"\n  admin_enabled = true\n}\n",
+            ),
+        ],
+    );
+    acr_lint(dir.path(), &[".", "-f", "concise"])
+        .stdout(predicate::str::contains("ACR001").not())
+        .stdout(predicate::str::contains("ACR903").not());
+}

@@ -1,0 +1,313 @@
+//! Checking only the files of a commit: each given file is evaluated with the rest of its
+//! Terraform module, and only findings in the given files are reported. Then the real
+//! `pre-commit`, with this repository's `.pre-commit-hooks.yaml` as the hook source.
+
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Output};
+
+use assert_cmd::Command as BinCommand;
+use serde_json::Value;
+
+const REGISTRY: &str = r#"resource "azurerm_container_registry" "acr" {
+  name                = "acrexample001"
+  resource_group_name = "rg"
+  location            = "westeurope"
+  sku                 = "Premium"
+  admin_enabled       = ADMIN
+}
+"#;
+
+const VARIABLES: &str = "variable \"admin\" {\n  default = DEFAULT\n}\n";
+
+const OUTPUTS: &str = r#"output "acr_admin_password" {
+  value = azurerm_container_registry.acr.admin_password
+}
+"#;
+
+fn write_module(dir: &Path, admin: &str, default: &str) {
+    fs::write(dir.join("main.tf"), REGISTRY.replace("ADMIN", admin)).expect("main.tf");
+    fs::write(
+        dir.join("variables.tf"),
+        VARIABLES.replace("DEFAULT", default),
+    )
+    .expect("variables.tf");
+}
+
+/// `acr-lint -f json ARGS` in `dir`: the findings as `file RULE`, and the summary.
+fn json_findings(dir: &Path, args: &[&str]) -> (Vec<String>, Value) {
+    let output = BinCommand::cargo_bin("acr-lint")
+        .expect("binary built")
+        .current_dir(dir)
+        .args(["-f", "json"])
+        .args(args)
+        .output()
+        .expect("acr-lint runs");
+    let report: Value = serde_json::from_slice(&output.stdout).expect("JSON report");
+    let findings = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {}",
+                f["location"]["file"].as_str().unwrap_or("?"),
+                f["rule"].as_str().unwrap_or("?")
+            )
+        })
+        .collect();
+    (findings, report["summary"].clone())
+}
+
+#[test]
+fn a_given_file_is_evaluated_with_its_module() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    write_module(dir.path(), "var.admin", "true");
+    fs::write(dir.path().join("outputs.tf"), OUTPUTS).expect("outputs.tf");
+
+    // The registry in main.tf takes the admin user from the default in variables.tf: the
+    // finding points at that default, and is reported because the registry is in main.tf.
+    let (findings, summary) = json_findings(dir.path(), &["main.tf"]);
+    assert!(
+        findings.contains(&"variables.tf ACR001".to_string()),
+        "{findings:?}"
+    );
+    assert!(
+        findings.contains(&"main.tf ACR003".to_string()),
+        "{findings:?}"
+    );
+    // The output in outputs.tf leaks a credential, but outputs.tf was not given.
+    assert!(
+        !findings.iter().any(|f| f.contains("ACR501")),
+        "{findings:?}"
+    );
+    assert!(
+        !findings.iter().any(|f| f.starts_with("outputs.tf")),
+        "{findings:?}"
+    );
+    assert_eq!(summary["files_scanned"], 1);
+
+    let (findings, _) = json_findings(dir.path(), &["outputs.tf"]);
+    assert_eq!(findings, ["outputs.tf ACR501"]);
+
+    // A default turned on in variables.tf alone is found through the registry that uses it.
+    let (findings, _) = json_findings(dir.path(), &["variables.tf"]);
+    assert_eq!(findings, ["variables.tf ACR001"]);
+
+    // The whole directory reports everything.
+    let (findings, summary) = json_findings(dir.path(), &["."]);
+    assert!(
+        findings.contains(&"outputs.tf ACR501".to_string()),
+        "{findings:?}"
+    );
+    assert_eq!(summary["files_scanned"], 3);
+}
+
+#[test]
+fn a_given_file_with_a_broken_sibling_is_still_checked() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    write_module(dir.path(), "true", "false");
+    fs::write(dir.path().join("broken.tf"), "resource {").expect("broken.tf");
+    let output = BinCommand::cargo_bin("acr-lint")
+        .expect("binary built")
+        .current_dir(dir.path())
+        .args(["-f", "concise", "--fail-on", "error", "main.tf"])
+        .output()
+        .expect("acr-lint runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("main.tf:6:25: error[ACR001]"), "{stdout}");
+    // The sibling's syntax error belongs to a file that was not given.
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    assert!(
+        output.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+const TEMPLATE: &str = r#"{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "contentVersion": "1.0.0.0",
+  "parameters": { "adminEnabled": { "type": "bool", "defaultValue": false } },
+  "resources": [
+    {
+      "type": "Microsoft.ContainerRegistry/registries",
+      "apiVersion": "2023-07-01",
+      "name": "acrexample001",
+      "location": "westeurope",
+      "sku": { "name": "Premium" },
+      "properties": { "adminUserEnabled": "[parameters('adminEnabled')]" }
+    }
+  ]
+}
+"#;
+
+const PARAMETERS: &str = r#"{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#",
+  "contentVersion": "1.0.0.0",
+  "parameters": { "adminEnabled": { "value": true } }
+}
+"#;
+
+#[test]
+fn a_given_template_is_evaluated_with_its_parameters_files() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    fs::write(dir.path().join("azuredeploy.json"), TEMPLATE).expect("template");
+    fs::write(dir.path().join("azuredeploy.parameters.json"), PARAMETERS).expect("parameters");
+    fs::write(dir.path().join("other.json"), TEMPLATE).expect("unrelated template");
+    // The parameters file turns the admin user on, whichever of the pair is given.
+    for given in ["azuredeploy.json", "azuredeploy.parameters.json"] {
+        let (findings, summary) = json_findings(dir.path(), &[given]);
+        assert!(
+            findings.contains(&"azuredeploy.parameters.json ACR001".to_string()),
+            "{given}: {findings:?}"
+        );
+        assert!(
+            !findings.iter().any(|f| f.starts_with("other.json")),
+            "{findings:?}"
+        );
+        assert_eq!(summary["files_scanned"], 1);
+    }
+}
+
+fn run(dir: &Path, program: &str, args: &[&str], env: &[(&str, &Path)]) -> Output {
+    let mut command = Command::new(program);
+    command.current_dir(dir).args(args);
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    command
+        .output()
+        .unwrap_or_else(|e| panic!("{program} {args:?}: {e}"))
+}
+
+fn text(output: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let output = run(dir, "git", args, &[]);
+    assert!(output.status.success(), "git {args:?}: {}", text(&output));
+}
+
+/// How to run pre-commit here: the `pre-commit` command or the Python module.
+fn pre_commit_command() -> Option<Vec<&'static str>> {
+    [vec!["pre-commit"], vec!["python3", "-m", "pre_commit"]]
+        .into_iter()
+        .find(|command| {
+            Command::new(command[0])
+                .args(&command[1..])
+                .arg("--version")
+                .output()
+                .is_ok_and(|o| o.status.success())
+        })
+}
+
+/// The hook as users install it: `pre-commit try-repo` and a `.pre-commit-config.yaml` naming
+/// this repository at its current commit (commit changes to the hook before running this).
+/// pre-commit builds the hook with `cargo install --path`; here into a target directory kept
+/// under `target/`, with the release profile set to build as fast as a debug build, so only the
+/// first run builds the dependencies.
+#[test]
+fn pre_commit_runs_the_hook_on_the_committed_files() {
+    let Some(pre_commit) = pre_commit_command() else {
+        println!("skipped: pre-commit is not installed (pip install pre-commit)");
+        return;
+    };
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let head = run(repo, "git", &["rev-parse", "HEAD"], &[]);
+    if !head.status.success() {
+        println!("skipped: {} is not a git checkout", repo.display());
+        return;
+    }
+    let rev = String::from_utf8_lossy(&head.stdout).trim().to_string();
+    let target = repo.join("target");
+    let build_dir = target.join("pre-commit-build");
+    let home = target.join("pre-commit-home");
+    let env: &[(&str, &Path)] = &[
+        ("PRE_COMMIT_HOME", &home),
+        ("CARGO_TARGET_DIR", &build_dir),
+        ("CARGO_PROFILE_RELEASE_OPT_LEVEL", Path::new("0")),
+        ("CARGO_PROFILE_RELEASE_DEBUG", Path::new("false")),
+        ("CARGO_PROFILE_RELEASE_INCREMENTAL", Path::new("true")),
+        ("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", Path::new("256")),
+        ("NO_COLOR", Path::new("1")),
+    ];
+
+    let scratch = tempfile::tempdir().expect("temporary directory");
+    let dir = scratch.path();
+    git(dir, &["init", "--quiet", "--initial-branch=main"]);
+    git(dir, &["config", "user.email", "dev@example.com"]);
+    git(dir, &["config", "user.name", "Dev"]);
+    git(dir, &["config", "commit.gpgsign", "false"]);
+
+    // try-repo: main.tf uses a variable whose default enables the admin user.
+    write_module(dir, "var.admin", "true");
+    git(dir, &["add", "."]);
+    let repo_arg = repo.to_str().expect("UTF-8 path");
+    let try_repo = |files: &[&str]| {
+        let mut args = pre_commit[1..].to_vec();
+        args.extend(["try-repo", repo_arg, "acr-lint", "--ref", &rev, "--verbose"]);
+        args.push("--files");
+        args.extend(files);
+        run(dir, pre_commit[0], &args, env)
+    };
+    let failing = try_repo(&["main.tf"]);
+    let out = text(&failing);
+    assert_eq!(failing.status.code(), Some(1), "{out}");
+    assert!(out.contains("error[ACR001]"), "{out}");
+    assert!(out.contains("variables.tf:2:13"), "{out}");
+    fs::write(
+        dir.join("variables.tf"),
+        VARIABLES.replace("DEFAULT", "false"),
+    )
+    .expect("write");
+    let passing = try_repo(&["variables.tf"]);
+    assert!(passing.status.success(), "{}", text(&passing));
+    assert!(
+        text(&passing).contains("No problems found"),
+        "{}",
+        text(&passing)
+    );
+
+    // Installed as a git hook: a commit is checked on its own files, in their module.
+    let config = format!(
+        "repos:\n  - repo: {repo_arg}\n    rev: {rev}\n    hooks:\n      - id: acr-lint\n        args: [--fail-on, error]\n"
+    );
+    fs::write(dir.join(".pre-commit-config.yaml"), config).expect("config");
+    let mut install_args = pre_commit[1..].to_vec();
+    install_args.push("install");
+    let install = run(dir, pre_commit[0], &install_args, env);
+    assert!(install.status.success(), "{}", text(&install));
+    write_module(dir, "false", "true");
+    git(dir, &["add", "."]);
+    let good = run(dir, "git", &["commit", "-m", "registry"], env);
+    assert!(good.status.success(), "{}", text(&good));
+
+    // Only main.tf changes, to read the variable whose default (unchanged) enables the admin user.
+    fs::write(dir.join("main.tf"), REGISTRY.replace("ADMIN", "var.admin")).expect("main.tf");
+    git(dir, &["add", "main.tf"]);
+    let bad = run(dir, "git", &["commit", "-m", "admin from a variable"], env);
+    let out = text(&bad);
+    assert!(!bad.status.success(), "{out}");
+    assert!(out.contains("acr-lint") && out.contains("Failed"), "{out}");
+    assert!(out.contains("error[ACR001]"), "{out}");
+
+    fs::write(
+        dir.join("variables.tf"),
+        VARIABLES.replace("DEFAULT", "false"),
+    )
+    .expect("write");
+    git(dir, &["add", "variables.tf"]);
+    let fixed = run(dir, "git", &["commit", "-m", "admin off"], env);
+    assert!(fixed.status.success(), "{}", text(&fixed));
+    let log = run(dir, "git", &["log", "--format=%s"], &[]);
+    assert_eq!(
+        String::from_utf8_lossy(&log.stdout),
+        "admin off\nregistry\n"
+    );
+}

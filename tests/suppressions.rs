@@ -1,0 +1,230 @@
+//! Inline suppressions: Terraform comments and ARM metadata, with reasons, expiry and the
+//! diagnostics about suppressions themselves.
+
+mod common;
+
+use std::fs;
+
+use acr_lint::{Scan, ScanOptions};
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn scan_files(files: &[(&str, &str)]) -> (tempfile::TempDir, Scan) {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    for (name, text) in files {
+        fs::write(dir.path().join(name), text).expect("file written");
+    }
+    let scan = acr_lint::scan(&ScanOptions::new(vec![dir.path().to_path_buf()]));
+    (dir, scan)
+}
+
+fn ids(scan: &Scan) -> Vec<String> {
+    let mut ids: Vec<String> = scan
+        .findings
+        .iter()
+        .map(|f| format!("{}@{}", f.rule.id, scan.sources.start(f.primary.span).line))
+        .collect();
+    ids.sort();
+    ids
+}
+
+fn suppressed_ids(scan: &Scan) -> Vec<&str> {
+    scan.suppressed.iter().map(|s| s.finding.rule.id).collect()
+}
+
+const REGISTRY: &str = r#"resource "azurerm_container_registry" "acr" {
+  name                = "contosoregistry"
+  resource_group_name = "rg"
+  location            = "westeurope"
+  sku                 = "Basic"
+  admin_enabled       = true
+}
+"#;
+
+fn with_comment_above(comment: &str, line: usize) -> String {
+    let mut lines: Vec<String> = REGISTRY.lines().map(str::to_string).collect();
+    lines.insert(line, comment.to_string());
+    lines.join("\n") + "\n"
+}
+
+#[test]
+fn comment_above_a_resource_suppresses_its_findings() {
+    let text = with_comment_above(
+        "# acr-lint:ignore ACR001,no-managed-identity reason=\"legacy agents\"",
+        0,
+    );
+    let (_dir, scan) = scan_files(&[("main.tf", &text)]);
+    let mut suppressed = suppressed_ids(&scan);
+    suppressed.sort();
+    assert_eq!(suppressed, vec!["ACR001", "ACR003"]);
+    assert!(
+        !ids(&scan)
+            .iter()
+            .any(|id| id.starts_with("ACR001") || id.starts_with("ACR003"))
+    );
+    assert_eq!(scan.suppressed[0].reason, "legacy agents");
+}
+
+#[test]
+fn comment_above_an_attribute_covers_only_that_attribute() {
+    let text = with_comment_above("  // acr-lint:ignore ACR001 reason=\"break glass\"", 5);
+    let (_dir, scan) = scan_files(&[("main.tf", &text)]);
+    assert_eq!(suppressed_ids(&scan), vec!["ACR001"]);
+    assert!(ids(&scan).iter().any(|id| id.starts_with("ACR003")));
+}
+
+#[test]
+fn expired_suppressions_stop_suppressing_and_say_so() {
+    let text = with_comment_above(
+        "# acr-lint:ignore ACR001 reason=\"temporary\" until=2001-01-01",
+        0,
+    );
+    let (_dir, scan) = scan_files(&[("main.tf", &text)]);
+    assert!(suppressed_ids(&scan).is_empty());
+    let found = ids(&scan);
+    assert!(found.contains(&"ACR001@7".to_string()), "{found:?}");
+    assert!(found.contains(&"ACR904@1".to_string()), "{found:?}");
+}
+
+#[test]
+fn future_expiry_still_suppresses() {
+    let text = with_comment_above(
+        "# acr-lint:ignore ACR001 reason=\"temporary\" until=2999-12-31",
+        0,
+    );
+    let (_dir, scan) = scan_files(&[("main.tf", &text)]);
+    assert_eq!(suppressed_ids(&scan), vec!["ACR001"]);
+}
+
+#[test]
+fn malformed_unknown_and_unused_suppressions_are_reported() {
+    let cases = [
+        ("# acr-lint:ignore ACR001", "ACR901"),
+        ("# acr-lint:ignore ACR01 reason=\"typo\"", "ACR902"),
+        (
+            "# acr-lint:ignore ACR002 reason=\"nothing to suppress on Basic\"",
+            "ACR903",
+        ),
+        (
+            "# acr-lint:ignore ACR001 reason=\"x\" until=someday",
+            "ACR901",
+        ),
+    ];
+    for (comment, expected) in cases {
+        let text = with_comment_above(comment, 0);
+        let (_dir, scan) = scan_files(&[("main.tf", &text)]);
+        let found = ids(&scan);
+        assert!(
+            found.contains(&format!("{expected}@1")),
+            "{comment}: {found:?}"
+        );
+        assert!(
+            found.iter().any(|id| id.starts_with("ACR001")),
+            "{comment} must not suppress: {found:?}"
+        );
+    }
+}
+
+#[test]
+fn a_directive_that_stands_above_nothing_is_malformed() {
+    let text = format!("{REGISTRY}\n# acr-lint:ignore ACR001 reason=\"dangling\"\n");
+    let (_dir, scan) = scan_files(&[("main.tf", &text)]);
+    assert!(
+        ids(&scan).contains(&"ACR901@9".to_string()),
+        "{:?}",
+        ids(&scan)
+    );
+}
+
+const TEMPLATE: &str = r#"{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "contentVersion": "1.0.0.0",
+  METADATA
+  "resources": [
+    {
+      "type": "Microsoft.ContainerRegistry/registries",
+      "apiVersion": "2023-07-01",
+      "name": "contosoregistry",
+      "location": "westeurope",
+      "sku": { "name": "Basic" },
+      RESOURCE_METADATA
+      "properties": { "adminUserEnabled": true }
+    }
+  ]
+}
+"#;
+
+fn template(metadata: &str, resource_metadata: &str) -> String {
+    TEMPLATE
+        .replace("RESOURCE_METADATA", resource_metadata)
+        .replace("METADATA", metadata)
+}
+
+#[test]
+fn arm_resource_metadata_suppresses() {
+    let text = template(
+        "",
+        r#""metadata": {"acr-lint": {"ignore": [{"id": "ACR001", "reason": "legacy pipeline", "until": "2999-01-01"}]}},"#,
+    );
+    let (_dir, scan) = scan_files(&[("azuredeploy.json", &text)]);
+    assert_eq!(suppressed_ids(&scan), vec!["ACR001"]);
+    assert!(ids(&scan).iter().any(|id| id.starts_with("ACR003")));
+}
+
+#[test]
+fn arm_template_metadata_covers_the_whole_file() {
+    let text = template(
+        r#""metadata": {"acr-lint": {"ignore": [{"id": ["ACR001", "ACR003"], "reason": "sandbox"}]}},"#,
+        "",
+    );
+    let (_dir, scan) = scan_files(&[("azuredeploy.json", &text)]);
+    let mut suppressed = suppressed_ids(&scan);
+    suppressed.sort();
+    assert_eq!(suppressed, vec!["ACR001", "ACR003"]);
+}
+
+#[test]
+fn arm_entries_need_a_reason() {
+    let text = template(
+        "",
+        r#""metadata": {"acr-lint": {"ignore": [{"id": "ACR001"}]}},"#,
+    );
+    let (_dir, scan) = scan_files(&[("azuredeploy.json", &text)]);
+    assert!(suppressed_ids(&scan).is_empty());
+    assert!(ids(&scan).iter().any(|id| id.starts_with("ACR901")));
+}
+
+#[test]
+fn no_inline_suppressions_reports_everything_and_sarif_carries_justifications() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = with_comment_above("# acr-lint:ignore ACR001 reason=\"legacy agents\"", 0);
+    fs::write(dir.path().join("main.tf"), text).unwrap();
+    let run = |extra: &[&str]| {
+        let mut cmd = Command::cargo_bin("acr-lint").unwrap();
+        cmd.arg(dir.path()).args(["-f", "concise"]).args(extra);
+        cmd.assert()
+    };
+    run(&["--fail-on", "error"])
+        .code(0)
+        .stdout(predicate::str::contains("ACR001").not());
+    run(&["--fail-on", "error", "--no-inline-suppressions"])
+        .code(1)
+        .stdout(predicate::str::contains("error[ACR001]"));
+    let output = Command::cargo_bin("acr-lint")
+        .unwrap()
+        .arg(dir.path())
+        .args(["-f", "sarif"])
+        .output()
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let results = doc["runs"][0]["results"].as_array().unwrap();
+    let suppressed = results
+        .iter()
+        .find(|r| r["ruleId"] == "ACR001")
+        .expect("suppressed result kept in SARIF");
+    assert_eq!(suppressed["suppressions"][0]["kind"], "inSource");
+    assert_eq!(
+        suppressed["suppressions"][0]["justification"],
+        "legacy agents"
+    );
+}
