@@ -238,7 +238,7 @@ pub fn scan(options: &ScanOptions) -> Scan {
                     path,
                     span,
                     message,
-                    show_source: span.is_some(),
+                    show_source: false,
                 }),
         );
     }

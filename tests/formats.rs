@@ -7,7 +7,6 @@ use std::fs;
 use std::path::Path;
 
 use assert_cmd::Command;
-use predicates::prelude::*;
 use serde_json::Value;
 
 fn acr_lint() -> Command {

@@ -385,10 +385,17 @@ fn module_cycles_do_not_hang() {
           module \"again\" {\n  source = \"./\"\n}\n",
     );
 
-    run(dir.path(), &[])
-        .expect(1)
-        .no_errors()
+    let result = run(dir.path(), &[]);
+    result
+        .expect(3)
         .stdout_has("cycle/main.tf:13:25: error[ACR001]");
+    assert!(
+        result
+            .stderr
+            .contains("calls itself through its own modules"),
+        "{}",
+        result.stderr
+    );
 }
 
 /// `v0` is one item; `vN` is `concat(vN-1, vN-1)`: 2^40 items (or bytes) at `v40`.
