@@ -21,10 +21,11 @@
 //! Differences from Azure, all deliberate or harmless for linting:
 //! - string positions (`length`, `substring`, `indexOf`, ...) count Unicode scalar values, where Azure
 //!   counts UTF-16 units; they differ only for characters outside the Basic Multilingual Plane;
-//! - resource ids use the literal placeholders `{subscriptionId}` and `{resourceGroupName}` where the
-//!   subscription or resource group is unknown (see [`SUBSCRIPTION_PLACEHOLDER`]), so ids built in one
-//!   template compare equal; a `uniqueString()` or `guid()` of such an id is deterministic but is not
-//!   the value Azure will compute;
+//! - resource ids (from `resourceId()` and friends, and `resourceGroup().id` and `subscription().id`)
+//!   use the literal placeholders `{subscriptionId}` and `{resourceGroupName}` where the subscription
+//!   or resource group is unknown (see [`SUBSCRIPTION_PLACEHOLDER`]), so ids built in one template
+//!   compare equal; a `uniqueString()` or `guid()` of such an id is deterministic but is not the value
+//!   Azure will compute (its length and alphabet are, which is what name rules check);
 //! - `format()` supports `{n}`, `{n,width}` and the `D`, `X`, `N`, `F`, `G` and `000` specifiers;
 //!   other specifiers give an unknown, and arrays/objects are formatted as compact JSON;
 //! - `json()` accepts comments and trailing commas (as .NET does, and Bicep's `loadJsonContent()`
@@ -193,13 +194,24 @@ pub trait Env {
     }
 }
 
-/// The default `resourceGroup()`: only `type` is known.
+/// The default `resourceGroup()`: `type` is known, and `id` is built with placeholders as
+/// `resourceId()` builds ids (so `uniqueString(resourceGroup().id)` is deterministic, as its
+/// length and alphabet are); every other property is unknown.
 pub fn default_resource_group() -> Val {
     let mut group = unknown_object(
         "resourceGroup()",
-        &["id", "name", "location", "managedBy", "tags", "properties"],
+        &["name", "location", "managedBy", "tags", "properties"],
     );
     if let Val::Object(entries) = &mut group {
+        entries.insert(
+            0,
+            (
+                "id".to_string(),
+                Val::String(format!(
+                    "/subscriptions/{SUBSCRIPTION_PLACEHOLDER}/resourceGroups/{RESOURCE_GROUP_PLACEHOLDER}"
+                )),
+            ),
+        );
         entries.push((
             "type".to_string(),
             Val::String("Microsoft.Resources/resourceGroups".to_string()),
@@ -208,12 +220,23 @@ pub fn default_resource_group() -> Val {
     group
 }
 
-/// The default `subscription()`: every property unknown.
+/// The default `subscription()`: `id` built with a placeholder (see [`default_resource_group`]),
+/// every other property unknown.
 pub fn default_subscription() -> Val {
-    unknown_object(
+    let mut subscription = unknown_object(
         "subscription()",
-        &["id", "subscriptionId", "tenantId", "displayName"],
-    )
+        &["subscriptionId", "tenantId", "displayName"],
+    );
+    if let Val::Object(entries) = &mut subscription {
+        entries.insert(
+            0,
+            (
+                "id".to_string(),
+                Val::String(format!("/subscriptions/{SUBSCRIPTION_PLACEHOLDER}")),
+            ),
+        );
+    }
+    subscription
 }
 
 fn unknown_object(function: &str, properties: &[&str]) -> Val {
@@ -4038,7 +4061,24 @@ mod tests {
         assert!(unknown("[deployment().name]").contains("deployment()"));
         assert!(unknown("[tenant().tenantId]").contains("tenant()"));
         assert!(unknown("[environment().name]").contains("environment()"));
-        assert!(unknown("[uniqueString(resourceGroup().id)]").contains("resourceGroup().id"));
+        check(&[
+            (
+                "[resourceGroup().id]",
+                json!("/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}"),
+            ),
+            (
+                "[subscription().id]",
+                json!("/subscriptions/{subscriptionId}"),
+            ),
+            (
+                "[equals(resourceGroup().id, resourceId('Microsoft.Resources/resourceGroups', 'x'))]",
+                json!(false),
+            ),
+        ]);
+        let Val::String(name) = eval("[uniqueString(resourceGroup().id)]") else {
+            panic!("uniqueString(resourceGroup().id) is deterministic")
+        };
+        assert_eq!(name.len(), 13);
         check(&[(
             "[resourceGroup().type]",
             json!("Microsoft.Resources/resourceGroups"),
