@@ -663,8 +663,8 @@ fn apply_suppressions(
     (kept, suppressed)
 }
 
-/// One finding per rule and place: the same finding from several parameters files is kept
-/// once, naming them all.
+/// One finding per rule and place: the same finding from several parameters files, module
+/// calls or copy instances is kept once, naming them.
 fn merge_variants(findings: Vec<Finding>) -> Vec<Finding> {
     let mut merged: Vec<Finding> = Vec::with_capacity(findings.len());
     let mut index: HashMap<(&'static str, Span, String), usize> = HashMap::new();
@@ -676,7 +676,7 @@ fn merge_variants(findings: Vec<Finding>) -> Vec<Finding> {
         let key = (
             finding.rule.id,
             finding.primary.span,
-            finding.message.clone(),
+            copy_stem_message(&finding),
         );
         match index.get(&key).and_then(|&i| merged.get_mut(i)) {
             Some(existing) => existing.variants.extend(finding.variants),
@@ -689,22 +689,67 @@ fn merge_variants(findings: Vec<Finding>) -> Vec<Finding> {
     for finding in &mut merged {
         finding.variants.sort();
         finding.variants.dedup();
-        let modules = finding.variants.iter().all(|v| v.starts_with("module."));
-        match (finding.variants.len(), modules) {
-            (0, _) | (1, true) => {}
-            (_, true) => finding
-                .notes
-                .push(format!("in module calls {}", finding.variants.join(", "))),
-            (count, false) => {
-                let files = if count == 1 { "file" } else { "files" };
-                finding.notes.push(format!(
-                    "with parameters {files} {}",
-                    finding.variants.join(", ")
-                ));
+        if finding.variants.iter().all(|v| v.starts_with("module.")) {
+            if finding.variants.len() > 1 {
+                let calls = finding.variants.join(", ");
+                finding.notes.push(format!("in module calls {calls}"));
             }
+            continue;
         }
+        let mut files = Vec::new();
+        let mut copies = Vec::new();
+        for variant in &finding.variants {
+            let (file, copy) = arm::split_variant(variant);
+            files.extend(file);
+            copies.extend(copy);
+        }
+        files.sort_unstable();
+        files.dedup();
+        copies.sort_by_key(|address| natural_key(address));
+        copies.dedup();
+        let mut notes = Vec::new();
+        if !files.is_empty() {
+            let noun = if files.len() == 1 { "file" } else { "files" };
+            notes.push(format!("with parameters {noun} {}", files.join(", ")));
+        }
+        if copies.len() > 1 {
+            finding.message = copy_stem_message(finding);
+            finding.resource = arm::copy_stem(&finding.resource);
+            notes.push(format!("in copies {}", copies.join(", ")));
+        }
+        finding.notes.extend(notes);
     }
     merged
+}
+
+/// A finding's message with its copy instance's address (`acr[1]`) as its loop's (`acr`), so
+/// that the same finding in every instance merges.
+fn copy_stem_message(finding: &Finding) -> String {
+    let copied = finding
+        .variants
+        .iter()
+        .any(|v| arm::split_variant(v).1.is_some());
+    if copied {
+        let stem = arm::copy_stem(&finding.resource);
+        finding.message.replace(&finding.resource, &stem)
+    } else {
+        finding.message.clone()
+    }
+}
+
+/// Sorts `acr[2]` before `acr[10]`.
+fn natural_key(text: &str) -> Vec<(String, u64)> {
+    let mut key = Vec::new();
+    let mut rest = text;
+    while !rest.is_empty() {
+        let letters = rest.len() - rest.trim_start_matches(|c: char| !c.is_ascii_digit()).len();
+        let (word, tail) = rest.split_at(letters);
+        let digits = tail.len() - tail.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        let (number, tail) = tail.split_at(digits);
+        key.push((word.to_string(), number.parse().unwrap_or(u64::MAX)));
+        rest = tail;
+    }
+    key
 }
 
 /// Adds a file's unit facts; the files of one Terraform module share a unit.

@@ -398,13 +398,18 @@ fn covers(suppression: &Suppression, finding: &Finding, file_name: &str) -> bool
             unit,
             address,
             span,
-        } => inside(span) || (same_unit(&finding.unit, unit) && finding.resource == *address),
+        } => inside(span) || (same_unit(&finding.unit, unit) && same_resource(finding, address)),
         Covers::Unit(unit) => same_unit(&finding.unit, unit),
         Covers::Path { glob, resource } => {
             glob_matches(glob, file_name)
-                && resource.as_ref().is_none_or(|r| *r == finding.resource)
+                && resource.as_ref().is_none_or(|r| same_resource(finding, r))
         }
     }
+}
+
+/// Whether a finding is on the resource `address`, or on an instance of its copy loop.
+fn same_resource(finding: &Finding, address: &str) -> bool {
+    finding.resource == address || crate::arm::copy_stem(&finding.resource) == address
 }
 
 /// A template evaluated with a parameters file is the unit `x.json with y.json`.

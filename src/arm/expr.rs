@@ -21,10 +21,11 @@
 //! Differences from Azure, all deliberate or harmless for linting:
 //! - string positions (`length`, `substring`, `indexOf`, ...) count Unicode scalar values, where Azure
 //!   counts UTF-16 units; they differ only for characters outside the Basic Multilingual Plane;
-//! - resource ids use the literal placeholders `{subscriptionId}` and `{resourceGroupName}` where the
-//!   subscription or resource group is unknown (see [`SUBSCRIPTION_PLACEHOLDER`]), so ids built in one
-//!   template compare equal; a `uniqueString()` or `guid()` of such an id is deterministic but is not
-//!   the value Azure will compute;
+//! - resource ids (from `resourceId()` and friends, and `resourceGroup().id` and `subscription().id`)
+//!   use the literal placeholders `{subscriptionId}` and `{resourceGroupName}` where the subscription
+//!   or resource group is unknown (see [`SUBSCRIPTION_PLACEHOLDER`]), so ids built in one template
+//!   compare equal; a `uniqueString()` or `guid()` of such an id is deterministic but is not the value
+//!   Azure will compute (its length and alphabet are, which is what name rules check);
 //! - `format()` supports `{n}`, `{n,width}` and the `D`, `X`, `N`, `F`, `G` and `000` specifiers;
 //!   other specifiers give an unknown, and arrays/objects are formatted as compact JSON;
 //! - `json()` accepts comments and trailing commas (as .NET does, and Bicep's `loadJsonContent()`
@@ -193,13 +194,24 @@ pub trait Env {
     }
 }
 
-/// The default `resourceGroup()`: only `type` is known.
+/// The default `resourceGroup()`: `type` is known, and `id` is built with placeholders as
+/// `resourceId()` builds ids (so `uniqueString(resourceGroup().id)` is deterministic, as its
+/// length and alphabet are); every other property is unknown.
 pub fn default_resource_group() -> Val {
     let mut group = unknown_object(
         "resourceGroup()",
-        &["id", "name", "location", "managedBy", "tags", "properties"],
+        &["name", "location", "managedBy", "tags", "properties"],
     );
     if let Val::Object(entries) = &mut group {
+        entries.insert(
+            0,
+            (
+                "id".to_string(),
+                Val::String(format!(
+                    "/subscriptions/{SUBSCRIPTION_PLACEHOLDER}/resourceGroups/{RESOURCE_GROUP_PLACEHOLDER}"
+                )),
+            ),
+        );
         entries.push((
             "type".to_string(),
             Val::String("Microsoft.Resources/resourceGroups".to_string()),
@@ -208,12 +220,23 @@ pub fn default_resource_group() -> Val {
     group
 }
 
-/// The default `subscription()`: every property unknown.
+/// The default `subscription()`: `id` built with a placeholder (see [`default_resource_group`]),
+/// every other property unknown.
 pub fn default_subscription() -> Val {
-    unknown_object(
+    let mut subscription = unknown_object(
         "subscription()",
-        &["id", "subscriptionId", "tenantId", "displayName"],
-    )
+        &["subscriptionId", "tenantId", "displayName"],
+    );
+    if let Val::Object(entries) = &mut subscription {
+        entries.insert(
+            0,
+            (
+                "id".to_string(),
+                Val::String(format!("/subscriptions/{SUBSCRIPTION_PLACEHOLDER}")),
+            ),
+        );
+    }
+    subscription
 }
 
 fn unknown_object(function: &str, properties: &[&str]) -> Val {
@@ -3107,6 +3130,91 @@ fn sha1_block(state: &mut [u32; 5], block: &[u8]) {
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Provenance: which template input an expression reads unchanged
+
+/// Where an expression's value is read from unchanged: a parameter or variable, then member and
+/// index steps. Callers use it to point at the literal that set a value rather than at the
+/// expression that passed it on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Access {
+    pub root: AccessRoot,
+    pub steps: Vec<AccessStep>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum AccessRoot {
+    Parameter(String),
+    Variable(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum AccessStep {
+    Key(String),
+    Index(usize),
+}
+
+/// The input an expression reads unchanged: `parameters('a')`, `variables('b').c[2]`,
+/// `parameters('list')[copyIndex()]`, or either branch of an `if()` whose condition is known.
+/// `None` for anything computed, and for expressions that do not parse or evaluate.
+pub fn access_path(text: &str, env: &dyn Env) -> Option<Access> {
+    if !is_expression(text) {
+        return None;
+    }
+    let expr = parse(text).ok()?;
+    let mut evaluator = Evaluator {
+        env,
+        budget: Budget(WORK_BUDGET),
+        lambda_scope: Vec::new(),
+    };
+    trace(&expr, &mut evaluator, 0)
+}
+
+fn trace(expr: &Expr, evaluator: &mut Evaluator<'_>, depth: usize) -> Option<Access> {
+    if depth > MAX_NESTING {
+        return None;
+    }
+    match &expr.kind {
+        Kind::Call(call) => match (call.key.as_str(), call.args.as_slice()) {
+            ("parameters" | "variables", [name]) => {
+                let Kind::Literal(Val::String(name)) = &name.kind else {
+                    return None;
+                };
+                let root = if call.key == "parameters" {
+                    AccessRoot::Parameter(name.clone())
+                } else {
+                    AccessRoot::Variable(name.clone())
+                };
+                Some(Access {
+                    root,
+                    steps: Vec::new(),
+                })
+            }
+            ("if", [condition, when_true, when_false]) => match evaluator.eval(condition).ok()? {
+                Val::Bool(true) => trace(when_true, evaluator, depth + 1),
+                Val::Bool(false) => trace(when_false, evaluator, depth + 1),
+                _ => None,
+            },
+            _ => None,
+        },
+        Kind::Member { target, name, .. } => {
+            let mut access = trace(target, evaluator, depth + 1)?;
+            access.steps.push(AccessStep::Key(name.clone()));
+            Some(access)
+        }
+        Kind::Index { target, index, .. } => {
+            let mut access = trace(target, evaluator, depth + 1)?;
+            let step = match evaluator.eval(index).ok()? {
+                Val::String(key) => AccessStep::Key(key),
+                other => AccessStep::Index(usize::try_from(as_int(&other)?).ok()?),
+            };
+            access.steps.push(step);
+            Some(access)
+        }
+        Kind::Literal(_) => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -3953,7 +4061,24 @@ mod tests {
         assert!(unknown("[deployment().name]").contains("deployment()"));
         assert!(unknown("[tenant().tenantId]").contains("tenant()"));
         assert!(unknown("[environment().name]").contains("environment()"));
-        assert!(unknown("[uniqueString(resourceGroup().id)]").contains("resourceGroup().id"));
+        check(&[
+            (
+                "[resourceGroup().id]",
+                json!("/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}"),
+            ),
+            (
+                "[subscription().id]",
+                json!("/subscriptions/{subscriptionId}"),
+            ),
+            (
+                "[equals(resourceGroup().id, resourceId('Microsoft.Resources/resourceGroups', 'x'))]",
+                json!(false),
+            ),
+        ]);
+        let Val::String(name) = eval("[uniqueString(resourceGroup().id)]") else {
+            panic!("uniqueString(resourceGroup().id) is deterministic")
+        };
+        assert_eq!(name.len(), 13);
         check(&[(
             "[resourceGroup().type]",
             json!("Microsoft.Resources/resourceGroups"),
@@ -4323,5 +4448,43 @@ mod tests {
             text.push(']');
             never_panics(&text);
         }
+    }
+
+    #[test]
+    fn access_paths_follow_inputs_read_unchanged() {
+        let path = |text: &str| access_path(text, &env());
+        let parameter = |name: &str, steps: Vec<AccessStep>| {
+            Some(Access {
+                root: AccessRoot::Parameter(name.to_string()),
+                steps,
+            })
+        };
+        assert_eq!(path("[parameters('sku')]"), parameter("sku", vec![]));
+        assert_eq!(
+            path("[parameters('obj').a['b'][copyIndex()]]"),
+            parameter(
+                "obj",
+                vec![
+                    AccessStep::Key("a".into()),
+                    AccessStep::Key("b".into()),
+                    AccessStep::Index(2)
+                ]
+            )
+        );
+        assert_eq!(
+            path("[if(equals(parameters('sku'), 'Premium'), variables('prefix'), null())]"),
+            Some(Access {
+                root: AccessRoot::Variable("prefix".into()),
+                steps: vec![],
+            })
+        );
+        assert_eq!(
+            path("[if(parameters('adminEnabled'), parameters('sku'), 'x')]"),
+            None
+        );
+        assert_eq!(path("[concat(parameters('sku'), 'x')]"), None);
+        assert_eq!(path("[parameters(variables('prefix'))]"), None);
+        assert_eq!(path("plain"), None);
+        assert_eq!(path("[parameters('list')[-1]]"), None);
     }
 }

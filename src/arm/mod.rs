@@ -10,6 +10,63 @@ use std::path::Path;
 
 use crate::model::Node;
 
+/// Marks the copy loop iteration in a resource's variant: `copy registries[1]`.
+const COPY_VARIANT: &str = "copy ";
+/// Separates the parameters file from the copy instance in a variant.
+const VARIANT_SEPARATOR: &str = "; ";
+
+/// A resource's variant: the parameters file it was evaluated with and, for an instance of a
+/// `copy` loop, the loop iterations that made it, outermost first
+/// (`main.parameters.dev.json; copy modules[0]/registries[1]`).
+pub fn variant(parameters_file: Option<&str>, copy: Option<&str>) -> Option<String> {
+    match (parameters_file, copy) {
+        (None, None) => None,
+        (Some(file), None) => Some(file.to_string()),
+        (None, Some(address)) => Some(format!("{COPY_VARIANT}{address}")),
+        (Some(file), Some(address)) => {
+            Some(format!("{file}{VARIANT_SEPARATOR}{COPY_VARIANT}{address}"))
+        }
+    }
+}
+
+/// A variant's parameters file and copy loop iterations, as [`variant`] joined them.
+pub fn split_variant(variant: &str) -> (Option<&str>, Option<&str>) {
+    let (file, rest) = match variant.split_once(VARIANT_SEPARATOR) {
+        Some((file, rest)) if rest.starts_with(COPY_VARIANT) => (Some(file), rest),
+        _ => (None, variant),
+    };
+    match rest.strip_prefix(COPY_VARIANT) {
+        Some(address) => (file, Some(address)),
+        None => (Some(variant), None),
+    }
+}
+
+/// An address without the copy indexes of its segments: `d[1]/acr[0]` is `d/acr`.
+pub fn copy_stem(address: &str) -> String {
+    let mut stem = String::with_capacity(address.len());
+    let mut rest = address;
+    while let Some(open) = rest.find('[') {
+        let (before, from) = rest.split_at(open);
+        stem.push_str(before);
+        let digits = from
+            .get(1..)
+            .unwrap_or("")
+            .bytes()
+            .take_while(u8::is_ascii_digit)
+            .count();
+        let after = from.get(1 + digits..).unwrap_or("");
+        match after.strip_prefix(']') {
+            Some(tail) if digits > 0 && (tail.is_empty() || tail.starts_with('/')) => rest = tail,
+            _ => {
+                stem.push('[');
+                rest = from.get(1..).unwrap_or("");
+            }
+        }
+    }
+    stem.push_str(rest);
+    stem
+}
+
 /// What a JSON file is, judged by its content.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum JsonKind {
@@ -86,7 +143,34 @@ pub fn missing_template(parameters: &Path) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::pairs_with;
+    use super::{copy_stem, pairs_with, split_variant, variant};
+
+    #[test]
+    fn copy_stems_drop_indexes() {
+        assert_eq!(copy_stem("d[1]/acr[0]"), "d/acr");
+        assert_eq!(copy_stem("acr[12]"), "acr");
+        assert_eq!(copy_stem("acr"), "acr");
+        assert_eq!(
+            copy_stem("[concat('a', copyIndex())][3]"),
+            "[concat('a', copyIndex())]"
+        );
+        assert_eq!(copy_stem("x[a]/y[]"), "x[a]/y[]");
+    }
+
+    #[test]
+    fn variants_join_and_split() {
+        assert_eq!(variant(None, None), None);
+        let both = variant(Some("a.parameters.json"), Some("acr[1]")).unwrap();
+        assert_eq!(
+            split_variant(&both),
+            (Some("a.parameters.json"), Some("acr[1]"))
+        );
+        assert_eq!(split_variant("copy acr[0]"), (None, Some("acr[0]")));
+        assert_eq!(
+            split_variant("a.parameters.json"),
+            (Some("a.parameters.json"), None)
+        );
+    }
 
     #[test]
     fn parameters_files_pair_by_name() {

@@ -4,13 +4,19 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-use super::expr::{self, Env, Val};
+use super::expr::{self, Access, AccessRoot, AccessStep, Env, Val};
 
 use crate::model::{Format, Input, Kind, Node, Output, RegistryRef, Resource, Unit, Value, Via};
 use crate::source::Span;
 
 const DEPLOYMENTS_TYPE: &str = "Microsoft.Resources/deployments";
 const REGISTRY_SEGMENT: &str = "microsoft.containerregistry/registries/";
+/// Most instances a resource `copy` loop is expanded into; larger or unknown counts are
+/// evaluated once, with `copyIndex()` unknown.
+pub const MAX_RESOURCE_COPIES: i64 = 64;
+/// Most items a variable or property `copy` loop produces (Azure's own limit); a larger loop
+/// gives an unknown value.
+pub const MAX_VALUE_COPIES: i64 = 800;
 
 /// The resources, outputs and parameters of one template file.
 pub struct Template {
@@ -41,6 +47,7 @@ pub fn read(root: &Node, unit: &str, parameters: Option<&ParametersFile<'_>>) ->
     let mut walker = Walker {
         template_name: template_name.to_string(),
         variant: parameters.map(|file| file.name.to_string()),
+        copies: Vec::new(),
         unit: unit.to_string(),
         resources: Vec::new(),
         facts: Unit {
@@ -62,14 +69,20 @@ pub fn read(root: &Node, unit: &str, parameters: Option<&ParametersFile<'_>>) ->
     }
 }
 
-/// What expressions in one template scope see: parameter values (with where they were set)
-/// and the template's variables, evaluated on first use.
+/// What expressions in one template scope see: parameter values (with where they were set),
+/// the template's variables, evaluated on first use, and the copy loops being expanded.
 #[derive(Default)]
 struct Scope<'t> {
     parameters: HashMap<String, Node>,
     variables: HashMap<String, &'t Node>,
+    /// Variables declared by the `copy` array of `variables`: each a `{name, count, input}` loop.
+    copied_variables: HashMap<String, &'t Node>,
+    variable_nodes: RefCell<HashMap<String, Node>>,
     variable_values: RefCell<HashMap<String, Val>>,
     evaluating: RefCell<Vec<String>>,
+    /// The copy loops being expanded, innermost last: the loop name and the current index
+    /// (`None` when the count is unknown).
+    copies: RefCell<Vec<(String, Option<i64>)>>,
 }
 
 /// How many variables may be under evaluation at once (a chain of variables using variables).
@@ -86,7 +99,20 @@ impl<'t> Scope<'t> {
         let mut scope = Scope::default();
         if let Some(Value::Object(declared)) = template.get("variables").map(|v| &v.value) {
             for (name, value) in declared {
-                scope.variables.insert(name.to_ascii_lowercase(), value);
+                match &value.value {
+                    Value::Array(loops) if name.eq_ignore_ascii_case("copy") => {
+                        for entry in loops {
+                            if let Some(looped) = entry.get("name").and_then(Node::as_str) {
+                                scope
+                                    .copied_variables
+                                    .insert(looped.to_ascii_lowercase(), entry);
+                            }
+                        }
+                    }
+                    _ => {
+                        scope.variables.insert(name.to_ascii_lowercase(), value);
+                    }
+                }
             }
         }
         let Some(Value::Object(declared)) = template.get("parameters").map(|p| &p.value) else {
@@ -147,28 +173,113 @@ impl<'t> Scope<'t> {
 
     fn variable_value(&self, name: &str) -> Option<Val> {
         let key = name.to_ascii_lowercase();
-        if key == "copy" {
-            return None;
-        }
         if let Some(value) = self.variable_values.borrow().get(&key) {
             return Some(value.clone());
         }
-        let raw = *self.variables.get(&key)?;
-        {
-            let evaluating = self.evaluating.borrow();
-            if evaluating.contains(&key) {
-                return Some(Val::Unknown(format!("variable `{name}` refers to itself")));
-            }
-            if evaluating.len() >= MAX_VARIABLE_DEPTH {
-                return Some(Val::Unknown("variables nest too deeply".into()));
-            }
-        }
-        self.evaluating.borrow_mut().push(key.clone());
-        let value = to_val(&resolve(raw, self));
-        self.evaluating.borrow_mut().pop();
+        let value = to_val(&self.variable_node(name)?);
         self.variable_values.borrow_mut().insert(key, value.clone());
         Some(value)
     }
+
+    /// A variable's value with the places that set it; `None` when not declared.
+    fn variable_node(&self, name: &str) -> Option<Node> {
+        let key = name.to_ascii_lowercase();
+        if let Some(node) = self.variable_nodes.borrow().get(&key) {
+            return Some(node.clone());
+        }
+        let looped = self.copied_variables.get(&key).copied();
+        let raw = match looped {
+            Some(entry) => entry,
+            None => *self.variables.get(&key)?,
+        };
+        {
+            let evaluating = self.evaluating.borrow();
+            if evaluating.contains(&key) {
+                let reason = format!("variable `{name}` refers to itself");
+                return Some(Node::unknown(reason, raw.span));
+            }
+            if evaluating.len() >= MAX_VARIABLE_DEPTH {
+                return Some(Node::unknown("variables nest too deeply", raw.span));
+            }
+        }
+        self.evaluating.borrow_mut().push(key.clone());
+        // Variables are evaluated once, outside any resource copy loop.
+        let loops = self.copies.take();
+        let node = match looped {
+            Some(entry) => expand_loop(entry, self),
+            None => resolve(raw, self),
+        };
+        *self.copies.borrow_mut() = loops;
+        self.evaluating.borrow_mut().pop();
+        self.variable_nodes.borrow_mut().insert(key, node.clone());
+        Some(node)
+    }
+
+    /// Runs `f` inside iteration `index` of the copy loop `name`.
+    fn in_loop<R>(&self, name: &str, index: Option<i64>, f: impl FnOnce() -> R) -> R {
+        self.copies.borrow_mut().push((name.to_string(), index));
+        let result = f();
+        self.copies.borrow_mut().pop();
+        result
+    }
+}
+
+/// The number of iterations of a copy loop (`{name, count, ...}`), or why it is not known:
+/// an unknown count, a count that is not a whole number, or one above `max`.
+fn copy_count(copy: &Node, scope: &Scope<'_>, max: i64) -> Result<i64, Node> {
+    let name = copy.get("name").and_then(Node::as_str).unwrap_or("");
+    let Some(count) = copy.get("count") else {
+        let reason = format!("copy loop `{name}` has no `count`");
+        return Err(Node::unknown(reason, copy.span));
+    };
+    let value = resolve(count, scope);
+    let number = match &value.value {
+        Value::Unknown(_) => return Err(value),
+        Value::Number(n) => Some(*n),
+        Value::String(text) => text.trim().parse::<f64>().ok(),
+        _ => None,
+    };
+    match number {
+        Some(n) if n.fract() == 0.0 && (0.0..=max as f64).contains(&n) => Ok(n as i64),
+        Some(n) if n.fract() == 0.0 && n > max as f64 => {
+            let reason =
+                format!("copy loop `{name}` has {n} iterations; acr-lint expands at most {max}");
+            Err(Node::unknown(reason, value.span))
+        }
+        _ => {
+            let reason = format!(
+                "the count of copy loop `{name}` is {}, not a whole number from 0",
+                value.display()
+            );
+            Err(Node::unknown(reason, value.span))
+        }
+    }
+}
+
+/// The array a `{name, count, input}` loop of `variables` or `properties` produces: `input`
+/// evaluated with `copyIndex('name')` at each index.
+fn expand_loop(entry: &Node, scope: &Scope<'_>) -> Node {
+    let name = entry.get("name").and_then(Node::as_str).unwrap_or("");
+    let Some(input) = entry.get("input") else {
+        let reason = format!("copy loop `{name}` has no `input`");
+        return Node::unknown(reason, entry.span);
+    };
+    let count = match copy_count(entry, scope, MAX_VALUE_COPIES) {
+        Ok(count) => count,
+        Err(unknown) => return unknown,
+    };
+    let items = (0..count)
+        .map(|index| scope.in_loop(name, Some(index), || resolve(input, scope)))
+        .collect();
+    Node::new(Value::Array(items), entry.span)
+}
+
+/// A property-level `copy` member: an array of `{name, count, input}` loops.
+fn is_property_loop(key: &str, value: &Node) -> bool {
+    key.eq_ignore_ascii_case("copy")
+        && matches!(&value.value, Value::Array(loops) if !loops.is_empty()
+            && loops.iter().all(|l| l.get("name").and_then(Node::as_str).is_some()
+                && l.get("input").is_some()))
 }
 
 impl Env for Scope<'_> {
@@ -180,8 +291,18 @@ impl Env for Scope<'_> {
         self.variable_value(name)
     }
 
-    fn copy_index(&self, _loop_name: Option<&str>) -> Option<i64> {
-        None
+    fn copy_index(&self, loop_name: Option<&str>) -> Option<i64> {
+        let copies = self.copies.borrow();
+        match loop_name {
+            None => copies.last()?.1,
+            Some(name) => {
+                copies
+                    .iter()
+                    .rev()
+                    .find(|(looped, _)| looped.eq_ignore_ascii_case(name))?
+                    .1
+            }
+        }
     }
 }
 
@@ -265,7 +386,11 @@ fn default_value(name: &str, declaration: &Node, scope: &Scope<'_>) -> Node {
 struct Walker {
     template_name: String,
     unit: String,
+    /// The parameters file of this evaluation, when there is one.
     variant: Option<String>,
+    /// The resource copy loops with a known index that enclose the current resource, outermost
+    /// first, as `loop[index]`.
+    copies: Vec<String>,
     resources: Vec<Resource>,
     facts: Unit,
 }
@@ -324,6 +449,7 @@ impl Walker {
         }
     }
 
+    /// A resource, expanded into its instances when it has a `copy` loop whose count is known.
     fn resource(
         &mut self,
         resource: &Node,
@@ -331,6 +457,40 @@ impl Walker {
         parent: Option<&Parent<'_>>,
         scope: &Scope<'_>,
         prefix: &str,
+    ) {
+        let Some(copy) = resource
+            .get("copy")
+            .filter(|c| matches!(c.value, Value::Object(_)))
+        else {
+            return self.instance(resource, symbol, parent, scope, prefix, "");
+        };
+        let name = copy.get("name").and_then(Node::as_str).unwrap_or("");
+        match copy_count(copy, scope, MAX_RESOURCE_COPIES) {
+            Ok(count) => {
+                for index in 0..count {
+                    self.copies.push(format!("{name}[{index}]"));
+                    scope.in_loop(name, Some(index), || {
+                        let suffix = format!("[{index}]");
+                        self.instance(resource, symbol, parent, scope, prefix, &suffix);
+                    });
+                    self.copies.pop();
+                }
+            }
+            Err(_) => scope.in_loop(name, None, || {
+                self.instance(resource, symbol, parent, scope, prefix, "");
+            }),
+        }
+    }
+
+    /// One instance of a resource; `suffix` is its copy index in the address (`[2]`).
+    fn instance(
+        &mut self,
+        resource: &Node,
+        symbol: Option<&str>,
+        parent: Option<&Parent<'_>>,
+        scope: &Scope<'_>,
+        prefix: &str,
+        suffix: &str,
     ) {
         let Some(type_node) = resource.get("type") else {
             return;
@@ -349,8 +509,8 @@ impl Walker {
         };
         let raw_name = resource.get("name").and_then(Node::as_str).unwrap_or("");
         let address = match parent {
-            Some(p) => format!("{}/{}", p.address, symbol.unwrap_or(raw_name)),
-            None => format!("{prefix}{}", symbol.unwrap_or(raw_name)),
+            Some(p) => format!("{}/{}{suffix}", p.address, symbol.unwrap_or(raw_name)),
+            None => format!("{prefix}{}{suffix}", symbol.unwrap_or(raw_name)),
         };
         if arm_type.eq_ignore_ascii_case(DEPLOYMENTS_TYPE) {
             self.deployment(resource, scope, &address);
@@ -361,7 +521,12 @@ impl Walker {
         };
         let covers = crate::suppress::Covers::Resource {
             unit: self.template_name.clone(),
-            address: address.clone(),
+            // One suppression covers every instance of a copy loop.
+            address: if !self.copies.is_empty() {
+                super::copy_stem(&address)
+            } else {
+                address.clone()
+            },
             span: resource.span,
         };
         let (suppressions, problems) =
@@ -374,6 +539,7 @@ impl Walker {
             .then(|| body.get("name").and_then(Node::as_str).map(str::to_string))
             .flatten();
         self.children(resource, &arm_type, &address, registry_name, scope);
+        let variant = self.instance_variant();
         self.resources.push(Resource {
             kind,
             arm_type,
@@ -387,9 +553,16 @@ impl Walker {
                 .map(str::to_string),
             link,
             unit: self.unit.clone(),
-            variant: self.variant.clone(),
+            variant,
             body,
         });
+    }
+
+    /// The variant of a resource: the parameters file, and the copy loop iterations when the
+    /// resource is an instance of one (see [`super::variant`]).
+    fn instance_variant(&self) -> Option<String> {
+        let copy = (!self.copies.is_empty()).then(|| self.copies.join("/"));
+        super::variant(self.variant.as_deref(), copy.as_deref())
     }
 
     fn children(
@@ -511,16 +684,25 @@ fn resolve(node: &Node, scope: &Scope<'_>) -> Node {
             span: node.span,
             via: node.via.clone(),
         },
-        Value::Object(members) => Node {
-            value: Value::Object(
-                members
-                    .iter()
-                    .map(|(k, v)| (resolve_key(k, scope), resolve(v, scope)))
-                    .collect(),
-            ),
-            span: node.span,
-            via: node.via.clone(),
-        },
+        Value::Object(members) => {
+            let mut resolved = Vec::with_capacity(members.len());
+            for (key, value) in members {
+                match &value.value {
+                    Value::Array(loops) if is_property_loop(key, value) => {
+                        for entry in loops {
+                            let name = entry.get("name").and_then(Node::as_str).unwrap_or("");
+                            resolved.push((name.to_string(), expand_loop(entry, scope)));
+                        }
+                    }
+                    _ => resolved.push((resolve_key(key, scope), resolve(value, scope))),
+                }
+            }
+            Node {
+                value: Value::Object(resolved),
+                span: node.span,
+                via: node.via.clone(),
+            }
+        }
         _ => node.clone(),
     }
 }
@@ -547,8 +729,8 @@ fn resolve_string(text: &str, span: Span, scope: &Scope<'_>) -> Node {
         .get(1..text.len().saturating_sub(1))
         .unwrap_or("")
         .trim();
-    if let Some(name) = parameter_reference(inner) {
-        return parameter_value(name, span, scope);
+    if let Some(node) = expr::access_path(text, scope).and_then(|a| traced(&a, span, scope)) {
+        return node;
     }
     let mut node = match expr::evaluate(text, scope) {
         Ok(value) => from_val(value, span),
@@ -579,31 +761,54 @@ fn shorten(text: &str) -> String {
     }
 }
 
-fn parameter_value(name: &str, use_site: Span, scope: &Scope<'_>) -> Node {
-    match scope.parameters.get(&name.to_ascii_lowercase()) {
-        Some(value) => {
-            let mut value = value.clone();
-            if value.is_unknown() {
-                value.span = use_site;
-            }
-            match value.via.as_mut() {
-                Some(via) => {
-                    via.span = use_site;
-                    via.input = Some(name.to_string());
-                }
-                None => {
-                    value.via = Some(Box::new(Via {
-                        span: use_site,
-                        description: format!("parameter `{name}`"),
-                        input: Some(name.to_string()),
-                        reference: None,
-                    }))
-                }
-            }
-            value
+/// The value an expression reads unchanged from a parameter or variable, pointing where it was
+/// set, with `use_site` as where it is used; `None` when the path leads nowhere (the evaluator
+/// then reports why).
+fn traced(access: &Access, use_site: Span, scope: &Scope<'_>) -> Option<Node> {
+    let (root, description, input) = match &access.root {
+        AccessRoot::Parameter(name) => (
+            scope.parameters.get(&name.to_ascii_lowercase())?.clone(),
+            format!("parameter `{name}`"),
+            Some(name.clone()),
+        ),
+        AccessRoot::Variable(name) => (
+            scope.variable_node(name)?,
+            format!("variable `{name}`"),
+            None,
+        ),
+    };
+    let mut node = &root;
+    for step in &access.steps {
+        if node.is_unknown() {
+            break;
         }
-        None => Node::unknown(format!("parameter `{name}` is not declared"), use_site),
+        node = match (step, &node.value) {
+            (AccessStep::Key(key), Value::Object(_)) => node.get(key)?,
+            (AccessStep::Index(index), Value::Array(items)) => items.get(*index)?,
+            _ => return None,
+        };
     }
+    let mut value = node.clone();
+    if value.is_unknown() {
+        value.span = use_site;
+    }
+    let via = value.via.take().or_else(|| root.via.clone());
+    value.via = Some(match via {
+        Some(mut via) => {
+            via.span = use_site;
+            if input.is_some() {
+                via.input = input;
+            }
+            via
+        }
+        None => Box::new(Via {
+            span: use_site,
+            description,
+            input,
+            reference: None,
+        }),
+    });
+    Some(value)
 }
 
 /// The first `parameters('name')` an expression uses.
@@ -613,16 +818,6 @@ fn first_parameter(expression: &str) -> Option<String> {
     let rest = expression.get(at + "parameters(".len()..)?.trim_start();
     let rest = rest.strip_prefix('\'')?;
     rest.split_once('\'').map(|(name, _)| name.to_string())
-}
-
-/// `parameters('name')`, the one expression form evaluated here.
-fn parameter_reference(expression: &str) -> Option<&str> {
-    let rest = expression.trim().strip_prefix("parameters")?.trim_start();
-    let rest = rest.strip_prefix('(')?.trim_start();
-    let rest = rest.strip_prefix('\'')?;
-    let (name, rest) = rest.split_once('\'')?;
-    let rest = rest.trim_start().strip_prefix(')')?;
-    rest.trim().is_empty().then_some(name)
 }
 
 #[cfg(test)]
@@ -636,11 +831,7 @@ mod tests {
     }
 
     #[test]
-    fn parameter_reference_forms() {
-        assert_eq!(parameter_reference("parameters('a')"), Some("a"));
-        assert_eq!(parameter_reference(" parameters ( 'a' ) "), Some("a"));
-        assert_eq!(parameter_reference("parameters('a').b"), None);
-        assert_eq!(parameter_reference("variables('a')"), None);
+    fn first_parameter_of_an_expression() {
         assert_eq!(
             first_parameter("concat(parameters('x'), 'y')").as_deref(),
             Some("x")
@@ -714,5 +905,118 @@ mod tests {
           "resources": [{"condition": "[parameters('deploy')]",
             "type": "Microsoft.ContainerRegistry/registries", "name": "r"}]}"#;
         assert!(resources(text).is_empty());
+    }
+
+    fn value<'a>(resource: &'a Resource, path: &str) -> &'a Node {
+        match resource.body.lookup(path) {
+            crate::model::Lookup::Found(node) | crate::model::Lookup::Unknown(node) => node,
+            crate::model::Lookup::Missing => panic!("{path} missing"),
+        }
+    }
+
+    #[test]
+    fn copy_loops_expand_into_instances() {
+        let text = r#"{"parameters": {"names": {"type": "array", "defaultValue": ["a1", "b2"]}},
+          "resources": [{"type": "Microsoft.ContainerRegistry/registries",
+            "name": "[parameters('names')[copyIndex()]]",
+            "copy": {"name": "regs", "count": "[length(parameters('names'))]"},
+            "properties": {"adminUserEnabled": "[equals(copyIndex('regs', 1), 2)]"}}]}"#;
+        let found = resources(text);
+        assert_eq!(found.len(), 2);
+        assert_eq!(found[0].address, "[parameters('names')[copyIndex()]][0]");
+        assert_eq!(found[1].name(), Some("b2"));
+        let name = value(&found[1], "name");
+        assert_eq!(&text[name.span.start..name.span.end], "\"b2\"");
+        assert_eq!(
+            value(&found[0], "properties.adminUserEnabled").as_bool(),
+            Some(false)
+        );
+        assert_eq!(
+            value(&found[1], "properties.adminUserEnabled").as_bool(),
+            Some(true)
+        );
+        assert_eq!(found[1].variant.as_deref(), Some("copy regs[1]"));
+    }
+
+    #[test]
+    fn copy_loops_with_no_or_unknown_count() {
+        let none = r#"{"resources": [{"type": "Microsoft.ContainerRegistry/registries",
+            "name": "r", "copy": {"name": "c", "count": 0}}]}"#;
+        assert!(resources(none).is_empty());
+        let unknown = r#"{"parameters": {"n": {"type": "int"}},
+          "resources": {"acr": {"type": "Microsoft.ContainerRegistry/registries",
+            "name": "[format('r{0}', copyIndex())]", "copy": {"name": "c", "count": "[parameters('n')]"},
+            "properties": {"adminUserEnabled": true}}}}"#;
+        let found = resources(unknown);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].address, "acr");
+        assert_eq!(found[0].variant, None);
+        assert!(value(&found[0], "name").is_unknown());
+        let many = r#"{"resources": [{"type": "Microsoft.ContainerRegistry/registries",
+            "name": "r", "copy": {"name": "c", "count": 65}}]}"#;
+        assert_eq!(resources(many).len(), 1);
+    }
+
+    #[test]
+    fn copied_deployments_pass_each_index() {
+        let text = r#"{"parameters": {"admins": {"type": "array", "defaultValue": [false, true]}},
+          "resources": [{"type": "Microsoft.Resources/deployments", "name": "d",
+          "copy": {"name": "mods", "count": 2},
+          "properties": {"expressionEvaluationOptions": {"scope": "inner"},
+            "parameters": {"admin": {"value": "[parameters('admins')[copyIndex()]]"}},
+            "template": {"parameters": {"admin": {"type": "bool"}},
+              "resources": {"acr": {"type": "Microsoft.ContainerRegistry/registries",
+                "name": "r", "properties": {"adminUserEnabled": "[parameters('admin')]"}}}}}}]}"#;
+        let found = resources(text);
+        assert_eq!(found.len(), 2);
+        assert_eq!(found[1].address, "d[1]/acr");
+        assert_eq!(found[1].variant.as_deref(), Some("copy mods[1]"));
+        let admin = value(&found[1], "properties.adminUserEnabled");
+        assert_eq!(admin.as_bool(), Some(true));
+        assert_eq!(&text[admin.span.start..admin.span.end], "true");
+    }
+
+    #[test]
+    fn variable_and_property_copies() {
+        let text = r#"{"parameters": {"ips": {"type": "array", "defaultValue": ["10.0.0.1", "0.0.0.0/0"]}},
+          "variables": {"copy": [{"name": "rules", "count": "[length(parameters('ips'))]",
+              "input": {"value": "[parameters('ips')[copyIndex('rules')]]", "action": "Allow"}}],
+            "names": {"copy": [{"name": "list", "count": 2, "input": "[format('n{0}', copyIndex('list'))]"}]}},
+          "resources": [{"type": "Microsoft.ContainerRegistry/registries", "name": "r",
+            "tags": {"second": "[variables('names').list[1]]", "rule": "[variables('rules')[1].value]"},
+            "properties": {"networkRuleSet": {"defaultAction": "Deny",
+              "copy": [{"name": "ipRules", "count": "[length(parameters('ips'))]",
+                "input": {"value": "[parameters('ips')[copyIndex('ipRules')]]", "action": "Allow"}}]}}}]}"#;
+        let found = resources(text);
+        let rules = value(&found[0], "properties.networkRuleSet.ipRules");
+        let Value::Array(items) = &rules.value else {
+            panic!("{rules:?}")
+        };
+        assert_eq!(items.len(), 2);
+        let second = items[1].get("value").unwrap();
+        assert_eq!(second.as_str(), Some("0.0.0.0/0"));
+        assert_eq!(&text[second.span.start..second.span.end], "\"0.0.0.0/0\"");
+        assert_eq!(value(&found[0], "tags.second").as_str(), Some("n1"));
+        let rule = value(&found[0], "tags.rule");
+        assert_eq!(rule.as_str(), Some("0.0.0.0/0"));
+        assert_eq!(&text[rule.span.start..rule.span.end], "\"0.0.0.0/0\"");
+    }
+
+    #[test]
+    fn variables_point_at_their_literal() {
+        let text = r#"{"variables": {"admin": true, "settings": {"public": "Enabled"}},
+          "resources": [{"type": "Microsoft.ContainerRegistry/registries", "name": "r",
+            "properties": {"adminUserEnabled": "[variables('admin')]",
+              "publicNetworkAccess": "[variables('settings').public]",
+              "zoneRedundancy": "[if(variables('admin'), 'Enabled', 'Disabled')]"}}]}"#;
+        let found = resources(text);
+        let admin = value(&found[0], "properties.adminUserEnabled");
+        assert_eq!(&text[admin.span.start..admin.span.end], "true");
+        assert_eq!(admin.via.as_ref().unwrap().description, "variable `admin`");
+        let public = value(&found[0], "properties.publicNetworkAccess");
+        assert_eq!(&text[public.span.start..public.span.end], "\"Enabled\"");
+        let zones = value(&found[0], "properties.zoneRedundancy");
+        assert_eq!(zones.as_str(), Some("Enabled"));
+        assert!(text[zones.span.start..].starts_with("\"[if("));
     }
 }
