@@ -577,30 +577,45 @@ fn apply_suppressions(
     (kept, suppressed)
 }
 
-/// One finding per rule and place: the same finding from several parameters files is kept
-/// once, naming them all.
+/// One finding per rule and place: the same finding from several parameters files, module
+/// calls or Terraform instances (`count`, `for_each`) is kept once, naming them all.
 fn merge_variants(findings: Vec<Finding>) -> Vec<Finding> {
-    let mut merged: Vec<Finding> = Vec::with_capacity(findings.len());
+    let mut merged: Vec<(Finding, Option<(String, String)>)> = Vec::with_capacity(findings.len());
     let mut index: HashMap<(&'static str, Span, String), usize> = HashMap::new();
     for finding in findings {
         if finding.variants.is_empty() {
-            merged.push(finding);
+            merged.push((finding, None));
             continue;
         }
-        let key = (
-            finding.rule.id,
-            finding.primary.span,
-            finding.message.clone(),
-        );
+        // An instance's finding, as it reads for the resource rather than the instance.
+        let generic = match finding.variants.as_slice() {
+            [variant] => terraform::instance_generic(variant, &finding.resource, &finding.message),
+            _ => None,
+        };
+        let message = generic.as_ref().map_or(&finding.message, |(m, _)| m);
+        let key = (finding.rule.id, finding.primary.span, message.clone());
         match index.get(&key).and_then(|&i| merged.get_mut(i)) {
-            Some(existing) => existing.variants.extend(finding.variants),
+            Some((existing, _)) => existing.variants.extend(finding.variants),
             None => {
                 index.insert(key, merged.len());
-                merged.push(finding);
+                merged.push((finding, generic));
             }
         }
     }
-    for finding in &mut merged {
+    let mut out = Vec::with_capacity(merged.len());
+    for (mut finding, generic) in merged {
+        if let Some((message, resource)) = generic {
+            // One instance only: it reads as it is.
+            if finding.variants.len() > 1 {
+                finding
+                    .notes
+                    .push(terraform::instances_note(&finding.variants));
+                finding.message = message;
+                finding.resource = resource;
+            }
+            out.push(finding);
+            continue;
+        }
         finding.variants.sort();
         finding.variants.dedup();
         let modules = finding.variants.iter().all(|v| v.starts_with("module."));
@@ -617,8 +632,9 @@ fn merge_variants(findings: Vec<Finding>) -> Vec<Finding> {
                 ));
             }
         }
+        out.push(finding);
     }
-    merged
+    out
 }
 
 /// Adds a file's unit facts; the files of one Terraform module share a unit.

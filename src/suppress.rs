@@ -398,13 +398,21 @@ fn covers(suppression: &Suppression, finding: &Finding, file_name: &str) -> bool
             unit,
             address,
             span,
-        } => inside(span) || (same_unit(&finding.unit, unit) && finding.resource == *address),
+        } => inside(span) || (same_unit(&finding.unit, unit) && same_resource(finding, address)),
         Covers::Unit(unit) => same_unit(&finding.unit, unit),
         Covers::Path { glob, resource } => {
             glob_matches(glob, file_name)
-                && resource.as_ref().is_none_or(|r| *r == finding.resource)
+                && resource.as_ref().is_none_or(|r| same_resource(finding, r))
         }
     }
+}
+
+/// The finding is on `address`, or on an instance of it (`acr[0]` for `acr`).
+fn same_resource(finding: &Finding, address: &str) -> bool {
+    let resource = finding.resource.as_str();
+    resource == address
+        || crate::model::graph::split_instance_key(resource)
+            .is_some_and(|(base, _)| base == address)
 }
 
 /// A template evaluated with a parameters file is the unit `x.json with y.json`.

@@ -487,11 +487,39 @@ impl Mapper<'_> {
 }
 
 /// Maps a known azurerm `resource` (or `data`) block onto the ARM shape; `None` for other types.
+/// `key` is the instance key (`[0]`, `["dev"]`) of a resource with `count` or `for_each`.
 pub fn map_resource(
     block: &Block,
     data: bool,
     converter: &Converter<'_>,
     unit: &str,
+    key: &str,
+) -> Vec<Resource> {
+    let mut resources = map_instance(block, data, converter, unit, key);
+    if !key.is_empty() {
+        // The instance is the variant: findings every instance shares are reported once.
+        let [type_label, name_label] = block.labels.as_slice() else {
+            return resources;
+        };
+        let prefix = if data { "data." } else { "" };
+        let instance = format!(
+            "{prefix}{}.{}{key}",
+            type_label.as_str(),
+            name_label.as_str()
+        );
+        for resource in &mut resources {
+            resource.variant = Some(instance.clone());
+        }
+    }
+    resources
+}
+
+fn map_instance(
+    block: &Block,
+    data: bool,
+    converter: &Converter<'_>,
+    unit: &str,
+    key: &str,
 ) -> Vec<Resource> {
     let file = converter.file;
     let [type_label, name_label] = block.labels.as_slice() else {
@@ -499,7 +527,7 @@ pub fn map_resource(
     };
     if type_label.as_str() == AZAPI_RESOURCE {
         let address = format!(
-            "{}{AZAPI_RESOURCE}.{}",
+            "{}{AZAPI_RESOURCE}.{}{key}",
             if data { "data." } else { "" },
             name_label.as_str()
         );
@@ -513,7 +541,7 @@ pub fn map_resource(
     let block_span = span_of(block.span(), file, None);
     let decl = span_of(type_label.span(), file, block.span());
     let prefix = if data { "data." } else { "" };
-    let address = format!("{prefix}{}.{}", map.terraform, name_label.as_str());
+    let address = format!("{prefix}{}.{}{key}", map.terraform, name_label.as_str());
     let mapper = Mapper { converter };
     let mut body = mapper.object(&block.body, map.attributes, map.blocks, block_span);
     if map.kind == Kind::Registry {
@@ -720,7 +748,7 @@ fn link_of(
     }
     let attribute = body.get_attribute(attribute)?;
     let expr = &attribute.value;
-    let Some(address) = referenced_address(expr) else {
+    let Some(address) = referenced_address(expr, converter) else {
         return literal_link(converter, expr, target);
     };
     match target {
@@ -763,8 +791,9 @@ impl Address {
     }
 }
 
-/// The resource a reference expression points into: `TYPE.NAME[...].attr` gives `TYPE.NAME`.
-fn referenced_address(expr: &Expression) -> Option<Address> {
+/// The resource a reference expression points into: `TYPE.NAME.attr` gives `TYPE.NAME`, and
+/// `TYPE.NAME[KEY].attr` gives `TYPE.NAME[KEY]` when the key is known.
+fn referenced_address(expr: &Expression, converter: &Converter<'_>) -> Option<Address> {
     let expr = match expr {
         Expression::Parenthesis(inner) => inner.inner(),
         other => other,
@@ -775,25 +804,31 @@ fn referenced_address(expr: &Expression) -> Option<Address> {
     let Expression::Variable(root) = &traversal.expr else {
         return None;
     };
-    let names: Vec<&str> = traversal
-        .operators
-        .iter()
-        .filter_map(|op| match op.value() {
-            TraversalOperator::GetAttr(ident) => Some(ident.as_str()),
-            _ => None,
-        })
-        .collect();
-    match (root.as_str(), names.as_slice()) {
-        ("data", [resource_type, name, ..]) => {
-            Some(Address(format!("data.{resource_type}.{name}")))
-        }
-        (resource_type, [name, ..])
-            if resource_type.starts_with("azurerm_") || resource_type == AZAPI_RESOURCE =>
-        {
-            Some(Address(format!("{resource_type}.{name}")))
-        }
-        _ => None,
+    let root = root.as_str();
+    let data = root == "data";
+    if !data && !root.starts_with("azurerm_") && root != AZAPI_RESOURCE {
+        return None;
     }
+    let mut operators = traversal.operators.iter().map(|op| op.value());
+    let mut address = String::from(root);
+    for _ in 0..if data { 2 } else { 1 } {
+        let Some(TraversalOperator::GetAttr(ident)) = operators.next() else {
+            return None;
+        };
+        address.push('.');
+        address.push_str(ident.as_str());
+    }
+    let key = match operators.next() {
+        Some(TraversalOperator::LegacyIndex(index)) => {
+            Some(super::eval::TfValue::Number(*index.value() as f64))
+        }
+        Some(TraversalOperator::Index(index)) => converter.values.map(|v| v.evaluate(index)),
+        _ => None,
+    };
+    if let Some(key) = key.as_ref().and_then(super::module::instance_key) {
+        address.push_str(&key);
+    }
+    Some(Address(address))
 }
 
 /// `retention_policy_in_days` both enables retention and sets its length (azurerm v4).
