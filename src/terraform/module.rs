@@ -377,6 +377,10 @@ impl Evaluate for InstanceScope<'_, '_> {
         eval::evaluate(expr, self)
     }
 
+    fn evaluate_bound(&self, expr: &Expression, bindings: &[(String, TfValue)]) -> TfValue {
+        eval::evaluate_with(expr, self, bindings)
+    }
+
     fn variable_origin(&self, name: &str) -> Option<(Span, String)> {
         self.module.variable_origin(name)
     }
@@ -409,6 +413,10 @@ impl Scope for ModuleScope<'_> {
 impl Evaluate for ModuleScope<'_> {
     fn evaluate(&self, expr: &Expression) -> TfValue {
         eval::evaluate(expr, self)
+    }
+
+    fn evaluate_bound(&self, expr: &Expression, bindings: &[(String, TfValue)]) -> TfValue {
+        eval::evaluate_with(expr, self, bindings)
     }
 
     fn variable_origin(&self, name: &str) -> Option<(Span, String)> {
