@@ -444,15 +444,38 @@ fn load_directory(
         }
     }
     drop(terraform_files);
+    read_plans(&files, &mut result);
     read_templates(&mut files, &mut result);
     result.files = files;
     result
 }
 
-/// A parsed ARM file waiting for its pairing with parameters files.
+/// A parsed ARM file waiting for its pairing with parameters files, or a Terraform plan
+/// waiting for the configuration beside it.
 enum ArmDocument {
     Template(model::Node),
     Parameters(model::Node),
+    Plan(model::Node),
+}
+
+/// Reads each Terraform plan of a directory. Resources the directory's configuration declares
+/// keep their `.tf` source, taking from the plan the values the configuration cannot know.
+fn read_plans(files: &[FileResult], result: &mut DirectoryResult) {
+    let mut rest = Vec::new();
+    for file in files {
+        let Some(ArmDocument::Plan(root)) = &file.arm else {
+            continue;
+        };
+        let plan = terraform::read_plan(root, &file.source.name);
+        let name = &file.source.name;
+        rest.extend(terraform::combine_plan(
+            &mut result.resources,
+            plan.resources,
+            name,
+        ));
+        result.units.push(plan.unit);
+    }
+    result.resources.extend(rest);
 }
 
 /// Reads each template of a directory once per parameters file paired with it by name
@@ -730,6 +753,7 @@ fn load_json(id: FileId, result: &mut FileResult) {
         Ok(Some(root)) => match arm::classify(&root) {
             arm::JsonKind::Template => result.arm = Some(ArmDocument::Template(root)),
             arm::JsonKind::Parameters => result.arm = Some(ArmDocument::Parameters(root)),
+            arm::JsonKind::Plan => result.arm = Some(ArmDocument::Plan(root)),
             arm::JsonKind::Other => result.scanned = false,
         },
         Ok(None) => result.scanned = false,

@@ -735,6 +735,13 @@ pub(crate) fn map_fields(
     Some(resources)
 }
 
+/// Where a resource type names its registry (or token): the attribute path (through nested
+/// blocks), and whether it names a token.
+pub(crate) fn link_path(terraform_type: &str) -> Option<(&'static [&'static str], bool)> {
+    let (path, target) = type_map(terraform_type)?.link?;
+    Some((path, matches!(target, LinkTarget::Token)))
+}
+
 const AZAPI_RESOURCE: &str = "azapi_resource";
 
 const IDENTITY: BlockMap = BlockMap {

@@ -4,6 +4,7 @@ pub mod eval;
 pub(crate) mod expr;
 mod mapping;
 mod module;
+mod plan;
 mod project;
 
 use hcl_edit::Span as _;
@@ -15,6 +16,7 @@ use crate::source::{FileId, Span};
 
 pub use mapping::{REGISTRY_RESOURCE, is_known_type};
 pub use module::{GivenValue, ModuleFile};
+pub use plan::{Plan, combine as combine_plan, is_plan, read_plan};
 pub use project::{
     Evaluated, InputKind, ModuleContext, OutsideValues, TerraformFile, environment_values,
     evaluate_directory, normalize, var_file_values,
