@@ -65,8 +65,9 @@ pub fn read_module(
         for block in file.body.blocks() {
             match block.ident.as_str() {
                 kind @ ("resource" | "data") => {
-                    for (binding, key) in scope.instances(block).each() {
-                        let instance = InstanceScope::new(&scope, binding.as_ref());
+                    for expanded in scope.instances(block).each() {
+                        let instance = InstanceScope::new(&scope, &expanded);
+                        let key = &expanded.key;
                         let converter = Converter {
                             file: file.file,
                             text: file.text,
@@ -75,7 +76,7 @@ pub fn read_module(
                         let data = kind == "data";
                         result
                             .resources
-                            .extend(mapping::map_resource(block, data, &converter, unit, &key));
+                            .extend(mapping::map_resource(block, data, &converter, unit, key));
                     }
                 }
                 "output" => result
@@ -84,8 +85,9 @@ pub fn read_module(
                     .extend(output(block, file.file, file.text)),
                 "variable" => result.unit.inputs.extend(variable(block, file.file)),
                 "module" => {
-                    for (binding, key) in scope.instances(block).each() {
-                        let instance = InstanceScope::new(&scope, binding.as_ref());
+                    for expanded in scope.instances(block).each() {
+                        let instance = InstanceScope::new(&scope, &expanded);
+                        let key = expanded.key.clone();
                         result
                             .calls
                             .extend(module_call(block, file.file, &instance, key));

@@ -148,7 +148,7 @@ impl<'a> ModuleScope<'a> {
         let suffix = binding.as_ref().map(Binding::suffix).unwrap_or_default();
         let key = format!("{kind}.{name}{suffix}.{attribute}");
         let value = self.memoized(key, || match &binding {
-            Some(binding) => eval::evaluate(expr, &InstanceScope::new(self, Some(binding))),
+            Some(binding) => eval::evaluate(expr, &InstanceScope::bound(self, binding)),
             None => eval::evaluate(expr, self),
         });
         let remaining: Vec<PathStep> = rest.cloned().collect();
@@ -236,19 +236,35 @@ pub enum Instances {
 }
 
 impl Instances {
-    /// Each instance to evaluate: its binding (if known) and its address suffix.
-    pub fn each(self) -> Vec<(Option<Binding>, String)> {
+    /// Each instance to evaluate.
+    pub fn each(self) -> Vec<Expanded> {
         match self {
-            Instances::One | Instances::Unknown(_) => vec![(None, String::new())],
+            Instances::One => vec![Expanded::default()],
+            Instances::Unknown(reason) => vec![Expanded {
+                unknown: Some(reason),
+                ..Expanded::default()
+            }],
             Instances::Known(bindings) => bindings
                 .into_iter()
-                .map(|b| {
-                    let suffix = b.suffix();
-                    (Some(b), suffix)
+                .map(|binding| Expanded {
+                    key: binding.suffix(),
+                    binding: Some(binding),
+                    unknown: None,
                 })
                 .collect(),
         }
     }
+}
+
+/// One instance of a block to evaluate.
+#[derive(Debug, Clone, Default)]
+pub struct Expanded {
+    /// What `count.index` or `each` are, when known.
+    pub binding: Option<Binding>,
+    /// The address suffix: `[0]`, `["dev"]`, or empty.
+    pub key: String,
+    /// Why the instances are not known, when they are not.
+    pub unknown: Option<String>,
 }
 
 fn count_instances(value: &TfValue) -> Instances {
@@ -333,11 +349,25 @@ fn each_instances(value: TfValue) -> Instances {
 pub struct InstanceScope<'s, 'a> {
     module: &'s ModuleScope<'a>,
     binding: Option<&'s Binding>,
+    /// Why `count` or `for_each` is not known, when it is not.
+    unknown: Option<&'s str>,
 }
 
 impl<'s, 'a> InstanceScope<'s, 'a> {
-    pub fn new(module: &'s ModuleScope<'a>, binding: Option<&'s Binding>) -> Self {
-        InstanceScope { module, binding }
+    pub fn new(module: &'s ModuleScope<'a>, instance: &'s Expanded) -> Self {
+        InstanceScope {
+            module,
+            binding: instance.binding.as_ref(),
+            unknown: instance.unknown.as_deref(),
+        }
+    }
+
+    fn bound(module: &'s ModuleScope<'a>, binding: &'s Binding) -> Self {
+        InstanceScope {
+            module,
+            binding: Some(binding),
+            unknown: None,
+        }
     }
 }
 
@@ -367,6 +397,11 @@ impl Scope for InstanceScope<'_, '_> {
                 }
                 _ => None,
             },
+            ("count" | "each", None) => {
+                let reason = self.unknown?;
+                let what = if root == "count" { "count" } else { "for_each" };
+                Some(TfValue::Unknown(format!("`{what}` is not known: {reason}")))
+            }
             _ => self.module.reference(root, path),
         }
     }
