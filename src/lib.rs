@@ -462,15 +462,38 @@ fn load_directory(
         }
     }
     drop(terraform_files);
+    read_plans(&files, &mut result);
     read_templates(&mut files, &mut result, explicit);
     result.files = files;
     result
 }
 
-/// A parsed ARM file waiting for its pairing with parameters files.
+/// A parsed ARM file waiting for its pairing with parameters files, or a Terraform plan
+/// waiting for the configuration beside it.
 enum ArmDocument {
     Template(model::Node),
     Parameters(model::Node),
+    Plan(model::Node),
+}
+
+/// Reads each Terraform plan of a directory. Resources the directory's configuration declares
+/// keep their `.tf` source, taking from the plan the values the configuration cannot know.
+fn read_plans(files: &[FileResult], result: &mut DirectoryResult) {
+    let mut rest = Vec::new();
+    for file in files {
+        let Some(ArmDocument::Plan(root)) = &file.arm else {
+            continue;
+        };
+        let plan = terraform::read_plan(root, &file.source.name);
+        let name = &file.source.name;
+        rest.extend(terraform::combine_plan(
+            &mut result.resources,
+            plan.resources,
+            name,
+        ));
+        result.units.push(plan.unit);
+    }
+    result.resources.extend(rest);
 }
 
 /// Reads each template of a directory once per parameters file paired with it by name
@@ -664,29 +687,46 @@ fn apply_suppressions(
 }
 
 /// One finding per rule and place: the same finding from several parameters files, module
-/// calls or copy instances is kept once, naming them.
+/// calls, ARM copies or Terraform instances (`count`, `for_each`) is kept once, naming them all.
 fn merge_variants(findings: Vec<Finding>) -> Vec<Finding> {
-    let mut merged: Vec<Finding> = Vec::with_capacity(findings.len());
+    let mut merged: Vec<(Finding, Option<(String, String)>)> = Vec::with_capacity(findings.len());
     let mut index: HashMap<(&'static str, Span, String), usize> = HashMap::new();
     for finding in findings {
         if finding.variants.is_empty() {
-            merged.push(finding);
+            merged.push((finding, None));
             continue;
         }
-        let key = (
-            finding.rule.id,
-            finding.primary.span,
-            copy_stem_message(&finding),
-        );
+        // An instance's finding, as it reads for the resource rather than the instance.
+        let generic = match finding.variants.as_slice() {
+            [variant] => terraform::instance_generic(variant, &finding.resource, &finding.message),
+            _ => None,
+        };
+        let message = generic
+            .as_ref()
+            .map_or_else(|| copy_stem_message(&finding), |(m, _)| m.clone());
+        let key = (finding.rule.id, finding.primary.span, message);
         match index.get(&key).and_then(|&i| merged.get_mut(i)) {
-            Some(existing) => existing.variants.extend(finding.variants),
+            Some((existing, _)) => existing.variants.extend(finding.variants),
             None => {
                 index.insert(key, merged.len());
-                merged.push(finding);
+                merged.push((finding, generic));
             }
         }
     }
-    for finding in &mut merged {
+    let mut out = Vec::with_capacity(merged.len());
+    for (mut finding, generic) in merged {
+        if let Some((message, resource)) = generic {
+            // One instance only: it reads as it is.
+            if finding.variants.len() > 1 {
+                finding
+                    .notes
+                    .push(terraform::instances_note(&finding.variants));
+                finding.message = message;
+                finding.resource = resource;
+            }
+            out.push(finding);
+            continue;
+        }
         finding.variants.sort();
         finding.variants.dedup();
         if finding.variants.iter().all(|v| v.starts_with("module.")) {
@@ -694,32 +734,39 @@ fn merge_variants(findings: Vec<Finding>) -> Vec<Finding> {
                 let calls = finding.variants.join(", ");
                 finding.notes.push(format!("in module calls {calls}"));
             }
+            out.push(finding);
             continue;
         }
-        let mut files = Vec::new();
-        let mut copies = Vec::new();
-        for variant in &finding.variants {
-            let (file, copy) = arm::split_variant(variant);
-            files.extend(file);
-            copies.extend(copy);
-        }
-        files.sort_unstable();
-        files.dedup();
-        copies.sort_by_key(|address| natural_key(address));
-        copies.dedup();
-        let mut notes = Vec::new();
-        if !files.is_empty() {
-            let noun = if files.len() == 1 { "file" } else { "files" };
-            notes.push(format!("with parameters {noun} {}", files.join(", ")));
-        }
-        if copies.len() > 1 {
-            finding.message = copy_stem_message(finding);
-            finding.resource = arm::copy_stem(&finding.resource);
-            notes.push(format!("in copies {}", copies.join(", ")));
-        }
-        finding.notes.extend(notes);
+        describe_arm_variants(&mut finding);
+        out.push(finding);
     }
-    merged
+    out
+}
+
+/// Notes naming the parameters files and copies an ARM finding was found with.
+fn describe_arm_variants(finding: &mut Finding) {
+    let mut files = Vec::new();
+    let mut copies = Vec::new();
+    for variant in &finding.variants {
+        let (file, copy) = arm::split_variant(variant);
+        files.extend(file);
+        copies.extend(copy);
+    }
+    files.sort_unstable();
+    files.dedup();
+    copies.sort_by_key(|address| natural_key(address));
+    copies.dedup();
+    let mut notes = Vec::new();
+    if !files.is_empty() {
+        let noun = if files.len() == 1 { "file" } else { "files" };
+        notes.push(format!("with parameters {noun} {}", files.join(", ")));
+    }
+    if copies.len() > 1 {
+        finding.message = copy_stem_message(finding);
+        finding.resource = arm::copy_stem(&finding.resource);
+        notes.push(format!("in copies {}", copies.join(", ")));
+    }
+    finding.notes.extend(notes);
 }
 
 /// A finding's message with its copy instance's address (`acr[1]`) as its loop's (`acr`), so
@@ -862,6 +909,7 @@ fn load_json(id: FileId, result: &mut FileResult) {
                 }
                 result.arm = Some(ArmDocument::Parameters(root));
             }
+            arm::JsonKind::Plan => result.arm = Some(ArmDocument::Plan(root)),
             arm::JsonKind::Other => result.scanned = false,
         },
         Ok(None) => result.scanned = false,

@@ -407,9 +407,13 @@ fn covers(suppression: &Suppression, finding: &Finding, file_name: &str) -> bool
     }
 }
 
-/// Whether a finding is on the resource `address`, or on an instance of its copy loop.
+/// The finding is on `address`, or on an instance of it (`acr[0]` for `acr`).
 fn same_resource(finding: &Finding, address: &str) -> bool {
-    finding.resource == address || crate::arm::copy_stem(&finding.resource) == address
+    let resource = finding.resource.as_str();
+    resource == address
+        || crate::arm::copy_stem(resource) == address
+        || crate::model::graph::split_instance_key(resource)
+            .is_some_and(|(base, _)| base == address)
 }
 
 /// A template evaluated with a parameters file is the unit `x.json with y.json`.

@@ -72,6 +72,8 @@ pub fn copy_stem(address: &str) -> String {
 pub enum JsonKind {
     Template,
     Parameters,
+    /// A Terraform plan (`terraform show -json`).
+    Plan,
     Other,
 }
 
@@ -98,19 +100,24 @@ pub fn pairs_with(template: &str, parameters: &str) -> bool {
         || (rest.starts_with('.') && (rest.ends_with(".json") || rest.ends_with(".jsonc")))
 }
 
-/// Whether the raw text could be an ARM file at all; cheap, so unrelated JSON is never parsed.
+/// Whether the raw text could be an ARM file (or a Terraform plan) at all; cheap, so unrelated
+/// JSON is never parsed.
 pub fn may_be_arm(text: &str) -> bool {
     let bytes = text.as_bytes();
     [
         "deploymentTemplate",
         "deploymentParameters",
         "contentVersion",
+        "resource_changes",
     ]
     .iter()
     .any(|needle| memchr::memmem::find(bytes, needle.as_bytes()).is_some())
 }
 
 pub fn classify(root: &Node) -> JsonKind {
+    if crate::terraform::is_plan(root) {
+        return JsonKind::Plan;
+    }
     let schema = root.get("$schema").and_then(Node::as_str).unwrap_or("");
     let schema = schema.to_ascii_lowercase();
     if schema.contains("deploymenttemplate") {

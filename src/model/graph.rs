@@ -112,10 +112,10 @@ pub fn link<'a>(resources: &'a [Resource], units: &'a [Unit]) -> Graph<'a> {
         let Some(unit) = indexes.get(resource.unit.as_str()) else {
             continue;
         };
-        if let Some(slot) = resolve(resource.link.as_ref(), unit, resources, 0)
-            && let Some(view) = registries.get_mut(slot)
-        {
-            view.related.push(resource);
+        for slot in resolve(resource.link.as_ref(), unit, resources, 0) {
+            if let Some(view) = registries.get_mut(slot) {
+                view.related.push(resource);
+            }
         }
     }
     let mut by_unit: HashMap<&str, Vec<&'a Resource>> = HashMap::new();
@@ -135,23 +135,137 @@ pub fn link<'a>(resources: &'a [Resource], units: &'a [Unit]) -> Graph<'a> {
     Graph { registries, units }
 }
 
+/// The registries a link names: one, or, for a Terraform reference whose instance key is not
+/// known, every instance of the resource.
 fn resolve(
     link: Option<&RegistryRef>,
     unit: &UnitIndex,
     resources: &[Resource],
     depth: usize,
-) -> Option<usize> {
-    match link? {
-        RegistryRef::Address(address) => unit.by_address.get(address).copied(),
-        RegistryRef::Name(name) => unit
+) -> Vec<usize> {
+    match link {
+        None => Vec::new(),
+        Some(RegistryRef::Address(address)) => by_address(&unit.by_address, address),
+        Some(RegistryRef::Name(name)) => unit
             .by_name
             .get(&name.to_ascii_lowercase())
             .copied()
-            .flatten(),
-        RegistryRef::Token(address) if depth == 0 => {
-            let token = resources.get(*unit.tokens.get(address)?)?;
-            resolve(token.link.as_ref(), unit, resources, depth + 1)
+            .flatten()
+            .into_iter()
+            .collect(),
+        Some(RegistryRef::Token(address)) if depth == 0 => {
+            let token = by_address(&unit.tokens, address)
+                .first()
+                .and_then(|&i| resources.get(i));
+            token.map_or_else(Vec::new, |token| {
+                resolve(token.link.as_ref(), unit, resources, depth + 1)
+            })
         }
-        RegistryRef::Token(_) => None,
+        Some(RegistryRef::Token(_)) => Vec::new(),
+    }
+}
+
+/// What an address names in an index: itself; `acr` for `acr[0]` when `acr` has no
+/// instances (its `count` is not known); every instance `acr[...]` for `acr`.
+fn by_address(index: &HashMap<String, usize>, address: &str) -> Vec<usize> {
+    if let Some(&slot) = index.get(address) {
+        return vec![slot];
+    }
+    if let Some((base, _)) = split_instance_key(address)
+        && let Some(&slot) = index.get(base)
+    {
+        return vec![slot];
+    }
+    let mut slots: Vec<usize> = index
+        .iter()
+        .filter(|(candidate, _)| {
+            split_instance_key(candidate).is_some_and(|(base, _)| base == address)
+        })
+        .map(|(_, &slot)| slot)
+        .collect();
+    slots.sort_unstable();
+    slots
+}
+
+/// A Terraform address split before its last instance key: `acr[0]` gives `("acr", "[0]")`,
+/// `acr["a.b"]` gives `("acr", "[\"a.b\"]")`; `None` without a trailing key.
+pub fn split_instance_key(address: &str) -> Option<(&str, &str)> {
+    if !address.ends_with(']') {
+        return None;
+    }
+    let start = key_starts(address).last().copied()?;
+    let (base, key) = address.split_at_checked(start)?;
+    (!base.is_empty()).then_some((base, key))
+}
+
+/// The address with every instance key removed: `module.a[0].x.y["k"]` gives `module.a.x.y`.
+pub fn without_instance_keys(address: &str) -> String {
+    let mut out = String::with_capacity(address.len());
+    let mut depth = 0usize;
+    let mut quoted = false;
+    let mut escaped = false;
+    for c in address.chars() {
+        if quoted {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                quoted = false;
+            }
+            continue;
+        }
+        match c {
+            '"' if depth > 0 => quoted = true,
+            '[' => depth += 1,
+            ']' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Byte offsets of the `[` that open instance keys at the top level (not inside quotes).
+fn key_starts(address: &str) -> Vec<usize> {
+    let mut starts = Vec::new();
+    let mut quoted = false;
+    let mut escaped = false;
+    for (at, c) in address.char_indices() {
+        if quoted {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                quoted = false;
+            }
+            continue;
+        }
+        match c {
+            '"' => quoted = true,
+            '[' => starts.push(at),
+            _ => {}
+        }
+    }
+    starts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn instance_keys_split_and_strip() {
+        assert_eq!(split_instance_key("a.b[0]"), Some(("a.b", "[0]")));
+        assert_eq!(
+            split_instance_key("a.b[\"x[1].y\"]"),
+            Some(("a.b", "[\"x[1].y\"]"))
+        );
+        assert_eq!(split_instance_key("a.b"), None);
+        assert_eq!(
+            without_instance_keys("module.m[\"k.]\"].a.b[2]"),
+            "module.m.a.b"
+        );
     }
 }

@@ -168,11 +168,29 @@ pub fn evaluate(expr: &Expression, scope: &dyn Scope) -> TfValue {
     try_evaluate(expr, scope).unwrap_or_else(|error| TfValue::Unknown(error.message))
 }
 
+/// Evaluates `expr` with names bound besides the scope's, such as a `dynamic` block's iterator
+/// (later bindings shadow earlier ones).
+pub fn evaluate_with(
+    expr: &Expression,
+    scope: &dyn Scope,
+    bindings: &[(String, TfValue)],
+) -> TfValue {
+    try_evaluate_with(expr, scope, bindings).unwrap_or_else(|error| TfValue::Unknown(error.message))
+}
+
 /// Evaluates `expr`, telling expressions Terraform would reject and reached bounds apart.
 pub fn try_evaluate(expr: &Expression, scope: &dyn Scope) -> Result<TfValue, EvalError> {
+    try_evaluate_with(expr, scope, &[])
+}
+
+fn try_evaluate_with(
+    expr: &Expression,
+    scope: &dyn Scope,
+    bindings: &[(String, TfValue)],
+) -> Result<TfValue, EvalError> {
     let mut evaluator = Evaluator {
         scope,
-        bindings: Vec::new(),
+        bindings: bindings.to_vec(),
         depth: 0,
         steps: 0,
         weight: 0,

@@ -14,8 +14,32 @@ use super::span_of;
 /// Evaluates the expressions that are not literals.
 pub trait Evaluate {
     fn evaluate(&self, expr: &Expression) -> TfValue;
+    /// `expr` evaluated with names bound besides the scope's (later ones shadow earlier ones).
+    fn evaluate_bound(&self, expr: &Expression, bindings: &[(String, TfValue)]) -> TfValue;
     /// Where the value of variable `name` was set, and how to describe it.
     fn variable_origin(&self, name: &str) -> Option<(Span, String)>;
+}
+
+/// A scope with names bound on top of another: a `dynamic` block's iterator in its `content`.
+pub struct Bound<'a> {
+    pub parent: &'a dyn Evaluate,
+    pub bindings: Vec<(String, TfValue)>,
+}
+
+impl Evaluate for Bound<'_> {
+    fn evaluate(&self, expr: &Expression) -> TfValue {
+        self.parent.evaluate_bound(expr, &self.bindings)
+    }
+
+    fn evaluate_bound(&self, expr: &Expression, bindings: &[(String, TfValue)]) -> TfValue {
+        let mut all = self.bindings.clone();
+        all.extend(bindings.iter().cloned());
+        self.parent.evaluate_bound(expr, &all)
+    }
+
+    fn variable_origin(&self, name: &str) -> Option<(Span, String)> {
+        self.parent.variable_origin(name)
+    }
 }
 
 /// Converts an expression of `file` into a model node.

@@ -5,9 +5,10 @@ use hcl_edit::expr::{Expression, TraversalOperator};
 use hcl_edit::structure::{Block, Body};
 
 use crate::model::{Format, Kind, Node, RegistryRef, Resource, Value};
-use crate::source::{FileId, Span};
+use crate::source::Span;
 
-use super::expr::Converter;
+use super::eval::TfValue;
+use super::expr::{Bound, Converter};
 use super::span_of;
 
 pub const REGISTRY_RESOURCE: &str = "azurerm_container_registry";
@@ -431,67 +432,223 @@ pub fn is_known_type(terraform_type: &str) -> bool {
     type_map(terraform_type).is_some()
 }
 
-struct Mapper<'a> {
+/// What a resource or nested block holds, to be mapped onto ARM: an HCL body, or an object of
+/// a plan's planned values. The attribute tables above apply to both.
+pub(crate) trait Fields {
+    /// The attribute `name` as a model node; `None` when it is absent. `at` spans the block.
+    fn attribute(&self, name: &str, at: Span) -> Option<Node>;
+    /// Calls `each` with every nested block `name`, in order, and its span; returns an
+    /// unknown node when which blocks there are is not known.
+    fn blocks(&self, name: &str, at: Span, each: &mut dyn FnMut(&dyn Fields, Span))
+    -> Option<Node>;
+}
+
+/// An object node holding the mapped attributes and nested blocks of `fields`.
+fn object(fields: &dyn Fields, attributes: AttributeMap, blocks: &[BlockMap], at: Span) -> Node {
+    let mut node = Node::object(at);
+    for &(attribute, path, conversion) in attributes {
+        if let Some(value) = fields.attribute(attribute, at) {
+            node.set_path(path, convert(value, conversion));
+        }
+    }
+    for map in blocks {
+        block(fields, map, &mut node, at);
+    }
+    node
+}
+
+fn block(fields: &dyn Fields, map: &BlockMap, into: &mut Node, at: Span) {
+    let mut items = Vec::new();
+    let unknown = fields.blocks(map.name, at, &mut |nested, span| {
+        items.push(object(nested, map.attributes, map.blocks, span));
+    });
+    if let Some(unknown) = unknown {
+        into.set_path(map.path, unknown);
+        return;
+    }
+    if map.repeated {
+        let Some(first) = items.first() else {
+            return;
+        };
+        let span = first.span;
+        let mut list = match into.lookup(map.path) {
+            crate::model::Lookup::Found(existing) => existing.clone(),
+            _ => Node::new(Value::Array(Vec::new()), span),
+        };
+        if let Value::Array(existing) = &mut list.value {
+            existing.extend(items);
+        }
+        into.set_path(map.path, list);
+    } else if let Some(last) = items.pop() {
+        into.set_path(map.path, last);
+    }
+}
+
+/// An HCL block body, its expressions evaluated in a module (or instance) scope.
+struct Hcl<'a> {
+    body: &'a Body,
     converter: &'a Converter<'a>,
 }
 
-impl Mapper<'_> {
-    fn value(&self, body: &Body, attribute: &str, fallback: Span) -> Option<Node> {
-        let attribute = body.get_attribute(attribute)?;
+impl Fields for Hcl<'_> {
+    fn attribute(&self, name: &str, at: Span) -> Option<Node> {
+        let attribute = self.body.get_attribute(name)?;
         let fallback = span_of(
             attribute.span(),
             self.converter.file,
-            Some(fallback.start..fallback.end),
+            Some(at.start..at.end),
         );
         Some(self.converter.node(&attribute.value, fallback))
     }
 
-    /// An object node holding `body`'s mapped attributes and blocks.
-    fn object(&self, body: &Body, attributes: AttributeMap, blocks: &[BlockMap], at: Span) -> Node {
-        let mut node = Node::object(at);
-        for &(attribute, path, conversion) in attributes {
-            if let Some(value) = self.value(body, attribute, at) {
-                node.set_path(path, convert(value, conversion));
+    fn blocks(
+        &self,
+        name: &str,
+        at: Span,
+        each: &mut dyn FnMut(&dyn Fields, Span),
+    ) -> Option<Node> {
+        let mut unknown = None;
+        for nested in self.body.blocks() {
+            if nested.ident.as_str() == name {
+                let span = span_of(nested.span(), self.converter.file, Some(at.start..at.end));
+                let fields = Hcl {
+                    body: &nested.body,
+                    converter: self.converter,
+                };
+                each(&fields, span);
+            } else if nested.ident.as_str() == "dynamic"
+                && nested.labels.first().is_some_and(|l| l.as_str() == name)
+                && let Err(node) = self.dynamic(nested, name, each)
+            {
+                unknown = Some(node);
             }
         }
-        for map in blocks {
-            self.block(body, map, &mut node, at);
-        }
-        mark_dynamic_blocks_unknown(body, blocks, &mut node, self.converter.file);
-        node
-    }
-
-    fn block(&self, body: &Body, map: &BlockMap, into: &mut Node, at: Span) {
-        let mut items = Vec::new();
-        for nested in body.get_blocks(map.name) {
-            let span = span_of(nested.span(), self.converter.file, Some(at.start..at.end));
-            items.push(self.object(&nested.body, map.attributes, map.blocks, span));
-        }
-        if map.repeated {
-            let Some(first) = items.first() else {
-                return;
-            };
-            let span = first.span;
-            let mut list = match into.lookup(map.path) {
-                crate::model::Lookup::Found(existing) => existing.clone(),
-                _ => Node::new(Value::Array(Vec::new()), span),
-            };
-            if let Value::Array(existing) = &mut list.value {
-                existing.extend(items);
-            }
-            into.set_path(map.path, list);
-        } else if let Some(last) = items.pop() {
-            into.set_path(map.path, last);
-        }
+        unknown
     }
 }
 
+/// Most blocks a `dynamic` block may generate and still be evaluated one by one.
+const MAX_DYNAMIC_ITEMS: usize = 64;
+
+impl Hcl<'_> {
+    /// A `dynamic` block: its `content` once per item of a known `for_each`, with the iterator
+    /// (the block's label, or `iterator = NAME`) bound to `{ key, value }`.
+    fn dynamic(
+        &self,
+        block: &Block,
+        name: &str,
+        each: &mut dyn FnMut(&dyn Fields, Span),
+    ) -> Result<(), Node> {
+        let file = self.converter.file;
+        let span = span_of(block.span(), file, None);
+        let unknown = |why: &str| Node::unknown(format!("`dynamic \"{name}\"` block: {why}"), span);
+        let for_each = block
+            .body
+            .get_attribute("for_each")
+            .ok_or_else(|| unknown("it has no `for_each`"))?;
+        let values = self
+            .converter
+            .values
+            .ok_or_else(|| unknown("`for_each` is not evaluated"))?;
+        let items = dynamic_items(values.evaluate(&for_each.value)).map_err(|why| unknown(&why))?;
+        let iterator = match block.body.get_attribute("iterator").map(|a| &a.value) {
+            Some(Expression::Variable(variable)) => variable.as_str().to_string(),
+            _ => name.to_string(),
+        };
+        let content = block.body.get_blocks("content").next();
+        let content_span = content.map_or(span, |c| {
+            span_of(c.span(), file, Some(span.start..span.end))
+        });
+        let empty = Body::default();
+        let body = content.map_or(&empty, |c| &c.body);
+        for (key, value) in items {
+            let item = TfValue::Object(vec![("key".into(), key), ("value".into(), value)]);
+            let bound = Bound {
+                parent: values,
+                bindings: vec![(iterator.clone(), item)],
+            };
+            let converter = Converter {
+                file,
+                text: self.converter.text,
+                values: Some(&bound),
+            };
+            let fields = Hcl {
+                body,
+                converter: &converter,
+            };
+            each(&fields, content_span);
+        }
+        Ok(())
+    }
+}
+
+/// The (key, value) items a `dynamic` block's `for_each` iterates: list indexes and items, or
+/// map keys (in order) and values; why not when they are not known.
+fn dynamic_items(collection: TfValue) -> Result<Vec<(TfValue, TfValue)>, String> {
+    let items: Vec<(TfValue, TfValue)> = match collection {
+        TfValue::Unknown(reason) => return Err(reason),
+        TfValue::List(items) => items
+            .into_iter()
+            .enumerate()
+            .map(|(index, item)| (TfValue::Number(index as f64), item))
+            .collect(),
+        TfValue::Object(mut entries) => {
+            entries.sort_by(|(a, _), (b, _)| a.cmp(b));
+            entries
+                .into_iter()
+                .map(|(key, value)| (TfValue::String(key), value))
+                .collect()
+        }
+        other => {
+            return Err(format!(
+                "`for_each` is a {}, not a collection",
+                other.type_name()
+            ));
+        }
+    };
+    if items.len() > MAX_DYNAMIC_ITEMS {
+        return Err(format!(
+            "`for_each` has {} items; more than {MAX_DYNAMIC_ITEMS} are not evaluated one by one",
+            items.len()
+        ));
+    }
+    Ok(items)
+}
+
 /// Maps a known azurerm `resource` (or `data`) block onto the ARM shape; `None` for other types.
+/// `key` is the instance key (`[0]`, `["dev"]`) of a resource with `count` or `for_each`.
 pub fn map_resource(
     block: &Block,
     data: bool,
     converter: &Converter<'_>,
     unit: &str,
+    key: &str,
+) -> Vec<Resource> {
+    let mut resources = map_instance(block, data, converter, unit, key);
+    if !key.is_empty() {
+        // The instance is the variant: findings every instance shares are reported once.
+        let [type_label, name_label] = block.labels.as_slice() else {
+            return resources;
+        };
+        let prefix = if data { "data." } else { "" };
+        let instance = format!(
+            "{prefix}{}.{}{key}",
+            type_label.as_str(),
+            name_label.as_str()
+        );
+        for resource in &mut resources {
+            resource.variant = Some(instance.clone());
+        }
+    }
+    resources
+}
+
+fn map_instance(
+    block: &Block,
+    data: bool,
+    converter: &Converter<'_>,
+    unit: &str,
+    key: &str,
 ) -> Vec<Resource> {
     let file = converter.file;
     let [type_label, name_label] = block.labels.as_slice() else {
@@ -499,7 +656,7 @@ pub fn map_resource(
     };
     if type_label.as_str() == AZAPI_RESOURCE {
         let address = format!(
-            "{}{AZAPI_RESOURCE}.{}",
+            "{}{AZAPI_RESOURCE}.{}{key}",
             if data { "data." } else { "" },
             name_label.as_str()
         );
@@ -507,43 +664,110 @@ pub fn map_resource(
             .into_iter()
             .collect();
     }
-    let Some(map) = type_map(type_label.as_str()) else {
+    let prefix = if data { "data." } else { "" };
+    let declared = Declared {
+        address: format!(
+            "{prefix}{}.{}{key}",
+            type_label.as_str(),
+            name_label.as_str()
+        ),
+        decl: span_of(type_label.span(), file, block.span()),
+        at: span_of(block.span(), file, None),
+        existing: data,
+        unit,
+    };
+    let fields = Hcl {
+        body: &block.body,
+        converter,
+    };
+    let Some(mut resources) = map_fields(type_label.as_str(), &fields, &declared) else {
         return Vec::new();
     };
-    let block_span = span_of(block.span(), file, None);
-    let decl = span_of(type_label.span(), file, block.span());
-    let prefix = if data { "data." } else { "" };
-    let address = format!("{prefix}{}.{}", map.terraform, name_label.as_str());
-    let mapper = Mapper { converter };
-    let mut body = mapper.object(&block.body, map.attributes, map.blocks, block_span);
+    let link = type_map(type_label.as_str())
+        .and_then(|map| map.link)
+        .and_then(|(path, target)| link_of(&block.body, path, target, converter));
+    if let Some(resource) = resources.last_mut() {
+        resource.link = link;
+    }
+    resources
+}
+
+/// Where and how a resource is declared, for [`map_fields`].
+pub(crate) struct Declared<'a> {
+    pub address: String,
+    /// The declaration findings on defaults point at.
+    pub decl: Span,
+    /// The whole resource.
+    pub at: Span,
+    pub existing: bool,
+    pub unit: &'a str,
+}
+
+/// A known azurerm resource mapped from its fields (HCL or plan): the replications its
+/// `georeplications` blocks declare, then the resource itself, without its link. `None` for
+/// types the rules do not know.
+pub(crate) fn map_fields(
+    terraform_type: &str,
+    fields: &dyn Fields,
+    declared: &Declared<'_>,
+) -> Option<Vec<Resource>> {
+    let map = type_map(terraform_type)?;
+    let mut body = object(fields, map.attributes, map.blocks, declared.at);
+    let mut resources = Vec::new();
     if map.kind == Kind::Registry {
         mark_retention_enabled(&mut body);
         mark_encryption_enabled(&mut body);
-    }
-    let link = map
-        .link
-        .and_then(|(path, target)| link_of(&block.body, path, target, converter));
-    let mut resources = Vec::new();
-    if map.kind == Kind::Registry {
-        resources.extend(replications(&block.body, &mapper, &address, decl, unit));
+        resources.extend(replications(fields, declared));
     }
     resources.push(Resource {
         kind: map.kind,
         arm_type: map.arm_type.to_string(),
         format: Format::Terraform,
-        address,
-        decl,
+        address: declared.address.clone(),
+        decl: declared.decl,
         body,
-        existing: data,
+        existing: declared.existing,
         api_version: None,
-        link,
-        unit: unit.to_string(),
+        link: None,
+        unit: declared.unit.to_string(),
         variant: None,
     });
-    resources
+    Some(resources)
+}
+
+/// Where a resource type names its registry (or token): the attribute path (through nested
+/// blocks), and whether it names a token.
+pub(crate) fn link_path(terraform_type: &str) -> Option<(&'static [&'static str], bool)> {
+    let (path, target) = type_map(terraform_type)?.link?;
+    Some((path, matches!(target, LinkTarget::Token)))
 }
 
 const AZAPI_RESOURCE: &str = "azapi_resource";
+
+const IDENTITY: BlockMap = BlockMap {
+    name: "identity",
+    path: "identity",
+    repeated: false,
+    attributes: &[
+        ("type", "type", Same),
+        ("identity_ids", "identityIds", Same),
+    ],
+    blocks: &[],
+};
+
+/// The `name`, `location` and `identity` of an `azapi_resource` (HCL or plan), set on its
+/// ARM-shaped `body`.
+pub(crate) fn azapi_envelope(fields: &dyn Fields, body: &mut Node, at: Span) {
+    if !matches!(body.value, Value::Object(_)) {
+        return;
+    }
+    for (attribute, path) in [("name", "name"), ("location", "location")] {
+        if let Some(node) = fields.attribute(attribute, at) {
+            body.set_path(path, node);
+        }
+    }
+    block(fields, &IDENTITY, body, at);
+}
 
 /// An `azapi_resource` whose `type` is one the rules know: its `body` is already ARM-shaped.
 fn map_azapi(
@@ -560,7 +784,6 @@ fn map_azapi(
     let type_node = converter.node(&type_attribute.value, decl);
     let (arm_type, api_version) = type_node.as_str()?.split_once('@')?;
     let kind = Kind::of_arm_type(arm_type)?;
-    let mapper = Mapper { converter };
     let mut body = match block.body.get_attribute("body") {
         Some(attribute) => {
             let expr = unwrap_jsonencode(&attribute.value);
@@ -572,26 +795,11 @@ fn map_azapi(
     if !matches!(body.value, Value::Object(_) | Value::Unknown(_)) {
         body = Node::unknown("`body` is not an object", body.span);
     }
-    if let Value::Object(_) = body.value {
-        for (attribute, path) in [("name", "name"), ("location", "location")] {
-            if let Some(node) = mapper.value(&block.body, attribute, block_span) {
-                body.set_path(path, node);
-            }
-        }
-        if let Some(identity) = block.body.get_blocks("identity").next() {
-            let at = span_of(identity.span(), file, block.span());
-            let identity = mapper.object(
-                &identity.body,
-                &[
-                    ("type", "type", Same),
-                    ("identity_ids", "identityIds", Same),
-                ],
-                &[],
-                at,
-            );
-            body.set_path("identity", identity);
-        }
-    }
+    let fields = Hcl {
+        body: &block.body,
+        converter,
+    };
+    azapi_envelope(&fields, &mut body, block_span);
     let link = (kind != Kind::Registry)
         .then(|| link_of(&block.body, &["parent_id"], LinkTarget::Registry, converter))
         .flatten();
@@ -640,68 +848,36 @@ const GEOREPLICATION: AttributeMap = &[
     ("tags", "tags", Same),
 ];
 
-/// `georeplications` blocks become replication resources of the registry.
-fn replications(
-    body: &Body,
-    mapper: &Mapper<'_>,
-    registry: &str,
-    decl: Span,
-    unit: &str,
-) -> Vec<Resource> {
+/// `georeplications` blocks become replication resources of the registry; blocks that are not
+/// known (a `dynamic` block over an unknown collection) one unknown replication.
+fn replications(fields: &dyn Fields, registry: &Declared<'_>) -> Vec<Resource> {
+    let replication = |address: String, decl: Span, body: Node| Resource {
+        kind: Kind::Replication,
+        arm_type: "Microsoft.ContainerRegistry/registries/replications".into(),
+        format: Format::Terraform,
+        address,
+        decl,
+        body,
+        existing: false,
+        api_version: None,
+        link: Some(RegistryRef::Address(registry.address.clone())),
+        unit: registry.unit.to_string(),
+        variant: None,
+    };
     let mut found = Vec::new();
-    for (index, block) in body.get_blocks("georeplications").enumerate() {
-        let span = span_of(
-            block.span(),
-            mapper.converter.file,
-            Some(decl.start..decl.end),
-        );
-        let location_span = block
-            .body
-            .get_attribute("location")
-            .and_then(|a| a.value.span())
-            .map_or(span, |r| Span::new(mapper.converter.file, r.start, r.end));
-        found.push(Resource {
-            kind: Kind::Replication,
-            arm_type: "Microsoft.ContainerRegistry/registries/replications".into(),
-            format: Format::Terraform,
-            address: format!("{registry}.georeplications[{index}]"),
-            decl: location_span,
-            body: mapper.object(&block.body, GEOREPLICATION, &[], span),
-            existing: false,
-            api_version: None,
-            link: Some(RegistryRef::Address(registry.to_string())),
-            unit: unit.to_string(),
-            variant: None,
-        });
-    }
-    for dynamic in body.get_blocks("dynamic") {
-        if dynamic
-            .labels
-            .first()
-            .is_none_or(|l| l.as_str() != "georeplications")
-        {
-            continue;
-        }
-        let span = span_of(dynamic.span(), mapper.converter.file, None);
-        if let Some(for_each) = mapper.value(&dynamic.body, "for_each", span)
-            && matches!(&for_each.value, Value::Array(items) if items.is_empty())
-                | matches!(&for_each.value, Value::Object(members) if members.is_empty())
-        {
-            continue;
-        }
-        found.push(Resource {
-            kind: Kind::Replication,
-            arm_type: "Microsoft.ContainerRegistry/registries/replications".into(),
-            format: Format::Terraform,
-            address: format!("{registry}.georeplications[*]"),
-            decl: span,
-            body: Node::unknown("`dynamic \"georeplications\"` block is not evaluated", span),
-            existing: false,
-            api_version: None,
-            link: Some(RegistryRef::Address(registry.to_string())),
-            unit: unit.to_string(),
-            variant: None,
-        });
+    let unknown = fields.blocks("georeplications", registry.decl, &mut |replica, span| {
+        let body = object(replica, GEOREPLICATION, &[], span);
+        // The replica is declared where its location is written (not where a value came from).
+        let decl = match body.get("location") {
+            Some(location) => location.via.as_ref().map_or(location.span, |via| via.span),
+            None => span,
+        };
+        let address = format!("{}.georeplications[{}]", registry.address, found.len());
+        found.push(replication(address, decl, body));
+    });
+    if let Some(node) = unknown {
+        let address = format!("{}.georeplications[*]", registry.address);
+        found.push(replication(address, node.span, node));
     }
     found
 }
@@ -720,7 +896,7 @@ fn link_of(
     }
     let attribute = body.get_attribute(attribute)?;
     let expr = &attribute.value;
-    let Some(address) = referenced_address(expr) else {
+    let Some(address) = referenced_address(expr, converter) else {
         return literal_link(converter, expr, target);
     };
     match target {
@@ -763,8 +939,9 @@ impl Address {
     }
 }
 
-/// The resource a reference expression points into: `TYPE.NAME[...].attr` gives `TYPE.NAME`.
-fn referenced_address(expr: &Expression) -> Option<Address> {
+/// The resource a reference expression points into: `TYPE.NAME.attr` gives `TYPE.NAME`, and
+/// `TYPE.NAME[KEY].attr` gives `TYPE.NAME[KEY]` when the key is known.
+fn referenced_address(expr: &Expression, converter: &Converter<'_>) -> Option<Address> {
     let expr = match expr {
         Expression::Parenthesis(inner) => inner.inner(),
         other => other,
@@ -775,25 +952,31 @@ fn referenced_address(expr: &Expression) -> Option<Address> {
     let Expression::Variable(root) = &traversal.expr else {
         return None;
     };
-    let names: Vec<&str> = traversal
-        .operators
-        .iter()
-        .filter_map(|op| match op.value() {
-            TraversalOperator::GetAttr(ident) => Some(ident.as_str()),
-            _ => None,
-        })
-        .collect();
-    match (root.as_str(), names.as_slice()) {
-        ("data", [resource_type, name, ..]) => {
-            Some(Address(format!("data.{resource_type}.{name}")))
-        }
-        (resource_type, [name, ..])
-            if resource_type.starts_with("azurerm_") || resource_type == AZAPI_RESOURCE =>
-        {
-            Some(Address(format!("{resource_type}.{name}")))
-        }
-        _ => None,
+    let root = root.as_str();
+    let data = root == "data";
+    if !data && !root.starts_with("azurerm_") && root != AZAPI_RESOURCE {
+        return None;
     }
+    let mut operators = traversal.operators.iter().map(|op| op.value());
+    let mut address = String::from(root);
+    for _ in 0..if data { 2 } else { 1 } {
+        let Some(TraversalOperator::GetAttr(ident)) = operators.next() else {
+            return None;
+        };
+        address.push('.');
+        address.push_str(ident.as_str());
+    }
+    let key = match operators.next() {
+        Some(TraversalOperator::LegacyIndex(index)) => {
+            Some(super::eval::TfValue::Number(*index.value() as f64))
+        }
+        Some(TraversalOperator::Index(index)) => converter.values.map(|v| v.evaluate(index)),
+        _ => None,
+    };
+    if let Some(key) = key.as_ref().and_then(super::module::instance_key) {
+        address.push_str(&key);
+    }
+    Some(Address(address))
 }
 
 /// `retention_policy_in_days` both enables retention and sets its length (azurerm v4).
@@ -827,21 +1010,6 @@ fn mark_encryption_enabled(body: &mut Node) {
     }
     let status = Node::new(Value::String("enabled".into()), encryption.span);
     body.set_path("properties.encryption.status", status);
-}
-
-/// A `dynamic "x"` block makes whatever `x` maps to unknown.
-fn mark_dynamic_blocks_unknown(body: &Body, blocks: &[BlockMap], node: &mut Node, file: FileId) {
-    for dynamic in body.get_blocks("dynamic") {
-        let Some(label) = dynamic.labels.first() else {
-            continue;
-        };
-        let Some(map) = blocks.iter().find(|m| m.name == label.as_str()) else {
-            continue;
-        };
-        let span = span_of(dynamic.span(), file, None);
-        let reason = format!("`dynamic \"{}\"` block is not evaluated", label.as_str());
-        node.set_path(map.path, Node::unknown(reason, span));
-    }
 }
 
 fn convert(node: Node, conversion: Conversion) -> Node {

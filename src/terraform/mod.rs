@@ -4,6 +4,7 @@ pub mod eval;
 pub(crate) mod expr;
 mod mapping;
 mod module;
+mod plan;
 mod project;
 
 use hcl_edit::Span as _;
@@ -15,13 +16,14 @@ use crate::source::{FileId, Span};
 
 pub use mapping::{REGISTRY_RESOURCE, is_known_type};
 pub use module::{GivenValue, ModuleFile};
+pub use plan::{Plan, combine as combine_plan, is_plan, read_plan};
 pub use project::{
     Evaluated, InputKind, ModuleContext, OutsideValues, TerraformFile, environment_values,
     evaluate_directory, normalize, var_file_values,
 };
 
 use expr::Converter;
-use module::ModuleScope;
+use module::{InstanceScope, ModuleScope};
 use std::collections::HashMap;
 
 /// A syntax error at a byte offset of the file.
@@ -56,32 +58,40 @@ pub fn read_module(
         calls: Vec::new(),
     };
     for file in files {
-        let converter = Converter {
-            file: file.file,
-            text: file.text,
-            values: Some(&scope),
-        };
         let (suppressions, problems) =
             crate::suppress::from_hcl(file.body, file.text, file.file, unit);
         result.unit.suppressions.extend(suppressions);
         result.unit.suppression_problems.extend(problems);
         for block in file.body.blocks() {
             match block.ident.as_str() {
-                "resource" if !scope.creates_nothing(block) => {
-                    result
-                        .resources
-                        .extend(mapping::map_resource(block, false, &converter, unit));
+                kind @ ("resource" | "data") => {
+                    for expanded in scope.instances(block).each() {
+                        let instance = InstanceScope::new(&scope, &expanded);
+                        let key = &expanded.key;
+                        let converter = Converter {
+                            file: file.file,
+                            text: file.text,
+                            values: Some(&instance),
+                        };
+                        let data = kind == "data";
+                        result
+                            .resources
+                            .extend(mapping::map_resource(block, data, &converter, unit, key));
+                    }
                 }
-                "data" => result
-                    .resources
-                    .extend(mapping::map_resource(block, true, &converter, unit)),
                 "output" => result
                     .unit
                     .outputs
                     .extend(output(block, file.file, file.text)),
                 "variable" => result.unit.inputs.extend(variable(block, file.file)),
-                "module" if !scope.creates_nothing(block) => {
-                    result.calls.extend(module_call(block, file.file, &scope));
+                "module" => {
+                    for expanded in scope.instances(block).each() {
+                        let instance = InstanceScope::new(&scope, &expanded);
+                        let key = expanded.key.clone();
+                        result
+                            .calls
+                            .extend(module_call(block, file.file, &instance, key));
+                    }
                 }
                 _ => {}
             }
@@ -90,7 +100,10 @@ pub fn read_module(
     for resource in &mut result.resources {
         if !instance.prefix.is_empty() {
             resource.address = format!("{}{}", instance.prefix, resource.address);
-            resource.variant = Some(instance.prefix.trim_end_matches('.').to_string());
+            resource.variant = Some(match resource.variant.take() {
+                Some(own) => format!("{}{own}", instance.prefix),
+                None => instance.prefix.trim_end_matches('.').to_string(),
+            });
         }
         if let Some(model::RegistryRef::Address(target)) = &mut resource.link
             && !instance.prefix.is_empty()
@@ -126,6 +139,8 @@ pub struct ModuleResult {
 #[derive(Debug, Clone)]
 pub struct ModuleCall {
     pub name: String,
+    /// The instance key when the call has `count` or `for_each` (`[0]`, `["dev"]`), else empty.
+    pub key: String,
     pub source: Option<String>,
     pub span: Span,
     pub inputs: HashMap<String, GivenValue>,
@@ -140,7 +155,12 @@ const MODULE_META_ARGUMENTS: &[&str] = &[
     "depends_on",
 ];
 
-fn module_call(block: &Block, file: FileId, scope: &ModuleScope<'_>) -> Option<ModuleCall> {
+fn module_call(
+    block: &Block,
+    file: FileId,
+    scope: &InstanceScope<'_, '_>,
+    key: String,
+) -> Option<ModuleCall> {
     let name = block.labels.first()?.as_str().to_string();
     let source =
         block
@@ -163,13 +183,14 @@ fn module_call(block: &Block, file: FileId, scope: &ModuleScope<'_>) -> Option<M
             let given = GivenValue {
                 value: crate::terraform::expr::Evaluate::evaluate(scope, &attribute.value),
                 span: Some(span_of(attribute.value.span(), file, attribute.span())),
-                source: format!("module call `module.{name}`"),
+                source: format!("module call `module.{name}{key}`"),
             };
             (attribute.key.as_str().to_string(), given)
         })
         .collect();
     Some(ModuleCall {
         name,
+        key,
         source,
         span,
         inputs,
@@ -210,4 +231,36 @@ pub(crate) fn span_of(
 ) -> Span {
     let range = range.or(fallback).unwrap_or(0..0);
     Span::new(file, range.start, range.end)
+}
+
+/// A finding of one resource instance (`variant` is the instance's address, such as
+/// `azurerm_container_registry.acr[0]`) as it reads for the resource itself: its message and
+/// resource without the instance key. `None` when `variant` is not an instance of `resource`.
+pub fn instance_generic(variant: &str, resource: &str, message: &str) -> Option<(String, String)> {
+    let (base, _) = model::graph::split_instance_key(variant)?;
+    let rest = resource.strip_prefix(variant)?;
+    if !(rest.is_empty() || rest.starts_with('.')) {
+        return None;
+    }
+    Some((message.replace(variant, base), format!("{base}{rest}")))
+}
+
+/// The note naming the instances a merged finding was found in: `in instances acr[0], acr[1]`.
+pub fn instances_note(variants: &[String]) -> String {
+    let mut names: Vec<String> = Vec::new();
+    for variant in variants {
+        let (base, key) = model::graph::split_instance_key(variant).unwrap_or((variant, ""));
+        let short = match base.rsplit_once('.') {
+            Some((head, name)) if head == "module" || head.ends_with(".module") => {
+                format!("module.{name}")
+            }
+            Some((_, name)) => name.to_string(),
+            None => base.to_string(),
+        };
+        let name = format!("{short}{key}");
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    format!("in instances {}", names.join(", "))
 }

@@ -120,18 +120,37 @@ impl<'a> ModuleScope<'a> {
     }
 
     fn resource_attribute(&self, kind: &str, path: &[PathStep]) -> Option<TfValue> {
-        let mut steps = path.iter();
+        let mut steps = path.iter().peekable();
         let Some(PathStep::Attr(name)) = steps.next() else {
             return None;
         };
-        let block = self.resources.get(&(kind.to_string(), name.clone()))?;
+        let block = *self.resources.get(&(kind.to_string(), name.clone()))?;
+        let index = match steps.peek() {
+            Some(PathStep::Index(key)) => {
+                steps.next();
+                Some(key)
+            }
+            _ => None,
+        };
         let mut rest = steps.skip_while(|s| matches!(s, PathStep::Index(_)));
         let Some(PathStep::Attr(attribute)) = rest.next() else {
             return None;
         };
         let expr = &block.body.get_attribute(attribute)?.value;
-        let key = format!("{kind}.{name}.{attribute}");
-        let value = self.memoized(key, || eval::evaluate(expr, self));
+        let binding = match self.instances(block) {
+            // Without a key, a resource with instances is a collection: not modelled.
+            Instances::Known(bindings) => {
+                let index = index?;
+                Some(bindings.into_iter().find(|b| b.matches(index))?)
+            }
+            Instances::One | Instances::Unknown(_) => None,
+        };
+        let suffix = binding.as_ref().map(Binding::suffix).unwrap_or_default();
+        let key = format!("{kind}.{name}{suffix}.{attribute}");
+        let value = self.memoized(key, || match &binding {
+            Some(binding) => eval::evaluate(expr, &InstanceScope::bound(self, binding)),
+            None => eval::evaluate(expr, self),
+        });
         let remaining: Vec<PathStep> = rest.cloned().collect();
         if remaining.is_empty() {
             Some(value)
@@ -140,21 +159,265 @@ impl<'a> ModuleScope<'a> {
         }
     }
 
-    /// Whether `count` or `for_each` makes a resource block create nothing.
-    pub fn creates_nothing(&self, block: &Block) -> bool {
-        let count = block
-            .body
-            .get_attribute("count")
-            .map(|a| eval::evaluate(&a.value, self));
-        if matches!(count, Some(TfValue::Number(n)) if n == 0.0) {
-            return true;
+    /// The instances `count` or `for_each` make a `resource`, `data` or `module` block create.
+    pub fn instances(&self, block: &Block) -> Instances {
+        let labels: Vec<&str> = block.labels.iter().map(|l| l.as_str()).collect();
+        let key = format!("{} {}", block.ident.as_str(), labels.join("."));
+        if let Some(count) = block.body.get_attribute("count") {
+            let value = self.memoized(format!("{key}#count"), || {
+                eval::evaluate(&count.value, self)
+            });
+            return count_instances(&value);
         }
-        let each = block
-            .body
-            .get_attribute("for_each")
-            .map(|a| eval::evaluate(&a.value, self));
-        matches!(each, Some(TfValue::List(ref items)) if items.is_empty())
-            || matches!(each, Some(TfValue::Object(ref members)) if members.is_empty())
+        if let Some(for_each) = block.body.get_attribute("for_each") {
+            let value = self.memoized(format!("{key}#for_each"), || {
+                eval::evaluate(&for_each.value, self)
+            });
+            return each_instances(value);
+        }
+        Instances::One
+    }
+}
+
+/// Most instances `count` or `for_each` may create and still be evaluated one by one.
+pub const MAX_INSTANCES: usize = 64;
+
+/// One instance that `count` or `for_each` creates, with what `count.index` or `each` are.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Binding {
+    Count(usize),
+    Each { key: String, value: TfValue },
+}
+
+impl Binding {
+    /// The instance key as Terraform writes it in addresses: `[0]`, `["dev"]`.
+    pub fn suffix(&self) -> String {
+        match self {
+            Binding::Count(index) => format!("[{index}]"),
+            Binding::Each { key, .. } => format!("[{}]", quote(key)),
+        }
+    }
+
+    /// Whether an index in a reference (`x[0]`, `x["dev"]`) names this instance.
+    fn matches(&self, index: &TfValue) -> bool {
+        match (self, index) {
+            (Binding::Count(i), TfValue::Number(n)) => *n == *i as f64,
+            (Binding::Count(i), TfValue::String(text)) => text.trim() == i.to_string(),
+            (Binding::Each { key, .. }, TfValue::String(text)) => key == text,
+            _ => false,
+        }
+    }
+}
+
+/// The instance key an index names in an address (`[0]`, `["dev"]`), when it is known.
+pub(crate) fn instance_key(index: &TfValue) -> Option<String> {
+    match index {
+        TfValue::Number(n) if n.fract() == 0.0 && *n >= 0.0 => Some(format!("[{n}]")),
+        TfValue::String(text) => Some(format!("[{}]", quote(text))),
+        _ => None,
+    }
+}
+
+/// A string key quoted as in Terraform addresses.
+fn quote(key: &str) -> String {
+    serde_json::to_string(key).unwrap_or_else(|_| format!("\"{key}\""))
+}
+
+/// The instances of a block.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Instances {
+    /// No `count` or `for_each`: one instance, addressed without a key.
+    One,
+    /// Known instances, in Terraform's order (none when `count = 0` or `for_each` is empty).
+    Known(Vec<Binding>),
+    /// `count` or `for_each` is not known (or too large to expand): evaluated once, with
+    /// `count.index` and `each` unknown, and addressed without a key.
+    Unknown(String),
+}
+
+impl Instances {
+    /// Each instance to evaluate.
+    pub fn each(self) -> Vec<Expanded> {
+        match self {
+            Instances::One => vec![Expanded::default()],
+            Instances::Unknown(reason) => vec![Expanded {
+                unknown: Some(reason),
+                ..Expanded::default()
+            }],
+            Instances::Known(bindings) => bindings
+                .into_iter()
+                .map(|binding| Expanded {
+                    key: binding.suffix(),
+                    binding: Some(binding),
+                    unknown: None,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// One instance of a block to evaluate.
+#[derive(Debug, Clone, Default)]
+pub struct Expanded {
+    /// What `count.index` or `each` are, when known.
+    pub binding: Option<Binding>,
+    /// The address suffix: `[0]`, `["dev"]`, or empty.
+    pub key: String,
+    /// Why the instances are not known, when they are not.
+    pub unknown: Option<String>,
+}
+
+fn count_instances(value: &TfValue) -> Instances {
+    let number = match value {
+        TfValue::Number(n) => Some(*n),
+        TfValue::String(text) => text.trim().parse::<f64>().ok(),
+        TfValue::Unknown(reason) => return Instances::Unknown(reason.clone()),
+        _ => None,
+    };
+    match number {
+        Some(n) if n.fract() == 0.0 && n >= 0.0 && n <= MAX_INSTANCES as f64 => {
+            Instances::Known((0..n as usize).map(Binding::Count).collect())
+        }
+        Some(n) if n.fract() == 0.0 && n > 0.0 => Instances::Unknown(format!(
+            "`count` is {n}; more than {MAX_INSTANCES} instances are not evaluated one by one"
+        )),
+        _ => Instances::Unknown(format!(
+            "`count` is not a whole number ({})",
+            value.type_name()
+        )),
+    }
+}
+
+fn each_instances(value: TfValue) -> Instances {
+    let too_many = |n: usize| {
+        Instances::Unknown(format!(
+            "`for_each` has {n} items; more than {MAX_INSTANCES} instances are not evaluated one by one"
+        ))
+    };
+    match value {
+        TfValue::Object(mut entries) => {
+            if entries.len() > MAX_INSTANCES {
+                return too_many(entries.len());
+            }
+            entries.sort_by(|(a, _), (b, _)| a.cmp(b));
+            Instances::Known(
+                entries
+                    .into_iter()
+                    .map(|(key, value)| Binding::Each { key, value })
+                    .collect(),
+            )
+        }
+        // A set (or a list, taken as one) of strings: each key is its value.
+        TfValue::List(items) => {
+            let mut keys: Vec<String> = Vec::new();
+            for item in &items {
+                match item {
+                    TfValue::String(text) => keys.push(text.clone()),
+                    TfValue::Unknown(reason) => return Instances::Unknown(reason.clone()),
+                    other => {
+                        return Instances::Unknown(format!(
+                            "`for_each` holds a {}, not a string",
+                            other.type_name()
+                        ));
+                    }
+                }
+            }
+            keys.sort();
+            keys.dedup();
+            if keys.len() > MAX_INSTANCES {
+                return too_many(keys.len());
+            }
+            Instances::Known(
+                keys.into_iter()
+                    .map(|key| Binding::Each {
+                        value: TfValue::String(key.clone()),
+                        key,
+                    })
+                    .collect(),
+            )
+        }
+        TfValue::Unknown(reason) => Instances::Unknown(reason),
+        other => Instances::Unknown(format!(
+            "`for_each` is a {}, not a map or set",
+            other.type_name()
+        )),
+    }
+}
+
+/// The scope of one instance: `count.index` and `each` as the instance binds them, everything
+/// else from the module.
+pub struct InstanceScope<'s, 'a> {
+    module: &'s ModuleScope<'a>,
+    binding: Option<&'s Binding>,
+    /// Why `count` or `for_each` is not known, when it is not.
+    unknown: Option<&'s str>,
+}
+
+impl<'s, 'a> InstanceScope<'s, 'a> {
+    pub fn new(module: &'s ModuleScope<'a>, instance: &'s Expanded) -> Self {
+        InstanceScope {
+            module,
+            binding: instance.binding.as_ref(),
+            unknown: instance.unknown.as_deref(),
+        }
+    }
+
+    fn bound(module: &'s ModuleScope<'a>, binding: &'s Binding) -> Self {
+        InstanceScope {
+            module,
+            binding: Some(binding),
+            unknown: None,
+        }
+    }
+}
+
+impl Scope for InstanceScope<'_, '_> {
+    fn variable(&self, name: &str) -> Option<TfValue> {
+        self.module.variable(name)
+    }
+
+    fn local(&self, name: &str) -> Option<TfValue> {
+        self.module.local(name)
+    }
+
+    fn reference(&self, root: &str, path: &[PathStep]) -> Option<TfValue> {
+        match (root, self.binding) {
+            ("count", Some(Binding::Count(index))) => match path {
+                [PathStep::Attr(attribute)] if attribute == "index" => {
+                    Some(TfValue::Number(*index as f64))
+                }
+                _ => None,
+            },
+            ("each", Some(Binding::Each { key, value })) => match path.split_first() {
+                Some((PathStep::Attr(attribute), [])) if attribute == "key" => {
+                    Some(TfValue::String(key.clone()))
+                }
+                Some((PathStep::Attr(attribute), rest)) if attribute == "value" => {
+                    value.at_path(rest).cloned()
+                }
+                _ => None,
+            },
+            ("count" | "each", None) => {
+                let reason = self.unknown?;
+                let what = if root == "count" { "count" } else { "for_each" };
+                Some(TfValue::Unknown(format!("`{what}` is not known: {reason}")))
+            }
+            _ => self.module.reference(root, path),
+        }
+    }
+}
+
+impl Evaluate for InstanceScope<'_, '_> {
+    fn evaluate(&self, expr: &Expression) -> TfValue {
+        eval::evaluate(expr, self)
+    }
+
+    fn evaluate_bound(&self, expr: &Expression, bindings: &[(String, TfValue)]) -> TfValue {
+        eval::evaluate_with(expr, self, bindings)
+    }
+
+    fn variable_origin(&self, name: &str) -> Option<(Span, String)> {
+        self.module.variable_origin(name)
     }
 }
 
@@ -185,6 +448,10 @@ impl Scope for ModuleScope<'_> {
 impl Evaluate for ModuleScope<'_> {
     fn evaluate(&self, expr: &Expression) -> TfValue {
         eval::evaluate(expr, self)
+    }
+
+    fn evaluate_bound(&self, expr: &Expression, bindings: &[(String, TfValue)]) -> TfValue {
+        eval::evaluate_with(expr, self, bindings)
     }
 
     fn variable_origin(&self, name: &str) -> Option<(Span, String)> {

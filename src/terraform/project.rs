@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 use hcl_edit::structure::Body;
 
@@ -122,27 +123,37 @@ pub fn evaluate_directory<'s>(
     let mut evaluated = Evaluated::default();
     let result = super::read_module(&files, &given, &instance);
     let chain = vec![normalize(directory)];
-    follow_calls(
-        &result.calls,
-        directory,
-        &instance,
-        &chain,
-        context,
-        &mut evaluated,
-    );
+    let mut loaded = HashMap::new();
+    let calls = Calls {
+        caller: directory,
+        instance: &instance,
+        chain: &chain,
+    };
+    follow_calls(&result.calls, &calls, context, &mut loaded, &mut evaluated);
     evaluated.resources.extend(result.resources);
     evaluated.units.push(result.unit);
     Some(evaluated)
 }
 
+/// Module files read once per directory, however many calls and instances use them.
+type Loaded = HashMap<PathBuf, Rc<Vec<(FileId, String, Body)>>>;
+
+/// Where module calls are made from.
+struct Calls<'c> {
+    caller: &'c Path,
+    instance: &'c super::Instance,
+    /// The directories of the calls leading here, to find cycles.
+    chain: &'c [PathBuf],
+}
+
 fn follow_calls(
     calls: &[super::ModuleCall],
-    caller: &Path,
-    instance: &super::Instance,
-    chain: &[PathBuf],
+    from: &Calls<'_>,
     context: &ModuleContext<'_>,
+    loaded: &mut Loaded,
     out: &mut Evaluated,
 ) {
+    let (caller, instance, chain) = (from.caller, from.instance, from.chain);
     for call in calls {
         let Some(source_text) = &call.source else {
             continue;
@@ -154,19 +165,29 @@ fn follow_calls(
         };
         let caller_name = source::display_name(caller, context.base);
         if chain.contains(&directory) || chain.len() >= MAX_MODULE_DEPTH {
-            out.errors.push((
+            let error = (
                 caller_name,
                 Some(call.span),
                 format!(
                     "module `{}` ({source_text}) calls itself through its own modules",
                     call.name
                 ),
-            ));
+            );
+            if !out.errors.contains(&error) {
+                out.errors.push(error);
+            }
             continue;
         }
         out.called.push(directory.clone());
-        let loaded = load_module_files(&directory, context, out);
-        let files: Vec<ModuleFile<'_>> = loaded
+        let module_files = match loaded.get(&directory) {
+            Some(files) => Rc::clone(files),
+            None => {
+                let files = Rc::new(load_module_files(&directory, context, out));
+                loaded.insert(directory.clone(), Rc::clone(&files));
+                files
+            }
+        };
+        let files: Vec<ModuleFile<'_>> = module_files
             .iter()
             .map(|(file, text, body)| ModuleFile {
                 file: *file,
@@ -174,14 +195,20 @@ fn follow_calls(
                 text,
             })
             .collect();
+        let name = format!("{}{}", call.name, call.key);
         let child = super::Instance {
-            unit: format!("{}/{}module.{}", instance.unit, instance.prefix, call.name),
-            prefix: format!("{}module.{}.", instance.prefix, call.name),
+            unit: format!("{}/{}module.{name}", instance.unit, instance.prefix),
+            prefix: format!("{}module.{name}.", instance.prefix),
         };
         let result = super::read_module(&files, &call.inputs, &child);
         let mut deeper = chain.to_vec();
         deeper.push(directory.clone());
-        follow_calls(&result.calls, &directory, &child, &deeper, context, out);
+        let calls = Calls {
+            caller: &directory,
+            instance: &child,
+            chain: &deeper,
+        };
+        follow_calls(&result.calls, &calls, context, loaded, out);
         out.resources.extend(result.resources);
         out.units.push(result.unit);
     }
@@ -208,9 +235,12 @@ fn module_directory(
         ));
         return None;
     }
-    let key = format!("{}{name}", instance.prefix.replace("module.", ""))
-        .trim_end_matches('.')
-        .to_string();
+    let key = format!(
+        "{}{name}",
+        crate::model::graph::without_instance_keys(&instance.prefix.replace("module.", ""))
+    )
+    .trim_end_matches('.')
+    .to_string();
     match downloaded_module(caller, &key) {
         Some(directory) => Some(directory),
         None => {

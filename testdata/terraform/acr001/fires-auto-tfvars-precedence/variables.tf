@@ -1,0 +1,3 @@
+variable "admin_enabled" {
+  type = bool
+}

@@ -1,0 +1,4 @@
+variable "admins" {
+  type    = list(bool)
+  default = [false, true]
+}

@@ -1,0 +1,11 @@
+variable "admin" {
+  type = bool
+}
+
+resource "azurerm_container_registry" "acr" {
+  name                = "contosoregistry"
+  resource_group_name = "rg-registry"
+  location            = "westeurope"
+  sku                 = "Premium"
+  admin_enabled       = var.admin
+}

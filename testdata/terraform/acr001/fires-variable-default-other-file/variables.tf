@@ -1,0 +1,4 @@
+variable "admin_enabled" {
+  type    = bool
+  default = true
+}

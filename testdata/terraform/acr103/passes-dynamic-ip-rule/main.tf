@@ -1,0 +1,23 @@
+variable "allowed_ranges" {
+  type    = list(string)
+  default = ["10.0.0.0/8", "192.168.0.0/16"]
+}
+
+resource "azurerm_container_registry" "acr" {
+  name                = "contosoregistry"
+  resource_group_name = "rg-registry"
+  location            = "westeurope"
+  sku                 = "Premium"
+
+  network_rule_set {
+    default_action = "Deny"
+
+    dynamic "ip_rule" {
+      for_each = var.allowed_ranges
+      content {
+        action   = "Allow"
+        ip_range = ip_rule.value
+      }
+    }
+  }
+}
