@@ -2,6 +2,10 @@
 
 mod common;
 
+use std::collections::HashSet;
+
+use acr_lint::model::{Lookup, Node, Value};
+
 #[test]
 fn corpus_scans_without_errors() {
     let Some(corpus) = common::shared("corpus") else {
@@ -23,5 +27,156 @@ fn corpus_scans_without_errors() {
         scan.registries >= 20,
         "only {} registries found",
         scan.registries
+    );
+}
+
+/// The registry settings whose parameter defaults the AVM modules' compiled templates must yield.
+const AVM_SETTINGS: &[&str] = &[
+    "sku.name",
+    "properties.adminUserEnabled",
+    "properties.publicNetworkAccess",
+    "properties.anonymousPullEnabled",
+    "properties.policies.exportPolicy.status",
+    "properties.zoneRedundancy",
+];
+
+/// Why a setting may stay unknown in a module evaluated with its defaults: a required input (a
+/// parameter declared without a default and not nullable, in `required`), or a value only Azure
+/// knows.
+fn unknown_for_a_good_reason(reason: &str, required: &HashSet<String>) -> bool {
+    let parameter = reason
+        .strip_prefix("parameter `")
+        .and_then(|rest| rest.strip_suffix("` has no default value"));
+    match parameter {
+        Some(name) => required.contains(&name.to_ascii_lowercase()),
+        None => {
+            reason.contains("`reference()`")
+                || reason.contains("`list")
+                || reason.contains("`resourceGroup()")
+        }
+    }
+}
+
+/// The parameters some template in `node` (the file's, or a nested deployment's) requires: no
+/// `defaultValue`, and neither it nor its user-defined type is nullable.
+fn required_parameters(node: &Node, required: &mut HashSet<String>) {
+    match &node.value {
+        Value::Object(members) => {
+            if let (Some(parameters), Some(_)) = (node.get("parameters"), node.get("resources"))
+                && let Value::Object(declared) = &parameters.value
+            {
+                for (name, declaration) in declared {
+                    if declaration.get("defaultValue").is_none() && !nullable(declaration, node) {
+                        required.insert(name.to_ascii_lowercase());
+                    }
+                }
+            }
+            for (_, member) in members {
+                required_parameters(member, required);
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|i| required_parameters(i, required)),
+        _ => {}
+    }
+}
+
+fn nullable(declaration: &Node, template: &Node) -> bool {
+    if declaration.get("nullable").and_then(Node::as_bool) == Some(true) {
+        return true;
+    }
+    declaration
+        .get("$ref")
+        .and_then(Node::as_str)
+        .and_then(|r| r.strip_prefix("#/definitions/"))
+        .and_then(|name| template.get("definitions")?.get(name))
+        .is_some_and(|definition| nullable(definition, template))
+}
+
+/// Every Bicep-compiled template (`main.json`) of the Azure Verified Modules evaluates its
+/// registries' settings from the module's own parameter defaults: a setting present in a registry
+/// is unknown only when it depends on a parameter without a default, `reference()`/`list*()` or
+/// the resource group.
+#[test]
+fn avm_templates_evaluate_registry_settings_from_their_defaults() {
+    let Some(modules) = common::shared("corpus/bicep-registry-modules") else {
+        return;
+    };
+    let mut templates = Vec::new();
+    let mut pending = vec![modules.clone()];
+    while let Some(directory) = pending.pop() {
+        for entry in std::fs::read_dir(&directory).expect("readable corpus directory") {
+            let path = entry.expect("directory entry").path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if path.file_name().is_some_and(|n| n == "main.json") {
+                templates.push(path);
+            }
+        }
+    }
+    templates.sort();
+    assert!(
+        !templates.is_empty(),
+        "no main.json under {}",
+        modules.display()
+    );
+    let mut registries = 0;
+    let mut checked = 0;
+    let mut known = 0;
+    let mut problems = Vec::new();
+    for path in &templates {
+        let name = path
+            .strip_prefix(&modules)
+            .unwrap_or(path)
+            .display()
+            .to_string();
+        let text = std::fs::read_to_string(path).expect("readable template");
+        let root = acr_lint::arm::json::parse(&text, 0)
+            .unwrap_or_else(|e| panic!("{name}: {}", e.message))
+            .unwrap_or_else(|| panic!("{name}: empty"));
+        let template = acr_lint::arm::read(&root, &name, None);
+        let mut required = HashSet::new();
+        required_parameters(&root, &mut required);
+        for registry in template
+            .resources
+            .iter()
+            .filter(|r| r.is_registry() && !r.existing)
+        {
+            registries += 1;
+            for setting in AVM_SETTINGS {
+                let node = match registry.lookup(setting) {
+                    Lookup::Missing => continue,
+                    Lookup::Found(node) | Lookup::Unknown(node) => node,
+                };
+                checked += 1;
+                let Value::Unknown(reason) = &node.value else {
+                    known += 1;
+                    continue;
+                };
+                // The registry module itself defaults every one of these settings.
+                let module = name.ends_with("res/container-registry/registry/main.json");
+                if module || !unknown_for_a_good_reason(reason, &required) {
+                    let start = &text[..node.span.start.min(text.len())];
+                    let line = start.matches('\n').count() + 1;
+                    problems.push(format!(
+                        "{name}:{line}: registry `{}` {setting}: {reason}",
+                        registry.address
+                    ));
+                }
+            }
+        }
+    }
+    eprintln!(
+        "{} templates, {registries} registries, {checked} settings checked, {known} known",
+        templates.len()
+    );
+    assert!(
+        registries >= 9,
+        "only {registries} registries deployed by the AVM templates with their defaults"
+    );
+    assert!(
+        problems.is_empty(),
+        "{} registry settings unknown despite defaults:\n{}",
+        problems.len(),
+        problems.join("\n")
     );
 }

@@ -169,6 +169,11 @@ pub trait Env {
     /// The current iteration of the named copy loop (the innermost one for `None`); `None` when not
     /// known, which makes `copyIndex()` unknown.
     fn copy_index(&self, loop_name: Option<&str>) -> Option<i64>;
+    /// Why the copy index is not known, when the environment can say better than "outside a copy
+    /// loop" (e.g. the loop's count is unknown).
+    fn copy_index_unknown(&self, _loop_name: Option<&str>) -> Option<String> {
+        None
+    }
     /// `resourceGroup()`; by default every property but `type` is unknown.
     fn resource_group(&self) -> Val {
         default_resource_group()
@@ -1468,6 +1473,9 @@ fn copy_index(ev: &mut Evaluator<'_>, a: &mut Args<'_>) -> Result<Val, Fail> {
         _ => return Err(a.wrong_type(0, "a loop name")),
     };
     let Some(index) = ev.env.copy_index(loop_name) else {
+        if let Some(reason) = ev.env.copy_index_unknown(loop_name) {
+            return Err(Fail::Unknown(reason));
+        }
         let reason = match loop_name {
             Some(name) => format!("`copyIndex('{name}')` is only known inside that copy loop"),
             None => "`copyIndex()` is only known inside a copy loop".to_string(),

@@ -80,9 +80,18 @@ struct Scope<'t> {
     variable_nodes: RefCell<HashMap<String, Node>>,
     variable_values: RefCell<HashMap<String, Val>>,
     evaluating: RefCell<Vec<String>>,
-    /// The copy loops being expanded, innermost last: the loop name and the current index
-    /// (`None` when the count is unknown).
-    copies: RefCell<Vec<(String, Option<i64>)>>,
+    /// The copy loops being expanded, innermost last.
+    copies: RefCell<Vec<Loop>>,
+}
+
+/// A copy loop being expanded.
+struct Loop {
+    name: String,
+    /// The current index, or why it is not known (the loop's count is unknown).
+    index: Result<i64, String>,
+    /// A resource (or deployment) loop, which an unnamed `copyIndex()` refers to even inside a
+    /// property loop; otherwise a property or variable loop.
+    resource: bool,
 }
 
 /// How many variables may be under evaluation at once (a chain of variables using variables).
@@ -120,9 +129,14 @@ impl<'t> Scope<'t> {
         };
         for (name, declaration) in declared {
             let given = passed.and_then(|p| p.get(name));
+            // A null value passed to a parameter with a default leaves the default in place.
             let value = match (given, outer) {
-                (Some(given), Some(outer)) => passed_value(name, given, outer),
-                _ => default_value(name, declaration, &scope),
+                (Some(given), Some(outer)) => Some(passed_value(name, given, outer))
+                    .filter(|v| {
+                        !matches!(v.value, Value::Null) || declaration.get("defaultValue").is_none()
+                    })
+                    .unwrap_or_else(|| default_value(name, declaration, template, &scope)),
+                _ => default_value(name, declaration, template, &scope),
             };
             scope.parameters.insert(name.to_ascii_lowercase(), value);
         }
@@ -215,12 +229,40 @@ impl<'t> Scope<'t> {
         Some(node)
     }
 
-    /// Runs `f` inside iteration `index` of the copy loop `name`.
-    fn in_loop<R>(&self, name: &str, index: Option<i64>, f: impl FnOnce() -> R) -> R {
-        self.copies.borrow_mut().push((name.to_string(), index));
+    /// Runs `f` inside iteration `index` of the copy loop `name` (of resources when `resource`).
+    fn in_loop<R>(
+        &self,
+        name: &str,
+        index: Result<i64, String>,
+        resource: bool,
+        f: impl FnOnce() -> R,
+    ) -> R {
+        self.copies.borrow_mut().push(Loop {
+            name: name.to_string(),
+            index,
+            resource,
+        });
         let result = f();
         self.copies.borrow_mut().pop();
         result
+    }
+
+    /// The loop `copyIndex(name)` refers to: the innermost of that name, or for no name the
+    /// innermost resource loop (the innermost loop outside resources).
+    fn find_loop<R>(&self, name: Option<&str>, f: impl FnOnce(&Loop) -> R) -> Option<R> {
+        let copies = self.copies.borrow();
+        let found = match name {
+            Some(name) => copies
+                .iter()
+                .rev()
+                .find(|l| l.name.eq_ignore_ascii_case(name)),
+            None => copies
+                .iter()
+                .rev()
+                .find(|l| l.resource)
+                .or_else(|| copies.last()),
+        };
+        found.map(f)
     }
 }
 
@@ -269,7 +311,7 @@ fn expand_loop(entry: &Node, scope: &Scope<'_>) -> Node {
         Err(unknown) => return unknown,
     };
     let items = (0..count)
-        .map(|index| scope.in_loop(name, Some(index), || resolve(input, scope)))
+        .map(|index| scope.in_loop(name, Ok(index), false, || resolve(input, scope)))
         .collect();
     Node::new(Value::Array(items), entry.span)
 }
@@ -292,17 +334,13 @@ impl Env for Scope<'_> {
     }
 
     fn copy_index(&self, loop_name: Option<&str>) -> Option<i64> {
-        let copies = self.copies.borrow();
-        match loop_name {
-            None => copies.last()?.1,
-            Some(name) => {
-                copies
-                    .iter()
-                    .rev()
-                    .find(|(looped, _)| looped.eq_ignore_ascii_case(name))?
-                    .1
-            }
-        }
+        self.find_loop(loop_name, |l| l.index.as_ref().ok().copied())
+            .flatten()
+    }
+
+    fn copy_index_unknown(&self, loop_name: Option<&str>) -> Option<String> {
+        self.find_loop(loop_name, |l| l.index.as_ref().err().cloned())
+            .flatten()
     }
 }
 
@@ -351,18 +389,49 @@ fn from_val(value: Val, span: Span) -> Node {
     Node::new(value, span)
 }
 
+/// A parameter value a deployment passes: `{"value": ...}`, also when built by a property copy
+/// loop (`{"copy": [{"name": "value", ...}]}`) or by an expression (Bicep passes a conditional
+/// value as `"[if(c, createObject('value', a), createObject('value', b))]"`).
 fn passed_value(name: &str, given: &Node, outer: &Scope<'_>) -> Node {
-    match given.get("value") {
-        Some(value) => resolve(value, outer),
-        None if given.get("reference").is_some() => Node::unknown(
+    if given.get("reference").is_some() && given.get("value").is_none() {
+        return Node::unknown(
             format!("parameter `{name}` comes from a Key Vault reference"),
             given.span,
-        ),
-        None => Node::unknown(format!("parameter `{name}` has no value"), given.span),
+        );
+    }
+    let resolved = resolve(given, outer);
+    match (&resolved.value, resolved.get("value")) {
+        (Value::Unknown(_), _) => resolved,
+        (_, Some(value)) => value.clone(),
+        _ => Node::unknown(format!("parameter `{name}` has no value"), given.span),
     }
 }
 
-fn default_value(name: &str, declaration: &Node, scope: &Scope<'_>) -> Node {
+/// Whether a parameter or type may be null: `"nullable": true` on it or on the user-defined type
+/// it refers to (`"$ref": "#/definitions/lockType"`).
+fn is_nullable(declaration: &Node, template: &Node) -> bool {
+    let mut current = declaration;
+    for _ in 0..MAX_TYPE_REFERENCES {
+        if current.get("nullable").and_then(Node::as_bool) == Some(true) {
+            return true;
+        }
+        let Some(definition) = current
+            .get("$ref")
+            .and_then(Node::as_str)
+            .and_then(|r| r.strip_prefix("#/definitions/"))
+            .and_then(|name| template.get("definitions")?.get(name))
+        else {
+            return false;
+        };
+        current = definition;
+    }
+    false
+}
+
+/// How many `$ref`s are followed to find whether a type is nullable.
+const MAX_TYPE_REFERENCES: usize = 16;
+
+fn default_value(name: &str, declaration: &Node, template: &Node, scope: &Scope<'_>) -> Node {
     match declaration.get("defaultValue") {
         Some(default) => {
             let mut value = resolve(default, scope);
@@ -376,6 +445,17 @@ fn default_value(name: &str, declaration: &Node, scope: &Scope<'_>) -> Node {
             }
             value
         }
+        // A nullable parameter (Bicep `string?`) that is not given is null.
+        None if is_nullable(declaration, template) => Node {
+            value: Value::Null,
+            span: declaration.span,
+            via: Some(Box::new(Via {
+                span: declaration.span,
+                description: format!("nullable parameter `{name}`, not given"),
+                input: Some(name.to_string()),
+                reference: None,
+            })),
+        },
         None => Node::unknown(
             format!("parameter `{name}` has no default value"),
             declaration.span,
@@ -469,16 +549,24 @@ impl Walker {
             Ok(count) => {
                 for index in 0..count {
                     self.copies.push(format!("{name}[{index}]"));
-                    scope.in_loop(name, Some(index), || {
+                    scope.in_loop(name, Ok(index), true, || {
                         let suffix = format!("[{index}]");
                         self.instance(resource, symbol, parent, scope, prefix, &suffix);
                     });
                     self.copies.pop();
                 }
             }
-            Err(_) => scope.in_loop(name, None, || {
-                self.instance(resource, symbol, parent, scope, prefix, "");
-            }),
+            Err(count) => {
+                let reason = match &count.value {
+                    Value::Unknown(reason) => {
+                        format!("the count of copy loop `{name}` is not known: {reason}")
+                    }
+                    _ => format!("the count of copy loop `{name}` is not known"),
+                };
+                scope.in_loop(name, Err(reason), true, || {
+                    self.instance(resource, symbol, parent, scope, prefix, "");
+                });
+            }
         }
     }
 
@@ -1018,5 +1106,68 @@ mod tests {
         let zones = value(&found[0], "properties.zoneRedundancy");
         assert_eq!(zones.as_str(), Some("Enabled"));
         assert!(text[zones.span.start..].starts_with("\"[if("));
+    }
+
+    #[test]
+    fn nullable_parameters_are_null_and_null_keeps_defaults() {
+        let text = r##"{"definitions": {"lockType": {"type": "object", "nullable": true}},
+          "parameters": {"lock": {"$ref": "#/definitions/lockType"}, "access": {"type": "string", "nullable": true},
+            "required": {"type": "string"}},
+          "resources": [{"type": "Microsoft.Resources/deployments", "name": "d",
+            "properties": {"expressionEvaluationOptions": {"scope": "inner"},
+              "parameters": {"admin": {"value": null}, "sku": "[if(true(), createObject('value', 'Basic'), createObject('value', 'Premium'))]",
+                "zones": {"copy": [{"name": "value", "count": 2, "input": "[format('z{0}', copyIndex('value'))]"}]}},
+              "template": {"parameters": {"admin": {"type": "bool", "defaultValue": true},
+                  "sku": {"type": "string"}, "zones": {"type": "array"}},
+                "resources": [{"type": "Microsoft.ContainerRegistry/registries", "name": "r",
+                  "sku": {"name": "[parameters('sku')]"}, "tags": {"zones": "[parameters('zones')]"},
+                  "properties": {"adminUserEnabled": "[parameters('admin')]"}}]}}},
+            {"type": "Microsoft.ContainerRegistry/registries", "name": "s",
+              "properties": {"publicNetworkAccess": "[parameters('access')]",
+                "policies": "[if(empty(parameters('lock')), null(), parameters('lock'))]",
+                "zoneRedundancy": "[parameters('required')]"}}]}"##;
+        let found = resources(text);
+        assert_eq!(
+            value(&found[0], "properties.adminUserEnabled").as_bool(),
+            Some(true)
+        );
+        assert_eq!(value(&found[0], "sku.name").as_str(), Some("Basic"));
+        assert_eq!(value(&found[0], "tags.zones").display(), "[…]");
+        let public = value(&found[1], "properties.publicNetworkAccess");
+        assert_eq!(public.value, Value::Null);
+        assert_eq!(value(&found[1], "properties.policies").value, Value::Null);
+        assert!(value(&found[1], "properties.zoneRedundancy").is_unknown());
+    }
+
+    #[test]
+    fn unnamed_copy_index_in_a_property_loop_is_the_resource_loop() {
+        let text = r#"{"parameters": {"settings": {"type": "array", "defaultValue": [
+            {"logs": ["a"]}, {"logs": ["b", "c"]}]},
+            "pending": {"type": "int"}},
+          "resources": [{"type": "Microsoft.Insights/diagnosticSettings", "name": "[format('d{0}', copyIndex())]",
+            "copy": {"name": "settings", "count": 2},
+            "scope": "Microsoft.ContainerRegistry/registries/r",
+            "properties": {"copy": [{"name": "logs", "count": "[length(parameters('settings')[copyIndex()].logs)]",
+              "input": {"category": "[parameters('settings')[copyIndex()].logs[copyIndex('logs')]]"}}]}},
+            {"type": "Microsoft.ContainerRegistry/registries", "name": "r",
+              "copy": {"name": "regs", "count": "[parameters('pending')]"},
+              "tags": {"index": "[string(copyIndex())]"}}]}"#;
+        let found = resources(text);
+        let logs = value(&found[1], "properties.logs");
+        let Value::Array(items) = &logs.value else {
+            panic!("{logs:?}")
+        };
+        let categories: Vec<_> = items
+            .iter()
+            .filter_map(|i| i.get("category")?.as_str())
+            .collect();
+        assert_eq!(categories, ["b", "c"]);
+        let Value::Unknown(reason) = &value(&found[2], "tags.index").value else {
+            panic!("the index of a loop with an unknown count is unknown")
+        };
+        assert_eq!(
+            reason,
+            "the count of copy loop `regs` is not known: parameter `pending` has no default value"
+        );
     }
 }
