@@ -6,6 +6,7 @@ mod mapping;
 mod module;
 mod plan;
 mod project;
+mod types;
 
 use hcl_edit::Span as _;
 use hcl_edit::expr::Expression;

@@ -11,6 +11,7 @@ use hcl_edit::structure::{Block, Body};
 use super::eval::{self, PathStep, Scope, TfValue};
 use super::expr::Evaluate;
 use super::span_of;
+use super::types::Type;
 use crate::source::{FileId, Span};
 
 /// A parsed `.tf` file of the module.
@@ -42,6 +43,8 @@ pub struct ModuleScope<'a> {
 struct Variable {
     value: Option<TfValue>,
     origin: Option<(Span, String)>,
+    /// The `type` constraint values are converted to.
+    kind: Option<Type>,
 }
 
 impl<'a> ModuleScope<'a> {
@@ -59,7 +62,11 @@ impl<'a> ModuleScope<'a> {
         }
         for (name, given) in given {
             if let Some(variable) = scope.variables.get_mut(name) {
-                variable.value = Some(given.value.clone());
+                let value = given.value.clone();
+                variable.value = Some(match &variable.kind {
+                    Some(kind) => kind.convert(value),
+                    None => value,
+                });
                 variable.origin = given
                     .span
                     .map(|span| (span, format!("variable `{name}` (set in {})", given.source)));
@@ -73,13 +80,27 @@ impl<'a> ModuleScope<'a> {
             match (block.ident.as_str(), block.labels.as_slice()) {
                 ("variable", [name]) => {
                     let default = block.body.get_attribute("default");
-                    let value = default.map(|a| eval::evaluate(&a.value, &Empty));
+                    let kind = block
+                        .body
+                        .get_attribute("type")
+                        .and_then(|a| Type::parse(&a.value));
+                    let value = default.map(|a| {
+                        let value = eval::evaluate(&a.value, &Empty);
+                        match &kind {
+                            Some(kind) => kind.convert(value),
+                            None => value,
+                        }
+                    });
                     let origin = default.map(|a| {
                         let span = span_of(a.value.span(), file.file, a.span());
                         (span, format!("the default of variable `{}`", name.as_str()))
                     });
-                    self.variables
-                        .insert(name.as_str().to_string(), Variable { value, origin });
+                    let variable = Variable {
+                        value,
+                        origin,
+                        kind,
+                    };
+                    self.variables.insert(name.as_str().to_string(), variable);
                 }
                 ("locals", []) => {
                     for attribute in block.body.attributes() {
