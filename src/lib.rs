@@ -44,6 +44,9 @@ pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 /// modules hold far fewer (a 4 MB ARM template, the largest Azure accepts, about 200,000).
 pub const MAX_FILE_VALUES: usize = 1_000_000;
 
+/// Terraform files with more words than this are refused (about 12 MB of ordinary HCL).
+pub const MAX_HCL_WORDS: usize = 2_000_000;
+
 /// What to scan and with which rules.
 pub struct ScanOptions {
     pub paths: Vec<PathBuf>,
@@ -924,7 +927,8 @@ fn load_json(id: FileId, result: &mut FileResult) {
 
 /// Refuses a file that would be parsed and holds more than [`MAX_FILE_VALUES`] values, counted
 /// (generously: strings and comments are not skipped) by the bytes that open or separate them:
-/// `,` `[` `{` `=` `:`. Unquoted HCL block labels (`a b c {}`) are not counted.
+/// `,` `[` `{` `=` `:`. HCL files are also refused above [`MAX_HCL_WORDS`] whitespace-separated
+/// words, which bounds what separators miss: unquoted block labels (`a b c {}`).
 fn too_many_values(text: &str, candidate: Candidate) -> Option<String> {
     if candidate == Candidate::Json && !arm::may_be_arm(text) {
         return None;
@@ -932,12 +936,29 @@ fn too_many_values(text: &str, candidate: Candidate) -> Option<String> {
     let bytes = text.as_bytes();
     let count = memchr::memchr3_iter(b',', b'[', b'{', bytes).count()
         + memchr::memchr2_iter(b'=', b':', bytes).count();
-    (count > MAX_FILE_VALUES).then(|| {
-        format!(
+    if count > MAX_FILE_VALUES {
+        return Some(format!(
             "file holds more than {MAX_FILE_VALUES} values (counted by their separators); \
+             files that large are not read"
+        ));
+    }
+    let hcl = matches!(candidate, Candidate::Terraform | Candidate::TfVars);
+    (hcl && word_count(bytes) > MAX_HCL_WORDS).then(|| {
+        format!(
+            "file holds more than {MAX_HCL_WORDS} words (separated by whitespace); \
              files that large are not read"
         )
     })
+}
+
+fn word_count(bytes: &[u8]) -> usize {
+    let starts = bytes
+        .windows(2)
+        .filter(
+            |pair| matches!(pair, [a, b] if a.is_ascii_whitespace() && !b.is_ascii_whitespace()),
+        )
+        .count();
+    starts + usize::from(bytes.first().is_some_and(|b| !b.is_ascii_whitespace()))
 }
 
 /// Why a file could not be read as text; `text` is the (lossy) text before the offending byte,

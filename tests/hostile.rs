@@ -522,3 +522,21 @@ fn files_dense_with_values_are_refused() {
         .stderr_has("dense/azuredeploy.json: file holds more than 1000000 values")
         .stderr_has("dense/main.tf: file holds more than 1000000 values");
 }
+
+/// Unquoted block labels have no separator to count: Terraform files are also bounded by words.
+#[test]
+fn hcl_dense_with_block_labels_is_refused() {
+    let dir = scratch();
+    let labels = "a ".repeat(2_500_000);
+    write(
+        dir.path(),
+        "labels/main.tf",
+        format!("{labels}{{}}\n").as_bytes(),
+    );
+    write(dir.path(), "ok/main.tf", FAILING_REGISTRY.as_bytes());
+
+    run(dir.path(), &[])
+        .expect(3)
+        .stderr_has("labels/main.tf: file holds more than 2000000 words")
+        .stdout_has(FAILING_FINDING);
+}
