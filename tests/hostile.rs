@@ -212,12 +212,15 @@ fn binary_files_named_json_and_tf_are_errors() {
     let dir = scratch();
     write(dir.path(), "bin/main.tf", &noise(4096, 1));
     write(dir.path(), "bin/azuredeploy.json", &noise(4096, 2));
+    // The position counts the characters before the NUL, invalid bytes included.
+    write(dir.path(), "short/main.tf", b"\xef\xbb\xbf\xff\xfe\x00rest");
 
     run(dir.path(), &[])
         .expect(3)
         .stderr_has("bin/main.tf:")
         .stderr_has("bin/azuredeploy.json:")
-        .stderr_has("binary file (contains NUL bytes), not a text file");
+        .stderr_has("binary file (contains NUL bytes), not a text file")
+        .stderr_has("short/main.tf:1:3: binary file");
 }
 
 #[test]

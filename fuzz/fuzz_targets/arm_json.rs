@@ -13,7 +13,7 @@ fuzz_target!(|data: &[u8]| {
     };
     check_spans(&root, text.len());
     if acr_lint::arm::classify(&root) == acr_lint::arm::JsonKind::Template {
-        let template = acr_lint::arm::read(&root, "fuzz.json");
+        let template = acr_lint::arm::read(&root, "fuzz.json", None);
         for resource in &template.resources {
             assert!(resource.decl.end <= text.len());
         }

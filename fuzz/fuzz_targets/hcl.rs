@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use acr_lint::terraform::ModuleFile;
+use acr_lint::terraform::{Instance, ModuleFile};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -18,8 +18,12 @@ fuzz_target!(|data: &[u8]| {
         body: &body,
         text,
     }];
-    let (resources, _) = acr_lint::terraform::read_module(&files, &HashMap::new(), "fuzz");
-    for resource in &resources {
+    let instance = Instance {
+        unit: "fuzz".into(),
+        prefix: String::new(),
+    };
+    let result = acr_lint::terraform::read_module(&files, &HashMap::new(), &instance);
+    for resource in &result.resources {
         assert!(resource.decl.start <= resource.decl.end && resource.decl.end <= text.len());
     }
 });
