@@ -170,3 +170,51 @@ resource "azurerm_container_registry" "acr" {
     assert_eq!(related["location"]["file"], "plan.json");
     assert_eq!(related["message"], "value comes from the plan `plan.json`");
 }
+
+#[test]
+fn sensitive_variable_values_are_never_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    let main = r#"variable "registry_name" {
+  type      = string
+  sensitive = true
+  default   = "Secret_Name!"
+}
+
+variable "hook_uri" {
+  type      = string
+  sensitive = true
+  default   = "http://ci:Secret_Name!@hooks.contoso.com/acr"
+}
+
+resource "azurerm_container_registry" "acr" {
+  name                = var.registry_name
+  resource_group_name = "rg"
+  location            = "westeurope"
+  sku                 = "Premium"
+}
+
+resource "azurerm_container_registry_webhook" "hook" {
+  name                = "pushhook"
+  resource_group_name = "rg"
+  registry_name       = azurerm_container_registry.acr.name
+  location            = "westeurope"
+  service_uri         = var.hook_uri
+  actions             = ["push"]
+}
+"#;
+    write(dir.path(), &[("main.tf", main)]);
+    assert!(findings(dir.path(), "ACR405").is_empty());
+    assert!(findings(dir.path(), "ACR108").is_empty());
+    for format in ["pretty", "json", "sarif", "github", "markdown"] {
+        let out = run(
+            dir.path(),
+            &["-f", format, "--show-unknown", "--select", "ALL", "."],
+        );
+        assert!(!out.contains("Secret_Name"), "{format}: {out}");
+    }
+    let unknown = run(dir.path(), &["-f", "concise", "--show-unknown", "."]);
+    assert!(
+        unknown.contains("variable `hook_uri` is sensitive: its value is not read"),
+        "{unknown}"
+    );
+}

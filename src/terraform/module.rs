@@ -45,6 +45,8 @@ struct Variable {
     origin: Option<(Span, String)>,
     /// The `type` constraint values are converted to.
     kind: Option<Type>,
+    /// `sensitive = true`: the value is never read, so no message can show it.
+    sensitive: bool,
 }
 
 impl<'a> ModuleScope<'a> {
@@ -95,10 +97,15 @@ impl<'a> ModuleScope<'a> {
                         let span = span_of(a.value.span(), file.file, a.span());
                         (span, format!("the default of variable `{}`", name.as_str()))
                     });
+                    let sensitive = matches!(
+                        block.body.get_attribute("sensitive").map(|a| &a.value),
+                        Some(Expression::Bool(b)) if *b.value()
+                    );
                     let variable = Variable {
                         value,
                         origin,
                         kind,
+                        sensitive,
                     };
                     self.variables.insert(name.as_str().to_string(), variable);
                 }
@@ -445,6 +452,11 @@ impl Evaluate for InstanceScope<'_, '_> {
 impl Scope for ModuleScope<'_> {
     fn variable(&self, name: &str) -> Option<TfValue> {
         let variable = self.variables.get(name)?;
+        if variable.sensitive {
+            return Some(TfValue::Unknown(format!(
+                "variable `{name}` is sensitive: its value is not read"
+            )));
+        }
         Some(
             variable
                 .value
