@@ -169,7 +169,9 @@ pub fn scan(options: &ScanOptions) -> Scan {
     // Files read only as context for given files (the rest of their module) are not reported on.
     let given: std::collections::HashSet<PathBuf> = files.iter().map(|(p, _)| p.clone()).collect();
     files.extend(discover::context(&options.paths, &files));
-    files.sort();
+    // By directory first, so that each directory's files are adjacent (`by_directory`) even
+    // where a subdirectory's name sorts between them.
+    files.sort_by(|(a, _), (b, _)| (a.parent(), a).cmp(&(b.parent(), b)));
     files.dedup_by(|a, b| a.0 == b.0);
     if !options.exclude.is_empty() {
         files.retain(|(path, _)| {

@@ -156,7 +156,7 @@ fn referenced_resource(expr: &Expression) -> Option<String> {
 }
 
 /// `var.NAME` exactly.
-fn direct_variable(expr: &Expression) -> Option<&str> {
+pub(super) fn direct_variable(expr: &Expression) -> Option<&str> {
     let Expression::Traversal(traversal) = expr else {
         return None;
     };

@@ -181,10 +181,23 @@ fn module_call(
         .attributes()
         .filter(|a| !MODULE_META_ARGUMENTS.contains(&a.key.as_str()))
         .map(|attribute| {
-            let given = GivenValue {
-                value: crate::terraform::expr::Evaluate::evaluate(scope, &attribute.value),
-                span: Some(span_of(attribute.value.span(), file, attribute.span())),
-                source: format!("module call `module.{name}{key}`"),
+            let value = expr::Evaluate::evaluate(scope, &attribute.value);
+            let call = format!("module call `module.{name}{key}`");
+            // A variable passed straight through keeps pointing at where its value is set.
+            let origin = expr::direct_variable(&attribute.value)
+                .filter(|_| value.unknown_reason().is_none())
+                .and_then(|variable| expr::Evaluate::variable_origin(scope, variable));
+            let given = match origin {
+                Some((span, description)) => GivenValue {
+                    value,
+                    span: Some(span),
+                    source: format!("{call}, from {description}"),
+                },
+                None => GivenValue {
+                    value,
+                    span: Some(span_of(attribute.value.span(), file, attribute.span())),
+                    source: call,
+                },
             };
             (attribute.key.as_str().to_string(), given)
         })

@@ -1,0 +1,4 @@
+module "registry" {
+  source = "./modules/acr"
+  sku    = var.registry_sku
+}

@@ -1,0 +1,10 @@
+variable "sku" {
+  type = string
+}
+
+resource "azurerm_container_registry" "acr" {
+  name                = "contosoregistry"
+  resource_group_name = "rg-registry"
+  location            = "westeurope"
+  sku                 = var.sku
+}

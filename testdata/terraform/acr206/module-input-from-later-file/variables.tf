@@ -1,0 +1,5 @@
+# Sorts after the `modules` directory: still part of the root module.
+variable "registry_sku" {
+  type    = string
+  default = "Basic"
+}
