@@ -301,6 +301,8 @@ pub struct CommandLine {
     pub no_inline_suppressions: bool,
     pub allowed_locations: Vec<String>,
     pub var_files: Vec<PathBuf>,
+    /// `--var` values, placed among the command line's var files.
+    pub var_values: Vec<crate::VarValue>,
 }
 
 /// Where a setting's value came from.
@@ -335,6 +337,7 @@ pub struct Effective {
     pub inline_suppressions: (bool, Origin),
     pub allowed_locations: (Vec<String>, Origin),
     pub var_files: (Vec<PathBuf>, Origin),
+    pub var_values: Vec<crate::VarValue>,
 }
 
 fn pick<T: Clone>(cli: Option<T>, config: Option<T>, default: T) -> (T, Origin) {
@@ -361,6 +364,15 @@ pub fn effective(cli: CommandLine, config: Config) -> Effective {
         };
         (files, origin)
     };
+    // Config-file var files come first, so `--var` positions shift by their number.
+    let var_values = cli
+        .var_values
+        .iter()
+        .map(|value| crate::VarValue {
+            files_before: value.files_before + config.var_files.len(),
+            ..value.clone()
+        })
+        .collect();
     Effective {
         select: pick(given(cli.select), given(config.select.clone()), Vec::new()),
         ignore: pick(given(cli.ignore), given(config.ignore.clone()), Vec::new()),
@@ -377,6 +389,7 @@ pub fn effective(cli: CommandLine, config: Config) -> Effective {
             Vec::new(),
         ),
         var_files,
+        var_values,
         config,
     }
 }
@@ -430,6 +443,14 @@ impl Effective {
             .map(|p| p.display().to_string())
             .collect();
         line("var-files", list(&files), self.var_files.1);
+        // Only the names: values given on the command line may be secrets.
+        let names: Vec<String> = self.var_values.iter().map(|v| v.name.clone()).collect();
+        let origin = if names.is_empty() {
+            Origin::Default
+        } else {
+            Origin::CommandLine
+        };
+        line("vars", list(&names), origin);
         let from_file = if config.path.is_some() {
             Origin::ConfigFile
         } else {

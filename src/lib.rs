@@ -47,6 +47,16 @@ pub const MAX_FILE_VALUES: usize = 1_000_000;
 /// Terraform files with more words than this are refused (about 12 MB of ordinary HCL).
 pub const MAX_HCL_WORDS: usize = 2_000_000;
 
+/// A Terraform variable value given like `terraform -var NAME=VALUE`: it overrides the var files
+/// before it and is overridden by those after it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VarValue {
+    pub name: String,
+    pub value: String,
+    /// How many of [`ScanOptions::var_files`] precede it.
+    pub files_before: usize,
+}
+
 /// What to scan and with which rules.
 pub struct ScanOptions {
     pub paths: Vec<PathBuf>,
@@ -62,6 +72,8 @@ pub struct ScanOptions {
     pub exclude: Vec<String>,
     /// Terraform variable files applied to every module, later ones winning.
     pub var_files: Vec<PathBuf>,
+    /// Terraform variable values given one by one (`--var`), placed among `var_files`.
+    pub var_values: Vec<VarValue>,
     /// Levels that replace rules' defaults.
     pub levels: Vec<(&'static str, rules::Level)>,
     /// The configuration file, whose suppression entries apply.
@@ -91,6 +103,7 @@ impl ScanOptions {
             ignored_diagnostics: Vec::new(),
             exclude: Vec::new(),
             var_files: Vec::new(),
+            var_values: Vec::new(),
             levels: Vec::new(),
             config: None,
             baseline: None,
@@ -373,7 +386,20 @@ fn outside_values(
     };
     let mut sources = Vec::new();
     let mut errors = Vec::new();
+    let given_before = |count: usize| {
+        options
+            .var_values
+            .iter()
+            .filter(move |v| v.files_before == count)
+            .map(|v| {
+                (
+                    v.name.clone(),
+                    terraform::command_line_value(&v.name, &v.value),
+                )
+            })
+    };
     for (index, path) in options.var_files.iter().enumerate() {
+        outside.var_files.extend(given_before(index));
         let id = first_id + index;
         let name = source::display_name(path, base);
         let text = match read_text(path) {
@@ -400,6 +426,16 @@ fn outside_values(
         }
         sources.push(source);
     }
+    let after_all = options
+        .var_values
+        .iter()
+        .filter(|v| v.files_before >= options.var_files.len());
+    outside.var_files.extend(after_all.map(|v| {
+        (
+            v.name.clone(),
+            terraform::command_line_value(&v.name, &v.value),
+        )
+    }));
     (outside, sources, errors)
 }
 

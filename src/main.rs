@@ -54,6 +54,15 @@ struct Cli {
     #[arg(long = "var-file", value_name = "FILE")]
     var_files: Vec<PathBuf>,
 
+    /// A Terraform variable value for every module, as `terraform -var` takes it (repeatable;
+    /// with --var-file, what comes later on the command line wins).
+    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
+    vars: Vec<(String, String)>,
+
+    /// Where each --var stands among the --var-file options: how many of them precede it.
+    #[arg(skip)]
+    var_positions: Vec<usize>,
+
     /// Colour in human output; `auto` honours NO_COLOR and colours only terminals.
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     color: ColorArg,
@@ -180,12 +189,42 @@ impl From<ColorArg> for ColorChoice {
     }
 }
 
+/// The command line, with the order of `--var` among `--var-file` options recorded.
+fn parse_command_line() -> Cli {
+    use clap::{CommandFactory, FromArgMatches};
+    let matches = Cli::command().get_matches();
+    let mut cli = Cli::from_arg_matches(&matches).unwrap_or_else(|error| error.exit());
+    let files: Vec<usize> = matches
+        .indices_of("var_files")
+        .map(Iterator::collect)
+        .unwrap_or_default();
+    cli.var_positions = matches
+        .indices_of("vars")
+        .map(|indices| {
+            indices
+                .map(|at| files.iter().filter(|file| **file < at).count())
+                .collect()
+        })
+        .unwrap_or_default();
+    cli
+}
+
+/// `NAME=VALUE` of `--var`.
+fn parse_var(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((name, value)) if !name.trim().is_empty() => {
+            Ok((name.trim().to_string(), value.to_string()))
+        }
+        _ => Err(format!("expected NAME=VALUE, got `{text}`")),
+    }
+}
+
 const EXIT_FINDINGS: u8 = 1;
 const EXIT_USAGE: u8 = 2;
 const EXIT_INPUT: u8 = 3;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = parse_command_line();
     let settings = match settings(&cli) {
         Ok(settings) => settings,
         Err(message) => {
@@ -243,6 +282,21 @@ fn settings(cli: &Cli) -> Result<config::Effective, String> {
         no_inline_suppressions: cli.no_inline_suppressions,
         allowed_locations: cli.allowed_locations.clone(),
         var_files: cli.var_files.clone(),
+        var_values: cli
+            .vars
+            .iter()
+            .zip(
+                cli.var_positions
+                    .iter()
+                    .copied()
+                    .chain(std::iter::repeat(0)),
+            )
+            .map(|((name, value), files_before)| acr_lint::VarValue {
+                name: name.clone(),
+                value: value.clone(),
+                files_before,
+            })
+            .collect(),
     };
     for file in &command_line.var_files {
         if !file.is_file() {
@@ -313,6 +367,7 @@ fn scan_options(
         .flat_map(|s| rules::tool_matching(s))
         .collect();
     options.var_files = settings.var_files.0.clone();
+    options.var_values = settings.var_values.clone();
     options.exclude = settings.config.exclude.clone();
     options.levels = settings.config.levels.clone();
     options.parameter_pairs = settings.config.parameter_pairs.clone();

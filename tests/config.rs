@@ -161,6 +161,36 @@ fn var_files_from_the_command_line_and_config_set_variables() {
     run(dir.path(), &["infra", "--var-file", "missing.tfvars"]).code(2);
 }
 
+/// `--var` overrides the var files before it and is overridden by those after it, whatever
+/// the configuration file lists first; lists and objects are read in HCL syntax.
+#[test]
+fn var_values_take_their_place_among_var_files() {
+    let dir = project(None);
+    fs::write(dir.path().join("on.tfvars"), "admin = true\n").unwrap();
+    fs::write(dir.path().join("off.tfvars"), "admin = false\n").unwrap();
+    let admin = |args: &[&str]| {
+        let mut all = vec!["infra", "-f", "concise", "--fail-on", "never"];
+        all.extend_from_slice(args);
+        let output = run(dir.path(), &all).get_output().stdout.clone();
+        String::from_utf8(output).unwrap().contains("[ACR001]")
+    };
+    assert!(!admin(&[]));
+    assert!(admin(&["--var", "admin=true"]));
+    assert!(!admin(&["--var", "admin=true", "--var-file", "off.tfvars"]));
+    assert!(admin(&["--var-file", "off.tfvars", "--var", "admin=true"]));
+    assert!(!admin(&["--var-file", "on.tfvars", "--var", "admin=false"]));
+    fs::write(
+        dir.path().join(".acr-lint.yaml"),
+        "var-files: [on.tfvars]\n",
+    )
+    .unwrap();
+    assert!(!admin(&["--var", "admin=false"]));
+    assert!(admin(&["--var", "admin=false", "--var-file", "on.tfvars"]));
+    run(dir.path(), &["infra", "--var", "admin"])
+        .code(2)
+        .stderr(predicate::str::contains("expected NAME=VALUE"));
+}
+
 const TEMPLATE: &str = r#"{
   "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
   "contentVersion": "1.0.0.0",

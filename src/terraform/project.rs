@@ -448,11 +448,66 @@ pub fn environment_values() -> HashMap<String, GivenValue> {
         .filter_map(|(key, value)| {
             let name = key.strip_prefix("TF_VAR_")?;
             let given = GivenValue {
-                value: TfValue::String(value),
+                value: raw_value(&value),
                 span: None,
                 source: format!("environment variable `{key}`"),
             };
             Some((name.to_string(), given))
         })
         .collect()
+}
+
+/// A `--var NAME=VALUE` value.
+pub fn command_line_value(name: &str, value: &str) -> GivenValue {
+    GivenValue {
+        value: raw_value(value),
+        span: None,
+        source: format!("`--var {name}=...`"),
+    }
+}
+
+/// A value given as text, as Terraform reads `-var` and `TF_VAR_`: a list or object in HCL
+/// syntax, anything else the string itself (converted later to the variable's type).
+fn raw_value(text: &str) -> TfValue {
+    let trimmed = text.trim_start();
+    if !(trimmed.starts_with('[') || trimmed.starts_with('{')) {
+        return TfValue::String(text.to_string());
+    }
+    match super::parse(&format!("value = {text}\n")) {
+        Ok(body) => match body.get_attribute("value") {
+            Some(attribute) => super::eval::evaluate(&attribute.value, &super::module::Empty),
+            None => TfValue::String(text.to_string()),
+        },
+        Err(_) => TfValue::Unknown(format!("`{}` is not a valid HCL value", shorten(text))),
+    }
+}
+
+fn shorten(text: &str) -> String {
+    match text.char_indices().nth(40) {
+        Some((at, _)) => format!("{}...", &text[..at]),
+        None => text.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod raw_value_tests {
+    use super::*;
+
+    #[test]
+    fn lists_and_objects_are_hcl_anything_else_a_string() {
+        assert_eq!(
+            raw_value(r#"["10.0.0.0/8", "*"]"#),
+            TfValue::List(vec![
+                TfValue::String("10.0.0.0/8".into()),
+                TfValue::String("*".into())
+            ])
+        );
+        assert_eq!(
+            raw_value("{ enabled = true }"),
+            TfValue::Object(vec![("enabled".into(), TfValue::Bool(true))])
+        );
+        assert_eq!(raw_value("true"), TfValue::String("true".into()));
+        assert_eq!(raw_value("a=b"), TfValue::String("a=b".into()));
+        assert!(matches!(raw_value("[unclosed"), TfValue::Unknown(_)));
+    }
 }
