@@ -341,7 +341,7 @@ pub fn scan(options: &ScanOptions) -> Scan {
         }
         None => (findings, 0),
     };
-    findings.sort_by(|a, b| {
+    findings.par_sort_by(|a, b| {
         let key = |f: &Finding| {
             (
                 sources.name(f.primary.span.file),

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
+use rayon::prelude::*;
 use serde_json::json;
 use serde_sarif::sarif::{
     ArtifactLocation, Invocation, Location, Message, MultiformatMessageString, Notification,
@@ -13,14 +14,42 @@ use serde_sarif::sarif::{
 
 use crate::rules::{Finding, Level, RuleMeta};
 use crate::source::Span;
+use crate::suppress::Suppressed;
 use crate::{InputError, Scan};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 const SRCROOT: &str = "%SRCROOT%";
 const FINGERPRINT_KEY: &str = "acrLintFinding/v1";
+/// How many results are serialized together before they are written.
+const RESULTS_PER_CHUNK: usize = 2048;
 
-/// Writes the document with its results streamed one by one, so a large scan never holds
-/// the whole report in memory.
+/// One result as JSON, with its suppression when it is suppressed.
+fn serialized_result(
+    scan: &Scan,
+    finding: &Finding,
+    suppressed: Option<&Suppressed>,
+) -> io::Result<Vec<u8>> {
+    let result = result(scan, &scan.rules, finding);
+    let Some(suppressed) = suppressed else {
+        return Ok(serde_json::to_vec(&result)?);
+    };
+    let mut value = serde_json::to_value(result)?;
+    if let Some(members) = value.as_object_mut() {
+        let kind = if suppressed.origin == "inline" {
+            "inSource"
+        } else {
+            "external"
+        };
+        members.insert(
+            "suppressions".into(),
+            json!([{"kind": kind, "status": "accepted", "justification": suppressed.reason}]),
+        );
+    }
+    Ok(serde_json::to_vec(&value)?)
+}
+
+/// Writes the document with its results streamed in chunks, each serialized in parallel, so a
+/// large scan never holds the whole report in memory nor waits on one core.
 pub fn render(scan: &Scan, out: &mut dyn Write) -> io::Result<()> {
     let shell = serde_json::to_string(&document_with(scan, Vec::new()))?;
     let Some((head, tail)) = shell.split_once(EMPTY_RESULTS) else {
@@ -29,29 +58,26 @@ pub fn render(scan: &Scan, out: &mut dyn Write) -> io::Result<()> {
     };
     out.write_all(head.as_bytes())?;
     out.write_all(b"\"results\":[")?;
-    for (index, finding) in scan.findings.iter().enumerate() {
-        if index > 0 {
-            out.write_all(b",")?;
+    let findings = scan.findings.iter().map(|finding| (finding, None));
+    let suppressed = scan
+        .suppressed
+        .iter()
+        .map(|suppressed| (&suppressed.finding, Some(suppressed)));
+    let all: Vec<(&Finding, Option<&Suppressed>)> = findings.chain(suppressed).collect();
+    let mut first = true;
+    for chunk in all.chunks(RESULTS_PER_CHUNK) {
+        let serialized: Vec<io::Result<Vec<u8>>> = chunk
+            .par_iter()
+            .map(|(finding, suppressed)| serialized_result(scan, finding, *suppressed))
+            .collect();
+        for bytes in serialized {
+            if !first {
+                out.write_all(b",")?;
+            }
+            first = false;
+            let bytes = bytes?;
+            out.write_all(&bytes)?;
         }
-        serde_json::to_writer(&mut *out, &result(scan, &scan.rules, finding))?;
-    }
-    for (index, suppressed) in scan.suppressed.iter().enumerate() {
-        if index > 0 || !scan.findings.is_empty() {
-            out.write_all(b",")?;
-        }
-        let mut value = serde_json::to_value(result(scan, &scan.rules, &suppressed.finding))?;
-        if let Some(members) = value.as_object_mut() {
-            let kind = if suppressed.origin == "inline" {
-                "inSource"
-            } else {
-                "external"
-            };
-            members.insert(
-                "suppressions".into(),
-                json!([{"kind": kind, "status": "accepted", "justification": suppressed.reason}]),
-            );
-        }
-        serde_json::to_writer(&mut *out, &value)?;
     }
     out.write_all(b"]")?;
     out.write_all(tail.as_bytes())?;
