@@ -2,6 +2,7 @@
 
 use std::io::{self, Write};
 
+use rayon::prelude::*;
 use serde_json::{Value, json};
 
 use super::Counts;
@@ -36,36 +37,40 @@ pub fn render(scan: &Scan, out: &mut dyn Write) -> io::Result<()> {
         "input_errors": scan.errors.len(),
     });
     serde_json::to_writer(&mut *out, &summary)?;
-    list(
-        out,
-        "findings",
-        scan.findings.iter().map(|f| finding_json(scan, f)),
-    )?;
-    list(
-        out,
-        "not_applicable",
-        scan.not_applicable.iter().map(|u| undecided_json(scan, u)),
-    )?;
-    list(
-        out,
-        "unknown",
-        scan.unknown.iter().map(|u| undecided_json(scan, u)),
-    )?;
-    list(
-        out,
-        "input_errors",
-        scan.errors.iter().map(|e| input_error_json(scan, e)),
-    )?;
+    list(out, "findings", &scan.findings, |f| finding_json(scan, f))?;
+    list(out, "not_applicable", &scan.not_applicable, |u| {
+        undecided_json(scan, u)
+    })?;
+    list(out, "unknown", &scan.unknown, |u| undecided_json(scan, u))?;
+    list(out, "input_errors", &scan.errors, |e| {
+        input_error_json(scan, e)
+    })?;
     out.write_all(b"}\n")
 }
 
-fn list(out: &mut dyn Write, key: &str, items: impl Iterator<Item = Value>) -> io::Result<()> {
+/// Items per chunk serialized in parallel before they are written.
+const ITEMS_PER_CHUNK: usize = 2048;
+
+fn list<T: Sync>(
+    out: &mut dyn Write,
+    key: &str,
+    items: &[T],
+    to_json: impl Fn(&T) -> Value + Sync,
+) -> io::Result<()> {
     write!(out, ",\"{key}\":[")?;
-    for (index, item) in items.enumerate() {
-        if index > 0 {
-            out.write_all(b",")?;
+    let mut first = true;
+    for chunk in items.chunks(ITEMS_PER_CHUNK) {
+        let serialized: Vec<serde_json::Result<Vec<u8>>> = chunk
+            .par_iter()
+            .map(|item| serde_json::to_vec(&to_json(item)))
+            .collect();
+        for bytes in serialized {
+            if !first {
+                out.write_all(b",")?;
+            }
+            first = false;
+            out.write_all(&bytes?)?;
         }
-        serde_json::to_writer(&mut *out, &item)?;
     }
     out.write_all(b"]")
 }
