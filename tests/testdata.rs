@@ -47,6 +47,18 @@ fn options(case: &Path) -> ScanOptions {
                 .rule_options
                 .allowed_locations
                 .extend(split(words.next())),
+            "--var-file" => options
+                .var_files
+                .push(case.join(words.next().expect("a file after --var-file"))),
+            "--var" => {
+                let assignment = words.next().expect("NAME=VALUE after --var");
+                let (name, value) = assignment.split_once('=').expect("NAME=VALUE");
+                options.var_values.push(acr_lint::VarValue {
+                    name: name.to_string(),
+                    value: value.to_string(),
+                    files_before: options.var_files.len(),
+                });
+            }
             other => panic!(
                 "{}: unsupported argument `{other}` in args.txt",
                 case.display()
