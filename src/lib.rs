@@ -239,21 +239,23 @@ pub fn scan(options: &ScanOptions) -> Scan {
     let mut results = Vec::with_capacity(files.len());
     let mut module_sources = Vec::new();
     let mut called = std::collections::HashSet::new();
+    let mut called_from: Vec<(String, Vec<String>)> = Vec::new();
     let mut notices = Vec::new();
-    for directory in loaded {
+    for mut directory in loaded {
         resources.extend(directory.resources);
         for unit in directory.units {
             merge_unit(&mut units, &mut unit_index, unit);
         }
         results.extend(directory.files);
         module_sources.extend(directory.modules.sources);
-        called.extend(
-            directory
-                .modules
-                .called
-                .iter()
-                .map(|d| source::display_name(d, &base)),
-        );
+        let callees: Vec<String> = directory
+            .modules
+            .called
+            .iter()
+            .map(|d| source::display_name(d, &base))
+            .collect();
+        called.extend(callees.iter().cloned());
+        called_from.push((std::mem::take(&mut directory.modules.root), callees));
         notices.extend(directory.modules.notices);
         errors.extend(
             directory
@@ -268,8 +270,25 @@ pub fn scan(options: &ScanOptions) -> Scan {
                 }),
         );
     }
-    resources.retain(|r| !called.contains(&r.unit));
-    units.retain(|u| !called.contains(&u.id));
+    // A directory called as a module is reported through its callers. So is what it calls
+    // when a reported (uncalled) directory reaches it; in a cycle of directories calling each
+    // other, that is left to the calls' own units.
+    let covered: std::collections::HashSet<&str> = called_from
+        .iter()
+        .filter(|(root, _)| !called.contains(root))
+        .flat_map(|(_, callees)| callees.iter().map(String::as_str))
+        .collect();
+    let called_root = |unit: &str| {
+        called.contains(unit)
+            || unit.match_indices('/').any(|(at, _)| {
+                unit.get(..at).is_some_and(|dir| covered.contains(dir))
+                    && unit
+                        .get(at + 1..)
+                        .is_some_and(|rest| rest.starts_with("module."))
+            })
+    };
+    resources.retain(|r| !called_root(&r.unit));
+    units.retain(|u| !called_root(&u.id));
     notices.sort();
     notices.dedup();
     for (id, result) in results.into_iter().enumerate() {

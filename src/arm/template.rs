@@ -524,6 +524,7 @@ impl Walker {
                     expression: value.as_str().unwrap_or("").to_string(),
                     span: value.span,
                     sensitive: output_type.to_ascii_lowercase().starts_with("secure"),
+                    reference: None,
                 });
             }
         }

@@ -108,11 +108,24 @@ pub fn link<'a>(resources: &'a [Resource], units: &'a [Unit]) -> Graph<'a> {
             _ => {}
         }
     }
+    let outputs: HashMap<(&str, &str), &RegistryRef> = units
+        .iter()
+        .flat_map(|unit| {
+            unit.outputs.iter().filter_map(move |output| {
+                Some((
+                    (unit.id.as_str(), output.name.as_str()),
+                    output.reference.as_ref()?,
+                ))
+            })
+        })
+        .collect();
+    let linker = Linker {
+        indexes: &indexes,
+        outputs: &outputs,
+        resources,
+    };
     for resource in resources.iter().filter(|r| r.kind != Kind::Registry) {
-        let Some(unit) = indexes.get(resource.unit.as_str()) else {
-            continue;
-        };
-        for slot in resolve(resource.link.as_ref(), unit, resources, 0) {
+        for slot in linker.resolve(resource.link.as_ref(), &resource.unit, 0) {
             if let Some(view) = registries.get_mut(slot) {
                 view.related.push(resource);
             }
@@ -135,33 +148,57 @@ pub fn link<'a>(resources: &'a [Resource], units: &'a [Unit]) -> Graph<'a> {
     Graph { registries, units }
 }
 
-/// The registries a link names: one, or, for a Terraform reference whose instance key is not
-/// known, every instance of the resource.
-fn resolve(
-    link: Option<&RegistryRef>,
-    unit: &UnitIndex,
-    resources: &[Resource],
-    depth: usize,
-) -> Vec<usize> {
-    match link {
-        None => Vec::new(),
-        Some(RegistryRef::Address(address)) => by_address(&unit.by_address, address),
-        Some(RegistryRef::Name(name)) => unit
-            .by_name
-            .get(&name.to_ascii_lowercase())
-            .copied()
-            .flatten()
-            .into_iter()
-            .collect(),
-        Some(RegistryRef::Token(address)) if depth == 0 => {
-            let token = by_address(&unit.tokens, address)
-                .first()
-                .and_then(|&i| resources.get(i));
-            token.map_or_else(Vec::new, |token| {
-                resolve(token.link.as_ref(), unit, resources, depth + 1)
-            })
+/// What links are resolved against: each unit's registries and tokens, and the registries
+/// Terraform module outputs refer to.
+struct Linker<'l> {
+    indexes: &'l HashMap<&'l str, UnitIndex>,
+    /// By (unit id, output name).
+    outputs: &'l HashMap<(&'l str, &'l str), &'l RegistryRef>,
+    resources: &'l [Resource],
+}
+
+/// How many module outputs and tokens a link may pass through.
+const MAX_LINK_DEPTH: usize = 16;
+
+impl Linker<'_> {
+    /// The registries a link from a resource of `unit` names: one, or, for a Terraform
+    /// reference whose instance key is not known, every instance of the resource.
+    fn resolve(&self, link: Option<&RegistryRef>, unit: &str, depth: usize) -> Vec<usize> {
+        if depth >= MAX_LINK_DEPTH {
+            return Vec::new();
         }
-        Some(RegistryRef::Token(_)) => Vec::new(),
+        if let Some(RegistryRef::ModuleOutput { module, output }) = link {
+            // A call's unit is its caller's unit and the module path (`terraform::read_module`).
+            let child = format!("{unit}/{module}");
+            let reference = self.outputs.get(&(child.as_str(), output.as_str()));
+            return reference.map_or_else(Vec::new, |reference| {
+                self.resolve(Some(reference), &child, depth + 1)
+            });
+        }
+        let Some(index) = self.indexes.get(unit) else {
+            return Vec::new();
+        };
+        match link {
+            None => Vec::new(),
+            Some(RegistryRef::Address(address)) => by_address(&index.by_address, address),
+            Some(RegistryRef::Name(name)) => index
+                .by_name
+                .get(&name.to_ascii_lowercase())
+                .copied()
+                .flatten()
+                .into_iter()
+                .collect(),
+            Some(RegistryRef::Token(address)) => {
+                let token = by_address(&index.tokens, address)
+                    .first()
+                    .and_then(|&i| self.resources.get(i))
+                    .filter(|token| !matches!(token.link, Some(RegistryRef::Token(_))));
+                token.map_or_else(Vec::new, |token| {
+                    self.resolve(token.link.as_ref(), unit, depth + 1)
+                })
+            }
+            Some(RegistryRef::ModuleOutput { .. }) => Vec::new(),
+        }
     }
 }
 

@@ -79,6 +79,9 @@ pub enum RegistryRef {
     Name(String),
     /// A Terraform token address: a token password belongs to the token's registry.
     Token(String),
+    /// An output of a called Terraform module (`module.acr.registry_id`, `module` the full
+    /// module path): the registry that output refers to.
+    ModuleOutput { module: String, output: String },
 }
 
 /// One declared resource. `body` follows the ARM resource shape (`name`, `location`, `sku`,
@@ -115,6 +118,9 @@ pub struct Output {
     pub span: Span,
     /// Terraform `sensitive = true`.
     pub sensitive: bool,
+    /// The registry the value refers to (a Terraform output of a registry's id or name), so
+    /// that a caller's reference to the output links to it.
+    pub reference: Option<RegistryRef>,
 }
 
 /// An ARM parameter or Terraform variable declaration.

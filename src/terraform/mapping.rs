@@ -896,6 +896,9 @@ fn link_of(
     }
     let attribute = body.get_attribute(attribute)?;
     let expr = &attribute.value;
+    if let (LinkTarget::Registry, Some(output)) = (&target, module_output(expr, converter)) {
+        return Some(output);
+    }
     let Some(address) = referenced_address(expr, converter) else {
         return literal_link(converter, expr, target);
     };
@@ -908,6 +911,59 @@ fn link_of(
         }
         _ => None,
     }
+}
+
+/// The registry an expression refers to by reference: a registry resource's attribute, or a
+/// called module's output (which may in turn refer to one).
+pub fn registry_reference(expr: &Expression, converter: &Converter<'_>) -> Option<RegistryRef> {
+    if let Some(output) = module_output(expr, converter) {
+        return Some(output);
+    }
+    let address = referenced_address(expr, converter)?;
+    address
+        .ends_with_type(REGISTRY_RESOURCE)
+        .then_some(RegistryRef::Address(address.0))
+}
+
+/// `module.NAME.OUTPUT` or `module.NAME[KEY].OUTPUT` (the key known).
+fn module_output(expr: &Expression, converter: &Converter<'_>) -> Option<RegistryRef> {
+    let expr = match expr {
+        Expression::Parenthesis(inner) => inner.inner(),
+        other => other,
+    };
+    let Expression::Traversal(traversal) = expr else {
+        return None;
+    };
+    let Expression::Variable(root) = &traversal.expr else {
+        return None;
+    };
+    if root.as_str() != "module" {
+        return None;
+    }
+    let mut operators = traversal.operators.iter().map(|op| op.value());
+    let Some(TraversalOperator::GetAttr(name)) = operators.next() else {
+        return None;
+    };
+    let mut module = format!("module.{}", name.as_str());
+    let mut next = operators.next();
+    let key = match next {
+        Some(TraversalOperator::LegacyIndex(index)) => {
+            Some(super::eval::TfValue::Number(*index.value() as f64))
+        }
+        Some(TraversalOperator::Index(index)) => converter.values.map(|v| v.evaluate(index)),
+        _ => None,
+    };
+    if let Some(key) = key {
+        module.push_str(&super::module::instance_key(&key)?);
+        next = operators.next();
+    }
+    let Some(TraversalOperator::GetAttr(output)) = next else {
+        return None;
+    };
+    Some(RegistryRef::ModuleOutput {
+        module,
+        output: output.as_str().to_string(),
+    })
 }
 
 /// A registry named by value: a name, or a resource id that names a registry.

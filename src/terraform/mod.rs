@@ -80,10 +80,16 @@ pub fn read_module(
                             .extend(mapping::map_resource(block, data, &converter, unit, key));
                     }
                 }
-                "output" => result
-                    .unit
-                    .outputs
-                    .extend(output(block, file.file, file.text)),
+                "output" => {
+                    let expanded = module::Expanded::default();
+                    let instance = InstanceScope::new(&scope, &expanded);
+                    let converter = Converter {
+                        file: file.file,
+                        text: file.text,
+                        values: Some(&instance),
+                    };
+                    result.unit.outputs.extend(output(block, &converter));
+                }
                 "variable" => result.unit.inputs.extend(variable(block, file.file)),
                 "module" => {
                     for expanded in scope.instances(block).each() {
@@ -115,6 +121,20 @@ pub fn read_module(
             && !instance.prefix.is_empty()
         {
             *target = format!("{}{target}", instance.prefix);
+        }
+        if let Some(model::RegistryRef::ModuleOutput { module, .. }) = &mut resource.link
+            && !instance.prefix.is_empty()
+        {
+            *module = format!("{}{module}", instance.prefix);
+        }
+    }
+    for output in &mut result.unit.outputs {
+        match &mut output.reference {
+            Some(
+                model::RegistryRef::Address(target)
+                | model::RegistryRef::ModuleOutput { module: target, .. },
+            ) if !instance.prefix.is_empty() => *target = format!("{}{target}", instance.prefix),
+            _ => {}
         }
     }
     result
@@ -211,15 +231,20 @@ fn module_call(
     })
 }
 
-fn output(block: &Block, file: FileId, text: &str) -> Option<Output> {
+fn output(block: &Block, converter: &Converter<'_>) -> Option<Output> {
     let name = block.labels.first()?.as_str().to_string();
     let value = block.body.get_attribute("value")?;
-    let span = span_of(value.value.span(), file, value.span());
+    let span = span_of(value.value.span(), converter.file, value.span());
     Some(Output {
         name,
-        expression: text.get(span.start..span.end).unwrap_or("").to_string(),
+        expression: converter
+            .text
+            .get(span.start..span.end)
+            .unwrap_or("")
+            .to_string(),
         span,
         sensitive: is_true(block.body.get_attribute("sensitive").map(|a| &a.value)),
+        reference: mapping::registry_reference(&value.value, converter),
     })
 }
 

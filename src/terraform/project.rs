@@ -82,7 +82,10 @@ pub struct Evaluated {
     pub units: Vec<Unit>,
     /// Module files read from outside the scanned paths.
     pub sources: Vec<(FileId, SourceFile)>,
-    /// Directories used as child modules: their own root evaluation is not reported.
+    /// The unit id of the directory's own (root) evaluation.
+    pub root: String,
+    /// Directories used as child modules, directly or not: their own root evaluation is not
+    /// reported.
     pub called: Vec<PathBuf>,
     /// Problems with module calls: cycles, unreadable or invalid module files.
     pub errors: Vec<(String, Option<Span>, String)>,
@@ -120,7 +123,10 @@ pub fn evaluate_directory<'s>(
         unit: source::display_name(directory, context.base),
         prefix: String::new(),
     };
-    let mut evaluated = Evaluated::default();
+    let mut evaluated = Evaluated {
+        root: instance.unit.clone(),
+        ..Evaluated::default()
+    };
     let result = super::read_module(&files, &given, &instance);
     let chain = vec![normalize(directory)];
     let mut loaded = HashMap::new();

@@ -1,0 +1,7 @@
+module "registry" {
+  source = "../acr"
+}
+
+output "container_registry_id" {
+  value = module.registry.registry_id
+}
