@@ -925,8 +925,9 @@ pub fn registry_reference(expr: &Expression, converter: &Converter<'_>) -> Optio
         .then_some(RegistryRef::Address(address.0))
 }
 
-/// `module.NAME.OUTPUT` or `module.NAME[KEY].OUTPUT` (the key known).
-fn module_output(expr: &Expression, converter: &Converter<'_>) -> Option<RegistryRef> {
+/// A reference expression's root name and its operators: `module.acr[0].id` gives `module`
+/// and `.acr`, `[0]`, `.id` (parentheses looked through).
+fn traversal_parts(expr: &Expression) -> Option<(&str, Vec<&TraversalOperator>)> {
     let expr = match expr {
         Expression::Parenthesis(inner) => inner.inner(),
         other => other,
@@ -937,24 +938,42 @@ fn module_output(expr: &Expression, converter: &Converter<'_>) -> Option<Registr
     let Expression::Variable(root) = &traversal.expr else {
         return None;
     };
-    if root.as_str() != "module" {
+    let operators = traversal.operators.iter().map(|op| op.value()).collect();
+    Some((root.as_str(), operators))
+}
+
+/// An instance key operator's value (`[0]`, `["dev"]`, `.0`), when it is one and known.
+fn instance_key_of(
+    operator: Option<&&TraversalOperator>,
+    converter: &Converter<'_>,
+) -> Option<String> {
+    let key = match operator? {
+        TraversalOperator::LegacyIndex(index) => {
+            super::eval::TfValue::Number(*index.value() as f64)
+        }
+        TraversalOperator::Index(index) => converter.values?.evaluate(index),
+        _ => return None,
+    };
+    super::module::instance_key(&key)
+}
+
+/// `module.NAME.OUTPUT` or `module.NAME[KEY].OUTPUT` (the key known).
+fn module_output(expr: &Expression, converter: &Converter<'_>) -> Option<RegistryRef> {
+    let (root, operators) = traversal_parts(expr)?;
+    if root != "module" {
         return None;
     }
-    let mut operators = traversal.operators.iter().map(|op| op.value());
+    let mut operators = operators.iter();
     let Some(TraversalOperator::GetAttr(name)) = operators.next() else {
         return None;
     };
     let mut module = format!("module.{}", name.as_str());
     let mut next = operators.next();
-    let key = match next {
-        Some(TraversalOperator::LegacyIndex(index)) => {
-            Some(super::eval::TfValue::Number(*index.value() as f64))
-        }
-        Some(TraversalOperator::Index(index)) => converter.values.map(|v| v.evaluate(index)),
-        _ => None,
-    };
-    if let Some(key) = key {
-        module.push_str(&super::module::instance_key(&key)?);
+    if matches!(
+        next,
+        Some(TraversalOperator::LegacyIndex(_) | TraversalOperator::Index(_))
+    ) {
+        module.push_str(&instance_key_of(next, converter)?);
         next = operators.next();
     }
     let Some(TraversalOperator::GetAttr(output)) = next else {
@@ -998,22 +1017,12 @@ impl Address {
 /// The resource a reference expression points into: `TYPE.NAME.attr` gives `TYPE.NAME`, and
 /// `TYPE.NAME[KEY].attr` gives `TYPE.NAME[KEY]` when the key is known.
 fn referenced_address(expr: &Expression, converter: &Converter<'_>) -> Option<Address> {
-    let expr = match expr {
-        Expression::Parenthesis(inner) => inner.inner(),
-        other => other,
-    };
-    let Expression::Traversal(traversal) = expr else {
-        return None;
-    };
-    let Expression::Variable(root) = &traversal.expr else {
-        return None;
-    };
-    let root = root.as_str();
+    let (root, operators) = traversal_parts(expr)?;
     let data = root == "data";
     if !data && !root.starts_with("azurerm_") && root != AZAPI_RESOURCE {
         return None;
     }
-    let mut operators = traversal.operators.iter().map(|op| op.value());
+    let mut operators = operators.iter();
     let mut address = String::from(root);
     for _ in 0..if data { 2 } else { 1 } {
         let Some(TraversalOperator::GetAttr(ident)) = operators.next() else {
@@ -1022,14 +1031,7 @@ fn referenced_address(expr: &Expression, converter: &Converter<'_>) -> Option<Ad
         address.push('.');
         address.push_str(ident.as_str());
     }
-    let key = match operators.next() {
-        Some(TraversalOperator::LegacyIndex(index)) => {
-            Some(super::eval::TfValue::Number(*index.value() as f64))
-        }
-        Some(TraversalOperator::Index(index)) => converter.values.map(|v| v.evaluate(index)),
-        _ => None,
-    };
-    if let Some(key) = key.as_ref().and_then(super::module::instance_key) {
+    if let Some(key) = instance_key_of(operators.next(), converter) {
         address.push_str(&key);
     }
     Some(Address(address))
