@@ -869,6 +869,9 @@ fn merge_unit(units: &mut Vec<model::Unit>, index: &mut HashMap<String, usize>, 
             existing
                 .suppression_problems
                 .extend(unit.suppression_problems);
+            existing.input_links.extend(unit.input_links);
+            existing.handoffs.extend(unit.handoffs);
+            existing.caller = existing.caller.take().or(unit.caller);
         }
         None => {
             index.insert(unit.id.clone(), units.len());

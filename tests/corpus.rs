@@ -189,6 +189,7 @@ fn terraform_unknown_from_outside(reason: &str) -> bool {
     let after_apply = reason.ends_with("has no known value")
         && [
             "`random_",
+            "`time_",
             "`azurecaf_name.",
             "`module.naming.",
             "`azurerm_",
@@ -198,7 +199,8 @@ fn terraform_unknown_from_outside(reason: &str) -> bool {
     let required = reason.starts_with("variable `") && reason.ends_with("` has no value");
     // terraform-azurerm-caf's `local.compute` lives in its root `locals.tf`, not in the corpus.
     let absent_file = reason.ends_with("local value `compute` is not declared");
-    after_apply || required || absent_file
+    let absent_module = reason == "what it creates is not known";
+    after_apply || required || absent_file || absent_module
 }
 
 /// Every Terraform module in the corpus is evaluated: a value stays unknown only when it comes

@@ -9,6 +9,9 @@ use super::{Kind, Node, RegistryRef, Resource, Unit, Value};
 pub struct RegistryView<'a> {
     pub registry: &'a Resource,
     pub related: Vec<&'a Resource>,
+    /// Module calls the registry is handed to that could not be read: they may create related
+    /// resources the scan cannot see.
+    pub handed_to: Vec<&'a str>,
 }
 
 impl<'a> RegistryView<'a> {
@@ -90,6 +93,7 @@ pub fn link<'a>(resources: &'a [Resource], units: &'a [Unit]) -> Graph<'a> {
                 registries.push(RegistryView {
                     registry: resource,
                     related: Vec::new(),
+                    handed_to: Vec::new(),
                 });
                 unit.by_address.insert(resource.address.clone(), slot);
                 if let Some(name) = resource.name() {
@@ -119,11 +123,28 @@ pub fn link<'a>(resources: &'a [Resource], units: &'a [Unit]) -> Graph<'a> {
             })
         })
         .collect();
+    let callers: Callers<'_> = units
+        .iter()
+        .filter_map(|unit| {
+            let caller = unit.caller.as_deref()?;
+            Some((unit.id.as_str(), (caller, unit.input_links.as_slice())))
+        })
+        .collect();
     let linker = Linker {
         indexes: &indexes,
         outputs: &outputs,
+        callers: &callers,
         resources,
     };
+    for unit in units {
+        for (link, call) in &unit.handoffs {
+            for slot in linker.resolve(Some(link), &unit.id, 0) {
+                if let Some(view) = registries.get_mut(slot) {
+                    view.handed_to.push(call);
+                }
+            }
+        }
+    }
     for resource in resources.iter().filter(|r| r.kind != Kind::Registry) {
         for slot in linker.resolve(resource.link.as_ref(), &resource.unit, 0) {
             if let Some(view) = registries.get_mut(slot) {
@@ -148,12 +169,17 @@ pub fn link<'a>(resources: &'a [Resource], units: &'a [Unit]) -> Graph<'a> {
     Graph { registries, units }
 }
 
+/// A called module's unit id, with its caller's unit id and the links of its inputs.
+type Callers<'a> = HashMap<&'a str, (&'a str, &'a [(String, RegistryRef)])>;
+
 /// What links are resolved against: each unit's registries and tokens, and the registries
 /// Terraform module outputs refer to.
 struct Linker<'l> {
     indexes: &'l HashMap<&'l str, UnitIndex>,
     /// By (unit id, output name).
     outputs: &'l HashMap<(&'l str, &'l str), &'l RegistryRef>,
+    /// A called module's unit: its caller's unit and the registries its inputs refer to.
+    callers: &'l Callers<'l>,
     resources: &'l [Resource],
 }
 
@@ -173,6 +199,15 @@ impl Linker<'_> {
             let reference = self.outputs.get(&(child.as_str(), output.as_str()));
             return reference.map_or_else(Vec::new, |reference| {
                 self.resolve(Some(reference), &child, depth + 1)
+            });
+        }
+        if let Some(RegistryRef::ModuleInput(input)) = link {
+            let Some((caller, links)) = self.callers.get(unit) else {
+                return Vec::new();
+            };
+            let passed = links.iter().find(|(name, _)| name == input);
+            return passed.map_or_else(Vec::new, |(_, link)| {
+                self.resolve(Some(link), caller, depth + 1)
             });
         }
         let Some(index) = self.indexes.get(unit) else {
@@ -197,7 +232,7 @@ impl Linker<'_> {
                     self.resolve(token.link.as_ref(), unit, depth + 1)
                 })
             }
-            Some(RegistryRef::ModuleOutput { .. }) => Vec::new(),
+            Some(RegistryRef::ModuleOutput { .. } | RegistryRef::ModuleInput(_)) => Vec::new(),
         }
     }
 }

@@ -82,6 +82,9 @@ pub enum RegistryRef {
     /// An output of a called Terraform module (`module.acr.registry_id`, `module` the full
     /// module path): the registry that output refers to.
     ModuleOutput { module: String, output: String },
+    /// A Terraform module's input variable (`var.registry_id` inside the module): the registry
+    /// the caller passes in.
+    ModuleInput(String),
 }
 
 /// One declared resource. `body` follows the ARM resource shape (`name`, `location`, `sku`,
@@ -146,6 +149,13 @@ pub struct Unit {
     /// Inline suppressions written in the unit's files, and those that could not be read.
     pub suppressions: Vec<crate::suppress::Suppression>,
     pub suppression_problems: Vec<crate::suppress::Problem>,
+    /// A called Terraform module: the unit of its caller.
+    pub caller: Option<String>,
+    /// A called Terraform module: the registries its inputs refer to in the caller (by input).
+    pub input_links: Vec<(String, RegistryRef)>,
+    /// Registries handed to module calls that could not be read, with a description of each
+    /// call: what such a module creates for them is not known.
+    pub handoffs: Vec<(RegistryRef, String)>,
 }
 
 /// The registry SKUs.

@@ -669,6 +669,10 @@ pub fn run(graph: &Graph<'_>, rules: &[&'static dyn Rule], options: &RuleOptions
     out
 }
 
+/// Rules that fire when the registry lacks a related resource, which a module the scan could not
+/// read may create.
+const ABSENCE_RULES: &[&str] = &["ACR105", "ACR301", "ACR304", "ACR306"];
+
 fn run_on_registry(view: &RegistryView<'_>, rules: &[&'static dyn Rule], out: &mut Outcomes) {
     let registry = view.registry;
     for rule in rules {
@@ -682,8 +686,19 @@ fn run_on_registry(view: &RegistryView<'_>, rules: &[&'static dyn Rule], out: &m
             continue;
         }
         out.current = Some(meta);
-        if registry.existing || applicable(meta, registry, out) {
-            rule.check(view, out);
+        if !registry.existing && !applicable(meta, registry, out) {
+            continue;
+        }
+        match view.handed_to.first() {
+            Some(call) if ABSENCE_RULES.contains(&meta.id) => out.unknown.push(Undecided {
+                rule: meta,
+                resource: registry.address.clone(),
+                span: registry.decl,
+                reason: format!(
+                    "the registry is passed to {call}, which could not be read: what it creates is not known"
+                ),
+            }),
+            _ => rule.check(view, out),
         }
     }
 }

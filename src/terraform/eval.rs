@@ -1277,9 +1277,14 @@ fn call_function(name: &str, args: Vec<TfValue>) -> Eval {
         "timestamp" | "plantimestamp" | "uuid" | "bcrypt" => Ok(TfValue::Unknown(format!(
             "function `{name}` gives a new value on every run"
         ))),
-        _ => Ok(TfValue::Unknown(format!(
-            "function `{name}` is not evaluated"
-        ))),
+        // What is not modelled is unknown; an unknown argument is the better reason.
+        _ => Ok(args
+            .iter()
+            .find_map(|arg| arg.unknown_reason())
+            .map_or_else(
+                || TfValue::Unknown(format!("function `{name}` is not evaluated")),
+                |reason| TfValue::Unknown(reason.to_string()),
+            )),
     }
 }
 
@@ -2499,6 +2504,15 @@ mod tests {
             ),
             ("var.missing", "variable `missing` is not declared"),
             ("local.missing", "local value `missing` is not declared"),
+            // A function that is not modelled gives its unknown argument's reason.
+            (
+                "timeadd(azurerm_user_assigned_identity.id.principal_id, \"1h\")",
+                AFTER_APPLY,
+            ),
+            (
+                "timeadd(\"2026-01-01T00:00:00Z\", \"1h\")",
+                "function `timeadd` is not evaluated",
+            ),
         ]);
         check_error(
             ErrorKind::Invalid,

@@ -900,7 +900,10 @@ fn link_of(
         return Some(output);
     }
     let Some(address) = referenced_address(expr, converter) else {
-        return literal_link(converter, expr, target);
+        let input = super::expr::direct_variable(expr)
+            .filter(|_| matches!(target, LinkTarget::Registry))
+            .map(|name| RegistryRef::ModuleInput(name.to_string()));
+        return literal_link(converter, expr, target).or(input);
     };
     match target {
         LinkTarget::Registry if address.ends_with_type(REGISTRY_RESOURCE) => {
@@ -918,6 +921,9 @@ fn link_of(
 pub fn registry_reference(expr: &Expression, converter: &Converter<'_>) -> Option<RegistryRef> {
     if let Some(output) = module_output(expr, converter) {
         return Some(output);
+    }
+    if let Some(name) = super::expr::direct_variable(expr) {
+        return Some(RegistryRef::ModuleInput(name.to_string()));
     }
     let address = referenced_address(expr, converter)?;
     address

@@ -97,7 +97,7 @@ pub fn read_module(
                         let key = expanded.key.clone();
                         result
                             .calls
-                            .extend(module_call(block, file.file, &instance, key));
+                            .extend(module_call(block, file, &instance, key));
                     }
                 }
                 _ => {}
@@ -128,12 +128,23 @@ pub fn read_module(
             *module = format!("{}{module}", instance.prefix);
         }
     }
-    for output in &mut result.unit.outputs {
-        match &mut output.reference {
-            Some(
-                model::RegistryRef::Address(target)
-                | model::RegistryRef::ModuleOutput { module: target, .. },
-            ) if !instance.prefix.is_empty() => *target = format!("{}{target}", instance.prefix),
+    let call_links = result
+        .calls
+        .iter_mut()
+        .flat_map(|call| call.links.iter_mut().map(|(_, link)| link));
+    let output_links = result
+        .unit
+        .outputs
+        .iter_mut()
+        .filter_map(|output| output.reference.as_mut());
+    for link in call_links.chain(output_links) {
+        match link {
+            model::RegistryRef::Address(target)
+            | model::RegistryRef::ModuleOutput { module: target, .. }
+                if !instance.prefix.is_empty() =>
+            {
+                *target = format!("{}{target}", instance.prefix);
+            }
             _ => {}
         }
     }
@@ -165,6 +176,8 @@ pub struct ModuleCall {
     pub source: Option<String>,
     pub span: Span,
     pub inputs: HashMap<String, GivenValue>,
+    /// The registries inputs refer to (`registry_id = azurerm_container_registry.acr.id`).
+    pub links: Vec<(String, model::RegistryRef)>,
 }
 
 const MODULE_META_ARGUMENTS: &[&str] = &[
@@ -178,10 +191,16 @@ const MODULE_META_ARGUMENTS: &[&str] = &[
 
 fn module_call(
     block: &Block,
-    file: FileId,
+    file: &ModuleFile<'_>,
     scope: &InstanceScope<'_, '_>,
     key: String,
 ) -> Option<ModuleCall> {
+    let converter = Converter {
+        file: file.file,
+        text: file.text,
+        values: Some(scope),
+    };
+    let file = file.file;
     let name = block.labels.first()?.as_str().to_string();
     let source =
         block
@@ -222,12 +241,22 @@ fn module_call(
             (attribute.key.as_str().to_string(), given)
         })
         .collect();
+    let links = block
+        .body
+        .attributes()
+        .filter(|a| !MODULE_META_ARGUMENTS.contains(&a.key.as_str()))
+        .filter_map(|attribute| {
+            let link = mapping::registry_reference(&attribute.value, &converter)?;
+            Some((attribute.key.as_str().to_string(), link))
+        })
+        .collect();
     Some(ModuleCall {
         name,
         key,
         source,
         span,
         inputs,
+        links,
     })
 }
 

@@ -47,6 +47,8 @@ struct Variable {
     kind: Option<Type>,
     /// `sensitive = true`: the value is never read, so no message can show it.
     sensitive: bool,
+    /// `nullable = false`: a null given keeps the default.
+    non_nullable: bool,
 }
 
 impl<'a> ModuleScope<'a> {
@@ -64,6 +66,9 @@ impl<'a> ModuleScope<'a> {
         }
         for (name, given) in given {
             if let Some(variable) = scope.variables.get_mut(name) {
+                if variable.non_nullable && given.value == TfValue::Null {
+                    continue;
+                }
                 let value = given.value.clone();
                 variable.value = Some(match &variable.kind {
                     Some(kind) => kind.convert(value),
@@ -97,15 +102,20 @@ impl<'a> ModuleScope<'a> {
                         let span = span_of(a.value.span(), file.file, a.span());
                         (span, format!("the default of variable `{}`", name.as_str()))
                     });
-                    let sensitive = matches!(
-                        block.body.get_attribute("sensitive").map(|a| &a.value),
-                        Some(Expression::Bool(b)) if *b.value()
-                    );
+                    let flag = |name: &str| {
+                        block.body.get_attribute(name).and_then(|a| match &a.value {
+                            Expression::Bool(b) => Some(*b.value()),
+                            _ => None,
+                        })
+                    };
+                    let sensitive = flag("sensitive") == Some(true);
+                    let non_nullable = flag("nullable") == Some(false);
                     let variable = Variable {
                         value,
                         origin,
                         kind,
                         sensitive,
+                        non_nullable,
                     };
                     self.variables.insert(name.as_str().to_string(), variable);
                 }

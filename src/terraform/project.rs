@@ -10,7 +10,7 @@ use hcl_edit::structure::Body;
 
 use super::eval::TfValue;
 use super::module::{GivenValue, ModuleFile, tfvars_values};
-use crate::model::{Node, Resource, Unit, Value};
+use crate::model::{Node, RegistryRef, Resource, Unit, Value};
 use crate::source::{self, FileId, SourceFile, Span};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -127,7 +127,7 @@ pub fn evaluate_directory<'s>(
         root: instance.unit.clone(),
         ..Evaluated::default()
     };
-    let result = super::read_module(&files, &given, &instance);
+    let mut result = super::read_module(&files, &given, &instance);
     let chain = vec![normalize(directory)];
     let mut loaded = HashMap::new();
     let calls = Calls {
@@ -135,7 +135,8 @@ pub fn evaluate_directory<'s>(
         instance: &instance,
         chain: &chain,
     };
-    follow_calls(&result.calls, &calls, context, &mut loaded, &mut evaluated);
+    result.unit.handoffs =
+        follow_calls(&result.calls, &calls, context, &mut loaded, &mut evaluated);
     evaluated.resources.extend(result.resources);
     evaluated.units.push(result.unit);
     Some(evaluated)
@@ -152,21 +153,29 @@ struct Calls<'c> {
     chain: &'c [PathBuf],
 }
 
+/// Evaluates the modules `calls` name; returns the registries handed to calls whose module
+/// could not be read, for the caller's unit.
 fn follow_calls(
     calls: &[super::ModuleCall],
     from: &Calls<'_>,
     context: &ModuleContext<'_>,
     loaded: &mut Loaded,
     out: &mut Evaluated,
-) {
+) -> Vec<(RegistryRef, String)> {
     let (caller, instance, chain) = (from.caller, from.instance, from.chain);
+    let mut handoffs = Vec::new();
     for call in calls {
-        let Some(source_text) = &call.source else {
-            continue;
-        };
-        let Some(directory) =
+        let directory = call.source.as_ref().and_then(|source_text| {
             module_directory(caller, source_text, &call.name, instance, context, out)
-        else {
+        });
+        let (Some(source_text), Some(directory)) = (&call.source, directory) else {
+            let source = call.source.as_deref().unwrap_or("an unknown source");
+            let description = format!("module `{}{}` ({source})", call.name, call.key);
+            handoffs.extend(
+                call.links
+                    .iter()
+                    .map(|(_, link)| (link.clone(), description.clone())),
+            );
             continue;
         };
         let caller_name = source::display_name(caller, context.base);
@@ -206,7 +215,9 @@ fn follow_calls(
             unit: format!("{}/{}module.{name}", instance.unit, instance.prefix),
             prefix: format!("{}module.{name}.", instance.prefix),
         };
-        let result = super::read_module(&files, &call.inputs, &child);
+        let mut result = super::read_module(&files, &call.inputs, &child);
+        result.unit.caller = Some(instance.unit.clone());
+        result.unit.input_links = call.links.clone();
         let mut deeper = chain.to_vec();
         deeper.push(directory.clone());
         let calls = Calls {
@@ -214,10 +225,11 @@ fn follow_calls(
             instance: &child,
             chain: &deeper,
         };
-        follow_calls(&result.calls, &calls, context, loaded, out);
+        result.unit.handoffs = follow_calls(&result.calls, &calls, context, loaded, out);
         out.resources.extend(result.resources);
         out.units.push(result.unit);
     }
+    handoffs
 }
 
 /// The directory a module source names: a local path, or a module `terraform init` downloaded

@@ -1,0 +1,4 @@
+module "registry" {
+  source        = "./modules/acr"
+  admin_enabled = null
+}

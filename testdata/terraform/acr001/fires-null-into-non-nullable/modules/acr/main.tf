@@ -1,0 +1,13 @@
+variable "admin_enabled" {
+  type     = bool
+  default  = true
+  nullable = false
+}
+
+resource "azurerm_container_registry" "acr" {
+  name                = "contosoregistry"
+  resource_group_name = "rg-registry"
+  location            = "westeurope"
+  sku                 = "Premium"
+  admin_enabled       = var.admin_enabled
+}
