@@ -51,12 +51,12 @@ struct Cli {
     config: Option<PathBuf>,
 
     /// A Terraform variable file applied to every module (repeatable; later files win).
-    #[arg(long = "var-file", value_name = "FILE")]
+    #[arg(long = "var-file", value_name = "FILE", global = true)]
     var_files: Vec<PathBuf>,
 
     /// A Terraform variable value for every module, as `terraform -var` takes it (repeatable;
     /// with --var-file, what comes later on the command line wins).
-    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
+    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var, global = true)]
     vars: Vec<(String, String)>,
 
     /// Where each --var stands among the --var-file options: how many of them precede it.
@@ -76,15 +76,20 @@ struct Cli {
     ignore: Vec<String>,
 
     /// Locations registries and replicas may use, for ACR307 (enable it with --select ACR307).
-    #[arg(long, value_delimiter = ',', value_name = "LOCATION,...")]
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "LOCATION,...",
+        global = true
+    )]
     allowed_locations: Vec<String>,
 
     /// Report results that could not be decided (values unknown before deployment) as notes.
-    #[arg(long)]
+    #[arg(long, global = true)]
     show_unknown: bool,
 
     /// Ignore every suppression written in the scanned files (for audits).
-    #[arg(long)]
+    #[arg(long, global = true)]
     no_inline_suppressions: bool,
 
     /// An ARM template to evaluate with the `--parameters` files (besides pairing by name).

@@ -191,6 +191,34 @@ fn var_values_take_their_place_among_var_files() {
         .stderr(predicate::str::contains("expected NAME=VALUE"));
 }
 
+/// Options that shape the scan are accepted after a subcommand too: a baseline made for one
+/// environment's variables, and `config` showing them.
+#[test]
+fn scan_options_apply_after_subcommands() {
+    let dir = project(None);
+    fs::write(dir.path().join("on.tfvars"), "admin = true\n").unwrap();
+    run(
+        dir.path(),
+        &[
+            "baseline",
+            "create",
+            "baseline.json",
+            "infra",
+            "--var-file",
+            "on.tfvars",
+        ],
+    )
+    .code(0);
+    let baseline = fs::read_to_string(dir.path().join("baseline.json")).unwrap();
+    assert!(baseline.contains("ACR001"), "{baseline}");
+    run(
+        dir.path(),
+        &["config", "--var", "admin=true", "--show-unknown"],
+    )
+    .stdout(predicate::str::contains("vars: admin"))
+    .stdout(predicate::str::contains("show-unknown: true"));
+}
+
 const TEMPLATE: &str = r#"{
   "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
   "contentVersion": "1.0.0.0",
