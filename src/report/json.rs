@@ -2,7 +2,6 @@
 
 use std::io::{self, Write};
 
-use rayon::prelude::*;
 use serde_json::{Value, json};
 
 use super::Counts;
@@ -48,9 +47,6 @@ pub fn render(scan: &Scan, out: &mut dyn Write) -> io::Result<()> {
     out.write_all(b"}\n")
 }
 
-/// Items per chunk serialized in parallel before they are written.
-const ITEMS_PER_CHUNK: usize = 2048;
-
 fn list<T: Sync>(
     out: &mut dyn Write,
     key: &str,
@@ -58,20 +54,7 @@ fn list<T: Sync>(
     to_json: impl Fn(&T) -> Value + Sync,
 ) -> io::Result<()> {
     write!(out, ",\"{key}\":[")?;
-    let mut first = true;
-    for chunk in items.chunks(ITEMS_PER_CHUNK) {
-        let serialized: Vec<serde_json::Result<Vec<u8>>> = chunk
-            .par_iter()
-            .map(|item| serde_json::to_vec(&to_json(item)))
-            .collect();
-        for bytes in serialized {
-            if !first {
-                out.write_all(b",")?;
-            }
-            first = false;
-            out.write_all(&bytes?)?;
-        }
-    }
+    super::write_json_items(out, items, |item| Ok(serde_json::to_vec(&to_json(item))?))?;
     out.write_all(b"]")
 }
 

@@ -11,6 +11,8 @@ mod sarif;
 
 use std::io::{self, Write};
 
+use rayon::prelude::*;
+
 use crate::Scan;
 use crate::rules::Level;
 
@@ -96,4 +98,28 @@ fn plural(count: usize, word: &str) -> String {
     } else {
         format!("{count} {word}s")
     }
+}
+
+/// How many items are serialized together before they are written.
+const ITEMS_PER_CHUNK: usize = 2048;
+
+/// Writes `items` as the comma-separated elements of a JSON array, serialized in parallel
+/// chunks: a large report neither waits on one core nor sits whole in memory.
+fn write_json_items<T: Sync>(
+    out: &mut dyn Write,
+    items: &[T],
+    serialize: impl Fn(&T) -> io::Result<Vec<u8>> + Sync,
+) -> io::Result<()> {
+    let mut first = true;
+    for chunk in items.chunks(ITEMS_PER_CHUNK) {
+        let serialized: Vec<io::Result<Vec<u8>>> = chunk.par_iter().map(&serialize).collect();
+        for bytes in serialized {
+            if !first {
+                out.write_all(b",")?;
+            }
+            first = false;
+            out.write_all(&bytes?)?;
+        }
+    }
+    Ok(())
 }

@@ -4,7 +4,6 @@
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
-use rayon::prelude::*;
 use serde_json::json;
 use serde_sarif::sarif::{
     ArtifactLocation, Invocation, Location, Message, MultiformatMessageString, Notification,
@@ -20,8 +19,6 @@ use crate::{InputError, Scan};
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 const SRCROOT: &str = "%SRCROOT%";
 const FINGERPRINT_KEY: &str = "acrLintFinding/v1";
-/// How many results are serialized together before they are written.
-const RESULTS_PER_CHUNK: usize = 2048;
 
 /// One result as JSON, with its suppression when it is suppressed.
 fn serialized_result(
@@ -64,21 +61,9 @@ pub fn render(scan: &Scan, out: &mut dyn Write) -> io::Result<()> {
         .iter()
         .map(|suppressed| (&suppressed.finding, Some(suppressed)));
     let all: Vec<(&Finding, Option<&Suppressed>)> = findings.chain(suppressed).collect();
-    let mut first = true;
-    for chunk in all.chunks(RESULTS_PER_CHUNK) {
-        let serialized: Vec<io::Result<Vec<u8>>> = chunk
-            .par_iter()
-            .map(|(finding, suppressed)| serialized_result(scan, finding, *suppressed))
-            .collect();
-        for bytes in serialized {
-            if !first {
-                out.write_all(b",")?;
-            }
-            first = false;
-            let bytes = bytes?;
-            out.write_all(&bytes)?;
-        }
-    }
+    super::write_json_items(out, &all, |(finding, suppressed)| {
+        serialized_result(scan, finding, *suppressed)
+    })?;
     out.write_all(b"]")?;
     out.write_all(tail.as_bytes())?;
     writeln!(out)

@@ -1162,7 +1162,7 @@ fn describe_value(value: &TfValue) -> &'static str {
     }
 }
 
-fn number_to_string(number: f64) -> String {
+pub(super) fn number_to_string(number: f64) -> String {
     if number == 0.0 {
         "0".to_string()
     } else {

@@ -172,7 +172,7 @@ pub(super) fn direct_variable(expr: &Expression) -> Option<&str> {
     }
 }
 
-fn shorten(source: &str) -> String {
+pub(super) fn shorten(source: &str) -> String {
     let shown: String = source.chars().take(60).collect();
     if shown.len() < source.len() {
         format!("{shown}…")

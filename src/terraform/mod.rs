@@ -81,12 +81,10 @@ pub fn read_module(
                     }
                 }
                 "output" => {
-                    let expanded = module::Expanded::default();
-                    let instance = InstanceScope::new(&scope, &expanded);
                     let converter = Converter {
                         file: file.file,
                         text: file.text,
-                        values: Some(&instance),
+                        values: Some(&scope),
                     };
                     result.unit.outputs.extend(output(block, &converter));
                 }
@@ -195,12 +193,6 @@ fn module_call(
     scope: &InstanceScope<'_, '_>,
     key: String,
 ) -> Option<ModuleCall> {
-    let converter = Converter {
-        file: file.file,
-        text: file.text,
-        values: Some(scope),
-    };
-    let file = file.file;
     let name = block.labels.first()?.as_str().to_string();
     let source =
         block
@@ -212,44 +204,25 @@ fn module_call(
             });
     let span = span_of(
         block.labels.first().and_then(|l| l.span()),
-        file,
+        file.file,
         block.span(),
     );
-    let inputs = block
-        .body
-        .attributes()
-        .filter(|a| !MODULE_META_ARGUMENTS.contains(&a.key.as_str()))
-        .map(|attribute| {
-            let value = expr::Evaluate::evaluate(scope, &attribute.value);
-            let call = format!("module call `module.{name}{key}`");
-            // A variable passed straight through keeps pointing at where its value is set.
-            let origin = expr::direct_variable(&attribute.value)
-                .filter(|_| value.unknown_reason().is_none())
-                .and_then(|variable| expr::Evaluate::variable_origin(scope, variable));
-            let given = match origin {
-                Some((span, description)) => GivenValue {
-                    value,
-                    span: Some(span),
-                    source: format!("{call}, from {description}"),
-                },
-                None => GivenValue {
-                    value,
-                    span: Some(span_of(attribute.value.span(), file, attribute.span())),
-                    source: call,
-                },
-            };
-            (attribute.key.as_str().to_string(), given)
-        })
-        .collect();
-    let links = block
-        .body
-        .attributes()
-        .filter(|a| !MODULE_META_ARGUMENTS.contains(&a.key.as_str()))
-        .filter_map(|attribute| {
-            let link = mapping::registry_reference(&attribute.value, &converter)?;
-            Some((attribute.key.as_str().to_string(), link))
-        })
-        .collect();
+    let converter = Converter {
+        file: file.file,
+        text: file.text,
+        values: Some(scope),
+    };
+    let call = format!("module call `module.{name}{key}`");
+    let mut inputs = HashMap::new();
+    let mut links = Vec::new();
+    let arguments = block.body.attributes();
+    for attribute in arguments.filter(|a| !MODULE_META_ARGUMENTS.contains(&a.key.as_str())) {
+        let input = attribute.key.as_str().to_string();
+        if let Some(link) = mapping::registry_reference(&attribute.value, &converter) {
+            links.push((input.clone(), link));
+        }
+        inputs.insert(input, call_input(attribute, &call, file.file, scope));
+    }
     Some(ModuleCall {
         name,
         key,
@@ -258,6 +231,32 @@ fn module_call(
         inputs,
         links,
     })
+}
+
+/// The value a module call gives an input, with where it was set.
+fn call_input(
+    attribute: &hcl_edit::structure::Attribute,
+    call: &str,
+    file: FileId,
+    scope: &InstanceScope<'_, '_>,
+) -> GivenValue {
+    let value = expr::Evaluate::evaluate(scope, &attribute.value);
+    // A variable passed straight through keeps pointing at where its value is set.
+    let origin = expr::direct_variable(&attribute.value)
+        .filter(|_| value.unknown_reason().is_none())
+        .and_then(|variable| expr::Evaluate::variable_origin(scope, variable));
+    match origin {
+        Some((span, description)) => GivenValue {
+            value,
+            span: Some(span),
+            source: format!("{call}, from {description}"),
+        },
+        None => GivenValue {
+            value,
+            span: Some(span_of(attribute.value.span(), file, attribute.span())),
+            source: call.to_string(),
+        },
+    }
 }
 
 fn output(block: &Block, converter: &Converter<'_>) -> Option<Output> {

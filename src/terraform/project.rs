@@ -496,14 +496,10 @@ fn raw_value(text: &str) -> TfValue {
             Some(attribute) => super::eval::evaluate(&attribute.value, &super::module::Empty),
             None => TfValue::String(text.to_string()),
         },
-        Err(_) => TfValue::Unknown(format!("`{}` is not a valid HCL value", shorten(text))),
-    }
-}
-
-fn shorten(text: &str) -> String {
-    match text.char_indices().nth(40) {
-        Some((at, _)) => format!("{}...", &text[..at]),
-        None => text.to_string(),
+        Err(_) => TfValue::Unknown(format!(
+            "`{}` is not a valid HCL value",
+            super::expr::shorten(text)
+        )),
     }
 }
 

@@ -126,7 +126,7 @@ fn convert(kind: &Type, value: TfValue, depth: usize) -> TfValue {
     }
     match (kind, value) {
         (Type::Any, value) => value,
-        (Type::String, TfValue::Number(n)) => TfValue::String(number_text(n)),
+        (Type::String, TfValue::Number(n)) => TfValue::String(eval::number_to_string(n)),
         (Type::String, TfValue::Bool(b)) => TfValue::String(b.to_string()),
         (Type::Number, TfValue::String(text)) => match text.trim().parse::<f64>() {
             Ok(n) if n.is_finite() => TfValue::Number(n),
@@ -183,14 +183,6 @@ fn convert(kind: &Type, value: TfValue, depth: usize) -> TfValue {
             TfValue::Object(converted)
         }
         (_, value) => value,
-    }
-}
-
-fn number_text(number: f64) -> String {
-    if number.fract() == 0.0 && number.abs() < 1e15 {
-        format!("{}", number as i64)
-    } else {
-        number.to_string()
     }
 }
 
