@@ -38,233 +38,99 @@ pub const API_VERSIONS: &[&str] = &[
     "2026-01-01-preview",
 ];
 
-/// `networkRuleSet` (with `defaultAction` and `ipRules`): every version but `2017-03-01`.
-const FROM_2017_10: &[&str] = &[
-    "2017-10-01",
-    "2019-05-01",
-    "2019-12-01-preview",
-    "2020-11-01-preview",
-    "2021-06-01-preview",
-    "2021-08-01-preview",
-    "2021-09-01",
-    "2021-12-01-preview",
-    "2022-02-01-preview",
-    "2022-12-01",
-    "2023-01-01-preview",
-    "2023-06-01-preview",
-    "2023-07-01",
-    "2023-08-01-preview",
-    "2023-11-01-preview",
-    "2024-11-01-preview",
-    "2025-03-01-preview",
-    "2025-04-01",
-    "2025-05-01-preview",
-    "2025-06-01-preview",
-    "2025-11-01",
-    "2026-01-01-preview",
-];
+/// Which apiVersions define a property: those from `since` on (in [`API_VERSIONS`] order),
+/// before `until` when set, previews only when `previews_only`, less those in `except`.
+struct Availability {
+    since: &'static str,
+    until: Option<&'static str>,
+    previews_only: bool,
+    except: &'static [&'static str],
+}
 
+impl Availability {
+    const fn since(since: &'static str) -> Self {
+        Availability {
+            since,
+            until: None,
+            previews_only: false,
+            except: &[],
+        }
+    }
+
+    const fn except(self, except: &'static [&'static str]) -> Self {
+        Availability { except, ..self }
+    }
+
+    const fn until(self, until: &'static str) -> Self {
+        Availability {
+            until: Some(until),
+            ..self
+        }
+    }
+
+    const fn previews_only(self) -> Self {
+        Availability {
+            previews_only: true,
+            ..self
+        }
+    }
+
+    /// Whether `version` (one of [`API_VERSIONS`], at `index`) defines the property.
+    fn includes(&self, index: usize, version: &str) -> bool {
+        let position = |bound: &str| API_VERSIONS.iter().position(|v| *v == bound);
+        position(self.since).is_some_and(|since| index >= since)
+            && self
+                .until
+                .is_none_or(|until| position(until).is_some_and(|until| index < until))
+            && (!self.previews_only || version.ends_with("-preview"))
+            && !self.except.contains(&version)
+    }
+}
+
+/// Every version.
+const ALL: Availability = Availability::since("2017-03-01");
+/// `networkRuleSet` (with `defaultAction` and `ipRules`): every version but `2017-03-01`.
+const FROM_2017_10: Availability = Availability::since("2017-10-01");
 /// `networkRuleSet.virtualNetworkRules`: dropped by `2021-09-01` and by every version from
 /// `2022-02-01-preview` on.
-const VIRTUAL_NETWORK_RULES: &[&str] = &[
-    "2017-10-01",
-    "2019-05-01",
-    "2019-12-01-preview",
-    "2020-11-01-preview",
-    "2021-06-01-preview",
-    "2021-08-01-preview",
-    "2021-12-01-preview",
-];
-
+const VIRTUAL_NETWORK_RULES: Availability = Availability::since("2017-10-01")
+    .until("2022-02-01-preview")
+    .except(&["2021-09-01"]);
 /// `policies.quarantinePolicy`, `trustPolicy` and `retentionPolicy`: from `2019-05-01`.
-const FROM_2019_05: &[&str] = &[
-    "2019-05-01",
-    "2019-12-01-preview",
-    "2020-11-01-preview",
-    "2021-06-01-preview",
-    "2021-08-01-preview",
-    "2021-09-01",
-    "2021-12-01-preview",
-    "2022-02-01-preview",
-    "2022-12-01",
-    "2023-01-01-preview",
-    "2023-06-01-preview",
-    "2023-07-01",
-    "2023-08-01-preview",
-    "2023-11-01-preview",
-    "2024-11-01-preview",
-    "2025-03-01-preview",
-    "2025-04-01",
-    "2025-05-01-preview",
-    "2025-06-01-preview",
-    "2025-11-01",
-    "2026-01-01-preview",
-];
-
+const FROM_2019_05: Availability = Availability::since("2019-05-01");
 /// `identity`, `publicNetworkAccess`, `networkRuleBypassOptions`, `dataEndpointEnabled` and
 /// `encryption`: from `2019-12-01-preview`.
-const FROM_2019_12: &[&str] = &[
-    "2019-12-01-preview",
-    "2020-11-01-preview",
-    "2021-06-01-preview",
-    "2021-08-01-preview",
-    "2021-09-01",
-    "2021-12-01-preview",
-    "2022-02-01-preview",
-    "2022-12-01",
-    "2023-01-01-preview",
-    "2023-06-01-preview",
-    "2023-07-01",
-    "2023-08-01-preview",
-    "2023-11-01-preview",
-    "2024-11-01-preview",
-    "2025-03-01-preview",
-    "2025-04-01",
-    "2025-05-01-preview",
-    "2025-06-01-preview",
-    "2025-11-01",
-    "2026-01-01-preview",
-];
-
+const FROM_2019_12: Availability = Availability::since("2019-12-01-preview");
 /// `zoneRedundancy`: from `2020-11-01-preview`.
-const FROM_2020_11: &[&str] = &[
-    "2020-11-01-preview",
-    "2021-06-01-preview",
-    "2021-08-01-preview",
-    "2021-09-01",
-    "2021-12-01-preview",
-    "2022-02-01-preview",
-    "2022-12-01",
-    "2023-01-01-preview",
-    "2023-06-01-preview",
-    "2023-07-01",
-    "2023-08-01-preview",
-    "2023-11-01-preview",
-    "2024-11-01-preview",
-    "2025-03-01-preview",
-    "2025-04-01",
-    "2025-05-01-preview",
-    "2025-06-01-preview",
-    "2025-11-01",
-    "2026-01-01-preview",
-];
-
+const FROM_2020_11: Availability = Availability::since("2020-11-01-preview");
 /// `anonymousPullEnabled`: every version from `2020-11-01-preview` except the stable
 /// `2021-09-01`, `2022-12-01` and `2023-07-01`.
-const ANONYMOUS_PULL: &[&str] = &[
-    "2020-11-01-preview",
-    "2021-06-01-preview",
-    "2021-08-01-preview",
-    "2021-12-01-preview",
-    "2022-02-01-preview",
-    "2023-01-01-preview",
-    "2023-06-01-preview",
-    "2023-08-01-preview",
-    "2023-11-01-preview",
-    "2024-11-01-preview",
-    "2025-03-01-preview",
-    "2025-04-01",
-    "2025-05-01-preview",
-    "2025-06-01-preview",
-    "2025-11-01",
-    "2026-01-01-preview",
-];
-
+const ANONYMOUS_PULL: Availability =
+    Availability::since("2020-11-01-preview").except(&["2021-09-01", "2022-12-01", "2023-07-01"]);
 /// `policies.exportPolicy`: from `2021-06-01-preview`.
-const FROM_2021_06: &[&str] = &[
-    "2021-06-01-preview",
-    "2021-08-01-preview",
-    "2021-09-01",
-    "2021-12-01-preview",
-    "2022-02-01-preview",
-    "2022-12-01",
-    "2023-01-01-preview",
-    "2023-06-01-preview",
-    "2023-07-01",
-    "2023-08-01-preview",
-    "2023-11-01-preview",
-    "2024-11-01-preview",
-    "2025-03-01-preview",
-    "2025-04-01",
-    "2025-05-01-preview",
-    "2025-06-01-preview",
-    "2025-11-01",
-    "2026-01-01-preview",
-];
-
+const FROM_2021_06: Availability = Availability::since("2021-06-01-preview");
 /// `policies.azureADAuthenticationAsArmPolicy`: from `2022-02-01-preview`, but not in the stable
 /// `2022-12-01` and `2023-07-01`.
-const AAD_AS_ARM: &[&str] = &[
-    "2022-02-01-preview",
-    "2023-01-01-preview",
-    "2023-06-01-preview",
-    "2023-08-01-preview",
-    "2023-11-01-preview",
-    "2024-11-01-preview",
-    "2025-03-01-preview",
-    "2025-04-01",
-    "2025-05-01-preview",
-    "2025-06-01-preview",
-    "2025-11-01",
-    "2026-01-01-preview",
-];
-
+const AAD_AS_ARM: Availability =
+    Availability::since("2022-02-01-preview").except(&["2022-12-01", "2023-07-01"]);
 /// `policies.softDeletePolicy`: previews from `2022-02-01-preview` only; no stable version.
-const SOFT_DELETE: &[&str] = &[
-    "2022-02-01-preview",
-    "2023-01-01-preview",
-    "2023-06-01-preview",
-    "2023-08-01-preview",
-    "2023-11-01-preview",
-    "2024-11-01-preview",
-    "2025-03-01-preview",
-    "2025-05-01-preview",
-    "2025-06-01-preview",
-    "2026-01-01-preview",
-];
-
+const SOFT_DELETE: Availability = Availability::since("2022-02-01-preview").previews_only();
 /// `metadataSearch`: previews from `2023-11-01-preview` only; no stable version.
-const METADATA_SEARCH: &[&str] = &[
-    "2023-11-01-preview",
-    "2024-11-01-preview",
-    "2025-03-01-preview",
-    "2025-05-01-preview",
-    "2025-06-01-preview",
-    "2026-01-01-preview",
-];
-
+const METADATA_SEARCH: Availability = Availability::since("2023-11-01-preview").previews_only();
 /// `autoGeneratedDomainNameLabelScope`: previews from `2024-11-01-preview`, and `2025-11-01`
 /// (see the module note), but not `2025-04-01`.
-const DOMAIN_NAME_LABEL_SCOPE: &[&str] = &[
-    "2024-11-01-preview",
-    "2025-03-01-preview",
-    "2025-05-01-preview",
-    "2025-06-01-preview",
-    "2025-11-01",
-    "2026-01-01-preview",
-];
-
+const DOMAIN_NAME_LABEL_SCOPE: Availability =
+    Availability::since("2024-11-01-preview").except(&["2025-04-01"]);
 /// `roleAssignmentMode`: from `2025-03-01-preview`, but not in the stable `2025-04-01`.
-const ROLE_ASSIGNMENT_MODE: &[&str] = &[
-    "2025-03-01-preview",
-    "2025-05-01-preview",
-    "2025-06-01-preview",
-    "2025-11-01",
-    "2026-01-01-preview",
-];
-
+const ROLE_ASSIGNMENT_MODE: Availability =
+    Availability::since("2025-03-01-preview").except(&["2025-04-01"]);
 /// `networkRuleBypassAllowedForTasks`: from `2025-05-01-preview`.
-const FROM_2025_05: &[&str] = &[
-    "2025-05-01-preview",
-    "2025-06-01-preview",
-    "2025-11-01",
-    "2026-01-01-preview",
-];
+const FROM_2025_05: Availability = Availability::since("2025-05-01-preview");
 
 /// Tracked property paths (as written in an ARM template resource) and the versions defining them.
-const PROPERTIES: &[(&str, &[&str])] = &[
+const PROPERTIES: &[(&str, Availability)] = &[
     ("identity", FROM_2019_12),
-    ("properties.adminUserEnabled", API_VERSIONS),
+    ("properties.adminUserEnabled", ALL),
     ("properties.anonymousPullEnabled", ANONYMOUS_PULL),
     ("properties.publicNetworkAccess", FROM_2019_12),
     ("properties.networkRuleSet", FROM_2017_10),
@@ -302,29 +168,31 @@ pub fn tracked_properties() -> impl Iterator<Item = &'static str> {
 }
 
 /// For a property path (case-insensitive), the apiVersions that define it; None when the path is not tracked.
-pub fn versions_defining(property: &str) -> Option<&'static [&'static str]> {
+#[cfg(test)]
+fn versions_defining(property: &str) -> Option<Vec<&'static str>> {
+    let availability = availability(property)?;
+    let versions = API_VERSIONS.iter().enumerate();
+    let defining = versions.filter(|(index, version)| availability.includes(*index, version));
+    Some(defining.map(|(_, version)| *version).collect())
+}
+
+fn availability(property: &str) -> Option<&'static Availability> {
     let property = property.trim();
     PROPERTIES
         .iter()
         .find(|(path, _)| path.eq_ignore_ascii_case(property))
-        .map(|(_, versions)| *versions)
+        .map(|(_, availability)| availability)
 }
 
 /// Whether `api_version` defines `property`: Some(true/false) for tracked properties and known versions, None otherwise (unknown version or untracked property => the rule stays silent).
 pub fn defines(api_version: &str, property: &str) -> Option<bool> {
-    let versions = versions_defining(property)?;
+    let availability = availability(property)?;
     let api_version = api_version.trim();
-    if !API_VERSIONS
+    let (index, version) = API_VERSIONS
         .iter()
-        .any(|known| known.eq_ignore_ascii_case(api_version))
-    {
-        return None;
-    }
-    Some(
-        versions
-            .iter()
-            .any(|version| version.eq_ignore_ascii_case(api_version)),
-    )
+        .enumerate()
+        .find(|(_, known)| known.eq_ignore_ascii_case(api_version))?;
+    Some(availability.includes(index, version))
 }
 
 #[cfg(test)]
@@ -363,7 +231,7 @@ mod tests {
     fn admin_user_is_defined_by_every_version() {
         assert_eq!(
             versions_defining("properties.adminUserEnabled"),
-            Some(API_VERSIONS)
+            Some(API_VERSIONS.to_vec())
         );
         for version in API_VERSIONS {
             assert_eq!(defines(version, "properties.adminUserEnabled"), Some(true));
@@ -394,7 +262,18 @@ mod tests {
         );
         assert_eq!(
             versions_defining("PROPERTIES.POLICIES.SOFTDELETEPOLICY"),
-            Some(SOFT_DELETE)
+            Some(vec![
+                "2022-02-01-preview",
+                "2023-01-01-preview",
+                "2023-06-01-preview",
+                "2023-08-01-preview",
+                "2023-11-01-preview",
+                "2024-11-01-preview",
+                "2025-03-01-preview",
+                "2025-05-01-preview",
+                "2025-06-01-preview",
+                "2026-01-01-preview",
+            ])
         );
     }
 
@@ -454,15 +333,17 @@ mod tests {
     }
 
     #[test]
-    fn tracked_versions_are_known_and_sorted() {
-        for (path, versions) in PROPERTIES {
+    fn tracked_versions_are_known() {
+        for (path, availability) in PROPERTIES {
+            let versions = versions_defining(path).unwrap_or_default();
             assert!(!versions.is_empty(), "{path}");
-            assert!(
-                versions.windows(2).all(|pair| pair[0] < pair[1]),
-                "{path} not sorted"
-            );
-            for version in *versions {
-                assert!(API_VERSIONS.contains(version), "{path}: {version}");
+            let bounds = [Some(availability.since), availability.until];
+            let named = bounds
+                .into_iter()
+                .flatten()
+                .chain(availability.except.iter().copied());
+            for version in named {
+                assert!(API_VERSIONS.contains(&version), "{path}: {version}");
             }
         }
     }
