@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::Scan;
+use crate::findings::Scan;
 use crate::rules::Finding;
 use crate::suppress::Suppressed;
 

@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
+use crate::model::suppression::Suppression;
 use crate::rules::Level;
+use crate::source::{self, SourceFile, SourceMap, Span};
 
 pub const FILE_NAME: &str = ".acr-lint.yaml";
 
@@ -34,6 +36,43 @@ pub struct ConfigFile {
     pub suppress: Vec<Spanned<SuppressEntry>>,
     #[serde(default)]
     pub parameters: Vec<Spanned<ParametersPairing>>,
+}
+
+impl Config {
+    /// The configuration file's suppression entries, pointing into the file (added to the sources
+    /// so diagnostics about them can show it).
+    pub fn suppressions_in(&self, sources: &mut SourceMap, base: &Path) -> Vec<Suppression> {
+        let config = self;
+        let Some(path) = &config.path else {
+            return config.suppressions.clone();
+        };
+        let text = std::fs::read_to_string(path).unwrap_or_default();
+        let file = sources.push(SourceFile::new(
+            path.clone(),
+            source::display_name(path, base),
+            text,
+        ));
+        let Some(source) = sources.get(file) else {
+            return Vec::new();
+        };
+        config
+            .suppressions
+            .iter()
+            .zip(&config.suppression_positions)
+            .map(|(suppression, &(line, column))| {
+                let start = source.offset(line as usize, column as usize);
+                let end = source
+                    .text
+                    .get(start..)
+                    .and_then(|rest| rest.find('\n'))
+                    .map_or(source.text.len(), |n| start + n);
+                Suppression {
+                    directive: Span::new(file, start, end),
+                    ..suppression.clone()
+                }
+            })
+            .collect()
+    }
 }
 
 /// Parameters files paired with a template explicitly (paths relative to the configuration).
@@ -302,7 +341,7 @@ pub struct CommandLine {
     pub allowed_locations: Vec<String>,
     pub var_files: Vec<PathBuf>,
     /// `--var` values, placed among the command line's var files.
-    pub var_values: Vec<crate::VarValue>,
+    pub var_values: Vec<crate::terraform::VarValue>,
 }
 
 /// Where a setting's value came from.
@@ -337,7 +376,7 @@ pub struct Effective {
     pub inline_suppressions: (bool, Origin),
     pub allowed_locations: (Vec<String>, Origin),
     pub var_files: (Vec<PathBuf>, Origin),
-    pub var_values: Vec<crate::VarValue>,
+    pub var_values: Vec<crate::terraform::VarValue>,
 }
 
 fn pick<T: Clone>(cli: Option<T>, config: Option<T>, default: T) -> (T, Origin) {
@@ -368,7 +407,7 @@ pub fn effective(cli: CommandLine, config: Config) -> Effective {
     let var_values = cli
         .var_values
         .iter()
-        .map(|value| crate::VarValue {
+        .map(|value| crate::terraform::VarValue {
             files_before: value.files_before + config.var_files.len(),
             ..value.clone()
         })

@@ -93,7 +93,7 @@ pub fn context(paths: &[PathBuf], files: &[(PathBuf, Candidate)]) -> Vec<(PathBu
                 Some(directory) => directory.join(entry.file_name()),
                 None => PathBuf::from(entry.file_name()),
             };
-            let sibling = crate::terraform::normalize(&sibling);
+            let sibling = crate::source::normalize(&sibling);
             if let Some(candidate) = Candidate::of(&sibling)
                 && belongs(&sibling, candidate)
                 && sibling.is_file()
@@ -126,7 +126,7 @@ fn walk(root: &Path, files: &mut Vec<(PathBuf, Candidate)>, errors: &mut Vec<Wal
                 if entry.file_type().is_some_and(|t| t.is_file())
                     && let Some(candidate) = Candidate::of(entry.path())
                 {
-                    files.push((crate::terraform::normalize(entry.path()), candidate));
+                    files.push((crate::source::normalize(entry.path()), candidate));
                 }
             }
             Err(error) => errors.push(walk_error(root, &error)),

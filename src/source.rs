@@ -165,6 +165,81 @@ pub fn display_name(path: &Path, base: &Path) -> String {
     shown.to_string_lossy().replace('\\', "/")
 }
 
+/// A path with `.` and `..` resolved lexically (no file system access), as paths are compared.
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                let last_is_normal = matches!(
+                    out.components().next_back(),
+                    Some(std::path::Component::Normal(_))
+                );
+                if last_is_normal {
+                    out.pop();
+                } else {
+                    out.push("..");
+                }
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+/// Files larger than this are refused: ARM limits templates to 4 MB.
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Why a file could not be read as text; `text` is the (lossy) text before the offending byte,
+/// for positions, when the file was read but is not UTF-8 text.
+pub struct ReadFailure {
+    pub message: String,
+    pub text: Option<String>,
+}
+
+impl ReadFailure {
+    fn unreadable(error: impl ToString) -> Self {
+        ReadFailure {
+            message: error.to_string(),
+            text: None,
+        }
+    }
+}
+
+/// Reads a file as UTF-8 text, refusing binary, oversized and unreadable files.
+pub fn read_text(path: &Path) -> Result<String, ReadFailure> {
+    let size = std::fs::metadata(path)
+        .map_err(ReadFailure::unreadable)?
+        .len();
+    if size > MAX_FILE_BYTES {
+        return Err(ReadFailure::unreadable(format!(
+            "file is {} MiB; files over {} MiB are not read",
+            size / (1024 * 1024),
+            MAX_FILE_BYTES / (1024 * 1024)
+        )));
+    }
+    let bytes = std::fs::read(path).map_err(ReadFailure::unreadable)?;
+    // The error points just past the text before the offending byte; that text is lossy, so
+    // positions are taken from its length, never from the byte offset in the file.
+    let not_text = |message: &str, before: &[u8]| ReadFailure {
+        message: message.to_string(),
+        text: Some(String::from_utf8_lossy(before).into_owned()),
+    };
+    if let Some(offset) = memchr::memchr(0, &bytes) {
+        let before = bytes.get(..offset).unwrap_or_default();
+        return Err(not_text(
+            "binary file (contains NUL bytes), not a text file",
+            before,
+        ));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        let valid = e.as_bytes().get(..offset).unwrap_or_default();
+        not_text("not valid UTF-8 text", valid)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

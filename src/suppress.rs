@@ -4,98 +4,11 @@
 use hcl_edit::Span as _;
 use hcl_edit::structure::{Body, Structure};
 
-use crate::model::{Node, Value};
+pub use crate::model::suppression::{Covers, Date, DirectiveError, Suppression};
+
+use crate::model::{Node, Unit, Value};
 use crate::rules::{self, Finding, Label};
-use crate::source::{FileId, Span};
-
-/// A calendar date, compared as (year, month, day).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Date {
-    pub year: i32,
-    pub month: u32,
-    pub day: u32,
-}
-
-impl Date {
-    pub fn parse(text: &str) -> Option<Date> {
-        let mut parts = text.trim().split('-');
-        let year = parts.next()?.parse().ok()?;
-        let month = parts.next()?.parse().ok()?;
-        let day = parts.next()?.parse().ok()?;
-        let valid = parts.next().is_none() && (1..=12).contains(&month) && (1..=31).contains(&day);
-        valid.then_some(Date { year, month, day })
-    }
-
-    /// Today in UTC.
-    pub fn today() -> Date {
-        let seconds = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs());
-        Date::from_days((seconds / 86_400) as i64)
-    }
-
-    /// The civil date `days` after 1970-01-01.
-    fn from_days(days: i64) -> Date {
-        let z = days + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z.rem_euclid(146_097);
-        let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-        let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
-        Date { year, month, day }
-    }
-}
-
-impl std::fmt::Display for Date {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
-    }
-}
-
-/// What a suppression covers.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Covers {
-    /// Findings whose primary span lies inside this span.
-    Span(Span),
-    /// Findings on this resource of this template or module (and inside its span).
-    Resource {
-        unit: String,
-        address: String,
-        span: Span,
-    },
-    /// Every finding of a template or module.
-    Unit(String),
-    /// Findings in files matching a glob, optionally on one resource (configuration entries).
-    Path {
-        glob: String,
-        resource: Option<String>,
-    },
-}
-
-/// One suppression.
-#[derive(Debug, Clone)]
-pub struct Suppression {
-    /// Rule ids; slugs are resolved to ids when parsed.
-    pub rules: Vec<&'static str>,
-    pub reason: String,
-    pub until: Option<Date>,
-    /// Where it is written, for diagnostics about it.
-    pub directive: Span,
-    pub covers: Covers,
-    /// Where it was written: `inline` or the configuration file.
-    pub origin: &'static str,
-}
-
-/// A directive that could not be understood, or names an unknown rule.
-#[derive(Debug, Clone)]
-pub struct Problem {
-    pub span: Span,
-    pub message: String,
-    pub unknown_rule: bool,
-}
+use crate::source::{FileId, SourceMap, Span};
 
 /// The rules, reason and expiry of a directive: `ACR001[,ACR101] reason="…" [until=YYYY-MM-DD]`.
 #[derive(Debug)]
@@ -196,7 +109,7 @@ pub fn from_hcl(
     text: &str,
     file: FileId,
     unit: &str,
-) -> (Vec<Suppression>, Vec<Problem>) {
+) -> (Vec<Suppression>, Vec<DirectiveError>) {
     let mut found = Vec::new();
     let mut problems = Vec::new();
     let lines: Vec<(usize, &str)> = line_offsets(text);
@@ -236,12 +149,12 @@ pub fn from_hcl(
                 covers,
                 origin: "inline",
             }),
-            (Err((message, unknown_rule)), _) => problems.push(Problem {
+            (Err((message, unknown_rule)), _) => problems.push(DirectiveError {
                 span: directive_span,
                 message,
                 unknown_rule,
             }),
-            (Ok(_), None) => problems.push(Problem {
+            (Ok(_), None) => problems.push(DirectiveError {
                 span: directive_span,
                 message: "a suppression must stand on the line above a resource, block, attribute or module call".into(),
                 unknown_rule: false,
@@ -311,7 +224,7 @@ fn covers_of(
 pub fn from_arm_metadata(
     metadata: Option<&Node>,
     covers: &Covers,
-) -> (Vec<Suppression>, Vec<Problem>) {
+) -> (Vec<Suppression>, Vec<DirectiveError>) {
     let mut found = Vec::new();
     let mut problems = Vec::new();
     let Some(section) = metadata.and_then(|m| m.get("acr-lint")) else {
@@ -320,7 +233,7 @@ pub fn from_arm_metadata(
     let entries = match section.get("ignore").map(|i| &i.value) {
         Some(Value::Array(entries)) => entries.as_slice(),
         _ => {
-            problems.push(Problem {
+            problems.push(DirectiveError {
                 span: section.span,
                 message: "`acr-lint` metadata needs an `ignore` array of `{\"id\", \"reason\", \"until\"}` entries".into(),
                 unknown_rule: false,
@@ -338,7 +251,7 @@ pub fn from_arm_metadata(
                 covers: covers.clone(),
                 origin: "inline",
             }),
-            Err((message, unknown_rule)) => problems.push(Problem {
+            Err((message, unknown_rule)) => problems.push(DirectiveError {
                 span: entry.span,
                 message,
                 unknown_rule,
@@ -465,7 +378,7 @@ pub struct Suppressed {
 pub fn apply(
     findings: Vec<Finding>,
     suppressions: &[Suppression],
-    problems: &[Problem],
+    problems: &[DirectiveError],
     today: Date,
     file_name: &dyn Fn(FileId) -> String,
 ) -> (Vec<Finding>, Vec<Suppressed>) {
@@ -542,6 +455,46 @@ fn tool_finding(meta: &'static rules::RuleMeta, span: Span, message: String) -> 
     }
 }
 
+/// How suppressions apply in a scan.
+pub struct Options<'a> {
+    /// Whether the suppressions written in the scanned files count.
+    pub inline: bool,
+    /// Tool diagnostics (ACR9xx) switched off.
+    pub ignored_diagnostics: &'a [&'static str],
+}
+
+/// Applies the inline suppressions of every unit (unless switched off) and the configuration's.
+pub fn apply_to_scan(
+    findings: Vec<Finding>,
+    units: &[Unit],
+    options: &Options<'_>,
+    sources: &SourceMap,
+    config_suppressions: Vec<Suppression>,
+) -> (Vec<Finding>, Vec<Suppressed>) {
+    let inline = units.iter().filter(|_| options.inline);
+    let mut seen = std::collections::HashSet::new();
+    let mut suppressions: Vec<Suppression> = inline
+        .clone()
+        .flat_map(|u| u.suppressions.iter())
+        .filter(|s| seen.insert((s.directive, s.rules.clone())))
+        .cloned()
+        .collect();
+    suppressions.extend(config_suppressions);
+    let mut seen = std::collections::HashSet::new();
+    let problems: Vec<DirectiveError> = inline
+        .flat_map(|u| u.suppression_problems.iter())
+        .filter(|p| seen.insert(p.span))
+        .cloned()
+        .collect();
+    let name = |id: FileId| sources.name(id).to_string();
+    let (kept, suppressed) = apply(findings, &suppressions, &problems, Date::today(), &name);
+    let kept = kept
+        .into_iter()
+        .filter(|f| !options.ignored_diagnostics.contains(&f.rule.id))
+        .collect();
+    (kept, suppressed)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -559,14 +512,6 @@ mod tests {
         assert!(parse_directive(" ACR999 reason=\"x\"").unwrap_err().1);
         assert!(parse_directive(" ACR001 reason=\"x\" until=tomorrow").is_err());
         assert!(parse_directive(" ACR001 because").is_err());
-    }
-
-    #[test]
-    fn dates() {
-        assert_eq!(Date::from_days(0).to_string(), "1970-01-01");
-        assert_eq!(Date::from_days(20_415).to_string(), "2025-11-23");
-        assert!(Date::parse("2026-02-30").is_some());
-        assert!(Date::parse("2026-13-01").is_none());
     }
 
     #[test]

@@ -1,10 +1,13 @@
 //! ARM deployment templates: classification, resources at any depth, parameter values.
 
 pub mod expr;
-pub mod json;
+mod frontend;
 mod template;
 
-pub use template::{ParametersFile, Template, read, registry_in_id};
+pub use crate::model::json;
+pub use crate::model::registry_in_id;
+pub use frontend::{ExplicitParameters, explicit_parameters, read_directory};
+pub use template::{ParametersFile, Template, read};
 
 use std::path::Path;
 
@@ -72,8 +75,6 @@ pub fn copy_stem(address: &str) -> String {
 pub enum JsonKind {
     Template,
     Parameters,
-    /// A Terraform plan (`terraform show -json`).
-    Plan,
     Other,
 }
 
@@ -115,9 +116,6 @@ pub fn may_be_arm(text: &str) -> bool {
 }
 
 pub fn classify(root: &Node) -> JsonKind {
-    if crate::terraform::is_plan(root) {
-        return JsonKind::Plan;
-    }
     let schema = root.get("$schema").and_then(Node::as_str).unwrap_or("");
     let schema = schema.to_ascii_lowercase();
     if schema.contains("deploymenttemplate") {

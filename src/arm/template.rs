@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use super::expr::{self, Access, AccessRoot, AccessStep, Env, Val};
 
+use crate::model::registry_in_id;
 use crate::model::{Format, Input, Kind, Node, Output, RegistryRef, Resource, Unit, Value, Via};
 use crate::source::Span;
 
@@ -749,19 +750,6 @@ fn private_endpoint_target(body: &Node) -> Option<RegistryRef> {
     .flatten()
     .filter_map(|c| c.get("properties")?.get("privateLinkServiceId")?.as_str())
     .find_map(registry_in_id)
-}
-
-/// The registry a resource id or relative id (`Microsoft.ContainerRegistry/registries/x`) names.
-pub fn registry_in_id(id: &str) -> Option<RegistryRef> {
-    let lower = id.to_ascii_lowercase();
-    let at = lower.find(REGISTRY_SEGMENT)? + REGISTRY_SEGMENT.len();
-    let rest = id.get(at..)?;
-    let mut segments = rest.split('/');
-    let name = segments.next().filter(|n| !n.is_empty())?;
-    segments
-        .next()
-        .is_none()
-        .then(|| RegistryRef::Name(name.to_string()))
 }
 
 /// Resolves template expressions in a value tree; what cannot be resolved becomes unknown.

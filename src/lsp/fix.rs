@@ -152,7 +152,7 @@ impl Directive {
 /// template when `decl` is `None`): adds an entry to its `metadata.acr-lint.ignore` array,
 /// creating what is missing of that path.
 pub fn arm(text: &str, decl: Option<usize>, rule: &str) -> Option<Insertion> {
-    let root = crate::arm::json::parse(text, 0).ok()??;
+    let root = crate::model::json::parse(text, 0).ok()??;
     if suppresses(&root, rule) {
         return None;
     }
@@ -370,7 +370,7 @@ resource "azurerm_container_registry" "acr" {
         assert!(fixed.contains(
             "\"properties\": { \"adminUserEnabled\": true },\n      \"metadata\": {\"acr-lint\": {\"ignore\": [{\"id\": \"ACR001\", \"reason\": \"TODO: why\"}]}}\n    }"
         ), "{fixed}");
-        assert!(crate::arm::json::parse(&fixed, 0).is_ok());
+        assert!(crate::model::json::parse(&fixed, 0).is_ok());
         let again = apply(&fixed, &arm(&fixed, decl(&fixed), "ACR003").unwrap());
         assert!(again.contains(
             "[{\"id\": \"ACR001\", \"reason\": \"TODO: why\"}, {\"id\": \"ACR003\", \"reason\": \"TODO: why\"}]"

@@ -560,7 +560,7 @@ fn capabilities() -> InitializeResult {
         },
         server_info: Some(ServerInfo {
             name: "acr-lint".into(),
-            version: Some(crate::VERSION.into()),
+            version: Some(crate::rules::VERSION.into()),
         }),
     }
 }

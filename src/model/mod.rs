@@ -1,15 +1,34 @@
 //! The format-agnostic model: resources in ARM shape, whatever format declared them.
 
 pub mod graph;
+pub mod input;
+pub mod json;
+pub mod suppression;
 pub mod value;
 
 pub use graph::{Graph, RegistryView, UnitView};
 
+pub use input::{FrontEndOutput, InputError, JsonDocument};
 pub use value::{Lookup, Node, Value, Via};
 
 use crate::source::Span;
 
 pub const REGISTRY_TYPE: &str = "Microsoft.ContainerRegistry/registries";
+
+const REGISTRY_SEGMENT: &str = "microsoft.containerregistry/registries/";
+
+/// The registry a resource id or relative id (`Microsoft.ContainerRegistry/registries/x`) names.
+pub fn registry_in_id(id: &str) -> Option<RegistryRef> {
+    let lower = id.to_ascii_lowercase();
+    let at = lower.find(REGISTRY_SEGMENT)? + REGISTRY_SEGMENT.len();
+    let rest = id.get(at..)?;
+    let mut segments = rest.split('/');
+    let name = segments.next().filter(|n| !n.is_empty())?;
+    segments
+        .next()
+        .is_none()
+        .then(|| RegistryRef::Name(name.to_string()))
+}
 
 /// The language a resource was declared in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -147,8 +166,8 @@ pub struct Unit {
     pub outputs: Vec<Output>,
     pub inputs: Vec<Input>,
     /// Inline suppressions written in the unit's files, and those that could not be read.
-    pub suppressions: Vec<crate::suppress::Suppression>,
-    pub suppression_problems: Vec<crate::suppress::Problem>,
+    pub suppressions: Vec<suppression::Suppression>,
+    pub suppression_problems: Vec<suppression::DirectiveError>,
     /// A called Terraform module: the unit of its caller.
     pub caller: Option<String>,
     /// A called Terraform module: the registries its inputs refer to in the caller (by input).
@@ -156,6 +175,19 @@ pub struct Unit {
     /// Registries handed to module calls that could not be read, with a description of each
     /// call: what such a module creates for them is not known.
     pub handoffs: Vec<(RegistryRef, String)>,
+}
+
+impl Unit {
+    /// Adds another part of the same unit (the files of one Terraform module share a unit).
+    pub fn merge(&mut self, other: Unit) {
+        self.outputs.extend(other.outputs);
+        self.inputs.extend(other.inputs);
+        self.suppressions.extend(other.suppressions);
+        self.suppression_problems.extend(other.suppression_problems);
+        self.input_links.extend(other.input_links);
+        self.handoffs.extend(other.handoffs);
+        self.caller = self.caller.take().or(other.caller);
+    }
 }
 
 /// The registry SKUs.

@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 
-use crate::Scan;
+use crate::findings::Scan;
 
 pub fn render(scan: &Scan, out: &mut dyn Write) -> io::Result<()> {
     for finding in &scan.findings {

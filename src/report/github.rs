@@ -5,9 +5,9 @@ use std::cmp::Reverse;
 use std::io::{self, Write};
 
 use super::plural;
+use crate::findings::{InputError, Scan};
 use crate::rules::{Finding, Level};
 use crate::source::Span;
-use crate::{InputError, Scan};
 
 /// Annotations GitHub keeps per level and step; it logs the rest without annotating them.
 pub const ANNOTATIONS_PER_LEVEL: usize = 10;

@@ -7,8 +7,8 @@ use std::io::{self, Write};
 use serde_json::{Value, json};
 
 use super::sarif;
+use crate::findings::{InputError, Scan};
 use crate::rules::{Finding, Level};
-use crate::{InputError, Scan};
 
 /// The `check_name` of inputs that could not be read or parsed.
 pub const INPUT_ERROR_CHECK: &str = "acr-lint/input-error";

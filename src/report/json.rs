@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use serde_json::{Value, json};
 
 use super::Counts;
-use crate::Scan;
+use crate::findings::Scan;
 use crate::source::Span;
 
 pub const JSON_VERSION: u32 = 1;
@@ -17,7 +17,7 @@ pub fn render(scan: &Scan, out: &mut dyn Write) -> io::Result<()> {
     write!(out, "{{\"version\":{JSON_VERSION},\"tool\":")?;
     serde_json::to_writer(
         &mut *out,
-        &json!({"name": "acr-lint", "version": crate::VERSION}),
+        &json!({"name": "acr-lint", "version": crate::rules::VERSION}),
     )?;
     out.write_all(b",\"summary\":")?;
     let summary = json!({
@@ -67,7 +67,7 @@ fn undecided_json(scan: &Scan, u: &crate::rules::Undecided) -> Value {
     })
 }
 
-fn input_error_json(scan: &Scan, e: &crate::InputError) -> Value {
+fn input_error_json(scan: &Scan, e: &crate::findings::InputError) -> Value {
     let position = e.span.map(|s| scan.sources.start(s));
     json!({
         "file": e.path,

@@ -3,8 +3,8 @@
 
 use std::io::{self, Write};
 
+use crate::findings::{InputError, Scan};
 use crate::rules::Finding;
-use crate::{InputError, Scan};
 
 const SUITE: &str = "acr-lint";
 

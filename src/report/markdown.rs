@@ -4,8 +4,8 @@
 use std::io::{self, Write};
 
 use super::{Counts, plural};
+use crate::findings::{InputError, Scan};
 use crate::rules::Finding;
-use crate::{InputError, Scan};
 
 pub fn render(scan: &Scan, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "## acr-lint")?;

@@ -13,7 +13,7 @@ use std::io::{self, Write};
 
 use rayon::prelude::*;
 
-use crate::Scan;
+use crate::findings::Scan;
 use crate::rules::Level;
 
 pub use pretty::ColorChoice;

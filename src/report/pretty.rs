@@ -8,9 +8,9 @@ use codespan_reporting::files::{Error as FilesError, Files};
 use codespan_reporting::term::{self, Config, termcolor};
 
 use super::{Counts, plural};
+use crate::findings::{InputError, Scan};
 use crate::rules::{Finding, Level};
 use crate::source::{FileId, SourceMap};
-use crate::{InputError, Scan};
 
 /// When to colour human output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -11,10 +11,10 @@ use serde_sarif::sarif::{
     Result as SarifResult, ResultLevel, Run, Sarif, Tool, ToolComponent,
 };
 
+use crate::findings::{InputError, Scan};
 use crate::rules::{Finding, Level, RuleMeta};
 use crate::source::Span;
 use crate::suppress::Suppressed;
-use crate::{InputError, Scan};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 const SRCROOT: &str = "%SRCROOT%";
@@ -85,9 +85,9 @@ fn document_with(scan: &Scan, results: Vec<SarifResult>) -> Sarif {
         .build();
     let driver = ToolComponent::builder()
         .name("acr-lint")
-        .version(crate::VERSION)
-        .semantic_version(crate::VERSION)
-        .information_uri(crate::REPOSITORY)
+        .version(crate::rules::VERSION)
+        .semantic_version(crate::rules::VERSION)
+        .information_uri(crate::rules::REPOSITORY)
         .rules(rules.iter().map(|r| descriptor(r)).collect::<Vec<_>>())
         .build();
     let run = Run::builder()

@@ -53,6 +53,9 @@ pub mod tool;
 
 use std::fmt;
 
+pub const REPOSITORY: &str = "https://github.com/acr-lint/acr-lint";
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
 use rayon::prelude::*;
 
 use crate::model::{Format, Graph, Node, RegistryView, Resource, Setting, Sku, UnitView};
@@ -123,7 +126,7 @@ pub struct RuleMeta {
 
 impl RuleMeta {
     pub fn docs_url(&self) -> String {
-        format!("{}/blob/main/rules/{}.md", crate::REPOSITORY, self.id)
+        format!("{}/blob/main/rules/{}.md", REPOSITORY, self.id)
     }
 
     pub fn applies_to_text(&self) -> String {

@@ -1004,7 +1004,7 @@ fn literal_link(
     let node = converter.node(expr, span);
     let text = node.as_str()?.trim();
     if text.contains('/') {
-        crate::arm::registry_in_id(text)
+        crate::model::registry_in_id(text)
     } else {
         (!text.is_empty()).then(|| RegistryRef::Name(text.to_string()))
     }

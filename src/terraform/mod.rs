@@ -2,6 +2,7 @@
 
 pub mod eval;
 pub(crate) mod expr;
+mod frontend;
 mod mapping;
 mod module;
 mod plan;
@@ -15,12 +16,14 @@ use hcl_edit::structure::{Block, Body};
 use crate::model::{self, Input, Output, Resource, Unit};
 use crate::source::{FileId, Span};
 
+pub use crate::source::normalize;
+pub use frontend::{DirectoryOutput, ModuleCalls, VarValue, outside_values, read_directory};
 pub use mapping::{REGISTRY_RESOURCE, is_known_type};
 pub use module::{GivenValue, ModuleFile};
 pub use plan::{Plan, combine as combine_plan, is_plan, read_plan};
 pub use project::{
     Evaluated, InputKind, ModuleContext, OutsideValues, TerraformFile, command_line_value,
-    environment_values, evaluate_directory, normalize, var_file_values,
+    environment_values, evaluate_directory, var_file_values,
 };
 
 use expr::Converter;

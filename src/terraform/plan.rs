@@ -335,7 +335,7 @@ fn link_of(
         let by_value = if token {
             registry_named_in(text)
         } else if text.contains('/') {
-            crate::arm::registry_in_id(text)
+            crate::model::registry_in_id(text)
         } else if text.is_empty() {
             None
         } else {

@@ -11,7 +11,7 @@ use hcl_edit::structure::Body;
 use super::eval::TfValue;
 use super::module::{GivenValue, ModuleFile, tfvars_values};
 use crate::model::{Node, RegistryRef, Resource, Unit, Value};
-use crate::source::{self, FileId, SourceFile, Span};
+use crate::source::{self, FileId, SourceFile, Span, normalize};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// What a Terraform file is.
@@ -311,7 +311,7 @@ fn load_module_files(
         let path = normalize(&path);
         let name = source::display_name(&path, context.base);
         let text = match std::fs::metadata(&path) {
-            Ok(meta) if meta.len() > crate::MAX_FILE_BYTES => None,
+            Ok(meta) if meta.len() > crate::source::MAX_FILE_BYTES => None,
             _ => std::fs::read_to_string(&path).ok(),
         };
         let Some(text) = text else {
@@ -346,29 +346,6 @@ fn load_module_files(
         }
     }
     loaded
-}
-
-/// A path with `.` and `..` resolved lexically (no file system access), as paths are compared.
-pub fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => {
-                let last_is_normal = matches!(
-                    out.components().next_back(),
-                    Some(std::path::Component::Normal(_))
-                );
-                if last_is_normal {
-                    out.pop();
-                } else {
-                    out.push("..");
-                }
-            }
-            other => out.push(other.as_os_str()),
-        }
-    }
-    out
 }
 
 /// Variable values from outside the `.tf` files; later sources override earlier ones.
@@ -419,7 +396,8 @@ pub fn var_file_values(
 ) -> Result<Vec<(String, GivenValue)>, (usize, String)> {
     let name = source.name.as_str();
     if name.ends_with(".json") {
-        let node = crate::arm::json::parse(&source.text, file).map_err(|e| (e.start, e.message))?;
+        let node =
+            crate::model::json::parse(&source.text, file).map_err(|e| (e.start, e.message))?;
         return Ok(node.map(|n| json_values(&n, name)).unwrap_or_default());
     }
     let body = super::parse(&source.text).map_err(|e| (e.offset, e.message))?;

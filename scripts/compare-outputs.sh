@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Runs two acr-lint binaries over the same inputs and compares their SARIF and JSON reports and
+# exit codes byte for byte: `scripts/compare-outputs.sh REF_BINARY [NEW_BINARY]` (NEW_BINARY
+# defaults to target/debug/acr-lint). Inputs: ../shared/bench/synthetic, ../shared/corpus (each
+# skipped with a note when absent) and every directory under testdata/, each scanned with the
+# default rules and again with every rule and undecided results shown. Run from the repository
+# root. Exits 1 and prints the differences when anything differs.
+set -uo pipefail
+ref=$(realpath "${1:?usage: $0 REF_BINARY [NEW_BINARY]}")
+new=$(realpath "${2:-target/debug/acr-lint}")
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+
+targets=()
+for shared in ../shared/bench/synthetic ../shared/corpus; do
+  if [ -d "$shared" ]; then targets+=("$shared"); else echo "skipped $shared: not present"; fi
+done
+while IFS= read -r dir; do targets+=("$dir"); done < <(find testdata -mindepth 2 -maxdepth 2 -type d | sort)
+
+# Masks fields that depend on the run rather than the inputs (none are expected: checked below).
+mask() { sed -E 's/"(elapsed|duration|time|startTimeUtc|endTimeUtc)[A-Za-z]*": *[^,}]*/"\1": MASKED/g' "$1"; }
+
+differences=0
+compare() { # label side-a side-b
+  if ! diff -u <(mask "$2") <(mask "$3") >"$out/diff" 2>&1; then
+    echo "DIFFERENT: $1"
+    head -40 "$out/diff"
+    differences=$((differences + 1))
+  fi
+}
+run() { # binary side target options...
+  local binary=$1 side=$2 target=$3
+  shift 3
+  "$binary" "$target" "$@" -f "sarif=$out/$side.sarif" -f "json=$out/$side.json" >/dev/null 2>"$out/$side.stderr"
+  echo $? >"$out/$side.code"
+}
+for target in "${targets[@]}"; do
+  for mode in default all; do
+    options=()
+    [ "$mode" = all ] && options=(--select ALL --show-unknown)
+    run "$ref" ref "$target" "${options[@]}"
+    run "$new" new "$target" "${options[@]}"
+    for kind in sarif json code stderr; do
+      compare "$target ($mode) $kind" "$out/ref.$kind" "$out/new.$kind"
+    done
+  done
+done
+echo "${#targets[@]} inputs compared twice each; $differences difference(s)"
+[ "$differences" -eq 0 ]

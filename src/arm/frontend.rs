@@ -1,0 +1,116 @@
+//! The ARM front end's entry points for the scan: parameters files given explicitly, and each
+//! directory's templates read once per parameters file paired with them.
+
+use std::path::{Path, PathBuf};
+
+use super::{ParametersFile, pairs_with, read};
+use crate::model::{FrontEndOutput, InputError, JsonDocument, Node, json};
+use crate::source::{self, FileId, SourceFile, Span};
+
+/// The parameters files given for one template (`--template` with `--parameters`), parsed, by
+/// the template's canonical path.
+pub struct ExplicitParameters {
+    pub template: PathBuf,
+    pub files: Vec<(String, Node)>,
+}
+
+/// Reads the parameters files given explicitly; they take file ids from `first_id` on.
+pub fn explicit_parameters(
+    pairs: &[(PathBuf, Vec<PathBuf>)],
+    first_id: FileId,
+    base: &Path,
+) -> (Vec<ExplicitParameters>, Vec<SourceFile>, Vec<InputError>) {
+    let mut explicit = Vec::new();
+    let mut sources = Vec::new();
+    let mut errors = Vec::new();
+    for (template, parameter_files) in pairs {
+        let mut files = Vec::new();
+        for path in parameter_files {
+            let id = first_id + sources.len();
+            let name = source::display_name(path, base);
+            let text = source::read_text(path).unwrap_or_else(|failure| {
+                errors.push(InputError {
+                    path: name.clone(),
+                    span: None,
+                    message: failure.message,
+                    show_source: false,
+                });
+                String::new()
+            });
+            match json::parse(&text, id) {
+                Ok(Some(root)) => files.push((name.clone(), root)),
+                Ok(None) => {}
+                Err(error) => errors.push(InputError {
+                    path: name.clone(),
+                    span: Some(Span::new(id, error.start, error.end)),
+                    message: format!("invalid JSON: {}", error.message),
+                    show_source: true,
+                }),
+            }
+            sources.push(SourceFile::new(path.clone(), name, text));
+        }
+        explicit.push(ExplicitParameters {
+            template: canonical(template),
+            files,
+        });
+    }
+    (explicit, sources, errors)
+}
+
+/// Reads each template of a directory once per parameters file paired with it by name
+/// (`x.json` with `x.parameters.json` and `x.parameters.<env>.json`) or explicitly, or once with
+/// its defaults when it has none.
+pub fn read_directory(
+    templates: &[JsonDocument<'_>],
+    parameters: &[JsonDocument<'_>],
+    explicit: &[ExplicitParameters],
+) -> FrontEndOutput {
+    let mut output = FrontEndOutput::default();
+    let parameters: Vec<(String, &Node)> = parameters
+        .iter()
+        .filter_map(|f| Some((f.source.name.clone(), f.root.get("parameters")?)))
+        .collect();
+    for file in templates {
+        let name = &file.source.name;
+        let mut paired: Vec<(String, &Node)> = parameters
+            .iter()
+            .filter(|(p, _)| pairs_with(name, p))
+            .map(|(p, n)| (p.clone(), *n))
+            .collect();
+        let template_path = (!explicit.is_empty()).then(|| canonical(&file.source.path));
+        let given = explicit
+            .iter()
+            .filter(|e| Some(&e.template) == template_path.as_ref());
+        for (parameters_name, root) in given.flat_map(|e| &e.files) {
+            if !paired.iter().any(|(p, _)| p == parameters_name)
+                && let Some(values) = root.get("parameters")
+            {
+                paired.push((parameters_name.clone(), values));
+            }
+        }
+        if paired.is_empty() {
+            let template = read(file.root, name, None);
+            output.resources.extend(template.resources);
+            output.units.push(template.unit);
+        }
+        for (parameters_name, values) in &paired {
+            let short = parameters_name
+                .rsplit('/')
+                .next()
+                .unwrap_or(parameters_name);
+            let parameters_file = ParametersFile {
+                name: short,
+                parameters: values,
+            };
+            let template = read(file.root, name, Some(&parameters_file));
+            output.resources.extend(template.resources);
+            output.units.push(template.unit);
+        }
+    }
+    output
+}
+
+/// A path made absolute, for comparing paths given in different ways.
+fn canonical(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| source::normalize(path))
+}

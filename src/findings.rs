@@ -1,0 +1,34 @@
+//! What a scan found: the results of rules, the suppressed and baselined ones, and the inputs
+//! that could not be read; this is what reports render.
+
+use std::time::Duration;
+
+pub use crate::model::InputError;
+pub use crate::model::suppression::{DirectiveError, Suppression};
+pub use crate::rules::{Finding, Level, RuleMeta, Undecided};
+use crate::source::SourceMap;
+pub use crate::suppress::Suppressed;
+
+/// Everything one scan found.
+#[derive(Debug)]
+pub struct Scan {
+    pub sources: SourceMap,
+    pub findings: Vec<Finding>,
+    /// Findings kept out of the report by a suppression, with its reason.
+    pub suppressed: Vec<Suppressed>,
+    /// Baseline entries that no finding matched any more (fixed problems).
+    pub stale_baseline_entries: usize,
+    /// Things the scan could not follow, such as modules that are not downloaded.
+    pub notices: Vec<String>,
+    /// The lowest level that blocks (`--fail-on`), for summaries; `None` when nothing blocks.
+    pub fail_on: Option<Level>,
+    pub not_applicable: Vec<Undecided>,
+    pub unknown: Vec<Undecided>,
+    pub errors: Vec<InputError>,
+    /// Files read as ARM templates, parameters files or Terraform.
+    pub files_scanned: usize,
+    pub registries: usize,
+    pub elapsed: Duration,
+    /// The rules that ran.
+    pub rules: Vec<&'static RuleMeta>,
+}

@@ -1,0 +1,45 @@
+//! What a front end hands to the rest of the pipeline: the seam every input format plugs into.
+
+use super::{Node, Resource, Unit};
+use crate::source::{SourceFile, Span};
+
+/// A parsed JSON file handed to the front end that reads it.
+#[derive(Clone, Copy)]
+pub struct JsonDocument<'a> {
+    pub source: &'a SourceFile,
+    pub root: &'a Node,
+}
+
+/// An input that could not be read or parsed.
+#[derive(Debug, Clone)]
+pub struct InputError {
+    pub path: String,
+    /// Where in the file, when the file could be read.
+    pub span: Option<Span>,
+    pub message: String,
+    /// Whether showing the source around `span` helps (a syntax error, not a binary file).
+    pub show_source: bool,
+}
+
+/// What a front end made of the files given to it: resources and units for the model (inline
+/// suppressions travel in their unit), files it read besides those (which take the file ids
+/// it was given), inputs it could not read and what it could not follow.
+#[derive(Debug, Default)]
+pub struct FrontEndOutput {
+    pub resources: Vec<Resource>,
+    pub units: Vec<Unit>,
+    pub sources: Vec<SourceFile>,
+    pub errors: Vec<InputError>,
+    pub notices: Vec<String>,
+}
+
+impl FrontEndOutput {
+    /// Adds another front end's output after this one's.
+    pub fn extend(&mut self, other: FrontEndOutput) {
+        self.resources.extend(other.resources);
+        self.units.extend(other.units);
+        self.sources.extend(other.sources);
+        self.errors.extend(other.errors);
+        self.notices.extend(other.notices);
+    }
+}

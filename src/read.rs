@@ -1,0 +1,178 @@
+//! The read stage: each discovered file read as text and parsed into the document its front end
+//! takes, or an input error.
+
+use std::path::Path;
+
+use crate::discover::Candidate;
+use crate::model::{Node, json};
+use crate::source::{self, FileId, SourceFile, Span};
+use crate::{arm, terraform};
+
+/// Files holding more values than this are refused: each value costs 100 to 200 bytes of syntax
+/// tree, so a dense 16 MiB file (eight million values) would take gigabytes. Real templates and
+/// modules hold far fewer (a 4 MB ARM template, the largest Azure accepts, about 200,000).
+pub const MAX_FILE_VALUES: usize = 1_000_000;
+
+/// Terraform files with more words than this are refused (about 12 MB of ordinary HCL).
+pub const MAX_HCL_WORDS: usize = 2_000_000;
+
+/// A parsed file, by the front end that takes it.
+pub enum Document {
+    Terraform(terraform::TerraformFile),
+    ArmTemplate(Node),
+    ArmParameters(Node),
+    TerraformPlan(Node),
+}
+
+/// One file as read.
+pub struct ReadFile {
+    pub source: SourceFile,
+    pub document: Option<Document>,
+    pub error: Option<(Option<Span>, String)>,
+    /// Whether the file is an input of some front end (counted as scanned).
+    pub scanned: bool,
+}
+
+/// Reads and parses one file; `overlay` is text to read instead of the file on disk.
+pub fn read(
+    id: FileId,
+    path: &Path,
+    candidate: Candidate,
+    overlay: Option<&str>,
+    base: &Path,
+) -> ReadFile {
+    let name = source::display_name(path, base);
+    let text = match overlay.map_or_else(|| source::read_text(path), |text| Ok(text.to_string())) {
+        Ok(text) => text,
+        Err(failure) => {
+            let readable = failure.text.is_some();
+            let source =
+                SourceFile::new(path.to_path_buf(), name, failure.text.unwrap_or_default());
+            // The text read is what comes before the offending byte.
+            let end = source.text.len();
+            let span = readable.then(|| Span::new(id, end, end));
+            return ReadFile {
+                source,
+                document: None,
+                error: Some((span, failure.message)),
+                scanned: false,
+            };
+        }
+    };
+    let mut result = ReadFile {
+        source: SourceFile::new(path.to_path_buf(), name, text),
+        document: None,
+        error: None,
+        scanned: true,
+    };
+    let text = result.source.text.as_str();
+    if let Some(message) = too_many_values(text, candidate) {
+        result.error = Some((None, message));
+        result.source.text = String::new();
+        result.scanned = false;
+        return result;
+    }
+    match candidate {
+        Candidate::Terraform | Candidate::TfVars => match terraform::parse(text) {
+            Ok(body) => {
+                let kind = if candidate == Candidate::Terraform {
+                    terraform::InputKind::Config
+                } else {
+                    terraform::InputKind::Vars
+                };
+                let file = terraform::TerraformFile::hcl(id, path, kind, body);
+                result.document = Some(Document::Terraform(file));
+            }
+            Err(e) => result.error = Some((Some(Span::new(id, e.offset, e.offset)), e.message)),
+        },
+        Candidate::TfVarsJson => match json::parse(text, id) {
+            Ok(node) => {
+                result.document = node
+                    .map(|n| Document::Terraform(terraform::TerraformFile::json_vars(id, path, n)))
+            }
+            Err(e) => result.error = Some((Some(Span::new(id, e.start, e.end)), e.message)),
+        },
+        Candidate::Json => read_json(id, &mut result),
+    }
+    if !result.scanned {
+        result.source.text = String::new();
+    }
+    result
+}
+
+/// A JSON file: an ARM template or parameters file, a Terraform plan, or none of these.
+fn read_json(id: FileId, result: &mut ReadFile) {
+    let text = result.source.text.as_str();
+    if !arm::may_be_arm(text) {
+        result.scanned = false;
+        return;
+    }
+    let root = match json::parse(text, id) {
+        Ok(Some(root)) => root,
+        Ok(None) => {
+            result.scanned = false;
+            return;
+        }
+        Err(e) => {
+            let span = Span::new(id, e.start, e.end);
+            result.error = Some((Some(span), format!("invalid JSON: {}", e.message)));
+            return;
+        }
+    };
+    if terraform::is_plan(&root) {
+        result.document = Some(Document::TerraformPlan(root));
+        return;
+    }
+    match arm::classify(&root) {
+        arm::JsonKind::Template => result.document = Some(Document::ArmTemplate(root)),
+        arm::JsonKind::Parameters => {
+            if let Some(template) = arm::missing_template(&result.source.path) {
+                result.error = Some((
+                    None,
+                    format!(
+                        "parameters file for template `{template}`, which does not exist \
+                         beside it (nor a `.bicep` of that name)"
+                    ),
+                ));
+            }
+            result.document = Some(Document::ArmParameters(root));
+        }
+        arm::JsonKind::Other => result.scanned = false,
+    }
+}
+
+/// Refuses a file that would be parsed and holds more than [`MAX_FILE_VALUES`] values, counted
+/// (generously: strings and comments are not skipped) by the bytes that open or separate them:
+/// `,` `[` `{` `=` `:`. HCL files are also refused above [`MAX_HCL_WORDS`] whitespace-separated
+/// words, which bounds what separators miss: unquoted block labels (`a b c {}`).
+fn too_many_values(text: &str, candidate: Candidate) -> Option<String> {
+    if candidate == Candidate::Json && !arm::may_be_arm(text) {
+        return None;
+    }
+    let bytes = text.as_bytes();
+    let count = memchr::memchr3_iter(b',', b'[', b'{', bytes).count()
+        + memchr::memchr2_iter(b'=', b':', bytes).count();
+    if count > MAX_FILE_VALUES {
+        return Some(format!(
+            "file holds more than {MAX_FILE_VALUES} values (counted by their separators); \
+             files that large are not read"
+        ));
+    }
+    let hcl = matches!(candidate, Candidate::Terraform | Candidate::TfVars);
+    (hcl && word_count(bytes) > MAX_HCL_WORDS).then(|| {
+        format!(
+            "file holds more than {MAX_HCL_WORDS} words (separated by whitespace); \
+             files that large are not read"
+        )
+    })
+}
+
+fn word_count(bytes: &[u8]) -> usize {
+    let starts = bytes
+        .windows(2)
+        .filter(
+            |pair| matches!(pair, [a, b] if a.is_ascii_whitespace() && !b.is_ascii_whitespace()),
+        )
+        .count();
+    starts + usize::from(bytes.first().is_some_and(|b| !b.is_ascii_whitespace()))
+}

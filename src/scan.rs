@@ -1,0 +1,402 @@
+//! The scan driver: runs the stages in order. Discovery classifies files, the read stage parses
+//! them, each front end turns the documents of a directory into model units (directories in
+//! parallel), then the model is linked, rules run, variants merge, and suppressions and the
+//! baseline apply. A new input format is a folder and one line in [`read_directory`].
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicUsize;
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use crate::discover::{self, Candidate};
+use crate::findings::Scan;
+use crate::model::{self, FrontEndOutput, InputError, JsonDocument, Node, Unit};
+use crate::read::{self, Document, ReadFile};
+use crate::rules::{self, Finding, Rule};
+use crate::source::{self, FileId, SourceFile, SourceMap};
+use crate::terraform::VarValue;
+use crate::{arm, baseline, config, suppress, terraform, variants};
+
+/// What to scan and with which rules.
+pub struct ScanOptions {
+    pub paths: Vec<PathBuf>,
+    pub rules: Vec<&'static dyn Rule>,
+    pub rule_options: rules::RuleOptions,
+    /// Report undecided results as `note` findings that name the missing input.
+    pub show_unknown: bool,
+    /// Honour suppressions written in the scanned files.
+    pub inline_suppressions: bool,
+    /// Tool diagnostics (ACR9xx) switched off.
+    pub ignored_diagnostics: Vec<&'static str>,
+    /// Globs of files not to scan (relative to the working directory).
+    pub exclude: Vec<String>,
+    /// Terraform variable files applied to every module, later ones winning.
+    pub var_files: Vec<PathBuf>,
+    /// Terraform variable values given one by one (`--var`), placed among `var_files`.
+    pub var_values: Vec<VarValue>,
+    /// Levels that replace rules' defaults.
+    pub levels: Vec<(&'static str, rules::Level)>,
+    /// The configuration file, whose suppression entries apply.
+    pub config: Option<config::Config>,
+    /// Findings accepted for now; they are reported as baselined, not as problems.
+    pub baseline: Option<baseline::Baseline>,
+    /// Parameters files paired with a template explicitly (besides pairing by name).
+    pub parameter_pairs: Vec<(PathBuf, Vec<PathBuf>)>,
+    /// Text to read instead of the file on disk (an editor's unsaved buffers), keyed by the
+    /// path as given or discovered. A given path that exists only here is scanned too.
+    pub overlays: HashMap<PathBuf, String>,
+}
+
+impl ScanOptions {
+    pub fn new(paths: Vec<PathBuf>) -> Self {
+        let rules = rules::all()
+            .iter()
+            .copied()
+            .filter(|r| r.meta().enabled_by_default)
+            .collect();
+        ScanOptions {
+            paths,
+            rules,
+            rule_options: rules::RuleOptions::default(),
+            show_unknown: false,
+            inline_suppressions: true,
+            ignored_diagnostics: Vec::new(),
+            exclude: Vec::new(),
+            var_files: Vec::new(),
+            var_values: Vec::new(),
+            levels: Vec::new(),
+            config: None,
+            baseline: None,
+            parameter_pairs: Vec::new(),
+            overlays: HashMap::new(),
+        }
+    }
+}
+
+/// Discovers, reads and checks everything below `options.paths`: discovery, the read stage and
+/// the front ends (per directory, in parallel), then linking, rules, variants, suppressions and
+/// the baseline.
+pub fn scan(options: &ScanOptions) -> Scan {
+    let started = Instant::now();
+    let base = std::env::current_dir().unwrap_or_default();
+    let discovered = discover_files(options, &base);
+    let files = &discovered.files;
+    let (outside, var_sources, var_errors) =
+        terraform::outside_values(&options.var_files, &options.var_values, files.len(), &base);
+    let (explicit, parameter_sources, parameter_errors) = arm::explicit_parameters(
+        &options.parameter_pairs,
+        files.len() + options.var_files.len(),
+        &base,
+    );
+    let known_files: HashMap<PathBuf, FileId> = files
+        .iter()
+        .enumerate()
+        .map(|(id, (path, _))| (path.clone(), id))
+        .collect();
+    let next_id = AtomicUsize::new(files.len() + var_sources.len() + parameter_sources.len());
+    let overlays: HashMap<PathBuf, &str> = options
+        .overlays
+        .iter()
+        .map(|(path, text)| (source::normalize(path), text.as_str()))
+        .collect();
+    let context = terraform::ModuleContext {
+        base: &base,
+        outside: &outside,
+        known_files: &known_files,
+        next_id: &next_id,
+        overlays: &overlays,
+    };
+    let loaded: Vec<DirectoryResult> = by_directory(files)
+        .par_iter()
+        .map(|group| read_directory(group, &context, &explicit))
+        .collect();
+
+    let reported = |file: FileId| discovered.reported.get(file).copied().unwrap_or(true);
+    let mut sources = SourceMap::default();
+    let mut errors = discovered.errors;
+    let mut files_scanned = 0;
+    let mut model = FrontEndOutput::default();
+    let mut module_sources = Vec::new();
+    let mut calls = terraform::ModuleCalls::default();
+    let mut read_files = Vec::with_capacity(files.len());
+    for directory in loaded {
+        let callees = directory.calls.1.iter();
+        let callees = callees.map(|d| source::display_name(d, &base)).collect();
+        calls.record(directory.calls.0, callees);
+        model.extend(directory.output);
+        module_sources.extend(directory.module_sources);
+        read_files.extend(directory.files);
+    }
+    let reported_through_callers = calls.reported_through_callers();
+    model
+        .resources
+        .retain(|r| !reported_through_callers(&r.unit));
+    model.units.retain(|u| !reported_through_callers(&u.id));
+    let units = merge_units(model.units);
+    errors.extend(model.errors);
+    let mut notices = model.notices;
+    notices.sort();
+    notices.dedup();
+    for (id, file) in read_files.into_iter().enumerate() {
+        files_scanned += usize::from(file.scanned && reported(id));
+        if let Some((span, message)) = file.error.filter(|_| reported(id)) {
+            errors.push(InputError {
+                path: file.source.name.clone(),
+                span,
+                message,
+                show_source: file.scanned,
+            });
+        }
+        sources.push(file.source);
+    }
+    for source in var_sources.into_iter().chain(parameter_sources) {
+        sources.push(source);
+    }
+    errors.extend(parameter_errors);
+    module_sources.sort_by_key(|(id, _)| *id);
+    for (_, source) in module_sources {
+        sources.push(source);
+    }
+    errors.extend(var_errors);
+
+    let mut resources = model.resources;
+    let registries = resources
+        .iter()
+        .filter(|r| r.is_registry() && !r.existing)
+        .map(|r| r.decl)
+        .collect::<HashSet<_>>()
+        .len();
+    let implied = model::graph::implied_registries(&resources);
+    resources.extend(implied);
+    let graph = model::graph::link(&resources, &units);
+    let outcomes = rules::run(&graph, &options.rules, &options.rule_options);
+    let mut findings = variants::merge_variants(outcomes.findings);
+    let mut unknown = outcomes.unknown;
+    let mut not_applicable = outcomes.not_applicable;
+    // A finding is in a given file when it points there or is about a resource declared there
+    // (a bad variable default in a sibling file, used by a registry in the given file).
+    findings.retain(|f| {
+        reported(f.primary.span.file) || f.resource_decl.is_some_and(|d| reported(d.file))
+    });
+    unknown.retain(|u| reported(u.span.file));
+    not_applicable.retain(|u| reported(u.span.file));
+    if options.show_unknown {
+        findings.extend(unknown.iter().map(rules::could_not_verify));
+    }
+    for finding in &mut findings {
+        if let Some((_, level)) = options.levels.iter().find(|(id, _)| *id == finding.rule.id) {
+            finding.level = *level;
+        }
+    }
+    let config_suppressions = options
+        .config
+        .as_ref()
+        .map(|config| config.suppressions_in(&mut sources, &base))
+        .unwrap_or_default();
+    let suppression_options = suppress::Options {
+        inline: options.inline_suppressions,
+        ignored_diagnostics: &options.ignored_diagnostics,
+    };
+    let (findings, mut suppressed) = suppress::apply_to_scan(
+        findings,
+        &units,
+        &suppression_options,
+        &sources,
+        config_suppressions,
+    );
+    let (mut findings, stale_baseline_entries) = match &options.baseline {
+        Some(accepted) => {
+            let name = |f: &Finding| sources.name(f.primary.span.file).to_string();
+            let (kept, baselined, stale) = baseline::apply(findings, accepted, &name);
+            suppressed.extend(baselined);
+            (kept, stale)
+        }
+        None => (findings, 0),
+    };
+    findings.par_sort_by(|a, b| {
+        let key = |f: &Finding| {
+            (
+                sources.name(f.primary.span.file),
+                f.primary.span.start,
+                f.rule.id,
+            )
+        };
+        key(a).cmp(&key(b))
+    });
+    Scan {
+        sources,
+        findings,
+        suppressed,
+        stale_baseline_entries,
+        notices,
+        fail_on: Some(rules::Level::Warning),
+        not_applicable,
+        unknown,
+        errors,
+        files_scanned,
+        registries,
+        elapsed: started.elapsed(),
+        rules: options
+            .rules
+            .iter()
+            .map(|r| r.meta())
+            .chain(rules::tool::ALL.iter().copied())
+            .collect(),
+    }
+}
+
+/// The files to read, sorted by directory, and which of them are reported on (the others are
+/// read only as context for given files: the rest of their module).
+struct Discovered {
+    files: Vec<(PathBuf, Candidate)>,
+    reported: Vec<bool>,
+    errors: Vec<InputError>,
+}
+
+fn discover_files(options: &ScanOptions, base: &Path) -> Discovered {
+    let (in_memory, on_disk): (Vec<PathBuf>, Vec<PathBuf>) = options
+        .paths
+        .iter()
+        .cloned()
+        .partition(|p| options.overlays.contains_key(p) && !p.exists());
+    let (mut files, walk_errors) = discover::discover(&on_disk);
+    files.extend(
+        in_memory
+            .iter()
+            .filter_map(|p| Candidate::of(p).map(|c| (source::normalize(p), c))),
+    );
+    let given: HashSet<PathBuf> = files.iter().map(|(p, _)| p.clone()).collect();
+    files.extend(discover::context(&options.paths, &files));
+    // By directory first, so that each directory's files are adjacent (`by_directory`) even
+    // where a subdirectory's name sorts between them.
+    files.sort_by(|(a, _), (b, _)| (a.parent(), a).cmp(&(b.parent(), b)));
+    files.dedup_by(|a, b| a.0 == b.0);
+    if !options.exclude.is_empty() {
+        files.retain(|(path, _)| {
+            let name = source::display_name(path, base);
+            !options
+                .exclude
+                .iter()
+                .any(|glob| suppress::glob_matches(glob, &name))
+        });
+    }
+    let reported = files.iter().map(|(p, _)| given.contains(p)).collect();
+    let errors = walk_errors
+        .into_iter()
+        .map(|e| InputError {
+            path: source::display_name(&e.path, base),
+            span: None,
+            message: e.message,
+            show_source: false,
+        })
+        .collect();
+    Discovered {
+        files,
+        reported,
+        errors,
+    }
+}
+
+/// The discovered files of one directory, with their file ids.
+type DirectoryFiles<'a> = Vec<(FileId, &'a Path, Candidate)>;
+
+/// Groups files by directory (discovery sorts them, so each directory's files are adjacent).
+fn by_directory(files: &[(PathBuf, Candidate)]) -> Vec<DirectoryFiles<'_>> {
+    let mut groups: Vec<DirectoryFiles<'_>> = Vec::new();
+    for (id, (path, candidate)) in files.iter().enumerate() {
+        let directory = path.parent();
+        match groups.last_mut() {
+            Some(group) if group.first().map(|(_, p, _)| p.parent()) == Some(directory) => {
+                group.push((id, path, *candidate));
+            }
+            _ => groups.push(vec![(id, path, *candidate)]),
+        }
+    }
+    groups
+}
+
+/// What one directory contributed: its files as read, and what the front ends made of them.
+struct DirectoryResult {
+    files: Vec<ReadFile>,
+    output: FrontEndOutput,
+    module_sources: Vec<(FileId, SourceFile)>,
+    calls: (String, Vec<PathBuf>),
+}
+
+/// Reads a directory's files in parallel, then hands each front end the documents it takes,
+/// so that a directory's syntax trees live only while its front ends read them.
+fn read_directory(
+    group: &[(FileId, &Path, Candidate)],
+    context: &terraform::ModuleContext<'_>,
+    explicit: &[arm::ExplicitParameters],
+) -> DirectoryResult {
+    let mut files: Vec<ReadFile> = group
+        .par_iter()
+        .map(|(id, path, candidate)| {
+            let overlay = context.overlays.get(*path).copied();
+            read::read(*id, path, *candidate, overlay, context.base)
+        })
+        .collect();
+    let terraform_files: Vec<terraform::TerraformFile> = files
+        .iter_mut()
+        .filter_map(
+            |f| match f.document.take_if(|d| matches!(d, Document::Terraform(_))) {
+                Some(Document::Terraform(file)) => Some(file),
+                _ => None,
+            },
+        )
+        .collect();
+    let of_kind = |wanted: fn(&Document) -> Option<&Node>| -> Vec<JsonDocument<'_>> {
+        let documents = files
+            .iter()
+            .filter_map(|f| Some((&f.source, f.document.as_ref()?)));
+        let wanted = documents.filter_map(|(source, d)| Some((source, wanted(d)?)));
+        wanted
+            .map(|(source, root)| JsonDocument { source, root })
+            .collect()
+    };
+    let plans = of_kind(|d| match d {
+        Document::TerraformPlan(root) => Some(root),
+        _ => None,
+    });
+    let templates = of_kind(|d| match d {
+        Document::ArmTemplate(root) => Some(root),
+        _ => None,
+    });
+    let parameters = of_kind(|d| match d {
+        Document::ArmParameters(root) => Some(root),
+        _ => None,
+    });
+    let first_id = group.first().map_or(0, |(id, _, _)| *id);
+    let source_of = |id: FileId| files.get(id.wrapping_sub(first_id)).map(|f| &f.source);
+    let directory = group.first().and_then(|(_, p, _)| p.parent());
+    let terraform =
+        terraform::read_directory(directory, &terraform_files, &plans, &source_of, context);
+    drop(terraform_files);
+    let mut output = terraform.output;
+    output.extend(arm::read_directory(&templates, &parameters, explicit));
+    DirectoryResult {
+        files,
+        output,
+        module_sources: terraform.module_sources,
+        calls: terraform.calls,
+    }
+}
+
+/// The units, the parts of one unit (the files of one Terraform module) merged.
+fn merge_units(parts: Vec<Unit>) -> Vec<Unit> {
+    let mut units: Vec<Unit> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    for unit in parts {
+        match index.get(&unit.id).and_then(|&i| units.get_mut(i)) {
+            Some(existing) => existing.merge(unit),
+            None => {
+                index.insert(unit.id.clone(), units.len());
+                units.push(unit);
+            }
+        }
+    }
+    units
+}

@@ -1,0 +1,168 @@
+//! The Terraform front end's entry points for the scan: variable values from outside the
+//! configuration, each directory's module and plans, and which modules are reported through
+//! their callers.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use super::plan::{combine, read_plan};
+use super::project::{
+    Evaluated, ModuleContext, OutsideValues, TerraformFile, command_line_value, environment_values,
+    evaluate_directory, var_file_values,
+};
+use crate::model::{FrontEndOutput, InputError, JsonDocument};
+use crate::source::{self, FileId, SourceFile, Span};
+
+/// A Terraform variable value given like `terraform -var NAME=VALUE`: it overrides the var files
+/// before it and is overridden by those after it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VarValue {
+    pub name: String,
+    pub value: String,
+    /// How many of the `--var-file` files precede it.
+    pub files_before: usize,
+}
+
+/// Variable values for every module: the environment's and the `--var-file` files' (which
+/// take file ids from `first_id` on, in order).
+pub fn outside_values(
+    var_files: &[PathBuf],
+    var_values: &[VarValue],
+    first_id: FileId,
+    base: &Path,
+) -> (OutsideValues, Vec<SourceFile>, Vec<InputError>) {
+    let mut outside = OutsideValues {
+        environment: environment_values(),
+        var_files: Vec::new(),
+    };
+    let mut sources = Vec::new();
+    let mut errors = Vec::new();
+    let given = |v: &VarValue| (v.name.clone(), command_line_value(&v.name, &v.value));
+    for (index, path) in var_files.iter().enumerate() {
+        let before = var_values.iter().filter(|v| v.files_before == index);
+        outside.var_files.extend(before.map(given));
+        let id = first_id + index;
+        let name = source::display_name(path, base);
+        let text = source::read_text(path).unwrap_or_else(|failure| {
+            errors.push(InputError {
+                path: name.clone(),
+                span: None,
+                message: failure.message,
+                show_source: false,
+            });
+            String::new()
+        });
+        let source = SourceFile::new(path.clone(), name.clone(), text);
+        match var_file_values(id, &source) {
+            Ok(values) => outside.var_files.extend(values),
+            Err((offset, message)) => errors.push(InputError {
+                path: name,
+                span: Some(Span::new(id, offset, offset)),
+                message,
+                show_source: true,
+            }),
+        }
+        sources.push(source);
+    }
+    let after_all = var_values
+        .iter()
+        .filter(|v| v.files_before >= var_files.len());
+    outside.var_files.extend(after_all.map(given));
+    (outside, sources, errors)
+}
+
+/// What the Terraform front end made of one directory, and the module bookkeeping the scan
+/// needs across directories.
+#[derive(Default)]
+pub struct DirectoryOutput {
+    pub output: FrontEndOutput,
+    /// Module files read from outside the scanned paths, with the ids they took.
+    pub module_sources: Vec<(FileId, SourceFile)>,
+    /// The unit of the directory's own module and the directories it calls as modules.
+    pub calls: (String, Vec<PathBuf>),
+}
+
+/// Evaluates a directory's module (its `.tf` and variable files), then reads its plans:
+/// resources the configuration declares keep their `.tf` source, taking from the plan the values
+/// the configuration cannot know.
+pub fn read_directory<'s>(
+    directory: Option<&Path>,
+    files: &[TerraformFile],
+    plans: &[JsonDocument<'_>],
+    sources: &dyn Fn(FileId) -> Option<&'s SourceFile>,
+    context: &ModuleContext<'_>,
+) -> DirectoryOutput {
+    let mut result = DirectoryOutput::default();
+    let evaluated = directory
+        .filter(|_| !files.is_empty())
+        .and_then(|directory| evaluate_directory(directory, files, sources, context));
+    if let Some(evaluated) = evaluated {
+        let Evaluated {
+            resources,
+            units,
+            sources,
+            root,
+            called,
+            errors,
+            notices,
+        } = evaluated;
+        result.output.resources = resources;
+        result.output.units = units;
+        result.output.notices = notices;
+        result.output.errors = errors
+            .into_iter()
+            .map(|(path, span, message)| InputError {
+                path,
+                span,
+                message,
+                show_source: false,
+            })
+            .collect();
+        result.module_sources = sources;
+        result.calls = (root, called);
+    }
+    let mut rest = Vec::new();
+    for plan in plans {
+        let name = &plan.source.name;
+        let read = read_plan(plan.root, name);
+        rest.extend(combine(&mut result.output.resources, read.resources, name));
+        result.output.units.push(read.unit);
+    }
+    result.output.resources.extend(rest);
+    result
+}
+
+/// The directories called as modules, by the unit of the directory calling them.
+#[derive(Default)]
+pub struct ModuleCalls {
+    calls: Vec<(String, Vec<String>)>,
+    called: HashSet<String>,
+}
+
+impl ModuleCalls {
+    pub fn record(&mut self, root: String, callees: Vec<String>) {
+        self.called.extend(callees.iter().cloned());
+        self.calls.push((root, callees));
+    }
+
+    /// Whether a unit is reported through its callers: a directory called as a module is. So is
+    /// what it calls when a reported (uncalled) directory reaches it; in a cycle of directories
+    /// calling each other, that is left to the calls' own units.
+    pub fn reported_through_callers(&self) -> impl Fn(&str) -> bool + '_ {
+        let covered: HashSet<&str> = self
+            .calls
+            .iter()
+            .filter(|(root, _)| !self.called.contains(root))
+            .flat_map(|(_, callees)| callees.iter().map(String::as_str))
+            .collect();
+        move |unit: &str| {
+            self.called.contains(unit)
+                || unit.match_indices('/').any(|(at, _)| {
+                    unit.get(..at).is_some_and(|dir| covered.contains(dir))
+                        && unit
+                            .get(at + 1..)
+                            .is_some_and(|rest| rest.starts_with("module."))
+                })
+        }
+    }
+}
