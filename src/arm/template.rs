@@ -59,7 +59,7 @@ pub fn read(root: &Node, unit: &str, parameters: Option<&ParametersFile<'_>>) ->
     };
     let (suppressions, problems) = crate::suppress::from_arm_metadata(
         root.get("metadata"),
-        &crate::suppress::Covers::Unit(template_name.to_string()),
+        &crate::model::suppression::Covers::Unit(template_name.to_string()),
     );
     walker.facts.suppressions.extend(suppressions);
     walker.facts.suppression_problems.extend(problems);
@@ -609,7 +609,7 @@ impl Walker {
         let Some(kind) = Kind::of_arm_type(&arm_type) else {
             return;
         };
-        let covers = crate::suppress::Covers::Resource {
+        let covers = crate::model::suppression::Covers::Resource {
             unit: self.template_name.clone(),
             // One suppression covers every instance of a copy loop.
             address: if !self.copies.is_empty() {

@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 
+use super::without_instance_keys;
 use super::{Kind, Node, RegistryRef, Resource, Unit, Value};
 
 /// A registry and the resources that belong to it.
@@ -268,34 +269,6 @@ pub fn split_instance_key(address: &str) -> Option<(&str, &str)> {
     let start = key_starts(address).last().copied()?;
     let (base, key) = address.split_at_checked(start)?;
     (!base.is_empty()).then_some((base, key))
-}
-
-/// The address with every instance key removed: `module.a[0].x.y["k"]` gives `module.a.x.y`.
-pub fn without_instance_keys(address: &str) -> String {
-    let mut out = String::with_capacity(address.len());
-    let mut depth = 0usize;
-    let mut quoted = false;
-    let mut escaped = false;
-    for c in address.chars() {
-        if quoted {
-            if escaped {
-                escaped = false;
-            } else if c == '\\' {
-                escaped = true;
-            } else if c == '"' {
-                quoted = false;
-            }
-            continue;
-        }
-        match c {
-            '"' if depth > 0 => quoted = true,
-            '[' => depth += 1,
-            ']' => depth = depth.saturating_sub(1),
-            _ if depth == 0 => out.push(c),
-            _ => {}
-        }
-    }
-    out
 }
 
 /// Byte offsets of the `[` that open instance keys at the top level (not inside quotes).

@@ -190,6 +190,34 @@ impl Unit {
     }
 }
 
+/// The address with every instance key removed: `module.a[0].x.y["k"]` gives `module.a.x.y`.
+pub fn without_instance_keys(address: &str) -> String {
+    let mut out = String::with_capacity(address.len());
+    let mut depth = 0usize;
+    let mut quoted = false;
+    let mut escaped = false;
+    for c in address.chars() {
+        if quoted {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                quoted = false;
+            }
+            continue;
+        }
+        match c {
+            '"' if depth > 0 => quoted = true,
+            '[' => depth += 1,
+            ']' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
 /// The registry SKUs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Sku {

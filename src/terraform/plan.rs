@@ -299,7 +299,7 @@ fn configured<'n>(
     name: &str,
 ) -> Option<&'n Node> {
     let mut module = root_module?;
-    let path = crate::model::graph::without_instance_keys(module_address);
+    let path = crate::model::without_instance_keys(module_address);
     let mut calls = path.split('.').filter(|s| !s.is_empty());
     while let Some(segment) = calls.next() {
         if segment != "module" {

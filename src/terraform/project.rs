@@ -255,7 +255,7 @@ fn module_directory(
     }
     let key = format!(
         "{}{name}",
-        crate::model::graph::without_instance_keys(&instance.prefix.replace("module.", ""))
+        crate::model::without_instance_keys(&instance.prefix.replace("module.", ""))
     )
     .trim_end_matches('.')
     .to_string();
