@@ -2,7 +2,6 @@
 
 use std::collections::HashMap;
 
-use super::without_instance_keys;
 use super::{Kind, Node, RegistryRef, Resource, Unit, Value};
 
 /// A registry and the resources that belong to it.
@@ -299,6 +298,7 @@ fn key_starts(address: &str) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::without_instance_keys;
 
     #[test]
     fn instance_keys_split_and_strip() {
