@@ -1,8 +1,13 @@
 //! Finds the files to read below the given paths and classifies them by name.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use ignore::WalkBuilder;
+
+use crate::model::InputError;
+use crate::source::{self, FileId};
+use crate::suppress;
 
 /// Directories never scanned: tool state, not configuration.
 const SKIPPED_DIRS: &[&str] = &[".git", ".terraform", "node_modules"];
@@ -156,6 +161,79 @@ fn error_path(error: &ignore::Error) -> Option<&Path> {
 
 fn strip_path_prefix(message: &str) -> String {
     message.rsplit(": ").next().unwrap_or(message).to_string()
+}
+
+/// The files to read, sorted by directory, and which of them are reported on (the others are
+/// read only as context for given files: the rest of their module).
+pub struct Discovered {
+    pub files: Vec<(PathBuf, Candidate)>,
+    pub reported: Vec<bool>,
+    pub errors: Vec<InputError>,
+}
+
+/// Discovers the files below `paths` (and those only in `in_memory`, an editor's unsaved
+/// buffers), less the `exclude` globs.
+pub fn files(
+    paths: &[PathBuf],
+    in_memory: &dyn Fn(&Path) -> bool,
+    exclude: &[String],
+    base: &Path,
+) -> Discovered {
+    let (in_memory, on_disk): (Vec<PathBuf>, Vec<PathBuf>) = paths
+        .iter()
+        .cloned()
+        .partition(|p| in_memory(p) && !p.exists());
+    let (mut files, walk_errors) = discover(&on_disk);
+    files.extend(
+        in_memory
+            .iter()
+            .filter_map(|p| Candidate::of(p).map(|c| (source::normalize(p), c))),
+    );
+    let given: HashSet<PathBuf> = files.iter().map(|(p, _)| p.clone()).collect();
+    files.extend(context(paths, &files));
+    // By directory first, so that each directory's files are adjacent (`by_directory`) even
+    // where a subdirectory's name sorts between them.
+    files.sort_by(|(a, _), (b, _)| (a.parent(), a).cmp(&(b.parent(), b)));
+    files.dedup_by(|a, b| a.0 == b.0);
+    if !exclude.is_empty() {
+        files.retain(|(path, _)| {
+            let name = source::display_name(path, base);
+            !exclude.iter().any(|glob| suppress::glob_matches(glob, &name))
+        });
+    }
+    let reported = files.iter().map(|(p, _)| given.contains(p)).collect();
+    let errors = walk_errors
+        .into_iter()
+        .map(|e| InputError {
+            path: source::display_name(&e.path, base),
+            span: None,
+            message: e.message,
+            show_source: false,
+        })
+        .collect();
+    Discovered {
+        files,
+        reported,
+        errors,
+    }
+}
+
+/// The discovered files of one directory, with their file ids.
+pub type DirectoryFiles<'a> = Vec<(FileId, &'a Path, Candidate)>;
+
+/// Groups files by directory (discovery sorts them, so each directory's files are adjacent).
+pub fn by_directory(files: &[(PathBuf, Candidate)]) -> Vec<DirectoryFiles<'_>> {
+    let mut groups: Vec<DirectoryFiles<'_>> = Vec::new();
+    for (id, (path, candidate)) in files.iter().enumerate() {
+        let directory = path.parent();
+        match groups.last_mut() {
+            Some(group) if group.first().map(|(_, p, _)| p.parent()) == Some(directory) => {
+                group.push((id, path, *candidate));
+            }
+            _ => groups.push(vec![(id, path, *candidate)]),
+        }
+    }
+    groups
 }
 
 #[cfg(test)]

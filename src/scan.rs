@@ -81,7 +81,8 @@ impl ScanOptions {
 pub fn scan(options: &ScanOptions) -> Scan {
     let started = Instant::now();
     let base = std::env::current_dir().unwrap_or_default();
-    let discovered = discover_files(options, &base);
+    let in_memory = |path: &Path| options.overlays.contains_key(path);
+    let discovered = discover::files(&options.paths, &in_memory, &options.exclude, &base);
     let files = &discovered.files;
     let (outside, var_sources, var_errors) =
         terraform::outside_values(&options.var_files, &options.var_values, files.len(), &base);
@@ -108,7 +109,7 @@ pub fn scan(options: &ScanOptions) -> Scan {
         next_id: &next_id,
         overlays: &overlays,
     };
-    let loaded: Vec<DirectoryResult> = by_directory(files)
+    let loaded: Vec<DirectoryResult> = discover::by_directory(files)
         .par_iter()
         .map(|group| read_directory(group, &context, &explicit))
         .collect();
@@ -245,76 +246,6 @@ pub fn scan(options: &ScanOptions) -> Scan {
             .chain(rules::tool::ALL.iter().copied())
             .collect(),
     }
-}
-
-/// The files to read, sorted by directory, and which of them are reported on (the others are
-/// read only as context for given files: the rest of their module).
-struct Discovered {
-    files: Vec<(PathBuf, Candidate)>,
-    reported: Vec<bool>,
-    errors: Vec<InputError>,
-}
-
-fn discover_files(options: &ScanOptions, base: &Path) -> Discovered {
-    let (in_memory, on_disk): (Vec<PathBuf>, Vec<PathBuf>) = options
-        .paths
-        .iter()
-        .cloned()
-        .partition(|p| options.overlays.contains_key(p) && !p.exists());
-    let (mut files, walk_errors) = discover::discover(&on_disk);
-    files.extend(
-        in_memory
-            .iter()
-            .filter_map(|p| Candidate::of(p).map(|c| (source::normalize(p), c))),
-    );
-    let given: HashSet<PathBuf> = files.iter().map(|(p, _)| p.clone()).collect();
-    files.extend(discover::context(&options.paths, &files));
-    // By directory first, so that each directory's files are adjacent (`by_directory`) even
-    // where a subdirectory's name sorts between them.
-    files.sort_by(|(a, _), (b, _)| (a.parent(), a).cmp(&(b.parent(), b)));
-    files.dedup_by(|a, b| a.0 == b.0);
-    if !options.exclude.is_empty() {
-        files.retain(|(path, _)| {
-            let name = source::display_name(path, base);
-            !options
-                .exclude
-                .iter()
-                .any(|glob| suppress::glob_matches(glob, &name))
-        });
-    }
-    let reported = files.iter().map(|(p, _)| given.contains(p)).collect();
-    let errors = walk_errors
-        .into_iter()
-        .map(|e| InputError {
-            path: source::display_name(&e.path, base),
-            span: None,
-            message: e.message,
-            show_source: false,
-        })
-        .collect();
-    Discovered {
-        files,
-        reported,
-        errors,
-    }
-}
-
-/// The discovered files of one directory, with their file ids.
-type DirectoryFiles<'a> = Vec<(FileId, &'a Path, Candidate)>;
-
-/// Groups files by directory (discovery sorts them, so each directory's files are adjacent).
-fn by_directory(files: &[(PathBuf, Candidate)]) -> Vec<DirectoryFiles<'_>> {
-    let mut groups: Vec<DirectoryFiles<'_>> = Vec::new();
-    for (id, (path, candidate)) in files.iter().enumerate() {
-        let directory = path.parent();
-        match groups.last_mut() {
-            Some(group) if group.first().map(|(_, p, _)| p.parent()) == Some(directory) => {
-                group.push((id, path, *candidate));
-            }
-            _ => groups.push(vec![(id, path, *candidate)]),
-        }
-    }
-    groups
 }
 
 /// What one directory contributed: its files as read, and what the front ends made of them.
