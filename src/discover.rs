@@ -198,7 +198,9 @@ pub fn files(
     if !exclude.is_empty() {
         files.retain(|(path, _)| {
             let name = source::display_name(path, base);
-            !exclude.iter().any(|glob| suppress::glob_matches(glob, &name))
+            !exclude
+                .iter()
+                .any(|glob| suppress::glob_matches(glob, &name))
         });
     }
     let reported = files.iter().map(|(p, _)| given.contains(p)).collect();

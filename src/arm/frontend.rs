@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use super::{ParametersFile, pairs_with, read};
+use crate::model::input::read_or_report;
 use crate::model::{FrontEndOutput, InputError, JsonDocument, Node, json};
 use crate::source::{self, FileId, SourceFile, Span};
 
@@ -28,15 +29,7 @@ pub fn explicit_parameters(
         for path in parameter_files {
             let id = first_id + sources.len();
             let name = source::display_name(path, base);
-            let text = source::read_text(path).unwrap_or_else(|failure| {
-                errors.push(InputError {
-                    path: name.clone(),
-                    span: None,
-                    message: failure.message,
-                    show_source: false,
-                });
-                String::new()
-            });
+            let text = read_or_report(path, &name, &mut errors);
             match json::parse(&text, id) {
                 Ok(Some(root)) => files.push((name.clone(), root)),
                 Ok(None) => {}

@@ -1,7 +1,9 @@
 //! What a front end hands to the rest of the pipeline: the seam every input format plugs into.
 
 use super::{Node, Resource, Unit};
-use crate::source::{SourceFile, Span};
+use std::path::Path;
+
+use crate::source::{self, SourceFile, Span};
 
 /// A parsed JSON file handed to the front end that reads it.
 #[derive(Clone, Copy)]
@@ -42,4 +44,17 @@ impl FrontEndOutput {
         self.errors.extend(other.errors);
         self.notices.extend(other.notices);
     }
+}
+
+/// A file's text, or empty text and an input error (named `name`) when it cannot be read.
+pub fn read_or_report(path: &Path, name: &str, errors: &mut Vec<InputError>) -> String {
+    source::read_text(path).unwrap_or_else(|failure| {
+        errors.push(InputError {
+            path: name.to_string(),
+            span: None,
+            message: failure.message,
+            show_source: false,
+        });
+        String::new()
+    })
 }

@@ -10,6 +10,7 @@ use super::project::{
     Evaluated, ModuleContext, OutsideValues, TerraformFile, command_line_value, environment_values,
     evaluate_directory, var_file_values,
 };
+use crate::model::input::read_or_report;
 use crate::model::{FrontEndOutput, InputError, JsonDocument};
 use crate::source::{self, FileId, SourceFile, Span};
 
@@ -43,15 +44,7 @@ pub fn outside_values(
         outside.var_files.extend(before.map(given));
         let id = first_id + index;
         let name = source::display_name(path, base);
-        let text = source::read_text(path).unwrap_or_else(|failure| {
-            errors.push(InputError {
-                path: name.clone(),
-                span: None,
-                message: failure.message,
-                show_source: false,
-            });
-            String::new()
-        });
+        let text = read_or_report(path, &name, &mut errors);
         let source = SourceFile::new(path.clone(), name.clone(), text);
         match var_file_values(id, &source) {
             Ok(values) => outside.var_files.extend(values),
