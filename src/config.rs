@@ -415,7 +415,7 @@ pub fn effective(cli: CommandLine, config: Config) -> Effective {
     Effective {
         select: pick(given(cli.select), given(config.select.clone()), Vec::new()),
         ignore: pick(given(cli.ignore), given(config.ignore.clone()), Vec::new()),
-        fail_on: pick(cli.fail_on, config.fail_on.clone(), "warning".into()),
+        fail_on: pick(cli.fail_on, config.fail_on.clone(), "error".into()),
         show_unknown: pick(cli.show_unknown.then_some(true), config.show_unknown, false),
         inline_suppressions: pick(
             cli.no_inline_suppressions.then_some(false),

@@ -41,7 +41,7 @@ struct Cli {
     format: Vec<Output>,
 
     /// The lowest level that makes the exit code 1.
-    /// [default: warning]
+    /// [default: error]
     #[arg(long, value_enum)]
     fail_on: Option<FailOn>,
 

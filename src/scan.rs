@@ -232,7 +232,7 @@ pub fn scan(options: &ScanOptions) -> Scan {
         suppressed,
         stale_baseline_entries,
         notices,
-        fail_on: Some(rules::Level::Warning),
+        fail_on: Some(rules::Level::Error),
         not_applicable,
         unknown,
         errors,

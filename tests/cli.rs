@@ -104,6 +104,15 @@ fn fail_on_decides_what_blocks() {
 }
 
 #[test]
+fn warnings_do_not_block_by_default() {
+    acr_lint()
+        .arg("testdata/terraform/acr003/fires-default")
+        .assert()
+        .code(0);
+    acr_lint().arg(ADMIN_CASE).assert().code(1);
+}
+
+#[test]
 fn exit_2_on_usage_errors() {
     acr_lint()
         .args(["--format", "xml"])
