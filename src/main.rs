@@ -451,6 +451,15 @@ fn lint(
     settings: &config::Effective,
     selected: Vec<&'static dyn rules::Rule>,
 ) -> ExitCode {
+    let to_stdout: Vec<_> = cli.format.iter().filter(|o| o.file.is_none()).collect();
+    if let [first, second, ..] = to_stdout.as_slice() {
+        eprintln!(
+            "error: `-f {}` and `-f {}` both write to standard output; send all but one to a file (`-f FORMAT=FILE`)",
+            format!("{:?}", first.format).to_ascii_lowercase(),
+            format!("{:?}", second.format).to_ascii_lowercase()
+        );
+        return ExitCode::from(EXIT_USAGE);
+    }
     let mut options = scan_options(&cli.paths, settings, selected);
     if let Some(template) = &cli.template {
         let missing = std::iter::once(template)

@@ -474,3 +474,15 @@ fn symlink_loops_and_unreadable_files_do_not_stop_the_scan() {
         .stdout(predicate::str::contains("error[ACR001]"))
         .stderr(predicate::str::contains("loop"));
 }
+
+#[test]
+fn two_formats_to_standard_output_is_a_usage_error() {
+    acr_lint()
+        .args([ADMIN_CASE, "-f", "json", "-f", "sarif"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicates::str::contains(
+            "`-f json` and `-f sarif` both write to standard output",
+        ));
+}
