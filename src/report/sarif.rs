@@ -23,8 +23,11 @@ use super::repository::{self, Repository};
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 const SRCROOT: &str = "%SRCROOT%";
 const FINGERPRINT_KEY: &str = "acrLintFinding/v1";
-/// The analysis category code scanning files results under (`automationDetails.id`).
+/// The analysis category code scanning files results under (`automationDetails.id`), unless
+/// [`CATEGORY_VARIABLE`] names another.
 const AUTOMATION_ID: &str = "acr-lint/";
+/// The environment variable that sets the category, to tell several runs on one commit apart.
+const CATEGORY_VARIABLE: &str = "ACR_LINT_SARIF_CATEGORY";
 
 /// A scan with what SARIF adds to it: the checkout its locations are relative to and each
 /// file's artifact location, computed once.
@@ -159,7 +162,14 @@ fn document_with(report: &Report<'_>, results: Vec<SarifResult>) -> Sarif {
 /// The run's category: `acr-lint/`, or in an Azure Pipelines build the build's identity, which
 /// Advanced Security for Azure DevOps requires to file the results.
 fn automation_details(env: &dyn Fn(&str) -> Option<String>) -> RunAutomationDetails {
-    let plain = || RunAutomationDetails::builder().id(AUTOMATION_ID).build();
+    let plain = || {
+        let id = match env(CATEGORY_VARIABLE).filter(|category| !category.trim().is_empty()) {
+            Some(category) if category.ends_with('/') => category,
+            Some(category) => format!("{category}/"),
+            None => AUTOMATION_ID.to_string(),
+        };
+        RunAutomationDetails::builder().id(id).build()
+    };
     if env("TF_BUILD").is_none_or(|value| !value.eq_ignore_ascii_case("true")) {
         return plain();
     }
@@ -446,6 +456,10 @@ mod tests {
     fn automation_id_names_the_azure_pipelines_build() {
         let outside = automation_details(&|_| None);
         assert_eq!(outside.id.as_deref(), Some(AUTOMATION_ID));
+        let named = automation_details(&|name: &str| {
+            (name == CATEGORY_VARIABLE).then(|| "acr-lint/prod".to_string())
+        });
+        assert_eq!(named.id.as_deref(), Some("acr-lint/prod/"));
         let build = |name: &str| {
             let value = match name {
                 "TF_BUILD" => "True",
