@@ -127,15 +127,13 @@ fn the_action_version_is_the_packages_version() {
 #[test]
 fn the_run_step_annotates_summarises_and_writes_sarif() {
     let runner = Runner::new();
-    let output = runner.step(
-        "run.sh",
-        &inputs(&[
-            ("INPUT_PATHS", "infra"),
-            ("INPUT_SARIF_FILE", "out/acr-lint.sarif"),
-            ("INPUT_FAIL_ON", "error"),
-            ("ACR_LINT_SARIF_CATEGORY", "acr-lint/infra"),
-        ]),
-    );
+    let run_inputs = inputs(&[
+        ("INPUT_PATHS", "infra"),
+        ("INPUT_SARIF_FILE", "out/acr-lint.sarif"),
+        ("INPUT_FAIL_ON", "error"),
+        ("ACR_LINT_SARIF_CATEGORY", "acr-lint/infra"),
+    ]);
+    let output = runner.step("run.sh", &run_inputs);
     let out = text(&output);
     assert_eq!(
         output.status.code(),
@@ -144,15 +142,7 @@ fn the_run_step_annotates_summarises_and_writes_sarif() {
     );
 
     fs::create_dir_all(runner.workspace.path().join("out")).expect("out");
-    let output = runner.step(
-        "run.sh",
-        &inputs(&[
-            ("INPUT_PATHS", "infra"),
-            ("INPUT_SARIF_FILE", "out/acr-lint.sarif"),
-            ("INPUT_FAIL_ON", "error"),
-            ("ACR_LINT_SARIF_CATEGORY", "acr-lint/infra"),
-        ]),
-    );
+    let output = runner.step("run.sh", &run_inputs);
     let out = text(&output);
     assert_eq!(output.status.code(), Some(1), "{out}");
     assert!(out.contains("::error file=infra/main.tf,line="), "{out}");
