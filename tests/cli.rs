@@ -42,12 +42,7 @@ fn exit_0_when_nothing_blocks() {
     let dir = scratch(&[("main.tf", CLEAN_TF.as_bytes())]);
     acr_lint()
         .arg(dir.path())
-        .args([
-            "--select",
-            "ACR001",
-            "--ignore",
-            "ACR0,ACR1,ACR2,ACR3,ACR4,ACR5",
-        ])
+        .args(["--select", "ACR001"])
         .assert()
         .code(0)
         .stdout(predicate::str::contains("No problems found"));
@@ -56,6 +51,74 @@ fn exit_0_when_nothing_blocks() {
         .args(["--fail-on", "error"])
         .assert()
         .code(0);
+}
+
+#[test]
+fn select_is_the_whole_set_and_extend_select_adds() {
+    let concise = |args: &[&str]| {
+        let output = acr_lint()
+            .arg(ADMIN_CASE)
+            .args(["-f", "concise", "--fail-on", "never"])
+            .args(args)
+            .output()
+            .expect("runs");
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    let only = concise(&["--select", "ACR001"]);
+    assert_eq!(only.lines().count(), 1, "{only}");
+    assert!(only.contains("error[ACR001]"));
+    let extended = concise(&["--extend-select", "ACR304"]);
+    assert!(extended.contains("[ACR304]") && extended.contains("[ACR003]"));
+    let ignored = concise(&["--select", "ACR0", "--ignore", "admin-user-enabled"]);
+    assert!(ignored.contains("[ACR003]") && !ignored.contains("[ACR001]"));
+}
+
+#[test]
+fn a_selection_that_enables_nothing_is_a_usage_error() {
+    for args in [
+        &["--ignore", "ALL", "--select", "ACR001"][..],
+        &["--ignore", "ALL"],
+        &["--select", "ACR303"],
+    ] {
+        acr_lint()
+            .arg(ADMIN_CASE)
+            .args(args)
+            .assert()
+            .code(2)
+            .stdout(predicate::str::is_empty())
+            .stderr(predicate::str::contains(
+                "error: the rule selection enables no rule",
+            ));
+    }
+}
+
+#[test]
+fn selecting_a_removed_rule_warns_why_and_rules_lists_it_as_removed() {
+    acr_lint()
+        .arg(ADMIN_CASE)
+        .args(["--extend-select", "ACR303", "-f", "concise"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "warning: ACR303 (zone-redundancy-disabled) was removed: Azure now makes every registry",
+        ))
+        .stdout(predicate::str::contains("ACR303").not());
+    acr_lint()
+        .arg("rules")
+        .assert()
+        .code(0)
+        .stdout(
+            predicate::str::is_match(r"(?m)^ACR303 +zone-redundancy-disabled +note +removed ")
+                .unwrap(),
+        )
+        .stdout(
+            predicate::str::is_match(r"(?m)^ACR302 +no-geo-replication +note +opt-in ").unwrap(),
+        );
+    acr_lint()
+        .args(["explain", "ACR303"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("Removed"));
 }
 
 #[test]
@@ -71,7 +134,7 @@ fn exit_1_on_blocking_findings_with_pretty_output() {
         ))
         .stdout(predicate::str::contains("rules/ACR001.md"))
         .stdout(predicate::str::contains(
-            "Found 11 problems (1 error, 4 warnings, 6 notes) in 1 file (1 registry)",
+            "Found 9 problems (1 error, 4 warnings, 4 notes) in 1 file (1 registry)",
         ))
         .stdout(predicate::str::contains(
             "3 not applicable to the registry SKU",
