@@ -549,3 +549,74 @@ fn two_formats_to_standard_output_is_a_usage_error() {
             "`-f json` and `-f sarif` both write to standard output",
         ));
 }
+
+/// Runs acr-lint with its standard output (and, if asked, standard error) read by nobody: the
+/// pipe is closed before the process writes.
+fn exit_with_closed_pipes(args: &[&str], close_stderr: bool) -> std::process::ExitStatus {
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("acr-lint"))
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("acr-lint starts");
+    drop(child.stdout.take());
+    let stderr = if close_stderr {
+        drop(child.stderr.take());
+        String::new()
+    } else {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut child.stderr.take().expect("stderr"), &mut text)
+            .expect("stderr readable");
+        text
+    };
+    let status = child.wait().expect("acr-lint ends");
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("Broken pipe"),
+        "{args:?}: {stderr}"
+    );
+    status
+}
+
+#[test]
+fn a_reader_that_closes_early_ends_every_subcommand_quietly() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let baseline = dir.path().join("baseline.json");
+    let baseline = baseline.to_str().expect("UTF-8 path");
+    let mut runs: Vec<Vec<&str>> = vec![
+        vec!["rules"],
+        vec!["explain", "ACR001"],
+        vec!["config"],
+        vec!["config", ADMIN_CASE],
+        vec!["--help"],
+        vec!["--version"],
+        vec!["baseline", "create", baseline, ADMIN_CASE],
+        vec!["lsp"],
+        vec![ADMIN_CASE, "--fail-on", "never", "--show-unknown"],
+        vec!["testdata/examples", "--fail-on", "never", "--select", "ALL"],
+        vec!["no-such-directory"],
+        vec!["--select", "nope"],
+    ];
+    for format in [
+        "pretty", "concise", "json", "sarif", "github", "junit", "gitlab", "markdown",
+    ] {
+        runs.push(vec![
+            "testdata/examples",
+            "--fail-on",
+            "never",
+            "-f",
+            format,
+        ]);
+    }
+    for args in &runs {
+        for close_stderr in [false, true] {
+            let status = exit_with_closed_pipes(args, close_stderr);
+            let code = status.code();
+            assert!(
+                matches!(code, Some(0..=3)),
+                "{args:?} (standard error closed: {close_stderr}) ended with {status}"
+            );
+        }
+    }
+}
