@@ -370,6 +370,10 @@ fn matches_from(glob: &[u8], path: &[u8]) -> bool {
 pub struct Suppressed {
     pub finding: Finding,
     pub reason: String,
+    /// The suppression's expiry, if it has one.
+    pub until: Option<Date>,
+    /// Where the suppression is written (none for the baseline).
+    pub directive: Option<Span>,
     /// `inline`, the configuration file or the baseline.
     pub origin: String,
 }
@@ -405,6 +409,8 @@ pub fn apply(
             Some(s) => suppressed.push(Suppressed {
                 finding,
                 reason: s.reason.clone(),
+                until: s.until,
+                directive: Some(s.directive),
                 origin: s.origin.to_string(),
             }),
             None => kept.push(finding),

@@ -287,15 +287,126 @@ fn several_formats_in_one_run() {
     assert_eq!(json["version"], 1);
 }
 
+/// A validator for the JSON schema at `path` in the repository.
+fn validator(path: &str) -> jsonschema::Validator {
+    let text = fs::read_to_string(common::repo().join(path)).expect("schema readable");
+    let schema: Value = serde_json::from_str(&text).expect("schema is JSON");
+    jsonschema::validator_for(&schema).expect("schema compiles")
+}
+
+fn schema_errors(validator: &jsonschema::Validator, doc: &Value) -> Vec<String> {
+    validator
+        .iter_errors(doc)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect()
+}
+
+const SUPPRESSED_TF: &str = r#"# acr-lint:ignore ACR001 reason="legacy build agents" until=2099-12-31
+resource "azurerm_container_registry" "a" {
+  name                = "contosoregistry1"
+  resource_group_name = "rg"
+  location            = "westeurope"
+  sku                 = "Basic"
+  admin_enabled       = true
+}
+
+variable "admin" {
+  type = bool
+}
+
+resource "azurerm_container_registry" "b" {
+  name                = "contosoregistry2"
+  resource_group_name = "rg"
+  location            = "westeurope"
+  sku                 = "Standard"
+  admin_enabled       = var.admin
+}
+"#;
+
+#[test]
+fn json_report_lists_suppressed_and_baselined_findings_and_follows_its_schema() {
+    let config = "suppress:\n  - rule: ACR003\n    path: \"main.tf\"\n    resource: azurerm_container_registry.a\n    reason: identity comes from the platform\n";
+    let dir = scratch(&[
+        ("main.tf", SUPPRESSED_TF.as_bytes()),
+        (".acr-lint.yaml", config.as_bytes()),
+    ]);
+    let run = |args: &[&str]| {
+        acr_lint()
+            .current_dir(dir.path())
+            .args(args)
+            .output()
+            .expect("ran")
+    };
+    run(&[
+        "baseline",
+        "create",
+        "baseline.json",
+        ".",
+        "--select",
+        "ACR101",
+    ]);
+    fs::write(dir.path().join("broken.tf"), "resource {").expect("written");
+    let output = run(&[
+        ".",
+        "-f",
+        "json",
+        "--baseline",
+        "baseline.json",
+        "--show-unknown",
+    ]);
+    assert_eq!(output.status.code(), Some(3));
+    let doc: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let errors = schema_errors(&validator("docs/json-report.schema.json"), &doc);
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
+    for list in [
+        "findings",
+        "suppressed",
+        "baselined",
+        "not_applicable",
+        "unknown",
+        "input_errors",
+    ] {
+        assert!(
+            !doc[list].as_array().expect(list).is_empty(),
+            "{list} is empty"
+        );
+    }
+    let suppression = |rule: &str| {
+        doc["suppressed"]
+            .as_array()
+            .and_then(|list| list.iter().find(|s| s["rule"] == rule))
+            .map(|s| s["suppression"].clone())
+            .unwrap_or_else(|| panic!("{rule} not suppressed: {doc}"))
+    };
+    let inline = suppression("ACR001");
+    assert_eq!(inline["reason"], "legacy build agents");
+    assert_eq!(inline["until"], "2099-12-31");
+    assert_eq!(inline["origin"], "inline");
+    assert_eq!(inline["location"]["line"], 1);
+    let config = suppression("ACR003");
+    assert_eq!(config["origin"], "config");
+    assert_eq!(config["until"], Value::Null);
+    assert!(
+        config["location"]["file"]
+            .as_str()
+            .is_some_and(|f| f.ends_with(".acr-lint.yaml"))
+    );
+    let baselined = &doc["baselined"][0];
+    assert_eq!(baselined["rule"], "ACR101");
+    assert_eq!(baselined["suppression"]["origin"], "baseline");
+    assert_eq!(doc["summary"]["suppressed"], 2);
+    assert_eq!(
+        doc["summary"]["baselined"],
+        doc["baselined"].as_array().map(Vec::len).unwrap_or(0)
+    );
+    let mut broken = doc.clone();
+    broken["suppressed"][0]["suppression"]["until"] = Value::from("soon");
+    assert!(!schema_errors(&validator("docs/json-report.schema.json"), &broken).is_empty());
+}
+
 #[test]
 fn sarif_is_valid_against_the_schema() {
-    let schema_path = common::repo().join("../shared/schemas/sarif-2.1.0.json");
-    let Ok(schema) = fs::read_to_string(&schema_path) else {
-        eprintln!("skipped: {} is absent", schema_path.display());
-        return;
-    };
-    let schema: Value = serde_json::from_str(&schema).expect("schema is JSON");
-    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    let validator = validator("tests/schemas/sarif-2.1.0.json");
     let dir = scratch(&[("broken.tf", b"resource {")]);
     for target in [common::repo().join("testdata"), dir.path().to_path_buf()] {
         let output = acr_lint()
@@ -304,10 +415,7 @@ fn sarif_is_valid_against_the_schema() {
             .output()
             .expect("ran");
         let doc: Value = serde_json::from_slice(&output.stdout).expect("SARIF is JSON");
-        let errors: Vec<String> = validator
-            .iter_errors(&doc)
-            .map(|e| format!("{e} at {}", e.instance_path()))
-            .collect();
+        let errors = schema_errors(&validator, &doc);
         assert!(errors.is_empty(), "{}", errors.join("\n"));
     }
 }
