@@ -96,7 +96,7 @@ fn github_annotates_each_finding_most_severe_first() {
     assert_eq!(output.status.code(), Some(1));
     let stdout = String::from_utf8(output.stdout).unwrap();
     let lines: Vec<&str> = stdout.lines().collect();
-    assert_eq!(lines.len(), 11, "{stdout}");
+    assert_eq!(lines.len(), 9, "{stdout}");
     assert_eq!(
         lines[0],
         format!(
@@ -118,7 +118,7 @@ fn github_annotates_each_finding_most_severe_first() {
     };
     let ranks: Vec<usize> = lines.iter().map(|l| rank(l)).collect();
     assert!(ranks.windows(2).all(|w| w[0] <= w[1]), "{stdout}");
-    assert_eq!(ranks.iter().filter(|&&r| r == 2).count(), 6);
+    assert_eq!(ranks.iter().filter(|&&r| r == 2).count(), 4);
 }
 
 #[test]
@@ -187,19 +187,19 @@ fn github_notes_what_it_cannot_annotate() {
 
 #[test]
 fn github_overflow_counts_every_level() {
-    // Default rules: each of these registries has 1 error, 4 warnings and 6 notes.
+    // Default rules: each of these registries has 1 error, 4 warnings and 4 notes.
     let dir = admin_registries(11);
     let stdout = stdout_in(dir.path(), &["-f", "github"]);
     let count = |prefix: &str| stdout.lines().filter(|l| l.starts_with(prefix)).count();
     assert_eq!(count("::error "), 11);
     assert_eq!(count("::warning "), 44);
-    assert_eq!(count("::notice "), 66 + 1);
+    assert_eq!(count("::notice "), 44 + 1);
     // 1 error and 34 warnings over 10; the notice itself takes one of the 10 notices.
     let first = stdout.lines().next().unwrap();
     assert!(
         first.starts_with(
-            "::notice title=acr-lint::92 more findings not shown as annotations \
-             (1 error, 34 warnings, 57 notes)"
+            "::notice title=acr-lint::70 more findings not shown as annotations \
+             (1 error, 34 warnings, 35 notes)"
         ),
         "{first}"
     );
@@ -234,12 +234,12 @@ fn junit_has_one_failing_testcase_per_finding() {
     assert_eq!(root.name, "testsuites");
     let suite = root.only("testsuite");
     assert_eq!(suite.attr("name"), "acr-lint");
-    assert_eq!(suite.attr("tests"), "11");
-    assert_eq!(suite.attr("failures"), "11");
+    assert_eq!(suite.attr("tests"), "9");
+    assert_eq!(suite.attr("failures"), "9");
     assert_eq!(suite.attr("errors"), "0");
-    assert_eq!(root.attr("tests"), "11");
+    assert_eq!(root.attr("tests"), "9");
     let cases = suite.all("testcase");
-    assert_eq!(cases.len(), 11);
+    assert_eq!(cases.len(), 9);
     let admin = cases
         .iter()
         .find(|c| c.attr("name") == "ACR001 admin-user-enabled at 6:25")
@@ -335,7 +335,7 @@ fn gitlab(dir: &Path, args: &[&str]) -> Vec<Value> {
 #[test]
 fn gitlab_issues_follow_the_code_quality_schema() {
     let issues = gitlab(&common::repo(), &[ADMIN_CASE]);
-    assert_eq!(issues.len(), 11);
+    assert_eq!(issues.len(), 9);
     for issue in &issues {
         for field in ["description", "check_name", "fingerprint", "severity"] {
             assert!(issue[field].is_string(), "{field} in {issue}");
@@ -425,7 +425,7 @@ fn markdown_has_a_summary_and_a_table_per_file() {
     assert_eq!(lines[0], "## acr-lint");
     assert_eq!(
         lines[2],
-        "1 error, 4 warnings, 6 notes in 1 file (1 registry); 3 not applicable, 0 unknown."
+        "1 error, 4 warnings, 4 notes in 1 file (1 registry); 3 not applicable, 0 unknown."
     );
     assert_eq!(lines[4], format!("### `{ADMIN_FILE}`"));
     assert_eq!(lines[6], "| level | rule | line:col | message |");
@@ -440,7 +440,7 @@ fn markdown_has_a_summary_and_a_table_per_file() {
             .as_str()
         )
     );
-    assert_eq!(lines.iter().filter(|l| l.starts_with("| ")).count(), 12);
+    assert_eq!(lines.iter().filter(|l| l.starts_with("| ")).count(), 10);
     assert!(!stdout.contains("No problems found"));
 }
 
@@ -516,11 +516,11 @@ fn sarif_github_and_markdown_from_one_run() {
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
     let stdout = String::from_utf8(output.stdout).unwrap();
-    assert_eq!(stdout.lines().count(), 11);
+    assert_eq!(stdout.lines().count(), 9);
     assert!(stdout.lines().all(|l| l.starts_with("::")), "{stdout}");
     let sarif: Value = serde_json::from_str(&fs::read_to_string(sarif).unwrap()).unwrap();
     assert_eq!(sarif["version"], "2.1.0");
-    assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), 11);
+    assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), 9);
     let summary = fs::read_to_string(summary).unwrap();
     assert!(summary.starts_with("## acr-lint\n"));
     assert!(summary.contains("[ACR001]"));
