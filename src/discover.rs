@@ -12,6 +12,10 @@ use crate::suppress;
 /// Directories never scanned: tool state, not configuration.
 const SKIPPED_DIRS: &[&str] = &[".git", ".terraform", "node_modules"];
 
+/// The kinds of files a scan reads, for a summary that found none; kept in step with
+/// [`Candidate::of`].
+pub const KINDS_READ: &str = "Terraform (`.tf`, `.tfvars`, `.tfvars.json`), ARM templates and parameters files, and Terraform plans (`.json`, `.jsonc`)";
+
 /// What a file may hold, judged by its name; JSON is confirmed by content later.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Candidate {

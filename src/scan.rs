@@ -141,7 +141,7 @@ pub fn scan(options: &ScanOptions) -> Scan {
     notices.sort();
     notices.dedup();
     for (id, file) in read_files.into_iter().enumerate() {
-        files_scanned += usize::from(file.scanned && reported(id));
+        files_scanned += usize::from(file.scanned && file.error.is_none() && reported(id));
         if let Some((span, message)) = file.error.filter(|_| reported(id)) {
             errors.push(InputError {
                 path: file.source.name.clone(),

@@ -490,13 +490,28 @@ fn markdown_says_when_clean_and_lists_input_errors() {
 
     let broken = scratch(&[("broken.tf", b"resource {")]);
     let stdout = stdout_in(broken.path(), &["-f", "markdown"]);
-    assert!(stdout.contains("No problems found in the inputs that could be read."));
+    assert!(
+        stdout.starts_with(
+            "## acr-lint\n\n**1 input could not be read** and was not checked (listed at the end).\n\n\
+             0 errors, 0 warnings, 0 notes in 0 files"
+        ),
+        "{stdout}"
+    );
+    assert!(stdout.contains("\nNo file was checked.\n"), "{stdout}");
     assert!(
         stdout
             .contains("<details>\n<summary>1 input could not be read</summary>\n\n- `broken.tf:1:"),
         "{stdout}"
     );
     assert!(stdout.ends_with("\n\n</details>\n"), "{stdout}");
+    let empty = scratch(&[("README.md", b"# docs\n")]);
+    let stdout = stdout_in(empty.path(), &["-f", "markdown"]);
+    assert!(
+        stdout.contains(
+            "No files checked: the paths hold none of the files acr-lint reads: Terraform (`.tf`"
+        ),
+        "{stdout}"
+    );
 }
 
 // ---------------------------------------------------------------- together
@@ -888,3 +903,32 @@ fn azure_devops_shows_notes_as_warnings_only_when_they_block() {
 
 /// A registry with the note-level ACR004 finding.
 const NOTE_CASE: &str = "testdata/arm/acr001/coalesce-try-get";
+
+#[test]
+fn pretty_summary_says_first_what_could_not_be_read_and_plainly_when_nothing_was_checked() {
+    let broken = scratch(&[("broken.tf", b"resource {")]);
+    let stdout = stdout_in(broken.path(), &[]);
+    assert_eq!(
+        stdout,
+        "1 input could not be read (errors above), so no file was checked.\n"
+    );
+    let mixed = scratch(&[("broken.tf", b"resource {")]);
+    fs::create_dir(mixed.path().join("ok")).expect("directory");
+    fs::write(mixed.path().join("ok/main.tf"), "variable \"x\" {}\n").expect("written");
+    let stdout = stdout_in(mixed.path(), &[]);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(
+        lines[0],
+        "1 input could not be read (errors above) and was not checked; the results below cover the rest."
+    );
+    assert!(
+        lines[1].starts_with("No problems found in 1 file (0 registries)"),
+        "{stdout}"
+    );
+    let empty = scratch(&[("notes.txt", b"nothing\n"), ("package.json", b"{}")]);
+    let stdout = stdout_in(empty.path(), &[]);
+    assert!(
+        stdout.starts_with("No files checked: the paths hold none of the files acr-lint reads: Terraform (`.tf`, `.tfvars`, `.tfvars.json`)"),
+        "{stdout}"
+    );
+}
