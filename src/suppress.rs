@@ -475,6 +475,7 @@ fn tool_finding(meta: &'static rules::RuleMeta, span: Span, message: String) -> 
         variants: Vec::new(),
         unit: String::new(),
         resource_decl: None,
+        secret: false,
     }
 }
 

@@ -932,3 +932,63 @@ fn pretty_summary_says_first_what_could_not_be_read_and_plainly_when_nothing_was
         "{stdout}"
     );
 }
+
+const SECRETS_TF: &str = r#"resource "azurerm_container_registry" "acr" {
+  name                = "contosoregistry"
+  resource_group_name = "rg"
+  location            = "westeurope"
+  sku                 = "Premium"
+}
+
+resource "azurerm_container_registry_webhook" "hook" {
+  name                = "hook"
+  resource_group_name = "rg"
+  registry_name       = azurerm_container_registry.acr.name
+  location            = "westeurope"
+  service_uri         = "https://builder:Sup3rS3cretPassw0rd@hooks.example.com/acr"
+  actions             = ["push"]
+  custom_headers      = { Authorization = "Bearer tok3n-abcdefghijklmnop" }
+}
+
+resource "azurerm_container_registry_task" "build" {
+  name                  = "build"
+  container_registry_id = azurerm_container_registry.acr.id
+  platform {
+    os = "Linux"
+  }
+  docker_step {
+    dockerfile_path      = "Dockerfile"
+    context_path         = "https://github.com/contoso/app.git#main"
+    context_access_token = "ghp_0123456789abcdefghijklmnopqrstuvwxyz"
+    image_names          = ["app:latest"]
+  }
+}
+"#;
+
+#[test]
+fn no_format_prints_a_literal_secret_that_a_rule_reports() {
+    let dir = scratch(&[("main.tf", SECRETS_TF.as_bytes())]);
+    let secrets = [
+        "Sup3rS3cretPassw0rd",
+        "tok3n-abcdefghijklmnop",
+        "0123456789abcdefghijklmnopqrstuvwxyz",
+    ];
+    for format in [
+        "pretty", "concise", "json", "sarif", "github", "junit", "gitlab", "markdown",
+    ] {
+        let stdout = stdout_in(dir.path(), &["-f", format, "--fail-on", "never"]);
+        assert!(stdout.contains("ACR502"), "{format}: {stdout}");
+        for secret in secrets {
+            assert!(
+                !stdout.contains(secret),
+                "{format} prints {secret}:\n{stdout}"
+            );
+        }
+    }
+    let pretty = stdout_in(dir.path(), &["--select", "ACR502"]);
+    assert!(
+        pretty.contains(r#"context_access_token = "ghp*************************************""#),
+        "{pretty}"
+    );
+    assert!(pretty.contains(r#"service_uri         = "htt"#), "{pretty}");
+}

@@ -7,6 +7,7 @@ mod gitlab;
 mod json;
 mod junit;
 mod markdown;
+mod mask;
 mod pretty;
 mod repository;
 mod sarif;

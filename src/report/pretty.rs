@@ -68,9 +68,10 @@ fn writer(color: bool) -> termcolor::Buffer {
 pub fn render(scan: &Scan, color: bool, out: &mut dyn Write) -> io::Result<()> {
     let config = Config::default();
     let mut buffer = writer(color);
+    let sources = super::mask::MaskedSources::of(scan);
     for finding in &scan.findings {
         let diagnostic = diagnostic(finding);
-        term::emit_to_write_style(&mut buffer, &config, &scan.sources, &diagnostic)
+        term::emit_to_write_style(&mut buffer, &config, &sources, &diagnostic)
             .map_err(io::Error::other)?;
     }
     out.write_all(buffer.as_slice())?;

@@ -364,6 +364,7 @@ pub fn could_not_verify(undecided: &Undecided) -> Finding {
         property: String::new(),
         variants: Vec::new(),
         unit: String::new(),
+        secret: false,
     }
 }
 
@@ -394,6 +395,8 @@ pub struct Finding {
     pub variants: Vec<String>,
     /// The template or Terraform module of the resource.
     pub unit: String,
+    /// Whether the primary span is a literal secret value, which human output masks.
+    pub secret: bool,
 }
 
 /// A result that is neither pass nor fail.
@@ -462,6 +465,7 @@ impl Outcomes {
             property: property.to_string(),
             variants: resource.variant.iter().cloned().collect(),
             unit: resource.unit.clone(),
+            secret: false,
         });
         self.findings.last_mut()
     }
@@ -506,6 +510,7 @@ impl Outcomes {
             property: String::new(),
             variants: Vec::new(),
             unit: unit.id.clone(),
+            secret: false,
         });
         self.findings.last_mut()
     }
