@@ -114,9 +114,7 @@ mod tests {
             r#"password = "s3c************""#
         );
         assert_eq!(masked("ghp_abcdef", 0, 10), "ghp*******");
-        let multibyte = masked("\"ab€cdé\"", 0, 11);
-        assert_eq!(multibyte.len(), 11);
-        assert!(multibyte.starts_with("\"ab*") && multibyte.ends_with('"'));
+        assert_eq!(masked("\"ab€cdé\"", 0, 11), "\"ab€****\"");
         assert_eq!(masked("\"a\nbcdef\"", 0, 9), "\"a\nb*****\"");
     }
 }
