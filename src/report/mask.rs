@@ -115,6 +115,6 @@ mod tests {
         );
         assert_eq!(masked("ghp_abcdef", 0, 10), "ghp*******");
         assert_eq!(masked("\"ab€cdé\"", 0, 11), "\"ab€****\"");
-        assert_eq!(masked("\"a\nbcdef\"", 0, 9), "\"a\nb*****\"");
+        assert_eq!(masked("\"a\nbcdef\"", 0, 9), "\"a\nb****\"");
     }
 }
