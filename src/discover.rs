@@ -12,14 +12,13 @@ use crate::suppress;
 /// Directories never scanned: tool state, not configuration.
 const SKIPPED_DIRS: &[&str] = &[".git", ".terraform", "node_modules"];
 
-/// The kinds of files a scan reads, for a summary that found none; kept in step with
-/// [`Candidate::of`].
-pub const KINDS_READ: &str = "Terraform (`.tf`, `.tfvars`, `.tfvars.json`), ARM templates and parameters files, and Terraform plans (`.json`, `.jsonc`)";
-
-/// What a file may hold, judged by its name; JSON is confirmed by content later.
+/// What a file may hold, judged by its name; JSON is confirmed by content later. The summary
+/// names these kinds ([`crate::findings::KINDS_READ`]): keep it in step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Candidate {
     Terraform,
+    /// Terraform in JSON syntax (`.tf.json`).
+    TerraformJson,
     TfVars,
     TfVarsJson,
     Json,
@@ -32,6 +31,8 @@ impl Candidate {
             Some(Candidate::Terraform)
         } else if name.ends_with(".tfvars") {
             Some(Candidate::TfVars)
+        } else if name.ends_with(".tf.json") {
+            Some(Candidate::TerraformJson)
         } else if name.ends_with(".tfvars.json") {
             Some(Candidate::TfVarsJson)
         } else if name.ends_with(".json") || name.ends_with(".jsonc") {

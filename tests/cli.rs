@@ -728,3 +728,23 @@ fn a_reader_that_closes_early_ends_every_subcommand_quietly() {
         }
     }
 }
+
+#[test]
+fn terraform_json_syntax_is_read_and_its_errors_are_reported() {
+    let dir = scratch(&[
+        (
+            "ok/main.tf.json",
+            br#"{"resource": {"azurerm_container_registry": {"acr": {"name": "contosoregistry", "sku": "Basic", "admin_enabled": true}}}}"#,
+        ),
+        ("broken/main.tf.json", b"{\"resource\": [}"),
+    ]);
+    acr_lint()
+        .current_dir(dir.path())
+        .args(["-f", "concise", "--select", "ACR001"])
+        .assert()
+        .code(3)
+        .stdout(predicate::str::contains(
+            "ok/main.tf.json:1:114: error[ACR001]",
+        ))
+        .stderr(predicate::str::contains("broken/main.tf.json:1:15"));
+}

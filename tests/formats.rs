@@ -928,7 +928,7 @@ fn pretty_summary_says_first_what_could_not_be_read_and_plainly_when_nothing_was
     let empty = scratch(&[("notes.txt", b"nothing\n"), ("package.json", b"{}")]);
     let stdout = stdout_in(empty.path(), &[]);
     assert!(
-        stdout.starts_with("No files checked: the paths hold none of the files acr-lint reads: Terraform (`.tf`, `.tfvars`, `.tfvars.json`)"),
+        stdout.starts_with("No files checked: the paths hold none of the files acr-lint reads: Terraform (`.tf`, `.tf.json`, `.tfvars`, `.tfvars.json`)"),
         "{stdout}"
     );
 }

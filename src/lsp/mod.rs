@@ -669,7 +669,7 @@ fn format_of(path: &Path) -> Option<Format> {
     match Candidate::of(path)? {
         Candidate::Terraform | Candidate::TfVars => Some(Format::Terraform),
         Candidate::Json => Some(Format::Arm),
-        Candidate::TfVarsJson => None,
+        Candidate::TfVarsJson | Candidate::TerraformJson => None,
     }
 }
 

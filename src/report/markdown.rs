@@ -30,7 +30,7 @@ pub fn render(scan: &Scan, out: &mut dyn Write) -> io::Result<()> {
             (0, true) => writeln!(
                 out,
                 "No files checked: the paths hold none of the files acr-lint reads: {}.",
-                crate::discover::KINDS_READ
+                crate::findings::KINDS_READ
             )?,
             (0, false) => writeln!(out, "No file was checked.")?,
             (_, true) => writeln!(out, "No problems found.")?,

@@ -116,7 +116,7 @@ fn summary(scan: &Scan, out: &mut dyn Write) -> io::Result<()> {
             writeln!(
                 out,
                 "No files checked: the paths hold none of the files acr-lint reads: {}.",
-                crate::discover::KINDS_READ
+                crate::findings::KINDS_READ
             )?;
         }
         return Ok(());
