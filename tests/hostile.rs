@@ -151,6 +151,26 @@ fn json_nested_a_million_levels_is_an_error_not_a_stack_overflow() {
     }
 }
 
+fn terraform_json_nested_deeply_is_an_error_not_a_stack_overflow() {
+    let dir = scratch();
+    for (name, depth) in [("arrays", 500), ("blocks", 500), ("deeper", 100_000)] {
+        let value = if name == "arrays" {
+            format!("{}{}", "[".repeat(depth), "]".repeat(depth))
+        } else {
+            format!("{}1{}", r#"{"a": "#.repeat(depth), "}".repeat(depth))
+        };
+        let text = format!(
+            r#"{{"resource": {{"azurerm_container_registry": {{"x": {{"a": {value}}}}}}}}}"#
+        );
+        write(dir.path(), &format!("{name}/main.tf.json"), text.as_bytes());
+    }
+    run(dir.path(), &[])
+        .expect(3)
+        .stderr_has("arrays/main.tf.json")
+        .stderr_has("blocks/main.tf.json")
+        .stderr_has("deeper/main.tf.json");
+}
+
 fn nested_json(depth: usize, message: &str) {
     let dir = scratch();
     let arrays = format!(
@@ -533,6 +553,10 @@ fn main() -> std::process::ExitCode {
         common::always(
             "json_nested_a_million_levels_is_an_error_not_a_stack_overflow",
             json_nested_a_million_levels_is_an_error_not_a_stack_overflow,
+        ),
+        common::always(
+            "terraform_json_nested_deeply_is_an_error_not_a_stack_overflow",
+            terraform_json_nested_deeply_is_an_error_not_a_stack_overflow,
         ),
         common::always(
             "hcl_with_100000_nested_blocks_is_an_error",
