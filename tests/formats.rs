@@ -933,41 +933,12 @@ fn pretty_summary_says_first_what_could_not_be_read_and_plainly_when_nothing_was
     );
 }
 
-const SECRETS_TF: &str = r#"resource "azurerm_container_registry" "acr" {
-  name                = "contosoregistry"
-  resource_group_name = "rg"
-  location            = "westeurope"
-  sku                 = "Premium"
-}
-
-resource "azurerm_container_registry_webhook" "hook" {
-  name                = "hook"
-  resource_group_name = "rg"
-  registry_name       = azurerm_container_registry.acr.name
-  location            = "westeurope"
-  service_uri         = "https://builder:Sup3rS3cretPassw0rd@hooks.example.com/acr"
-  actions             = ["push"]
-  custom_headers      = { Authorization = "Bearer tok3n-abcdefghijklmnop" }
-}
-
-resource "azurerm_container_registry_task" "build" {
-  name                  = "build"
-  container_registry_id = azurerm_container_registry.acr.id
-  platform {
-    os = "Linux"
-  }
-  docker_step {
-    dockerfile_path      = "Dockerfile"
-    context_path         = "https://github.com/contoso/app.git#main"
-    context_access_token = "ghp_0123456789abcdefghijklmnopqrstuvwxyz"
-    image_names          = ["app:latest"]
-  }
-}
-"#;
+/// Literal secrets in a webhook URI, a webhook header and a task token.
+const SECRETS_CASE: &str = "testdata/terraform/acr502/fires-uri-header-and-token";
 
 #[test]
 fn no_format_prints_a_literal_secret_that_a_rule_reports() {
-    let dir = scratch(&[("main.tf", SECRETS_TF.as_bytes())]);
+    let dir = common::repo().join(SECRETS_CASE);
     let secrets = [
         "Sup3rS3cretPassw0rd",
         "tok3n-abcdefghijklmnop",
@@ -976,7 +947,7 @@ fn no_format_prints_a_literal_secret_that_a_rule_reports() {
     for format in [
         "pretty", "concise", "json", "sarif", "github", "junit", "gitlab", "markdown",
     ] {
-        let stdout = stdout_in(dir.path(), &["-f", format, "--fail-on", "never"]);
+        let stdout = stdout_in(&dir, &["-f", format, "--fail-on", "never"]);
         assert!(stdout.contains("ACR502"), "{format}: {stdout}");
         for secret in secrets {
             assert!(
@@ -985,7 +956,7 @@ fn no_format_prints_a_literal_secret_that_a_rule_reports() {
             );
         }
     }
-    let pretty = stdout_in(dir.path(), &["--select", "ACR502"]);
+    let pretty = stdout_in(&dir, &["--select", "ACR502"]);
     assert!(
         pretty.contains(r#"context_access_token = "ghp*************************************""#),
         "{pretty}"

@@ -11,7 +11,6 @@
 use std::ops::Range;
 
 use jsonc_parser::ast::{self, ObjectPropName};
-use jsonc_parser::{CollectOptions, CommentCollectionStrategy, ParseOptions};
 
 use crate::source::Span;
 
@@ -67,27 +66,14 @@ impl OffsetMap {
 /// The JSON document in native syntax, and where its pieces came from; a JSON syntax error
 /// (offset, message) otherwise.
 pub fn to_native(text: &str) -> Result<(String, OffsetMap), (usize, String)> {
-    let collect = CollectOptions {
-        comments: CommentCollectionStrategy::Off,
-        tokens: false,
-    };
-    let options = ParseOptions {
-        allow_comments: true,
-        allow_trailing_commas: true,
-        allow_loose_object_property_names: false,
-        allow_missing_commas: false,
-        allow_single_quoted_strings: false,
-        allow_hexadecimal_numbers: false,
-        ..ParseOptions::default()
-    };
-    let parsed = jsonc_parser::parse_to_ast(text, &collect, &options)
-        .map_err(|e| (e.range().start, format!("invalid JSON: {}", e.kind())))?;
+    let parsed = crate::model::json::syntax_tree(text)
+        .map_err(|e| (e.start, format!("invalid JSON: {}", e.message)))?;
     let mut writer = Writer {
         text,
         native: String::new(),
         map: OffsetMap::default(),
     };
-    match parsed.value {
+    match parsed {
         Some(ast::Value::Object(root)) => writer.root(&root),
         None => {}
         Some(_) => {
