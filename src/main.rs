@@ -113,7 +113,8 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// List every rule: id, slug, level, whether it is enabled (or removed), title.
+    /// List every rule: id, slug, level, whether it runs (yes; off when the selection leaves a
+    /// default rule out; opt-in; removed), title.
     Rules,
     /// Print the configuration a scan of PATHS would use and where each value came from.
     Config {
@@ -390,7 +391,7 @@ fn print_rules(selected: &[&'static dyn rules::Rule]) -> ExitCode {
         let on = selected.iter().any(|r| r.meta().id == meta.id);
         let enabled = match (on, meta.enabled_by_default) {
             (true, _) => "yes",
-            (false, true) => "ignored",
+            (false, true) => "off",
             (false, false) => "opt-in",
         };
         text.push_str(&row(meta, enabled));

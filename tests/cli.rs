@@ -115,6 +115,15 @@ fn selecting_a_removed_rule_warns_why_and_rules_lists_it_as_removed() {
             predicate::str::is_match(r"(?m)^ACR302 +no-geo-replication +note +opt-in ").unwrap(),
         );
     acr_lint()
+        .args(["rules", "--select", "ACR0"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::is_match(r"(?m)^ACR001 +admin-user-enabled +error +yes ").unwrap())
+        .stdout(
+            predicate::str::is_match(r"(?m)^ACR101 +unrestricted-network-access +warning +off ")
+                .unwrap(),
+        );
+    acr_lint()
         .args(["explain", "ACR303"])
         .assert()
         .code(0)
