@@ -539,7 +539,7 @@ fn select_and_ignore_choose_the_rules() {
         ])
         .assert()
         .code(0)
-        .stdout(predicate::str::is_match(r"ACR001 +admin-user-enabled +error +ignored").unwrap())
+        .stdout(predicate::str::is_match(r"ACR001 +admin-user-enabled +error +off").unwrap())
         .stdout(predicate::str::is_match(r"ACR304 +no-delete-lock +note +yes").unwrap())
         .stdout(predicate::str::is_match(r"ACR306 +no-push-webhook +note +opt-in").unwrap());
 }
@@ -716,7 +716,15 @@ fn a_reader_that_closes_early_ends_every_subcommand_quietly() {
         vec!["--select", "nope"],
     ];
     for format in [
-        "pretty", "concise", "json", "sarif", "github", "junit", "gitlab", "markdown",
+        "pretty",
+        "concise",
+        "json",
+        "sarif",
+        "github",
+        "junit",
+        "gitlab",
+        "markdown",
+        "azure-devops",
     ] {
         runs.push(vec![
             "testdata/examples",

@@ -945,7 +945,15 @@ fn no_format_prints_a_literal_secret_that_a_rule_reports() {
         "0123456789abcdefghijklmnopqrstuvwxyz",
     ];
     for format in [
-        "pretty", "concise", "json", "sarif", "github", "junit", "gitlab", "markdown",
+        "pretty",
+        "concise",
+        "json",
+        "sarif",
+        "github",
+        "junit",
+        "gitlab",
+        "markdown",
+        "azure-devops",
     ] {
         let stdout = stdout_in(&dir, &["-f", format, "--fail-on", "never"]);
         assert!(stdout.contains("ACR502"), "{format}: {stdout}");
