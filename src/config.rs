@@ -512,13 +512,27 @@ impl Effective {
             list(&self.allowed_locations.0),
             self.allowed_locations.1,
         );
-        let files: Vec<String> = self
+        // The file's var files come first, then the command line's: a line for each origin.
+        let (from_file, from_command_line) = self
             .var_files
             .0
-            .iter()
-            .map(|p| p.display().to_string())
-            .collect();
-        line("var-files", list(&files), self.var_files.1);
+            .split_at(config.var_files.len().min(self.var_files.0.len()));
+        let names = |files: &[PathBuf]| -> Vec<String> {
+            files.iter().map(|p| p.display().to_string()).collect()
+        };
+        if !from_file.is_empty() {
+            line("var-files", list(&names(from_file)), Origin::ConfigFile);
+        }
+        if !from_command_line.is_empty() {
+            line(
+                "var-files",
+                list(&names(from_command_line)),
+                Origin::CommandLine,
+            );
+        }
+        if self.var_files.0.is_empty() {
+            line("var-files", list(&[]), Origin::Default);
+        }
         // Only the names: values given on the command line may be secrets.
         let names: Vec<String> = self.var_values.iter().map(|v| v.name.clone()).collect();
         let origin = if names.is_empty() {

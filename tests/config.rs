@@ -373,3 +373,22 @@ fn parameters_files_paired_explicitly_on_the_command_line_and_in_the_config() {
             ".acr-lint.yaml:2:5: template `arm/nope.json` does not exist",
         ));
 }
+
+#[test]
+fn config_subcommand_names_the_origin_of_each_var_file() {
+    let dir = project(Some("var-files: [base.tfvars]\n"));
+    fs::write(dir.path().join("base.tfvars"), "admin = false\n").unwrap();
+    fs::write(dir.path().join("prod.tfvars"), "admin = true\n").unwrap();
+    run(
+        dir.path(),
+        &["config", "infra", "--var-file", "prod.tfvars"],
+    )
+    .code(0)
+    .stdout(
+        predicate::str::is_match(r"(?m)^var-files: .*base\.tfvars    # from .*\.acr-lint\.yaml$")
+            .unwrap(),
+    )
+    .stdout(
+        predicate::str::is_match(r"(?m)^var-files: prod\.tfvars    # from command line$").unwrap(),
+    );
+}
