@@ -13,7 +13,9 @@ pub fn render(scan: &Scan, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "{}", summary(scan))?;
     if scan.findings.is_empty() {
         writeln!(out)?;
-        if scan.errors.is_empty() {
+        if scan.files_scanned == 0 {
+            writeln!(out, "{}", super::nothing_checked())?;
+        } else if scan.errors.is_empty() {
             writeln!(out, "No problems found.")?;
         } else {
             writeln!(out, "No problems found in the inputs that could be read.")?;

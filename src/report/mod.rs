@@ -92,6 +92,14 @@ impl Counts {
     }
 }
 
+/// Said instead of "No problems found" when no file could be checked at all.
+fn nothing_checked() -> String {
+    format!(
+        "No file that acr-lint can check was found; it looked for {}.",
+        crate::model::input::KINDS_READ
+    )
+}
+
 fn plural(count: usize, word: &str) -> String {
     if count == 1 {
         format!("{count} {word}")

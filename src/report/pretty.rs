@@ -107,7 +107,10 @@ fn summary(scan: &Scan, out: &mut dyn Write) -> io::Result<()> {
     let counts = Counts::of(scan);
     let total = scan.findings.len();
     let elapsed = scan.elapsed.as_secs_f64() * 1000.0;
-    if total == 0 {
+    if total == 0 && scan.files_scanned == 0 {
+        writeln!(out, "{}", super::nothing_checked())?;
+        write!(out, "Nothing checked")?;
+    } else if total == 0 {
         write!(out, "No problems found")?;
     } else {
         write!(

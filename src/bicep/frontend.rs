@@ -1,0 +1,355 @@
+//! The Bicep front end's entry point for the scan: each `.bicep` file of a directory lowered
+//! and read once per parameters file (`.bicepparam` files whose `using` names it, JSON
+//! parameters files paired by name, `--parameters`), or once with its defaults.
+
+use std::path::{Path, PathBuf};
+
+use super::load::{Context, Loader, directory_of};
+use super::lower::{self, Given, Lowered, UnreadModule};
+use super::symbols::{self, Lowerer};
+use super::syntax::{DeclKind, ParsedFile};
+use crate::arm::{self, ParametersFile};
+use crate::model::{Format, FrontEndOutput, JsonDocument, Node, RegistryRef, Resource};
+use crate::source::{self, FileId, SourceFile, Span};
+
+/// A parsed Bicep file handed to the front end.
+#[derive(Clone, Copy)]
+pub struct BicepDocument<'a> {
+    pub id: FileId,
+    pub source: &'a SourceFile,
+    pub parsed: &'a ParsedFile,
+    /// A `.bicepparam` file rather than a `.bicep` template.
+    pub parameters: bool,
+}
+
+/// What the Bicep files of a directory gave: the model, the files read besides them (modules
+/// and loaded files outside the scan, with their ids) and the Bicep files used as modules.
+#[derive(Default)]
+pub struct BicepOutput {
+    pub output: FrontEndOutput,
+    pub sources: Vec<(FileId, SourceFile)>,
+    pub called: Vec<PathBuf>,
+}
+
+/// Whether `parameters` is a JSON parameters file of the Bicep file `template` by name:
+/// `main.bicep` takes `main.parameters.json` and `main.parameters.<env>.json`.
+pub fn pairs_with(template: &str, parameters: &str) -> bool {
+    let file_name = |path: &str| path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    let Some(stem) = file_name(template)
+        .strip_suffix(".bicep")
+        .map(str::to_string)
+    else {
+        return false;
+    };
+    arm::pairs_with(&format!("{stem}.json"), &file_name(parameters))
+}
+
+/// Whether a JSON template is the compiled output of a Bicep file (its `metadata._generator`).
+pub fn is_compiled(root: &Node) -> bool {
+    root.get("metadata")
+        .and_then(|m| m.get("_generator"))
+        .and_then(|g| g.get("name"))
+        .and_then(Node::as_str)
+        .is_some_and(|name| name.eq_ignore_ascii_case("bicep"))
+}
+
+/// The Bicep file a compiled JSON template sits beside (`x.json` for `x.bicep`).
+pub fn source_of_compiled(json: &Path) -> PathBuf {
+    json.with_extension("bicep")
+}
+
+/// Reads the Bicep files of one directory. `compiled` are the JSON templates compiled from
+/// them, whose resources are kept only where the Bicep side could not read a module.
+pub fn read_directory(
+    documents: &[BicepDocument<'_>],
+    compiled: &[JsonDocument<'_>],
+    json_parameters: &[JsonDocument<'_>],
+    context: &Context<'_>,
+) -> BicepOutput {
+    let mut loader = Loader::new(context);
+    let mut output = FrontEndOutput::default();
+    for template in documents.iter().filter(|d| !d.parameters) {
+        let compiled = compiled
+            .iter()
+            .find(|c| source_of_compiled(&c.source.path) == template.source.path);
+        if !template.parsed.is_clean() {
+            if let Some(json) = compiled {
+                read_compiled_whole(json, json_parameters, &mut output);
+            }
+            continue;
+        }
+        let found = evaluations(
+            template,
+            documents,
+            json_parameters,
+            context.explicit,
+            &mut loader,
+        );
+        for evaluation in found {
+            read_template(template, &evaluation, compiled, &mut loader, &mut output);
+        }
+    }
+    output.errors.extend(loader.errors);
+    BicepOutput {
+        output,
+        sources: loader.sources,
+        called: loader.called,
+    }
+}
+
+/// One evaluation of a template: with the values of a parameters file, or with its defaults.
+struct Evaluation<'a> {
+    /// The parameters file's name, as shown.
+    file: Option<String>,
+    given: Option<Given>,
+    json: Option<&'a Node>,
+}
+
+fn evaluations<'a>(
+    template: &BicepDocument<'_>,
+    documents: &[BicepDocument<'_>],
+    json_parameters: &[JsonDocument<'a>],
+    explicit: &'a [arm::ExplicitParameters],
+    loader: &mut Loader<'_>,
+) -> Vec<Evaluation<'a>> {
+    let mut found = Vec::new();
+    for parameters in documents
+        .iter()
+        .filter(|d| d.parameters && d.parsed.is_clean())
+    {
+        if uses(parameters, &template.source.path) {
+            found.push(Evaluation {
+                file: Some(short_name(&parameters.source.name)),
+                given: Some(given_values(parameters, loader)),
+                json: None,
+            });
+        }
+    }
+    for parameters in json_parameters {
+        if pairs_with(&template.source.name, &parameters.source.name)
+            && let Some(values) = parameters.root.get("parameters")
+        {
+            found.push(Evaluation {
+                file: Some(short_name(&parameters.source.name)),
+                given: None,
+                json: Some(values),
+            });
+        }
+    }
+    let canonical = std::fs::canonicalize(&template.source.path).ok();
+    for explicit in explicit
+        .iter()
+        .filter(|e| Some(&e.template) == canonical.as_ref())
+    {
+        for (name, root) in &explicit.files {
+            let short = short_name(name);
+            if found
+                .iter()
+                .any(|e| e.file.as_deref() == Some(short.as_str()))
+            {
+                continue;
+            }
+            found.push(Evaluation {
+                file: Some(short),
+                given: None,
+                json: root.get("parameters"),
+            });
+        }
+    }
+    if found.is_empty() {
+        found.push(Evaluation {
+            file: None,
+            given: None,
+            json: None,
+        });
+    }
+    found
+}
+
+fn short_name(name: &str) -> String {
+    name.rsplit('/').next().unwrap_or(name).to_string()
+}
+
+/// Whether a `.bicepparam` file's `using` names the template at `template`.
+fn uses(parameters: &BicepDocument<'_>, template: &Path) -> bool {
+    parameters
+        .parsed
+        .declarations()
+        .iter()
+        .any(|d| match &d.kind {
+            DeclKind::Using(using) => using
+                .path
+                .as_ref()
+                .and_then(|p| p.as_plain_string())
+                .is_some_and(|relative| {
+                    source::normalize(&directory_of(&parameters.source.path).join(relative))
+                        == source::normalize(template)
+                }),
+            _ => false,
+        })
+}
+
+/// The values a `.bicepparam` file assigns, lowered in its own file (its variables become
+/// template variables named `bicepparam:<name>`, which no Bicep name can be).
+fn given_values(parameters: &BicepDocument<'_>, loader: &mut Loader<'_>) -> Given {
+    let mut symbols = symbols::build(parameters.parsed, &[]);
+    let arm_name = |name: &str| format!("bicepparam:{name}");
+    for declaration in parameters.parsed.declarations() {
+        if let DeclKind::Var(var) = &declaration.kind {
+            symbols.add_variable(&var.name.name, &arm_name(&var.name.name));
+        }
+    }
+    let mut lowerer = Lowerer {
+        symbols,
+        locals: Vec::new(),
+        file: parameters.id,
+        path: parameters.source.path.clone(),
+        loader,
+        unread_modules: Vec::new(),
+    };
+    let mut given = Given::default();
+    for declaration in parameters.parsed.declarations() {
+        match &declaration.kind {
+            DeclKind::Var(var) => {
+                let value = lowerer.value(&var.value);
+                given.variables.push((arm_name(&var.name.name), value));
+            }
+            DeclKind::ParamAssignment(param) => {
+                let value = lowerer.value(&param.value);
+                given.values.insert(param.name.name.clone(), value);
+            }
+            _ => {}
+        }
+    }
+    given
+}
+
+/// Lowers and reads a template with one parameters file (or none), keeping from its compiled
+/// JSON only what the Bicep side could not read.
+fn read_template(
+    template: &BicepDocument<'_>,
+    evaluation: &Evaluation<'_>,
+    compiled: Option<&JsonDocument<'_>>,
+    loader: &mut Loader<'_>,
+    output: &mut FrontEndOutput,
+) {
+    let Lowered {
+        template: root,
+        unread_modules,
+    } = lower::lower(
+        template.parsed,
+        &template.source.path,
+        template.id,
+        evaluation.given.as_ref(),
+        loader,
+    );
+    let empty = Node::object(Span::new(template.id, 0, 0));
+    let values = evaluation.json.unwrap_or(&empty);
+    let parameters_file = evaluation.file.as_deref().map(|name| ParametersFile {
+        name,
+        parameters: values,
+    });
+    let name = &template.source.name;
+    let mut read = arm::read(&root, name, parameters_file.as_ref());
+    read.unit.format = Format::Bicep;
+    let (suppressions, problems) = super::comments::suppressions(
+        template.id,
+        &template.source.text,
+        template.parsed,
+        Some(name),
+    );
+    read.unit.suppressions.extend(suppressions);
+    read.unit.suppression_problems.extend(problems);
+    for module in &unread_modules {
+        note_unread(module, name, &read.resources, &mut read.unit, output);
+    }
+    for resource in &mut read.resources {
+        resource.format = Format::Bicep;
+    }
+    output.resources.extend(read.resources);
+    if let Some(json) = compiled.filter(|_| !unread_modules.is_empty()) {
+        let inlined = read_compiled(json, parameters_file.as_ref(), &read.unit.id);
+        output.resources.extend(
+            inlined
+                .into_iter()
+                .filter(|r| inside_unread(r, &unread_modules)),
+        );
+    }
+    output.units.push(read.unit);
+}
+
+/// A module that could not be read: a notice naming it, and the registries it is handed
+/// (their absent-resource rules are then undecided).
+fn note_unread(
+    module: &UnreadModule,
+    file: &str,
+    resources: &[Resource],
+    unit: &mut crate::model::Unit,
+    output: &mut FrontEndOutput,
+) {
+    output.notices.push(format!(
+        "{file}: module `{}`: {}; what it deploys is not checked",
+        module.symbol, module.reason
+    ));
+    for registry in &module.registries {
+        if resources
+            .iter()
+            .any(|r| r.is_registry() && &r.address == registry)
+        {
+            unit.handoffs.push((
+                RegistryRef::Address(registry.clone()),
+                format!("module `{}`", module.symbol),
+            ));
+        }
+    }
+}
+
+/// The resources of a compiled template, read as the Bicep file's unit.
+fn read_compiled(
+    json: &JsonDocument<'_>,
+    parameters: Option<&ParametersFile<'_>>,
+    unit: &str,
+) -> Vec<Resource> {
+    let mut read = arm::read(json.root, &json.source.name, parameters);
+    for resource in &mut read.resources {
+        resource.unit = unit.to_string();
+    }
+    read.resources
+}
+
+/// A compiled template whose Bicep source could not be parsed: read as ARM, whole.
+fn read_compiled_whole(
+    json: &JsonDocument<'_>,
+    json_parameters: &[JsonDocument<'_>],
+    output: &mut FrontEndOutput,
+) {
+    output.extend(arm::read_directory(&[*json], json_parameters, &[]));
+}
+
+/// Whether a resource of the compiled template lies in a deployment the Bicep side could not
+/// read (by the module's symbolic name, or its deployment name in `languageVersion` 1.0).
+fn inside_unread(resource: &Resource, unread: &[UnreadModule]) -> bool {
+    let address = resource.address.as_str();
+    unread.iter().any(|module| {
+        let names =
+            std::iter::once(module.symbol.as_str()).chain(module.deployment_name.as_deref());
+        names.into_iter().any(|name| {
+            address.strip_prefix(name).is_some_and(|rest| {
+                rest.starts_with('/') || (rest.starts_with('[') && rest.contains("]/"))
+            })
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pairs_with;
+
+    #[test]
+    fn json_parameters_pair_with_bicep_by_name() {
+        assert!(pairs_with("infra/main.bicep", "infra/main.parameters.json"));
+        assert!(pairs_with("main.bicep", "main.parameters.prod.json"));
+        assert!(!pairs_with("main.bicep", "other.parameters.json"));
+        assert!(!pairs_with("main.json", "main.parameters.json"));
+    }
+}
