@@ -320,16 +320,13 @@ impl Lowerer<'_, '_> {
 
     fn print_call(&mut self, called: &CallExpr) -> Printed {
         let name = called.name.name.as_str();
-        match called.base.as_ref().map(|b| &b.kind) {
-            None => {}
-            Some(ExprKind::Variable(ns))
-                if (ns.name == "az" || ns.name == "sys") && self.local(&ns.name).is_none() =>
-            {
-                if self.symbols.resource(&ns.name).is_none() {
-                    return self.print_function(name, &called.args);
-                }
-            }
-            Some(_) => {}
+        // `az.` and `sys.` name the built-in namespaces, unless a declaration takes the name.
+        if let Some(ExprKind::Variable(ns)) = called.base.as_ref().map(|b| &b.kind)
+            && (ns.name == "az" || ns.name == "sys")
+            && self.local(&ns.name).is_none()
+            && self.symbols.resource(&ns.name).is_none()
+        {
+            return self.print_function(name, &called.args);
         }
         let Some(base) = &called.base else {
             if self.symbols.function(name) {
@@ -486,20 +483,6 @@ impl Lowerer<'_, '_> {
             super::symbols::TargetScope::Other => "tenantResourceId",
         };
         call(function, &args)
-    }
-
-    /// The relative id ARM takes as a resource's `scope`: `Microsoft.X/a/{0}/b/{1}`.
-    pub fn relative_id(&mut self, resource: &ResourceSymbol, index: Option<&str>) -> Printed {
-        let segments = self.name_segments(resource, index)?;
-        let mut types = resource.full_type.split('/');
-        let namespace = types.next().unwrap_or("");
-        let mut pattern = namespace.replace('{', "{{").replace('}', "}}");
-        for (position, kind) in types.enumerate() {
-            pattern.push_str(&format!("/{kind}/{{{position}}}"));
-        }
-        let mut all = vec![quote(&pattern)];
-        all.extend(segments);
-        call("format", &all)
     }
 
     /// The resource's `name` as the compiler prints it: the last segment alone for a top-level

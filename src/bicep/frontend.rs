@@ -90,11 +90,108 @@ pub fn read_directory(
         }
     }
     output.errors.extend(loader.errors);
+    output.notices.extend(loader.notices);
     BicepOutput {
         output,
         sources: loader.sources,
         called: loader.called,
     }
+}
+
+/// Reads one `.bicep` file on its own (with the `.bicepparam` and JSON parameters files beside
+/// it), outside a scan, loading files below `root`: what the front end makes of it, and its
+/// syntax errors.
+pub fn read_file(path: &Path, root: &Path) -> FrontEndOutput {
+    let path = source::normalize(path);
+    let base = std::env::current_dir().unwrap_or_default();
+    let directory = directory_of(&path).to_path_buf();
+    let mut sources = Vec::new();
+    let mut output = FrontEndOutput::default();
+    let siblings = std::fs::read_dir(&directory)
+        .map(|entries| entries.flatten().map(|e| e.path()).collect::<Vec<_>>())
+        .unwrap_or_default();
+    let mut names: Vec<PathBuf> = siblings
+        .into_iter()
+        .map(|p| source::normalize(&p))
+        .filter(|p| {
+            let name = p.to_string_lossy().to_ascii_lowercase();
+            *p == path || name.ends_with(".bicepparam") || name.ends_with(".json")
+        })
+        .collect();
+    names.sort();
+    for file in &names {
+        let name = source::display_name(file, &base);
+        let text = crate::model::input::read_or_report(file, &name, &mut output.errors);
+        sources.push(SourceFile::new(file.clone(), name, text));
+    }
+    let parsed: Vec<Option<super::BicepFile>> = sources
+        .iter()
+        .map(|s| {
+            let name = s.name.to_ascii_lowercase();
+            if s.path == path {
+                Some(super::parse(&s.text, false))
+            } else if name.ends_with(".bicepparam") {
+                Some(super::parse(&s.text, true))
+            } else {
+                None
+            }
+        })
+        .collect();
+    let json: Vec<(usize, Node)> = sources
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.name.to_ascii_lowercase().ends_with(".json"))
+        .filter_map(|(id, s)| Some((id, crate::model::json::parse(&s.text, id).ok()??)))
+        .collect();
+    let documents: Vec<BicepDocument<'_>> = parsed
+        .iter()
+        .enumerate()
+        .filter_map(|(id, file)| {
+            let file = file.as_ref()?;
+            Some(BicepDocument {
+                id,
+                source: sources.get(id)?,
+                parsed: &file.parsed,
+                parameters: file.parameters,
+            })
+        })
+        .collect();
+    let parameters: Vec<JsonDocument<'_>> = json
+        .iter()
+        .filter(|(_, root)| arm::classify(root) == arm::JsonKind::Parameters)
+        .filter_map(|(id, root)| {
+            Some(JsonDocument {
+                source: sources.get(*id)?,
+                root,
+            })
+        })
+        .collect();
+    let known = std::collections::HashMap::new();
+    let next_id = std::sync::atomic::AtomicUsize::new(sources.len());
+    let overlays = std::collections::HashMap::new();
+    let roots: Vec<PathBuf> = std::fs::canonicalize(root).into_iter().collect();
+    let home = std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".bicep"));
+    let context = Context {
+        base: &base,
+        known_files: &known,
+        next_id: &next_id,
+        overlays: &overlays,
+        explicit: &[],
+        roots: &roots,
+        bicep_home: home.as_deref(),
+    };
+    for document in &documents {
+        if let Some(error) = document.parsed.errors.first() {
+            output.errors.push(crate::model::InputError {
+                path: document.source.name.clone(),
+                span: Some(error.span.in_file(document.id)),
+                message: error.message.clone(),
+                show_source: true,
+            });
+        }
+    }
+    output.extend(read_directory(&documents, &[], &parameters, &context).output);
+    output
 }
 
 /// One evaluation of a template: with the values of a parameters file, or with its defaults.

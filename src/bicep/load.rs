@@ -58,6 +58,8 @@ pub struct Loader<'c> {
     /// Files read that the scan did not discover, with the ids they took.
     pub sources: Vec<(FileId, SourceFile)>,
     pub errors: Vec<InputError>,
+    /// What could not be followed (a missing module or loaded file).
+    pub notices: Vec<String>,
     /// Bicep files used as modules (they are reported through their callers).
     pub called: Vec<PathBuf>,
     /// The module files being lowered, outermost first (to find cycles).
@@ -72,6 +74,7 @@ impl<'c> Loader<'c> {
             context,
             sources: Vec::new(),
             errors: Vec::new(),
+            notices: Vec::new(),
             called: Vec::new(),
             stack: Vec::new(),
             texts: HashMap::new(),
@@ -114,31 +117,37 @@ impl<'c> Loader<'c> {
         Ok((id, text))
     }
 
-    /// The text of a file loaded by `loadTextContent()` and its siblings: below a scanned
+    /// The bytes of a file loaded by `loadTextContent()` and its siblings: below a scanned
     /// directory, at most [`MAX_LOADED_BYTES`].
-    pub fn loaded_file(&mut self, from: &Path, relative: &str) -> Result<String, String> {
+    pub fn loaded_file(&mut self, from: &Path, relative: &str) -> Result<Vec<u8>, LoadFailure> {
         let path = source::normalize(&directory_of(from).join(relative));
-        let canonical = std::fs::canonicalize(&path)
-            .map_err(|error| format!("`{relative}` cannot be read: {error}"))?;
+        let canonical = std::fs::canonicalize(&path).map_err(|error| LoadFailure {
+            missing: true,
+            message: format!("`{relative}` cannot be read: {error}"),
+        })?;
+        let refused = |message: String| LoadFailure {
+            missing: false,
+            message,
+        };
         if !self
             .context
             .roots
             .iter()
             .any(|root| canonical.starts_with(root))
         {
-            return Err(format!(
+            return Err(refused(format!(
                 "`{relative}` lies outside the scanned directories and is not read"
-            ));
+            )));
         }
         let size = std::fs::metadata(&canonical).map_or(0, |m| m.len());
         if size > MAX_LOADED_BYTES {
-            return Err(format!(
+            return Err(refused(format!(
                 "`{relative}` is larger than {} KiB and is not read",
                 MAX_LOADED_BYTES / 1024
-            ));
+            )));
         }
-        source::read_text(&canonical)
-            .map_err(|failure| format!("`{relative}`: {}", failure.message))
+        std::fs::read(&canonical)
+            .map_err(|error| refused(format!("`{relative}` cannot be read: {error}")))
     }
 
     /// The template of a module called with `reference` from the file at `from`.
@@ -158,6 +167,9 @@ impl<'c> Loader<'c> {
             let message = format!("module cycle: {}", chain.join(" -> "));
             self.error(self.name(from), Some(at), message.clone());
             return ModuleTemplate::Unread(message);
+        }
+        if !path.is_file() && !self.context.overlays.contains_key(&path) {
+            return ModuleTemplate::Unread(format!("module file `{reference}` does not exist"));
         }
         let (id, text) = match self.text(&path) {
             Ok(found) => found,
@@ -290,6 +302,65 @@ impl<'c> Loader<'c> {
     }
 }
 
+/// Why a file could not be loaded; a missing file is told apart (the value is then unknown
+/// and the scan notes it, as a trimmed copy of a repository often lacks such files).
+pub struct LoadFailure {
+    pub missing: bool,
+    pub message: String,
+}
+
+/// The text of loaded bytes in the encoding `loadTextContent()` was given (a byte-order mark
+/// wins), or why it is not text.
+pub fn decode(bytes: &[u8], encoding: &str) -> Result<String, String> {
+    let utf16 = |bytes: &[u8], little: bool| {
+        let units: Vec<u16> = bytes
+            .chunks(2)
+            .map(|pair| match pair {
+                [a, b] if little => u16::from_le_bytes([*a, *b]),
+                [a, b] => u16::from_be_bytes([*a, *b]),
+                _ => 0xFFFD,
+            })
+            .collect();
+        String::from_utf16(&units).map_err(|_| "not valid UTF-16 text".to_string())
+    };
+    if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        return String::from_utf8(rest.to_vec()).map_err(|_| "not valid UTF-8 text".into());
+    }
+    if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
+        return utf16(rest, true);
+    }
+    if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
+        return utf16(rest, false);
+    }
+    match encoding.to_ascii_lowercase().as_str() {
+        "utf-16" => utf16(bytes, true),
+        "utf-16be" => utf16(bytes, false),
+        "iso-8859-1" => Ok(bytes.iter().map(|&b| char::from(b)).collect()),
+        _ => String::from_utf8(bytes.to_vec()).map_err(|_| "not valid UTF-8 text".into()),
+    }
+}
+
+/// Standard base64 with padding.
+pub fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let symbol =
+        |index: u32| char::from(ALPHABET.get((index & 63) as usize).copied().unwrap_or(b'='));
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = |i: usize| u32::from(chunk.get(i).copied().unwrap_or(0));
+        let triple = (b(0) << 16) | (b(1) << 8) | b(2);
+        out.push(symbol(triple >> 18));
+        out.push(symbol(triple >> 12));
+        out.push(if chunk.len() > 1 {
+            symbol(triple >> 6)
+        } else {
+            '='
+        });
+        out.push(if chunk.len() > 2 { symbol(triple) } else { '=' });
+    }
+    out
+}
+
 /// The directory of a file (`.` for a bare name).
 pub fn directory_of(path: &Path) -> &Path {
     path.parent()
@@ -379,5 +450,21 @@ mod tests {
         );
         assert!(registry_reference("./modules/acr.bicep").is_none());
         assert!(registry_reference("ts:sub/rg/spec:1.0").is_some());
+    }
+
+    #[test]
+    fn base64_pads() {
+        assert_eq!(base64(b"Man"), "TWFu");
+        assert_eq!(base64(b"Ma"), "TWE=");
+        assert_eq!(base64(b"M"), "TQ==");
+        assert_eq!(base64(b""), "");
+    }
+
+    #[test]
+    fn text_decodes_by_encoding_and_byte_order_mark() {
+        assert_eq!(decode(&[0xFF, 0xFE, b'a', 0], "utf-8").unwrap(), "a");
+        assert_eq!(decode(&[0, b'a'], "utf-16BE").unwrap(), "a");
+        assert_eq!(decode(&[0xE9], "iso-8859-1").unwrap(), "é");
+        assert!(decode(&[0xE9], "utf-8").is_err());
     }
 }

@@ -368,7 +368,7 @@ impl Lowerer<'_, '_> {
             let scope_node = match self.resource_target(scope) {
                 Some((resource, index)) => {
                     let index = index.map(|i| self.print(i)).transpose();
-                    let printed = index.and_then(|i| self.relative_id(&resource, i.as_deref()));
+                    let printed = index.and_then(|i| self.resource_id(&resource, i.as_deref()));
                     printed_node(printed, scope_span)
                 }
                 None if is_deployment_scope(scope) => Node::new(Value::Null, scope_span),
@@ -377,6 +377,7 @@ impl Lowerer<'_, '_> {
             if !matches!(scope_node.value, Value::Null) {
                 members.push(("scope".into(), scope_node));
             }
+            members.extend(self.deployment_scope(scope));
         }
         for item in body.and_then(Expr::as_object).unwrap_or_default() {
             let ObjectItem::Property(property) = item else {
@@ -399,6 +400,24 @@ impl Lowerer<'_, '_> {
         }
         self.locals.truncate(mark);
         object(members, span)
+    }
+
+    /// `resourceGroup` and `subscriptionId` of a resource or module deployed to another scope
+    /// (`scope: resourceGroup(sub, group)`), as the compiler writes them.
+    fn deployment_scope(&mut self, scope: &Expr) -> Vec<(String, Node)> {
+        let ExprKind::Call(call) = &scope.kind else {
+            return Vec::new();
+        };
+        let keys: &[&str] = match (call.name.name.as_str(), call.args.len()) {
+            ("resourceGroup", 1) => &["resourceGroup"],
+            ("resourceGroup", 2) => &["subscriptionId", "resourceGroup"],
+            ("subscription", 1) => &["subscriptionId"],
+            _ => &[],
+        };
+        keys.iter()
+            .zip(&call.args)
+            .map(|(key, arg)| (key.to_string(), self.value(arg)))
+            .collect()
     }
 
     /// The conditions of the resources a nested resource sits in, outermost first, and its own.
@@ -497,8 +516,11 @@ impl Lowerer<'_, '_> {
         if let Some(params) = body.and_then(|b| b.property("params")) {
             properties.push(("parameters".into(), self.module_parameters(params)));
         }
+        if let Some(scope) = body.and_then(|b| b.property("scope")) {
+            members.extend(self.deployment_scope(scope));
+        }
         let reference = module.path.as_plain_string().unwrap_or("").to_string();
-        match self.module_template(&reference, path_span) {
+        match self.module_template(&module.name.name, &reference, path_span) {
             Ok(template) => properties.push(("template".into(), template)),
             Err(reason) => {
                 let registries = body
@@ -555,7 +577,7 @@ impl Lowerer<'_, '_> {
     }
 
     /// The template of a module, lowered from its file; `Err` says why it could not be read.
-    fn module_template(&mut self, reference: &str, at: Span) -> Result<Node, String> {
+    fn module_template(&mut self, symbol: &str, reference: &str, at: Span) -> Result<Node, String> {
         if reference.is_empty() {
             return Err("the module path is not a plain string".into());
         }
@@ -567,6 +589,14 @@ impl Lowerer<'_, '_> {
                 self.loader.stack.push(from);
                 let lowered = lower(&parsed, &path, id, None, self.loader);
                 self.loader.stack.pop();
+                // What a module's own modules deploy is addressed below this call.
+                self.unread_modules
+                    .extend(lowered.unread_modules.into_iter().map(|mut inner| {
+                        inner.symbol = format!("{symbol}/{}", inner.symbol);
+                        inner.deployment_name = None;
+                        inner.registries.clear();
+                        inner
+                    }));
                 Ok(lowered.template)
             }
         }
@@ -591,7 +621,8 @@ impl Lowerer<'_, '_> {
     }
 
     /// `loadTextContent()`, `loadJsonContent()`, `loadYamlContent()`, `loadFileAsBase64()`: the
-    /// file is read now, relative to the Bicep file.
+    /// file is read now, relative to the Bicep file. A missing file gives an unknown value (and
+    /// a notice); one that cannot be read as asked is an input error.
     pub fn load_function(&mut self, name: &str, args: &[Expr]) -> Printed {
         let Some(relative) = args.first().and_then(Expr::as_plain_string) else {
             return Err(format!(
@@ -599,28 +630,51 @@ impl Lowerer<'_, '_> {
             ));
         };
         let from = self.path.clone();
-        let loaded = self.loader.loaded_file(&from, relative);
-        let content = match loaded {
+        let file_name = self.loader.name(&from);
+        let at = args.first().map(|a| self.span(a.span));
+        let bytes = match self.loader.loaded_file(&from, relative) {
+            Ok(bytes) => bytes,
+            Err(failure) if failure.missing => {
+                self.loader
+                    .notices
+                    .push(format!("{file_name}: {}", failure.message));
+                return Err(failure.message);
+            }
+            Err(failure) => {
+                self.loader.error(file_name, at, failure.message.clone());
+                return Err(failure.message);
+            }
+        };
+        if name == "loadFileAsBase64" {
+            return Ok(quote(&super::load::base64(&bytes)));
+        }
+        let encoding_at = if name == "loadTextContent" { 1 } else { 2 };
+        let encoding = args
+            .get(encoding_at)
+            .and_then(Expr::as_plain_string)
+            .unwrap_or("utf-8");
+        let content = match super::load::decode(&bytes, encoding) {
             Ok(content) => content,
             Err(message) => {
-                let at = args.first().map(|a| self.span(a.span));
-                let file_name = self.loader.name(&from);
+                let message = format!("`{relative}`: {message}");
                 self.loader.error(file_name, at, message.clone());
                 return Err(message);
             }
         };
-        match name {
-            "loadTextContent" => Ok(quote(&content)),
-            "loadFileAsBase64" => Ok(format!("base64({})", quote(&content))),
-            "loadJsonContent" if args.len() == 1 => Ok(format!("json({})", quote(&content))),
-            "loadYamlContent" if args.len() == 1 => {
+        let json = match name {
+            "loadTextContent" => return Ok(quote(&content)),
+            "loadYamlContent" => {
                 let value: serde_json::Value = serde_saphyr::from_str(&content)
                     .map_err(|error| format!("`{relative}` is not valid YAML: {error}"))?;
-                Ok(format!("json({})", quote(&value.to_string())))
+                format!("json({})", quote(&value.to_string()))
             }
-            _ => Err(format!(
-                "`{name}()` with a path into the file is not evaluated"
-            )),
+            _ => format!("json({})", quote(&content)),
+        };
+        match args.get(1).map(|p| p.as_plain_string()) {
+            None => Ok(json),
+            Some(Some(path)) => json_path(&json, path)
+                .ok_or_else(|| format!("`{name}()` with the path `{path}` is not evaluated")),
+            Some(None) => Err(format!("`{name}()` needs a path written as a plain string")),
         }
     }
 
@@ -708,6 +762,30 @@ fn names_in(expr: &Expr, out: &mut Vec<String>, depth: usize) {
         }
         _ => {}
     }
+}
+
+/// A simple JSON path (`$.a.b[0]`, `.a`) applied to an expression as member accesses; `None`
+/// for filters and wildcards.
+fn json_path(base: &str, path: &str) -> Option<String> {
+    let path = path.strip_prefix('$').unwrap_or(path);
+    let mut out = base.to_string();
+    for segment in path.split('.').filter(|s| !s.is_empty()) {
+        let (name, indexes) = segment
+            .split_once('[')
+            .map_or((segment, ""), |(n, rest)| (n, rest));
+        if !name.is_empty() {
+            if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                return None;
+            }
+            out.push_str(&format!(".{name}"));
+        }
+        for index in indexes.split('[').filter(|i| !i.is_empty()) {
+            let digits = index.strip_suffix(']')?;
+            digits.parse::<usize>().ok()?;
+            out.push_str(&format!("[{digits}]"));
+        }
+    }
+    Some(out)
 }
 
 fn printed_node(printed: Printed, span: Span) -> Node {

@@ -11,7 +11,8 @@ mod symbols;
 pub mod syntax;
 
 pub use frontend::{
-    BicepDocument, BicepOutput, is_compiled, pairs_with, read_directory, source_of_compiled,
+    BicepDocument, BicepOutput, is_compiled, pairs_with, read_directory, read_file,
+    source_of_compiled,
 };
 pub use load::{Context, MAX_LOADED_BYTES};
 
