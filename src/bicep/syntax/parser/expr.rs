@@ -37,34 +37,30 @@ fn boxed(span: TextSpan, kind: ExprKind) -> Expr {
 impl Parser<'_> {
     /// A full expression: a lambda, or a ternary over binary operators.
     pub(super) fn expr(&mut self) -> PResult<Expr> {
-        self.nested(|p| {
-            if p.at_lambda() {
-                return p.lambda();
-            }
-            let condition = p.binary(0)?;
-            if p.kind_after_newlines() != Tok::Question {
-                return Ok(condition);
-            }
-            p.skip_newlines();
-            p.bump();
-            p.skip_newlines();
-            let then = p.expr()?;
-            if p.kind_after_newlines() == Tok::Colon {
-                p.skip_newlines();
-            }
-            p.expect(Tok::Colon, ":")?;
-            p.skip_newlines();
-            let otherwise = p.expr()?;
-            let span = condition.span.cover(otherwise.span);
-            Ok(boxed(
-                span,
-                ExprKind::Ternary(Box::new(TernaryExpr {
-                    condition,
-                    then,
-                    otherwise,
-                })),
-            ))
-        })
+        if self.at(Tok::Ident) && self.nth(1).kind == Tok::Arrow {
+            return self.lambda();
+        }
+        let condition = self.binary(0)?;
+        if self.kind_after_newlines() != Tok::Question {
+            return Ok(condition);
+        }
+        self.skip_newlines();
+        self.bump();
+        let then = self.nested(Self::expr)?;
+        if self.kind_after_newlines() == Tok::Colon {
+            self.skip_newlines();
+        }
+        self.expect(Tok::Colon, ":")?;
+        let otherwise = self.nested(Self::expr)?;
+        let span = condition.span.cover(otherwise.span);
+        Ok(boxed(
+            span,
+            ExprKind::Ternary(Box::new(TernaryExpr {
+                condition,
+                then,
+                otherwise,
+            })),
+        ))
     }
 
     /// Binary operators binding tighter than `min_precedence`, left-associative.
@@ -94,7 +90,7 @@ impl Parser<'_> {
             _ => return self.postfix(),
         };
         let start = self.bump().span.start;
-        let operand = self.nested(Self::unary)?;
+        let operand = self.postfix()?;
         Ok(boxed(
             TextSpan::new(start, operand.span.end),
             ExprKind::Unary(op, Box::new(operand)),
@@ -108,6 +104,18 @@ impl Parser<'_> {
             base = match self.kind() {
                 Tok::Dot => self.member(base)?,
                 Tok::LBracket => self.index(base)?,
+                Tok::DoubleColon => {
+                    self.bump();
+                    let name = self.ident(
+                        "BCP020",
+                        "Expected a function or property name at this location.",
+                    )?;
+                    let span = TextSpan::new(base.span.start, name.span.end);
+                    boxed(
+                        span,
+                        ExprKind::ResourceAccess(Box::new(ResourceAccessExpr { base, name })),
+                    )
+                }
                 Tok::Bang => {
                     let end = self.bump().span.end;
                     boxed(
@@ -149,18 +157,34 @@ impl Parser<'_> {
     fn index(&mut self, base: Expr) -> PResult<Expr> {
         self.bump();
         let safe = self.eat(Tok::Question).is_some();
+        let from_end = self.eat(Tok::Caret).is_some();
         self.skip_newlines();
-        let index = self.expr()?;
+        if self.at(Tok::RBracket) {
+            return self.fail(
+                "BCP117",
+                "An empty indexer is not allowed. Specify a valid expression.",
+            );
+        }
+        let index = self.nested(Self::expr)?;
         self.skip_newlines();
         let end = self.expect(Tok::RBracket, "]")?.span.end;
         Ok(boxed(
             TextSpan::new(base.span.start, end),
-            ExprKind::Index(Box::new(IndexExpr { base, index, safe })),
+            ExprKind::Index(Box::new(IndexExpr {
+                base,
+                index,
+                safe,
+                from_end,
+            })),
         ))
     }
 
     /// `(a, b)`: arguments across lines, comma-separated, no trailing comma.
     fn call_args(&mut self) -> PResult<Vec<Expr>> {
+        self.with_parens(true, |p| p.nested(Self::call_args_inside))
+    }
+
+    fn call_args_inside(&mut self) -> PResult<Vec<Expr>> {
         self.expect(Tok::LParen, "(")?;
         let mut args = Vec::new();
         self.skip_newlines();
@@ -191,7 +215,11 @@ impl Parser<'_> {
                         "Expected a new line or comma character at this location.",
                     );
                     self.recover(&[Tok::Comma, Tok::RParen]);
-                    if !matches!(self.kind(), Tok::Comma | Tok::RParen | Tok::NewLine) {
+                    if self.at(Tok::NewLine) {
+                        return self
+                            .fail("BCP018", "Expected the \")\" character at this location.");
+                    }
+                    if !matches!(self.kind(), Tok::Comma | Tok::RParen) {
                         return Err(Stop);
                     }
                 }
@@ -209,9 +237,9 @@ impl Parser<'_> {
         match token.kind {
             Tok::Int => self.int(),
             Tok::String | Tok::StringLeft => self.string(),
-            Tok::LBracket => self.nested(Self::array_or_for),
-            Tok::LBrace => self.nested(Self::object),
-            Tok::LParen => self.nested(Self::paren),
+            Tok::LBracket => self.with_parens(false, |p| p.nested(Self::array_or_for)),
+            Tok::LBrace => self.with_parens(false, |p| p.nested(Self::object)),
+            Tok::LParen => self.with_parens(true, |p| p.nested(Self::paren)),
             Tok::Ident => self.name_or_call(),
             _ => self.fail("BCP009", EXPECTED_VALUE),
         }
@@ -265,12 +293,10 @@ impl Parser<'_> {
             ));
         }
         loop {
-            self.skip_newlines();
-            match self.expr() {
+            match self.nested(Self::expr) {
                 Ok(value) => parts.push(StringPart::Interpolation(value)),
                 Err(Stop) => self.recover_in_hole(),
             }
-            self.skip_newlines();
             let piece = self.peek();
             match piece.kind {
                 Tok::StringMiddle => {
@@ -305,7 +331,7 @@ impl Parser<'_> {
         let mut holes = 0usize;
         loop {
             match self.kind() {
-                Tok::Eof => return,
+                Tok::Eof | Tok::NewLine => return,
                 Tok::StringLeft => holes += 1,
                 Tok::StringMiddle if holes == 0 => return,
                 Tok::StringRight if holes == 0 => return,
@@ -346,7 +372,7 @@ impl Parser<'_> {
             }
             if self.slice(self.nth(ahead).span) == "for" {
                 self.skip_newlines();
-                return self.for_expr(start);
+                return self.for_expr(start, false);
             }
         }
         let mut items = Vec::new();
@@ -388,6 +414,10 @@ impl Parser<'_> {
         match self.kind() {
             Tok::Comma => {
                 self.bump();
+                if self.at(Tok::NewLine) {
+                    let _ =
+                        self.fail::<()>("BCP238", "Unexpected new line character after a comma.");
+                }
             }
             Tok::NewLine | Tok::Eof => {}
             kind if kind == close => {}
@@ -401,15 +431,30 @@ impl Parser<'_> {
         }
     }
 
+    /// A resource's or module's `[for ...: body]`: the body an object or `if`.
+    pub(super) fn declaration_loop(&mut self) -> PResult<Expr> {
+        let start = self.bump().span.start;
+        self.skip_newlines();
+        if !self.at_word("for") {
+            return self.fail("BCP012", "Expected the \"for\" keyword at this location.");
+        }
+        self.for_expr(start, true)
+    }
+
     /// `for item in source: body]`, `for (item, index) in source: body]` after `[`.
-    fn for_expr(&mut self, start: usize) -> PResult<Expr> {
+    fn for_expr(&mut self, start: usize, object_body: bool) -> PResult<Expr> {
         self.bump();
         let (item, index) = self.loop_variables()?;
         self.expect_word("in")?;
         let source = self.expr()?;
         self.expect(Tok::Colon, ":")?;
-        let body = if self.at_word("if") {
+        let body = if self.at_word("if") && (object_body || self.nth(1).kind == Tok::LParen) {
             self.if_expr()?
+        } else if object_body && !self.at(Tok::LBrace) {
+            return self.fail(
+                "BCP167",
+                "Expected the \"{\" character or the \"if\" keyword at this location.",
+            );
         } else {
             self.expr()?
         };
@@ -450,10 +495,21 @@ impl Parser<'_> {
     /// `if (condition) body`
     pub(super) fn if_expr(&mut self) -> PResult<Expr> {
         let start = self.bump().span.start;
-        if !self.at(Tok::LParen) {
-            return self.fail("BCP018", "Expected the \"(\" character at this location.");
+        let condition = match self.kind() {
+            Tok::LParen => self.nested(Self::paren)?,
+            Tok::LBrace => {
+                let at = self.peek().span;
+                let _ = self.fail::<()>("BCP018", "Expected the \"(\" character at this location.");
+                Expr {
+                    span: TextSpan::at(at.start),
+                    kind: ExprKind::Error,
+                }
+            }
+            _ => return self.fail("BCP018", "Expected the \"(\" character at this location."),
+        };
+        if !self.at(Tok::LBrace) {
+            return self.fail("BCP018", "Expected the \"{\" character at this location.");
         }
-        let condition = self.nested(Self::paren)?;
         let body = self.expr()?;
         Ok(boxed(
             TextSpan::new(start, body.span.end),
@@ -461,19 +517,46 @@ impl Parser<'_> {
         ))
     }
 
+    /// `(expr)`, or a lambda's parameters `(a, b) =>`: a comma-separated list across lines,
+    /// read as parameters when `=>` follows.
     fn paren(&mut self) -> PResult<Expr> {
-        let start = self.bump().span.start;
-        self.skip_newlines();
-        let inner = self.expr()?;
-        self.skip_newlines();
-        if self.at(Tok::Comma) {
-            return self.fail("BCP243", "Parentheses must contain exactly one expression.");
+        let open = self.bump().span;
+        let mut items = Vec::new();
+        loop {
+            self.skip_newlines();
+            if self.at(Tok::RParen) {
+                break;
+            }
+            match self.expr() {
+                Ok(item) => items.push(item),
+                Err(Stop) => self.recover(&[Tok::Comma, Tok::RParen]),
+            }
+            self.skip_newlines();
+            if self.eat(Tok::Comma).is_none() && !self.at(Tok::RParen) {
+                self.error(
+                    TextSpan::at(open.end),
+                    "BCP243",
+                    "Parentheses must contain exactly one expression.",
+                );
+                return self.fail("BCP018", "Expected the \")\" character at this location.");
+            }
         }
-        let end = self.expect(Tok::RParen, ")")?.span.end;
-        Ok(boxed(
-            TextSpan::new(start, end),
-            ExprKind::Paren(Box::new(inner)),
-        ))
+        let close = self.bump().span;
+        let span = open.cover(close);
+        if self.at(Tok::Arrow) {
+            return self.lambda_after_params(span.start, items);
+        }
+        match <[Expr; 1]>::try_from(items) {
+            Ok([inner]) => Ok(boxed(span, ExprKind::Paren(Box::new(inner)))),
+            Err(_) => {
+                self.error(
+                    TextSpan::new(open.end, close.start),
+                    "BCP243",
+                    "Parentheses must contain exactly one expression.",
+                );
+                Ok(boxed(span, ExprKind::Error))
+            }
+        }
     }
 
     /// `{ key: value, ...spread, resource child '...' = {...} }`, newline- or comma-separated.
@@ -512,6 +595,16 @@ impl Parser<'_> {
             return Ok(ObjectItem::Resource(Box::new(self.declaration()?)));
         }
         let decorators = self.decorators()?;
+        if let Some(last) = decorators.last().filter(|_| !self.at_word("resource")) {
+            self.error(
+                last.span,
+                "BCP132",
+                "Expected a declaration after the decorator.",
+            );
+            if self.at(Tok::RBrace) {
+                return Err(Stop);
+            }
+        }
         if self.at_word("resource") && self.nth(1).kind == Tok::Ident {
             let mut declaration = self.declaration()?;
             declaration.span = TextSpan::new(start, declaration.span.end);
@@ -554,78 +647,38 @@ impl Parser<'_> {
         }
     }
 
-    /// Whether a lambda starts here: `x =>`, or `(...)` followed by `=>`.
-    fn at_lambda(&self) -> bool {
-        match self.kind() {
-            Tok::Ident => self.nth(1).kind == Tok::Arrow,
-            Tok::LParen => self.matching_paren().is_some_and(|close| {
-                self.tokens
-                    .get(close + 1)
-                    .is_some_and(|t| t.kind == Tok::Arrow)
-            }),
-            _ => false,
-        }
-    }
-
-    /// The index of the `)` closing the `(` at the current token.
-    fn matching_paren(&self) -> Option<usize> {
-        let mut open = 0usize;
-        for (i, token) in self.tokens.iter().enumerate().skip(self.pos) {
-            match token.kind {
-                Tok::LParen => open += 1,
-                Tok::RParen => {
-                    open -= 1;
-                    if open == 0 {
-                        return Some(i);
-                    }
-                }
-                Tok::Eof => return None,
-                _ => {}
-            }
-        }
-        None
-    }
-
-    /// `x => body`, `(a, b) => body`, `() => body`.
+    /// `x => body`
     fn lambda(&mut self) -> PResult<Expr> {
-        let start = self.peek().span.start;
-        let mut params = Vec::new();
-        if self.at(Tok::Ident) {
-            let token = self.bump();
-            params.push(FuncParam {
-                name: self.ident_of(token),
-                ty: None,
-            });
-        } else {
-            self.bump();
-            loop {
-                self.skip_newlines();
-                if self.eat(Tok::RParen).is_some() {
-                    break;
-                }
-                if !params.is_empty() {
-                    self.expect(Tok::Comma, ",")?;
-                    self.skip_newlines();
-                }
-                let name = self.ident(
+        let token = self.bump();
+        let param = Expr {
+            span: token.span,
+            kind: ExprKind::Variable(self.ident_of(token)),
+        };
+        self.lambda_after_params(token.span.start, vec![param])
+    }
+
+    /// `=> body` after a lambda's parameters (each must be a plain name).
+    fn lambda_after_params(&mut self, start: usize, params: Vec<Expr>) -> PResult<Expr> {
+        self.bump();
+        let mut names = Vec::new();
+        for param in params {
+            match param.kind {
+                ExprKind::Variable(name) => names.push(FuncParam { name, ty: None }),
+                _ => self.error(
+                    param.span,
                     "BCP023",
                     "Expected a variable or function name at this location.",
-                )?;
-                let ty = if matches!(self.kind(), Tok::Comma | Tok::RParen | Tok::NewLine) {
-                    None
-                } else {
-                    Some(self.type_expr()?)
-                };
-                params.push(FuncParam { name, ty });
+                ),
             }
         }
-        self.expect(Tok::Arrow, "=>")?;
-        self.skip_newlines();
-        let body = self.expr()?;
+        if self.in_parens {
+            self.skip_newlines();
+        }
+        let body = self.nested(Self::expr)?;
         Ok(boxed(
             TextSpan::new(start, body.span.end),
             ExprKind::Lambda(Box::new(LambdaExpr {
-                params,
+                params: names,
                 return_ty: None,
                 body,
             })),

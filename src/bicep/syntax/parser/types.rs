@@ -17,23 +17,24 @@ impl Parser<'_> {
     /// A type: members of a union separated by `|` (a leading `|` allowed, and each `|` may
     /// start a new line).
     pub(super) fn type_expr(&mut self) -> PResult<TypeExpr> {
-        self.nested(|p| {
-            let start = p.peek().span.start;
-            let leading_pipe = p.eat(Tok::Pipe).is_some();
-            let first = p.postfix_type()?;
-            if !leading_pipe && p.kind_after_newlines() != Tok::Pipe {
-                return Ok(first);
-            }
-            let mut members = vec![first];
-            while p.kind_after_newlines() == Tok::Pipe {
-                p.skip_newlines();
-                p.bump();
-                p.skip_newlines();
-                members.push(p.postfix_type()?);
-            }
-            let end = p.last_end();
-            Ok(typed(TextSpan::new(start, end), TypeKind::Union(members)))
-        })
+        if self.kind_after_newlines() == Tok::Pipe {
+            self.skip_newlines();
+        }
+        let start = self.peek().span.start;
+        let leading_pipe = self.eat(Tok::Pipe).is_some();
+        let first = self.postfix_type()?;
+        if !leading_pipe && self.kind_after_newlines() != Tok::Pipe {
+            return Ok(first);
+        }
+        let mut members = vec![first];
+        while self.kind_after_newlines() == Tok::Pipe {
+            self.skip_newlines();
+            self.bump();
+            self.skip_newlines();
+            members.push(self.postfix_type()?);
+        }
+        let end = self.last_end();
+        Ok(typed(TextSpan::new(start, end), TypeKind::Union(members)))
     }
 
     /// A primary type followed by `[]`, `?`, `!`, `.name`, `.*`, `[n]` or `[*]`.
@@ -69,6 +70,9 @@ impl Parser<'_> {
                     }
                 }
                 Tok::LBracket => self.type_index(ty)?,
+                Tok::Less if matches!(ty.kind, TypeKind::Name(_) | TypeKind::Member { .. }) => {
+                    self.nested(|p| p.generic_args(ty))?
+                }
                 _ => return Ok(ty),
             };
         }
@@ -164,19 +168,31 @@ impl Parser<'_> {
             }
             _ => {}
         }
-        if self.eat(Tok::Less).is_none() {
-            return Ok(typed(token.span, TypeKind::Name(ident)));
-        }
+        Ok(typed(token.span, TypeKind::Name(ident)))
+    }
+
+    /// `<args>` after a type name (`<'Microsoft.X/y@v'>`), across lines.
+    fn generic_args(&mut self, base: TypeExpr) -> PResult<TypeExpr> {
+        self.bump();
         let mut args = Vec::new();
         loop {
+            self.skip_newlines();
             if let Some(close) = self.eat(Tok::Greater) {
-                let span = TextSpan::new(token.span.start, close.span.end);
-                return Ok(typed(span, TypeKind::Generic { name: ident, args }));
+                let span = TextSpan::new(base.span.start, close.span.end);
+                let base = Box::new(base);
+                return Ok(typed(span, TypeKind::Generic { base, args }));
             }
             if !args.is_empty() {
-                self.expect(Tok::Comma, ",")?;
+                if !self.at(Tok::Comma) {
+                    return self.fail(
+                        "BCP236",
+                        "Expected a new line or comma character at this location.",
+                    );
+                }
+                self.bump();
+                self.skip_newlines();
             }
-            args.push(self.primary()?);
+            args.push(self.postfix_type()?);
         }
     }
 
