@@ -82,15 +82,19 @@ fn leaves(node: &Node, path: &str, out: &mut BTreeMap<String, String>) {
         }
         // Older compilers wrote a scope as a relative id: the same resource.
         Value::String(text) if path == ".scope" => {
-            let relative = text
-                .rsplit_once("/providers/")
-                .map_or(text.as_str(), |(_, r)| r);
-            out.insert(path.to_string(), relative.to_string());
+            out.insert(path.to_string(), relative_id(text));
         }
         _ => {
             out.insert(path.to_string(), node.display());
         }
     }
+}
+
+/// A resource id without its subscription and group: `Microsoft.X/y/name`.
+fn relative_id(id: &str) -> String {
+    id.rsplit_once("/providers/")
+        .map_or(id, |(_, relative)| relative)
+        .to_string()
 }
 
 /// Resources by kind and address (or, for a `languageVersion` 1.0 template, whose resources
@@ -105,19 +109,19 @@ fn by_key(resources: &[Resource], symbolic: bool) -> BTreeMap<String, BTreeMap<S
         let key = if symbolic {
             format!("{:?} {}", resource.kind, resource.address)
         } else {
-            let scope = resource
-                .body
-                .get("scope")
-                .map_or(String::new(), Node::display);
-            let scope = scope
-                .rsplit_once("/providers/")
-                .map_or(scope.clone(), |(_, r)| r.to_string());
+            let scope = match resource.body.get("scope") {
+                Some(node) => node.as_str().map_or_else(|| node.display(), relative_id),
+                None => String::new(),
+            };
             format!("{:?} {name} {scope}", resource.kind)
         };
         let mut values = BTreeMap::new();
         leaves(&resource.body, "", &mut values);
         values.insert("existing".into(), resource.existing.to_string());
-        out.insert(key, values);
+        // Resources that cannot be told apart are compared by number only.
+        if out.insert(key.clone(), values).is_some() {
+            out.insert(key, BTreeMap::from([("several".into(), "yes".into())]));
+        }
     }
     out
 }
@@ -201,7 +205,19 @@ fn compare(bicep: &Path, json: &Path, mismatches: &mut Vec<String>) {
         found.sort();
         found
     };
+    // A registry handed to a registry module the cache lacks has its absent-resource rules
+    // undecided: the other accepted difference.
+    let undecided: Vec<String> = common::scan(bicep)
+        .unknown
+        .iter()
+        .filter(|u| u.reason.contains("could not be read"))
+        .map(|u| format!("{} {}", u.rule.id, u.resource))
+        .collect();
     let (expected, found) = (findings(json), findings(bicep));
+    let expected: Vec<String> = expected
+        .into_iter()
+        .filter(|f| !undecided.contains(f))
+        .collect();
     if expected != found {
         mismatches.push(format!(
             "{name}: findings differ\n  JSON:  {expected:?}\n  Bicep: {found:?}"

@@ -51,6 +51,10 @@ impl Lowerer<'_, '_> {
             ExprKind::Variable(ident) => self.print_name(&ident.name),
             ExprKind::Member(member) => self.print_member(member),
             ExprKind::Index(index) => self.print_index(index),
+            ExprKind::ResourceAccess(_) => match self.resource_target(expr) {
+                Some((resource, _)) => self.resource_id(&resource, None),
+                None => Err("the nested resource is not declared".into()),
+            },
             ExprKind::Call(call) => self.print_call(call),
             ExprKind::NonNull(inner) | ExprKind::Paren(inner) => self.print(inner),
             ExprKind::Unary(op, operand) => self.print_unary(*op, operand),
@@ -260,16 +264,25 @@ impl Lowerer<'_, '_> {
         base: &'e Expr,
     ) -> Option<(std::rc::Rc<ResourceSymbol>, Option<&'e Expr>)> {
         match &base.kind {
-            ExprKind::Variable(ident) if self.local(&ident.name).is_none() => {
-                Some((self.symbols.resource(&ident.name)?, None))
+            ExprKind::Index(index) if !index.from_end => {
+                let symbol = self.resource_path(&index.base)?;
+                Some((self.symbols.resource(&symbol)?, Some(&index.index)))
             }
-            ExprKind::Index(index) => match &index.base.kind {
-                ExprKind::Variable(ident) if self.local(&ident.name).is_none() => {
-                    Some((self.symbols.resource(&ident.name)?, Some(&index.index)))
-                }
-                _ => None,
-            },
             ExprKind::NonNull(inner) | ExprKind::Paren(inner) => self.resource_target(inner),
+            _ => Some((self.symbols.resource(&self.resource_path(base)?)?, None)),
+        }
+    }
+
+    /// The symbolic name an expression names a resource by: `acr`, `acr::hook`.
+    fn resource_path(&self, expr: &Expr) -> Option<String> {
+        match &expr.kind {
+            ExprKind::Variable(ident) if self.local(&ident.name).is_none() => {
+                Some(ident.name.clone())
+            }
+            ExprKind::ResourceAccess(access) => {
+                let parent = self.resource_path(&access.base)?;
+                Some(format!("{parent}::{}", access.name.name))
+            }
             _ => None,
         }
     }
@@ -294,28 +307,24 @@ impl Lowerer<'_, '_> {
     }
 
     fn print_index(&mut self, index: &IndexExpr) -> Printed {
-        if let Some((resource, Some(at))) = self.resource_target_of_index(index) {
-            let at = self.print(at)?;
+        if !index.from_end
+            && let Some(symbol) = self.resource_path(&index.base)
+            && let Some(resource) = self.symbols.resource(&symbol)
+        {
+            let at = self.print(&index.index)?;
             return self.resource_id(&resource, Some(&at));
         }
         let base = self.print(&index.base)?;
         let at = self.print(&index.index)?;
+        let at = if index.from_end {
+            call("sub", &[call("length", std::slice::from_ref(&base))?, at])?
+        } else {
+            at
+        };
         if index.safe {
             return call("tryGet", &[base, at]);
         }
         bounded(format!("{base}[{at}]"))
-    }
-
-    fn resource_target_of_index<'e>(
-        &self,
-        index: &'e IndexExpr,
-    ) -> Option<(std::rc::Rc<ResourceSymbol>, Option<&'e Expr>)> {
-        match &index.base.kind {
-            ExprKind::Variable(ident) if self.local(&ident.name).is_none() => {
-                Some((self.symbols.resource(&ident.name)?, Some(&index.index)))
-            }
-            _ => None,
-        }
     }
 
     fn print_call(&mut self, called: &CallExpr) -> Printed {

@@ -727,6 +727,7 @@ fn names_in(expr: &Expr, out: &mut Vec<String>, depth: usize) {
             }
         }
         ExprKind::Member(member) => visit(&member.base),
+        ExprKind::ResourceAccess(access) => visit(&access.base),
         ExprKind::Index(index) => {
             visit(&index.base);
             visit(&index.index);

@@ -348,6 +348,14 @@ fn referenced_symbol(
         ExprKind::NonNull(inner) | ExprKind::Paren(inner) => {
             return referenced_symbol(inner, declared, nested_in);
         }
+        ExprKind::ResourceAccess(access) => {
+            let parent = referenced_symbol(&access.base, declared, nested_in)?;
+            let symbol = format!("{parent}::{}", access.name.name);
+            return declared
+                .iter()
+                .any(|e| e.symbol == symbol)
+                .then_some(symbol);
+        }
         _ => return None,
     };
     if let Some(parent) = nested_in {
