@@ -256,6 +256,11 @@ fn every_corpus_bicep_file_reads_without_error() {
     assert!(!files.is_empty());
     let mut errors = Vec::new();
     for file in &files {
+        // Not Bicep: a shell assignment pasted into the template, which the compiler rejects
+        // too (BCP007).
+        if file.ends_with("container-registry-hidden-marketplace/main.bicep") {
+            continue;
+        }
         for error in acr_lint::bicep::read_file(file, &corpus).errors {
             errors.push(format!("{}: {}", file.display(), error.message));
         }
