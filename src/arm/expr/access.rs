@@ -1,0 +1,128 @@
+//! Provenance: which template input an expression reads unchanged.
+
+use super::eval::{Env, Evaluator};
+use super::parser::{Expr, Kind, parse};
+use super::value::{Val, as_int};
+use super::{MAX_NESTING, is_expression};
+
+/// Where an expression's value is read from unchanged: a parameter or variable, then member and
+/// index steps. Callers use it to point at the literal that set a value rather than at the
+/// expression that passed it on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Access {
+    pub root: AccessRoot,
+    pub steps: Vec<AccessStep>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum AccessRoot {
+    Parameter(String),
+    Variable(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum AccessStep {
+    Key(String),
+    Index(usize),
+}
+
+/// The input an expression reads unchanged: `parameters('a')`, `variables('b').c[2]`,
+/// `parameters('list')[copyIndex()]`, or either branch of an `if()` whose condition is known.
+/// `None` for anything computed, and for expressions that do not parse or evaluate.
+pub fn access_path(text: &str, env: &dyn Env) -> Option<Access> {
+    if !is_expression(text) {
+        return None;
+    }
+    let expr = parse(text).ok()?;
+    let mut evaluator = Evaluator::new(env);
+    trace(&expr, &mut evaluator, 0)
+}
+
+pub(super) fn trace(expr: &Expr, evaluator: &mut Evaluator<'_>, depth: usize) -> Option<Access> {
+    if depth > MAX_NESTING {
+        return None;
+    }
+    match &expr.kind {
+        Kind::Call(call) => match (call.key.as_str(), call.args.as_slice()) {
+            ("parameters" | "variables", [name]) => {
+                let Kind::Literal(Val::String(name)) = &name.kind else {
+                    return None;
+                };
+                let root = if call.key == "parameters" {
+                    AccessRoot::Parameter(name.clone())
+                } else {
+                    AccessRoot::Variable(name.clone())
+                };
+                Some(Access {
+                    root,
+                    steps: Vec::new(),
+                })
+            }
+            ("if", [condition, when_true, when_false]) => match evaluator.eval(condition).ok()? {
+                Val::Bool(true) => trace(when_true, evaluator, depth + 1),
+                Val::Bool(false) => trace(when_false, evaluator, depth + 1),
+                _ => None,
+            },
+            _ => None,
+        },
+        Kind::Member { target, name, .. } => {
+            let mut access = trace(target, evaluator, depth + 1)?;
+            access.steps.push(AccessStep::Key(name.clone()));
+            Some(access)
+        }
+        Kind::Index { target, index, .. } => {
+            let mut access = trace(target, evaluator, depth + 1)?;
+            let step = match evaluator.eval(index).ok()? {
+                Val::String(key) => AccessStep::Key(key),
+                other => AccessStep::Index(usize::try_from(as_int(&other)?).ok()?),
+            };
+            access.steps.push(step);
+            Some(access)
+        }
+        Kind::Literal(_) => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::arm::expr::test_support::*;
+    use crate::arm::expr::*;
+
+    #[test]
+    fn access_paths_follow_inputs_read_unchanged() {
+        let path = |text: &str| access_path(text, &env());
+        let parameter = |name: &str, steps: Vec<AccessStep>| {
+            Some(Access {
+                root: AccessRoot::Parameter(name.to_string()),
+                steps,
+            })
+        };
+        assert_eq!(path("[parameters('sku')]"), parameter("sku", vec![]));
+        assert_eq!(
+            path("[parameters('obj').a['b'][copyIndex()]]"),
+            parameter(
+                "obj",
+                vec![
+                    AccessStep::Key("a".into()),
+                    AccessStep::Key("b".into()),
+                    AccessStep::Index(2)
+                ]
+            )
+        );
+        assert_eq!(
+            path("[if(equals(parameters('sku'), 'Premium'), variables('prefix'), null())]"),
+            Some(Access {
+                root: AccessRoot::Variable("prefix".into()),
+                steps: vec![],
+            })
+        );
+        assert_eq!(
+            path("[if(parameters('adminEnabled'), parameters('sku'), 'x')]"),
+            None
+        );
+        assert_eq!(path("[concat(parameters('sku'), 'x')]"), None);
+        assert_eq!(path("[parameters(variables('prefix'))]"), None);
+        assert_eq!(path("plain"), None);
+        assert_eq!(path("[parameters('list')[-1]]"), None);
+    }
+}

@@ -1,0 +1,409 @@
+//! What expressions in one template scope see: parameters (with where their values were set),
+//! variables evaluated on first use, and the copy loops being expanded.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use super::{MAX_VALUE_COPIES, ParametersFile, resolve};
+use crate::arm::expr::{Env, Val};
+use crate::model::{Node, Value, Via};
+use crate::source::Span;
+
+/// What expressions in one template scope see: parameter values (with where they were set),
+/// the template's variables, evaluated on first use, and the copy loops being expanded.
+#[derive(Default)]
+pub(super) struct Scope<'t> {
+    pub(super) parameters: HashMap<String, Node>,
+    variables: HashMap<String, &'t Node>,
+    /// Variables declared by the `copy` array of `variables`: each a `{name, count, input}` loop.
+    copied_variables: HashMap<String, &'t Node>,
+    variable_nodes: RefCell<HashMap<String, Node>>,
+    variable_values: RefCell<HashMap<String, Val>>,
+    evaluating: RefCell<Vec<String>>,
+    /// The copy loops being expanded, innermost last.
+    copies: RefCell<Vec<Loop>>,
+}
+
+/// A copy loop being expanded.
+pub(super) struct Loop {
+    name: String,
+    /// The current index, or why it is not known (the loop's count is unknown).
+    index: Result<i64, String>,
+    /// A resource (or deployment) loop, which an unnamed `copyIndex()` refers to even inside a
+    /// property loop; otherwise a property or variable loop.
+    resource: bool,
+}
+
+/// How many variables may be under evaluation at once (a chain of variables using variables).
+pub(super) const MAX_VARIABLE_DEPTH: usize = 64;
+
+impl<'t> Scope<'t> {
+    /// The scope of `template`; `passed` are the values a parent deployment hands in,
+    /// resolved in `outer`.
+    pub(super) fn for_template(
+        template: &'t Node,
+        passed: Option<&Node>,
+        outer: Option<&Scope<'_>>,
+    ) -> Scope<'t> {
+        let mut scope = Scope::default();
+        if let Some(Value::Object(declared)) = template.get("variables").map(|v| &v.value) {
+            for (name, value) in declared {
+                match &value.value {
+                    Value::Array(loops) if name.eq_ignore_ascii_case("copy") => {
+                        for entry in loops {
+                            if let Some(looped) = entry.get("name").and_then(Node::as_str) {
+                                scope
+                                    .copied_variables
+                                    .insert(looped.to_ascii_lowercase(), entry);
+                            }
+                        }
+                    }
+                    _ => {
+                        scope.variables.insert(name.to_ascii_lowercase(), value);
+                    }
+                }
+            }
+        }
+        let Some(Value::Object(declared)) = template.get("parameters").map(|p| &p.value) else {
+            return scope;
+        };
+        for (name, declaration) in declared {
+            let given = passed.and_then(|p| p.get(name));
+            // A null value passed to a parameter with a default leaves the default in place.
+            let value = match (given, outer) {
+                (Some(given), Some(outer)) => Some(passed_value(name, given, outer))
+                    .filter(|v| {
+                        !matches!(v.value, Value::Null) || declaration.get("defaultValue").is_none()
+                    })
+                    .unwrap_or_else(|| default_value(name, declaration, template, &scope)),
+                _ => default_value(name, declaration, template, &scope),
+            };
+            scope.parameters.insert(name.to_ascii_lowercase(), value);
+        }
+        scope
+    }
+
+    /// The scope of a top-level template deployed with a parameters file.
+    pub(super) fn for_parameters_file(template: &'t Node, file: &ParametersFile<'_>) -> Scope<'t> {
+        let mut scope = Scope::for_template(template, None, None);
+        let Some(Value::Object(declared)) = template.get("parameters").map(|p| &p.value) else {
+            return scope;
+        };
+        for (name, declaration) in declared {
+            let Some(given) = file.parameters.get(name) else {
+                continue;
+            };
+            let value = match given.get("value") {
+                Some(value) if value.as_str().is_some_and(is_placeholder) => Node::unknown(
+                    format!(
+                        "`{}` in `{}` is a placeholder filled in at deployment",
+                        value.as_str().unwrap_or(""),
+                        file.name
+                    ),
+                    value.span,
+                ),
+                Some(value) => {
+                    let mut value = value.clone();
+                    value.via = Some(Box::new(Via {
+                        span: declaration.span,
+                        description: format!("parameter `{name}` in `{}`", file.name),
+                        input: Some(name.clone()),
+                        reference: None,
+                    }));
+                    value
+                }
+                None => Node::unknown(
+                    format!(
+                        "parameter `{name}` comes from a Key Vault reference in `{}`",
+                        file.name
+                    ),
+                    given.span,
+                ),
+            };
+            scope.parameters.insert(name.to_ascii_lowercase(), value);
+        }
+        scope
+    }
+
+    pub(super) fn variable_value(&self, name: &str) -> Option<Val> {
+        let key = name.to_ascii_lowercase();
+        if let Some(value) = self.variable_values.borrow().get(&key) {
+            return Some(value.clone());
+        }
+        let value = to_val(&self.variable_node(name)?);
+        self.variable_values.borrow_mut().insert(key, value.clone());
+        Some(value)
+    }
+
+    /// A variable's value with the places that set it; `None` when not declared.
+    pub(super) fn variable_node(&self, name: &str) -> Option<Node> {
+        let key = name.to_ascii_lowercase();
+        if let Some(node) = self.variable_nodes.borrow().get(&key) {
+            return Some(node.clone());
+        }
+        let looped = self.copied_variables.get(&key).copied();
+        let raw = match looped {
+            Some(entry) => entry,
+            None => *self.variables.get(&key)?,
+        };
+        {
+            let evaluating = self.evaluating.borrow();
+            if evaluating.contains(&key) {
+                let reason = format!("variable `{name}` refers to itself");
+                return Some(Node::unknown(reason, raw.span));
+            }
+            if evaluating.len() >= MAX_VARIABLE_DEPTH {
+                return Some(Node::unknown("variables nest too deeply", raw.span));
+            }
+        }
+        self.evaluating.borrow_mut().push(key.clone());
+        // Variables are evaluated once, outside any resource copy loop.
+        let loops = self.copies.take();
+        let node = match looped {
+            Some(entry) => expand_loop(entry, self),
+            None => resolve(raw, self),
+        };
+        *self.copies.borrow_mut() = loops;
+        self.evaluating.borrow_mut().pop();
+        self.variable_nodes.borrow_mut().insert(key, node.clone());
+        Some(node)
+    }
+
+    /// Runs `f` inside iteration `index` of the copy loop `name` (of resources when `resource`).
+    pub(super) fn in_loop<R>(
+        &self,
+        name: &str,
+        index: Result<i64, String>,
+        resource: bool,
+        f: impl FnOnce() -> R,
+    ) -> R {
+        self.copies.borrow_mut().push(Loop {
+            name: name.to_string(),
+            index,
+            resource,
+        });
+        let result = f();
+        self.copies.borrow_mut().pop();
+        result
+    }
+
+    /// The loop `copyIndex(name)` refers to: the innermost of that name, or for no name the
+    /// innermost resource loop (the innermost loop outside resources).
+    pub(super) fn find_loop<R>(&self, name: Option<&str>, f: impl FnOnce(&Loop) -> R) -> Option<R> {
+        let copies = self.copies.borrow();
+        let found = match name {
+            Some(name) => copies
+                .iter()
+                .rev()
+                .find(|l| l.name.eq_ignore_ascii_case(name)),
+            None => copies
+                .iter()
+                .rev()
+                .find(|l| l.resource)
+                .or_else(|| copies.last()),
+        };
+        found.map(f)
+    }
+}
+
+/// The number of iterations of a copy loop (`{name, count, ...}`), or why it is not known:
+/// an unknown count, a count that is not a whole number, or one above `max`.
+pub(super) fn copy_count(copy: &Node, scope: &Scope<'_>, max: i64) -> Result<i64, Node> {
+    let name = copy.get("name").and_then(Node::as_str).unwrap_or("");
+    let Some(count) = copy.get("count") else {
+        let reason = format!("copy loop `{name}` has no `count`");
+        return Err(Node::unknown(reason, copy.span));
+    };
+    let value = resolve(count, scope);
+    let number = match &value.value {
+        Value::Unknown(_) => return Err(value),
+        Value::Number(n) => Some(*n),
+        Value::String(text) => text.trim().parse::<f64>().ok(),
+        _ => None,
+    };
+    match number {
+        Some(n) if n.fract() == 0.0 && (0.0..=max as f64).contains(&n) => Ok(n as i64),
+        Some(n) if n.fract() == 0.0 && n > max as f64 => {
+            let reason =
+                format!("copy loop `{name}` has {n} iterations; acr-lint expands at most {max}");
+            Err(Node::unknown(reason, value.span))
+        }
+        _ => {
+            let reason = format!(
+                "the count of copy loop `{name}` is {}, not a whole number from 0",
+                value.display()
+            );
+            Err(Node::unknown(reason, value.span))
+        }
+    }
+}
+
+/// The array a `{name, count, input}` loop of `variables` or `properties` produces: `input`
+/// evaluated with `copyIndex('name')` at each index.
+pub(super) fn expand_loop(entry: &Node, scope: &Scope<'_>) -> Node {
+    let name = entry.get("name").and_then(Node::as_str).unwrap_or("");
+    let Some(input) = entry.get("input") else {
+        let reason = format!("copy loop `{name}` has no `input`");
+        return Node::unknown(reason, entry.span);
+    };
+    let count = match copy_count(entry, scope, MAX_VALUE_COPIES) {
+        Ok(count) => count,
+        Err(unknown) => return unknown,
+    };
+    let items = (0..count)
+        .map(|index| scope.in_loop(name, Ok(index), false, || resolve(input, scope)))
+        .collect();
+    Node::new(Value::Array(items), entry.span)
+}
+
+/// A property-level `copy` member: an array of `{name, count, input}` loops.
+pub(super) fn is_property_loop(key: &str, value: &Node) -> bool {
+    key.eq_ignore_ascii_case("copy")
+        && matches!(&value.value, Value::Array(loops) if !loops.is_empty()
+            && loops.iter().all(|l| l.get("name").and_then(Node::as_str).is_some()
+                && l.get("input").is_some()))
+}
+
+impl Env for Scope<'_> {
+    fn parameter(&self, name: &str) -> Option<Val> {
+        self.parameters.get(&name.to_ascii_lowercase()).map(to_val)
+    }
+
+    fn variable(&self, name: &str) -> Option<Val> {
+        self.variable_value(name)
+    }
+
+    fn copy_index(&self, loop_name: Option<&str>) -> Option<i64> {
+        self.find_loop(loop_name, |l| l.index.as_ref().ok().copied())
+            .flatten()
+    }
+
+    fn copy_index_unknown(&self, loop_name: Option<&str>) -> Option<String> {
+        self.find_loop(loop_name, |l| l.index.as_ref().err().cloned())
+            .flatten()
+    }
+}
+
+/// Values such as `GEN-UNIQUE` or `GET-PREREQ-…` that template test harnesses replace before
+/// deploying.
+pub(super) fn is_placeholder(text: &str) -> bool {
+    text.starts_with("GEN-") || text.starts_with("GET-PREREQ-")
+}
+
+/// A model value as an expression value (spans dropped).
+pub(super) fn to_val(node: &Node) -> Val {
+    match &node.value {
+        Value::Null => Val::Null,
+        Value::Bool(b) => Val::Bool(*b),
+        Value::Number(n) if n.fract() == 0.0 && n.abs() < 9.0e15 => Val::Int(*n as i64),
+        Value::Number(n) => Val::Float(*n),
+        Value::String(s) => Val::String(s.clone()),
+        Value::Array(items) => Val::Array(items.iter().map(to_val).collect()),
+        Value::Object(members) => Val::Object(
+            members
+                .iter()
+                .map(|(k, v)| (k.clone(), to_val(v)))
+                .collect(),
+        ),
+        Value::Unknown(reason) => Val::Unknown(reason.clone()),
+    }
+}
+
+/// An expression value as a model value; every part spans the expression.
+pub(super) fn from_val(value: Val, span: Span) -> Node {
+    let value = match value {
+        Val::Null => Value::Null,
+        Val::Bool(b) => Value::Bool(b),
+        Val::Int(i) => Value::Number(i as f64),
+        Val::Float(f) => Value::Number(f),
+        Val::String(s) => Value::String(s),
+        Val::Array(items) => Value::Array(items.into_iter().map(|i| from_val(i, span)).collect()),
+        Val::Object(members) => Value::Object(
+            members
+                .into_iter()
+                .map(|(k, v)| (k, from_val(v, span)))
+                .collect(),
+        ),
+        Val::Unknown(reason) => Value::Unknown(reason),
+    };
+    Node::new(value, span)
+}
+
+/// A parameter value a deployment passes: `{"value": ...}`, also when built by a property copy
+/// loop (`{"copy": [{"name": "value", ...}]}`) or by an expression (Bicep passes a conditional
+/// value as `"[if(c, createObject('value', a), createObject('value', b))]"`).
+pub(super) fn passed_value(name: &str, given: &Node, outer: &Scope<'_>) -> Node {
+    if given.get("reference").is_some() && given.get("value").is_none() {
+        return Node::unknown(
+            format!("parameter `{name}` comes from a Key Vault reference"),
+            given.span,
+        );
+    }
+    let resolved = resolve(given, outer);
+    match (&resolved.value, resolved.get("value")) {
+        (Value::Unknown(_), _) => resolved,
+        (_, Some(value)) => value.clone(),
+        _ => Node::unknown(format!("parameter `{name}` has no value"), given.span),
+    }
+}
+
+/// Whether a parameter or type may be null: `"nullable": true` on it or on the user-defined type
+/// it refers to (`"$ref": "#/definitions/lockType"`).
+pub(super) fn is_nullable(declaration: &Node, template: &Node) -> bool {
+    let mut current = declaration;
+    for _ in 0..MAX_TYPE_REFERENCES {
+        if current.get("nullable").and_then(Node::as_bool) == Some(true) {
+            return true;
+        }
+        let Some(definition) = current
+            .get("$ref")
+            .and_then(Node::as_str)
+            .and_then(|r| r.strip_prefix("#/definitions/"))
+            .and_then(|name| template.get("definitions")?.get(name))
+        else {
+            return false;
+        };
+        current = definition;
+    }
+    false
+}
+
+/// How many `$ref`s are followed to find whether a type is nullable.
+pub(super) const MAX_TYPE_REFERENCES: usize = 16;
+
+pub(super) fn default_value(
+    name: &str,
+    declaration: &Node,
+    template: &Node,
+    scope: &Scope<'_>,
+) -> Node {
+    match declaration.get("defaultValue") {
+        Some(default) => {
+            let mut value = resolve(default, scope);
+            if !value.is_unknown() && value.via.is_none() {
+                value.via = Some(Box::new(Via {
+                    span: default.span,
+                    description: format!("the default value of parameter `{name}`"),
+                    input: Some(name.to_string()),
+                    reference: None,
+                }));
+            }
+            value
+        }
+        // A nullable parameter (Bicep `string?`) that is not given is null.
+        None if is_nullable(declaration, template) => Node {
+            value: Value::Null,
+            span: declaration.span,
+            via: Some(Box::new(Via {
+                span: declaration.span,
+                description: format!("nullable parameter `{name}`, not given"),
+                input: Some(name.to_string()),
+                reference: None,
+            })),
+        },
+        None => Node::unknown(
+            format!("parameter `{name}` has no default value"),
+            declaration.span,
+        ),
+    }
+}
