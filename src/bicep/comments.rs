@@ -6,21 +6,29 @@ use super::syntax::{DeclKind, Declaration, Expr, ExprKind, ObjectItem, ParsedFil
 use crate::model::suppression::{Covers, DirectiveError, Suppression};
 use crate::source::{FileId, Span};
 
+/// The unit a file is evaluated in, and the address prefix of its resources there.
+struct Unit<'u> {
+    name: &'u str,
+    prefix: &'u str,
+}
+
 /// How deep object literals are followed for properties a suppression may stand above.
 const MAX_OBJECT_DEPTH: usize = 64;
 
 /// The suppressions written in a Bicep file. A suppression above a resource or module of the
-/// file evaluated as `unit` covers it by address (every instance of a loop); any other covers
-/// its span.
+/// file evaluated as `unit` covers it by address (every instance of a loop; `prefix` is the
+/// module call the file is read through, `mod/`); any other covers its span.
 pub fn suppressions(
     file: FileId,
     text: &str,
     parsed: &ParsedFile,
-    unit: Option<&str>,
+    unit: &str,
+    prefix: &str,
 ) -> (Vec<Suppression>, Vec<DirectiveError>) {
     let mut structures = Vec::new();
+    let unit = Unit { name: unit, prefix };
     for declaration in parsed.declarations() {
-        collect(declaration, None, file, unit, &mut structures);
+        collect(declaration, None, file, &unit, &mut structures);
     }
     crate::suppress::from_bicep(text, file, &structures)
 }
@@ -29,7 +37,7 @@ fn collect(
     declaration: &Declaration,
     parent: Option<&str>,
     file: FileId,
-    unit: Option<&str>,
+    unit: &Unit<'_>,
     out: &mut Vec<(Span, Covers)>,
 ) {
     let span = declaration.span.in_file(file);
@@ -48,13 +56,13 @@ fn collect(
         DeclKind::Output(output) => (None, Some(&output.value)),
         _ => (None, None),
     };
-    let covers = match (&address, unit) {
-        (Some(address), Some(unit)) => Covers::Resource {
-            unit: unit.to_string(),
-            address: address.clone(),
+    let covers = match &address {
+        Some(address) => Covers::Resource {
+            unit: unit.name.to_string(),
+            address: format!("{}{address}", unit.prefix),
             span,
         },
-        _ => Covers::Span(span),
+        None => Covers::Span(span),
     };
     out.push((span, covers));
     if let Some(value) = value {
@@ -68,7 +76,7 @@ fn properties(
     expr: &Expr,
     resource: Option<&str>,
     file: FileId,
-    unit: Option<&str>,
+    unit: &Unit<'_>,
     out: &mut Vec<(Span, Covers)>,
     depth: usize,
 ) {

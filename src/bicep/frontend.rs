@@ -303,6 +303,7 @@ fn given_values(parameters: &BicepDocument<'_>, loader: &mut Loader<'_>) -> Give
         path: parameters.source.path.clone(),
         loader,
         unread_modules: Vec::new(),
+        prefix: String::new(),
     };
     let mut given = Given::default();
     for declaration in parameters.parsed.declarations() {
@@ -330,6 +331,7 @@ fn read_template(
     loader: &mut Loader<'_>,
     output: &mut FrontEndOutput,
 ) {
+    let first_module = loader.module_calls.len();
     let Lowered {
         template: root,
         unread_modules,
@@ -353,10 +355,28 @@ fn read_template(
         template.id,
         &template.source.text,
         template.parsed,
-        Some(name),
+        name,
+        "",
     );
     read.unit.suppressions.extend(suppressions);
     read.unit.suppression_problems.extend(problems);
+    // A module file is read only through its callers: its suppressions cover what it deploys
+    // through each call.
+    let calls: Vec<(PathBuf, String)> = loader
+        .module_calls
+        .get(first_module..)
+        .unwrap_or_default()
+        .to_vec();
+    for (module, prefix) in calls {
+        if let Some((id, text, parsed)) = loader.parsed_module(&module) {
+            let (suppressions, problems) =
+                super::comments::suppressions(id, &text, &parsed, name, &prefix);
+            read.unit.suppressions.extend(suppressions);
+            if loader.reported_problems.insert(module) {
+                read.unit.suppression_problems.extend(problems);
+            }
+        }
+    }
     for module in &unread_modules {
         note_unread(module, name, &read.resources, &mut read.unit, output);
     }

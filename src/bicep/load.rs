@@ -64,6 +64,10 @@ pub struct Loader<'c> {
     pub called: Vec<PathBuf>,
     /// The module files being lowered, outermost first (to find cycles).
     pub stack: Vec<PathBuf>,
+    /// Each Bicep module file lowered, with the address prefix of the call (`outer/inner/`).
+    pub module_calls: Vec<(PathBuf, String)>,
+    /// Module files whose unreadable suppressions were reported already.
+    pub reported_problems: std::collections::HashSet<PathBuf>,
     texts: HashMap<PathBuf, (FileId, Rc<str>)>,
     parsed: HashMap<PathBuf, Rc<ParsedFile>>,
 }
@@ -77,6 +81,8 @@ impl<'c> Loader<'c> {
             notices: Vec::new(),
             called: Vec::new(),
             stack: Vec::new(),
+            reported_problems: std::collections::HashSet::new(),
+            module_calls: Vec::new(),
             texts: HashMap::new(),
             parsed: HashMap::new(),
         }
@@ -115,6 +121,13 @@ impl<'c> Loader<'c> {
         }
         self.texts.insert(path.to_path_buf(), (id, text.clone()));
         Ok((id, text))
+    }
+
+    /// A module file already parsed, with its id and text.
+    pub fn parsed_module(&self, path: &Path) -> Option<(FileId, Rc<str>, Rc<ParsedFile>)> {
+        let (id, text) = self.texts.get(path)?;
+        let parsed = self.parsed.get(path)?;
+        Some((*id, text.clone(), parsed.clone()))
     }
 
     /// The bytes of a file loaded by `loadTextContent()` and its siblings: below a scanned

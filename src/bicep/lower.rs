@@ -53,6 +53,18 @@ pub fn lower(
     given: Option<&Given>,
     loader: &mut Loader<'_>,
 ) -> Lowered {
+    lower_in(parsed, path, file, given, loader, String::new())
+}
+
+/// Lowers a file whose resources are addressed below `prefix` (a module call's `mod/`).
+fn lower_in(
+    parsed: &ParsedFile,
+    path: &Path,
+    file: FileId,
+    given: Option<&Given>,
+    loader: &mut Loader<'_>,
+    prefix: String,
+) -> Lowered {
     let declared = symbols::declared_resources(parsed);
     let mut symbols = symbols::build(parsed, &declared);
     if let Some(given) = given {
@@ -67,6 +79,7 @@ pub fn lower(
         path: path.to_path_buf(),
         loader,
         unread_modules: Vec::new(),
+        prefix,
     };
     let template = lowerer.template(parsed, &declared, given);
     Lowered {
@@ -586,8 +599,12 @@ impl Lowerer<'_, '_> {
             ModuleTemplate::Json(root) => Ok(root),
             ModuleTemplate::Unread(reason) => Err(reason),
             ModuleTemplate::Bicep { id, path, parsed } => {
+                let prefix = format!("{}{symbol}/", self.prefix);
+                self.loader
+                    .module_calls
+                    .push((path.clone(), prefix.clone()));
                 self.loader.stack.push(from);
-                let lowered = lower(&parsed, &path, id, None, self.loader);
+                let lowered = lower_in(&parsed, &path, id, None, self.loader, prefix);
                 self.loader.stack.pop();
                 // What a module's own modules deploy is addressed below this call.
                 self.unread_modules

@@ -387,6 +387,8 @@ pub struct Lowerer<'l, 'c> {
     pub loader: &'l mut Loader<'c>,
     /// Module calls whose template could not be read.
     pub unread_modules: Vec<super::lower::UnreadModule>,
+    /// The address prefix of the resources of this file (`mod/` inside a module call).
+    pub prefix: String,
 }
 
 impl Lowerer<'_, '_> {
