@@ -89,6 +89,12 @@ pub fn read_directory(
             read_template(template, &evaluation, compiled, &mut loader, &mut output);
         }
     }
+    for parameters in documents
+        .iter()
+        .filter(|d| d.parameters && d.parsed.is_clean())
+    {
+        read_elsewhere(parameters, documents, &mut loader, &mut output);
+    }
     output.errors.extend(loader.errors);
     output.notices.extend(loader.notices);
     BicepOutput {
@@ -263,27 +269,73 @@ fn evaluations<'a>(
     found
 }
 
+/// A `.bicepparam` file whose `using` names a template in another directory: that template
+/// read with its values (the template's own directory reads it with its defaults).
+fn read_elsewhere(
+    parameters: &BicepDocument<'_>,
+    documents: &[BicepDocument<'_>],
+    loader: &mut Loader<'_>,
+    output: &mut FrontEndOutput,
+) {
+    let Some(target) = using_path(parameters) else {
+        return;
+    };
+    if documents.iter().any(|d| d.source.path == target)
+        || !target
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("bicep"))
+    {
+        return;
+    }
+    let Ok((id, text)) = loader.text(&target) else {
+        let name = parameters.source.name.clone();
+        let message = format!("`using` names `{}`, which cannot be read", target.display());
+        loader.notices.push(format!("{name}: {message}"));
+        return;
+    };
+    let parsed = super::syntax::parse(&text);
+    if !parsed.is_clean() {
+        return;
+    }
+    let source = SourceFile::new(target.clone(), loader.name(&target), text.to_string());
+    let template = BicepDocument {
+        id,
+        source: &source,
+        parsed: &parsed,
+        parameters: false,
+    };
+    let evaluation = Evaluation {
+        file: Some(short_name(&parameters.source.name)),
+        given: Some(given_values(parameters, loader)),
+        json: None,
+    };
+    read_template(&template, &evaluation, None, loader, output);
+}
+
+/// The template a `.bicepparam` file's `using` names.
+fn using_path(parameters: &BicepDocument<'_>) -> Option<PathBuf> {
+    parameters
+        .parsed
+        .declarations()
+        .iter()
+        .find_map(|d| match &d.kind {
+            DeclKind::Using(using) => {
+                let relative = using.path.as_ref()?.as_plain_string()?;
+                Some(source::normalize(
+                    &directory_of(&parameters.source.path).join(relative),
+                ))
+            }
+            _ => None,
+        })
+}
+
 fn short_name(name: &str) -> String {
     name.rsplit('/').next().unwrap_or(name).to_string()
 }
 
 /// Whether a `.bicepparam` file's `using` names the template at `template`.
 fn uses(parameters: &BicepDocument<'_>, template: &Path) -> bool {
-    parameters
-        .parsed
-        .declarations()
-        .iter()
-        .any(|d| match &d.kind {
-            DeclKind::Using(using) => using
-                .path
-                .as_ref()
-                .and_then(|p| p.as_plain_string())
-                .is_some_and(|relative| {
-                    source::normalize(&directory_of(&parameters.source.path).join(relative))
-                        == source::normalize(template)
-                }),
-            _ => false,
-        })
+    using_path(parameters).is_some_and(|p| p == source::normalize(template))
 }
 
 /// The values a `.bicepparam` file assigns, lowered in its own file (its variables become
