@@ -4,7 +4,6 @@
 
 mod common;
 
-use std::fs;
 use std::path::Path;
 
 use acr_lint::{Scan, ScanOptions};
@@ -26,13 +25,8 @@ resource acr 'Microsoft.ContainerRegistry/registries@2023-07-01' = {
 ";
 
 fn scratch(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("temporary directory");
-    for (name, content) in files {
-        let path = dir.path().join(name);
-        fs::create_dir_all(path.parent().expect("parent")).expect("directories");
-        fs::write(path, content).expect("file written");
-    }
-    dir
+    let bytes: Vec<(&str, &[u8])> = files.iter().map(|(n, t)| (*n, t.as_bytes())).collect();
+    common::scratch(&bytes)
 }
 
 fn scan(dir: &Path) -> Scan {

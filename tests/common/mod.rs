@@ -48,3 +48,14 @@ pub fn shared(dir: &str) -> Option<PathBuf> {
         None
     }
 }
+
+/// A temporary directory holding the given files (paths relative to it).
+pub fn scratch(files: &[(&str, &[u8])]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    for (name, content) in files {
+        let path = dir.path().join(name);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("directories");
+        std::fs::write(path, content).expect("file written");
+    }
+    dir
+}
