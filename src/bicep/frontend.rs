@@ -200,6 +200,36 @@ pub fn read_file(path: &Path, root: &Path) -> FrontEndOutput {
     output
 }
 
+/// Lowers and reads Bicep text as a file `main.bicep` of its own (no modules or loaded files
+/// are read: they lie outside any scanned directory), for fuzzing the evaluation.
+pub fn read_text(text: &str) -> FrontEndOutput {
+    let source = SourceFile::new(
+        PathBuf::from("main.bicep"),
+        "main.bicep".into(),
+        text.into(),
+    );
+    let file = super::parse(&source.text, false);
+    let document = BicepDocument {
+        id: 0,
+        source: &source,
+        parsed: &file.parsed,
+        parameters: false,
+    };
+    let known = std::collections::HashMap::new();
+    let next_id = std::sync::atomic::AtomicUsize::new(1);
+    let overlays = std::collections::HashMap::new();
+    let context = Context {
+        base: Path::new("."),
+        known_files: &known,
+        next_id: &next_id,
+        overlays: &overlays,
+        explicit: &[],
+        roots: &[],
+        bicep_home: None,
+    };
+    read_directory(&[document], &[], &[], &context).output
+}
+
 /// One evaluation of a template: with the values of a parameters file, or with its defaults.
 struct Evaluation<'a> {
     /// The parameters file's name, as shown.

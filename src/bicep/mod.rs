@@ -11,7 +11,7 @@ mod symbols;
 pub mod syntax;
 
 pub use frontend::{
-    BicepDocument, BicepOutput, is_compiled, pairs_with, read_directory, read_file,
+    BicepDocument, BicepOutput, is_compiled, pairs_with, read_directory, read_file, read_text,
     source_of_compiled,
 };
 pub use load::{Context, MAX_LOADED_BYTES};
