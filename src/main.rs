@@ -36,7 +36,7 @@ struct Cli {
     paths: Vec<PathBuf>,
 
     /// Output format, optionally written to a file: pretty, concise, json, sarif, github,
-    /// junit, gitlab, markdown. Repeatable, e.g. `-f pretty -f sarif=results.sarif`.
+    /// junit, gitlab, markdown, azure-devops. Repeatable, e.g. `-f pretty -f sarif=results.sarif`.
     #[arg(short, long = "format", value_name = "FORMAT[=FILE]", default_value = "pretty", value_parser = parse_output)]
     format: Vec<Output>,
 
@@ -153,7 +153,7 @@ fn parse_output(text: &str) -> Result<Output, String> {
     let format = Format::parse(name).ok_or_else(|| {
         format!(
             "unknown format `{name}`; expected one of {}",
-            Format::NAMES.join(", ")
+            Format::names()
         )
     })?;
     Ok(Output { format, file })
@@ -456,8 +456,8 @@ fn lint(
     if let [first, second, ..] = to_stdout.as_slice() {
         eprintln!(
             "error: `-f {}` and `-f {}` both write to standard output; send all but one to a file (`-f FORMAT=FILE`)",
-            format!("{:?}", first.format).to_ascii_lowercase(),
-            format!("{:?}", second.format).to_ascii_lowercase()
+            first.format.name(),
+            second.format.name()
         );
         return ExitCode::from(EXIT_USAGE);
     }

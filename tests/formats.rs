@@ -533,11 +533,16 @@ fn help_lists_every_format() {
     let help = String::from_utf8(output.stdout).unwrap();
     let help = help.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(
-        help.contains("pretty, concise, json, sarif, github, junit, gitlab, markdown"),
+        help.contains(
+            "pretty, concise, json, sarif, github, junit, gitlab, markdown, azure-devops"
+        ),
         "{help}"
     );
-    for name in acr_lint::report::Format::NAMES {
-        assert!(acr_lint::report::Format::parse(name).is_some(), "{name}");
+    for format in acr_lint::report::Format::ALL {
+        assert_eq!(
+            acr_lint::report::Format::parse(format.name()),
+            Some(*format)
+        );
     }
 }
 
@@ -756,3 +761,130 @@ mod xml {
         text.chars().take(30).collect()
     }
 }
+
+/// A checkout written by hand: `.git` with a branch, its commit and an `origin` remote.
+fn checkout_with_registry() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let git = dir.path().join(".git");
+    fs::create_dir_all(git.join("refs/heads")).expect("git directory");
+    fs::write(git.join("HEAD"), "ref: refs/heads/main\n").expect("HEAD");
+    fs::write(git.join("refs/heads/main"), format!("{COMMIT}\n")).expect("ref");
+    fs::write(
+        git.join("config"),
+        "[remote \"origin\"]\n\turl = https://token@github.com/contoso/infra.git\n",
+    )
+    .expect("config");
+    fs::create_dir_all(dir.path().join("infra/acr")).expect("infra");
+    fs::write(
+        dir.path().join("infra/acr/main.tf"),
+        registry_tf("main", ""),
+    )
+    .expect("main.tf");
+    dir
+}
+
+const COMMIT: &str = "0123456789abcdef0123456789abcdef01234567";
+
+fn sarif_in(cwd: &Path, path: &str) -> Value {
+    let output = acr_lint()
+        .current_dir(cwd)
+        .env_remove("TF_BUILD")
+        .env_remove("ACR_LINT_SARIF_CATEGORY")
+        .args([path, "-f", "sarif"])
+        .output()
+        .expect("ran");
+    serde_json::from_slice(&output.stdout).expect("SARIF is JSON")
+}
+
+#[test]
+fn sarif_uris_are_relative_to_the_checkout_from_anywhere() {
+    let repo = checkout_with_registry();
+    let elsewhere = tempfile::tempdir().expect("temporary directory");
+    let absolute = repo.path().join("infra").to_string_lossy().into_owned();
+    for (cwd, path) in [
+        (elsewhere.path(), absolute.as_str()),
+        (repo.path(), "infra"),
+        (&repo.path().join("infra/acr"), "."),
+        (&repo.path().join("infra/acr"), "../acr/main.tf"),
+    ] {
+        let sarif = sarif_in(cwd, path);
+        let run = &sarif["runs"][0];
+        let location = &run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"];
+        assert_eq!(location["uri"], "infra/acr/main.tf", "{path} from {cwd:?}");
+        assert_eq!(location["uriBaseId"], "%SRCROOT%");
+        let provenance = &run["versionControlProvenance"][0];
+        assert_eq!(
+            provenance["repositoryUri"],
+            "https://github.com/contoso/infra"
+        );
+        assert_eq!(provenance["revisionId"], COMMIT);
+        assert_eq!(provenance["branch"], "refs/heads/main");
+        assert_eq!(run["automationDetails"]["id"], "acr-lint/");
+        let driver = &run["tool"]["driver"];
+        assert!(
+            driver["fullName"]
+                .as_str()
+                .unwrap()
+                .starts_with("acr-lint ")
+        );
+        assert_eq!(driver["rules"][0]["id"], "ACR001");
+        assert_eq!(driver["rules"][0]["name"], "AdminUserEnabled");
+    }
+}
+
+#[test]
+fn sarif_outside_a_checkout_is_relative_to_the_working_directory() {
+    let dir = admin_registries(1);
+    let sarif = sarif_in(dir.path(), ".");
+    let run = &sarif["runs"][0];
+    let location = &run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"];
+    assert_eq!(location["uri"], "r00.tf");
+    assert!(
+        run.get("versionControlProvenance").is_none()
+            || run["versionControlProvenance"] == serde_json::json!([])
+    );
+}
+
+#[test]
+fn azure_devops_logs_one_issue_per_finding() {
+    let stdout = stdout_in(&common::repo(), &[ADMIN_CASE, "-f", "azure-devops"]);
+    let first = stdout
+        .lines()
+        .find(|line| line.contains("code=ACR001;"))
+        .expect("ACR001 issue");
+    assert!(
+        first.starts_with(&format!(
+            "##vso[task.logissue type=error;sourcepath={ADMIN_FILE};linenumber="
+        )),
+        "{first}"
+    );
+    assert!(first.contains("%0Asee: "), "{first}");
+    assert!(
+        stdout
+            .lines()
+            .all(|line| line.starts_with("##vso[task.logissue type="))
+    );
+}
+
+#[test]
+fn azure_devops_shows_notes_as_warnings_only_when_they_block() {
+    let issue = |fail_on: &str| {
+        let stdout = stdout_in(
+            &common::repo(),
+            &[NOTE_CASE, "-f", "azure-devops", "--fail-on", fail_on],
+        );
+        stdout
+            .lines()
+            .find(|line| line.contains("code=ACR004;"))
+            .map(str::to_string)
+    };
+    assert_eq!(issue("error"), None);
+    let shown = issue("note").expect("ACR004 shown when notes block");
+    assert!(
+        shown.starts_with("##vso[task.logissue type=warning;"),
+        "{shown}"
+    );
+}
+
+/// A registry with the note-level ACR004 finding.
+const NOTE_CASE: &str = "testdata/arm/acr001/coalesce-try-get";

@@ -19,6 +19,8 @@ struct Client {
     next_id: i64,
     responses: HashMap<i64, Value>,
     published: HashMap<String, VecDeque<Vec<Value>>>,
+    /// Requests the server sent to the client.
+    server_requests: Vec<Value>,
 }
 
 impl Client {
@@ -49,6 +51,7 @@ impl Client {
             next_id: 1,
             responses: HashMap::new(),
             published: HashMap::new(),
+            server_requests: Vec::new(),
         }
     }
 
@@ -115,6 +118,8 @@ impl Client {
                 .entry(uri.to_string())
                 .or_default()
                 .push_back(diagnostics.unwrap_or_default());
+        } else if message.get("method").is_some() && message.get("id").is_some() {
+            self.server_requests.push(message);
         } else if let Some(id) = message["id"].as_i64() {
             self.responses.insert(id, message);
         }
@@ -527,4 +532,87 @@ fn protocol_errors_are_answered_and_survived() {
     // `exit` without `shutdown` is an error exit.
     client.notify("exit", Value::Null);
     assert_eq!(client.wait().code(), Some(1));
+}
+
+#[test]
+fn files_changed_on_disk_check_the_open_documents_that_read_them_again() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    // infra/: a registry whose admin user comes from a variable in a closed file.
+    let infra = dir.path().join("infra");
+    std::fs::create_dir_all(&infra).expect("infra");
+    let registry = REGISTRY_TF.replace("/* 😀 */ true", "var.admin");
+    let registry_file = infra.join("main.tf");
+    std::fs::write(&registry_file, &registry).expect("main.tf");
+    let variables = infra.join("variables.tf");
+    let admin_default = |on: bool| format!("variable \"admin\" {{\n  default = {on}\n}}\n");
+    std::fs::write(&variables, admin_default(true)).expect("variables");
+    // root/: a module call whose module, in another directory, enables the admin user.
+    let root = dir.path().join("root");
+    let module_dir = dir.path().join("modules/acr");
+    std::fs::create_dir_all(&root).expect("root");
+    std::fs::create_dir_all(&module_dir).expect("module directory");
+    let call = "module \"acr\" {\n  source = \"../modules/acr\"\n  admin  = true\n}\n";
+    let call_file = root.join("main.tf");
+    std::fs::write(&call_file, call).expect("call");
+    let module = module_dir.join("main.tf");
+    let module_text = format!("variable \"admin\" {{\n  type = bool\n}}\n{registry}");
+    std::fs::write(&module, &module_text).expect("module");
+    let (registry_uri, call_uri) = (file_uri(&registry_file), file_uri(&call_file));
+
+    let mut client = Client::start(dir.path());
+    let capabilities =
+        json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}});
+    client.request(
+        "initialize",
+        json!({"processId": null, "rootUri": null, "capabilities": capabilities}),
+    );
+    client.notify("initialized", json!({}));
+    client.open(&registry_uri, "terraform", &registry);
+    client.diagnostics(&registry_uri, |d| has_rule(d, "ACR001"));
+    client.open(&call_uri, "terraform", call);
+    client.diagnostics(&call_uri, |d| has_rule(d, "ACR001"));
+    let registration = client
+        .server_requests
+        .iter()
+        .find(|r| r["method"] == "client/registerCapability")
+        .expect("file watchers registered");
+    let watcher = &registration["params"]["registrations"][0];
+    assert_eq!(watcher["method"], "workspace/didChangeWatchedFiles");
+    let glob = watcher["registerOptions"]["watchers"][0]["globPattern"].as_str();
+    assert!(
+        glob.is_some_and(|glob| glob.contains("tf,tfvars")),
+        "{watcher}"
+    );
+
+    let changed = |client: &mut Client, path: &Path| {
+        client.notify(
+            "workspace/didChangeWatchedFiles",
+            json!({"changes": [{"uri": file_uri(path), "type": 2}]}),
+        );
+    };
+    std::fs::write(&variables, admin_default(false)).expect("variables");
+    changed(&mut client, &variables);
+    client.diagnostics(&registry_uri, |d| {
+        has_rule(d, "ACR003") && !has_rule(d, "ACR001")
+    });
+    std::fs::write(&module, module_text.replace("var.admin", "false")).expect("module");
+    changed(&mut client, &module);
+    client.diagnostics(&call_uri, |d| !has_rule(d, "ACR001"));
+    assert!(client.stop().success());
+}
+
+#[test]
+fn file_watchers_are_registered_only_when_the_client_allows() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let mut client = Client::initialized(dir.path());
+    let main = dir.path().join("main.tf");
+    std::fs::write(&main, REGISTRY_TF).expect("main.tf");
+    client.open(&file_uri(&main), "terraform", REGISTRY_TF);
+    client.diagnostics(&file_uri(&main), |d| has_rule(d, "ACR001"));
+    assert!(
+        client.server_requests.is_empty(),
+        "{:?}",
+        client.server_requests
+    );
+    assert!(client.stop().success());
 }

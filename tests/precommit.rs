@@ -311,3 +311,58 @@ fn pre_commit_runs_the_hook_on_the_committed_files() {
         "admin off\nregistry\n"
     );
 }
+
+/// The `acr-lint-system` hook runs the `acr-lint` found on `PATH`, with the same module context
+/// as the hook that builds it.
+#[test]
+fn pre_commit_system_hook_runs_the_installed_acr_lint() {
+    let Some(pre_commit) = pre_commit_command() else {
+        println!("skipped: pre-commit is not installed (pip install pre-commit)");
+        return;
+    };
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let head = run(repo, "git", &["rev-parse", "HEAD"], &[]);
+    if !head.status.success() {
+        println!("skipped: {} is not a git checkout", repo.display());
+        return;
+    }
+    let rev = String::from_utf8_lossy(&head.stdout).trim().to_string();
+    let binary = Path::new(env!("CARGO_BIN_EXE_acr-lint"));
+    let bin_dir = binary.parent().expect("binary directory");
+    let path = std::env::join_paths(std::iter::once(bin_dir.to_path_buf()).chain(
+        std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
+    ))
+    .expect("PATH");
+    let home = repo.join("target").join("pre-commit-home");
+    let env: &[(&str, &Path)] = &[
+        ("PRE_COMMIT_HOME", &home),
+        ("PATH", Path::new(&path)),
+        ("NO_COLOR", Path::new("1")),
+    ];
+
+    let scratch = tempfile::tempdir().expect("temporary directory");
+    let dir = scratch.path();
+    git(dir, &["init", "--quiet", "--initial-branch=main"]);
+    write_module(dir, "var.admin", "true");
+    git(dir, &["add", "."]);
+    let repo_arg = repo.to_str().expect("UTF-8 path");
+    let try_repo = |files: &[&str]| {
+        let mut args = pre_commit[1..].to_vec();
+        args.extend(["try-repo", repo_arg, "acr-lint-system", "--ref", &rev]);
+        args.push("--files");
+        args.extend(files);
+        run(dir, pre_commit[0], &args, env)
+    };
+    let failing = try_repo(&["main.tf"]);
+    let out = text(&failing);
+    assert_eq!(failing.status.code(), Some(1), "{out}");
+    assert!(out.contains("error[ACR001]"), "{out}");
+    assert!(out.contains("variables.tf:2:13"), "{out}");
+    fs::write(
+        dir.join("variables.tf"),
+        VARIABLES.replace("DEFAULT", "false"),
+    )
+    .expect("write");
+    let passing = try_repo(&["variables.tf"]);
+    assert!(passing.status.success(), "{}", text(&passing));
+}

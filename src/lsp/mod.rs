@@ -4,12 +4,14 @@
 //! Each is scanned as a given file, so in its context (the rest of its Terraform module, its
 //! template or parameters files), the unsaved text of every open document in place of what is
 //! on disk. Diagnostics are published for the document itself, and each offers a quick fix
-//! that adds a suppression with a reason to fill in.
+//! that adds a suppression with a reason to fill in. Files changed outside the editor
+//! (`workspace/didChangeWatchedFiles`) check again the open documents whose last scan read them
+//! or their directory.
 
 mod convert;
 pub mod fix;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::io::{self, BufRead, Read, Write};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
@@ -20,11 +22,11 @@ use lsp_server::{ErrorCode, Message, Notification, Request, RequestId, Response,
 use lsp_types::{
     CodeAction, CodeActionKind, CodeActionOptions, CodeActionOrCommand, CodeActionParams,
     CodeActionProviderCapability, CodeDescription, Diagnostic, DiagnosticRelatedInformation,
-    DiagnosticSeverity, DidChangeTextDocumentParams, DidCloseTextDocumentParams,
-    DidOpenTextDocumentParams, DidSaveTextDocumentParams, InitializeResult, Location,
-    NumberOrString, PositionEncodingKind, PublishDiagnosticsParams, Range, ServerCapabilities,
-    ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
-    TextDocumentSyncSaveOptions, TextEdit, Uri, WorkspaceEdit,
+    DiagnosticSeverity, DidChangeTextDocumentParams, DidChangeWatchedFilesParams,
+    DidCloseTextDocumentParams, DidOpenTextDocumentParams, DidSaveTextDocumentParams,
+    InitializeResult, Location, NumberOrString, PositionEncodingKind, PublishDiagnosticsParams,
+    Range, ServerCapabilities, ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind,
+    TextDocumentSyncOptions, TextDocumentSyncSaveOptions, TextEdit, Uri, WorkspaceEdit,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -35,6 +37,9 @@ use crate::rules::{Finding, Level};
 use crate::source::{SourceFile, Span};
 use crate::{Scan, ScanOptions};
 use convert::Lines;
+
+/// The files whose changes on disk can change a document's diagnostics.
+const WATCHED_FILES: &str = "**/*.{tf,tfvars,json,jsonc,bicep,bicepparam}";
 
 /// Messages larger than this are refused (and skipped).
 const MAX_MESSAGE_BYTES: usize = 64 * 1024 * 1024;
@@ -61,6 +66,8 @@ pub fn run(options: impl Fn(Vec<PathBuf>) -> ScanOptions + 'static) -> u8 {
         options: Box::new(options),
         documents: HashMap::new(),
         dirty: BTreeSet::new(),
+        read_by: HashMap::new(),
+        watch_files: false,
         initialized: false,
         shutting_down: false,
     };
@@ -156,6 +163,10 @@ struct Server {
     documents: HashMap<PathBuf, Document>,
     /// Open documents to check again before the next answer.
     dirty: BTreeSet<PathBuf>,
+    /// For each open document, the files and directories its last scan read.
+    read_by: HashMap<PathBuf, HashSet<PathBuf>>,
+    /// The client registers file watchers when asked (`client/registerCapability`).
+    watch_files: bool,
     initialized: bool,
     shutting_down: bool,
 }
@@ -184,6 +195,7 @@ impl Server {
         if !self.initialized {
             if method == "initialize" {
                 self.initialized = true;
+                self.watch_files = can_register_file_watchers(&params);
                 respond(id, capabilities());
             } else {
                 let message = format!("`{method}` before `initialize`");
@@ -226,6 +238,13 @@ impl Server {
             return None;
         }
         let outcome = match method.as_str() {
+            "initialized" => {
+                self.register_file_watchers();
+                Ok(())
+            }
+            "workspace/didChangeWatchedFiles" => {
+                parse::<DidChangeWatchedFilesParams>(params).map(|p| self.files_changed(p))
+            }
             "textDocument/didOpen" => {
                 parse::<DidOpenTextDocumentParams>(params).map(|p| self.did_open(p))
             }
@@ -297,12 +316,51 @@ impl Server {
         let Some(path) = lintable_path(&params.text_document.uri) else {
             return;
         };
+        self.read_by.remove(&path);
         if self.documents.remove(&path).is_some() {
             publish(params.text_document.uri, Vec::new(), None);
         }
         self.dirty.remove(&path);
         // The others in its directory now see the file as it is on disk.
         self.touch_directory(&path);
+    }
+
+    /// Asks the client to report changes to the files a scan reads, when it can.
+    fn register_file_watchers(&self) {
+        if !self.watch_files {
+            return;
+        }
+        let params = serde_json::json!({
+            "registrations": [{
+                "id": "acr-lint/watched-files",
+                "method": "workspace/didChangeWatchedFiles",
+                "registerOptions": {"watchers": [{"globPattern": WATCHED_FILES}]}
+            }]
+        });
+        send(Request {
+            id: RequestId::from("acr-lint/register-watchers".to_string()),
+            method: "client/registerCapability".into(),
+            params,
+        });
+    }
+
+    /// Files changed on disk: the open documents whose last scan read one of them, or read
+    /// the directory it is in (a file added to a module), are checked again.
+    fn files_changed(&mut self, params: DidChangeWatchedFilesParams) {
+        let changed: Vec<PathBuf> = params
+            .changes
+            .iter()
+            .filter_map(|event| convert::path_of(&event.uri))
+            .collect();
+        let affected = self.documents.keys().filter(|document| {
+            changed.iter().any(|path| {
+                path.parent() == document.parent()
+                    || self.read_by.get(*document).is_some_and(|read| {
+                        read.contains(path) || path.parent().is_some_and(|dir| read.contains(dir))
+                    })
+            })
+        });
+        self.dirty.extend(affected.cloned());
     }
 
     /// Marks the open documents of `path`'s directory for checking: they share its module.
@@ -317,7 +375,8 @@ impl Server {
 
     fn check_dirty(&mut self) {
         for path in std::mem::take(&mut self.dirty) {
-            let published = self.check(&path);
+            let (published, read) = self.check(&path);
+            self.read_by.insert(path.clone(), read);
             if let Some(document) = self.documents.get_mut(&path) {
                 let diagnostics = published.iter().map(|(d, _)| d.clone()).collect();
                 publish(document.uri.clone(), diagnostics, Some(document.version));
@@ -326,8 +385,9 @@ impl Server {
         }
     }
 
-    /// Scans the document with its module, the open documents' text overriding the disk.
-    fn check(&self, path: &Path) -> Vec<(Diagnostic, Option<CodeAction>)> {
+    /// Scans the document with its module, the open documents' text overriding the disk; also
+    /// gives the files the scan read and their directories.
+    fn check(&self, path: &Path) -> (Vec<(Diagnostic, Option<CodeAction>)>, HashSet<PathBuf>) {
         let mut options = (self.options)(vec![path.to_path_buf()]);
         options.overlays = self
             .documents
@@ -336,10 +396,10 @@ impl Server {
             .map(|(p, d)| (p.clone(), d.text.clone()))
             .collect();
         match catch_unwind(AssertUnwindSafe(|| crate::scan(&options))) {
-            Ok(scan) => self.diagnostics(&scan, path),
+            Ok(scan) => (self.diagnostics(&scan, path), files_read(&scan)),
             Err(_) => {
                 log(&format!("checking {} failed", path.display()));
-                Vec::new()
+                (Vec::new(), HashSet::new())
             }
         }
     }
@@ -564,6 +624,28 @@ fn capabilities() -> InitializeResult {
             version: Some(crate::rules::VERSION.into()),
         }),
     }
+}
+
+/// Whether the client said it accepts file watchers registered by the server.
+fn can_register_file_watchers(initialize: &serde_json::Value) -> bool {
+    initialize
+        .pointer("/capabilities/workspace/didChangeWatchedFiles/dynamicRegistration")
+        .and_then(serde_json::Value::as_bool)
+        .unwrap_or(false)
+}
+
+/// The files a scan read, absolute, with their directories.
+fn files_read(scan: &Scan) -> HashSet<PathBuf> {
+    let mut read = HashSet::new();
+    for file in scan.sources.files() {
+        let path = std::path::absolute(&file.path).unwrap_or_else(|_| file.path.clone());
+        let path = crate::source::normalize(&path);
+        if let Some(dir) = path.parent() {
+            read.insert(dir.to_path_buf());
+        }
+        read.insert(path);
+    }
+    read
 }
 
 fn parse<T: DeserializeOwned>(params: serde_json::Value) -> Result<T, String> {

@@ -1,5 +1,6 @@
 //! Renderers over a finished [`Scan`].
 
+mod azure_devops;
 mod concise;
 mod github;
 mod gitlab;
@@ -7,6 +8,7 @@ mod json;
 mod junit;
 mod markdown;
 mod pretty;
+mod repository;
 mod sarif;
 
 use std::io::{self, Write};
@@ -29,25 +31,48 @@ pub enum Format {
     Junit,
     Gitlab,
     Markdown,
+    AzureDevops,
 }
 
 impl Format {
-    pub const NAMES: &'static [&'static str] = &[
-        "pretty", "concise", "json", "sarif", "github", "junit", "gitlab", "markdown",
+    pub const ALL: &'static [Format] = &[
+        Format::Pretty,
+        Format::Concise,
+        Format::Json,
+        Format::Sarif,
+        Format::Github,
+        Format::Junit,
+        Format::Gitlab,
+        Format::Markdown,
+        Format::AzureDevops,
     ];
 
-    pub fn parse(name: &str) -> Option<Format> {
-        match name {
-            "pretty" => Some(Format::Pretty),
-            "concise" => Some(Format::Concise),
-            "json" => Some(Format::Json),
-            "sarif" => Some(Format::Sarif),
-            "github" => Some(Format::Github),
-            "junit" => Some(Format::Junit),
-            "gitlab" => Some(Format::Gitlab),
-            "markdown" => Some(Format::Markdown),
-            _ => None,
+    /// The name users give on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Pretty => "pretty",
+            Format::Concise => "concise",
+            Format::Json => "json",
+            Format::Sarif => "sarif",
+            Format::Github => "github",
+            Format::Junit => "junit",
+            Format::Gitlab => "gitlab",
+            Format::Markdown => "markdown",
+            Format::AzureDevops => "azure-devops",
         }
+    }
+
+    pub fn parse(name: &str) -> Option<Format> {
+        Format::ALL
+            .iter()
+            .copied()
+            .find(|format| format.name() == name)
+    }
+
+    /// Every name, comma-separated, for messages.
+    pub fn names() -> String {
+        let names: Vec<&str> = Format::ALL.iter().map(|format| format.name()).collect();
+        names.join(", ")
     }
 }
 
@@ -62,6 +87,7 @@ pub fn render(scan: &Scan, format: Format, color: bool, out: &mut dyn Write) -> 
         Format::Junit => junit::render(scan, out),
         Format::Gitlab => gitlab::render(scan, out),
         Format::Markdown => markdown::render(scan, out),
+        Format::AzureDevops => azure_devops::render(scan, out),
     }
 }
 

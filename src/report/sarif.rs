@@ -3,12 +3,14 @@
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
+use std::path::{Path, PathBuf};
 
 use serde_json::json;
 use serde_sarif::sarif::{
     ArtifactLocation, Invocation, Location, Message, MultiformatMessageString, Notification,
     PhysicalLocation, PropertyBag, Region, ReportingConfiguration, ReportingDescriptor,
-    Result as SarifResult, ResultLevel, Run, Sarif, Tool, ToolComponent,
+    Result as SarifResult, ResultLevel, Run, RunAutomationDetails, Sarif, Tool, ToolComponent,
+    VersionControlDetails,
 };
 
 use crate::findings::{InputError, Scan};
@@ -16,17 +18,65 @@ use crate::rules::{Finding, Level, RuleMeta};
 use crate::source::Span;
 use crate::suppress::Suppressed;
 
+use super::repository::{self, Repository};
+
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 const SRCROOT: &str = "%SRCROOT%";
 const FINGERPRINT_KEY: &str = "acrLintFinding/v1";
+/// The analysis category code scanning files results under (`automationDetails.id`), unless
+/// [`CATEGORY_VARIABLE`] names another.
+const AUTOMATION_ID: &str = "acr-lint/";
+/// The environment variable that sets the category, to tell several runs on one commit apart.
+const CATEGORY_VARIABLE: &str = "ACR_LINT_SARIF_CATEGORY";
+
+/// A scan with what SARIF adds to it: the checkout its locations are relative to and each
+/// file's artifact location, computed once.
+struct Report<'a> {
+    scan: &'a Scan,
+    root: PathBuf,
+    repository: Option<Repository>,
+    artifacts: Vec<ArtifactLocation>,
+}
+
+impl<'a> Report<'a> {
+    /// Locations are relative to the git top-level of the scanned files, else to the working
+    /// directory, whatever form the paths were given in.
+    fn new(scan: &'a Scan) -> Report<'a> {
+        let first = scan.sources.files().first().map(|file| file.path.as_path());
+        let repository = repository::locate(first.unwrap_or(Path::new(".")));
+        let root = match &repository {
+            Some(found) => found.root.clone(),
+            None => repository::absolute(Path::new(".")),
+        };
+        let artifacts = scan
+            .sources
+            .files()
+            .iter()
+            .map(|file| artifact(&root, &file.path))
+            .collect();
+        Report {
+            scan,
+            root,
+            repository,
+            artifacts,
+        }
+    }
+
+    fn artifact_of(&self, span: Span) -> ArtifactLocation {
+        self.artifacts
+            .get(span.file)
+            .cloned()
+            .unwrap_or_else(|| artifact(&self.root, Path::new(self.scan.sources.name(span.file))))
+    }
+}
 
 /// One result as JSON, with its suppression when it is suppressed.
 fn serialized_result(
-    scan: &Scan,
+    report: &Report<'_>,
     finding: &Finding,
     suppressed: Option<&Suppressed>,
 ) -> io::Result<Vec<u8>> {
-    let result = result(scan, &scan.rules, finding);
+    let result = result(report, finding);
     let Some(suppressed) = suppressed else {
         return Ok(serde_json::to_vec(&result)?);
     };
@@ -48,7 +98,8 @@ fn serialized_result(
 /// Writes the document with its results streamed in chunks, each serialized in parallel, so a
 /// large scan never holds the whole report in memory nor waits on one core.
 pub fn render(scan: &Scan, out: &mut dyn Write) -> io::Result<()> {
-    let shell = serde_json::to_string(&document_with(scan, Vec::new()))?;
+    let report = Report::new(scan);
+    let shell = serde_json::to_string(&document_with(&report, Vec::new()))?;
     let Some((head, tail)) = shell.split_once(EMPTY_RESULTS) else {
         out.write_all(shell.as_bytes())?;
         return writeln!(out);
@@ -62,7 +113,7 @@ pub fn render(scan: &Scan, out: &mut dyn Write) -> io::Result<()> {
         .map(|suppressed| (&suppressed.finding, Some(suppressed)));
     let all: Vec<(&Finding, Option<&Suppressed>)> = findings.chain(suppressed).collect();
     super::write_json_items(out, &all, |(finding, suppressed)| {
-        serialized_result(scan, finding, *suppressed)
+        serialized_result(&report, finding, *suppressed)
     })?;
     out.write_all(b"]")?;
     out.write_all(tail.as_bytes())?;
@@ -72,12 +123,13 @@ pub fn render(scan: &Scan, out: &mut dyn Write) -> io::Result<()> {
 /// How an empty result list serialises; a JSON string can never contain it unescaped.
 const EMPTY_RESULTS: &str = "\"results\":[]";
 
-fn document_with(scan: &Scan, results: Vec<SarifResult>) -> Sarif {
+fn document_with(report: &Report<'_>, results: Vec<SarifResult>) -> Sarif {
+    let scan = report.scan;
     let rules = &scan.rules;
     let notifications = scan
         .errors
         .iter()
-        .map(|e| notification(scan, e))
+        .map(|e| notification(report, e))
         .collect::<Vec<_>>();
     let invocation = Invocation::builder()
         .execution_successful(scan.errors.is_empty())
@@ -85,6 +137,7 @@ fn document_with(scan: &Scan, results: Vec<SarifResult>) -> Sarif {
         .build();
     let driver = ToolComponent::builder()
         .name("acr-lint")
+        .full_name(format!("acr-lint {}", crate::rules::VERSION))
         .version(crate::rules::VERSION)
         .semantic_version(crate::rules::VERSION)
         .information_uri(crate::rules::REPOSITORY)
@@ -95,12 +148,117 @@ fn document_with(scan: &Scan, results: Vec<SarifResult>) -> Sarif {
         .results(results)
         .invocations(vec![invocation])
         .column_kind(json!("unicodeCodePoints"))
+        .automation_details(automation_details(&|name| std::env::var(name).ok()))
+        .original_uri_base_ids(base_ids(&report.root))
+        .version_control_provenance(provenance(report.repository.as_ref()))
         .build();
     Sarif::builder()
         .schema(SCHEMA)
         .version(json!("2.1.0"))
         .runs(vec![run])
         .build()
+}
+
+/// The run's category: `acr-lint/`, or in an Azure Pipelines build the build's identity, which
+/// Advanced Security for Azure DevOps requires to file the results.
+fn automation_details(env: &dyn Fn(&str) -> Option<String>) -> RunAutomationDetails {
+    let plain = || {
+        let id = match env(CATEGORY_VARIABLE).filter(|category| !category.trim().is_empty()) {
+            Some(category) if category.ends_with('/') => category,
+            Some(category) => format!("{category}/"),
+            None => AUTOMATION_ID.to_string(),
+        };
+        RunAutomationDetails::builder().id(id).build()
+    };
+    if env("TF_BUILD").is_none_or(|value| !value.eq_ignore_ascii_case("true")) {
+        return plain();
+    }
+    let value = |name: &str| env(name).unwrap_or_default();
+    let collection = value("SYSTEM_COLLECTIONURI");
+    let organization = collection
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    let fields = [
+        ("buildDefinitionId", value("SYSTEM_DEFINITIONID")),
+        ("buildDefinitionName", value("BUILD_DEFINITIONNAME")),
+        ("phaseId", value("SYSTEM_PHASEID")),
+        ("phaseName", value("SYSTEM_PHASENAME")),
+        ("projectName", value("SYSTEM_TEAMPROJECT")),
+        ("projectId", value("SYSTEM_TEAMPROJECTID")),
+        ("organization", organization.clone()),
+        ("buildId", value("BUILD_BUILDID")),
+        ("sourceBranch", value("BUILD_SOURCEBRANCH")),
+    ];
+    let id = format!(
+        "azuredevops/pipeline/build/{organization}/{}/{}/{}/{}/{}",
+        value("SYSTEM_TEAMPROJECT"),
+        value("SYSTEM_DEFINITIONID"),
+        value("SYSTEM_PHASEID"),
+        value("BUILD_SOURCEBRANCH"),
+        value("BUILD_BUILDID"),
+    );
+    let properties = fields
+        .into_iter()
+        .map(|(key, value)| (format!("azuredevops/pipeline/build/{key}"), json!(value)))
+        .collect::<BTreeMap<_, _>>();
+    RunAutomationDetails::builder()
+        .id(id)
+        .properties(
+            PropertyBag::builder()
+                .additional_properties(properties)
+                .build(),
+        )
+        .build()
+}
+
+/// Where `%SRCROOT%` was on this machine, for viewers that open the files.
+fn base_ids(root: &Path) -> BTreeMap<String, ArtifactLocation> {
+    let mut uri = format!(
+        "file://{}",
+        encode_uri(&root.to_string_lossy().replace('\\', "/"))
+    );
+    if !uri.ends_with('/') {
+        uri.push('/');
+    }
+    let mut ids = BTreeMap::new();
+    ids.insert(
+        SRCROOT.to_string(),
+        ArtifactLocation::builder().uri(uri).build(),
+    );
+    ids
+}
+
+/// The commit and remote of the checkout, when the scan ran in one.
+fn provenance(repository: Option<&Repository>) -> Vec<VersionControlDetails> {
+    let Some(repository) = repository else {
+        return Vec::new();
+    };
+    let Some(uri) = repository.uri.clone() else {
+        return Vec::new();
+    };
+    let mut details = VersionControlDetails::builder()
+        .repository_uri(uri)
+        .mapped_to(ArtifactLocation::builder().uri_base_id(SRCROOT).build())
+        .build();
+    details.revision_id = repository.revision.clone();
+    details.branch = repository.branch.clone();
+    vec![details]
+}
+
+/// SARIF names rules in PascalCase: `admin-user-enabled` is `AdminUserEnabled`.
+fn pascal_case(slug: &str) -> String {
+    slug.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .map(|word| {
+            let mut chars = word.chars();
+            chars.next().map_or_else(String::new, |first| {
+                first.to_ascii_uppercase().to_string() + chars.as_str()
+            })
+        })
+        .collect()
 }
 
 fn descriptor(rule: &RuleMeta) -> ReportingDescriptor {
@@ -114,7 +272,7 @@ fn descriptor(rule: &RuleMeta) -> ReportingDescriptor {
     let tags = rule.tags.iter().map(|t| t.to_string()).collect::<Vec<_>>();
     ReportingDescriptor::builder()
         .id(rule.id)
-        .name(rule.slug)
+        .name(pascal_case(rule.slug))
         .short_description(text(rule.title))
         .full_description(text(rule.title))
         .help_uri(rule.docs_url())
@@ -151,7 +309,8 @@ fn level(level: Level) -> &'static str {
     }
 }
 
-fn result(scan: &Scan, rules: &[&'static RuleMeta], finding: &Finding) -> SarifResult {
+fn result(report: &Report<'_>, finding: &Finding) -> SarifResult {
+    let rules = &report.scan.rules;
     let result_level = match finding.level {
         Level::Error => ResultLevel::Error,
         Level::Warning => ResultLevel::Warning,
@@ -164,7 +323,7 @@ fn result(scan: &Scan, rules: &[&'static RuleMeta], finding: &Finding) -> SarifR
         .map(|(i, label)| {
             Location::builder()
                 .id(i as i64)
-                .physical_location(physical(scan, label.span))
+                .physical_location(physical(report, label.span))
                 .message(Message::builder().text(&label.message).build())
                 .build()
         })
@@ -175,14 +334,17 @@ fn result(scan: &Scan, rules: &[&'static RuleMeta], finding: &Finding) -> SarifR
     }
     message.push_str(&format!("\nhelp: {}", finding.help));
     let mut fingerprints = BTreeMap::new();
-    fingerprints.insert(FINGERPRINT_KEY.to_string(), fingerprint(scan, finding));
+    fingerprints.insert(
+        FINGERPRINT_KEY.to_string(),
+        fingerprint(report.scan, finding),
+    );
     let builder = SarifResult::builder()
         .rule_id(finding.rule.id)
         .level(result_level)
         .message(Message::builder().text(message).build())
         .locations(vec![
             Location::builder()
-                .physical_location(physical(scan, finding.primary.span))
+                .physical_location(physical(report, finding.primary.span))
                 .build(),
         ])
         .partial_fingerprints(fingerprints);
@@ -196,11 +358,11 @@ fn result(scan: &Scan, rules: &[&'static RuleMeta], finding: &Finding) -> SarifR
         .build()
 }
 
-fn physical(scan: &Scan, span: Span) -> PhysicalLocation {
-    let start = scan.sources.start(span);
-    let end = scan.sources.end(span);
+fn physical(report: &Report<'_>, span: Span) -> PhysicalLocation {
+    let start = report.scan.sources.start(span);
+    let end = report.scan.sources.end(span);
     PhysicalLocation::builder()
-        .artifact_location(artifact(scan.sources.name(span.file)))
+        .artifact_location(report.artifact_of(span))
         .region(
             Region::builder()
                 .start_line(start.line as i64)
@@ -212,16 +374,22 @@ fn physical(scan: &Scan, span: Span) -> PhysicalLocation {
         .build()
 }
 
-fn artifact(name: &str) -> ArtifactLocation {
-    if name.starts_with('/') {
-        return ArtifactLocation::builder()
-            .uri(format!("file://{}", encode_uri(name)))
-            .build();
+/// A file below `root` relative to `%SRCROOT%`; any other by its absolute `file://` URI.
+fn artifact(root: &Path, path: &Path) -> ArtifactLocation {
+    let absolute = repository::absolute(path);
+    match absolute.strip_prefix(root) {
+        Ok(relative) => ArtifactLocation::builder()
+            .uri(encode_uri(&relative.to_string_lossy().replace('\\', "/")))
+            .uri_base_id(SRCROOT)
+            .build(),
+        Err(_) => {
+            let text = absolute.to_string_lossy().replace('\\', "/");
+            let slash = if text.starts_with('/') { "" } else { "/" };
+            ArtifactLocation::builder()
+                .uri(format!("file://{slash}{}", encode_uri(&text)))
+                .build()
+        }
     }
-    ArtifactLocation::builder()
-        .uri(encode_uri(name))
-        .uri_base_id(SRCROOT)
-        .build()
 }
 
 /// Percent-encodes what may not stand in a URI path.
@@ -255,15 +423,15 @@ pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {
     })
 }
 
-fn notification(scan: &Scan, error: &InputError) -> Notification {
+fn notification(report: &Report<'_>, error: &InputError) -> Notification {
     let location = match error.span {
         Some(span) => Location::builder()
-            .physical_location(physical(scan, span))
+            .physical_location(physical(report, span))
             .build(),
         None => Location::builder()
             .physical_location(
                 PhysicalLocation::builder()
-                    .artifact_location(artifact(&error.path))
+                    .artifact_location(artifact(&report.root, Path::new(&error.path)))
                     .build(),
             )
             .build(),
@@ -282,6 +450,56 @@ mod tests {
     #[test]
     fn uris_are_percent_encoded() {
         assert_eq!(encode_uri("a dir/ü.tf"), "a%20dir/%C3%BC.tf");
+    }
+
+    #[test]
+    fn automation_id_names_the_azure_pipelines_build() {
+        let outside = automation_details(&|_| None);
+        assert_eq!(outside.id.as_deref(), Some(AUTOMATION_ID));
+        let named = automation_details(&|name: &str| {
+            (name == CATEGORY_VARIABLE).then(|| "acr-lint/prod".to_string())
+        });
+        assert_eq!(named.id.as_deref(), Some("acr-lint/prod/"));
+        let build = |name: &str| {
+            let value = match name {
+                "TF_BUILD" => "True",
+                "SYSTEM_COLLECTIONURI" => "https://dev.azure.com/contoso/",
+                "SYSTEM_TEAMPROJECT" => "infra",
+                "SYSTEM_DEFINITIONID" => "12",
+                "SYSTEM_PHASEID" => "a1",
+                "BUILD_SOURCEBRANCH" => "refs/heads/main",
+                "BUILD_BUILDID" => "345",
+                _ => return None,
+            };
+            Some(value.to_string())
+        };
+        let inside = automation_details(&build);
+        assert_eq!(
+            inside.id.as_deref(),
+            Some("azuredevops/pipeline/build/contoso/infra/12/a1/refs/heads/main/345")
+        );
+        let properties = inside.properties.unwrap().additional_properties;
+        assert_eq!(
+            properties["azuredevops/pipeline/build/buildDefinitionId"],
+            json!("12")
+        );
+    }
+
+    #[test]
+    fn rule_names_are_pascal_case() {
+        assert_eq!(pascal_case("admin-user-enabled"), "AdminUserEnabled");
+        assert_eq!(pascal_case("cmk-no-identity"), "CmkNoIdentity");
+    }
+
+    #[test]
+    fn files_outside_the_root_keep_absolute_uris() {
+        let root = Path::new("/repo");
+        let inside = artifact(root, Path::new("/repo/infra/a b.tf"));
+        assert_eq!(inside.uri.as_deref(), Some("infra/a%20b.tf"));
+        assert_eq!(inside.uri_base_id.as_deref(), Some(SRCROOT));
+        let outside = artifact(root, Path::new("/elsewhere/x.tf"));
+        assert_eq!(outside.uri.as_deref(), Some("file:///elsewhere/x.tf"));
+        assert_eq!(outside.uri_base_id, None);
     }
 
     #[test]
