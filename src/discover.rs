@@ -22,6 +22,8 @@ pub enum Candidate {
     TfVars,
     TfVarsJson,
     Json,
+    Bicep,
+    BicepParams,
 }
 
 impl Candidate {
@@ -37,10 +39,34 @@ impl Candidate {
             Some(Candidate::TfVarsJson)
         } else if name.ends_with(".json") || name.ends_with(".jsonc") {
             Some(Candidate::Json)
+        } else if name.ends_with(".bicep") {
+            Some(Candidate::Bicep)
+        } else if name.ends_with(".bicepparam") {
+            Some(Candidate::BicepParams)
         } else {
             None
         }
     }
+
+    /// The family of files read together as one configuration: a Terraform module with its
+    /// variable files, Bicep files with their parameters files, or ARM JSON.
+    fn family(self) -> Family {
+        match self {
+            Candidate::Terraform
+            | Candidate::TerraformJson
+            | Candidate::TfVars
+            | Candidate::TfVarsJson => Family::Terraform,
+            Candidate::Json => Family::Json,
+            Candidate::Bicep | Candidate::BicepParams => Family::Bicep,
+        }
+    }
+}
+
+#[derive(PartialEq, Eq)]
+enum Family {
+    Terraform,
+    Json,
+    Bicep,
 }
 
 /// A path that could not be walked, with the reason.
@@ -72,8 +98,10 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<(PathBuf, Candidate)>, Vec<WalkError>
 /// The files to read as context for the files given by name, without reporting on them: for a
 /// Terraform file (`.tf`, `.tfvars`, `.tfvars.json`), the other Terraform files of its
 /// directory, which make up its module and its variable values; for a JSON file, the
-/// parameters files paired with it by name, or the template it is a parameters file of. Files
-/// already in `files` are left out. Sorted, without duplicates.
+/// parameters files paired with it by name, or the template it is a parameters file of; for a
+/// Bicep file (`.bicep`, `.bicepparam`), the other Bicep files of its directory and the JSON
+/// parameters files paired with it. Files already in `files` are left out. Sorted, without
+/// duplicates.
 pub fn context(paths: &[PathBuf], files: &[(PathBuf, Candidate)]) -> Vec<(PathBuf, Candidate)> {
     let mut context = Vec::new();
     for path in paths {
@@ -82,17 +110,19 @@ pub fn context(paths: &[PathBuf], files: &[(PathBuf, Candidate)]) -> Vec<(PathBu
         };
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
         let name = name.unwrap_or_default();
-        let belongs = |sibling: &Path, candidate: Candidate| match given {
-            Candidate::Json => {
-                let other = sibling
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned());
-                let other = other.unwrap_or_default();
-                candidate == Candidate::Json
-                    && (crate::arm::pairs_with(&name, &other)
-                        || crate::arm::pairs_with(&other, &name))
+        let belongs = |sibling: &Path, candidate: Candidate| {
+            let other = sibling
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned());
+            let other = other.unwrap_or_default();
+            let pairs =
+                |a: &str, b: &str| crate::arm::pairs_with(a, b) || crate::bicep::pairs_with(a, b);
+            match (given.family(), candidate.family()) {
+                (Family::Json, Family::Json) => pairs(&name, &other) || pairs(&other, &name),
+                (Family::Bicep, Family::Json) => pairs(&name, &other),
+                (Family::Json, Family::Bicep) => pairs(&other, &name),
+                (given, sibling) => given == sibling,
             }
-            _ => candidate != Candidate::Json,
         };
         let directory = path.parent().filter(|p| !p.as_os_str().is_empty());
         let Ok(entries) = std::fs::read_dir(directory.unwrap_or(Path::new("."))) else {
@@ -265,6 +295,14 @@ mod tests {
             Candidate::of(Path::new("azuredeploy.JSON")),
             Some(Candidate::Json)
         );
-        assert_eq!(Candidate::of(Path::new("main.bicep")), None);
+        assert_eq!(
+            Candidate::of(Path::new("main.bicep")),
+            Some(Candidate::Bicep)
+        );
+        assert_eq!(
+            Candidate::of(Path::new("dev.bicepparam")),
+            Some(Candidate::BicepParams)
+        );
+        assert_eq!(Candidate::of(Path::new("main.bicep.bak")), None);
     }
 }

@@ -23,8 +23,8 @@ Exit codes:
   2  usage error (bad option, unknown rule, unwritable output file)
   3  an input could not be read or parsed; everything else was still scanned and reported";
 
-/// Static analysis of Azure Container Registry configuration in ARM templates (and the JSON
-/// that Bicep compiles to) and Terraform, before deployment.
+/// Static analysis of Azure Container Registry configuration in Bicep, ARM templates (and the
+/// JSON that Bicep compiles to) and Terraform, before deployment.
 #[derive(Parser, Debug)]
 #[command(name = "acr-lint", version, after_help = EXIT_CODES, args_conflicts_with_subcommands = true)]
 struct Cli {
@@ -98,7 +98,8 @@ struct Cli {
     #[arg(long, global = true)]
     no_inline_suppressions: bool,
 
-    /// An ARM template to evaluate with the `--parameters` files (besides pairing by name).
+    /// An ARM template or Bicep file to evaluate with the `--parameters` files (besides pairing
+    /// by name).
     #[arg(long, value_name = "FILE", requires = "parameters")]
     template: Option<PathBuf>,
 

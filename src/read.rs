@@ -6,7 +6,7 @@ use std::path::Path;
 use crate::discover::Candidate;
 use crate::model::{Node, json};
 use crate::source::{self, FileId, SourceFile, Span};
-use crate::{arm, terraform};
+use crate::{arm, bicep, terraform};
 
 /// Files holding more values than this are refused: each value costs 100 to 200 bytes of syntax
 /// tree, so a dense 16 MiB file (eight million values) would take gigabytes. Real templates and
@@ -22,6 +22,7 @@ pub enum Document {
     ArmTemplate(Node),
     ArmParameters(Node),
     TerraformPlan(Node),
+    Bicep(bicep::BicepFile),
 }
 
 /// One file as read.
@@ -99,6 +100,13 @@ pub fn read(
         },
         Candidate::TerraformJson => read_terraform_json(id, path, &mut result),
         Candidate::Json => read_json(id, &mut result),
+        Candidate::Bicep | Candidate::BicepParams => {
+            let file = bicep::parse(text, candidate == Candidate::BicepParams);
+            if let Some(error) = file.parsed.errors.first() {
+                result.error = Some((Some(error.span.in_file(id)), error.message.clone()));
+            }
+            result.document = Some(Document::Bicep(file));
+        }
     }
     if !result.scanned {
         result.source.text = String::new();

@@ -17,7 +17,7 @@ use crate::read::{self, Document, ReadFile};
 use crate::rules::{self, Finding, Rule};
 use crate::source::{self, FileId, SourceFile, SourceMap};
 use crate::terraform::VarValue;
-use crate::{arm, baseline, config, suppress, terraform, variants};
+use crate::{arm, baseline, bicep, config, suppress, terraform, variants};
 
 /// What to scan and with which rules.
 pub struct ScanOptions {
@@ -109,9 +109,20 @@ pub fn scan(options: &ScanOptions) -> Scan {
         next_id: &next_id,
         overlays: &overlays,
     };
+    let roots = scanned_roots(&options.paths);
+    let bicep_home = bicep_home();
+    let bicep_context = bicep::Context {
+        base: &base,
+        known_files: &known_files,
+        next_id: &next_id,
+        overlays: &overlays,
+        explicit: &explicit,
+        roots: &roots,
+        bicep_home: bicep_home.as_deref(),
+    };
     let loaded: Vec<DirectoryResult> = discover::by_directory(files)
         .par_iter()
-        .map(|group| read_directory(group, &context, &explicit))
+        .map(|group| read_directory(group, &context, &bicep_context))
         .collect();
 
     let reported = |file: FileId| discovered.reported.get(file).copied().unwrap_or(true);
@@ -122,7 +133,9 @@ pub fn scan(options: &ScanOptions) -> Scan {
     let mut module_sources = Vec::new();
     let mut calls = terraform::ModuleCalls::default();
     let mut read_files = Vec::with_capacity(files.len());
+    let mut bicep_modules = HashSet::new();
     for directory in loaded {
+        bicep_modules.extend(directory.bicep_called.iter().cloned());
         let callees = directory.calls.1.iter();
         let callees = callees.map(|d| source::display_name(d, &base)).collect();
         calls.record(directory.calls.0, callees);
@@ -135,6 +148,21 @@ pub fn scan(options: &ScanOptions) -> Scan {
         .resources
         .retain(|r| !reported_through_callers(&r.unit));
     model.units.retain(|u| !reported_through_callers(&u.id));
+    // A Bicep file used as a module is reported through its callers.
+    let called_bicep: Vec<String> = bicep_modules
+        .iter()
+        .map(|path: &PathBuf| source::display_name(path, &base))
+        .collect();
+    let bicep_module = |unit: &str| {
+        called_bicep.iter().any(|name| {
+            unit == name
+                || unit
+                    .strip_prefix(name.as_str())
+                    .is_some_and(|rest| rest.starts_with(" with "))
+        })
+    };
+    model.resources.retain(|r| !bicep_module(&r.unit));
+    model.units.retain(|u| !bicep_module(&u.id));
     let units = merge_units(model.units);
     errors.extend(model.errors);
     let mut notices = model.notices;
@@ -263,6 +291,8 @@ struct DirectoryResult {
     output: FrontEndOutput,
     module_sources: Vec<(FileId, SourceFile)>,
     calls: (String, Vec<PathBuf>),
+    /// Bicep files used as modules by this directory's Bicep files.
+    bicep_called: Vec<PathBuf>,
 }
 
 /// Reads a directory's files in parallel, then hands each front end the documents it takes,
@@ -270,7 +300,7 @@ struct DirectoryResult {
 fn read_directory(
     group: &[(FileId, &Path, Candidate)],
     context: &terraform::ModuleContext<'_>,
-    explicit: &[arm::ExplicitParameters],
+    bicep_context: &bicep::Context<'_>,
 ) -> DirectoryResult {
     let mut files: Vec<ReadFile> = group
         .par_iter()
@@ -301,10 +331,34 @@ fn read_directory(
         Document::TerraformPlan(root) => Some(root),
         _ => None,
     });
-    let templates = of_kind(|d| match d {
-        Document::ArmTemplate(root) => Some(root),
-        _ => None,
-    });
+    let bicep_files: Vec<bicep::BicepDocument<'_>> = files
+        .iter()
+        .zip(group)
+        .filter_map(|(file, (id, _, _))| match file.document.as_ref()? {
+            Document::Bicep(bicep) => Some(bicep::BicepDocument {
+                id: *id,
+                source: &file.source,
+                parsed: &bicep.parsed,
+                parameters: bicep.parameters,
+            }),
+            _ => None,
+        })
+        .collect();
+    // A template compiled from a Bicep file beside it is read through that file.
+    let (compiled, templates): (Vec<JsonDocument<'_>>, Vec<JsonDocument<'_>>) =
+        of_kind(|d| match d {
+            Document::ArmTemplate(root) => Some(root),
+            _ => None,
+        })
+        .into_iter()
+        .partition(|t| {
+            bicep::is_compiled(t.root) && {
+                let source = bicep::source_of_compiled(&t.source.path);
+                bicep_files
+                    .iter()
+                    .any(|b| !b.parameters && b.source.path == source)
+            }
+        });
     let parameters = of_kind(|d| match d {
         Document::ArmParameters(root) => Some(root),
         _ => None,
@@ -316,13 +370,47 @@ fn read_directory(
         terraform::read_directory(directory, &terraform_files, &plans, &source_of, context);
     drop(terraform_files);
     let mut output = terraform.output;
-    output.extend(arm::read_directory(&templates, &parameters, explicit));
+    output.extend(arm::read_directory(
+        &templates,
+        &parameters,
+        bicep_context.explicit,
+    ));
+    let bicep = bicep::read_directory(&bicep_files, &compiled, &parameters, bicep_context);
+    output.extend(bicep.output);
+    let mut module_sources = terraform.module_sources;
+    module_sources.extend(bicep.sources);
+    drop(bicep_files);
     DirectoryResult {
         files,
         output,
-        module_sources: terraform.module_sources,
+        module_sources,
         calls: terraform.calls,
+        bicep_called: bicep.called,
     }
+}
+
+/// The directories below which Bicep files may load files: each scanned directory, or the
+/// directory of each scanned file, made canonical.
+fn scanned_roots(paths: &[PathBuf]) -> Vec<PathBuf> {
+    paths
+        .iter()
+        .filter_map(|path| {
+            let directory = if path.is_dir() {
+                path.as_path()
+            } else {
+                path.parent()
+                    .filter(|p| !p.as_os_str().is_empty())
+                    .unwrap_or(Path::new("."))
+            };
+            std::fs::canonicalize(directory).ok()
+        })
+        .collect()
+}
+
+/// The Bicep CLI's home, `~/.bicep`, where it restores registry modules.
+fn bicep_home() -> Option<PathBuf> {
+    let home = std::env::var_os("HOME").or_else(|| std::env::var_os("USERPROFILE"))?;
+    Some(PathBuf::from(home).join(".bicep"))
 }
 
 /// The units, the parts of one unit (the files of one Terraform module) merged.

@@ -111,15 +111,41 @@ pub fn from_hcl(
     file: FileId,
     unit: &str,
 ) -> (Vec<Suppression>, Vec<DirectiveError>) {
+    from_comment_lines(text, file, &|offset| {
+        covered_structure(body, offset, file, unit)
+    })
+}
+
+/// The suppression comments of a Bicep file (`//` or `/* */` on a line of their own). Each
+/// covers the structure of `structures` (a resource, module, declaration or property, by span,
+/// with what a suppression above it covers) that starts on the first line below it that is not
+/// a comment.
+pub fn from_bicep(
+    text: &str,
+    file: FileId,
+    structures: &[(Span, Covers)],
+) -> (Vec<Suppression>, Vec<DirectiveError>) {
+    from_comment_lines(text, file, &|offset| {
+        structures
+            .iter()
+            .find(|(span, _)| span.start == offset)
+            .map(|(_, covers)| covers.clone())
+    })
+}
+
+/// Reads the `acr-lint:ignore` comment lines of a file; `target` gives what a suppression
+/// above the structure starting at a byte offset covers.
+fn from_comment_lines(
+    text: &str,
+    file: FileId,
+    target: &dyn Fn(usize) -> Option<Covers>,
+) -> (Vec<Suppression>, Vec<DirectiveError>) {
     let mut found = Vec::new();
     let mut problems = Vec::new();
     let lines: Vec<(usize, &str)> = line_offsets(text);
     for (index, &(start, line)) in lines.iter().enumerate() {
         let trimmed = line.trim_start();
-        let Some(comment) = trimmed
-            .strip_prefix('#')
-            .or_else(|| trimmed.strip_prefix("//"))
-        else {
+        let Some(comment) = comment_text(trimmed) else {
             continue;
         };
         let Some(at) = comment.find(MARKER) else {
@@ -136,11 +162,9 @@ pub fn from_hcl(
             .skip(index + 1)
             .find(|(_, l)| {
                 let t = l.trim();
-                !t.is_empty() && !t.starts_with('#') && !t.starts_with("//")
+                !t.is_empty() && comment_text(t).is_none()
             })
-            .and_then(|&(offset, l)| {
-                covered_structure(body, offset + (l.len() - l.trim_start().len()), file, unit)
-            });
+            .and_then(|&(offset, l)| target(offset + (l.len() - l.trim_start().len())));
         match (parsed, target) {
             (Ok(directive), Some(covers)) => found.push(Suppression {
                 rules: directive.rules,
@@ -163,6 +187,17 @@ pub fn from_hcl(
         }
     }
     (found, problems)
+}
+
+/// The text of a comment line (`#`, `//`, or a one-line `/* */`), without its delimiters.
+fn comment_text(trimmed: &str) -> Option<&str> {
+    trimmed
+        .strip_prefix('#')
+        .or_else(|| trimmed.strip_prefix("//"))
+        .or_else(|| {
+            let inner = trimmed.strip_prefix("/*")?;
+            Some(inner.trim_end().strip_suffix("*/").unwrap_or(inner))
+        })
 }
 
 fn line_offsets(text: &str) -> Vec<(usize, &str)> {

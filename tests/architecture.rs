@@ -42,6 +42,7 @@ const DECLARED_FRONT_END_EDGES: &[(&str, &str)] = &[("bicep", "arm")];
 const KNOWN_UPWARD: &[(&str, &str)] = &[
     ("arm", "suppress::from_arm_metadata"),
     ("terraform", "suppress::from_hcl"),
+    ("bicep", "suppress::from_bicep"),
 ];
 
 /// The layer of a module path (`["model", "graph", "link"]`); `None` for the crate root.

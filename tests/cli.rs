@@ -5,6 +5,7 @@ mod common;
 use std::fs;
 
 use assert_cmd::Command;
+use common::scratch;
 use predicates::prelude::*;
 use serde_json::Value;
 
@@ -26,16 +27,6 @@ const CLEAN_TF: &str = r#"resource "azurerm_container_registry" "ok" {
   }
 }
 "#;
-
-fn scratch(files: &[(&str, &[u8])]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("temporary directory");
-    for (name, content) in files {
-        let path = dir.path().join(name);
-        fs::create_dir_all(path.parent().expect("parent")).expect("directories");
-        fs::write(path, content).expect("file written");
-    }
-    dir
-}
 
 #[test]
 fn exit_0_when_nothing_blocks() {

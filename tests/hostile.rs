@@ -544,8 +544,41 @@ fn hcl_dense_with_block_labels_is_refused() {
         .stdout_has(FAILING_FINDING);
 }
 
+fn hostile_bicep_is_bounded() {
+    let dir = scratch();
+    // Each resource's name repeats the previous one's twice: names double at every step.
+    let mut chain = String::from(
+        "resource r0 'Microsoft.Storage/storageAccounts@2023-01-01' = {\n  name: 'a'\n}\n",
+    );
+    for i in 1..60 {
+        chain.push_str(&format!(
+            "resource r{i} 'Microsoft.Storage/storageAccounts@2023-01-01' = {{\n  name: '${{r{p}.name}}${{r{p}.name}}'\n}}\n",
+            p = i - 1
+        ));
+    }
+    chain.push_str(
+        "resource acr 'Microsoft.ContainerRegistry/registries@2023-07-01' = {\n  name: r59.name\n}\n",
+    );
+    write(dir.path(), "chain/main.bicep", chain.as_bytes());
+    let deep = format!("var x = {}1{}\n", "(".repeat(100_000), ")".repeat(100_000));
+    write(dir.path(), "deep/main.bicep", deep.as_bytes());
+    write(
+        dir.path(),
+        "strings/main.bicep",
+        b"var a = 'unterminated ${interpolation\nvar b = '''never closed\n",
+    );
+    let huge = "var x = 'padding'\n".repeat(1_200_000);
+    write(dir.path(), "huge/main.bicep", huge.as_bytes());
+    run(dir.path(), &[])
+        .expect(3)
+        .stderr_has("deep/main.bicep")
+        .stderr_has("strings/main.bicep")
+        .stderr_has("huge/main.bicep");
+}
+
 fn main() -> std::process::ExitCode {
     let trials = vec![
+        common::always("hostile_bicep_is_bounded", hostile_bicep_is_bounded),
         common::always(
             "json_of_100_mb_is_refused_with_its_size",
             json_of_100_mb_is_refused_with_its_size,

@@ -426,6 +426,45 @@ fn arm_diagnostic_ranges_and_metadata_quick_fix() {
     assert!(client.stop().success());
 }
 
+const BICEP: &str = "resource acr 'Microsoft.ContainerRegistry/registries@2023-07-01' = {
+  name: 'contosoregistry'
+  location: 'westeurope'
+  sku: {
+    name: 'Premium'
+  }
+  properties: {
+    adminUserEnabled: true
+  }
+}
+";
+
+#[test]
+fn bicep_diagnostic_ranges_and_comment_quick_fix() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let path = dir.path().join("main.bicep");
+    let uri = file_uri(&path);
+
+    let mut client = Client::initialized(dir.path());
+    client.open(&uri, "bicep", BICEP);
+    let diagnostics = client.diagnostics(&uri, |d| has_rule(d, "ACR001"));
+    let admin = with_rule(&diagnostics, "ACR001").expect("ACR001").clone();
+    assert_eq!(admin["range"], range((7, 22), (7, 26)), "{admin}");
+
+    let actions = client.code_actions(&uri, &admin);
+    assert_eq!(actions.len(), 1, "{actions:?}");
+    let edit = only_edit(&actions[0], &uri);
+    assert_eq!(edit["range"], range((0, 0), (0, 0)));
+    assert_eq!(
+        edit["newText"],
+        "// acr-lint:ignore ACR001 reason=\"TODO: why\"\n"
+    );
+    let fixed = apply(BICEP, edit);
+    client.change(&uri, 2, &fixed);
+    let diagnostics = client.diagnostics(&uri, |d| has_rule(d, "ACR003"));
+    assert!(!has_rule(&diagnostics, "ACR001"), "{diagnostics:?}");
+    assert!(client.stop().success());
+}
+
 #[test]
 fn unsaved_text_of_other_documents_in_the_module_is_used() {
     let dir = tempfile::tempdir().expect("temporary directory");

@@ -10,7 +10,7 @@ use acr_lint::ScanOptions;
 
 fn cases() -> Vec<PathBuf> {
     let mut cases = Vec::new();
-    for format in ["terraform", "arm"] {
+    for format in ["terraform", "arm", "bicep"] {
         let Ok(rules) = fs::read_dir(common::repo().join("testdata").join(format)) else {
             continue;
         };

@@ -1,5 +1,5 @@
 //! Quick fixes that suppress a finding: a Terraform `# acr-lint:ignore` comment above the
-//! block, or an ARM `metadata.acr-lint.ignore` entry on the resource. Each edit is one insertion,
+//! block, a Bicep `// acr-lint:ignore` comment above the declaration, or an ARM `metadata.acr-lint.ignore` entry on the resource. Each edit is one insertion,
 //! and none is offered when a suppression of the rule is already there.
 
 use hcl_edit::Span as _;
@@ -29,6 +29,19 @@ pub fn terraform(text: &str, target: usize, rule: &str) -> Option<Insertion> {
             .map_or(span.start, |s| s.start.min(span.start));
         (start <= target && target <= span.end).then_some(start)
     })?;
+    comment_above(text, block_start, rule, "#")
+}
+
+/// Suppresses `rule` on the Bicep declaration whose line holds the byte offset `target` (a
+/// resource's type string): adds the rule to an `acr-lint:ignore` comment on the line above,
+/// or inserts one there at the declaration's indentation.
+pub fn bicep(text: &str, target: usize, rule: &str) -> Option<Insertion> {
+    comment_above(text, target.min(text.len()), rule, "//")
+}
+
+/// Adds `rule` to the `acr-lint:ignore` comment above the line holding `block_start`, or
+/// inserts one (starting with `marker`) there.
+fn comment_above(text: &str, block_start: usize, rule: &str, marker: &str) -> Option<Insertion> {
     let line_start = text
         .get(..block_start)?
         .rfind('\n')
@@ -62,7 +75,9 @@ pub fn terraform(text: &str, target: usize, rule: &str) -> Option<Insertion> {
     let newline = if line.ends_with('\r') { "\r\n" } else { "\n" };
     Some(Insertion {
         offset: line_start,
-        text: format!("{indent}# acr-lint:ignore {rule} reason=\"{REASON_PLACEHOLDER}\"{newline}"),
+        text: format!(
+            "{indent}{marker} acr-lint:ignore {rule} reason=\"{REASON_PLACEHOLDER}\"{newline}"
+        ),
     })
 }
 

@@ -515,6 +515,7 @@ impl Server {
         let rule = finding.rule.id;
         let insertion = match format_of(&file.path)? {
             Format::Terraform => fix::terraform(&file.text, target.start, rule)?,
+            Format::Bicep => fix::bicep(&file.text, target.start, rule)?,
             Format::Arm => {
                 let decl = finding.resource_decl.map(|s| s.start);
                 fix::arm(&file.text, decl, rule)?
@@ -660,7 +661,7 @@ fn publish(uri: Uri, diagnostics: Vec<Diagnostic>, version: Option<i32>) {
     notify("textDocument/publishDiagnostics", params);
 }
 
-/// The path of a document acr-lint reads: Terraform or JSON.
+/// The path of a document acr-lint reads: Terraform, JSON or Bicep.
 fn lintable_path(uri: &Uri) -> Option<PathBuf> {
     convert::path_of(uri).filter(|path| Candidate::of(path).is_some())
 }
@@ -669,6 +670,7 @@ fn format_of(path: &Path) -> Option<Format> {
     match Candidate::of(path)? {
         Candidate::Terraform | Candidate::TfVars => Some(Format::Terraform),
         Candidate::Json => Some(Format::Arm),
+        Candidate::Bicep | Candidate::BicepParams => Some(Format::Bicep),
         Candidate::TfVarsJson | Candidate::TerraformJson => None,
     }
 }

@@ -36,6 +36,7 @@ pub enum Format {
     #[default]
     Terraform,
     Arm,
+    Bicep,
 }
 
 /// The resource types the rules know about.

@@ -119,6 +119,7 @@ impl Counts {
     }
 }
 
+/// Said instead of "No problems found" when no file could be checked at all.
 fn plural(count: usize, word: &str) -> String {
     if count == 1 {
         format!("{count} {word}")

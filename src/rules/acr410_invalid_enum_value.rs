@@ -81,7 +81,7 @@ impl Rule for InvalidEnumValue {
             }
         }
         check_ip_rule_actions(registry, out);
-        if registry.format == Format::Arm
+        if registry.format != Format::Terraform
             && let Lookup::Found(rule_set) = registry.lookup("properties.networkRuleSet")
             && matches!(&rule_set.value, Value::Object(members) if !members.is_empty())
             && rule_set.get("defaultAction").is_none()

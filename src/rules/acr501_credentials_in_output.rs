@@ -31,7 +31,8 @@ impl Rule for CredentialsInOutput {
         for output in &unit.unit.outputs {
             let text = output.expression.to_ascii_lowercase();
             let exposed = match unit.unit.format {
-                Format::Arm => {
+                // A Bicep output's expression is held as the ARM expression it compiles to.
+                Format::Arm | Format::Bicep => {
                     !output.sensitive
                         && text.contains("listcredentials(")
                         && (text.contains("microsoft.containerregistry/registries") || has_registry)

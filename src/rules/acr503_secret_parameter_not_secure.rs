@@ -48,6 +48,7 @@ impl Rule for SecretParameterNotSecure {
                 let (kind, fix) = match unit.unit.format {
                     Format::Arm => ("parameter", "is `string`, not `securestring`"),
                     Format::Terraform => ("variable", "lacks `sensitive = true`"),
+                    Format::Bicep => ("parameter", "lacks `@secure()`"),
                 };
                 let message = format!(
                     "{kind} `{}` carries the {} but {fix}",

@@ -139,7 +139,8 @@ impl RuleMeta {
     pub fn fix(&self, format: Format) -> &'static str {
         match format {
             Format::Terraform => self.fix_terraform,
-            Format::Arm => self.fix_arm,
+            // Bicep writes the same properties as ARM JSON.
+            Format::Arm | Format::Bicep => self.fix_arm,
         }
     }
 }

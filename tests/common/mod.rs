@@ -82,3 +82,14 @@ pub fn run_trials(trials: Vec<libtest_mimic::Trial>) -> std::process::ExitCode {
         false => std::process::ExitCode::SUCCESS,
     }
 }
+
+/// A temporary directory holding the given files (paths relative to it).
+pub fn scratch(files: &[(&str, &[u8])]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    for (name, content) in files {
+        let path = dir.path().join(name);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("directories");
+        std::fs::write(path, content).expect("file written");
+    }
+    dir
+}

@@ -1,4 +1,4 @@
-// Starts `acr-lint lsp` for Terraform and ARM template files and restarts it when the
+// Starts `acr-lint lsp` for Terraform, ARM template and Bicep files and restarts it when the
 // `acrLint.*` settings change.
 
 import * as vscode from "vscode";
@@ -14,7 +14,9 @@ const DOCUMENTS = [
   { scheme: "file", language: "terraform" },
   { scheme: "file", language: "json" },
   { scheme: "file", language: "jsonc" },
-  { scheme: "file", pattern: "**/*.{tf,tfvars}" },
+  { scheme: "file", language: "bicep" },
+  { scheme: "file", language: "bicep-params" },
+  { scheme: "file", pattern: "**/*.{tf,tfvars,bicep,bicepparam}" },
 ];
 
 function serverOptions(): ServerOptions {

@@ -1,0 +1,554 @@
+//! The Bicep front end's entry point for the scan: each `.bicep` file of a directory lowered
+//! and read once per parameters file (`.bicepparam` files whose `using` names it, JSON
+//! parameters files paired by name, `--parameters`), or once with its defaults.
+
+use std::path::{Path, PathBuf};
+
+use super::load::{Context, Loader, directory_of};
+use super::lower::{self, Given, Lowered, UnreadModule};
+use super::symbols::{self, Lowerer};
+use super::syntax::{DeclKind, ParsedFile};
+use crate::arm::{self, ParametersFile};
+use crate::model::{Format, FrontEndOutput, JsonDocument, Node, RegistryRef, Resource};
+use crate::source::{self, FileId, SourceFile, Span};
+
+/// A parsed Bicep file handed to the front end.
+#[derive(Clone, Copy)]
+pub struct BicepDocument<'a> {
+    pub id: FileId,
+    pub source: &'a SourceFile,
+    pub parsed: &'a ParsedFile,
+    /// A `.bicepparam` file rather than a `.bicep` template.
+    pub parameters: bool,
+}
+
+/// What the Bicep files of a directory gave: the model, the files read besides them (modules
+/// and loaded files outside the scan, with their ids) and the Bicep files used as modules.
+#[derive(Default)]
+pub struct BicepOutput {
+    pub output: FrontEndOutput,
+    pub sources: Vec<(FileId, SourceFile)>,
+    pub called: Vec<PathBuf>,
+}
+
+/// Whether `parameters` is a JSON parameters file of the Bicep file `template` by name:
+/// `main.bicep` takes `main.parameters.json` and `main.parameters.<env>.json`.
+pub fn pairs_with(template: &str, parameters: &str) -> bool {
+    let file_name = |path: &str| path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    let Some(stem) = file_name(template)
+        .strip_suffix(".bicep")
+        .map(str::to_string)
+    else {
+        return false;
+    };
+    arm::pairs_with(&format!("{stem}.json"), &file_name(parameters))
+}
+
+/// Whether a JSON template is the compiled output of a Bicep file (its `metadata._generator`).
+pub fn is_compiled(root: &Node) -> bool {
+    root.get("metadata")
+        .and_then(|m| m.get("_generator"))
+        .and_then(|g| g.get("name"))
+        .and_then(Node::as_str)
+        .is_some_and(|name| name.eq_ignore_ascii_case("bicep"))
+}
+
+/// The Bicep file a compiled JSON template sits beside (`x.json` for `x.bicep`).
+pub fn source_of_compiled(json: &Path) -> PathBuf {
+    json.with_extension("bicep")
+}
+
+/// Reads the Bicep files of one directory. `compiled` are the JSON templates compiled from
+/// them, whose resources are kept only where the Bicep side could not read a module.
+pub fn read_directory(
+    documents: &[BicepDocument<'_>],
+    compiled: &[JsonDocument<'_>],
+    json_parameters: &[JsonDocument<'_>],
+    context: &Context<'_>,
+) -> BicepOutput {
+    let mut loader = Loader::new(context);
+    let mut output = FrontEndOutput::default();
+    for template in documents.iter().filter(|d| !d.parameters) {
+        let compiled = compiled
+            .iter()
+            .find(|c| source_of_compiled(&c.source.path) == template.source.path);
+        if !template.parsed.is_clean() {
+            if let Some(json) = compiled {
+                read_compiled_whole(json, json_parameters, &mut output);
+            }
+            continue;
+        }
+        let found = evaluations(
+            template,
+            documents,
+            json_parameters,
+            context.explicit,
+            &mut loader,
+        );
+        for evaluation in found {
+            read_template(template, &evaluation, compiled, &mut loader, &mut output);
+        }
+    }
+    for parameters in documents
+        .iter()
+        .filter(|d| d.parameters && d.parsed.is_clean())
+    {
+        read_elsewhere(parameters, documents, &mut loader, &mut output);
+    }
+    output.errors.extend(loader.errors);
+    output.notices.extend(loader.notices);
+    BicepOutput {
+        output,
+        sources: loader.sources,
+        called: loader.called,
+    }
+}
+
+/// Reads one `.bicep` file on its own (with the `.bicepparam` and JSON parameters files beside
+/// it), outside a scan, loading files below `root`: what the front end makes of it, and its
+/// syntax errors.
+pub fn read_file(path: &Path, root: &Path) -> FrontEndOutput {
+    let path = source::normalize(path);
+    let base = std::env::current_dir().unwrap_or_default();
+    let directory = directory_of(&path).to_path_buf();
+    let mut sources = Vec::new();
+    let mut output = FrontEndOutput::default();
+    let siblings = std::fs::read_dir(&directory)
+        .map(|entries| entries.flatten().map(|e| e.path()).collect::<Vec<_>>())
+        .unwrap_or_default();
+    let mut names: Vec<PathBuf> = siblings
+        .into_iter()
+        .map(|p| source::normalize(&p))
+        .filter(|p| {
+            let name = p.to_string_lossy().to_ascii_lowercase();
+            *p == path || name.ends_with(".bicepparam") || name.ends_with(".json")
+        })
+        .collect();
+    names.sort();
+    for file in &names {
+        let name = source::display_name(file, &base);
+        let text = crate::model::input::read_or_report(file, &name, &mut output.errors);
+        sources.push(SourceFile::new(file.clone(), name, text));
+    }
+    let parsed: Vec<Option<super::BicepFile>> = sources
+        .iter()
+        .map(|s| {
+            let name = s.name.to_ascii_lowercase();
+            if s.path == path {
+                Some(super::parse(&s.text, false))
+            } else if name.ends_with(".bicepparam") {
+                Some(super::parse(&s.text, true))
+            } else {
+                None
+            }
+        })
+        .collect();
+    let json: Vec<(usize, Node)> = sources
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.name.to_ascii_lowercase().ends_with(".json"))
+        .filter_map(|(id, s)| Some((id, crate::model::json::parse(&s.text, id).ok()??)))
+        .collect();
+    let documents: Vec<BicepDocument<'_>> = parsed
+        .iter()
+        .enumerate()
+        .filter_map(|(id, file)| {
+            let file = file.as_ref()?;
+            Some(BicepDocument {
+                id,
+                source: sources.get(id)?,
+                parsed: &file.parsed,
+                parameters: file.parameters,
+            })
+        })
+        .collect();
+    let parameters: Vec<JsonDocument<'_>> = json
+        .iter()
+        .filter(|(_, root)| arm::classify(root) == arm::JsonKind::Parameters)
+        .filter_map(|(id, root)| {
+            Some(JsonDocument {
+                source: sources.get(*id)?,
+                root,
+            })
+        })
+        .collect();
+    let known = std::collections::HashMap::new();
+    let next_id = std::sync::atomic::AtomicUsize::new(sources.len());
+    let overlays = std::collections::HashMap::new();
+    let roots: Vec<PathBuf> = std::fs::canonicalize(root).into_iter().collect();
+    let home = std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".bicep"));
+    let context = Context {
+        base: &base,
+        known_files: &known,
+        next_id: &next_id,
+        overlays: &overlays,
+        explicit: &[],
+        roots: &roots,
+        bicep_home: home.as_deref(),
+    };
+    for document in &documents {
+        if let Some(error) = document.parsed.errors.first() {
+            output.errors.push(crate::model::InputError {
+                path: document.source.name.clone(),
+                span: Some(error.span.in_file(document.id)),
+                message: error.message.clone(),
+                show_source: true,
+            });
+        }
+    }
+    output.extend(read_directory(&documents, &[], &parameters, &context).output);
+    output
+}
+
+/// Lowers and reads Bicep text as a file `main.bicep` of its own (no modules or loaded files
+/// are read: they lie outside any scanned directory), for fuzzing the evaluation.
+pub fn read_text(text: &str) -> FrontEndOutput {
+    let source = SourceFile::new(
+        PathBuf::from("main.bicep"),
+        "main.bicep".into(),
+        text.into(),
+    );
+    let file = super::parse(&source.text, false);
+    let document = BicepDocument {
+        id: 0,
+        source: &source,
+        parsed: &file.parsed,
+        parameters: false,
+    };
+    let known = std::collections::HashMap::new();
+    let next_id = std::sync::atomic::AtomicUsize::new(1);
+    let overlays = std::collections::HashMap::new();
+    let context = Context {
+        base: Path::new("."),
+        known_files: &known,
+        next_id: &next_id,
+        overlays: &overlays,
+        explicit: &[],
+        roots: &[],
+        bicep_home: None,
+    };
+    read_directory(&[document], &[], &[], &context).output
+}
+
+/// One evaluation of a template: with the values of a parameters file, or with its defaults.
+struct Evaluation<'a> {
+    /// The parameters file's name, as shown.
+    file: Option<String>,
+    given: Option<Given>,
+    json: Option<&'a Node>,
+}
+
+fn evaluations<'a>(
+    template: &BicepDocument<'_>,
+    documents: &[BicepDocument<'_>],
+    json_parameters: &[JsonDocument<'a>],
+    explicit: &'a [arm::ExplicitParameters],
+    loader: &mut Loader<'_>,
+) -> Vec<Evaluation<'a>> {
+    let mut found = Vec::new();
+    for parameters in documents
+        .iter()
+        .filter(|d| d.parameters && d.parsed.is_clean())
+    {
+        if uses(parameters, &template.source.path) {
+            found.push(Evaluation {
+                file: Some(short_name(&parameters.source.name)),
+                given: Some(given_values(parameters, loader)),
+                json: None,
+            });
+        }
+    }
+    for parameters in json_parameters {
+        if pairs_with(&template.source.name, &parameters.source.name)
+            && let Some(values) = parameters.root.get("parameters")
+        {
+            found.push(Evaluation {
+                file: Some(short_name(&parameters.source.name)),
+                given: None,
+                json: Some(values),
+            });
+        }
+    }
+    let canonical = std::fs::canonicalize(&template.source.path).ok();
+    for explicit in explicit
+        .iter()
+        .filter(|e| Some(&e.template) == canonical.as_ref())
+    {
+        for (name, root) in &explicit.files {
+            let short = short_name(name);
+            if found
+                .iter()
+                .any(|e| e.file.as_deref() == Some(short.as_str()))
+            {
+                continue;
+            }
+            found.push(Evaluation {
+                file: Some(short),
+                given: None,
+                json: root.get("parameters"),
+            });
+        }
+    }
+    if found.is_empty() {
+        found.push(Evaluation {
+            file: None,
+            given: None,
+            json: None,
+        });
+    }
+    found
+}
+
+/// A `.bicepparam` file whose `using` names a template in another directory: that template
+/// read with its values (the template's own directory reads it with its defaults).
+fn read_elsewhere(
+    parameters: &BicepDocument<'_>,
+    documents: &[BicepDocument<'_>],
+    loader: &mut Loader<'_>,
+    output: &mut FrontEndOutput,
+) {
+    let Some(target) = using_path(parameters) else {
+        return;
+    };
+    if documents.iter().any(|d| d.source.path == target)
+        || !target
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("bicep"))
+    {
+        return;
+    }
+    let Ok((id, text)) = loader.text(&target) else {
+        let name = parameters.source.name.clone();
+        let message = format!("`using` names `{}`, which cannot be read", target.display());
+        loader.notices.push(format!("{name}: {message}"));
+        return;
+    };
+    let parsed = super::syntax::parse(&text);
+    if !parsed.is_clean() {
+        return;
+    }
+    let source = SourceFile::new(target.clone(), loader.name(&target), text.to_string());
+    let template = BicepDocument {
+        id,
+        source: &source,
+        parsed: &parsed,
+        parameters: false,
+    };
+    let evaluation = Evaluation {
+        file: Some(short_name(&parameters.source.name)),
+        given: Some(given_values(parameters, loader)),
+        json: None,
+    };
+    read_template(&template, &evaluation, None, loader, output);
+}
+
+/// The template a `.bicepparam` file's `using` names.
+fn using_path(parameters: &BicepDocument<'_>) -> Option<PathBuf> {
+    parameters
+        .parsed
+        .declarations()
+        .iter()
+        .find_map(|d| match &d.kind {
+            DeclKind::Using(using) => {
+                let relative = using.path.as_ref()?.as_plain_string()?;
+                Some(source::normalize(
+                    &directory_of(&parameters.source.path).join(relative),
+                ))
+            }
+            _ => None,
+        })
+}
+
+fn short_name(name: &str) -> String {
+    name.rsplit('/').next().unwrap_or(name).to_string()
+}
+
+/// Whether a `.bicepparam` file's `using` names the template at `template`.
+fn uses(parameters: &BicepDocument<'_>, template: &Path) -> bool {
+    using_path(parameters).is_some_and(|p| p == source::normalize(template))
+}
+
+/// The values a `.bicepparam` file assigns, lowered in its own file (its variables become
+/// template variables named `bicepparam:<name>`, which no Bicep name can be).
+fn given_values(parameters: &BicepDocument<'_>, loader: &mut Loader<'_>) -> Given {
+    let mut symbols = symbols::build(parameters.parsed, &[]);
+    let arm_name = |name: &str| format!("bicepparam:{name}");
+    for declaration in parameters.parsed.declarations() {
+        if let DeclKind::Var(var) = &declaration.kind {
+            symbols.add_variable(&var.name.name, &arm_name(&var.name.name));
+        }
+    }
+    let mut lowerer = Lowerer {
+        symbols,
+        locals: Vec::new(),
+        file: parameters.id,
+        path: parameters.source.path.clone(),
+        loader,
+        unread_modules: Vec::new(),
+        prefix: String::new(),
+    };
+    let mut given = Given::default();
+    for declaration in parameters.parsed.declarations() {
+        match &declaration.kind {
+            DeclKind::Var(var) => {
+                let value = lowerer.value(&var.value);
+                given.variables.push((arm_name(&var.name.name), value));
+            }
+            DeclKind::ParamAssignment(param) => {
+                let value = lowerer.value(&param.value);
+                given.values.insert(param.name.name.clone(), value);
+            }
+            _ => {}
+        }
+    }
+    given
+}
+
+/// Lowers and reads a template with one parameters file (or none), keeping from its compiled
+/// JSON only what the Bicep side could not read.
+fn read_template(
+    template: &BicepDocument<'_>,
+    evaluation: &Evaluation<'_>,
+    compiled: Option<&JsonDocument<'_>>,
+    loader: &mut Loader<'_>,
+    output: &mut FrontEndOutput,
+) {
+    let first_module = loader.module_calls.len();
+    let Lowered {
+        template: root,
+        unread_modules,
+    } = lower::lower(
+        template.parsed,
+        &template.source.path,
+        template.id,
+        evaluation.given.as_ref(),
+        loader,
+    );
+    let empty = Node::object(Span::new(template.id, 0, 0));
+    let values = evaluation.json.unwrap_or(&empty);
+    let parameters_file = evaluation.file.as_deref().map(|name| ParametersFile {
+        name,
+        parameters: values,
+    });
+    let name = &template.source.name;
+    let mut read = arm::read(&root, name, parameters_file.as_ref());
+    read.unit.format = Format::Bicep;
+    let (suppressions, problems) = super::comments::suppressions(
+        template.id,
+        &template.source.text,
+        template.parsed,
+        name,
+        "",
+    );
+    read.unit.suppressions.extend(suppressions);
+    read.unit.suppression_problems.extend(problems);
+    // A module file is read only through its callers: its suppressions cover what it deploys
+    // through each call.
+    let calls: Vec<(PathBuf, String)> = loader
+        .module_calls
+        .get(first_module..)
+        .unwrap_or_default()
+        .to_vec();
+    for (module, prefix) in calls {
+        if let Some((id, text, parsed)) = loader.parsed_module(&module) {
+            let (suppressions, problems) =
+                super::comments::suppressions(id, &text, &parsed, name, &prefix);
+            read.unit.suppressions.extend(suppressions);
+            if loader.reported_problems.insert(module) {
+                read.unit.suppression_problems.extend(problems);
+            }
+        }
+    }
+    for module in &unread_modules {
+        note_unread(module, name, &read.resources, &mut read.unit, output);
+    }
+    for resource in &mut read.resources {
+        resource.format = Format::Bicep;
+    }
+    output.resources.extend(read.resources);
+    if let Some(json) = compiled.filter(|_| !unread_modules.is_empty()) {
+        let inlined = read_compiled(json, parameters_file.as_ref(), &read.unit.id);
+        output.resources.extend(
+            inlined
+                .into_iter()
+                .filter(|r| inside_unread(r, &unread_modules)),
+        );
+    }
+    output.units.push(read.unit);
+}
+
+/// A module that could not be read: a notice naming it, and the registries it is handed
+/// (their absent-resource rules are then undecided).
+fn note_unread(
+    module: &UnreadModule,
+    file: &str,
+    resources: &[Resource],
+    unit: &mut crate::model::Unit,
+    output: &mut FrontEndOutput,
+) {
+    output.notices.push(format!(
+        "{file}: module `{}`: {}; what it deploys is not checked",
+        module.symbol, module.reason
+    ));
+    for registry in &module.registries {
+        if resources
+            .iter()
+            .any(|r| r.is_registry() && &r.address == registry)
+        {
+            unit.handoffs.push((
+                RegistryRef::Address(registry.clone()),
+                format!("module `{}`", module.symbol),
+            ));
+        }
+    }
+}
+
+/// The resources of a compiled template, read as the Bicep file's unit.
+fn read_compiled(
+    json: &JsonDocument<'_>,
+    parameters: Option<&ParametersFile<'_>>,
+    unit: &str,
+) -> Vec<Resource> {
+    let mut read = arm::read(json.root, &json.source.name, parameters);
+    for resource in &mut read.resources {
+        resource.unit = unit.to_string();
+    }
+    read.resources
+}
+
+/// A compiled template whose Bicep source could not be parsed: read as ARM, whole.
+fn read_compiled_whole(
+    json: &JsonDocument<'_>,
+    json_parameters: &[JsonDocument<'_>],
+    output: &mut FrontEndOutput,
+) {
+    output.extend(arm::read_directory(&[*json], json_parameters, &[]));
+}
+
+/// Whether a resource of the compiled template lies in a deployment the Bicep side could not
+/// read (by the module's symbolic name, or its deployment name in `languageVersion` 1.0).
+fn inside_unread(resource: &Resource, unread: &[UnreadModule]) -> bool {
+    let address = resource.address.as_str();
+    unread.iter().any(|module| {
+        let names =
+            std::iter::once(module.symbol.as_str()).chain(module.deployment_name.as_deref());
+        names.into_iter().any(|name| {
+            address.strip_prefix(name).is_some_and(|rest| {
+                rest.starts_with('/') || (rest.starts_with('[') && rest.contains("]/"))
+            })
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pairs_with;
+
+    #[test]
+    fn json_parameters_pair_with_bicep_by_name() {
+        assert!(pairs_with("infra/main.bicep", "infra/main.parameters.json"));
+        assert!(pairs_with("main.bicep", "main.parameters.prod.json"));
+        assert!(!pairs_with("main.bicep", "other.parameters.json"));
+        assert!(!pairs_with("main.json", "main.parameters.json"));
+    }
+}

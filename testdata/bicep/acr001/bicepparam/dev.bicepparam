@@ -1,0 +1,4 @@
+using './main.bicep'
+
+var enabled = true
+param adminEnabled = enabled

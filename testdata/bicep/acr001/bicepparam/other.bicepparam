@@ -1,0 +1,3 @@
+using './other.bicep'
+
+param adminEnabled = true

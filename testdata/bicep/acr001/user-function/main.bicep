@@ -1,0 +1,12 @@
+func enabled(environment string) bool => environment != 'prod'
+
+resource acr 'Microsoft.ContainerRegistry/registries@2023-07-01' = {
+  name: 'contosoregistry'
+  location: 'westeurope'
+  sku: {
+    name: 'Premium'
+  }
+  properties: {
+    adminUserEnabled: enabled('dev')
+  }
+}

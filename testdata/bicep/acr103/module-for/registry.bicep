@@ -1,0 +1,15 @@
+param rules array
+
+resource acr 'Microsoft.ContainerRegistry/registries@2023-07-01' = {
+  name: 'contosoregistry'
+  location: 'westeurope'
+  sku: {
+    name: 'Premium'
+  }
+  properties: {
+    networkRuleSet: {
+      defaultAction: 'Deny'
+      ipRules: rules
+    }
+  }
+}

@@ -1,0 +1,9 @@
+resource acr 'Microsoft.ContainerRegistry/registries@2023-07-01' = {
+  name: 'contosoregistry'
+  location: 'westeurope'
+  sku: {
+    name: 'Premium'
+  }
+}
+
+output password string = acr.listCredentials().passwords[0].value

@@ -1,0 +1,267 @@
+//! Bicep files as users scan them: syntax errors as input errors beside the other files'
+//! findings, module cycles, files loaded by `loadTextContent()` and its siblings, registry
+//! modules from the Bicep CLI's restore cache, and compiled JSON read through its source.
+
+mod common;
+
+use std::path::Path;
+
+use acr_lint::{Scan, ScanOptions};
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+const ADMIN_REGISTRY: &str = "param adminEnabled bool = false
+
+resource acr 'Microsoft.ContainerRegistry/registries@2023-07-01' = {
+  name: 'contosoregistry'
+  location: 'westeurope'
+  sku: {
+    name: 'Premium'
+  }
+  properties: {
+    adminUserEnabled: adminEnabled
+  }
+}
+";
+
+fn scratch(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let bytes: Vec<(&str, &[u8])> = files.iter().map(|(n, t)| (*n, t.as_bytes())).collect();
+    common::scratch(&bytes)
+}
+
+fn scan(dir: &Path) -> Scan {
+    acr_lint::scan(&ScanOptions::new(vec![dir.to_path_buf()]))
+}
+
+/// Findings of one rule as `file:line:col`.
+fn lines_of(scan: &Scan, dir: &Path, rule: &str) -> Vec<String> {
+    common::finding_lines(scan, dir)
+        .into_iter()
+        .filter_map(|l| l.strip_suffix(&format!(" {rule}")).map(str::to_string))
+        .collect()
+}
+
+fn acr_lint() -> Command {
+    let mut cmd = Command::cargo_bin("acr-lint").expect("binary built");
+    cmd.env_remove("NO_COLOR");
+    cmd
+}
+
+#[test]
+fn a_syntax_error_is_an_input_error_and_the_other_files_are_reported() {
+    let dir = scratch(&[
+        ("broken.bicep", "param name string = 'unterminated\n"),
+        (
+            "main.bicep",
+            &ADMIN_REGISTRY.replace("adminEnabled bool = false", "adminEnabled bool = true"),
+        ),
+    ]);
+    acr_lint()
+        .arg(dir.path())
+        .args(["--format", "concise"])
+        .assert()
+        .code(3)
+        .stdout(predicate::str::contains("main.bicep:1:27: error[ACR001]"))
+        .stderr(predicate::str::contains("broken.bicep:1:21"));
+}
+
+#[test]
+fn module_cycles_are_input_errors_not_hangs() {
+    let dir = scratch(&[
+        ("a.bicep", "module b 'b.bicep' = {\n  name: 'b'\n}\n"),
+        ("b.bicep", "module a 'a.bicep' = {\n  name: 'a'\n}\n"),
+    ]);
+    let scan = scan(dir.path());
+    assert!(
+        scan.errors
+            .iter()
+            .any(|e| e.message.contains("module cycle")),
+        "{:?}",
+        scan.errors
+    );
+}
+
+#[test]
+fn loaded_files_outside_the_scan_or_too_large_are_refused_and_missing_ones_noted() {
+    let outside = scratch(&[("secret.txt", "not for the template")]);
+    let outside_path = outside.path().join("secret.txt");
+    let huge = "x".repeat(acr_lint::bicep::MAX_LOADED_BYTES as usize + 1);
+    let dir = scratch(&[
+        (
+            "main.bicep",
+            &format!(
+                "var a = loadTextContent('{}')\nvar b = loadTextContent('huge.txt')\nvar c = loadTextContent('missing.txt')\n",
+                outside_path.display()
+            ),
+        ),
+        ("huge.txt", &huge),
+    ]);
+    let scan = scan(dir.path());
+    let messages: Vec<&str> = scan.errors.iter().map(|e| e.message.as_str()).collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("outside the scanned directories")),
+        "{messages:?}"
+    );
+    assert!(
+        messages.iter().any(|m| m.contains("larger than")),
+        "{messages:?}"
+    );
+    assert!(
+        !messages.iter().any(|m| m.contains("missing.txt")),
+        "{messages:?}"
+    );
+    assert!(
+        scan.notices.iter().any(|n| n.contains("missing.txt")),
+        "{:?}",
+        scan.notices
+    );
+}
+
+const CACHED_MODULE: &str = r#"{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "languageVersion": "2.0",
+  "contentVersion": "1.0.0.0",
+  "parameters": {
+    "name": {"type": "string"},
+    "acrAdminUserEnabled": {"type": "bool", "defaultValue": false}
+  },
+  "resources": {
+    "registry": {
+      "type": "Microsoft.ContainerRegistry/registries",
+      "apiVersion": "2023-07-01",
+      "name": "[parameters('name')]",
+      "location": "westeurope",
+      "sku": {"name": "Premium"},
+      "properties": {"adminUserEnabled": "[parameters('acrAdminUserEnabled')]"}
+    }
+  }
+}
+"#;
+
+const REGISTRY_MODULE_CALL: &str =
+    "module registry 'br/public:avm/res/container-registry/registry:0.1.0' = {
+  name: 'registry'
+  params: {
+    name: 'contosoregistry'
+    acrAdminUserEnabled: true
+  }
+}
+";
+
+#[test]
+fn registry_modules_are_read_from_the_restore_cache() {
+    let home = scratch(&[(
+        ".bicep/br/mcr.microsoft.com/bicep$avm$res$container-registry$registry/0.1.0$/main.json",
+        CACHED_MODULE,
+    )]);
+    let dir = scratch(&[("main.bicep", REGISTRY_MODULE_CALL)]);
+    acr_lint()
+        .arg(dir.path())
+        .args(["--format", "concise", "--select", "ACR001"])
+        .env("HOME", home.path())
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "main.bicep:5:26: error[ACR001] registry `registry/registry`",
+        ));
+}
+
+#[test]
+fn registry_modules_missing_from_the_cache_are_named_never_findings() {
+    let home = scratch(&[]);
+    let dir = scratch(&[("main.bicep", REGISTRY_MODULE_CALL)]);
+    acr_lint()
+        .arg(dir.path())
+        .args(["--format", "concise", "--select", "ACR001", "--show-unknown"])
+        .env("HOME", home.path())
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("ACR001").not())
+        .stderr(predicate::str::contains(
+            "module `registry`: module `br/public:avm/res/container-registry/registry:0.1.0` is not in the Bicep restore cache",
+        ));
+}
+
+#[test]
+fn compiled_json_keeps_what_only_it_reveals() {
+    // The compiled template inlines the registry module the Bicep side cannot read.
+    let compiled = format!(
+        r#"{{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "languageVersion": "2.0",
+  "contentVersion": "1.0.0.0",
+  "metadata": {{"_generator": {{"name": "bicep", "version": "0.30.23.60470"}}}},
+  "resources": {{
+    "registry": {{
+      "type": "Microsoft.Resources/deployments",
+      "apiVersion": "2022-09-01",
+      "name": "registry",
+      "properties": {{
+        "expressionEvaluationOptions": {{"scope": "inner"}},
+        "mode": "Incremental",
+        "parameters": {{"name": {{"value": "contosoregistry"}}, "acrAdminUserEnabled": {{"value": true}}}},
+        "template": {CACHED_MODULE}
+      }}
+    }}
+  }}
+}}"#
+    );
+    let home = scratch(&[]);
+    let dir = scratch(&[
+        ("main.bicep", REGISTRY_MODULE_CALL),
+        ("main.json", &compiled),
+    ]);
+    let output = acr_lint()
+        .arg(dir.path())
+        .args(["--format", "concise", "--select", "ACR001"])
+        .env("HOME", home.path())
+        .output()
+        .expect("runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let findings: Vec<&str> = stdout.lines().filter(|l| l.contains("ACR001")).collect();
+    assert_eq!(findings.len(), 1, "{stdout}");
+    assert!(findings[0].contains("main.json:14:"), "{stdout}");
+}
+
+#[test]
+fn compiled_json_beside_its_source_is_reported_once_at_the_bicep_text() {
+    let case = common::repo().join("testdata/bicep/acr001/compiled-json");
+    let scan = scan(&case);
+    assert_eq!(lines_of(&scan, &case, "ACR001"), ["main.bicep:8:23"]);
+    assert_eq!(scan.registries, 1);
+}
+
+#[test]
+fn a_bicep_file_used_as_a_module_is_reported_through_its_callers() {
+    let case = common::repo().join("testdata/bicep/acr001/module");
+    let scan = scan(&case);
+    let mut registries: Vec<&str> = scan
+        .findings
+        .iter()
+        .filter(|f| f.rule.id == "ACR003")
+        .map(|f| f.resource.as_str())
+        .collect();
+    registries.sort();
+    assert_eq!(registries, ["quiet/acr", "registry/acr"]);
+}
+
+#[test]
+fn secure_parameter_values_from_bicepparam_files_are_not_shown() {
+    let dir = scratch(&[
+        (
+            "main.bicep",
+            "@secure()\nparam password string\n\noutput shown string = password\n",
+        ),
+        (
+            "main.bicepparam",
+            "using './main.bicep'\n\nparam password = 'hunter2-very-secret'\n",
+        ),
+    ]);
+    acr_lint()
+        .arg(dir.path())
+        .args(["--format", "json", "--show-unknown"])
+        .assert()
+        .stdout(predicate::str::contains("hunter2").not());
+}
