@@ -79,16 +79,7 @@ pub(super) const REGISTRY: TypeMap = TypeMap {
         ),
     ],
     blocks: &[
-        BlockMap {
-            name: "identity",
-            path: "identity",
-            repeated: false,
-            attributes: &[
-                ("type", "type", Same),
-                ("identity_ids", "identityIds", Same),
-            ],
-            blocks: &[],
-        },
+        IDENTITY,
         BlockMap {
             name: "network_rule_set",
             path: "properties.networkRuleSet",
@@ -129,7 +120,7 @@ pub(super) const REGISTRY: TypeMap = TypeMap {
     ],
 };
 
-/// The `identity` block of an `azapi_resource`.
+/// The `identity` block of the registry and of an `azapi_resource`.
 pub(super) const IDENTITY: BlockMap = BlockMap {
     name: "identity",
     path: "identity",

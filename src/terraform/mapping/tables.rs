@@ -66,11 +66,8 @@ pub(super) const fn repeated(
     attributes: AttributeMap,
 ) -> BlockMap {
     BlockMap {
-        name,
-        path,
         repeated: true,
-        attributes,
-        blocks: &[],
+        ..single(name, path, attributes)
     }
 }
 
