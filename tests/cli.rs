@@ -706,17 +706,7 @@ fn a_reader_that_closes_early_ends_every_subcommand_quietly() {
         vec!["no-such-directory"],
         vec!["--select", "nope"],
     ];
-    for format in [
-        "pretty",
-        "concise",
-        "json",
-        "sarif",
-        "github",
-        "junit",
-        "gitlab",
-        "markdown",
-        "azure-devops",
-    ] {
+    for format in acr_lint::report::Format::ALL.iter().map(|f| f.name()) {
         runs.push(vec![
             "testdata/examples",
             "--fail-on",
