@@ -632,6 +632,14 @@ fn main() -> std::process::ExitCode {
             "hcl_dense_with_block_labels_is_refused",
             hcl_dense_with_block_labels_is_refused,
         ),
+        common::always(
+            "doubling_chains_of_arm_variables_stop_at_the_size_budget",
+            doubling_chains_of_arm_variables_stop_at_the_size_budget,
+        ),
+        common::always(
+            "doubling_chains_of_terraform_locals_stop_at_the_size_budget",
+            doubling_chains_of_terraform_locals_stop_at_the_size_budget,
+        ),
     ];
     #[cfg(unix)]
     let trials = {
@@ -664,4 +672,74 @@ fn file_this_user_cannot_read() -> Result<(tempfile::TempDir, std::path::PathBuf
         return Err("this user (root?) can read a file with mode 000".into());
     }
     Ok((dir, file))
+}
+
+/// `o0` holds two references to `o1`, which holds two to `o2`...: 2^30 values at `o0` from a
+/// 2 KB template, unless the template's budget of produced values stops it.
+fn doubling_chains_of_arm_variables_stop_at_the_size_budget() {
+    let dir = scratch();
+    let depth = 30;
+    let objects = (0..depth)
+        .map(|i| {
+            let next = i + 1;
+            format!(r#""o{i}": {{"a": "[variables('o{next}')]", "b": "[variables('o{next}')]"}}"#)
+        })
+        .chain([format!(r#""o{depth}": "x""#)])
+        .collect::<Vec<_>>()
+        .join(", ");
+    let arrays = (1..=depth)
+        .map(|i| {
+            let previous = i - 1;
+            format!(
+                r#""v{i}": "[createArray(variables('v{previous}'), variables('v{previous}'))]""#
+            )
+        })
+        .chain([r#""v0": "[createArray('x')]""#.to_string()])
+        .collect::<Vec<_>>()
+        .join(", ");
+    let template = format!(
+        r#"{{"$schema": "{TEMPLATE_SCHEMA}", "contentVersion": "1.0.0.0",
+  "variables": {{ {objects}, {arrays} }},
+  "resources": [{{
+    "type": "Microsoft.ContainerRegistry/registries", "apiVersion": "2023-07-01",
+    "name": "acrdouble001", "location": "westeurope", "sku": {{"name": "Premium"}},
+    "properties": {{"adminUserEnabled": "[empty(variables('o0'))]",
+                    "anonymousPullEnabled": "[empty(variables('v{depth}'))]",
+                    "policies": "[variables('o0')]"}}
+  }}]
+}}"#
+    );
+    write(dir.path(), "double/azuredeploy.json", template.as_bytes());
+
+    run(dir.path(), &["--show-unknown"])
+        .expect(1)
+        .no_errors()
+        .stdout_has("double/azuredeploy.json:")
+        .stdout_has("value too large: a template's expressions may produce at most 200000 values");
+}
+
+/// The same doubling chain through Terraform locals.
+fn doubling_chains_of_terraform_locals_stop_at_the_size_budget() {
+    let dir = scratch();
+    let depth = 40;
+    let locals = (1..=depth)
+        .map(|i| {
+            let previous = i - 1;
+            format!("  l{i} = {{ a = local.l{previous}, b = [local.l{previous}] }}\n")
+        })
+        .collect::<String>();
+    let module = format!(
+        "locals {{\n  l0 = \"x\"\n{locals}}}\n{}",
+        FAILING_REGISTRY.replace("\"acr\"", "\"double\"").replace(
+            "admin_enabled       = true",
+            &format!("admin_enabled = length(local.l{depth}) > 0\n  tags = local.l{depth}")
+        )
+    );
+    write(dir.path(), "double/main.tf", module.as_bytes());
+
+    run(dir.path(), &["--show-unknown"])
+        .expect(1)
+        .no_errors()
+        .stdout_has("double/main.tf:")
+        .stdout_has("value too large: a module's values may weigh at most 16 MiB");
 }

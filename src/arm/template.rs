@@ -18,6 +18,10 @@ pub const MAX_RESOURCE_COPIES: i64 = 64;
 /// Most items a variable or property `copy` loop produces (Azure's own limit); a larger loop
 /// gives an unknown value.
 pub const MAX_VALUE_COPIES: i64 = 800;
+/// Size of all the values one template's expressions may produce, nested deployments included:
+/// one unit per value and per 16 bytes of text (about 100 bytes of memory). Past it, expression
+/// values are unknown ("too large"), so doubling chains of variables stop at tens of megabytes.
+pub const MAX_PRODUCED_UNITS: u64 = 200_000;
 
 /// The resources, outputs and parameters of one template file.
 pub struct Template {
@@ -396,7 +400,7 @@ fn resolve_key(key: &str, scope: &Scope<'_>) -> String {
         return expr::unescape_literal(key).to_string();
     }
     match expr::evaluate(key, scope) {
-        Ok(Val::String(text)) => text,
+        Ok(Val::String(text)) if scope.spend(1 + text.len() as u64 / 16) => text,
         _ => key.to_string(),
     }
 }
@@ -413,7 +417,7 @@ fn resolve_string(text: &str, span: Span, scope: &Scope<'_>) -> Node {
         .unwrap_or("")
         .trim();
     if let Some(node) = expr::access_path(text, scope).and_then(|a| traced(&a, span, scope)) {
-        return node;
+        return scope.admit(node);
     }
     let mut node = match expr::evaluate(text, scope) {
         Ok(value) => from_val(value, span),
@@ -432,7 +436,7 @@ fn resolve_string(text: &str, span: Span, scope: &Scope<'_>) -> Node {
         input: first_parameter(inner),
         reference: None,
     }));
-    node
+    scope.admit(node)
 }
 
 fn shorten(text: &str) -> String {

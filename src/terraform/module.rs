@@ -1,7 +1,7 @@
 //! One Terraform module (a directory): variables with their values, locals, and references
 //! between resources, evaluated lazily with memoisation and cycle detection.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 
 use hcl_edit::Span as _;
@@ -31,6 +31,10 @@ pub struct GivenValue {
 
 /// How deep references between resources and locals may chain.
 const MAX_REFERENCE_DEPTH: usize = 32;
+/// Weight (about bytes, see [`eval::weight`]) of all the locals and resource attributes one
+/// module instance may compute; past it they are unknown ("too large"), so doubling chains of
+/// locals stop at tens of megabytes.
+pub const MAX_MODULE_WEIGHT: usize = 16 << 20;
 
 pub struct ModuleScope<'a> {
     variables: HashMap<String, Variable>,
@@ -38,6 +42,8 @@ pub struct ModuleScope<'a> {
     resources: HashMap<(String, String), &'a Block>,
     cache: RefCell<HashMap<String, TfValue>>,
     stack: RefCell<Vec<String>>,
+    /// Weight of the values computed so far, against [`MAX_MODULE_WEIGHT`].
+    computed: Cell<usize>,
 }
 
 struct Variable {
@@ -60,6 +66,7 @@ impl<'a> ModuleScope<'a> {
             resources: HashMap::new(),
             cache: RefCell::new(HashMap::new()),
             stack: RefCell::new(Vec::new()),
+            computed: Cell::new(0),
         };
         for file in files {
             scope.collect(file);
@@ -151,10 +158,24 @@ impl<'a> ModuleScope<'a> {
             }
         }
         self.stack.borrow_mut().push(key.clone());
-        let value = compute();
+        let value = self.within_budget(compute());
         self.stack.borrow_mut().pop();
         self.cache.borrow_mut().insert(key, value.clone());
         value
+    }
+
+    /// `value` when the module's budget of computed values allows it, otherwise an unknown
+    /// saying the values are too large.
+    fn within_budget(&self, value: TfValue) -> TfValue {
+        let computed = self.computed.get().saturating_add(eval::weight(&value));
+        self.computed.set(computed.min(MAX_MODULE_WEIGHT));
+        if computed <= MAX_MODULE_WEIGHT {
+            return value;
+        }
+        TfValue::Unknown(format!(
+            "value too large: a module's values may weigh at most {} MiB",
+            MAX_MODULE_WEIGHT >> 20
+        ))
     }
 
     fn resource_attribute(&self, kind: &str, path: &[PathStep]) -> Option<TfValue> {
@@ -447,11 +468,12 @@ impl Scope for InstanceScope<'_, '_> {
 
 impl Evaluate for InstanceScope<'_, '_> {
     fn evaluate(&self, expr: &Expression) -> TfValue {
-        eval::evaluate(expr, self)
+        self.module.within_budget(eval::evaluate(expr, self))
     }
 
     fn evaluate_bound(&self, expr: &Expression, bindings: &[(String, TfValue)]) -> TfValue {
-        eval::evaluate_with(expr, self, bindings)
+        self.module
+            .within_budget(eval::evaluate_with(expr, self, bindings))
     }
 
     fn variable_origin(&self, name: &str) -> Option<(Span, String)> {
@@ -490,11 +512,11 @@ impl Scope for ModuleScope<'_> {
 
 impl Evaluate for ModuleScope<'_> {
     fn evaluate(&self, expr: &Expression) -> TfValue {
-        eval::evaluate(expr, self)
+        self.within_budget(eval::evaluate(expr, self))
     }
 
     fn evaluate_bound(&self, expr: &Expression, bindings: &[(String, TfValue)]) -> TfValue {
-        eval::evaluate_with(expr, self, bindings)
+        self.within_budget(eval::evaluate_with(expr, self, bindings))
     }
 
     fn variable_origin(&self, name: &str) -> Option<(Span, String)> {

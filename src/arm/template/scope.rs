@@ -1,10 +1,11 @@
 //! What expressions in one template scope see: parameters (with where their values were set),
 //! variables evaluated on first use, and the copy loops being expanded.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
+use std::rc::Rc;
 
-use super::{MAX_VALUE_COPIES, ParametersFile, resolve};
+use super::{MAX_PRODUCED_UNITS, MAX_VALUE_COPIES, ParametersFile, resolve};
 use crate::arm::expr::{Env, Val};
 use crate::model::{Node, Value, Via};
 use crate::source::Span;
@@ -22,6 +23,8 @@ pub(super) struct Scope<'t> {
     evaluating: RefCell<Vec<String>>,
     /// The copy loops being expanded, innermost last.
     copies: RefCell<Vec<Loop>>,
+    /// Units of value produced by expressions so far, shared with nested deployments' scopes.
+    produced: Rc<Cell<u64>>,
 }
 
 /// A copy loop being expanded.
@@ -46,6 +49,9 @@ impl<'t> Scope<'t> {
         outer: Option<&Scope<'_>>,
     ) -> Scope<'t> {
         let mut scope = Scope::default();
+        if let Some(outer) = outer {
+            scope.produced = Rc::clone(&outer.produced);
+        }
         if let Some(Value::Object(declared)) = template.get("variables").map(|v| &v.value) {
             for (name, value) in declared {
                 match &value.value {
@@ -170,6 +176,26 @@ impl<'t> Scope<'t> {
     }
 
     /// Runs `f` inside iteration `index` of the copy loop `name` (of resources when `resource`).
+    /// `node` when the template's budget of produced values allows it, otherwise an unknown
+    /// saying the values are too large.
+    pub(super) fn admit(&self, node: Node) -> Node {
+        let left = MAX_PRODUCED_UNITS.saturating_sub(self.produced.get());
+        if self.spend(produced_units(&node, left)) {
+            return node;
+        }
+        let reason = format!(
+            "value too large: a template's expressions may produce at most {MAX_PRODUCED_UNITS} values"
+        );
+        Node::unknown(reason, node.span)
+    }
+
+    /// Takes `units` from the template's budget of produced values; false when they are not left.
+    pub(super) fn spend(&self, units: u64) -> bool {
+        let spent = self.produced.get().saturating_add(units);
+        self.produced.set(spent.min(MAX_PRODUCED_UNITS));
+        spent <= MAX_PRODUCED_UNITS
+    }
+
     pub(super) fn in_loop<R>(
         &self,
         name: &str,
@@ -406,4 +432,23 @@ pub(super) fn default_value(
             declaration.span,
         ),
     }
+}
+
+/// Units of a value tree: one per value and per 16 bytes of text; counting stops past `limit`.
+fn produced_units(node: &Node, limit: u64) -> u64 {
+    let mut units: u64 = 0;
+    let mut pending = vec![node];
+    while let Some(node) = pending.pop() {
+        units = units.saturating_add(1);
+        match &node.value {
+            Value::String(text) => units = units.saturating_add(text.len() as u64 / 16),
+            Value::Array(items) => pending.extend(items),
+            Value::Object(members) => pending.extend(members.iter().map(|(_, value)| value)),
+            _ => {}
+        }
+        if units > limit {
+            break;
+        }
+    }
+    units
 }

@@ -52,10 +52,10 @@ const MAX_ITEMS: usize = 100_000;
 const MAX_RANGE: usize = 1024;
 
 /// Data copied into one evaluation (roughly bytes), so memory stays bounded.
-const MAX_WEIGHT: usize = 64 << 20;
+const MAX_WEIGHT: usize = 16 << 20;
 
-/// The weight of one value node besides its text.
-const NODE_WEIGHT: usize = 16;
+/// The weight of one value node besides its text (about its size in memory).
+const NODE_WEIGHT: usize = 48;
 
 const NESTED_TOO_DEEPLY: &str = "expression nested too deeply";
 
@@ -85,6 +85,11 @@ impl fmt::Display for EvalError {
 }
 
 impl std::error::Error for EvalError {}
+
+/// About the memory a value takes, in bytes.
+pub fn weight(value: &TfValue) -> usize {
+    value::measure(value).0
+}
 
 /// Evaluates `expr`; errors and bounds become `Unknown` with their reason.
 pub fn evaluate(expr: &Expression, scope: &dyn Scope) -> TfValue {
