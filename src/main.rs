@@ -536,7 +536,7 @@ fn lint(
         &mut io::stderr().lock(),
     );
     for notice in &scan.notices {
-        stderr_line!("note: {notice}");
+        stderr_line!("note: {}", report::escape_controls(notice));
     }
     for output in &cli.format {
         if let Err(error) = write_output(&scan, output, color) {

@@ -38,6 +38,20 @@ pub struct SourceFile {
     pub name: String,
     pub text: String,
     line_starts: Vec<usize>,
+    /// Characters counted in columns (carriage returns are not) before every
+    /// [`CHECKPOINT_BYTES`]-th byte, so a column costs the same on a long line as on a short one.
+    checkpoints: Vec<usize>,
+}
+
+/// Bytes between two entries of [`SourceFile`]'s column checkpoints.
+const CHECKPOINT_BYTES: usize = 4096;
+
+/// Characters a column counts in `bytes`: every UTF-8 lead byte except carriage returns.
+fn column_chars(bytes: &[u8]) -> usize {
+    bytes
+        .iter()
+        .filter(|&&b| b & 0xC0 != 0x80 && b != b'\r')
+        .count()
 }
 
 impl SourceFile {
@@ -48,11 +62,22 @@ impl SourceFile {
         let line_starts = std::iter::once(0)
             .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
             .collect();
+        let checkpoints = std::iter::once(0)
+            .chain(
+                text.as_bytes()
+                    .chunks(CHECKPOINT_BYTES)
+                    .scan(0, |count, chunk| {
+                        *count += column_chars(chunk);
+                        Some(*count)
+                    }),
+            )
+            .collect();
         SourceFile {
             path,
             name,
             text,
             line_starts,
+            checkpoints,
         }
     }
 
@@ -69,9 +94,8 @@ impl SourceFile {
         };
         let line_start = self.line_starts.get(line_index).copied().unwrap_or(0);
         let column = self
-            .text
-            .get(line_start..offset)
-            .map_or(0, |s| s.chars().filter(|&c| c != '\r').count());
+            .chars_before(offset)
+            .saturating_sub(self.chars_before(line_start));
         Position {
             line: line_index + 1,
             column: column + 1,
@@ -105,6 +129,14 @@ impl SourceFile {
             }
         }
         line_end
+    }
+
+    /// Characters counted in columns before `offset`, from the nearest checkpoint.
+    fn chars_before(&self, offset: usize) -> usize {
+        let index = offset / CHECKPOINT_BYTES;
+        let from = index * CHECKPOINT_BYTES;
+        let counted = self.checkpoints.get(index).copied().unwrap_or(0);
+        counted + column_chars(self.text.as_bytes().get(from..offset).unwrap_or(&[]))
     }
 
     fn floor_char_boundary(&self, mut offset: usize) -> usize {
@@ -255,6 +287,36 @@ mod tests {
         let d = f.text.find('d').unwrap();
         assert_eq!(f.position(d), Position { line: 2, column: 2 });
         assert_eq!(f.offset(2, 2), d);
+    }
+
+    #[test]
+    fn positions_on_long_lines_count_across_checkpoints() {
+        let line = "é\r".repeat(5000);
+        let text = format!("x\n{line}y{line}z\n");
+        let f = file(&text);
+        let y = f.text.find('y').unwrap();
+        assert_eq!(
+            f.position(y),
+            Position {
+                line: 2,
+                column: 5001
+            }
+        );
+        let z = f.text.find('z').unwrap();
+        assert_eq!(
+            f.position(z),
+            Position {
+                line: 2,
+                column: 10002
+            }
+        );
+        assert_eq!(
+            f.position(z + 1),
+            Position {
+                line: 2,
+                column: 10003
+            }
+        );
     }
 
     #[test]

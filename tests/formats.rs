@@ -144,11 +144,11 @@ fn github_escapes_properties_and_data_as_the_toolkit_does() {
         .lines()
         .find(|l| l.contains("title=ACR001"))
         .expect("ACR001 annotation");
-    // Properties: % \r \n : , escaped; data: only % \r \n.
+    // Properties: % \r \n : , escaped; data: % \r \n, and other control characters as `\u{1}`.
     assert!(
         line.starts_with(
             "::error file=x%2Cy%3Az%25.json,line=11,col=43,endLine=11,endColumn=47,title=ACR001 admin-user-enabled::\
-             registry `a|b 50%25,c:d<e>&'f\"\u{1}%0D%0Ag` enables the admin user"
+             registry `a|b 50%25,c:d<e>&'f\"\\u{1}%0D%0Ag` enables the admin user"
         ),
         "{line}"
     );
@@ -466,7 +466,7 @@ fn markdown_escapes_pipes_and_line_breaks_in_cells() {
         .expect("ACR001 row");
     assert!(
         row.ends_with(
-            "| 11:43 | registry `a\\|b 50%,c:d<e>&'f\"\u{1}<br>g` enables the admin user: a shared \
+            "| 11:43 | registry `a\\|b 50%,c:d<e>&'f\"\\u{1}<br>g` enables the admin user: a shared \
              username and password with push and pull rights |"
         ),
         "{row}"

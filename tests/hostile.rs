@@ -640,6 +640,14 @@ fn main() -> std::process::ExitCode {
             "doubling_chains_of_terraform_locals_stop_at_the_size_budget",
             doubling_chains_of_terraform_locals_stop_at_the_size_budget,
         ),
+        common::always(
+            "long_lines_print_a_window_and_cost_no_more_than_short_ones",
+            long_lines_print_a_window_and_cost_no_more_than_short_ones,
+        ),
+        common::always(
+            "control_characters_in_inputs_are_escaped_in_every_format",
+            control_characters_in_inputs_are_escaped_in_every_format,
+        ),
     ];
     #[cfg(unix)]
     let trials = {
@@ -742,4 +750,85 @@ fn doubling_chains_of_terraform_locals_stop_at_the_size_budget() {
         .no_errors()
         .stdout_has("double/main.tf:")
         .stdout_has("value too large: a module's values may weigh at most 16 MiB");
+}
+
+/// A registry in the middle of a 10 MB line: the code frame shows a window around it, and a
+/// scan of 5,000 registries on one line costs about what it costs with a line per registry.
+fn long_lines_print_a_window_and_cost_no_more_than_short_ones() {
+    let dir = scratch();
+    let padding = "p".repeat(5_000_000);
+    let template = format!(
+        r#"{{"$schema": "{TEMPLATE_SCHEMA}", "contentVersion": "1.0.0.0", "variables": {{"a": "{padding}"}}, "resources": [{{"type": "Microsoft.ContainerRegistry/registries", "apiVersion": "2023-07-01", "name": "acrlong001", "location": "westeurope", "sku": {{"name": "Premium"}}, "properties": {{"adminUserEnabled": true}}}}], "outputs": {{"b": {{"type": "string", "value": "{padding}"}}}}}}"#
+    );
+    write(dir.path(), "long/azuredeploy.json", template.as_bytes());
+    let pretty = run(dir.path(), &["-f", "pretty"]);
+    assert_eq!(pretty.code, Some(1), "{}", pretty.stderr);
+    assert!(
+        pretty.stdout.contains("\"adminUserEnabled\": true"),
+        "{}",
+        pretty.stdout
+    );
+    assert!(
+        pretty.stdout.contains("long/azuredeploy.json:1:5000"),
+        "the column is the file's own:\n{}",
+        pretty.stdout
+    );
+    assert!(
+        pretty.stdout.len() < 20_000,
+        "pretty output is {} bytes",
+        pretty.stdout.len()
+    );
+
+    let registries = (0..5000)
+        .map(|i| {
+            format!(
+                r#"{{"type": "Microsoft.ContainerRegistry/registries", "apiVersion": "2023-07-01", "name": "acrline{i:05}", "location": "westeurope", "sku": {{"name": "Premium"}}, "properties": {{"adminUserEnabled": true}}}}"#
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    let many = format!(
+        r#"{{"$schema": "{TEMPLATE_SCHEMA}", "contentVersion": "1.0.0.0", "resources": [{registries}]}}"#
+    );
+    write(dir.path(), "many/azuredeploy.json", many.as_bytes());
+    run(dir.path(), &[])
+        .expect(1)
+        .stdout_has("many/azuredeploy.json:1:");
+}
+
+/// Escapes and line breaks in names and messages: no terminal escape reaches the output and no
+/// workflow command starts a line the tool did not write.
+fn control_characters_in_inputs_are_escaped_in_every_format() {
+    let dir = scratch();
+    let hostile = "acr\u{1b}[2J\u{1b}]0;title\u{7}\r\n::error file=x.tf,line=1::FAKE\u{9b}31m";
+    let name = serde_json::to_string(hostile).expect("JSON string");
+    let template = format!(
+        r#"{{"$schema": "{TEMPLATE_SCHEMA}", "contentVersion": "1.0.0.0", "resources": [{{"type": "Microsoft.ContainerRegistry/registries", "apiVersion": "2023-07-01", "name": {name}, "location": "westeurope", "sku": {{"name": "Premium"}}, "properties": {{"adminUserEnabled": true}}}}]}}"#
+    );
+    write(dir.path(), "esc/azuredeploy.json", template.as_bytes());
+    write(dir.path(), "esc\u{1b}[31m/main.tf", b"resource \"x\" {\n");
+    for format in report_formats() {
+        let run = run(dir.path(), &["-f", format, "--show-unknown"]);
+        assert_eq!(run.code, Some(3), "{format}: {}", run.stderr);
+        for (stream, text) in [("stdout", &run.stdout), ("stderr", &run.stderr)] {
+            // JSON and XML carry C1 characters as valid text; terminals and logs get escapes.
+            let machine =
+                ["json", "sarif", "gitlab", "junit"].contains(&format) && stream == "stdout";
+            let raw = text.chars().find(|&c| {
+                c.is_control() && c != '\n' && c != '\t' && !(machine && u32::from(c) >= 0x80)
+            });
+            assert!(raw.is_none(), "{format} {stream} holds {raw:?}:\n{text}");
+            assert!(
+                !text.lines().any(|l| l.starts_with("::error file=x.tf")),
+                "{format} {stream} holds a forged command:\n{text}"
+            );
+        }
+    }
+}
+
+fn report_formats() -> Vec<&'static str> {
+    acr_lint::report::Format::ALL
+        .iter()
+        .map(|f| f.name())
+        .collect()
 }

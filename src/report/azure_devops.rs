@@ -3,6 +3,7 @@
 
 use std::io::{self, Write};
 
+use super::escape_char;
 use crate::findings::{InputError, Scan};
 use crate::rules::{Finding, Level};
 use crate::source::Span;
@@ -79,7 +80,10 @@ fn escape_data(text: &str) -> String {
             '%' => out.push_str("%AZP25"),
             '\r' => out.push_str("%0D"),
             '\n' => out.push_str("%0A"),
-            c => out.push(c),
+            c => match escape_char(c) {
+                Some(escaped) => out.push_str(&escaped),
+                None => out.push(c),
+            },
         }
     }
     out

@@ -2,6 +2,7 @@
 
 use std::io::{self, Write};
 
+use super::escape_controls;
 use crate::findings::Scan;
 
 pub fn render(scan: &Scan, out: &mut dyn Write) -> io::Result<()> {
@@ -10,12 +11,12 @@ pub fn render(scan: &Scan, out: &mut dyn Write) -> io::Result<()> {
         writeln!(
             out,
             "{}:{}:{}: {}[{}] {}",
-            scan.sources.name(finding.primary.span.file),
+            escape_controls(scan.sources.name(finding.primary.span.file)),
             start.line,
             start.column,
             finding.level,
             finding.rule.id,
-            finding.message
+            escape_controls(&finding.message)
         )?;
     }
     Ok(())

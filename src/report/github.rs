@@ -4,7 +4,7 @@
 use std::cmp::Reverse;
 use std::io::{self, Write};
 
-use super::plural;
+use super::{escape_char, plural};
 use crate::findings::{InputError, Scan};
 use crate::rules::{Finding, Level};
 use crate::source::Span;
@@ -165,7 +165,10 @@ fn escape_data(text: &str) -> String {
             '%' => out.push_str("%25"),
             '\r' => out.push_str("%0D"),
             '\n' => out.push_str("%0A"),
-            c => out.push(c),
+            c => match escape_char(c) {
+                Some(escaped) => out.push_str(&escaped),
+                None => out.push(c),
+            },
         }
     }
     out

@@ -3,6 +3,7 @@
 
 use std::io::{self, Write};
 
+use super::escape_controls;
 use crate::findings::{InputError, Scan};
 use crate::rules::Finding;
 
@@ -116,11 +117,21 @@ impl Case<'_> {
             r#"      <{outcome} type="{}" message="{}">{}</{outcome}>"#,
             escape_attribute(self.kind),
             escape_attribute(self.message),
-            escape_text(&self.body.join("\n")),
+            escape_text(&body_text(&self.body)),
             outcome = self.outcome,
         )?;
         writeln!(out, "    </testcase>")
     }
+}
+
+/// The lines of a case's body: line breaks and other control characters inside a line are
+/// escaped, so only the tool starts a line.
+fn body_text(lines: &[String]) -> String {
+    lines
+        .iter()
+        .map(|line| escape_controls(line))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Character data: markup characters escaped, characters XML 1.0 forbids removed.

@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use super::{Counts, plural};
+use super::{Counts, escape_controls, plural};
 use crate::findings::{InputError, Scan};
 use crate::rules::Finding;
 
@@ -144,9 +144,11 @@ fn one_line(text: &str) -> String {
 }
 
 fn one_line_with(text: &str, line_break: &str) -> String {
-    text.replace("\r\n", "\n")
+    let text = text
+        .replace("\r\n", "\n")
         .replace('\r', "\n")
-        .replace('\n', line_break)
+        .replace('\n', line_break);
+    escape_controls(&text).into_owned()
 }
 
 /// `text` as inline code, with a fence longer than any run of backticks inside it.

@@ -2,9 +2,6 @@
 //! every byte after them becomes `*`, so offsets, lines and code frames keep their shape.
 
 use std::collections::HashMap;
-use std::ops::Range;
-
-use codespan_reporting::files::{Error as FilesError, Files};
 
 use crate::findings::Scan;
 use crate::source::{FileId, SourceMap, Span};
@@ -21,24 +18,26 @@ pub struct MaskedSources<'a> {
 
 impl<'a> MaskedSources<'a> {
     pub fn of(scan: &'a Scan) -> MaskedSources<'a> {
-        let mut masked: HashMap<FileId, String> = HashMap::new();
         let secrets = scan
             .findings
             .iter()
             .chain(scan.suppressed.iter().map(|s| &s.finding))
             .filter(|f| f.secret)
             .map(|f| f.primary.span);
+        MaskedSources::new(&scan.sources, secrets)
+    }
+
+    /// `sources` with the text of `secrets` masked.
+    pub fn new(sources: &'a SourceMap, secrets: impl Iterator<Item = Span>) -> MaskedSources<'a> {
+        let mut masked: HashMap<FileId, String> = HashMap::new();
         for span in secrets {
-            let Some(file) = scan.sources.get(span.file) else {
+            let Some(file) = sources.get(span.file) else {
                 continue;
             };
             let text = masked.entry(span.file).or_insert_with(|| file.text.clone());
             mask(text, span);
         }
-        MaskedSources {
-            sources: &scan.sources,
-            masked,
-        }
+        MaskedSources { sources, masked }
     }
 }
 
@@ -70,28 +69,13 @@ fn mask(text: &mut String, span: Span) {
     text.replace_range(span.start..span.end, &masked);
 }
 
-impl<'a> Files<'a> for MaskedSources<'_> {
-    type FileId = FileId;
-    type Name = &'a str;
-    type Source = &'a str;
-
-    fn name(&'a self, id: FileId) -> Result<&'a str, FilesError> {
-        Files::name(self.sources, id)
-    }
-
-    fn source(&'a self, id: FileId) -> Result<&'a str, FilesError> {
+impl MaskedSources<'_> {
+    /// The text of a file, its secrets masked.
+    pub fn text(&self, id: FileId) -> Option<&str> {
         match self.masked.get(&id) {
-            Some(text) => Ok(text),
-            None => self.sources.source(id),
+            Some(text) => Some(text),
+            None => self.sources.get(id).map(|f| f.text.as_str()),
         }
-    }
-
-    fn line_index(&'a self, id: FileId, byte_index: usize) -> Result<usize, FilesError> {
-        self.sources.line_index(id, byte_index)
-    }
-
-    fn line_range(&'a self, id: FileId, line_index: usize) -> Result<Range<usize>, FilesError> {
-        self.sources.line_range(id, line_index)
     }
 }
 

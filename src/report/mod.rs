@@ -2,6 +2,7 @@
 
 mod azure_devops;
 mod concise;
+mod frame;
 mod github;
 mod gitlab;
 mod json;
@@ -12,6 +13,7 @@ mod pretty;
 mod repository;
 mod sarif;
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 use rayon::prelude::*;
@@ -117,6 +119,31 @@ impl Counts {
         }
         counts
     }
+}
+
+/// How a character that must not reach a terminal or a CI log raw is written: C0 and C1
+/// control characters (ESC, CR, LF, ... but not tab) and the bidirectional overrides, as Rust
+/// escapes (`\u{1b}`, `\n`); `None` for characters shown as they are.
+fn escape_char(c: char) -> Option<String> {
+    let hidden = (c.is_control() && c != '\t')
+        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+    hidden.then(|| c.escape_default().collect())
+}
+
+/// `text` with control characters escaped (see [`escape_char`]), so a name or value from an
+/// input can neither move the cursor nor start a line of its own.
+pub fn escape_controls(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(|c| escape_char(c).is_some()) {
+        return Cow::Borrowed(text);
+    }
+    let mut escaped = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match escape_char(c) {
+            Some(escape) => escaped.push_str(&escape),
+            None => escaped.push(c),
+        }
+    }
+    Cow::Owned(escaped)
 }
 
 /// Said instead of "No problems found" when no file could be checked at all.

@@ -1,16 +1,15 @@
 //! Human output in the rustc family: code frames, labels, notes, help and a summary.
 
 use std::io::{self, Write};
-use std::ops::Range;
 
-use codespan_reporting::diagnostic::{Diagnostic, Label, Severity};
-use codespan_reporting::files::{Error as FilesError, Files};
+use codespan_reporting::diagnostic::{Diagnostic, Severity};
 use codespan_reporting::term::{self, Config, termcolor};
 
-use super::{Counts, plural};
+use super::frame::Frames;
+use super::{Counts, escape_controls, plural};
 use crate::findings::{InputError, Scan};
 use crate::rules::{Finding, Level};
-use crate::source::{FileId, SourceMap};
+use crate::source::FileId;
 
 /// When to colour human output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,43 +17,6 @@ pub enum ColorChoice {
     Auto,
     Always,
     Never,
-}
-
-impl<'a> Files<'a> for SourceMap {
-    type FileId = FileId;
-    type Name = &'a str;
-    type Source = &'a str;
-
-    fn name(&'a self, id: FileId) -> Result<&'a str, FilesError> {
-        self.get(id)
-            .map(|f| f.name.as_str())
-            .ok_or(FilesError::FileMissing)
-    }
-
-    fn source(&'a self, id: FileId) -> Result<&'a str, FilesError> {
-        self.get(id)
-            .map(|f| f.text.as_str())
-            .ok_or(FilesError::FileMissing)
-    }
-
-    fn line_index(&'a self, id: FileId, byte_index: usize) -> Result<usize, FilesError> {
-        let file = self.get(id).ok_or(FilesError::FileMissing)?;
-        Ok(file.position(byte_index).line - 1)
-    }
-
-    fn line_range(&'a self, id: FileId, line_index: usize) -> Result<Range<usize>, FilesError> {
-        let file = self.get(id).ok_or(FilesError::FileMissing)?;
-        let starts = file.line_starts();
-        let start = *starts.get(line_index).ok_or(FilesError::LineTooLarge {
-            given: line_index,
-            max: starts.len().saturating_sub(1),
-        })?;
-        let end = starts
-            .get(line_index + 1)
-            .copied()
-            .unwrap_or(file.text.len());
-        Ok(start..end)
-    }
 }
 
 fn writer(color: bool) -> termcolor::Buffer {
@@ -70,36 +32,42 @@ pub fn render(scan: &Scan, color: bool, out: &mut dyn Write) -> io::Result<()> {
     let mut buffer = writer(color);
     let sources = super::mask::MaskedSources::of(scan);
     for finding in &scan.findings {
-        let diagnostic = diagnostic(finding);
-        term::emit_to_write_style(&mut buffer, &config, &sources, &diagnostic)
+        let spans: Vec<_> = std::iter::once(finding.primary.span)
+            .chain(finding.secondary.iter().map(|l| l.span))
+            .collect();
+        let frames = Frames::new(&scan.sources, &sources, &spans);
+        let diagnostic = diagnostic(finding, &frames);
+        term::emit_to_write_style(&mut buffer, &config, &frames, &diagnostic)
             .map_err(io::Error::other)?;
     }
     out.write_all(buffer.as_slice())?;
     summary(scan, out)
 }
 
-fn diagnostic(finding: &Finding) -> Diagnostic<FileId> {
+fn diagnostic(finding: &Finding, frames: &Frames<'_>) -> Diagnostic<FileId> {
     let severity = match finding.level {
         Level::Error => Severity::Error,
         Level::Warning => Severity::Warning,
         Level::Note => Severity::Note,
     };
     let primary = &finding.primary;
-    let mut labels = vec![
-        Label::primary(primary.span.file, primary.span.start..primary.span.end)
-            .with_message(&primary.message),
-    ];
+    let mut labels = vec![frames.label(true, primary.span, &primary.message)];
     labels.extend(
-        finding.secondary.iter().map(|l| {
-            Label::secondary(l.span.file, l.span.start..l.span.end).with_message(&l.message)
-        }),
+        finding
+            .secondary
+            .iter()
+            .map(|l| frames.label(false, l.span, &l.message)),
     );
-    let mut notes: Vec<String> = finding.notes.iter().map(|n| format!("note: {n}")).collect();
-    notes.push(format!("help: {}", finding.help));
+    let mut notes: Vec<String> = finding
+        .notes
+        .iter()
+        .map(|n| format!("note: {}", escape_controls(n)))
+        .collect();
+    notes.push(format!("help: {}", escape_controls(finding.help)));
     notes.push(format!("see: {}", finding.rule.docs_url()));
     Diagnostic::new(severity)
         .with_code(finding.rule.id)
-        .with_message(&finding.message)
+        .with_message(escape_controls(&finding.message))
         .with_labels(labels)
         .with_notes(notes)
 }
@@ -206,39 +174,21 @@ fn unreadable_line(scan: &Scan) -> String {
 pub fn render_errors(scan: &Scan, color: bool, out: &mut dyn Write) -> io::Result<()> {
     let config = Config::default();
     let mut buffer = writer(color);
+    let sources = super::mask::MaskedSources::of(scan);
     for error in &scan.errors {
         match error.span {
-            Some(span) if error.show_source && fits_in_a_frame(&scan.sources, span) => {
+            Some(span) if error.show_source => {
+                let frames = Frames::new(&scan.sources, &sources, &[span]);
                 let diagnostic = Diagnostic::error()
-                    .with_message(format!("could not parse {}", error.path))
-                    .with_labels(vec![
-                        Label::primary(span.file, span.start..span.end)
-                            .with_message(&error.message),
-                    ]);
-                term::emit_to_write_style(&mut buffer, &config, &scan.sources, &diagnostic)
+                    .with_message(format!("could not parse {}", escape_controls(&error.path)))
+                    .with_labels(vec![frames.label(true, span, &error.message)]);
+                term::emit_to_write_style(&mut buffer, &config, &frames, &diagnostic)
                     .map_err(io::Error::other)?;
             }
             _ => write_plain_error(&mut buffer, scan, error)?,
         }
     }
     out.write_all(buffer.as_slice())
-}
-
-/// Longest source shown in an error's code frame: a minified or hostile file may hold megabytes
-/// on one line, and the error is then reported with its line and column only.
-const MAX_FRAME_BYTES: usize = 1000;
-
-/// Whether the lines a span touches are short enough to print.
-fn fits_in_a_frame(sources: &SourceMap, span: crate::source::Span) -> bool {
-    let Some(file) = sources.get(span.file) else {
-        return false;
-    };
-    let starts = file.line_starts();
-    let first = file.position(span.start).line - 1;
-    let last = file.position(span.end).line;
-    let start = starts.get(first).copied().unwrap_or(0);
-    let end = starts.get(last).copied().unwrap_or(file.text.len());
-    end.saturating_sub(start) <= MAX_FRAME_BYTES
 }
 
 fn write_plain_error(
@@ -259,8 +209,16 @@ fn write_plain_error(
         Some(p) => writeln!(
             buffer,
             ": {}:{}:{}: {}",
-            error.path, p.line, p.column, error.message
+            escape_controls(&error.path),
+            p.line,
+            p.column,
+            escape_controls(&error.message)
         ),
-        None => writeln!(buffer, ": {}: {}", error.path, error.message),
+        None => writeln!(
+            buffer,
+            ": {}: {}",
+            escape_controls(&error.path),
+            escape_controls(&error.message)
+        ),
     }
 }
