@@ -66,8 +66,10 @@ impl Baseline {
 
     pub fn write(&self, path: &Path) -> Result<(), String> {
         let text = serde_json::to_string_pretty(self).map_err(|e| e.to_string())?;
-        std::fs::write(path, text + "\n")
-            .map_err(|e| format!("cannot write baseline {}: {e}", path.display()))
+        crate::source::write_atomically(path, |out| {
+            std::io::Write::write_all(out, (text + "\n").as_bytes())
+        })
+        .map_err(|e| format!("cannot write baseline {}: {e}", path.display()))
     }
 
     /// A baseline accepting every finding of a scan.

@@ -5,7 +5,6 @@
     clippy::panic
 )]
 
-use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -14,7 +13,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use acr_lint::report::{self, ColorChoice, Format};
 use acr_lint::rules::{self, Level};
-use acr_lint::{Scan, ScanOptions, baseline, config};
+use acr_lint::{Scan, ScanOptions, baseline, config, source};
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -499,6 +498,10 @@ fn lint(
         );
         return ExitCode::from(EXIT_USAGE);
     }
+    if let Err(message) = check_output_paths(cli) {
+        eprintln!("error: {message}");
+        return ExitCode::from(EXIT_USAGE);
+    }
     let mut options = scan_options(&cli.paths, settings, selected);
     if let Some(template) = &cli.template {
         let missing = std::iter::once(template)
@@ -557,13 +560,48 @@ fn lint(
     ExitCode::from(code)
 }
 
+/// Output files must differ from each other and from every file the run reads.
+fn check_output_paths(cli: &Cli) -> Result<(), String> {
+    let outputs: Vec<&PathBuf> = cli.format.iter().filter_map(|o| o.file.as_ref()).collect();
+    let inputs = cli
+        .paths
+        .iter()
+        .filter(|p| p.is_file())
+        .chain(&cli.var_files)
+        .chain(&cli.template)
+        .chain(&cli.parameters)
+        .chain(&cli.baseline)
+        .chain(&cli.config);
+    for (i, output) in outputs.iter().enumerate() {
+        if let Some(other) = outputs
+            .iter()
+            .skip(i + 1)
+            .find(|o| source::same_file(output, o))
+        {
+            return Err(format!(
+                "two outputs write to {} (and {}); give each its own file",
+                output.display(),
+                other.display()
+            ));
+        }
+    }
+    for input in inputs {
+        if let Some(output) = outputs.iter().find(|o| source::same_file(o, input)) {
+            return Err(format!(
+                "output file {} is also an input ({}); write the report elsewhere",
+                output.display(),
+                input.display()
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn write_output(scan: &Scan, output: &Output, color: ColorChoice) -> io::Result<()> {
     match &output.file {
-        Some(path) => {
-            let mut file = BufWriter::new(File::create(path)?);
-            report::render(scan, output.format, false, &mut file)?;
-            file.flush()
-        }
+        Some(path) => source::write_atomically(path, |file| {
+            report::render(scan, output.format, false, file)
+        }),
         None => {
             let stdout = io::stdout();
             let color = use_color(color, stdout.is_terminal());

@@ -832,3 +832,58 @@ fn report_formats() -> Vec<&'static str> {
         .map(|f| f.name())
         .collect()
 }
+
+/// A run killed while it writes a large report leaves the previous report whole: reports are
+/// written beside the file and renamed into place.
+#[cfg(unix)]
+#[test]
+fn interrupted_writes_leave_the_previous_output_whole() {
+    let dir = scratch();
+    let registries = (0..1000)
+        .map(|i| format!("resource \"azurerm_container_registry\" \"r{i}\" {{\n  name = \"acrtorn{i:05}\"\n  sku = \"Basic\"\n  admin_enabled = true\n}}\n"))
+        .collect::<String>();
+    write(dir.path(), "many/main.tf", registries.as_bytes());
+    let report = dir.path().join("out.sarif");
+    let previous = "{\"previous\": true}\n";
+    for delay in [400, 800, 1200, 1600, 2000, 2400, 2800, 3200] {
+        fs::write(&report, previous).expect("previous report");
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("acr-lint"))
+            .current_dir(dir.path())
+            .args([".", "-f", "sarif=out.sarif", "-f", "concise=out.txt"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("acr-lint starts");
+        std::thread::sleep(Duration::from_millis(delay));
+        let _ = child.kill();
+        child.wait().expect("acr-lint ends");
+        let written = fs::read_to_string(&report).expect("report");
+        assert!(
+            written == previous || serde_json::from_str::<serde_json::Value>(&written).is_ok(),
+            "after {delay} ms: a torn report of {} bytes",
+            written.len()
+        );
+    }
+}
+
+#[test]
+fn an_output_that_is_an_input_or_another_output_is_a_usage_error() {
+    let dir = scratch();
+    for extra in [
+        &["-f", "json=out.json", "-f", "sarif=./out.json"][..],
+        &["-f", "json=ok/main.tf", "ok/main.tf"],
+        &["-f", "json=base.json", "--baseline", "base.json"],
+    ] {
+        let run = run(dir.path(), extra);
+        assert_eq!(run.code, Some(2), "{extra:?}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("out.json") || run.stderr.contains("also an input"),
+            "{}",
+            run.stderr
+        );
+    }
+    assert_eq!(
+        fs::read_to_string(dir.path().join("ok/main.tf")).expect("input kept"),
+        FAILING_REGISTRY
+    );
+}
