@@ -2,6 +2,7 @@
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use ignore::WalkBuilder;
 
@@ -69,11 +70,36 @@ enum Family {
     Bicep,
 }
 
-/// A path that could not be walked, with the reason.
+/// Directories of the kernel's pseudo-files: never walked, whatever leads into them.
+const SYSTEM_DIRS: &[&str] = &["/proc", "/sys", "/dev"];
+
+/// A path that could not be walked, or was skipped on purpose, with the reason.
 #[derive(Debug, Clone)]
 pub struct WalkError {
     pub path: PathBuf,
     pub message: String,
+    /// Skipped on purpose (a symbolic link leaving the scanned tree): a notice, not an error.
+    pub skipped: bool,
+}
+
+/// Why the entry at `path` is not followed: a symbolic link that resolves outside `root` (a
+/// canonical path) or into a system directory, or a system directory itself.
+fn outside_the_tree(path: &Path, is_symlink: bool, root: &Path) -> Option<String> {
+    let target = path.canonicalize().ok()?;
+    let system = SYSTEM_DIRS.iter().any(|d| target.starts_with(d));
+    if system && !root.starts_with(&target) {
+        return Some(format!(
+            "skipped: {} is a system directory, never scanned",
+            target.display()
+        ));
+    }
+    if is_symlink && !target.starts_with(root) {
+        return Some(format!(
+            "skipped: symbolic link to {}, outside the scanned directory",
+            target.display()
+        ));
+    }
+    None
 }
 
 /// The candidate files below `paths`, sorted and without duplicates, and the walk errors.
@@ -85,6 +111,7 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<(PathBuf, Candidate)>, Vec<WalkError>
             errors.push(WalkError {
                 path: root.clone(),
                 message: "no such file or directory".into(),
+                skipped: false,
             });
             continue;
         }
@@ -128,6 +155,10 @@ pub fn context(paths: &[PathBuf], files: &[(PathBuf, Candidate)]) -> Vec<(PathBu
         let Ok(entries) = std::fs::read_dir(directory.unwrap_or(Path::new("."))) else {
             continue;
         };
+        let boundary = directory
+            .unwrap_or(Path::new("."))
+            .canonicalize()
+            .unwrap_or_default();
         for entry in entries.flatten() {
             let sibling = match directory {
                 Some(directory) => directory.join(entry.file_name()),
@@ -137,6 +168,7 @@ pub fn context(paths: &[PathBuf], files: &[(PathBuf, Candidate)]) -> Vec<(PathBu
             if let Some(candidate) = Candidate::of(&sibling)
                 && belongs(&sibling, candidate)
                 && sibling.is_file()
+                && outside_the_tree(&sibling, sibling.is_symlink(), &boundary).is_none()
                 && !files.iter().any(|(f, _)| *f == sibling)
             {
                 context.push((sibling, candidate));
@@ -149,15 +181,43 @@ pub fn context(paths: &[PathBuf], files: &[(PathBuf, Candidate)]) -> Vec<(PathBu
 }
 
 fn walk(root: &Path, files: &mut Vec<(PathBuf, Candidate)>, errors: &mut Vec<WalkError>) {
+    let boundary = root
+        .canonicalize()
+        .ok()
+        .filter(|r| r.is_dir())
+        .or_else(|| root.canonicalize().ok()?.parent().map(Path::to_path_buf))
+        .unwrap_or_else(|| root.to_path_buf());
+    let skipped = Arc::new(Mutex::new(Vec::new()));
+    let seen = Arc::clone(&skipped);
     let walker = WalkBuilder::new(root)
         .hidden(false)
         .follow_links(true)
         .require_git(false)
-        .filter_entry(|entry| {
-            let skipped = entry.depth() > 0
-                && entry.file_type().is_some_and(|t| t.is_dir())
-                && SKIPPED_DIRS.iter().any(|d| entry.file_name() == *d);
-            !skipped
+        .filter_entry(move |entry| {
+            if entry.depth() == 0 {
+                return true;
+            }
+            let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+            if is_dir && SKIPPED_DIRS.iter().any(|d| entry.file_name() == *d) {
+                return false;
+            }
+            let is_symlink = entry.path_is_symlink();
+            if !is_symlink && !is_dir {
+                return true;
+            }
+            match outside_the_tree(entry.path(), is_symlink, &boundary) {
+                Some(message) => {
+                    if let Ok(mut skipped) = seen.lock() {
+                        skipped.push(WalkError {
+                            path: entry.path().to_path_buf(),
+                            message,
+                            skipped: true,
+                        });
+                    }
+                    false
+                }
+                None => true,
+            }
         })
         .build();
     for entry in walker {
@@ -172,6 +232,9 @@ fn walk(root: &Path, files: &mut Vec<(PathBuf, Candidate)>, errors: &mut Vec<Wal
             Err(error) => errors.push(walk_error(root, &error)),
         }
     }
+    if let Ok(mut skipped) = skipped.lock() {
+        errors.append(&mut skipped);
+    }
 }
 
 fn walk_error(root: &Path, error: &ignore::Error) -> WalkError {
@@ -180,7 +243,11 @@ fn walk_error(root: &Path, error: &ignore::Error) -> WalkError {
         Some(io) => io.to_string(),
         None => strip_path_prefix(&error.to_string()),
     };
-    WalkError { path, message }
+    WalkError {
+        path,
+        message,
+        skipped: false,
+    }
 }
 
 fn error_path(error: &ignore::Error) -> Option<&Path> {
@@ -204,6 +271,8 @@ pub struct Discovered {
     pub files: Vec<(PathBuf, Candidate)>,
     pub reported: Vec<bool>,
     pub errors: Vec<InputError>,
+    /// Paths skipped on purpose (symbolic links out of the scanned tree), with why.
+    pub notices: Vec<String>,
 }
 
 /// Discovers the files below `paths` (and those only in `in_memory`, an editor's unsaved
@@ -239,6 +308,12 @@ pub fn files(
         });
     }
     let reported = files.iter().map(|(p, _)| given.contains(p)).collect();
+    let (skipped, walk_errors): (Vec<WalkError>, Vec<WalkError>) =
+        walk_errors.into_iter().partition(|e| e.skipped);
+    let notices = skipped
+        .into_iter()
+        .map(|e| format!("{}: {}", source::display_name(&e.path, base), e.message))
+        .collect();
     let errors = walk_errors
         .into_iter()
         .map(|e| InputError {
@@ -252,6 +327,7 @@ pub fn files(
         files,
         reported,
         errors,
+        notices,
     }
 }
 

@@ -168,6 +168,7 @@ pub fn scan(options: &ScanOptions) -> Scan {
     let units = merge_units(model.units);
     errors.extend(model.errors);
     let mut notices = model.notices;
+    notices.extend(discovered.notices.iter().cloned());
     notices.sort();
     notices.dedup();
     for (id, file) in read_files.into_iter().enumerate() {

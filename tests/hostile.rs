@@ -887,3 +887,42 @@ fn an_output_that_is_an_input_or_another_output_is_a_usage_error() {
         FAILING_REGISTRY
     );
 }
+
+/// Symbolic links are followed only inside the scanned directory: links to files and
+/// directories outside it, and into `/proc`, `/sys` or `/dev`, are skipped with a notice and
+/// none of their content is read.
+#[cfg(unix)]
+#[test]
+fn symlinks_out_of_the_scanned_tree_are_skipped_with_a_notice() {
+    use std::os::unix::fs::symlink;
+    let outside = tempfile::tempdir().expect("temporary directory");
+    write(
+        outside.path(),
+        "secret.tf",
+        b"first line of an outside file {\n",
+    );
+    write(outside.path(), "mod/main.tf", FAILING_REGISTRY.as_bytes());
+    let dir = scratch();
+    let root = dir.path().join("links");
+    fs::create_dir_all(&root).expect("directories");
+    symlink(outside.path().join("secret.tf"), root.join("x.tf")).expect("symlink");
+    symlink(outside.path().join("mod"), root.join("outside")).expect("symlink");
+    symlink("/proc/self", root.join("proc")).expect("symlink");
+    symlink("/", root.join("slash")).expect("symlink");
+    symlink("../ok", root.join("inside")).expect("symlink");
+
+    let run = run(dir.path(), &[]);
+    run.expect(1)
+        .stderr_has("links/x.tf: skipped: symbolic link to")
+        .stderr_has("links/outside: skipped: symbolic link to")
+        .stderr_has("links/proc: skipped")
+        .stderr_has("links/slash: skipped")
+        .stdout_has("links/inside/main.tf:6:25: error[ACR001]");
+    assert!(!run.stderr.contains("first line"), "{}", run.stderr);
+    assert_eq!(
+        run.stdout.matches("error[ACR001]").count(),
+        2,
+        "the outside module is not scanned:\n{}",
+        run.stdout
+    );
+}
