@@ -221,36 +221,20 @@ fn validate(file: ConfigFile, path: &Path) -> Result<Config, ConfigError> {
         ));
     }
     let base = path.parent().unwrap_or(Path::new("."));
+    let repository = repository_root(base);
+    let named = |what: &str, name: &str| named_file(base, &repository, what, name);
     let mut var_files = Vec::new();
     for var_file in &file.var_files {
-        let resolved = base.join(&var_file.value);
-        if !resolved.is_file() {
-            return Err(error(
-                at(var_file),
-                format!("var file `{}` does not exist", var_file.value),
-            ));
-        }
+        let resolved = named("var file", &var_file.value).map_err(|m| error(at(var_file), m))?;
         var_files.push(resolved);
     }
     let mut parameter_pairs = Vec::new();
     for pairing in &file.parameters {
-        let template = base.join(&pairing.value.template);
-        if !template.is_file() {
-            return Err(error(
-                at(pairing),
-                format!("template `{}` does not exist", pairing.value.template),
-            ));
-        }
+        let template =
+            named("template", &pairing.value.template).map_err(|m| error(at(pairing), m))?;
         let mut files = Vec::new();
         for name in &pairing.value.files {
-            let path = base.join(name);
-            if !path.is_file() {
-                return Err(error(
-                    at(pairing),
-                    format!("parameters file `{name}` does not exist"),
-                ));
-            }
-            files.push(path);
+            files.push(named("parameters file", name).map_err(|m| error(at(pairing), m))?);
         }
         parameter_pairs.push((template, files));
     }
@@ -296,6 +280,38 @@ fn validate(file: ConfigFile, path: &Path) -> Result<Config, ConfigError> {
 
 fn values(list: Vec<Spanned<String>>) -> Vec<String> {
     list.into_iter().map(|s| s.value).collect()
+}
+
+/// The repository a configuration in `directory` belongs to: the nearest directory at or
+/// above it holding `.git`, else `directory` itself (canonical when it exists).
+fn repository_root(directory: &Path) -> PathBuf {
+    let directory = directory
+        .canonicalize()
+        .unwrap_or_else(|_| directory.to_path_buf());
+    directory
+        .ancestors()
+        .find(|d| d.join(".git").exists())
+        .unwrap_or(&directory)
+        .to_path_buf()
+}
+
+/// A file the configuration names: relative to the configuration's directory `base`, an
+/// existing file, inside `repository` (symbolic links resolved).
+fn named_file(base: &Path, repository: &Path, what: &str, name: &str) -> Result<PathBuf, String> {
+    let path = base.join(name);
+    if path.is_dir() {
+        return Err(format!("{what} `{name}` is a directory, not a file"));
+    }
+    let Ok(resolved) = path.canonicalize() else {
+        return Err(format!("{what} `{name}` does not exist"));
+    };
+    if !resolved.starts_with(repository) {
+        return Err(format!(
+            "{what} `{name}` is outside the repository ({}); give files outside it on the command line",
+            repository.display()
+        ));
+    }
+    Ok(path)
 }
 
 fn parse_level(text: &str) -> Option<Level> {

@@ -327,6 +327,12 @@ fn main() -> ExitCode {
 /// The command line combined with the configuration file.
 fn settings(cli: &Cli, paths: &[PathBuf]) -> Result<config::Effective, String> {
     let path = match &cli.config {
+        Some(path) if path.is_dir() => {
+            return Err(format!(
+                "configuration file {} is a directory, not a file",
+                path.display()
+            ));
+        }
         Some(path) if !path.is_file() => {
             return Err(format!(
                 "configuration file {} does not exist",

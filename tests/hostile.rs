@@ -648,6 +648,14 @@ fn main() -> std::process::ExitCode {
             "control_characters_in_inputs_are_escaped_in_every_format",
             control_characters_in_inputs_are_escaped_in_every_format,
         ),
+        common::always(
+            "configuration_paths_out_of_the_repository_are_errors",
+            configuration_paths_out_of_the_repository_are_errors,
+        ),
+        common::always(
+            "an_output_that_is_an_input_or_another_output_is_a_usage_error",
+            an_output_that_is_an_input_or_another_output_is_a_usage_error,
+        ),
     ];
     #[cfg(unix)]
     let trials = {
@@ -661,6 +669,14 @@ fn main() -> std::process::ExitCode {
                 "unreadable_files_are_errors",
                 file_this_user_cannot_read(),
                 unreadable_files_are_errors,
+            ),
+            common::always(
+                "interrupted_writes_leave_the_previous_output_whole",
+                interrupted_writes_leave_the_previous_output_whole,
+            ),
+            common::always(
+                "symlinks_out_of_the_scanned_tree_are_skipped_with_a_notice",
+                symlinks_out_of_the_scanned_tree_are_skipped_with_a_notice,
             ),
         ]);
         trials
@@ -836,7 +852,6 @@ fn report_formats() -> Vec<&'static str> {
 /// A run killed while it writes a large report leaves the previous report whole: reports are
 /// written beside the file and renamed into place.
 #[cfg(unix)]
-#[test]
 fn interrupted_writes_leave_the_previous_output_whole() {
     let dir = scratch();
     let registries = (0..1000)
@@ -866,7 +881,6 @@ fn interrupted_writes_leave_the_previous_output_whole() {
     }
 }
 
-#[test]
 fn an_output_that_is_an_input_or_another_output_is_a_usage_error() {
     let dir = scratch();
     for extra in [
@@ -892,7 +906,6 @@ fn an_output_that_is_an_input_or_another_output_is_a_usage_error() {
 /// directories outside it, and into `/proc`, `/sys` or `/dev`, are skipped with a notice and
 /// none of their content is read.
 #[cfg(unix)]
-#[test]
 fn symlinks_out_of_the_scanned_tree_are_skipped_with_a_notice() {
     use std::os::unix::fs::symlink;
     let outside = tempfile::tempdir().expect("temporary directory");
@@ -924,5 +937,63 @@ fn symlinks_out_of_the_scanned_tree_are_skipped_with_a_notice() {
         2,
         "the outside module is not scanned:\n{}",
         run.stdout
+    );
+}
+
+/// Files named in `.acr-lint.yaml` stay inside the repository: absolute paths and `..` out of
+/// it are configuration errors that print nothing of the file.
+fn configuration_paths_out_of_the_repository_are_errors() {
+    let outside = tempfile::tempdir().expect("temporary directory");
+    write(outside.path(), "x.tfvars", b"first_line_of_outside = 1\n");
+    let outside_file = outside.path().join("x.tfvars");
+    let dir = scratch();
+    fs::create_dir_all(dir.path().join(".git")).expect("a repository");
+    write(dir.path(), "ok/inner.tfvars", b"admin = true\n");
+    for (entry, message) in [
+        (
+            format!("var-files: [{}]", outside_file.display()),
+            "var file",
+        ),
+        (
+            format!(
+                "parameters:\n  - template: ok/azuredeploy.json\n    files: [{}]",
+                outside_file.display()
+            ),
+            "template",
+        ),
+        (
+            "var-files: [/etc/passwd]".to_string(),
+            "var file `/etc/passwd` is outside the repository",
+        ),
+        (
+            "var-files: [\"..\"]".to_string(),
+            "var file `..` is a directory, not a file",
+        ),
+    ] {
+        write(dir.path(), "ok/.acr-lint.yaml", entry.as_bytes());
+        let run = run(&dir.path().join("ok"), &[]);
+        assert_eq!(run.code, Some(2), "{entry}: {}", run.stderr);
+        assert!(run.stderr.contains(message), "{entry}: {}", run.stderr);
+        assert!(
+            !run.stderr.contains("first_line") && !run.stderr.contains("root:"),
+            "{}",
+            run.stderr
+        );
+    }
+    write(
+        dir.path(),
+        "ok/.acr-lint.yaml",
+        b"var-files: [../ok/inner.tfvars]\n",
+    );
+    let inside = run(&dir.path().join("ok"), &[]);
+    assert_eq!(inside.code, Some(1), "{}", inside.stderr);
+    let directory = run(dir.path(), &["--config", "ok"]);
+    assert_eq!(directory.code, Some(2));
+    assert!(
+        directory
+            .stderr
+            .contains("configuration file ok is a directory"),
+        "{}",
+        directory.stderr
     );
 }
