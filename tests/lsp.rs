@@ -21,6 +21,8 @@ struct Client {
     published: HashMap<String, VecDeque<Vec<Value>>>,
     /// Requests the server sent to the client.
     server_requests: Vec<Value>,
+    /// Errors answering messages that could not be read (their id is null).
+    unread: Vec<Value>,
 }
 
 impl Client {
@@ -52,6 +54,7 @@ impl Client {
             responses: HashMap::new(),
             published: HashMap::new(),
             server_requests: Vec::new(),
+            unread: Vec::new(),
         }
     }
 
@@ -122,6 +125,8 @@ impl Client {
             self.server_requests.push(message);
         } else if let Some(id) = message["id"].as_i64() {
             self.responses.insert(id, message);
+        } else if message["id"].is_null() && message.get("error").is_some() {
+            self.unread.push(message);
         }
     }
 
@@ -615,4 +620,36 @@ fn file_watchers_are_registered_only_when_the_client_allows() {
         client.server_requests
     );
     assert!(client.stop().success());
+}
+
+/// Broken frames (bad, missing or short Content-Length, overlong headers, invalid JSON) are
+/// each logged and answered with a parse error, and the server reads on from the next header.
+#[test]
+fn framing_errors_are_answered_and_the_server_resynchronises() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let mut client = Client::initialized(dir.path());
+    let body = json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}).to_string();
+    let frames: Vec<Vec<u8>> = vec![
+        format!("Content-Length: abc\r\n\r\n{body}").into_bytes(),
+        format!("Content-Length: -5\r\n\r\n{body}").into_bytes(),
+        format!("Content-Length: 99999999999999999999999\r\n\r\n{body}").into_bytes(),
+        format!("Content-Type: x\r\n\r\n{body}").into_bytes(),
+        format!("Content-Length: 5\r\n\r\n{body}").into_bytes(),
+        format!("X-Long: {}\r\n\r\n", "h".repeat(100_000)).into_bytes(),
+        b"Content-Length: 9\r\n\r\n{not json".to_vec(),
+    ];
+    for (i, frame) in frames.iter().enumerate() {
+        client.stdin.write_all(frame).expect("write frame");
+        client.stdin.flush().expect("flush");
+        let answered = client.call("shutdown", Value::Null);
+        assert_eq!(answered["result"], Value::Null, "frame {i}: {answered}");
+        assert!(
+            !client.unread.is_empty(),
+            "frame {i} is answered with an error"
+        );
+        assert!(client.unread.iter().all(|e| e["error"]["code"] == -32700));
+        client.unread.clear();
+    }
+    client.notify("exit", Value::Null);
+    assert_eq!(client.wait().code(), Some(0));
 }

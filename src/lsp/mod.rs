@@ -86,41 +86,159 @@ pub fn run(options: impl Fn(Vec<PathBuf>) -> ScanOptions + 'static) -> u8 {
     1
 }
 
-/// Reads the next message; skips (and logs) malformed ones. `None` at the end of the input.
+/// Longest header line read; a longer one is a framing error.
+const MAX_HEADER_BYTES: u64 = 8 * 1024;
+
+/// What the input holds next.
+enum Frame {
+    Message(Message),
+    /// A frame that could not be read (bad header, too large, invalid JSON), with why.
+    Malformed(String),
+    End,
+}
+
+/// Reads the next message; for a malformed frame, logs it, answers it with a JSON-RPC parse
+/// error and reads on from the next header. `None` at the end of the input.
 fn read_message(input: &mut impl BufRead) -> Option<Message> {
     loop {
-        let mut length = None;
-        let mut line = String::new();
-        let length = loop {
-            line.clear();
-            if input.read_line(&mut line).ok()? == 0 {
-                return None;
+        match read_frame(input) {
+            Frame::Message(message) => return Some(message),
+            Frame::End => return None,
+            Frame::Malformed(reason) => {
+                log(&format!("malformed message: {reason}"));
+                send_parse_error(&reason);
             }
-            let header = line.trim_end();
-            if header.is_empty() {
-                match length {
-                    Some(length) => break length,
-                    None => continue,
-                }
-            }
-            if let Some((name, value)) = header.split_once(':')
-                && name.trim().eq_ignore_ascii_case("content-length")
-            {
-                length = value.trim().parse::<usize>().ok();
-            }
-        };
-        if length > MAX_MESSAGE_BYTES {
-            log(&format!("skipping a message of {length} bytes"));
-            io::copy(&mut input.by_ref().take(length as u64), &mut io::sink()).ok()?;
-            continue;
-        }
-        let mut body = vec![0; length];
-        input.read_exact(&mut body).ok()?;
-        match serde_json::from_slice::<Message>(&body) {
-            Ok(message) => return Some(message),
-            Err(error) => log(&format!("skipping a malformed message: {error}")),
         }
     }
+}
+
+fn read_frame(input: &mut impl BufRead) -> Frame {
+    let mut length: Option<Result<usize, String>> = None;
+    let mut headers = 0;
+    let length = loop {
+        let line = match read_header_line(input) {
+            Ok(Some(line)) => line,
+            Ok(None) => return Frame::End,
+            Err(reason) => return Frame::Malformed(reason),
+        };
+        let header = line.trim_end_matches(['\r', '\n']);
+        if header.is_empty() {
+            match length {
+                Some(Ok(length)) => break length,
+                Some(Err(reason)) => return Frame::Malformed(reason),
+                None if headers == 0 => continue,
+                None => return Frame::Malformed("no Content-Length header".into()),
+            }
+        }
+        headers += 1;
+        let header = resynchronised(header);
+        match header.split_once(':') {
+            Some((name, value)) if name.trim().eq_ignore_ascii_case("content-length") => {
+                let value = value.trim();
+                length = Some(
+                    value
+                        .parse::<usize>()
+                        .map_err(|_| format!("invalid Content-Length `{}`", shorten(value))),
+                );
+            }
+            Some(_) => {}
+            None => {
+                return Frame::Malformed(format!("expected a header, got `{}`", shorten(header)));
+            }
+        }
+    };
+    if length > MAX_MESSAGE_BYTES {
+        let skipped = io::copy(&mut input.by_ref().take(length as u64), &mut io::sink());
+        if skipped.is_err() {
+            return Frame::End;
+        }
+        return Frame::Malformed(format!(
+            "a message of {length} bytes; messages are limited to {MAX_MESSAGE_BYTES}"
+        ));
+    }
+    let mut body = vec![0; length];
+    if input.read_exact(&mut body).is_err() {
+        return Frame::End;
+    }
+    match serde_json::from_slice::<Message>(&body) {
+        Ok(message) => Frame::Message(message),
+        Err(error) => Frame::Malformed(format!("invalid JSON-RPC message: {error}")),
+    }
+}
+
+/// A header line from the next `Content-Length` on, when text precedes it (the rest of a
+/// message whose length was given too short): reading resumes at the next frame.
+fn resynchronised(line: &str) -> &str {
+    let at = line.to_ascii_lowercase().find("content-length:");
+    match at {
+        Some(at) if at > 0 => {
+            log(&format!("skipped {at} bytes before a header"));
+            line.get(at..).unwrap_or(line)
+        }
+        _ => line,
+    }
+}
+
+/// The next header line, at most [`MAX_HEADER_BYTES`] long; `None` at the end of the input.
+fn read_header_line(input: &mut impl BufRead) -> Result<Option<String>, String> {
+    let mut bytes = Vec::new();
+    let Ok(read) = input
+        .by_ref()
+        .take(MAX_HEADER_BYTES)
+        .read_until(b'\n', &mut bytes)
+    else {
+        return Ok(None);
+    };
+    if read == 0 {
+        return Ok(None);
+    }
+    if !bytes.ends_with(b"\n") && read as u64 == MAX_HEADER_BYTES {
+        discard_line(input);
+        return Err(format!(
+            "a header line longer than {MAX_HEADER_BYTES} bytes"
+        ));
+    }
+    Ok(Some(String::from_utf8_lossy(&bytes).into_owned()))
+}
+
+/// Skips the input up to and including the next newline, without keeping it.
+fn discard_line(input: &mut impl BufRead) {
+    loop {
+        let (consumed, done) = match input.fill_buf() {
+            Ok([]) | Err(_) => return,
+            Ok(buffer) => match memchr::memchr(b'\n', buffer) {
+                Some(at) => (at + 1, true),
+                None => (buffer.len(), false),
+            },
+        };
+        input.consume(consumed);
+        if done {
+            return;
+        }
+    }
+}
+
+fn shorten(text: &str) -> String {
+    let shown: String = text.chars().take(60).collect();
+    let shown = crate::report::escape_controls(&shown).into_owned();
+    if shown.len() < text.len() {
+        format!("{shown}…")
+    } else {
+        shown
+    }
+}
+
+/// Answers a frame that could not be read, as JSON-RPC answers a parse error: with a null id.
+fn send_parse_error(reason: &str) {
+    let body = serde_json::json!({
+        "jsonrpc": "2.0",
+        "id": null,
+        "error": {"code": ErrorCode::ParseError as i32, "message": reason},
+    })
+    .to_string();
+    let mut out = io::stdout().lock();
+    let _ = write!(out, "Content-Length: {}\r\n\r\n{body}", body.len());
+    let _ = out.flush();
 }
 
 fn log(message: &str) {
