@@ -249,7 +249,10 @@ fn parse_command_line() -> Cli {
 fn parse_var(text: &str) -> Result<(String, String), String> {
     match text.split_once('=') {
         Some((name, value)) if !name.trim().is_empty() => {
-            Ok((name.trim().to_string(), value.to_string()))
+            match acr_lint::terraform::invalid_var_value(value) {
+                Some(reason) => Err(format!("`{}`: {reason}", name.trim())),
+                None => Ok((name.trim().to_string(), value.to_string())),
+            }
         }
         _ => Err(format!("expected NAME=VALUE, got `{text}`")),
     }

@@ -72,7 +72,7 @@ pub fn read(
         json_offsets: None,
     };
     let text = result.source.text.as_str();
-    if let Some(message) = too_many_values(text, candidate) {
+    if let Some(message) = too_many_values(text, candidate, path) {
         result.error = Some((None, message));
         result.source.text = String::new();
         result.scanned = false;
@@ -140,7 +140,7 @@ fn read_terraform_json(id: FileId, path: &Path, result: &mut ReadFile) {
 /// A JSON file: an ARM template or parameters file, a Terraform plan, or none of these.
 fn read_json(id: FileId, result: &mut ReadFile) {
     let text = result.source.text.as_str();
-    if !arm::may_be_arm(text) {
+    if !arm::may_be_arm(text) && !named_as_parameters(&result.source.path) {
         result.scanned = false;
         return;
     }
@@ -178,12 +178,22 @@ fn read_json(id: FileId, result: &mut ReadFile) {
     }
 }
 
+/// `x.parameters.json`, `x.parameters.prod.json`: a parameters file by its name, read (and a
+/// parse error reported) even when its text does not look like ARM.
+fn named_as_parameters(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    name.contains(".parameters.") && (name.ends_with(".json") || name.ends_with(".jsonc"))
+}
+
 /// Refuses a file that would be parsed and holds more than [`MAX_FILE_VALUES`] values, counted
 /// (generously: strings and comments are not skipped) by the bytes that open or separate them:
 /// `,` `[` `{` `=` `:`. HCL files are also refused above [`MAX_HCL_WORDS`] whitespace-separated
 /// words, which bounds what separators miss: unquoted block labels (`a b c {}`).
-fn too_many_values(text: &str, candidate: Candidate) -> Option<String> {
-    if candidate == Candidate::Json && !arm::may_be_arm(text) {
+fn too_many_values(text: &str, candidate: Candidate, path: &Path) -> Option<String> {
+    if candidate == Candidate::Json && !arm::may_be_arm(text) && !named_as_parameters(path) {
         return None;
     }
     let bytes = text.as_bytes();

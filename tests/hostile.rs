@@ -997,3 +997,35 @@ fn configuration_paths_out_of_the_repository_are_errors() {
         directory.stderr
     );
 }
+
+/// What the tool cannot read is said: a malformed parameters file, whatever it holds, and a
+/// `--var` that is not a valid HCL value.
+#[test]
+fn malformed_parameters_files_and_var_values_are_reported() {
+    let dir = scratch();
+    write(
+        dir.path(),
+        "params/azuredeploy.json",
+        format!(
+            r#"{{"$schema": "{TEMPLATE_SCHEMA}", "contentVersion": "1.0.0.0", "resources": []}}"#
+        )
+        .as_bytes(),
+    );
+    write(
+        dir.path(),
+        "params/azuredeploy.parameters.json",
+        b"{\"parameters\": {\"admin\": {\"value\": true}\n",
+    );
+    run(dir.path(), &[])
+        .expect(3)
+        .stderr_has("params/azuredeploy.parameters.json:");
+
+    let var = run(dir.path(), &["--var", "ips=[\"0.0.0.0/0\""]);
+    assert_eq!(var.code, Some(2), "{}", var.stderr);
+    assert!(
+        var.stderr
+            .contains("`ips`: not a valid HCL value at character 13"),
+        "{}",
+        var.stderr
+    );
+}

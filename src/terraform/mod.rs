@@ -24,7 +24,7 @@ pub use module::{GivenValue, ModuleFile};
 pub use plan::{Plan, combine as combine_plan, is_plan, read_plan};
 pub use project::{
     Evaluated, InputKind, ModuleContext, OutsideValues, TerraformFile, command_line_value,
-    environment_values, evaluate_directory, var_file_values,
+    environment_values, evaluate_directory, invalid_var_value, var_file_values,
 };
 
 use expr::Converter;

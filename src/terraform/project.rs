@@ -510,6 +510,26 @@ pub fn command_line_value(name: &str, value: &str) -> GivenValue {
     }
 }
 
+/// Why a `--var` value is not one Terraform accepts: a list or object that is not valid HCL,
+/// with the position in the value; `None` when it is accepted.
+pub fn invalid_var_value(text: &str) -> Option<String> {
+    let trimmed = text.trim_start();
+    if !(trimmed.starts_with('[') || trimmed.starts_with('{')) {
+        return None;
+    }
+    const PREFIX: &str = "value = ";
+    super::parse(&format!("{PREFIX}{text}\n"))
+        .err()
+        .map(|error| {
+            let at = error.offset.saturating_sub(PREFIX.len()).min(text.len());
+            format!(
+                "not a valid HCL value at character {}: {}",
+                at + 1,
+                error.message
+            )
+        })
+}
+
 /// A value given as text, as Terraform reads `-var` and `TF_VAR_`: a list or object in HCL
 /// syntax, anything else the string itself (converted later to the variable's type).
 fn raw_value(text: &str) -> TfValue {
