@@ -6,7 +6,7 @@ use std::time::Duration;
 pub use crate::model::InputError;
 pub use crate::model::suppression::{DirectiveError, Suppression};
 pub use crate::rules::{Finding, Level, RuleMeta, Undecided};
-use crate::source::SourceMap;
+use crate::source::{SourceMap, Span};
 pub use crate::suppress::Suppressed;
 
 /// The kinds of files a scan reads, for a summary that found none; kept in step with
@@ -17,6 +17,8 @@ pub const KINDS_READ: &str = "Terraform (`.tf`, `.tf.json`, `.tfvars`, `.tfvars.
 #[derive(Debug)]
 pub struct Scan {
     pub sources: SourceMap,
+    /// Where secret values are written in the sources: masked wherever source is shown.
+    pub secrets: Vec<Span>,
     pub findings: Vec<Finding>,
     /// Findings kept out of the report by a suppression, with its reason.
     pub suppressed: Vec<Suppressed>,

@@ -12,10 +12,10 @@ use rayon::prelude::*;
 
 use crate::discover::{self, Candidate};
 use crate::findings::Scan;
-use crate::model::{self, FrontEndOutput, InputError, JsonDocument, Node, Unit};
+use crate::model::{self, FrontEndOutput, InputError, JsonDocument, Node, Resource, Unit, Value};
 use crate::read::{self, Document, ReadFile};
 use crate::rules::{self, Finding, Rule};
-use crate::source::{self, FileId, SourceFile, SourceMap};
+use crate::source::{self, FileId, SourceFile, SourceMap, Span};
 use crate::terraform::VarValue;
 use crate::{arm, baseline, bicep, config, suppress, terraform, variants};
 
@@ -166,6 +166,10 @@ pub fn scan(options: &ScanOptions) -> Scan {
     model.resources.retain(|r| !bicep_module(&r.unit));
     model.units.retain(|u| !bicep_module(&u.id));
     let units = merge_units(model.units);
+    let mut secrets = std::mem::take(&mut model.secrets);
+    secrets.extend(model.resources.iter().flat_map(secret_spans));
+    secrets.sort_unstable();
+    secrets.dedup();
     errors.extend(model.errors);
     let mut notices = model.notices;
     notices.extend(discovered.notices.iter().cloned());
@@ -267,6 +271,7 @@ pub fn scan(options: &ScanOptions) -> Scan {
     });
     Scan {
         sources,
+        secrets,
         findings,
         suppressed,
         stale_baseline_entries,
@@ -285,6 +290,22 @@ pub fn scan(options: &ScanOptions) -> Scan {
             .chain(rules::tool::ALL.iter().copied())
             .collect(),
     }
+}
+
+/// Where a resource's sensitive values are written: values a plan marks sensitive (made unknown
+/// when read, keeping their span).
+fn secret_spans(resource: &Resource) -> Vec<Span> {
+    let mut spans = Vec::new();
+    let mut pending = vec![&resource.body];
+    while let Some(node) = pending.pop() {
+        match &node.value {
+            Value::Unknown(reason) if reason.contains("is sensitive") => spans.push(node.span),
+            Value::Array(items) => pending.extend(items),
+            Value::Object(members) => pending.extend(members.iter().map(|(_, v)| v)),
+            _ => {}
+        }
+    }
+    spans
 }
 
 /// What one directory contributed: its files as read, and what the front ends made of them.

@@ -656,6 +656,14 @@ fn main() -> std::process::ExitCode {
             "an_output_that_is_an_input_or_another_output_is_a_usage_error",
             an_output_that_is_an_input_or_another_output_is_a_usage_error,
         ),
+        common::always(
+            "malformed_parameters_files_and_var_values_are_reported",
+            malformed_parameters_files_and_var_values_are_reported,
+        ),
+        common::always(
+            "secrets_are_masked_in_every_format",
+            secrets_are_masked_in_every_format,
+        ),
     ];
     #[cfg(unix)]
     let trials = {
@@ -1000,7 +1008,6 @@ fn configuration_paths_out_of_the_repository_are_errors() {
 
 /// What the tool cannot read is said: a malformed parameters file, whatever it holds, and a
 /// `--var` that is not a valid HCL value.
-#[test]
 fn malformed_parameters_files_and_var_values_are_reported() {
     let dir = scratch();
     write(
@@ -1028,4 +1035,51 @@ fn malformed_parameters_files_and_var_values_are_reported() {
         "{}",
         var.stderr
     );
+}
+
+/// Values the inputs mark secret, planted on lines the reports point at, appear in no format.
+fn secrets_are_masked_in_every_format() {
+    let dir = scratch();
+    let template = format!(
+        r#"{{"$schema": "{TEMPLATE_SCHEMA}", "contentVersion": "1.0.0.0",
+  "parameters": {{"admin": {{"type": "bool"}}, "pw": {{"type": "securestring", "defaultValue": "PLANTED-DEFAULT-0"}}}},
+  "resources": [{{"type": "Microsoft.ContainerRegistry/registries", "apiVersion": "2023-07-01",
+    "name": "acrsecret001", "location": "westeurope", "sku": {{"name": "Premium"}},
+    "properties": {{"adminUserEnabled": "[parameters('admin')]"}}}},
+   {{"type": "Microsoft.ContainerRegistry/registries/tokens", "apiVersion": "2023-07-01", "name": "acrsecret001/tok", "properties": {{"credentials": {{"passwords": [{{"name": "password1", "value": "PLANTED-LITERAL-3"}}]}}}}}}]
+}}"#
+    );
+    write(dir.path(), "arm/azuredeploy.json", template.as_bytes());
+    write(
+        dir.path(),
+        "arm/azuredeploy.parameters.json",
+        br#"{"contentVersion": "1.0.0.0", "parameters": {"admin": {"value": true}, "pw": {"value": "PLANTED-PARAMETER-1"}}}"#,
+    );
+    let plan = r#"{"format_version": "1.2", "terraform_version": "1.9.0", "resource_changes": [{"address": "azurerm_container_registry.acr", "mode": "managed", "type": "azurerm_container_registry", "name": "acr", "change": {"actions": ["create"], "after": {"name": "acrsecret002", "location": "westeurope", "sku": "Premium", "admin_enabled": true, "tags": {"k": "PLANTED-PLAN-2"}}, "after_unknown": {}, "after_sensitive": {"tags": true}}}]}"#;
+    write(dir.path(), "plan/plan.json", plan.as_bytes());
+    for format in report_formats() {
+        let run = run(
+            dir.path(),
+            &["-f", format, "--show-unknown", "--select", "ALL"],
+        );
+        assert!(
+            run.stdout.contains("acrsecret001") && run.stdout.contains("plan/plan.json"),
+            "{format}: both registries reported:\n{}\n{}",
+            run.stdout,
+            run.stderr
+        );
+        for secret in [
+            "PLANTED-DEFAULT-0",
+            "PLANTED-PARAMETER-1",
+            "PLANTED-PLAN-2",
+            "PLANTED-LITERAL-3",
+        ] {
+            assert!(
+                !run.stdout.contains(secret) && !run.stderr.contains(secret),
+                "{format} shows {secret}:\n{}\n{}",
+                run.stdout,
+                run.stderr
+            );
+        }
+    }
 }

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use super::{ParametersFile, pairs_with, read};
 use crate::model::input::read_or_report;
-use crate::model::{FrontEndOutput, InputError, JsonDocument, Node, json};
+use crate::model::{FrontEndOutput, InputError, JsonDocument, Node, Value, json};
 use crate::source::{self, FileId, SourceFile, Span};
 
 /// The parameters files given for one template (`--template` with `--parameters`), parsed, by
@@ -81,6 +81,7 @@ pub fn read_directory(
                 paired.push((parameters_name.clone(), values));
             }
         }
+        output.secrets.extend(secure_spans(file.root, None));
         if paired.is_empty() {
             let template = read(file.root, name, None);
             output.resources.extend(template.resources);
@@ -95,12 +96,36 @@ pub fn read_directory(
                 name: short,
                 parameters: values,
             };
+            output.secrets.extend(secure_spans(file.root, Some(values)));
             let template = read(file.root, name, Some(&parameters_file));
             output.resources.extend(template.resources);
             output.units.push(template.unit);
         }
     }
     output
+}
+
+/// Where the values of the template's `securestring` and `secureObject` parameters are
+/// written: their defaults, and the values `parameters` (a parameters file's) gives them.
+fn secure_spans(template: &Node, parameters: Option<&Node>) -> Vec<Span> {
+    let Some(Value::Object(declared)) = template.get("parameters").map(|p| &p.value) else {
+        return Vec::new();
+    };
+    declared
+        .iter()
+        .filter(|(_, declaration)| {
+            declaration
+                .get("type")
+                .and_then(Node::as_str)
+                .is_some_and(|t| t.to_ascii_lowercase().starts_with("secure"))
+        })
+        .flat_map(|(name, declaration)| {
+            let given = parameters.and_then(|p| p.get(name)?.get("value"));
+            [declaration.get("defaultValue"), given]
+        })
+        .flatten()
+        .map(|value| value.span)
+        .collect()
 }
 
 /// A path made absolute, for comparing paths given in different ways.

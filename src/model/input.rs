@@ -33,6 +33,9 @@ pub struct FrontEndOutput {
     pub sources: Vec<SourceFile>,
     pub errors: Vec<InputError>,
     pub notices: Vec<String>,
+    /// Where values the inputs mark secret are written (`securestring` parameter values,
+    /// sensitive variables): never shown in a report.
+    pub secrets: Vec<Span>,
 }
 
 impl FrontEndOutput {
@@ -43,6 +46,7 @@ impl FrontEndOutput {
         self.sources.extend(other.sources);
         self.errors.extend(other.errors);
         self.notices.extend(other.notices);
+        self.secrets.extend(other.secrets);
     }
 }
 

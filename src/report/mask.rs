@@ -23,7 +23,8 @@ impl<'a> MaskedSources<'a> {
             .iter()
             .chain(scan.suppressed.iter().map(|s| &s.finding))
             .filter(|f| f.secret)
-            .map(|f| f.primary.span);
+            .map(|f| f.primary.span)
+            .chain(scan.secrets.iter().copied());
         MaskedSources::new(&scan.sources, secrets)
     }
 
