@@ -664,6 +664,10 @@ fn main() -> std::process::ExitCode {
             "secrets_are_masked_in_every_format",
             secrets_are_masked_in_every_format,
         ),
+        common::always(
+            "negative_count_is_an_error_at_its_value",
+            negative_count_is_an_error_at_its_value,
+        ),
     ];
     #[cfg(unix)]
     let trials = {
@@ -1082,4 +1086,17 @@ fn secrets_are_masked_in_every_format() {
             );
         }
     }
+}
+
+/// Terraform refuses a negative `count`: an input error at the value, not one instance.
+fn negative_count_is_an_error_at_its_value() {
+    let dir = scratch();
+    let module = FAILING_REGISTRY
+        .replace("\"acr\"", "\"negative\"")
+        .replace("  name ", "  count = -1\n  name ");
+    write(dir.path(), "negative/main.tf", module.as_bytes());
+    let run = run(dir.path(), &[]);
+    run.expect(3)
+        .stderr_has("negative/main.tf:2:11: `count` is -1; it must be 0 or more");
+    assert!(!run.stdout.contains("negative/main.tf"), "{}", run.stdout);
 }

@@ -61,6 +61,7 @@ pub fn read_module(
             ..Unit::default()
         },
         calls: Vec::new(),
+        errors: Vec::new(),
     };
     for file in files {
         let (suppressions, problems) =
@@ -68,6 +69,10 @@ pub fn read_module(
         result.unit.suppressions.extend(suppressions);
         result.unit.suppression_problems.extend(problems);
         for block in file.body.blocks() {
+            if let Some((range, message)) = scope.invalid_count(block) {
+                let span = Span::new(file.file, range.start, range.end);
+                result.errors.push((span, message));
+            }
             match block.ident.as_str() {
                 kind @ ("resource" | "data") => {
                     for expanded in scope.instances(block).each() {
@@ -167,6 +172,8 @@ pub struct ModuleResult {
     pub resources: Vec<Resource>,
     pub unit: Unit,
     pub calls: Vec<ModuleCall>,
+    /// Values Terraform would refuse (a negative `count`), where they are written.
+    pub errors: Vec<(Span, String)>,
 }
 
 /// A `module` block: its source and the values it passes, evaluated in the caller.

@@ -218,6 +218,36 @@ impl<'a> ModuleScope<'a> {
         }
     }
 
+    /// Why the block's `count` is invalid (a negative number), with its value's span in the
+    /// block's file.
+    pub fn invalid_count(&self, block: &Block) -> Option<(std::ops::Range<usize>, String)> {
+        let count = block.body.get_attribute("count")?;
+        let negative = match self.instances(block) {
+            Instances::Known(bindings) if bindings.is_empty() => {
+                let key = format!(
+                    "{} {}#count",
+                    block.ident.as_str(),
+                    block
+                        .labels
+                        .iter()
+                        .map(|l| l.as_str())
+                        .collect::<Vec<_>>()
+                        .join(".")
+                );
+                let value = self.cache.borrow().get(&key).cloned();
+                match value {
+                    Some(TfValue::Number(n)) => Some(n),
+                    Some(TfValue::String(text)) => text.trim().parse::<f64>().ok(),
+                    _ => None,
+                }
+                .filter(|n| *n < 0.0)
+            }
+            _ => None,
+        }?;
+        let span = count.value.span().unwrap_or_default();
+        Some((span, format!("`count` is {negative}; it must be 0 or more")))
+    }
+
     /// The instances `count` or `for_each` make a `resource`, `data` or `module` block create.
     pub fn instances(&self, block: &Block) -> Instances {
         let labels: Vec<&str> = block.labels.iter().map(|l| l.as_str()).collect();
@@ -334,6 +364,8 @@ fn count_instances(value: &TfValue) -> Instances {
         _ => None,
     };
     match number {
+        // Terraform refuses a negative count; the block creates nothing (reported by the caller).
+        Some(n) if n < 0.0 => Instances::Known(Vec::new()),
         Some(n) if n.fract() == 0.0 && n >= 0.0 && n <= MAX_INSTANCES as f64 => {
             Instances::Known((0..n as usize).map(Binding::Count).collect())
         }

@@ -152,6 +152,10 @@ pub fn evaluate_directory<'s>(
         ..Evaluated::default()
     };
     let mut result = super::read_module(&files, &given, &instance);
+    for (span, message) in std::mem::take(&mut result.errors) {
+        let name = sources(span.file).map_or_else(String::new, |s| s.name.clone());
+        evaluated.errors.push((name, Some(span), message));
+    }
     let chain = vec![normalize(directory)];
     let mut loaded = HashMap::new();
     let calls = Calls {
@@ -240,6 +244,17 @@ fn follow_calls(
             prefix: format!("{}module.{name}.", instance.prefix),
         };
         let mut result = super::read_module(&files, &call.inputs, &child);
+        for (span, message) in std::mem::take(&mut result.errors) {
+            let name = out
+                .sources
+                .iter()
+                .find(|(id, _)| *id == span.file)
+                .map_or_else(
+                    || source::display_name(&directory, context.base),
+                    |(_, s)| s.name.clone(),
+                );
+            out.errors.push((name, Some(span), message));
+        }
         result.unit.caller = Some(instance.unit.clone());
         result.unit.input_links = call.links.clone();
         let mut deeper = chain.to_vec();
