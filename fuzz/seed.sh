@@ -49,6 +49,36 @@ for path in sys.argv[1:]:
             name = hashlib.sha1(s.encode()).hexdigest()
             open(f'corpus/arm_expr/{name}', 'w').write(s)
 PY
+# Hostile seeds: doubling chains (the evaluators' size budgets) and a registry in the middle of
+# a 200 KB line (line index and windowed code frames).
+python3 - <<'PY'
+import json
+schema = "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#"
+registry = {"type": "Microsoft.ContainerRegistry/registries", "apiVersion": "2023-07-01",
+            "name": "acrseed001", "location": "westeurope", "sku": {"name": "Premium"},
+            "properties": {"adminUserEnabled": True, "policies": "[variables('o0')]"}}
+objects = {f"o{i}": {"a": f"[variables('o{i + 1}')]", "b": f"[variables('o{i + 1}')]"} for i in range(30)}
+objects["o30"] = "x"
+arrays = {f"v{i}": f"[createArray(variables('v{i - 1}'), variables('v{i - 1}'))]" for i in range(1, 31)}
+arrays["v0"] = "[createArray('x')]"
+doubling = json.dumps({"$schema": schema, "contentVersion": "1.0.0.0",
+                       "variables": {**objects, **arrays}, "resources": [registry]})
+pad = "p" * 100_000
+long_line = json.dumps({"$schema": schema, "contentVersion": "1.0.0.0", "variables": {"a": pad},
+                        "resources": [registry], "outputs": {"b": {"type": "string", "value": pad}}})
+locals_ = "\n".join(f"  l{i} = {{ a = local.l{i - 1}, b = [local.l{i - 1}] }}" for i in range(1, 41))
+hcl = ("locals {\n  l0 = \"x\"\n" + locals_ + "\n}\n"
+       'resource "azurerm_container_registry" "acr" {\n  name = "acrseed002"\n  sku = "Premium"\n'
+       "  admin_enabled = length(local.l40) > 0\n  tags = local.l40\n}\n")
+for target in ("arm_json", "pipeline"):
+    open(f"corpus/{target}/hostile-doubling-template", "w").write(doubling)
+    open(f"corpus/{target}/hostile-long-line-template", "w").write(long_line)
+for target in ("hcl", "tf_eval", "pipeline"):
+    open(f"corpus/{target}/hostile-doubling-locals", "w").write(hcl)
+open("corpus/arm_expr/hostile-doubling-reduce", "w").write(
+    "[reduce(range(0, 40), createArray('x'), lambda('a', 'i', concat(lambdaVariables('a'), lambdaVariables('a'))))]")
+PY
+
 for target in arm_json hcl arm_expr tf_eval pipeline bicep_parse; do
     echo "$target: $(ls corpus/$target | wc -l) seeds"
 done
