@@ -578,10 +578,15 @@ mod tests {
 
     #[test]
     fn steps_and_copied_data_are_bounded() {
+        let many_steps = format!(
+            "length([for i in range(1000) : length([{}])])",
+            ["1"; 1100].join(", ")
+        );
         check_unknown(&[
+            (many_steps.as_str(), TOO_MANY_STEPS),
             (
                 "[for i in range(1000) : [for j in range(1000) : j]]",
-                TOO_MANY_STEPS,
+                TOO_LARGE,
             ),
             (
                 "length([for i in range(1000) : [for j in range(100) : format(\"%1000s\", \"\")]])",
