@@ -15,6 +15,12 @@ fn corpus_scans_without_errors() {
     let errors: Vec<String> = scan
         .errors
         .iter()
+        // Not Bicep: a shell assignment pasted into the template, which the Bicep compiler
+        // rejects too (BCP007).
+        .filter(|e| {
+            !e.path
+                .ends_with("container-registry-hidden-marketplace/main.bicep")
+        })
         .map(|e| format!("{}: {}", e.path, e.message))
         .collect();
     assert!(errors.is_empty(), "{}", errors.join("\n"));
