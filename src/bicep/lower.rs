@@ -207,9 +207,11 @@ impl Lowerer<'_, '_> {
             let Some(from) = import.from.as_ref().and_then(Expr::as_plain_string) else {
                 continue;
             };
-            if ["br:", "br/", "ts:", "ts/"]
-                .iter()
-                .any(|p| from.starts_with(p))
+            // Registry references and ARM templates (`.json`) are not read for imports.
+            if !from.to_ascii_lowercase().ends_with(".bicep")
+                || ["br:", "br/", "ts:", "ts/"]
+                    .iter()
+                    .any(|p| from.starts_with(p))
             {
                 continue;
             }
