@@ -265,3 +265,31 @@ fn secure_parameter_values_from_bicepparam_files_are_not_shown() {
         .assert()
         .stdout(predicate::str::contains("hunter2").not());
 }
+
+#[test]
+fn registry_module_aliases_come_from_bicepconfig() {
+    let home = scratch(&[(
+        ".bicep/br/contoso.azurecr.io/bicep$modules$acr/v1$/main.json",
+        CACHED_MODULE,
+    )]);
+    let dir = scratch(&[
+        (
+            "bicepconfig.json",
+            r#"{"moduleAliases": {"br": {"contoso": {"registry": "contoso.azurecr.io", "modulePath": "bicep/modules"}}}}"#,
+        ),
+        (
+            "infra/main.bicep",
+            &REGISTRY_MODULE_CALL.replace(
+                "br/public:avm/res/container-registry/registry:0.1.0",
+                "br/contoso:acr:v1",
+            ),
+        ),
+    ]);
+    acr_lint()
+        .arg(dir.path())
+        .args(["--format", "concise", "--select", "ACR001"])
+        .env("HOME", home.path())
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("main.bicep:5:26: error[ACR001]"));
+}
