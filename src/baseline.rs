@@ -157,6 +157,8 @@ pub fn apply(
                 baselined.push(Suppressed {
                     finding,
                     reason: "accepted in the baseline".into(),
+                    until: None,
+                    directive: None,
                     origin: ORIGIN.into(),
                 });
             }

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use serde_saphyr::Spanned;
 
 use crate::model::suppression::Suppression;
-use crate::rules::Level;
+use crate::rules::{Level, RuleSelection};
 use crate::source::{self, SourceFile, SourceMap, Span};
 
 pub const FILE_NAME: &str = ".acr-lint.yaml";
@@ -17,8 +17,9 @@ pub const FILE_NAME: &str = ".acr-lint.yaml";
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct ConfigFile {
+    pub select: Option<Vec<Spanned<String>>>,
     #[serde(default)]
-    pub select: Vec<Spanned<String>>,
+    pub extend_select: Vec<Spanned<String>>,
     #[serde(default)]
     pub ignore: Vec<Spanned<String>>,
     pub fail_on: Option<Spanned<String>>,
@@ -126,8 +127,7 @@ impl std::fmt::Display for ConfigError {
 #[derive(Debug, Default, Clone)]
 pub struct Config {
     pub path: Option<PathBuf>,
-    pub select: Vec<String>,
-    pub ignore: Vec<String>,
+    pub selection: RuleSelection,
     pub fail_on: Option<String>,
     pub show_unknown: Option<bool>,
     pub inline_suppressions: Option<bool>,
@@ -205,7 +205,8 @@ fn validate(file: ConfigFile, path: &Path) -> Result<Config, ConfigError> {
         column,
         message,
     };
-    for selector in file.select.iter().chain(&file.ignore) {
+    let selectors = file.select.iter().flatten();
+    for selector in selectors.chain(&file.extend_select).chain(&file.ignore) {
         crate::rules::matching(&selector.value).map_err(|m| error(at(selector), m))?;
     }
     if let Some(fail_on) = &file.fail_on
@@ -275,8 +276,11 @@ fn validate(file: ConfigFile, path: &Path) -> Result<Config, ConfigError> {
     }
     Ok(Config {
         path: Some(path.to_path_buf()),
-        select: file.select.into_iter().map(|s| s.value).collect(),
-        ignore: file.ignore.into_iter().map(|s| s.value).collect(),
+        selection: RuleSelection {
+            select: file.select.map(values),
+            extend_select: values(file.extend_select),
+            ignore: values(file.ignore),
+        },
         fail_on: file.fail_on.map(|f| f.value),
         show_unknown: file.show_unknown,
         inline_suppressions: file.inline_suppressions,
@@ -288,6 +292,10 @@ fn validate(file: ConfigFile, path: &Path) -> Result<Config, ConfigError> {
         suppression_positions,
         parameter_pairs,
     })
+}
+
+fn values(list: Vec<Spanned<String>>) -> Vec<String> {
+    list.into_iter().map(|s| s.value).collect()
 }
 
 fn parse_level(text: &str) -> Option<Level> {
@@ -333,8 +341,7 @@ fn suppression(entry: &SuppressEntry) -> Result<crate::suppress::Suppression, St
 /// Settings given on the command line; empty or `None` means "not given".
 #[derive(Debug, Default, Clone)]
 pub struct CommandLine {
-    pub select: Vec<String>,
-    pub ignore: Vec<String>,
+    pub selection: RuleSelection,
     pub fail_on: Option<String>,
     pub show_unknown: bool,
     pub no_inline_suppressions: bool,
@@ -350,6 +357,8 @@ pub enum Origin {
     CommandLine,
     ConfigFile,
     Default,
+    /// Derived from `select`, `extend-select` and `ignore`.
+    Selection,
 }
 
 impl Origin {
@@ -361,6 +370,16 @@ impl Origin {
                 .as_ref()
                 .map_or("configuration".into(), |p| p.display().to_string()),
             Origin::Default => "default".into(),
+            Origin::Selection => "select, extend-select and ignore above".into(),
+        }
+    }
+
+    /// The configuration file's origin when it set a value, the default otherwise.
+    fn of_file(set: bool) -> Origin {
+        if set {
+            Origin::ConfigFile
+        } else {
+            Origin::Default
         }
     }
 }
@@ -369,8 +388,8 @@ impl Origin {
 #[derive(Debug, Clone)]
 pub struct Effective {
     pub config: Config,
-    pub select: (Vec<String>, Origin),
-    pub ignore: (Vec<String>, Origin),
+    /// The command line's rule selection, applied after the configuration file's.
+    pub command_line_selection: RuleSelection,
     pub fail_on: (String, Origin),
     pub show_unknown: (bool, Origin),
     pub inline_suppressions: (bool, Origin),
@@ -413,8 +432,7 @@ pub fn effective(cli: CommandLine, config: Config) -> Effective {
         })
         .collect();
     Effective {
-        select: pick(given(cli.select), given(config.select.clone()), Vec::new()),
-        ignore: pick(given(cli.ignore), given(config.ignore.clone()), Vec::new()),
+        command_line_selection: cli.selection,
         fail_on: pick(cli.fail_on, config.fail_on.clone(), "error".into()),
         show_unknown: pick(cli.show_unknown.then_some(true), config.show_unknown, false),
         inline_suppressions: pick(
@@ -433,17 +451,36 @@ pub fn effective(cli: CommandLine, config: Config) -> Effective {
     }
 }
 
+fn list(items: &[String]) -> String {
+    if items.is_empty() {
+        "[]".to_string()
+    } else {
+        items.join(", ")
+    }
+}
+
 impl Effective {
-    /// The effective configuration, one setting per line with where it came from.
+    /// The rule selections in the order they apply: the configuration file's, the command line's.
+    pub fn selections(&self) -> [RuleSelection; 2] {
+        [
+            self.config.selection.clone(),
+            self.command_line_selection.clone(),
+        ]
+    }
+
+    /// Every `ignore` selector, for the tool diagnostics (ACR9xx) it switches off.
+    pub fn ignore_selectors(&self) -> impl Iterator<Item = &String> {
+        self.config
+            .selection
+            .ignore
+            .iter()
+            .chain(&self.command_line_selection.ignore)
+    }
+
+    /// The effective configuration, one setting per line with where it came from; a value set
+    /// by both the file and the command line has a line for each.
     pub fn describe(&self) -> String {
         let config = &self.config;
-        let list = |items: &[String]| {
-            if items.is_empty() {
-                "[]".to_string()
-            } else {
-                items.join(", ")
-            }
-        };
         let mut lines = vec![format!(
             "config-file: {}",
             config
@@ -457,8 +494,8 @@ impl Effective {
                 origin.describe(config)
             ));
         };
-        line("select", list(&self.select.0), self.select.1);
-        line("ignore", list(&self.ignore.0), self.ignore.1);
+        self.describe_selection(&mut line);
+        line("enabled", self.enabled_rules(), Origin::Selection);
         line("fail-on", self.fail_on.0.clone(), self.fail_on.1);
         line(
             "show-unknown",
@@ -475,13 +512,27 @@ impl Effective {
             list(&self.allowed_locations.0),
             self.allowed_locations.1,
         );
-        let files: Vec<String> = self
+        // The file's var files come first, then the command line's: a line for each origin.
+        let (from_file, from_command_line) = self
             .var_files
             .0
-            .iter()
-            .map(|p| p.display().to_string())
-            .collect();
-        line("var-files", list(&files), self.var_files.1);
+            .split_at(config.var_files.len().min(self.var_files.0.len()));
+        let names = |files: &[PathBuf]| -> Vec<String> {
+            files.iter().map(|p| p.display().to_string()).collect()
+        };
+        if !from_file.is_empty() {
+            line("var-files", list(&names(from_file)), Origin::ConfigFile);
+        }
+        if !from_command_line.is_empty() {
+            line(
+                "var-files",
+                list(&names(from_command_line)),
+                Origin::CommandLine,
+            );
+        }
+        if self.var_files.0.is_empty() {
+            line("var-files", list(&[]), Origin::Default);
+        }
         // Only the names: values given on the command line may be secrets.
         let names: Vec<String> = self.var_values.iter().map(|v| v.name.clone()).collect();
         let origin = if names.is_empty() {
@@ -490,23 +541,82 @@ impl Effective {
             Origin::CommandLine
         };
         line("vars", list(&names), origin);
-        let from_file = if config.path.is_some() {
-            Origin::ConfigFile
-        } else {
-            Origin::Default
-        };
-        line("exclude", list(&config.exclude), from_file);
+        line(
+            "exclude",
+            list(&config.exclude),
+            Origin::of_file(!config.exclude.is_empty()),
+        );
         let levels: Vec<String> = config
             .levels
             .iter()
             .map(|(id, level)| format!("{id}={level}"))
             .collect();
-        line("levels", list(&levels), from_file);
+        line("levels", list(&levels), Origin::of_file(!levels.is_empty()));
         line(
             "suppress",
             format!("{} entries", config.suppressions.len()),
-            from_file,
+            Origin::of_file(!config.suppressions.is_empty()),
         );
+        if let Some(pairs) = (!config.parameter_pairs.is_empty()).then_some(&config.parameter_pairs)
+        {
+            let pairs: Vec<String> = pairs
+                .iter()
+                .map(|(template, files)| {
+                    let files: Vec<String> =
+                        files.iter().map(|f| f.display().to_string()).collect();
+                    format!("{} with {}", template.display(), files.join(" and "))
+                })
+                .collect();
+            line("parameters", pairs.join("; "), Origin::ConfigFile);
+        }
         lines.join("\n")
+    }
+
+    /// `select`, `extend-select` and `ignore` from each origin that set them, then the rules
+    /// they enable.
+    fn describe_selection(&self, line: &mut impl FnMut(&str, String, Origin)) {
+        let layers = [
+            (&self.config.selection, Origin::ConfigFile),
+            (&self.command_line_selection, Origin::CommandLine),
+        ];
+        let mut keys: [(&str, bool); 3] = [
+            ("select", false),
+            ("extend-select", false),
+            ("ignore", false),
+        ];
+        for (selection, origin) in layers {
+            let values = [
+                selection.select.as_deref(),
+                Some(selection.extend_select.as_slice()).filter(|l| !l.is_empty()),
+                Some(selection.ignore.as_slice()).filter(|l| !l.is_empty()),
+            ];
+            for ((key, shown), value) in keys.iter_mut().zip(values) {
+                if let Some(value) = value {
+                    line(key, list(value), origin);
+                    *shown = true;
+                }
+            }
+        }
+        for (key, shown) in keys {
+            if !shown {
+                let value = if key == "select" {
+                    "the default rules"
+                } else {
+                    "[]"
+                };
+                line(key, value.to_string(), Origin::Default);
+            }
+        }
+    }
+
+    /// The rules the selections enable, or why they enable none.
+    fn enabled_rules(&self) -> String {
+        match crate::rules::select(&self.selections()) {
+            Ok(selected) => {
+                let ids: Vec<&str> = selected.rules.iter().map(|r| r.meta().id).collect();
+                format!("{} rules: {}", ids.len(), ids.join(", "))
+            }
+            Err(message) => format!("none ({message})"),
+        }
     }
 }

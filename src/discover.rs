@@ -12,10 +12,13 @@ use crate::suppress;
 /// Directories never scanned: tool state, not configuration.
 const SKIPPED_DIRS: &[&str] = &[".git", ".terraform", "node_modules"];
 
-/// What a file may hold, judged by its name; JSON is confirmed by content later.
+/// What a file may hold, judged by its name; JSON is confirmed by content later. The summary
+/// names these kinds ([`crate::findings::KINDS_READ`]): keep it in step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Candidate {
     Terraform,
+    /// Terraform in JSON syntax (`.tf.json`).
+    TerraformJson,
     TfVars,
     TfVarsJson,
     Json,
@@ -30,6 +33,8 @@ impl Candidate {
             Some(Candidate::Terraform)
         } else if name.ends_with(".tfvars") {
             Some(Candidate::TfVars)
+        } else if name.ends_with(".tf.json") {
+            Some(Candidate::TerraformJson)
         } else if name.ends_with(".tfvars.json") {
             Some(Candidate::TfVarsJson)
         } else if name.ends_with(".json") || name.ends_with(".jsonc") {
@@ -47,7 +52,10 @@ impl Candidate {
     /// variable files, Bicep files with their parameters files, or ARM JSON.
     fn family(self) -> Family {
         match self {
-            Candidate::Terraform | Candidate::TfVars | Candidate::TfVarsJson => Family::Terraform,
+            Candidate::Terraform
+            | Candidate::TerraformJson
+            | Candidate::TfVars
+            | Candidate::TfVarsJson => Family::Terraform,
             Candidate::Json => Family::Json,
             Candidate::Bicep | Candidate::BicepParams => Family::Bicep,
         }

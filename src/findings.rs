@@ -9,6 +9,10 @@ pub use crate::rules::{Finding, Level, RuleMeta, Undecided};
 use crate::source::SourceMap;
 pub use crate::suppress::Suppressed;
 
+/// The kinds of files a scan reads, for a summary that found none; kept in step with
+/// `discover::Candidate::of`.
+pub const KINDS_READ: &str = "Terraform (`.tf`, `.tf.json`, `.tfvars`, `.tfvars.json`), ARM templates and parameters files, and Terraform plans (`.json`, `.jsonc`), Bicep (`.bicep`, `.bicepparam`)";
+
 /// Everything one scan found.
 #[derive(Debug)]
 pub struct Scan {

@@ -67,15 +67,21 @@ struct Cli {
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     color: ColorArg,
 
-    /// Rules to enable besides the defaults: ids, slugs, id prefixes (`ACR2`) or `ALL`.
+    /// The rules to run, replacing the defaults and the configuration's `select`: ids, slugs,
+    /// id prefixes (`ACR2`) or `ALL`.
     #[arg(long, value_delimiter = ',', value_name = "RULE,...", global = true)]
-    select: Vec<String>,
+    select: Option<Vec<String>>,
 
-    /// Rules to switch off: ids, slugs or id prefixes. Wins over --select.
+    /// Rules to run besides those selected, e.g. opt-in rules: ids, slugs, prefixes or `ALL`.
+    #[arg(long, value_delimiter = ',', value_name = "RULE,...", global = true)]
+    extend_select: Vec<String>,
+
+    /// Rules to switch off: ids, slugs or id prefixes. Wins over --select and --extend-select.
     #[arg(long, value_delimiter = ',', value_name = "RULE,...", global = true)]
     ignore: Vec<String>,
 
-    /// Locations registries and replicas may use, for ACR307 (enable it with --select ACR307).
+    /// Locations registries and replicas may use, for ACR307 (enable it with
+    /// --extend-select ACR307).
     #[arg(
         long,
         value_delimiter = ',',
@@ -108,10 +114,16 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// List every rule: id, slug, level, whether it is enabled, title.
+    /// List every rule: id, slug, level, whether it runs (yes; off when the selection leaves a
+    /// default rule out; opt-in; removed), title.
     Rules,
-    /// Print the effective configuration and where each value came from.
-    Config,
+    /// Print the configuration a scan of PATHS would use and where each value came from.
+    Config {
+        /// The files or directories a scan would be given (the configuration file is looked
+        /// for from the first).
+        #[arg(default_value = ".")]
+        paths: Vec<PathBuf>,
+    },
     /// Write a baseline: `create` accepts every current finding, `update` drops the entries
     /// no finding matches any more (it never adds new ones).
     Baseline {
@@ -248,29 +260,58 @@ const EXIT_FINDINGS: u8 = 1;
 const EXIT_USAGE: u8 = 2;
 const EXIT_INPUT: u8 = 3;
 
+/// Writes a line to standard error. A closed standard error (`2>&-`, a reader that went
+/// away) stops nothing: the line is dropped.
+macro_rules! stderr_line {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(io::stderr(), $($arg)*);
+    }};
+}
+
+/// Writes text to standard output; a reader that closed early (`| head`) is not an error, so the
+/// rest is dropped quietly.
+fn print_stdout(text: &str) -> ExitCode {
+    match io::stdout().lock().write_all(text.as_bytes()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) if error.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(error) => {
+            stderr_line!("error: could not write standard output: {error}");
+            ExitCode::from(EXIT_USAGE)
+        }
+    }
+}
+
 fn main() -> ExitCode {
     tune_allocator();
     let cli = parse_command_line();
-    let settings = match settings(&cli) {
+    let paths = match &cli.command {
+        Some(Command::Config { paths } | Command::Baseline { paths, .. }) => paths,
+        _ => &cli.paths,
+    };
+    let settings = match settings(&cli, paths) {
         Ok(settings) => settings,
         Err(message) => {
-            eprintln!("error: {message}");
+            stderr_line!("error: {message}");
             return ExitCode::from(EXIT_USAGE);
         }
     };
-    let selected = match rules::selection(&settings.select.0, &settings.ignore.0) {
+    if let Some(Command::Config { .. }) = &cli.command {
+        return print_stdout(&format!("{}\n", settings.describe()));
+    }
+    let selected = match rules::select(&settings.selections()) {
         Ok(selected) => selected,
         Err(message) => {
-            eprintln!("error: {message}");
+            stderr_line!("error: {message}");
             return ExitCode::from(EXIT_USAGE);
         }
     };
+    for warning in &selected.warnings {
+        stderr_line!("warning: {warning}");
+    }
+    let selected = selected.rules;
     match &cli.command {
         Some(Command::Rules) => print_rules(&selected),
-        Some(Command::Config) => {
-            println!("{}", settings.describe());
-            ExitCode::SUCCESS
-        }
+        Some(Command::Config { .. }) => ExitCode::SUCCESS,
         Some(Command::Explain { rule }) => explain(rule),
         Some(Command::Baseline {
             action,
@@ -285,7 +326,7 @@ fn main() -> ExitCode {
 }
 
 /// The command line combined with the configuration file.
-fn settings(cli: &Cli) -> Result<config::Effective, String> {
+fn settings(cli: &Cli, paths: &[PathBuf]) -> Result<config::Effective, String> {
     let path = match &cli.config {
         Some(path) if !path.is_file() => {
             return Err(format!(
@@ -294,15 +335,18 @@ fn settings(cli: &Cli) -> Result<config::Effective, String> {
             ));
         }
         Some(path) => Some(path.clone()),
-        None => config::find(cli.paths.first().map_or(Path::new("."), PathBuf::as_path)),
+        None => config::find(paths.first().map_or(Path::new("."), PathBuf::as_path)),
     };
     let file = match path {
         Some(path) => config::load(&path).map_err(|e| e.to_string())?,
         None => config::Config::default(),
     };
     let command_line = config::CommandLine {
-        select: cli.select.clone(),
-        ignore: cli.ignore.clone(),
+        selection: rules::RuleSelection {
+            select: cli.select.clone(),
+            extend_select: cli.extend_select.clone(),
+            ignore: cli.ignore.clone(),
+        },
         fail_on: cli.fail_on.map(|f| format!("{f:?}").to_ascii_lowercase()),
         show_unknown: cli.show_unknown,
         no_inline_suppressions: cli.no_inline_suppressions,
@@ -333,44 +377,40 @@ fn settings(cli: &Cli) -> Result<config::Effective, String> {
 }
 
 fn print_rules(selected: &[&'static dyn rules::Rule]) -> ExitCode {
-    let mut out = io::stdout().lock();
-    let mut lines = vec![format!(
-        "{:<7} {:<32} {:<8} {:<8} {}",
+    let row = |meta: &rules::RuleMeta, enabled: &str| {
+        format!(
+            "{:<7} {:<32} {:<8} {:<8} {}\n",
+            meta.id, meta.slug, meta.level, enabled, meta.title
+        )
+    };
+    let mut text = format!(
+        "{:<7} {:<32} {:<8} {:<8} {}\n",
         "ID", "SLUG", "LEVEL", "ENABLED", "TITLE"
-    )];
+    );
     for rule in rules::all() {
         let meta = rule.meta();
         let on = selected.iter().any(|r| r.meta().id == meta.id);
         let enabled = match (on, meta.enabled_by_default) {
             (true, _) => "yes",
-            (false, true) => "ignored",
+            (false, true) => "off",
             (false, false) => "opt-in",
         };
-        lines.push(format!(
-            "{:<7} {:<32} {:<8} {:<8} {}",
-            meta.id, meta.slug, meta.level, enabled, meta.title
-        ));
+        text.push_str(&row(meta, enabled));
+    }
+    for removed in rules::removed::ALL {
+        text.push_str(&row(&removed.meta, "removed"));
     }
     for meta in rules::tool::ALL {
-        lines.push(format!(
-            "{:<7} {:<32} {:<8} {:<8} {}",
-            meta.id, meta.slug, meta.level, "yes", meta.title
-        ));
+        text.push_str(&row(meta, "yes"));
     }
-    match writeln!(out, "{}", lines.join("\n")) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(_) => ExitCode::from(EXIT_USAGE),
-    }
+    print_stdout(&text)
 }
 
 fn explain(key: &str) -> ExitCode {
     match rules::find_meta(key) {
-        Some(meta) => {
-            let _ = io::stdout().lock().write_all(meta.page.as_bytes());
-            ExitCode::SUCCESS
-        }
+        Some(meta) => print_stdout(meta.page),
         None => {
-            eprintln!("error: no rule `{key}`; `acr-lint rules` lists them");
+            stderr_line!("error: no rule `{key}`; `acr-lint rules` lists them");
             ExitCode::from(EXIT_USAGE)
         }
     }
@@ -387,9 +427,7 @@ fn scan_options(
     options.show_unknown = settings.show_unknown.0;
     options.inline_suppressions = settings.inline_suppressions.0;
     options.ignored_diagnostics = settings
-        .ignore
-        .0
-        .iter()
+        .ignore_selectors()
         .flat_map(|s| rules::tool_matching(s))
         .collect();
     options.var_files = settings.var_files.0.clone();
@@ -414,7 +452,7 @@ fn write_baseline(
         BaselineAction::Update => match baseline::Baseline::read(file) {
             Ok(previous) => Some(previous),
             Err(message) => {
-                eprintln!("error: {message}");
+                stderr_line!("error: {message}");
                 return ExitCode::from(EXIT_USAGE);
             }
         },
@@ -426,11 +464,11 @@ fn write_baseline(
         None => baseline::Baseline::of_scan(&scan),
     };
     if let Err(message) = written.write(file) {
-        eprintln!("error: {message}");
+        stderr_line!("error: {message}");
         return ExitCode::from(EXIT_USAGE);
     }
     let pruned = previous.map_or(0, |p| p.entries.len() - written.entries.len());
-    eprintln!(
+    stderr_line!(
         "wrote {} ({} entries{})",
         file.display(),
         written.entries.len(),
@@ -454,7 +492,7 @@ fn lint(
 ) -> ExitCode {
     let to_stdout: Vec<_> = cli.format.iter().filter(|o| o.file.is_none()).collect();
     if let [first, second, ..] = to_stdout.as_slice() {
-        eprintln!(
+        stderr_line!(
             "error: `-f {}` and `-f {}` both write to standard output; send all but one to a file (`-f FORMAT=FILE`)",
             first.format.name(),
             second.format.name()
@@ -467,7 +505,7 @@ fn lint(
             .chain(&cli.parameters)
             .find(|p| !p.is_file());
         if let Some(missing) = missing {
-            eprintln!("error: {} does not exist", missing.display());
+            stderr_line!("error: {} does not exist", missing.display());
             return ExitCode::from(EXIT_USAGE);
         }
         options
@@ -478,7 +516,7 @@ fn lint(
         match baseline::Baseline::read(path) {
             Ok(accepted) => options.baseline = Some(accepted),
             Err(message) => {
-                eprintln!("error: {message}");
+                stderr_line!("error: {message}");
                 return ExitCode::from(EXIT_USAGE);
             }
         }
@@ -498,7 +536,7 @@ fn lint(
         &mut io::stderr().lock(),
     );
     for notice in &scan.notices {
-        eprintln!("note: {notice}");
+        stderr_line!("note: {notice}");
     }
     for output in &cli.format {
         if let Err(error) = write_output(&scan, output, color) {
@@ -509,7 +547,7 @@ fn lint(
                 .file
                 .as_ref()
                 .map_or("standard output".into(), |f| f.display().to_string());
-            eprintln!("error: could not write {target}: {error}");
+            stderr_line!("error: could not write {target}: {error}");
             return ExitCode::from(EXIT_USAGE);
         }
     }

@@ -32,6 +32,9 @@ pub struct ReadFile {
     pub error: Option<(Option<Span>, String)>,
     /// Whether the file is an input of some front end (counted as scanned).
     pub scanned: bool,
+    /// For Terraform JSON syntax, where the offsets of the native text it was read as lie in
+    /// the file.
+    pub json_offsets: Option<terraform::json_syntax::OffsetMap>,
 }
 
 /// Reads and parses one file; `overlay` is text to read instead of the file on disk.
@@ -57,6 +60,7 @@ pub fn read(
                 document: None,
                 error: Some((span, failure.message)),
                 scanned: false,
+                json_offsets: None,
             };
         }
     };
@@ -65,6 +69,7 @@ pub fn read(
         document: None,
         error: None,
         scanned: true,
+        json_offsets: None,
     };
     let text = result.source.text.as_str();
     if let Some(message) = too_many_values(text, candidate) {
@@ -93,6 +98,7 @@ pub fn read(
             }
             Err(e) => result.error = Some((Some(Span::new(id, e.start, e.end)), e.message)),
         },
+        Candidate::TerraformJson => read_terraform_json(id, path, &mut result),
         Candidate::Json => read_json(id, &mut result),
         Candidate::Bicep | Candidate::BicepParams => {
             let file = bicep::parse(text, candidate == Candidate::BicepParams);
@@ -106,6 +112,29 @@ pub fn read(
         result.source.text = String::new();
     }
     result
+}
+
+/// A Terraform file in JSON syntax, read as the native syntax it stands for.
+fn read_terraform_json(id: FileId, path: &Path, result: &mut ReadFile) {
+    let (native, offsets) = match terraform::json_syntax::to_native(&result.source.text) {
+        Ok(rewritten) => rewritten,
+        Err((offset, message)) => {
+            result.error = Some((Some(Span::new(id, offset, offset)), message));
+            return;
+        }
+    };
+    match terraform::parse(&native) {
+        Ok(body) => {
+            let file = terraform::TerraformFile::json_syntax(id, path, body, native);
+            result.document = Some(Document::Terraform(file));
+        }
+        Err(e) => {
+            let at = offsets.json_offset(e.offset);
+            let message = format!("not read as Terraform: {}", e.message);
+            result.error = Some((Some(Span::new(id, at, at)), message));
+        }
+    }
+    result.json_offsets = Some(offsets);
 }
 
 /// A JSON file: an ARM template or parameters file, a Terraform plan, or none of these.

@@ -168,8 +168,12 @@ pub fn scan(options: &ScanOptions) -> Scan {
     let mut notices = model.notices;
     notices.sort();
     notices.dedup();
+    let mut json_offsets = Vec::new();
     for (id, file) in read_files.into_iter().enumerate() {
-        files_scanned += usize::from(file.scanned && reported(id));
+        if let Some(offsets) = file.json_offsets {
+            json_offsets.push((id, offsets));
+        }
+        files_scanned += usize::from(file.scanned && file.error.is_none() && reported(id));
         if let Some((span, message)) = file.error.filter(|_| reported(id)) {
             errors.push(InputError {
                 path: file.source.name.clone(),
@@ -219,6 +223,11 @@ pub fn scan(options: &ScanOptions) -> Scan {
             finding.level = *level;
         }
     }
+    move_to_json_syntax(
+        &json_offsets,
+        &mut findings,
+        [&mut unknown, &mut not_applicable],
+    );
     let config_suppressions = options
         .config
         .as_ref()
@@ -418,4 +427,32 @@ fn merge_units(parts: Vec<Unit>) -> Vec<Unit> {
         }
     }
     units
+}
+
+/// Spans into `.tf.json` files are offsets into the native text they were read as; this moves
+/// those of the results to the JSON.
+fn move_to_json_syntax(
+    offsets: &[(FileId, terraform::json_syntax::OffsetMap)],
+    findings: &mut [Finding],
+    undecided: [&mut Vec<rules::Undecided>; 2],
+) {
+    if offsets.is_empty() {
+        return;
+    }
+    let remap = |span: &mut crate::source::Span| {
+        if let Some((_, map)) = offsets.iter().find(|(file, _)| *file == span.file) {
+            *span = map.span(*span);
+        }
+    };
+    for finding in findings {
+        remap(&mut finding.primary.span);
+        finding
+            .secondary
+            .iter_mut()
+            .for_each(|l| remap(&mut l.span));
+        finding.resource_decl.iter_mut().for_each(remap);
+    }
+    for list in undecided {
+        list.iter_mut().for_each(|u| remap(&mut u.span));
+    }
 }

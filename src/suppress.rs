@@ -78,6 +78,7 @@ pub fn resolve_rules<'a>(
     for key in keys {
         let meta = rules::find(key)
             .map(|r| r.meta())
+            .or_else(|| rules::removed::find(key).map(|r| &r.meta))
             .ok_or((format!("unknown rule `{key}` in suppression"), true))?;
         ids.push(meta.id);
     }
@@ -404,6 +405,10 @@ fn matches_from(glob: &[u8], path: &[u8]) -> bool {
 pub struct Suppressed {
     pub finding: Finding,
     pub reason: String,
+    /// The suppression's expiry, if it has one.
+    pub until: Option<Date>,
+    /// Where the suppression is written (none for the baseline).
+    pub directive: Option<Span>,
     /// `inline`, the configuration file or the baseline.
     pub origin: String,
 }
@@ -439,12 +444,30 @@ pub fn apply(
             Some(s) => suppressed.push(Suppressed {
                 finding,
                 reason: s.reason.clone(),
+                until: s.until,
+                directive: Some(s.directive),
                 origin: s.origin.to_string(),
             }),
             None => kept.push(finding),
         }
     }
     for (suppression, used) in suppressions.iter().zip(&used) {
+        let removed: Vec<_> = suppression
+            .rules
+            .iter()
+            .filter_map(|id| rules::removed::find(id))
+            .collect();
+        for rule in &removed {
+            let message = rules::removed::warning(rule, "suppressing");
+            kept.push(tool_finding(
+                &rules::tool::UNUSED,
+                suppression.directive,
+                message,
+            ));
+        }
+        if removed.len() == suppression.rules.len() {
+            continue;
+        }
         match suppression.until {
             Some(until) if until < today && *used => {
                 kept.push(tool_finding(&rules::tool::EXPIRED, suppression.directive, format!(
@@ -487,6 +510,7 @@ fn tool_finding(meta: &'static rules::RuleMeta, span: Span, message: String) -> 
         variants: Vec::new(),
         unit: String::new(),
         resource_decl: None,
+        secret: false,
     }
 }
 
@@ -547,6 +571,25 @@ mod tests {
         assert!(parse_directive(" ACR999 reason=\"x\"").unwrap_err().1);
         assert!(parse_directive(" ACR001 reason=\"x\" until=tomorrow").is_err());
         assert!(parse_directive(" ACR001 because").is_err());
+    }
+
+    #[test]
+    fn a_suppression_of_a_removed_rule_is_accepted_with_a_warning_that_says_why() {
+        let directive = parse_directive(" zone-redundancy-disabled reason=\"zones\"").unwrap();
+        let suppression = Suppression {
+            rules: directive.rules,
+            reason: directive.reason,
+            until: None,
+            directive: Span::new(0, 0, 0),
+            covers: Covers::Unit("main".into()),
+            origin: "inline",
+        };
+        let (kept, _) = apply(Vec::new(), &[suppression], &[], Date::today(), &|_| {
+            String::new()
+        });
+        let messages: Vec<&str> = kept.iter().map(|f| f.message.as_str()).collect();
+        assert_eq!(messages.len(), 1, "{messages:?}");
+        assert!(messages[0].starts_with("ACR303 (zone-redundancy-disabled) was removed: Azure"));
     }
 
     #[test]

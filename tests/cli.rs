@@ -33,12 +33,7 @@ fn exit_0_when_nothing_blocks() {
     let dir = scratch(&[("main.tf", CLEAN_TF.as_bytes())]);
     acr_lint()
         .arg(dir.path())
-        .args([
-            "--select",
-            "ACR001",
-            "--ignore",
-            "ACR0,ACR1,ACR2,ACR3,ACR4,ACR5",
-        ])
+        .args(["--select", "ACR001"])
         .assert()
         .code(0)
         .stdout(predicate::str::contains("No problems found"));
@@ -47,6 +42,83 @@ fn exit_0_when_nothing_blocks() {
         .args(["--fail-on", "error"])
         .assert()
         .code(0);
+}
+
+#[test]
+fn select_is_the_whole_set_and_extend_select_adds() {
+    let concise = |args: &[&str]| {
+        let output = acr_lint()
+            .arg(ADMIN_CASE)
+            .args(["-f", "concise", "--fail-on", "never"])
+            .args(args)
+            .output()
+            .expect("runs");
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    let only = concise(&["--select", "ACR001"]);
+    assert_eq!(only.lines().count(), 1, "{only}");
+    assert!(only.contains("error[ACR001]"));
+    let extended = concise(&["--extend-select", "ACR304"]);
+    assert!(extended.contains("[ACR304]") && extended.contains("[ACR003]"));
+    let ignored = concise(&["--select", "ACR0", "--ignore", "admin-user-enabled"]);
+    assert!(ignored.contains("[ACR003]") && !ignored.contains("[ACR001]"));
+}
+
+#[test]
+fn a_selection_that_enables_nothing_is_a_usage_error() {
+    for args in [
+        &["--ignore", "ALL", "--select", "ACR001"][..],
+        &["--ignore", "ALL"],
+        &["--select", "ACR303"],
+    ] {
+        acr_lint()
+            .arg(ADMIN_CASE)
+            .args(args)
+            .assert()
+            .code(2)
+            .stdout(predicate::str::is_empty())
+            .stderr(predicate::str::contains(
+                "error: the rule selection enables no rule",
+            ));
+    }
+}
+
+#[test]
+fn selecting_a_removed_rule_warns_why_and_rules_lists_it_as_removed() {
+    acr_lint()
+        .arg(ADMIN_CASE)
+        .args(["--extend-select", "ACR303", "-f", "concise"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "warning: ACR303 (zone-redundancy-disabled) was removed: Azure now makes every registry",
+        ))
+        .stdout(predicate::str::contains("ACR303").not());
+    acr_lint()
+        .arg("rules")
+        .assert()
+        .code(0)
+        .stdout(
+            predicate::str::is_match(r"(?m)^ACR303 +zone-redundancy-disabled +note +removed ")
+                .unwrap(),
+        )
+        .stdout(
+            predicate::str::is_match(r"(?m)^ACR302 +no-geo-replication +note +opt-in ").unwrap(),
+        );
+    acr_lint()
+        .args(["rules", "--select", "ACR0"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::is_match(r"(?m)^ACR001 +admin-user-enabled +error +yes ").unwrap())
+        .stdout(
+            predicate::str::is_match(r"(?m)^ACR101 +unrestricted-network-access +warning +off ")
+                .unwrap(),
+        );
+    acr_lint()
+        .args(["explain", "ACR303"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("Removed"));
 }
 
 #[test]
@@ -62,7 +134,7 @@ fn exit_1_on_blocking_findings_with_pretty_output() {
         ))
         .stdout(predicate::str::contains("rules/ACR001.md"))
         .stdout(predicate::str::contains(
-            "Found 11 problems (1 error, 4 warnings, 6 notes) in 1 file (1 registry)",
+            "Found 9 problems (1 error, 4 warnings, 4 notes) in 1 file (1 registry)",
         ))
         .stdout(predicate::str::contains(
             "3 not applicable to the registry SKU",
@@ -215,15 +287,126 @@ fn several_formats_in_one_run() {
     assert_eq!(json["version"], 1);
 }
 
+/// A validator for the JSON schema at `path` in the repository.
+fn validator(path: &str) -> jsonschema::Validator {
+    let text = fs::read_to_string(common::repo().join(path)).expect("schema readable");
+    let schema: Value = serde_json::from_str(&text).expect("schema is JSON");
+    jsonschema::validator_for(&schema).expect("schema compiles")
+}
+
+fn schema_errors(validator: &jsonschema::Validator, doc: &Value) -> Vec<String> {
+    validator
+        .iter_errors(doc)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect()
+}
+
+const SUPPRESSED_TF: &str = r#"# acr-lint:ignore ACR001 reason="legacy build agents" until=2099-12-31
+resource "azurerm_container_registry" "a" {
+  name                = "contosoregistry1"
+  resource_group_name = "rg"
+  location            = "westeurope"
+  sku                 = "Basic"
+  admin_enabled       = true
+}
+
+variable "admin" {
+  type = bool
+}
+
+resource "azurerm_container_registry" "b" {
+  name                = "contosoregistry2"
+  resource_group_name = "rg"
+  location            = "westeurope"
+  sku                 = "Standard"
+  admin_enabled       = var.admin
+}
+"#;
+
+#[test]
+fn json_report_lists_suppressed_and_baselined_findings_and_follows_its_schema() {
+    let config = "suppress:\n  - rule: ACR003\n    path: \"main.tf\"\n    resource: azurerm_container_registry.a\n    reason: identity comes from the platform\n";
+    let dir = scratch(&[
+        ("main.tf", SUPPRESSED_TF.as_bytes()),
+        (".acr-lint.yaml", config.as_bytes()),
+    ]);
+    let run = |args: &[&str]| {
+        acr_lint()
+            .current_dir(dir.path())
+            .args(args)
+            .output()
+            .expect("ran")
+    };
+    run(&[
+        "baseline",
+        "create",
+        "baseline.json",
+        ".",
+        "--select",
+        "ACR101",
+    ]);
+    fs::write(dir.path().join("broken.tf"), "resource {").expect("written");
+    let output = run(&[
+        ".",
+        "-f",
+        "json",
+        "--baseline",
+        "baseline.json",
+        "--show-unknown",
+    ]);
+    assert_eq!(output.status.code(), Some(3));
+    let doc: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let errors = schema_errors(&validator("docs/json-report.schema.json"), &doc);
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
+    for list in [
+        "findings",
+        "suppressed",
+        "baselined",
+        "not_applicable",
+        "unknown",
+        "input_errors",
+    ] {
+        assert!(
+            !doc[list].as_array().expect(list).is_empty(),
+            "{list} is empty"
+        );
+    }
+    let suppression = |rule: &str| {
+        doc["suppressed"]
+            .as_array()
+            .and_then(|list| list.iter().find(|s| s["rule"] == rule))
+            .map(|s| s["suppression"].clone())
+            .unwrap_or_else(|| panic!("{rule} not suppressed: {doc}"))
+    };
+    let inline = suppression("ACR001");
+    assert_eq!(inline["reason"], "legacy build agents");
+    assert_eq!(inline["until"], "2099-12-31");
+    assert_eq!(inline["origin"], "inline");
+    assert_eq!(inline["location"]["line"], 1);
+    let config = suppression("ACR003");
+    assert_eq!(config["origin"], "config");
+    assert_eq!(config["until"], Value::Null);
+    assert!(
+        config["location"]["file"]
+            .as_str()
+            .is_some_and(|f| f.ends_with(".acr-lint.yaml"))
+    );
+    let baselined = &doc["baselined"][0];
+    assert_eq!(baselined["rule"], "ACR101");
+    assert_eq!(baselined["suppression"]["origin"], "baseline");
+    assert_eq!(doc["summary"]["suppressed"], 2);
+    assert_eq!(
+        doc["summary"]["baselined"],
+        doc["baselined"].as_array().map(Vec::len).unwrap_or(0)
+    );
+    let mut broken = doc.clone();
+    broken["suppressed"][0]["suppression"]["until"] = Value::from("soon");
+    assert!(!schema_errors(&validator("docs/json-report.schema.json"), &broken).is_empty());
+}
+
 #[test]
 fn sarif_is_valid_against_the_schema() {
-    let schema_path = common::repo().join("../shared/schemas/sarif-2.1.0.json");
-    let Ok(schema) = fs::read_to_string(&schema_path) else {
-        eprintln!("skipped: {} is absent", schema_path.display());
-        return;
-    };
-    let schema: Value = serde_json::from_str(&schema).expect("schema is JSON");
-    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    let validator = validator("tests/schemas/sarif-2.1.0.json");
     let dir = scratch(&[("broken.tf", b"resource {")]);
     for target in [common::repo().join("testdata"), dir.path().to_path_buf()] {
         let output = acr_lint()
@@ -232,10 +415,7 @@ fn sarif_is_valid_against_the_schema() {
             .output()
             .expect("ran");
         let doc: Value = serde_json::from_slice(&output.stdout).expect("SARIF is JSON");
-        let errors: Vec<String> = validator
-            .iter_errors(&doc)
-            .map(|e| format!("{e} at {}", e.instance_path()))
-            .collect();
+        let errors = schema_errors(&validator, &doc);
         assert!(errors.is_empty(), "{}", errors.join("\n"));
     }
 }
@@ -350,7 +530,7 @@ fn select_and_ignore_choose_the_rules() {
         ])
         .assert()
         .code(0)
-        .stdout(predicate::str::is_match(r"ACR001 +admin-user-enabled +error +ignored").unwrap())
+        .stdout(predicate::str::is_match(r"ACR001 +admin-user-enabled +error +off").unwrap())
         .stdout(predicate::str::is_match(r"ACR304 +no-delete-lock +note +yes").unwrap())
         .stdout(predicate::str::is_match(r"ACR306 +no-push-webhook +note +opt-in").unwrap());
 }
@@ -476,4 +656,103 @@ fn two_formats_to_standard_output_is_a_usage_error() {
         .stderr(predicates::str::contains(
             "`-f json` and `-f sarif` both write to standard output",
         ));
+}
+
+/// Runs acr-lint with its standard output (and, if asked, standard error) read by nobody: the
+/// pipe is closed before the process writes.
+fn exit_with_closed_pipes(args: &[&str], close_stderr: bool) -> std::process::ExitStatus {
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("acr-lint"))
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("acr-lint starts");
+    drop(child.stdout.take());
+    let stderr = if close_stderr {
+        drop(child.stderr.take());
+        String::new()
+    } else {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut child.stderr.take().expect("stderr"), &mut text)
+            .expect("stderr readable");
+        text
+    };
+    let status = child.wait().expect("acr-lint ends");
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("Broken pipe"),
+        "{args:?}: {stderr}"
+    );
+    status
+}
+
+#[test]
+fn a_reader_that_closes_early_ends_every_subcommand_quietly() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let baseline = dir.path().join("baseline.json");
+    let baseline = baseline.to_str().expect("UTF-8 path");
+    let mut runs: Vec<Vec<&str>> = vec![
+        vec!["rules"],
+        vec!["explain", "ACR001"],
+        vec!["config"],
+        vec!["config", ADMIN_CASE],
+        vec!["--help"],
+        vec!["--version"],
+        vec!["baseline", "create", baseline, ADMIN_CASE],
+        vec!["lsp"],
+        vec![ADMIN_CASE, "--fail-on", "never", "--show-unknown"],
+        vec!["testdata/examples", "--fail-on", "never", "--select", "ALL"],
+        vec!["no-such-directory"],
+        vec!["--select", "nope"],
+    ];
+    for format in [
+        "pretty",
+        "concise",
+        "json",
+        "sarif",
+        "github",
+        "junit",
+        "gitlab",
+        "markdown",
+        "azure-devops",
+    ] {
+        runs.push(vec![
+            "testdata/examples",
+            "--fail-on",
+            "never",
+            "-f",
+            format,
+        ]);
+    }
+    for args in &runs {
+        for close_stderr in [false, true] {
+            let status = exit_with_closed_pipes(args, close_stderr);
+            let code = status.code();
+            assert!(
+                matches!(code, Some(0..=3)),
+                "{args:?} (standard error closed: {close_stderr}) ended with {status}"
+            );
+        }
+    }
+}
+
+#[test]
+fn terraform_json_syntax_is_read_and_its_errors_are_reported() {
+    let dir = scratch(&[
+        (
+            "ok/main.tf.json",
+            br#"{"resource": {"azurerm_container_registry": {"acr": {"name": "contosoregistry", "sku": "Basic", "admin_enabled": true}}}}"#,
+        ),
+        ("broken/main.tf.json", b"{\"resource\": [}"),
+    ]);
+    acr_lint()
+        .current_dir(dir.path())
+        .args(["-f", "concise", "--select", "ACR001"])
+        .assert()
+        .code(3)
+        .stdout(predicate::str::contains(
+            "ok/main.tf.json:1:114: error[ACR001]",
+        ))
+        .stderr(predicate::str::contains("broken/main.tf.json:1:15"));
 }

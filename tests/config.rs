@@ -40,8 +40,7 @@ fn run(dir: &Path, args: &[&str]) -> assert_cmd::assert::Assert {
 
 #[test]
 fn config_is_found_above_the_scanned_path_and_applied() {
-    let config =
-        "select: [ACR304]\nignore: [ACR004]\nfail-on: never\nrules:\n  ACR003: {level: error}\n";
+    let config = "extend-select: [ACR304]\nignore: [ACR004]\nfail-on: never\nrules:\n  ACR003: {level: error}\n";
     let dir = project(Some(config));
     run(&dir.path().join("infra"), &["-f", "concise", "."])
         .code(0)
@@ -94,6 +93,86 @@ fn config_errors_show_file_line_and_column_and_exit_2() {
             .code(2)
             .stderr(predicate::str::contains(expected));
     }
+}
+
+#[test]
+fn select_in_the_config_is_the_whole_set_and_the_command_line_refines_it() {
+    let dir = project(Some("select: [ACR0]\nignore: [ACR004]\n"));
+    run(dir.path(), &["infra", "-f", "concise"])
+        .stdout(predicate::str::contains("[ACR003]"))
+        .stdout(predicate::str::contains("[ACR101]").not())
+        .stdout(predicate::str::contains("[ACR004]").not());
+    run(
+        dir.path(),
+        &["infra", "-f", "concise", "--extend-select", "ACR101"],
+    )
+    .stdout(predicate::str::contains("[ACR101]"))
+    .stdout(predicate::str::contains("[ACR004]").not());
+    run(
+        dir.path(),
+        &["infra", "-f", "concise", "--select", "ACR101"],
+    )
+    .stdout(predicate::str::contains("[ACR101]"))
+    .stdout(predicate::str::contains("[ACR003]").not());
+    run(dir.path(), &["infra", "--select", "ACR004"]).stdout(predicate::str::contains("[ACR004]"));
+}
+
+#[test]
+fn a_config_selection_that_enables_nothing_is_a_usage_error() {
+    let dir = project(Some("select: [ACR001]\nignore: [ACR0]\n"));
+    run(dir.path(), &["infra"])
+        .code(2)
+        .stderr(predicate::str::contains("enables no rule"));
+}
+
+#[test]
+fn config_subcommand_takes_paths_and_finds_their_configuration() {
+    let dir = project(None);
+    fs::write(
+        dir.path().join("infra/.acr-lint.yaml"),
+        "fail-on: warning\n",
+    )
+    .unwrap();
+    let file = fs::canonicalize(dir.path().join("infra/.acr-lint.yaml")).unwrap();
+    run(dir.path(), &["config", "infra"])
+        .code(0)
+        .stdout(predicate::str::contains(format!(
+            "config-file: {}",
+            file.display()
+        )))
+        .stdout(predicate::str::contains(format!(
+            "fail-on: warning    # from {}",
+            file.display()
+        )))
+        .stdout(predicate::str::contains("exclude: []    # from default"))
+        .stdout(predicate::str::contains(
+            "show-unknown: false    # from default",
+        ));
+    run(dir.path(), &["config"])
+        .code(0)
+        .stdout(predicate::str::contains("config-file: (none found)"))
+        .stdout(predicate::str::contains("fail-on: error    # from default"));
+    run(&dir.path().join("infra"), &["config"])
+        .code(0)
+        .stdout(predicate::str::contains("fail-on: warning    # from"));
+}
+
+#[test]
+fn config_subcommand_shows_selection_from_each_origin_and_the_rules_enabled() {
+    let dir = project(Some("select: [ACR0]\nignore: [ACR004]\n"));
+    run(
+        dir.path(),
+        &["config", "infra", "--extend-select", "ACR101"],
+    )
+    .code(0)
+    .stdout(predicate::str::is_match(r"(?m)^select: ACR0    # from .*\.acr-lint\.yaml$").unwrap())
+    .stdout(predicate::str::contains(
+        "extend-select: ACR101    # from command line",
+    ))
+    .stdout(predicate::str::is_match(r"(?m)^ignore: ACR004    # from .*\.acr-lint\.yaml$").unwrap())
+    .stdout(predicate::str::contains(
+        "enabled: 8 rules: ACR001, ACR002, ACR003, ACR005, ACR006, ACR007, ACR008, ACR101",
+    ));
 }
 
 #[test]
@@ -246,7 +325,7 @@ fn parameters_files_paired_explicitly_on_the_command_line_and_in_the_config() {
     fs::write(dir.path().join("arm/registry.json"), TEMPLATE).unwrap();
     fs::write(dir.path().join("env/prod.json"), PARAMETERS).unwrap();
     run(dir.path(), &["arm", "-f", "concise"])
-        .code(1)
+        .code(0)
         .stdout(predicate::str::contains("ACR001").not());
     run(
         dir.path(),
@@ -293,4 +372,23 @@ fn parameters_files_paired_explicitly_on_the_command_line_and_in_the_config() {
         .stderr(predicate::str::contains(
             ".acr-lint.yaml:2:5: template `arm/nope.json` does not exist",
         ));
+}
+
+#[test]
+fn config_subcommand_names_the_origin_of_each_var_file() {
+    let dir = project(Some("var-files: [base.tfvars]\n"));
+    fs::write(dir.path().join("base.tfvars"), "admin = false\n").unwrap();
+    fs::write(dir.path().join("prod.tfvars"), "admin = true\n").unwrap();
+    run(
+        dir.path(),
+        &["config", "infra", "--var-file", "prod.tfvars"],
+    )
+    .code(0)
+    .stdout(
+        predicate::str::is_match(r"(?m)^var-files: .*base\.tfvars    # from .*\.acr-lint\.yaml$")
+            .unwrap(),
+    )
+    .stdout(
+        predicate::str::is_match(r"(?m)^var-files: prod\.tfvars    # from command line$").unwrap(),
+    );
 }

@@ -3,14 +3,31 @@
 mod common;
 
 use std::collections::HashSet;
+use std::path::PathBuf;
 
 use acr_lint::model::{Lookup, Node, Value};
 
-#[test]
-fn corpus_scans_without_errors() {
-    let Some(corpus) = common::shared("corpus") else {
-        return;
-    };
+fn main() -> std::process::ExitCode {
+    common::run_trials(vec![
+        common::trial(
+            "corpus_scans_without_errors",
+            common::shared("corpus"),
+            corpus_scans_without_errors,
+        ),
+        common::trial(
+            "avm_templates_evaluate_registry_settings_from_their_defaults",
+            common::shared("corpus/bicep-registry-modules"),
+            avm_templates_evaluate_registry_settings_from_their_defaults,
+        ),
+        common::trial(
+            "terraform_corpus_unknowns_come_from_outside",
+            common::shared("corpus"),
+            terraform_corpus_unknowns_come_from_outside,
+        ),
+    ])
+}
+
+fn corpus_scans_without_errors(corpus: PathBuf) {
     let scan = common::scan(&corpus);
     let errors: Vec<String> = scan
         .errors
@@ -102,11 +119,7 @@ fn nullable(declaration: &Node, template: &Node) -> bool {
 /// registries' settings from the module's own parameter defaults: a setting present in a registry
 /// is unknown only when it depends on a parameter without a default, `reference()`/`list*()` or
 /// the resource group.
-#[test]
-fn avm_templates_evaluate_registry_settings_from_their_defaults() {
-    let Some(modules) = common::shared("corpus/bicep-registry-modules") else {
-        return;
-    };
+fn avm_templates_evaluate_registry_settings_from_their_defaults(modules: PathBuf) {
     let mut templates = Vec::new();
     let mut pending = vec![modules.clone()];
     while let Some(directory) = pending.pop() {
@@ -211,11 +224,7 @@ fn terraform_unknown_from_outside(reason: &str) -> bool {
 
 /// Every Terraform module in the corpus is evaluated: a value stays unknown only when it comes
 /// from outside the scanned files.
-#[test]
-fn terraform_corpus_unknowns_come_from_outside() {
-    let Some(corpus) = common::shared("corpus") else {
-        return;
-    };
+fn terraform_corpus_unknowns_come_from_outside(corpus: PathBuf) {
     let mut options = acr_lint::ScanOptions::new(vec![corpus.clone()]);
     options.show_unknown = true;
     let scan = acr_lint::scan(&options);

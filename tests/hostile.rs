@@ -3,6 +3,8 @@
 //! case puts a normal failing registry (`ok/main.tf`) beside the hostile files and expects its
 //! finding on standard output.
 
+mod common;
+
 use std::fs::{self, File};
 use std::io::{BufWriter, Write};
 use std::path::Path;
@@ -116,7 +118,6 @@ impl Run {
     }
 }
 
-#[test]
 fn json_of_100_mb_is_refused_with_its_size() {
     let dir = scratch();
     let file = File::create(dir.path().join("big.json")).expect("create big.json");
@@ -139,7 +140,6 @@ fn json_of_100_mb_is_refused_with_its_size() {
         .stderr_has("big.json: file is 100 MiB; files over 16 MiB are not read");
 }
 
-#[test]
 fn json_nested_a_million_levels_is_an_error_not_a_stack_overflow() {
     // A million levels are refused by the value count before parsing; 100,000 reach the parser,
     // which stops at its nesting limit.
@@ -149,6 +149,26 @@ fn json_nested_a_million_levels_is_an_error_not_a_stack_overflow() {
     ] {
         nested_json(depth, message);
     }
+}
+
+fn terraform_json_nested_deeply_is_an_error_not_a_stack_overflow() {
+    let dir = scratch();
+    for (name, depth) in [("arrays", 500), ("blocks", 500), ("deeper", 100_000)] {
+        let value = if name == "arrays" {
+            format!("{}{}", "[".repeat(depth), "]".repeat(depth))
+        } else {
+            format!("{}1{}", r#"{"a": "#.repeat(depth), "}".repeat(depth))
+        };
+        let text = format!(
+            r#"{{"resource": {{"azurerm_container_registry": {{"x": {{"a": {value}}}}}}}}}"#
+        );
+        write(dir.path(), &format!("{name}/main.tf.json"), text.as_bytes());
+    }
+    run(dir.path(), &[])
+        .expect(3)
+        .stderr_has("arrays/main.tf.json")
+        .stderr_has("blocks/main.tf.json")
+        .stderr_has("deeper/main.tf.json");
 }
 
 fn nested_json(depth: usize, message: &str) {
@@ -178,7 +198,6 @@ fn nested_json(depth: usize, message: &str) {
     );
 }
 
-#[test]
 fn hcl_with_100000_nested_blocks_is_an_error() {
     let dir = scratch();
     let depth = 100_000;
@@ -207,7 +226,6 @@ fn noise(len: usize, seed: u64) -> Vec<u8> {
         .collect()
 }
 
-#[test]
 fn binary_files_named_json_and_tf_are_errors() {
     let dir = scratch();
     write(dir.path(), "bin/main.tf", &noise(4096, 1));
@@ -223,7 +241,6 @@ fn binary_files_named_json_and_tf_are_errors() {
         .stderr_has("short/main.tf:1:3: binary file");
 }
 
-#[test]
 fn invalid_utf8_is_an_error_at_its_position() {
     let dir = scratch();
     write(
@@ -243,7 +260,6 @@ fn invalid_utf8_is_an_error_at_its_position() {
         .stderr_has("latin1/azuredeploy.json:2:25: not valid UTF-8 text");
 }
 
-#[test]
 fn byte_order_mark_and_crlf_work_with_exact_columns() {
     let dir = scratch();
     let terraform = "\u{feff}resource \"azurerm_container_registry\" \"acr\" {\r\n\
@@ -304,7 +320,6 @@ fn byte_order_mark_and_crlf_work_with_exact_columns() {
     );
 }
 
-#[test]
 fn empty_files_are_no_error_and_report_nothing() {
     let dir = scratch();
     for name in [
@@ -333,7 +348,6 @@ fn empty_files_are_no_error_and_report_nothing() {
 }
 
 #[cfg(unix)]
-#[test]
 fn symlink_loops_are_errors_not_hangs() {
     use std::os::unix::fs::symlink;
     let dir = scratch();
@@ -354,17 +368,9 @@ fn symlink_loops_are_errors_not_hangs() {
 }
 
 #[cfg(unix)]
-#[test]
-fn unreadable_files_are_errors() {
+fn unreadable_files_are_errors(locked: (tempfile::TempDir, std::path::PathBuf)) {
     use std::os::unix::fs::PermissionsExt;
-    let dir = scratch();
-    write(dir.path(), "locked/main.tf", FAILING_REGISTRY.as_bytes());
-    let file = dir.path().join("locked/main.tf");
-    fs::set_permissions(&file, fs::Permissions::from_mode(0o000)).expect("chmod 000");
-    if fs::read(&file).is_ok() {
-        eprintln!("skipped: this user (root?) can read a file with mode 000");
-        return;
-    }
+    let (dir, file) = locked;
     let run = run(dir.path(), &[]);
     fs::set_permissions(&file, fs::Permissions::from_mode(0o644)).expect("chmod back");
     run.expect(3)
@@ -372,7 +378,6 @@ fn unreadable_files_are_errors() {
         .stderr_has("Permission denied");
 }
 
-#[test]
 fn module_cycles_do_not_hang() {
     let dir = scratch();
     let caller = format!(
@@ -424,7 +429,6 @@ fn exponential_template(seed: &str) -> String {
     )
 }
 
-#[test]
 fn exponential_arm_expressions_stop_at_a_limit() {
     let dir = scratch();
     write(
@@ -448,7 +452,6 @@ fn exponential_arm_expressions_stop_at_a_limit() {
         .stdout_has("strings are limited to 1048576 bytes");
 }
 
-#[test]
 fn parameters_file_without_its_template_is_an_error() {
     let dir = scratch();
     let parameters = br#"{
@@ -475,7 +478,6 @@ fn parameters_file_without_its_template_is_an_error() {
 
 /// Nested deployments nearly as deep as the JSON nesting limit allows (about 45 levels): no
 /// stack overflow in the template walker, which runs on the parser threads.
-#[test]
 fn deeply_nested_deployments_do_not_overflow() {
     let dir = scratch();
     let registry = r#"{"type": "Microsoft.ContainerRegistry/registries", "apiVersion": "2023-07-01",
@@ -505,7 +507,6 @@ fn deeply_nested_deployments_do_not_overflow() {
 
 /// Eight million tiny values in 16 MiB would take gigabytes of syntax tree: files holding over
 /// a million values are refused before they are parsed.
-#[test]
 fn files_dense_with_values_are_refused() {
     let dir = scratch();
     let items = "0,".repeat(1_500_000);
@@ -527,7 +528,6 @@ fn files_dense_with_values_are_refused() {
 }
 
 /// Unquoted block labels have no separator to count: Terraform files are also bounded by words.
-#[test]
 fn hcl_dense_with_block_labels_is_refused() {
     let dir = scratch();
     let labels = "a ".repeat(2_500_000);
@@ -544,7 +544,6 @@ fn hcl_dense_with_block_labels_is_refused() {
         .stdout_has(FAILING_FINDING);
 }
 
-#[test]
 fn hostile_bicep_is_bounded() {
     let dir = scratch();
     // Each resource's name repeats the previous one's twice: names double at every step.
@@ -575,4 +574,94 @@ fn hostile_bicep_is_bounded() {
         .stderr_has("deep/main.bicep")
         .stderr_has("strings/main.bicep")
         .stderr_has("huge/main.bicep");
+}
+
+fn main() -> std::process::ExitCode {
+    let trials = vec![
+        common::always("hostile_bicep_is_bounded", hostile_bicep_is_bounded),
+        common::always(
+            "json_of_100_mb_is_refused_with_its_size",
+            json_of_100_mb_is_refused_with_its_size,
+        ),
+        common::always(
+            "json_nested_a_million_levels_is_an_error_not_a_stack_overflow",
+            json_nested_a_million_levels_is_an_error_not_a_stack_overflow,
+        ),
+        common::always(
+            "terraform_json_nested_deeply_is_an_error_not_a_stack_overflow",
+            terraform_json_nested_deeply_is_an_error_not_a_stack_overflow,
+        ),
+        common::always(
+            "hcl_with_100000_nested_blocks_is_an_error",
+            hcl_with_100000_nested_blocks_is_an_error,
+        ),
+        common::always(
+            "binary_files_named_json_and_tf_are_errors",
+            binary_files_named_json_and_tf_are_errors,
+        ),
+        common::always(
+            "invalid_utf8_is_an_error_at_its_position",
+            invalid_utf8_is_an_error_at_its_position,
+        ),
+        common::always(
+            "byte_order_mark_and_crlf_work_with_exact_columns",
+            byte_order_mark_and_crlf_work_with_exact_columns,
+        ),
+        common::always(
+            "empty_files_are_no_error_and_report_nothing",
+            empty_files_are_no_error_and_report_nothing,
+        ),
+        common::always("module_cycles_do_not_hang", module_cycles_do_not_hang),
+        common::always(
+            "exponential_arm_expressions_stop_at_a_limit",
+            exponential_arm_expressions_stop_at_a_limit,
+        ),
+        common::always(
+            "parameters_file_without_its_template_is_an_error",
+            parameters_file_without_its_template_is_an_error,
+        ),
+        common::always(
+            "deeply_nested_deployments_do_not_overflow",
+            deeply_nested_deployments_do_not_overflow,
+        ),
+        common::always(
+            "files_dense_with_values_are_refused",
+            files_dense_with_values_are_refused,
+        ),
+        common::always(
+            "hcl_dense_with_block_labels_is_refused",
+            hcl_dense_with_block_labels_is_refused,
+        ),
+    ];
+    #[cfg(unix)]
+    let trials = {
+        let mut trials = trials;
+        trials.extend([
+            common::always(
+                "symlink_loops_are_errors_not_hangs",
+                symlink_loops_are_errors_not_hangs,
+            ),
+            common::trial(
+                "unreadable_files_are_errors",
+                file_this_user_cannot_read(),
+                unreadable_files_are_errors,
+            ),
+        ]);
+        trials
+    };
+    common::run_trials(trials)
+}
+
+/// A Terraform file with mode 000, unless this user (root) can read it anyway.
+#[cfg(unix)]
+fn file_this_user_cannot_read() -> Result<(tempfile::TempDir, std::path::PathBuf), String> {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = scratch();
+    write(dir.path(), "locked/main.tf", FAILING_REGISTRY.as_bytes());
+    let file = dir.path().join("locked/main.tf");
+    fs::set_permissions(&file, fs::Permissions::from_mode(0o000)).expect("chmod 000");
+    if fs::read(&file).is_ok() {
+        return Err("this user (root?) can read a file with mode 000".into());
+    }
+    Ok((dir, file))
 }

@@ -7,6 +7,8 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 use assert_cmd::Command as BinCommand;
+
+mod common;
 use serde_json::Value;
 
 const REGISTRY: &str = r#"resource "azurerm_container_registry" "acr" {
@@ -59,7 +61,6 @@ fn json_findings(dir: &Path, args: &[&str]) -> (Vec<String>, Value) {
     (findings, report["summary"].clone())
 }
 
-#[test]
 fn a_given_file_is_evaluated_with_its_module() {
     let dir = tempfile::tempdir().expect("temporary directory");
     write_module(dir.path(), "var.admin", "true");
@@ -103,7 +104,6 @@ fn a_given_file_is_evaluated_with_its_module() {
     assert_eq!(summary["files_scanned"], 3);
 }
 
-#[test]
 fn a_given_file_with_a_broken_sibling_is_still_checked() {
     let dir = tempfile::tempdir().expect("temporary directory");
     write_module(dir.path(), "true", "false");
@@ -149,7 +149,6 @@ const PARAMETERS: &str = r#"{
 }
 "#;
 
-#[test]
 fn a_given_template_is_evaluated_with_its_parameters_files() {
     let dir = tempfile::tempdir().expect("temporary directory");
     fs::write(dir.path().join("azuredeploy.json"), TEMPLATE).expect("template");
@@ -212,19 +211,24 @@ fn pre_commit_command() -> Option<Vec<&'static str>> {
 /// pre-commit builds the hook with `cargo install --path`; here into a target directory kept
 /// under `target/`, with the release profile set to build as fast as a debug build, so only the
 /// first run builds the dependencies.
-#[test]
-fn pre_commit_runs_the_hook_on_the_committed_files() {
-    let Some(pre_commit) = pre_commit_command() else {
-        println!("skipped: pre-commit is not installed (pip install pre-commit)");
-        return;
-    };
+/// pre-commit and the commit of this checkout, or why the hook cannot be tried.
+fn pre_commit_and_revision() -> Result<(Vec<&'static str>, String), String> {
+    let pre_commit = pre_commit_command()
+        .ok_or("needs pre-commit, which is not installed (pip install pre-commit)")?;
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     let head = run(repo, "git", &["rev-parse", "HEAD"], &[]);
     if !head.status.success() {
-        println!("skipped: {} is not a git checkout", repo.display());
-        return;
+        return Err(format!("{} is not a git checkout", repo.display()));
     }
-    let rev = String::from_utf8_lossy(&head.stdout).trim().to_string();
+    Ok((
+        pre_commit,
+        String::from_utf8_lossy(&head.stdout).trim().to_string(),
+    ))
+}
+
+fn pre_commit_runs_the_hook_on_the_committed_files(needs: (Vec<&'static str>, String)) {
+    let (pre_commit, rev) = needs;
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     let target = repo.join("target");
     let build_dir = target.join("pre-commit-build");
     let home = target.join("pre-commit-home");
@@ -314,19 +318,9 @@ fn pre_commit_runs_the_hook_on_the_committed_files() {
 
 /// The `acr-lint-system` hook runs the `acr-lint` found on `PATH`, with the same module context
 /// as the hook that builds it.
-#[test]
-fn pre_commit_system_hook_runs_the_installed_acr_lint() {
-    let Some(pre_commit) = pre_commit_command() else {
-        println!("skipped: pre-commit is not installed (pip install pre-commit)");
-        return;
-    };
+fn pre_commit_system_hook_runs_the_installed_acr_lint(needs: (Vec<&'static str>, String)) {
+    let (pre_commit, rev) = needs;
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let head = run(repo, "git", &["rev-parse", "HEAD"], &[]);
-    if !head.status.success() {
-        println!("skipped: {} is not a git checkout", repo.display());
-        return;
-    }
-    let rev = String::from_utf8_lossy(&head.stdout).trim().to_string();
     let binary = Path::new(env!("CARGO_BIN_EXE_acr-lint"));
     let bin_dir = binary.parent().expect("binary directory");
     let path = std::env::join_paths(std::iter::once(bin_dir.to_path_buf()).chain(
@@ -365,4 +359,32 @@ fn pre_commit_system_hook_runs_the_installed_acr_lint() {
     .expect("write");
     let passing = try_repo(&["variables.tf"]);
     assert!(passing.status.success(), "{}", text(&passing));
+}
+
+fn main() -> std::process::ExitCode {
+    let mut trials: Vec<_> = vec![
+        common::always(
+            "a_given_file_is_evaluated_with_its_module",
+            a_given_file_is_evaluated_with_its_module,
+        ),
+        common::always(
+            "a_given_file_with_a_broken_sibling_is_still_checked",
+            a_given_file_with_a_broken_sibling_is_still_checked,
+        ),
+        common::always(
+            "a_given_template_is_evaluated_with_its_parameters_files",
+            a_given_template_is_evaluated_with_its_parameters_files,
+        ),
+    ];
+    trials.push(common::trial(
+        "pre_commit_runs_the_hook_on_the_committed_files",
+        pre_commit_and_revision(),
+        pre_commit_runs_the_hook_on_the_committed_files,
+    ));
+    trials.push(common::trial(
+        "pre_commit_system_hook_runs_the_installed_acr_lint",
+        pre_commit_and_revision(),
+        pre_commit_system_hook_runs_the_installed_acr_lint,
+    ));
+    common::run_trials(trials)
 }

@@ -108,3 +108,26 @@ fn every_page_example_behaves_as_labelled() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// The "Enabled by default" cell of a page's header table.
+fn enabled_cell(page: &str) -> String {
+    let row = page.lines().nth(4).unwrap_or_default();
+    row.split('|').nth(2).unwrap_or_default().trim().to_string()
+}
+
+#[test]
+fn every_page_states_whether_its_rule_is_on_by_default_opt_in_or_removed() {
+    for rule in acr_lint::rules::all() {
+        let meta = rule.meta();
+        let expected = if meta.enabled_by_default {
+            "yes".to_string()
+        } else {
+            format!("no (opt-in: --extend-select {})", meta.id)
+        };
+        assert_eq!(enabled_cell(meta.page), expected, "rules/{}.md", meta.id);
+    }
+    for removed in acr_lint::rules::removed::ALL {
+        assert_eq!(enabled_cell(removed.meta.page), "removed");
+        assert!(removed.meta.page.contains("## Removed"));
+    }
+}

@@ -152,3 +152,27 @@ fn every_rule_has_failing_and_passing_cases_in_both_formats() {
         }
     }
 }
+
+#[test]
+fn a_literal_task_secret_is_reported_once_by_acr502_and_never_by_acr208() {
+    for case in [
+        "terraform/acr208/passes-literals-are-acr502",
+        "terraform/acr208/passes-literal-password-is-acr502",
+        "terraform/acr208/passes-literal-token-is-acr502",
+        "arm/acr208/passes-literal-password-is-acr502",
+        "arm/acr208/passes-literal-token-is-acr502",
+    ] {
+        let scan = common::scan(&common::repo().join("testdata").join(case));
+        let secrets: Vec<&str> = scan
+            .findings
+            .iter()
+            .map(|f| f.rule.id)
+            .filter(|id| ["ACR208", "ACR502"].contains(id))
+            .collect();
+        assert!(!secrets.is_empty(), "{case}: no finding");
+        assert!(
+            secrets.iter().all(|id| *id == "ACR502"),
+            "{case}: {secrets:?}"
+        );
+    }
+}

@@ -671,7 +671,7 @@ fn format_of(path: &Path) -> Option<Format> {
         Candidate::Terraform | Candidate::TfVars => Some(Format::Terraform),
         Candidate::Json => Some(Format::Arm),
         Candidate::Bicep | Candidate::BicepParams => Some(Format::Bicep),
-        Candidate::TfVarsJson => None,
+        Candidate::TfVarsJson | Candidate::TerraformJson => None,
     }
 }
 

@@ -5,11 +5,6 @@ use std::path::Path;
 
 use crate::source::{self, SourceFile, Span};
 
-/// The kinds of file the front ends read (discovery selects them by name), for saying what a
-/// scan looked for when it found none.
-pub const KINDS_READ: &str = "Terraform (.tf, .tfvars, .tfvars.json), ARM templates and \
-    parameters files (.json, .jsonc), Bicep (.bicep, .bicepparam)";
-
 /// A parsed JSON file handed to the front end that reads it.
 #[derive(Clone, Copy)]
 pub struct JsonDocument<'a> {

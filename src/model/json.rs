@@ -16,6 +16,11 @@ pub struct SyntaxError {
 
 /// Parses JSON text. `Ok(None)` means the text holds no value at all (an empty file).
 pub fn parse(text: &str, file: FileId) -> Result<Option<Node>, SyntaxError> {
+    Ok(syntax_tree(text)?.map(|v| convert(v, file)))
+}
+
+/// JSON text as jsonc-parser's syntax tree, with comments and trailing commas allowed.
+pub fn syntax_tree(text: &str) -> Result<Option<ast::Value<'_>>, SyntaxError> {
     let collect = CollectOptions {
         comments: CommentCollectionStrategy::Off,
         tokens: false,
@@ -30,7 +35,7 @@ pub fn parse(text: &str, file: FileId) -> Result<Option<Node>, SyntaxError> {
         ..ParseOptions::default()
     };
     match jsonc_parser::parse_to_ast(text, &collect, &options) {
-        Ok(result) => Ok(result.value.map(|v| convert(v, file))),
+        Ok(result) => Ok(result.value),
         Err(error) => {
             let range = error.range();
             Err(SyntaxError {

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use serde_json::{Value, json};
 
 use super::Counts;
-use crate::findings::Scan;
+use crate::findings::{Scan, Suppressed};
 use crate::source::Span;
 
 pub const JSON_VERSION: u32 = 1;
@@ -37,6 +37,12 @@ pub fn render(scan: &Scan, out: &mut dyn Write) -> io::Result<()> {
     });
     serde_json::to_writer(&mut *out, &summary)?;
     list(out, "findings", &scan.findings, |f| finding_json(scan, f))?;
+    let (baselined, suppressed): (Vec<&Suppressed>, Vec<&Suppressed>) = scan
+        .suppressed
+        .iter()
+        .partition(|s| s.origin == crate::baseline::ORIGIN);
+    list(out, "suppressed", &suppressed, |s| suppressed_json(scan, s))?;
+    list(out, "baselined", &baselined, |s| suppressed_json(scan, s))?;
     list(out, "not_applicable", &scan.not_applicable, |u| {
         undecided_json(scan, u)
     })?;
@@ -107,4 +113,22 @@ fn finding_json(scan: &Scan, f: &crate::rules::Finding) -> Value {
             "location": location(scan, l.span),
         })).collect::<Vec<_>>(),
     })
+}
+
+/// A suppressed or baselined finding: the finding, and the suppression that keeps it out of
+/// the report.
+fn suppressed_json(scan: &Scan, suppressed: &Suppressed) -> Value {
+    let mut finding = finding_json(scan, &suppressed.finding);
+    if let Value::Object(members) = &mut finding {
+        members.insert(
+            "suppression".into(),
+            json!({
+                "reason": suppressed.reason,
+                "until": suppressed.until.map(|d| d.to_string()),
+                "origin": suppressed.origin,
+                "location": suppressed.directive.map(|span| location(scan, span)),
+            }),
+        );
+    }
+    finding
 }

@@ -10,15 +10,31 @@ use crate::rules::Finding;
 pub fn render(scan: &Scan, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "## acr-lint")?;
     writeln!(out)?;
+    if !scan.errors.is_empty() {
+        writeln!(
+            out,
+            "**{} could not be read** and {} not checked (listed at the end).",
+            plural(scan.errors.len(), "input"),
+            if scan.errors.len() == 1 {
+                "was"
+            } else {
+                "were"
+            }
+        )?;
+        writeln!(out)?;
+    }
     writeln!(out, "{}", summary(scan))?;
     if scan.findings.is_empty() {
         writeln!(out)?;
-        if scan.files_scanned == 0 {
-            writeln!(out, "{}", super::nothing_checked())?;
-        } else if scan.errors.is_empty() {
-            writeln!(out, "No problems found.")?;
-        } else {
-            writeln!(out, "No problems found in the inputs that could be read.")?;
+        match (scan.files_scanned, scan.errors.is_empty()) {
+            (0, true) => writeln!(
+                out,
+                "No files checked: the paths hold none of the files acr-lint reads: {}.",
+                crate::findings::KINDS_READ
+            )?,
+            (0, false) => writeln!(out, "No file was checked.")?,
+            (_, true) => writeln!(out, "No problems found.")?,
+            (_, false) => writeln!(out, "No problems found in the files that could be read.")?,
         }
     }
     for (file, findings) in by_file(scan) {

@@ -7,6 +7,7 @@ mod gitlab;
 mod json;
 mod junit;
 mod markdown;
+mod mask;
 mod pretty;
 mod repository;
 mod sarif;
@@ -119,13 +120,6 @@ impl Counts {
 }
 
 /// Said instead of "No problems found" when no file could be checked at all.
-fn nothing_checked() -> String {
-    format!(
-        "No file that acr-lint can check was found; it looked for {}.",
-        crate::model::input::KINDS_READ
-    )
-}
-
 fn plural(count: usize, word: &str) -> String {
     if count == 1 {
         format!("{count} {word}")

@@ -68,9 +68,10 @@ fn writer(color: bool) -> termcolor::Buffer {
 pub fn render(scan: &Scan, color: bool, out: &mut dyn Write) -> io::Result<()> {
     let config = Config::default();
     let mut buffer = writer(color);
+    let sources = super::mask::MaskedSources::of(scan);
     for finding in &scan.findings {
         let diagnostic = diagnostic(finding);
-        term::emit_to_write_style(&mut buffer, &config, &scan.sources, &diagnostic)
+        term::emit_to_write_style(&mut buffer, &config, &sources, &diagnostic)
             .map_err(io::Error::other)?;
     }
     out.write_all(buffer.as_slice())?;
@@ -107,10 +108,20 @@ fn summary(scan: &Scan, out: &mut dyn Write) -> io::Result<()> {
     let counts = Counts::of(scan);
     let total = scan.findings.len();
     let elapsed = scan.elapsed.as_secs_f64() * 1000.0;
-    if total == 0 && scan.files_scanned == 0 {
-        writeln!(out, "{}", super::nothing_checked())?;
-        write!(out, "Nothing checked")?;
-    } else if total == 0 {
+    if !scan.errors.is_empty() {
+        writeln!(out, "{}", unreadable_line(scan))?;
+    }
+    if scan.files_scanned == 0 && total == 0 {
+        if scan.errors.is_empty() {
+            writeln!(
+                out,
+                "No files checked: the paths hold none of the files acr-lint reads: {}.",
+                crate::findings::KINDS_READ
+            )?;
+        }
+        return Ok(());
+    }
+    if total == 0 {
         write!(out, "No problems found")?;
     } else {
         write!(
@@ -171,16 +182,25 @@ fn summary(scan: &Scan, out: &mut dyn Write) -> io::Result<()> {
             scan.unknown.len()
         ));
     }
-    if !scan.errors.is_empty() {
-        extras.push(format!(
-            "{} could not be read",
-            plural(scan.errors.len(), "input")
-        ));
-    }
     if !extras.is_empty() {
         writeln!(out, "{}.", extras.join("; "))?;
     }
     Ok(())
+}
+
+/// The first line of a summary when inputs could not be read: how many, and whether anything
+/// was checked.
+fn unreadable_line(scan: &Scan) -> String {
+    let count = scan.errors.len();
+    let inputs = plural(count, "input");
+    let verb = if count == 1 { "was" } else { "were" };
+    if scan.files_scanned == 0 {
+        format!("{inputs} could not be read (errors above), so no file was checked.")
+    } else {
+        format!(
+            "{inputs} could not be read (errors above) and {verb} not checked; the results below cover the rest."
+        )
+    }
 }
 
 pub fn render_errors(scan: &Scan, color: bool, out: &mut dyn Write) -> io::Result<()> {

@@ -6,7 +6,7 @@ pub struct PlaintextTaskCredential;
 static META: RuleMeta = RuleMeta {
     id: "ACR208",
     slug: "plaintext-task-credential",
-    title: "A task carries a registry credential or access token in plain text",
+    title: "A task authenticates to a registry with a username and password",
     level: Level::Error,
     enabled_by_default: true,
     applies: Applies::AllSkus,
@@ -14,8 +14,8 @@ static META: RuleMeta = RuleMeta {
     aliases: &[],
     security_severity: "8.0",
     tags: &["security", "secrets"],
-    fix_terraform: "use `identity` in `registry_credential.custom` (or a Key Vault reference) instead of `password`, and no literal `context_access_token`",
-    fix_arm: "use `\"type\": \"Vaultsecret\"` with a Key Vault secret URI (or an `identity`) instead of `Opaque`, and no literal `contextAccessToken`",
+    fix_terraform: "set `identity` in `registry_credential.custom` (with a Key Vault secret URI as `password`, or no password) instead of a username and password",
+    fix_arm: "use `\"type\": \"Vaultsecret\"` with a Key Vault secret URI (and an `identity`) instead of `Opaque`",
     page: include_str!("../../rules/ACR208.md"),
 };
 
@@ -26,58 +26,63 @@ impl Rule for PlaintextTaskCredential {
 
     fn check(&self, view: &RegistryView<'_>, out: &mut Outcomes) {
         for task in view.related(Kind::Task) {
-            for password in custom_registry_passwords(task) {
-                check_password(view, task, password, out);
-            }
-            if let Lookup::Found(token) = task.lookup("properties.step.contextAccessToken")
-                && literal_text(token).is_some()
-            {
-                let message = format!("task `{}` has a literal `contextAccessToken`", task.address);
-                let target = Target::Value(token, "access token in plain text");
-                out.report_related(
-                    view,
-                    task,
-                    "properties.step.contextAccessToken",
-                    target,
-                    message,
-                );
+            for credential in custom_registry_credentials(task) {
+                check_credential(view, task, credential, out);
             }
         }
+    }
+}
+
+/// The custom registry credentials of a task (ARM: an object keyed by login server; Terraform:
+/// a list of `custom` blocks).
+fn custom_registry_credentials(task: &Resource) -> Vec<&Node> {
+    let Lookup::Found(registries) = task.lookup("properties.credentials.customRegistries") else {
+        return Vec::new();
+    };
+    match &registries.value {
+        Value::Object(members) => members.iter().map(|(_, v)| v).collect(),
+        Value::Array(items) => items.iter().collect(),
+        _ => Vec::new(),
     }
 }
 
 /// The `password` objects of a task's custom registry credentials (ARM: an object keyed by
 /// login server; Terraform: a list).
 pub fn custom_registry_passwords(task: &Resource) -> Vec<&Node> {
-    let Lookup::Found(registries) = task.lookup("properties.credentials.customRegistries") else {
-        return Vec::new();
-    };
-    let entries: Vec<&Node> = match &registries.value {
-        Value::Object(members) => members.iter().map(|(_, v)| v).collect(),
-        Value::Array(items) => items.iter().collect(),
-        _ => Vec::new(),
-    };
-    entries
+    custom_registry_credentials(task)
         .into_iter()
         .filter_map(|e| e.get("password"))
         .collect()
 }
 
-fn check_password(view: &RegistryView<'_>, task: &Resource, password: &Node, out: &mut Outcomes) {
-    let kind = password.get("type").and_then(Node::as_str);
+/// Reports a credential whose password is of type `Opaque` (written, or implied by a password
+/// without a type and without an identity), unless the password is a literal: that is ACR502's.
+fn check_credential(
+    view: &RegistryView<'_>,
+    task: &Resource,
+    credential: &Node,
+    out: &mut Outcomes,
+) {
+    let Some(password) = credential.get("password") else {
+        return;
+    };
     let value = password.get("value");
-    let opaque = kind.is_some_and(|k| k.trim().eq_ignore_ascii_case("Opaque"));
-    let literal = kind.is_none() && value.is_some_and(|v| literal_text(v).is_some());
-    if !(opaque || literal) {
+    if value.is_some_and(|v| literal_text(v).is_some()) {
         return;
     }
-    let (node, label) = match (password.get("type"), value) {
-        (Some(kind), _) if opaque => (kind, "credential stored as `Opaque`"),
-        (_, Some(value)) => (value, "password in plain text"),
-        _ => (password, "plain-text credential"),
+    let (node, label) = match password.get("type") {
+        Some(kind) => match &kind.value {
+            Value::String(text) if text.trim().eq_ignore_ascii_case("Opaque") => {
+                (kind, "username/password credential (`Opaque`)")
+            }
+            Value::Unknown(_) => return out.unknown(task, kind),
+            _ => return,
+        },
+        None if credential.get("identity").is_some() => return,
+        None => (value.unwrap_or(password), "password without an identity"),
     };
     let message = format!(
-        "task `{}` stores a registry password in plain text",
+        "task `{}` authenticates to a registry with a username and password instead of a managed identity or a Key Vault secret",
         task.address
     );
     out.report_related(

@@ -8,7 +8,7 @@ static META: RuleMeta = RuleMeta {
     slug: "no-geo-replication",
     title: "The registry is not replicated to another region",
     level: Level::Note,
-    enabled_by_default: true,
+    enabled_by_default: false,
     applies: Applies::Skus(&[Sku::Premium]),
     scope: RuleScope::Registry,
     aliases: &["CKV_AZURE_165", "Azure.ACR.GeoReplica"],

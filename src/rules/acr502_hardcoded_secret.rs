@@ -33,13 +33,16 @@ impl Rule for HardcodedSecret {
                         "{} of `{}` is written in the code",
                         secret.what, resource.address
                     );
-                    out.report_related(
+                    let finding = out.report_related(
                         view,
                         resource,
                         secret.property,
                         Target::Value(secret.node, "literal secret"),
                         message,
                     );
+                    if let Some(finding) = finding {
+                        finding.secret = true;
+                    }
                 }
             }
         }
@@ -61,13 +64,16 @@ impl Rule for HardcodedSecret {
                         credential_set.address
                     );
                     let target = Target::Value(id, "not a Key Vault secret URI");
-                    out.report_related(
+                    let finding = out.report_related(
                         view,
                         credential_set,
                         "properties.authCredentials.passwordSecretIdentifier",
                         target,
                         message,
                     );
+                    if let Some(finding) = finding {
+                        finding.secret = true;
+                    }
                 }
             }
         }

@@ -28,7 +28,6 @@ mod acr207_cache_rule_present;
 mod acr208_plaintext_task_credential;
 mod acr301_audit_logs_not_collected;
 mod acr302_no_geo_replication;
-mod acr303_zone_redundancy_disabled;
 mod acr304_no_delete_lock;
 mod acr305_defender_for_containers_off;
 mod acr306_no_push_webhook;
@@ -47,6 +46,7 @@ mod acr501_credentials_in_output;
 mod acr502_hardcoded_secret;
 mod acr503_secret_parameter_not_secure;
 mod api_versions;
+pub mod removed;
 mod roles;
 mod secrets;
 pub mod tool;
@@ -185,7 +185,6 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &acr208_plaintext_task_credential::PlaintextTaskCredential,
         &acr301_audit_logs_not_collected::AuditLogsNotCollected,
         &acr302_no_geo_replication::NoGeoReplication,
-        &acr303_zone_redundancy_disabled::ZoneRedundancyDisabled,
         &acr304_no_delete_lock::NoDeleteLock,
         &acr305_defender_for_containers_off::DefenderForContainersOff,
         &acr306_no_push_webhook::NoPushWebhook,
@@ -206,14 +205,17 @@ pub fn all() -> &'static [&'static dyn Rule] {
     ]
 }
 
-/// The page of a rule or tool diagnostic with this ID or slug (case-insensitive).
+/// The page of a rule, tool diagnostic or removed rule with this ID or slug (case-insensitive).
 pub fn find_meta(key: &str) -> Option<&'static RuleMeta> {
-    find(key).map(|r| r.meta()).or_else(|| {
-        tool::ALL
-            .iter()
-            .copied()
-            .find(|m| m.id.eq_ignore_ascii_case(key) || m.slug.eq_ignore_ascii_case(key))
-    })
+    find(key)
+        .map(|r| r.meta())
+        .or_else(|| {
+            tool::ALL
+                .iter()
+                .copied()
+                .find(|m| m.id.eq_ignore_ascii_case(key) || m.slug.eq_ignore_ascii_case(key))
+        })
+        .or_else(|| removed::find(key).map(|r| &r.meta))
 }
 
 /// The rule with this ID or slug (case-insensitive).
@@ -224,21 +226,24 @@ pub fn find(key: &str) -> Option<&'static dyn Rule> {
     })
 }
 
+/// Whether a selector names this rule: `ALL`, its id or slug, or a prefix of its id (`ACR2`).
+fn selects(selector: &str, meta: &RuleMeta) -> bool {
+    let upper = selector.to_ascii_uppercase();
+    upper == "ALL"
+        || meta.slug.eq_ignore_ascii_case(selector)
+        || (upper.starts_with("ACR") && meta.id.starts_with(upper.as_str()))
+}
+
 /// The rules that match a selector: an id (`ACR001`), a slug, an id prefix (`ACR2`) or `ALL`.
+/// A removed rule's id or slug matches nothing and is no error.
 pub fn matching(selector: &str) -> Result<Vec<&'static dyn Rule>, String> {
     let key = selector.trim();
-    let upper = key.to_ascii_uppercase();
     let found: Vec<&'static dyn Rule> = all()
         .iter()
         .copied()
-        .filter(|rule| {
-            let meta = rule.meta();
-            upper == "ALL"
-                || meta.slug.eq_ignore_ascii_case(key)
-                || (upper.starts_with("ACR") && meta.id.starts_with(upper.as_str()))
-        })
+        .filter(|rule| selects(key, rule.meta()))
         .collect();
-    if found.is_empty() && tool_matching(key).is_empty() {
+    if found.is_empty() && tool_matching(key).is_empty() && removed::find(key).is_none() {
         Err(format!(
             "no rule matches `{key}`; `acr-lint rules` lists them"
         ))
@@ -250,37 +255,93 @@ pub fn matching(selector: &str) -> Result<Vec<&'static dyn Rule>, String> {
 /// The tool diagnostics (ACR9xx) a selector names.
 pub fn tool_matching(selector: &str) -> Vec<&'static str> {
     let key = selector.trim();
-    let upper = key.to_ascii_uppercase();
     tool::ALL
         .iter()
-        .filter(|m| {
-            upper == "ALL"
-                || m.slug.eq_ignore_ascii_case(key)
-                || (upper.starts_with("ACR") && m.id.starts_with(upper.as_str()))
-        })
+        .filter(|m| selects(key, m))
         .map(|m| m.id)
         .collect()
 }
 
-/// The default rules plus `select`, minus `ignore` (ignore wins).
-pub fn selection(select: &[String], ignore: &[String]) -> Result<Vec<&'static dyn Rule>, String> {
-    let mut chosen: Vec<&'static str> = all()
+/// One source of rule selection, as ruff takes it: `select` replaces the set enabled so far,
+/// `extend_select` adds to it, `ignore` removes from it and wins over both.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RuleSelection {
+    /// `None` when not given (the set so far stays).
+    pub select: Option<Vec<String>>,
+    pub extend_select: Vec<String>,
+    pub ignore: Vec<String>,
+}
+
+/// The rules a selection enables, and warnings about selectors naming removed rules.
+pub struct Selected {
+    pub rules: Vec<&'static dyn Rule>,
+    pub warnings: Vec<String>,
+}
+
+/// Applies the selections in order (the configuration file, then the command line) to the
+/// default rules. A later `select` replaces the set; the `ignore`s of earlier selections still
+/// apply to it, except to rules it names by id or slug. A result with no rule is an error.
+pub fn select(selections: &[RuleSelection]) -> Result<Selected, String> {
+    let mut warnings = Vec::new();
+    let mut ids = |selectors: &[String], what: &str| -> Result<Vec<&'static str>, String> {
+        let mut ids = Vec::new();
+        for selector in selectors {
+            if let Some(gone) = removed::find(selector) {
+                warnings.push(removed::warning(gone, what));
+            }
+            ids.extend(matching(selector)?.iter().map(|r| r.meta().id));
+        }
+        Ok(ids)
+    };
+    let mut enabled: Vec<&'static str> = all()
         .iter()
         .filter(|r| r.meta().enabled_by_default)
         .map(|r| r.meta().id)
         .collect();
-    for selector in select {
-        chosen.extend(matching(selector)?.iter().map(|r| r.meta().id));
+    let mut earlier_ignores: Vec<&'static str> = Vec::new();
+    for selection in selections {
+        if let Some(select) = &selection.select {
+            let named = |id: &&str| {
+                select
+                    .iter()
+                    .chain(&selection.extend_select)
+                    .any(|s| find(s).is_some_and(|r| r.meta().id == *id))
+            };
+            let carried: Vec<&str> = earlier_ignores
+                .iter()
+                .copied()
+                .filter(|id| !named(id))
+                .collect();
+            enabled = ids(select, "selecting")?;
+            enabled.retain(|id| !carried.contains(id));
+        }
+        enabled.extend(ids(&selection.extend_select, "selecting")?);
+        let ignored = ids(&selection.ignore, "ignoring")?;
+        enabled.retain(|id| !ignored.contains(id));
+        earlier_ignores.extend(ignored);
     }
-    let mut ignored = Vec::new();
-    for selector in ignore {
-        ignored.extend(matching(selector)?.iter().map(|r| r.meta().id));
-    }
-    Ok(all()
+    let rules: Vec<&'static dyn Rule> = all()
         .iter()
         .copied()
-        .filter(|r| chosen.contains(&r.meta().id) && !ignored.contains(&r.meta().id))
-        .collect())
+        .filter(|r| enabled.contains(&r.meta().id))
+        .collect();
+    if rules.is_empty() {
+        return Err(
+            "the rule selection enables no rule; `acr-lint config` shows the selection in force and `acr-lint rules` lists the rules".into(),
+        );
+    }
+    Ok(Selected { rules, warnings })
+}
+
+/// The rules of one selection given as `select` and `ignore` lists (an empty `select` keeps
+/// the defaults).
+pub fn selection(chosen: &[String], ignore: &[String]) -> Result<Vec<&'static dyn Rule>, String> {
+    let selection = RuleSelection {
+        select: (!chosen.is_empty()).then(|| chosen.to_vec()),
+        extend_select: Vec::new(),
+        ignore: ignore.to_vec(),
+    };
+    select(&[selection]).map(|s| s.rules)
 }
 
 /// A `note` finding for an undecided result, naming what is missing.
@@ -304,6 +365,7 @@ pub fn could_not_verify(undecided: &Undecided) -> Finding {
         property: String::new(),
         variants: Vec::new(),
         unit: String::new(),
+        secret: false,
     }
 }
 
@@ -334,6 +396,8 @@ pub struct Finding {
     pub variants: Vec<String>,
     /// The template or Terraform module of the resource.
     pub unit: String,
+    /// Whether the primary span is a literal secret value, which human output masks.
+    pub secret: bool,
 }
 
 /// A result that is neither pass nor fail.
@@ -402,6 +466,7 @@ impl Outcomes {
             property: property.to_string(),
             variants: resource.variant.iter().cloned().collect(),
             unit: resource.unit.clone(),
+            secret: false,
         });
         self.findings.last_mut()
     }
@@ -446,6 +511,7 @@ impl Outcomes {
             property: String::new(),
             variants: Vec::new(),
             unit: unit.id.clone(),
+            secret: false,
         });
         self.findings.last_mut()
     }
@@ -773,19 +839,66 @@ mod tests {
         }
     }
 
+    fn ids(rules: &[&'static dyn Rule]) -> Vec<&'static str> {
+        rules.iter().map(|r| r.meta().id).collect()
+    }
+
+    fn layer(select: Option<&[&str]>, extend: &[&str], ignore: &[&str]) -> RuleSelection {
+        let owned = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        RuleSelection {
+            select: select.map(owned),
+            extend_select: owned(extend),
+            ignore: owned(ignore),
+        }
+    }
+
     #[test]
-    fn selection_adds_opt_in_rules_and_ignore_wins() {
-        let ids =
-            |rules: Vec<&'static dyn Rule>| rules.iter().map(|r| r.meta().id).collect::<Vec<_>>();
-        let defaults = ids(selection(&[], &[]).unwrap());
-        assert!(!defaults.contains(&"ACR203"));
-        let with_opt_in = ids(selection(&["ACR2".into()], &["basic-sku".into()]).unwrap());
-        assert!(with_opt_in.contains(&"ACR203") && with_opt_in.contains(&"ACR001"));
-        assert!(!with_opt_in.contains(&"ACR206"));
-        assert!(selection(&["ACR999".into()], &[]).is_err());
+    fn select_replaces_the_defaults_extend_select_adds_and_ignore_wins() {
+        let defaults = ids(&selection(&[], &[]).unwrap());
+        assert!(!defaults.contains(&"ACR203") && !defaults.contains(&"ACR302"));
+        assert!(defaults.contains(&"ACR001"));
         assert_eq!(
-            ids(selection(&["ALL".into()], &[]).unwrap()).len(),
-            all().len()
+            ids(&selection(&["ACR001".into()], &[]).unwrap()),
+            ["ACR001"]
+        );
+        let prefix = ids(&selection(&["ACR2".into()], &["basic-sku".into()]).unwrap());
+        assert!(prefix.contains(&"ACR203") && !prefix.contains(&"ACR001"));
+        assert!(!prefix.contains(&"ACR206"));
+        let extended = ids(&select(&[layer(None, &["ACR302"], &["ACR001"])])
+            .unwrap()
+            .rules);
+        assert!(extended.contains(&"ACR302") && extended.contains(&"ACR002"));
+        assert!(!extended.contains(&"ACR001"));
+        assert!(selection(&["ACR999".into()], &[]).is_err());
+        assert_eq!(selection(&["ALL".into()], &[]).unwrap().len(), all().len());
+    }
+
+    #[test]
+    fn a_selection_that_enables_nothing_is_an_error() {
+        assert!(selection(&[], &["ALL".into()]).is_err());
+        assert!(selection(&["ACR001".into()], &["ACR0".into()]).is_err());
+        assert!(selection(&["ACR303".into()], &[]).is_err());
+    }
+
+    #[test]
+    fn a_later_select_replaces_the_set_and_keeps_earlier_ignores_of_rules_it_does_not_name() {
+        let file = layer(Some(&["ACR0"]), &[], &["ACR004", "ACR101"]);
+        let command_line = layer(Some(&["ACR0", "ACR101"]), &[], &[]);
+        let rules = ids(&select(&[file, command_line]).unwrap().rules);
+        assert!(rules.contains(&"ACR101") && rules.contains(&"ACR001"));
+        assert!(!rules.contains(&"ACR004"));
+    }
+
+    #[test]
+    fn removed_rules_are_accepted_with_a_warning_that_says_why() {
+        let selected = select(&[layer(None, &["ACR303"], &["zone-redundancy-disabled"])]).unwrap();
+        assert_eq!(selected.warnings.len(), 2);
+        assert!(selected.warnings[0].contains("ACR303 (zone-redundancy-disabled) was removed"));
+        assert!(selected.warnings[0].contains("zone-redundant by default"));
+        assert!(ids(&selected.rules).iter().all(|id| *id != "ACR303"));
+        assert_eq!(
+            find_meta("ACR303").map(|m| m.slug),
+            Some("zone-redundancy-disabled")
         );
     }
 

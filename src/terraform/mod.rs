@@ -3,6 +3,7 @@
 pub mod eval;
 pub(crate) mod expr;
 mod frontend;
+pub mod json_syntax;
 mod mapping;
 mod module;
 mod plan;

@@ -26,6 +26,8 @@ pub struct TerraformFile {
     file: FileId,
     path: PathBuf,
     content: Content,
+    /// The native syntax a `.tf.json` file was read as; its spans are offsets into it.
+    native_text: Option<String>,
 }
 
 enum Content {
@@ -44,6 +46,22 @@ impl TerraformFile {
             file,
             path: path.to_path_buf(),
             content,
+            native_text: None,
+        }
+    }
+
+    /// A `.tf.json` file, read as `native_text` (which `body` was parsed from).
+    pub fn json_syntax(
+        file: FileId,
+        path: &Path,
+        body: Body,
+        native_text: String,
+    ) -> TerraformFile {
+        TerraformFile {
+            file,
+            path: path.to_path_buf(),
+            content: Content::Config(body),
+            native_text: Some(native_text),
         }
     }
 
@@ -52,6 +70,7 @@ impl TerraformFile {
             file,
             path: path.to_path_buf(),
             content: Content::JsonVars(node),
+            native_text: None,
         }
     }
 
@@ -110,7 +129,10 @@ pub fn evaluate_directory<'s>(
             Content::Config(body) => Some(ModuleFile {
                 file: input.file,
                 body,
-                text: sources(input.file).map_or("", |f| f.text.as_str()),
+                text: input
+                    .native_text
+                    .as_deref()
+                    .unwrap_or_else(|| sources(input.file).map_or("", |f| f.text.as_str())),
             }),
             _ => None,
         })

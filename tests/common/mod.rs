@@ -38,14 +38,48 @@ pub fn finding_lines(scan: &Scan, root: &Path) -> Vec<String> {
     lines
 }
 
-/// The shared corpus beside the repository, when present.
-pub fn shared(dir: &str) -> Option<PathBuf> {
+/// The shared corpus beside the repository, or why it cannot be used.
+pub fn shared(dir: &str) -> Result<PathBuf, String> {
     let path = repo().join("..").join("shared").join(dir);
     if path.is_dir() {
-        Some(path)
+        Ok(path)
     } else {
-        eprintln!("skipped: {} is absent", path.display());
-        None
+        Err(format!("needs ../shared/{dir}, which is absent"))
+    }
+}
+
+/// A test for the libtest-mimic harness that needs something the machine may lack: run with
+/// it when `needs` has it, reported as ignored with the reason otherwise.
+pub fn trial<T: Send + 'static>(
+    name: &str,
+    needs: Result<T, String>,
+    test: fn(T),
+) -> libtest_mimic::Trial {
+    match needs {
+        Ok(input) => libtest_mimic::Trial::test(name, move || {
+            test(input);
+            Ok(())
+        }),
+        Err(reason) => libtest_mimic::Trial::test(name, || Ok(()))
+            .with_kind(format!("ignored: {reason}"))
+            .with_ignored_flag(true),
+    }
+}
+
+/// A test for the libtest-mimic harness that needs nothing.
+pub fn always(name: &str, test: fn()) -> libtest_mimic::Trial {
+    libtest_mimic::Trial::test(name, move || {
+        test();
+        Ok(())
+    })
+}
+
+/// Runs the trials as `cargo test` runs tests (filters, `--ignored`, `--list`).
+pub fn run_trials(trials: Vec<libtest_mimic::Trial>) -> std::process::ExitCode {
+    let arguments = libtest_mimic::Arguments::from_args();
+    match libtest_mimic::run(&arguments, trials).has_failed() {
+        true => std::process::ExitCode::FAILURE,
+        false => std::process::ExitCode::SUCCESS,
     }
 }
 

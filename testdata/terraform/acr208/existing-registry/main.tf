@@ -27,7 +27,12 @@ resource "azurerm_container_registry_task" "build" {
     custom {
       login_server = "mirror.example.com"
       username     = "builder"
-      password     = "s3cr3t-Passw0rd"
+      password     = var.mirror_password
     }
   }
+}
+
+variable "mirror_password" {
+  type      = string
+  sensitive = true
 }

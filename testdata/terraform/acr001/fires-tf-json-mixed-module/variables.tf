@@ -1,0 +1,4 @@
+variable "admin" {
+  type    = bool
+  default = true
+}

@@ -1,7 +1,0 @@
-resource "azurerm_container_registry" "acr" {
-  name                    = "contosoregistry"
-  resource_group_name     = "rg-registry"
-  location                = "westeurope"
-  sku                     = "Premium"
-  zone_redundancy_enabled = false
-}
