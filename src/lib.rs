@@ -12,6 +12,7 @@
 
 pub mod arm;
 pub mod baseline;
+pub mod bicep;
 pub mod config;
 pub mod discover;
 pub mod findings;

@@ -1,0 +1,3 @@
+//! Bicep source: `.bicep` templates and `.bicepparam` parameters files.
+
+pub mod syntax;

@@ -1,0 +1,634 @@
+//! Expressions: operators by precedence, postfix access, literals, strings, arrays, objects,
+//! loops and lambdas.
+
+use super::{PResult, Parser, Stop};
+use crate::bicep::syntax::ast::*;
+use crate::bicep::syntax::lexer::{self, StringStyle, Tok, Token};
+
+const EXPECTED_VALUE: &str = "Expected a literal value, an array, an object, a parenthesized \
+                              expression, or a function call at this location.";
+
+fn binary_op(kind: Tok) -> Option<BinaryOp> {
+    Some(match kind {
+        Tok::DoubleQuestion => BinaryOp::Coalesce,
+        Tok::OrOr => BinaryOp::Or,
+        Tok::AndAnd => BinaryOp::And,
+        Tok::Equals => BinaryOp::Equals,
+        Tok::NotEquals => BinaryOp::NotEquals,
+        Tok::EqualsInsensitive => BinaryOp::EqualsInsensitive,
+        Tok::NotEqualsInsensitive => BinaryOp::NotEqualsInsensitive,
+        Tok::Less => BinaryOp::Less,
+        Tok::LessOrEqual => BinaryOp::LessOrEqual,
+        Tok::Greater => BinaryOp::Greater,
+        Tok::GreaterOrEqual => BinaryOp::GreaterOrEqual,
+        Tok::Plus => BinaryOp::Add,
+        Tok::Minus => BinaryOp::Subtract,
+        Tok::Star => BinaryOp::Multiply,
+        Tok::Slash => BinaryOp::Divide,
+        Tok::Percent => BinaryOp::Modulo,
+        _ => return None,
+    })
+}
+
+fn boxed(span: TextSpan, kind: ExprKind) -> Expr {
+    Expr { span, kind }
+}
+
+impl Parser<'_> {
+    /// A full expression: a lambda, or a ternary over binary operators.
+    pub(super) fn expr(&mut self) -> PResult<Expr> {
+        self.nested(|p| {
+            if p.at_lambda() {
+                return p.lambda();
+            }
+            let condition = p.binary(0)?;
+            if p.kind_after_newlines() != Tok::Question {
+                return Ok(condition);
+            }
+            p.skip_newlines();
+            p.bump();
+            p.skip_newlines();
+            let then = p.expr()?;
+            if p.kind_after_newlines() == Tok::Colon {
+                p.skip_newlines();
+            }
+            p.expect(Tok::Colon, ":")?;
+            p.skip_newlines();
+            let otherwise = p.expr()?;
+            let span = condition.span.cover(otherwise.span);
+            Ok(boxed(
+                span,
+                ExprKind::Ternary(Box::new(TernaryExpr {
+                    condition,
+                    then,
+                    otherwise,
+                })),
+            ))
+        })
+    }
+
+    /// Binary operators binding tighter than `min_precedence`, left-associative.
+    fn binary(&mut self, min_precedence: u8) -> PResult<Expr> {
+        let mut left = self.unary()?;
+        while let Some(op) = binary_op(self.kind()).filter(|op| op.precedence() > min_precedence) {
+            let op_span = self.bump().span;
+            let right = self.nested(|p| p.binary(op.precedence()))?;
+            let span = left.span.cover(right.span);
+            left = boxed(
+                span,
+                ExprKind::Binary(Box::new(BinaryExpr {
+                    op,
+                    op_span,
+                    left,
+                    right,
+                })),
+            );
+        }
+        Ok(left)
+    }
+
+    fn unary(&mut self) -> PResult<Expr> {
+        let op = match self.kind() {
+            Tok::Bang => UnaryOp::Not,
+            Tok::Minus => UnaryOp::Minus,
+            _ => return self.postfix(),
+        };
+        let start = self.bump().span.start;
+        let operand = self.nested(Self::unary)?;
+        Ok(boxed(
+            TextSpan::new(start, operand.span.end),
+            ExprKind::Unary(op, Box::new(operand)),
+        ))
+    }
+
+    /// A primary expression followed by `.name`, `.?name`, `.name(args)`, `[i]`, `[?i]`, `!`.
+    fn postfix(&mut self) -> PResult<Expr> {
+        let mut base = self.primary()?;
+        loop {
+            base = match self.kind() {
+                Tok::Dot => self.member(base)?,
+                Tok::LBracket => self.index(base)?,
+                Tok::Bang => {
+                    let end = self.bump().span.end;
+                    boxed(
+                        TextSpan::new(base.span.start, end),
+                        ExprKind::NonNull(Box::new(base)),
+                    )
+                }
+                _ => return Ok(base),
+            };
+        }
+    }
+
+    fn member(&mut self, base: Expr) -> PResult<Expr> {
+        self.bump();
+        let safe = self.eat(Tok::Question).is_some();
+        let name = self.ident(
+            "BCP020",
+            "Expected a function or property name at this location.",
+        )?;
+        if !safe && self.at(Tok::LParen) {
+            let args = self.call_args()?;
+            let span = TextSpan::new(base.span.start, self.last_end());
+            return Ok(boxed(
+                span,
+                ExprKind::Call(Box::new(CallExpr {
+                    base: Some(base),
+                    name,
+                    args,
+                })),
+            ));
+        }
+        let span = TextSpan::new(base.span.start, name.span.end);
+        Ok(boxed(
+            span,
+            ExprKind::Member(Box::new(MemberExpr { base, name, safe })),
+        ))
+    }
+
+    fn index(&mut self, base: Expr) -> PResult<Expr> {
+        self.bump();
+        let safe = self.eat(Tok::Question).is_some();
+        self.skip_newlines();
+        let index = self.expr()?;
+        self.skip_newlines();
+        let end = self.expect(Tok::RBracket, "]")?.span.end;
+        Ok(boxed(
+            TextSpan::new(base.span.start, end),
+            ExprKind::Index(Box::new(IndexExpr { base, index, safe })),
+        ))
+    }
+
+    /// `(a, b)`: arguments across lines, comma-separated, no trailing comma.
+    fn call_args(&mut self) -> PResult<Vec<Expr>> {
+        self.expect(Tok::LParen, "(")?;
+        let mut args = Vec::new();
+        self.skip_newlines();
+        if self.eat(Tok::RParen).is_some() {
+            return Ok(args);
+        }
+        loop {
+            self.skip_newlines();
+            match self.expr() {
+                Ok(arg) => args.push(arg),
+                Err(Stop) => self.recover(&[Tok::Comma, Tok::RParen]),
+            }
+            self.skip_newlines();
+            match self.kind() {
+                Tok::Comma => {
+                    self.bump();
+                }
+                Tok::RParen => {
+                    self.bump();
+                    return Ok(args);
+                }
+                Tok::Eof => {
+                    return self.fail("BCP018", "Expected the \")\" character at this location.");
+                }
+                _ => {
+                    let _ = self.fail::<()>(
+                        "BCP236",
+                        "Expected a new line or comma character at this location.",
+                    );
+                    self.recover(&[Tok::Comma, Tok::RParen]);
+                    if !matches!(self.kind(), Tok::Comma | Tok::RParen | Tok::NewLine) {
+                        return Err(Stop);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The call after `@`: `name(args)` or `ns.name(args)`.
+    pub(super) fn decorator_call(&mut self) -> PResult<Expr> {
+        self.postfix()
+    }
+
+    pub(super) fn primary(&mut self) -> PResult<Expr> {
+        let token = self.peek();
+        match token.kind {
+            Tok::Int => self.int(),
+            Tok::String | Tok::StringLeft => self.string(),
+            Tok::LBracket => self.nested(Self::array_or_for),
+            Tok::LBrace => self.nested(Self::object),
+            Tok::LParen => self.nested(Self::paren),
+            Tok::Ident => self.name_or_call(),
+            _ => self.fail("BCP009", EXPECTED_VALUE),
+        }
+    }
+
+    fn int(&mut self) -> PResult<Expr> {
+        let token = self.peek();
+        match self.slice(token.span).parse::<u64>() {
+            Ok(value) => {
+                self.bump();
+                Ok(boxed(token.span, ExprKind::Int(value)))
+            }
+            Err(_) => self.fail("BCP010", "Expected a valid 64-bit signed integer."),
+        }
+    }
+
+    fn name_or_call(&mut self) -> PResult<Expr> {
+        let token = self.bump();
+        let ident = self.ident_of(token);
+        let kind = match ident.name.as_str() {
+            "true" => ExprKind::Bool(true),
+            "false" => ExprKind::Bool(false),
+            "null" => ExprKind::Null,
+            _ if self.at(Tok::LParen) => {
+                let args = self.call_args()?;
+                let span = TextSpan::new(token.span.start, self.last_end());
+                return Ok(boxed(
+                    span,
+                    ExprKind::Call(Box::new(CallExpr {
+                        base: None,
+                        name: ident,
+                        args,
+                    })),
+                ));
+            }
+            _ => ExprKind::Variable(ident),
+        };
+        Ok(boxed(token.span, kind))
+    }
+
+    /// A string token, or an interpolated string from its left piece to its right piece.
+    fn string(&mut self) -> PResult<Expr> {
+        let first = self.bump();
+        let multiline = matches!(first.style, StringStyle::Multiline { .. });
+        let mut parts = Vec::new();
+        self.push_text(&mut parts, first, true);
+        if first.kind == Tok::String {
+            return Ok(boxed(
+                first.span,
+                ExprKind::String(StringLit { parts, multiline }),
+            ));
+        }
+        loop {
+            self.skip_newlines();
+            match self.expr() {
+                Ok(value) => parts.push(StringPart::Interpolation(value)),
+                Err(Stop) => self.recover_in_hole(),
+            }
+            self.skip_newlines();
+            let piece = self.peek();
+            match piece.kind {
+                Tok::StringMiddle => {
+                    self.bump();
+                    self.push_text(&mut parts, piece, false);
+                }
+                Tok::StringRight => {
+                    self.bump();
+                    self.push_text(&mut parts, piece, false);
+                    let span = TextSpan::new(first.span.start, piece.span.end);
+                    return Ok(boxed(
+                        span,
+                        ExprKind::String(StringLit { parts, multiline }),
+                    ));
+                }
+                _ => {
+                    let _ = self.fail::<()>(
+                        "BCP064",
+                        "Found unexpected tokens in interpolated expression.",
+                    );
+                    self.recover_in_hole();
+                    if !matches!(self.kind(), Tok::StringMiddle | Tok::StringRight) {
+                        return Err(Stop);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Skips the rest of a broken interpolation up to the string piece that resumes it.
+    fn recover_in_hole(&mut self) {
+        let mut holes = 0usize;
+        loop {
+            match self.kind() {
+                Tok::Eof => return,
+                Tok::StringLeft => holes += 1,
+                Tok::StringMiddle if holes == 0 => return,
+                Tok::StringRight if holes == 0 => return,
+                Tok::StringRight => holes -= 1,
+                _ => {}
+            }
+            self.bump();
+        }
+    }
+
+    /// Adds a string token's text, decoded (a `'''` string's first line break is dropped).
+    fn push_text(&self, parts: &mut Vec<StringPart>, token: Token, opening: bool) {
+        let raw = self.slice(token.inner);
+        let text = match token.style {
+            StringStyle::Quoted => lexer::unescape(raw),
+            StringStyle::Multiline { .. } if opening => raw
+                .strip_prefix("\r\n")
+                .or_else(|| raw.strip_prefix('\n'))
+                .unwrap_or(raw)
+                .to_string(),
+            StringStyle::Multiline { .. } => raw.to_string(),
+        };
+        if !text.is_empty() || parts.is_empty() && token.kind == Tok::String {
+            parts.push(StringPart::Text {
+                span: token.inner,
+                text,
+            });
+        }
+    }
+
+    /// `[items]` or `[for ...]`.
+    fn array_or_for(&mut self) -> PResult<Expr> {
+        let start = self.bump().span.start;
+        if self.kind_after_newlines() == Tok::Ident {
+            let mut ahead = 0;
+            while self.nth(ahead).kind == Tok::NewLine {
+                ahead += 1;
+            }
+            if self.slice(self.nth(ahead).span) == "for" {
+                self.skip_newlines();
+                return self.for_expr(start);
+            }
+        }
+        let mut items = Vec::new();
+        loop {
+            self.skip_newlines();
+            if let Some(close) = self.eat(Tok::RBracket) {
+                return Ok(boxed(
+                    TextSpan::new(start, close.span.end),
+                    ExprKind::Array(items),
+                ));
+            }
+            if self.at(Tok::Eof) {
+                return self.fail("BCP018", "Expected the \"]\" character at this location.");
+            }
+            match self.array_item() {
+                Ok(item) => items.push(item),
+                Err(Stop) => self.recover(&[Tok::RBracket]),
+            }
+            self.item_separator(Tok::RBracket);
+        }
+    }
+
+    fn array_item(&mut self) -> PResult<ArrayItem> {
+        match self.eat(Tok::Ellipsis) {
+            Some(dots) => {
+                let value = self.expr()?;
+                Ok(ArrayItem::Spread {
+                    span: dots.span.cover(value.span),
+                    value,
+                })
+            }
+            None => Ok(ArrayItem::Value(self.expr()?)),
+        }
+    }
+
+    /// After an array item or object property: a comma, a newline or the closing bracket
+    /// (BCP236 and a skip to the line's end otherwise).
+    pub(super) fn item_separator(&mut self, close: Tok) {
+        match self.kind() {
+            Tok::Comma => {
+                self.bump();
+            }
+            Tok::NewLine | Tok::Eof => {}
+            kind if kind == close => {}
+            _ => {
+                let _ = self.fail::<()>(
+                    "BCP236",
+                    "Expected a new line or comma character at this location.",
+                );
+                self.recover(&[close]);
+            }
+        }
+    }
+
+    /// `for item in source: body]`, `for (item, index) in source: body]` after `[`.
+    fn for_expr(&mut self, start: usize) -> PResult<Expr> {
+        self.bump();
+        let (item, index) = self.loop_variables()?;
+        self.expect_word("in")?;
+        let source = self.expr()?;
+        self.expect(Tok::Colon, ":")?;
+        let body = if self.at_word("if") {
+            self.if_expr()?
+        } else {
+            self.expr()?
+        };
+        self.skip_newlines();
+        let end = self.expect(Tok::RBracket, "]")?.span.end;
+        Ok(boxed(
+            TextSpan::new(start, end),
+            ExprKind::For(Box::new(ForExpr {
+                item,
+                index,
+                source,
+                body,
+            })),
+        ))
+    }
+
+    fn loop_variables(&mut self) -> PResult<(Ident, Option<Ident>)> {
+        const ITEM: &str = "Expected a loop item variable identifier at this location.";
+        if self.at(Tok::Ident) {
+            return Ok((self.ident("BCP136", ITEM)?, None));
+        }
+        if self.eat(Tok::LParen).is_none() {
+            return self.fail(
+                "BCP162",
+                "Expected a loop item variable identifier or \"(\" at this location.",
+            );
+        }
+        let item = self.ident("BCP136", ITEM)?;
+        self.expect(Tok::Comma, ",")?;
+        let index = self.ident(
+            "BCP163",
+            "Expected a loop index variable identifier at this location.",
+        )?;
+        self.expect(Tok::RParen, ")")?;
+        Ok((item, Some(index)))
+    }
+
+    /// `if (condition) body`
+    pub(super) fn if_expr(&mut self) -> PResult<Expr> {
+        let start = self.bump().span.start;
+        if !self.at(Tok::LParen) {
+            return self.fail("BCP018", "Expected the \"(\" character at this location.");
+        }
+        let condition = self.nested(Self::paren)?;
+        let body = self.expr()?;
+        Ok(boxed(
+            TextSpan::new(start, body.span.end),
+            ExprKind::If(Box::new(IfExpr { condition, body })),
+        ))
+    }
+
+    fn paren(&mut self) -> PResult<Expr> {
+        let start = self.bump().span.start;
+        self.skip_newlines();
+        let inner = self.expr()?;
+        self.skip_newlines();
+        if self.at(Tok::Comma) {
+            return self.fail("BCP243", "Parentheses must contain exactly one expression.");
+        }
+        let end = self.expect(Tok::RParen, ")")?.span.end;
+        Ok(boxed(
+            TextSpan::new(start, end),
+            ExprKind::Paren(Box::new(inner)),
+        ))
+    }
+
+    /// `{ key: value, ...spread, resource child '...' = {...} }`, newline- or comma-separated.
+    fn object(&mut self) -> PResult<Expr> {
+        let start = self.bump().span.start;
+        let mut items = Vec::new();
+        loop {
+            self.skip_newlines();
+            if let Some(close) = self.eat(Tok::RBrace) {
+                return Ok(boxed(
+                    TextSpan::new(start, close.span.end),
+                    ExprKind::Object(items),
+                ));
+            }
+            if self.at(Tok::Eof) {
+                return self.fail("BCP018", "Expected the \"}\" character at this location.");
+            }
+            match self.object_item() {
+                Ok(item) => items.push(item),
+                Err(Stop) => self.recover(&[Tok::RBrace]),
+            }
+            self.item_separator(Tok::RBrace);
+        }
+    }
+
+    fn object_item(&mut self) -> PResult<ObjectItem> {
+        let start = self.peek().span.start;
+        if let Some(dots) = self.eat(Tok::Ellipsis) {
+            let value = self.expr()?;
+            return Ok(ObjectItem::Spread {
+                span: dots.span.cover(value.span),
+                value,
+            });
+        }
+        if self.at_word("resource") && self.nth(1).kind == Tok::Ident {
+            return Ok(ObjectItem::Resource(Box::new(self.declaration()?)));
+        }
+        let decorators = self.decorators()?;
+        if self.at_word("resource") && self.nth(1).kind == Tok::Ident {
+            let mut declaration = self.declaration()?;
+            declaration.span = TextSpan::new(start, declaration.span.end);
+            declaration.decorators = decorators;
+            return Ok(ObjectItem::Resource(Box::new(declaration)));
+        }
+        let key = self.property_key()?;
+        self.expect(Tok::Colon, ":")?;
+        let value = self.expr()?;
+        Ok(ObjectItem::Property(Property {
+            span: TextSpan::new(start, value.span.end),
+            decorators,
+            key,
+            value,
+        }))
+    }
+
+    /// An identifier (keywords included) or a string.
+    pub(super) fn property_key(&mut self) -> PResult<PropertyKey> {
+        let token = self.peek();
+        match token.kind {
+            Tok::Ident => {
+                self.bump();
+                Ok(PropertyKey {
+                    span: token.span,
+                    kind: PropertyKeyKind::Ident(self.slice(token.span).to_string()),
+                })
+            }
+            Tok::String | Tok::StringLeft => {
+                let string = self.string()?;
+                let ExprKind::String(lit) = string.kind else {
+                    return Err(Stop);
+                };
+                Ok(PropertyKey {
+                    span: string.span,
+                    kind: PropertyKeyKind::String(lit),
+                })
+            }
+            _ => self.fail("BCP022", "Expected a property name at this location."),
+        }
+    }
+
+    /// Whether a lambda starts here: `x =>`, or `(...)` followed by `=>`.
+    fn at_lambda(&self) -> bool {
+        match self.kind() {
+            Tok::Ident => self.nth(1).kind == Tok::Arrow,
+            Tok::LParen => self.matching_paren().is_some_and(|close| {
+                self.tokens
+                    .get(close + 1)
+                    .is_some_and(|t| t.kind == Tok::Arrow)
+            }),
+            _ => false,
+        }
+    }
+
+    /// The index of the `)` closing the `(` at the current token.
+    fn matching_paren(&self) -> Option<usize> {
+        let mut open = 0usize;
+        for (i, token) in self.tokens.iter().enumerate().skip(self.pos) {
+            match token.kind {
+                Tok::LParen => open += 1,
+                Tok::RParen => {
+                    open -= 1;
+                    if open == 0 {
+                        return Some(i);
+                    }
+                }
+                Tok::Eof => return None,
+                _ => {}
+            }
+        }
+        None
+    }
+
+    /// `x => body`, `(a, b) => body`, `() => body`.
+    fn lambda(&mut self) -> PResult<Expr> {
+        let start = self.peek().span.start;
+        let mut params = Vec::new();
+        if self.at(Tok::Ident) {
+            let token = self.bump();
+            params.push(FuncParam {
+                name: self.ident_of(token),
+                ty: None,
+            });
+        } else {
+            self.bump();
+            loop {
+                self.skip_newlines();
+                if self.eat(Tok::RParen).is_some() {
+                    break;
+                }
+                if !params.is_empty() {
+                    self.expect(Tok::Comma, ",")?;
+                    self.skip_newlines();
+                }
+                let name = self.ident(
+                    "BCP023",
+                    "Expected a variable or function name at this location.",
+                )?;
+                let ty = if matches!(self.kind(), Tok::Comma | Tok::RParen | Tok::NewLine) {
+                    None
+                } else {
+                    Some(self.type_expr()?)
+                };
+                params.push(FuncParam { name, ty });
+            }
+        }
+        self.expect(Tok::Arrow, "=>")?;
+        self.skip_newlines();
+        let body = self.expr()?;
+        Ok(boxed(
+            TextSpan::new(start, body.span.end),
+            ExprKind::Lambda(Box::new(LambdaExpr {
+                params,
+                return_ty: None,
+                body,
+            })),
+        ))
+    }
+}
