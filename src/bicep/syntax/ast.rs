@@ -410,8 +410,10 @@ pub enum ExprKind {
     Variable(Ident),
     /// `base.name` or `base.?name`
     Member(Box<MemberExpr>),
-    /// `base[index]` or `base[?index]`
+    /// `base[index]`, `base[?index]`, `base[^index]`
     Index(Box<IndexExpr>),
+    /// `parent::child` (a nested resource through its parent's symbolic name)
+    ResourceAccess(Box<ResourceAccessExpr>),
     /// `name(args)` or `base.name(args)` (`az.resourceGroup()`, `acr.listKeys()`).
     Call(Box<CallExpr>),
     /// `base!`
@@ -579,6 +581,14 @@ pub struct IndexExpr {
     pub index: Expr,
     /// `[?` rather than `[`
     pub safe: bool,
+    /// `[^n]`: the n-th item counted from the end.
+    pub from_end: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ResourceAccessExpr {
+    pub base: Expr,
+    pub name: Ident,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -743,6 +753,17 @@ impl TypeExpr {
         self.span
     }
 
+    /// The function name of a generic type (`resourceInput` for `sys.resourceInput<'T@v'>`).
+    pub fn generic_name(&self) -> Option<&str> {
+        let TypeKind::Generic { base, .. } = &self.kind else {
+            return None;
+        };
+        match &base.kind {
+            TypeKind::Name(ident) | TypeKind::Member { name: ident, .. } => Some(&ident.name),
+            _ => None,
+        }
+    }
+
     /// The name when the type is a bare name (`string`, `myType`).
     pub fn as_name(&self) -> Option<&str> {
         match &self.kind {
@@ -783,8 +804,12 @@ pub enum TypeKind {
     Tuple(Vec<TupleItem>),
     /// `resource 'T@v'` (a parameter or output of resource type).
     Resource(Box<Expr>),
-    /// `resourceInput<'T@v'>`, `resourceOutput<'T@v'>`, `resourceInput<'T@v'>.properties`.
-    Generic { name: Ident, args: Vec<Expr> },
+    /// `resourceInput<'T@v'>`, `sys.resourceOutput<'T@v'>` (followed by `.properties` as a
+    /// [`TypeKind::Member`]); [`TypeExpr::generic_name`] reads the name.
+    Generic {
+        base: Box<TypeExpr>,
+        args: Vec<Expr>,
+    },
     /// `(t)`
     Paren(Box<TypeExpr>),
     /// Missing or unreadable; the file's errors say why.

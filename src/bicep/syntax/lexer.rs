@@ -28,6 +28,10 @@ pub(super) enum Tok {
     Comma,
     Dot,
     Colon,
+    /// `::` (a nested resource of a resource)
+    DoubleColon,
+    /// `^` (an index from the end: `a[^1]`)
+    Caret,
     Question,
     DoubleQuestion,
     At,
@@ -165,7 +169,10 @@ impl Lexer<'_> {
                     continue;
                 }
                 b'/' if self.peek(1) == b'/' => self.line_comment(),
-                b'/' if self.peek(1) == b'*' => self.block_comment(),
+                b'/' if self.peek(1) == b'*' => {
+                    self.block_comment();
+                    self.at_line_start = false;
+                }
                 b'#' if self.at_line_start && self.directive() => {}
                 _ => {
                     self.token();
@@ -332,7 +339,9 @@ impl Lexer<'_> {
             b',' => (Tok::Comma, 1),
             b'.' if next == b'.' && self.peek(2) == b'.' => (Tok::Ellipsis, 3),
             b'.' => (Tok::Dot, 1),
+            b':' if next == b':' => (Tok::DoubleColon, 2),
             b':' => (Tok::Colon, 1),
+            b'^' => (Tok::Caret, 1),
             b'?' if next == b'?' => (Tok::DoubleQuestion, 2),
             b'?' => (Tok::Question, 1),
             b'@' => (Tok::At, 1),
@@ -491,8 +500,7 @@ impl Lexer<'_> {
                         .text
                         .get(digits_start..end)
                         .and_then(|hex| u32::from_str_radix(hex, 16).ok())
-                        .and_then(char::from_u32)
-                        .is_some();
+                        .is_some_and(|code| code <= 0x10FFFF);
                 if valid {
                     self.pos = end + 1;
                 } else {
@@ -574,44 +582,64 @@ enum PieceEnd {
 }
 
 /// Decodes the escapes of a quoted string's raw text (invalid escapes are kept as written;
-/// the lexer reported them).
+/// the lexer reported them). `\u{...}` escapes of a UTF-16 surrogate pair make one character.
 pub(super) fn unescape(raw: &str) -> String {
     if !raw.contains('\\') {
         return raw.to_string();
     }
     let mut out = String::with_capacity(raw.len());
+    let mut high_surrogate: Option<u32> = None;
     let mut chars = raw.chars().peekable();
     while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        match chars.peek().copied() {
-            Some('n') => out.push('\n'),
-            Some('r') => out.push('\r'),
-            Some('t') => out.push('\t'),
-            Some(c @ ('\'' | '\\' | '$')) => out.push(c),
-            Some('u') => {
-                chars.next();
-                out.push_str(&unicode_escape(&mut chars));
-                continue;
+        let unit = if c == '\\' && chars.peek() == Some(&'u') {
+            chars.next();
+            unicode_escape(&mut chars)
+        } else {
+            Err(c.to_string())
+        };
+        if let Some(high) = high_surrogate.take() {
+            match unit {
+                Ok(low @ 0xDC00..=0xDFFF) => {
+                    let code = 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00);
+                    out.push(char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER));
+                    continue;
+                }
+                _ => out.push(char::REPLACEMENT_CHARACTER),
             }
-            Some(other) => {
-                out.push('\\');
-                out.push(other);
-            }
-            None => out.push('\\'),
         }
-        chars.next();
+        match unit {
+            Ok(high @ 0xD800..=0xDBFF) => high_surrogate = Some(high),
+            Ok(code) => out.push(char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER)),
+            Err(_) if c == '\\' => push_escape(&mut out, chars.next()),
+            Err(written) => out.push_str(&written),
+        }
+    }
+    if high_surrogate.is_some() {
+        out.push(char::REPLACEMENT_CHARACTER);
     }
     out
 }
 
-/// After `\u`: `{hex}` as its character, or the text as written when malformed.
-fn unicode_escape(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) -> String {
+/// The character a one-letter escape stands for (as written when it is not an escape).
+fn push_escape(out: &mut String, escaped: Option<char>) {
+    match escaped {
+        Some('n') => out.push('\n'),
+        Some('r') => out.push('\r'),
+        Some('t') => out.push('\t'),
+        Some(c @ ('\'' | '\\' | '$')) => out.push(c),
+        Some(other) => {
+            out.push('\\');
+            out.push(other);
+        }
+        None => out.push('\\'),
+    }
+}
+
+/// After `\u`: the code point of `{hex}`, or the text as written when malformed.
+fn unicode_escape(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) -> Result<u32, String> {
     let mut written = String::from("\\u");
     if chars.peek() != Some(&'{') {
-        return written;
+        return Err(written);
     }
     written.push('{');
     chars.next();
@@ -622,11 +650,11 @@ fn unicode_escape(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) -> Strin
     }
     written.push_str(&hex);
     if chars.peek() != Some(&'}') {
-        return written;
+        return Err(written);
     }
     chars.next();
     u32::from_str_radix(&hex, 16)
         .ok()
-        .and_then(char::from_u32)
-        .map_or_else(|| written + "}", String::from)
+        .filter(|code| *code <= 0x10FFFF)
+        .ok_or(written + "}")
 }

@@ -5,6 +5,26 @@ use crate::bicep::syntax::Dialect;
 use crate::bicep::syntax::ast::*;
 use crate::bicep::syntax::lexer::Tok;
 
+const DECLARATION_KEYWORDS: &[&str] = &[
+    "targetScope",
+    "metadata",
+    "param",
+    "type",
+    "var",
+    "func",
+    "resource",
+    "module",
+    "output",
+    "import",
+    "extension",
+    "provider",
+    "extensionConfig",
+    "assert",
+    "test",
+    "using",
+    "extends",
+];
+
 impl Parser<'_> {
     /// Every declaration up to the end of the text.
     pub(super) fn declarations(&mut self) -> Vec<Declaration> {
@@ -17,7 +37,9 @@ impl Parser<'_> {
             let start = self.peek().span.start;
             let declaration = match self.declaration() {
                 Ok(declaration) => {
-                    self.end_of_line();
+                    if declaration.kind != DeclKind::Error {
+                        self.end_of_line();
+                    }
                     declaration
                 }
                 Err(Stop) => {
@@ -45,8 +67,17 @@ impl Parser<'_> {
     pub(super) fn declaration(&mut self) -> PResult<Declaration> {
         let start = self.peek().span.start;
         let decorators = self.decorators()?;
-        if !decorators.is_empty() && self.at(Tok::Eof) {
-            return self.fail("BCP132", "Expected a declaration after the decorator.");
+        if let Some(last) = decorators.last().filter(|_| !self.at_declaration_keyword()) {
+            self.error(
+                last.span,
+                "BCP292",
+                "Expected a parameter, output, or type declaration after the decorator.",
+            );
+            return Ok(Declaration {
+                span: TextSpan::new(start, last.span.end),
+                decorators,
+                kind: DeclKind::Error,
+            });
         }
         let kind = self.declaration_kind()?;
         Ok(Declaration {
@@ -68,6 +99,10 @@ impl Parser<'_> {
             self.skip_newlines();
         }
         Ok(decorators)
+    }
+
+    fn at_declaration_keyword(&self) -> bool {
+        DECLARATION_KEYWORDS.iter().any(|k| self.at_word(k))
     }
 
     fn declaration_kind(&mut self) -> PResult<DeclKind> {
@@ -255,6 +290,7 @@ impl Parser<'_> {
 
     /// A resource, module or test value: `{...}`, `if (cond) {...}` or `[for ...]`.
     fn declaration_body(&mut self) -> PResult<Expr> {
+        self.skip_newlines();
         match self.kind() {
             Tok::LBrace | Tok::LBracket => self.expr(),
             Tok::Ident if self.at_word("if") => self.if_expr(),

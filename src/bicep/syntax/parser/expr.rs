@@ -38,7 +38,7 @@ impl Parser<'_> {
     /// A full expression: a lambda, or a ternary over binary operators.
     pub(super) fn expr(&mut self) -> PResult<Expr> {
         self.nested(|p| {
-            if p.at_lambda() {
+            if p.at(Tok::Ident) && p.nth(1).kind == Tok::Arrow {
                 return p.lambda();
             }
             let condition = p.binary(0)?;
@@ -47,13 +47,11 @@ impl Parser<'_> {
             }
             p.skip_newlines();
             p.bump();
-            p.skip_newlines();
             let then = p.expr()?;
             if p.kind_after_newlines() == Tok::Colon {
                 p.skip_newlines();
             }
             p.expect(Tok::Colon, ":")?;
-            p.skip_newlines();
             let otherwise = p.expr()?;
             let span = condition.span.cover(otherwise.span);
             Ok(boxed(
@@ -94,7 +92,7 @@ impl Parser<'_> {
             _ => return self.postfix(),
         };
         let start = self.bump().span.start;
-        let operand = self.nested(Self::unary)?;
+        let operand = self.postfix()?;
         Ok(boxed(
             TextSpan::new(start, operand.span.end),
             ExprKind::Unary(op, Box::new(operand)),
@@ -108,6 +106,18 @@ impl Parser<'_> {
             base = match self.kind() {
                 Tok::Dot => self.member(base)?,
                 Tok::LBracket => self.index(base)?,
+                Tok::DoubleColon => {
+                    self.bump();
+                    let name = self.ident(
+                        "BCP020",
+                        "Expected a function or property name at this location.",
+                    )?;
+                    let span = TextSpan::new(base.span.start, name.span.end);
+                    boxed(
+                        span,
+                        ExprKind::ResourceAccess(Box::new(ResourceAccessExpr { base, name })),
+                    )
+                }
                 Tok::Bang => {
                     let end = self.bump().span.end;
                     boxed(
@@ -149,13 +159,25 @@ impl Parser<'_> {
     fn index(&mut self, base: Expr) -> PResult<Expr> {
         self.bump();
         let safe = self.eat(Tok::Question).is_some();
+        let from_end = self.eat(Tok::Caret).is_some();
         self.skip_newlines();
+        if self.at(Tok::RBracket) {
+            return self.fail(
+                "BCP117",
+                "An empty indexer is not allowed. Specify a valid expression.",
+            );
+        }
         let index = self.expr()?;
         self.skip_newlines();
         let end = self.expect(Tok::RBracket, "]")?.span.end;
         Ok(boxed(
             TextSpan::new(base.span.start, end),
-            ExprKind::Index(Box::new(IndexExpr { base, index, safe })),
+            ExprKind::Index(Box::new(IndexExpr {
+                base,
+                index,
+                safe,
+                from_end,
+            })),
         ))
     }
 
@@ -461,19 +483,46 @@ impl Parser<'_> {
         ))
     }
 
+    /// `(expr)`, or a lambda's parameters `(a, b) =>`: a comma-separated list across lines,
+    /// read as parameters when `=>` follows.
     fn paren(&mut self) -> PResult<Expr> {
-        let start = self.bump().span.start;
-        self.skip_newlines();
-        let inner = self.expr()?;
-        self.skip_newlines();
-        if self.at(Tok::Comma) {
-            return self.fail("BCP243", "Parentheses must contain exactly one expression.");
+        let open = self.bump().span;
+        let mut items = Vec::new();
+        loop {
+            self.skip_newlines();
+            if self.at(Tok::RParen) {
+                break;
+            }
+            match self.expr() {
+                Ok(item) => items.push(item),
+                Err(Stop) => self.recover(&[Tok::Comma, Tok::RParen]),
+            }
+            self.skip_newlines();
+            if self.eat(Tok::Comma).is_none() && !self.at(Tok::RParen) {
+                self.error(
+                    TextSpan::at(open.end),
+                    "BCP243",
+                    "Parentheses must contain exactly one expression.",
+                );
+                return self.fail("BCP018", "Expected the \")\" character at this location.");
+            }
         }
-        let end = self.expect(Tok::RParen, ")")?.span.end;
-        Ok(boxed(
-            TextSpan::new(start, end),
-            ExprKind::Paren(Box::new(inner)),
-        ))
+        let close = self.bump().span;
+        let span = open.cover(close);
+        if self.at(Tok::Arrow) {
+            return self.lambda_after_params(span.start, items);
+        }
+        match <[Expr; 1]>::try_from(items) {
+            Ok([inner]) => Ok(boxed(span, ExprKind::Paren(Box::new(inner)))),
+            Err(_) => {
+                self.error(
+                    TextSpan::new(open.end, close.start),
+                    "BCP243",
+                    "Parentheses must contain exactly one expression.",
+                );
+                Ok(boxed(span, ExprKind::Error))
+            }
+        }
     }
 
     /// `{ key: value, ...spread, resource child '...' = {...} }`, newline- or comma-separated.
@@ -554,78 +603,35 @@ impl Parser<'_> {
         }
     }
 
-    /// Whether a lambda starts here: `x =>`, or `(...)` followed by `=>`.
-    fn at_lambda(&self) -> bool {
-        match self.kind() {
-            Tok::Ident => self.nth(1).kind == Tok::Arrow,
-            Tok::LParen => self.matching_paren().is_some_and(|close| {
-                self.tokens
-                    .get(close + 1)
-                    .is_some_and(|t| t.kind == Tok::Arrow)
-            }),
-            _ => false,
-        }
-    }
-
-    /// The index of the `)` closing the `(` at the current token.
-    fn matching_paren(&self) -> Option<usize> {
-        let mut open = 0usize;
-        for (i, token) in self.tokens.iter().enumerate().skip(self.pos) {
-            match token.kind {
-                Tok::LParen => open += 1,
-                Tok::RParen => {
-                    open -= 1;
-                    if open == 0 {
-                        return Some(i);
-                    }
-                }
-                Tok::Eof => return None,
-                _ => {}
-            }
-        }
-        None
-    }
-
-    /// `x => body`, `(a, b) => body`, `() => body`.
+    /// `x => body`
     fn lambda(&mut self) -> PResult<Expr> {
-        let start = self.peek().span.start;
-        let mut params = Vec::new();
-        if self.at(Tok::Ident) {
-            let token = self.bump();
-            params.push(FuncParam {
-                name: self.ident_of(token),
-                ty: None,
-            });
-        } else {
-            self.bump();
-            loop {
-                self.skip_newlines();
-                if self.eat(Tok::RParen).is_some() {
-                    break;
-                }
-                if !params.is_empty() {
-                    self.expect(Tok::Comma, ",")?;
-                    self.skip_newlines();
-                }
-                let name = self.ident(
+        let token = self.bump();
+        let param = Expr {
+            span: token.span,
+            kind: ExprKind::Variable(self.ident_of(token)),
+        };
+        self.lambda_after_params(token.span.start, vec![param])
+    }
+
+    /// `=> body` after a lambda's parameters (each must be a plain name).
+    fn lambda_after_params(&mut self, start: usize, params: Vec<Expr>) -> PResult<Expr> {
+        self.bump();
+        let mut names = Vec::new();
+        for param in params {
+            match param.kind {
+                ExprKind::Variable(name) => names.push(FuncParam { name, ty: None }),
+                _ => self.error(
+                    param.span,
                     "BCP023",
                     "Expected a variable or function name at this location.",
-                )?;
-                let ty = if matches!(self.kind(), Tok::Comma | Tok::RParen | Tok::NewLine) {
-                    None
-                } else {
-                    Some(self.type_expr()?)
-                };
-                params.push(FuncParam { name, ty });
+                ),
             }
         }
-        self.expect(Tok::Arrow, "=>")?;
-        self.skip_newlines();
         let body = self.expr()?;
         Ok(boxed(
             TextSpan::new(start, body.span.end),
             ExprKind::Lambda(Box::new(LambdaExpr {
-                params,
+                params: names,
                 return_ty: None,
                 body,
             })),

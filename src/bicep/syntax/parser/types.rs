@@ -18,6 +18,9 @@ impl Parser<'_> {
     /// start a new line).
     pub(super) fn type_expr(&mut self) -> PResult<TypeExpr> {
         self.nested(|p| {
+            if p.kind_after_newlines() == Tok::Pipe {
+                p.skip_newlines();
+            }
             let start = p.peek().span.start;
             let leading_pipe = p.eat(Tok::Pipe).is_some();
             let first = p.postfix_type()?;
@@ -69,6 +72,9 @@ impl Parser<'_> {
                     }
                 }
                 Tok::LBracket => self.type_index(ty)?,
+                Tok::Less if matches!(ty.kind, TypeKind::Name(_) | TypeKind::Member { .. }) => {
+                    self.generic_args(ty)?
+                }
                 _ => return Ok(ty),
             };
         }
@@ -164,17 +170,23 @@ impl Parser<'_> {
             }
             _ => {}
         }
-        if self.eat(Tok::Less).is_none() {
-            return Ok(typed(token.span, TypeKind::Name(ident)));
-        }
+        Ok(typed(token.span, TypeKind::Name(ident)))
+    }
+
+    /// `<args>` after a type name: string literals, across lines.
+    fn generic_args(&mut self, base: TypeExpr) -> PResult<TypeExpr> {
+        self.bump();
         let mut args = Vec::new();
         loop {
+            self.skip_newlines();
             if let Some(close) = self.eat(Tok::Greater) {
-                let span = TextSpan::new(token.span.start, close.span.end);
-                return Ok(typed(span, TypeKind::Generic { name: ident, args }));
+                let span = TextSpan::new(base.span.start, close.span.end);
+                let base = Box::new(base);
+                return Ok(typed(span, TypeKind::Generic { base, args }));
             }
             if !args.is_empty() {
                 self.expect(Tok::Comma, ",")?;
+                self.skip_newlines();
             }
             args.push(self.primary()?);
         }
