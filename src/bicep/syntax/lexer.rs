@@ -159,6 +159,7 @@ impl Lexer<'_> {
             match byte {
                 b' ' | b'\t' => self.pos += 1,
                 b'\n' | b'\r' => {
+                    self.close_quoted_holes(start);
                     self.pos += if byte == b'\r' && self.peek(1) == b'\n' {
                         2
                     } else {
@@ -187,6 +188,25 @@ impl Lexer<'_> {
             inner: TextSpan::at(end),
             style: StringStyle::Quoted,
         });
+    }
+
+    /// A line break inside the `${...}` of a quoted string ends that string there (BCP004).
+    fn close_quoted_holes(&mut self, at: usize) {
+        while self
+            .holes
+            .last()
+            .is_some_and(|hole| hole.style == StringStyle::Quoted)
+        {
+            self.holes.pop();
+            self.error(
+                at,
+                at,
+                "BCP004",
+                "The string at this location is not terminated due to an unexpected new line \
+                 character."
+                    .into(),
+            );
+        }
     }
 
     fn line_comment(&mut self) {

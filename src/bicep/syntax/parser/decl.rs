@@ -101,6 +101,24 @@ impl Parser<'_> {
         Ok(decorators)
     }
 
+    /// A declaration's name. A missing name is an error, but the declaration goes on (with an
+    /// empty name) when something other than the end of the line follows.
+    fn decl_name(&mut self, code: &'static str, message: &str) -> PResult<Ident> {
+        if self.at(Tok::Ident) {
+            let token = self.bump();
+            return Ok(self.ident_of(token));
+        }
+        let at = self.peek();
+        let _ = self.fail::<()>(code, message);
+        match at.kind {
+            Tok::NewLine | Tok::Eof => Err(Stop),
+            _ => Ok(Ident {
+                span: TextSpan::at(at.span.start),
+                name: String::new(),
+            }),
+        }
+    }
+
     fn at_declaration_keyword(&self) -> bool {
         DECLARATION_KEYWORDS.iter().any(|k| self.at_word(k))
     }
@@ -129,6 +147,13 @@ impl Parser<'_> {
             "test" => Self::test,
             "using" => Self::using,
             "extends" => Self::extends,
+            _ if self.dialect == Dialect::Parameters => {
+                return self.fail(
+                    "BCP337",
+                    "This declaration type is not valid for a Bicep Parameters file. Supported \
+                     declarations: \"using\", \"extends\", \"param\", \"var\", \"type\".",
+                );
+            }
             _ => {
                 return self.fail(
                     "BCP007",
@@ -197,7 +222,7 @@ impl Parser<'_> {
     }
 
     fn var(&mut self) -> PResult<DeclKind> {
-        let name = self.ident("BCP015", "Expected a variable identifier at this location.")?;
+        let name = self.decl_name("BCP015", "Expected a variable identifier at this location.")?;
         let ty = if self.at(Tok::Assign) {
             None
         } else {
@@ -251,14 +276,14 @@ impl Parser<'_> {
 
     /// `name 'type@api' [existing] = value` after `resource` (also a nested child resource).
     pub(super) fn resource_decl(&mut self) -> PResult<ResourceDecl> {
-        let name = self.ident("BCP017", "Expected a resource identifier at this location.")?;
+        let name = self.decl_name("BCP017", "Expected a resource identifier at this location.")?;
         let type_string = self.string_expected(
             "BCP068",
             "Expected a resource type string. Specify a valid resource type of format \
              \"<types>@<apiVersion>\".",
         )?;
         let existing = self.eat_word("existing").is_some();
-        self.expect(Tok::Assign, "=")?;
+        self.expect_assign_before_body()?;
         let value = self.declaration_body()?;
         Ok(ResourceDecl {
             name,
@@ -269,33 +294,51 @@ impl Parser<'_> {
     }
 
     fn module(&mut self) -> PResult<DeclKind> {
-        let name = self.ident("BCP096", "Expected a module identifier at this location.")?;
+        let name = self.decl_name("BCP096", "Expected a module identifier at this location.")?;
         let path = self.string_expected(
             "BCP097",
             "Expected a module path string. This should be a relative path to another bicep \
              file, e.g. 'myModule.bicep' or '../parent/myModule.bicep'",
         )?;
-        self.expect(Tok::Assign, "=")?;
+        self.expect_assign_before_body()?;
         let value = self.declaration_body()?;
         Ok(DeclKind::Module(ModuleDecl { name, path, value }))
     }
 
     fn test(&mut self) -> PResult<DeclKind> {
         let name = self.ident("BCP023", "Expected a test identifier at this location.")?;
-        let path = self.string_expected("BCP097", "Expected a test path string.")?;
-        self.expect(Tok::Assign, "=")?;
+        let path = self.string_expected("BCP347", "Expected a test path string at this location.")?;
+        self.expect_assign_before_body()?;
         let value = self.declaration_body()?;
         Ok(DeclKind::Test(TestDecl { name, path, value }))
     }
 
+    /// The `=` before a resource, module or test value; when it is missing but the value
+    /// follows, the error is recorded and the value still read.
+    fn expect_assign_before_body(&mut self) -> PResult<()> {
+        if self.eat(Tok::Assign).is_some() {
+            return Ok(());
+        }
+        let value_follows = matches!(self.kind(), Tok::LBrace | Tok::LBracket) || self.at_word("if");
+        let result = self.expect(Tok::Assign, "=").map(|_| ());
+        if value_follows { Ok(()) } else { result }
+    }
+
     /// A resource, module or test value: `{...}`, `if (cond) {...}` or `[for ...]`.
     fn declaration_body(&mut self) -> PResult<Expr> {
-        self.skip_newlines();
+        let mut ahead = 0;
+        while self.nth(ahead).kind == Tok::NewLine {
+            ahead += 1;
+        }
+        if self.nth(ahead).kind == Tok::Ident && self.slice(self.nth(ahead).span) == "if" {
+            self.skip_newlines();
+        }
         match self.kind() {
-            Tok::LBrace | Tok::LBracket => self.expr(),
+            Tok::LBrace => self.expr(),
+            Tok::LBracket => self.nested(Self::declaration_loop),
             Tok::Ident if self.at_word("if") => self.if_expr(),
             _ => self.fail(
-                "BCP018",
+                "BCP118",
                 "Expected the \"{\" character, the \"[\" character, or the \"if\" keyword at \
                  this location.",
             ),
@@ -311,7 +354,7 @@ impl Parser<'_> {
     }
 
     fn output(&mut self) -> PResult<DeclKind> {
-        let name = self.ident("BCP016", "Expected an output identifier at this location.")?;
+        let name = self.decl_name("BCP016", "Expected an output identifier at this location.")?;
         let ty = self.type_expr()?;
         self.expect(Tok::Assign, "=")?;
         let value = self.expr()?;
@@ -445,7 +488,11 @@ impl Parser<'_> {
             "BCP202",
             "Expected an extension alias name at this location.",
         )?;
-        let config = self.with_config()?;
+        self.expect_word("with")?;
+        if !self.at(Tok::LBrace) {
+            return self.fail("BCP018", "Expected the \"{\" character at this location.");
+        }
+        let config = Some(self.expr()?);
         Ok(DeclKind::ExtensionConfig(ExtensionConfigDecl {
             name,
             config,

@@ -183,6 +183,10 @@ impl Parser<'_> {
 
     /// `(a, b)`: arguments across lines, comma-separated, no trailing comma.
     fn call_args(&mut self) -> PResult<Vec<Expr>> {
+        self.with_parens(true, Self::call_args_inside)
+    }
+
+    fn call_args_inside(&mut self) -> PResult<Vec<Expr>> {
         self.expect(Tok::LParen, "(")?;
         let mut args = Vec::new();
         self.skip_newlines();
@@ -213,7 +217,10 @@ impl Parser<'_> {
                         "Expected a new line or comma character at this location.",
                     );
                     self.recover(&[Tok::Comma, Tok::RParen]);
-                    if !matches!(self.kind(), Tok::Comma | Tok::RParen | Tok::NewLine) {
+                    if self.at(Tok::NewLine) {
+                        return self.fail("BCP018", "Expected the \")\" character at this location.");
+                    }
+                    if !matches!(self.kind(), Tok::Comma | Tok::RParen) {
                         return Err(Stop);
                     }
                 }
@@ -231,9 +238,9 @@ impl Parser<'_> {
         match token.kind {
             Tok::Int => self.int(),
             Tok::String | Tok::StringLeft => self.string(),
-            Tok::LBracket => self.nested(Self::array_or_for),
-            Tok::LBrace => self.nested(Self::object),
-            Tok::LParen => self.nested(Self::paren),
+            Tok::LBracket => self.with_parens(false, |p| p.nested(Self::array_or_for)),
+            Tok::LBrace => self.with_parens(false, |p| p.nested(Self::object)),
+            Tok::LParen => self.with_parens(true, |p| p.nested(Self::paren)),
             Tok::Ident => self.name_or_call(),
             _ => self.fail("BCP009", EXPECTED_VALUE),
         }
@@ -287,12 +294,10 @@ impl Parser<'_> {
             ));
         }
         loop {
-            self.skip_newlines();
             match self.expr() {
                 Ok(value) => parts.push(StringPart::Interpolation(value)),
                 Err(Stop) => self.recover_in_hole(),
             }
-            self.skip_newlines();
             let piece = self.peek();
             match piece.kind {
                 Tok::StringMiddle => {
@@ -327,7 +332,7 @@ impl Parser<'_> {
         let mut holes = 0usize;
         loop {
             match self.kind() {
-                Tok::Eof => return,
+                Tok::Eof | Tok::NewLine => return,
                 Tok::StringLeft => holes += 1,
                 Tok::StringMiddle if holes == 0 => return,
                 Tok::StringRight if holes == 0 => return,
@@ -368,7 +373,7 @@ impl Parser<'_> {
             }
             if self.slice(self.nth(ahead).span) == "for" {
                 self.skip_newlines();
-                return self.for_expr(start);
+                return self.for_expr(start, false);
             }
         }
         let mut items = Vec::new();
@@ -410,6 +415,9 @@ impl Parser<'_> {
         match self.kind() {
             Tok::Comma => {
                 self.bump();
+                if self.at(Tok::NewLine) {
+                    let _ = self.fail::<()>("BCP238", "Unexpected new line character after a comma.");
+                }
             }
             Tok::NewLine | Tok::Eof => {}
             kind if kind == close => {}
@@ -423,15 +431,30 @@ impl Parser<'_> {
         }
     }
 
+    /// A resource's or module's `[for ...: body]`: the body an object or `if`.
+    pub(super) fn declaration_loop(&mut self) -> PResult<Expr> {
+        let start = self.bump().span.start;
+        self.skip_newlines();
+        if !self.at_word("for") {
+            return self.fail("BCP012", "Expected the \"for\" keyword at this location.");
+        }
+        self.for_expr(start, true)
+    }
+
     /// `for item in source: body]`, `for (item, index) in source: body]` after `[`.
-    fn for_expr(&mut self, start: usize) -> PResult<Expr> {
+    fn for_expr(&mut self, start: usize, object_body: bool) -> PResult<Expr> {
         self.bump();
         let (item, index) = self.loop_variables()?;
         self.expect_word("in")?;
         let source = self.expr()?;
         self.expect(Tok::Colon, ":")?;
-        let body = if self.at_word("if") {
+        let body = if self.at_word("if") && (object_body || self.nth(1).kind == Tok::LParen) {
             self.if_expr()?
+        } else if object_body && !self.at(Tok::LBrace) {
+            return self.fail(
+                "BCP167",
+                "Expected the \"{\" character or the \"if\" keyword at this location.",
+            );
         } else {
             self.expr()?
         };
@@ -472,10 +495,21 @@ impl Parser<'_> {
     /// `if (condition) body`
     pub(super) fn if_expr(&mut self) -> PResult<Expr> {
         let start = self.bump().span.start;
-        if !self.at(Tok::LParen) {
-            return self.fail("BCP018", "Expected the \"(\" character at this location.");
+        let condition = match self.kind() {
+            Tok::LParen => self.nested(Self::paren)?,
+            Tok::LBrace => {
+                let at = self.peek().span;
+                let _ = self.fail::<()>("BCP018", "Expected the \"(\" character at this location.");
+                Expr {
+                    span: TextSpan::at(at.start),
+                    kind: ExprKind::Error,
+                }
+            }
+            _ => return self.fail("BCP018", "Expected the \"(\" character at this location."),
+        };
+        if !self.at(Tok::LBrace) {
+            return self.fail("BCP018", "Expected the \"{\" character at this location.");
         }
-        let condition = self.nested(Self::paren)?;
         let body = self.expr()?;
         Ok(boxed(
             TextSpan::new(start, body.span.end),
@@ -561,6 +595,12 @@ impl Parser<'_> {
             return Ok(ObjectItem::Resource(Box::new(self.declaration()?)));
         }
         let decorators = self.decorators()?;
+        if let Some(last) = decorators.last().filter(|_| !self.at_word("resource")) {
+            self.error(last.span, "BCP132", "Expected a declaration after the decorator.");
+            if self.at(Tok::RBrace) {
+                return Err(Stop);
+            }
+        }
         if self.at_word("resource") && self.nth(1).kind == Tok::Ident {
             let mut declaration = self.declaration()?;
             declaration.span = TextSpan::new(start, declaration.span.end);
@@ -626,6 +666,9 @@ impl Parser<'_> {
                     "Expected a variable or function name at this location.",
                 ),
             }
+        }
+        if self.in_parens {
+            self.skip_newlines();
         }
         let body = self.expr()?;
         Ok(boxed(

@@ -28,6 +28,9 @@ struct Parser<'a> {
     pos: usize,
     errors: Vec<SyntaxError>,
     depth: usize,
+    /// Whether the innermost bracket is a parenthesis (call arguments or a parenthesized
+    /// expression), where a lambda's body may start on the next line.
+    in_parens: bool,
     dialect: Dialect,
 }
 
@@ -39,6 +42,7 @@ pub(super) fn parse(text: &str, dialect: Dialect) -> ParsedFile {
         pos: 0,
         errors: lexed.errors,
         depth: 0,
+        in_parens: false,
         dialect,
     };
     let declarations = parser.declarations();
@@ -199,6 +203,14 @@ impl Parser<'_> {
         self.depth += 1;
         let result = parse(self);
         self.depth -= 1;
+        result
+    }
+
+    /// Runs `parse` with [`Parser::in_parens`] set to `inside`, restoring it after.
+    fn with_parens<T>(&mut self, inside: bool, parse: impl FnOnce(&mut Self) -> T) -> T {
+        let outer = std::mem::replace(&mut self.in_parens, inside);
+        let result = parse(self);
+        self.in_parens = outer;
         result
     }
 
