@@ -158,9 +158,9 @@ const PARSE_CODES: &[&str] = &[
     "BCP001", "BCP002", "BCP003", "BCP004", "BCP005", "BCP006", "BCP007", "BCP008", "BCP009",
     "BCP010", "BCP012", "BCP013", "BCP015", "BCP016", "BCP017", "BCP018", "BCP019", "BCP020",
     "BCP022", "BCP023", "BCP064", "BCP068", "BCP096", "BCP097", "BCP103", "BCP117", "BCP118",
-    "BCP123", "BCP132", "BCP136", "BCP140", "BCP147", "BCP162", "BCP167", "BCP201", "BCP202",
+    "BCP123", "BCP132", "BCP153", "BCP136", "BCP140", "BCP147", "BCP162", "BCP167", "BCP201", "BCP202",
     "BCP226", "BCP236", "BCP237", "BCP238", "BCP243", "BCP249", "BCP266", "BCP279", "BCP290",
-    "BCP291", "BCP292", "BCP325", "BCP346", "BCP347",
+    "BCP291", "BCP292", "BCP325", "BCP337", "BCP346", "BCP347",
 ];
 
 /// The 1-based source lines on which the compiler reports a parse error, from a
@@ -187,7 +187,29 @@ fn compiler_parse_error_lines(diagnostics: &str) -> BTreeSet<usize> {
 }
 
 /// Samples whose parse-error lines differ from the compiler's, each with the reason.
-const KNOWN_MISMATCHES: &[(&str, &str)] = &[];
+const KNOWN_MISMATCHES: &[(&str, &str)] = &[
+    (
+        "InvalidLambdas_LF",
+        "line 86: after the broken lambda parameter list on lines 83-85 the compiler's recovery \
+         also consumes the `)` on line 86; the parser reports it as an unknown declaration",
+    ),
+    (
+        "InvalidMultilineString_CRLF",
+        "the baseline prints the unterminated multi-line string error (BCP140) under the \
+         string's last line (2); the parser reports it where the string starts (line 1)",
+    ),
+    (
+        "InvalidParameters_LF",
+        "line 87 `'${{this: doesnt}.work}'`: the compiler ends the interpolation at the object's \
+         `}` and reports the last quote as an unterminated string; the parser reads the object \
+         inside the interpolation (no syntax error there)",
+    ),
+    (
+        "InvalidTestFramework_CRLF",
+        "lines 106-110 and 122: after `test sample{` and inside an unclosed `test ... = {` the \
+         compiler skips the braced block silently; the parser reports its lines",
+    ),
+];
 
 #[test]
 fn invalid_samples_report_syntax_errors_on_the_compilers_lines() {

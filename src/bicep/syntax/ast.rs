@@ -808,7 +808,7 @@ pub enum TypeKind {
     /// [`TypeKind::Member`]); [`TypeExpr::generic_name`] reads the name.
     Generic {
         base: Box<TypeExpr>,
-        args: Vec<Expr>,
+        args: Vec<TypeExpr>,
     },
     /// `(t)`
     Paren(Box<TypeExpr>),

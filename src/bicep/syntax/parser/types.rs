@@ -173,7 +173,7 @@ impl Parser<'_> {
         Ok(typed(token.span, TypeKind::Name(ident)))
     }
 
-    /// `<args>` after a type name: string literals, across lines.
+    /// `<args>` after a type name (`<'Microsoft.X/y@v'>`), across lines.
     fn generic_args(&mut self, base: TypeExpr) -> PResult<TypeExpr> {
         self.bump();
         let mut args = Vec::new();
@@ -185,10 +185,16 @@ impl Parser<'_> {
                 return Ok(typed(span, TypeKind::Generic { base, args }));
             }
             if !args.is_empty() {
-                self.expect(Tok::Comma, ",")?;
+                if !self.at(Tok::Comma) {
+                    return self.fail(
+                        "BCP236",
+                        "Expected a new line or comma character at this location.",
+                    );
+                }
+                self.bump();
                 self.skip_newlines();
             }
-            args.push(self.primary()?);
+            args.push(self.postfix_type()?);
         }
     }
 
