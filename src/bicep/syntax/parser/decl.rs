@@ -307,7 +307,8 @@ impl Parser<'_> {
 
     fn test(&mut self) -> PResult<DeclKind> {
         let name = self.ident("BCP023", "Expected a test identifier at this location.")?;
-        let path = self.string_expected("BCP347", "Expected a test path string at this location.")?;
+        let path =
+            self.string_expected("BCP347", "Expected a test path string at this location.")?;
         self.expect_assign_before_body()?;
         let value = self.declaration_body()?;
         Ok(DeclKind::Test(TestDecl { name, path, value }))
@@ -319,7 +320,8 @@ impl Parser<'_> {
         if self.eat(Tok::Assign).is_some() {
             return Ok(());
         }
-        let value_follows = matches!(self.kind(), Tok::LBrace | Tok::LBracket) || self.at_word("if");
+        let value_follows =
+            matches!(self.kind(), Tok::LBrace | Tok::LBracket) || self.at_word("if");
         let result = self.expect(Tok::Assign, "=").map(|_| ());
         if value_follows { Ok(()) } else { result }
     }

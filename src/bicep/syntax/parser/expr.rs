@@ -37,32 +37,30 @@ fn boxed(span: TextSpan, kind: ExprKind) -> Expr {
 impl Parser<'_> {
     /// A full expression: a lambda, or a ternary over binary operators.
     pub(super) fn expr(&mut self) -> PResult<Expr> {
-        self.nested(|p| {
-            if p.at(Tok::Ident) && p.nth(1).kind == Tok::Arrow {
-                return p.lambda();
-            }
-            let condition = p.binary(0)?;
-            if p.kind_after_newlines() != Tok::Question {
-                return Ok(condition);
-            }
-            p.skip_newlines();
-            p.bump();
-            let then = p.expr()?;
-            if p.kind_after_newlines() == Tok::Colon {
-                p.skip_newlines();
-            }
-            p.expect(Tok::Colon, ":")?;
-            let otherwise = p.expr()?;
-            let span = condition.span.cover(otherwise.span);
-            Ok(boxed(
-                span,
-                ExprKind::Ternary(Box::new(TernaryExpr {
-                    condition,
-                    then,
-                    otherwise,
-                })),
-            ))
-        })
+        if self.at(Tok::Ident) && self.nth(1).kind == Tok::Arrow {
+            return self.lambda();
+        }
+        let condition = self.binary(0)?;
+        if self.kind_after_newlines() != Tok::Question {
+            return Ok(condition);
+        }
+        self.skip_newlines();
+        self.bump();
+        let then = self.nested(Self::expr)?;
+        if self.kind_after_newlines() == Tok::Colon {
+            self.skip_newlines();
+        }
+        self.expect(Tok::Colon, ":")?;
+        let otherwise = self.nested(Self::expr)?;
+        let span = condition.span.cover(otherwise.span);
+        Ok(boxed(
+            span,
+            ExprKind::Ternary(Box::new(TernaryExpr {
+                condition,
+                then,
+                otherwise,
+            })),
+        ))
     }
 
     /// Binary operators binding tighter than `min_precedence`, left-associative.
@@ -167,7 +165,7 @@ impl Parser<'_> {
                 "An empty indexer is not allowed. Specify a valid expression.",
             );
         }
-        let index = self.expr()?;
+        let index = self.nested(Self::expr)?;
         self.skip_newlines();
         let end = self.expect(Tok::RBracket, "]")?.span.end;
         Ok(boxed(
@@ -183,7 +181,7 @@ impl Parser<'_> {
 
     /// `(a, b)`: arguments across lines, comma-separated, no trailing comma.
     fn call_args(&mut self) -> PResult<Vec<Expr>> {
-        self.with_parens(true, Self::call_args_inside)
+        self.with_parens(true, |p| p.nested(Self::call_args_inside))
     }
 
     fn call_args_inside(&mut self) -> PResult<Vec<Expr>> {
@@ -218,7 +216,8 @@ impl Parser<'_> {
                     );
                     self.recover(&[Tok::Comma, Tok::RParen]);
                     if self.at(Tok::NewLine) {
-                        return self.fail("BCP018", "Expected the \")\" character at this location.");
+                        return self
+                            .fail("BCP018", "Expected the \")\" character at this location.");
                     }
                     if !matches!(self.kind(), Tok::Comma | Tok::RParen) {
                         return Err(Stop);
@@ -294,7 +293,7 @@ impl Parser<'_> {
             ));
         }
         loop {
-            match self.expr() {
+            match self.nested(Self::expr) {
                 Ok(value) => parts.push(StringPart::Interpolation(value)),
                 Err(Stop) => self.recover_in_hole(),
             }
@@ -416,7 +415,8 @@ impl Parser<'_> {
             Tok::Comma => {
                 self.bump();
                 if self.at(Tok::NewLine) {
-                    let _ = self.fail::<()>("BCP238", "Unexpected new line character after a comma.");
+                    let _ =
+                        self.fail::<()>("BCP238", "Unexpected new line character after a comma.");
                 }
             }
             Tok::NewLine | Tok::Eof => {}
@@ -596,7 +596,11 @@ impl Parser<'_> {
         }
         let decorators = self.decorators()?;
         if let Some(last) = decorators.last().filter(|_| !self.at_word("resource")) {
-            self.error(last.span, "BCP132", "Expected a declaration after the decorator.");
+            self.error(
+                last.span,
+                "BCP132",
+                "Expected a declaration after the decorator.",
+            );
             if self.at(Tok::RBrace) {
                 return Err(Stop);
             }
@@ -670,7 +674,7 @@ impl Parser<'_> {
         if self.in_parens {
             self.skip_newlines();
         }
-        let body = self.expr()?;
+        let body = self.nested(Self::expr)?;
         Ok(boxed(
             TextSpan::new(start, body.span.end),
             ExprKind::Lambda(Box::new(LambdaExpr {

@@ -193,6 +193,7 @@ impl Parser<'_> {
     }
 
     /// Runs `parse` one nesting level deeper, failing beyond [`MAX_DEPTH`].
+    #[inline(always)]
     fn nested<T>(&mut self, parse: impl FnOnce(&mut Self) -> PResult<T>) -> PResult<T> {
         if self.depth >= MAX_DEPTH {
             return self.fail(
@@ -207,6 +208,7 @@ impl Parser<'_> {
     }
 
     /// Runs `parse` with [`Parser::in_parens`] set to `inside`, restoring it after.
+    #[inline(always)]
     fn with_parens<T>(&mut self, inside: bool, parse: impl FnOnce(&mut Self) -> T) -> T {
         let outer = std::mem::replace(&mut self.in_parens, inside);
         let result = parse(self);

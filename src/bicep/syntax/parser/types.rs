@@ -17,26 +17,24 @@ impl Parser<'_> {
     /// A type: members of a union separated by `|` (a leading `|` allowed, and each `|` may
     /// start a new line).
     pub(super) fn type_expr(&mut self) -> PResult<TypeExpr> {
-        self.nested(|p| {
-            if p.kind_after_newlines() == Tok::Pipe {
-                p.skip_newlines();
-            }
-            let start = p.peek().span.start;
-            let leading_pipe = p.eat(Tok::Pipe).is_some();
-            let first = p.postfix_type()?;
-            if !leading_pipe && p.kind_after_newlines() != Tok::Pipe {
-                return Ok(first);
-            }
-            let mut members = vec![first];
-            while p.kind_after_newlines() == Tok::Pipe {
-                p.skip_newlines();
-                p.bump();
-                p.skip_newlines();
-                members.push(p.postfix_type()?);
-            }
-            let end = p.last_end();
-            Ok(typed(TextSpan::new(start, end), TypeKind::Union(members)))
-        })
+        if self.kind_after_newlines() == Tok::Pipe {
+            self.skip_newlines();
+        }
+        let start = self.peek().span.start;
+        let leading_pipe = self.eat(Tok::Pipe).is_some();
+        let first = self.postfix_type()?;
+        if !leading_pipe && self.kind_after_newlines() != Tok::Pipe {
+            return Ok(first);
+        }
+        let mut members = vec![first];
+        while self.kind_after_newlines() == Tok::Pipe {
+            self.skip_newlines();
+            self.bump();
+            self.skip_newlines();
+            members.push(self.postfix_type()?);
+        }
+        let end = self.last_end();
+        Ok(typed(TextSpan::new(start, end), TypeKind::Union(members)))
     }
 
     /// A primary type followed by `[]`, `?`, `!`, `.name`, `.*`, `[n]` or `[*]`.
@@ -73,7 +71,7 @@ impl Parser<'_> {
                 }
                 Tok::LBracket => self.type_index(ty)?,
                 Tok::Less if matches!(ty.kind, TypeKind::Name(_) | TypeKind::Member { .. }) => {
-                    self.generic_args(ty)?
+                    self.nested(|p| p.generic_args(ty))?
                 }
                 _ => return Ok(ty),
             };
