@@ -2,7 +2,8 @@
 //!
 //! - `end_to_end`: `../shared/bench/synthetic` (4,000 files) scanned with the default rules and
 //!   rendered as SARIF into a sink; `scan_only` is the same without the rendering;
-//! - `parse`: the ARM JSON parser and the HCL parser over the synthetic files, held in memory;
+//! - `parse`: the ARM JSON parser and the HCL parser over the synthetic files, held in memory,
+//!   and the Bicep and HCL parsers over the same generated registries (`*_generated`);
 //! - `scaling`: 1, 2, 5 and 10 real copies of the synthetic tree (copied once into a temp dir);
 //! - `changed_file`: a generated 100-file Terraform module, scanned as one file (what a pre-commit
 //!   hook passes) and as the whole directory.
@@ -125,6 +126,70 @@ mod parse {
                 .count()
         });
     }
+
+    /// A generated Bicep file of 2,000 registries (about 2 MB) through the Bicep parser.
+    #[divan::bench(sample_count = 20, sample_size = 1)]
+    fn bicep_generated(bencher: Bencher) {
+        let text = generated_bicep(2_000);
+        assert!(acr_lint::bicep::syntax::parse(&text).errors.is_empty());
+        bencher.counter(BytesCount::of_str(&text)).bench(|| {
+            acr_lint::bicep::syntax::parse(black_box(&text))
+                .errors
+                .len()
+        });
+    }
+
+    /// The same registries written in Terraform, through the HCL parser.
+    #[divan::bench(sample_count = 20, sample_size = 1)]
+    fn hcl_generated(bencher: Bencher) {
+        let text = generated_hcl(2_000);
+        assert!(acr_lint::terraform::parse(&text).is_ok());
+        bencher
+            .counter(BytesCount::of_str(&text))
+            .bench(|| acr_lint::terraform::parse(black_box(&text)).is_ok());
+    }
+}
+
+/// `count` registries with parameters, conditions, loops, interpolation and nested objects.
+fn generated_bicep(count: usize) -> String {
+    let mut text = String::from("param location string = resourceGroup().location\n");
+    for i in 0..count {
+        text.push_str(&format!(
+            "@description('Registry {i}')\n\
+             param sku{i} string = 'Premium'\n\
+             var name{i} = 'acr${{uniqueString(resourceGroup().id)}}{i}'\n\
+             resource acr{i} 'Microsoft.ContainerRegistry/registries@2023-07-01' = if (sku{i} != 'Basic') {{\n  \
+               name: name{i}\n  location: location\n  sku: {{\n    name: sku{i}\n  }}\n  \
+               identity: {{\n    type: 'SystemAssigned'\n  }}\n  \
+               properties: {{\n    adminUserEnabled: false\n    publicNetworkAccess: 'Disabled'\n    \
+               networkRuleSet: {{\n      defaultAction: 'Deny'\n      \
+               ipRules: [for (ip, j) in ['10.0.0.{i}', '10.0.1.{i}']: {{\n        value: ip\n        action: 'Allow'\n      }}]\n    }}\n    \
+               policies: {{\n      retentionPolicy: {{\n        days: 7 * 2\n        status: 'enabled'\n      }}\n    }}\n  }}\n  \
+               tags: {{\n    env: empty(sku{i}) ? 'dev' : 'prod'\n  }}\n}}\n\n"
+        ));
+    }
+    text
+}
+
+/// The registries of [`generated_bicep`] as `azurerm_container_registry` blocks.
+fn generated_hcl(count: usize) -> String {
+    let mut text = String::from("variable \"location\" {\n  default = \"westeurope\"\n}\n");
+    for i in 0..count {
+        text.push_str(&format!(
+            "variable \"sku{i}\" {{\n  description = \"Registry {i}\"\n  default = \"Premium\"\n}}\n\
+             locals {{\n  name{i} = \"acr${{var.location}}{i}\"\n}}\n\
+             resource \"azurerm_container_registry\" \"acr{i}\" {{\n  \
+               count = var.sku{i} != \"Basic\" ? 1 : 0\n  name = local.name{i}\n  \
+               location = var.location\n  sku = var.sku{i}\n  \
+               identity {{\n    type = \"SystemAssigned\"\n  }}\n  \
+               admin_enabled = false\n  public_network_access_enabled = false\n  \
+               network_rule_set {{\n    default_action = \"Deny\"\n    \
+               ip_rule = [for ip in [\"10.0.0.{i}\", \"10.0.1.{i}\"] : {{\n      ip_range = ip\n      action = \"Allow\"\n    }}]\n  }}\n  \
+               retention_policy {{\n    days = 7 * 2\n    enabled = true\n  }}\n  \
+               tags = {{\n    env = var.sku{i} == \"\" ? \"dev\" : \"prod\"\n  }}\n}}\n\n"
+        ));
+    }
+    text
 }
 
 /// Ten real copies of the synthetic tree, made once per run: `copies/c0` ... `copies/c9`.

@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 roots=(../testdata)
 [ -d ../../shared/corpus ] && roots+=(../../shared/corpus)
-mkdir -p corpus/{arm_json,hcl,arm_expr,tf_eval,pipeline}
+mkdir -p corpus/{arm_json,hcl,arm_expr,tf_eval,pipeline,bicep_parse}
 
 seed() { # target, files... (deduplicated by content, files over 256 KiB skipped)
     local target=$1; shift
@@ -16,10 +16,14 @@ seed() { # target, files... (deduplicated by content, files over 256 KiB skipped
 
 mapfile -t json < <(find "${roots[@]}" -type f \( -name '*.json' -o -name '*.jsonc' \) | sort)
 mapfile -t tf < <(find "${roots[@]}" -type f \( -name '*.tf' -o -name '*.tfvars' \) | sort)
+bicep_roots=("${roots[@]}")
+[ -d ../../shared/bicep ] && bicep_roots+=(../../shared/bicep)
+mapfile -t bicep < <(find "${bicep_roots[@]}" -type f \( -name '*.bicep' -o -name '*.bicepparam' \) | sort)
 seed arm_json "${json[@]}"
 seed hcl "${tf[@]}"
 seed tf_eval "${tf[@]}"
 seed pipeline "${json[@]}" "${tf[@]}"
+seed bicep_parse "${bicep[@]}"
 
 # Every template expression, one per file.
 python3 - "${json[@]}" <<'PY'
@@ -45,6 +49,6 @@ for path in sys.argv[1:]:
             name = hashlib.sha1(s.encode()).hexdigest()
             open(f'corpus/arm_expr/{name}', 'w').write(s)
 PY
-for target in arm_json hcl arm_expr tf_eval pipeline; do
+for target in arm_json hcl arm_expr tf_eval pipeline bicep_parse; do
     echo "$target: $(ls corpus/$target | wc -l) seeds"
 done

@@ -772,3 +772,75 @@ fn truncated_input_ends_with_errors_at_the_end() {
         }
     }
 }
+
+/// A sample with pieces cut out and Bicep punctuation spliced in, as a fuzzer would.
+fn mutated(base: &str, cuts: &[(usize, usize, usize)]) -> String {
+    const PIECES: &[&str] = &[
+        "'",
+        "'''",
+        "${",
+        "}",
+        "{",
+        "[",
+        "(",
+        ")",
+        "]",
+        "\n",
+        "@",
+        "=>",
+        "?",
+        ":",
+        "[for x in ",
+        "if (",
+        "resource r 'T@1' = ",
+        "/*",
+        "//",
+        "#disable-next-line ",
+        "\\",
+        "$'''",
+        "...",
+        "::",
+        ".?",
+        "!",
+        "|",
+    ];
+    let mut text = base.to_string();
+    for &(at, len, piece) in cuts {
+        let mut start = at % (text.len() + 1);
+        while !text.is_char_boundary(start) {
+            start -= 1;
+        }
+        let mut end = (start + len % 8).min(text.len());
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+        text.replace_range(start..end, PIECES[piece % PIECES.len()]);
+    }
+    text
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 256, ..Default::default() })]
+
+    #[test]
+    fn mutated_samples_parse_without_panic_and_spans_stay_inside(
+        cuts in proptest::collection::vec((0usize..4096, 0usize..8, 0usize..64), 1..8)
+    ) {
+        let base = "targetScope = 'resourceGroup'\n@secure()\nparam p string = 'a${b}c'\n\
+                    var v = [for (x, i) in range(0, 3): { k: x ?? i, s: '''raw''' }]\n\
+                    resource r 'Microsoft.ContainerRegistry/registries@2023-07-01' = if (p != '') {\n  \
+                    name: 'acr'\n  properties: {\n    adminUserEnabled: !empty(p) ? true : false\n  }\n  \
+                    resource child 'webhooks' = {\n    name: 'h'\n  }\n}\n\
+                    type t = { a: string?, *: int } | 'x'\n\
+                    func f(a int) int => a * 2\noutput o string = r::child.properties.?x[0]!\n";
+        let text = mutated(base, &cuts);
+        for parsed in [syntax::parse(&text), syntax::parse_params(&text)] {
+            for error in &parsed.errors {
+                proptest::prop_assert!(error.span.start <= error.span.end && error.span.end <= text.len());
+            }
+            for declaration in parsed.declarations() {
+                proptest::prop_assert!(declaration.span.end <= text.len());
+            }
+        }
+    }
+}

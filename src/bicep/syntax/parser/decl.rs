@@ -328,11 +328,7 @@ impl Parser<'_> {
 
     /// A resource, module or test value: `{...}`, `if (cond) {...}` or `[for ...]`.
     fn declaration_body(&mut self) -> PResult<Expr> {
-        let mut ahead = 0;
-        while self.nth(ahead).kind == Tok::NewLine {
-            ahead += 1;
-        }
-        if self.nth(ahead).kind == Tok::Ident && self.slice(self.nth(ahead).span) == "if" {
+        if self.word_after_newlines("if") {
             self.skip_newlines();
         }
         match self.kind() {
@@ -373,9 +369,7 @@ impl Parser<'_> {
                 ImportKind::Wildcard { alias }
             }
             Tok::String | Tok::StringLeft => {
-                let DeclKind::Extension(extension) = self.extension()? else {
-                    return Err(Stop);
-                };
+                let extension = self.extension_decl()?;
                 return Ok(DeclKind::Import(ImportDecl {
                     what: ImportKind::Legacy(extension),
                     from: None,
@@ -443,6 +437,11 @@ impl Parser<'_> {
     }
 
     fn extension(&mut self) -> PResult<DeclKind> {
+        Ok(DeclKind::Extension(self.extension_decl()?))
+    }
+
+    /// `name|'spec' [with {...}] [as alias]` after `extension` (or a legacy `import`).
+    fn extension_decl(&mut self) -> PResult<ExtensionDecl> {
         let spec = match self.kind() {
             Tok::Ident => {
                 let token = self.bump();
@@ -467,11 +466,11 @@ impl Parser<'_> {
             )?),
             None => None,
         };
-        Ok(DeclKind::Extension(ExtensionDecl {
+        Ok(ExtensionDecl {
             spec,
             config,
             alias,
-        }))
+        })
     }
 
     /// An optional `with {...}`.

@@ -282,15 +282,17 @@ impl Parser<'_> {
 
     /// A string token, or an interpolated string from its left piece to its right piece.
     fn string(&mut self) -> PResult<Expr> {
+        let (span, lit) = self.string_lit()?;
+        Ok(boxed(span, ExprKind::String(lit)))
+    }
+
+    fn string_lit(&mut self) -> PResult<(TextSpan, StringLit)> {
         let first = self.bump();
         let multiline = matches!(first.style, StringStyle::Multiline { .. });
         let mut parts = Vec::new();
         self.push_text(&mut parts, first, true);
         if first.kind == Tok::String {
-            return Ok(boxed(
-                first.span,
-                ExprKind::String(StringLit { parts, multiline }),
-            ));
+            return Ok((first.span, StringLit { parts, multiline }));
         }
         loop {
             match self.nested(Self::expr) {
@@ -307,10 +309,7 @@ impl Parser<'_> {
                     self.bump();
                     self.push_text(&mut parts, piece, false);
                     let span = TextSpan::new(first.span.start, piece.span.end);
-                    return Ok(boxed(
-                        span,
-                        ExprKind::String(StringLit { parts, multiline }),
-                    ));
+                    return Ok((span, StringLit { parts, multiline }));
                 }
                 _ => {
                     let _ = self.fail::<()>(
@@ -365,15 +364,9 @@ impl Parser<'_> {
     /// `[items]` or `[for ...]`.
     fn array_or_for(&mut self) -> PResult<Expr> {
         let start = self.bump().span.start;
-        if self.kind_after_newlines() == Tok::Ident {
-            let mut ahead = 0;
-            while self.nth(ahead).kind == Tok::NewLine {
-                ahead += 1;
-            }
-            if self.slice(self.nth(ahead).span) == "for" {
-                self.skip_newlines();
-                return self.for_expr(start, false);
-            }
+        if self.word_after_newlines("for") {
+            self.skip_newlines();
+            return self.for_expr(start, false);
         }
         let mut items = Vec::new();
         loop {
@@ -634,12 +627,9 @@ impl Parser<'_> {
                 })
             }
             Tok::String | Tok::StringLeft => {
-                let string = self.string()?;
-                let ExprKind::String(lit) = string.kind else {
-                    return Err(Stop);
-                };
+                let (span, lit) = self.string_lit()?;
                 Ok(PropertyKey {
-                    span: string.span,
+                    span,
                     kind: PropertyKeyKind::String(lit),
                 })
             }

@@ -126,13 +126,23 @@ impl Parser<'_> {
         }
     }
 
-    /// The kind of the first token after any newlines, without consuming.
-    fn kind_after_newlines(&self) -> Tok {
+    /// The first token after any newlines, without consuming.
+    fn after_newlines(&self) -> Token {
         let mut ahead = 0;
         while self.nth(ahead).kind == Tok::NewLine {
             ahead += 1;
         }
-        self.nth(ahead).kind
+        self.nth(ahead)
+    }
+
+    fn kind_after_newlines(&self) -> Tok {
+        self.after_newlines().kind
+    }
+
+    /// Whether the first token after any newlines is the identifier `word`.
+    fn word_after_newlines(&self, word: &str) -> bool {
+        let token = self.after_newlines();
+        token.kind == Tok::Ident && self.slice(token.span) == word
     }
 
     fn error(&mut self, span: TextSpan, code: &'static str, message: impl Into<String>) {
