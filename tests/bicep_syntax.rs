@@ -318,6 +318,16 @@ fn var_value(text: &str) -> syntax::Expr {
     }
 }
 
+/// The names of the declarations that have one, in order.
+fn declared_names(parsed: &ParsedFile) -> Vec<&str> {
+    parsed
+        .declarations()
+        .iter()
+        .filter_map(|d| d.name())
+        .map(|n| n.name.as_str())
+        .collect()
+}
+
 fn slice(text: &str, span: syntax::TextSpan) -> &str {
     &text[span.range()]
 }
@@ -540,12 +550,7 @@ output id string = acr.id
 assert ok = length(names) == 2
 "#;
     let parsed = parse_clean(text);
-    let names: Vec<&str> = parsed
-        .declarations()
-        .iter()
-        .filter_map(|d| d.name())
-        .map(|n| n.name.as_str())
-        .collect();
+    let names = declared_names(&parsed);
     assert_eq!(
         names,
         [
@@ -662,12 +667,7 @@ fn a_broken_line_costs_one_error_and_the_rest_is_read() {
         .collect();
     assert_eq!(lines, [1, 2, 6]);
     assert_eq!(parsed.errors[0].code, "BCP009");
-    let names: Vec<&str> = parsed
-        .declarations()
-        .iter()
-        .filter_map(|d| d.name())
-        .map(|n| n.name.as_str())
-        .collect();
+    let names = declared_names(&parsed);
     assert_eq!(names, ["ok", "r"]);
     let DeclKind::Resource(r) = &parsed.declarations()[3].kind else {
         panic!("not a resource")

@@ -172,7 +172,7 @@ impl Parser<'_> {
     }
 
     fn metadata(&mut self) -> PResult<DeclKind> {
-        let name = self.ident("BCP023", "Expected a metadata identifier at this location.")?;
+        let name = self.ident("BCP266", "Expected a metadata identifier at this location.")?;
         self.expect(Tok::Assign, "=")?;
         let value = self.expr()?;
         Ok(DeclKind::Metadata(MetadataDecl { name, value }))

@@ -368,24 +368,8 @@ impl Parser<'_> {
             self.skip_newlines();
             return self.for_expr(start, false);
         }
-        let mut items = Vec::new();
-        loop {
-            self.skip_newlines();
-            if let Some(close) = self.eat(Tok::RBracket) {
-                return Ok(boxed(
-                    TextSpan::new(start, close.span.end),
-                    ExprKind::Array(items),
-                ));
-            }
-            if self.at(Tok::Eof) {
-                return self.fail("BCP018", "Expected the \"]\" character at this location.");
-            }
-            match self.array_item() {
-                Ok(item) => items.push(item),
-                Err(Stop) => self.recover(&[Tok::RBracket]),
-            }
-            self.item_separator(Tok::RBracket);
-        }
+        let (items, end) = self.items_until(Tok::RBracket, Self::array_item)?;
+        Ok(boxed(TextSpan::new(start, end), ExprKind::Array(items)))
     }
 
     fn array_item(&mut self) -> PResult<ArrayItem> {
@@ -555,24 +539,8 @@ impl Parser<'_> {
     /// `{ key: value, ...spread, resource child '...' = {...} }`, newline- or comma-separated.
     fn object(&mut self) -> PResult<Expr> {
         let start = self.bump().span.start;
-        let mut items = Vec::new();
-        loop {
-            self.skip_newlines();
-            if let Some(close) = self.eat(Tok::RBrace) {
-                return Ok(boxed(
-                    TextSpan::new(start, close.span.end),
-                    ExprKind::Object(items),
-                ));
-            }
-            if self.at(Tok::Eof) {
-                return self.fail("BCP018", "Expected the \"}\" character at this location.");
-            }
-            match self.object_item() {
-                Ok(item) => items.push(item),
-                Err(Stop) => self.recover(&[Tok::RBrace]),
-            }
-            self.item_separator(Tok::RBrace);
-        }
+        let (items, end) = self.items_until(Tok::RBrace, Self::object_item)?;
+        Ok(boxed(TextSpan::new(start, end), ExprKind::Object(items)))
     }
 
     fn object_item(&mut self) -> PResult<ObjectItem> {

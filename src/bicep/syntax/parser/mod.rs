@@ -217,6 +217,35 @@ impl Parser<'_> {
         result
     }
 
+    /// The items of a bracketed list after its opening bracket, newline- or comma-separated,
+    /// up to `close` (consumed): the items and the end offset of `close`. An item that fails is
+    /// skipped to the end of its line or to `close`.
+    fn items_until<T>(
+        &mut self,
+        close: Tok,
+        mut item: impl FnMut(&mut Self) -> PResult<T>,
+    ) -> PResult<(Vec<T>, usize)> {
+        let mut items = Vec::new();
+        loop {
+            self.skip_newlines();
+            if let Some(token) = self.eat(close) {
+                return Ok((items, token.span.end));
+            }
+            if self.at(Tok::Eof) {
+                let character = if close == Tok::RBrace { "}" } else { "]" };
+                return self.fail(
+                    "BCP018",
+                    format!("Expected the \"{character}\" character at this location."),
+                );
+            }
+            match item(self) {
+                Ok(value) => items.push(value),
+                Err(Stop) => self.recover(&[close]),
+            }
+            self.item_separator(close);
+        }
+    }
+
     /// Runs `parse` with [`Parser::in_parens`] set to `inside`, restoring it after.
     #[inline(always)]
     fn with_parens<T>(&mut self, inside: bool, parse: impl FnOnce(&mut Self) -> T) -> T {

@@ -199,24 +199,8 @@ impl Parser<'_> {
     /// `{ key: type, key?: type, *: type }` with decorators on members.
     fn object_type(&mut self) -> PResult<TypeExpr> {
         let start = self.bump().span.start;
-        let mut members = Vec::new();
-        loop {
-            self.skip_newlines();
-            if let Some(close) = self.eat(Tok::RBrace) {
-                return Ok(typed(
-                    TextSpan::new(start, close.span.end),
-                    TypeKind::Object(members),
-                ));
-            }
-            if self.at(Tok::Eof) {
-                return self.fail("BCP018", "Expected the \"}\" character at this location.");
-            }
-            match self.object_type_member() {
-                Ok(member) => members.push(member),
-                Err(_) => self.recover(&[Tok::RBrace]),
-            }
-            self.item_separator(Tok::RBrace);
-        }
+        let (members, end) = self.items_until(Tok::RBrace, Self::object_type_member)?;
+        Ok(typed(TextSpan::new(start, end), TypeKind::Object(members)))
     }
 
     fn object_type_member(&mut self) -> PResult<ObjectTypeMember> {
@@ -247,32 +231,16 @@ impl Parser<'_> {
     /// `[type, type]` with decorators on items.
     fn tuple_type(&mut self) -> PResult<TypeExpr> {
         let start = self.bump().span.start;
-        let mut items = Vec::new();
-        loop {
-            self.skip_newlines();
-            if let Some(close) = self.eat(Tok::RBracket) {
-                return Ok(typed(
-                    TextSpan::new(start, close.span.end),
-                    TypeKind::Tuple(items),
-                ));
-            }
-            if self.at(Tok::Eof) {
-                return self.fail("BCP018", "Expected the \"]\" character at this location.");
-            }
-            let item_start = self.peek().span.start;
-            let item = self.decorators().and_then(|decorators| {
-                let ty = self.type_expr()?;
-                Ok(TupleItem {
-                    span: TextSpan::new(item_start, ty.span.end),
-                    decorators,
-                    ty,
-                })
-            });
-            match item {
-                Ok(item) => items.push(item),
-                Err(_) => self.recover(&[Tok::RBracket]),
-            }
-            self.item_separator(Tok::RBracket);
-        }
+        let (items, end) = self.items_until(Tok::RBracket, |p| {
+            let item_start = p.peek().span.start;
+            let decorators = p.decorators()?;
+            let ty = p.type_expr()?;
+            Ok(TupleItem {
+                span: TextSpan::new(item_start, ty.span.end),
+                decorators,
+                ty,
+            })
+        })?;
+        Ok(typed(TextSpan::new(start, end), TypeKind::Tuple(items)))
     }
 }
