@@ -1,15 +1,14 @@
 //! Walks a template, its nested deployments and child resources, and yields the resources the
 //! rules know about, with values resolved as far as the template alone allows.
 
-use super::expr::{self, Access, AccessRoot, AccessStep, Val};
-use crate::model::{
-    Format, Input, Kind, Node, Output, RegistryRef, Resource, Unit, Value, Via, registry_in_id,
-};
-use crate::source::Span;
-
 mod scope;
 
+use super::expr::{self, Access, AccessRoot, AccessStep, Val};
 use scope::{Scope, copy_count, expand_loop, from_val, is_property_loop};
+
+use crate::model::registry_in_id;
+use crate::model::{Format, Input, Kind, Node, Output, RegistryRef, Resource, Unit, Value, Via};
+use crate::source::Span;
 
 const DEPLOYMENTS_TYPE: &str = "Microsoft.Resources/deployments";
 const REGISTRY_SEGMENT: &str = "microsoft.containerregistry/registries/";
@@ -70,22 +69,6 @@ pub fn read(root: &Node, unit: &str, parameters: Option<&ParametersFile<'_>>) ->
         unit: walker.facts,
     }
 }
-
-/// What expressions in one template scope see: parameter values (with where they were set),
-/// the template's variables, evaluated on first use, and the copy loops being expanded.
-#[derive(Default)]
-/// How many variables may be under evaluation at once (a chain of variables using variables).
-
-/// The number of iterations of a copy loop (`{name, count, ...}`), or why it is not known:
-/// an unknown count, a count that is not a whole number, or one above `max`.
-/// evaluated with `copyIndex('name')` at each index.
-
-/// Values such as `GEN-UNIQUE` or `GET-PREREQ-…` that template test harnesses replace before
-/// deploying.
-/// An expression value as a model value; every part spans the expression.
-/// A parameter value a deployment passes: `{"value": ...}`, also when built by a property copy
-/// loop (`{"copy": [{"name": "value", ...}]}`) or by an expression (Bicep passes a conditional
-/// value as `"[if(c, createObject('value', a), createObject('value', b))]"`).
 
 struct Walker {
     template_name: String,
