@@ -11,7 +11,7 @@ pub use crate::suppress::Suppressed;
 
 /// The kinds of files a scan reads, for a summary that found none; kept in step with
 /// `discover::Candidate::of`.
-pub const KINDS_READ: &str = "Terraform (`.tf`, `.tf.json`, `.tfvars`, `.tfvars.json`), ARM templates and parameters files, and Terraform plans (`.json`, `.jsonc`), Bicep (`.bicep`, `.bicepparam`)";
+pub const KINDS_READ: &str = "Terraform (`.tf`, `.tf.json`, `.tfvars`, `.tfvars.json`), ARM templates, parameters files and Terraform plans (`.json`, `.jsonc`), and Bicep (`.bicep`, `.bicepparam`)";
 
 /// Everything one scan found.
 #[derive(Debug)]

@@ -134,7 +134,9 @@ pub fn scan(options: &ScanOptions) -> Scan {
     let mut calls = terraform::ModuleCalls::default();
     let mut read_files = Vec::with_capacity(files.len());
     let mut bicep_modules = HashSet::new();
+    let mut json_offsets = Vec::new();
     for directory in loaded {
+        json_offsets.extend(directory.json_offsets);
         bicep_modules.extend(directory.bicep_called.iter().cloned());
         let callees = directory.calls.1.iter();
         let callees = callees.map(|d| source::display_name(d, &base)).collect();
@@ -168,7 +170,6 @@ pub fn scan(options: &ScanOptions) -> Scan {
     let mut notices = model.notices;
     notices.sort();
     notices.dedup();
-    let mut json_offsets = Vec::new();
     for (id, file) in read_files.into_iter().enumerate() {
         if let Some(offsets) = file.json_offsets {
             json_offsets.push((id, offsets));
@@ -291,6 +292,8 @@ struct DirectoryResult {
     output: FrontEndOutput,
     module_sources: Vec<(FileId, SourceFile)>,
     calls: (String, Vec<PathBuf>),
+    /// Where module files in Terraform JSON syntax read outside the scanned paths were read.
+    json_offsets: Vec<(FileId, terraform::json_syntax::OffsetMap)>,
     /// Bicep files used as modules by this directory's Bicep files.
     bicep_called: Vec<PathBuf>,
 }
@@ -385,6 +388,7 @@ fn read_directory(
         output,
         module_sources,
         calls: terraform.calls,
+        json_offsets: terraform.json_offsets,
         bicep_called: bicep.called,
     }
 }

@@ -706,17 +706,7 @@ fn a_reader_that_closes_early_ends_every_subcommand_quietly() {
         vec!["no-such-directory"],
         vec!["--select", "nope"],
     ];
-    for format in [
-        "pretty",
-        "concise",
-        "json",
-        "sarif",
-        "github",
-        "junit",
-        "gitlab",
-        "markdown",
-        "azure-devops",
-    ] {
+    for format in acr_lint::report::Format::ALL.iter().map(|f| f.name()) {
         runs.push(vec![
             "testdata/examples",
             "--fail-on",
@@ -735,6 +725,34 @@ fn a_reader_that_closes_early_ends_every_subcommand_quietly() {
             );
         }
     }
+}
+
+#[test]
+fn a_terraform_json_module_outside_the_scanned_paths_reports_at_its_json_value() {
+    let module = br#"{
+  "variable": { "anonymous": { "type": "bool" } },
+  "resource": { "azurerm_container_registry": { "acr": {
+    "name": "contosoregistry", "sku": "Basic", "anonymous_pull_enabled": "${var.anonymous}"
+  } } }
+}"#;
+    let dir = scratch(&[
+        ("modules/acr/main.tf.json", module),
+        (
+            "root/main.tf",
+            b"module \"acr\" {\n  source    = \"../modules/acr\"\n  anonymous = true\n}\n",
+        ),
+    ]);
+    acr_lint()
+        .current_dir(dir.path().join("root"))
+        .args([".", "-f", "concise", "--select", "ACR402"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("main.tf:3:15: error[ACR402]"));
+    acr_lint()
+        .current_dir(dir.path().join("root"))
+        .args([".", "--select", "ACR402"])
+        .assert()
+        .stdout(predicate::str::contains("../modules/acr/main.tf.json:4:74"));
 }
 
 #[test]

@@ -944,17 +944,7 @@ fn no_format_prints_a_literal_secret_that_a_rule_reports() {
         "tok3n-abcdefghijklmnop",
         "0123456789abcdefghijklmnopqrstuvwxyz",
     ];
-    for format in [
-        "pretty",
-        "concise",
-        "json",
-        "sarif",
-        "github",
-        "junit",
-        "gitlab",
-        "markdown",
-        "azure-devops",
-    ] {
+    for format in acr_lint::report::Format::ALL.iter().map(|f| f.name()) {
         let stdout = stdout_in(&dir, &["-f", format, "--fail-on", "never"]);
         assert!(stdout.contains("ACR502"), "{format}: {stdout}");
         for secret in secrets {

@@ -73,6 +73,8 @@ pub struct DirectoryOutput {
     pub module_sources: Vec<(FileId, SourceFile)>,
     /// The unit of the directory's own module and the directories it calls as modules.
     pub calls: (String, Vec<PathBuf>),
+    /// Where the native text of module files in Terraform JSON syntax lies in their JSON.
+    pub json_offsets: Vec<(FileId, super::json_syntax::OffsetMap)>,
 }
 
 /// Evaluates a directory's module (its `.tf` and variable files), then reads its plans:
@@ -98,7 +100,9 @@ pub fn read_directory<'s>(
             called,
             errors,
             notices,
+            json_offsets,
         } = evaluated;
+        result.json_offsets = json_offsets;
         result.output.resources = resources;
         result.output.units = units;
         result.output.notices = notices;

@@ -110,6 +110,8 @@ pub struct Evaluated {
     pub errors: Vec<(String, Option<Span>, String)>,
     /// Module calls that could not be followed (remote sources not downloaded).
     pub notices: Vec<String>,
+    /// Where the native text of module files in Terraform JSON syntax lies in their JSON.
+    pub json_offsets: Vec<(FileId, super::json_syntax::OffsetMap)>,
 }
 
 /// How deep module calls may nest.
@@ -312,7 +314,8 @@ fn downloaded_module(caller: &Path, key: &str) -> Option<PathBuf> {
     None
 }
 
-/// Reads and parses a module directory's `.tf` files (file id, text, syntax tree).
+/// Reads and parses a module directory's `.tf` and `.tf.json` files (file id, the text the
+/// syntax tree was parsed from, syntax tree).
 fn load_module_files(
     directory: &Path,
     context: &ModuleContext<'_>,
@@ -323,7 +326,13 @@ fn load_module_files(
             entries
                 .flatten()
                 .map(|e| e.path())
-                .filter(|p| p.extension().is_some_and(|e| e == "tf") && p.is_file())
+                .filter(|p| {
+                    let name = p
+                        .file_name()
+                        .map(|n| n.to_string_lossy().to_ascii_lowercase());
+                    name.is_some_and(|n| n.ends_with(".tf") || n.ends_with(".tf.json"))
+                        && p.is_file()
+                })
                 .collect()
         })
         .unwrap_or_default();
@@ -346,13 +355,30 @@ fn load_module_files(
         };
         let known = context.known_files.get(&path).copied();
         let id = known.unwrap_or_else(|| context.next_id.fetch_add(1, Ordering::Relaxed));
-        match super::parse(&text) {
+        let (native, offsets) = if name.to_ascii_lowercase().ends_with(".json") {
+            match super::json_syntax::to_native(&text) {
+                Ok((native, offsets)) => (native, Some(offsets)),
+                Err((offset, message)) => {
+                    if known.is_none() {
+                        let span = Span::new(id, offset, offset);
+                        out.sources
+                            .push((id, SourceFile::new(path.clone(), name.clone(), text)));
+                        out.errors.push((name, Some(span), message));
+                    }
+                    continue;
+                }
+            }
+        } else {
+            (text.clone(), None)
+        };
+        match super::parse(&native) {
             Ok(body) => {
                 if known.is_none() {
                     out.sources
-                        .push((id, SourceFile::new(path.clone(), name, text.clone())));
+                        .push((id, SourceFile::new(path.clone(), name, text)));
+                    out.json_offsets.extend(offsets.map(|o| (id, o)));
                 }
-                loaded.push((id, text, body));
+                loaded.push((id, native, body));
             }
             Err(error) => {
                 if known.is_none() {

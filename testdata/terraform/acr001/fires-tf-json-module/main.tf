@@ -1,0 +1,4 @@
+module "acr" {
+  source = "./modules/acr"
+  admin  = true
+}
