@@ -157,15 +157,21 @@ fn registry_modules_are_read_from_the_restore_cache() {
         CACHED_MODULE,
     )]);
     let dir = scratch(&[("main.bicep", REGISTRY_MODULE_CALL)]);
+    assert_admin_finding(dir.path(), home.path(), "registry `registry/registry`");
+}
+
+/// The scan of `dir` with the restore cache below `home` finds the admin user enabled at the
+/// module call's value, in a message naming `what`.
+fn assert_admin_finding(dir: &Path, home: &Path, what: &str) {
     acr_lint()
-        .arg(dir.path())
+        .arg(dir)
         .args(["--format", "concise", "--select", "ACR001"])
-        .env("HOME", home.path())
+        .env("HOME", home)
         .assert()
         .code(1)
-        .stdout(predicate::str::contains(
-            "main.bicep:5:26: error[ACR001] registry `registry/registry`",
-        ));
+        .stdout(predicate::str::contains(format!(
+            "main.bicep:5:26: error[ACR001] {what}"
+        )));
 }
 
 #[test]
@@ -285,11 +291,5 @@ fn registry_module_aliases_come_from_bicepconfig() {
             ),
         ),
     ]);
-    acr_lint()
-        .arg(dir.path())
-        .args(["--format", "concise", "--select", "ACR001"])
-        .env("HOME", home.path())
-        .assert()
-        .code(1)
-        .stdout(predicate::str::contains("main.bicep:5:26: error[ACR001]"));
+    assert_admin_finding(dir.path(), home.path(), "registry `registry/registry`");
 }
