@@ -197,8 +197,8 @@ impl Lowerer<'_, '_> {
     }
 
     /// Variables imported from local Bicep files (`import {x} from './f.bicep'`, `import * as
-    /// ns from ...`): every variable of the file becomes a template variable
-    /// `import:<path>:<name>`, as the compiler inlines them, and the imported names read them.
+    /// ns from ...`): every variable of the file becomes a template variable `<path>:<name>`,
+    /// as the compiler inlines them, and the imported names read them.
     fn imports(&mut self, parsed: &ParsedFile, variables: &mut Vec<(String, Node)>) {
         for declaration in parsed.declarations() {
             let DeclKind::Import(import) = &declaration.kind else {
@@ -226,7 +226,7 @@ impl Lowerer<'_, '_> {
             if !imported.is_clean() {
                 continue;
             }
-            let prefix = format!("import:{from}:");
+            let prefix = format!("{from}:");
             let names: Vec<&str> = imported
                 .declarations()
                 .iter()
