@@ -1,5 +1,5 @@
-//! The examples on each rule page are executed: `noncompliant` blocks (`hcl`, `json`, and
-//! `bicep` where a page has them) must produce the page's rule, `compliant` blocks must not.
+//! The examples on each rule page are executed: `noncompliant` blocks (`hcl`, `json` and
+//! `bicep`) must produce the page's rule, `compliant` blocks must not.
 
 mod common;
 
@@ -58,6 +58,8 @@ fn every_page_example_behaves_as_labelled() {
             ("hcl", true),
             ("json", false),
             ("json", true),
+            ("bicep", false),
+            ("bicep", true),
         ] {
             assert!(
                 examples
