@@ -157,15 +157,21 @@ fn registry_modules_are_read_from_the_restore_cache() {
         CACHED_MODULE,
     )]);
     let dir = scratch(&[("main.bicep", REGISTRY_MODULE_CALL)]);
+    assert_admin_finding(dir.path(), home.path(), "registry `registry/registry`");
+}
+
+/// The scan of `dir` with the restore cache below `home` finds the admin user enabled at the
+/// module call's value, in a message naming `what`.
+fn assert_admin_finding(dir: &Path, home: &Path, what: &str) {
     acr_lint()
-        .arg(dir.path())
+        .arg(dir)
         .args(["--format", "concise", "--select", "ACR001"])
-        .env("HOME", home.path())
+        .env("HOME", home)
         .assert()
         .code(1)
-        .stdout(predicate::str::contains(
-            "main.bicep:5:26: error[ACR001] registry `registry/registry`",
-        ));
+        .stdout(predicate::str::contains(format!(
+            "main.bicep:5:26: error[ACR001] {what}"
+        )));
 }
 
 #[test]
@@ -264,4 +270,26 @@ fn secure_parameter_values_from_bicepparam_files_are_not_shown() {
         .args(["--format", "json", "--show-unknown"])
         .assert()
         .stdout(predicate::str::contains("hunter2").not());
+}
+
+#[test]
+fn registry_module_aliases_come_from_bicepconfig() {
+    let home = scratch(&[(
+        ".bicep/br/contoso.azurecr.io/bicep$modules$acr/v1$/main.json",
+        CACHED_MODULE,
+    )]);
+    let dir = scratch(&[
+        (
+            "bicepconfig.json",
+            r#"{"moduleAliases": {"br": {"contoso": {"registry": "contoso.azurecr.io", "modulePath": "bicep/modules"}}}}"#,
+        ),
+        (
+            "infra/main.bicep",
+            &REGISTRY_MODULE_CALL.replace(
+                "br/public:avm/res/container-registry/registry:0.1.0",
+                "br/contoso:acr:v1",
+            ),
+        ),
+    ]);
+    assert_admin_finding(dir.path(), home.path(), "registry `registry/registry`");
 }

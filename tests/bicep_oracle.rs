@@ -44,12 +44,30 @@ fn pairs(root: &Path, out: &mut Vec<(PathBuf, PathBuf)>) {
     }
 }
 
-fn all_pairs() -> Vec<(PathBuf, PathBuf)> {
+fn main() -> std::process::ExitCode {
+    common::run_trials(vec![
+        common::trial(
+            "bicep_derives_what_its_compiled_json_does",
+            common::shared("bicep").and(common::shared("corpus")),
+            bicep_derives_what_its_compiled_json_does,
+        ),
+        common::trial(
+            "every_corpus_bicep_file_reads_without_error",
+            common::shared("corpus"),
+            every_corpus_bicep_file_reads_without_error,
+        ),
+    ])
+}
+
+fn all_pairs(corpus: &Path) -> Vec<(PathBuf, PathBuf)> {
     let mut found = Vec::new();
-    for dir in ["bicep/user_submitted", "bicep/baselines", "corpus"] {
-        if let Ok(root) = common::shared(dir) {
-            pairs(&root, &mut found);
-        }
+    let bicep = corpus.with_file_name("bicep");
+    for root in [
+        bicep.join("user_submitted"),
+        bicep.join("baselines"),
+        corpus.to_path_buf(),
+    ] {
+        pairs(&root, &mut found);
     }
     found
 }
@@ -225,12 +243,9 @@ fn compare(bicep: &Path, json: &Path, mismatches: &mut Vec<String>) {
     }
 }
 
-#[test]
-fn bicep_derives_what_its_compiled_json_does() {
-    let pairs = all_pairs();
-    if pairs.is_empty() {
-        return;
-    }
+fn bicep_derives_what_its_compiled_json_does(corpus: PathBuf) {
+    let pairs = all_pairs(&corpus);
+    assert!(pairs.len() > 200, "only {} pairs found", pairs.len());
     let mut mismatches = Vec::new();
     for (bicep, json) in &pairs {
         compare(bicep, json, &mut mismatches);
@@ -246,11 +261,7 @@ fn bicep_derives_what_its_compiled_json_does() {
     assert!(mismatches.is_empty(), "{} mismatches", mismatches.len());
 }
 
-#[test]
-fn every_corpus_bicep_file_reads_without_error() {
-    let Ok(corpus) = common::shared("corpus") else {
-        return;
-    };
+fn every_corpus_bicep_file_reads_without_error(corpus: PathBuf) {
     let mut files = Vec::new();
     collect_bicep(&corpus, &mut files);
     assert!(!files.is_empty());

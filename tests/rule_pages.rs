@@ -1,5 +1,5 @@
-//! The examples on each rule page are executed: `noncompliant` blocks must produce the page's
-//! rule, `compliant` blocks must not.
+//! The examples on each rule page are executed: `noncompliant` blocks (`hcl`, `json` and
+//! `bicep`) must produce the page's rule, `compliant` blocks must not.
 
 mod common;
 
@@ -31,7 +31,7 @@ fn examples(page: &str) -> Vec<Example> {
                 };
                 let words: Vec<&str> = info.split_whitespace().collect();
                 if let [language, kind] = words.as_slice()
-                    && matches!(*language, "hcl" | "json")
+                    && matches!(*language, "hcl" | "json" | "bicep")
                     && matches!(*kind, "compliant" | "noncompliant")
                 {
                     current = Some(Example {
@@ -58,6 +58,8 @@ fn every_page_example_behaves_as_labelled() {
             ("hcl", true),
             ("json", false),
             ("json", true),
+            ("bicep", false),
+            ("bicep", true),
         ] {
             assert!(
                 examples
@@ -74,10 +76,10 @@ fn every_page_example_behaves_as_labelled() {
         }
         for example in examples {
             let dir = tempfile::tempdir().expect("temporary directory");
-            let name = if example.language == "hcl" {
-                "main.tf"
-            } else {
-                "azuredeploy.json"
+            let name = match example.language.as_str() {
+                "hcl" => "main.tf",
+                "bicep" => "main.bicep",
+                _ => "azuredeploy.json",
             };
             fs::write(dir.path().join(name), &example.code).expect("writable temporary file");
             let mut options = acr_lint::ScanOptions::new(vec![dir.path().to_path_buf()]);

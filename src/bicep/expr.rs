@@ -201,6 +201,12 @@ impl Lowerer<'_, '_> {
 
     fn print_member(&mut self, member: &MemberExpr) -> Printed {
         let name = member.name.name.as_str();
+        if let ExprKind::Variable(ns) = &member.base.kind
+            && self.local(&ns.name).is_none()
+            && let Some(variable) = self.symbols.namespace_variable(&ns.name, name)
+        {
+            return Ok(format!("variables({})", quote(&variable)));
+        }
         if let Some(printed) = self.symbol_member(&member.base, name) {
             return printed;
         }

@@ -369,10 +369,12 @@ fn uses(parameters: &BicepDocument<'_>, template: &Path) -> bool {
 }
 
 /// The values a `.bicepparam` file assigns, lowered in its own file (its variables become
-/// template variables named `bicepparam:<name>`, which no Bicep name can be).
+/// template variables named `<file>:<name>`, `dev.bicepparam:region`, which no Bicep name can
+/// be).
 fn given_values(parameters: &BicepDocument<'_>, loader: &mut Loader<'_>) -> Given {
     let mut symbols = symbols::build(parameters.parsed, &[]);
-    let arm_name = |name: &str| format!("bicepparam:{name}");
+    let file = short_name(&parameters.source.name);
+    let arm_name = |name: &str| format!("{file}:{name}");
     for declaration in parameters.parsed.declarations() {
         if let DeclKind::Var(var) = &declaration.kind {
             symbols.add_variable(&var.name.name, &arm_name(&var.name.name));
@@ -395,8 +397,19 @@ fn given_values(parameters: &BicepDocument<'_>, loader: &mut Loader<'_>) -> Give
                 given.variables.push((arm_name(&var.name.name), value));
             }
             DeclKind::ParamAssignment(param) => {
-                let value = lowerer.value(&param.value);
-                given.values.insert(param.name.name.clone(), value);
+                let name = &param.name.name;
+                let mut value = lowerer.value(&param.value);
+                // A value written as it is says where it came from; an expression gets its own.
+                value.via = Some(Box::new(crate::model::Via {
+                    span: value.span,
+                    description: format!(
+                        "parameter `{name}` in `{}`",
+                        short_name(&parameters.source.name)
+                    ),
+                    input: Some(name.clone()),
+                    reference: None,
+                }));
+                given.values.insert(name.clone(), value);
             }
             _ => {}
         }

@@ -123,6 +123,23 @@ impl<'c> Loader<'c> {
         Ok((id, text))
     }
 
+    /// A Bicep file read by another (a module, an import), parsed once; its first syntax error
+    /// is an input error unless the scan reads the file itself.
+    pub fn parse(&mut self, path: &Path, id: FileId, text: &str) -> Rc<ParsedFile> {
+        if let Some(parsed) = self.parsed.get(path) {
+            return parsed.clone();
+        }
+        let parsed = Rc::new(syntax::parse(text));
+        self.parsed.insert(path.to_path_buf(), parsed.clone());
+        if let Some(error) = parsed.errors.first()
+            && !self.context.known_files.contains_key(path)
+        {
+            let span = Some(error.span.in_file(id));
+            self.error(self.name(path), span, error.message.clone());
+        }
+        parsed
+    }
+
     /// A module file already parsed, with its id and text.
     pub fn parsed_module(&self, path: &Path) -> Option<(FileId, Rc<str>, Rc<ParsedFile>)> {
         let (id, text) = self.texts.get(path)?;
@@ -196,23 +213,7 @@ impl<'c> Loader<'c> {
         if lower.ends_with(".json") || lower.ends_with(".jsonc") {
             return self.json_module(&path, id, &text, reference);
         }
-        let parsed = match self.parsed.get(&path) {
-            Some(parsed) => parsed.clone(),
-            None => {
-                let parsed = Rc::new(syntax::parse(&text));
-                self.parsed.insert(path.clone(), parsed.clone());
-                if let Some(error) = parsed.errors.first()
-                    && !self.context.known_files.contains_key(&path)
-                {
-                    self.error(
-                        self.name(&path),
-                        Some(error.span.in_file(id)),
-                        error.message.clone(),
-                    );
-                }
-                parsed
-            }
-        };
+        let parsed = self.parse(&path, id, &text);
         if !parsed.is_clean() {
             return ModuleTemplate::Unread(format!("module `{reference}` has syntax errors"));
         }

@@ -9,8 +9,8 @@ use super::expr::{Printed, quote};
 use super::load::{Loader, ModuleTemplate};
 use super::symbols::{self, Declared, LoopHead, Lowerer};
 use super::syntax::{
-    ArrayItem, Body, DeclKind, Declaration, Expr, ExprKind, ForExpr, ModuleDecl, ObjectItem,
-    ParsedFile, PropertyKeyKind, TextSpan, TypeExpr, TypeKind, UnaryOp,
+    ArrayItem, Body, DeclKind, Declaration, Expr, ExprKind, ForExpr, ImportKind, ModuleDecl,
+    ObjectItem, ParsedFile, PropertyKeyKind, TextSpan, TypeExpr, TypeKind, UnaryOp,
 };
 use crate::model::{Node, Value};
 use crate::source::{FileId, Span};
@@ -127,6 +127,7 @@ impl Lowerer<'_, '_> {
         if let Some(given) = given {
             variables.extend(given.variables.iter().cloned());
         }
+        self.imports(parsed, &mut variables);
         for declaration in parsed.declarations() {
             match &declaration.kind {
                 DeclKind::Param(param) => {
@@ -193,6 +194,86 @@ impl Lowerer<'_, '_> {
             ],
             whole,
         )
+    }
+
+    /// Variables imported from local Bicep files (`import {x} from './f.bicep'`, `import * as
+    /// ns from ...`): every variable of the file becomes a template variable `<path>:<name>`,
+    /// as the compiler inlines them, and the imported names read them.
+    fn imports(&mut self, parsed: &ParsedFile, variables: &mut Vec<(String, Node)>) {
+        for declaration in parsed.declarations() {
+            let DeclKind::Import(import) = &declaration.kind else {
+                continue;
+            };
+            let Some(from) = import.from.as_ref().and_then(Expr::as_plain_string) else {
+                continue;
+            };
+            // Registry references and ARM templates (`.json`) are not read for imports.
+            if !from.to_ascii_lowercase().ends_with(".bicep")
+                || ["br:", "br/", "ts:", "ts/"]
+                    .iter()
+                    .any(|p| from.starts_with(p))
+            {
+                continue;
+            }
+            let path = crate::source::normalize(&super::load::directory_of(&self.path).join(from));
+            if path == self.path || self.loader.stack.contains(&path) {
+                continue;
+            }
+            let Ok((id, text)) = self.loader.text(&path) else {
+                continue;
+            };
+            let imported = self.loader.parse(&path, id, &text);
+            if !imported.is_clean() {
+                continue;
+            }
+            let prefix = format!("{from}:");
+            let names: Vec<&str> = imported
+                .declarations()
+                .iter()
+                .filter_map(|d| match &d.kind {
+                    DeclKind::Var(var) => Some(var.name.name.as_str()),
+                    _ => None,
+                })
+                .collect();
+            let mut symbols = symbols::build(&imported, &[]);
+            for name in &names {
+                symbols.add_variable(name, &format!("{prefix}{name}"));
+            }
+            let mut lowerer = Lowerer {
+                symbols,
+                locals: Vec::new(),
+                file: id,
+                path: path.clone(),
+                loader: &mut *self.loader,
+                unread_modules: Vec::new(),
+                prefix: String::new(),
+            };
+            for imported_declaration in imported.declarations() {
+                if let DeclKind::Var(var) = &imported_declaration.kind {
+                    let value = lowerer.value(&var.value);
+                    variables.push((format!("{prefix}{}", var.name.name), value));
+                }
+            }
+            match &import.what {
+                ImportKind::Names(list) => {
+                    for entry in list {
+                        let name = match &entry.name.kind {
+                            ExprKind::Variable(ident) => Some(ident.name.as_str()),
+                            _ => entry.name.as_plain_string(),
+                        };
+                        let Some(name) = name.filter(|n| names.contains(n)) else {
+                            continue;
+                        };
+                        let local = entry.alias.as_ref().map_or(name, |a| a.name.as_str());
+                        self.symbols.add_variable(local, &format!("{prefix}{name}"));
+                    }
+                }
+                ImportKind::Wildcard { alias } => {
+                    self.symbols.add_namespace(&alias.name, &prefix);
+                }
+                ImportKind::Legacy(_) => {}
+            }
+        }
     }
 
     /// A parameter's declaration: its ARM type (secure when `@secure()`), nullable when `?`.

@@ -82,6 +82,8 @@ pub struct Symbols {
     resources: HashMap<String, Rc<ResourceSymbol>>,
     modules: HashMap<String, Rc<ModuleSymbol>>,
     imported: HashSet<String>,
+    /// `import * as ns`: the prefix of the template variables its variables became.
+    namespaces: HashMap<String, String>,
     pub target_scope: Option<TargetScope>,
 }
 
@@ -114,6 +116,18 @@ impl Symbols {
     pub fn add_variable(&mut self, name: &str, arm_name: &str) {
         self.variables
             .insert(name.to_string(), arm_name.to_string());
+    }
+
+    pub fn add_namespace(&mut self, alias: &str, prefix: &str) {
+        self.namespaces
+            .insert(alias.to_string(), prefix.to_string());
+    }
+
+    /// The template variable `ns.name` reads, for a namespace `ns` imported with `* as ns`.
+    pub fn namespace_variable(&self, namespace: &str, name: &str) -> Option<String> {
+        self.namespaces
+            .get(namespace)
+            .map(|prefix| format!("{prefix}{name}"))
     }
 
     pub fn why_unknown(&self, name: &str) -> Unresolved {

@@ -1,0 +1,8 @@
+var defaults = {
+  admin: enabled
+}
+
+@export()
+var settings = defaults
+
+var enabled = true
