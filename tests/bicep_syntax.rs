@@ -1,6 +1,8 @@
 //! The Bicep parser against the compiler's own samples (`../shared/bicep`) and the corpus
-//! (`../shared/corpus`), skipped with a printed reason when they are absent, and unit tests
-//! of spans, strings, precedence and recovery.
+//! (`../shared/corpus`), reported as ignored with the reason when they are absent, and unit
+//! tests of spans, strings, precedence and recovery.
+
+mod common;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -11,15 +13,7 @@ use acr_lint::bicep::syntax::{
 };
 
 fn shared(relative: &str) -> Option<PathBuf> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared")
-        .join(relative);
-    if path.is_dir() {
-        Some(path)
-    } else {
-        eprintln!("skipped: {} is absent", path.display());
-        None
-    }
+    common::shared(relative).ok()
 }
 
 fn is_source(path: &Path) -> bool {
@@ -118,7 +112,6 @@ fn assert_no_failures(what: &str, files: usize, failures: &[String]) {
     );
 }
 
-#[test]
 fn samples_the_compiler_accepts_parse_without_error() {
     let mut files = Vec::new();
     for folder in ["bicep/baselines", "bicep/baselines_bicepparam"] {
@@ -136,7 +129,6 @@ fn samples_the_compiler_accepts_parse_without_error() {
     );
 }
 
-#[test]
 fn user_submitted_samples_parse_without_error() {
     let Some(root) = shared("bicep/user_submitted") else {
         return;
@@ -153,7 +145,6 @@ const CORPUS_INVALID: &[(&str, &[usize], &str)] = &[(
     "shell variable assignments (`SUBSCRIPTION_ID='...'`) pasted between the declarations",
 )];
 
-#[test]
 fn corpus_bicep_files_parse_without_error() {
     let Some(root) = shared("corpus") else { return };
     let mut clean = Vec::new();
@@ -240,7 +231,6 @@ const KNOWN_MISMATCHES: &[(&str, &str)] = &[
     ),
 ];
 
-#[test]
 fn invalid_samples_report_syntax_errors_on_the_compilers_lines() {
     let mut samples = Vec::new();
     for (folder, source, diagnostics) in [
@@ -332,7 +322,6 @@ fn slice(text: &str, span: syntax::TextSpan) -> &str {
     &text[span.range()]
 }
 
-#[test]
 fn spans_cover_the_text_of_each_node() {
     let text = "\u{feff}@secure()\nparam adminPassword string = 'x${y}z' // note\n";
     let parsed = parse_clean(text);
@@ -362,7 +351,6 @@ fn spans_cover_the_text_of_each_node() {
     assert_eq!(parsed.comments[0].text, " note");
 }
 
-#[test]
 fn strings_decode_escapes_and_nest_interpolations() {
     let value = var_value(r"var s = '\'\\\n\r\t\$\u{41}\u{D801}\u{DC37}${'in${x}'}end'");
     let ExprKind::String(lit) = &value.kind else {
@@ -386,7 +374,6 @@ fn strings_decode_escapes_and_nest_interpolations() {
     );
 }
 
-#[test]
 fn multiline_strings_are_raw_and_drop_their_first_line_break() {
     let value = var_value("var s = '''\nline 'one' \\n ${x}\n'''\n");
     assert_eq!(value.as_plain_string(), Some("line 'one' \\n ${x}\n"));
@@ -447,7 +434,6 @@ fn shape(expr: &syntax::Expr) -> String {
     }
 }
 
-#[test]
 fn operators_bind_by_bicep_precedence() {
     let cases = [
         (
@@ -483,7 +469,6 @@ fn operators_bind_by_bicep_precedence() {
     }
 }
 
-#[test]
 fn arrays_and_objects_take_newlines_commas_and_spreads() {
     let value = var_value(
         "var v = [\n  1, 2\n  ...rest\n  3,\n]\n"
@@ -507,7 +492,6 @@ fn arrays_and_objects_take_newlines_commas_and_spreads() {
     assert!(matches!(items[2], ObjectItem::Spread { .. }));
 }
 
-#[test]
 fn declarations_of_every_kind_are_read() {
     let text = r#"targetScope = 'resourceGroup'
 metadata author = 'me'
@@ -612,7 +596,6 @@ assert ok = length(names) == 2
     );
 }
 
-#[test]
 fn parameters_files_read_using_and_assignments() {
     let text = "using './main.bicep'\nparam sku = 'Premium'\nparam secret = az.getSecret('s', 'rg', 'kv', 'name')\nparam env = readEnvironmentVariable('ENV', 'dev')\nvar x = 1\n";
     let parsed = syntax::parse_params(text);
@@ -632,7 +615,6 @@ fn parameters_files_read_using_and_assignments() {
     assert!(matches!(&none.declarations()[0].kind, DeclKind::Using(u) if u.path.is_none()));
 }
 
-#[test]
 fn comments_and_directives_are_kept_with_spans() {
     let text = "// acr-lint:ignore ACR001 reason=\"lab\"\n#disable-next-line BCP081 no-unused-params\nparam p string /* inline */\n#disable-diagnostics BCP037\n";
     let parsed = parse_clean(text);
@@ -656,7 +638,6 @@ fn comments_and_directives_are_kept_with_spans() {
     assert_eq!(parsed.comments_before(40).count(), 1);
 }
 
-#[test]
 fn a_broken_line_costs_one_error_and_the_rest_is_read() {
     let text = "param a string = \nvar b = 1 +* 2\nvar ok = { x: [1, 2] }\nresource r 'T@1' = {\n  name: 'r'\n  bad: : 3\n  location: 'west'\n}\n";
     let parsed = syntax::parse(text);
@@ -680,7 +661,6 @@ fn a_broken_line_costs_one_error_and_the_rest_is_read() {
     );
 }
 
-#[test]
 fn nesting_deeper_than_the_limit_is_an_error_not_a_crash() {
     let limit = syntax::MAX_DEPTH;
     let ok = format!(
@@ -745,7 +725,6 @@ fn nesting_deeper_than_the_limit_is_an_error_not_a_crash() {
     }
 }
 
-#[test]
 fn truncated_input_ends_with_errors_at_the_end() {
     for text in [
         "var s = 'abc",
@@ -843,4 +822,73 @@ proptest::proptest! {
             }
         }
     }
+}
+
+fn main() -> std::process::ExitCode {
+    common::run_trials(vec![
+        common::trial(
+            "samples_the_compiler_accepts_parse_without_error",
+            common::shared("bicep"),
+            |_| samples_the_compiler_accepts_parse_without_error(),
+        ),
+        common::trial(
+            "user_submitted_samples_parse_without_error",
+            common::shared("bicep"),
+            |_| user_submitted_samples_parse_without_error(),
+        ),
+        common::trial(
+            "corpus_bicep_files_parse_without_error",
+            common::shared("corpus"),
+            |_| corpus_bicep_files_parse_without_error(),
+        ),
+        common::trial(
+            "invalid_samples_report_syntax_errors_on_the_compilers_lines",
+            common::shared("bicep"),
+            |_| invalid_samples_report_syntax_errors_on_the_compilers_lines(),
+        ),
+        common::always(
+            "spans_cover_the_text_of_each_node",
+            spans_cover_the_text_of_each_node,
+        ),
+        common::always(
+            "strings_decode_escapes_and_nest_interpolations",
+            strings_decode_escapes_and_nest_interpolations,
+        ),
+        common::always(
+            "multiline_strings_are_raw_and_drop_their_first_line_break",
+            multiline_strings_are_raw_and_drop_their_first_line_break,
+        ),
+        common::always(
+            "operators_bind_by_bicep_precedence",
+            operators_bind_by_bicep_precedence,
+        ),
+        common::always(
+            "arrays_and_objects_take_newlines_commas_and_spreads",
+            arrays_and_objects_take_newlines_commas_and_spreads,
+        ),
+        common::always(
+            "declarations_of_every_kind_are_read",
+            declarations_of_every_kind_are_read,
+        ),
+        common::always(
+            "parameters_files_read_using_and_assignments",
+            parameters_files_read_using_and_assignments,
+        ),
+        common::always(
+            "comments_and_directives_are_kept_with_spans",
+            comments_and_directives_are_kept_with_spans,
+        ),
+        common::always(
+            "a_broken_line_costs_one_error_and_the_rest_is_read",
+            a_broken_line_costs_one_error_and_the_rest_is_read,
+        ),
+        common::always(
+            "nesting_deeper_than_the_limit_is_an_error_not_a_crash",
+            nesting_deeper_than_the_limit_is_an_error_not_a_crash,
+        ),
+        common::always(
+            "truncated_input_ends_with_errors_at_the_end",
+            truncated_input_ends_with_errors_at_the_end,
+        ),
+    ])
 }
