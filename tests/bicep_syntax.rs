@@ -801,7 +801,6 @@ fn mutated(base: &str, cuts: &[(usize, usize, usize)]) -> String {
 proptest::proptest! {
     #![proptest_config(proptest::prelude::ProptestConfig { cases: 256, ..Default::default() })]
 
-    #[test]
     fn mutated_samples_parse_without_panic_and_spans_stay_inside(
         cuts in proptest::collection::vec((0usize..4096, 0usize..8, 0usize..64), 1..8)
     ) {
@@ -826,6 +825,10 @@ proptest::proptest! {
 
 fn main() -> std::process::ExitCode {
     common::run_trials(vec![
+        common::always(
+            "mutated_samples_parse_without_panic_and_spans_stay_inside",
+            mutated_samples_parse_without_panic_and_spans_stay_inside,
+        ),
         common::trial(
             "samples_the_compiler_accepts_parse_without_error",
             common::shared("bicep"),
