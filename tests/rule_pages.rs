@@ -74,41 +74,105 @@ fn every_page_example_behaves_as_labelled() {
                 }
             );
         }
-        for example in examples {
-            let dir = tempfile::tempdir().expect("temporary directory");
-            let name = match example.language.as_str() {
-                "hcl" => "main.tf",
-                "bicep" => "main.bicep",
-                _ => "azuredeploy.json",
-            };
-            fs::write(dir.path().join(name), &example.code).expect("writable temporary file");
-            let mut options = acr_lint::ScanOptions::new(vec![dir.path().to_path_buf()]);
-            options.rules = vec![*rule];
-            options.rule_options.allowed_locations =
-                ALLOWED_LOCATIONS.iter().map(|l| l.to_string()).collect();
-            let scan = acr_lint::scan(&options);
-            if !scan.errors.is_empty() {
-                failures.push(format!(
-                    "rules/{}.md:{} does not parse: {:?}",
-                    meta.id, example.line, scan.errors
-                ));
-                continue;
+        let mut outcomes = Vec::new();
+        for example in &examples {
+            match outcome(*rule, example) {
+                Ok(outcome) => {
+                    if outcome.fired == example.compliant {
+                        let verdict = if example.compliant {
+                            "fires on a compliant"
+                        } else {
+                            "misses a noncompliant"
+                        };
+                        failures.push(format!(
+                            "rules/{}.md:{}: {} {verdict} example",
+                            meta.id, example.line, meta.id
+                        ));
+                    }
+                    outcomes.push((example, outcome));
+                }
+                Err(errors) => failures.push(format!(
+                    "rules/{}.md:{} does not parse: {errors}",
+                    meta.id, example.line
+                )),
             }
-            let fired = scan.findings.iter().any(|f| f.rule.id == meta.id);
-            if fired == example.compliant {
-                let verdict = if example.compliant {
-                    "fires on a compliant"
+        }
+        failures.extend(bicep_differences_from_arm(meta.id, &outcomes));
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// What scanning one example produced, for comparing a Bicep example with its ARM twin.
+#[derive(Debug, PartialEq)]
+struct Outcome {
+    fired: bool,
+    registries: usize,
+    undecided: bool,
+}
+
+fn outcome(rule: &'static dyn acr_lint::rules::Rule, example: &Example) -> Result<Outcome, String> {
+    let id = rule.meta().id;
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let name = match example.language.as_str() {
+        "hcl" => "main.tf",
+        "bicep" => "main.bicep",
+        _ => "azuredeploy.json",
+    };
+    fs::write(dir.path().join(name), &example.code).expect("writable temporary file");
+    let mut options = acr_lint::ScanOptions::new(vec![dir.path().to_path_buf()]);
+    options.rules = vec![rule];
+    options.rule_options.allowed_locations =
+        ALLOWED_LOCATIONS.iter().map(|l| l.to_string()).collect();
+    let scan = acr_lint::scan(&options);
+    if !scan.errors.is_empty() {
+        return Err(format!("{:?}", scan.errors));
+    }
+    Ok(Outcome {
+        fired: scan.findings.iter().any(|f| f.rule.id == id),
+        registries: scan.registries,
+        undecided: scan
+            .unknown
+            .iter()
+            .chain(&scan.not_applicable)
+            .any(|u| u.rule.id == id),
+    })
+}
+
+/// Each Bicep example must read as the ARM example of the same kind in the same place on the
+/// page: as many registries, the same verdict, decided or undecided alike.
+fn bicep_differences_from_arm(id: &str, outcomes: &[(&Example, Outcome)]) -> Vec<String> {
+    let of = |language: &str, compliant: bool| -> Vec<&(&Example, Outcome)> {
+        outcomes
+            .iter()
+            .filter(|(e, _)| e.language == language && e.compliant == compliant)
+            .collect()
+    };
+    let mut differences = Vec::new();
+    for compliant in [false, true] {
+        let (arm, bicep) = (of("json", compliant), of("bicep", compliant));
+        if arm.len() != bicep.len() {
+            differences.push(format!(
+                "rules/{id}.md has {} ARM and {} Bicep examples marked {}",
+                arm.len(),
+                bicep.len(),
+                if compliant {
+                    "compliant"
                 } else {
-                    "misses a noncompliant"
-                };
-                failures.push(format!(
-                    "rules/{}.md:{}: {} {verdict} example",
-                    meta.id, example.line, meta.id
+                    "noncompliant"
+                }
+            ));
+            continue;
+        }
+        for ((arm, arm_outcome), (bicep, bicep_outcome)) in arm.into_iter().zip(bicep) {
+            if arm_outcome != bicep_outcome {
+                differences.push(format!(
+                    "rules/{id}.md:{}: the Bicep example reads as {bicep_outcome:?}, its ARM twin at line {} as {arm_outcome:?}",
+                    bicep.line, arm.line
                 ));
             }
         }
     }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    differences
 }
 
 /// The "Enabled by default" cell of a page's header table.
