@@ -131,26 +131,27 @@ fn remote_url(config: &str) -> Option<String> {
         .iter()
         .find(|(name, _)| name == "origin")
         .or(remotes.first())?;
-    Some(web_uri(url))
+    web_uri(url)
 }
 
 /// A remote as a URI code scanning services accept: credentials removed, `host:path` (scp
-/// syntax) as `https://host/path`, without a trailing `.git`.
-fn web_uri(url: &str) -> String {
-    let url = match url.split_once("://") {
-        Some((scheme, rest)) => {
-            let rest = rest.split_once('@').map_or(rest, |(_, host)| host);
-            format!("{scheme}://{rest}")
+/// syntax) as `https://host/path`, a local absolute path as a `file://` URI, without a trailing
+/// `.git`. `None` for what cannot be a URI (a relative path).
+fn web_uri(url: &str) -> Option<String> {
+    let url = if let Some((scheme, rest)) = url.split_once("://") {
+        let rest = rest.split_once('@').map_or(rest, |(_, host)| host);
+        format!("{scheme}://{rest}")
+    } else if url.starts_with('/') {
+        format!("file://{}", super::sarif::encode_uri(url))
+    } else {
+        let (user_host, path) = url.split_once(':')?;
+        if user_host.contains('/') || user_host.len() < 2 {
+            return None;
         }
-        None => match url.split_once(':') {
-            Some((user_host, path)) if !user_host.contains('/') => {
-                let host = user_host.split_once('@').map_or(user_host, |(_, h)| h);
-                format!("https://{host}/{}", path.trim_start_matches('/'))
-            }
-            _ => url.to_string(),
-        },
+        let host = user_host.split_once('@').map_or(user_host, |(_, h)| h);
+        format!("https://{host}/{}", path.trim_start_matches('/'))
     };
-    url.strip_suffix(".git").unwrap_or(&url).to_string()
+    Some(url.strip_suffix(".git").unwrap_or(&url).to_string())
 }
 
 fn read_small(path: &Path) -> Option<String> {
@@ -168,15 +169,27 @@ mod tests {
     #[test]
     fn remotes_become_web_uris_without_credentials() {
         assert_eq!(
-            web_uri("https://user:token@github.com/o/r.git"),
-            "https://github.com/o/r"
+            web_uri("https://user:token@github.com/o/r.git").as_deref(),
+            Some("https://github.com/o/r")
         );
-        assert_eq!(web_uri("git@github.com:o/r.git"), "https://github.com/o/r");
         assert_eq!(
-            web_uri("ssh://git@ssh.dev.azure.com/v3/org/p/r"),
-            "ssh://ssh.dev.azure.com/v3/org/p/r"
+            web_uri("git@github.com:o/r.git").as_deref(),
+            Some("https://github.com/o/r")
         );
-        assert_eq!(web_uri("/srv/repos/r"), "/srv/repos/r");
+        assert_eq!(
+            web_uri("ssh://git@ssh.dev.azure.com/v3/org/p/r").as_deref(),
+            Some("ssh://ssh.dev.azure.com/v3/org/p/r")
+        );
+        assert_eq!(
+            web_uri("/srv/repos/r.git").as_deref(),
+            Some("file:///srv/repos/r")
+        );
+        assert_eq!(web_uri("../r"), None);
+        assert_eq!(web_uri("r"), None);
+        assert_eq!(
+            web_uri("/srv/my repos/r").as_deref(),
+            Some("file:///srv/my%20repos/r")
+        );
     }
 
     #[test]

@@ -393,7 +393,7 @@ fn artifact(root: &Path, path: &Path) -> ArtifactLocation {
 }
 
 /// Percent-encodes what may not stand in a URI path.
-fn encode_uri(path: &str) -> String {
+pub(super) fn encode_uri(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
     for byte in path.bytes() {
         if byte.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=:@".contains(&byte) {
