@@ -328,11 +328,7 @@ fn result(report: &Report<'_>, finding: &Finding) -> SarifResult {
                 .build()
         })
         .collect::<Vec<_>>();
-    let mut message = finding.message.clone();
-    for note in &finding.notes {
-        message.push_str(&format!("\nnote: {note}"));
-    }
-    message.push_str(&format!("\nhelp: {}", finding.help));
+    let message = message_text(finding);
     let mut fingerprints = BTreeMap::new();
     fingerprints.insert(
         FINGERPRINT_KEY.to_string(),
@@ -356,6 +352,19 @@ fn result(report: &Report<'_>, finding: &Finding) -> SarifResult {
         .rule_index(index as i64)
         .related_locations(related)
         .build()
+}
+
+/// The finding's message, its notes and its help, each note and the help on a line of its own.
+fn message_text(finding: &Finding) -> String {
+    use std::fmt::Write as _;
+    let notes: usize = finding.notes.iter().map(|note| note.len() + 7).sum();
+    let mut message = String::with_capacity(finding.message.len() + notes + finding.help.len() + 7);
+    message.push_str(&finding.message);
+    for note in &finding.notes {
+        let _ = write!(message, "\nnote: {note}");
+    }
+    let _ = write!(message, "\nhelp: {}", finding.help);
+    message
 }
 
 fn physical(report: &Report<'_>, span: Span) -> PhysicalLocation {
