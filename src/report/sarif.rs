@@ -328,11 +328,7 @@ fn result(report: &Report<'_>, finding: &Finding) -> SarifResult {
                 .build()
         })
         .collect::<Vec<_>>();
-    let mut message = finding.message.clone();
-    for note in &finding.notes {
-        message.push_str(&format!("\nnote: {note}"));
-    }
-    message.push_str(&format!("\nhelp: {}", finding.help));
+    let message = message_text(finding);
     let mut fingerprints = BTreeMap::new();
     fingerprints.insert(
         FINGERPRINT_KEY.to_string(),
@@ -356,6 +352,19 @@ fn result(report: &Report<'_>, finding: &Finding) -> SarifResult {
         .rule_index(index as i64)
         .related_locations(related)
         .build()
+}
+
+/// The finding's message, its notes and its help, each note and the help on a line of its own.
+fn message_text(finding: &Finding) -> String {
+    use std::fmt::Write as _;
+    let notes: usize = finding.notes.iter().map(|note| note.len() + 7).sum();
+    let mut message = String::with_capacity(finding.message.len() + notes + finding.help.len() + 7);
+    message.push_str(&finding.message);
+    for note in &finding.notes {
+        let _ = write!(message, "\nnote: {note}");
+    }
+    let _ = write!(message, "\nhelp: {}", finding.help);
+    message
 }
 
 fn physical(report: &Report<'_>, span: Span) -> PhysicalLocation {
@@ -407,20 +416,48 @@ pub(super) fn encode_uri(path: &str) -> String {
 
 /// A fingerprint that survives moving code: rule, file, resource and property, no lines.
 pub(crate) fn fingerprint(scan: &Scan, finding: &Finding) -> String {
-    let key = format!(
+    use std::fmt::Write as _;
+    let mut hash = Fnv1a::default();
+    // Hashing the key as it is formatted, without building it, gives the same value.
+    let _ = write!(
+        hash,
         "{}\u{0}{}\u{0}{}\u{0}{}",
         finding.rule.id,
         scan.sources.name(finding.primary.span.file),
         finding.resource,
         finding.property
     );
-    format!("{:016x}", fnv1a(key.as_bytes()))
+    format!("{:016x}", hash.0)
 }
 
 pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &b| {
-        (hash ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
-    })
+    let mut hash = Fnv1a::default();
+    hash.update(bytes);
+    hash.0
+}
+
+/// The 64-bit FNV-1a hash of everything written to it.
+struct Fnv1a(u64);
+
+impl Default for Fnv1a {
+    fn default() -> Self {
+        Self(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fnv1a {
+    fn update(&mut self, bytes: &[u8]) {
+        self.0 = bytes.iter().fold(self.0, |hash, &b| {
+            (hash ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+        });
+    }
+}
+
+impl std::fmt::Write for Fnv1a {
+    fn write_str(&mut self, text: &str) -> std::fmt::Result {
+        self.update(text.as_bytes());
+        Ok(())
+    }
 }
 
 fn notification(report: &Report<'_>, error: &InputError) -> Notification {
