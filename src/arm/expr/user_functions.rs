@@ -204,3 +204,46 @@ mod tests {
         assert!(e.message.contains("result too large"), "{e}");
     }
 }
+
+#[cfg(test)]
+mod deep_tests {
+    use crate::arm::expr::*;
+
+    /// `deep.fN` nests `MAX_NESTING - 2` calls around a call to `deep.fN+1`.
+    struct DeepEnv;
+
+    impl Env for DeepEnv {
+        fn parameter(&self, _name: &str) -> Option<Val> {
+            None
+        }
+        fn variable(&self, _name: &str) -> Option<Val> {
+            None
+        }
+        fn copy_index(&self, _loop_name: Option<&str>) -> Option<i64> {
+            None
+        }
+        fn user_function(&self, name: &str) -> Option<UserFunction> {
+            let depth: usize = name.strip_prefix("deep.f")?.parse().ok()?;
+            let wrap = MAX_NESTING - 2;
+            let body = format!(
+                "[{}deep.f{}(){}]",
+                "concat('a', ".repeat(wrap),
+                depth + 1,
+                ")".repeat(wrap)
+            );
+            Some(UserFunction {
+                parameters: Vec::new(),
+                output: Val::String(body),
+            })
+        }
+    }
+
+    #[test]
+    fn deeply_nested_bodies_in_a_long_chain_stay_within_the_stack() {
+        let value = evaluate("[deep.f0()]", &DeepEnv);
+        assert!(
+            matches!(&value, Ok(Val::Unknown(reason)) if reason.contains("nest more than")),
+            "{value:?}"
+        );
+    }
+}
