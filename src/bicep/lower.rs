@@ -9,8 +9,8 @@ use super::expr::{Printed, quote};
 use super::load::{Loader, ModuleTemplate};
 use super::symbols::{self, Declared, LoopHead, Lowerer};
 use super::syntax::{
-    ArrayItem, Body, DeclKind, Declaration, Expr, ExprKind, ForExpr, ImportKind, ModuleDecl,
-    ObjectItem, ParsedFile, PropertyKeyKind, TextSpan, TypeExpr, TypeKind, UnaryOp,
+    ArrayItem, Body, DeclKind, Declaration, Expr, ExprKind, ForExpr, FuncDecl, ImportKind,
+    ModuleDecl, ObjectItem, ParsedFile, PropertyKeyKind, TextSpan, TypeExpr, TypeKind, UnaryOp,
 };
 use crate::model::{Node, Value};
 use crate::source::{FileId, Span};
@@ -88,6 +88,18 @@ fn lower_in(
     }
 }
 
+/// The `functions` section: one `__bicep` namespace holding the file's `func`s.
+fn user_functions(members: Vec<(String, Node)>, span: Span) -> Node {
+    let namespace = object(
+        vec![
+            ("namespace".into(), text("__bicep", span)),
+            ("members".into(), object(members, span)),
+        ],
+        span,
+    );
+    Node::new(Value::Array(vec![namespace]), span)
+}
+
 /// Builds an object node from members, spanning `span`.
 fn object(members: Vec<(String, Node)>, span: Span) -> Node {
     Node::new(Value::Object(members), span)
@@ -123,6 +135,7 @@ impl Lowerer<'_, '_> {
         let mut copied_variables = Vec::new();
         let mut resources = Vec::new();
         let mut outputs = Vec::new();
+        let mut functions = Vec::new();
         let types = type_declarations(parsed);
         if let Some(given) = given {
             variables.extend(given.variables.iter().cloned());
@@ -146,6 +159,12 @@ impl Lowerer<'_, '_> {
                     }
                     _ => variables.push((var.name.name.clone(), self.value(&var.value))),
                 },
+                DeclKind::Func(func) => {
+                    functions.push((
+                        func.name.name.clone(),
+                        self.function(declaration, func, &types),
+                    ));
+                }
                 DeclKind::Module(module) => {
                     resources.push((module.name.name.clone(), self.module(declaration, module)));
                 }
@@ -176,7 +195,7 @@ impl Lowerer<'_, '_> {
                 Node::new(Value::Array(copied_variables), whole),
             ));
         }
-        object(
+        let mut template = object(
             vec![
                 (
                     "$schema".into(),
@@ -193,6 +212,55 @@ impl Lowerer<'_, '_> {
                 ("outputs".into(), object(outputs, whole)),
             ],
             whole,
+        );
+        if !functions.is_empty() {
+            template.insert("functions", user_functions(functions, whole));
+        }
+        template
+    }
+
+    /// A `func` as a member of the `__bicep` namespace of `functions`: its parameters read as
+    /// `parameters('x')` in its body, which becomes `output.value`.
+    fn function(&mut self, declaration: &Declaration, func: &FuncDecl, types: &Types<'_>) -> Node {
+        let span = self.span(declaration.span);
+        let mark = self.locals.len();
+        let mut parameters = Vec::with_capacity(func.params.len());
+        for param in &func.params {
+            let name = &param.name.name;
+            let param_span = self.span(param.name.span);
+            let kind = param
+                .ty
+                .as_ref()
+                .map_or("object", |ty| arm_type(ty, types, false));
+            parameters.push(object(
+                vec![
+                    ("type".into(), text(kind, param_span)),
+                    ("name".into(), text(name, param_span)),
+                ],
+                param_span,
+            ));
+            self.locals
+                .push((name.clone(), Ok(format!("parameters({})", quote(name)))));
+        }
+        let value = self.value(&func.body);
+        self.locals.truncate(mark);
+        let kind = arm_type(&func.return_ty, types, false);
+        let output = object(
+            vec![
+                ("type".into(), text(kind, self.span(func.return_ty.span))),
+                ("value".into(), value),
+            ],
+            span,
+        );
+        object(
+            vec![
+                (
+                    "parameters".into(),
+                    Node::new(Value::Array(parameters), span),
+                ),
+                ("output".into(), output),
+            ],
+            span,
         )
     }
 

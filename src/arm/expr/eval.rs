@@ -3,6 +3,7 @@
 use super::budget::{Budget, Fail, fail, units};
 use super::functions::{Args, deferred_reason, lookup};
 use super::parser::{Call, Expr, Kind};
+use super::user_functions::UserFunction;
 use super::value::{Val, as_int, keys_match, measure, shallow_weight};
 use super::{
     ExprError, RESOURCE_GROUP_PLACEHOLDER, SUBSCRIPTION_PLACEHOLDER, WORK_BUDGET, error_at,
@@ -44,6 +45,11 @@ pub trait Env {
     /// `environment()`; unknown by default.
     fn environment(&self) -> Val {
         Val::Unknown(known_at_deployment("environment()"))
+    }
+    /// The user-defined function `namespace.member` (`name` in lower case, matched without regard
+    /// to case); `None` when not declared, which makes a call to it unknown.
+    fn user_function(&self, _name: &str) -> Option<UserFunction> {
+        None
     }
 }
 
@@ -113,6 +119,8 @@ pub(super) struct Evaluator<'e> {
     pub(super) budget: Budget,
     /// Bound `lambda` parameters, innermost last.
     pub(super) lambda_scope: Vec<(String, Val)>,
+    /// The user-defined functions being called, outermost first (their lower-case names).
+    pub(super) user_calls: Vec<String>,
 }
 
 impl<'e> Evaluator<'e> {
@@ -122,6 +130,7 @@ impl<'e> Evaluator<'e> {
             env,
             budget: Budget(WORK_BUDGET),
             lambda_scope: Vec::new(),
+            user_calls: Vec::new(),
         }
     }
 
@@ -150,6 +159,11 @@ impl<'e> Evaluator<'e> {
     }
 
     pub(super) fn call(&mut self, call: &Call, offset: usize) -> Result<Val, ExprError> {
+        if call.key.contains('.')
+            && let Some(result) = self.user_call(call, offset)
+        {
+            return result;
+        }
         if let Some(reason) = deferred_reason(&call.key, &call.name) {
             return Ok(Val::Unknown(reason));
         }

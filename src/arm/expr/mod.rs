@@ -32,8 +32,9 @@
 //!   relies on) but not single-quoted strings; it and [`Val::from_json`] keep object key order only
 //!   when `serde_json`'s `preserve_order` feature is on (otherwise keys come out sorted), which
 //!   matters only to `string()` output;
-//! - user-defined functions (`ns.name(...)`) and the rarely used functions listed in
-//!   [`NOT_EVALUATED`] give an unknown instead of a value.
+//! - the rarely used functions listed in [`NOT_EVALUATED`] give an unknown instead of a value, as
+//!   do user-defined functions (`ns.name(...)`) the [`Env`] does not declare, a function calling
+//!   itself (ARM forbids it) and calls nested deeper than [`MAX_USER_FUNCTION_DEPTH`].
 //!
 //! `uniqueString()` reproduces Azure's algorithm and is checked against values Azure returned;
 //! `guid()` is the UUID version 5 of the arguments joined with `-` in ARM's namespace, as public
@@ -55,6 +56,7 @@ mod parser;
 mod printer;
 #[cfg(test)]
 mod test_support;
+mod user_functions;
 mod value;
 
 pub use access::{Access, AccessRoot, AccessStep, access_path};
@@ -62,6 +64,7 @@ pub use eval::{Env, default_resource_group, default_subscription};
 pub use functions::call_function;
 pub use parser::{Call, Expr, Kind, parse};
 pub use printer::print;
+pub use user_functions::{MAX_USER_FUNCTION_DEPTH, UserFunction};
 pub use value::{Val, keys_match, values_equal};
 
 use eval::Evaluator;

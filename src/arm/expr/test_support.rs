@@ -33,6 +33,12 @@ impl Env for TestEnv {
             default_subscription()
         }
     }
+    fn user_function(&self, name: &str) -> Option<UserFunction> {
+        user_functions()
+            .into_iter()
+            .find(|(declared, _)| declared.eq_ignore_ascii_case(name))
+            .map(|(_, function)| function)
+    }
     fn resource_group(&self) -> Val {
         if self.scope_known {
             Val::from_json(&json!({"name": "rg1", "location": "westeurope"}))
@@ -40,6 +46,71 @@ impl Env for TestEnv {
             default_resource_group()
         }
     }
+}
+
+/// The user-defined functions every test environment declares, by `namespace.member`.
+pub(super) fn user_functions() -> Vec<(String, UserFunction)> {
+    let mut functions: Vec<(String, UserFunction)> = [
+        (
+            "ns.suffix",
+            &["a"][..],
+            json!("[concat(parameters('a'), 'x')]"),
+        ),
+        (
+            "ns.Twice",
+            &["a"],
+            json!("[NS.SUFFIX(ns.suffix(parameters('A')))]"),
+        ),
+        (
+            "ns.double",
+            &["a"],
+            json!("[concat(parameters('a'), parameters('a'))]"),
+        ),
+        (
+            "ns.ignores",
+            &["a"],
+            json!("[if(true(), 'fixed', parameters('a'))]"),
+        ),
+        (
+            "ns.pair",
+            &["a", "b"],
+            json!({"first": "[parameters('a')]", "rest": ["[parameters('b')]", "[[lit]", 3]}),
+        ),
+        (
+            "ns.mapped",
+            &["xs"],
+            json!("[map(parameters('xs'), lambda('x', ns.suffix(lambdaVariables('x'))))]"),
+        ),
+        ("ns.group", &[], json!("[resourceGroup().type]")),
+        ("ns.variable", &[], json!("[variables('prefix')]")),
+        ("ns.self", &[], json!("[ns.self()]")),
+        ("ns.ping", &[], json!("[ns.pong()]")),
+        ("ns.pong", &[], json!("[concat('x', ns.ping())]")),
+    ]
+    .into_iter()
+    .map(|(name, parameters, output)| {
+        let function = UserFunction {
+            parameters: parameters.iter().map(|p| (*p).to_string()).collect(),
+            output: Val::from_json(&output),
+        };
+        (name.to_string(), function)
+    })
+    .collect();
+    for depth in 0..=MAX_USER_FUNCTION_DEPTH {
+        let next = format!("[concat('c', chain.f{}())]", depth + 1);
+        let function = UserFunction {
+            parameters: Vec::new(),
+            output: Val::String(next),
+        };
+        functions.push((format!("chain.f{depth}"), function));
+    }
+    let last = format!("chain.f{}", MAX_USER_FUNCTION_DEPTH + 1);
+    let end = UserFunction {
+        parameters: Vec::new(),
+        output: s("end"),
+    };
+    functions.push((last, end));
+    functions
 }
 
 pub(super) fn find(entries: &[(&'static str, Val)], name: &str) -> Option<Val> {

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use super::{MAX_PRODUCED_UNITS, MAX_VALUE_COPIES, ParametersFile, resolve};
-use crate::arm::expr::{Env, Val};
+use crate::arm::expr::{Env, UserFunction, Val};
 use crate::model::{Node, Value, Via};
 use crate::source::Span;
 
@@ -16,6 +16,8 @@ use crate::source::Span;
 pub(super) struct Scope<'t> {
     pub(super) parameters: HashMap<String, Node>,
     variables: HashMap<String, &'t Node>,
+    /// The template's user-defined functions by lower-case `namespace.member`.
+    functions: HashMap<String, UserFunction>,
     /// Variables declared by the `copy` array of `variables`: each a `{name, count, input}` loop.
     copied_variables: HashMap<String, &'t Node>,
     variable_nodes: RefCell<HashMap<String, Node>>,
@@ -52,6 +54,7 @@ impl<'t> Scope<'t> {
         if let Some(outer) = outer {
             scope.produced = Rc::clone(&outer.produced);
         }
+        scope.functions = user_functions(template);
         if let Some(Value::Object(declared)) = template.get("variables").map(|v| &v.value) {
             for (name, value) in declared {
                 match &value.value {
@@ -308,6 +311,51 @@ impl Env for Scope<'_> {
         self.find_loop(loop_name, |l| l.index.as_ref().err().cloned())
             .flatten()
     }
+
+    fn user_function(&self, name: &str) -> Option<UserFunction> {
+        self.functions.get(name).cloned()
+    }
+}
+
+/// The `functions` section: `[{"namespace", "members": {name: {"parameters", "output"}}}]`, by
+/// lower-case `namespace.member`. A member without an `output.value` is left out.
+fn user_functions(template: &Node) -> HashMap<String, UserFunction> {
+    let mut functions = HashMap::new();
+    let Some(Value::Array(namespaces)) = template.get("functions").map(|f| &f.value) else {
+        return functions;
+    };
+    for namespace in namespaces {
+        let (Some(prefix), Some(Value::Object(members))) = (
+            namespace.get("namespace").and_then(Node::as_str),
+            namespace.get("members").map(|m| &m.value),
+        ) else {
+            continue;
+        };
+        for (member, definition) in members {
+            let Some(output) = definition.get("output").and_then(|o| o.get("value")) else {
+                continue;
+            };
+            let parameters = match definition.get("parameters").map(|p| &p.value) {
+                Some(Value::Array(declared)) => declared
+                    .iter()
+                    .map(|p| {
+                        p.get("name")
+                            .and_then(Node::as_str)
+                            .unwrap_or("")
+                            .to_string()
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            };
+            let key = format!("{prefix}.{member}").to_lowercase();
+            let function = UserFunction {
+                parameters,
+                output: to_val(output),
+            };
+            functions.insert(key, function);
+        }
+    }
+    functions
 }
 
 /// Values such as `GEN-UNIQUE` or `GET-PREREQ-…` that template test harnesses replace before
