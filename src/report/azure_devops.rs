@@ -3,7 +3,6 @@
 
 use std::io::{self, Write};
 
-use super::escape_char;
 use crate::findings::{InputError, Scan};
 use crate::rules::{Finding, Level};
 use crate::source::Span;
@@ -74,19 +73,7 @@ fn command(properties: &[(&str, String)], message: &str) -> String {
 }
 
 fn escape_data(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '%' => out.push_str("%AZP25"),
-            '\r' => out.push_str("%0D"),
-            '\n' => out.push_str("%0A"),
-            c => match escape_char(c) {
-                Some(escaped) => out.push_str(&escaped),
-                None => out.push(c),
-            },
-        }
-    }
-    out
+    super::escape_command_data(text, "%AZP25")
 }
 
 fn escape_property(text: &str) -> String {

@@ -4,7 +4,7 @@
 use std::cmp::Reverse;
 use std::io::{self, Write};
 
-use super::{escape_char, plural};
+use super::plural;
 use crate::findings::{InputError, Scan};
 use crate::rules::{Finding, Level};
 use crate::source::Span;
@@ -159,19 +159,7 @@ fn command(name: &str, properties: &[(&str, String)], message: &str) -> String {
 }
 
 fn escape_data(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '%' => out.push_str("%25"),
-            '\r' => out.push_str("%0D"),
-            '\n' => out.push_str("%0A"),
-            c => match escape_char(c) {
-                Some(escaped) => out.push_str(&escaped),
-                None => out.push(c),
-            },
-        }
-    }
-    out
+    super::escape_command_data(text, "%25")
 }
 
 fn escape_property(text: &str) -> String {

@@ -130,6 +130,25 @@ fn escape_char(c: char) -> Option<String> {
     hidden.then(|| c.escape_default().collect())
 }
 
+/// A CI logging command's message: `%` as `percent` (each CI has its own), CR and LF as `%0D`
+/// and `%0A` as the runners decode them, other control characters escaped, so a command can
+/// only start where the tool writes one.
+fn escape_command_data(text: &str, percent: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '%' => out.push_str(percent),
+            '\r' => out.push_str("%0D"),
+            '\n' => out.push_str("%0A"),
+            c => match escape_char(c) {
+                Some(escaped) => out.push_str(&escaped),
+                None => out.push(c),
+            },
+        }
+    }
+    out
+}
+
 /// `text` with control characters escaped (see [`escape_char`]), so a name or value from an
 /// input can neither move the cursor nor start a line of its own.
 pub fn escape_controls(text: &str) -> Cow<'_, str> {
