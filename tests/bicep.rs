@@ -293,3 +293,30 @@ fn registry_module_aliases_come_from_bicepconfig() {
     ]);
     assert_admin_finding(dir.path(), home.path(), "registry `registry/registry`");
 }
+
+#[test]
+fn suppressions_that_cannot_be_read_in_a_module_of_a_module_are_reported_whatever_the_file_names() {
+    let leaf = "// acr-lint:ignore ACR999 reason=\"x\"
+resource acr 'Microsoft.ContainerRegistry/registries@2023-07-01' = {
+  name: 'leafacr'
+  location: 'westeurope'
+  // acr-lint:ignore ACR206
+  sku: { name: 'Basic' }
+}
+";
+    let middle = "module leaf 'sub/leaf.bicep' = {\n  name: 'leaf'\n}\n";
+    let top = "module middle 'middle.bicep' = {\n  name: 'middle'\n}\n";
+    // The top file is read before the module it calls, then after it.
+    for top_name in ["a.bicep", "z.bicep"] {
+        let dir = scratch(&[
+            (top_name, top),
+            ("middle.bicep", middle),
+            ("sub/leaf.bicep", leaf),
+        ]);
+        let scan = scan(dir.path());
+        let unknown = lines_of(&scan, dir.path(), "ACR902");
+        let malformed = lines_of(&scan, dir.path(), "ACR901");
+        assert_eq!(unknown, ["sub/leaf.bicep:1:1"], "{top_name}");
+        assert_eq!(malformed, ["sub/leaf.bicep:5:3"], "{top_name}");
+    }
+}

@@ -456,7 +456,7 @@ fn read_template(
     read.unit.suppressions.extend(suppressions);
     read.unit.suppression_problems.extend(problems);
     // A module file is read only through its callers: its suppressions cover what it deploys
-    // through each call.
+    // through each call, and those that cannot be read are reported once, by where they stand.
     let calls: Vec<(PathBuf, String)> = loader
         .module_calls
         .get(first_module..)
@@ -467,9 +467,7 @@ fn read_template(
             let (suppressions, problems) =
                 super::comments::suppressions(id, &text, &parsed, name, &prefix);
             read.unit.suppressions.extend(suppressions);
-            if loader.reported_problems.insert(module) {
-                read.unit.suppression_problems.extend(problems);
-            }
+            read.unit.suppression_problems.extend(problems);
         }
     }
     for module in &unread_modules {

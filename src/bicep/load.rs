@@ -66,8 +66,6 @@ pub struct Loader<'c> {
     pub stack: Vec<PathBuf>,
     /// Each Bicep module file lowered, with the address prefix of the call (`outer/inner/`).
     pub module_calls: Vec<(PathBuf, String)>,
-    /// Module files whose unreadable suppressions were reported already.
-    pub reported_problems: std::collections::HashSet<PathBuf>,
     texts: HashMap<PathBuf, (FileId, Rc<str>)>,
     parsed: HashMap<PathBuf, Rc<ParsedFile>>,
 }
@@ -81,7 +79,6 @@ impl<'c> Loader<'c> {
             notices: Vec::new(),
             called: Vec::new(),
             stack: Vec::new(),
-            reported_problems: std::collections::HashSet::new(),
             module_calls: Vec::new(),
             texts: HashMap::new(),
             parsed: HashMap::new(),
