@@ -324,8 +324,7 @@ fn parse_level(text: &str) -> Option<Level> {
 }
 
 fn suppression(entry: &SuppressEntry) -> Result<crate::suppress::Suppression, String> {
-    let rules =
-        crate::suppress::resolve_rules(entry.rule.split(',').map(str::trim)).map_err(|(m, _)| m)?;
+    let rules = crate::suppress::resolve_rules(entry.rule.split(',').map(str::trim))?;
     let reason = entry
         .reason
         .clone()

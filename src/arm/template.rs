@@ -6,8 +6,8 @@ mod scope;
 use super::expr::{self, Access, AccessRoot, AccessStep, Val};
 use scope::{Scope, copy_count, expand_loop, from_val, is_property_loop};
 
-use crate::model::registry_in_id;
 use crate::model::{Format, Input, Kind, Node, Output, RegistryRef, Resource, Unit, Value, Via};
+use crate::model::{directives, registry_in_id};
 use crate::source::Span;
 
 const DEPLOYMENTS_TYPE: &str = "Microsoft.Resources/deployments";
@@ -61,12 +61,10 @@ pub fn read(root: &Node, unit: &str, parameters: Option<&ParametersFile<'_>>) ->
             ..Unit::default()
         },
     };
-    let (suppressions, problems) = crate::suppress::from_arm_metadata(
+    walker.facts.directives = directives::from_arm_metadata(
         root.get("metadata"),
         &crate::model::suppression::Covers::Unit(template_name.to_string()),
     );
-    walker.facts.suppressions.extend(suppressions);
-    walker.facts.suppression_problems.extend(problems);
     walker.template(root, &scope, "");
     Template {
         resources: walker.resources,
@@ -229,10 +227,8 @@ impl Walker {
             },
             span: resource.span,
         };
-        let (suppressions, problems) =
-            crate::suppress::from_arm_metadata(resource.get("metadata"), &covers);
-        self.facts.suppressions.extend(suppressions);
-        self.facts.suppression_problems.extend(problems);
+        let directives = directives::from_arm_metadata(resource.get("metadata"), &covers);
+        self.facts.directives.extend(directives);
         let body = resolve(resource, scope);
         let link = link(kind, &arm_type, &body, parent);
         let registry_name = (kind == Kind::Registry)

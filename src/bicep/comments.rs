@@ -3,7 +3,8 @@
 
 use super::symbols;
 use super::syntax::{DeclKind, Declaration, Expr, ExprKind, ObjectItem, ParsedFile};
-use crate::model::suppression::{Covers, DirectiveError, Suppression};
+use crate::model::directives::{self, Directive};
+use crate::model::suppression::Covers;
 use crate::source::{FileId, Span};
 
 /// The unit a file is evaluated in, and the address prefix of its resources there.
@@ -15,22 +16,22 @@ struct Unit<'u> {
 /// How deep object literals are followed for properties a suppression may stand above.
 const MAX_OBJECT_DEPTH: usize = 64;
 
-/// The suppressions written in a Bicep file. A suppression above a resource or module of the
+/// The suppression directives written in a Bicep file. A suppression above a resource or module of the
 /// file evaluated as `unit` covers it by address (every instance of a loop; `prefix` is the
 /// module call the file is read through, `mod/`); any other covers its span.
-pub fn suppressions(
+pub fn directives(
     file: FileId,
     text: &str,
     parsed: &ParsedFile,
     unit: &str,
     prefix: &str,
-) -> (Vec<Suppression>, Vec<DirectiveError>) {
+) -> Vec<Directive> {
     let mut structures = Vec::new();
     let unit = Unit { name: unit, prefix };
     for declaration in parsed.declarations() {
         collect(declaration, None, file, &unit, &mut structures);
     }
-    crate::suppress::from_bicep(text, file, &structures)
+    directives::from_bicep(text, file, &structures)
 }
 
 fn collect(

@@ -446,15 +446,14 @@ fn read_template(
     let name = &template.source.name;
     let mut read = arm::read(&root, name, parameters_file.as_ref());
     read.unit.format = Format::Bicep;
-    let (suppressions, problems) = super::comments::suppressions(
+    let directives = super::comments::directives(
         template.id,
         &template.source.text,
         template.parsed,
         name,
         "",
     );
-    read.unit.suppressions.extend(suppressions);
-    read.unit.suppression_problems.extend(problems);
+    read.unit.directives.extend(directives);
     // A module file is read only through its callers: its suppressions cover what it deploys
     // through each call, and those that cannot be read are reported once, by where they stand.
     let calls: Vec<(PathBuf, String)> = loader
@@ -464,10 +463,8 @@ fn read_template(
         .to_vec();
     for (module, prefix) in calls {
         if let Some((id, text, parsed)) = loader.parsed_module(&module) {
-            let (suppressions, problems) =
-                super::comments::suppressions(id, &text, &parsed, name, &prefix);
-            read.unit.suppressions.extend(suppressions);
-            read.unit.suppression_problems.extend(problems);
+            let directives = super::comments::directives(id, &text, &parsed, name, &prefix);
+            read.unit.directives.extend(directives);
         }
     }
     for module in &unread_modules {

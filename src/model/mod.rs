@@ -1,5 +1,6 @@
 //! The format-agnostic model: resources in ARM shape, whatever format declared them.
 
+pub mod directives;
 pub mod graph;
 pub mod input;
 pub mod json;
@@ -166,9 +167,9 @@ pub struct Unit {
     pub format: Format,
     pub outputs: Vec<Output>,
     pub inputs: Vec<Input>,
-    /// Inline suppressions written in the unit's files, and those that could not be read.
-    pub suppressions: Vec<suppression::Suppression>,
-    pub suppression_problems: Vec<suppression::DirectiveError>,
+    /// Inline suppression directives written in the unit's files, including those that could
+    /// not be read.
+    pub directives: Vec<directives::Directive>,
     /// A called Terraform module: the unit of its caller.
     pub caller: Option<String>,
     /// A called Terraform module: the registries its inputs refer to in the caller (by input).
@@ -183,8 +184,7 @@ impl Unit {
     pub fn merge(&mut self, other: Unit) {
         self.outputs.extend(other.outputs);
         self.inputs.extend(other.inputs);
-        self.suppressions.extend(other.suppressions);
-        self.suppression_problems.extend(other.suppression_problems);
+        self.directives.extend(other.directives);
         self.input_links.extend(other.input_links);
         self.handoffs.extend(other.handoffs);
         self.caller = self.caller.take().or(other.caller);

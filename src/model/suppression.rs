@@ -1,5 +1,5 @@
-//! Suppressions as the front ends and the configuration file write them down: what they cover,
-//! for which rules and until when, and the directives that could not be read.
+//! Suppressions as the inline directives and the configuration file write them down: what they
+//! cover, for which rules and until when, and the directives that could not be read.
 
 use crate::source::Span;
 
@@ -73,7 +73,7 @@ pub enum Covers {
 /// One suppression.
 #[derive(Debug, Clone)]
 pub struct Suppression {
-    /// Rule ids; slugs are resolved to ids when parsed.
+    /// Rule ids; slugs are resolved to ids through the rule catalogue.
     pub rules: Vec<&'static str>,
     pub reason: String,
     pub until: Option<Date>,

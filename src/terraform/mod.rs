@@ -14,7 +14,7 @@ use hcl_edit::Span as _;
 use hcl_edit::expr::Expression;
 use hcl_edit::structure::{Block, Body};
 
-use crate::model::{self, Input, Output, Resource, Unit};
+use crate::model::{self, Input, Output, Resource, Unit, directives};
 use crate::source::{FileId, Span};
 
 pub use crate::source::normalize;
@@ -64,10 +64,8 @@ pub fn read_module(
         errors: Vec::new(),
     };
     for file in files {
-        let (suppressions, problems) =
-            crate::suppress::from_hcl(file.body, file.text, file.file, unit);
-        result.unit.suppressions.extend(suppressions);
-        result.unit.suppression_problems.extend(problems);
+        let directives = directives::from_hcl(file.body, file.text, file.file, unit);
+        result.unit.directives.extend(directives);
         for block in file.body.blocks() {
             if let Some((range, message)) = scope.invalid_count(block) {
                 let span = Span::new(file.file, range.start, range.end);
