@@ -221,6 +221,7 @@ pub fn scan(options: &ScanOptions) -> Scan {
     });
     unknown.retain(|u| reported(u.span.file));
     not_applicable.retain(|u| reported(u.span.file));
+    help_in_json_syntax(&mut findings, &sources);
     if options.show_unknown {
         findings.extend(unknown.iter().map(rules::could_not_verify));
     }
@@ -289,6 +290,21 @@ pub fn scan(options: &ScanOptions) -> Scan {
             .map(|r| r.meta())
             .chain(rules::tool::ALL.iter().copied())
             .collect(),
+    }
+}
+
+/// A finding on a Bicep resource that points into JSON (a `.json` module, a parameters file, a
+/// compiled template) gets its help in ARM JSON syntax, the syntax of the text it points at.
+fn help_in_json_syntax(findings: &mut [Finding], sources: &SourceMap) {
+    for finding in findings {
+        let Some(file) = sources.get(finding.primary.span.file) else {
+            continue;
+        };
+        if finding.help == finding.rule.fix_bicep
+            && discover::syntax_of(&file.path) == model::Format::Arm
+        {
+            finding.help = finding.rule.fix_arm;
+        }
     }
 }
 

@@ -6,6 +6,9 @@ use hcl_edit::structure::{Body, Structure};
 
 pub use crate::model::suppression::{Covers, Date, DirectiveError, Suppression};
 
+use std::path::Path;
+
+use crate::discover;
 use crate::model::{Node, Unit, Value};
 use crate::rules::{self, Finding, Label};
 use crate::source::{FileId, SourceMap, Span};
@@ -488,7 +491,11 @@ pub fn apply(
         } else {
             &rules::tool::MALFORMED
         };
-        kept.push(tool_finding(meta, problem.span, problem.message.clone()));
+        let mut finding = tool_finding(meta, problem.span, problem.message.clone());
+        finding.help = meta.fix(discover::syntax_of(Path::new(&file_name(
+            problem.span.file,
+        ))));
+        kept.push(finding);
     }
     (kept, suppressed)
 }

@@ -293,3 +293,74 @@ fn registry_module_aliases_come_from_bicepconfig() {
     ]);
     assert_admin_finding(dir.path(), home.path(), "registry `registry/registry`");
 }
+
+const JSON_MODULE: &str = r#"{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "contentVersion": "1.0.0.0",
+  "resources": [
+    {
+      "type": "Microsoft.ContainerRegistry/registries",
+      "apiVersion": "2023-07-01",
+      "name": "jsonregistry",
+      "location": "westeurope",
+      "sku": {"name": "Premium"},
+      "properties": {"adminUserEnabled": true}
+    }
+  ]
+}
+"#;
+
+#[test]
+fn help_is_written_in_the_syntax_of_the_text_a_finding_points_at() {
+    let dir = scratch(&[
+        (
+            "main.bicep",
+            &format!(
+                "{}\nmodule fromJson 'registry.json' = {{\n  name: 'fromJson'\n}}\n",
+                ADMIN_REGISTRY.replace("adminEnabled bool = false", "adminEnabled bool = true")
+            ),
+        ),
+        ("registry.json", JSON_MODULE),
+        (
+            "broken.bicep",
+            "// acr-lint:ignore ACR001 reason=\"unterminated\nresource r 'Microsoft.ContainerRegistry/registries@2023-07-01' = {\n  name: 'brokenname'\n}\n",
+        ),
+    ]);
+    let scan = scan(dir.path());
+    let help = |resource: &str, rule: &str| {
+        scan.findings
+            .iter()
+            .find(|f| f.resource == resource && f.rule.id == rule)
+            .map(|f| f.help)
+            .unwrap_or_else(|| {
+                panic!(
+                    "{rule} on `{resource}` in {:?}",
+                    common::finding_lines(&scan, dir.path())
+                )
+            })
+    };
+    assert_eq!(
+        help("acr", "ACR001"),
+        "set `adminUserEnabled: false` (or remove it) and grant AcrPull/AcrPush to identities"
+    );
+    assert_eq!(
+        help("acr", "ACR003"),
+        "add `identity: { type: 'SystemAssigned' }` to the registry resource"
+    );
+    assert_eq!(
+        help("fromJson/jsonregistry", "ACR001"),
+        "set `\"adminUserEnabled\": false` (or remove it) and grant AcrPull/AcrPush to identities"
+    );
+    let malformed = scan
+        .findings
+        .iter()
+        .find(|f| f.rule.id == "ACR901")
+        .expect("the malformed suppression is reported");
+    assert!(
+        malformed
+            .help
+            .starts_with("write `// acr-lint:ignore ACR001"),
+        "{}",
+        malformed.help
+    );
+}

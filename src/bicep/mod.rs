@@ -23,6 +23,18 @@ pub struct BicepFile {
     pub parameters: bool,
 }
 
+/// The suppression comments of a parsed Bicep file read on its own (file id 0, no module
+/// prefix), and those that cannot be understood.
+pub fn suppressions(
+    text: &str,
+    parsed: &syntax::ParsedFile,
+) -> (
+    Vec<crate::model::suppression::Suppression>,
+    Vec<crate::model::suppression::DirectiveError>,
+) {
+    comments::suppressions(0, text, parsed, "", "")
+}
+
 /// Parses a `.bicep` file, or a `.bicepparam` file when `parameters`.
 pub fn parse(text: &str, parameters: bool) -> BicepFile {
     let parsed = if parameters {

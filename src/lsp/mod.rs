@@ -633,7 +633,10 @@ impl Server {
         let rule = finding.rule.id;
         let insertion = match format_of(&file.path)? {
             Format::Terraform => fix::terraform(&file.text, target.start, rule)?,
-            Format::Bicep => fix::bicep(&file.text, target.start, rule)?,
+            Format::Bicep => {
+                let parameters = Candidate::of(&file.path) == Some(Candidate::BicepParams);
+                fix::bicep(&file.text, target.start, rule, parameters)?
+            }
             Format::Arm => {
                 let decl = finding.resource_decl.map(|s| s.start);
                 fix::arm(&file.text, decl, rule)?
