@@ -172,6 +172,9 @@ pub fn scan(options: &ScanOptions) -> Scan {
     secrets.dedup();
     errors.extend(model.errors);
     let mut notices = model.notices;
+    if options.show_unknown {
+        notices.append(&mut model.undecided_notices);
+    }
     notices.extend(discovered.notices.iter().cloned());
     notices.sort();
     notices.dedup();

@@ -174,20 +174,49 @@ fn assert_admin_finding(dir: &Path, home: &Path, what: &str) {
         )));
 }
 
+const UNCACHED_NOTE: &str = "module `registry`: module `br/public:avm/res/container-registry/registry:0.1.0` is not in the Bicep restore cache";
+
 #[test]
-fn registry_modules_missing_from_the_cache_are_named_never_findings() {
+fn registry_modules_missing_from_the_cache_are_named_with_show_unknown_never_findings() {
     let home = scratch(&[]);
     let dir = scratch(&[("main.bicep", REGISTRY_MODULE_CALL)]);
-    acr_lint()
-        .arg(dir.path())
-        .args(["--format", "concise", "--select", "ACR001", "--show-unknown"])
-        .env("HOME", home.path())
-        .assert()
-        .code(0)
-        .stdout(predicate::str::contains("ACR001").not())
-        .stderr(predicate::str::contains(
-            "module `registry`: module `br/public:avm/res/container-registry/registry:0.1.0` is not in the Bicep restore cache",
-        ));
+    for format in ["concise", "pretty", "json", "sarif"] {
+        let run = acr_lint()
+            .arg(dir.path())
+            .args(["--format", format, "--select", "ACR001", "--show-unknown"])
+            .env("HOME", home.path())
+            .assert()
+            .code(0)
+            .stderr(predicate::str::contains(UNCACHED_NOTE));
+        if format == "concise" {
+            run.stdout(predicate::str::contains("ACR001").not());
+        }
+    }
+}
+
+#[test]
+fn registry_modules_missing_from_the_cache_are_not_noted_without_show_unknown() {
+    let home = scratch(&[]);
+    let dir = scratch(&[
+        ("main.bicep", REGISTRY_MODULE_CALL),
+        // A local module file that does not exist is noted on every scan, as in Terraform.
+        (
+            "other/main.bicep",
+            "module gone 'gone.bicep' = {\n  name: 'gone'\n}\n",
+        ),
+    ]);
+    for format in ["concise", "pretty", "json", "sarif"] {
+        acr_lint()
+            .arg(dir.path())
+            .args(["--format", format, "--select", "ACR001"])
+            .env("HOME", home.path())
+            .assert()
+            .code(0)
+            .stderr(predicate::str::contains("restore cache").not())
+            .stderr(predicate::str::contains(
+                "module `gone`: module file `gone.bicep` does not exist",
+            ));
+    }
 }
 
 #[test]

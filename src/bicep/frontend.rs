@@ -490,8 +490,9 @@ fn read_template(
     output.units.push(read.unit);
 }
 
-/// A module that could not be read: a notice naming it, and the registries it is handed
-/// (their absent-resource rules are then undecided).
+/// A module that could not be read: a notice naming it (shown with `--show-unknown` for a
+/// registry module, whose effect is undecided), and the registries it is handed (their
+/// absent-resource rules are then undecided).
 fn note_unread(
     module: &UnreadModule,
     file: &str,
@@ -499,10 +500,15 @@ fn note_unread(
     unit: &mut crate::model::Unit,
     output: &mut FrontEndOutput,
 ) {
-    output.notices.push(format!(
+    let notice = format!(
         "{file}: module `{}`: {}; what it deploys is not checked",
         module.symbol, module.reason
-    ));
+    );
+    if module.from_registry {
+        output.undecided_notices.push(notice);
+    } else {
+        output.notices.push(notice);
+    }
     for registry in &module.registries {
         if resources
             .iter()

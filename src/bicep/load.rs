@@ -400,6 +400,12 @@ enum Registry<'r> {
 }
 
 /// Whether a module path names a registry module, and its parts.
+/// Whether a module reference names a registry module or template spec (`br:`, `br/alias:`,
+/// `ts:`), not a local file.
+pub fn is_registry_reference(reference: &str) -> bool {
+    registry_reference(reference).is_some()
+}
+
 fn registry_reference(reference: &str) -> Option<Registry<'_>> {
     let (scheme, rest) = reference.split_once(':')?;
     let (kind, alias) = match scheme.split_once('/') {
