@@ -310,6 +310,16 @@ fn read_elsewhere(
     let Some(target) = using_path(parameters) else {
         return;
     };
+    if target
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("bicepparam"))
+    {
+        let at = using_span(parameters).map(|span| span.in_file(parameters.id));
+        let message =
+            "`using` names a parameters file; it must name the template the values are for";
+        loader.error(parameters.source.name.clone(), at, message.into());
+        return;
+    }
     if documents.iter().any(|d| d.source.path == target)
         || !target
             .extension()
@@ -342,21 +352,28 @@ fn read_elsewhere(
     read_template(&template, &evaluation, None, loader, output);
 }
 
-/// The template a `.bicepparam` file's `using` names.
-fn using_path(parameters: &BicepDocument<'_>) -> Option<PathBuf> {
+/// The path a `.bicepparam` file's `using` is given, as written.
+fn using_expr<'a>(parameters: &BicepDocument<'a>) -> Option<&'a super::syntax::Expr> {
     parameters
         .parsed
         .declarations()
         .iter()
         .find_map(|d| match &d.kind {
-            DeclKind::Using(using) => {
-                let relative = using.path.as_ref()?.as_plain_string()?;
-                Some(source::normalize(
-                    &directory_of(&parameters.source.path).join(relative),
-                ))
-            }
+            DeclKind::Using(using) => using.path.as_ref(),
             _ => None,
         })
+}
+
+fn using_span(parameters: &BicepDocument<'_>) -> Option<super::syntax::TextSpan> {
+    using_expr(parameters).map(|path| path.span)
+}
+
+/// The template a `.bicepparam` file's `using` names.
+fn using_path(parameters: &BicepDocument<'_>) -> Option<PathBuf> {
+    let relative = using_expr(parameters)?.as_plain_string()?;
+    Some(source::normalize(
+        &directory_of(&parameters.source.path).join(relative),
+    ))
 }
 
 fn short_name(name: &str) -> String {
