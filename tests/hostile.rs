@@ -719,12 +719,51 @@ fn bicep_loads_outside_the_tree_of_pipes_or_huge_are_refused() {
     }
 }
 
+/// A resource's name is inlined where another refers to it: names that refer to themselves
+/// or to each other, and chains of a thousand such references in parallel directories, end
+/// in an undecided name, not a stack overflow.
+fn bicep_names_referring_to_themselves_or_chained_deeply_are_undecided() {
+    let dir = scratch();
+    let registry = "'Microsoft.ContainerRegistry/registries@2023-07-01'";
+    write(
+        dir.path(),
+        "self/main.bicep",
+        format!(
+            "resource a {registry} = {{\n  name: a.name\n}}\n\
+             resource b {registry} = {{\n  name: c.name\n}}\n\
+             resource c {registry} = {{\n  name: b.name\n}}\n\
+             module m 'm.bicep' = {{\n  name: m.name\n}}\n"
+        )
+        .as_bytes(),
+    );
+    write(dir.path(), "self/m.bicep", b"param p string = ''\n");
+    let mut chain = format!("resource r0 {registry} = {{\n  name: 'a'\n}}\n");
+    for i in 1..1000 {
+        chain.push_str(&format!(
+            "resource r{i} {registry} = {{\n  name: r{}.name\n}}\n",
+            i - 1
+        ));
+    }
+    for copy in ["a", "b", "c", "d"] {
+        write(
+            dir.path(),
+            &format!("chain/{copy}/main.bicep"),
+            chain.as_bytes(),
+        );
+    }
+    run(dir.path(), &[]).expect(1).no_errors();
+}
+
 fn main() -> std::process::ExitCode {
     let trials = vec![
         common::always("hostile_bicep_is_bounded", hostile_bicep_is_bounded),
         common::always(
             "hostile_bicep_files_are_errors_at_their_position",
             hostile_bicep_files_are_errors_at_their_position,
+        ),
+        common::always(
+            "bicep_names_referring_to_themselves_or_chained_deeply_are_undecided",
+            bicep_names_referring_to_themselves_or_chained_deeply_are_undecided,
         ),
         common::always(
             "json_of_100_mb_is_refused_with_its_size",
