@@ -454,6 +454,11 @@ fn bicep_diagnostic_ranges_and_comment_quick_fix() {
     let diagnostics = client.diagnostics(&uri, |d| has_rule(d, "ACR001"));
     let admin = with_rule(&diagnostics, "ACR001").expect("ACR001").clone();
     assert_eq!(admin["range"], range((7, 22), (7, 26)), "{admin}");
+    let message = admin["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("\nhelp: set `adminUserEnabled: false`"),
+        "the fix is in Bicep syntax: {message}"
+    );
 
     let actions = client.code_actions(&uri, &admin);
     assert_eq!(actions.len(), 1, "{actions:?}");
