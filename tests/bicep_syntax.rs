@@ -700,15 +700,7 @@ fn nesting_deeper_than_the_limit_is_an_error_not_a_crash() {
             open.repeat(20_000),
             close.repeat(20_000)
         );
-        let parsed = syntax::parse(&deep);
-        assert!(!parsed.errors.is_empty(), "{open}");
-        assert!(
-            parsed
-                .declarations()
-                .iter()
-                .any(|d| d.name().is_some_and(|n| n.name == "after")),
-            "{open}: the next line is still read"
-        );
+        assert_error_and_next_line_read(&deep, open);
     }
     for (open, close) in [
         ("(", ")"),
@@ -749,16 +741,21 @@ fn chains_longer_than_the_limit_are_errors_not_crashes() {
             parsed.errors
         );
         let long = format!("{start}{}\nvar after = 2\n", link.repeat(20_000));
-        let parsed = syntax::parse(&long);
-        assert!(!parsed.errors.is_empty(), "{start}{link}...");
-        assert!(
-            parsed
-                .declarations()
-                .iter()
-                .any(|d| d.name().is_some_and(|n| n.name == "after")),
-            "{start}{link}...: the next line is still read"
-        );
+        assert_error_and_next_line_read(&long, &format!("{start}{link}..."));
     }
+}
+
+/// `text` has a syntax error, and its declaration `after` on the next line is still read.
+fn assert_error_and_next_line_read(text: &str, what: &str) {
+    let parsed = syntax::parse(text);
+    assert!(!parsed.errors.is_empty(), "{what}");
+    assert!(
+        parsed
+            .declarations()
+            .iter()
+            .any(|d| d.name().is_some_and(|n| n.name == "after")),
+        "{what}: the next line is still read"
+    );
 }
 
 fn truncated_input_ends_with_errors_at_the_end() {

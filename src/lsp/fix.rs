@@ -473,24 +473,27 @@ second
 '''
 ";
 
+    /// `text` with the suppression of `rule` the quick fix makes for the finding at `at`.
+    fn bicep_fixed(text: &str, at: &str, rule: &str) -> String {
+        let target = text.find(at).unwrap();
+        apply(text, &bicep(text, target, rule, false).unwrap())
+    }
+
     #[test]
     fn bicep_inserts_the_directive_above_the_decorators() {
-        let target = BICEP.find("'Microsoft.").unwrap();
-        let fixed = apply(BICEP, &bicep(BICEP, target, "ACR001", false).unwrap());
+        let fixed = bicep_fixed(BICEP, "'Microsoft.", "ACR001");
         assert!(
             fixed.starts_with("// acr-lint:ignore ACR001 reason=\"TODO: why\"\n@description"),
             "{fixed}"
         );
-        let target = BICEP.find("'replications'").unwrap();
-        let fixed = apply(BICEP, &bicep(BICEP, target, "ACR405", false).unwrap());
+        let fixed = bicep_fixed(BICEP, "'replications'", "ACR405");
         assert!(
             fixed.contains(
                 "\n  // acr-lint:ignore ACR405 reason=\"TODO: why\"\n  @description('A replica.')"
             ),
             "{fixed}"
         );
-        let target = BICEP.find("token").unwrap();
-        let fixed = apply(BICEP, &bicep(BICEP, target, "ACR502", false).unwrap());
+        let fixed = bicep_fixed(BICEP, "token", "ACR502");
         assert!(
             fixed.contains("\n// acr-lint:ignore ACR502 reason=\"TODO: why\"\n@secure()\nparam"),
             "{fixed}"
@@ -499,20 +502,19 @@ second
 
     #[test]
     fn bicep_suppresses_a_property_on_its_own_line_and_adds_to_a_directive() {
-        let target = BICEP.find("true").unwrap();
-        let fixed = apply(BICEP, &bicep(BICEP, target, "ACR001", false).unwrap());
+        let fixed = bicep_fixed(BICEP, "true", "ACR001");
         assert!(
             fixed.contains(
                 "    // acr-lint:ignore ACR001 reason=\"TODO: why\"\n    adminUserEnabled"
             ),
             "{fixed}"
         );
-        let target = fixed.find("true").unwrap();
-        let added = apply(&fixed, &bicep(&fixed, target, "ACR002", false).unwrap());
+        let added = bicep_fixed(&fixed, "true", "ACR002");
         assert!(
             added.contains("// acr-lint:ignore ACR001,ACR002 reason="),
             "{added}"
         );
+        let target = fixed.find("true").unwrap();
         assert_eq!(bicep(&fixed, target, "ACR001", false), None);
     }
 
