@@ -224,7 +224,6 @@ pub fn scan(options: &ScanOptions) -> Scan {
     });
     unknown.retain(|u| reported(u.span.file));
     not_applicable.retain(|u| reported(u.span.file));
-    help_in_json_syntax(&mut findings, &sources);
     if options.show_unknown {
         findings.extend(unknown.iter().map(rules::could_not_verify));
     }
@@ -263,6 +262,11 @@ pub fn scan(options: &ScanOptions) -> Scan {
         }
         None => (findings, 0),
     };
+    let reported_findings = findings.iter_mut();
+    help_in_the_syntax_pointed_at(
+        reported_findings.chain(suppressed.iter_mut().map(|s| &mut s.finding)),
+        &sources,
+    );
     findings.par_sort_by(|a, b| {
         let key = |f: &Finding| {
             (
@@ -296,17 +300,26 @@ pub fn scan(options: &ScanOptions) -> Scan {
     }
 }
 
-/// A finding on a Bicep resource that points into JSON (a `.json` module, a parameters file, a
-/// compiled template) gets its help in ARM JSON syntax, the syntax of the text it points at.
-fn help_in_json_syntax(findings: &mut [Finding], sources: &SourceMap) {
+/// A Bicep or ARM fix is given in the syntax of the text the finding points at: a finding on a
+/// Bicep resource that points into JSON (a `.json` module, a parameters file) gets the ARM JSON
+/// text, and a malformed suppression in a Bicep file the Bicep comment form. (Terraform's fixes
+/// stay: a Terraform plan is JSON too.)
+fn help_in_the_syntax_pointed_at<'f>(
+    findings: impl Iterator<Item = &'f mut Finding>,
+    sources: &SourceMap,
+) {
     for finding in findings {
+        let rule = finding.rule;
+        let tool = rules::tool::ALL.iter().any(|t| std::ptr::eq(*t, rule));
+        if !(tool || finding.help == rule.fix_arm || finding.help == rule.fix_bicep) {
+            continue;
+        }
         let Some(file) = sources.get(finding.primary.span.file) else {
             continue;
         };
-        if finding.help == finding.rule.fix_bicep
-            && discover::syntax_of(&file.path) == model::Format::Arm
-        {
-            finding.help = finding.rule.fix_arm;
+        match discover::syntax_of(&file.path) {
+            model::Format::Terraform => {}
+            syntax => finding.help = rule.fix(syntax),
         }
     }
 }

@@ -6,9 +6,6 @@ use hcl_edit::structure::{Body, Structure};
 
 pub use crate::model::suppression::{Covers, Date, DirectiveError, Suppression};
 
-use std::path::Path;
-
-use crate::discover;
 use crate::model::{Node, Unit, Value};
 use crate::rules::{self, Finding, Label};
 use crate::source::{FileId, SourceMap, Span};
@@ -491,11 +488,7 @@ pub fn apply(
         } else {
             &rules::tool::MALFORMED
         };
-        let mut finding = tool_finding(meta, problem.span, problem.message.clone());
-        finding.help = meta.fix(discover::syntax_of(Path::new(&file_name(
-            problem.span.file,
-        ))));
-        kept.push(finding);
+        kept.push(tool_finding(meta, problem.span, problem.message.clone()));
     }
     (kept, suppressed)
 }
