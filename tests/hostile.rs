@@ -667,6 +667,8 @@ fn hostile_bicep_files_are_errors_at_their_position() {
         .stderr_has("module cycle: cycle/a.bicep -> cycle/b.bicep -> cycle/a.bicep")
         .stderr_has("params/main.bicepparam:1:7")
         .stderr_has("`using` names a parameters file")
+        .stderr_has("params/elsewhere/main.bicepparam:1:7")
+        .stderr_has("which is neither a Bicep nor a JSON template")
         .stderr_has("binary/main.bicep:1:4: binary file")
         .stderr_has("latin1/main.bicep:1:13: not valid UTF-8 text");
 }

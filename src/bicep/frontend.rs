@@ -310,14 +310,10 @@ fn read_elsewhere(
     let Some(target) = using_path(parameters) else {
         return;
     };
-    if target
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("bicepparam"))
-    {
+    let written = using_expr(parameters).and_then(|path| path.as_plain_string());
+    if let Some(message) = written.and_then(not_a_template) {
         let at = using_span(parameters).map(|span| span.in_file(parameters.id));
-        let message =
-            "`using` names a parameters file; it must name the template the values are for";
-        loader.error(parameters.source.name.clone(), at, message.into());
+        loader.error(parameters.source.name.clone(), at, message);
         return;
     }
     if documents.iter().any(|d| d.source.path == target)
@@ -350,6 +346,26 @@ fn read_elsewhere(
         json: None,
     };
     read_template(&template, &evaluation, None, loader, output);
+}
+
+/// Why a `using` path names no template: a parameters file, or a file that is neither Bicep nor
+/// JSON (a registry module or template spec is a template).
+fn not_a_template(reference: &str) -> Option<String> {
+    if super::load::is_registry_reference(reference) {
+        return None;
+    }
+    let extension = Path::new(reference)
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase());
+    match extension.as_deref() {
+        Some("bicep" | "json" | "jsonc") => None,
+        Some("bicepparam") => Some(
+            "`using` names a parameters file; it must name the template the values are for".into(),
+        ),
+        _ => Some(format!(
+            "`using` names `{reference}`, which is neither a Bicep nor a JSON template"
+        )),
+    }
 }
 
 /// The path a `.bicepparam` file's `using` is given, as written.
