@@ -10,6 +10,8 @@ use acr_lint::{Scan, ScanOptions};
 use assert_cmd::Command;
 use predicates::prelude::*;
 
+use common::{CACHED_MODULE, CACHED_MODULE_PATH, REGISTRY_MODULE_CALL};
+
 const ADMIN_REGISTRY: &str = "param adminEnabled bool = false
 
 resource acr 'Microsoft.ContainerRegistry/registries@2023-07-01' = {
@@ -119,43 +121,9 @@ fn loaded_files_outside_the_scan_or_too_large_are_refused_and_missing_ones_noted
     );
 }
 
-const CACHED_MODULE: &str = r#"{
-  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
-  "languageVersion": "2.0",
-  "contentVersion": "1.0.0.0",
-  "parameters": {
-    "name": {"type": "string"},
-    "acrAdminUserEnabled": {"type": "bool", "defaultValue": false}
-  },
-  "resources": {
-    "registry": {
-      "type": "Microsoft.ContainerRegistry/registries",
-      "apiVersion": "2023-07-01",
-      "name": "[parameters('name')]",
-      "location": "westeurope",
-      "sku": {"name": "Premium"},
-      "properties": {"adminUserEnabled": "[parameters('acrAdminUserEnabled')]"}
-    }
-  }
-}
-"#;
-
-const REGISTRY_MODULE_CALL: &str =
-    "module registry 'br/public:avm/res/container-registry/registry:0.1.0' = {
-  name: 'registry'
-  params: {
-    name: 'contosoregistry'
-    acrAdminUserEnabled: true
-  }
-}
-";
-
 #[test]
 fn registry_modules_are_read_from_the_restore_cache() {
-    let home = scratch(&[(
-        ".bicep/br/mcr.microsoft.com/bicep$avm$res$container-registry$registry/0.1.0$/main.json",
-        CACHED_MODULE,
-    )]);
+    let home = scratch(&[(CACHED_MODULE_PATH, CACHED_MODULE)]);
     let dir = scratch(&[("main.bicep", REGISTRY_MODULE_CALL)]);
     assert_admin_finding(dir.path(), home.path(), "registry `registry/registry`");
 }

@@ -1,6 +1,8 @@
 //! The language server as an editor runs it: `acr-lint lsp` spoken to in JSON-RPC with
 //! Content-Length framing over the process's standard input and output.
 
+mod common;
+
 use std::collections::{HashMap, VecDeque};
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
@@ -27,7 +29,16 @@ struct Client {
 
 impl Client {
     fn start(dir: &Path) -> Client {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_acr-lint"))
+        Client::start_with_home(dir, None)
+    }
+
+    /// Starts the server in `dir`, with `home` as its home directory when given.
+    fn start_with_home(dir: &Path, home: Option<&Path>) -> Client {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_acr-lint"));
+        if let Some(home) = home {
+            command.env("HOME", home);
+        }
+        let mut child = command
             .arg("lsp")
             .current_dir(dir)
             .stdin(Stdio::piped())
@@ -60,7 +71,11 @@ impl Client {
 
     /// Starts the server and completes the `initialize` handshake.
     fn initialized(dir: &Path) -> Client {
-        let mut client = Client::start(dir);
+        Client::initialized_with_home(dir, None)
+    }
+
+    fn initialized_with_home(dir: &Path, home: Option<&Path>) -> Client {
+        let mut client = Client::start_with_home(dir, home);
         let result = client.request(
             "initialize",
             json!({"processId": null, "rootUri": null, "capabilities": {}}),
@@ -471,6 +486,37 @@ fn bicep_diagnostic_ranges_and_comment_quick_fix() {
     let fixed = apply(BICEP, edit);
     client.change(&uri, 2, &fixed);
     let diagnostics = client.diagnostics(&uri, |d| has_rule(d, "ACR003"));
+    assert!(!has_rule(&diagnostics, "ACR001"), "{diagnostics:?}");
+    assert!(client.stop().success());
+}
+
+/// A finding on a registry that a restored registry module declares is suppressed where the
+/// Bicep text sets its value, never in the restore cache.
+#[test]
+fn bicep_quick_fix_for_a_cached_registry_module_edits_the_bicep_file() {
+    let home = tempfile::tempdir().expect("temporary directory");
+    let cached = home.path().join(common::CACHED_MODULE_PATH);
+    std::fs::create_dir_all(cached.parent().expect("a parent")).expect("directories");
+    std::fs::write(&cached, common::CACHED_MODULE).expect("cached module");
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let uri = file_uri(&dir.path().join("main.bicep"));
+
+    let mut client = Client::initialized_with_home(dir.path(), Some(home.path()));
+    client.open(&uri, "bicep", common::REGISTRY_MODULE_CALL);
+    let diagnostics = client.diagnostics(&uri, |d| has_rule(d, "ACR001"));
+    let admin = with_rule(&diagnostics, "ACR001").expect("ACR001").clone();
+    assert_eq!(admin["range"], range((4, 25), (4, 29)), "{admin}");
+    let actions = client.code_actions(&uri, &admin);
+    assert_eq!(actions.len(), 1, "{actions:?}");
+    let edit = only_edit(&actions[0], &uri);
+    assert_eq!(edit["range"], range((4, 0), (4, 0)));
+    assert_eq!(
+        edit["newText"],
+        "    // acr-lint:ignore ACR001 reason=\"TODO: why\"\n"
+    );
+    let fixed = apply(common::REGISTRY_MODULE_CALL, edit);
+    client.change(&uri, 2, &fixed);
+    let diagnostics = client.diagnostics(&uri, |d| !has_rule(d, "ACR001"));
     assert!(!has_rule(&diagnostics, "ACR001"), "{diagnostics:?}");
     assert!(client.stop().success());
 }
