@@ -674,7 +674,8 @@ fn hostile_bicep_files_are_errors_at_their_position() {
 }
 
 /// `loadTextContent()` and its siblings read only regular files below the scanned directories,
-/// up to their size limit; a missing file leaves the value undecided.
+/// up to their size limit; a missing file leaves the value undecided. A `using` that names a
+/// pipe is not read.
 #[cfg(unix)]
 fn bicep_loads_outside_the_tree_of_pipes_or_huge_are_refused() {
     use std::os::unix::fs::symlink;
@@ -686,9 +687,17 @@ fn bicep_loads_outside_the_tree_of_pipes_or_huge_are_refused() {
     let huge = "x".repeat(acr_lint::bicep::MAX_LOADED_BYTES as usize + 1);
     write(&load, "huge.txt", huge.as_bytes());
     symlink(&secret, load.join("link.txt")).expect("symlink");
-    let fifo = load.join("pipe.txt");
-    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
-    assert!(made.is_ok_and(|s| s.success()), "mkfifo");
+    for pipe in ["pipe.txt", "pipe.bicep"] {
+        let made = std::process::Command::new("mkfifo")
+            .arg(load.join(pipe))
+            .status();
+        assert!(made.is_ok_and(|s| s.success()), "mkfifo {pipe}");
+    }
+    write(
+        dir.path(),
+        "elsewhere/main.bicepparam",
+        b"using '../load/pipe.bicep'\nparam x = 1\n",
+    );
     let main = format!(
         "var a = loadTextContent('huge.txt')\n\
          var b = loadTextContent('missing.txt')\n\
@@ -711,7 +720,10 @@ fn bicep_loads_outside_the_tree_of_pipes_or_huge_are_refused() {
         .stderr_has("load/main.bicep:5:26")
         .stderr_has("is not a regular file")
         .stderr_has("load/main.bicep:6:25")
-        .stderr_has("`missing.txt` cannot be read");
+        .stderr_has("`missing.txt` cannot be read")
+        .stderr_has(
+            "elsewhere/main.bicepparam: `using` names `load/pipe.bicep`, which cannot be read",
+        );
     let json = run(dir.path(), &["-f", "json"]);
     for text in [&result.stdout, &result.stderr, &json.stdout, &json.stderr] {
         assert!(
