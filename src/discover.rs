@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 
 use ignore::WalkBuilder;
 
-use crate::model::InputError;
+use crate::model::{Format, InputError};
 use crate::source::{self, FileId};
 use crate::suppress;
 
@@ -60,6 +60,15 @@ impl Candidate {
             Candidate::Json => Family::Json,
             Candidate::Bicep | Candidate::BicepParams => Family::Bicep,
         }
+    }
+}
+
+/// The syntax a file is written in, judged by its name: Bicep, ARM JSON, or else Terraform.
+pub fn syntax_of(path: &Path) -> Format {
+    match Candidate::of(path) {
+        Some(Candidate::Bicep | Candidate::BicepParams) => Format::Bicep,
+        Some(Candidate::Json) => Format::Arm,
+        _ => Format::Terraform,
     }
 }
 

@@ -577,6 +577,12 @@ fn lint(
     for notice in &scan.notices {
         stderr_line!("note: {}", report::escape_controls(notice));
     }
+    if checked_nothing(&scan) && !cli.format.iter().any(says_when_nothing_was_checked) {
+        stderr_line!(
+            "note: no files checked: the paths hold none of the files acr-lint reads: {}",
+            acr_lint::findings::KINDS_READ
+        );
+    }
     for output in &cli.format {
         if let Err(error) = write_output(&scan, output, color) {
             if error.kind() == io::ErrorKind::BrokenPipe {
@@ -594,6 +600,17 @@ fn lint(
     // Freeing a large scan piece by piece takes longer than the process exit that reclaims it.
     std::mem::forget(scan);
     ExitCode::from(code)
+}
+
+/// Whether the scan read no file it could check, and nothing failed to be read.
+fn checked_nothing(scan: &Scan) -> bool {
+    scan.files_scanned == 0 && scan.findings.is_empty() && scan.errors.is_empty()
+}
+
+/// Whether an output tells the reader when no file was checked (the others, made for tools
+/// or holding one line per finding, leave it to a note on standard error).
+fn says_when_nothing_was_checked(output: &Output) -> bool {
+    output.file.is_none() && matches!(output.format, Format::Pretty | Format::Markdown)
 }
 
 /// Output files must differ from each other and from every file the run reads.

@@ -172,6 +172,9 @@ pub fn scan(options: &ScanOptions) -> Scan {
     secrets.dedup();
     errors.extend(model.errors);
     let mut notices = model.notices;
+    if options.show_unknown {
+        notices.append(&mut model.undecided_notices);
+    }
     notices.extend(discovered.notices.iter().cloned());
     notices.sort();
     notices.dedup();
@@ -259,6 +262,11 @@ pub fn scan(options: &ScanOptions) -> Scan {
         }
         None => (findings, 0),
     };
+    let reported_findings = findings.iter_mut();
+    help_in_the_syntax_pointed_at(
+        reported_findings.chain(suppressed.iter_mut().map(|s| &mut s.finding)),
+        &sources,
+    );
     findings.par_sort_by(|a, b| {
         let key = |f: &Finding| {
             (
@@ -289,6 +297,30 @@ pub fn scan(options: &ScanOptions) -> Scan {
             .map(|r| r.meta())
             .chain(rules::tool::ALL.iter().copied())
             .collect(),
+    }
+}
+
+/// A Bicep or ARM fix is given in the syntax of the text the finding points at: a finding on a
+/// Bicep resource that points into JSON (a `.json` module, a parameters file) gets the ARM JSON
+/// text, and a malformed suppression in a Bicep file the Bicep comment form. (Terraform's fixes
+/// stay: a Terraform plan is JSON too.)
+fn help_in_the_syntax_pointed_at<'f>(
+    findings: impl Iterator<Item = &'f mut Finding>,
+    sources: &SourceMap,
+) {
+    for finding in findings {
+        let rule = finding.rule;
+        let tool = rules::tool::ALL.iter().any(|t| std::ptr::eq(*t, rule));
+        if !(tool || finding.help == rule.fix_arm || finding.help == rule.fix_bicep) {
+            continue;
+        }
+        let Some(file) = sources.get(finding.primary.span.file) else {
+            continue;
+        };
+        match discover::syntax_of(&file.path) {
+            model::Format::Terraform => {}
+            syntax => finding.help = rule.fix(syntax),
+        }
     }
 }
 

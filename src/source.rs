@@ -286,9 +286,12 @@ impl ReadFailure {
 
 /// Reads a file as UTF-8 text, refusing binary, oversized and unreadable files.
 pub fn read_text(path: &Path) -> Result<String, ReadFailure> {
-    let size = std::fs::metadata(path)
-        .map_err(ReadFailure::unreadable)?
-        .len();
+    let metadata = std::fs::metadata(path).map_err(ReadFailure::unreadable)?;
+    if !metadata.is_file() {
+        // A pipe or device would block the read or never end.
+        return Err(ReadFailure::unreadable("not a regular file"));
+    }
+    let size = metadata.len();
     if size > MAX_FILE_BYTES {
         return Err(ReadFailure::unreadable(format!(
             "file is {} MiB; files over {} MiB are not read",

@@ -35,7 +35,7 @@ pub fn resolve_rules<'a>(keys: impl Iterator<Item = &'a str>) -> Result<Vec<&'st
 
 /// An inline directive as a suppression, its rules looked up in the catalogue. A rule it names
 /// that does not exist is the error reported, before anything wrong after it.
-fn resolve(directive: &Directive) -> Result<Suppression, DirectiveError> {
+pub fn resolve(directive: &Directive) -> Result<Suppression, DirectiveError> {
     let error = |message, unknown_rule| DirectiveError {
         span: directive.span,
         message,

@@ -10,6 +10,8 @@ use acr_lint::{Scan, ScanOptions};
 use assert_cmd::Command;
 use predicates::prelude::*;
 
+use common::{CACHED_MODULE, CACHED_MODULE_PATH, REGISTRY_MODULE_CALL};
+
 const ADMIN_REGISTRY: &str = "param adminEnabled bool = false
 
 resource acr 'Microsoft.ContainerRegistry/registries@2023-07-01' = {
@@ -119,43 +121,9 @@ fn loaded_files_outside_the_scan_or_too_large_are_refused_and_missing_ones_noted
     );
 }
 
-const CACHED_MODULE: &str = r#"{
-  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
-  "languageVersion": "2.0",
-  "contentVersion": "1.0.0.0",
-  "parameters": {
-    "name": {"type": "string"},
-    "acrAdminUserEnabled": {"type": "bool", "defaultValue": false}
-  },
-  "resources": {
-    "registry": {
-      "type": "Microsoft.ContainerRegistry/registries",
-      "apiVersion": "2023-07-01",
-      "name": "[parameters('name')]",
-      "location": "westeurope",
-      "sku": {"name": "Premium"},
-      "properties": {"adminUserEnabled": "[parameters('acrAdminUserEnabled')]"}
-    }
-  }
-}
-"#;
-
-const REGISTRY_MODULE_CALL: &str =
-    "module registry 'br/public:avm/res/container-registry/registry:0.1.0' = {
-  name: 'registry'
-  params: {
-    name: 'contosoregistry'
-    acrAdminUserEnabled: true
-  }
-}
-";
-
 #[test]
 fn registry_modules_are_read_from_the_restore_cache() {
-    let home = scratch(&[(
-        ".bicep/br/mcr.microsoft.com/bicep$avm$res$container-registry$registry/0.1.0$/main.json",
-        CACHED_MODULE,
-    )]);
+    let home = scratch(&[(CACHED_MODULE_PATH, CACHED_MODULE)]);
     let dir = scratch(&[("main.bicep", REGISTRY_MODULE_CALL)]);
     assert_admin_finding(dir.path(), home.path(), "registry `registry/registry`");
 }
@@ -174,20 +142,49 @@ fn assert_admin_finding(dir: &Path, home: &Path, what: &str) {
         )));
 }
 
+const UNCACHED_NOTE: &str = "module `registry`: module `br/public:avm/res/container-registry/registry:0.1.0` is not in the Bicep restore cache";
+
 #[test]
-fn registry_modules_missing_from_the_cache_are_named_never_findings() {
+fn registry_modules_missing_from_the_cache_are_named_with_show_unknown_never_findings() {
     let home = scratch(&[]);
     let dir = scratch(&[("main.bicep", REGISTRY_MODULE_CALL)]);
-    acr_lint()
-        .arg(dir.path())
-        .args(["--format", "concise", "--select", "ACR001", "--show-unknown"])
-        .env("HOME", home.path())
-        .assert()
-        .code(0)
-        .stdout(predicate::str::contains("ACR001").not())
-        .stderr(predicate::str::contains(
-            "module `registry`: module `br/public:avm/res/container-registry/registry:0.1.0` is not in the Bicep restore cache",
-        ));
+    for format in ["concise", "pretty", "json", "sarif"] {
+        let run = acr_lint()
+            .arg(dir.path())
+            .args(["--format", format, "--select", "ACR001", "--show-unknown"])
+            .env("HOME", home.path())
+            .assert()
+            .code(0)
+            .stderr(predicate::str::contains(UNCACHED_NOTE));
+        if format == "concise" {
+            run.stdout(predicate::str::contains("ACR001").not());
+        }
+    }
+}
+
+#[test]
+fn registry_modules_missing_from_the_cache_are_not_noted_without_show_unknown() {
+    let home = scratch(&[]);
+    let dir = scratch(&[
+        ("main.bicep", REGISTRY_MODULE_CALL),
+        // A local module file that does not exist is noted on every scan, as in Terraform.
+        (
+            "other/main.bicep",
+            "module gone 'gone.bicep' = {\n  name: 'gone'\n}\n",
+        ),
+    ]);
+    for format in ["concise", "pretty", "json", "sarif"] {
+        acr_lint()
+            .arg(dir.path())
+            .args(["--format", format, "--select", "ACR001"])
+            .env("HOME", home.path())
+            .assert()
+            .code(0)
+            .stderr(predicate::str::contains("restore cache").not())
+            .stderr(predicate::str::contains(
+                "module `gone`: module file `gone.bicep` does not exist",
+            ));
+    }
 }
 
 #[test]
@@ -319,4 +316,75 @@ resource acr 'Microsoft.ContainerRegistry/registries@2023-07-01' = {
         assert_eq!(unknown, ["sub/leaf.bicep:1:1"], "{top_name}");
         assert_eq!(malformed, ["sub/leaf.bicep:5:3"], "{top_name}");
     }
+}
+
+const JSON_MODULE: &str = r#"{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "contentVersion": "1.0.0.0",
+  "resources": [
+    {
+      "type": "Microsoft.ContainerRegistry/registries",
+      "apiVersion": "2023-07-01",
+      "name": "jsonregistry",
+      "location": "westeurope",
+      "sku": {"name": "Premium"},
+      "properties": {"adminUserEnabled": true}
+    }
+  ]
+}
+"#;
+
+#[test]
+fn help_is_written_in_the_syntax_of_the_text_a_finding_points_at() {
+    let dir = scratch(&[
+        (
+            "main.bicep",
+            &format!(
+                "{}\nmodule fromJson 'registry.json' = {{\n  name: 'fromJson'\n}}\n",
+                ADMIN_REGISTRY.replace("adminEnabled bool = false", "adminEnabled bool = true")
+            ),
+        ),
+        ("registry.json", JSON_MODULE),
+        (
+            "broken.bicep",
+            "// acr-lint:ignore ACR001 reason=\"unterminated\nresource r 'Microsoft.ContainerRegistry/registries@2023-07-01' = {\n  name: 'brokenname'\n}\n",
+        ),
+    ]);
+    let scan = scan(dir.path());
+    let help = |resource: &str, rule: &str| {
+        scan.findings
+            .iter()
+            .find(|f| f.resource == resource && f.rule.id == rule)
+            .map(|f| f.help)
+            .unwrap_or_else(|| {
+                panic!(
+                    "{rule} on `{resource}` in {:?}",
+                    common::finding_lines(&scan, dir.path())
+                )
+            })
+    };
+    assert_eq!(
+        help("acr", "ACR001"),
+        "set `adminUserEnabled: false` (or remove it) and grant AcrPull/AcrPush to identities"
+    );
+    assert_eq!(
+        help("acr", "ACR003"),
+        "add `identity: { type: 'SystemAssigned' }` to the registry resource"
+    );
+    assert_eq!(
+        help("fromJson/jsonregistry", "ACR001"),
+        "set `\"adminUserEnabled\": false` (or remove it) and grant AcrPull/AcrPush to identities"
+    );
+    let malformed = scan
+        .findings
+        .iter()
+        .find(|f| f.rule.id == "ACR901")
+        .expect("the malformed suppression is reported");
+    assert!(
+        malformed
+            .help
+            .starts_with("write `// acr-lint:ignore ACR001"),
+        "{}",
+        malformed.help
+    );
 }

@@ -700,15 +700,7 @@ fn nesting_deeper_than_the_limit_is_an_error_not_a_crash() {
             open.repeat(20_000),
             close.repeat(20_000)
         );
-        let parsed = syntax::parse(&deep);
-        assert!(!parsed.errors.is_empty(), "{open}");
-        assert!(
-            parsed
-                .declarations()
-                .iter()
-                .any(|d| d.name().is_some_and(|n| n.name == "after")),
-            "{open}: the next line is still read"
-        );
+        assert_error_and_next_line_read(&deep, open);
     }
     for (open, close) in [
         ("(", ")"),
@@ -723,6 +715,47 @@ fn nesting_deeper_than_the_limit_is_an_error_not_a_crash() {
         );
         assert!(!syntax::parse(&deep).errors.is_empty(), "type {open}");
     }
+}
+
+/// Postfix and operator chains nest each link in the ones before it: `a.b.c` is as deep as
+/// `((a).b).c`, so a chain longer than the limit is an error too, whatever reads the tree later.
+fn chains_longer_than_the_limit_are_errors_not_crashes() {
+    let limit = syntax::MAX_DEPTH;
+    let chains = [
+        ("var v = a", ".b"),
+        ("var v = a", "[0]"),
+        ("var v = a", "!"),
+        ("var v = a", "::b"),
+        ("var v = 1", " + 1"),
+        ("var v = true", " && true"),
+        ("var v = a", ".?b"),
+        ("type t = string", "[]"),
+        ("type t = x", ".y"),
+    ];
+    for (start, link) in chains {
+        let short = format!("{start}{}\n", link.repeat(limit / 2));
+        let parsed = syntax::parse(&short);
+        assert!(
+            parsed.errors.is_empty(),
+            "{start}{link}...: {:?}",
+            parsed.errors
+        );
+        let long = format!("{start}{}\nvar after = 2\n", link.repeat(20_000));
+        assert_error_and_next_line_read(&long, &format!("{start}{link}..."));
+    }
+}
+
+/// `text` has a syntax error, and its declaration `after` on the next line is still read.
+fn assert_error_and_next_line_read(text: &str, what: &str) {
+    let parsed = syntax::parse(text);
+    assert!(!parsed.errors.is_empty(), "{what}");
+    assert!(
+        parsed
+            .declarations()
+            .iter()
+            .any(|d| d.name().is_some_and(|n| n.name == "after")),
+        "{what}: the next line is still read"
+    );
 }
 
 fn truncated_input_ends_with_errors_at_the_end() {
@@ -888,6 +921,10 @@ fn main() -> std::process::ExitCode {
         common::always(
             "nesting_deeper_than_the_limit_is_an_error_not_a_crash",
             nesting_deeper_than_the_limit_is_an_error_not_a_crash,
+        ),
+        common::always(
+            "chains_longer_than_the_limit_are_errors_not_crashes",
+            chains_longer_than_the_limit_are_errors_not_crashes,
         ),
         common::always(
             "truncated_input_ends_with_errors_at_the_end",

@@ -961,3 +961,42 @@ fn no_format_prints_a_literal_secret_that_a_rule_reports() {
     );
     assert!(pretty.contains(r#"service_uri         = "htt"#), "{pretty}");
 }
+
+/// A scan that finds nothing to check says so, naming every kind of file it reads (Bicep
+/// too), in each human format: on standard output where the report has a summary, on
+/// standard error where it has one line per finding or is made for a tool.
+#[test]
+fn an_empty_scan_names_the_kinds_it_looked_for_in_every_human_format() {
+    let empty = scratch(&[("README.md", b"# docs\n"), ("package.json", b"{}")]);
+    let kinds = "Terraform (`.tf`, `.tf.json`, `.tfvars`, `.tfvars.json`), ARM templates, \
+                 parameters files and Terraform plans (`.json`, `.jsonc`), and Bicep (`.bicep`, `.bicepparam`)";
+    for format in [
+        "pretty",
+        "concise",
+        "markdown",
+        "github",
+        "azure-devops",
+        "json",
+    ] {
+        let output = acr_lint()
+            .current_dir(empty.path())
+            .args(["-f", format])
+            .output()
+            .expect("ran");
+        assert_eq!(output.status.code(), Some(0), "{format}");
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let said = if matches!(format, "pretty" | "markdown") {
+            assert!(stderr.is_empty(), "{format}: {stderr}");
+            &stdout
+        } else {
+            &stderr
+        };
+        assert!(
+            said.contains("o files checked: the paths hold none of the files acr-lint reads: ")
+                && said.contains(kinds),
+            "{format}:\n{stdout}\n{stderr}"
+        );
+        assert!(!stdout.contains("No problems"), "{format}: {stdout}");
+    }
+}

@@ -576,9 +576,209 @@ fn hostile_bicep_is_bounded() {
         .stderr_has("huge/main.bicep");
 }
 
+/// Deep nesting, long chains, unterminated literals, binary and non-UTF-8 files, a module
+/// cycle and a parameters file naming itself: each an input error at its file, line and column.
+fn hostile_bicep_files_are_errors_at_their_position() {
+    let dir = scratch();
+    let deep = 100_000;
+    let files: [(&str, String); 15] = [
+        (
+            "objects/main.bicep",
+            format!(
+                "var x = {}1{}\n",
+                "{\n a: ".repeat(deep),
+                "\n}".repeat(deep)
+            ),
+        ),
+        (
+            "members/main.bicep",
+            format!("var o = {{}}\nvar x = o{}\n", ".a".repeat(deep)),
+        ),
+        (
+            "indexes/main.bicep",
+            format!("var o = {{}}\nvar x = o{}\n", "['a']".repeat(deep)),
+        ),
+        (
+            "operators/main.bicep",
+            format!("var x = 1{}\n", "+1".repeat(deep)),
+        ),
+        (
+            "types/main.bicep",
+            format!("type t = string{}\n", "[]".repeat(deep)),
+        ),
+        (
+            "calls/main.bicep",
+            format!("var x = {}1{}\n", "string(".repeat(deep), ")".repeat(deep)),
+        ),
+        (
+            "string/main.bicep",
+            "var a = 'never closed\nvar b = 1\n".into(),
+        ),
+        (
+            "interpolation/main.bicep",
+            "var a = 'open ${hole\nvar b = 1\n".into(),
+        ),
+        (
+            "multiline/main.bicep",
+            "var b = 1\nvar a = '''never\nclosed\n".into(),
+        ),
+        ("comment/main.bicep", "var b = 1\n/* never closed\n".into()),
+        (
+            "cycle/a.bicep",
+            "module b 'b.bicep' = {\n  name: 'b'\n}\n".into(),
+        ),
+        (
+            "cycle/b.bicep",
+            "module a 'a.bicep' = {\n  name: 'a'\n}\n".into(),
+        ),
+        (
+            "params/main.bicepparam",
+            "using 'main.bicepparam'\nparam x = 1\n".into(),
+        ),
+        (
+            "params/elsewhere/main.bicepparam",
+            "using '../../../../../../../../etc/passwd'\nparam x = 1\n".into(),
+        ),
+        ("params/main.bicep", "param x int\n".into()),
+    ];
+    for (name, text) in &files {
+        write(dir.path(), name, text.as_bytes());
+    }
+    write(
+        dir.path(),
+        "binary/main.bicep",
+        &[b'v', b'a', b'r', 0, 0xFF, 1],
+    );
+    write(dir.path(), "latin1/main.bicep", b"var x = 'caf\xe9'\n");
+    let nested = "nested more than 100 levels deep";
+    run(dir.path(), &[])
+        .expect(3)
+        .stderr_has("objects/main.bicep:101:5")
+        .stderr_has("members/main.bicep:2:")
+        .stderr_has("indexes/main.bicep:2:")
+        .stderr_has("operators/main.bicep:1:")
+        .stderr_has("types/main.bicep:1:")
+        .stderr_has("calls/main.bicep:1:")
+        .stderr_has(nested)
+        .stderr_has("string/main.bicep:1:9")
+        .stderr_has("interpolation/main.bicep:1:")
+        .stderr_has("multiline/main.bicep:2:9")
+        .stderr_has("comment/main.bicep:2:1")
+        .stderr_has("module cycle: cycle/a.bicep -> cycle/b.bicep -> cycle/a.bicep")
+        .stderr_has("params/main.bicepparam:1:7")
+        .stderr_has("`using` names a parameters file")
+        .stderr_has("params/elsewhere/main.bicepparam:1:7")
+        .stderr_has("which is neither a Bicep nor a JSON template")
+        .stderr_has("binary/main.bicep:1:4: binary file")
+        .stderr_has("latin1/main.bicep:1:13: not valid UTF-8 text");
+}
+
+/// `loadTextContent()` and its siblings read only regular files below the scanned directories,
+/// up to their size limit; a missing file leaves the value undecided. A `using` that names a
+/// pipe is not read.
+#[cfg(unix)]
+fn bicep_loads_outside_the_tree_of_pipes_or_huge_are_refused() {
+    use std::os::unix::fs::symlink;
+    let outside = tempfile::tempdir().expect("temporary directory");
+    let secret = outside.path().join("secret.txt");
+    fs::write(&secret, "outside-secret-text").expect("file written");
+    let dir = scratch();
+    let load = dir.path().join("load");
+    let huge = "x".repeat(acr_lint::bicep::MAX_LOADED_BYTES as usize + 1);
+    write(&load, "huge.txt", huge.as_bytes());
+    symlink(&secret, load.join("link.txt")).expect("symlink");
+    for pipe in ["pipe.txt", "pipe.bicep"] {
+        let made = std::process::Command::new("mkfifo")
+            .arg(load.join(pipe))
+            .status();
+        assert!(made.is_ok_and(|s| s.success()), "mkfifo {pipe}");
+    }
+    write(
+        dir.path(),
+        "elsewhere/main.bicepparam",
+        b"using '../load/pipe.bicep'\nparam x = 1\n",
+    );
+    let main = format!(
+        "var a = loadTextContent('huge.txt')\n\
+         var b = loadTextContent('missing.txt')\n\
+         var c = loadTextContent('{}')\n\
+         var d = loadTextContent('link.txt')\n\
+         var e = loadFileAsBase64('pipe.txt')\n\
+         var f = loadJsonContent('../../../../../../../../etc/passwd')\n\
+         output all string = '${{a}}${{b}}${{c}}${{d}}${{e}}${{f}}'\n",
+        secret.display()
+    );
+    write(&load, "main.bicep", main.as_bytes());
+    let result = run(dir.path(), &[]);
+    result
+        .expect(3)
+        .stderr_has("load/main.bicep:1:25")
+        .stderr_has("larger than")
+        .stderr_has("load/main.bicep:3:25")
+        .stderr_has("load/main.bicep:4:25")
+        .stderr_has("lies outside the scanned directories")
+        .stderr_has("load/main.bicep:5:26")
+        .stderr_has("is not a regular file")
+        .stderr_has("load/main.bicep:6:25")
+        .stderr_has("`missing.txt` cannot be read")
+        .stderr_has(
+            "elsewhere/main.bicepparam: `using` names `load/pipe.bicep`, which cannot be read",
+        );
+    let json = run(dir.path(), &["-f", "json"]);
+    for text in [&result.stdout, &result.stderr, &json.stdout, &json.stderr] {
+        assert!(
+            !text.contains("outside-secret-text"),
+            "a file outside the tree is never shown:\n{text}"
+        );
+    }
+}
+
+/// A resource's name is inlined where another refers to it: names that refer to themselves
+/// or to each other, and chains of a thousand such references in parallel directories, end
+/// in an undecided name, not a stack overflow.
+fn bicep_names_referring_to_themselves_or_chained_deeply_are_undecided() {
+    let dir = scratch();
+    let registry = "'Microsoft.ContainerRegistry/registries@2023-07-01'";
+    write(
+        dir.path(),
+        "self/main.bicep",
+        format!(
+            "resource a {registry} = {{\n  name: a.name\n}}\n\
+             resource b {registry} = {{\n  name: c.name\n}}\n\
+             resource c {registry} = {{\n  name: b.name\n}}\n\
+             module m 'm.bicep' = {{\n  name: m.name\n}}\n"
+        )
+        .as_bytes(),
+    );
+    write(dir.path(), "self/m.bicep", b"param p string = ''\n");
+    let mut chain = format!("resource r0 {registry} = {{\n  name: 'a'\n}}\n");
+    for i in 1..1000 {
+        chain.push_str(&format!(
+            "resource r{i} {registry} = {{\n  name: r{}.name\n}}\n",
+            i - 1
+        ));
+    }
+    for copy in ["a", "b", "c", "d"] {
+        write(
+            dir.path(),
+            &format!("chain/{copy}/main.bicep"),
+            chain.as_bytes(),
+        );
+    }
+    run(dir.path(), &[]).expect(1).no_errors();
+}
+
 fn main() -> std::process::ExitCode {
     let trials = vec![
         common::always("hostile_bicep_is_bounded", hostile_bicep_is_bounded),
+        common::always(
+            "hostile_bicep_files_are_errors_at_their_position",
+            hostile_bicep_files_are_errors_at_their_position,
+        ),
+        common::always(
+            "bicep_names_referring_to_themselves_or_chained_deeply_are_undecided",
+            bicep_names_referring_to_themselves_or_chained_deeply_are_undecided,
+        ),
         common::always(
             "json_of_100_mb_is_refused_with_its_size",
             json_of_100_mb_is_refused_with_its_size,
@@ -676,6 +876,10 @@ fn main() -> std::process::ExitCode {
             common::always(
                 "symlink_loops_are_errors_not_hangs",
                 symlink_loops_are_errors_not_hangs,
+            ),
+            common::always(
+                "bicep_loads_outside_the_tree_of_pipes_or_huge_are_refused",
+                bicep_loads_outside_the_tree_of_pipes_or_huge_are_refused,
             ),
             common::trial(
                 "unreadable_files_are_errors",

@@ -1,6 +1,8 @@
 //! The language server as an editor runs it: `acr-lint lsp` spoken to in JSON-RPC with
 //! Content-Length framing over the process's standard input and output.
 
+mod common;
+
 use std::collections::{HashMap, VecDeque};
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
@@ -27,7 +29,16 @@ struct Client {
 
 impl Client {
     fn start(dir: &Path) -> Client {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_acr-lint"))
+        Client::start_with_home(dir, None)
+    }
+
+    /// Starts the server in `dir`, with `home` as its home directory when given.
+    fn start_with_home(dir: &Path, home: Option<&Path>) -> Client {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_acr-lint"));
+        if let Some(home) = home {
+            command.env("HOME", home);
+        }
+        let mut child = command
             .arg("lsp")
             .current_dir(dir)
             .stdin(Stdio::piped())
@@ -60,7 +71,11 @@ impl Client {
 
     /// Starts the server and completes the `initialize` handshake.
     fn initialized(dir: &Path) -> Client {
-        let mut client = Client::start(dir);
+        Client::initialized_with_home(dir, None)
+    }
+
+    fn initialized_with_home(dir: &Path, home: Option<&Path>) -> Client {
+        let mut client = Client::start_with_home(dir, home);
         let result = client.request(
             "initialize",
             json!({"processId": null, "rootUri": null, "capabilities": {}}),
@@ -159,6 +174,22 @@ impl Client {
     }
 
     /// The code actions offered for one diagnostic (others may share its range).
+    /// The edit of the one quick fix offered for `diagnostic`, checked to insert `text` at `at`.
+    fn only_insertion(
+        &mut self,
+        uri: &str,
+        diagnostic: &Value,
+        at: (u32, u32),
+        text: &str,
+    ) -> Value {
+        let actions = self.code_actions(uri, diagnostic);
+        assert_eq!(actions.len(), 1, "{actions:?}");
+        let edit = only_edit(&actions[0], uri).clone();
+        assert_eq!(edit["range"], range(at, at));
+        assert_eq!(edit["newText"], text);
+        edit
+    }
+
     fn code_actions(&mut self, uri: &str, diagnostic: &Value) -> Vec<Value> {
         let result = self.request(
             "textDocument/codeAction",
@@ -343,13 +374,9 @@ fn terraform_diagnostic_range_quick_fix_and_no_duplicate() {
     let diagnostics = client.diagnostics(&uri, |d| has_rule(d, "ACR003"));
     assert!(!has_rule(&diagnostics, "ACR001"), "{diagnostics:?}");
     let identity = with_rule(&diagnostics, "ACR003").expect("ACR003").clone();
-    let actions = client.code_actions(&uri, &identity);
-    assert_eq!(actions.len(), 1, "{actions:?}");
-    let edit = only_edit(&actions[0], &uri);
-    assert_eq!(edit["range"], range((0, 24), (0, 24)));
-    assert_eq!(edit["newText"], ",ACR003");
+    let edit = client.only_insertion(&uri, &identity, (0, 24), ",ACR003");
     assert!(
-        apply(&fixed, edit).starts_with("# acr-lint:ignore ACR001,ACR003 reason=\"TODO: why\"\n")
+        apply(&fixed, &edit).starts_with("# acr-lint:ignore ACR001,ACR003 reason=\"TODO: why\"\n")
     );
 
     // An expired suppression no longer holds, and its fix is not offered a second time.
@@ -402,15 +429,9 @@ fn arm_diagnostic_ranges_and_metadata_quick_fix() {
     let identity = with_rule(&diagnostics, "ACR003").expect("ACR003");
     assert_eq!(identity["range"], range((5, 14), (5, 54)));
 
-    let actions = client.code_actions(&uri, &admin);
-    assert_eq!(actions.len(), 1, "{actions:?}");
-    let edit = only_edit(&actions[0], &uri);
-    assert_eq!(edit["range"], range((10, 58), (10, 58)));
-    assert_eq!(
-        edit["newText"],
-        ",\n      \"metadata\": {\"acr-lint\": {\"ignore\": [{\"id\": \"ACR001\", \"reason\": \"TODO: why\"}]}}"
-    );
-    let fixed = apply(TEMPLATE, edit);
+    let metadata = ",\n      \"metadata\": {\"acr-lint\": {\"ignore\": [{\"id\": \"ACR001\", \"reason\": \"TODO: why\"}]}}";
+    let edit = client.only_insertion(&uri, &admin, (10, 58), metadata);
+    let fixed = apply(TEMPLATE, &edit);
     let parsed: Value = serde_json::from_str(&fixed.replace("/* é😀 */", "")).expect("valid JSON");
     assert_eq!(
         parsed["resources"][0]["metadata"]["acr-lint"]["ignore"],
@@ -454,18 +475,42 @@ fn bicep_diagnostic_ranges_and_comment_quick_fix() {
     let diagnostics = client.diagnostics(&uri, |d| has_rule(d, "ACR001"));
     let admin = with_rule(&diagnostics, "ACR001").expect("ACR001").clone();
     assert_eq!(admin["range"], range((7, 22), (7, 26)), "{admin}");
-
-    let actions = client.code_actions(&uri, &admin);
-    assert_eq!(actions.len(), 1, "{actions:?}");
-    let edit = only_edit(&actions[0], &uri);
-    assert_eq!(edit["range"], range((0, 0), (0, 0)));
-    assert_eq!(
-        edit["newText"],
-        "// acr-lint:ignore ACR001 reason=\"TODO: why\"\n"
+    let message = admin["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("\nhelp: set `adminUserEnabled: false`"),
+        "the fix is in Bicep syntax: {message}"
     );
-    let fixed = apply(BICEP, edit);
+
+    let comment = "// acr-lint:ignore ACR001 reason=\"TODO: why\"\n";
+    let edit = client.only_insertion(&uri, &admin, (0, 0), comment);
+    let fixed = apply(BICEP, &edit);
     client.change(&uri, 2, &fixed);
     let diagnostics = client.diagnostics(&uri, |d| has_rule(d, "ACR003"));
+    assert!(!has_rule(&diagnostics, "ACR001"), "{diagnostics:?}");
+    assert!(client.stop().success());
+}
+
+/// A finding on a registry that a restored registry module declares is suppressed where the
+/// Bicep text sets its value, never in the restore cache.
+#[test]
+fn bicep_quick_fix_for_a_cached_registry_module_edits_the_bicep_file() {
+    let home = tempfile::tempdir().expect("temporary directory");
+    let cached = home.path().join(common::CACHED_MODULE_PATH);
+    std::fs::create_dir_all(cached.parent().expect("a parent")).expect("directories");
+    std::fs::write(&cached, common::CACHED_MODULE).expect("cached module");
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let uri = file_uri(&dir.path().join("main.bicep"));
+
+    let mut client = Client::initialized_with_home(dir.path(), Some(home.path()));
+    client.open(&uri, "bicep", common::REGISTRY_MODULE_CALL);
+    let diagnostics = client.diagnostics(&uri, |d| has_rule(d, "ACR001"));
+    let admin = with_rule(&diagnostics, "ACR001").expect("ACR001").clone();
+    assert_eq!(admin["range"], range((4, 25), (4, 29)), "{admin}");
+    let comment = "    // acr-lint:ignore ACR001 reason=\"TODO: why\"\n";
+    let edit = client.only_insertion(&uri, &admin, (4, 0), comment);
+    let fixed = apply(common::REGISTRY_MODULE_CALL, &edit);
+    client.change(&uri, 2, &fixed);
+    let diagnostics = client.diagnostics(&uri, |d| !has_rule(d, "ACR001"));
     assert!(!has_rule(&diagnostics, "ACR001"), "{diagnostics:?}");
     assert!(client.stop().success());
 }

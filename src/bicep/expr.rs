@@ -37,9 +37,31 @@ fn call(name: &str, args: &[String]) -> Printed {
     bounded(format!("{name}({})", args.join(", ")))
 }
 
+/// How deep [`Lowerer::print`] may nest: above the parser's nesting limit, with room for
+/// references that inline the names of the resources they name, and well within a thread's
+/// stack. A name that refers to itself (`name: acr.name`) stops here.
+const MAX_PRINT_DEPTH: usize = 160;
+
+thread_local! {
+    /// How deep [`Lowerer::print`] calls are nested on this thread (a directory is lowered on
+    /// one thread).
+    static PRINT_DEPTH: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
 impl Lowerer<'_, '_> {
     /// An expression as ARM expression text (without the enclosing brackets).
     pub fn print(&mut self, expr: &Expr) -> Printed {
+        let depth = PRINT_DEPTH.get();
+        if depth >= MAX_PRINT_DEPTH {
+            return Err("the expression refers to itself or is nested too deeply".into());
+        }
+        PRINT_DEPTH.set(depth + 1);
+        let printed = self.print_expr(expr);
+        PRINT_DEPTH.set(depth);
+        printed
+    }
+
+    fn print_expr(&mut self, expr: &Expr) -> Printed {
         match &expr.kind {
             ExprKind::Null => Ok("null()".into()),
             ExprKind::Bool(true) => Ok("true()".into()),

@@ -310,6 +310,12 @@ fn read_elsewhere(
     let Some(target) = using_path(parameters) else {
         return;
     };
+    let written = using_expr(parameters).and_then(|path| path.as_plain_string());
+    if let Some(message) = written.and_then(not_a_template) {
+        let at = using_span(parameters).map(|span| span.in_file(parameters.id));
+        loader.error(parameters.source.name.clone(), at, message);
+        return;
+    }
     if documents.iter().any(|d| d.source.path == target)
         || !target
             .extension()
@@ -342,21 +348,48 @@ fn read_elsewhere(
     read_template(&template, &evaluation, None, loader, output);
 }
 
-/// The template a `.bicepparam` file's `using` names.
-fn using_path(parameters: &BicepDocument<'_>) -> Option<PathBuf> {
+/// Why a `using` path names no template: a parameters file, or a file that is neither Bicep nor
+/// JSON (a registry module or template spec is a template).
+fn not_a_template(reference: &str) -> Option<String> {
+    if super::load::is_registry_reference(reference) {
+        return None;
+    }
+    let extension = Path::new(reference)
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase());
+    match extension.as_deref() {
+        Some("bicep" | "json" | "jsonc") => None,
+        Some("bicepparam") => Some(
+            "`using` names a parameters file; it must name the template the values are for".into(),
+        ),
+        _ => Some(format!(
+            "`using` names `{reference}`, which is neither a Bicep nor a JSON template"
+        )),
+    }
+}
+
+/// The path a `.bicepparam` file's `using` is given, as written.
+fn using_expr<'a>(parameters: &BicepDocument<'a>) -> Option<&'a super::syntax::Expr> {
     parameters
         .parsed
         .declarations()
         .iter()
         .find_map(|d| match &d.kind {
-            DeclKind::Using(using) => {
-                let relative = using.path.as_ref()?.as_plain_string()?;
-                Some(source::normalize(
-                    &directory_of(&parameters.source.path).join(relative),
-                ))
-            }
+            DeclKind::Using(using) => using.path.as_ref(),
             _ => None,
         })
+}
+
+fn using_span(parameters: &BicepDocument<'_>) -> Option<super::syntax::TextSpan> {
+    using_expr(parameters).map(|path| path.span)
+}
+
+/// The template a `.bicepparam` file's `using` names.
+fn using_path(parameters: &BicepDocument<'_>) -> Option<PathBuf> {
+    let relative = using_expr(parameters)?.as_plain_string()?;
+    Some(source::normalize(
+        &directory_of(&parameters.source.path).join(relative),
+    ))
 }
 
 fn short_name(name: &str) -> String {
@@ -485,8 +518,9 @@ fn read_template(
     output.units.push(read.unit);
 }
 
-/// A module that could not be read: a notice naming it, and the registries it is handed
-/// (their absent-resource rules are then undecided).
+/// A module that could not be read: a notice naming it (shown with `--show-unknown` for a
+/// registry module, whose effect is undecided), and the registries it is handed (their
+/// absent-resource rules are then undecided).
 fn note_unread(
     module: &UnreadModule,
     file: &str,
@@ -494,10 +528,15 @@ fn note_unread(
     unit: &mut crate::model::Unit,
     output: &mut FrontEndOutput,
 ) {
-    output.notices.push(format!(
+    let notice = format!(
         "{file}: module `{}`: {}; what it deploys is not checked",
         module.symbol, module.reason
-    ));
+    );
+    if module.from_registry {
+        output.undecided_notices.push(notice);
+    } else {
+        output.notices.push(notice);
+    }
     for registry in &module.registries {
         if resources
             .iter()

@@ -166,7 +166,12 @@ impl<'c> Loader<'c> {
                 "`{relative}` lies outside the scanned directories and is not read"
             )));
         }
-        let size = std::fs::metadata(&canonical).map_or(0, |m| m.len());
+        let metadata = std::fs::metadata(&canonical).ok();
+        if !metadata.as_ref().is_some_and(std::fs::Metadata::is_file) {
+            // A pipe or device would block the read or never end.
+            return Err(refused(format!("`{relative}` is not a regular file")));
+        }
+        let size = metadata.map_or(0, |m| m.len());
         if size > MAX_LOADED_BYTES {
             return Err(refused(format!(
                 "`{relative}` is larger than {} KiB and is not read",
@@ -190,6 +195,7 @@ impl<'c> Loader<'c> {
         }
         if self.stack.contains(&path) || path == from {
             let mut chain: Vec<String> = self.stack.iter().map(|p| self.name(p)).collect();
+            chain.push(self.name(from));
             chain.push(self.name(&path));
             let message = format!("module cycle: {}", chain.join(" -> "));
             self.error(self.name(from), Some(at), message.clone());
@@ -397,6 +403,12 @@ enum Registry<'r> {
 }
 
 /// Whether a module path names a registry module, and its parts.
+/// Whether a module reference names a registry module or template spec (`br:`, `br/alias:`,
+/// `ts:`), not a local file.
+pub fn is_registry_reference(reference: &str) -> bool {
+    registry_reference(reference).is_some()
+}
+
 fn registry_reference(reference: &str) -> Option<Registry<'_>> {
     let (scheme, rest) = reference.split_once(':')?;
     let (kind, alias) = match scheme.split_once('/') {

@@ -35,6 +35,8 @@ pub struct UnreadModule {
     /// deployment is addressed by in `languageVersion` 1.0).
     pub deployment_name: Option<String>,
     pub reason: String,
+    /// A registry module or template spec (its effect is undecided), not a local file.
+    pub from_registry: bool,
     /// The addresses of the registries its parameters refer to.
     pub registries: Vec<String>,
 }
@@ -693,6 +695,7 @@ impl Lowerer<'_, '_> {
                     symbol: module.name.name.clone(),
                     deployment_name,
                     reason,
+                    from_registry: super::load::is_registry_reference(&reference),
                     registries,
                 });
             }

@@ -23,6 +23,15 @@ pub struct BicepFile {
     pub parameters: bool,
 }
 
+/// The suppression directives of a parsed Bicep file read on its own (file id 0, no module
+/// prefix).
+pub fn directives(
+    text: &str,
+    parsed: &syntax::ParsedFile,
+) -> Vec<crate::model::directives::Directive> {
+    comments::directives(0, text, parsed, "", "")
+}
+
 /// Parses a `.bicep` file, or a `.bicepparam` file when `parameters`.
 pub fn parse(text: &str, parameters: bool) -> BicepFile {
     let parsed = if parameters {

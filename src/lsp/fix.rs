@@ -4,6 +4,7 @@
 
 use hcl_edit::Span as _;
 
+use crate::bicep::syntax::{DeclKind, Declaration, Expr, ExprKind, ObjectItem};
 use crate::model::{Node, Value};
 
 /// The reason every new suppression starts with, for the author to replace.
@@ -33,10 +34,103 @@ pub fn terraform(text: &str, target: usize, rule: &str) -> Option<Insertion> {
 }
 
 /// Suppresses `rule` on the Bicep declaration whose line holds the byte offset `target` (a
-/// resource's type string): adds the rule to an `acr-lint:ignore` comment on the line above,
-/// or inserts one there at the declaration's indentation.
-pub fn bicep(text: &str, target: usize, rule: &str) -> Option<Insertion> {
-    comment_above(text, target.min(text.len()), rule, "//")
+/// resource's type string; `parameters` for a `.bicepparam` file): adds the rule to an
+/// `acr-lint:ignore` comment on the line above, or inserts one there at the declaration's
+/// indentation, above its decorators. No edit is offered unless the edited file holds a
+/// suppression of `rule` on the inserted line.
+pub fn bicep(text: &str, target: usize, rule: &str, parameters: bool) -> Option<Insertion> {
+    let parsed = crate::bicep::parse(text, parameters).parsed;
+    let target = target.min(text.len());
+    let start = declaration_at(parsed.declarations(), target, 0).map_or(target, |declaration| {
+        header_start(text, declaration, target)
+    });
+    let insertion = comment_above(text, start, rule, "//")?;
+    suppresses_at(text, &insertion, rule, parameters).then_some(insertion)
+}
+
+/// How deep nested child resources are followed.
+const MAX_NESTING: usize = 32;
+
+/// The innermost declaration (a top-level one or a nested child resource) holding `target`.
+fn declaration_at<'a>(
+    declarations: impl IntoIterator<Item = &'a Declaration>,
+    target: usize,
+    depth: usize,
+) -> Option<&'a Declaration> {
+    let found = declarations
+        .into_iter()
+        .find(|d| d.span.start <= target && target < d.span.end)?;
+    let nested = match &found.kind {
+        DeclKind::Resource(resource) if depth < MAX_NESTING => {
+            declaration_at(child_resources(&resource.value, 0), target, depth + 1)
+        }
+        _ => None,
+    };
+    nested.or(Some(found))
+}
+
+/// The child resources declared in a resource's body (through `if` and `for`).
+fn child_resources(value: &Expr, depth: usize) -> Vec<&Declaration> {
+    if depth > MAX_NESTING {
+        return Vec::new();
+    }
+    match &value.kind {
+        ExprKind::Object(items) => items
+            .iter()
+            .filter_map(|item| match item {
+                ObjectItem::Resource(child) => Some(&**child),
+                _ => None,
+            })
+            .collect(),
+        ExprKind::For(looped) => child_resources(&looped.body, depth + 1),
+        ExprKind::If(conditional) => child_resources(&conditional.body, depth + 1),
+        _ => Vec::new(),
+    }
+}
+
+/// Where a suppression of the declaration goes: above its decorators when `target` is on the
+/// line of its keyword, else above the line of `target` (a property in its body).
+fn header_start(text: &str, declaration: &Declaration, target: usize) -> usize {
+    let after_decorators = declaration
+        .decorators
+        .last()
+        .map_or(declaration.span.start, |d| d.span.end);
+    let rest = text.get(after_decorators..).unwrap_or_default();
+    let keyword = after_decorators + (rest.len() - rest.trim_start().len());
+    if line_start(text, keyword) == line_start(text, target) {
+        declaration.span.start
+    } else {
+        target
+    }
+}
+
+fn line_start(text: &str, offset: usize) -> usize {
+    text.get(..offset)
+        .and_then(|before| before.rfind('\n'))
+        .map_or(0, |newline| newline + 1)
+}
+
+/// Whether the text with `insertion` made holds a well-formed suppression of `rule` on the
+/// line of the insertion, standing above a declaration or property.
+fn suppresses_at(text: &str, insertion: &Insertion, rule: &str, parameters: bool) -> bool {
+    let mut edited = text.to_string();
+    if !edited.is_char_boundary(insertion.offset) {
+        return false;
+    }
+    edited.insert_str(insertion.offset, &insertion.text);
+    let line = line_start(&edited, insertion.offset);
+    let on_line = |offset: usize| line_start(&edited, offset) == line;
+    let parsed = crate::bicep::parse(&edited, parameters).parsed;
+    let on_this_line: Vec<_> = crate::bicep::directives(&edited, &parsed)
+        .iter()
+        .filter(|directive| on_line(directive.span.start))
+        .map(crate::suppress::resolve)
+        .collect();
+    on_this_line.iter().all(Result::is_ok)
+        && on_this_line
+            .iter()
+            .flatten()
+            .any(|suppression| suppression.rules.contains(&rule))
 }
 
 /// Adds `rule` to the `acr-lint:ignore` comment above the line holding `block_start`, or
@@ -359,6 +453,92 @@ resource "azurerm_container_registry" "acr" {
         assert!(Directive::parse("# acr-lint:ignored ACR001").is_none());
         assert!(Directive::parse("# acr-lint:ignore reason=\"x\"").is_none());
         assert!(Directive::parse("resource").is_none());
+    }
+
+    const BICEP: &str = "@description('The registry.')
+@batchSize(1)
+resource acr 'Microsoft.ContainerRegistry/registries@2023-07-01' = {
+  name: 'contosoregistry'
+  properties: {
+    adminUserEnabled: true
+  }
+
+  @description('A replica.')
+  resource replica 'replications' = {
+    name: 'northeurope'
+  }
+}
+
+@secure()
+param token string = 'not secret'
+
+output text string = '''
+first
+second
+'''
+";
+
+    /// `text` with the suppression of `rule` the quick fix makes for the finding at `at`.
+    fn bicep_fixed(text: &str, at: &str, rule: &str) -> String {
+        let target = text.find(at).unwrap();
+        apply(text, &bicep(text, target, rule, false).unwrap())
+    }
+
+    #[test]
+    fn bicep_inserts_the_directive_above_the_decorators() {
+        let fixed = bicep_fixed(BICEP, "'Microsoft.", "ACR001");
+        assert!(
+            fixed.starts_with("// acr-lint:ignore ACR001 reason=\"TODO: why\"\n@description"),
+            "{fixed}"
+        );
+        let fixed = bicep_fixed(BICEP, "'replications'", "ACR405");
+        assert!(
+            fixed.contains(
+                "\n  // acr-lint:ignore ACR405 reason=\"TODO: why\"\n  @description('A replica.')"
+            ),
+            "{fixed}"
+        );
+        let fixed = bicep_fixed(BICEP, "token", "ACR502");
+        assert!(
+            fixed.contains("\n// acr-lint:ignore ACR502 reason=\"TODO: why\"\n@secure()\nparam"),
+            "{fixed}"
+        );
+    }
+
+    #[test]
+    fn bicep_suppresses_a_property_on_its_own_line_and_adds_to_a_directive() {
+        let fixed = bicep_fixed(BICEP, "true", "ACR001");
+        assert!(
+            fixed.contains(
+                "    // acr-lint:ignore ACR001 reason=\"TODO: why\"\n    adminUserEnabled"
+            ),
+            "{fixed}"
+        );
+        let added = bicep_fixed(&fixed, "true", "ACR002");
+        assert!(
+            added.contains("// acr-lint:ignore ACR001,ACR002 reason="),
+            "{added}"
+        );
+        let target = fixed.find("true").unwrap();
+        assert_eq!(bicep(&fixed, target, "ACR001", false), None);
+    }
+
+    #[test]
+    fn bicep_offers_no_edit_that_would_not_suppress() {
+        // A line inside a multi-line string: a comment there would be part of the string.
+        let target = BICEP.find("second").unwrap();
+        assert_eq!(bicep(BICEP, target, "ACR501", false), None);
+    }
+
+    #[test]
+    fn bicepparam_assignments_take_a_directive_above() {
+        let text = "using 'main.bicep'\n\nparam adminEnabled = true\n";
+        let target = text.find("true").unwrap();
+        let fixed = apply(text, &bicep(text, target, "ACR001", true).unwrap());
+        assert_eq!(
+            fixed,
+            "using 'main.bicep'\n\n// acr-lint:ignore ACR001 reason=\"TODO: why\"\nparam adminEnabled = true\n"
+        );
     }
 
     const ARM: &str = r#"{

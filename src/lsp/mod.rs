@@ -628,12 +628,15 @@ impl Server {
         {
             return None; // a diagnostic about a suppression is fixed, not suppressed
         }
-        let target = finding.resource_decl.unwrap_or(finding.primary.span);
+        let target = suppression_target(scan, finding);
         let file = scan.sources.get(target.file)?;
         let rule = finding.rule.id;
         let insertion = match format_of(&file.path)? {
             Format::Terraform => fix::terraform(&file.text, target.start, rule)?,
-            Format::Bicep => fix::bicep(&file.text, target.start, rule)?,
+            Format::Bicep => {
+                let parameters = Candidate::of(&file.path) == Some(Candidate::BicepParams);
+                fix::bicep(&file.text, target.start, rule, parameters)?
+            }
             Format::Arm => {
                 let decl = finding.resource_decl.map(|s| s.start);
                 fix::arm(&file.text, decl, rule)?
@@ -782,6 +785,26 @@ fn publish(uri: Uri, diagnostics: Vec<Diagnostic>, version: Option<i32>) {
 /// The path of a document acr-lint reads: Terraform, JSON or Bicep.
 fn lintable_path(uri: &Uri) -> Option<PathBuf> {
     convert::path_of(uri).filter(|path| Candidate::of(path).is_some())
+}
+
+/// Where the quick fix suppresses a finding: at the declaration of its resource, or where its
+/// value is written when that is Bicep text for a resource a JSON template declares (a registry
+/// module from the restore cache, never to be edited), or else at the finding.
+fn suppression_target(scan: &Scan, finding: &Finding) -> Span {
+    let primary = finding.primary.span;
+    let format = |span: Span| {
+        let file = scan.sources.get(span.file)?;
+        format_of(&file.path)
+    };
+    match finding.resource_decl {
+        Some(decl)
+            if format(primary) == Some(Format::Bicep) && format(decl) == Some(Format::Arm) =>
+        {
+            primary
+        }
+        Some(decl) => decl,
+        None => primary,
+    }
 }
 
 fn format_of(path: &Path) -> Option<Format> {

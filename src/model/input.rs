@@ -33,6 +33,9 @@ pub struct FrontEndOutput {
     pub sources: Vec<SourceFile>,
     pub errors: Vec<InputError>,
     pub notices: Vec<String>,
+    /// What could not be followed and leaves results undecided (a registry module missing from
+    /// the Bicep restore cache): shown with `--show-unknown`.
+    pub undecided_notices: Vec<String>,
     /// Where values the inputs mark secret are written (`securestring` parameter values,
     /// sensitive variables): never shown in a report.
     pub secrets: Vec<Span>,
@@ -46,6 +49,7 @@ impl FrontEndOutput {
         self.sources.extend(other.sources);
         self.errors.extend(other.errors);
         self.notices.extend(other.notices);
+        self.undecided_notices.extend(other.undecided_notices);
         self.secrets.extend(other.secrets);
     }
 }

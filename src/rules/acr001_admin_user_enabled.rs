@@ -21,6 +21,7 @@ static META: RuleMeta = RuleMeta {
     tags: &["security", "identity"],
     fix_terraform: "set `admin_enabled = false` (or remove it) and grant AcrPull/AcrPush to identities",
     fix_arm: "set `\"adminUserEnabled\": false` (or remove it) and grant AcrPull/AcrPush to identities",
+    fix_bicep: "set `adminUserEnabled: false` (or remove it) and grant AcrPull/AcrPush to identities",
     page: include_str!("../../rules/ACR001.md"),
 };
 

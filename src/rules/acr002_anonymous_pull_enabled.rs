@@ -20,6 +20,7 @@ static META: RuleMeta = RuleMeta {
     tags: &["security", "identity"],
     fix_terraform: "set `anonymous_pull_enabled = false` (or remove it)",
     fix_arm: "set `\"anonymousPullEnabled\": false` (or remove it)",
+    fix_bicep: "set `anonymousPullEnabled: false` (or remove it)",
     page: include_str!("../../rules/ACR002.md"),
 };
 

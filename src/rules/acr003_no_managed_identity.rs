@@ -16,6 +16,7 @@ static META: RuleMeta = RuleMeta {
     tags: &["security", "identity"],
     fix_terraform: "add an `identity { type = \"SystemAssigned\" }` block (or UserAssigned with `identity_ids`)",
     fix_arm: "add `\"identity\": {\"type\": \"SystemAssigned\"}` to the registry resource",
+    fix_bicep: "add `identity: { type: 'SystemAssigned' }` to the registry resource",
     page: include_str!("../../rules/ACR003.md"),
 };
 

@@ -16,6 +16,7 @@ static META: RuleMeta = RuleMeta {
     tags: &["security", "identity"],
     fix_terraform: "set `azuread_authentication_as_arm_policy_enabled = false` (azurerm 4.81+)",
     fix_arm: "set `policies.azureADAuthenticationAsArmPolicy.status` to `disabled`",
+    fix_bicep: "set `azureADAuthenticationAsArmPolicy: { status: 'disabled' }` in `properties.policies`",
     page: include_str!("../../rules/ACR004.md"),
 };
 

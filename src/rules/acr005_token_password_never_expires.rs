@@ -16,6 +16,7 @@ static META: RuleMeta = RuleMeta {
     tags: &["security", "identity", "secrets"],
     fix_terraform: "set `expiry` in each `password1` / `password2` block (an RFC 3339 timestamp)",
     fix_arm: "set `expiry` on each entry of the token's `properties.credentials.passwords`",
+    fix_bicep: "set `expiry` (a date-time string) on each entry of the token's `properties.credentials.passwords`",
     page: include_str!("../../rules/ACR005.md"),
 };
 

@@ -16,6 +16,7 @@ static META: RuleMeta = RuleMeta {
     tags: &["security", "identity"],
     fix_terraform: "list the repositories by name in `actions` and grant only `content/read` (and `content/write` where pushing is needed)",
     fix_arm: "list the repositories by name in `properties.actions` and grant only `content/read` (and `content/write` where pushing is needed)",
+    fix_bicep: "list the repositories by name in `properties.actions` and grant only `content/read` (and `content/write` where pushing is needed)",
     page: include_str!("../../rules/ACR006.md"),
 };
 

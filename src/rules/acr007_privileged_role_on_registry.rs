@@ -17,6 +17,7 @@ static META: RuleMeta = RuleMeta {
     tags: &["security", "identity"],
     fix_terraform: "assign AcrPull, AcrPush or AcrDelete instead (`role_definition_name = \"AcrPull\"`)",
     fix_arm: "assign AcrPull (7f951dda-…), AcrPush (8311e382-…) or AcrDelete (c2f4ef07-…) instead",
+    fix_bicep: "assign AcrPull (7f951dda-…), AcrPush (8311e382-…) or AcrDelete (c2f4ef07-…) instead, with `subscriptionResourceId('Microsoft.Authorization/roleDefinitions', ...)`",
     page: include_str!("../../rules/ACR007.md"),
 };
 

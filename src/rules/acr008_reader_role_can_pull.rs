@@ -17,6 +17,7 @@ static META: RuleMeta = RuleMeta {
     tags: &["security", "identity"],
     fix_terraform: "assign `AcrPull` for pulling; keep Reader only where reading the registry's settings is the intent",
     fix_arm: "assign AcrPull (7f951dda-4ed3-4680-a7ca-43fe172d538d) for pulling instead of Reader",
+    fix_bicep: "assign AcrPull (`subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '7f951dda-4ed3-4680-a7ca-43fe172d538d')`) for pulling instead of Reader",
     page: include_str!("../../rules/ACR008.md"),
 };
 

@@ -16,6 +16,7 @@ static META: RuleMeta = RuleMeta {
     tags: &["security", "network"],
     fix_terraform: "set `public_network_access_enabled = false` and use a private endpoint, or (Premium) add `network_rule_set { default_action = \"Deny\" }` with allowed ranges",
     fix_arm: "set `\"publicNetworkAccess\": \"Disabled\"` and use a private endpoint, or (Premium) set `networkRuleSet.defaultAction` to `Deny` with allowed ranges",
+    fix_bicep: "set `publicNetworkAccess: 'Disabled'` and use a private endpoint, or (Premium) set `networkRuleSet: { defaultAction: 'Deny' }` with allowed ranges",
     page: include_str!("../../rules/ACR101.md"),
 };
 

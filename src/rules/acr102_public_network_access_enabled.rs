@@ -16,6 +16,7 @@ static META: RuleMeta = RuleMeta {
     tags: &["security", "network"],
     fix_terraform: "set `public_network_access_enabled = false` and reach the registry through a private endpoint",
     fix_arm: "set `\"publicNetworkAccess\": \"Disabled\"` and reach the registry through a private endpoint",
+    fix_bicep: "set `publicNetworkAccess: 'Disabled'` and reach the registry through a private endpoint",
     page: include_str!("../../rules/ACR102.md"),
 };
 

@@ -16,6 +16,7 @@ static META: RuleMeta = RuleMeta {
     tags: &["security", "network"],
     fix_terraform: "list only the address ranges that need access in `ip_rule { ip_range = ... }` (prefixes of /8 or longer)",
     fix_arm: "list only the address ranges that need access in `networkRuleSet.ipRules` (prefixes of /8 or longer)",
+    fix_bicep: "list only the address ranges that need access in `networkRuleSet.ipRules` (prefixes of /8 or longer)",
     page: include_str!("../../rules/ACR103.md"),
 };
 

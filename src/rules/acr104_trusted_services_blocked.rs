@@ -16,6 +16,7 @@ static META: RuleMeta = RuleMeta {
     tags: &["security", "network", "reliability"],
     fix_terraform: "set `network_rule_bypass_option = \"AzureServices\"` (or remove it)",
     fix_arm: "set `\"networkRuleBypassOptions\": \"AzureServices\"` (or remove it)",
+    fix_bicep: "set `networkRuleBypassOptions: 'AzureServices'` (or remove it)",
     page: include_str!("../../rules/ACR104.md"),
 };
 

@@ -20,6 +20,7 @@ static META: RuleMeta = RuleMeta {
     tags: &["security", "network"],
     fix_terraform: "add an `azurerm_private_endpoint` whose `private_service_connection` points at the registry's `id` with `subresource_names = [\"registry\"]`",
     fix_arm: "add a `Microsoft.Network/privateEndpoints` resource whose `privateLinkServiceConnections` name the registry with `groupIds: [\"registry\"]`",
+    fix_bicep: "add a `Microsoft.Network/privateEndpoints` resource whose `privateLinkServiceConnections` set `privateLinkServiceId` to the registry's `id` with `groupIds: ['registry']`",
     page: include_str!("../../rules/ACR105.md"),
 };
 

@@ -16,6 +16,7 @@ static META: RuleMeta = RuleMeta {
     tags: &["security", "network"],
     fix_terraform: "set `data_endpoint_enabled = true` so firewall rules can name the registry's own data endpoints",
     fix_arm: "set `\"dataEndpointEnabled\": true` so firewall rules can name the registry's own data endpoints",
+    fix_bicep: "set `dataEndpointEnabled: true` so firewall rules can name the registry's own data endpoints",
     page: include_str!("../../rules/ACR106.md"),
 };
 

@@ -16,6 +16,7 @@ static META: RuleMeta = RuleMeta {
     tags: &["security", "network"],
     fix_terraform: "remove `network_rule_bypass_for_tasks_enabled` (or set it to `false`) and run tasks on an agent pool in the virtual network",
     fix_arm: "remove `networkRuleBypassAllowedForTasks` (or set it to `false`) and run tasks on an agent pool in the virtual network",
+    fix_bicep: "remove `networkRuleBypassAllowedForTasks` (or set it to `false`) and run tasks on an agent pool in the virtual network",
     page: include_str!("../../rules/ACR107.md"),
 };
 

@@ -16,6 +16,7 @@ static META: RuleMeta = RuleMeta {
     tags: &["security", "network"],
     fix_terraform: "use an `https://` URL in `service_uri`",
     fix_arm: "use an `https://` URL in `properties.serviceUri`",
+    fix_bicep: "use an `https://` URL in `properties.serviceUri`",
     page: include_str!("../../rules/ACR108.md"),
 };
 

@@ -16,6 +16,7 @@ static META: RuleMeta = RuleMeta {
     tags: &["security", "supply-chain"],
     fix_terraform: "set `quarantine_policy_enabled = true`",
     fix_arm: "set `policies.quarantinePolicy.status` to `enabled`",
+    fix_bicep: "set `quarantinePolicy: { status: 'enabled' }` in `properties.policies`",
     page: include_str!("../../rules/ACR201.md"),
 };
 

@@ -16,6 +16,7 @@ static META: RuleMeta = RuleMeta {
     tags: &["reliability", "cost"],
     fix_terraform: "set `retention_policy_in_days = 7` (azurerm v3: `retention_policy { enabled = true }`)",
     fix_arm: "set `policies.retentionPolicy` to `{\"status\": \"enabled\", \"days\": 7}`",
+    fix_bicep: "set `retentionPolicy: { status: 'enabled', days: 7 }` in `properties.policies`",
     page: include_str!("../../rules/ACR202.md"),
 };
 

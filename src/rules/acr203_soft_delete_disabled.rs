@@ -16,6 +16,7 @@ static META: RuleMeta = RuleMeta {
     tags: &["reliability"],
     fix_terraform: "enable soft delete through an azapi body (`policies.softDeletePolicy.status = \"enabled\"`); azurerm has no attribute for it",
     fix_arm: "set `policies.softDeletePolicy` to `{\"status\": \"enabled\", \"retentionDays\": 7}` (preview API versions)",
+    fix_bicep: "set `softDeletePolicy: { status: 'enabled', retentionDays: 7 }` in `properties.policies` (preview API versions)",
     page: include_str!("../../rules/ACR203.md"),
 };
 

@@ -16,6 +16,7 @@ static META: RuleMeta = RuleMeta {
     tags: &["security", "data-protection"],
     fix_terraform: "set `export_policy_enabled = false` together with `public_network_access_enabled = false`",
     fix_arm: "set `policies.exportPolicy.status` to `disabled` together with `\"publicNetworkAccess\": \"Disabled\"`",
+    fix_bicep: "set `exportPolicy: { status: 'disabled' }` in `properties.policies` together with `publicNetworkAccess: 'Disabled'`",
     page: include_str!("../../rules/ACR204.md"),
 };
 

@@ -16,6 +16,7 @@ static META: RuleMeta = RuleMeta {
     tags: &["security", "data-protection"],
     fix_terraform: "add an `encryption { key_vault_key_id = ..., identity_client_id = ... }` block with a user-assigned identity",
     fix_arm: "set `encryption` to `{\"status\": \"enabled\", \"keyVaultProperties\": {\"keyIdentifier\": ..., \"identity\": ...}}`",
+    fix_bicep: "set `encryption: { status: 'enabled', keyVaultProperties: { keyIdentifier: ..., identity: ... } }` with a user-assigned identity's `clientId`",
     page: include_str!("../../rules/ACR205.md"),
 };
 

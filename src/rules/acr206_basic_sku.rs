@@ -16,6 +16,7 @@ static META: RuleMeta = RuleMeta {
     tags: &["security", "reliability"],
     fix_terraform: "use `sku = \"Premium\"` for firewall, private link, geo-replication and quarantine (or `Standard` for production throughput)",
     fix_arm: "use `\"sku\": {\"name\": \"Premium\"}` for firewall, private link, geo-replication and quarantine",
+    fix_bicep: "use `sku: { name: 'Premium' }` for firewall, private link, geo-replication and quarantine",
     page: include_str!("../../rules/ACR206.md"),
 };
 

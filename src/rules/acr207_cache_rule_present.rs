@@ -16,6 +16,7 @@ static META: RuleMeta = RuleMeta {
     tags: &["supply-chain"],
     fix_terraform: "remove the `azurerm_container_registry_cache_rule`, or import vetted images instead of pulling through",
     fix_arm: "remove the `registries/cacheRules` resource, or import vetted images instead of pulling through",
+    fix_bicep: "remove the `registries/cacheRules` resource, or import vetted images instead of pulling through",
     page: include_str!("../../rules/ACR207.md"),
 };
 

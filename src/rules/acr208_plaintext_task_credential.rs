@@ -16,6 +16,7 @@ static META: RuleMeta = RuleMeta {
     tags: &["security", "secrets"],
     fix_terraform: "set `identity` in `registry_credential.custom` (with a Key Vault secret URI as `password`, or no password) instead of a username and password",
     fix_arm: "use `\"type\": \"Vaultsecret\"` with a Key Vault secret URI (and an `identity`) instead of `Opaque`",
+    fix_bicep: "use `type: 'Vaultsecret'` with a Key Vault secret URI (and an `identity`) instead of `'Opaque'`",
     page: include_str!("../../rules/ACR208.md"),
 };
 

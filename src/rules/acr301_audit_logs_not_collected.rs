@@ -16,6 +16,7 @@ static META: RuleMeta = RuleMeta {
     tags: &["security", "monitoring"],
     fix_terraform: "add an `azurerm_monitor_diagnostic_setting` with `target_resource_id` = the registry's `id` and `enabled_log { category_group = \"audit\" }`",
     fix_arm: "add a `Microsoft.Insights/diagnosticSettings` scoped to the registry with `logs: [{\"categoryGroup\": \"audit\", \"enabled\": true}]`",
+    fix_bicep: "add a `Microsoft.Insights/diagnosticSettings` resource with `scope:` the registry's symbolic name and `logs: [{ categoryGroup: 'audit', enabled: true }]`",
     page: include_str!("../../rules/ACR301.md"),
 };
 

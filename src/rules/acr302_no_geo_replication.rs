@@ -16,6 +16,7 @@ static META: RuleMeta = RuleMeta {
     tags: &["reliability"],
     fix_terraform: "add a `georeplications { location = \"<another region>\" }` block",
     fix_arm: "add a `Microsoft.ContainerRegistry/registries/replications` child in another region",
+    fix_bicep: "add a `Microsoft.ContainerRegistry/registries/replications` resource with `parent:` the registry, in another region",
     page: include_str!("../../rules/ACR302.md"),
 };
 

@@ -16,6 +16,7 @@ static META: RuleMeta = RuleMeta {
     tags: &["reliability"],
     fix_terraform: "add an `azurerm_management_lock` with `scope` = the registry's `id` and `lock_level = \"CanNotDelete\"`",
     fix_arm: "add a `Microsoft.Authorization/locks` resource scoped to the registry with `level: CanNotDelete`",
+    fix_bicep: "add a `Microsoft.Authorization/locks` resource with `scope:` the registry's symbolic name and `level: 'CanNotDelete'`",
     page: include_str!("../../rules/ACR304.md"),
 };
 

@@ -16,6 +16,7 @@ static META: RuleMeta = RuleMeta {
     tags: &["security", "monitoring"],
     fix_terraform: "set `tier = \"Standard\"` on the `azurerm_security_center_subscription_pricing` for `Containers`",
     fix_arm: "set `\"pricingTier\": \"Standard\"` on the `Microsoft.Security/pricings` named `Containers`",
+    fix_bicep: "set `pricingTier: 'Standard'` on the `Microsoft.Security/pricings` named `Containers` (`targetScope = 'subscription'`)",
     page: include_str!("../../rules/ACR305.md"),
 };
 

@@ -16,6 +16,7 @@ static META: RuleMeta = RuleMeta {
     tags: &["security", "monitoring"],
     fix_terraform: "add an `azurerm_container_registry_webhook` with `actions = [\"push\"]` pointing at your scanner",
     fix_arm: "add a `registries/webhooks` child with `actions: [\"push\"]` pointing at your scanner",
+    fix_bicep: "add a `registries/webhooks` resource with `parent:` the registry and `actions: ['push']` pointing at your scanner",
     page: include_str!("../../rules/ACR306.md"),
 };
 

@@ -16,6 +16,7 @@ static META: RuleMeta = RuleMeta {
     tags: &["compliance"],
     fix_terraform: "move the registry or replica to one of the allowed locations (`--allowed-locations`)",
     fix_arm: "move the registry or replica to one of the allowed locations (`--allowed-locations`)",
+    fix_bicep: "move the registry or replica to one of the allowed locations (`--allowed-locations`)",
     page: include_str!("../../rules/ACR307.md"),
 };
 

@@ -16,6 +16,7 @@ static META: RuleMeta = RuleMeta {
     tags: &["deployment"],
     fix_terraform: "use `sku = \"Premium\"`, or remove the Premium-only setting",
     fix_arm: "use `\"sku\": {\"name\": \"Premium\"}`, or remove the Premium-only setting",
+    fix_bicep: "use `sku: { name: 'Premium' }`, or remove the Premium-only setting",
     page: include_str!("../../rules/ACR401.md"),
 };
 

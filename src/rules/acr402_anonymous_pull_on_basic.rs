@@ -16,6 +16,7 @@ static META: RuleMeta = RuleMeta {
     tags: &["deployment"],
     fix_terraform: "remove `anonymous_pull_enabled` (and keep pulls authenticated), or use Standard or Premium",
     fix_arm: "remove `anonymousPullEnabled` (and keep pulls authenticated), or use Standard or Premium",
+    fix_bicep: "remove `anonymousPullEnabled` (and keep pulls authenticated), or use Standard or Premium",
     page: include_str!("../../rules/ACR402.md"),
 };
 

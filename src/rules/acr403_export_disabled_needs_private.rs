@@ -16,6 +16,7 @@ static META: RuleMeta = RuleMeta {
     tags: &["deployment"],
     fix_terraform: "set `public_network_access_enabled = false` together with `export_policy_enabled = false`",
     fix_arm: "set `\"publicNetworkAccess\": \"Disabled\"` together with `exportPolicy.status: disabled`",
+    fix_bicep: "set `publicNetworkAccess: 'Disabled'` together with `exportPolicy: { status: 'disabled' }`",
     page: include_str!("../../rules/ACR403.md"),
 };
 

@@ -19,6 +19,7 @@ static META: RuleMeta = RuleMeta {
     tags: &["deployment", "supply-chain"],
     fix_terraform: "remove `trust_policy_enabled` (v3: the `trust_policy` block) and sign images with Notation instead",
     fix_arm: "remove `policies.trustPolicy` (or set its status to `disabled`) and sign images with Notation instead",
+    fix_bicep: "remove `policies.trustPolicy` (or set `trustPolicy: { status: 'disabled' }`) and sign images with Notation instead",
     page: include_str!("../../rules/ACR404.md"),
 };
 

@@ -16,6 +16,7 @@ static META: RuleMeta = RuleMeta {
     tags: &["deployment"],
     fix_terraform: "rename: registries, replications and webhooks take 5-50 letters and digits; tokens, cache rules and credential sets also `-`; scope maps also `-` and `_`",
     fix_arm: "rename: registries, replications and webhooks take 5-50 letters and digits; tokens, cache rules and credential sets also `-`; scope maps also `-` and `_`",
+    fix_bicep: "rename: registries, replications and webhooks take 5-50 letters and digits; tokens, cache rules and credential sets also `-`; scope maps also `-` and `_`",
     page: include_str!("../../rules/ACR405.md"),
 };
 

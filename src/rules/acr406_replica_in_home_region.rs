@@ -16,6 +16,7 @@ static META: RuleMeta = RuleMeta {
     tags: &["deployment"],
     fix_terraform: "remove the `georeplications` block for the registry's own location",
     fix_arm: "remove the replication in the registry's own location",
+    fix_bicep: "remove the replication in the registry's own location",
     page: include_str!("../../rules/ACR406.md"),
 };
 

@@ -16,6 +16,7 @@ static META: RuleMeta = RuleMeta {
     tags: &["deployment"],
     fix_terraform: "keep one of retention and soft delete; no soft delete with geo-replication; no content trust with a customer-managed key",
     fix_arm: "keep one of retention and soft delete; no soft delete with replications; no trust policy with a customer-managed key",
+    fix_bicep: "keep one of retention and soft delete; no soft delete with replications; no trust policy with a customer-managed key",
     page: include_str!("../../rules/ACR407.md"),
 };
 

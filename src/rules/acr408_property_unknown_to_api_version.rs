@@ -17,6 +17,7 @@ static META: RuleMeta = RuleMeta {
     tags: &["deployment"],
     fix_terraform: "use an azapi type version that defines the property (azurerm maps its attributes itself)",
     fix_arm: "raise the registry's `apiVersion` to one that defines the property, or remove it: ARM ignores it silently",
+    fix_bicep: "raise the API version after `@` in the resource's type string to one that defines the property, or remove it: ARM ignores it silently",
     page: include_str!("../../rules/ACR408.md"),
 };
 

@@ -16,6 +16,7 @@ static META: RuleMeta = RuleMeta {
     tags: &["deployment", "data-protection"],
     fix_terraform: "add the user-assigned identity to `identity { type = \"UserAssigned\", identity_ids = [...] }`",
     fix_arm: "add the user-assigned identity to the registry's `identity.userAssignedIdentities`",
+    fix_bicep: "add the user-assigned identity to the registry's `identity.userAssignedIdentities` (`'${identity.id}': {}`)",
     page: include_str!("../../rules/ACR409.md"),
 };
 

@@ -16,6 +16,7 @@ static META: RuleMeta = RuleMeta {
     tags: &["deployment"],
     fix_terraform: "use one of the values the attribute allows",
     fix_arm: "use one of the values the property allows, and give `networkRuleSet` a `defaultAction`",
+    fix_bicep: "use one of the values the property allows, and give `networkRuleSet` a `defaultAction`",
     page: include_str!("../../rules/ACR410.md"),
 };
 

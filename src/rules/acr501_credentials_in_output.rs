@@ -16,6 +16,7 @@ static META: RuleMeta = RuleMeta {
     tags: &["security", "secrets"],
     fix_terraform: "remove the output, or mark it `sensitive = true`",
     fix_arm: "remove the output: deployment outputs are readable by anyone who can read the deployment",
+    fix_bicep: "remove the output, or mark it `@secure()`: deployment outputs are readable by anyone who can read the deployment",
     page: include_str!("../../rules/ACR501.md"),
 };
 

@@ -17,6 +17,7 @@ static META: RuleMeta = RuleMeta {
     tags: &["security", "secrets"],
     fix_terraform: "pass the secret in a `sensitive` variable or read it from Key Vault (`azurerm_key_vault_secret`)",
     fix_arm: "pass the secret in a `securestring` parameter (a Key Vault reference in the parameters file)",
+    fix_bicep: "pass the secret in a `@secure()` parameter (from `az.getSecret()` in a `.bicepparam` file, or `getSecret()` on an `existing` Key Vault)",
     page: include_str!("../../rules/ACR502.md"),
 };
 

@@ -17,6 +17,7 @@ static META: RuleMeta = RuleMeta {
     tags: &["security", "secrets"],
     fix_terraform: "add `sensitive = true` to the variable",
     fix_arm: "declare the parameter as `securestring`",
+    fix_bicep: "add `@secure()` to the parameter",
     page: include_str!("../../rules/ACR503.md"),
 };
 

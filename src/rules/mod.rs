@@ -120,6 +120,8 @@ pub struct RuleMeta {
     pub tags: &'static [&'static str],
     pub fix_terraform: &'static str,
     pub fix_arm: &'static str,
+    /// The fix in Bicep syntax (`adminUserEnabled: false`, `@secure()`).
+    pub fix_bicep: &'static str,
     /// The rule's page, `rules/ACRnnn.md`.
     pub page: &'static str,
 }
@@ -139,8 +141,8 @@ impl RuleMeta {
     pub fn fix(&self, format: Format) -> &'static str {
         match format {
             Format::Terraform => self.fix_terraform,
-            // Bicep writes the same properties as ARM JSON.
-            Format::Arm | Format::Bicep => self.fix_arm,
+            Format::Arm => self.fix_arm,
+            Format::Bicep => self.fix_bicep,
         }
     }
 }
@@ -836,6 +838,53 @@ mod tests {
             );
             let severity: f32 = meta.security_severity.parse().unwrap();
             assert!((0.0..=10.0).contains(&severity));
+        }
+    }
+
+    /// Whether `text` holds a JSON object key (`"adminUserEnabled":`).
+    fn has_json_key(text: &str) -> bool {
+        text.split('"')
+            .skip(1)
+            .step_by(2)
+            .zip(text.split('"').skip(2).step_by(2))
+            .any(|(key, after)| {
+                !key.is_empty()
+                    && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '.')
+                    && after.trim_start().starts_with(':')
+            })
+    }
+
+    #[test]
+    fn every_rule_has_a_fix_per_format_and_the_bicep_one_is_bicep() {
+        assert!(has_json_key("set `\"adminUserEnabled\": false`"));
+        assert!(has_json_key("`{\"status\" : \"enabled\"}`"));
+        assert!(!has_json_key("set `adminUserEnabled: false`"));
+        let tools = tool::ALL.iter().copied();
+        for meta in all().iter().map(|r| r.meta()).chain(tools) {
+            for (format, text) in [
+                ("Terraform", meta.fix_terraform),
+                ("ARM", meta.fix_arm),
+                ("Bicep", meta.fix_bicep),
+            ] {
+                assert!(!text.trim().is_empty(), "{} has no {format} fix", meta.id);
+            }
+            assert!(
+                !has_json_key(meta.fix_bicep),
+                "{}'s Bicep fix writes a JSON key: {}",
+                meta.id,
+                meta.fix_bicep
+            );
+            assert_eq!(meta.fix(Format::Bicep), meta.fix_bicep);
+        }
+        for rule in all() {
+            let meta = rule.meta();
+            // Bicep strings are single-quoted.
+            assert!(
+                !meta.fix_bicep.contains('"'),
+                "{}'s Bicep fix has a double-quoted string: {}",
+                meta.id,
+                meta.fix_bicep
+            );
         }
     }
 

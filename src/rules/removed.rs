@@ -25,6 +25,7 @@ pub static ZONE_REDUNDANCY_DISABLED: Removed = Removed {
         tags: &["reliability"],
         fix_terraform: "",
         fix_arm: "",
+        fix_bicep: "",
         page: include_str!("../../rules/ACR303.md"),
     },
     why: "Azure now makes every registry and replica zone-redundant by default in regions with availability zones, whatever `zoneRedundancy` says",

@@ -23,17 +23,21 @@ const fn diagnostic(
         tags: &["suppression"],
         fix_terraform: fix,
         fix_arm: fix,
+        fix_bicep: fix,
         page,
     }
 }
 
-pub static MALFORMED: RuleMeta = diagnostic(
-    "ACR901",
-    "malformed-suppression",
-    "A suppression cannot be understood",
-    "write `# acr-lint:ignore ACR001 reason=\"…\" [until=YYYY-MM-DD]` on the line above, or `{\"id\": \"ACR001\", \"reason\": \"…\"}` in `metadata.acr-lint.ignore`",
-    include_str!("../../rules/ACR901.md"),
-);
+pub static MALFORMED: RuleMeta = RuleMeta {
+    fix_bicep: "write `// acr-lint:ignore ACR001 reason=\"…\" [until=YYYY-MM-DD]` on the line above the declaration",
+    ..diagnostic(
+        "ACR901",
+        "malformed-suppression",
+        "A suppression cannot be understood",
+        "write `# acr-lint:ignore ACR001 reason=\"…\" [until=YYYY-MM-DD]` on the line above, or `{\"id\": \"ACR001\", \"reason\": \"…\"}` in `metadata.acr-lint.ignore`",
+        include_str!("../../rules/ACR901.md"),
+    )
+};
 
 pub static UNKNOWN_RULE: RuleMeta = diagnostic(
     "ACR902",

@@ -93,3 +93,42 @@ pub fn scratch(files: &[(&str, &[u8])]) -> tempfile::TempDir {
     }
     dir
 }
+
+/// A registry module as the Bicep CLI restores it (`bicep restore`), at
+/// [`CACHED_MODULE_PATH`] below the home directory: a registry with the admin user set by a
+/// parameter.
+pub const CACHED_MODULE: &str = r#"{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "languageVersion": "2.0",
+  "contentVersion": "1.0.0.0",
+  "parameters": {
+    "name": {"type": "string"},
+    "acrAdminUserEnabled": {"type": "bool", "defaultValue": false}
+  },
+  "resources": {
+    "registry": {
+      "type": "Microsoft.ContainerRegistry/registries",
+      "apiVersion": "2023-07-01",
+      "name": "[parameters('name')]",
+      "location": "westeurope",
+      "sku": {"name": "Premium"},
+      "properties": {"adminUserEnabled": "[parameters('acrAdminUserEnabled')]"}
+    }
+  }
+}
+"#;
+
+/// Where the restore cache keeps `br/public:avm/res/container-registry/registry:0.1.0`.
+pub const CACHED_MODULE_PATH: &str =
+    ".bicep/br/mcr.microsoft.com/bicep$avm$res$container-registry$registry/0.1.0$/main.json";
+
+/// A call of that module that enables the admin user (line 5).
+pub const REGISTRY_MODULE_CALL: &str =
+    "module registry 'br/public:avm/res/container-registry/registry:0.1.0' = {
+  name: 'registry'
+  params: {
+    name: 'contosoregistry'
+    acrAdminUserEnabled: true
+  }
+}
+";

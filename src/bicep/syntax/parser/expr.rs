@@ -66,7 +66,10 @@ impl Parser<'_> {
     /// Binary operators binding tighter than `min_precedence`, left-associative.
     fn binary(&mut self, min_precedence: u8) -> PResult<Expr> {
         let mut left = self.unary()?;
+        let mut links = 0;
         while let Some(op) = binary_op(self.kind()).filter(|op| op.precedence() > min_precedence) {
+            links += 1;
+            self.chained(links)?;
             let op_span = self.bump().span;
             let right = self.nested(|p| p.binary(op.precedence()))?;
             let span = left.span.cover(right.span);
@@ -100,32 +103,43 @@ impl Parser<'_> {
     /// A primary expression followed by `.name`, `.?name`, `.name(args)`, `[i]`, `[?i]`, `!`.
     fn postfix(&mut self) -> PResult<Expr> {
         let mut base = self.primary()?;
-        loop {
-            base = match self.kind() {
-                Tok::Dot => self.member(base)?,
-                Tok::LBracket => self.index(base)?,
-                Tok::DoubleColon => {
-                    self.bump();
-                    let name = self.ident(
-                        "BCP020",
-                        "Expected a function or property name at this location.",
-                    )?;
-                    let span = TextSpan::new(base.span.start, name.span.end);
-                    boxed(
-                        span,
-                        ExprKind::ResourceAccess(Box::new(ResourceAccessExpr { base, name })),
-                    )
-                }
-                Tok::Bang => {
-                    let end = self.bump().span.end;
-                    boxed(
-                        TextSpan::new(base.span.start, end),
-                        ExprKind::NonNull(Box::new(base)),
-                    )
-                }
-                _ => return Ok(base),
-            };
+        let mut links = 0;
+        while matches!(
+            self.kind(),
+            Tok::Dot | Tok::LBracket | Tok::DoubleColon | Tok::Bang
+        ) {
+            links += 1;
+            self.chained(links)?;
+            base = self.postfix_link(base)?;
         }
+        Ok(base)
+    }
+
+    /// One `.name`, `[i]`, `::name` or `!` after `base`, at the current token.
+    fn postfix_link(&mut self, base: Expr) -> PResult<Expr> {
+        Ok(match self.kind() {
+            Tok::Dot => self.member(base)?,
+            Tok::LBracket => self.index(base)?,
+            Tok::DoubleColon => {
+                self.bump();
+                let name = self.ident(
+                    "BCP020",
+                    "Expected a function or property name at this location.",
+                )?;
+                let span = TextSpan::new(base.span.start, name.span.end);
+                boxed(
+                    span,
+                    ExprKind::ResourceAccess(Box::new(ResourceAccessExpr { base, name })),
+                )
+            }
+            _ => {
+                let end = self.bump().span.end;
+                boxed(
+                    TextSpan::new(base.span.start, end),
+                    ExprKind::NonNull(Box::new(base)),
+                )
+            }
+        })
     }
 
     fn member(&mut self, base: Expr) -> PResult<Expr> {

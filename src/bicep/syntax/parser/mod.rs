@@ -217,6 +217,18 @@ impl Parser<'_> {
         result
     }
 
+    /// Fails when the `links`-th link of a chain (`a.b.c`, `1 + 2 + 3`), each nesting the ones
+    /// before it, makes the expression deeper than [`MAX_DEPTH`].
+    fn chained(&mut self, links: usize) -> PResult<()> {
+        if self.depth + links > MAX_DEPTH {
+            return self.fail(
+                "",
+                format!("The expression is nested more than {MAX_DEPTH} levels deep."),
+            );
+        }
+        Ok(())
+    }
+
     /// The items of a bracketed list after its opening bracket, newline- or comma-separated,
     /// up to `close` (consumed): the items and the end offset of `close`. An item that fails is
     /// skipped to the end of its line or to `close`.

@@ -40,8 +40,16 @@ impl Parser<'_> {
     /// A primary type followed by `[]`, `?`, `!`, `.name`, `.*`, `[n]` or `[*]`.
     fn postfix_type(&mut self) -> PResult<TypeExpr> {
         let mut ty = self.primary_type()?;
+        let mut links = 0;
         loop {
             let start = ty.span.start;
+            if matches!(
+                self.kind(),
+                Tok::Question | Tok::Bang | Tok::Dot | Tok::LBracket | Tok::Less
+            ) {
+                links += 1;
+                self.chained(links)?;
+            }
             ty = match self.kind() {
                 Tok::Question => {
                     let end = self.bump().span.end;
