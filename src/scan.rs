@@ -233,6 +233,7 @@ pub fn scan(options: &ScanOptions) -> Scan {
         &json_offsets,
         &mut findings,
         [&mut unknown, &mut not_applicable],
+        &mut secrets,
     );
     let config_suppressions = options
         .config
@@ -269,7 +270,7 @@ pub fn scan(options: &ScanOptions) -> Scan {
         };
         key(a).cmp(&key(b))
     });
-    Scan {
+    let mut scan = Scan {
         sources,
         secrets,
         findings,
@@ -289,7 +290,9 @@ pub fn scan(options: &ScanOptions) -> Scan {
             .map(|r| r.meta())
             .chain(rules::tool::ALL.iter().copied())
             .collect(),
-    }
+    };
+    crate::report::mask_messages(&mut scan);
+    scan
 }
 
 /// Where a resource's sensitive values are written: values a plan marks sensitive (made unknown
@@ -461,6 +464,7 @@ fn move_to_json_syntax(
     offsets: &[(FileId, terraform::json_syntax::OffsetMap)],
     findings: &mut [Finding],
     undecided: [&mut Vec<rules::Undecided>; 2],
+    secrets: &mut [crate::source::Span],
 ) {
     if offsets.is_empty() {
         return;
@@ -481,4 +485,5 @@ fn move_to_json_syntax(
     for list in undecided {
         list.iter_mut().for_each(|u| remap(&mut u.span));
     }
+    secrets.iter_mut().for_each(remap);
 }

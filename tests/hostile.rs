@@ -1061,10 +1061,21 @@ fn secrets_are_masked_in_every_format() {
     );
     let plan = r#"{"format_version": "1.2", "terraform_version": "1.9.0", "resource_changes": [{"address": "azurerm_container_registry.acr", "mode": "managed", "type": "azurerm_container_registry", "name": "acr", "change": {"actions": ["create"], "after": {"name": "acrsecret002", "location": "westeurope", "sku": "Premium", "admin_enabled": true, "tags": {"k": "PLANTED-PLAN-2"}}, "after_unknown": {}, "after_sensitive": {"tags": true}}}]}"#;
     write(dir.path(), "plan/plan.json", plan.as_bytes());
+    write_sensitive_terraform(dir.path());
+    write_secure_bicep(dir.path());
+    write_secure_values_rules_quote(dir.path());
     for format in report_formats() {
         let run = run(
             dir.path(),
-            &["-f", format, "--show-unknown", "--select", "ALL"],
+            &[
+                "-f",
+                format,
+                "--show-unknown",
+                "--select",
+                "ALL",
+                "--var",
+                "cli=PLANTED-VAR-7",
+            ],
         );
         assert!(
             run.stdout.contains("acrsecret001") && run.stdout.contains("plan/plan.json"),
@@ -1077,6 +1088,18 @@ fn secrets_are_masked_in_every_format() {
             "PLANTED-PARAMETER-1",
             "PLANTED-PLAN-2",
             "PLANTED-LITERAL-3",
+            "PLANTED-TF-DEFAULT-4",
+            "PLANTED-TFVARS-5",
+            "PLANTED-TFVARS-JSON-6",
+            "PLANTED-VAR-7",
+            "PLANTED-TF-OUTPUT-8",
+            "PLANTED-BICEP-DEFAULT-9",
+            "PLANTED-BICEPPARAM-10",
+            "PLANTED_NAME_11",
+            "PLANTED-ENUM-12",
+            "planted.example/quoted13",
+            "PLANTED-TF-JSON-14",
+            "PLANTED-TF-JSON-OUTPUT-15",
         ] {
             assert!(
                 !run.stdout.contains(secret) && !run.stderr.contains(secret),
@@ -1086,6 +1109,113 @@ fn secrets_are_masked_in_every_format() {
             );
         }
     }
+}
+
+/// Terraform variables declared `sensitive`, given by their default, `.tfvars`, `.tfvars.json`
+/// and `--var cli=...`, a local built from one and a sensitive output.
+fn write_sensitive_terraform(root: &Path) {
+    let module = r#"variable "pw" {
+  type      = string
+  sensitive = true
+  default   = "PLANTED-TF-DEFAULT-4"
+}
+variable "tfv" {
+  sensitive = true
+}
+variable "tfj" {
+  sensitive = true
+}
+variable "cli" {
+  sensitive = true
+}
+locals {
+  hook = "https://hooks.example.com/x?token=${var.pw}"
+}
+resource "azurerm_container_registry" "acr" {
+  name                = "acrsecret003"
+  resource_group_name = "rg"
+  location            = "westeurope"
+  sku                 = var.tfv
+  admin_enabled       = var.tfj
+  public_network_access_enabled = var.cli
+  tags                = { a = var.pw, b = local.hook }
+}
+resource "azurerm_container_registry_webhook" "hook" {
+  name                = "hook"
+  registry_name       = azurerm_container_registry.acr.name
+  resource_group_name = "rg"
+  location            = "westeurope"
+  service_uri         = local.hook
+  actions             = ["push"]
+  custom_headers      = { Authorization = var.pw }
+}
+output "o" {
+  value     = "PLANTED-TF-OUTPUT-8"
+  sensitive = true
+}
+"#;
+    write(root, "tf/main.tf", module.as_bytes());
+    write(root, "tf/terraform.tfvars", b"tfv = \"PLANTED-TFVARS-5\"\n");
+    write(
+        root,
+        "tf/x.auto.tfvars.json",
+        br#"{"tfj": "PLANTED-TFVARS-JSON-6"}"#,
+    );
+    // On one line, every frame of the file shows the values.
+    let one_line = r#"{"variable": {"pw": {"sensitive": true, "default": "PLANTED-TF-JSON-14"}}, "resource": {"azurerm_container_registry": {"acr": {"name": "acrsecret005", "resource_group_name": "rg", "location": "westeurope", "sku": "Premium", "admin_enabled": true, "tags": {"a": "${var.pw}"}}}}, "output": {"o": {"value": "PLANTED-TF-JSON-OUTPUT-15", "sensitive": true}}}"#;
+    write(root, "tfjson/main.tf.json", one_line.as_bytes());
+}
+
+/// Bicep `@secure()` parameters with a default and with a `.bicepparam` value.
+fn write_secure_bicep(root: &Path) {
+    let module = r#"@secure()
+param pw string = 'PLANTED-BICEP-DEFAULT-9'
+@secure()
+param given string
+
+resource acr 'Microsoft.ContainerRegistry/registries@2023-07-01' = {
+  name: 'acrsecret004'
+  location: 'westeurope'
+  sku: { name: given }
+  properties: {
+    adminUserEnabled: true
+    publicNetworkAccess: pw
+  }
+  tags: { a: pw, b: given }
+}
+"#;
+    write(root, "bicep/main.bicep", module.as_bytes());
+    write(
+        root,
+        "bicep/main.bicepparam",
+        b"using 'main.bicep'\nparam given = 'PLANTED-BICEPPARAM-10'\n",
+    );
+}
+
+/// Secure parameters whose values rules quote in their messages: an invalid name, an invalid
+/// enumeration value, a cache rule's source.
+fn write_secure_values_rules_quote(root: &Path) {
+    let template = format!(
+        r#"{{"$schema": "{TEMPLATE_SCHEMA}", "contentVersion": "1.0.0.0",
+  "parameters": {{"name": {{"type": "securestring", "defaultValue": "PLANTED_NAME_11"}},
+    "access": {{"type": "securestring"}},
+    "upstream": {{"type": "securestring", "defaultValue": "planted.example/quoted13"}}}},
+  "resources": [{{"type": "Microsoft.ContainerRegistry/registries", "apiVersion": "2023-07-01",
+    "name": "[parameters('name')]", "location": "westeurope", "sku": {{"name": "Premium"}},
+    "properties": {{"adminUserEnabled": true, "publicNetworkAccess": "[parameters('access')]"}}}},
+   {{"type": "Microsoft.ContainerRegistry/registries/cacheRules", "apiVersion": "2023-07-01",
+    "name": "[format('{{0}}/rule', parameters('name'))]",
+    "dependsOn": ["[resourceId('Microsoft.ContainerRegistry/registries', parameters('name'))]"],
+    "properties": {{"sourceRepository": "[format('{{0}}/library/x', parameters('upstream'))]",
+                    "targetRepository": "x"}}}}]
+}}"#
+    );
+    write(root, "quoted/azuredeploy.json", template.as_bytes());
+    write(
+        root,
+        "quoted/azuredeploy.parameters.json",
+        br#"{"contentVersion": "1.0.0.0", "parameters": {"access": {"value": "PLANTED-ENUM-12"}}}"#,
+    );
 }
 
 /// Terraform refuses a negative `count`: an input error at the value, not one instance.

@@ -44,6 +44,8 @@ pub struct ModuleScope<'a> {
     stack: RefCell<Vec<String>>,
     /// Weight of the values computed so far, against [`MAX_MODULE_WEIGHT`].
     computed: Cell<usize>,
+    /// Where the values of sensitive variables are written: defaults and given values.
+    secrets: Vec<Span>,
 }
 
 struct Variable {
@@ -58,6 +60,11 @@ struct Variable {
 }
 
 impl<'a> ModuleScope<'a> {
+    /// Where the values of the module's sensitive variables are written.
+    pub fn secret_spans(&self) -> &[Span] {
+        &self.secrets
+    }
+
     /// The scope of the module's files; `given` values override defaults, later ones win.
     pub fn new(files: &[ModuleFile<'a>], given: &HashMap<String, GivenValue>) -> Self {
         let mut scope = ModuleScope {
@@ -67,12 +74,16 @@ impl<'a> ModuleScope<'a> {
             cache: RefCell::new(HashMap::new()),
             stack: RefCell::new(Vec::new()),
             computed: Cell::new(0),
+            secrets: Vec::new(),
         };
         for file in files {
             scope.collect(file);
         }
         for (name, given) in given {
             if let Some(variable) = scope.variables.get_mut(name) {
+                if variable.sensitive {
+                    scope.secrets.extend(given.span);
+                }
                 if variable.non_nullable && given.value == TfValue::Null {
                     continue;
                 }
@@ -116,6 +127,9 @@ impl<'a> ModuleScope<'a> {
                         })
                     };
                     let sensitive = flag("sensitive") == Some(true);
+                    if sensitive && let Some((span, _)) = &origin {
+                        self.secrets.push(*span);
+                    }
                     let non_nullable = flag("nullable") == Some(false);
                     let variable = Variable {
                         value,

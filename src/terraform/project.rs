@@ -112,6 +112,8 @@ pub struct Evaluated {
     pub notices: Vec<String>,
     /// Where the native text of module files in Terraform JSON syntax lies in their JSON.
     pub json_offsets: Vec<(FileId, super::json_syntax::OffsetMap)>,
+    /// Where sensitive values are written, in every module evaluated.
+    pub secrets: Vec<Span>,
 }
 
 /// How deep module calls may nest.
@@ -167,6 +169,7 @@ pub fn evaluate_directory<'s>(
         follow_calls(&result.calls, &calls, context, &mut loaded, &mut evaluated);
     evaluated.resources.extend(result.resources);
     evaluated.units.push(result.unit);
+    evaluated.secrets.extend(result.secrets);
     Some(evaluated)
 }
 
@@ -267,6 +270,7 @@ fn follow_calls(
         result.unit.handoffs = follow_calls(&result.calls, &calls, context, loaded, out);
         out.resources.extend(result.resources);
         out.units.push(result.unit);
+        out.secrets.extend(result.secrets);
     }
     handoffs
 }
