@@ -687,6 +687,10 @@ fn main() -> std::process::ExitCode {
                 interrupted_writes_leave_the_previous_output_whole,
             ),
             common::always(
+                "runs_stopped_by_a_signal_leave_no_temporary_file",
+                runs_stopped_by_a_signal_leave_no_temporary_file,
+            ),
+            common::always(
                 "symlinks_out_of_the_scanned_tree_are_skipped_with_a_notice",
                 symlinks_out_of_the_scanned_tree_are_skipped_with_a_notice,
             ),
@@ -888,6 +892,58 @@ fn interrupted_writes_leave_the_previous_output_whole() {
         assert!(
             written == previous || serde_json::from_str::<serde_json::Value>(&written).is_ok(),
             "after {delay} ms: a torn report of {} bytes",
+            written.len()
+        );
+    }
+}
+
+/// `SIGINT` and `SIGTERM` while a large report is written leave neither a temporary file nor
+/// a torn report: the signal is sent as soon as a temporary file shows in the directory, or
+/// after a delay when none ever does.
+#[cfg(unix)]
+fn runs_stopped_by_a_signal_leave_no_temporary_file() {
+    let dir = scratch();
+    let registries = (0..2000)
+        .map(|i| format!("resource \"azurerm_container_registry\" \"r{i}\" {{\n  name = \"acrsig{i:05}\"\n  sku = \"Basic\"\n  admin_enabled = true\n}}\n"))
+        .collect::<String>();
+    write(dir.path(), "many/main.tf", registries.as_bytes());
+    let report = dir.path().join("out.sarif");
+    let previous = "{\"previous\": true}\n";
+    let temporary_files = || {
+        fs::read_dir(dir.path())
+            .expect("directory listed")
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+            .count()
+    };
+    for round in 0..12 {
+        let signal = if round % 2 == 0 { "-INT" } else { "-TERM" };
+        let latest = Duration::from_millis(300 + 250 * round);
+        fs::write(&report, previous).expect("previous report");
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("acr-lint"))
+            .current_dir(dir.path())
+            .args([".", "-f", "sarif=out.sarif"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("acr-lint starts");
+        let started = Instant::now();
+        while temporary_files() == 0 && started.elapsed() < latest {
+            std::thread::sleep(Duration::from_micros(200));
+        }
+        let _ = std::process::Command::new("kill")
+            .args([signal, &child.id().to_string()])
+            .status();
+        child.wait().expect("acr-lint ends");
+        assert_eq!(
+            temporary_files(),
+            0,
+            "round {round}: a temporary file is left"
+        );
+        let written = fs::read_to_string(&report).expect("report");
+        assert!(
+            written == previous || serde_json::from_str::<serde_json::Value>(&written).is_ok(),
+            "round {round}: a torn report of {} bytes",
             written.len()
         );
     }
