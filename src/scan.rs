@@ -135,11 +135,13 @@ pub fn scan(options: &ScanOptions) -> Scan {
     let mut read_files = Vec::with_capacity(files.len());
     let mut bicep_modules = HashSet::new();
     let mut json_offsets = Vec::new();
+    let mut read_as_modules = HashSet::new();
     for directory in loaded {
         json_offsets.extend(directory.json_offsets);
         bicep_modules.extend(directory.bicep_called.iter().cloned());
         let callees = directory.calls.1.iter();
-        let callees = callees.map(|d| source::display_name(d, &base)).collect();
+        let callees: Vec<String> = callees.map(|d| source::display_name(d, &base)).collect();
+        read_as_modules.extend(callees.iter().cloned());
         calls.record(directory.calls.0, callees);
         model.extend(directory.output);
         module_sources.extend(directory.module_sources);
@@ -172,7 +174,19 @@ pub fn scan(options: &ScanOptions) -> Scan {
     secrets.dedup();
     errors.extend(model.errors);
     let mut notices = model.notices;
-    notices.extend(discovered.notices.iter().cloned());
+    // A link out of the tree that a module call names is read as that module: no notice.
+    let module_link = |notice: &&String| {
+        read_as_modules
+            .iter()
+            .any(|m: &String| notice.starts_with(&format!("{m}: skipped: symbolic link")))
+    };
+    notices.extend(
+        discovered
+            .notices
+            .iter()
+            .filter(|n| !module_link(n))
+            .cloned(),
+    );
     notices.sort();
     notices.dedup();
     for (id, file) in read_files.into_iter().enumerate() {

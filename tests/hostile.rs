@@ -687,6 +687,10 @@ fn main() -> std::process::ExitCode {
                 interrupted_writes_leave_the_previous_output_whole,
             ),
             common::always(
+                "module_directories_out_of_the_tree_are_read_as_terraform_reads_them",
+                module_directories_out_of_the_tree_are_read_as_terraform_reads_them,
+            ),
+            common::always(
                 "runs_stopped_by_a_signal_leave_no_temporary_file",
                 runs_stopped_by_a_signal_leave_no_temporary_file,
             ),
@@ -1006,6 +1010,57 @@ fn symlinks_out_of_the_scanned_tree_are_skipped_with_a_notice() {
         "the outside module is not scanned:\n{}",
         run.stdout
     );
+}
+
+/// A module a `module` block names is read where Terraform reads it, out of the scanned tree or
+/// through a link out of it, but only its own files: a module file linking out of the module
+/// directory is skipped with a notice. Links out of the tree no module names stay skipped.
+#[cfg(unix)]
+fn module_directories_out_of_the_tree_are_read_as_terraform_reads_them() {
+    use std::os::unix::fs::symlink;
+    let base = tempfile::tempdir().expect("temporary directory");
+    let outside = base.path().join("outside");
+    write(&outside, "secret.tf", b"first line of an outside file {\n");
+    for module in ["shared-mod", "linked-mod", "unused"] {
+        write(
+            &outside,
+            &format!("{module}/main.tf"),
+            FAILING_REGISTRY.as_bytes(),
+        );
+    }
+    symlink(
+        outside.join("secret.tf"),
+        outside.join("shared-mod/leak.tf"),
+    )
+    .expect("symlink");
+    let repo = base.path().join("repo");
+    write(&repo, "ok/main.tf", FAILING_REGISTRY.as_bytes());
+    let call = |source: &str| format!("module \"m\" {{\n  source = \"{source}\"\n}}\n");
+    write(
+        &repo,
+        "app/main.tf",
+        call("../../outside/shared-mod").as_bytes(),
+    );
+    write(&repo, "app2/main.tf", call("../linked").as_bytes());
+    symlink(outside.join("linked-mod"), repo.join("linked")).expect("symlink");
+    symlink(outside.join("unused"), repo.join("other")).expect("symlink");
+
+    let run = run(&repo, &["-f", "pretty"]);
+    assert_eq!(run.code, Some(1), "{}\n{}", run.stdout, run.stderr);
+    run.stdout_has("../outside/shared-mod/main.tf:6:25")
+        .stdout_has("linked/main.tf:6:25")
+        .stderr_has("leak.tf: skipped: symbolic link to")
+        .stderr_has("other: skipped: symbolic link to");
+    assert_eq!(
+        run.stdout.matches("error[ACR001]").count(),
+        3,
+        "the modules are read once each, through their calls:\n{}",
+        run.stdout
+    );
+    assert!(!run.stderr.contains("linked: skipped"), "{}", run.stderr);
+    for output in [&run.stdout, &run.stderr] {
+        assert!(!output.contains("first line"), "{output}");
+    }
 }
 
 /// Files named in `.acr-lint.yaml` stay inside the repository: absolute paths and `..` out of

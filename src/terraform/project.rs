@@ -314,6 +314,16 @@ fn module_directory(
     }
 }
 
+/// Where a module file that resolves outside its module directory `inside` (canonical) leads;
+/// Terraform reads the module directory, the link is not followed out of it.
+fn outside_module(path: &Path, inside: Option<&Path>) -> Option<PathBuf> {
+    let target = std::fs::canonicalize(path).ok()?;
+    match inside {
+        Some(inside) if target.starts_with(inside) => None,
+        _ => Some(target),
+    }
+}
+
 /// The directory of a downloaded module, from the nearest `.terraform/modules/modules.json`.
 fn downloaded_module(caller: &Path, key: &str) -> Option<PathBuf> {
     let mut directory = Some(caller);
@@ -357,9 +367,17 @@ fn load_module_files(
         .unwrap_or_default();
     paths.sort();
     let mut loaded = Vec::new();
+    let inside = std::fs::canonicalize(directory).ok();
     for path in paths {
         let path = normalize(&path);
         let name = source::display_name(&path, context.base);
+        if let Some(target) = outside_module(&path, inside.as_deref()) {
+            out.notices.push(format!(
+                "{name}: skipped: symbolic link to {}, outside its module directory",
+                target.display()
+            ));
+            continue;
+        }
         let text = match std::fs::metadata(&path) {
             Ok(meta) if meta.len() > crate::source::MAX_FILE_BYTES => None,
             _ => std::fs::read_to_string(&path).ok(),
