@@ -637,6 +637,10 @@ fn main() -> std::process::ExitCode {
             doubling_chains_of_arm_variables_stop_at_the_size_budget,
         ),
         common::always(
+            "shared_variables_too_large_are_refused_before_they_are_built",
+            shared_variables_too_large_are_refused_before_they_are_built,
+        ),
+        common::always(
             "doubling_chains_of_terraform_locals_stop_at_the_size_budget",
             doubling_chains_of_terraform_locals_stop_at_the_size_budget,
         ),
@@ -760,6 +764,45 @@ fn doubling_chains_of_arm_variables_stop_at_the_size_budget() {
         .no_errors()
         .stdout_has("double/azuredeploy.json:")
         .stdout_has("value too large: a template's expressions may produce at most 200000 values");
+}
+
+/// The issue's chain, 40 levels: each variable is evaluated once and its references share the
+/// result, and `o0` (2^41 values) is known to be too large without building any of it, so the
+/// template's budget of produced values is left for the rest: the admin user setting after it
+/// is still evaluated, and the run takes no time.
+fn shared_variables_too_large_are_refused_before_they_are_built() {
+    let dir = scratch();
+    let depth = 40;
+    let objects = (0..depth)
+        .map(|i| {
+            let next = i + 1;
+            format!(r#""o{i}": {{"a": "[variables('o{next}')]", "b": "[variables('o{next}')]"}}"#)
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    let template = format!(
+        r#"{{"$schema": "{TEMPLATE_SCHEMA}", "contentVersion": "1.0.0.0",
+  "variables": {{ {objects}, "o{depth}": "x", "enabled": "[equals(1, 1)]" }},
+  "resources": [{{
+    "type": "Microsoft.ContainerRegistry/registries", "apiVersion": "2023-07-01",
+    "name": "acrshared001", "location": "westeurope", "sku": {{"name": "Premium"}},
+    "properties": {{"policies": "[variables('o0')]", "adminUserEnabled": "[variables('enabled')]"}}
+  }}]
+}}"#
+    );
+    write(dir.path(), "shared/azuredeploy.json", template.as_bytes());
+
+    let started = Instant::now();
+    let run = run(dir.path(), &["--show-unknown"]);
+    run.expect(1)
+        .no_errors()
+        .stdout_has("error[ACR001] registry `acrshared001` enables the admin user")
+        .stdout_has("value too large: a template's expressions may produce at most 200000 values");
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
 }
 
 /// The same doubling chain through Terraform locals.
