@@ -637,8 +637,8 @@ fn main() -> std::process::ExitCode {
             doubling_chains_of_arm_variables_stop_at_the_size_budget,
         ),
         common::always(
-            "shared_variables_too_large_are_refused_before_they_are_built",
-            shared_variables_too_large_are_refused_before_they_are_built,
+            "shared_values_too_large_are_refused_before_they_are_built",
+            shared_values_too_large_are_refused_before_they_are_built,
         ),
         common::always(
             "doubling_chains_of_terraform_locals_stop_at_the_size_budget",
@@ -766,11 +766,11 @@ fn doubling_chains_of_arm_variables_stop_at_the_size_budget() {
         .stdout_has("value too large: a template's expressions may produce at most 200000 values");
 }
 
-/// The issue's chain, 40 levels: each variable is evaluated once and its references share the
-/// result, and `o0` (2^41 values) is known to be too large without building any of it, so the
-/// template's budget of produced values is left for the rest: the admin user setting after it
-/// is still evaluated, and the run takes no time.
-fn shared_variables_too_large_are_refused_before_they_are_built() {
+/// The issue's chain, 40 levels of ARM variables and of Terraform locals: each is evaluated
+/// once and its references share the result, and the top (2^41 values) is known to be too
+/// large without building any of it, so the budget of produced values is left for the rest:
+/// the admin user setting after it is still evaluated, and the run takes no time.
+fn shared_values_too_large_are_refused_before_they_are_built() {
     let dir = scratch();
     let depth = 40;
     let objects = (0..depth)
@@ -791,12 +791,27 @@ fn shared_variables_too_large_are_refused_before_they_are_built() {
 }}"#
     );
     write(dir.path(), "shared/azuredeploy.json", template.as_bytes());
+    let locals = (1..=depth)
+        .map(|i| {
+            let previous = i - 1;
+            format!("  l{i} = {{ a = local.l{previous}, b = [local.l{previous}] }}\n")
+        })
+        .collect::<String>();
+    let module = format!(
+        "locals {{\n  l0 = \"x\"\n  enabled = 1 == 1\n{locals}}}\n{}",
+        FAILING_REGISTRY.replace("\"acr\"", "\"shared\"").replace(
+            "admin_enabled       = true",
+            &format!("admin_enabled = local.enabled\n  tags = local.l{depth}")
+        )
+    );
+    write(dir.path(), "shared/main.tf", module.as_bytes());
 
     let started = Instant::now();
     let run = run(dir.path(), &["--show-unknown"]);
     run.expect(1)
         .no_errors()
         .stdout_has("error[ACR001] registry `acrshared001` enables the admin user")
+        .stdout_has("error[ACR001] registry `azurerm_container_registry.shared` enables")
         .stdout_has("value too large: a template's expressions may produce at most 200000 values");
     assert!(
         started.elapsed() < Duration::from_secs(5),

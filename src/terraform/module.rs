@@ -5,7 +5,7 @@ use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 
 use hcl_edit::Span as _;
-use hcl_edit::expr::Expression;
+use hcl_edit::expr::{Expression, TraversalOperator};
 use hcl_edit::structure::{Block, Body};
 
 use super::eval::{self, PathStep, Scope, TfValue};
@@ -40,7 +40,10 @@ pub struct ModuleScope<'a> {
     variables: HashMap<String, Variable>,
     locals: HashMap<String, &'a Expression>,
     resources: HashMap<(String, String), &'a Block>,
+    /// Locals and resource attributes evaluated so far, each once.
     cache: RefCell<HashMap<String, TfValue>>,
+    /// The least weight of each local's value (see [`ModuleScope::least_weight`]).
+    local_weights: RefCell<HashMap<String, usize>>,
     stack: RefCell<Vec<String>>,
     /// Weight of the values computed so far, against [`MAX_MODULE_WEIGHT`].
     computed: Cell<usize>,
@@ -72,6 +75,7 @@ impl<'a> ModuleScope<'a> {
             locals: HashMap::new(),
             resources: HashMap::new(),
             cache: RefCell::new(HashMap::new()),
+            local_weights: RefCell::new(HashMap::new()),
             stack: RefCell::new(Vec::new()),
             computed: Cell::new(0),
             secrets: Vec::new(),
@@ -186,10 +190,52 @@ impl<'a> ModuleScope<'a> {
         if computed <= MAX_MODULE_WEIGHT {
             return value;
         }
-        TfValue::Unknown(format!(
-            "value too large: a module's values may weigh at most {} MiB",
-            MAX_MODULE_WEIGHT >> 20
-        ))
+        too_large()
+    }
+
+    /// The least weight (see [`eval::weight`]) the value of local `name` can have, from its
+    /// expression alone: a value per array, object and other expression, the text of literal
+    /// strings, and for each plain `local.x` the least weight of `x`, computed once per local.
+    /// A chain of locals each referring twice to the next is known to be too large before any
+    /// of it is evaluated.
+    fn least_weight(&self, name: &str, depth: usize) -> usize {
+        if let Some(weight) = self.local_weights.borrow().get(name) {
+            return *weight;
+        }
+        let Some(expr) = self.locals.get(name).copied() else {
+            return eval::NODE_WEIGHT;
+        };
+        if depth >= MAX_REFERENCE_DEPTH {
+            return eval::NODE_WEIGHT;
+        }
+        // A local met again while its own weight is counted (a cycle) weighs one value.
+        self.local_weights
+            .borrow_mut()
+            .insert(name.to_string(), eval::NODE_WEIGHT);
+        let mut weight = 0usize;
+        let mut pending = vec![expr];
+        while let Some(expr) = pending.pop() {
+            let own = match expr {
+                Expression::Array(items) => {
+                    pending.extend(items.iter());
+                    eval::NODE_WEIGHT
+                }
+                Expression::Object(members) => {
+                    pending.extend(members.iter().map(|(_, value)| value.expr()));
+                    eval::NODE_WEIGHT
+                }
+                Expression::String(text) => eval::NODE_WEIGHT + text.len(),
+                other => match plain_local(other) {
+                    Some(local) => self.least_weight(local, depth + 1),
+                    None => eval::NODE_WEIGHT,
+                },
+            };
+            weight = weight.saturating_add(own);
+        }
+        self.local_weights
+            .borrow_mut()
+            .insert(name.to_string(), weight);
+        weight
     }
 
     fn resource_attribute(&self, kind: &str, path: &[PathStep]) -> Option<TfValue> {
@@ -545,7 +591,13 @@ impl Scope for ModuleScope<'_> {
 
     fn local(&self, name: &str) -> Option<TfValue> {
         let expr = *self.locals.get(name)?;
-        Some(self.memoized(format!("local.{name}"), || eval::evaluate(expr, self)))
+        Some(self.memoized(format!("local.{name}"), || {
+            let left = MAX_MODULE_WEIGHT.saturating_sub(self.computed.get());
+            if self.least_weight(name, 0) > left {
+                return too_large();
+            }
+            eval::evaluate(expr, self)
+        }))
     }
 
     fn reference(&self, root: &str, path: &[PathStep]) -> Option<TfValue> {
@@ -567,6 +619,30 @@ impl Evaluate for ModuleScope<'_> {
 
     fn variable_origin(&self, name: &str) -> Option<(Span, String)> {
         self.variables.get(name)?.origin.clone()
+    }
+}
+
+/// What a value past the module's budget of computed values is.
+fn too_large() -> TfValue {
+    TfValue::Unknown(format!(
+        "value too large: a module's values may weigh at most {} MiB",
+        MAX_MODULE_WEIGHT >> 20
+    ))
+}
+
+/// The local an expression is exactly a reference to: `local.name`.
+fn plain_local(expr: &Expression) -> Option<&str> {
+    let Expression::Traversal(traversal) = expr else {
+        return None;
+    };
+    let (Expression::Variable(root), [operator]) =
+        (&traversal.expr, traversal.operators.as_slice())
+    else {
+        return None;
+    };
+    match operator.value() {
+        TraversalOperator::GetAttr(name) if root.as_str() == "local" => Some(name.as_str()),
+        _ => None,
     }
 }
 
