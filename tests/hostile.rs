@@ -727,14 +727,7 @@ fn file_this_user_cannot_read() -> Result<(tempfile::TempDir, std::path::PathBuf
 fn doubling_chains_of_arm_variables_stop_at_the_size_budget() {
     let dir = scratch();
     let depth = 30;
-    let objects = (0..depth)
-        .map(|i| {
-            let next = i + 1;
-            format!(r#""o{i}": {{"a": "[variables('o{next}')]", "b": "[variables('o{next}')]"}}"#)
-        })
-        .chain([format!(r#""o{depth}": "x""#)])
-        .collect::<Vec<_>>()
-        .join(", ");
+    let objects = doubling_variables(depth);
     let arrays = (1..=depth)
         .map(|i| {
             let previous = i - 1;
@@ -773,16 +766,10 @@ fn doubling_chains_of_arm_variables_stop_at_the_size_budget() {
 fn shared_values_too_large_are_refused_before_they_are_built() {
     let dir = scratch();
     let depth = 40;
-    let objects = (0..depth)
-        .map(|i| {
-            let next = i + 1;
-            format!(r#""o{i}": {{"a": "[variables('o{next}')]", "b": "[variables('o{next}')]"}}"#)
-        })
-        .collect::<Vec<_>>()
-        .join(", ");
+    let objects = doubling_variables(depth);
     let template = format!(
         r#"{{"$schema": "{TEMPLATE_SCHEMA}", "contentVersion": "1.0.0.0",
-  "variables": {{ {objects}, "o{depth}": "x", "enabled": "[equals(1, 1)]" }},
+  "variables": {{ {objects}, "enabled": "[equals(1, 1)]" }},
   "resources": [{{
     "type": "Microsoft.ContainerRegistry/registries", "apiVersion": "2023-07-01",
     "name": "acrshared001", "location": "westeurope", "sku": {{"name": "Premium"}},
@@ -791,12 +778,7 @@ fn shared_values_too_large_are_refused_before_they_are_built() {
 }}"#
     );
     write(dir.path(), "shared/azuredeploy.json", template.as_bytes());
-    let locals = (1..=depth)
-        .map(|i| {
-            let previous = i - 1;
-            format!("  l{i} = {{ a = local.l{previous}, b = [local.l{previous}] }}\n")
-        })
-        .collect::<String>();
+    let locals = doubling_locals(depth);
     let module = format!(
         "locals {{\n  l0 = \"x\"\n  enabled = 1 == 1\n{locals}}}\n{}",
         FAILING_REGISTRY.replace("\"acr\"", "\"shared\"").replace(
@@ -820,16 +802,33 @@ fn shared_values_too_large_are_refused_before_they_are_built() {
     );
 }
 
-/// The same doubling chain through Terraform locals.
-fn doubling_chains_of_terraform_locals_stop_at_the_size_budget() {
-    let dir = scratch();
-    let depth = 40;
-    let locals = (1..=depth)
+/// ARM variables `o0` to `o{depth}`, each but the last holding two references to the next.
+fn doubling_variables(depth: usize) -> String {
+    (0..depth)
+        .map(|i| {
+            let next = i + 1;
+            format!(r#""o{i}": {{"a": "[variables('o{next}')]", "b": "[variables('o{next}')]"}}"#)
+        })
+        .chain([format!(r#""o{depth}": "x""#)])
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Terraform locals `l1` to `l{depth}`, each holding two references to the one before.
+fn doubling_locals(depth: usize) -> String {
+    (1..=depth)
         .map(|i| {
             let previous = i - 1;
             format!("  l{i} = {{ a = local.l{previous}, b = [local.l{previous}] }}\n")
         })
-        .collect::<String>();
+        .collect()
+}
+
+/// The same doubling chain through Terraform locals.
+fn doubling_chains_of_terraform_locals_stop_at_the_size_budget() {
+    let dir = scratch();
+    let depth = 40;
+    let locals = doubling_locals(depth);
     let module = format!(
         "locals {{\n  l0 = \"x\"\n{locals}}}\n{}",
         FAILING_REGISTRY.replace("\"acr\"", "\"double\"").replace(
