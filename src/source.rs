@@ -304,12 +304,13 @@ mod unnamed {
         path: &Path,
         write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
     ) -> std::io::Result<()> {
-        let mut file = super::write_synced(file, write)?;
+        let mut file = crate::source::write_synced(file, write)?;
         let _ = std::fs::remove_file(temporary);
         let named = link(&file, temporary).or_else(|_| {
             file.seek(SeekFrom::Start(0))?;
             let copy = File::create(temporary)?;
-            super::write_synced(copy, |out| std::io::copy(&mut file, out).map(|_| ())).map(drop)
+            crate::source::write_synced(copy, |out| std::io::copy(&mut file, out).map(|_| ()))
+                .map(drop)
         });
         let renamed = named.and_then(|()| std::fs::rename(temporary, path));
         if renamed.is_err() {
