@@ -135,11 +135,13 @@ pub fn scan(options: &ScanOptions) -> Scan {
     let mut read_files = Vec::with_capacity(files.len());
     let mut bicep_modules = HashSet::new();
     let mut json_offsets = Vec::new();
+    let mut read_as_modules = HashSet::new();
     for directory in loaded {
         json_offsets.extend(directory.json_offsets);
         bicep_modules.extend(directory.bicep_called.iter().cloned());
         let callees = directory.calls.1.iter();
-        let callees = callees.map(|d| source::display_name(d, &base)).collect();
+        let callees: Vec<String> = callees.map(|d| source::display_name(d, &base)).collect();
+        read_as_modules.extend(callees.iter().cloned());
         calls.record(directory.calls.0, callees);
         model.extend(directory.output);
         module_sources.extend(directory.module_sources);
@@ -175,7 +177,19 @@ pub fn scan(options: &ScanOptions) -> Scan {
     if options.show_unknown {
         notices.append(&mut model.undecided_notices);
     }
-    notices.extend(discovered.notices.iter().cloned());
+    // A link out of the tree that a module call names is read as that module: no notice.
+    let module_link = |notice: &&String| {
+        read_as_modules
+            .iter()
+            .any(|m: &String| notice.starts_with(&format!("{m}: skipped: symbolic link")))
+    };
+    notices.extend(
+        discovered
+            .notices
+            .iter()
+            .filter(|n| !module_link(n))
+            .cloned(),
+    );
     notices.sort();
     notices.dedup();
     for (id, file) in read_files.into_iter().enumerate() {
@@ -236,6 +250,7 @@ pub fn scan(options: &ScanOptions) -> Scan {
         &json_offsets,
         &mut findings,
         [&mut unknown, &mut not_applicable],
+        &mut secrets,
     );
     let config_suppressions = options
         .config
@@ -277,7 +292,7 @@ pub fn scan(options: &ScanOptions) -> Scan {
         };
         key(a).cmp(&key(b))
     });
-    Scan {
+    let mut scan = Scan {
         sources,
         secrets,
         findings,
@@ -297,7 +312,9 @@ pub fn scan(options: &ScanOptions) -> Scan {
             .map(|r| r.meta())
             .chain(rules::tool::ALL.iter().copied())
             .collect(),
-    }
+    };
+    crate::report::mask_messages(&mut scan);
+    scan
 }
 
 /// A Bicep or ARM fix is given in the syntax of the text the finding points at: a finding on a
@@ -493,6 +510,7 @@ fn move_to_json_syntax(
     offsets: &[(FileId, terraform::json_syntax::OffsetMap)],
     findings: &mut [Finding],
     undecided: [&mut Vec<rules::Undecided>; 2],
+    secrets: &mut [crate::source::Span],
 ) {
     if offsets.is_empty() {
         return;
@@ -513,4 +531,5 @@ fn move_to_json_syntax(
     for list in undecided {
         list.iter_mut().for_each(|u| remap(&mut u.span));
     }
+    secrets.iter_mut().for_each(remap);
 }

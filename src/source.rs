@@ -222,28 +222,124 @@ pub fn normalize(path: &Path) -> PathBuf {
 
 /// Writes a file the way an interrupted or failed run cannot tear it: into a temporary file
 /// beside it, synced, then renamed over it. On failure the previous file is left as it was.
+///
+/// On Linux the temporary file has no name while it is written (`O_TMPFILE`): a run killed
+/// by any signal, `SIGKILL` included, leaves nothing behind. It is named `.NAME.PID.tmp` only
+/// once complete, for the rename; where the file system cannot do this, it is written under
+/// that name from the start.
 pub fn write_atomically(
     path: &Path,
     write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
-    let name = path
-        .file_name()
-        .ok_or_else(|| std::io::Error::other("not a file name"))?;
-    let mut temporary_name = std::ffi::OsString::from(".");
-    temporary_name.push(name);
-    temporary_name.push(format!(".{}.tmp", std::process::id()));
-    let temporary = path.with_file_name(temporary_name);
+    let temporary = temporary_path(path)?;
+    #[cfg(target_os = "linux")]
+    if let Some(file) = unnamed::create(path) {
+        return unnamed::write(file, &temporary, path, write);
+    }
     let written = std::fs::File::create(&temporary).and_then(|file| {
-        let mut out = std::io::BufWriter::new(file);
-        write(&mut out)?;
-        let file = out.into_inner().map_err(|e| e.into_error())?;
-        file.sync_all()?;
+        let file = write_synced(file, write)?;
+        drop(file);
         std::fs::rename(&temporary, path)
     });
     if written.is_err() {
         let _ = std::fs::remove_file(&temporary);
     }
     written
+}
+
+/// `.NAME.PID.tmp` beside `path`.
+fn temporary_path(path: &Path) -> std::io::Result<PathBuf> {
+    let name = path
+        .file_name()
+        .ok_or_else(|| std::io::Error::other("not a file name"))?;
+    let mut temporary_name = std::ffi::OsString::from(".");
+    temporary_name.push(name);
+    temporary_name.push(format!(".{}.tmp", std::process::id()));
+    Ok(path.with_file_name(temporary_name))
+}
+
+/// Writes through a buffer into `file` and syncs it to disk.
+fn write_synced(
+    file: std::fs::File,
+    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> std::io::Result<std::fs::File> {
+    let mut out = std::io::BufWriter::new(file);
+    write(&mut out)?;
+    let file = out.into_inner().map_err(|e| e.into_error())?;
+    file.sync_all()?;
+    Ok(file)
+}
+
+/// Temporary files without a name until they are complete.
+#[cfg(target_os = "linux")]
+mod unnamed {
+    use std::ffi::CString;
+    use std::fs::File;
+    use std::io::{Seek, SeekFrom};
+    use std::os::unix::ffi::OsStrExt;
+    use std::os::unix::fs::OpenOptionsExt;
+    use std::os::unix::io::AsRawFd;
+    use std::path::Path;
+
+    /// An unnamed file in the directory of `path`; `None` where the file system has none.
+    pub(super) fn create(path: &Path) -> Option<File> {
+        let directory = match path.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent,
+            _ => Path::new("."),
+        };
+        std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .mode(0o666)
+            .custom_flags(libc::O_TMPFILE)
+            .open(directory)
+            .ok()
+    }
+
+    /// Writes `file`, gives it the name `temporary` and renames that over `path`. Where the
+    /// name cannot be given (no `/proc`), the content is copied into `temporary` instead.
+    pub(super) fn write(
+        file: File,
+        temporary: &Path,
+        path: &Path,
+        write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+    ) -> std::io::Result<()> {
+        let mut file = crate::source::write_synced(file, write)?;
+        let _ = std::fs::remove_file(temporary);
+        let named = link(&file, temporary).or_else(|_| {
+            file.seek(SeekFrom::Start(0))?;
+            let copy = File::create(temporary)?;
+            crate::source::write_synced(copy, |out| std::io::copy(&mut file, out).map(|_| ()))
+                .map(drop)
+        });
+        let renamed = named.and_then(|()| std::fs::rename(temporary, path));
+        if renamed.is_err() {
+            let _ = std::fs::remove_file(temporary);
+        }
+        renamed
+    }
+
+    /// Gives the unnamed `file` the name `path` (`linkat` through `/proc/self/fd`).
+    fn link(file: &File, path: &Path) -> std::io::Result<()> {
+        let invalid = |_| std::io::Error::other("path holds a NUL byte");
+        let from = CString::new(format!("/proc/self/fd/{}", file.as_raw_fd())).map_err(invalid)?;
+        let to = CString::new(path.as_os_str().as_bytes()).map_err(invalid)?;
+        // SAFETY: both arguments are NUL-terminated strings that outlive the call.
+        let linked = unsafe {
+            libc::linkat(
+                libc::AT_FDCWD,
+                from.as_ptr(),
+                libc::AT_FDCWD,
+                to.as_ptr(),
+                libc::AT_SYMLINK_FOLLOW,
+            )
+        };
+        if linked == 0 {
+            Ok(())
+        } else {
+            Err(std::io::Error::last_os_error())
+        }
+    }
 }
 
 /// Whether two paths name the same file, existing or not (compared through their canonical

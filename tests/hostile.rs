@@ -837,6 +837,10 @@ fn main() -> std::process::ExitCode {
             doubling_chains_of_arm_variables_stop_at_the_size_budget,
         ),
         common::always(
+            "shared_values_too_large_are_refused_before_they_are_built",
+            shared_values_too_large_are_refused_before_they_are_built,
+        ),
+        common::always(
             "doubling_chains_of_terraform_locals_stop_at_the_size_budget",
             doubling_chains_of_terraform_locals_stop_at_the_size_budget,
         ),
@@ -891,6 +895,14 @@ fn main() -> std::process::ExitCode {
                 interrupted_writes_leave_the_previous_output_whole,
             ),
             common::always(
+                "module_directories_out_of_the_tree_are_read_as_terraform_reads_them",
+                module_directories_out_of_the_tree_are_read_as_terraform_reads_them,
+            ),
+            common::always(
+                "runs_stopped_by_a_signal_leave_no_temporary_file",
+                runs_stopped_by_a_signal_leave_no_temporary_file,
+            ),
+            common::always(
                 "symlinks_out_of_the_scanned_tree_are_skipped_with_a_notice",
                 symlinks_out_of_the_scanned_tree_are_skipped_with_a_notice,
             ),
@@ -919,14 +931,7 @@ fn file_this_user_cannot_read() -> Result<(tempfile::TempDir, std::path::PathBuf
 fn doubling_chains_of_arm_variables_stop_at_the_size_budget() {
     let dir = scratch();
     let depth = 30;
-    let objects = (0..depth)
-        .map(|i| {
-            let next = i + 1;
-            format!(r#""o{i}": {{"a": "[variables('o{next}')]", "b": "[variables('o{next}')]"}}"#)
-        })
-        .chain([format!(r#""o{depth}": "x""#)])
-        .collect::<Vec<_>>()
-        .join(", ");
+    let objects = doubling_variables(depth);
     let arrays = (1..=depth)
         .map(|i| {
             let previous = i - 1;
@@ -958,16 +963,76 @@ fn doubling_chains_of_arm_variables_stop_at_the_size_budget() {
         .stdout_has("value too large: a template's expressions may produce at most 200000 values");
 }
 
-/// The same doubling chain through Terraform locals.
-fn doubling_chains_of_terraform_locals_stop_at_the_size_budget() {
+/// The issue's chain, 40 levels of ARM variables and of Terraform locals: each is evaluated
+/// once and its references share the result, and the top (2^41 values) is known to be too
+/// large without building any of it, so the budget of produced values is left for the rest:
+/// the admin user setting after it is still evaluated, and the run takes no time.
+fn shared_values_too_large_are_refused_before_they_are_built() {
     let dir = scratch();
     let depth = 40;
-    let locals = (1..=depth)
+    let objects = doubling_variables(depth);
+    let template = format!(
+        r#"{{"$schema": "{TEMPLATE_SCHEMA}", "contentVersion": "1.0.0.0",
+  "variables": {{ {objects}, "enabled": "[equals(1, 1)]" }},
+  "resources": [{{
+    "type": "Microsoft.ContainerRegistry/registries", "apiVersion": "2023-07-01",
+    "name": "acrshared001", "location": "westeurope", "sku": {{"name": "Premium"}},
+    "properties": {{"policies": "[variables('o0')]", "adminUserEnabled": "[variables('enabled')]"}}
+  }}]
+}}"#
+    );
+    write(dir.path(), "shared/azuredeploy.json", template.as_bytes());
+    let locals = doubling_locals(depth);
+    let module = format!(
+        "locals {{\n  l0 = \"x\"\n  enabled = 1 == 1\n{locals}}}\n{}",
+        FAILING_REGISTRY.replace("\"acr\"", "\"shared\"").replace(
+            "admin_enabled       = true",
+            &format!("admin_enabled = local.enabled\n  tags = local.l{depth}")
+        )
+    );
+    write(dir.path(), "shared/main.tf", module.as_bytes());
+
+    let started = Instant::now();
+    let run = run(dir.path(), &["--show-unknown"]);
+    run.expect(1)
+        .no_errors()
+        .stdout_has("error[ACR001] registry `acrshared001` enables the admin user")
+        .stdout_has("error[ACR001] registry `azurerm_container_registry.shared` enables")
+        .stdout_has("value too large: a template's expressions may produce at most 200000 values");
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+/// ARM variables `o0` to `o{depth}`, each but the last holding two references to the next.
+fn doubling_variables(depth: usize) -> String {
+    (0..depth)
+        .map(|i| {
+            let next = i + 1;
+            format!(r#""o{i}": {{"a": "[variables('o{next}')]", "b": "[variables('o{next}')]"}}"#)
+        })
+        .chain([format!(r#""o{depth}": "x""#)])
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Terraform locals `l1` to `l{depth}`, each holding two references to the one before.
+fn doubling_locals(depth: usize) -> String {
+    (1..=depth)
         .map(|i| {
             let previous = i - 1;
             format!("  l{i} = {{ a = local.l{previous}, b = [local.l{previous}] }}\n")
         })
-        .collect::<String>();
+        .collect()
+}
+
+/// The same doubling chain through Terraform locals.
+fn doubling_chains_of_terraform_locals_stop_at_the_size_budget() {
+    let dir = scratch();
+    let depth = 40;
+    let locals = doubling_locals(depth);
     let module = format!(
         "locals {{\n  l0 = \"x\"\n{locals}}}\n{}",
         FAILING_REGISTRY.replace("\"acr\"", "\"double\"").replace(
@@ -1097,6 +1162,58 @@ fn interrupted_writes_leave_the_previous_output_whole() {
     }
 }
 
+/// `SIGINT` and `SIGTERM` while a large report is written leave neither a temporary file nor
+/// a torn report: the signal is sent as soon as a temporary file shows in the directory, or
+/// after a delay when none ever does.
+#[cfg(unix)]
+fn runs_stopped_by_a_signal_leave_no_temporary_file() {
+    let dir = scratch();
+    let registries = (0..2000)
+        .map(|i| format!("resource \"azurerm_container_registry\" \"r{i}\" {{\n  name = \"acrsig{i:05}\"\n  sku = \"Basic\"\n  admin_enabled = true\n}}\n"))
+        .collect::<String>();
+    write(dir.path(), "many/main.tf", registries.as_bytes());
+    let report = dir.path().join("out.sarif");
+    let previous = "{\"previous\": true}\n";
+    let temporary_files = || {
+        fs::read_dir(dir.path())
+            .expect("directory listed")
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+            .count()
+    };
+    for round in 0..12 {
+        let signal = if round % 2 == 0 { "-INT" } else { "-TERM" };
+        let latest = Duration::from_millis(300 + 250 * round);
+        fs::write(&report, previous).expect("previous report");
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("acr-lint"))
+            .current_dir(dir.path())
+            .args([".", "-f", "sarif=out.sarif"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("acr-lint starts");
+        let started = Instant::now();
+        while temporary_files() == 0 && started.elapsed() < latest {
+            std::thread::sleep(Duration::from_micros(200));
+        }
+        let _ = std::process::Command::new("kill")
+            .args([signal, &child.id().to_string()])
+            .status();
+        child.wait().expect("acr-lint ends");
+        assert_eq!(
+            temporary_files(),
+            0,
+            "round {round}: a temporary file is left"
+        );
+        let written = fs::read_to_string(&report).expect("report");
+        assert!(
+            written == previous || serde_json::from_str::<serde_json::Value>(&written).is_ok(),
+            "round {round}: a torn report of {} bytes",
+            written.len()
+        );
+    }
+}
+
 fn an_output_that_is_an_input_or_another_output_is_a_usage_error() {
     let dir = scratch();
     for extra in [
@@ -1154,6 +1271,57 @@ fn symlinks_out_of_the_scanned_tree_are_skipped_with_a_notice() {
         "the outside module is not scanned:\n{}",
         run.stdout
     );
+}
+
+/// A module a `module` block names is read where Terraform reads it, out of the scanned tree or
+/// through a link out of it, but only its own files: a module file linking out of the module
+/// directory is skipped with a notice. Links out of the tree no module names stay skipped.
+#[cfg(unix)]
+fn module_directories_out_of_the_tree_are_read_as_terraform_reads_them() {
+    use std::os::unix::fs::symlink;
+    let base = tempfile::tempdir().expect("temporary directory");
+    let outside = base.path().join("outside");
+    write(&outside, "secret.tf", b"first line of an outside file {\n");
+    for module in ["shared-mod", "linked-mod", "unused"] {
+        write(
+            &outside,
+            &format!("{module}/main.tf"),
+            FAILING_REGISTRY.as_bytes(),
+        );
+    }
+    symlink(
+        outside.join("secret.tf"),
+        outside.join("shared-mod/leak.tf"),
+    )
+    .expect("symlink");
+    let repo = base.path().join("repo");
+    write(&repo, "ok/main.tf", FAILING_REGISTRY.as_bytes());
+    let call = |source: &str| format!("module \"m\" {{\n  source = \"{source}\"\n}}\n");
+    write(
+        &repo,
+        "app/main.tf",
+        call("../../outside/shared-mod").as_bytes(),
+    );
+    write(&repo, "app2/main.tf", call("../linked").as_bytes());
+    symlink(outside.join("linked-mod"), repo.join("linked")).expect("symlink");
+    symlink(outside.join("unused"), repo.join("other")).expect("symlink");
+
+    let run = run(&repo, &["-f", "pretty"]);
+    assert_eq!(run.code, Some(1), "{}\n{}", run.stdout, run.stderr);
+    run.stdout_has("../outside/shared-mod/main.tf:6:25")
+        .stdout_has("linked/main.tf:6:25")
+        .stderr_has("leak.tf: skipped: symbolic link to")
+        .stderr_has("other: skipped: symbolic link to");
+    assert_eq!(
+        run.stdout.matches("error[ACR001]").count(),
+        3,
+        "the modules are read once each, through their calls:\n{}",
+        run.stdout
+    );
+    assert!(!run.stderr.contains("linked: skipped"), "{}", run.stderr);
+    for output in [&run.stdout, &run.stderr] {
+        assert!(!output.contains("first line"), "{output}");
+    }
 }
 
 /// Files named in `.acr-lint.yaml` stay inside the repository: absolute paths and `..` out of
@@ -1265,10 +1433,21 @@ fn secrets_are_masked_in_every_format() {
     );
     let plan = r#"{"format_version": "1.2", "terraform_version": "1.9.0", "resource_changes": [{"address": "azurerm_container_registry.acr", "mode": "managed", "type": "azurerm_container_registry", "name": "acr", "change": {"actions": ["create"], "after": {"name": "acrsecret002", "location": "westeurope", "sku": "Premium", "admin_enabled": true, "tags": {"k": "PLANTED-PLAN-2"}}, "after_unknown": {}, "after_sensitive": {"tags": true}}}]}"#;
     write(dir.path(), "plan/plan.json", plan.as_bytes());
+    write_sensitive_terraform(dir.path());
+    write_secure_bicep(dir.path());
+    write_secure_values_rules_quote(dir.path());
     for format in report_formats() {
         let run = run(
             dir.path(),
-            &["-f", format, "--show-unknown", "--select", "ALL"],
+            &[
+                "-f",
+                format,
+                "--show-unknown",
+                "--select",
+                "ALL",
+                "--var",
+                "cli=PLANTED-VAR-7",
+            ],
         );
         assert!(
             run.stdout.contains("acrsecret001") && run.stdout.contains("plan/plan.json"),
@@ -1281,6 +1460,18 @@ fn secrets_are_masked_in_every_format() {
             "PLANTED-PARAMETER-1",
             "PLANTED-PLAN-2",
             "PLANTED-LITERAL-3",
+            "PLANTED-TF-DEFAULT-4",
+            "PLANTED-TFVARS-5",
+            "PLANTED-TFVARS-JSON-6",
+            "PLANTED-VAR-7",
+            "PLANTED-TF-OUTPUT-8",
+            "PLANTED-BICEP-DEFAULT-9",
+            "PLANTED-BICEPPARAM-10",
+            "PLANTED_NAME_11",
+            "PLANTED-ENUM-12",
+            "planted.example/quoted13",
+            "PLANTED-TF-JSON-14",
+            "PLANTED-TF-JSON-OUTPUT-15",
         ] {
             assert!(
                 !run.stdout.contains(secret) && !run.stderr.contains(secret),
@@ -1290,6 +1481,113 @@ fn secrets_are_masked_in_every_format() {
             );
         }
     }
+}
+
+/// Terraform variables declared `sensitive`, given by their default, `.tfvars`, `.tfvars.json`
+/// and `--var cli=...`, a local built from one and a sensitive output.
+fn write_sensitive_terraform(root: &Path) {
+    let module = r#"variable "pw" {
+  type      = string
+  sensitive = true
+  default   = "PLANTED-TF-DEFAULT-4"
+}
+variable "tfv" {
+  sensitive = true
+}
+variable "tfj" {
+  sensitive = true
+}
+variable "cli" {
+  sensitive = true
+}
+locals {
+  hook = "https://hooks.example.com/x?token=${var.pw}"
+}
+resource "azurerm_container_registry" "acr" {
+  name                = "acrsecret003"
+  resource_group_name = "rg"
+  location            = "westeurope"
+  sku                 = var.tfv
+  admin_enabled       = var.tfj
+  public_network_access_enabled = var.cli
+  tags                = { a = var.pw, b = local.hook }
+}
+resource "azurerm_container_registry_webhook" "hook" {
+  name                = "hook"
+  registry_name       = azurerm_container_registry.acr.name
+  resource_group_name = "rg"
+  location            = "westeurope"
+  service_uri         = local.hook
+  actions             = ["push"]
+  custom_headers      = { Authorization = var.pw }
+}
+output "o" {
+  value     = "PLANTED-TF-OUTPUT-8"
+  sensitive = true
+}
+"#;
+    write(root, "tf/main.tf", module.as_bytes());
+    write(root, "tf/terraform.tfvars", b"tfv = \"PLANTED-TFVARS-5\"\n");
+    write(
+        root,
+        "tf/x.auto.tfvars.json",
+        br#"{"tfj": "PLANTED-TFVARS-JSON-6"}"#,
+    );
+    // On one line, every frame of the file shows the values.
+    let one_line = r#"{"variable": {"pw": {"sensitive": true, "default": "PLANTED-TF-JSON-14"}}, "resource": {"azurerm_container_registry": {"acr": {"name": "acrsecret005", "resource_group_name": "rg", "location": "westeurope", "sku": "Premium", "admin_enabled": true, "tags": {"a": "${var.pw}"}}}}, "output": {"o": {"value": "PLANTED-TF-JSON-OUTPUT-15", "sensitive": true}}}"#;
+    write(root, "tfjson/main.tf.json", one_line.as_bytes());
+}
+
+/// Bicep `@secure()` parameters with a default and with a `.bicepparam` value.
+fn write_secure_bicep(root: &Path) {
+    let module = r#"@secure()
+param pw string = 'PLANTED-BICEP-DEFAULT-9'
+@secure()
+param given string
+
+resource acr 'Microsoft.ContainerRegistry/registries@2023-07-01' = {
+  name: 'acrsecret004'
+  location: 'westeurope'
+  sku: { name: given }
+  properties: {
+    adminUserEnabled: true
+    publicNetworkAccess: pw
+  }
+  tags: { a: pw, b: given }
+}
+"#;
+    write(root, "bicep/main.bicep", module.as_bytes());
+    write(
+        root,
+        "bicep/main.bicepparam",
+        b"using 'main.bicep'\nparam given = 'PLANTED-BICEPPARAM-10'\n",
+    );
+}
+
+/// Secure parameters whose values rules quote in their messages: an invalid name, an invalid
+/// enumeration value, a cache rule's source.
+fn write_secure_values_rules_quote(root: &Path) {
+    let template = format!(
+        r#"{{"$schema": "{TEMPLATE_SCHEMA}", "contentVersion": "1.0.0.0",
+  "parameters": {{"name": {{"type": "securestring", "defaultValue": "PLANTED_NAME_11"}},
+    "access": {{"type": "securestring"}},
+    "upstream": {{"type": "securestring", "defaultValue": "planted.example/quoted13"}}}},
+  "resources": [{{"type": "Microsoft.ContainerRegistry/registries", "apiVersion": "2023-07-01",
+    "name": "[parameters('name')]", "location": "westeurope", "sku": {{"name": "Premium"}},
+    "properties": {{"adminUserEnabled": true, "publicNetworkAccess": "[parameters('access')]"}}}},
+   {{"type": "Microsoft.ContainerRegistry/registries/cacheRules", "apiVersion": "2023-07-01",
+    "name": "[format('{{0}}/rule', parameters('name'))]",
+    "dependsOn": ["[resourceId('Microsoft.ContainerRegistry/registries', parameters('name'))]"],
+    "properties": {{"sourceRepository": "[format('{{0}}/library/x', parameters('upstream'))]",
+                    "targetRepository": "x"}}}}]
+}}"#
+    );
+    write(root, "quoted/azuredeploy.json", template.as_bytes());
+    write(
+        root,
+        "quoted/azuredeploy.parameters.json",
+        br#"{"contentVersion": "1.0.0.0", "parameters": {"access": {"value": "PLANTED-ENUM-12"}}}"#,
+    );
 }
 
 /// Terraform refuses a negative `count`: an input error at the value, not one instance.

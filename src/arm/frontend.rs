@@ -107,7 +107,7 @@ pub fn read_directory(
 
 /// Where the values of the template's `securestring` and `secureObject` parameters are
 /// written: their defaults, and the values `parameters` (a parameters file's) gives them.
-fn secure_spans(template: &Node, parameters: Option<&Node>) -> Vec<Span> {
+pub fn secure_spans(template: &Node, parameters: Option<&Node>) -> Vec<Span> {
     let Some(Value::Object(declared)) = template.get("parameters").map(|p| &p.value) else {
         return Vec::new();
     };

@@ -6,7 +6,7 @@ mod template;
 
 pub use crate::model::json;
 pub use crate::model::registry_in_id;
-pub use frontend::{ExplicitParameters, explicit_parameters, read_directory};
+pub use frontend::{ExplicitParameters, explicit_parameters, read_directory, secure_spans};
 pub use template::{ParametersFile, Template, read};
 
 use std::path::Path;

@@ -450,7 +450,7 @@ fn shorten(text: &str) -> String {
 fn traced(access: &Access, use_site: Span, scope: &Scope<'_>) -> Option<Node> {
     let (root, description, input) = match &access.root {
         AccessRoot::Parameter(name) => (
-            scope.parameters.get(&name.to_ascii_lowercase())?.clone(),
+            std::rc::Rc::new(scope.parameters.get(&name.to_ascii_lowercase())?.clone()),
             format!("parameter `{name}`"),
             Some(name.clone()),
         ),
@@ -460,7 +460,7 @@ fn traced(access: &Access, use_site: Span, scope: &Scope<'_>) -> Option<Node> {
             None,
         ),
     };
-    let mut node = &root;
+    let mut node: &Node = &root;
     for step in &access.steps {
         if node.is_unknown() {
             break;

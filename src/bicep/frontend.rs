@@ -478,6 +478,9 @@ fn read_template(
     });
     let name = &template.source.name;
     let mut read = arm::read(&root, name, parameters_file.as_ref());
+    output
+        .secrets
+        .extend(arm::secure_spans(&root, evaluation.json));
     read.unit.format = Format::Bicep;
     let directives = super::comments::directives(
         template.id,

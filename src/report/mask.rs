@@ -70,6 +70,163 @@ fn mask(text: &mut String, span: Span) {
     text.replace_range(span.start..span.end, &masked);
 }
 
+/// Masks, in every message of `scan` (findings, their labels and notes, undecided reasons,
+/// errors and notices), the values written at its secret spans: a rule that quotes a value
+/// (a name, a URL, an enumeration value) or a value built from one shows the mask instead.
+pub fn mask_messages(scan: &mut Scan) {
+    let secrets = secret_texts(&scan.sources, &scan.secrets);
+    if secrets.is_empty() {
+        return;
+    }
+    let hide = |text: &mut String| {
+        if let Some(masked) = masked_message(text, &secrets) {
+            *text = masked;
+        }
+    };
+    let suppressed = scan.suppressed.iter_mut().map(|s| &mut s.finding);
+    for finding in scan.findings.iter_mut().chain(suppressed) {
+        hide(&mut finding.message);
+        hide(&mut finding.resource);
+        hide(&mut finding.primary.message);
+        finding
+            .secondary
+            .iter_mut()
+            .for_each(|l| hide(&mut l.message));
+        finding.notes.iter_mut().for_each(&hide);
+    }
+    let undecided = scan
+        .unknown
+        .iter_mut()
+        .chain(scan.not_applicable.iter_mut());
+    undecided.for_each(|u| hide(&mut u.reason));
+    scan.errors.iter_mut().for_each(|e| hide(&mut e.message));
+    scan.notices.iter_mut().for_each(hide);
+}
+
+/// Secrets shorter than this are masked only where they stand alone (between characters that
+/// are not letters or digits), so that a short value does not mask parts of words.
+const ALONE_BELOW: usize = 8;
+
+/// Shortest secret masked in messages.
+const SHORTEST_MASKED: usize = 3;
+
+/// The values written at `spans`: a quoted string's content, each string inside an object or
+/// array, other values as written; longest first, so that a secret containing another is
+/// masked whole.
+fn secret_texts(sources: &SourceMap, spans: &[Span]) -> Vec<String> {
+    let mut texts: Vec<String> = spans
+        .iter()
+        .filter_map(|span| sources.get(span.file)?.text.get(span.start..span.end))
+        .flat_map(literal_strings)
+        .filter(|text| text.chars().count() >= SHORTEST_MASKED)
+        .collect();
+    texts.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+    texts.dedup();
+    texts
+}
+
+/// The literals a value's text holds: its content when it is one quoted string (JSON, HCL or
+/// Bicep quotes), the quoted strings inside an object or array, a number or boolean as
+/// written; nothing for an expression.
+fn literal_strings(text: &str) -> Vec<String> {
+    let text = text.trim();
+    if text.starts_with('{') || text.starts_with('[') {
+        return quoted_parts(text);
+    }
+    let quoted = |q: char| text.len() >= 2 && text.starts_with(q) && text.ends_with(q);
+    match quoted_parts(text).as_slice() {
+        [only] if quoted('"') || quoted('\'') => vec![only.clone()],
+        [] if is_scalar(text) => vec![text.to_string()],
+        _ => Vec::new(),
+    }
+}
+
+/// A number or boolean literal.
+fn is_scalar(text: &str) -> bool {
+    matches!(text, "true" | "false") || text.parse::<f64>().is_ok_and(f64::is_finite)
+}
+
+/// The contents of the `"..."` and `'...'` strings in `text` that are not object keys, JSON
+/// escapes decoded.
+fn quoted_parts(text: &str) -> Vec<String> {
+    let mut parts = Vec::new();
+    let mut chars = text.char_indices();
+    while let Some((start, quote)) = chars.next() {
+        if quote != '"' && quote != '\'' {
+            continue;
+        }
+        let mut escaped = false;
+        for (at, c) in chars.by_ref() {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == quote {
+                let raw = text.get(start..=at).unwrap_or("");
+                let inner = raw.get(1..raw.len().saturating_sub(1)).unwrap_or("");
+                let key = text
+                    .get(at + 1..)
+                    .is_some_and(|after| after.trim_start().starts_with(':'));
+                if !key {
+                    let decoded = serde_json::from_str::<String>(raw).ok();
+                    parts.push(decoded.unwrap_or_else(|| inner.replace("\\'", "'")));
+                }
+                break;
+            }
+        }
+    }
+    parts
+}
+
+/// `message` with every occurrence of `secrets` masked; `None` when none occurs.
+fn masked_message(message: &str, secrets: &[String]) -> Option<String> {
+    let mut result: Option<String> = None;
+    for secret in secrets {
+        let current = result.as_deref().unwrap_or(message);
+        if !current.contains(secret.as_str()) {
+            continue;
+        }
+        let alone_only = secret.chars().count() < ALONE_BELOW;
+        let mut out = String::with_capacity(current.len());
+        let mut rest = 0;
+        for (at, _) in current.match_indices(secret.as_str()) {
+            let end = at + secret.len();
+            if at < rest || (alone_only && !stands_alone(current, at, end)) {
+                continue;
+            }
+            out.push_str(current.get(rest..at).unwrap_or(""));
+            out.push_str(&hidden(secret));
+            rest = end;
+        }
+        out.push_str(current.get(rest..).unwrap_or(""));
+        result = Some(out);
+    }
+    result
+}
+
+/// Whether `text[start..end]` has no letter or digit right before or after it.
+fn stands_alone(text: &str, start: usize, end: usize) -> bool {
+    let before = text.get(..start).and_then(|t| t.chars().next_back());
+    let after = text.get(end..).and_then(|t| t.chars().next());
+    !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+}
+
+/// A secret as messages show it: its first [`KEPT_CHARACTERS`] characters when it is long
+/// enough to keep most of it hidden, `*` for the rest.
+fn hidden(secret: &str) -> String {
+    let count = secret.chars().count();
+    let kept = if count > 2 * KEPT_CHARACTERS {
+        KEPT_CHARACTERS
+    } else {
+        0
+    };
+    secret
+        .chars()
+        .take(kept)
+        .chain(std::iter::repeat_n('*', count - kept))
+        .collect()
+}
+
 impl MaskedSources<'_> {
     /// The text of a file, its secrets masked.
     pub fn text(&self, id: FileId) -> Option<&str> {
@@ -88,6 +245,29 @@ mod tests {
         let mut text = text.to_string();
         mask(&mut text, Span::new(0, start, end));
         text
+    }
+
+    #[test]
+    fn messages_mask_the_values_of_secret_spans() {
+        let secrets = vec!["hunter2-long".to_string(), "abc".to_string()];
+        assert_eq!(
+            masked_message("url `https://x/?t=hunter2-long&a=1`", &secrets).as_deref(),
+            Some("url `https://x/?t=hun*********&a=1`")
+        );
+        assert_eq!(
+            masked_message("`abc` and abcd", &secrets).as_deref(),
+            Some("`***` and abcd")
+        );
+        assert_eq!(masked_message("nothing here", &secrets), None);
+        assert_eq!(literal_strings(r#""a\"b""#), vec![r#"a"b"#.to_string()]);
+        assert_eq!(literal_strings("'it\\'s'"), vec!["it's".to_string()]);
+        assert_eq!(
+            literal_strings(r#"{"k": "v1", "n": ["v2"]}"#),
+            vec!["v1", "v2"]
+        );
+        assert_eq!(literal_strings("true"), vec!["true".to_string()]);
+        assert!(literal_strings(r#""a" + "b""#).is_empty());
+        assert!(literal_strings("var.password").is_empty());
     }
 
     #[test]

@@ -21,6 +21,7 @@ use rayon::prelude::*;
 use crate::findings::Scan;
 use crate::rules::Level;
 
+pub use mask::mask_messages;
 pub use pretty::ColorChoice;
 
 /// An output format.

@@ -101,7 +101,9 @@ pub fn read_directory<'s>(
             errors,
             notices,
             json_offsets,
+            secrets,
         } = evaluated;
+        result.output.secrets = secrets;
         result.json_offsets = json_offsets;
         result.output.resources = resources;
         result.output.units = units;

@@ -62,6 +62,7 @@ pub fn read_module(
         },
         calls: Vec::new(),
         errors: Vec::new(),
+        secrets: scope.secret_spans().to_vec(),
     };
     for file in files {
         let directives = directives::from_hcl(file.body, file.text, file.file, unit);
@@ -93,7 +94,13 @@ pub fn read_module(
                         text: file.text,
                         values: Some(&scope),
                     };
-                    result.unit.outputs.extend(output(block, &converter));
+                    let output = output(block, &converter);
+                    if let Some(secret) = output.as_ref().filter(|o| o.sensitive) {
+                        result
+                            .secrets
+                            .extend(literal_value(block).map(|_| secret.span));
+                    }
+                    result.unit.outputs.extend(output);
                 }
                 "variable" => result.unit.inputs.extend(variable(block, file.file)),
                 "module" => {
@@ -172,6 +179,8 @@ pub struct ModuleResult {
     pub calls: Vec<ModuleCall>,
     /// Values Terraform would refuse (a negative `count`), where they are written.
     pub errors: Vec<(Span, String)>,
+    /// Where sensitive values are written: sensitive variables' values and outputs.
+    pub secrets: Vec<Span>,
 }
 
 /// A `module` block: its source and the values it passes, evaluated in the caller.
@@ -283,6 +292,14 @@ fn output(block: &Block, converter: &Converter<'_>) -> Option<Output> {
         sensitive: is_true(block.body.get_attribute("sensitive").map(|a| &a.value)),
         reference: mapping::registry_reference(&value.value, converter),
     })
+}
+
+/// The value of an output written as a literal (no reference to anything).
+fn literal_value(block: &Block) -> Option<()> {
+    let value = block.body.get_attribute("value")?;
+    eval::evaluate(&value.value, &module::Empty)
+        .is_wholly_known()
+        .then_some(())
 }
 
 fn variable(block: &Block, file: FileId) -> Option<Input> {

@@ -5,7 +5,7 @@ use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 
 use hcl_edit::Span as _;
-use hcl_edit::expr::Expression;
+use hcl_edit::expr::{Expression, TraversalOperator};
 use hcl_edit::structure::{Block, Body};
 
 use super::eval::{self, PathStep, Scope, TfValue};
@@ -40,10 +40,15 @@ pub struct ModuleScope<'a> {
     variables: HashMap<String, Variable>,
     locals: HashMap<String, &'a Expression>,
     resources: HashMap<(String, String), &'a Block>,
+    /// Locals and resource attributes evaluated so far, each once.
     cache: RefCell<HashMap<String, TfValue>>,
+    /// The least weight of each local's value (see [`ModuleScope::least_weight`]).
+    local_weights: RefCell<HashMap<String, usize>>,
     stack: RefCell<Vec<String>>,
     /// Weight of the values computed so far, against [`MAX_MODULE_WEIGHT`].
     computed: Cell<usize>,
+    /// Where the values of sensitive variables are written: defaults and given values.
+    secrets: Vec<Span>,
 }
 
 struct Variable {
@@ -58,6 +63,11 @@ struct Variable {
 }
 
 impl<'a> ModuleScope<'a> {
+    /// Where the values of the module's sensitive variables are written.
+    pub fn secret_spans(&self) -> &[Span] {
+        &self.secrets
+    }
+
     /// The scope of the module's files; `given` values override defaults, later ones win.
     pub fn new(files: &[ModuleFile<'a>], given: &HashMap<String, GivenValue>) -> Self {
         let mut scope = ModuleScope {
@@ -65,14 +75,19 @@ impl<'a> ModuleScope<'a> {
             locals: HashMap::new(),
             resources: HashMap::new(),
             cache: RefCell::new(HashMap::new()),
+            local_weights: RefCell::new(HashMap::new()),
             stack: RefCell::new(Vec::new()),
             computed: Cell::new(0),
+            secrets: Vec::new(),
         };
         for file in files {
             scope.collect(file);
         }
         for (name, given) in given {
             if let Some(variable) = scope.variables.get_mut(name) {
+                if variable.sensitive {
+                    scope.secrets.extend(given.span);
+                }
                 if variable.non_nullable && given.value == TfValue::Null {
                     continue;
                 }
@@ -116,6 +131,9 @@ impl<'a> ModuleScope<'a> {
                         })
                     };
                     let sensitive = flag("sensitive") == Some(true);
+                    if sensitive && let Some((span, _)) = &origin {
+                        self.secrets.push(*span);
+                    }
                     let non_nullable = flag("nullable") == Some(false);
                     let variable = Variable {
                         value,
@@ -172,10 +190,52 @@ impl<'a> ModuleScope<'a> {
         if computed <= MAX_MODULE_WEIGHT {
             return value;
         }
-        TfValue::Unknown(format!(
-            "value too large: a module's values may weigh at most {} MiB",
-            MAX_MODULE_WEIGHT >> 20
-        ))
+        too_large()
+    }
+
+    /// The least weight (see [`eval::weight`]) the value of local `name` can have, from its
+    /// expression alone: a value per array, object and other expression, the text of literal
+    /// strings, and for each plain `local.x` the least weight of `x`, computed once per local.
+    /// A chain of locals each referring twice to the next is known to be too large before any
+    /// of it is evaluated.
+    fn least_weight(&self, name: &str, depth: usize) -> usize {
+        if let Some(weight) = self.local_weights.borrow().get(name) {
+            return *weight;
+        }
+        let Some(expr) = self.locals.get(name).copied() else {
+            return eval::NODE_WEIGHT;
+        };
+        if depth >= MAX_REFERENCE_DEPTH {
+            return eval::NODE_WEIGHT;
+        }
+        // A local met again while its own weight is counted (a cycle) weighs one value.
+        self.local_weights
+            .borrow_mut()
+            .insert(name.to_string(), eval::NODE_WEIGHT);
+        let mut weight = 0usize;
+        let mut pending = vec![expr];
+        while let Some(expr) = pending.pop() {
+            let own = match expr {
+                Expression::Array(items) => {
+                    pending.extend(items.iter());
+                    eval::NODE_WEIGHT
+                }
+                Expression::Object(members) => {
+                    pending.extend(members.iter().map(|(_, value)| value.expr()));
+                    eval::NODE_WEIGHT
+                }
+                Expression::String(text) => eval::NODE_WEIGHT + text.len(),
+                other => match plain_local(other) {
+                    Some(local) => self.least_weight(local, depth + 1),
+                    None => eval::NODE_WEIGHT,
+                },
+            };
+            weight = weight.saturating_add(own);
+        }
+        self.local_weights
+            .borrow_mut()
+            .insert(name.to_string(), weight);
+        weight
     }
 
     fn resource_attribute(&self, kind: &str, path: &[PathStep]) -> Option<TfValue> {
@@ -531,7 +591,13 @@ impl Scope for ModuleScope<'_> {
 
     fn local(&self, name: &str) -> Option<TfValue> {
         let expr = *self.locals.get(name)?;
-        Some(self.memoized(format!("local.{name}"), || eval::evaluate(expr, self)))
+        Some(self.memoized(format!("local.{name}"), || {
+            let left = MAX_MODULE_WEIGHT.saturating_sub(self.computed.get());
+            if self.least_weight(name, 0) > left {
+                return too_large();
+            }
+            eval::evaluate(expr, self)
+        }))
     }
 
     fn reference(&self, root: &str, path: &[PathStep]) -> Option<TfValue> {
@@ -553,6 +619,30 @@ impl Evaluate for ModuleScope<'_> {
 
     fn variable_origin(&self, name: &str) -> Option<(Span, String)> {
         self.variables.get(name)?.origin.clone()
+    }
+}
+
+/// What a value past the module's budget of computed values is.
+fn too_large() -> TfValue {
+    TfValue::Unknown(format!(
+        "value too large: a module's values may weigh at most {} MiB",
+        MAX_MODULE_WEIGHT >> 20
+    ))
+}
+
+/// The local an expression is exactly a reference to: `local.name`.
+fn plain_local(expr: &Expression) -> Option<&str> {
+    let Expression::Traversal(traversal) = expr else {
+        return None;
+    };
+    let (Expression::Variable(root), [operator]) =
+        (&traversal.expr, traversal.operators.as_slice())
+    else {
+        return None;
+    };
+    match operator.value() {
+        TraversalOperator::GetAttr(name) if root.as_str() == "local" => Some(name.as_str()),
+        _ => None,
     }
 }
 

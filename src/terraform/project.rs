@@ -112,6 +112,8 @@ pub struct Evaluated {
     pub notices: Vec<String>,
     /// Where the native text of module files in Terraform JSON syntax lies in their JSON.
     pub json_offsets: Vec<(FileId, super::json_syntax::OffsetMap)>,
+    /// Where sensitive values are written, in every module evaluated.
+    pub secrets: Vec<Span>,
 }
 
 /// How deep module calls may nest.
@@ -167,6 +169,7 @@ pub fn evaluate_directory<'s>(
         follow_calls(&result.calls, &calls, context, &mut loaded, &mut evaluated);
     evaluated.resources.extend(result.resources);
     evaluated.units.push(result.unit);
+    evaluated.secrets.extend(result.secrets);
     Some(evaluated)
 }
 
@@ -267,6 +270,7 @@ fn follow_calls(
         result.unit.handoffs = follow_calls(&result.calls, &calls, context, loaded, out);
         out.resources.extend(result.resources);
         out.units.push(result.unit);
+        out.secrets.extend(result.secrets);
     }
     handoffs
 }
@@ -307,6 +311,16 @@ fn module_directory(
             ));
             None
         }
+    }
+}
+
+/// Where a module file that resolves outside its module directory `inside` (canonical) leads;
+/// Terraform reads the module directory, the link is not followed out of it.
+fn outside_module(path: &Path, inside: Option<&Path>) -> Option<PathBuf> {
+    let target = std::fs::canonicalize(path).ok()?;
+    match inside {
+        Some(inside) if target.starts_with(inside) => None,
+        _ => Some(target),
     }
 }
 
@@ -353,9 +367,17 @@ fn load_module_files(
         .unwrap_or_default();
     paths.sort();
     let mut loaded = Vec::new();
+    let inside = std::fs::canonicalize(directory).ok();
     for path in paths {
         let path = normalize(&path);
         let name = source::display_name(&path, context.base);
+        if let Some(target) = outside_module(&path, inside.as_deref()) {
+            out.notices.push(format!(
+                "{name}: skipped: symbolic link to {}, outside its module directory",
+                target.display()
+            ));
+            continue;
+        }
         let text = match std::fs::metadata(&path) {
             Ok(meta) if meta.len() > crate::source::MAX_FILE_BYTES => None,
             _ => std::fs::read_to_string(&path).ok(),

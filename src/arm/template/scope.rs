@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use super::{MAX_PRODUCED_UNITS, MAX_VALUE_COPIES, ParametersFile, resolve};
-use crate::arm::expr::{Env, UserFunction, Val};
+use crate::arm::expr::{self, Env, Kind, UserFunction, Val};
 use crate::model::{Node, Value, Via};
 use crate::source::Span;
 
@@ -20,8 +20,11 @@ pub(super) struct Scope<'t> {
     functions: HashMap<String, UserFunction>,
     /// Variables declared by the `copy` array of `variables`: each a `{name, count, input}` loop.
     copied_variables: HashMap<String, &'t Node>,
-    variable_nodes: RefCell<HashMap<String, Node>>,
-    variable_values: RefCell<HashMap<String, Val>>,
+    /// Variables evaluated so far, each once: references share the result.
+    variable_nodes: RefCell<HashMap<String, Rc<Node>>>,
+    variable_values: RefCell<HashMap<String, Rc<Val>>>,
+    /// The least units each variable's value takes (see [`Scope::least_units`]).
+    variable_units: RefCell<HashMap<String, u64>>,
     evaluating: RefCell<Vec<String>>,
     /// The copy loops being expanded, innermost last.
     copies: RefCell<Vec<Loop>>,
@@ -134,21 +137,26 @@ impl<'t> Scope<'t> {
         scope
     }
 
-    pub(super) fn variable_value(&self, name: &str) -> Option<Val> {
+    pub(super) fn variable_value(&self, name: &str) -> Option<Rc<Val>> {
         let key = name.to_ascii_lowercase();
         if let Some(value) = self.variable_values.borrow().get(&key) {
-            return Some(value.clone());
+            return Some(Rc::clone(value));
         }
-        let value = to_val(&self.variable_node(name)?);
-        self.variable_values.borrow_mut().insert(key, value.clone());
+        let value = Rc::new(to_val(&*self.variable_node(name)?));
+        self.variable_values
+            .borrow_mut()
+            .insert(key, Rc::clone(&value));
         Some(value)
     }
 
-    /// A variable's value with the places that set it; `None` when not declared.
-    pub(super) fn variable_node(&self, name: &str) -> Option<Node> {
+    /// A variable's value with the places that set it; `None` when not declared. Evaluated on
+    /// first use; every reference shares that result. A value that cannot fit in what is left
+    /// of the template's budget of produced values is not built at all: it is unknown ("too
+    /// large") at once, however many references to other variables it would copy.
+    pub(super) fn variable_node(&self, name: &str) -> Option<Rc<Node>> {
         let key = name.to_ascii_lowercase();
         if let Some(node) = self.variable_nodes.borrow().get(&key) {
-            return Some(node.clone());
+            return Some(Rc::clone(node));
         }
         let looped = self.copied_variables.get(&key).copied();
         let raw = match looped {
@@ -159,23 +167,81 @@ impl<'t> Scope<'t> {
             let evaluating = self.evaluating.borrow();
             if evaluating.contains(&key) {
                 let reason = format!("variable `{name}` refers to itself");
-                return Some(Node::unknown(reason, raw.span));
+                return Some(Rc::new(Node::unknown(reason, raw.span)));
             }
             if evaluating.len() >= MAX_VARIABLE_DEPTH {
-                return Some(Node::unknown("variables nest too deeply", raw.span));
+                return Some(Rc::new(Node::unknown(
+                    "variables nest too deeply",
+                    raw.span,
+                )));
             }
+        }
+        let left = MAX_PRODUCED_UNITS.saturating_sub(self.produced.get());
+        if looped.is_none() && self.least_units(&key, 0) > left {
+            let node = Rc::new(too_large(raw.span));
+            self.variable_nodes
+                .borrow_mut()
+                .insert(key, Rc::clone(&node));
+            return Some(node);
         }
         self.evaluating.borrow_mut().push(key.clone());
         // Variables are evaluated once, outside any resource copy loop.
         let loops = self.copies.take();
-        let node = match looped {
+        let node = Rc::new(match looped {
             Some(entry) => expand_loop(entry, self),
             None => resolve(raw, self),
-        };
+        });
         *self.copies.borrow_mut() = loops;
         self.evaluating.borrow_mut().pop();
-        self.variable_nodes.borrow_mut().insert(key, node.clone());
+        self.variable_nodes
+            .borrow_mut()
+            .insert(key, Rc::clone(&node));
         Some(node)
+    }
+
+    /// The fewest units (see [`produced_units`]) the value of variable `key` can take, from its
+    /// declaration alone: one per value written, the text of literal strings, and for each
+    /// plain reference `[variables('x')]` the least units of `x`, computed once per variable.
+    /// A chain of variables each referring twice to the next is known to be too large before
+    /// any of it is built.
+    fn least_units(&self, key: &str, depth: usize) -> u64 {
+        if let Some(units) = self.variable_units.borrow().get(key) {
+            return *units;
+        }
+        let Some(raw) = self.variables.get(key).copied() else {
+            return 1;
+        };
+        if depth >= MAX_VARIABLE_DEPTH {
+            return 1;
+        }
+        // A variable met again while its own units are counted (a cycle) counts one.
+        self.variable_units.borrow_mut().insert(key.to_string(), 1);
+        let mut units: u64 = 0;
+        let mut pending = vec![raw];
+        while let Some(node) = pending.pop() {
+            let own = match &node.value {
+                Value::String(text) if expr::is_expression(text) => match plain_reference(text) {
+                    Some(name) => self.least_units(&name.to_ascii_lowercase(), depth + 1),
+                    None => 1,
+                },
+                Value::String(text) => 1 + text.len() as u64 / 16,
+                Value::Array(items) => {
+                    pending.extend(items);
+                    1
+                }
+                Value::Object(members) => {
+                    let plain = members.iter().filter(|(k, v)| !is_property_loop(k, v));
+                    pending.extend(plain.map(|(_, value)| value));
+                    1
+                }
+                _ => 1,
+            };
+            units = units.saturating_add(own);
+        }
+        self.variable_units
+            .borrow_mut()
+            .insert(key.to_string(), units);
+        units
     }
 
     /// Runs `f` inside iteration `index` of the copy loop `name` (of resources when `resource`).
@@ -186,10 +252,7 @@ impl<'t> Scope<'t> {
         if self.spend(produced_units(&node, left)) {
             return node;
         }
-        let reason = format!(
-            "value too large: a template's expressions may produce at most {MAX_PRODUCED_UNITS} values"
-        );
-        Node::unknown(reason, node.span)
+        too_large(node.span)
     }
 
     /// Takes `units` from the template's budget of produced values; false when they are not left.
@@ -299,7 +362,7 @@ impl Env for Scope<'_> {
     }
 
     fn variable(&self, name: &str) -> Option<Val> {
-        self.variable_value(name)
+        self.variable_value(name).map(|value| Val::clone(&value))
     }
 
     fn copy_index(&self, loop_name: Option<&str>) -> Option<i64> {
@@ -356,6 +419,29 @@ fn user_functions(template: &Node) -> HashMap<String, UserFunction> {
         }
     }
     functions
+}
+
+/// What a value past the template's budget of produced values is.
+fn too_large(span: Span) -> Node {
+    let reason = format!(
+        "value too large: a template's expressions may produce at most {MAX_PRODUCED_UNITS} values"
+    );
+    Node::unknown(reason, span)
+}
+
+/// The variable an expression is exactly a reference to: `[variables('name')]`.
+fn plain_reference(text: &str) -> Option<String> {
+    let parsed = expr::parse(text).ok()?;
+    let Kind::Call(call) = parsed.kind else {
+        return None;
+    };
+    match (call.key.as_str(), call.args.as_slice()) {
+        ("variables", [name]) => match &name.kind {
+            Kind::Literal(Val::String(name)) => Some(name.clone()),
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 /// Values such as `GEN-UNIQUE` or `GET-PREREQ-…` that template test harnesses replace before

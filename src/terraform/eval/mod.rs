@@ -55,7 +55,7 @@ const MAX_RANGE: usize = 1024;
 const MAX_WEIGHT: usize = 16 << 20;
 
 /// The weight of one value node besides its text (about its size in memory).
-const NODE_WEIGHT: usize = 48;
+pub(crate) const NODE_WEIGHT: usize = 48;
 
 const NESTED_TOO_DEEPLY: &str = "expression nested too deeply";
 
