@@ -388,3 +388,88 @@ fn help_is_written_in_the_syntax_of_the_text_a_finding_points_at() {
         malformed.help
     );
 }
+
+#[test]
+fn import_cycles_are_input_errors_at_the_import_not_hangs() {
+    let dir = scratch(&[
+        (
+            "a.bicep",
+            "import { b } from 'b.bicep'\n@export()\nvar a = b\n",
+        ),
+        (
+            "b.bicep",
+            "import { a } from 'a.bicep'\n@export()\nvar b = a\n",
+        ),
+        (
+            "self.bicep",
+            "import * as me from 'self.bicep'\nvar x = me.x\n",
+        ),
+    ]);
+    let scan = scan(dir.path());
+    let mut cycles: Vec<String> = scan
+        .errors
+        .iter()
+        .filter(|e| e.message.contains("import cycle"))
+        .map(|e| {
+            let span = e.span.expect("the import's position");
+            let start = scan.sources.start(span);
+            let file = e.path.rsplit('/').next().unwrap_or(&e.path).to_string();
+            format!("{file}:{}:{}", start.line, start.column)
+        })
+        .collect();
+    cycles.sort();
+    assert_eq!(
+        cycles,
+        ["a.bicep:1:19", "b.bicep:1:19", "self.bicep:1:21"],
+        "{:?}",
+        scan.errors
+    );
+}
+
+const IMPORTING_REGISTRY: &str =
+    "import { adminEnabled } from 'br/public:avm/utl/types/acr-defaults:0.1.0'
+
+resource acr 'Microsoft.ContainerRegistry/registries@2023-07-01' = {
+  name: 'contosoregistry'
+  properties: {
+    adminUserEnabled: adminEnabled
+  }
+}
+";
+
+const CACHED_EXPORTS: &str = r#"{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "languageVersion": "2.0",
+  "contentVersion": "1.0.0.0",
+  "metadata": {"__bicep_exported_variables!": [{"name": "adminEnabled"}]},
+  "variables": {"adminEnabled": true},
+  "resources": {}
+}
+"#;
+
+#[test]
+fn registry_imports_are_read_from_the_restore_cache_or_named_undecided() {
+    let home = scratch(&[(
+        ".bicep/br/mcr.microsoft.com/bicep$avm$utl$types$acr-defaults/0.1.0$/main.json",
+        CACHED_EXPORTS,
+    )]);
+    let dir = scratch(&[("main.bicep", IMPORTING_REGISTRY)]);
+    acr_lint()
+        .arg(dir.path())
+        .args(["--format", "concise", "--select", "ACR001"])
+        .env("HOME", home.path())
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("main.json:6:33: error[ACR001]"));
+    let empty = scratch(&[]);
+    acr_lint()
+        .arg(dir.path())
+        .args(["--format", "concise", "--select", "ACR001", "--show-unknown"])
+        .env("HOME", empty.path())
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("error[ACR001]").not())
+        .stdout(predicate::str::contains(
+            "`adminEnabled` is imported from `br/public:avm/utl/types/acr-defaults:0.1.0`: it is not in the Bicep restore cache",
+        ));
+}

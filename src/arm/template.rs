@@ -72,6 +72,29 @@ pub fn read(root: &Node, unit: &str, parameters: Option<&ParametersFile<'_>>) ->
     }
 }
 
+/// Every variable of a template (those of its `copy` loops too), evaluated with its parameters'
+/// defaults, each with the places that set it.
+pub fn variable_values(template: &Node) -> Vec<(String, Node)> {
+    let scope = Scope::for_template(template, None, None);
+    let mut names = Vec::new();
+    if let Some(Value::Object(declared)) = template.get("variables").map(|v| &v.value) {
+        for (name, value) in declared {
+            match &value.value {
+                Value::Array(loops) if name.eq_ignore_ascii_case("copy") => names.extend(
+                    loops
+                        .iter()
+                        .filter_map(|entry| entry.get("name").and_then(Node::as_str)),
+                ),
+                _ => names.push(name.as_str()),
+            }
+        }
+    }
+    names
+        .into_iter()
+        .filter_map(|name| Some((name.to_string(), scope.variable_node(name)?)))
+        .collect()
+}
+
 struct Walker {
     template_name: String,
     unit: String,

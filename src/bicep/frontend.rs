@@ -422,7 +422,13 @@ fn given_values(parameters: &BicepDocument<'_>, loader: &mut Loader<'_>) -> Give
         unread_modules: Vec::new(),
         prefix: String::new(),
     };
-    let mut given = Given::default();
+    let mut imports = super::imports::ImportState::tagged(&format!("{file}:"));
+    lowerer.bind_imports(parameters.parsed, &mut imports);
+    let mut given = Given {
+        variables: imports.variables,
+        functions: imports.functions,
+        ..Given::default()
+    };
     for declaration in parameters.parsed.declarations() {
         match &declaration.kind {
             DeclKind::Var(var) => {

@@ -52,6 +52,19 @@ pub enum ModuleTemplate {
     Unread(String),
 }
 
+/// The file an import names, as far as it could be read.
+pub enum ImportSource {
+    Bicep {
+        id: FileId,
+        path: PathBuf,
+        parsed: Rc<ParsedFile>,
+    },
+    /// An ARM template: a local `.json` file or a registry reference from the restore cache.
+    Json { path: PathBuf, root: Node },
+    /// Why the file could not be read.
+    Unread(String),
+}
+
 /// Reads files for the lowering of one directory's Bicep files, remembering what it read.
 pub struct Loader<'c> {
     pub context: &'c Context<'c>,
@@ -231,9 +244,24 @@ impl<'c> Loader<'c> {
         text: &str,
         reference: &str,
     ) -> ModuleTemplate {
+        match self.json_template(path, id, text, reference) {
+            Ok(root) => ModuleTemplate::Json(root),
+            Err(reason) => ModuleTemplate::Unread(format!("module {reason}")),
+        }
+    }
+
+    /// A JSON template's root, or why not (`` `x.json` is empty``); invalid JSON is an input
+    /// error unless the scan reads the file itself.
+    fn json_template(
+        &mut self,
+        path: &Path,
+        id: FileId,
+        text: &str,
+        reference: &str,
+    ) -> Result<Node, String> {
         match json::parse(text, id) {
-            Ok(Some(root)) => ModuleTemplate::Json(root),
-            Ok(None) => ModuleTemplate::Unread(format!("module `{reference}` is empty")),
+            Ok(Some(root)) => Ok(root),
+            Ok(None) => Err(format!("`{reference}` is empty")),
             Err(error) => {
                 if !self.context.known_files.contains_key(path) {
                     let span = Span::new(id, error.start, error.end);
@@ -243,7 +271,7 @@ impl<'c> Loader<'c> {
                         format!("invalid JSON: {}", error.message),
                     );
                 }
-                ModuleTemplate::Unread(format!("module `{reference}` is not valid JSON"))
+                Err(format!("`{reference}` is not valid JSON"))
             }
         }
     }
@@ -266,6 +294,44 @@ impl<'c> Loader<'c> {
             Ok((id, text)) => self.json_module(&cached, id, &text, reference),
             Err(_) => unread(),
         }
+    }
+
+    /// The file an `import ... from reference` in the file at `from` names: a local Bicep or
+    /// JSON file, or a registry reference read from the restore cache.
+    pub fn import_source(&mut self, from: &Path, reference: &str) -> ImportSource {
+        let (path, cached) = match registry_reference(reference) {
+            Some(registry) => match self.cached_module(from, &registry) {
+                Some(cached) if cached.is_file() => (cached, true),
+                _ => {
+                    return ImportSource::Unread(
+                        "it is not in the Bicep restore cache (run `bicep restore`)".into(),
+                    );
+                }
+            },
+            None => (
+                source::normalize(&directory_of(from).join(reference)),
+                false,
+            ),
+        };
+        if !path.is_file() && !self.context.overlays.contains_key(&path) {
+            return ImportSource::Unread("the file does not exist".into());
+        }
+        let (id, text) = match self.text(&path) {
+            Ok(found) => found,
+            Err(message) => return ImportSource::Unread(format!("it cannot be read: {message}")),
+        };
+        let lower = reference.to_ascii_lowercase();
+        if cached || lower.ends_with(".json") || lower.ends_with(".jsonc") {
+            return match self.json_template(&path, id, &text, reference) {
+                Ok(root) => ImportSource::Json { path, root },
+                Err(reason) => ImportSource::Unread(reason),
+            };
+        }
+        let parsed = self.parse(&path, id, &text);
+        if !parsed.is_clean() {
+            return ImportSource::Unread("it has syntax errors".into());
+        }
+        ImportSource::Bicep { id, path, parsed }
     }
 
     /// Where the Bicep CLI restores a registry module: `~/.bicep/br/<registry>/<repository with

@@ -5,6 +5,7 @@
 mod comments;
 mod expr;
 mod frontend;
+mod imports;
 mod load;
 mod lower;
 mod symbols;
