@@ -473,3 +473,51 @@ fn registry_imports_are_read_from_the_restore_cache_or_named_undecided() {
             "`adminEnabled` is imported from `br/public:avm/utl/types/acr-defaults:0.1.0`: it is not in the Bicep restore cache",
         ));
 }
+
+#[test]
+fn extends_cycles_and_missing_files_are_input_errors_at_the_path() {
+    let dir = scratch(&[
+        ("main.bicep", ADMIN_REGISTRY),
+        (
+            "dev.bicepparam",
+            "using 'main.bicep'\nextends 'base.bicepparam'\nparam adminEnabled = false\n",
+        ),
+        (
+            "base.bicepparam",
+            "using none\nextends 'dev.bicepparam'\nparam adminEnabled = true\n",
+        ),
+        (
+            "prod.bicepparam",
+            "using 'main.bicep'\nextends 'missing.bicepparam'\n",
+        ),
+    ]);
+    let scan = scan(dir.path());
+    let mut errors: Vec<String> = scan
+        .errors
+        .iter()
+        .map(|e| {
+            let start = scan.sources.start(e.span.expect("the path's position"));
+            let file = e.path.rsplit('/').next().unwrap_or(&e.path).to_string();
+            let kind = if e.message.contains("cycle") {
+                "cycle"
+            } else if e.message.contains("cannot be read") {
+                "unreadable"
+            } else {
+                "other"
+            };
+            format!("{file}:{}:{} {kind}", start.line, start.column)
+        })
+        .collect();
+    errors.sort();
+    assert_eq!(
+        errors,
+        [
+            "base.bicepparam:2:9 cycle",
+            "prod.bicepparam:2:9 unreadable"
+        ],
+        "{:?}",
+        scan.errors
+    );
+    // The values of the files before the cycle still apply: dev's own value overrides.
+    assert!(lines_of(&scan, dir.path(), "ACR001").is_empty());
+}

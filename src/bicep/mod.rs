@@ -8,6 +8,7 @@ mod frontend;
 mod imports;
 mod load;
 mod lower;
+mod params;
 mod symbols;
 pub mod syntax;
 
