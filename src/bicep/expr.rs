@@ -438,6 +438,7 @@ impl Lowerer<'_, '_> {
             "loadTextContent" | "loadJsonContent" | "loadYamlContent" | "loadFileAsBase64" => {
                 self.load_function(name, args)
             }
+            "loadDirectoryFileInfo" => self.load_directory(args),
             "readEnvironmentVariable" => self.environment_variable(args),
             "getSecret" => Err("a Key Vault secret is only known at deployment".into()),
             "externalInput" => Err("an external input is only known at deployment".into()),

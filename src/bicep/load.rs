@@ -17,6 +17,9 @@ use crate::source::{self, FileId, SourceFile, Span};
 /// lower: 131,072 characters of text, 96 KiB for base64).
 pub const MAX_LOADED_BYTES: u64 = 1024 * 1024;
 
+/// Most files `loadDirectoryFileInfo()` lists.
+pub const MAX_LISTED_FILES: usize = 1000;
+
 /// How deep module calls may nest.
 pub const MAX_MODULE_DEPTH: usize = 16;
 
@@ -193,6 +196,49 @@ impl<'c> Loader<'c> {
         }
         std::fs::read(&canonical)
             .map_err(|error| refused(format!("`{relative}` cannot be read: {error}")))
+    }
+
+    /// The names of the files (not directories) in a directory listed by
+    /// `loadDirectoryFileInfo()`: below a scanned directory, at most [`MAX_LISTED_FILES`].
+    pub fn listed_directory(
+        &mut self,
+        from: &Path,
+        relative: &str,
+    ) -> Result<Vec<String>, LoadFailure> {
+        let path = source::normalize(&directory_of(from).join(relative));
+        let canonical = std::fs::canonicalize(&path).map_err(|error| LoadFailure {
+            missing: true,
+            message: format!("`{relative}` cannot be read: {error}"),
+        })?;
+        let refused = |message: String| LoadFailure {
+            missing: false,
+            message,
+        };
+        if !self
+            .context
+            .roots
+            .iter()
+            .any(|root| canonical.starts_with(root))
+        {
+            return Err(refused(format!(
+                "`{relative}` lies outside the scanned directories and is not read"
+            )));
+        }
+        let entries = std::fs::read_dir(&canonical)
+            .map_err(|error| refused(format!("`{relative}` cannot be listed: {error}")))?;
+        let mut names = Vec::new();
+        for entry in entries.flatten() {
+            if !entry.file_type().is_ok_and(|t| t.is_file()) {
+                continue;
+            }
+            if names.len() >= MAX_LISTED_FILES {
+                return Err(refused(format!(
+                    "`{relative}` holds more than {MAX_LISTED_FILES} files and is not listed"
+                )));
+            }
+            names.push(entry.file_name().to_string_lossy().into_owned());
+        }
+        Ok(names)
     }
 
     /// The template of a module called with `reference` from the file at `from`.
@@ -444,6 +490,52 @@ pub fn base64(bytes: &[u8]) -> String {
     out
 }
 
+/// Whether a file name matches a search pattern of `loadDirectoryFileInfo()`: `*` stands for
+/// any run of characters, `?` for one.
+pub fn matches_pattern(pattern: &str, name: &str) -> bool {
+    let pattern: Vec<char> = pattern.chars().collect();
+    let name: Vec<char> = name.chars().collect();
+    // The pattern positions reachable after each character of the name.
+    let mut reachable = vec![false; pattern.len() + 1];
+    if let Some(start) = reachable.first_mut() {
+        *start = true;
+    }
+    close_stars(&pattern, &mut reachable);
+    for c in name {
+        let mut next = vec![false; pattern.len() + 1];
+        for (at, p) in pattern.iter().enumerate() {
+            if !reachable.get(at).copied().unwrap_or(false) {
+                continue;
+            }
+            let slot = match p {
+                '*' => next.get_mut(at),
+                '?' => next.get_mut(at + 1),
+                p if *p == c => next.get_mut(at + 1),
+                _ => None,
+            };
+            if let Some(slot) = slot {
+                *slot = true;
+            }
+        }
+        close_stars(&pattern, &mut next);
+        reachable = next;
+    }
+    reachable.last().copied().unwrap_or(false)
+}
+
+/// Marks the positions after each `*` reachable from the position before it (a `*` may match
+/// nothing).
+fn close_stars(pattern: &[char], reachable: &mut [bool]) {
+    for (at, p) in pattern.iter().enumerate() {
+        if *p == '*'
+            && reachable.get(at).copied().unwrap_or(false)
+            && let Some(slot) = reachable.get_mut(at + 1)
+        {
+            *slot = true;
+        }
+    }
+}
+
 /// The directory of a file (`.` for a bare name).
 pub fn directory_of(path: &Path) -> &Path {
     path.parent()
@@ -539,6 +631,17 @@ mod tests {
         );
         assert!(registry_reference("./modules/acr.bicep").is_none());
         assert!(registry_reference("ts:sub/rg/spec:1.0").is_some());
+    }
+
+    #[test]
+    fn search_patterns_match_with_stars_and_question_marks() {
+        assert!(matches_pattern("*", "a.txt"));
+        assert!(matches_pattern("*.txt", "a.txt"));
+        assert!(matches_pattern("*.txt", ".txt"));
+        assert!(!matches_pattern("*.txt", "a.json"));
+        assert!(matches_pattern("a?c*", "abc.json"));
+        assert!(!matches_pattern("a?c", "ac"));
+        assert!(matches_pattern("**x", "x"));
     }
 
     #[test]

@@ -768,21 +768,77 @@ impl Lowerer<'_, '_> {
                 return Err(message);
             }
         };
-        let json = match name {
-            "loadTextContent" => return Ok(quote(&content)),
-            "loadYamlContent" => {
-                let value: serde_json::Value = serde_saphyr::from_str(&content)
-                    .map_err(|error| format!("`{relative}` is not valid YAML: {error}"))?;
-                format!("json({})", quote(&value.to_string()))
-            }
-            _ => format!("json({})", quote(&content)),
+        let path = match args.get(1).map(|p| p.as_plain_string()) {
+            None => None,
+            Some(Some(path)) => Some(path),
+            Some(None) => return Err(format!("`{name}()` needs a path written as a plain string")),
         };
-        match args.get(1).map(|p| p.as_plain_string()) {
-            None => Ok(json),
-            Some(Some(path)) => json_path(&json, path)
-                .ok_or_else(|| format!("`{name}()` with the path `{path}` is not evaluated")),
-            Some(None) => Err(format!("`{name}()` needs a path written as a plain string")),
-        }
+        let value: serde_json::Value = match (name, path) {
+            ("loadTextContent", _) => return Ok(quote(&content)),
+            ("loadYamlContent", _) => serde_saphyr::from_str(&content)
+                .map_err(|error| format!("`{relative}` is not valid YAML: {error}"))?,
+            (_, None) => return Ok(format!("json({})", quote(&content))),
+            _ => serde_json::from_str(&content)
+                .map_err(|error| format!("`{relative}` is not valid JSON: {error}"))?,
+        };
+        let selected = match path {
+            Some(path) => super::json_path::select(&value, path)
+                .map_err(|reason| format!("`{name}()` of `{relative}`: {reason}"))?,
+            None => value,
+        };
+        Ok(format!("json({})", quote(&selected.to_string())))
+    }
+
+    /// `loadDirectoryFileInfo('dir', 'pattern')`: the files of the directory (not those below
+    /// it) whose names match the pattern, as `{relativePath, baseName, extension}` in the
+    /// compiler's order.
+    pub fn load_directory(&mut self, args: &[Expr]) -> Printed {
+        let Some(relative) = args.first().and_then(Expr::as_plain_string) else {
+            return Err(
+                "`loadDirectoryFileInfo()` needs a directory path written as a plain string".into(),
+            );
+        };
+        let pattern = match args.get(1) {
+            None => "*",
+            Some(pattern) => pattern.as_plain_string().ok_or(
+                "`loadDirectoryFileInfo()` needs a search pattern written as a plain string",
+            )?,
+        };
+        let from = self.path.clone();
+        let file_name = self.loader.name(&from);
+        let mut names = match self.loader.listed_directory(&from, relative) {
+            Ok(names) => names,
+            Err(failure) => {
+                if failure.missing {
+                    let notice = format!("{file_name}: {}", failure.message);
+                    self.loader.notices.push(notice);
+                } else {
+                    let at = args.first().map(|a| self.span(a.span));
+                    self.loader.error(file_name, at, failure.message.clone());
+                }
+                return Err(failure.message);
+            }
+        };
+        names.retain(|name| super::load::matches_pattern(pattern, name));
+        names.sort_by_key(|name| (name.to_lowercase(), name.clone()));
+        let directory = crate::source::normalize(Path::new(relative));
+        let listed: Vec<serde_json::Value> = names
+            .iter()
+            .map(|name| {
+                let path = directory.join(name).to_string_lossy().replace('\\', "/");
+                let extension = Path::new(name)
+                    .extension()
+                    .map(|e| format!(".{}", e.to_string_lossy()))
+                    .unwrap_or_default();
+                serde_json::json!({
+                    "relativePath": path,
+                    "baseName": name,
+                    "extension": extension,
+                })
+            })
+            .collect();
+        let text = serde_json::Value::Array(listed).to_string();
+        Ok(format!("json({})", quote(&text)))
     }
 
     /// `readEnvironmentVariable('NAME', 'default')`: the variable's value now, or the default.
@@ -870,30 +926,6 @@ fn names_in(expr: &Expr, out: &mut Vec<String>, depth: usize) {
         }
         _ => {}
     }
-}
-
-/// A simple JSON path (`$.a.b[0]`, `.a`) applied to an expression as member accesses; `None`
-/// for filters and wildcards.
-fn json_path(base: &str, path: &str) -> Option<String> {
-    let path = path.strip_prefix('$').unwrap_or(path);
-    let mut out = base.to_string();
-    for segment in path.split('.').filter(|s| !s.is_empty()) {
-        let (name, indexes) = segment
-            .split_once('[')
-            .map_or((segment, ""), |(n, rest)| (n, rest));
-        if !name.is_empty() {
-            if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-                return None;
-            }
-            out.push_str(&format!(".{name}"));
-        }
-        for index in indexes.split('[').filter(|i| !i.is_empty()) {
-            let digits = index.strip_suffix(']')?;
-            digits.parse::<usize>().ok()?;
-            out.push_str(&format!("[{digits}]"));
-        }
-    }
-    Some(out)
 }
 
 fn printed_node(printed: Printed, span: Span) -> Node {

@@ -6,6 +6,7 @@ mod comments;
 mod expr;
 mod frontend;
 mod imports;
+mod json_path;
 mod load;
 mod lower;
 mod params;
