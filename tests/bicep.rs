@@ -521,3 +521,20 @@ fn extends_cycles_and_missing_files_are_input_errors_at_the_path() {
     // The values of the files before the cycle still apply: dev's own value overrides.
     assert!(lines_of(&scan, dir.path(), "ACR001").is_empty());
 }
+
+#[test]
+fn a_spread_in_a_resource_or_module_body_is_an_input_error_as_in_the_compiler() {
+    let dir = scratch(&[(
+        "main.bicep",
+        "var common = {\n  properties: {\n    adminUserEnabled: true\n  }\n}\n\nresource acr 'Microsoft.ContainerRegistry/registries@2023-07-01' = {\n  ...common\n  name: 'contosoregistry'\n}\n\nmodule mod 'mod.bicep' = {\n  name: 'mod'\n  params: {\n    ...common\n  }\n}\n",
+    )]);
+    acr_lint()
+        .arg(dir.path())
+        .args(["--format", "concise"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("main.bicep:8:3"))
+        .stderr(predicate::str::contains(
+            "is not permitted in this location",
+        ));
+}

@@ -180,7 +180,7 @@ const PARSE_CODES: &[&str] = &[
     "BCP022", "BCP023", "BCP064", "BCP068", "BCP096", "BCP097", "BCP103", "BCP117", "BCP118",
     "BCP123", "BCP132", "BCP153", "BCP136", "BCP140", "BCP147", "BCP162", "BCP167", "BCP201",
     "BCP202", "BCP226", "BCP236", "BCP237", "BCP238", "BCP243", "BCP249", "BCP266", "BCP279",
-    "BCP290", "BCP291", "BCP292", "BCP325", "BCP337", "BCP346", "BCP347",
+    "BCP290", "BCP291", "BCP292", "BCP325", "BCP337", "BCP346", "BCP347", "BCP401",
 ];
 
 /// The 1-based source lines on which the compiler reports a parse error, from a

@@ -238,16 +238,7 @@ fn collect_resource<'p>(
 
 /// The object body of a resource or module: `{...}`, under `if` and `for` too.
 pub fn body_object(value: &Expr) -> Option<&Expr> {
-    match Body::of(value) {
-        Body::Object(object) => Some(object),
-        Body::If { body, .. } => Some(body).filter(|b| b.as_object().is_some()),
-        Body::For(looped) => match Body::of(&looped.body) {
-            Body::Object(object) => Some(object),
-            Body::If { body, .. } => Some(body).filter(|b| b.as_object().is_some()),
-            _ => None,
-        },
-        Body::Other(_) => None,
-    }
+    Body::object(value)
 }
 
 /// The loop of a resource or module body.
