@@ -122,6 +122,9 @@ pub(super) fn lex(text: &str) -> Lexed {
     lexer.out
 }
 
+/// The longest identifier the compiler accepts (identifiers are ASCII, so bytes count).
+const MAX_IDENTIFIER_LENGTH: usize = 255;
+
 fn is_ident_start(b: u8) -> bool {
     b.is_ascii_alphabetic() || b == b'_'
 }
@@ -401,6 +404,17 @@ impl Lexer<'_> {
             }
         };
         self.pos += len;
+        if kind == Tok::Ident && len > MAX_IDENTIFIER_LENGTH {
+            self.error(
+                start,
+                self.pos,
+                "BCP024",
+                format!(
+                    "The identifier exceeds the limit of {MAX_IDENTIFIER_LENGTH}. Reduce the \
+                     length of the identifier."
+                ),
+            );
+        }
         self.push(kind, start);
     }
 

@@ -343,7 +343,7 @@ impl Parser<'_> {
     }
 
     fn test(&mut self) -> PResult<DeclKind> {
-        let name = self.ident("BCP023", "Expected a test identifier at this location.")?;
+        let name = self.decl_name("BCP346", "Expected a test identifier at this location.")?;
         let path =
             self.string_expected("BCP347", "Expected a test path string at this location.")?;
         self.expect_assign_before_body()?;
