@@ -482,6 +482,11 @@ fn traced(access: &Access, use_site: Span, scope: &Scope<'_>) -> Option<Node> {
             format!("variable `{name}`"),
             None,
         ),
+        AccessRoot::Function(key) => (
+            resolve(&scope.function_output(key)?, scope),
+            format!("the output of function `{key}`"),
+            None,
+        ),
     };
     let mut node = &root;
     for step in &access.steps {

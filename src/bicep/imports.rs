@@ -179,6 +179,7 @@ impl Lowerer<'_, '_> {
         let prefix = format!("{}{}:", state.tag, self.loader.name(path));
         let namespace = state.namespace();
         let mut symbols = symbols::build(parsed, &[]);
+        symbols.forget_deployment_names();
         for declaration in parsed.declarations() {
             match &declaration.kind {
                 DeclKind::Var(var) => {

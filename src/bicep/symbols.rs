@@ -161,6 +161,21 @@ impl Symbols {
             .insert(name.to_string(), arm_name.to_string());
     }
 
+    /// The symbols of a file read for its imports: its parameters and modules belong to its
+    /// own deployments, so the importing template knows none of them.
+    pub fn forget_deployment_names(&mut self) {
+        let names: Vec<String> = self
+            .parameters
+            .drain()
+            .map(|(name, _)| name)
+            .chain(self.modules.drain().map(|(name, _)| name))
+            .collect();
+        for name in names {
+            let reason = format!("`{name}` belongs to the imported file's own deployments");
+            self.imported.insert(name, reason);
+        }
+    }
+
     /// An imported name whose value is not known, with why.
     pub fn add_unknown_import(&mut self, name: &str, reason: Unresolved) {
         self.imported.insert(name.to_string(), reason);
