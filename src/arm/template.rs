@@ -72,9 +72,9 @@ pub fn read(root: &Node, unit: &str, parameters: Option<&ParametersFile<'_>>) ->
     }
 }
 
-/// Every variable of a template (those of its `copy` loops too), evaluated with its parameters'
-/// defaults, each with the places that set it.
-pub fn variable_values(template: &Node) -> Vec<(String, Node)> {
+/// The variables of a template (those of its `copy` loops too) that `wanted` accepts, evaluated
+/// with its parameters' defaults, each with the places that set it.
+pub fn variable_values(template: &Node, wanted: &dyn Fn(&str) -> bool) -> Vec<(String, Node)> {
     let scope = Scope::for_template(template, None, None);
     let mut names = Vec::new();
     if let Some(Value::Object(declared)) = template.get("variables").map(|v| &v.value) {
@@ -91,6 +91,7 @@ pub fn variable_values(template: &Node) -> Vec<(String, Node)> {
     }
     names
         .into_iter()
+        .filter(|name| wanted(name))
         .filter_map(|name| Some((name.to_string(), scope.variable_node(name)?)))
         .collect()
 }

@@ -255,7 +255,21 @@ impl Lowerer<'_, '_> {
             reference: reference.to_string(),
             ..Exports::default()
         };
-        for (name, value) in crate::arm::variable_values(root) {
+        // A template lists the variables it exports; one that does not is read whole.
+        let exported: Option<Vec<&str>> = root
+            .get("metadata")
+            .and_then(|m| m.get("__bicep_exported_variables!"))
+            .and_then(|list| match &list.value {
+                Value::Array(items) => Some(
+                    items
+                        .iter()
+                        .filter_map(|item| item.get("name")?.as_str())
+                        .collect(),
+                ),
+                _ => None,
+            });
+        let wanted = |name: &str| exported.as_ref().is_none_or(|names| names.contains(&name));
+        for (name, value) in crate::arm::variable_values(root, &wanted) {
             let arm_name = format!("{prefix}{name}");
             state
                 .variables
