@@ -160,18 +160,14 @@ impl<'c> Loader<'c> {
         Some((*id, text.clone(), parsed.clone()))
     }
 
-    /// The bytes of a file loaded by `loadTextContent()` and its siblings: below a scanned
-    /// directory, at most [`MAX_LOADED_BYTES`].
-    pub fn loaded_file(&mut self, from: &Path, relative: &str) -> Result<Vec<u8>, LoadFailure> {
+    /// The canonical path of `relative` (to the file at `from`), which must lie below a scanned
+    /// directory; one that does not exist is told apart.
+    fn inside_scan(&self, from: &Path, relative: &str) -> Result<PathBuf, LoadFailure> {
         let path = source::normalize(&directory_of(from).join(relative));
         let canonical = std::fs::canonicalize(&path).map_err(|error| LoadFailure {
             missing: true,
             message: format!("`{relative}` cannot be read: {error}"),
         })?;
-        let refused = |message: String| LoadFailure {
-            missing: false,
-            message,
-        };
         if !self
             .context
             .roots
@@ -182,6 +178,13 @@ impl<'c> Loader<'c> {
                 "`{relative}` lies outside the scanned directories and is not read"
             )));
         }
+        Ok(canonical)
+    }
+
+    /// The bytes of a file loaded by `loadTextContent()` and its siblings: below a scanned
+    /// directory, a regular file, at most [`MAX_LOADED_BYTES`].
+    pub fn loaded_file(&mut self, from: &Path, relative: &str) -> Result<Vec<u8>, LoadFailure> {
+        let canonical = self.inside_scan(from, relative)?;
         let metadata = std::fs::metadata(&canonical).ok();
         if !metadata.as_ref().is_some_and(std::fs::Metadata::is_file) {
             // A pipe or device would block the read or never end.
@@ -205,25 +208,7 @@ impl<'c> Loader<'c> {
         from: &Path,
         relative: &str,
     ) -> Result<Vec<String>, LoadFailure> {
-        let path = source::normalize(&directory_of(from).join(relative));
-        let canonical = std::fs::canonicalize(&path).map_err(|error| LoadFailure {
-            missing: true,
-            message: format!("`{relative}` cannot be read: {error}"),
-        })?;
-        let refused = |message: String| LoadFailure {
-            missing: false,
-            message,
-        };
-        if !self
-            .context
-            .roots
-            .iter()
-            .any(|root| canonical.starts_with(root))
-        {
-            return Err(refused(format!(
-                "`{relative}` lies outside the scanned directories and is not read"
-            )));
-        }
+        let canonical = self.inside_scan(from, relative)?;
         let entries = std::fs::read_dir(&canonical)
             .map_err(|error| refused(format!("`{relative}` cannot be listed: {error}")))?;
         let mut names = Vec::new();
@@ -428,6 +413,14 @@ impl<'c> Loader<'c> {
                 Some(cached.join(version).join("main.json"))
             }
         }
+    }
+}
+
+/// A failure to load a file that exists.
+fn refused(message: String) -> LoadFailure {
+    LoadFailure {
+        missing: false,
+        message,
     }
 }
 
