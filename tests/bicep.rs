@@ -92,18 +92,21 @@ fn loaded_files_outside_the_scan_or_too_large_are_refused_and_missing_ones_noted
         (
             "main.bicep",
             &format!(
-                "var a = loadTextContent('{}')\nvar b = loadTextContent('huge.txt')\nvar c = loadTextContent('missing.txt')\n",
-                outside_path.display()
+                "var a = loadTextContent('{}')\nvar b = loadTextContent('huge.txt')\nvar c = loadTextContent('missing.txt')\nvar d = loadDirectoryFileInfo('{}')\n",
+                outside_path.display(),
+                outside.path().display()
             ),
         ),
         ("huge.txt", &huge),
     ]);
     let scan = scan(dir.path());
     let messages: Vec<&str> = scan.errors.iter().map(|e| e.message.as_str()).collect();
-    assert!(
+    assert_eq!(
         messages
             .iter()
-            .any(|m| m.contains("outside the scanned directories")),
+            .filter(|m| m.contains("outside the scanned directories"))
+            .count(),
+        2,
         "{messages:?}"
     );
     assert!(
