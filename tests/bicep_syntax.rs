@@ -226,12 +226,6 @@ const KNOWN_MISMATCHES: &[(&str, &str)] = &[
          also consumes the `)` on line 86; the parser reports it as an unknown declaration",
     ),
     (
-        "InvalidParameters_LF",
-        "line 87 `'${{this: doesnt}.work}'`: the compiler ends the interpolation at the object's \
-         `}` and reports the last quote as an unterminated string; the parser reads the object \
-         inside the interpolation (no syntax error there)",
-    ),
-    (
         "InvalidTestFramework_CRLF",
         "line 122: `test sample '' = {` inside the unclosed body of the test on line 120; the \
          compiler reports nothing there nor at the end of the file, the parser reports the \
@@ -766,6 +760,23 @@ fn assert_error_and_next_line_read(text: &str, what: &str) {
     );
 }
 
+fn an_object_in_an_interpolation_leaves_the_string_open_as_in_the_compiler() {
+    let text = "var a = '${{b: 1}.b}'\nvar c = 'd'\n";
+    let parsed = syntax::parse(text);
+    let lines: BTreeSet<usize> = parsed
+        .errors
+        .iter()
+        .map(|e| line_col(text, e.span.start).0)
+        .collect();
+    assert_eq!(lines, BTreeSet::from([1]), "{:?}", parsed.errors);
+    assert!(
+        parsed
+            .declarations()
+            .iter()
+            .any(|d| d.name().is_some_and(|n| n.name == "c"))
+    );
+}
+
 fn identifiers_longer_than_the_compilers_limit_are_errors() {
     let long = "a".repeat(256);
     let parsed = syntax::parse(&format!("var ok = 1\nvar {long} = 1\n"));
@@ -942,6 +953,10 @@ fn main() -> std::process::ExitCode {
         common::always(
             "chains_longer_than_the_limit_are_errors_not_crashes",
             chains_longer_than_the_limit_are_errors_not_crashes,
+        ),
+        common::always(
+            "an_object_in_an_interpolation_leaves_the_string_open_as_in_the_compiler",
+            an_object_in_an_interpolation_leaves_the_string_open_as_in_the_compiler,
         ),
         common::always(
             "identifiers_longer_than_the_compilers_limit_are_errors",

@@ -328,8 +328,12 @@ impl Lexer<'_> {
                     self.string_rest(start, style, false);
                     return;
                 }
+                // As in the compiler, a `{` inside the hole of a quoted string stays open: no
+                // later `}` closes that hole (the string ends at the line break, BCP004).
                 Some(hole) => {
-                    hole.braces -= 1;
+                    if hole.style != StringStyle::Quoted {
+                        hole.braces -= 1;
+                    }
                     (Tok::RBrace, 1)
                 }
                 None => (Tok::RBrace, 1),
