@@ -33,7 +33,8 @@ fn bounded(text: String) -> Printed {
     }
 }
 
-fn call(name: &str, args: &[String]) -> Printed {
+/// `name(args...)` as expression text, refused when too large.
+pub(super) fn call(name: &str, args: &[String]) -> Printed {
     bounded(format!("{name}({})", args.join(", ")))
 }
 

@@ -201,6 +201,7 @@ impl Lowerer<'_, '_> {
             loader: &mut *self.loader,
             unread_modules: Vec::new(),
             prefix: String::new(),
+            merged: Vec::new(),
         };
         lowerer.bind_imports(parsed, state);
         let types = Types::of(parsed, &lowerer.symbols);
@@ -232,6 +233,7 @@ impl Lowerer<'_, '_> {
                 _ => {}
             }
         }
+        state.variables.append(&mut lowerer.merged);
         if !members.is_empty() {
             let span = lowerer.span(parsed.file.span);
             state

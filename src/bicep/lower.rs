@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use super::expr::{Printed, quote};
+use super::expr::{Printed, call, quote};
 use super::imports::ImportState;
 use super::load::{Loader, ModuleTemplate};
 use super::symbols::{self, Declared, LoopHead, Lowerer, Symbols, TypeSummary};
@@ -85,6 +85,7 @@ fn lower_in(
         loader,
         unread_modules: Vec::new(),
         prefix,
+        merged: Vec::new(),
     };
     let template = lowerer.template(parsed, &declared, given);
     Lowered {
@@ -198,6 +199,7 @@ impl Lowerer<'_, '_> {
             let node = self.resource(entry, declared);
             resources.push((entry.symbol.clone(), node));
         }
+        variables.append(&mut self.merged);
         if !copied_variables.is_empty() {
             variables.push((
                 "copy".into(),
@@ -319,6 +321,7 @@ impl Lowerer<'_, '_> {
                 None => self.expression(expr),
             },
             ExprKind::Object(items) if !has_object_spread(items) => self.object(items, span),
+            ExprKind::Object(items) if self.locals.is_empty() => self.spread_object(items, span),
             ExprKind::Array(items)
                 if !items.iter().any(|i| matches!(i, ArrayItem::Spread { .. })) =>
             {
@@ -374,6 +377,39 @@ impl Lowerer<'_, '_> {
             members.push(("copy".into(), Node::new(Value::Array(loops), span)));
         }
         object(members, span)
+    }
+
+    /// An object with spreads, as the compiler writes it (`shallowMerge(createArray(...))`),
+    /// with each run of written properties a template variable of its own, so that its values
+    /// keep the places that wrote them. (Inside loops and functions, which variables cannot
+    /// see, the whole object is one expression.)
+    fn spread_object(&mut self, items: &[ObjectItem], span: Span) -> Node {
+        let mut parts = Vec::new();
+        let mut rest = items;
+        while let Some(first) = rest.first() {
+            if let ObjectItem::Spread { value, .. } = first {
+                match self.print(value) {
+                    Ok(printed) => parts.push(printed),
+                    Err(reason) => return Node::unknown(reason, span),
+                }
+                rest = rest.get(1..).unwrap_or_default();
+                continue;
+            }
+            let run = rest
+                .iter()
+                .position(|item| matches!(item, ObjectItem::Spread { .. }))
+                .unwrap_or(rest.len());
+            let (written, after) = rest.split_at(run);
+            let start = first.span();
+            let end = written.last().map_or(start, ObjectItem::span);
+            let node = self.object(written, self.span(start.cover(end)));
+            let name = format!("{}:merged:{}", self.file, start.start);
+            parts.push(format!("variables({})", quote(&name)));
+            self.merged.push((name, node));
+            rest = after;
+        }
+        let printed = call("createArray", &parts).and_then(|list| call("shallowMerge", &[list]));
+        printed_node(printed, span)
     }
 
     /// A `{name, count, input}` copy loop of a property or variable.

@@ -129,6 +129,7 @@ fn own_values(parameters: &BicepDocument<'_>, loader: &mut Loader<'_>) -> Given 
         loader,
         unread_modules: Vec::new(),
         prefix: String::new(),
+        merged: Vec::new(),
     };
     let mut imports = ImportState::tagged(&format!("{file}:"));
     lowerer.bind_imports(parameters.parsed, &mut imports);
@@ -158,5 +159,6 @@ fn own_values(parameters: &BicepDocument<'_>, loader: &mut Loader<'_>) -> Given 
             _ => {}
         }
     }
+    given.variables.append(&mut lowerer.merged);
     given
 }

@@ -10,6 +10,7 @@ use super::load::Loader;
 use super::syntax::{
     Body, DeclKind, Declaration, Expr, ExprKind, ForExpr, ObjectItem, ParsedFile, ResourceDecl,
 };
+use crate::model::Node;
 use crate::source::FileId;
 
 /// The deployment scope a file targets (`targetScope`), which decides how resource ids print.
@@ -444,6 +445,8 @@ pub struct Lowerer<'l, 'c> {
     pub unread_modules: Vec<super::lower::UnreadModule>,
     /// The address prefix of the resources of this file (`mod/` inside a module call).
     pub prefix: String,
+    /// Template variables holding the written parts of objects with spreads.
+    pub merged: Vec<(String, Node)>,
 }
 
 impl Lowerer<'_, '_> {

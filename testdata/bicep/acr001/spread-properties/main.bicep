@@ -26,3 +26,28 @@ resource second 'Microsoft.ContainerRegistry/registries@2023-07-01' = {
     adminUserEnabled: false
   }
 }
+
+resource third 'Microsoft.ContainerRegistry/registries@2023-07-01' = {
+  name: 'contosothird'
+  location: 'westeurope'
+  sku: {
+    name: 'Premium'
+  }
+  properties: {
+    adminUserEnabled: false
+    ...common
+  }
+}
+
+resource fourth 'Microsoft.ContainerRegistry/registries@2023-07-01' = {
+  name: 'contosofourth'
+  location: 'westeurope'
+  sku: {
+    name: 'Premium'
+  }
+  properties: {
+    publicNetworkAccess: 'Disabled'
+    ...{ zoneRedundancy: 'Disabled' }
+    adminUserEnabled: true
+  }
+}
