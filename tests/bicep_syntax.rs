@@ -880,7 +880,9 @@ proptest::proptest! {
                     name: 'acr'\n  properties: {\n    adminUserEnabled: !empty(p) ? true : false\n  }\n  \
                     resource child 'webhooks' = {\n    name: 'h'\n  }\n}\n\
                     type t = { a: string?, *: int } | 'x'\n\
-                    func f(a int) int => a * 2\noutput o string = r::child.properties.?x[0]!\n";
+                    func f(a int) int => a * 2\noutput o string = r::child.properties.?x[0]!\n\
+                    import { a as b, 'c-d' as e } from './x.bicep'\nimport * as ns from 'br/public:x:1'\n\
+                    var sp = { ...ns.v, k: loadJsonContent('j.json', '$.a[?(@.b > 1)]') }\n";
         let text = mutated(base, &cuts);
         for parsed in [syntax::parse(&text), syntax::parse_params(&text)] {
             for error in &parsed.errors {
