@@ -134,11 +134,7 @@ fn registry_modules_are_read_from_the_restore_cache() {
 /// The scan of `dir` with the restore cache below `home` finds the admin user enabled at the
 /// module call's value, in a message naming `what`.
 fn assert_admin_finding(dir: &Path, home: &Path, what: &str) {
-    acr_lint()
-        .arg(dir)
-        .args(["--format", "concise", "--select", "ACR001"])
-        .env("HOME", home)
-        .assert()
+    scan_admin_rule(dir, home, false)
         .code(1)
         .stdout(predicate::str::contains(format!(
             "main.bicep:5:26: error[ACR001] {what}"
@@ -146,6 +142,19 @@ fn assert_admin_finding(dir: &Path, home: &Path, what: &str) {
 }
 
 const UNCACHED_NOTE: &str = "module `registry`: module `br/public:avm/res/container-registry/registry:0.1.0` is not in the Bicep restore cache";
+
+/// `acr-lint DIR --format concise --select ACR001` with the Bicep restore cache below `home`.
+fn scan_admin_rule(dir: &Path, home: &Path, show_unknown: bool) -> assert_cmd::assert::Assert {
+    let mut command = acr_lint();
+    command
+        .arg(dir)
+        .args(["--format", "concise", "--select", "ACR001"])
+        .env("HOME", home);
+    if show_unknown {
+        command.arg("--show-unknown");
+    }
+    command.assert()
+}
 
 #[test]
 fn registry_modules_missing_from_the_cache_are_named_with_show_unknown_never_findings() {
@@ -409,24 +418,29 @@ fn import_cycles_are_input_errors_at_the_import_not_hangs() {
         ),
     ]);
     let scan = scan(dir.path());
-    let mut cycles: Vec<String> = scan
-        .errors
-        .iter()
-        .filter(|e| e.message.contains("import cycle"))
-        .map(|e| {
-            let span = e.span.expect("the import's position");
-            let start = scan.sources.start(span);
-            let file = e.path.rsplit('/').next().unwrap_or(&e.path).to_string();
-            format!("{file}:{}:{}", start.line, start.column)
-        })
-        .collect();
-    cycles.sort();
     assert_eq!(
-        cycles,
+        error_positions(&scan, "import cycle"),
         ["a.bicep:1:19", "b.bicep:1:19", "self.bicep:1:21"],
         "{:?}",
         scan.errors
     );
+}
+
+/// The input errors whose message contains `what`, as `file:line:column` (the file's name
+/// alone), sorted.
+fn error_positions(scan: &Scan, what: &str) -> Vec<String> {
+    let mut found: Vec<String> = scan
+        .errors
+        .iter()
+        .filter(|e| e.message.contains(what))
+        .map(|e| {
+            let start = scan.sources.start(e.span.expect("a position"));
+            let file = e.path.rsplit('/').next().unwrap_or(&e.path);
+            format!("{file}:{}:{}", start.line, start.column)
+        })
+        .collect();
+    found.sort();
+    found
 }
 
 const IMPORTING_REGISTRY: &str =
@@ -457,19 +471,11 @@ fn registry_imports_are_read_from_the_restore_cache_or_named_undecided() {
         CACHED_EXPORTS,
     )]);
     let dir = scratch(&[("main.bicep", IMPORTING_REGISTRY)]);
-    acr_lint()
-        .arg(dir.path())
-        .args(["--format", "concise", "--select", "ACR001"])
-        .env("HOME", home.path())
-        .assert()
+    scan_admin_rule(dir.path(), home.path(), false)
         .code(1)
         .stdout(predicate::str::contains("main.json:6:33: error[ACR001]"));
     let empty = scratch(&[]);
-    acr_lint()
-        .arg(dir.path())
-        .args(["--format", "concise", "--select", "ACR001", "--show-unknown"])
-        .env("HOME", empty.path())
-        .assert()
+    scan_admin_rule(dir.path(), empty.path(), true)
         .code(0)
         .stdout(predicate::str::contains("error[ACR001]").not())
         .stdout(predicate::str::contains(
@@ -495,32 +501,19 @@ fn extends_cycles_and_missing_files_are_input_errors_at_the_path() {
         ),
     ]);
     let scan = scan(dir.path());
-    let mut errors: Vec<String> = scan
-        .errors
-        .iter()
-        .map(|e| {
-            let start = scan.sources.start(e.span.expect("the path's position"));
-            let file = e.path.rsplit('/').next().unwrap_or(&e.path).to_string();
-            let kind = if e.message.contains("cycle") {
-                "cycle"
-            } else if e.message.contains("cannot be read") {
-                "unreadable"
-            } else {
-                "other"
-            };
-            format!("{file}:{}:{} {kind}", start.line, start.column)
-        })
-        .collect();
-    errors.sort();
     assert_eq!(
-        errors,
-        [
-            "base.bicepparam:2:9 cycle",
-            "prod.bicepparam:2:9 unreadable"
-        ],
+        error_positions(&scan, "`extends` cycle"),
+        ["base.bicepparam:2:9"],
         "{:?}",
         scan.errors
     );
+    assert_eq!(
+        error_positions(&scan, "cannot be read"),
+        ["prod.bicepparam:2:9"],
+        "{:?}",
+        scan.errors
+    );
+    assert_eq!(scan.errors.len(), 2, "{:?}", scan.errors);
     // The values of the files before the cycle still apply: dev's own value overrides.
     assert!(lines_of(&scan, dir.path(), "ACR001").is_empty());
 }
