@@ -202,6 +202,7 @@ impl Lowerer<'_, '_> {
             unread_modules: Vec::new(),
             prefix: String::new(),
             merged: Vec::new(),
+            in_function: false,
         };
         lowerer.bind_imports(parsed, state);
         let types = Types::of(parsed, &lowerer.symbols);

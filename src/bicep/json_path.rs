@@ -7,8 +7,16 @@ use serde_json::Value;
 /// Most values a path may select (or visit, for `..`).
 const MAX_SELECTED: usize = 10_000;
 
+/// The longest path read.
+const MAX_PATH_BYTES: usize = 4096;
+
 /// The value `path` selects from `root`, or why there is none.
 pub fn select(root: &Value, path: &str) -> Result<Value, String> {
+    if path.len() > MAX_PATH_BYTES {
+        return Err(format!(
+            "a path longer than {MAX_PATH_BYTES} bytes is not read"
+        ));
+    }
     let steps = parse(path).ok_or_else(|| format!("the path `{path}` is not supported"))?;
     let mut current = vec![root];
     for step in &steps {
@@ -130,15 +138,31 @@ fn parse_filter(text: &str) -> Option<Filter> {
         Some((left, op, right)) => (left.trim(), Some((op, literal(right.trim())?))),
         None => (text, None),
     };
-    let members = left.strip_prefix('@')?;
-    let mut path = Vec::new();
-    for step in parse(members)? {
-        match step {
-            Step::Name(name) => path.push(name),
-            _ => return None,
-        }
-    }
+    let path = member_names(left.strip_prefix('@')?)?;
     Some(Filter { path, test })
+}
+
+/// The member names of a filter's `@.a.b['c']`.
+fn member_names(mut rest: &str) -> Option<Vec<String>> {
+    let mut names = Vec::new();
+    while !rest.is_empty() {
+        if let Some(after) = rest.strip_prefix('.') {
+            let (name, tail) = split_name(after);
+            if name.is_empty() || name == "*" {
+                return None;
+            }
+            names.push(name.to_string());
+            rest = tail;
+            continue;
+        }
+        let quoted = rest.strip_prefix('[')?;
+        let quote = quoted.chars().next().filter(|c| *c == '\'' || *c == '"')?;
+        let inner = quoted.get(1..)?;
+        let (name, tail) = inner.split_at(inner.find(quote)?);
+        names.push(name.to_string());
+        rest = tail.get(1..)?.trim_start().strip_prefix(']')?;
+    }
+    Some(names)
 }
 
 fn literal(text: &str) -> Option<Value> {
@@ -257,6 +281,7 @@ mod tests {
             (".object.inner.x", json!(true)),
             (".products[?(@.price > 3)].name", json!(["pizza", "salad"])),
             (".products[?(@.name == 'bread')].price", json!(2)),
+            (".products[?(@['price'] <= 2)].name", json!("bread")),
             (".products[*].price", json!([5.0, 3.99, 2])),
             ("$..x", json!(true)),
             ("$", root.clone()),

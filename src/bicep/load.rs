@@ -17,6 +17,9 @@ use crate::source::{self, FileId, SourceFile, Span};
 /// lower: 131,072 characters of text, 96 KiB for base64).
 pub const MAX_LOADED_BYTES: u64 = 1024 * 1024;
 
+/// The longest search pattern of `loadDirectoryFileInfo()` matched (longer ones match nothing).
+const MAX_PATTERN_BYTES: usize = 1024;
+
 /// Most files `loadDirectoryFileInfo()` lists.
 pub const MAX_LISTED_FILES: usize = 1000;
 
@@ -486,6 +489,9 @@ pub fn base64(bytes: &[u8]) -> String {
 /// Whether a file name matches a search pattern of `loadDirectoryFileInfo()`: `*` stands for
 /// any run of characters, `?` for one.
 pub fn matches_pattern(pattern: &str, name: &str) -> bool {
+    if pattern.len() > MAX_PATTERN_BYTES {
+        return false;
+    }
     let pattern: Vec<char> = pattern.chars().collect();
     let name: Vec<char> = name.chars().collect();
     // The pattern positions reachable after each character of the name.

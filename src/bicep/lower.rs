@@ -86,6 +86,7 @@ fn lower_in(
         unread_modules: Vec::new(),
         prefix,
         merged: Vec::new(),
+        in_function: false,
     };
     let template = lowerer.template(parsed, &declared, given);
     Lowered {
@@ -264,7 +265,9 @@ impl Lowerer<'_, '_> {
             self.locals
                 .push((name.clone(), Ok(format!("parameters({})", quote(name)))));
         }
+        let outer = std::mem::replace(&mut self.in_function, true);
         let value = self.value(&func.body);
+        self.in_function = outer;
         self.locals.truncate(mark);
         let kind = arm_type(&func.return_ty, types, false);
         let output = object(
@@ -321,7 +324,9 @@ impl Lowerer<'_, '_> {
                 None => self.expression(expr),
             },
             ExprKind::Object(items) if !has_object_spread(items) => self.object(items, span),
-            ExprKind::Object(items) if self.locals.is_empty() => self.spread_object(items, span),
+            ExprKind::Object(items) if self.locals.is_empty() && !self.in_function => {
+                self.spread_object(items, span)
+            }
             ExprKind::Array(items)
                 if !items.iter().any(|i| matches!(i, ArrayItem::Spread { .. })) =>
             {

@@ -130,6 +130,7 @@ fn own_values(parameters: &BicepDocument<'_>, loader: &mut Loader<'_>) -> Given 
         unread_modules: Vec::new(),
         prefix: String::new(),
         merged: Vec::new(),
+        in_function: false,
     };
     let mut imports = ImportState::tagged(&format!("{file}:"));
     lowerer.bind_imports(parameters.parsed, &mut imports);

@@ -447,6 +447,8 @@ pub struct Lowerer<'l, 'c> {
     pub prefix: String,
     /// Template variables holding the written parts of objects with spreads.
     pub merged: Vec<(String, Node)>,
+    /// Lowering a function's body, which sees no template variables.
+    pub in_function: bool,
 }
 
 impl Lowerer<'_, '_> {
