@@ -92,18 +92,21 @@ fn loaded_files_outside_the_scan_or_too_large_are_refused_and_missing_ones_noted
         (
             "main.bicep",
             &format!(
-                "var a = loadTextContent('{}')\nvar b = loadTextContent('huge.txt')\nvar c = loadTextContent('missing.txt')\n",
-                outside_path.display()
+                "var a = loadTextContent('{}')\nvar b = loadTextContent('huge.txt')\nvar c = loadTextContent('missing.txt')\nvar d = loadDirectoryFileInfo('{}')\n",
+                outside_path.display(),
+                outside.path().display()
             ),
         ),
         ("huge.txt", &huge),
     ]);
     let scan = scan(dir.path());
     let messages: Vec<&str> = scan.errors.iter().map(|e| e.message.as_str()).collect();
-    assert!(
+    assert_eq!(
         messages
             .iter()
-            .any(|m| m.contains("outside the scanned directories")),
+            .filter(|m| m.contains("outside the scanned directories"))
+            .count(),
+        2,
         "{messages:?}"
     );
     assert!(
@@ -131,11 +134,7 @@ fn registry_modules_are_read_from_the_restore_cache() {
 /// The scan of `dir` with the restore cache below `home` finds the admin user enabled at the
 /// module call's value, in a message naming `what`.
 fn assert_admin_finding(dir: &Path, home: &Path, what: &str) {
-    acr_lint()
-        .arg(dir)
-        .args(["--format", "concise", "--select", "ACR001"])
-        .env("HOME", home)
-        .assert()
+    scan_admin_rule(dir, home, false)
         .code(1)
         .stdout(predicate::str::contains(format!(
             "main.bicep:5:26: error[ACR001] {what}"
@@ -143,6 +142,19 @@ fn assert_admin_finding(dir: &Path, home: &Path, what: &str) {
 }
 
 const UNCACHED_NOTE: &str = "module `registry`: module `br/public:avm/res/container-registry/registry:0.1.0` is not in the Bicep restore cache";
+
+/// `acr-lint DIR --format concise --select ACR001` with the Bicep restore cache below `home`.
+fn scan_admin_rule(dir: &Path, home: &Path, show_unknown: bool) -> assert_cmd::assert::Assert {
+    let mut command = acr_lint();
+    command
+        .arg(dir)
+        .args(["--format", "concise", "--select", "ACR001"])
+        .env("HOME", home);
+    if show_unknown {
+        command.arg("--show-unknown");
+    }
+    command.assert()
+}
 
 #[test]
 fn registry_modules_missing_from_the_cache_are_named_with_show_unknown_never_findings() {
@@ -387,4 +399,138 @@ fn help_is_written_in_the_syntax_of_the_text_a_finding_points_at() {
         "{}",
         malformed.help
     );
+}
+
+#[test]
+fn import_cycles_are_input_errors_at_the_import_not_hangs() {
+    let dir = scratch(&[
+        (
+            "a.bicep",
+            "import { b } from 'b.bicep'\n@export()\nvar a = b\n",
+        ),
+        (
+            "b.bicep",
+            "import { a } from 'a.bicep'\n@export()\nvar b = a\n",
+        ),
+        (
+            "self.bicep",
+            "import * as me from 'self.bicep'\nvar x = me.x\n",
+        ),
+    ]);
+    let scan = scan(dir.path());
+    assert_eq!(
+        error_positions(&scan, "import cycle"),
+        ["a.bicep:1:19", "b.bicep:1:19", "self.bicep:1:21"],
+        "{:?}",
+        scan.errors
+    );
+}
+
+/// The input errors whose message contains `what`, as `file:line:column` (the file's name
+/// alone), sorted.
+fn error_positions(scan: &Scan, what: &str) -> Vec<String> {
+    let mut found: Vec<String> = scan
+        .errors
+        .iter()
+        .filter(|e| e.message.contains(what))
+        .map(|e| {
+            let start = scan.sources.start(e.span.expect("a position"));
+            let file = e.path.rsplit('/').next().unwrap_or(&e.path);
+            format!("{file}:{}:{}", start.line, start.column)
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+const IMPORTING_REGISTRY: &str =
+    "import { adminEnabled } from 'br/public:avm/utl/types/acr-defaults:0.1.0'
+
+resource acr 'Microsoft.ContainerRegistry/registries@2023-07-01' = {
+  name: 'contosoregistry'
+  properties: {
+    adminUserEnabled: adminEnabled
+  }
+}
+";
+
+const CACHED_EXPORTS: &str = r#"{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "languageVersion": "2.0",
+  "contentVersion": "1.0.0.0",
+  "metadata": {"__bicep_exported_variables!": [{"name": "adminEnabled"}]},
+  "variables": {"adminEnabled": true},
+  "resources": {}
+}
+"#;
+
+#[test]
+fn registry_imports_are_read_from_the_restore_cache_or_named_undecided() {
+    let home = scratch(&[(
+        ".bicep/br/mcr.microsoft.com/bicep$avm$utl$types$acr-defaults/0.1.0$/main.json",
+        CACHED_EXPORTS,
+    )]);
+    let dir = scratch(&[("main.bicep", IMPORTING_REGISTRY)]);
+    scan_admin_rule(dir.path(), home.path(), false)
+        .code(1)
+        .stdout(predicate::str::contains("main.json:6:33: error[ACR001]"));
+    let empty = scratch(&[]);
+    scan_admin_rule(dir.path(), empty.path(), true)
+        .code(0)
+        .stdout(predicate::str::contains("error[ACR001]").not())
+        .stdout(predicate::str::contains(
+            "`adminEnabled` is imported from `br/public:avm/utl/types/acr-defaults:0.1.0`: it is not in the Bicep restore cache",
+        ));
+}
+
+#[test]
+fn extends_cycles_and_missing_files_are_input_errors_at_the_path() {
+    let dir = scratch(&[
+        ("main.bicep", ADMIN_REGISTRY),
+        (
+            "dev.bicepparam",
+            "using 'main.bicep'\nextends 'base.bicepparam'\nparam adminEnabled = false\n",
+        ),
+        (
+            "base.bicepparam",
+            "using none\nextends 'dev.bicepparam'\nparam adminEnabled = true\n",
+        ),
+        (
+            "prod.bicepparam",
+            "using 'main.bicep'\nextends 'missing.bicepparam'\n",
+        ),
+    ]);
+    let scan = scan(dir.path());
+    assert_eq!(
+        error_positions(&scan, "`extends` cycle"),
+        ["base.bicepparam:2:9"],
+        "{:?}",
+        scan.errors
+    );
+    assert_eq!(
+        error_positions(&scan, "cannot be read"),
+        ["prod.bicepparam:2:9"],
+        "{:?}",
+        scan.errors
+    );
+    assert_eq!(scan.errors.len(), 2, "{:?}", scan.errors);
+    // The values of the files before the cycle still apply: dev's own value overrides.
+    assert!(lines_of(&scan, dir.path(), "ACR001").is_empty());
+}
+
+#[test]
+fn a_spread_in_a_resource_or_module_body_is_an_input_error_as_in_the_compiler() {
+    let dir = scratch(&[(
+        "main.bicep",
+        "var common = {\n  properties: {\n    adminUserEnabled: true\n  }\n}\n\nresource acr 'Microsoft.ContainerRegistry/registries@2023-07-01' = {\n  ...common\n  name: 'contosoregistry'\n}\n\nmodule mod 'mod.bicep' = {\n  name: 'mod'\n  params: {\n    ...common\n  }\n}\n",
+    )]);
+    acr_lint()
+        .arg(dir.path())
+        .args(["--format", "concise"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("main.bicep:8:3"))
+        .stderr(predicate::str::contains(
+            "is not permitted in this location",
+        ));
 }

@@ -7,7 +7,7 @@ mod template;
 pub use crate::model::json;
 pub use crate::model::registry_in_id;
 pub use frontend::{ExplicitParameters, explicit_parameters, read_directory, secure_spans};
-pub use template::{ParametersFile, Template, read};
+pub use template::{ParametersFile, Template, read, variable_values};
 
 use std::path::Path;
 

@@ -72,6 +72,30 @@ pub fn read(root: &Node, unit: &str, parameters: Option<&ParametersFile<'_>>) ->
     }
 }
 
+/// The variables of a template (those of its `copy` loops too) that `wanted` accepts, evaluated
+/// with its parameters' defaults, each with the places that set it.
+pub fn variable_values(template: &Node, wanted: &dyn Fn(&str) -> bool) -> Vec<(String, Node)> {
+    let scope = Scope::for_template(template, None, None);
+    let mut names = Vec::new();
+    if let Some(Value::Object(declared)) = template.get("variables").map(|v| &v.value) {
+        for (name, value) in declared {
+            match &value.value {
+                Value::Array(loops) if name.eq_ignore_ascii_case("copy") => names.extend(
+                    loops
+                        .iter()
+                        .filter_map(|entry| entry.get("name").and_then(Node::as_str)),
+                ),
+                _ => names.push(name.as_str()),
+            }
+        }
+    }
+    names
+        .into_iter()
+        .filter(|name| wanted(name))
+        .filter_map(|name| Some((name.to_string(), (*scope.variable_node(name)?).clone())))
+        .collect()
+}
+
 struct Walker {
     template_name: String,
     unit: String,
@@ -415,6 +439,9 @@ fn resolve_string(text: &str, span: Span, scope: &Scope<'_>) -> Node {
     if let Some(node) = expr::access_path(text, scope).and_then(|a| traced(&a, span, scope)) {
         return scope.admit(node);
     }
+    if let Some(node) = merged_objects(text, span, scope) {
+        return scope.admit(node);
+    }
     let mut node = match expr::evaluate(text, scope) {
         Ok(value) => from_val(value, span),
         Err(error) => Node::unknown(
@@ -433,6 +460,42 @@ fn resolve_string(text: &str, span: Span, scope: &Scope<'_>) -> Node {
         reference: None,
     }));
     scope.admit(node)
+}
+
+/// `shallowMerge(createArray(a, b, ...))` (how Bicep writes an object with spreads) merged
+/// member by member, each member keeping the place that set it; `None` for any other
+/// expression, or when an item is not an object (the evaluator then says why).
+fn merged_objects(text: &str, span: Span, scope: &Scope<'_>) -> Option<Node> {
+    let tree = expr::parse(text).ok()?;
+    let expr::Kind::Call(merge) = &tree.kind else {
+        return None;
+    };
+    let [list] = merge.args.as_slice() else {
+        return None;
+    };
+    let expr::Kind::Call(array) = &list.kind else {
+        return None;
+    };
+    if merge.key != "shallowmerge" || array.key != "createarray" {
+        return None;
+    }
+    let mut merged: Vec<(String, Node)> = Vec::new();
+    for item in &array.args {
+        let item_text = expr::print(item)?;
+        let node = expr::access_path(&item_text, scope)
+            .and_then(|a| traced(&a, span, scope))
+            .unwrap_or_else(|| resolve_string(&item_text, span, scope));
+        let Value::Object(members) = node.value else {
+            return None;
+        };
+        for (key, value) in members {
+            match merged.iter_mut().find(|(k, _)| expr::keys_match(k, &key)) {
+                Some((_, old)) => *old = value,
+                None => merged.push((key, value)),
+            }
+        }
+    }
+    Some(Node::new(Value::Object(merged), span))
 }
 
 fn shorten(text: &str) -> String {
@@ -457,6 +520,11 @@ fn traced(access: &Access, use_site: Span, scope: &Scope<'_>) -> Option<Node> {
         AccessRoot::Variable(name) => (
             scope.variable_node(name)?,
             format!("variable `{name}`"),
+            None,
+        ),
+        AccessRoot::Function(key) => (
+            std::rc::Rc::new(resolve(&scope.function_output(key)?, scope)),
+            format!("the output of function `{key}`"),
             None,
         ),
     };

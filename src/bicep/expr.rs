@@ -33,7 +33,8 @@ fn bounded(text: String) -> Printed {
     }
 }
 
-fn call(name: &str, args: &[String]) -> Printed {
+/// `name(args...)` as expression text, refused when too large.
+pub(super) fn call(name: &str, args: &[String]) -> Printed {
     bounded(format!("{name}({})", args.join(", ")))
 }
 
@@ -225,9 +226,12 @@ impl Lowerer<'_, '_> {
         let name = member.name.name.as_str();
         if let ExprKind::Variable(ns) = &member.base.kind
             && self.local(&ns.name).is_none()
-            && let Some(variable) = self.symbols.namespace_variable(&ns.name, name)
+            && let Some(exports) = self.symbols.namespace(&ns.name)
         {
-            return Ok(format!("variables({})", quote(&variable)));
+            return match exports.variables.get(name) {
+                Some(variable) => Ok(format!("variables({})", quote(variable))),
+                None => Err(exports.why_unknown(name)),
+            };
         }
         if let Some(printed) = self.symbol_member(&member.base, name) {
             return printed;
@@ -366,9 +370,12 @@ impl Lowerer<'_, '_> {
             return self.print_function(name, &called.args);
         }
         let Some(base) = &called.base else {
-            if self.symbols.function(name) {
+            if let Some(function) = self.symbols.function(name).map(str::to_string) {
                 let args = self.print_args(&called.args)?;
-                return call(&format!("__bicep.{name}"), &args);
+                return call(&function, &args);
+            }
+            if self.local(name).is_none() && self.symbols.is_unknown_import(name) {
+                return Err(self.symbols.why_unknown(name));
             }
             return self.print_function(name, &called.args);
         };
@@ -379,10 +386,21 @@ impl Lowerer<'_, '_> {
         if let ExprKind::Variable(ns) = &base.kind
             && self.local(&ns.name).is_none()
         {
-            return Err(format!(
-                "`{}.{name}()` comes from another file, which is not evaluated",
-                ns.name
-            ));
+            let function = self.symbols.namespace(&ns.name).map(|exports| {
+                exports
+                    .functions
+                    .get(name)
+                    .cloned()
+                    .ok_or_else(|| exports.why_unknown(name))
+            });
+            return match function {
+                Some(Ok(function)) => {
+                    let args = self.print_args(&called.args)?;
+                    call(&function, &args)
+                }
+                Some(Err(reason)) => Err(reason),
+                None => Err(self.symbols.why_unknown(&ns.name)),
+            };
         }
         Err(format!("`{name}()` called on a value is not evaluated"))
     }
@@ -421,6 +439,7 @@ impl Lowerer<'_, '_> {
             "loadTextContent" | "loadJsonContent" | "loadYamlContent" | "loadFileAsBase64" => {
                 self.load_function(name, args)
             }
+            "loadDirectoryFileInfo" => self.load_directory(args),
             "readEnvironmentVariable" => self.environment_variable(args),
             "getSecret" => Err("a Key Vault secret is only known at deployment".into()),
             "externalInput" => Err("an external input is only known at deployment".into()),

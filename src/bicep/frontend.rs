@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use super::load::{Context, Loader, directory_of};
 use super::lower::{self, Given, Lowered, UnreadModule};
-use super::symbols::{self, Lowerer};
+use super::params::given_values;
 use super::syntax::{DeclKind, ParsedFile};
 use crate::arm::{self, ParametersFile};
 use crate::model::{Format, FrontEndOutput, JsonDocument, Node, RegistryRef, Resource};
@@ -392,62 +392,13 @@ fn using_path(parameters: &BicepDocument<'_>) -> Option<PathBuf> {
     ))
 }
 
-fn short_name(name: &str) -> String {
+pub(super) fn short_name(name: &str) -> String {
     name.rsplit('/').next().unwrap_or(name).to_string()
 }
 
 /// Whether a `.bicepparam` file's `using` names the template at `template`.
 fn uses(parameters: &BicepDocument<'_>, template: &Path) -> bool {
     using_path(parameters).is_some_and(|p| p == source::normalize(template))
-}
-
-/// The values a `.bicepparam` file assigns, lowered in its own file (its variables become
-/// template variables named `<file>:<name>`, `dev.bicepparam:region`, which no Bicep name can
-/// be).
-fn given_values(parameters: &BicepDocument<'_>, loader: &mut Loader<'_>) -> Given {
-    let mut symbols = symbols::build(parameters.parsed, &[]);
-    let file = short_name(&parameters.source.name);
-    let arm_name = |name: &str| format!("{file}:{name}");
-    for declaration in parameters.parsed.declarations() {
-        if let DeclKind::Var(var) = &declaration.kind {
-            symbols.add_variable(&var.name.name, &arm_name(&var.name.name));
-        }
-    }
-    let mut lowerer = Lowerer {
-        symbols,
-        locals: Vec::new(),
-        file: parameters.id,
-        path: parameters.source.path.clone(),
-        loader,
-        unread_modules: Vec::new(),
-        prefix: String::new(),
-    };
-    let mut given = Given::default();
-    for declaration in parameters.parsed.declarations() {
-        match &declaration.kind {
-            DeclKind::Var(var) => {
-                let value = lowerer.value(&var.value);
-                given.variables.push((arm_name(&var.name.name), value));
-            }
-            DeclKind::ParamAssignment(param) => {
-                let name = &param.name.name;
-                let mut value = lowerer.value(&param.value);
-                // A value written as it is says where it came from; an expression gets its own.
-                value.via = Some(Box::new(crate::model::Via {
-                    span: value.span,
-                    description: format!(
-                        "parameter `{name}` in `{}`",
-                        short_name(&parameters.source.name)
-                    ),
-                    input: Some(name.clone()),
-                    reference: None,
-                }));
-                given.values.insert(name.clone(), value);
-            }
-            _ => {}
-        }
-    }
-    given
 }
 
 /// Lowers and reads a template with one parameters file (or none), keeping from its compiled

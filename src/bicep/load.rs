@@ -17,6 +17,12 @@ use crate::source::{self, FileId, SourceFile, Span};
 /// lower: 131,072 characters of text, 96 KiB for base64).
 pub const MAX_LOADED_BYTES: u64 = 1024 * 1024;
 
+/// The longest search pattern of `loadDirectoryFileInfo()` matched (longer ones match nothing).
+const MAX_PATTERN_BYTES: usize = 1024;
+
+/// Most files `loadDirectoryFileInfo()` lists.
+pub const MAX_LISTED_FILES: usize = 1000;
+
 /// How deep module calls may nest.
 pub const MAX_MODULE_DEPTH: usize = 16;
 
@@ -49,6 +55,19 @@ pub enum ModuleTemplate {
     /// A JSON template: a local `.json` module or a registry module from the restore cache.
     Json(Node),
     /// A module that could not be read; the text says which and why.
+    Unread(String),
+}
+
+/// The file an import names, as far as it could be read.
+pub enum ImportSource {
+    Bicep {
+        id: FileId,
+        path: PathBuf,
+        parsed: Rc<ParsedFile>,
+    },
+    /// An ARM template: a local `.json` file or a registry reference from the restore cache.
+    Json { path: PathBuf, root: Node },
+    /// Why the file could not be read.
     Unread(String),
 }
 
@@ -144,18 +163,14 @@ impl<'c> Loader<'c> {
         Some((*id, text.clone(), parsed.clone()))
     }
 
-    /// The bytes of a file loaded by `loadTextContent()` and its siblings: below a scanned
-    /// directory, at most [`MAX_LOADED_BYTES`].
-    pub fn loaded_file(&mut self, from: &Path, relative: &str) -> Result<Vec<u8>, LoadFailure> {
+    /// The canonical path of `relative` (to the file at `from`), which must lie below a scanned
+    /// directory; one that does not exist is told apart.
+    fn inside_scan(&self, from: &Path, relative: &str) -> Result<PathBuf, LoadFailure> {
         let path = source::normalize(&directory_of(from).join(relative));
         let canonical = std::fs::canonicalize(&path).map_err(|error| LoadFailure {
             missing: true,
             message: format!("`{relative}` cannot be read: {error}"),
         })?;
-        let refused = |message: String| LoadFailure {
-            missing: false,
-            message,
-        };
         if !self
             .context
             .roots
@@ -166,6 +181,13 @@ impl<'c> Loader<'c> {
                 "`{relative}` lies outside the scanned directories and is not read"
             )));
         }
+        Ok(canonical)
+    }
+
+    /// The bytes of a file loaded by `loadTextContent()` and its siblings: below a scanned
+    /// directory, a regular file, at most [`MAX_LOADED_BYTES`].
+    pub fn loaded_file(&mut self, from: &Path, relative: &str) -> Result<Vec<u8>, LoadFailure> {
+        let canonical = self.inside_scan(from, relative)?;
         let metadata = std::fs::metadata(&canonical).ok();
         if !metadata.as_ref().is_some_and(std::fs::Metadata::is_file) {
             // A pipe or device would block the read or never end.
@@ -180,6 +202,31 @@ impl<'c> Loader<'c> {
         }
         std::fs::read(&canonical)
             .map_err(|error| refused(format!("`{relative}` cannot be read: {error}")))
+    }
+
+    /// The names of the files (not directories) in a directory listed by
+    /// `loadDirectoryFileInfo()`: below a scanned directory, at most [`MAX_LISTED_FILES`].
+    pub fn listed_directory(
+        &mut self,
+        from: &Path,
+        relative: &str,
+    ) -> Result<Vec<String>, LoadFailure> {
+        let canonical = self.inside_scan(from, relative)?;
+        let entries = std::fs::read_dir(&canonical)
+            .map_err(|error| refused(format!("`{relative}` cannot be listed: {error}")))?;
+        let mut names = Vec::new();
+        for entry in entries.flatten() {
+            if !entry.file_type().is_ok_and(|t| t.is_file()) {
+                continue;
+            }
+            if names.len() >= MAX_LISTED_FILES {
+                return Err(refused(format!(
+                    "`{relative}` holds more than {MAX_LISTED_FILES} files and is not listed"
+                )));
+            }
+            names.push(entry.file_name().to_string_lossy().into_owned());
+        }
+        Ok(names)
     }
 
     /// The template of a module called with `reference` from the file at `from`.
@@ -231,9 +278,24 @@ impl<'c> Loader<'c> {
         text: &str,
         reference: &str,
     ) -> ModuleTemplate {
+        match self.json_template(path, id, text, reference) {
+            Ok(root) => ModuleTemplate::Json(root),
+            Err(reason) => ModuleTemplate::Unread(format!("module {reason}")),
+        }
+    }
+
+    /// A JSON template's root, or why not (`` `x.json` is empty``); invalid JSON is an input
+    /// error unless the scan reads the file itself.
+    fn json_template(
+        &mut self,
+        path: &Path,
+        id: FileId,
+        text: &str,
+        reference: &str,
+    ) -> Result<Node, String> {
         match json::parse(text, id) {
-            Ok(Some(root)) => ModuleTemplate::Json(root),
-            Ok(None) => ModuleTemplate::Unread(format!("module `{reference}` is empty")),
+            Ok(Some(root)) => Ok(root),
+            Ok(None) => Err(format!("`{reference}` is empty")),
             Err(error) => {
                 if !self.context.known_files.contains_key(path) {
                     let span = Span::new(id, error.start, error.end);
@@ -243,7 +305,7 @@ impl<'c> Loader<'c> {
                         format!("invalid JSON: {}", error.message),
                     );
                 }
-                ModuleTemplate::Unread(format!("module `{reference}` is not valid JSON"))
+                Err(format!("`{reference}` is not valid JSON"))
             }
         }
     }
@@ -266,6 +328,44 @@ impl<'c> Loader<'c> {
             Ok((id, text)) => self.json_module(&cached, id, &text, reference),
             Err(_) => unread(),
         }
+    }
+
+    /// The file an `import ... from reference` in the file at `from` names: a local Bicep or
+    /// JSON file, or a registry reference read from the restore cache.
+    pub fn import_source(&mut self, from: &Path, reference: &str) -> ImportSource {
+        let (path, cached) = match registry_reference(reference) {
+            Some(registry) => match self.cached_module(from, &registry) {
+                Some(cached) if cached.is_file() => (cached, true),
+                _ => {
+                    return ImportSource::Unread(
+                        "it is not in the Bicep restore cache (run `bicep restore`)".into(),
+                    );
+                }
+            },
+            None => (
+                source::normalize(&directory_of(from).join(reference)),
+                false,
+            ),
+        };
+        if !path.is_file() && !self.context.overlays.contains_key(&path) {
+            return ImportSource::Unread("the file does not exist".into());
+        }
+        let (id, text) = match self.text(&path) {
+            Ok(found) => found,
+            Err(message) => return ImportSource::Unread(format!("it cannot be read: {message}")),
+        };
+        let lower = reference.to_ascii_lowercase();
+        if cached || lower.ends_with(".json") || lower.ends_with(".jsonc") {
+            return match self.json_template(&path, id, &text, reference) {
+                Ok(root) => ImportSource::Json { path, root },
+                Err(reason) => ImportSource::Unread(reason),
+            };
+        }
+        let parsed = self.parse(&path, id, &text);
+        if !parsed.is_clean() {
+            return ImportSource::Unread("it has syntax errors".into());
+        }
+        ImportSource::Bicep { id, path, parsed }
     }
 
     /// Where the Bicep CLI restores a registry module: `~/.bicep/br/<registry>/<repository with
@@ -316,6 +416,14 @@ impl<'c> Loader<'c> {
                 Some(cached.join(version).join("main.json"))
             }
         }
+    }
+}
+
+/// A failure to load a file that exists.
+fn refused(message: String) -> LoadFailure {
+    LoadFailure {
+        missing: false,
+        message,
     }
 }
 
@@ -376,6 +484,55 @@ pub fn base64(bytes: &[u8]) -> String {
         out.push(if chunk.len() > 2 { symbol(triple) } else { '=' });
     }
     out
+}
+
+/// Whether a file name matches a search pattern of `loadDirectoryFileInfo()`: `*` stands for
+/// any run of characters, `?` for one.
+pub fn matches_pattern(pattern: &str, name: &str) -> bool {
+    if pattern.len() > MAX_PATTERN_BYTES {
+        return false;
+    }
+    let pattern: Vec<char> = pattern.chars().collect();
+    let name: Vec<char> = name.chars().collect();
+    // The pattern positions reachable after each character of the name.
+    let mut reachable = vec![false; pattern.len() + 1];
+    if let Some(start) = reachable.first_mut() {
+        *start = true;
+    }
+    close_stars(&pattern, &mut reachable);
+    for c in name {
+        let mut next = vec![false; pattern.len() + 1];
+        for (at, p) in pattern.iter().enumerate() {
+            if !reachable.get(at).copied().unwrap_or(false) {
+                continue;
+            }
+            let slot = match p {
+                '*' => next.get_mut(at),
+                '?' => next.get_mut(at + 1),
+                p if *p == c => next.get_mut(at + 1),
+                _ => None,
+            };
+            if let Some(slot) = slot {
+                *slot = true;
+            }
+        }
+        close_stars(&pattern, &mut next);
+        reachable = next;
+    }
+    reachable.last().copied().unwrap_or(false)
+}
+
+/// Marks the positions after each `*` reachable from the position before it (a `*` may match
+/// nothing).
+fn close_stars(pattern: &[char], reachable: &mut [bool]) {
+    for (at, p) in pattern.iter().enumerate() {
+        if *p == '*'
+            && reachable.get(at).copied().unwrap_or(false)
+            && let Some(slot) = reachable.get_mut(at + 1)
+        {
+            *slot = true;
+        }
+    }
 }
 
 /// The directory of a file (`.` for a bare name).
@@ -473,6 +630,17 @@ mod tests {
         );
         assert!(registry_reference("./modules/acr.bicep").is_none());
         assert!(registry_reference("ts:sub/rg/spec:1.0").is_some());
+    }
+
+    #[test]
+    fn search_patterns_match_with_stars_and_question_marks() {
+        assert!(matches_pattern("*", "a.txt"));
+        assert!(matches_pattern("*.txt", "a.txt"));
+        assert!(matches_pattern("*.txt", ".txt"));
+        assert!(!matches_pattern("*.txt", "a.json"));
+        assert!(matches_pattern("a?c*", "abc.json"));
+        assert!(!matches_pattern("a?c", "ac"));
+        assert!(matches_pattern("**x", "x"));
     }
 
     #[test]

@@ -5,12 +5,13 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use super::expr::{Printed, quote};
+use super::expr::{Printed, call, quote};
+use super::imports::ImportState;
 use super::load::{Loader, ModuleTemplate};
-use super::symbols::{self, Declared, LoopHead, Lowerer};
+use super::symbols::{self, Declared, LoopHead, Lowerer, Symbols, TypeSummary};
 use super::syntax::{
-    ArrayItem, Body, DeclKind, Declaration, Expr, ExprKind, ForExpr, FuncDecl, ImportKind,
-    ModuleDecl, ObjectItem, ParsedFile, PropertyKeyKind, TextSpan, TypeExpr, TypeKind, UnaryOp,
+    ArrayItem, Body, DeclKind, Declaration, Expr, ExprKind, ForExpr, FuncDecl, ModuleDecl,
+    ObjectItem, ParsedFile, PropertyKeyKind, TextSpan, TypeExpr, TypeKind, UnaryOp,
 };
 use crate::model::{Node, Value};
 use crate::source::{FileId, Span};
@@ -25,6 +26,8 @@ const RESOURCE_KEYWORDS: &[&str] = &["name", "parent", "scope", "dependsOn"];
 pub struct Given {
     pub values: HashMap<String, Node>,
     pub variables: Vec<(String, Node)>,
+    /// Namespaces of the functions its imports bring.
+    pub functions: Vec<Node>,
 }
 
 /// A module call whose template could not be read: its address in the template and why.
@@ -82,6 +85,8 @@ fn lower_in(
         loader,
         unread_modules: Vec::new(),
         prefix,
+        merged: Vec::new(),
+        in_function: false,
     };
     let template = lowerer.template(parsed, &declared, given);
     Lowered {
@@ -90,16 +95,15 @@ fn lower_in(
     }
 }
 
-/// The `functions` section: one `__bicep` namespace holding the file's `func`s.
+/// The `__bicep` namespace of the `functions` section, holding the file's `func`s.
 fn user_functions(members: Vec<(String, Node)>, span: Span) -> Node {
-    let namespace = object(
+    object(
         vec![
             ("namespace".into(), text("__bicep", span)),
             ("members".into(), object(members, span)),
         ],
         span,
-    );
-    Node::new(Value::Array(vec![namespace]), span)
+    )
 }
 
 /// Builds an object node from members, spanning `span`.
@@ -138,11 +142,16 @@ impl Lowerer<'_, '_> {
         let mut resources = Vec::new();
         let mut outputs = Vec::new();
         let mut functions = Vec::new();
-        let types = type_declarations(parsed);
+        let mut functions_namespaces = Vec::new();
         if let Some(given) = given {
             variables.extend(given.variables.iter().cloned());
+            functions_namespaces.extend(given.functions.iter().cloned());
         }
-        self.imports(parsed, &mut variables);
+        let mut imports = ImportState::default();
+        self.bind_imports(parsed, &mut imports);
+        variables.append(&mut imports.variables);
+        functions_namespaces.append(&mut imports.functions);
+        let types = Types::of(parsed, &self.symbols);
         for declaration in parsed.declarations() {
             match &declaration.kind {
                 DeclKind::Param(param) => {
@@ -191,6 +200,7 @@ impl Lowerer<'_, '_> {
             let node = self.resource(entry, declared);
             resources.push((entry.symbol.clone(), node));
         }
+        variables.append(&mut self.merged);
         if !copied_variables.is_empty() {
             variables.push((
                 "copy".into(),
@@ -216,14 +226,25 @@ impl Lowerer<'_, '_> {
             whole,
         );
         if !functions.is_empty() {
-            template.insert("functions", user_functions(functions, whole));
+            functions_namespaces.push(user_functions(functions, whole));
+        }
+        if !functions_namespaces.is_empty() {
+            template.insert(
+                "functions",
+                Node::new(Value::Array(functions_namespaces), whole),
+            );
         }
         template
     }
 
     /// A `func` as a member of the `__bicep` namespace of `functions`: its parameters read as
     /// `parameters('x')` in its body, which becomes `output.value`.
-    fn function(&mut self, declaration: &Declaration, func: &FuncDecl, types: &Types<'_>) -> Node {
+    pub fn function(
+        &mut self,
+        declaration: &Declaration,
+        func: &FuncDecl,
+        types: &Types<'_>,
+    ) -> Node {
         let span = self.span(declaration.span);
         let mark = self.locals.len();
         let mut parameters = Vec::with_capacity(func.params.len());
@@ -244,7 +265,9 @@ impl Lowerer<'_, '_> {
             self.locals
                 .push((name.clone(), Ok(format!("parameters({})", quote(name)))));
         }
+        let outer = std::mem::replace(&mut self.in_function, true);
         let value = self.value(&func.body);
+        self.in_function = outer;
         self.locals.truncate(mark);
         let kind = arm_type(&func.return_ty, types, false);
         let output = object(
@@ -264,86 +287,6 @@ impl Lowerer<'_, '_> {
             ],
             span,
         )
-    }
-
-    /// Variables imported from local Bicep files (`import {x} from './f.bicep'`, `import * as
-    /// ns from ...`): every variable of the file becomes a template variable `<path>:<name>`,
-    /// as the compiler inlines them, and the imported names read them.
-    fn imports(&mut self, parsed: &ParsedFile, variables: &mut Vec<(String, Node)>) {
-        for declaration in parsed.declarations() {
-            let DeclKind::Import(import) = &declaration.kind else {
-                continue;
-            };
-            let Some(from) = import.from.as_ref().and_then(Expr::as_plain_string) else {
-                continue;
-            };
-            // Registry references and ARM templates (`.json`) are not read for imports.
-            if !from.to_ascii_lowercase().ends_with(".bicep")
-                || ["br:", "br/", "ts:", "ts/"]
-                    .iter()
-                    .any(|p| from.starts_with(p))
-            {
-                continue;
-            }
-            let path = crate::source::normalize(&super::load::directory_of(&self.path).join(from));
-            if path == self.path || self.loader.stack.contains(&path) {
-                continue;
-            }
-            let Ok((id, text)) = self.loader.text(&path) else {
-                continue;
-            };
-            let imported = self.loader.parse(&path, id, &text);
-            if !imported.is_clean() {
-                continue;
-            }
-            let prefix = format!("{from}:");
-            let names: Vec<&str> = imported
-                .declarations()
-                .iter()
-                .filter_map(|d| match &d.kind {
-                    DeclKind::Var(var) => Some(var.name.name.as_str()),
-                    _ => None,
-                })
-                .collect();
-            let mut symbols = symbols::build(&imported, &[]);
-            for name in &names {
-                symbols.add_variable(name, &format!("{prefix}{name}"));
-            }
-            let mut lowerer = Lowerer {
-                symbols,
-                locals: Vec::new(),
-                file: id,
-                path: path.clone(),
-                loader: &mut *self.loader,
-                unread_modules: Vec::new(),
-                prefix: String::new(),
-            };
-            for imported_declaration in imported.declarations() {
-                if let DeclKind::Var(var) = &imported_declaration.kind {
-                    let value = lowerer.value(&var.value);
-                    variables.push((format!("{prefix}{}", var.name.name), value));
-                }
-            }
-            match &import.what {
-                ImportKind::Names(list) => {
-                    for entry in list {
-                        let name = match &entry.name.kind {
-                            ExprKind::Variable(ident) => Some(ident.name.as_str()),
-                            _ => entry.name.as_plain_string(),
-                        };
-                        let Some(name) = name.filter(|n| names.contains(n)) else {
-                            continue;
-                        };
-                        let local = entry.alias.as_ref().map_or(name, |a| a.name.as_str());
-                        self.symbols.add_variable(local, &format!("{prefix}{name}"));
-                    }
-                }
-                ImportKind::Wildcard { alias } => {
-                    self.symbols.add_namespace(&alias.name, &prefix);
-                }
-                ImportKind::Legacy(_) => {}
-            }
-        }
     }
 
     /// A parameter's declaration: its ARM type (secure when `@secure()`), nullable when `?`.
@@ -381,6 +324,9 @@ impl Lowerer<'_, '_> {
                 None => self.expression(expr),
             },
             ExprKind::Object(items) if !has_object_spread(items) => self.object(items, span),
+            ExprKind::Object(items) if self.locals.is_empty() && !self.in_function => {
+                self.spread_object(items, span)
+            }
             ExprKind::Array(items)
                 if !items.iter().any(|i| matches!(i, ArrayItem::Spread { .. })) =>
             {
@@ -436,6 +382,39 @@ impl Lowerer<'_, '_> {
             members.push(("copy".into(), Node::new(Value::Array(loops), span)));
         }
         object(members, span)
+    }
+
+    /// An object with spreads, as the compiler writes it (`shallowMerge(createArray(...))`),
+    /// with each run of written properties a template variable of its own, so that its values
+    /// keep the places that wrote them. (Inside loops and functions, which variables cannot
+    /// see, the whole object is one expression.)
+    fn spread_object(&mut self, items: &[ObjectItem], span: Span) -> Node {
+        let mut parts = Vec::new();
+        let mut rest = items;
+        while let Some(first) = rest.first() {
+            if let ObjectItem::Spread { value, .. } = first {
+                match self.print(value) {
+                    Ok(printed) => parts.push(printed),
+                    Err(reason) => return Node::unknown(reason, span),
+                }
+                rest = rest.get(1..).unwrap_or_default();
+                continue;
+            }
+            let run = rest
+                .iter()
+                .position(|item| matches!(item, ObjectItem::Spread { .. }))
+                .unwrap_or(rest.len());
+            let (written, after) = rest.split_at(run);
+            let start = first.span();
+            let end = written.last().map_or(start, ObjectItem::span);
+            let node = self.object(written, self.span(start.cover(end)));
+            let name = format!("{}:merged:{}", self.file, start.start);
+            parts.push(format!("variables({})", quote(&name)));
+            self.merged.push((name, node));
+            rest = after;
+        }
+        let printed = call("createArray", &parts).and_then(|list| call("shallowMerge", &[list]));
+        printed_node(printed, span)
     }
 
     /// A `{name, count, input}` copy loop of a property or variable.
@@ -830,21 +809,77 @@ impl Lowerer<'_, '_> {
                 return Err(message);
             }
         };
-        let json = match name {
-            "loadTextContent" => return Ok(quote(&content)),
-            "loadYamlContent" => {
-                let value: serde_json::Value = serde_saphyr::from_str(&content)
-                    .map_err(|error| format!("`{relative}` is not valid YAML: {error}"))?;
-                format!("json({})", quote(&value.to_string()))
-            }
-            _ => format!("json({})", quote(&content)),
+        let path = match args.get(1).map(|p| p.as_plain_string()) {
+            None => None,
+            Some(Some(path)) => Some(path),
+            Some(None) => return Err(format!("`{name}()` needs a path written as a plain string")),
         };
-        match args.get(1).map(|p| p.as_plain_string()) {
-            None => Ok(json),
-            Some(Some(path)) => json_path(&json, path)
-                .ok_or_else(|| format!("`{name}()` with the path `{path}` is not evaluated")),
-            Some(None) => Err(format!("`{name}()` needs a path written as a plain string")),
-        }
+        let value: serde_json::Value = match (name, path) {
+            ("loadTextContent", _) => return Ok(quote(&content)),
+            ("loadYamlContent", _) => serde_saphyr::from_str(&content)
+                .map_err(|error| format!("`{relative}` is not valid YAML: {error}"))?,
+            (_, None) => return Ok(format!("json({})", quote(&content))),
+            _ => serde_json::from_str(&content)
+                .map_err(|error| format!("`{relative}` is not valid JSON: {error}"))?,
+        };
+        let selected = match path {
+            Some(path) => super::json_path::select(&value, path)
+                .map_err(|reason| format!("`{name}()` of `{relative}`: {reason}"))?,
+            None => value,
+        };
+        Ok(format!("json({})", quote(&selected.to_string())))
+    }
+
+    /// `loadDirectoryFileInfo('dir', 'pattern')`: the files of the directory (not those below
+    /// it) whose names match the pattern, as `{relativePath, baseName, extension}` in the
+    /// compiler's order.
+    pub fn load_directory(&mut self, args: &[Expr]) -> Printed {
+        let Some(relative) = args.first().and_then(Expr::as_plain_string) else {
+            return Err(
+                "`loadDirectoryFileInfo()` needs a directory path written as a plain string".into(),
+            );
+        };
+        let pattern = match args.get(1) {
+            None => "*",
+            Some(pattern) => pattern.as_plain_string().ok_or(
+                "`loadDirectoryFileInfo()` needs a search pattern written as a plain string",
+            )?,
+        };
+        let from = self.path.clone();
+        let file_name = self.loader.name(&from);
+        let mut names = match self.loader.listed_directory(&from, relative) {
+            Ok(names) => names,
+            Err(failure) => {
+                if failure.missing {
+                    let notice = format!("{file_name}: {}", failure.message);
+                    self.loader.notices.push(notice);
+                } else {
+                    let at = args.first().map(|a| self.span(a.span));
+                    self.loader.error(file_name, at, failure.message.clone());
+                }
+                return Err(failure.message);
+            }
+        };
+        names.retain(|name| super::load::matches_pattern(pattern, name));
+        names.sort_by_key(|name| (name.to_lowercase(), name.clone()));
+        let directory = crate::source::normalize(Path::new(relative));
+        let listed: Vec<serde_json::Value> = names
+            .iter()
+            .map(|name| {
+                let path = directory.join(name).to_string_lossy().replace('\\', "/");
+                let extension = Path::new(name)
+                    .extension()
+                    .map(|e| format!(".{}", e.to_string_lossy()))
+                    .unwrap_or_default();
+                serde_json::json!({
+                    "relativePath": path,
+                    "baseName": name,
+                    "extension": extension,
+                })
+            })
+            .collect();
+        let text = serde_json::Value::Array(listed).to_string();
+        Ok(format!("json({})", quote(&text)))
     }
 
     /// `readEnvironmentVariable('NAME', 'default')`: the variable's value now, or the default.
@@ -934,30 +969,6 @@ fn names_in(expr: &Expr, out: &mut Vec<String>, depth: usize) {
     }
 }
 
-/// A simple JSON path (`$.a.b[0]`, `.a`) applied to an expression as member accesses; `None`
-/// for filters and wildcards.
-fn json_path(base: &str, path: &str) -> Option<String> {
-    let path = path.strip_prefix('$').unwrap_or(path);
-    let mut out = base.to_string();
-    for segment in path.split('.').filter(|s| !s.is_empty()) {
-        let (name, indexes) = segment
-            .split_once('[')
-            .map_or((segment, ""), |(n, rest)| (n, rest));
-        if !name.is_empty() {
-            if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-                return None;
-            }
-            out.push_str(&format!(".{name}"));
-        }
-        for index in indexes.split('[').filter(|i| !i.is_empty()) {
-            let digits = index.strip_suffix(']')?;
-            digits.parse::<usize>().ok()?;
-            out.push_str(&format!("[{digits}]"));
-        }
-    }
-    Some(out)
-}
-
 fn printed_node(printed: Printed, span: Span) -> Node {
     match printed {
         Ok(text) => Node::new(Value::String(format!("[{text}]")), span),
@@ -985,26 +996,99 @@ fn is_deployment_scope(scope: &Expr) -> bool {
     }
 }
 
-type Types<'p> = HashMap<&'p str, &'p TypeExpr>;
+/// The user-defined types a file can name: its own declarations (with whether `@secure()`) and
+/// those it imports, summarised.
+pub struct Types<'p> {
+    declared: HashMap<&'p str, (&'p TypeExpr, bool)>,
+    imported: HashMap<String, TypeSummary>,
+}
 
-fn type_declarations(parsed: &ParsedFile) -> Types<'_> {
-    parsed
-        .declarations()
-        .iter()
-        .filter_map(|d| match &d.kind {
-            DeclKind::Type(t) => Some((t.name.name.as_str(), &t.ty)),
+impl<'p> Types<'p> {
+    pub fn of(parsed: &'p ParsedFile, symbols: &Symbols) -> Self {
+        let declared = parsed
+            .declarations()
+            .iter()
+            .filter_map(|d| match &d.kind {
+                DeclKind::Type(t) => Some((
+                    t.name.name.as_str(),
+                    (&t.ty, d.decorator("secure").is_some()),
+                )),
+                _ => None,
+            })
+            .collect();
+        Types {
+            declared,
+            imported: symbols.types.clone(),
+        }
+    }
+
+    /// What a type declared as `ty` (by `declaration`) lowers to.
+    pub fn summary(&self, ty: &TypeExpr, declaration: &Declaration) -> TypeSummary {
+        TypeSummary {
+            base: base_type(ty, self, 0),
+            nullable: is_nullable(ty, self, 0),
+            secure: declaration.decorator("secure").is_some() || is_secure(ty, self, 0),
+        }
+    }
+
+    /// The imported type a type expression names (`t`, `ns.t`).
+    fn imported(&self, ty: &TypeExpr) -> Option<&TypeSummary> {
+        match &ty.kind {
+            TypeKind::Name(ident) => self.imported.get(&ident.name),
+            TypeKind::Member { base, name } => match &base.kind {
+                TypeKind::Name(ns) => self.imported.get(&format!("{}.{}", ns.name, name.name)),
+                _ => None,
+            },
             _ => None,
-        })
-        .collect()
+        }
+    }
+}
+
+/// The type an ARM template's definition (or parameter) declares, following `$ref`s.
+pub fn json_type_summary(definition: &Node, template: &Node) -> TypeSummary {
+    let mut current = definition;
+    let mut nullable = false;
+    for _ in 0..MAX_TYPE_DEPTH {
+        nullable |= current.get("nullable").and_then(Node::as_bool) == Some(true);
+        let next = current
+            .get("$ref")
+            .and_then(Node::as_str)
+            .and_then(|r| r.strip_prefix("#/definitions/"))
+            .and_then(|name| template.get("definitions")?.get(name));
+        match next {
+            Some(next) => current = next,
+            None => break,
+        }
+    }
+    let kind = current
+        .get("type")
+        .and_then(Node::as_str)
+        .unwrap_or("object")
+        .to_ascii_lowercase();
+    let (base, secure) = match kind.as_str() {
+        "string" => ("string", false),
+        "securestring" => ("string", true),
+        "secureobject" => ("object", true),
+        "int" => ("int", false),
+        "bool" => ("bool", false),
+        "array" => ("array", false),
+        _ => ("object", false),
+    };
+    TypeSummary {
+        base,
+        nullable,
+        secure,
+    }
 }
 
 /// How many user-defined types are followed to find a type's ARM type.
 const MAX_TYPE_DEPTH: usize = 16;
 
-/// The ARM type of a Bicep type (`securestring`/`secureObject` when secure).
+/// The ARM type of a Bicep type (`securestring`/`secureObject` when secure, or when a
+/// `@secure()` type).
 fn arm_type(ty: &TypeExpr, types: &Types<'_>, secure: bool) -> &'static str {
     let base = base_type(ty, types, 0);
-    match (base, secure) {
+    match (base, secure || is_secure(ty, types, 0)) {
         ("string", true) => "securestring",
         ("object", true) => "secureObject",
         (base, _) => base,
@@ -1022,10 +1106,12 @@ fn base_type(ty: &TypeExpr, types: &Types<'_>, depth: usize) -> &'static str {
             "bool" => "bool",
             "array" => "array",
             "object" => "object",
-            other => types
-                .get(other)
-                .map_or("object", |t| base_type(t, types, depth + 1)),
+            other => match types.declared.get(other) {
+                Some((declared, _)) => base_type(declared, types, depth + 1),
+                None => types.imported(ty).map_or("object", |t| t.base),
+            },
         },
+        TypeKind::Member { .. } => types.imported(ty).map_or("object", |t| t.base),
         TypeKind::Literal(literal) => match &literal.kind {
             ExprKind::String(_) => "string",
             ExprKind::Int(_) | ExprKind::Unary(UnaryOp::Minus, _) => "int",
@@ -1052,9 +1138,29 @@ fn is_nullable(ty: &TypeExpr, types: &Types<'_>, depth: usize) -> bool {
     match &ty.kind {
         TypeKind::Nullable(_) => true,
         TypeKind::Paren(inner) => is_nullable(inner, types, depth + 1),
-        TypeKind::Name(ident) => types
-            .get(ident.name.as_str())
-            .is_some_and(|t| is_nullable(t, types, depth + 1)),
+        TypeKind::Name(ident) => match types.declared.get(ident.name.as_str()) {
+            Some((declared, _)) => is_nullable(declared, types, depth + 1),
+            None => types.imported(ty).is_some_and(|t| t.nullable),
+        },
+        TypeKind::Member { .. } => types.imported(ty).is_some_and(|t| t.nullable),
+        _ => false,
+    }
+}
+
+/// Whether a type names a `@secure()` user-defined type.
+fn is_secure(ty: &TypeExpr, types: &Types<'_>, depth: usize) -> bool {
+    if depth > MAX_TYPE_DEPTH {
+        return false;
+    }
+    match &ty.kind {
+        TypeKind::Nullable(inner) | TypeKind::Paren(inner) | TypeKind::NonNull(inner) => {
+            is_secure(inner, types, depth + 1)
+        }
+        TypeKind::Name(ident) => match types.declared.get(ident.name.as_str()) {
+            Some((declared, secure)) => *secure || is_secure(declared, types, depth + 1),
+            None => types.imported(ty).is_some_and(|t| t.secure),
+        },
+        TypeKind::Member { .. } => types.imported(ty).is_some_and(|t| t.secure),
         _ => false,
     }
 }

@@ -5,8 +5,11 @@
 mod comments;
 mod expr;
 mod frontend;
+mod imports;
+mod json_path;
 mod load;
 mod lower;
+mod params;
 mod symbols;
 pub mod syntax;
 

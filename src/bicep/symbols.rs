@@ -2,15 +2,15 @@
 //! nested children, modules) and what lowering needs to know of each resource and module to
 //! print references to it.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::rc::Rc;
 
 use super::expr::Unresolved;
 use super::load::Loader;
 use super::syntax::{
-    Body, DeclKind, Declaration, Expr, ExprKind, ForExpr, ImportKind, ObjectItem, ParsedFile,
-    ResourceDecl,
+    Body, DeclKind, Declaration, Expr, ExprKind, ForExpr, ObjectItem, ParsedFile, ResourceDecl,
 };
+use crate::model::Node;
 use crate::source::FileId;
 
 /// The deployment scope a file targets (`targetScope`), which decides how resource ids print.
@@ -78,13 +78,50 @@ pub struct Declared<'p> {
 pub struct Symbols {
     parameters: HashMap<String, String>,
     variables: HashMap<String, String>,
-    functions: HashSet<String>,
+    /// Functions by Bicep name, with the name the template calls them by (`__bicep.f`).
+    functions: HashMap<String, String>,
     resources: HashMap<String, Rc<ResourceSymbol>>,
     modules: HashMap<String, Rc<ModuleSymbol>>,
-    imported: HashSet<String>,
-    /// `import * as ns`: the prefix of the template variables its variables became.
-    namespaces: HashMap<String, String>,
+    /// Imported names not bound to anything read, with why.
+    imported: HashMap<String, Unresolved>,
+    /// User-defined types imported from other files.
+    pub types: HashMap<String, TypeSummary>,
+    /// `import * as ns`: what the file imported as `ns` exports.
+    namespaces: HashMap<String, Rc<Exports>>,
     pub target_scope: Option<TargetScope>,
+}
+
+/// What a Bicep type lowers to, for a type declared in another file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TypeSummary {
+    /// The ARM type: `string`, `int`, `bool`, `array` or `object`.
+    pub base: &'static str,
+    pub nullable: bool,
+    /// Declared `@secure()`.
+    pub secure: bool,
+}
+
+/// What an imported file offers the file importing it, as lowered into the importing template:
+/// its variables by their template names, its functions by the names calls use, its types.
+#[derive(Debug, Default)]
+pub struct Exports {
+    /// The file as the import names it.
+    pub reference: String,
+    pub variables: HashMap<String, String>,
+    pub functions: HashMap<String, String>,
+    pub types: HashMap<String, TypeSummary>,
+    /// Why nothing of the file could be read (a registry reference the cache lacks, a cycle).
+    pub unread: Option<Unresolved>,
+}
+
+impl Exports {
+    /// Why `name` imported from this file has no value here.
+    pub fn why_unknown(&self, name: &str) -> Unresolved {
+        match &self.unread {
+            Some(reason) => format!("`{name}` is imported from `{}`: {reason}", self.reference),
+            None => format!("`{name}` is not declared in `{}`", self.reference),
+        }
+    }
 }
 
 impl Symbols {
@@ -96,8 +133,15 @@ impl Symbols {
         self.variables.get(name).cloned()
     }
 
-    pub fn function(&self, name: &str) -> bool {
-        self.functions.contains(name)
+    /// The name a template calls the function `name` by.
+    pub fn function(&self, name: &str) -> Option<&str> {
+        self.functions.get(name).map(String::as_str)
+    }
+
+    /// A function known by `name` in Bicep and called as `arm_name` in the template.
+    pub fn add_function(&mut self, name: &str, arm_name: &str) {
+        self.functions
+            .insert(name.to_string(), arm_name.to_string());
     }
 
     pub fn resource(&self, name: &str) -> Option<Rc<ResourceSymbol>> {
@@ -118,23 +162,46 @@ impl Symbols {
             .insert(name.to_string(), arm_name.to_string());
     }
 
-    pub fn add_namespace(&mut self, alias: &str, prefix: &str) {
-        self.namespaces
-            .insert(alias.to_string(), prefix.to_string());
+    /// The symbols of a file read for its imports: its parameters and modules belong to its
+    /// own deployments, so the importing template knows none of them.
+    pub fn forget_deployment_names(&mut self) {
+        let names: Vec<String> = self
+            .parameters
+            .drain()
+            .map(|(name, _)| name)
+            .chain(self.modules.drain().map(|(name, _)| name))
+            .collect();
+        for name in names {
+            let reason = format!("`{name}` belongs to the imported file's own deployments");
+            self.imported.insert(name, reason);
+        }
     }
 
-    /// The template variable `ns.name` reads, for a namespace `ns` imported with `* as ns`.
-    pub fn namespace_variable(&self, namespace: &str, name: &str) -> Option<String> {
-        self.namespaces
-            .get(namespace)
-            .map(|prefix| format!("{prefix}{name}"))
+    /// An imported name whose value is not known, with why.
+    pub fn add_unknown_import(&mut self, name: &str, reason: Unresolved) {
+        self.imported.insert(name.to_string(), reason);
+    }
+
+    pub fn add_namespace(&mut self, alias: &str, exports: Rc<Exports>) {
+        for (name, summary) in &exports.types {
+            self.types.insert(format!("{alias}.{name}"), *summary);
+        }
+        self.namespaces.insert(alias.to_string(), exports);
+    }
+
+    /// What the file imported as `ns` (`import * as ns`) exports.
+    pub fn namespace(&self, namespace: &str) -> Option<&Exports> {
+        self.namespaces.get(namespace).map(Rc::as_ref)
+    }
+
+    pub fn is_unknown_import(&self, name: &str) -> bool {
+        self.imported.contains_key(name)
     }
 
     pub fn why_unknown(&self, name: &str) -> Unresolved {
-        if self.imported.contains(name) {
-            format!("`{name}` is imported from another file, which is not evaluated")
-        } else {
-            format!("`{name}` is not declared")
+        match self.imported.get(name) {
+            Some(reason) => reason.clone(),
+            None => format!("`{name}` is not declared"),
         }
     }
 
@@ -187,16 +254,7 @@ fn collect_resource<'p>(
 
 /// The object body of a resource or module: `{...}`, under `if` and `for` too.
 pub fn body_object(value: &Expr) -> Option<&Expr> {
-    match Body::of(value) {
-        Body::Object(object) => Some(object),
-        Body::If { body, .. } => Some(body).filter(|b| b.as_object().is_some()),
-        Body::For(looped) => match Body::of(&looped.body) {
-            Body::Object(object) => Some(object),
-            Body::If { body, .. } => Some(body).filter(|b| b.as_object().is_some()),
-            _ => None,
-        },
-        Body::Other(_) => None,
-    }
+    Body::object(value)
 }
 
 /// The loop of a resource or module body.
@@ -238,7 +296,8 @@ pub fn build(parsed: &ParsedFile, declared: &[Declared<'_>]) -> Symbols {
             DeclKind::ParamAssignment(param) => symbols.add_parameter(&param.name.name),
             DeclKind::Var(var) => symbols.add_variable(&var.name.name, &var.name.name),
             DeclKind::Func(func) => {
-                symbols.functions.insert(func.name.name.clone());
+                let name = &func.name.name;
+                symbols.add_function(name, &format!("__bicep.{name}"));
             }
             DeclKind::Module(module) => {
                 let body = body_object(&module.value);
@@ -251,23 +310,6 @@ pub fn build(parsed: &ParsedFile, declared: &[Declared<'_>]) -> Symbols {
                     }),
                 );
             }
-            DeclKind::Import(import) => match &import.what {
-                ImportKind::Names(names) => {
-                    for imported in names {
-                        let local = imported.alias.as_ref().map(|a| a.name.clone()).or_else(|| {
-                            match &imported.name.kind {
-                                ExprKind::Variable(ident) => Some(ident.name.clone()),
-                                _ => imported.name.as_plain_string().map(str::to_string),
-                            }
-                        });
-                        symbols.imported.extend(local);
-                    }
-                }
-                ImportKind::Wildcard { alias } => {
-                    symbols.imported.insert(alias.name.clone());
-                }
-                ImportKind::Legacy(_) => {}
-            },
             DeclKind::TargetScope(scope) => {
                 symbols.target_scope = Some(match scope.as_plain_string() {
                     Some("resourceGroup") | None => TargetScope::ResourceGroup,
@@ -403,6 +445,10 @@ pub struct Lowerer<'l, 'c> {
     pub unread_modules: Vec<super::lower::UnreadModule>,
     /// The address prefix of the resources of this file (`mod/` inside a module call).
     pub prefix: String,
+    /// Template variables holding the written parts of objects with spreads.
+    pub merged: Vec<(String, Node)>,
+    /// Lowering a function's body, which sees no template variables.
+    pub in_function: bool,
 }
 
 impl Lowerer<'_, '_> {

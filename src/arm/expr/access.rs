@@ -18,6 +18,9 @@ pub struct Access {
 pub enum AccessRoot {
     Parameter(String),
     Variable(String),
+    /// A user-defined function whose output is written out, with no expression in it: its
+    /// `namespace.member` in lower case.
+    Function(String),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -58,6 +61,13 @@ pub(super) fn trace(expr: &Expr, evaluator: &mut Evaluator<'_>, depth: usize) ->
                     steps: Vec::new(),
                 })
             }
+            (key, _) if key.contains('.') => {
+                let function = evaluator.env.user_function(key)?;
+                (!has_expression(&function.output, 0)).then(|| Access {
+                    root: AccessRoot::Function(key.to_string()),
+                    steps: Vec::new(),
+                })
+            }
             ("if", [condition, when_true, when_false]) => match evaluator.eval(condition).ok()? {
                 Val::Bool(true) => trace(when_true, evaluator, depth + 1),
                 Val::Bool(false) => trace(when_false, evaluator, depth + 1),
@@ -80,6 +90,21 @@ pub(super) fn trace(expr: &Expr, evaluator: &mut Evaluator<'_>, depth: usize) ->
             Some(access)
         }
         Kind::Literal(_) => None,
+    }
+}
+
+/// Whether a function's output holds an expression still to evaluate.
+fn has_expression(value: &Val, depth: usize) -> bool {
+    if depth > MAX_NESTING {
+        return true;
+    }
+    match value {
+        Val::String(text) => is_expression(text),
+        Val::Array(items) => items.iter().any(|item| has_expression(item, depth + 1)),
+        Val::Object(members) => members
+            .iter()
+            .any(|(_, item)| has_expression(item, depth + 1)),
+        _ => false,
     }
 }
 

@@ -176,6 +176,48 @@ pub fn evaluate(text: &str, env: &dyn Env) -> Result<Val, ExprError> {
     Ok(value)
 }
 
+/// An expression string with the calls to user-defined functions moved to other namespaces:
+/// `rename` takes a namespace in lower case and gives its new name, or `None` to keep it.
+/// `None` when the expression does not parse.
+pub fn rename_namespaces(text: &str, rename: &dyn Fn(&str) -> Option<String>) -> Option<String> {
+    if !is_expression(text) {
+        return Some(text.to_string());
+    }
+    let mut tree = parse(text).ok()?;
+    rename_calls(&mut tree, rename, 0)?;
+    print(&tree)
+}
+
+fn rename_calls(
+    expr: &mut Expr,
+    rename: &dyn Fn(&str) -> Option<String>,
+    depth: usize,
+) -> Option<()> {
+    if depth > 4 * MAX_NESTING {
+        return None;
+    }
+    match &mut expr.kind {
+        Kind::Literal(_) => {}
+        Kind::Call(call) => {
+            if let Some((namespace, member)) = call.name.split_once('.')
+                && let Some(renamed) = rename(&namespace.to_ascii_lowercase())
+            {
+                call.name = format!("{renamed}.{member}");
+                call.key = call.name.to_lowercase();
+            }
+            for arg in &mut call.args {
+                rename_calls(arg, rename, depth + 1)?;
+            }
+        }
+        Kind::Member { target, .. } => rename_calls(target, rename, depth + 1)?,
+        Kind::Index { target, index, .. } => {
+            rename_calls(target, rename, depth + 1)?;
+            rename_calls(index, rename, depth + 1)?;
+        }
+    }
+    Some(())
+}
+
 /// Checks an expression's syntax without evaluating it.
 pub fn check_syntax(text: &str) -> Result<(), ExprError> {
     if is_expression(text) {

@@ -18,6 +18,8 @@ pub(super) struct Scope<'t> {
     variables: HashMap<String, &'t Node>,
     /// The template's user-defined functions by lower-case `namespace.member`.
     functions: HashMap<String, UserFunction>,
+    /// Their `output.value`s as written, with the places that wrote them.
+    function_outputs: HashMap<String, &'t Node>,
     /// Variables declared by the `copy` array of `variables`: each a `{name, count, input}` loop.
     copied_variables: HashMap<String, &'t Node>,
     /// Variables evaluated so far, each once: references share the result.
@@ -58,6 +60,7 @@ impl<'t> Scope<'t> {
             scope.produced = Rc::clone(&outer.produced);
         }
         scope.functions = user_functions(template);
+        scope.function_outputs = function_outputs(template);
         if let Some(Value::Object(declared)) = template.get("variables").map(|v| &v.value) {
             for (name, value) in declared {
                 match &value.value {
@@ -135,6 +138,12 @@ impl<'t> Scope<'t> {
             scope.parameters.insert(name.to_ascii_lowercase(), value);
         }
         scope
+    }
+
+    /// The written-out output of the user-defined function `key` (lower-case
+    /// `namespace.member`).
+    pub(super) fn function_output(&self, key: &str) -> Option<Node> {
+        self.function_outputs.get(key).map(|node| (*node).clone())
     }
 
     pub(super) fn variable_value(&self, name: &str) -> Option<Rc<Val>> {
@@ -380,12 +389,12 @@ impl Env for Scope<'_> {
     }
 }
 
-/// The `functions` section: `[{"namespace", "members": {name: {"parameters", "output"}}}]`, by
-/// lower-case `namespace.member`. A member without an `output.value` is left out.
-fn user_functions(template: &Node) -> HashMap<String, UserFunction> {
-    let mut functions = HashMap::new();
+/// The members of the `functions` section (`[{"namespace", "members": {name: {"parameters",
+/// "output"}}}]`) with an `output.value`: lower-case `namespace.member`, definition and value.
+fn function_members(template: &Node) -> Vec<(String, &Node, &Node)> {
+    let mut found = Vec::new();
     let Some(Value::Array(namespaces)) = template.get("functions").map(|f| &f.value) else {
-        return functions;
+        return found;
     };
     for namespace in namespaces {
         let (Some(prefix), Some(Value::Object(members))) = (
@@ -395,28 +404,43 @@ fn user_functions(template: &Node) -> HashMap<String, UserFunction> {
             continue;
         };
         for (member, definition) in members {
-            let Some(output) = definition.get("output").and_then(|o| o.get("value")) else {
-                continue;
-            };
-            let parameters = match definition.get("parameters").map(|p| &p.value) {
-                Some(Value::Array(declared)) => declared
-                    .iter()
-                    .map(|p| {
-                        p.get("name")
-                            .and_then(Node::as_str)
-                            .unwrap_or("")
-                            .to_string()
-                    })
-                    .collect(),
-                _ => Vec::new(),
-            };
-            let key = format!("{prefix}.{member}").to_lowercase();
-            let function = UserFunction {
-                parameters,
-                output: to_val(output),
-            };
-            functions.insert(key, function);
+            if let Some(output) = definition.get("output").and_then(|o| o.get("value")) {
+                let key = format!("{prefix}.{member}").to_lowercase();
+                found.push((key, definition, output));
+            }
         }
+    }
+    found
+}
+
+fn function_outputs(template: &Node) -> HashMap<String, &Node> {
+    function_members(template)
+        .into_iter()
+        .map(|(key, _, output)| (key, output))
+        .collect()
+}
+
+/// The template's user-defined functions by lower-case `namespace.member`.
+fn user_functions(template: &Node) -> HashMap<String, UserFunction> {
+    let mut functions = HashMap::new();
+    for (key, definition, output) in function_members(template) {
+        let parameters = match definition.get("parameters").map(|p| &p.value) {
+            Some(Value::Array(declared)) => declared
+                .iter()
+                .map(|p| {
+                    p.get("name")
+                        .and_then(Node::as_str)
+                        .unwrap_or("")
+                        .to_string()
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        let function = UserFunction {
+            parameters,
+            output: to_val(output),
+        };
+        functions.insert(key, function);
     }
     functions
 }

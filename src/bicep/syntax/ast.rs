@@ -726,6 +726,23 @@ pub enum Body<'a> {
 }
 
 impl Body<'_> {
+    /// The object body of a resource or module value: `{...}`, under `if` and `for` too.
+    pub fn object(value: &Expr) -> Option<&Expr> {
+        fn object(e: &Expr) -> Option<&Expr> {
+            Some(e).filter(|b| b.as_object().is_some())
+        }
+        match Body::of(value) {
+            Body::Object(found) => Some(found),
+            Body::If { body, .. } => object(body),
+            Body::For(looped) => match Body::of(&looped.body) {
+                Body::Object(found) => Some(found),
+                Body::If { body, .. } => object(body),
+                _ => None,
+            },
+            Body::Other(_) => None,
+        }
+    }
+
     /// Reads a resource or module value.
     pub fn of(value: &Expr) -> Body<'_> {
         match &value.kind {

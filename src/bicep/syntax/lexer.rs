@@ -122,6 +122,9 @@ pub(super) fn lex(text: &str) -> Lexed {
     lexer.out
 }
 
+/// The longest identifier the compiler accepts (identifiers are ASCII, so bytes count).
+const MAX_IDENTIFIER_LENGTH: usize = 255;
+
 fn is_ident_start(b: u8) -> bool {
     b.is_ascii_alphabetic() || b == b'_'
 }
@@ -325,8 +328,12 @@ impl Lexer<'_> {
                     self.string_rest(start, style, false);
                     return;
                 }
+                // As in the compiler, a `{` inside the hole of a quoted string stays open: no
+                // later `}` closes that hole (the string ends at the line break, BCP004).
                 Some(hole) => {
-                    hole.braces -= 1;
+                    if hole.style != StringStyle::Quoted {
+                        hole.braces -= 1;
+                    }
                     (Tok::RBrace, 1)
                 }
                 None => (Tok::RBrace, 1),
@@ -401,6 +408,17 @@ impl Lexer<'_> {
             }
         };
         self.pos += len;
+        if kind == Tok::Ident && len > MAX_IDENTIFIER_LENGTH {
+            self.error(
+                start,
+                self.pos,
+                "BCP024",
+                format!(
+                    "The identifier exceeds the limit of {MAX_IDENTIFIER_LENGTH}. Reduce the \
+                     length of the identifier."
+                ),
+            );
+        }
         self.push(kind, start);
     }
 

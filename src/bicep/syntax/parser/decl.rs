@@ -285,6 +285,9 @@ impl Parser<'_> {
         let existing = self.eat_word("existing").is_some();
         self.expect_assign_before_body()?;
         let value = self.declaration_body()?;
+        if let Some(body) = Body::object(&value) {
+            self.spreads_not_permitted(body);
+        }
         Ok(ResourceDecl {
             name,
             type_string,
@@ -302,11 +305,45 @@ impl Parser<'_> {
         )?;
         self.expect_assign_before_body()?;
         let value = self.declaration_body()?;
+        if let Some(body) = Body::object(&value) {
+            self.module_spreads_not_permitted(body);
+        }
         Ok(DeclKind::Module(ModuleDecl { name, path, value }))
     }
 
+    /// BCP401 for the spreads the compiler refuses in a module's body, its `params` and its
+    /// `extensionConfigs` (and each configuration in them).
+    fn module_spreads_not_permitted(&mut self, body: &Expr) {
+        self.spreads_not_permitted(body);
+        if let Some(params) = body.property("params") {
+            self.spreads_not_permitted(params);
+        }
+        if let Some(configs) = body.property("extensionConfigs") {
+            self.spreads_not_permitted(configs);
+            for item in configs.as_object().unwrap_or_default() {
+                if let ObjectItem::Property(config) = item {
+                    self.spreads_not_permitted(&config.value);
+                }
+            }
+        }
+    }
+
+    /// BCP401 for each spread (`...x`) directly in `object`, a place where the compiler does not
+    /// allow one (a resource or module body, an extension's configuration).
+    fn spreads_not_permitted(&mut self, object: &Expr) {
+        for item in object.as_object().unwrap_or_default() {
+            if let ObjectItem::Spread { span, .. } = item {
+                self.error(
+                    *span,
+                    "BCP401",
+                    "The spread operator \"...\" is not permitted in this location.",
+                );
+            }
+        }
+    }
+
     fn test(&mut self) -> PResult<DeclKind> {
-        let name = self.ident("BCP023", "Expected a test identifier at this location.")?;
+        let name = self.decl_name("BCP346", "Expected a test identifier at this location.")?;
         let path =
             self.string_expected("BCP347", "Expected a test path string at this location.")?;
         self.expect_assign_before_body()?;
@@ -481,7 +518,9 @@ impl Parser<'_> {
         if !self.at(Tok::LBrace) {
             return self.fail("BCP018", "Expected the \"{\" character at this location.");
         }
-        Ok(Some(self.expr()?))
+        let config = self.expr()?;
+        self.spreads_not_permitted(&config);
+        Ok(Some(config))
     }
 
     fn extension_config(&mut self) -> PResult<DeclKind> {
@@ -493,7 +532,9 @@ impl Parser<'_> {
         if !self.at(Tok::LBrace) {
             return self.fail("BCP018", "Expected the \"{\" character at this location.");
         }
-        let config = Some(self.expr()?);
+        let config = self.expr()?;
+        self.spreads_not_permitted(&config);
+        let config = Some(config);
         Ok(DeclKind::ExtensionConfig(ExtensionConfigDecl {
             name,
             config,

@@ -529,7 +529,12 @@ impl Parser<'_> {
                     "BCP243",
                     "Parentheses must contain exactly one expression.",
                 );
-                return self.fail("BCP018", "Expected the \")\" character at this location.");
+                // As the compiler does, the rest of the line stands for the missing `)`: what
+                // encloses the parentheses goes on after it.
+                let _ = self.fail::<()>("BCP018", "Expected the \")\" character at this location.");
+                self.recover(&[Tok::RBrace, Tok::RBracket]);
+                let end = self.peek().span.start;
+                return Ok(boxed(TextSpan::new(open.start, end), ExprKind::Error));
             }
         }
         let close = self.bump().span;

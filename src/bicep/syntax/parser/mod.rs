@@ -238,12 +238,16 @@ impl Parser<'_> {
         mut item: impl FnMut(&mut Self) -> PResult<T>,
     ) -> PResult<(Vec<T>, usize)> {
         let mut items = Vec::new();
+        let errors_before = self.errors.len();
         loop {
             self.skip_newlines();
             if let Some(token) = self.eat(close) {
                 return Ok((items, token.span.end));
             }
             if self.at(Tok::Eof) {
+                // As in the compiler, an object or array the file ends inside is one error at
+                // the end: what went wrong inside it is not reported.
+                self.errors.truncate(errors_before);
                 let character = if close == Tok::RBrace { "}" } else { "]" };
                 return self.fail(
                     "BCP018",

@@ -1,0 +1,4 @@
+using none
+
+param adminEnabled = true
+param otherAdminEnabled = true

@@ -1,0 +1,5 @@
+using 'main.bicep'
+
+extends 'base.bicepparam'
+
+param otherAdminEnabled = false

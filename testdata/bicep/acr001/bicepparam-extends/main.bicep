@@ -1,0 +1,24 @@
+param adminEnabled bool
+param otherAdminEnabled bool
+
+resource acr 'Microsoft.ContainerRegistry/registries@2023-07-01' = {
+  name: 'contosoregistry'
+  location: 'westeurope'
+  sku: {
+    name: 'Premium'
+  }
+  properties: {
+    adminUserEnabled: adminEnabled
+  }
+}
+
+resource other 'Microsoft.ContainerRegistry/registries@2023-07-01' = {
+  name: 'contosoother'
+  location: 'westeurope'
+  sku: {
+    name: 'Premium'
+  }
+  properties: {
+    adminUserEnabled: otherAdminEnabled
+  }
+}

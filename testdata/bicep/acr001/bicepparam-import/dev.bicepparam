@@ -1,0 +1,5 @@
+using 'main.bicep'
+
+import { defaults } from 'shared.bicep'
+
+param adminEnabled = defaults.admin

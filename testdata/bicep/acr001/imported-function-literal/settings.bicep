@@ -1,0 +1,10 @@
+@export()
+func defaults() object => {
+  adminUserEnabled: true
+}
+
+@export()
+func adminFor(environment string) object => {
+  enabled: true
+  environment: 'any'
+}

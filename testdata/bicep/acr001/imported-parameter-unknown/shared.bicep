@@ -1,0 +1,4 @@
+param adminEnabled bool = false
+
+@export()
+var adminFlag = adminEnabled

@@ -1,0 +1,6 @@
+type admin = {
+  admin: bool?
+}
+
+@export()
+type settingsType = admin?
