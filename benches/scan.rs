@@ -6,7 +6,10 @@
 //!   and the Bicep and HCL parsers over the same generated registries (`*_generated`);
 //! - `scaling`: 1, 2, 5 and 10 real copies of the synthetic tree (copied once into a temp dir);
 //! - `changed_file`: a generated 100-file Terraform module, scanned as one file (what a pre-commit
-//!   hook passes) and as the whole directory.
+//!   hook passes) and as the whole directory, and one file of the Bicep share's 100-file directory;
+//! - `bicep_share` and `end_to_end_mixed`: the Bicep share (`support/bicep_share.rs`: the 2,000 ARM
+//!   templates written again in Bicep, 100 a directory) alone, and beside the synthetic corpus
+//!   (6,000 files), default rules, SARIF into a sink; `parse::bicep_share` parses its files.
 //!
 //! The groups that need the synthetic corpus print why they are skipped when it is absent.
 //! BENCHMARKS.md has the figures and the machine.
@@ -21,10 +24,13 @@ use acr_lint::report::{self, Format};
 use divan::counter::BytesCount;
 use divan::{Bencher, black_box};
 
+#[path = "support/bicep_share.rs"]
+mod bicep_share;
+
 fn main() {
     if SYNTHETIC.is_none() {
         eprintln!(
-            "skipped end_to_end, scan_only, parse and scaling: {} is absent \
+            "skipped end_to_end, end_to_end_mixed, bicep_share, scan_only, parse, scaling and changed_file::single_bicep_file: {} is absent \
              (regenerate it with ../shared/bench/gen_synthetic.py)",
             synthetic_path().display()
         );
@@ -41,6 +47,34 @@ static SYNTHETIC: LazyLock<Option<PathBuf>> = LazyLock::new(|| {
     path.is_dir()
         .then(|| fs::canonicalize(&path).unwrap_or(path))
 });
+
+/// The Bicep share of the synthetic corpus, written once per run into a temp dir.
+static BICEP_SHARE: LazyLock<Option<tempfile::TempDir>> = LazyLock::new(|| {
+    let root = SYNTHETIC.as_ref()?;
+    let dir = tempfile::tempdir().expect("a temp dir");
+    bicep_share::write_share(root, dir.path(), usize::MAX).expect("write the Bicep share");
+    Some(dir)
+});
+
+#[divan::bench(sample_count = 10, sample_size = 1)]
+fn bicep_share(bencher: Bencher) {
+    let Some(share) = BICEP_SHARE.as_ref() else {
+        return;
+    };
+    let path = share.path().to_path_buf();
+    bencher.bench(|| scan_to_sarif(vec![path.clone()]));
+}
+
+/// The synthetic corpus and its Bicep share together: 2,000 Terraform files, 2,000 ARM
+/// templates and 2,000 Bicep templates.
+#[divan::bench(sample_count = 10, sample_size = 1)]
+fn end_to_end_mixed(bencher: Bencher) {
+    let (Some(root), Some(share)) = (SYNTHETIC.clone(), BICEP_SHARE.as_ref()) else {
+        return;
+    };
+    let paths = vec![root, share.path().to_path_buf()];
+    bencher.bench(|| scan_to_sarif(paths.clone()));
+}
 
 /// Scans `paths` with the default rules and renders SARIF into a sink, as
 /// `acr-lint PATHS -f sarif=FILE` does.
@@ -73,9 +107,14 @@ fn scan_only(bencher: Bencher) {
 
 /// The synthetic files with the given extension, read into memory.
 fn texts(extension: &str) -> Vec<String> {
-    let Some(root) = SYNTHETIC.as_ref() else {
-        return Vec::new();
-    };
+    SYNTHETIC
+        .as_ref()
+        .map(|root| texts_below(root, extension))
+        .unwrap_or_default()
+}
+
+/// The files below `root` with the given extension, read into memory in path order.
+fn texts_below(root: &Path, extension: &str) -> Vec<String> {
     let mut files = Vec::new();
     collect(root, extension, &mut files);
     files.sort();
@@ -123,6 +162,22 @@ mod parse {
             texts
                 .iter()
                 .filter(|t| acr_lint::terraform::parse(t).is_ok())
+                .count()
+        });
+    }
+
+    /// The Bicep share's 2,000 templates (the ARM templates' registries) through the Bicep
+    /// parser (one thread).
+    #[divan::bench(sample_count = 20, sample_size = 1)]
+    fn bicep_share(bencher: Bencher) {
+        let texts = BICEP_SHARE
+            .as_ref()
+            .map(|share| texts_below(share.path(), "bicep"))
+            .unwrap_or_default();
+        bencher.counter(total_bytes(&texts)).bench(|| {
+            texts
+                .iter()
+                .filter(|t| acr_lint::bicep::syntax::parse(t).errors.is_empty())
                 .count()
         });
     }
@@ -293,6 +348,16 @@ mod changed_file {
     #[divan::bench(sample_count = 50)]
     fn single_file(bencher: Bencher) {
         let file = MODULE.path().join("file_042.tf");
+        bencher.bench(|| scan_to_sarif(vec![black_box(file.clone())]));
+    }
+
+    /// One template of the Bicep share given as the path (its 100-file directory is there).
+    #[divan::bench(sample_count = 50)]
+    fn single_bicep_file(bencher: Bencher) {
+        let Some(share) = BICEP_SHARE.as_ref() else {
+            return;
+        };
+        let file = share.path().join("g07").join("acr_0742.bicep");
         bencher.bench(|| scan_to_sarif(vec![black_box(file.clone())]));
     }
 
