@@ -93,9 +93,7 @@ impl SourceFile {
             Err(i) => i.saturating_sub(1),
         };
         let line_start = self.line_starts.get(line_index).copied().unwrap_or(0);
-        let column = self
-            .chars_before(offset)
-            .saturating_sub(self.chars_before(line_start));
+        let column = self.columns_between(line_start, offset);
         Position {
             line: line_index + 1,
             column: column + 1,
@@ -132,6 +130,17 @@ impl SourceFile {
     }
 
     /// Characters counted in columns before `offset`, from the nearest checkpoint.
+    /// Columns from `line_start` to `offset` on one line: counted directly on a short line,
+    /// through the checkpoints on a long one.
+    fn columns_between(&self, line_start: usize, offset: usize) -> usize {
+        if offset - line_start <= CHECKPOINT_BYTES {
+            let bytes = self.text.as_bytes().get(line_start..offset).unwrap_or(&[]);
+            return column_chars(bytes);
+        }
+        self.chars_before(offset)
+            .saturating_sub(self.chars_before(line_start))
+    }
+
     fn chars_before(&self, offset: usize) -> usize {
         let index = offset / CHECKPOINT_BYTES;
         let from = index * CHECKPOINT_BYTES;

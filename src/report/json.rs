@@ -5,6 +5,7 @@ use std::io::{self, Write};
 use serde_json::{Value, json};
 
 use super::Counts;
+use super::json_text;
 use crate::findings::{Scan, Suppressed};
 use crate::source::Span;
 
@@ -36,17 +37,25 @@ pub fn render(scan: &Scan, out: &mut dyn Write) -> io::Result<()> {
         "input_errors": scan.errors.len(),
     });
     serde_json::to_writer(&mut *out, &summary)?;
-    list(out, "findings", &scan.findings, |f| finding_json(scan, f))?;
+    list_written(out, "findings", &scan.findings, |f, bytes| {
+        push_finding(scan, f, bytes);
+    })?;
     let (baselined, suppressed): (Vec<&Suppressed>, Vec<&Suppressed>) = scan
         .suppressed
         .iter()
         .partition(|s| s.origin == crate::baseline::ORIGIN);
-    list(out, "suppressed", &suppressed, |s| suppressed_json(scan, s))?;
-    list(out, "baselined", &baselined, |s| suppressed_json(scan, s))?;
-    list(out, "not_applicable", &scan.not_applicable, |u| {
-        undecided_json(scan, u)
+    list_written(out, "suppressed", &suppressed, |s, bytes| {
+        push_suppressed(scan, s, bytes);
     })?;
-    list(out, "unknown", &scan.unknown, |u| undecided_json(scan, u))?;
+    list_written(out, "baselined", &baselined, |s, bytes| {
+        push_suppressed(scan, s, bytes);
+    })?;
+    list_written(out, "not_applicable", &scan.not_applicable, |u, bytes| {
+        push_undecided(scan, u, bytes);
+    })?;
+    list_written(out, "unknown", &scan.unknown, |u, bytes| {
+        push_undecided(scan, u, bytes);
+    })?;
     list(out, "input_errors", &scan.errors, |e| {
         input_error_json(scan, e)
     })?;
@@ -64,6 +73,153 @@ fn list<T: Sync>(
     out.write_all(b"]")
 }
 
+/// Like [`list`], for items written straight as JSON text.
+fn list_written<T: Sync>(
+    out: &mut dyn Write,
+    key: &str,
+    items: &[T],
+    write: impl Fn(&T, &mut Vec<u8>) + Sync,
+) -> io::Result<()> {
+    write!(out, ",\"{key}\":[")?;
+    super::write_json_items(out, items, |item| {
+        let mut bytes = Vec::with_capacity(1024);
+        write(item, &mut bytes);
+        Ok(bytes)
+    })?;
+    out.write_all(b"]")
+}
+
+/// A finding as [`finding_json`] gives it, written as `serde_json` writes that value (members
+/// in name order).
+fn push_finding(scan: &Scan, f: &crate::rules::Finding, out: &mut Vec<u8>) {
+    push_finding_members(scan, f, out);
+    out.push(b'}');
+}
+
+/// A finding's object without its closing brace, so a suppression can follow its last member.
+fn push_finding_members(scan: &Scan, f: &crate::rules::Finding, out: &mut Vec<u8>) {
+    out.push(b'{');
+    json_text::push_key(out, "docs");
+    json_text::push_str(out, &f.rule.docs_url());
+    out.push(b',');
+    json_text::push_key(out, "help");
+    json_text::push_str(out, f.help);
+    out.push(b',');
+    json_text::push_key(out, "label");
+    json_text::push_str(out, &f.primary.message);
+    out.push(b',');
+    json_text::push_key(out, "level");
+    json_text::push_str(out, f.level.as_str());
+    out.push(b',');
+    json_text::push_key(out, "location");
+    push_location(scan, f.primary.span, out);
+    out.push(b',');
+    json_text::push_key(out, "message");
+    json_text::push_str(out, &f.message);
+    out.push(b',');
+    json_text::push_key(out, "notes");
+    out.push(b'[');
+    for (i, note) in f.notes.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        json_text::push_str(out, note);
+    }
+    out.extend_from_slice(b"],");
+    json_text::push_key(out, "property");
+    json_text::push_str(out, &f.property);
+    out.push(b',');
+    json_text::push_key(out, "related");
+    out.push(b'[');
+    for (i, label) in f.secondary.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.push(b'{');
+        json_text::push_key(out, "location");
+        push_location(scan, label.span, out);
+        out.push(b',');
+        json_text::push_key(out, "message");
+        json_text::push_str(out, &label.message);
+        out.push(b'}');
+    }
+    out.extend_from_slice(b"],");
+    json_text::push_key(out, "resource");
+    json_text::push_str(out, &f.resource);
+    out.push(b',');
+    json_text::push_key(out, "rule");
+    json_text::push_str(out, f.rule.id);
+    out.push(b',');
+    json_text::push_key(out, "slug");
+    json_text::push_str(out, f.rule.slug);
+}
+
+/// A suppressed or baselined finding as [`suppressed_json`] gives it.
+fn push_suppressed(scan: &Scan, suppressed: &Suppressed, out: &mut Vec<u8>) {
+    push_finding_members(scan, &suppressed.finding, out);
+    out.push(b',');
+    json_text::push_key(out, "suppression");
+    out.push(b'{');
+    json_text::push_key(out, "location");
+    match suppressed.directive {
+        Some(span) => push_location(scan, span, out),
+        None => out.extend_from_slice(b"null"),
+    }
+    out.push(b',');
+    json_text::push_key(out, "origin");
+    json_text::push_str(out, &suppressed.origin);
+    out.push(b',');
+    json_text::push_key(out, "reason");
+    json_text::push_str(out, &suppressed.reason);
+    out.push(b',');
+    json_text::push_key(out, "until");
+    match suppressed.until {
+        Some(date) => json_text::push_str(out, &date.to_string()),
+        None => out.extend_from_slice(b"null"),
+    }
+    out.extend_from_slice(b"}}");
+}
+
+/// An undecided result as [`undecided_json`] gives it.
+fn push_undecided(scan: &Scan, u: &crate::rules::Undecided, out: &mut Vec<u8>) {
+    out.push(b'{');
+    json_text::push_key(out, "location");
+    push_location(scan, u.span, out);
+    out.push(b',');
+    json_text::push_key(out, "reason");
+    json_text::push_str(out, &u.reason);
+    out.push(b',');
+    json_text::push_key(out, "resource");
+    json_text::push_str(out, &u.resource);
+    out.push(b',');
+    json_text::push_key(out, "rule");
+    json_text::push_str(out, u.rule.id);
+    out.push(b'}');
+}
+
+/// A location as [`location`] gives it.
+fn push_location(scan: &Scan, span: Span, out: &mut Vec<u8>) {
+    let start = scan.sources.start(span);
+    let end = scan.sources.end(span);
+    out.push(b'{');
+    json_text::push_key(out, "column");
+    json_text::push_uint(out, start.column);
+    out.push(b',');
+    json_text::push_key(out, "end_column");
+    json_text::push_uint(out, end.column);
+    out.push(b',');
+    json_text::push_key(out, "end_line");
+    json_text::push_uint(out, end.line);
+    out.push(b',');
+    json_text::push_key(out, "file");
+    json_text::push_str(out, scan.sources.name(span.file));
+    out.push(b',');
+    json_text::push_key(out, "line");
+    json_text::push_uint(out, start.line);
+    out.push(b'}');
+}
+
+#[cfg(test)]
 fn undecided_json(scan: &Scan, u: &crate::rules::Undecided) -> Value {
     json!({
         "rule": u.rule.id,
@@ -83,6 +239,7 @@ fn input_error_json(scan: &Scan, e: &crate::findings::InputError) -> Value {
     })
 }
 
+#[cfg(test)]
 fn location(scan: &Scan, span: Span) -> Value {
     let start = scan.sources.start(span);
     let end = scan.sources.end(span);
@@ -95,6 +252,7 @@ fn location(scan: &Scan, span: Span) -> Value {
     })
 }
 
+#[cfg(test)]
 fn finding_json(scan: &Scan, f: &crate::rules::Finding) -> Value {
     json!({
             "rule": f.rule.id,
@@ -117,6 +275,7 @@ fn finding_json(scan: &Scan, f: &crate::rules::Finding) -> Value {
 
 /// A suppressed or baselined finding: the finding, and the suppression that keeps it out of
 /// the report.
+#[cfg(test)]
 fn suppressed_json(scan: &Scan, suppressed: &Suppressed) -> Value {
     let mut finding = finding_json(scan, &suppressed.finding);
     if let Value::Object(members) = &mut finding {
@@ -131,4 +290,44 @@ fn suppressed_json(scan: &Scan, suppressed: &Suppressed) -> Value {
         );
     }
     finding
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every finding, suppressed finding and undecided result of the testdata (all rules,
+    /// unknowns shown) is written byte for byte as `serde_json` writes its value.
+    #[test]
+    fn items_are_written_as_serde_writes_them() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata");
+        let mut options = crate::ScanOptions::new(vec![root]);
+        options.rules = crate::rules::all().to_vec();
+        options.show_unknown = true;
+        let scan = crate::scan(&options);
+        assert!(scan.findings.len() > 500);
+        assert!(!scan.suppressed.is_empty() && !scan.unknown.is_empty());
+        assert!(!scan.not_applicable.is_empty());
+        let same = |written: Vec<u8>, expected: Value| {
+            assert_eq!(
+                String::from_utf8(written).unwrap(),
+                serde_json::to_string(&expected).unwrap()
+            );
+        };
+        for f in &scan.findings {
+            let mut out = Vec::new();
+            push_finding(&scan, f, &mut out);
+            same(out, finding_json(&scan, f));
+        }
+        for s in &scan.suppressed {
+            let mut out = Vec::new();
+            push_suppressed(&scan, s, &mut out);
+            same(out, suppressed_json(&scan, s));
+        }
+        for u in scan.unknown.iter().chain(&scan.not_applicable) {
+            let mut out = Vec::new();
+            push_undecided(&scan, u, &mut out);
+            same(out, undecided_json(&scan, u));
+        }
+    }
 }

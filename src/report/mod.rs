@@ -6,6 +6,7 @@ mod frame;
 mod github;
 mod gitlab;
 mod json;
+mod json_text;
 mod junit;
 mod markdown;
 mod mask;

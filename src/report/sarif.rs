@@ -9,7 +9,7 @@ use serde_json::json;
 use serde_sarif::sarif::{
     ArtifactLocation, Invocation, Location, Message, MultiformatMessageString, Notification,
     PhysicalLocation, PropertyBag, Region, ReportingConfiguration, ReportingDescriptor,
-    Result as SarifResult, ResultLevel, Run, RunAutomationDetails, Sarif, Tool, ToolComponent,
+    Result as SarifResult, Run, RunAutomationDetails, Sarif, Tool, ToolComponent,
     VersionControlDetails,
 };
 
@@ -18,6 +18,7 @@ use crate::rules::{Finding, Level, RuleMeta};
 use crate::source::Span;
 use crate::suppress::Suppressed;
 
+use super::json_text;
 use super::repository::{self, Repository};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -36,6 +37,8 @@ struct Report<'a> {
     root: PathBuf,
     repository: Option<Repository>,
     artifacts: Vec<ArtifactLocation>,
+    /// Each file's artifact location as JSON text, written into every result that points there.
+    artifacts_json: Vec<Vec<u8>>,
 }
 
 impl<'a> Report<'a> {
@@ -53,12 +56,17 @@ impl<'a> Report<'a> {
             .files()
             .iter()
             .map(|file| artifact(&root, &file.path))
+            .collect::<Vec<_>>();
+        let artifacts_json = artifacts
+            .iter()
+            .map(|location| serde_json::to_vec(location).unwrap_or_default())
             .collect();
         Report {
             scan,
             root,
             repository,
             artifacts,
+            artifacts_json,
         }
     }
 
@@ -68,31 +76,96 @@ impl<'a> Report<'a> {
             .cloned()
             .unwrap_or_else(|| artifact(&self.root, Path::new(self.scan.sources.name(span.file))))
     }
+
+    fn push_artifact_json(&self, out: &mut Vec<u8>, span: Span) {
+        match self.artifacts_json.get(span.file) {
+            Some(json) => out.extend_from_slice(json),
+            None => out.extend_from_slice(
+                &serde_json::to_vec(&self.artifact_of(span)).unwrap_or_default(),
+            ),
+        }
+    }
 }
 
-/// One result as JSON, with its suppression when it is suppressed.
+/// One result as JSON, with its suppression when it is suppressed, written as `serde_json`
+/// writes the `serde_sarif` result (members in name order, absent ones left out).
 fn serialized_result(
     report: &Report<'_>,
     finding: &Finding,
     suppressed: Option<&Suppressed>,
 ) -> io::Result<Vec<u8>> {
-    let result = result(report, finding);
-    let Some(suppressed) = suppressed else {
-        return Ok(serde_json::to_vec(&result)?);
-    };
-    let mut value = serde_json::to_value(result)?;
-    if let Some(members) = value.as_object_mut() {
-        let kind = if suppressed.origin == "inline" {
-            "inSource"
-        } else {
-            "external"
-        };
-        members.insert(
-            "suppressions".into(),
-            json!([{"kind": kind, "status": "accepted", "justification": suppressed.reason}]),
-        );
+    let mut out = Vec::with_capacity(1024);
+    out.extend_from_slice(b"{\"level\":\"");
+    out.extend_from_slice(level(finding.level).as_bytes());
+    out.extend_from_slice(b"\",\"locations\":[{");
+    push_physical(report, &mut out, finding.primary.span);
+    out.extend_from_slice(b"}],\"message\":{\"text\":");
+    json_text::push_str(&mut out, &message_text(finding));
+    out.extend_from_slice(b"},\"partialFingerprints\":{\"");
+    out.extend_from_slice(FINGERPRINT_KEY.as_bytes());
+    out.extend_from_slice(b"\":");
+    json_text::push_hex16(&mut out, fingerprint_hash(report.scan, finding));
+    out.extend_from_slice(b"},\"relatedLocations\":[");
+    for (i, label) in finding.secondary.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(b"{\"id\":");
+        json_text::push_uint(&mut out, i);
+        out.extend_from_slice(b",\"message\":{\"text\":");
+        json_text::push_str(&mut out, &label.message);
+        out.extend_from_slice(b"},");
+        push_physical(report, &mut out, label.span);
+        out.push(b'}');
     }
-    Ok(serde_json::to_vec(&value)?)
+    out.extend_from_slice(b"],\"ruleId\":");
+    json_text::push_str(&mut out, finding.rule.id);
+    out.extend_from_slice(b",\"ruleIndex\":");
+    json_text::push_uint(&mut out, rule_index(report.scan, finding));
+    if let Some(suppressed) = suppressed {
+        push_suppression(&mut out, suppressed);
+    }
+    out.push(b'}');
+    Ok(out)
+}
+
+/// `"physicalLocation":{...}` of a span: its file's artifact location and its region.
+fn push_physical(report: &Report<'_>, out: &mut Vec<u8>, span: Span) {
+    let start = report.scan.sources.start(span);
+    let end = report.scan.sources.end(span);
+    out.extend_from_slice(b"\"physicalLocation\":{\"artifactLocation\":");
+    report.push_artifact_json(out, span);
+    out.extend_from_slice(b",\"region\":{\"endColumn\":");
+    json_text::push_uint(out, end.column);
+    out.extend_from_slice(b",\"endLine\":");
+    json_text::push_uint(out, end.line);
+    out.extend_from_slice(b",\"startColumn\":");
+    json_text::push_uint(out, start.column);
+    out.extend_from_slice(b",\"startLine\":");
+    json_text::push_uint(out, start.line);
+    out.extend_from_slice(b"}}");
+}
+
+/// `,"suppressions":[...]`: in the source, or external (configuration file, baseline).
+fn push_suppression(out: &mut Vec<u8>, suppressed: &Suppressed) {
+    let kind = if suppressed.origin == "inline" {
+        "inSource"
+    } else {
+        "external"
+    };
+    out.extend_from_slice(b",\"suppressions\":[{\"justification\":");
+    json_text::push_str(out, &suppressed.reason);
+    out.extend_from_slice(b",\"kind\":\"");
+    out.extend_from_slice(kind.as_bytes());
+    out.extend_from_slice(b"\",\"status\":\"accepted\"}]");
+}
+
+/// The index of the finding's rule in the run's rule list (the first when it is not listed).
+fn rule_index(scan: &Scan, finding: &Finding) -> usize {
+    scan.rules
+        .iter()
+        .position(|r| r.id == finding.rule.id)
+        .unwrap_or(0)
 }
 
 /// Writes the document with its results streamed in chunks, each serialized in parallel, so a
@@ -309,8 +382,10 @@ fn level(level: Level) -> &'static str {
     }
 }
 
+/// A result as `serde_sarif` builds it: what [`serialized_result`] must write.
+#[cfg(test)]
 fn result(report: &Report<'_>, finding: &Finding) -> SarifResult {
-    let rules = &report.scan.rules;
+    use serde_sarif::sarif::ResultLevel;
     let result_level = match finding.level {
         Level::Error => ResultLevel::Error,
         Level::Warning => ResultLevel::Warning,
@@ -344,12 +419,8 @@ fn result(report: &Report<'_>, finding: &Finding) -> SarifResult {
                 .build(),
         ])
         .partial_fingerprints(fingerprints);
-    let index = rules
-        .iter()
-        .position(|r| r.id == finding.rule.id)
-        .unwrap_or(0);
     builder
-        .rule_index(index as i64)
+        .rule_index(rule_index(report.scan, finding) as i64)
         .related_locations(related)
         .build()
 }
@@ -416,6 +487,10 @@ pub(super) fn encode_uri(path: &str) -> String {
 
 /// A fingerprint that survives moving code: rule, file, resource and property, no lines.
 pub(crate) fn fingerprint(scan: &Scan, finding: &Finding) -> String {
+    format!("{:016x}", fingerprint_hash(scan, finding))
+}
+
+fn fingerprint_hash(scan: &Scan, finding: &Finding) -> u64 {
     use std::fmt::Write as _;
     let mut hash = Fnv1a::default();
     // Hashing the key as it is formatted, without building it, gives the same value.
@@ -427,7 +502,7 @@ pub(crate) fn fingerprint(scan: &Scan, finding: &Finding) -> String {
         finding.resource,
         finding.property
     );
-    format!("{:016x}", hash.0)
+    hash.0
 }
 
 pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {
@@ -537,6 +612,42 @@ mod tests {
         let outside = artifact(root, Path::new("/elsewhere/x.tf"));
         assert_eq!(outside.uri.as_deref(), Some("file:///elsewhere/x.tf"));
         assert_eq!(outside.uri_base_id, None);
+    }
+
+    /// Every result of the testdata (all rules, suppressed ones included) is written byte for
+    /// byte as `serde_json` writes the `serde_sarif` result, with its suppression added.
+    #[test]
+    fn results_are_written_as_serde_writes_them() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata");
+        let mut options = crate::ScanOptions::new(vec![root]);
+        options.rules = crate::rules::all().to_vec();
+        let scan = crate::scan(&options);
+        assert!(scan.findings.len() > 500 && !scan.suppressed.is_empty());
+        let report = Report::new(&scan);
+        let all = scan.findings.iter().map(|finding| (finding, None)).chain(
+            scan.suppressed
+                .iter()
+                .map(|suppressed| (&suppressed.finding, Some(suppressed))),
+        );
+        for (finding, suppressed) in all {
+            let mut expected = serde_json::to_value(result(&report, finding)).unwrap();
+            if let Some(suppressed) = suppressed {
+                let kind = if suppressed.origin == "inline" {
+                    "inSource"
+                } else {
+                    "external"
+                };
+                expected.as_object_mut().unwrap().insert(
+                    "suppressions".into(),
+                    json!([{"kind": kind, "status": "accepted", "justification": suppressed.reason}]),
+                );
+            }
+            let written = serialized_result(&report, finding, suppressed).unwrap();
+            assert_eq!(
+                String::from_utf8(written).unwrap(),
+                serde_json::to_string(&expected).unwrap()
+            );
+        }
     }
 
     #[test]

@@ -1,0 +1,115 @@
+//! JSON text written straight into a buffer, byte for byte as `serde_json` writes it (compact
+//! form), for the report lists whose items are too many to build as values first.
+
+/// Appends `text` as a JSON string literal: `"` and `\` escaped, the control characters below
+/// U+0020 as `\b`, `\t`, `\n`, `\f`, `\r` or `\u00xx`, everything else as it is.
+pub fn push_str(out: &mut Vec<u8>, text: &str) {
+    out.push(b'"');
+    let bytes = text.as_bytes();
+    let mut plain_from = 0;
+    for (i, &byte) in bytes.iter().enumerate() {
+        let escape: &[u8] = match byte {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            0x08 => b"\\b",
+            b'\t' => b"\\t",
+            b'\n' => b"\\n",
+            0x0C => b"\\f",
+            b'\r' => b"\\r",
+            0x00..=0x1F => b"",
+            _ => continue,
+        };
+        out.extend_from_slice(bytes.get(plain_from..i).unwrap_or_default());
+        plain_from = i + 1;
+        if escape.is_empty() {
+            push_unicode_escape(out, byte);
+        } else {
+            out.extend_from_slice(escape);
+        }
+    }
+    out.extend_from_slice(bytes.get(plain_from..).unwrap_or_default());
+    out.push(b'"');
+}
+
+fn push_unicode_escape(out: &mut Vec<u8>, byte: u8) {
+    out.extend_from_slice(b"\\u00");
+    out.push(hex_digit(u64::from(byte >> 4)));
+    out.push(hex_digit(u64::from(byte & 0xF)));
+}
+
+/// The lowercase hex digit of the low four bits of `value`.
+fn hex_digit(value: u64) -> u8 {
+    let nibble = (value & 0xF) as u8;
+    if nibble < 10 {
+        b'0' + nibble
+    } else {
+        b'a' + nibble - 10
+    }
+}
+
+/// Appends an unsigned integer in decimal.
+pub fn push_uint(out: &mut Vec<u8>, value: usize) {
+    out.extend_from_slice(itoa::Buffer::new().format(value).as_bytes());
+}
+
+/// Appends `"key":`; `key` must need no escaping.
+pub fn push_key(out: &mut Vec<u8>, key: &str) {
+    out.push(b'"');
+    out.extend_from_slice(key.as_bytes());
+    out.extend_from_slice(b"\":");
+}
+
+/// Appends `value` as `serde_json` writes a `u64` in 16 lowercase hex digits inside a string:
+/// `"00ff..."`.
+pub fn push_hex16(out: &mut Vec<u8>, value: u64) {
+    out.push(b'"');
+    for shift in (0..16).rev() {
+        out.push(hex_digit(value >> (shift * 4)));
+    }
+    out.push(b'"');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn written(text: &str) -> String {
+        let mut out = Vec::new();
+        push_str(&mut out, text);
+        String::from_utf8(out).expect("UTF-8 in, UTF-8 out")
+    }
+
+    #[test]
+    fn strings_are_escaped_as_serde_json_escapes_them() {
+        let every_ascii: String = (0u8..=0x7F).map(char::from).collect();
+        for text in [
+            "",
+            "plain",
+            "quote \" backslash \\ slash /",
+            "lines\nand\r\ntabs\t, bell \u{7}, escape \u{1b}, form feed \u{c}, backspace \u{8}",
+            "é ü 中文 🚀 \u{202e} \u{7f} \u{2028}",
+            every_ascii.as_str(),
+        ] {
+            let expected = serde_json::to_string(text).expect("a string serializes");
+            assert_eq!(written(text), expected, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn hex_is_sixteen_lowercase_digits() {
+        for value in [0, 1, 0xdead_beef, u64::MAX, 0x0123_4567_89ab_cdef] {
+            let mut out = Vec::new();
+            push_hex16(&mut out, value);
+            assert_eq!(String::from_utf8(out).unwrap(), format!("\"{value:016x}\""));
+        }
+    }
+
+    #[test]
+    fn integers_are_decimal() {
+        let mut out = Vec::new();
+        push_uint(&mut out, 0);
+        out.push(b' ');
+        push_uint(&mut out, 1_234_567);
+        assert_eq!(out, b"0 1234567");
+    }
+}
