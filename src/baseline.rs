@@ -66,7 +66,7 @@ impl Baseline {
 
     pub fn write(&self, path: &Path) -> Result<(), String> {
         let text = serde_json::to_string_pretty(self).map_err(|e| e.to_string())?;
-        crate::source::write_atomically(path, |out| {
+        crate::source::write_atomically(path, crate::source::Durability::Synced, |out| {
             std::io::Write::write_all(out, (text + "\n").as_bytes())
         })
         .map_err(|e| format!("cannot write baseline {}: {e}", path.display()))

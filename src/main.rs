@@ -652,7 +652,7 @@ fn check_output_paths(cli: &Cli) -> Result<(), String> {
 
 fn write_output(scan: &Scan, output: &Output, color: ColorChoice) -> io::Result<()> {
     match &output.file {
-        Some(path) => source::write_atomically(path, |file| {
+        Some(path) => source::write_atomically(path, source::Durability::Regenerable, |file| {
             report::render(scan, output.format, false, file)
         }),
         None => {

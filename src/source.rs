@@ -229,8 +229,21 @@ pub fn normalize(path: &Path) -> PathBuf {
     out
 }
 
+/// Whether a file written with [`write_atomically`] is synced to disk before it replaces the
+/// old one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Durability {
+    /// Synced first: the new content survives a power loss once the call returns (a baseline,
+    /// which people edit and commit).
+    Synced,
+    /// Left to the kernel to write back: a report, which the next run writes again. Readers
+    /// still see the old file or the whole new one, never a torn one.
+    Regenerable,
+}
+
 /// Writes a file the way an interrupted or failed run cannot tear it: into a temporary file
-/// beside it, synced, then renamed over it. On failure the previous file is left as it was.
+/// beside it, synced when `durability` asks for it, then renamed over it. On failure the
+/// previous file is left as it was.
 ///
 /// On Linux the temporary file has no name while it is written (`O_TMPFILE`): a run killed
 /// by any signal, `SIGKILL` included, leaves nothing behind. It is named `.NAME.PID.tmp` only
@@ -238,15 +251,16 @@ pub fn normalize(path: &Path) -> PathBuf {
 /// that name from the start.
 pub fn write_atomically(
     path: &Path,
+    durability: Durability,
     write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
     let temporary = temporary_path(path)?;
     #[cfg(target_os = "linux")]
     if let Some(file) = unnamed::create(path) {
-        return unnamed::write(file, &temporary, path, write);
+        return unnamed::write(file, &temporary, path, durability, write);
     }
     let written = std::fs::File::create(&temporary).and_then(|file| {
-        let file = write_synced(file, write)?;
+        let file = write_through_buffer(file, durability, write)?;
         drop(file);
         std::fs::rename(&temporary, path)
     });
@@ -267,15 +281,21 @@ fn temporary_path(path: &Path) -> std::io::Result<PathBuf> {
     Ok(path.with_file_name(temporary_name))
 }
 
-/// Writes through a buffer into `file` and syncs it to disk.
-fn write_synced(
+/// Bytes gathered before each write to the file.
+const WRITE_BUFFER_BYTES: usize = 256 * 1024;
+
+/// Writes through a buffer into `file`, and syncs it to disk when `durability` asks for it.
+fn write_through_buffer(
     file: std::fs::File,
+    durability: Durability,
     write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
 ) -> std::io::Result<std::fs::File> {
-    let mut out = std::io::BufWriter::new(file);
+    let mut out = std::io::BufWriter::with_capacity(WRITE_BUFFER_BYTES, file);
     write(&mut out)?;
     let file = out.into_inner().map_err(|e| e.into_error())?;
-    file.sync_all()?;
+    if durability == Durability::Synced {
+        file.sync_all()?;
+    }
     Ok(file)
 }
 
@@ -311,15 +331,16 @@ mod unnamed {
         file: File,
         temporary: &Path,
         path: &Path,
+        durability: super::Durability,
         write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
     ) -> std::io::Result<()> {
-        let mut file = crate::source::write_synced(file, write)?;
+        let mut file = super::write_through_buffer(file, durability, write)?;
         let _ = std::fs::remove_file(temporary);
         let named = link(&file, temporary).or_else(|_| {
             file.seek(SeekFrom::Start(0))?;
             let copy = File::create(temporary)?;
-            crate::source::write_synced(copy, |out| std::io::copy(&mut file, out).map(|_| ()))
-                .map(drop)
+            let copied = |out: &mut dyn std::io::Write| std::io::copy(&mut file, out).map(|_| ());
+            super::write_through_buffer(copy, durability, copied).map(drop)
         });
         let renamed = named.and_then(|()| std::fs::rename(temporary, path));
         if renamed.is_err() {
