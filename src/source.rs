@@ -331,16 +331,16 @@ mod unnamed {
         file: File,
         temporary: &Path,
         path: &Path,
-        durability: super::Durability,
+        durability: crate::source::Durability,
         write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
     ) -> std::io::Result<()> {
-        let mut file = super::write_through_buffer(file, durability, write)?;
+        let mut file = crate::source::write_through_buffer(file, durability, write)?;
         let _ = std::fs::remove_file(temporary);
         let named = link(&file, temporary).or_else(|_| {
             file.seek(SeekFrom::Start(0))?;
             let copy = File::create(temporary)?;
             let copied = |out: &mut dyn std::io::Write| std::io::copy(&mut file, out).map(|_| ());
-            super::write_through_buffer(copy, durability, copied).map(drop)
+            crate::source::write_through_buffer(copy, durability, copied).map(drop)
         });
         let renamed = named.and_then(|()| std::fs::rename(temporary, path));
         if renamed.is_err() {
