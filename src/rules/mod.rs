@@ -429,11 +429,21 @@ pub struct Outcomes {
 }
 
 impl Outcomes {
-    fn merge(mut self, other: Outcomes) -> Outcomes {
-        self.findings.extend(other.findings);
-        self.not_applicable.extend(other.not_applicable);
-        self.unknown.extend(other.unknown);
-        self
+    /// Joins the outcomes of parts of the model in their order, moving each item once.
+    fn concatenate(options: &RuleOptions, parts: Vec<Outcomes>) -> Outcomes {
+        let mut out = Outcomes {
+            options: options.clone(),
+            findings: Vec::with_capacity(parts.iter().map(|p| p.findings.len()).sum()),
+            not_applicable: Vec::with_capacity(parts.iter().map(|p| p.not_applicable.len()).sum()),
+            unknown: Vec::with_capacity(parts.iter().map(|p| p.unknown.len()).sum()),
+            current: None,
+        };
+        for part in parts {
+            out.findings.extend(part.findings);
+            out.not_applicable.extend(part.not_applicable);
+            out.unknown.extend(part.unknown);
+        }
+        out
     }
 
     /// Records a finding of the current rule on `resource`, pointing at `at`.
@@ -720,7 +730,7 @@ pub fn run(graph: &Graph<'_>, rules: &[&'static dyn Rule], options: &RuleOptions
         options: options.clone(),
         ..Outcomes::default()
     };
-    let mut out = graph
+    let parts = graph
         .registries
         .par_chunks(32)
         .map(|chunk| {
@@ -730,7 +740,8 @@ pub fn run(graph: &Graph<'_>, rules: &[&'static dyn Rule], options: &RuleOptions
             }
             out
         })
-        .reduce(fresh, Outcomes::merge);
+        .collect();
+    let mut out = Outcomes::concatenate(options, parts);
     for unit in &graph.units {
         for rule in rules.iter().filter(|r| r.meta().scope == RuleScope::Unit) {
             out.current = Some(rule.meta());
