@@ -16,7 +16,7 @@ use std::io::{self, BufRead, Read, Write};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
-use std::sync::mpsc;
+use std::sync::{Arc, mpsc};
 
 use lsp_server::{ErrorCode, Message, Notification, Request, RequestId, Response, ResponseError};
 use lsp_types::{
@@ -293,8 +293,20 @@ struct Document {
     uri: Uri,
     version: i32,
     text: String,
-    /// The diagnostics last published, each with its quick fix.
-    published: Vec<(Diagnostic, Option<CodeAction>)>,
+    /// The diagnostics last published, each with what its quick fix needs.
+    published: Vec<(Diagnostic, Option<PendingFix>)>,
+}
+
+/// What the quick fix of a diagnostic needs; the edit is worked out when the client asks for
+/// code actions, since finding where it goes parses the file again.
+struct PendingFix {
+    /// The file the suppression goes in, as the check read it.
+    file: Arc<SourceFile>,
+    target: usize,
+    /// Where the declaration of the finding's resource starts, if it has one.
+    decl: Option<usize>,
+    rule: &'static str,
+    resource: String,
 }
 
 impl Server {
@@ -505,7 +517,7 @@ impl Server {
 
     /// Scans the document with its module, the open documents' text overriding the disk; also
     /// gives the files the scan read and their directories.
-    fn check(&self, path: &Path) -> (Vec<(Diagnostic, Option<CodeAction>)>, HashSet<PathBuf>) {
+    fn check(&self, path: &Path) -> (Vec<(Diagnostic, Option<PendingFix>)>, HashSet<PathBuf>) {
         let mut options = (self.options)(vec![path.to_path_buf()]);
         options.overlays = self
             .documents
@@ -522,7 +534,7 @@ impl Server {
         }
     }
 
-    fn diagnostics(&self, scan: &Scan, path: &Path) -> Vec<(Diagnostic, Option<CodeAction>)> {
+    fn diagnostics(&self, scan: &Scan, path: &Path) -> Vec<(Diagnostic, Option<PendingFix>)> {
         let Some((id, file)) = scan
             .sources
             .files()
@@ -533,6 +545,7 @@ impl Server {
             return Vec::new();
         };
         let mut published = Vec::new();
+        let mut fix_files = HashMap::new();
         for error in &scan.errors {
             let in_file = match error.span {
                 Some(span) => span.file == id,
@@ -567,8 +580,7 @@ impl Server {
                 _ => continue,
             };
             let diagnostic = self.diagnostic(scan, file, finding, at);
-            let action = self.quick_fix(scan, finding, &diagnostic);
-            published.push((diagnostic, action));
+            published.push((diagnostic, pending_fix(scan, finding, &mut fix_files)));
         }
         published
     }
@@ -616,31 +628,16 @@ impl Server {
 
     /// The quick fix that suppresses the finding: on its resource when it has one, else on
     /// the block or template that holds it.
-    fn quick_fix(
-        &self,
-        scan: &Scan,
-        finding: &Finding,
-        diagnostic: &Diagnostic,
-    ) -> Option<CodeAction> {
-        if crate::rules::tool::ALL
-            .iter()
-            .any(|tool| tool.id == finding.rule.id)
-        {
-            return None; // a diagnostic about a suppression is fixed, not suppressed
-        }
-        let target = suppression_target(scan, finding);
-        let file = scan.sources.get(target.file)?;
-        let rule = finding.rule.id;
+    fn quick_fix(&self, pending: &PendingFix, diagnostic: &Diagnostic) -> Option<CodeAction> {
+        let file = pending.file.as_ref();
+        let rule = pending.rule;
         let insertion = match format_of(&file.path)? {
-            Format::Terraform => fix::terraform(&file.text, target.start, rule)?,
+            Format::Terraform => fix::terraform(&file.text, pending.target, rule)?,
             Format::Bicep => {
                 let parameters = Candidate::of(&file.path) == Some(Candidate::BicepParams);
-                fix::bicep(&file.text, target.start, rule, parameters)?
+                fix::bicep(&file.text, pending.target, rule, parameters)?
             }
-            Format::Arm => {
-                let decl = finding.resource_decl.map(|s| s.start);
-                fix::arm(&file.text, decl, rule)?
-            }
+            Format::Arm => fix::arm(&file.text, pending.decl, rule)?,
         };
         let position = self.lines(file).position(insertion.offset);
         let edit = TextEdit {
@@ -648,10 +645,10 @@ impl Server {
             new_text: insertion.text,
         };
         let uri = self.uri(&file.path)?;
-        let subject = if finding.resource.is_empty() {
+        let subject = if pending.resource.is_empty() {
             String::new()
         } else {
-            format!(" on `{}`", finding.resource)
+            format!(" on `{}`", pending.resource)
         };
         Some(CodeAction {
             title: format!("Suppress {rule}{subject} (acr-lint:ignore with a reason)"),
@@ -679,18 +676,21 @@ impl Server {
             return Vec::new();
         };
         let mut actions: Vec<CodeAction> = Vec::new();
-        for (diagnostic, action) in &document.published {
-            let Some(action) = action else {
-                continue;
-            };
+        for (diagnostic, pending) in &document.published {
             if !overlaps(diagnostic.range, params.range) {
                 continue;
             }
+            let Some(action) = pending
+                .as_ref()
+                .and_then(|pending| self.quick_fix(pending, diagnostic))
+            else {
+                continue;
+            };
             if !actions
                 .iter()
                 .any(|a| a.title == action.title && a.edit == action.edit)
             {
-                actions.push(action.clone());
+                actions.push(action);
             }
         }
         actions
@@ -785,6 +785,38 @@ fn publish(uri: Uri, diagnostics: Vec<Diagnostic>, version: Option<i32>) {
 /// The path of a document acr-lint reads: Terraform, JSON or Bicep.
 fn lintable_path(uri: &Uri) -> Option<PathBuf> {
     convert::path_of(uri).filter(|path| Candidate::of(path).is_some())
+}
+
+/// What the quick fix of `finding` needs, sharing one copy of each file among the findings
+/// of a check (`files`, by file id); none for a diagnostic about a suppression, which is fixed,
+/// not suppressed.
+fn pending_fix(
+    scan: &Scan,
+    finding: &Finding,
+    files: &mut HashMap<usize, Arc<SourceFile>>,
+) -> Option<PendingFix> {
+    if crate::rules::tool::ALL
+        .iter()
+        .any(|tool| tool.id == finding.rule.id)
+    {
+        return None;
+    }
+    let target = suppression_target(scan, finding);
+    let file = match files.get(&target.file) {
+        Some(file) => Arc::clone(file),
+        None => {
+            let read = scan.sources.get(target.file)?;
+            let copy = SourceFile::new(read.path.clone(), read.name.clone(), read.text.clone());
+            Arc::clone(files.entry(target.file).or_insert(Arc::new(copy)))
+        }
+    };
+    Some(PendingFix {
+        file,
+        target: target.start,
+        decl: finding.resource_decl.map(|s| s.start),
+        rule: finding.rule.id,
+        resource: finding.resource.clone(),
+    })
 }
 
 /// Where the quick fix suppresses a finding: at the declaration of its resource, or where its
