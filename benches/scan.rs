@@ -26,6 +26,8 @@ use divan::{Bencher, black_box};
 
 #[path = "support/bicep_share.rs"]
 mod bicep_share;
+#[path = "support/terraform_module.rs"]
+mod terraform_module;
 
 fn main() {
     if SYNTHETIC.is_none() {
@@ -291,55 +293,17 @@ fn scaling(bencher: Bencher, copies: usize) {
 /// virtual network, a storage account and a registry, some through module variables and locals.
 static MODULE: LazyLock<tempfile::TempDir> = LazyLock::new(|| {
     let dir = tempfile::tempdir().expect("a temp dir");
-    fs::write(
-        dir.path().join("variables.tf"),
-        "variable \"location\" {\n  default = \"westeurope\"\n}\n\
-         variable \"sku\" {\n  default = \"Premium\"\n}\n\
-         locals {\n  prefix = \"bench\"\n}\n",
-    )
-    .expect("write variables.tf");
+    fs::write(dir.path().join("variables.tf"), terraform_module::VARIABLES)
+        .expect("write variables.tf");
     for i in 1..100 {
-        fs::write(dir.path().join(format!("file_{i:03}.tf")), module_file(i))
-            .expect("write a module file");
+        fs::write(
+            dir.path().join(format!("file_{i:03}.tf")),
+            terraform_module::module_file(i),
+        )
+        .expect("write a module file");
     }
     dir
 });
-
-fn module_file(i: usize) -> String {
-    format!(
-        r#"resource "azurerm_resource_group" "rg{i}" {{
-  name     = "rg-${{local.prefix}}-{i}"
-  location = var.location
-}}
-
-resource "azurerm_virtual_network" "vnet{i}" {{
-  name                = "vnet-{i}"
-  location            = azurerm_resource_group.rg{i}.location
-  resource_group_name = azurerm_resource_group.rg{i}.name
-  address_space       = ["10.{octet}.0.0/16"]
-}}
-
-resource "azurerm_storage_account" "st{i}" {{
-  name                     = "stbench{i}"
-  resource_group_name      = azurerm_resource_group.rg{i}.name
-  location                 = azurerm_resource_group.rg{i}.location
-  account_tier             = "Standard"
-  account_replication_type = "LRS"
-}}
-
-resource "azurerm_container_registry" "acr{i}" {{
-  name                          = "acrbench{i}"
-  resource_group_name           = azurerm_resource_group.rg{i}.name
-  location                      = azurerm_resource_group.rg{i}.location
-  sku                           = var.sku
-  admin_enabled                 = {admin}
-  public_network_access_enabled = false
-}}
-"#,
-        octet = i % 250,
-        admin = i.is_multiple_of(2),
-    )
-}
 
 mod changed_file {
     use super::*;
