@@ -10,6 +10,7 @@
 )]
 //! Terraform. The binary is a thin layer over [`scan`] and the renderers in [`report`].
 
+pub mod allocator;
 pub mod arm;
 pub mod baseline;
 pub mod bicep;

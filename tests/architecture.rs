@@ -20,6 +20,7 @@ const LAYERS: &[(&str, &str, u8)] = &[
     ("variants", "findings", 5),
     ("findings", "findings", 5),
     ("report", "report", 6),
+    ("allocator", "driver", 7),
     ("discover", "driver", 7),
     ("read", "driver", 7),
     ("config", "driver", 7),
