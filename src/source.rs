@@ -410,9 +410,36 @@ impl ReadFailure {
     }
 }
 
+/// Opens a path for reading; opening a named pipe returns at once instead of waiting for a
+/// writer (the caller then refuses it as not a regular file).
+fn open_without_blocking(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(target_os = "linux")]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
+    options.open(path)
+}
+
+/// The bytes of an open file of `size` bytes as its metadata said, never more than the limit
+/// even when the file grows while it is read.
+fn read_bounded(file: &mut std::fs::File, size: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let capacity = usize::try_from(size).unwrap_or(0);
+    let mut bytes = Vec::with_capacity(capacity.saturating_add(1));
+    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(std::io::Error::other(format!(
+            "file grew past {} MiB while it was read",
+            MAX_FILE_BYTES / (1024 * 1024)
+        )));
+    }
+    Ok(bytes)
+}
+
 /// Reads a file as UTF-8 text, refusing binary, oversized and unreadable files.
 pub fn read_text(path: &Path) -> Result<String, ReadFailure> {
-    let metadata = std::fs::metadata(path).map_err(ReadFailure::unreadable)?;
+    let mut file = open_without_blocking(path).map_err(ReadFailure::unreadable)?;
+    let metadata = file.metadata().map_err(ReadFailure::unreadable)?;
     if !metadata.is_file() {
         // A pipe or device would block the read or never end.
         return Err(ReadFailure::unreadable("not a regular file"));
@@ -425,7 +452,7 @@ pub fn read_text(path: &Path) -> Result<String, ReadFailure> {
             MAX_FILE_BYTES / (1024 * 1024)
         )));
     }
-    let bytes = std::fs::read(path).map_err(ReadFailure::unreadable)?;
+    let bytes = read_bounded(&mut file, size).map_err(ReadFailure::unreadable)?;
     // The error points just past the text before the offending byte; that text is lossy, so
     // positions are taken from its length, never from the byte offset in the file.
     let not_text = |message: &str, before: &[u8]| ReadFailure {

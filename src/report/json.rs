@@ -99,42 +99,20 @@ fn push_finding(scan: &Scan, f: &crate::rules::Finding, out: &mut Vec<u8>) {
 /// A finding's object without its closing brace, so a suppression can follow its last member.
 fn push_finding_members(scan: &Scan, f: &crate::rules::Finding, out: &mut Vec<u8>) {
     out.push(b'{');
-    json_text::push_key(out, "docs");
-    json_text::push_str(out, &f.rule.docs_url());
-    out.push(b',');
-    json_text::push_key(out, "help");
-    json_text::push_str(out, f.help);
-    out.push(b',');
-    json_text::push_key(out, "label");
-    json_text::push_str(out, &f.primary.message);
-    out.push(b',');
-    json_text::push_key(out, "level");
-    json_text::push_str(out, f.level.as_str());
-    out.push(b',');
+    json_text::push_string_field(out, "docs", &f.rule.docs_url());
+    json_text::push_string_field(out, "help", f.help);
+    json_text::push_string_field(out, "label", &f.primary.message);
+    json_text::push_string_field(out, "level", f.level.as_str());
     json_text::push_key(out, "location");
     push_location(scan, f.primary.span, out);
     out.push(b',');
-    json_text::push_key(out, "message");
-    json_text::push_str(out, &f.message);
-    out.push(b',');
+    json_text::push_string_field(out, "message", &f.message);
     json_text::push_key(out, "notes");
-    out.push(b'[');
-    for (i, note) in f.notes.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        json_text::push_str(out, note);
-    }
-    out.extend_from_slice(b"],");
-    json_text::push_key(out, "property");
-    json_text::push_str(out, &f.property);
+    json_text::push_list(out, &f.notes, |out, note| json_text::push_str(out, note));
     out.push(b',');
+    json_text::push_string_field(out, "property", &f.property);
     json_text::push_key(out, "related");
-    out.push(b'[');
-    for (i, label) in f.secondary.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
+    json_text::push_list(out, &f.secondary, |out, label| {
         out.push(b'{');
         json_text::push_key(out, "location");
         push_location(scan, label.span, out);
@@ -142,14 +120,10 @@ fn push_finding_members(scan: &Scan, f: &crate::rules::Finding, out: &mut Vec<u8
         json_text::push_key(out, "message");
         json_text::push_str(out, &label.message);
         out.push(b'}');
-    }
-    out.extend_from_slice(b"],");
-    json_text::push_key(out, "resource");
-    json_text::push_str(out, &f.resource);
+    });
     out.push(b',');
-    json_text::push_key(out, "rule");
-    json_text::push_str(out, f.rule.id);
-    out.push(b',');
+    json_text::push_string_field(out, "resource", &f.resource);
+    json_text::push_string_field(out, "rule", f.rule.id);
     json_text::push_key(out, "slug");
     json_text::push_str(out, f.rule.slug);
 }
@@ -166,12 +140,8 @@ fn push_suppressed(scan: &Scan, suppressed: &Suppressed, out: &mut Vec<u8>) {
         None => out.extend_from_slice(b"null"),
     }
     out.push(b',');
-    json_text::push_key(out, "origin");
-    json_text::push_str(out, &suppressed.origin);
-    out.push(b',');
-    json_text::push_key(out, "reason");
-    json_text::push_str(out, &suppressed.reason);
-    out.push(b',');
+    json_text::push_string_field(out, "origin", &suppressed.origin);
+    json_text::push_string_field(out, "reason", &suppressed.reason);
     json_text::push_key(out, "until");
     match suppressed.until {
         Some(date) => json_text::push_str(out, &date.to_string()),
@@ -186,12 +156,8 @@ fn push_undecided(scan: &Scan, u: &crate::rules::Undecided, out: &mut Vec<u8>) {
     json_text::push_key(out, "location");
     push_location(scan, u.span, out);
     out.push(b',');
-    json_text::push_key(out, "reason");
-    json_text::push_str(out, &u.reason);
-    out.push(b',');
-    json_text::push_key(out, "resource");
-    json_text::push_str(out, &u.resource);
-    out.push(b',');
+    json_text::push_string_field(out, "reason", &u.reason);
+    json_text::push_string_field(out, "resource", &u.resource);
     json_text::push_key(out, "rule");
     json_text::push_str(out, u.rule.id);
     out.push(b'}');
@@ -211,9 +177,7 @@ fn push_location(scan: &Scan, span: Span, out: &mut Vec<u8>) {
     json_text::push_key(out, "end_line");
     json_text::push_uint(out, end.line);
     out.push(b',');
-    json_text::push_key(out, "file");
-    json_text::push_str(out, scan.sources.name(span.file));
-    out.push(b',');
+    json_text::push_string_field(out, "file", scan.sources.name(span.file));
     json_text::push_key(out, "line");
     json_text::push_uint(out, start.line);
     out.push(b'}');

@@ -59,6 +59,25 @@ pub fn push_key(out: &mut Vec<u8>, key: &str) {
     out.extend_from_slice(b"\":");
 }
 
+/// Appends an object member with a string value and the comma after it: `"key":"value",`.
+pub fn push_string_field(out: &mut Vec<u8>, key: &str, value: &str) {
+    push_key(out, key);
+    push_str(out, value);
+    out.push(b',');
+}
+
+/// Appends a JSON array of `items`, each written by `push_item`: `[a,b]`.
+pub fn push_list<T>(out: &mut Vec<u8>, items: &[T], push_item: impl Fn(&mut Vec<u8>, &T)) {
+    out.push(b'[');
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        push_item(out, item);
+    }
+    out.push(b']');
+}
+
 /// Appends `value` as `serde_json` writes a `u64` in 16 lowercase hex digits inside a string:
 /// `"00ff..."`.
 pub fn push_hex16(out: &mut Vec<u8>, value: u64) {
