@@ -18,6 +18,11 @@ use acr_lint::{bicep, model, terraform};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+#[cfg(target_os = "linux")]
+#[used]
+#[unsafe(link_section = ".init_array.00100")]
+static REFUSE_HUGE_PAGES: extern "C" fn() = acr_lint::allocator::refuse_huge_pages_before_main;
+
 /// What became of one file.
 #[derive(Default)]
 struct Tally {
