@@ -168,16 +168,23 @@ pub fn context(paths: &[PathBuf], files: &[(PathBuf, Candidate)]) -> Vec<(PathBu
             .unwrap_or(Path::new("."))
             .canonicalize()
             .unwrap_or_default();
+        let in_system_dir = SYSTEM_DIRS.iter().any(|d| boundary.starts_with(d));
         for entry in entries.flatten() {
             let sibling = match directory {
                 Some(directory) => directory.join(entry.file_name()),
                 None => PathBuf::from(entry.file_name()),
             };
             let sibling = crate::source::normalize(&sibling);
+            // A regular file of an ordinary directory is in the tree; links and the rest are
+            // resolved to make sure.
+            let plain_file = !in_system_dir && entry.file_type().is_ok_and(|t| t.is_file());
+            let readable = || {
+                sibling.is_file()
+                    && outside_the_tree(&sibling, sibling.is_symlink(), &boundary).is_none()
+            };
             if let Some(candidate) = Candidate::of(&sibling)
                 && belongs(&sibling, candidate)
-                && sibling.is_file()
-                && outside_the_tree(&sibling, sibling.is_symlink(), &boundary).is_none()
+                && (plain_file || readable())
                 && !files.iter().any(|(f, _)| *f == sibling)
             {
                 context.push((sibling, candidate));
@@ -361,6 +368,28 @@ pub fn by_directory(files: &[(PathBuf, Candidate)]) -> Vec<DirectoryFiles<'_>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn context_takes_plain_siblings_and_links_inside_the_directory_only() {
+        use std::os::unix::fs::symlink;
+        let outside = tempfile::tempdir().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("secret.tf"), "").unwrap();
+        for name in ["main.tf", "vars.tf", "notes.txt"] {
+            std::fs::write(dir.path().join(name), "").unwrap();
+        }
+        std::fs::create_dir(dir.path().join("sub.tf")).unwrap();
+        symlink(outside.path().join("secret.tf"), dir.path().join("out.tf")).unwrap();
+        symlink("vars.tf", dir.path().join("alias.tf")).unwrap();
+        let given = dir.path().join("main.tf");
+        let files = vec![(given.clone(), Candidate::Terraform)];
+        let names: Vec<String> = context(&[given], &files)
+            .iter()
+            .map(|(p, _)| p.file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, ["alias.tf", "vars.tf"]);
+    }
 
     #[test]
     fn candidates_by_name() {

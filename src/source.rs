@@ -420,19 +420,13 @@ fn open_without_blocking(path: &Path) -> std::io::Result<std::fs::File> {
     options.open(path)
 }
 
-/// The bytes of an open file of `size` bytes as its metadata said, never more than the limit
-/// even when the file grows while it is read.
+/// The first `size` bytes of an open file (its size when it was opened: what it held then, and
+/// never more than the limit, even if it grows while it is read), in one read call.
 fn read_bounded(file: &mut std::fs::File, size: u64) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
-    let capacity = usize::try_from(size).unwrap_or(0);
-    let mut bytes = Vec::with_capacity(capacity.saturating_add(1));
-    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(std::io::Error::other(format!(
-            "file grew past {} MiB while it was read",
-            MAX_FILE_BYTES / (1024 * 1024)
-        )));
-    }
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    file.take(size.min(MAX_FILE_BYTES))
+        .read_to_end(&mut bytes)?;
     Ok(bytes)
 }
 
