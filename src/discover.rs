@@ -203,6 +203,7 @@ fn walk(root: &Path, files: &mut Vec<(PathBuf, Candidate)>, errors: &mut Vec<Wal
         .filter(|r| r.is_dir())
         .or_else(|| root.canonicalize().ok()?.parent().map(Path::to_path_buf))
         .unwrap_or_else(|| root.to_path_buf());
+    let in_system_dir = SYSTEM_DIRS.iter().any(|d| boundary.starts_with(d));
     let skipped = Arc::new(Mutex::new(Vec::new()));
     let seen = Arc::clone(&skipped);
     let walker = WalkBuilder::new(root)
@@ -218,7 +219,14 @@ fn walk(root: &Path, files: &mut Vec<(PathBuf, Candidate)>, errors: &mut Vec<Wal
                 return false;
             }
             let is_symlink = entry.path_is_symlink();
-            if !is_symlink && !is_dir {
+            // Below an ordinary root, only a link, or a directory named as a system directory
+            // (the root may be `/`), can lead out of the tree or into the system.
+            let named_as_system = || {
+                SYSTEM_DIRS
+                    .iter()
+                    .any(|d| Path::new(d).file_name() == Some(entry.file_name()))
+            };
+            if !is_symlink && (!is_dir || !(in_system_dir || named_as_system())) {
                 return true;
             }
             match outside_the_tree(entry.path(), is_symlink, &boundary) {
