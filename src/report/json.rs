@@ -188,7 +188,7 @@ fn undecided_json(scan: &Scan, u: &crate::rules::Undecided) -> Value {
     json!({
         "rule": u.rule.id,
         "resource": u.resource,
-        "reason": u.reason,
+        "reason": &*u.reason,
         "location": location(scan, u.span),
     })
 }

@@ -98,7 +98,11 @@ pub fn mask_messages(scan: &mut Scan) {
         .unknown
         .iter_mut()
         .chain(scan.not_applicable.iter_mut());
-    undecided.for_each(|u| hide(&mut u.reason));
+    undecided.for_each(|u| {
+        if let Some(masked) = masked_message(&u.reason, &secrets) {
+            u.reason = masked.into();
+        }
+    });
     scan.errors.iter_mut().for_each(|e| hide(&mut e.message));
     scan.notices.iter_mut().for_each(hide);
 }

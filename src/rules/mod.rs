@@ -52,6 +52,7 @@ mod secrets;
 pub mod tool;
 
 use std::fmt;
+use std::sync::Arc;
 
 pub const REPOSITORY: &str = "https://github.com/acr-lint/acr-lint";
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -408,7 +409,8 @@ pub struct Undecided {
     pub rule: &'static RuleMeta,
     pub resource: String,
     pub span: Span,
-    pub reason: String,
+    /// Shared among results that give the same reason (a rule not applicable to a SKU).
+    pub reason: Arc<str>,
 }
 
 /// Settings some rules take (from the command line or the configuration).
@@ -426,6 +428,8 @@ pub struct Outcomes {
     pub not_applicable: Vec<Undecided>,
     pub unknown: Vec<Undecided>,
     current: Option<&'static RuleMeta>,
+    /// Why a rule does not apply to a SKU, written once per rule and SKU.
+    not_applicable_reasons: Vec<(&'static str, Sku, Arc<str>)>,
 }
 
 impl Outcomes {
@@ -437,6 +441,7 @@ impl Outcomes {
             not_applicable: Vec::with_capacity(parts.iter().map(|p| p.not_applicable.len()).sum()),
             unknown: Vec::with_capacity(parts.iter().map(|p| p.unknown.len()).sum()),
             current: None,
+            not_applicable_reasons: Vec::new(),
         };
         for part in parts {
             out.findings.extend(part.findings);
@@ -541,8 +546,25 @@ impl Outcomes {
             rule,
             resource: registry.address.clone(),
             span: node.span,
-            reason,
+            reason: reason.into(),
         });
+    }
+
+    /// Why `rule` does not apply to a registry of `sku`.
+    fn not_applicable_reason(&mut self, rule: &'static RuleMeta, sku: Sku) -> Arc<str> {
+        let mut known = self.not_applicable_reasons.iter();
+        if let Some((_, _, reason)) = known.find(|(id, s, _)| *id == rule.id && *s == sku) {
+            return Arc::clone(reason);
+        }
+        let reason: Arc<str> = format!(
+            "applies to {} registries; this one is {}",
+            rule.applies_to_text(),
+            sku.name()
+        )
+        .into();
+        let entry = (rule.id, sku, Arc::clone(&reason));
+        self.not_applicable_reasons.push(entry);
+        reason
     }
 }
 
@@ -779,7 +801,8 @@ fn run_on_registry(view: &RegistryView<'_>, rules: &[&'static dyn Rule], out: &m
                 span: registry.decl,
                 reason: format!(
                     "the registry is passed to {call}, which could not be read: what it creates is not known"
-                ),
+                )
+                .into(),
             }),
             _ => rule.check(view, out),
         }
@@ -790,7 +813,7 @@ fn applicable(meta: &'static RuleMeta, registry: &Resource, out: &mut Outcomes) 
     let Applies::Skus(skus) = meta.applies else {
         return true;
     };
-    let undecided = |reason: String, span: Span| Undecided {
+    let undecided = |reason: Arc<str>, span: Span| Undecided {
         rule: meta,
         resource: registry.address.clone(),
         span,
@@ -799,11 +822,7 @@ fn applicable(meta: &'static RuleMeta, registry: &Resource, out: &mut Outcomes) 
     match registry.sku() {
         Ok(sku) if skus.contains(&sku) => true,
         Ok(sku) => {
-            let reason = format!(
-                "applies to {} registries; this one is {}",
-                meta.applies_to_text(),
-                sku.name()
-            );
+            let reason = out.not_applicable_reason(meta, sku);
             out.not_applicable.push(undecided(reason, registry.decl));
             false
         }
@@ -823,7 +842,7 @@ fn applicable(meta: &'static RuleMeta, registry: &Resource, out: &mut Outcomes) 
                 },
                 None => ("the registry declares no SKU".to_string(), registry.decl),
             };
-            out.unknown.push(undecided(reason, span));
+            out.unknown.push(undecided(reason.into(), span));
             false
         }
     }
