@@ -206,7 +206,8 @@ fn walk(root: &Path, files: &mut Vec<(PathBuf, Candidate)>, errors: &mut Vec<Wal
     let in_system_dir = SYSTEM_DIRS.iter().any(|d| boundary.starts_with(d));
     let skipped = Arc::new(Mutex::new(Vec::new()));
     let seen = Arc::clone(&skipped);
-    let walker = WalkBuilder::new(root)
+    let mut walker = WalkBuilder::new(root);
+    walker
         .hidden(false)
         .follow_links(true)
         .require_git(false)
@@ -242,22 +243,57 @@ fn walk(root: &Path, files: &mut Vec<(PathBuf, Candidate)>, errors: &mut Vec<Wal
                 }
                 None => true,
             }
-        })
-        .build();
-    for entry in walker {
+        });
+    let mut found = WalkOutcome::default();
+    if root.is_dir() {
+        // Directories are listed on every core; the files are sorted afterwards.
+        let shared = Mutex::new(WalkOutcome::default());
+        walker.build_parallel().run(|| {
+            let shared = &shared;
+            Box::new(move |entry| {
+                if let Ok(mut outcome) = shared.lock() {
+                    outcome.add(root, entry);
+                }
+                ignore::WalkState::Continue
+            })
+        });
+        found = shared.into_inner().unwrap_or_default();
+        found
+            .errors
+            .sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
+    } else {
+        for entry in walker.build() {
+            found.add(root, entry);
+        }
+    }
+    files.append(&mut found.files);
+    errors.append(&mut found.errors);
+    if let Ok(mut skipped) = skipped.lock() {
+        skipped.sort_by(|a, b| a.path.cmp(&b.path));
+        errors.append(&mut skipped);
+    }
+}
+
+/// The candidate files and the errors of a walk.
+#[derive(Default)]
+struct WalkOutcome {
+    files: Vec<(PathBuf, Candidate)>,
+    errors: Vec<WalkError>,
+}
+
+impl WalkOutcome {
+    fn add(&mut self, root: &Path, entry: Result<ignore::DirEntry, ignore::Error>) {
         match entry {
             Ok(entry) => {
                 if entry.file_type().is_some_and(|t| t.is_file())
                     && let Some(candidate) = Candidate::of(entry.path())
                 {
-                    files.push((crate::source::normalize(entry.path()), candidate));
+                    self.files
+                        .push((crate::source::normalize(entry.path()), candidate));
                 }
             }
-            Err(error) => errors.push(walk_error(root, &error)),
+            Err(error) => self.errors.push(walk_error(root, &error)),
         }
-    }
-    if let Ok(mut skipped) = skipped.lock() {
-        errors.append(&mut skipped);
     }
 }
 
