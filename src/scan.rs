@@ -169,7 +169,7 @@ pub fn scan(options: &ScanOptions) -> Scan {
     model.units.retain(|u| !bicep_module(&u.id));
     let units = merge_units(model.units);
     let mut secrets = std::mem::take(&mut model.secrets);
-    secrets.extend(model.resources.iter().flat_map(secret_spans));
+    secrets.par_extend(model.resources.par_iter().flat_map_iter(secret_spans));
     secrets.sort_unstable();
     secrets.dedup();
     errors.extend(model.errors);
@@ -454,6 +454,10 @@ fn read_directory(
     let mut module_sources = terraform.module_sources;
     module_sources.extend(bicep.sources);
     drop(bicep_files);
+    // The syntax trees are freed here, on the thread that read the directory, not later on one.
+    for file in &mut files {
+        file.document = None;
+    }
     DirectoryResult {
         files,
         output,
