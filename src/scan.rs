@@ -313,6 +313,10 @@ pub fn scan(options: &ScanOptions) -> Scan {
             .chain(rules::tool::ALL.iter().copied())
             .collect(),
     };
+    drop(graph);
+    // The model is freed while the report is written (it took 90 ms on one thread at the end
+    // of a 40,000-file scan).
+    rayon::spawn(move || drop((resources, units)));
     crate::report::mask_messages(&mut scan);
     scan
 }

@@ -5,6 +5,13 @@
 /// U+0020 as `\b`, `\t`, `\n`, `\f`, `\r` or `\u00xx`, everything else as it is.
 pub fn push_str(out: &mut Vec<u8>, text: &str) {
     out.push(b'"');
+    push_escaped(out, text);
+    out.push(b'"');
+}
+
+/// Appends `text` escaped as inside a JSON string literal, without the quotes: a string made of
+/// several parts is written as `"`, each part escaped, `"`.
+pub fn push_escaped(out: &mut Vec<u8>, text: &str) {
     let bytes = text.as_bytes();
     let mut plain_from = 0;
     for (i, &byte) in bytes.iter().enumerate() {
@@ -28,7 +35,6 @@ pub fn push_str(out: &mut Vec<u8>, text: &str) {
         }
     }
     out.extend_from_slice(bytes.get(plain_from..).unwrap_or_default());
-    out.push(b'"');
 }
 
 fn push_unicode_escape(out: &mut Vec<u8>, byte: u8) {

@@ -100,7 +100,7 @@ fn serialized_result(
     out.extend_from_slice(b"\",\"locations\":[{");
     push_physical(report, &mut out, finding.primary.span);
     out.extend_from_slice(b"}],\"message\":{\"text\":");
-    json_text::push_str(&mut out, &message_text(finding));
+    push_message_text(&mut out, finding);
     out.extend_from_slice(b"},\"partialFingerprints\":{\"");
     out.extend_from_slice(FINGERPRINT_KEY.as_bytes());
     out.extend_from_slice(b"\":");
@@ -426,6 +426,21 @@ fn result(report: &Report<'_>, finding: &Finding) -> SarifResult {
 }
 
 /// The finding's message, its notes and its help, each note and the help on a line of its own.
+/// The message, its notes and its help (`help: ...`) as one JSON string, written without
+/// building it.
+fn push_message_text(out: &mut Vec<u8>, finding: &Finding) {
+    out.push(b'"');
+    json_text::push_escaped(out, &finding.message);
+    for note in &finding.notes {
+        json_text::push_escaped(out, "\nnote: ");
+        json_text::push_escaped(out, note);
+    }
+    json_text::push_escaped(out, "\nhelp: ");
+    json_text::push_escaped(out, finding.help);
+    out.push(b'"');
+}
+
+#[cfg(test)]
 fn message_text(finding: &Finding) -> String {
     use std::fmt::Write as _;
     let notes: usize = finding.notes.iter().map(|note| note.len() + 7).sum();
@@ -491,17 +506,20 @@ pub(crate) fn fingerprint(scan: &Scan, finding: &Finding) -> String {
 }
 
 fn fingerprint_hash(scan: &Scan, finding: &Finding) -> u64 {
-    use std::fmt::Write as _;
     let mut hash = Fnv1a::default();
-    // Hashing the key as it is formatted, without building it, gives the same value.
-    let _ = write!(
-        hash,
-        "{}\u{0}{}\u{0}{}\u{0}{}",
+    // The key's parts, separated by NUL bytes, hashed without building the key.
+    let parts = [
         finding.rule.id,
         scan.sources.name(finding.primary.span.file),
-        finding.resource,
-        finding.property
-    );
+        &finding.resource,
+        &finding.property,
+    ];
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            hash.update(b"\0");
+        }
+        hash.update(part.as_bytes());
+    }
     hash.0
 }
 
@@ -525,13 +543,6 @@ impl Fnv1a {
         self.0 = bytes.iter().fold(self.0, |hash, &b| {
             (hash ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
         });
-    }
-}
-
-impl std::fmt::Write for Fnv1a {
-    fn write_str(&mut self, text: &str) -> std::fmt::Result {
-        self.update(text.as_bytes());
-        Ok(())
     }
 }
 
