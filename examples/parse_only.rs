@@ -15,13 +15,7 @@ use acr_lint::discover::{self, Candidate};
 use acr_lint::source;
 use acr_lint::{bicep, model, terraform};
 
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-#[cfg(target_os = "linux")]
-#[used]
-#[unsafe(link_section = ".init_array.00100")]
-static REFUSE_HUGE_PAGES: extern "C" fn() = acr_lint::allocator::refuse_huge_pages_before_main;
+acr_lint::install_allocator!();
 
 /// What became of one file.
 #[derive(Default)]

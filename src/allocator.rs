@@ -1,6 +1,8 @@
 //! Process-wide tuning of the allocator the command line and the benchmark programs install
 //! (mimalloc, as their `#[global_allocator]`).
 
+pub use mimalloc::MiMalloc;
+
 unsafe extern "C" {
     /// Sets one of mimalloc's options (`mimalloc.h`).
     fn mi_option_set(option: std::ffi::c_int, value: std::ffi::c_long);
@@ -17,9 +19,24 @@ pub fn tune() {
     refuse_huge_pages();
 }
 
-/// Refuses transparent huge pages before anything allocates; a program installs it among the
-/// constructors that run before mimalloc's own (priority 101), with
-/// `#[used] #[unsafe(link_section = ".init_array.00100")] static S: extern "C" fn() = ...`.
+/// Installs mimalloc as the program's allocator, and [`refuse_huge_pages_before_main`] among the
+/// constructors that run before mimalloc's own (priority 101). Used once, at the crate root of a
+/// program: `acr_lint::install_allocator!();`.
+#[macro_export]
+macro_rules! install_allocator {
+    () => {
+        #[global_allocator]
+        static ALLOCATOR: $crate::allocator::MiMalloc = $crate::allocator::MiMalloc;
+
+        #[cfg(target_os = "linux")]
+        #[used]
+        #[unsafe(link_section = ".init_array.00100")]
+        static REFUSE_HUGE_PAGES: extern "C" fn() =
+            $crate::allocator::refuse_huge_pages_before_main;
+    };
+}
+
+/// Refuses transparent huge pages before anything allocates (see [`install_allocator`]).
 /// Otherwise the runtime's first allocation, made before `main`, faults in a whole 2 MiB page
 /// (zeroing it took a fifth of the CPU of a scan of one file).
 pub extern "C" fn refuse_huge_pages_before_main() {

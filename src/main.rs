@@ -206,14 +206,8 @@ impl From<ColorArg> for ColorChoice {
     }
 }
 
-/// Scans allocate many small values; mimalloc serves them faster than the system allocator.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-#[cfg(target_os = "linux")]
-#[used]
-#[unsafe(link_section = ".init_array.00100")]
-static REFUSE_HUGE_PAGES: extern "C" fn() = acr_lint::allocator::refuse_huge_pages_before_main;
+// Scans allocate many small values; mimalloc serves them faster than the system allocator.
+acr_lint::install_allocator!();
 
 /// The command line, with the order of `--var` among `--var-file` options recorded.
 fn parse_command_line() -> Cli {
