@@ -13,10 +13,10 @@ const MI_OPTION_PURGE_DELAY: std::ffi::c_int = 15;
 
 /// Memory freed by one phase (a module's syntax trees) goes back to the system after 5 ms
 /// instead of 10, which keeps the peak of a large scan about a quarter lower at little cost.
+/// (Huge pages are refused earlier, by the constructor [`install_allocator`] installs.)
 pub fn tune() {
     // SAFETY: mi_option_set only stores the value; mimalloc reads it when it next purges.
     unsafe { mi_option_set(MI_OPTION_PURGE_DELAY, 5) };
-    refuse_huge_pages();
 }
 
 /// Installs mimalloc as the program's allocator, and [`refuse_huge_pages_before_main`] among the

@@ -425,9 +425,8 @@ fn result(report: &Report<'_>, finding: &Finding) -> SarifResult {
         .build()
 }
 
-/// The finding's message, its notes and its help, each note and the help on a line of its own.
-/// The message, its notes and its help (`help: ...`) as one JSON string, written without
-/// building it.
+/// The finding's message, its notes and its help as one JSON string, each note and the help on
+/// a line of its own, written without building the string.
 fn push_message_text(out: &mut Vec<u8>, finding: &Finding) {
     out.push(b'"');
     json_text::push_escaped(out, &finding.message);
@@ -440,6 +439,7 @@ fn push_message_text(out: &mut Vec<u8>, finding: &Finding) {
     out.push(b'"');
 }
 
+/// What [`push_message_text`] writes, as a string.
 #[cfg(test)]
 fn message_text(finding: &Finding) -> String {
     use std::fmt::Write as _;

@@ -428,7 +428,8 @@ pub struct Outcomes {
     pub not_applicable: Vec<Undecided>,
     pub unknown: Vec<Undecided>,
     current: Option<&'static RuleMeta>,
-    /// Why a rule does not apply to a SKU, written once per rule and SKU.
+    /// Why a rule does not apply to a SKU, written once per rule and SKU for the registries these
+    /// outcomes cover (a chunk of them).
     not_applicable_reasons: Vec<(&'static str, Sku, Arc<str>)>,
 }
 
