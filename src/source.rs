@@ -208,25 +208,47 @@ pub fn display_name(path: &Path, base: &Path) -> String {
 
 /// A path with `.` and `..` resolved lexically (no file system access), as paths are compared.
 pub fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
+    use std::path::Component;
+    if is_normalized(path) {
+        return path.to_path_buf();
+    }
+    let mut out = PathBuf::with_capacity(path.as_os_str().len());
+    // How many of the last components of `out` are names a `..` can take away.
+    let mut names = 0usize;
     for component in path.components() {
         match component {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => {
-                let last_is_normal = matches!(
-                    out.components().next_back(),
-                    Some(std::path::Component::Normal(_))
-                );
-                if last_is_normal {
-                    out.pop();
-                } else {
-                    out.push("..");
-                }
+            Component::CurDir => {}
+            Component::ParentDir if names > 0 => {
+                out.pop();
+                names -= 1;
+            }
+            Component::ParentDir => out.push(".."),
+            Component::Normal(name) => {
+                out.push(name);
+                names += 1;
             }
             other => out.push(other.as_os_str()),
         }
     }
     out
+}
+
+/// Whether [`normalize`] leaves `path` as it is: no `.` or `..` component, no empty one
+/// (`a//b`), no trailing separator.
+fn is_normalized(path: &Path) -> bool {
+    if cfg!(not(unix)) {
+        return false;
+    }
+    let bytes = path.as_os_str().as_encoded_bytes();
+    !bytes.ends_with(b"/")
+        && bytes
+            .split(|byte| *byte == b'/')
+            .enumerate()
+            .all(|(i, name)| match name {
+                b"" => i == 0,
+                b"." | b".." => false,
+                _ => true,
+            })
 }
 
 /// Whether a file written with [`write_atomically`] is synced to disk before it replaces the
@@ -473,6 +495,31 @@ mod tests {
 
     fn file(text: &str) -> SourceFile {
         SourceFile::new(PathBuf::from("f"), "f".into(), text.into())
+    }
+
+    #[test]
+    fn normalizing_resolves_dots_lexically_and_leaves_normal_paths_alone() {
+        for (path, expected) in [
+            ("", ""),
+            ("a/b.tf", "a/b.tf"),
+            ("/work/a", "/work/a"),
+            ("/", "/"),
+            ("./a/./b/", "a/b"),
+            ("a//b", "a/b"),
+            ("a/../b", "b"),
+            ("a/b/../../..", ".."),
+            ("../../a/../b", "../../b"),
+            ("/work/main/../shared/x.tf", "/work/shared/x.tf"),
+            ("/..", "/.."),
+            (".", ""),
+        ] {
+            assert_eq!(normalize(Path::new(path)), Path::new(expected), "{path}");
+            assert_eq!(
+                normalize(Path::new(path)).as_os_str(),
+                Path::new(expected).as_os_str(),
+                "{path}"
+            );
+        }
     }
 
     #[test]

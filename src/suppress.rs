@@ -143,22 +143,25 @@ pub struct Suppressed {
 
 /// Applies suppressions: returns the findings still reported (with diagnostics about the
 /// suppressions themselves added) and the suppressed ones.
-pub fn apply(
+pub fn apply<'n>(
     findings: Vec<Finding>,
     suppressions: &[Suppression],
     problems: &[DirectiveError],
     today: Date,
-    file_name: &dyn Fn(FileId) -> String,
+    file_name: &dyn Fn(FileId) -> &'n str,
 ) -> (Vec<Finding>, Vec<Suppressed>) {
+    if suppressions.is_empty() && problems.is_empty() {
+        return (findings, Vec::new());
+    }
     let mut used = vec![false; suppressions.len()];
-    let mut kept = Vec::new();
+    let mut kept = Vec::with_capacity(findings.len());
     let mut suppressed = Vec::new();
     for finding in findings {
         let name = file_name(finding.primary.span.file);
         let matching = suppressions
             .iter()
             .enumerate()
-            .filter(|(_, s)| covers(s, &finding, &name));
+            .filter(|(_, s)| covers(s, &finding, name));
         let mut active = None;
         for (index, suppression) in matching {
             if let Some(flag) = used.get_mut(index) {
@@ -276,12 +279,9 @@ pub fn apply_to_scan(
         }
     }
     suppressions.extend(config_suppressions);
-    let name = |id: FileId| sources.name(id).to_string();
-    let (kept, suppressed) = apply(findings, &suppressions, &problems, Date::today(), &name);
-    let kept = kept
-        .into_iter()
-        .filter(|f| !options.ignored_diagnostics.contains(&f.rule.id))
-        .collect();
+    let name = |id: FileId| sources.name(id);
+    let (mut kept, suppressed) = apply(findings, &suppressions, &problems, Date::today(), &name);
+    kept.retain(|f| !options.ignored_diagnostics.contains(&f.rule.id));
     (kept, suppressed)
 }
 
@@ -333,9 +333,7 @@ mod tests {
     fn a_suppression_of_a_removed_rule_is_accepted_with_a_warning_that_says_why() {
         let suppression =
             resolve(&directive(&["zone-redundancy-disabled"], terms("zones"))).unwrap();
-        let (kept, _) = apply(Vec::new(), &[suppression], &[], Date::today(), &|_| {
-            String::new()
-        });
+        let (kept, _) = apply(Vec::new(), &[suppression], &[], Date::today(), &|_| "");
         let messages: Vec<&str> = kept.iter().map(|f| f.message.as_str()).collect();
         assert_eq!(messages.len(), 1, "{messages:?}");
         assert!(messages[0].starts_with("ACR303 (zone-redundancy-disabled) was removed: Azure"));

@@ -10,14 +10,20 @@ use crate::{arm, terraform};
 /// One finding per rule and place: the same finding from several parameters files, module
 /// calls, ARM copies or Terraform instances (`count`, `for_each`) is kept once, naming them all.
 pub fn merge_variants(findings: Vec<Finding>) -> Vec<Finding> {
-    let mut merged: Vec<(Finding, Option<(String, String)>)> = Vec::with_capacity(findings.len());
+    if findings.iter().all(|f| f.variants.is_empty()) {
+        return findings;
+    }
+    let mut merged: Vec<Finding> = Vec::with_capacity(findings.len());
+    // Each merged finding's message and resource as they read for the resource rather than
+    // one of its Terraform instances, when it came from one.
+    let mut generics: Vec<Option<(String, String)>> = Vec::with_capacity(findings.len());
     let mut index: HashMap<(&'static str, Span, String), usize> = HashMap::new();
     for finding in findings {
         if finding.variants.is_empty() {
-            merged.push((finding, None));
+            merged.push(finding);
+            generics.push(None);
             continue;
         }
-        // An instance's finding, as it reads for the resource rather than the instance.
         let generic = match finding.variants.as_slice() {
             [variant] => terraform::instance_generic(variant, &finding.resource, &finding.message),
             _ => None,
@@ -27,41 +33,43 @@ pub fn merge_variants(findings: Vec<Finding>) -> Vec<Finding> {
             .map_or_else(|| copy_stem_message(&finding), |(m, _)| m.clone());
         let key = (finding.rule.id, finding.primary.span, message);
         match index.get(&key).and_then(|&i| merged.get_mut(i)) {
-            Some((existing, _)) => existing.variants.extend(finding.variants),
+            Some(existing) => existing.variants.extend(finding.variants),
             None => {
                 index.insert(key, merged.len());
-                merged.push((finding, generic));
+                merged.push(finding);
+                generics.push(generic);
             }
         }
     }
-    let mut out = Vec::with_capacity(merged.len());
-    for (mut finding, generic) in merged {
-        if let Some((message, resource)) = generic {
-            // One instance only: it reads as it is.
-            if finding.variants.len() > 1 {
-                finding
-                    .notes
-                    .push(terraform::instances_note(&finding.variants));
-                finding.message = message;
-                finding.resource = resource;
-            }
-            out.push(finding);
-            continue;
-        }
-        finding.variants.sort();
-        finding.variants.dedup();
-        if finding.variants.iter().all(|v| v.starts_with("module.")) {
-            if finding.variants.len() > 1 {
-                let calls = finding.variants.join(", ");
-                finding.notes.push(format!("in module calls {calls}"));
-            }
-            out.push(finding);
-            continue;
-        }
-        describe_arm_variants(&mut finding);
-        out.push(finding);
+    for (finding, generic) in merged.iter_mut().zip(generics) {
+        describe_variants(finding, generic);
     }
-    out
+    merged
+}
+
+/// Names the variants a merged finding was found with, in its notes.
+fn describe_variants(finding: &mut Finding, generic: Option<(String, String)>) {
+    if let Some((message, resource)) = generic {
+        // One instance only: it reads as it is.
+        if finding.variants.len() > 1 {
+            finding
+                .notes
+                .push(terraform::instances_note(&finding.variants));
+            finding.message = message;
+            finding.resource = resource;
+        }
+        return;
+    }
+    finding.variants.sort();
+    finding.variants.dedup();
+    if finding.variants.iter().all(|v| v.starts_with("module.")) {
+        if finding.variants.len() > 1 {
+            let calls = finding.variants.join(", ");
+            finding.notes.push(format!("in module calls {calls}"));
+        }
+        return;
+    }
+    describe_arm_variants(finding);
 }
 
 /// Notes naming the parameters files and copies an ARM finding was found with.

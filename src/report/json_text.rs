@@ -14,27 +14,63 @@ pub fn push_str(out: &mut Vec<u8>, text: &str) {
 pub fn push_escaped(out: &mut Vec<u8>, text: &str) {
     let bytes = text.as_bytes();
     let mut plain_from = 0;
-    for (i, &byte) in bytes.iter().enumerate() {
-        let escape: &[u8] = match byte {
-            b'"' => b"\\\"",
-            b'\\' => b"\\\\",
-            0x08 => b"\\b",
-            b'\t' => b"\\t",
-            b'\n' => b"\\n",
-            0x0C => b"\\f",
-            b'\r' => b"\\r",
-            0x00..=0x1F => b"",
-            _ => continue,
-        };
-        out.extend_from_slice(bytes.get(plain_from..i).unwrap_or_default());
-        plain_from = i + 1;
-        if escape.is_empty() {
-            push_unicode_escape(out, byte);
-        } else {
-            out.extend_from_slice(escape);
-        }
+    while let Some(at) = bytes
+        .get(plain_from..)
+        .and_then(first_needing_escape)
+        .map(|offset| plain_from + offset)
+    {
+        out.extend_from_slice(bytes.get(plain_from..at).unwrap_or_default());
+        push_escape(out, bytes.get(at).copied().unwrap_or_default());
+        plain_from = at + 1;
     }
     out.extend_from_slice(bytes.get(plain_from..).unwrap_or_default());
+}
+
+/// The escape sequence of a byte that [`needs_escape`].
+fn push_escape(out: &mut Vec<u8>, byte: u8) {
+    let escape: &[u8] = match byte {
+        b'"' => b"\\\"",
+        b'\\' => b"\\\\",
+        0x08 => b"\\b",
+        b'\t' => b"\\t",
+        b'\n' => b"\\n",
+        0x0C => b"\\f",
+        b'\r' => b"\\r",
+        _ => return push_unicode_escape(out, byte),
+    };
+    out.extend_from_slice(escape);
+}
+
+fn needs_escape(byte: &u8) -> bool {
+    matches!(byte, b'"' | b'\\' | 0x00..=0x1F)
+}
+
+/// Where the first byte that needs escaping is, looked for eight bytes at a time.
+fn first_needing_escape(bytes: &[u8]) -> Option<usize> {
+    let mut words = bytes.chunks_exact(8);
+    let mut offset = 0;
+    for word in &mut words {
+        let value = u64::from_le_bytes(word.try_into().unwrap_or([0; 8]));
+        if word_may_need_escape(value)
+            && let Some(position) = word.iter().position(needs_escape)
+        {
+            return Some(offset + position);
+        }
+        offset += 8;
+    }
+    let position = words.remainder().iter().position(needs_escape)?;
+    Some(offset + position)
+}
+
+/// Whether any byte of `word` is `"`, `\\` or below U+0020 (exact: no byte is missed, and
+/// none is reported where there is none).
+fn word_may_need_escape(word: u64) -> bool {
+    const ONES: u64 = u64::from_le_bytes([1; 8]);
+    const HIGH_BITS: u64 = ONES << 7;
+    let below =
+        |word: u64, bound: u8| word.wrapping_sub(ONES * u64::from(bound)) & !word & HIGH_BITS != 0;
+    let has = |byte: u8| below(word ^ (ONES * u64::from(byte)), 1);
+    below(word, 0x20) || has(b'"') || has(b'\\')
 }
 
 fn push_unicode_escape(out: &mut Vec<u8>, byte: u8) {
@@ -117,6 +153,32 @@ mod tests {
         ] {
             let expected = serde_json::to_string(text).expect("a string serializes");
             assert_eq!(written(text), expected, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn the_word_check_agrees_with_the_byte_check() {
+        for filler in 0..=u8::MAX {
+            for odd in 0..=u8::MAX {
+                for position in 0..8 {
+                    let mut word = [filler; 8];
+                    word[position] = odd;
+                    let expected = word.iter().any(needs_escape);
+                    let found = word_may_need_escape(u64::from_le_bytes(word));
+                    assert_eq!(found, expected, "{word:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn an_escape_at_every_offset_of_a_long_string_is_found() {
+        for special in ["\"", "\\", "\n", "\u{1}", "\u{1f}"] {
+            for at in 0..40 {
+                let text = format!("{}é{special}{}", "x".repeat(at), "y".repeat(at % 9));
+                let expected = serde_json::to_string(&text).expect("a string serializes");
+                assert_eq!(written(&text), expected, "{text:?}");
+            }
         }
     }
 

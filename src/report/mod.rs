@@ -180,22 +180,47 @@ fn plural(count: usize, word: &str) -> String {
 const ITEMS_PER_CHUNK: usize = 2048;
 
 /// Writes `items` as the comma-separated elements of a JSON array, serialized in parallel
-/// chunks: a large report neither waits on one core nor sits whole in memory.
+/// chunks: a large report neither waits on one core nor sits whole in memory. A helper thread
+/// serializes the next chunk while this one writes the last.
 fn write_json_items<T: Sync>(
     out: &mut dyn Write,
     items: &[T],
     serialize: impl Fn(&T) -> io::Result<Vec<u8>> + Sync,
 ) -> io::Result<()> {
+    let serialize = &serialize;
+    let serialize_chunk =
+        |chunk: &[T]| -> Vec<io::Result<Vec<u8>>> { chunk.par_iter().map(serialize).collect() };
     let mut first = true;
-    for chunk in items.chunks(ITEMS_PER_CHUNK) {
-        let serialized: Vec<io::Result<Vec<u8>>> = chunk.par_iter().map(&serialize).collect();
-        for bytes in serialized {
-            if !first {
-                out.write_all(b",")?;
+    if items.len() <= ITEMS_PER_CHUNK {
+        return write_array_elements(out, serialize_chunk(items), &mut first);
+    }
+    std::thread::scope(|scope| {
+        let (sender, receiver) = std::sync::mpsc::sync_channel(1);
+        scope.spawn(move || {
+            for chunk in items.chunks(ITEMS_PER_CHUNK) {
+                if sender.send(serialize_chunk(chunk)).is_err() {
+                    return;
+                }
             }
-            first = false;
-            out.write_all(&bytes?)?;
+        });
+        receiver
+            .into_iter()
+            .try_for_each(|serialized| write_array_elements(out, serialized, &mut first))
+    })
+}
+
+/// Writes serialized items, each after a comma but the array's first.
+fn write_array_elements(
+    out: &mut dyn Write,
+    serialized: Vec<io::Result<Vec<u8>>>,
+    first: &mut bool,
+) -> io::Result<()> {
+    for bytes in serialized {
+        if !*first {
+            out.write_all(b",")?;
         }
+        *first = false;
+        out.write_all(&bytes?)?;
     }
     Ok(())
 }

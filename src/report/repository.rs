@@ -26,7 +26,11 @@ pub fn absolute(path: &Path) -> PathBuf {
     if path.is_absolute() {
         return normalize(path);
     }
-    let base = std::env::current_dir().unwrap_or_default();
+    absolute_from(&std::env::current_dir().unwrap_or_default(), path)
+}
+
+/// `path` made absolute against `base` (the working directory), lexically.
+pub fn absolute_from(base: &Path, path: &Path) -> PathBuf {
     normalize(&base.join(path))
 }
 

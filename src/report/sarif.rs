@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use serde_json::json;
 use serde_sarif::sarif::{
     ArtifactLocation, Invocation, Location, Message, MultiformatMessageString, Notification,
@@ -35,6 +36,7 @@ const CATEGORY_VARIABLE: &str = "ACR_LINT_SARIF_CATEGORY";
 struct Report<'a> {
     scan: &'a Scan,
     root: PathBuf,
+    working_directory: PathBuf,
     repository: Option<Repository>,
     artifacts: Vec<ArtifactLocation>,
     /// Each file's artifact location as JSON text, written into every result that points there.
@@ -51,19 +53,21 @@ impl<'a> Report<'a> {
             Some(found) => found.root.clone(),
             None => repository::absolute(Path::new(".")),
         };
-        let artifacts = scan
+        let working_directory = std::env::current_dir().unwrap_or_default();
+        let (artifacts, artifacts_json) = scan
             .sources
             .files()
-            .iter()
-            .map(|file| artifact(&root, &file.path))
-            .collect::<Vec<_>>();
-        let artifacts_json = artifacts
-            .iter()
-            .map(|location| serde_json::to_vec(location).unwrap_or_default())
-            .collect();
+            .par_iter()
+            .map(|file| {
+                let location = artifact(&root, &working_directory, &file.path);
+                let json = serde_json::to_vec(&location).unwrap_or_default();
+                (location, json)
+            })
+            .unzip();
         Report {
             scan,
             root,
+            working_directory,
             repository,
             artifacts,
             artifacts_json,
@@ -71,10 +75,10 @@ impl<'a> Report<'a> {
     }
 
     fn artifact_of(&self, span: Span) -> ArtifactLocation {
-        self.artifacts
-            .get(span.file)
-            .cloned()
-            .unwrap_or_else(|| artifact(&self.root, Path::new(self.scan.sources.name(span.file))))
+        self.artifacts.get(span.file).cloned().unwrap_or_else(|| {
+            let name = Path::new(self.scan.sources.name(span.file));
+            artifact(&self.root, &self.working_directory, name)
+        })
     }
 
     fn push_artifact_json(&self, out: &mut Vec<u8>, span: Span) {
@@ -470,8 +474,8 @@ fn physical(report: &Report<'_>, span: Span) -> PhysicalLocation {
 }
 
 /// A file below `root` relative to `%SRCROOT%`; any other by its absolute `file://` URI.
-fn artifact(root: &Path, path: &Path) -> ArtifactLocation {
-    let absolute = repository::absolute(path);
+fn artifact(root: &Path, working_directory: &Path, path: &Path) -> ArtifactLocation {
+    let absolute = repository::absolute_from(working_directory, path);
     match absolute.strip_prefix(root) {
         Ok(relative) => ArtifactLocation::builder()
             .uri(encode_uri(&relative.to_string_lossy().replace('\\', "/")))
@@ -554,7 +558,11 @@ fn notification(report: &Report<'_>, error: &InputError) -> Notification {
         None => Location::builder()
             .physical_location(
                 PhysicalLocation::builder()
-                    .artifact_location(artifact(&report.root, Path::new(&error.path)))
+                    .artifact_location(artifact(
+                        &report.root,
+                        &report.working_directory,
+                        Path::new(&error.path),
+                    ))
                     .build(),
             )
             .build(),
@@ -617,10 +625,10 @@ mod tests {
     #[test]
     fn files_outside_the_root_keep_absolute_uris() {
         let root = Path::new("/repo");
-        let inside = artifact(root, Path::new("/repo/infra/a b.tf"));
+        let inside = artifact(root, root, Path::new("/repo/infra/a b.tf"));
         assert_eq!(inside.uri.as_deref(), Some("infra/a%20b.tf"));
         assert_eq!(inside.uri_base_id.as_deref(), Some(SRCROOT));
-        let outside = artifact(root, Path::new("/elsewhere/x.tf"));
+        let outside = artifact(root, root, Path::new("/elsewhere/x.tf"));
         assert_eq!(outside.uri.as_deref(), Some("file:///elsewhere/x.tf"));
         assert_eq!(outside.uri_base_id, None);
     }
