@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use ignore::WalkBuilder;
+use rayon::slice::ParallelSliceMut;
 
 use crate::model::{Format, InputError};
 use crate::source::{self, FileId};
@@ -126,7 +127,7 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<(PathBuf, Candidate)>, Vec<WalkError>
         }
         walk(root, &mut files, &mut errors);
     }
-    files.sort();
+    files.par_sort_unstable();
     files.dedup_by(|a, b| a.0 == b.0);
     (files, errors)
 }
@@ -357,7 +358,7 @@ pub fn files(
     files.extend(context(paths, &files));
     // By directory first, so that each directory's files are adjacent (`by_directory`) even
     // where a subdirectory's name sorts between them.
-    files.sort_by(|(a, _), (b, _)| (a.parent(), a).cmp(&(b.parent(), b)));
+    files.par_sort_by(|(a, _), (b, _)| (a.parent(), a).cmp(&(b.parent(), b)));
     files.dedup_by(|a, b| a.0 == b.0);
     if !exclude.is_empty() {
         files.retain(|(path, _)| {

@@ -130,6 +130,12 @@ pub fn scan(options: &ScanOptions) -> Scan {
     let mut errors = discovered.errors;
     let mut files_scanned = 0;
     let mut model = FrontEndOutput::default();
+    model
+        .resources
+        .reserve(loaded.iter().map(|d| d.output.resources.len()).sum());
+    model
+        .units
+        .reserve(loaded.iter().map(|d| d.output.units.len()).sum());
     let mut module_sources = Vec::new();
     let mut calls = terraform::ModuleCalls::default();
     let mut read_files = Vec::with_capacity(files.len());

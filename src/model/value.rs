@@ -78,7 +78,7 @@ impl Node {
         match &self.value {
             Value::Object(members) => members
                 .iter()
-                .find(|(k, _)| k.eq_ignore_ascii_case(key))
+                .find(|(k, _)| same_key(k, key))
                 .map(|(_, v)| v),
             _ => None,
         }
@@ -87,7 +87,7 @@ impl Node {
     /// Looks up a dotted path such as `properties.networkRuleSet.defaultAction`.
     pub fn lookup(&self, path: &str) -> Lookup<'_> {
         let mut current = self;
-        for key in path.split('.') {
+        for key in dotted_keys(path) {
             if current.is_unknown() {
                 return Lookup::Unknown(current);
             }
@@ -179,5 +179,64 @@ impl Node {
             Value::Object(_) => "{…}".into(),
             Value::Unknown(_) => "(unknown)".into(),
         }
+    }
+}
+
+/// The keys of a dotted path (`a.b.c`), as `str::split('.')` gives them; paths are short, so
+/// a plain loop beats a searcher.
+fn dotted_keys(path: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(path);
+    std::iter::from_fn(move || {
+        let text = rest?;
+        match text.bytes().position(|byte| byte == b'.') {
+            Some(dot) => {
+                rest = text.get(dot + 1..);
+                text.get(..dot)
+            }
+            None => {
+                rest = None;
+                Some(text)
+            }
+        }
+    })
+}
+
+/// Whether two member names are the same, ASCII case aside; the length and first byte are
+/// compared first, as most names differ there.
+fn same_key(name: &str, key: &str) -> bool {
+    let (a, b) = (name.as_bytes(), key.as_bytes());
+    a.len() == b.len()
+        && a.first().map(u8::to_ascii_lowercase) == b.first().map(u8::to_ascii_lowercase)
+        && a.eq_ignore_ascii_case(b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dotted_keys_split_as_str_split_does() {
+        for path in [
+            "",
+            "a",
+            "a.b",
+            "properties.policies.quarantinePolicy.status",
+            ".a",
+            "a.",
+            "a..b",
+            ".",
+        ] {
+            let expected: Vec<&str> = path.split('.').collect();
+            assert_eq!(dotted_keys(path).collect::<Vec<_>>(), expected, "{path:?}");
+        }
+    }
+
+    #[test]
+    fn keys_match_ascii_case_insensitively_and_nothing_else() {
+        assert!(same_key("adminUserEnabled", "AdminUserEnabled"));
+        assert!(same_key("", ""));
+        assert!(!same_key("sku", "sk"));
+        assert!(!same_key("name", "nama"));
+        assert!(!same_key("É", "é"));
     }
 }

@@ -444,11 +444,24 @@ impl Outcomes {
             current: None,
             not_applicable_reasons: Vec::new(),
         };
-        for part in parts {
-            out.findings.extend(part.findings);
-            out.not_applicable.extend(part.not_applicable);
-            out.unknown.extend(part.unknown);
-        }
+        let (findings, undecided): (Vec<_>, Vec<_>) = parts
+            .into_iter()
+            .map(|part| (part.findings, (part.not_applicable, part.unknown)))
+            .unzip();
+        // The findings are the larger half: they are joined while the undecided results are.
+        rayon::join(
+            || {
+                findings
+                    .into_iter()
+                    .for_each(|part| out.findings.extend(part))
+            },
+            || {
+                for (not_applicable, unknown) in undecided {
+                    out.not_applicable.extend(not_applicable);
+                    out.unknown.extend(unknown);
+                }
+            },
+        );
         out
     }
 
