@@ -428,6 +428,7 @@ fn scan_options(
     options.levels = settings.config.levels.clone();
     options.parameter_pairs = settings.config.parameter_pairs.clone();
     options.config = Some(settings.config.clone());
+    options.exit_after = true;
     options
 }
 

@@ -8,10 +8,9 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use serde_json::json;
 use serde_sarif::sarif::{
-    ArtifactLocation, Invocation, Location, Message, MultiformatMessageString, Notification,
-    PhysicalLocation, PropertyBag, Region, ReportingConfiguration, ReportingDescriptor,
-    Result as SarifResult, Run, RunAutomationDetails, Sarif, Tool, ToolComponent,
-    VersionControlDetails,
+    ArtifactLocation, Invocation, Location, Message, Notification, PhysicalLocation, PropertyBag,
+    Region, ReportingDescriptor, Result as SarifResult, Run, RunAutomationDetails, Sarif, Tool,
+    ToolComponent, VersionControlDetails,
 };
 
 use crate::findings::{InputError, Scan};
@@ -176,8 +175,12 @@ fn rule_index(scan: &Scan, finding: &Finding) -> usize {
 /// large scan never holds the whole report in memory nor waits on one core.
 pub fn render(scan: &Scan, out: &mut dyn Write) -> io::Result<()> {
     let report = Report::new(scan);
-    let shell = serde_json::to_string(&document_with(&report, Vec::new()))?;
-    let Some((head, tail)) = shell.split_once(EMPTY_RESULTS) else {
+    let shell = serde_json::to_string(&document_with(&report, Vec::new(), Vec::new()))?;
+    let spliced = shell.split_once(EMPTY_RESULTS).and_then(|(head, rest)| {
+        let (between, tail) = rest.split_once(EMPTY_RULES)?;
+        Some((head, between, tail))
+    });
+    let Some((head, between, tail)) = spliced else {
         out.write_all(shell.as_bytes())?;
         return writeln!(out);
     };
@@ -193,16 +196,73 @@ pub fn render(scan: &Scan, out: &mut dyn Write) -> io::Result<()> {
         serialized_result(&report, finding, *suppressed)
     })?;
     out.write_all(b"]")?;
+    out.write_all(between.as_bytes())?;
+    out.write_all(&rules_json(&scan.rules))?;
     out.write_all(tail.as_bytes())?;
     writeln!(out)
 }
 
+/// `"rules":[...]`: each rule's descriptor, written as `serde_json` writes the `serde_sarif`
+/// descriptor (members in name order), without building it: the rule pages are most of a small
+/// report.
+fn rules_json(rules: &[&RuleMeta]) -> Vec<u8> {
+    let page_bytes: usize = rules.iter().map(|rule| rule.page.len() + 1024).sum();
+    let mut out = Vec::with_capacity(page_bytes);
+    out.extend_from_slice(b"\"rules\":");
+    json_text::push_list(&mut out, rules, |out, rule| push_descriptor(out, rule));
+    out
+}
+
+fn push_descriptor(out: &mut Vec<u8>, rule: &RuleMeta) {
+    let docs_url = rule.docs_url();
+    out.extend_from_slice(b"{\"defaultConfiguration\":{\"enabled\":");
+    out.extend_from_slice(if rule.enabled_by_default {
+        b"true"
+    } else {
+        b"false"
+    });
+    out.extend_from_slice(b",\"level\":\"");
+    out.extend_from_slice(level(rule.level).as_bytes());
+    out.extend_from_slice(b"\"},\"fullDescription\":{\"text\":");
+    json_text::push_str(out, rule.title);
+    out.extend_from_slice(b"},\"help\":{\"markdown\":");
+    json_text::push_str(out, rule.page);
+    out.extend_from_slice(b",\"text\":\"");
+    json_text::push_escaped(out, rule.title);
+    json_text::push_escaped(out, ": ");
+    json_text::push_escaped(out, &docs_url);
+    out.extend_from_slice(b"\"},\"helpUri\":");
+    json_text::push_str(out, &docs_url);
+    out.extend_from_slice(b",\"id\":");
+    json_text::push_str(out, rule.id);
+    out.extend_from_slice(b",\"name\":");
+    json_text::push_str(out, &pascal_case(rule.slug));
+    out.extend_from_slice(b",\"properties\":{\"tags\":");
+    json_text::push_list(out, rule.tags, |out, tag| json_text::push_str(out, tag));
+    out.extend_from_slice(b",\"aliases\":");
+    json_text::push_list(out, rule.aliases, |out, alias| {
+        json_text::push_str(out, alias)
+    });
+    out.extend_from_slice(b",\"precision\":\"very-high\",\"security-severity\":");
+    json_text::push_str(out, rule.security_severity);
+    out.extend_from_slice(b"},\"shortDescription\":{\"text\":");
+    json_text::push_str(out, rule.title);
+    out.extend_from_slice(b"}}");
+}
+
+/// How an empty rule list serialises; a JSON string can never contain it unescaped.
+const EMPTY_RULES: &str = "\"rules\":[]";
+
 /// How an empty result list serialises; a JSON string can never contain it unescaped.
 const EMPTY_RESULTS: &str = "\"results\":[]";
 
-fn document_with(report: &Report<'_>, results: Vec<SarifResult>) -> Sarif {
+/// The SARIF document of `report` with `results` and the rule `descriptors` given.
+fn document_with(
+    report: &Report<'_>,
+    results: Vec<SarifResult>,
+    descriptors: Vec<ReportingDescriptor>,
+) -> Sarif {
     let scan = report.scan;
-    let rules = &scan.rules;
     let notifications = scan
         .errors
         .iter()
@@ -218,7 +278,7 @@ fn document_with(report: &Report<'_>, results: Vec<SarifResult>) -> Sarif {
         .version(crate::rules::VERSION)
         .semantic_version(crate::rules::VERSION)
         .information_uri(crate::rules::REPOSITORY)
-        .rules(rules.iter().map(|r| descriptor(r)).collect::<Vec<_>>())
+        .rules(descriptors)
         .build();
     let run = Run::builder()
         .tool(Tool::builder().driver(driver).build())
@@ -338,7 +398,10 @@ fn pascal_case(slug: &str) -> String {
         .collect()
 }
 
+/// A rule's descriptor as `serde_sarif` builds it: what [`push_descriptor`] must write.
+#[cfg(test)]
 fn descriptor(rule: &RuleMeta) -> ReportingDescriptor {
+    use serde_sarif::sarif::{MultiformatMessageString, ReportingConfiguration};
     let mut properties = BTreeMap::new();
     properties.insert(
         "security-severity".to_string(),
@@ -374,8 +437,11 @@ fn descriptor(rule: &RuleMeta) -> ReportingDescriptor {
         .build()
 }
 
-fn text(text: &str) -> MultiformatMessageString {
-    MultiformatMessageString::builder().text(text).build()
+#[cfg(test)]
+fn text(text: &str) -> serde_sarif::sarif::MultiformatMessageString {
+    serde_sarif::sarif::MultiformatMessageString::builder()
+        .text(text)
+        .build()
 }
 
 fn level(level: Level) -> &'static str {
@@ -667,6 +733,20 @@ mod tests {
                 serde_json::to_string(&expected).unwrap()
             );
         }
+    }
+
+    #[test]
+    fn rule_descriptors_are_written_as_serde_sarif_serializes_them() {
+        let rules: Vec<&RuleMeta> = crate::rules::all()
+            .iter()
+            .map(|rule| rule.meta())
+            .chain(crate::rules::tool::ALL.iter().copied())
+            .collect();
+        assert!(rules.iter().any(|rule| !rule.enabled_by_default));
+        let descriptors: Vec<ReportingDescriptor> = rules.iter().map(|r| descriptor(r)).collect();
+        let mut expected = String::from("\"rules\":");
+        expected.push_str(&serde_json::to_string(&descriptors).unwrap());
+        assert_eq!(String::from_utf8(rules_json(&rules)).unwrap(), expected);
     }
 
     #[test]
