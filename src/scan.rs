@@ -292,15 +292,13 @@ pub fn scan(options: &ScanOptions) -> Scan {
         reported_findings.chain(suppressed.iter_mut().map(|s| &mut s.finding)),
         &sources,
     );
-    findings.par_sort_by(|a, b| {
-        let key = |f: &Finding| {
-            (
-                sources.name(f.primary.span.file),
-                f.primary.span.start,
-                f.rule.id,
-            )
-        };
-        key(a).cmp(&key(b))
+    let ranks = NameRanks::of(&sources);
+    findings.par_sort_by_key(|f| {
+        (
+            ranks.of_file(f.primary.span.file),
+            f.primary.span.start,
+            f.rule.id,
+        )
     });
     let mut scan = Scan {
         sources,
@@ -334,6 +332,48 @@ pub fn scan(options: &ScanOptions) -> Scan {
     }
     crate::report::mask_messages(&mut scan);
     scan
+}
+
+/// Each file's place in the order of the files' names, so that sorting by name compares numbers:
+/// files of the same name share a place, and an unknown file sits where its name would.
+struct NameRanks {
+    ranks: Vec<usize>,
+    unknown: usize,
+}
+
+impl NameRanks {
+    fn of(sources: &SourceMap) -> NameRanks {
+        let files = sources.files();
+        let name = |id: FileId| files.get(id).map_or("", |f| f.name.as_str());
+        let mut order: Vec<FileId> = (0..files.len()).collect();
+        order.par_sort_by(|&a, &b| name(a).cmp(name(b)));
+        let mut ranks = vec![0; files.len()];
+        // Names get even places from 2; the name of an unknown file, when no file has it, the
+        // odd place just after the last name before it.
+        let unknown_name = sources.name(usize::MAX);
+        let mut unknown = 1;
+        let mut place = 0;
+        let mut previous = None;
+        for &id in &order {
+            if previous != Some(name(id)) {
+                place += 2;
+                previous = Some(name(id));
+            }
+            if let Some(rank) = ranks.get_mut(id) {
+                *rank = place;
+            }
+            match name(id).cmp(unknown_name) {
+                std::cmp::Ordering::Less => unknown = place + 1,
+                std::cmp::Ordering::Equal => unknown = place,
+                std::cmp::Ordering::Greater => {}
+            }
+        }
+        NameRanks { ranks, unknown }
+    }
+
+    fn of_file(&self, file: FileId) -> usize {
+        self.ranks.get(file).copied().unwrap_or(self.unknown)
+    }
 }
 
 /// A Bicep or ARM fix is given in the syntax of the text the finding points at: a finding on a
@@ -555,4 +595,37 @@ fn move_to_json_syntax(
         list.iter_mut().for_each(|u| remap(&mut u.span));
     }
     secrets.iter_mut().for_each(remap);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn name_ranks_order_files_as_their_names_do() {
+        let plain = ["b.tf", "a.json", "<zz", "b.tf", "<a", "c/main.bicep"];
+        let with_unknown_name = ["b.tf", "<unknown>", "<a"];
+        for names in [&plain[..], &with_unknown_name, &["z"], &[]] {
+            let mut sources = SourceMap::default();
+            for name in names {
+                sources.push(SourceFile::new(
+                    PathBuf::from(name),
+                    name.to_string(),
+                    String::new(),
+                ));
+            }
+            let ranks = NameRanks::of(&sources);
+            let ids = (0..names.len()).chain([names.len(), usize::MAX]);
+            for a in ids.clone() {
+                for b in ids.clone() {
+                    let by_name = sources.name(a).cmp(sources.name(b));
+                    assert_eq!(
+                        ranks.of_file(a).cmp(&ranks.of_file(b)),
+                        by_name,
+                        "{names:?} {a} {b}"
+                    );
+                }
+            }
+        }
+    }
 }
