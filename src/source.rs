@@ -39,8 +39,9 @@ pub struct SourceFile {
     pub text: String,
     line_starts: Vec<usize>,
     /// Characters counted in columns (carriage returns are not) before every
-    /// [`CHECKPOINT_BYTES`]-th byte, so a column costs the same on a long line as on a short one.
-    checkpoints: Vec<usize>,
+    /// [`CHECKPOINT_BYTES`]-th byte, so a column costs the same on a long line as on a short one;
+    /// counted the first time a position on a long line is asked for.
+    checkpoints: std::sync::OnceLock<Vec<usize>>,
 }
 
 /// Bytes between two entries of [`SourceFile`]'s column checkpoints.
@@ -62,23 +63,29 @@ impl SourceFile {
         let line_starts = std::iter::once(0)
             .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
             .collect();
-        let checkpoints = std::iter::once(0)
-            .chain(
-                text.as_bytes()
-                    .chunks(CHECKPOINT_BYTES)
-                    .scan(0, |count, chunk| {
-                        *count += column_chars(chunk);
-                        Some(*count)
-                    }),
-            )
-            .collect();
         SourceFile {
             path,
             name,
             text,
             line_starts,
-            checkpoints,
+            checkpoints: std::sync::OnceLock::new(),
         }
+    }
+
+    fn checkpoints(&self) -> &[usize] {
+        self.checkpoints.get_or_init(|| {
+            std::iter::once(0)
+                .chain(
+                    self.text
+                        .as_bytes()
+                        .chunks(CHECKPOINT_BYTES)
+                        .scan(0, |count, chunk| {
+                            *count += column_chars(chunk);
+                            Some(*count)
+                        }),
+                )
+                .collect()
+        })
     }
 
     pub fn line_starts(&self) -> &[usize] {
@@ -144,7 +151,7 @@ impl SourceFile {
     fn chars_before(&self, offset: usize) -> usize {
         let index = offset / CHECKPOINT_BYTES;
         let from = index * CHECKPOINT_BYTES;
-        let counted = self.checkpoints.get(index).copied().unwrap_or(0);
+        let counted = self.checkpoints().get(index).copied().unwrap_or(0);
         counted + column_chars(self.text.as_bytes().get(from..offset).unwrap_or(&[]))
     }
 

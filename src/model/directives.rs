@@ -135,6 +135,9 @@ fn from_comment_lines(
     file: FileId,
     target: &dyn Fn(usize) -> Option<Covers>,
 ) -> Vec<Directive> {
+    if !text.contains(MARKER) {
+        return Vec::new();
+    }
     let mut found = Vec::new();
     let lines: Vec<(usize, &str)> = line_offsets(text);
     for (index, &(start, line)) in lines.iter().enumerate() {
