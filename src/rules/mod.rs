@@ -760,17 +760,22 @@ impl<'a> Target<'a> {
     }
 }
 
+/// About how many findings a registry has: each chunk of registries makes room for that many
+/// at once rather than growing its list step by step.
+const FINDINGS_PER_REGISTRY: usize = 8;
+
 /// Runs the selected rules on the linked model, registries in parallel.
 pub fn run(graph: &Graph<'_>, rules: &[&'static dyn Rule], options: &RuleOptions) -> Outcomes {
-    let fresh = || Outcomes {
+    let fresh = |registries: usize| Outcomes {
         options: options.clone(),
+        findings: Vec::with_capacity(registries * FINDINGS_PER_REGISTRY),
         ..Outcomes::default()
     };
     let parts = graph
         .registries
         .par_chunks(32)
         .map(|chunk| {
-            let mut out = fresh();
+            let mut out = fresh(chunk.len());
             for view in chunk {
                 run_on_registry(view, rules, &mut out);
             }
