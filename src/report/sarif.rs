@@ -225,8 +225,14 @@ fn push_descriptor(out: &mut Vec<u8>, rule: &RuleMeta) {
     out.extend_from_slice(level(rule.level).as_bytes());
     out.extend_from_slice(b"\"},\"fullDescription\":{\"text\":");
     json_text::push_str(out, rule.title);
-    out.extend_from_slice(b"},\"help\":{\"markdown\":");
-    json_text::push_str(out, rule.page);
+    out.extend_from_slice(b"},\"help\":{\"markdown\":\"");
+    match pages::page_json(rule.id) {
+        Some((length, escaped)) if length == rule.page.len() => {
+            out.extend_from_slice(escaped.as_bytes());
+        }
+        _ => json_text::push_escaped(out, rule.page),
+    }
+    out.push(b'"');
     out.extend_from_slice(b",\"text\":\"");
     json_text::push_escaped(out, rule.title);
     json_text::push_escaped(out, ": ");
@@ -248,6 +254,11 @@ fn push_descriptor(out: &mut Vec<u8>, rule: &RuleMeta) {
     out.extend_from_slice(b"},\"shortDescription\":{\"text\":");
     json_text::push_str(out, rule.title);
     out.extend_from_slice(b"}}");
+}
+
+/// The rule pages escaped when the tool was built.
+mod pages {
+    include!(concat!(env!("OUT_DIR"), "/rule_pages.rs"));
 }
 
 /// How an empty rule list serialises; a JSON string can never contain it unescaped.
@@ -743,6 +754,10 @@ mod tests {
             .chain(crate::rules::tool::ALL.iter().copied())
             .collect();
         assert!(rules.iter().any(|rule| !rule.enabled_by_default));
+        let escaped_when_built = |rule: &&RuleMeta| {
+            pages::page_json(rule.id).is_some_and(|(length, _)| length == rule.page.len())
+        };
+        assert!(rules.iter().all(escaped_when_built));
         let descriptors: Vec<ReportingDescriptor> = rules.iter().map(|r| descriptor(r)).collect();
         let mut expected = String::from("\"rules\":");
         expected.push_str(&serde_json::to_string(&descriptors).unwrap());
