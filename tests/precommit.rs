@@ -239,6 +239,7 @@ fn pre_commit_runs_the_hook_on_the_committed_files(needs: (Vec<&'static str>, St
         ("CARGO_PROFILE_RELEASE_DEBUG", Path::new("false")),
         ("CARGO_PROFILE_RELEASE_INCREMENTAL", Path::new("true")),
         ("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", Path::new("256")),
+        ("CARGO_PROFILE_RELEASE_LTO", Path::new("false")),
         ("NO_COLOR", Path::new("1")),
     ];
 
