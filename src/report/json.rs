@@ -99,13 +99,7 @@ fn push_finding(scan: &Scan, f: &crate::rules::Finding, out: &mut Vec<u8>) {
 /// A finding's object without its closing brace, so a suppression can follow its last member.
 fn push_finding_members(scan: &Scan, f: &crate::rules::Finding, out: &mut Vec<u8>) {
     out.push(b'{');
-    // The rule's `docs_url()`, written from its parts.
-    json_text::push_key(out, "docs");
-    out.push(b'"');
-    json_text::push_escaped(out, crate::rules::REPOSITORY);
-    out.extend_from_slice(b"/blob/main/rules/");
-    json_text::push_escaped(out, f.rule.id);
-    out.extend_from_slice(b".md\",");
+    json_text::push_string_field(out, "docs", &f.rule.docs_url());
     json_text::push_string_field(out, "help", f.help);
     json_text::push_string_field(out, "label", &f.primary.message);
     json_text::push_string_field(out, "level", f.level.as_str());
