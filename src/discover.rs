@@ -1,6 +1,5 @@
 //! Finds the files to read below the given paths and classifies them by name.
 
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -354,21 +353,37 @@ pub fn files(
             .iter()
             .filter_map(|p| Candidate::of(p).map(|c| (source::normalize(p), c))),
     );
-    let given: HashSet<PathBuf> = files.iter().map(|(p, _)| p.clone()).collect();
-    files.extend(context(paths, &files));
+    let context = context(paths, &files);
+    // Each file with whether it was given (reported on) or read only as context.
+    let mut files: Vec<(PathBuf, Candidate, bool)> = files
+        .into_iter()
+        .map(|(path, candidate)| (path, candidate, true))
+        .chain(
+            context
+                .into_iter()
+                .map(|(path, candidate)| (path, candidate, false)),
+        )
+        .collect();
     // By directory first, so that each directory's files are adjacent (`by_directory`) even
     // where a subdirectory's name sorts between them.
-    files.par_sort_by(|(a, _), (b, _)| (a.parent(), a).cmp(&(b.parent(), b)));
-    files.dedup_by(|a, b| a.0 == b.0);
+    files.par_sort_by(|(a, _, _), (b, _, _)| (a.parent(), a).cmp(&(b.parent(), b)));
+    files.dedup_by(|later, kept| {
+        let same = later.0 == kept.0;
+        kept.2 |= same && later.2;
+        same
+    });
     if !exclude.is_empty() {
-        files.retain(|(path, _)| {
+        files.retain(|(path, _, _)| {
             let name = source::display_name(path, base);
             !exclude
                 .iter()
                 .any(|glob| suppress::glob_matches(glob, &name))
         });
     }
-    let reported = files.iter().map(|(p, _)| given.contains(p)).collect();
+    let (files, reported) = files
+        .into_iter()
+        .map(|(path, candidate, given)| ((path, candidate), given))
+        .unzip();
     let (skipped, walk_errors): (Vec<WalkError>, Vec<WalkError>) =
         walk_errors.into_iter().partition(|e| e.skipped);
     let notices = skipped
@@ -434,6 +449,67 @@ mod tests {
             .map(|(p, _)| p.file_name().unwrap().to_string_lossy().into_owned())
             .collect();
         assert_eq!(names, ["alias.tf", "vars.tf"]);
+    }
+
+    fn write_files(root: &Path, names: &[&str]) {
+        for name in names {
+            let path = root.join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "").unwrap();
+        }
+    }
+
+    #[test]
+    fn given_files_are_reported_and_their_siblings_read_as_context_only() {
+        let dir = tempfile::tempdir().unwrap();
+        write_files(
+            dir.path(),
+            &["m/main.tf", "m/vars.tf", "m/outputs.tf", "n/x.tf"],
+        );
+        let main = dir.path().join("m/main.tf");
+        let vars = dir.path().join("m/vars.tf");
+        // `vars.tf` is given and is also `main.tf`'s context: it is reported once.
+        let given = [main.clone(), vars.clone(), dir.path().join("n")];
+        let found = files(&given, &|_| false, &[], dir.path());
+        let reported: Vec<(String, bool)> = found
+            .files
+            .iter()
+            .zip(&found.reported)
+            .map(|((path, _), reported)| (source::display_name(path, dir.path()), *reported))
+            .collect();
+        let expected = [
+            ("m/main.tf", true),
+            ("m/outputs.tf", false),
+            ("m/vars.tf", true),
+            ("n/x.tf", true),
+        ];
+        let expected: Vec<(String, bool)> = expected
+            .iter()
+            .map(|(name, reported)| (name.to_string(), *reported))
+            .collect();
+        assert_eq!(reported, expected);
+    }
+
+    #[test]
+    fn known_files_find_every_discovered_file_and_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        // `a.b/` sorts between `a/` and `a/c/` by name; discovery sorts by directory first.
+        let names = ["a/x.tf", "a.b/y.tf", "a/c/z.tf", "a/c/d/w.json", "b.tf"];
+        write_files(dir.path(), &names);
+        let found = files(&[dir.path().to_path_buf()], &|_| false, &[], dir.path());
+        assert_eq!(found.files.len(), names.len());
+        let paths: Vec<&Path> = found.files.iter().map(|(path, _)| path.as_path()).collect();
+        let known = source::KnownFiles::new(&paths);
+        for (id, (path, _)) in found.files.iter().enumerate() {
+            assert_eq!(known.get(path), Some(id), "{}", path.display());
+        }
+        for absent in ["a/y.tf", "a/c", "c.tf", "a.b/x.tf"] {
+            assert!(!known.contains(&dir.path().join(absent)), "{absent}");
+        }
+        assert_eq!(
+            source::KnownFiles::default().get(&dir.path().join("b.tf")),
+            None
+        );
     }
 
     #[test]

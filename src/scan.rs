@@ -95,11 +95,7 @@ pub fn scan(options: &ScanOptions) -> Scan {
         files.len() + options.var_files.len(),
         &base,
     );
-    let known_files: HashMap<PathBuf, FileId> = files
-        .iter()
-        .enumerate()
-        .map(|(id, (path, _))| (path.clone(), id))
-        .collect();
+    let known_paths: Vec<&Path> = files.iter().map(|(path, _)| path.as_path()).collect();
     let next_id = AtomicUsize::new(files.len() + var_sources.len() + parameter_sources.len());
     let overlays: HashMap<PathBuf, &str> = options
         .overlays
@@ -109,7 +105,7 @@ pub fn scan(options: &ScanOptions) -> Scan {
     let context = terraform::ModuleContext {
         base: &base,
         outside: &outside,
-        known_files: &known_files,
+        known_files: source::KnownFiles::new(&known_paths),
         next_id: &next_id,
         overlays: &overlays,
     };
@@ -117,7 +113,7 @@ pub fn scan(options: &ScanOptions) -> Scan {
     let bicep_home = bicep_home();
     let bicep_context = bicep::Context {
         base: &base,
-        known_files: &known_files,
+        known_files: source::KnownFiles::new(&known_paths),
         next_id: &next_id,
         overlays: &overlays,
         explicit: &explicit,
@@ -179,7 +175,13 @@ pub fn scan(options: &ScanOptions) -> Scan {
     model.units.retain(|u| !bicep_module(&u.id));
     let units = merge_units(model.units);
     let mut secrets = std::mem::take(&mut model.secrets);
-    secrets.par_extend(model.resources.par_iter().flat_map_iter(secret_spans));
+    secrets.par_extend(
+        model
+            .resources
+            .par_iter()
+            .fold(SecretWalk::default, SecretWalk::add)
+            .flat_map_iter(|walk| walk.spans),
+    );
     secrets.sort_unstable();
     secrets.dedup();
     errors.extend(model.errors);
@@ -228,12 +230,7 @@ pub fn scan(options: &ScanOptions) -> Scan {
     errors.extend(var_errors);
 
     let mut resources = model.resources;
-    let registries = resources
-        .iter()
-        .filter(|r| r.is_registry() && !r.existing)
-        .map(|r| r.decl)
-        .collect::<HashSet<_>>()
-        .len();
+    let registries = distinct_registry_declarations(&resources);
     let implied = model::graph::implied_registries(&resources);
     resources.extend(implied);
     let graph = model::graph::link(&resources, &units);
@@ -380,6 +377,19 @@ impl NameRanks {
 /// Bicep resource that points into JSON (a `.json` module, a parameters file) gets the ARM JSON
 /// text, and a malformed suppression in a Bicep file the Bicep comment form. (Terraform's fixes
 /// stay: a Terraform plan is JSON too.)
+/// How many registry declarations the scan defines (one declaration may be evaluated several
+/// times, once per parameters file).
+fn distinct_registry_declarations(resources: &[Resource]) -> usize {
+    let mut declarations: Vec<Span> = resources
+        .iter()
+        .filter(|r| r.is_registry() && !r.existing)
+        .map(|r| r.decl)
+        .collect();
+    declarations.sort_unstable();
+    declarations.dedup();
+    declarations.len()
+}
+
 fn help_in_the_syntax_pointed_at<'f>(
     findings: impl Iterator<Item = &'f mut Finding>,
     sources: &SourceMap,
@@ -402,18 +412,30 @@ fn help_in_the_syntax_pointed_at<'f>(
 
 /// Where a resource's sensitive values are written: values a plan marks sensitive (made unknown
 /// when read, keeping their span).
-fn secret_spans(resource: &Resource) -> Vec<Span> {
-    let mut spans = Vec::new();
-    let mut pending = vec![&resource.body];
-    while let Some(node) = pending.pop() {
-        match &node.value {
-            Value::Unknown(reason) if reason.contains("is sensitive") => spans.push(node.span),
-            Value::Array(items) => pending.extend(items),
-            Value::Object(members) => pending.extend(members.iter().map(|(_, v)| v)),
-            _ => {}
+/// Where the resources hold values that are sensitive (their unknowns say so), in a walk that
+/// reuses its stack from one resource to the next.
+#[derive(Default)]
+struct SecretWalk<'r> {
+    spans: Vec<Span>,
+    pending: Vec<&'r Node>,
+}
+
+impl<'r> SecretWalk<'r> {
+    fn add(mut self, resource: &'r Resource) -> Self {
+        let sensitive = memchr::memmem::Finder::new("is sensitive");
+        self.pending.push(&resource.body);
+        while let Some(node) = self.pending.pop() {
+            match &node.value {
+                Value::Unknown(reason) if sensitive.find(reason.as_bytes()).is_some() => {
+                    self.spans.push(node.span);
+                }
+                Value::Array(items) => self.pending.extend(items),
+                Value::Object(members) => self.pending.extend(members.iter().map(|(_, v)| v)),
+                _ => {}
+            }
         }
+        self
     }
-    spans
 }
 
 /// What one directory contributed: its files as read, and what the front ends made of them.

@@ -30,6 +30,32 @@ pub struct Position {
     pub column: usize,
 }
 
+/// The files a scan discovered, by path, for the readers of modules and loaded files to take a
+/// file's id when it was discovered too.
+#[derive(Clone, Copy, Default)]
+pub struct KnownFiles<'a> {
+    /// Sorted as discovery sorts them: by directory, then by path; a file's id is its index.
+    paths: &'a [&'a Path],
+}
+
+impl<'a> KnownFiles<'a> {
+    pub fn new(paths: &'a [&'a Path]) -> Self {
+        KnownFiles { paths }
+    }
+
+    /// The id of the file at `path`, when it was discovered.
+    pub fn get(&self, path: &Path) -> Option<FileId> {
+        let key = (path.parent(), path);
+        self.paths
+            .binary_search_by(|known| (known.parent(), *known).cmp(&key))
+            .ok()
+    }
+
+    pub fn contains(&self, path: &Path) -> bool {
+        self.get(path).is_some()
+    }
+}
+
 /// One file read from disk, with a leading byte-order mark removed.
 #[derive(Debug)]
 pub struct SourceFile {

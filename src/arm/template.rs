@@ -436,13 +436,16 @@ fn resolve_string(text: &str, span: Span, scope: &Scope<'_>) -> Node {
         .get(1..text.len().saturating_sub(1))
         .unwrap_or("")
         .trim();
-    if let Some(node) = expr::access_path(text, scope).and_then(|a| traced(&a, span, scope)) {
-        return scope.admit(node);
+    let tree = expr::parse(text);
+    if let Ok(tree) = &tree {
+        if let Some(node) = expr::access_of(tree, scope).and_then(|a| traced(&a, span, scope)) {
+            return scope.admit(node);
+        }
+        if let Some(node) = merged_objects(tree, span, scope) {
+            return scope.admit(node);
+        }
     }
-    if let Some(node) = merged_objects(text, span, scope) {
-        return scope.admit(node);
-    }
-    let mut node = match expr::evaluate(text, scope) {
+    let mut node = match tree.and_then(|tree| expr::evaluate_parsed(&tree, scope)) {
         Ok(value) => from_val(value, span),
         Err(error) => Node::unknown(
             format!(
@@ -465,8 +468,7 @@ fn resolve_string(text: &str, span: Span, scope: &Scope<'_>) -> Node {
 /// `shallowMerge(createArray(a, b, ...))` (how Bicep writes an object with spreads) merged
 /// member by member, each member keeping the place that set it; `None` for any other
 /// expression, or when an item is not an object (the evaluator then says why).
-fn merged_objects(text: &str, span: Span, scope: &Scope<'_>) -> Option<Node> {
-    let tree = expr::parse(text).ok()?;
+fn merged_objects(tree: &expr::Expr, span: Span, scope: &Scope<'_>) -> Option<Node> {
     let expr::Kind::Call(merge) = &tree.kind else {
         return None;
     };
@@ -511,24 +513,19 @@ fn shorten(text: &str) -> String {
 /// set, with `use_site` as where it is used; `None` when the path leads nowhere (the evaluator
 /// then reports why).
 fn traced(access: &Access, use_site: Span, scope: &Scope<'_>) -> Option<Node> {
-    let (root, description, input) = match &access.root {
-        AccessRoot::Parameter(name) => (
-            std::rc::Rc::new(scope.parameters.get(&name.to_ascii_lowercase())?.clone()),
-            format!("parameter `{name}`"),
-            Some(name.clone()),
-        ),
-        AccessRoot::Variable(name) => (
-            scope.variable_node(name)?,
-            format!("variable `{name}`"),
-            None,
-        ),
-        AccessRoot::Function(key) => (
-            std::rc::Rc::new(resolve(&scope.function_output(key)?, scope)),
-            format!("the output of function `{key}`"),
-            None,
-        ),
+    let held: std::rc::Rc<Node>;
+    let root: &Node = match &access.root {
+        AccessRoot::Parameter(name) => scope.parameters.get(&name.to_ascii_lowercase())?,
+        AccessRoot::Variable(name) => {
+            held = scope.variable_node(name)?;
+            &held
+        }
+        AccessRoot::Function(key) => {
+            held = std::rc::Rc::new(resolve(&scope.function_output(key)?, scope));
+            &held
+        }
     };
-    let mut node: &Node = &root;
+    let mut node = root;
     for step in &access.steps {
         if node.is_unknown() {
             break;
@@ -543,6 +540,10 @@ fn traced(access: &Access, use_site: Span, scope: &Scope<'_>) -> Option<Node> {
     if value.is_unknown() {
         value.span = use_site;
     }
+    let input = match &access.root {
+        AccessRoot::Parameter(name) => Some(name.clone()),
+        _ => None,
+    };
     let via = value.via.take().or_else(|| root.via.clone());
     value.via = Some(match via {
         Some(mut via) => {
@@ -554,12 +555,20 @@ fn traced(access: &Access, use_site: Span, scope: &Scope<'_>) -> Option<Node> {
         }
         None => Box::new(Via {
             span: use_site,
-            description,
+            description: traced_description(&access.root),
             input,
             reference: None,
         }),
     });
     Some(value)
+}
+
+fn traced_description(root: &AccessRoot) -> String {
+    match root {
+        AccessRoot::Parameter(name) => format!("parameter `{name}`"),
+        AccessRoot::Variable(name) => format!("variable `{name}`"),
+        AccessRoot::Function(key) => format!("the output of function `{key}`"),
+    }
 }
 
 /// The first `parameters('name')` an expression uses.

@@ -172,14 +172,13 @@ pub fn read_file(path: &Path, root: &Path) -> FrontEndOutput {
             })
         })
         .collect();
-    let known = std::collections::HashMap::new();
     let next_id = std::sync::atomic::AtomicUsize::new(sources.len());
     let overlays = std::collections::HashMap::new();
     let roots: Vec<PathBuf> = std::fs::canonicalize(root).into_iter().collect();
     let home = std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".bicep"));
     let context = Context {
         base: &base,
-        known_files: &known,
+        known_files: crate::source::KnownFiles::default(),
         next_id: &next_id,
         overlays: &overlays,
         explicit: &[],
@@ -215,12 +214,11 @@ pub fn read_text(text: &str) -> FrontEndOutput {
         parsed: &file.parsed,
         parameters: false,
     };
-    let known = std::collections::HashMap::new();
     let next_id = std::sync::atomic::AtomicUsize::new(1);
     let overlays = std::collections::HashMap::new();
     let context = Context {
         base: Path::new("."),
-        known_files: &known,
+        known_files: crate::source::KnownFiles::default(),
         next_id: &next_id,
         overlays: &overlays,
         explicit: &[],

@@ -30,7 +30,7 @@ pub const MAX_MODULE_DEPTH: usize = 16;
 pub struct Context<'a> {
     pub base: &'a Path,
     /// The ids of the files the scan discovered, by normalised path.
-    pub known_files: &'a HashMap<PathBuf, FileId>,
+    pub known_files: crate::source::KnownFiles<'a>,
     /// The next free file id, for files outside the scanned paths.
     pub next_id: &'a AtomicUsize,
     /// Unsaved text of open editor buffers, by normalised path.
@@ -128,7 +128,7 @@ impl<'c> Loader<'c> {
             Some(text) => (*text).to_string(),
             None => source::read_text(path).map_err(|failure| failure.message)?,
         };
-        let known = self.context.known_files.get(path).copied();
+        let known = self.context.known_files.get(path);
         let id = known.unwrap_or_else(|| self.context.next_id.fetch_add(1, Ordering::Relaxed));
         let source = SourceFile::new(path.to_path_buf(), self.name(path), text);
         let text: Rc<str> = Rc::from(source.text.as_str());
@@ -148,7 +148,7 @@ impl<'c> Loader<'c> {
         let parsed = Rc::new(syntax::parse(text));
         self.parsed.insert(path.to_path_buf(), parsed.clone());
         if let Some(error) = parsed.errors.first()
-            && !self.context.known_files.contains_key(path)
+            && !self.context.known_files.contains(path)
         {
             let span = Some(error.span.in_file(id));
             self.error(self.name(path), span, error.message.clone());
@@ -297,7 +297,7 @@ impl<'c> Loader<'c> {
             Ok(Some(root)) => Ok(root),
             Ok(None) => Err(format!("`{reference}` is empty")),
             Err(error) => {
-                if !self.context.known_files.contains_key(path) {
+                if !self.context.known_files.contains(path) {
                     let span = Span::new(id, error.start, error.end);
                     self.error(
                         self.name(path),

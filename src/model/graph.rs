@@ -36,23 +36,27 @@ pub struct Graph<'a> {
 
 /// Indexes of registries and tokens in one unit.
 #[derive(Default)]
-struct UnitIndex {
-    by_address: HashMap<String, usize>,
+struct UnitIndex<'a> {
+    by_address: HashMap<&'a str, usize>,
     by_name: HashMap<String, Option<usize>>,
-    tokens: HashMap<String, usize>,
+    tokens: HashMap<&'a str, usize>,
 }
 
 /// Registries that related resources name but the scan does not define: each becomes an
 /// `existing` registry, so its related resources are still checked (an ARM child such as
 /// `contosoregistry/hook1` names its registry unambiguously).
 pub fn implied_registries(resources: &[Resource]) -> Vec<Resource> {
+    let by_name = |r: &&Resource| matches!(r.link, Some(RegistryRef::Name(_)));
+    if !resources.iter().any(|r| by_name(&r)) {
+        return Vec::new();
+    }
     let mut defined: std::collections::HashSet<(&str, String)> = resources
         .iter()
         .filter(|r| r.is_registry())
         .filter_map(|r| Some((r.unit.as_str(), r.name()?.to_ascii_lowercase())))
         .collect();
     let mut implied = Vec::new();
-    for resource in resources {
+    for resource in resources.iter().filter(by_name) {
         let Some(RegistryRef::Name(name)) = &resource.link else {
             continue;
         };
@@ -95,7 +99,7 @@ pub fn link<'a>(resources: &'a [Resource], units: &'a [Unit]) -> Graph<'a> {
                     related: Vec::new(),
                     handed_to: Vec::new(),
                 });
-                unit.by_address.insert(resource.address.clone(), slot);
+                unit.by_address.insert(resource.address.as_str(), slot);
                 if let Some(name) = resource.name() {
                     let entry = unit
                         .by_name
@@ -107,7 +111,7 @@ pub fn link<'a>(resources: &'a [Resource], units: &'a [Unit]) -> Graph<'a> {
                 }
             }
             Kind::Token => {
-                unit.tokens.insert(resource.address.clone(), index);
+                unit.tokens.insert(resource.address.as_str(), index);
             }
             _ => {}
         }
@@ -175,7 +179,7 @@ type Callers<'a> = HashMap<&'a str, (&'a str, &'a [(String, RegistryRef)])>;
 /// What links are resolved against: each unit's registries and tokens, and the registries
 /// Terraform module outputs refer to.
 struct Linker<'l> {
-    indexes: &'l HashMap<&'l str, UnitIndex>,
+    indexes: &'l HashMap<&'l str, UnitIndex<'l>>,
     /// By (unit id, output name).
     outputs: &'l HashMap<(&'l str, &'l str), &'l RegistryRef>,
     /// A called module's unit: its caller's unit and the registries its inputs refer to.
@@ -239,7 +243,7 @@ impl Linker<'_> {
 
 /// What an address names in an index: itself; `acr` for `acr[0]` when `acr` has no
 /// instances (its `count` is not known); every instance `acr[...]` for `acr`.
-fn by_address(index: &HashMap<String, usize>, address: &str) -> Vec<usize> {
+fn by_address(index: &HashMap<&str, usize>, address: &str) -> Vec<usize> {
     if let Some(&slot) = index.get(address) {
         return vec![slot];
     }

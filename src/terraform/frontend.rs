@@ -154,14 +154,17 @@ impl ModuleCalls {
             .filter(|(root, _)| !self.called.contains(root))
             .flat_map(|(_, callees)| callees.iter().map(String::as_str))
             .collect();
+        // Nothing is covered unless some directory is called.
+        let none_called = self.called.is_empty();
         move |unit: &str| {
-            self.called.contains(unit)
-                || unit.match_indices('/').any(|(at, _)| {
-                    unit.get(..at).is_some_and(|dir| covered.contains(dir))
-                        && unit
-                            .get(at + 1..)
-                            .is_some_and(|rest| rest.starts_with("module."))
-                })
+            !none_called
+                && (self.called.contains(unit)
+                    || unit.match_indices('/').any(|(at, _)| {
+                        unit.get(..at).is_some_and(|dir| covered.contains(dir))
+                            && unit
+                                .get(at + 1..)
+                                .is_some_and(|rest| rest.starts_with("module."))
+                    }))
         }
     }
 }

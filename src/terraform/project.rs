@@ -87,7 +87,7 @@ pub struct ModuleContext<'a> {
     pub base: &'a Path,
     pub outside: &'a OutsideValues,
     /// The ids of the files the scan discovered, by normalised path.
-    pub known_files: &'a HashMap<PathBuf, FileId>,
+    pub known_files: crate::source::KnownFiles<'a>,
     /// The next free file id, for module files outside the scanned paths.
     pub next_id: &'a AtomicUsize,
     /// Unsaved text of open editor buffers, by normalised path.
@@ -390,7 +390,7 @@ fn load_module_files(
             ));
             continue;
         };
-        let known = context.known_files.get(&path).copied();
+        let known = context.known_files.get(&path);
         let id = known.unwrap_or_else(|| context.next_id.fetch_add(1, Ordering::Relaxed));
         let (native, offsets) = if name.to_ascii_lowercase().ends_with(".json") {
             match super::json_syntax::to_native(&text) {

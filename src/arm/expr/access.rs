@@ -36,9 +36,13 @@ pub fn access_path(text: &str, env: &dyn Env) -> Option<Access> {
     if !is_expression(text) {
         return None;
     }
-    let expr = parse(text).ok()?;
+    access_of(&parse(text).ok()?, env)
+}
+
+/// [`access_path`] of an expression already parsed.
+pub fn access_of(expr: &Expr, env: &dyn Env) -> Option<Access> {
     let mut evaluator = Evaluator::new(env);
-    trace(&expr, &mut evaluator, 0)
+    trace(expr, &mut evaluator, 0)
 }
 
 pub(super) fn trace(expr: &Expr, evaluator: &mut Evaluator<'_>, depth: usize) -> Option<Access> {

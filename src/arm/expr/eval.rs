@@ -1,5 +1,7 @@
 //! The evaluator: walks the syntax tree in an [`Env`], calling the function library.
 
+use std::sync::LazyLock;
+
 use super::budget::{Budget, Fail, fail, units};
 use super::functions::{Args, deferred_reason, lookup};
 use super::parser::{Call, Expr, Kind};
@@ -57,6 +59,11 @@ pub trait Env {
 /// `resourceId()` builds ids (so `uniqueString(resourceGroup().id)` is deterministic, as its
 /// length and alphabet are); every other property is unknown.
 pub fn default_resource_group() -> Val {
+    static GROUP: LazyLock<Val> = LazyLock::new(built_resource_group);
+    GROUP.clone()
+}
+
+fn built_resource_group() -> Val {
     let mut group = unknown_object(
         "resourceGroup()",
         &["name", "location", "managedBy", "tags", "properties"],
@@ -82,6 +89,11 @@ pub fn default_resource_group() -> Val {
 /// The default `subscription()`: `id` built with a placeholder (see [`default_resource_group`]),
 /// every other property unknown.
 pub fn default_subscription() -> Val {
+    static SUBSCRIPTION: LazyLock<Val> = LazyLock::new(built_subscription);
+    SUBSCRIPTION.clone()
+}
+
+fn built_subscription() -> Val {
     let mut subscription = unknown_object(
         "subscription()",
         &["subscriptionId", "tenantId", "displayName"],

@@ -59,7 +59,7 @@ mod test_support;
 mod user_functions;
 mod value;
 
-pub use access::{Access, AccessRoot, AccessStep, access_path};
+pub use access::{Access, AccessRoot, AccessStep, access_of, access_path};
 pub use eval::{Env, default_resource_group, default_subscription};
 pub use functions::call_function;
 pub use parser::{Call, Expr, Kind, parse};
@@ -169,9 +169,13 @@ pub fn evaluate(text: &str, env: &dyn Env) -> Result<Val, ExprError> {
     if !is_expression(text) {
         return Ok(Val::String(unescape_literal(text).to_string()));
     }
-    let expr = parse(text)?;
+    evaluate_parsed(&parse(text)?, env)
+}
+
+/// [`evaluate`] of an expression already parsed.
+pub fn evaluate_parsed(expr: &Expr, env: &dyn Env) -> Result<Val, ExprError> {
     let mut evaluator = Evaluator::new(env);
-    let value = evaluator.eval(&expr)?;
+    let value = evaluator.eval(expr)?;
     measure(&value).map_err(|fail| fail.into_error(0))?;
     Ok(value)
 }
