@@ -575,8 +575,8 @@ fn bicep_home() -> Option<PathBuf> {
 
 /// The units, the parts of one unit (the files of one Terraform module) merged.
 fn merge_units(parts: Vec<Unit>) -> Vec<Unit> {
-    let mut units: Vec<Unit> = Vec::new();
-    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut units: Vec<Unit> = Vec::with_capacity(parts.len());
+    let mut index: HashMap<String, usize> = HashMap::with_capacity(parts.len());
     for unit in parts {
         match index.get(&unit.id).and_then(|&i| units.get_mut(i)) {
             Some(existing) => existing.merge(unit),

@@ -1,6 +1,6 @@
 //! Links related resources to their registry within each template or Terraform module.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::{Kind, Node, RegistryRef, Resource, Unit, Value};
 
@@ -47,12 +47,17 @@ struct UnitIndex<'a> {
 /// `contosoregistry/hook1` names its registry unambiguously).
 pub fn implied_registries(resources: &[Resource]) -> Vec<Resource> {
     let by_name = |r: &&Resource| matches!(r.link, Some(RegistryRef::Name(_)));
-    if !resources.iter().any(|r| by_name(&r)) {
+    let naming_units: HashSet<&str> = resources
+        .iter()
+        .filter(by_name)
+        .map(|r| r.unit.as_str())
+        .collect();
+    if naming_units.is_empty() {
         return Vec::new();
     }
-    let mut defined: std::collections::HashSet<(&str, String)> = resources
+    let mut defined: HashSet<(&str, String)> = resources
         .iter()
-        .filter(|r| r.is_registry())
+        .filter(|r| r.is_registry() && naming_units.contains(r.unit.as_str()))
         .filter_map(|r| Some((r.unit.as_str(), r.name()?.to_ascii_lowercase())))
         .collect();
     let mut implied = Vec::new();
@@ -87,7 +92,7 @@ pub fn implied_registries(resources: &[Resource]) -> Vec<Resource> {
 }
 
 pub fn link<'a>(resources: &'a [Resource], units: &'a [Unit]) -> Graph<'a> {
-    let mut indexes: HashMap<&str, UnitIndex> = HashMap::new();
+    let mut indexes: HashMap<&str, UnitIndex> = HashMap::with_capacity(units.len());
     let mut registries: Vec<RegistryView<'a>> = Vec::new();
     for (index, resource) in resources.iter().enumerate() {
         let unit = indexes.entry(resource.unit.as_str()).or_default();
@@ -156,7 +161,7 @@ pub fn link<'a>(resources: &'a [Resource], units: &'a [Unit]) -> Graph<'a> {
             }
         }
     }
-    let mut by_unit: HashMap<&str, Vec<&'a Resource>> = HashMap::new();
+    let mut by_unit: HashMap<&str, Vec<&'a Resource>> = HashMap::with_capacity(units.len());
     for resource in resources {
         by_unit
             .entry(resource.unit.as_str())
