@@ -36,9 +36,6 @@ pub struct Node {
     pub via: Option<Box<Via>>,
 }
 
-/// Members an object created on the way to a dotted path has room for at once.
-const CREATED_OBJECT_MEMBERS: usize = 8;
-
 /// The outcome of looking up a path in a [`Node`] tree.
 #[derive(Debug, Clone, Copy)]
 pub enum Lookup<'a> {
@@ -136,8 +133,7 @@ impl Node {
         }
     }
 
-    /// The object member `key`, created as an empty object (spanning `span`) when absent, with
-    /// room for the members a mapped block (such as `properties`) is usually given.
+    /// The object member `key`, created as an empty object (spanning `span`) when absent.
     pub fn entry_object(&mut self, key: &str, span: Span) -> Option<&mut Node> {
         let Value::Object(members) = &mut self.value else {
             return None;
@@ -148,8 +144,7 @@ impl Node {
         {
             Some(i) => i,
             None => {
-                let object = Value::Object(Vec::with_capacity(CREATED_OBJECT_MEMBERS));
-                members.push((key.to_string(), Node::new(object, span)));
+                members.push((key.to_string(), Node::object(span)));
                 members.len() - 1
             }
         };

@@ -37,7 +37,7 @@ pub(crate) trait Fields {
 
 /// An object node holding the mapped attributes and nested blocks of `fields`.
 fn object(fields: &dyn Fields, attributes: AttributeMap, blocks: &[BlockMap], at: Span) -> Node {
-    let mut node = Node::new(Value::Object(Vec::with_capacity(MEMBERS_RESERVED)), at);
+    let mut node = Node::object(at);
     for &(attribute, path, conversion) in attributes {
         if let Some(value) = fields.attribute(attribute, at) {
             node.set_path(path, convert(value, conversion));
@@ -48,9 +48,6 @@ fn object(fields: &dyn Fields, attributes: AttributeMap, blocks: &[BlockMap], at
     }
     node
 }
-
-/// Room made at once for the members of a mapped object, most of which have a handful.
-const MEMBERS_RESERVED: usize = 8;
 
 fn block(fields: &dyn Fields, map: &BlockMap, into: &mut Node, at: Span) {
     let mut items = Vec::new();
