@@ -69,7 +69,9 @@ fn list<T: Sync>(
     to_json: impl Fn(&T) -> Value + Sync,
 ) -> io::Result<()> {
     write!(out, ",\"{key}\":[")?;
-    super::write_json_items(out, items, |item| Ok(serde_json::to_vec(&to_json(item))?))?;
+    super::write_json_items(out, items, |item, bytes| {
+        Ok(serde_json::to_writer(bytes, &to_json(item))?)
+    })?;
     out.write_all(b"]")
 }
 
@@ -81,10 +83,9 @@ fn list_written<T: Sync>(
     write: impl Fn(&T, &mut Vec<u8>) + Sync,
 ) -> io::Result<()> {
     write!(out, ",\"{key}\":[")?;
-    super::write_json_items(out, items, |item| {
-        let mut bytes = Vec::with_capacity(1024);
-        write(item, &mut bytes);
-        Ok(bytes)
+    super::write_json_items(out, items, |item, bytes| {
+        write(item, bytes);
+        Ok(())
     })?;
     out.write_all(b"]")
 }

@@ -90,46 +90,45 @@ impl<'a> Report<'a> {
     }
 }
 
-/// One result as JSON, with its suppression when it is suppressed, written as `serde_json`
+/// Appends one result as JSON, with its suppression when it is suppressed, written as `serde_json`
 /// writes the `serde_sarif` result (members in name order, absent ones left out).
-fn serialized_result(
+fn push_result(
     report: &Report<'_>,
     finding: &Finding,
     suppressed: Option<&Suppressed>,
-) -> io::Result<Vec<u8>> {
-    let mut out = Vec::with_capacity(1024);
+    out: &mut Vec<u8>,
+) {
     out.extend_from_slice(b"{\"level\":\"");
     out.extend_from_slice(level(finding.level).as_bytes());
     out.extend_from_slice(b"\",\"locations\":[{");
-    push_physical(report, &mut out, finding.primary.span);
+    push_physical(report, out, finding.primary.span);
     out.extend_from_slice(b"}],\"message\":{\"text\":");
-    push_message_text(&mut out, finding);
+    push_message_text(out, finding);
     out.extend_from_slice(b"},\"partialFingerprints\":{\"");
     out.extend_from_slice(FINGERPRINT_KEY.as_bytes());
     out.extend_from_slice(b"\":");
-    json_text::push_hex16(&mut out, fingerprint_hash(report.scan, finding));
+    json_text::push_hex16(out, fingerprint_hash(report.scan, finding));
     out.extend_from_slice(b"},\"relatedLocations\":[");
     for (i, label) in finding.secondary.iter().enumerate() {
         if i > 0 {
             out.push(b',');
         }
         out.extend_from_slice(b"{\"id\":");
-        json_text::push_uint(&mut out, i);
+        json_text::push_uint(out, i);
         out.extend_from_slice(b",\"message\":{\"text\":");
-        json_text::push_str(&mut out, &label.message);
+        json_text::push_str(out, &label.message);
         out.extend_from_slice(b"},");
-        push_physical(report, &mut out, label.span);
+        push_physical(report, out, label.span);
         out.push(b'}');
     }
     out.extend_from_slice(b"],\"ruleId\":");
-    json_text::push_str(&mut out, finding.rule.id);
+    json_text::push_str(out, finding.rule.id);
     out.extend_from_slice(b",\"ruleIndex\":");
-    json_text::push_uint(&mut out, rule_index(report.scan, finding));
+    json_text::push_uint(out, rule_index(report.scan, finding));
     if let Some(suppressed) = suppressed {
-        push_suppression(&mut out, suppressed);
+        push_suppression(out, suppressed);
     }
     out.push(b'}');
-    Ok(out)
 }
 
 /// `"physicalLocation":{...}` of a span: its file's artifact location and its region.
@@ -192,8 +191,9 @@ pub fn render(scan: &Scan, out: &mut dyn Write) -> io::Result<()> {
         .iter()
         .map(|suppressed| (&suppressed.finding, Some(suppressed)));
     let all: Vec<(&Finding, Option<&Suppressed>)> = findings.chain(suppressed).collect();
-    super::write_json_items(out, &all, |(finding, suppressed)| {
-        serialized_result(&report, finding, *suppressed)
+    super::write_json_items(out, &all, |(finding, suppressed), bytes| {
+        push_result(&report, finding, *suppressed, bytes);
+        Ok(())
     })?;
     out.write_all(b"]")?;
     out.write_all(between.as_bytes())?;
@@ -463,7 +463,7 @@ fn level(level: Level) -> &'static str {
     }
 }
 
-/// A result as `serde_sarif` builds it: what [`serialized_result`] must write.
+/// A result as `serde_sarif` builds it: what [`push_result`] must write.
 #[cfg(test)]
 fn result(report: &Report<'_>, finding: &Finding) -> SarifResult {
     use serde_sarif::sarif::ResultLevel;
@@ -738,7 +738,8 @@ mod tests {
                     json!([{"kind": kind, "status": "accepted", "justification": suppressed.reason}]),
                 );
             }
-            let written = serialized_result(&report, finding, suppressed).unwrap();
+            let mut written = Vec::new();
+            push_result(&report, finding, suppressed, &mut written);
             assert_eq!(
                 String::from_utf8(written).unwrap(),
                 serde_json::to_string(&expected).unwrap()
