@@ -373,10 +373,6 @@ impl NameRanks {
     }
 }
 
-/// A Bicep or ARM fix is given in the syntax of the text the finding points at: a finding on a
-/// Bicep resource that points into JSON (a `.json` module, a parameters file) gets the ARM JSON
-/// text, and a malformed suppression in a Bicep file the Bicep comment form. (Terraform's fixes
-/// stay: a Terraform plan is JSON too.)
 /// How many registry declarations the scan defines (one declaration may be evaluated several
 /// times, once per parameters file).
 fn distinct_registry_declarations(resources: &[Resource]) -> usize {
@@ -390,6 +386,10 @@ fn distinct_registry_declarations(resources: &[Resource]) -> usize {
     declarations.len()
 }
 
+/// A Bicep or ARM fix is given in the syntax of the text the finding points at: a finding on a
+/// Bicep resource that points into JSON (a `.json` module, a parameters file) gets the ARM JSON
+/// text, and a malformed suppression in a Bicep file the Bicep comment form. (Terraform's fixes
+/// stay: a Terraform plan is JSON too.)
 fn help_in_the_syntax_pointed_at<'f>(
     findings: impl Iterator<Item = &'f mut Finding>,
     sources: &SourceMap,
