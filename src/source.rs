@@ -63,7 +63,9 @@ pub struct SourceFile {
     /// The path as shown to users: relative to the working directory when possible.
     pub name: String,
     pub text: String,
-    line_starts: Vec<usize>,
+    /// Where each line starts, found the first time a position is asked for (most files of a
+    /// scan never are).
+    line_starts: std::sync::OnceLock<Vec<usize>>,
     /// Characters counted in columns (carriage returns are not) before every
     /// [`CHECKPOINT_BYTES`]-th byte, so a column costs the same on a long line as on a short one;
     /// counted the first time a position on a long line is asked for.
@@ -86,14 +88,11 @@ impl SourceFile {
         if text.starts_with('\u{feff}') {
             text.drain(..'\u{feff}'.len_utf8());
         }
-        let line_starts = std::iter::once(0)
-            .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
-            .collect();
         SourceFile {
             path,
             name,
             text,
-            line_starts,
+            line_starts: std::sync::OnceLock::new(),
             checkpoints: std::sync::OnceLock::new(),
         }
     }
@@ -115,17 +114,22 @@ impl SourceFile {
     }
 
     pub fn line_starts(&self) -> &[usize] {
-        &self.line_starts
+        self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(memchr::memchr_iter(b'\n', self.text.as_bytes()).map(|i| i + 1))
+                .collect()
+        })
     }
 
     /// The position of a byte offset, clamped to the file.
     pub fn position(&self, offset: usize) -> Position {
         let offset = self.floor_char_boundary(offset.min(self.text.len()));
-        let line_index = match self.line_starts.binary_search(&offset) {
+        let line_starts = self.line_starts();
+        let line_index = match line_starts.binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i.saturating_sub(1),
         };
-        let line_start = self.line_starts.get(line_index).copied().unwrap_or(0);
+        let line_start = line_starts.get(line_index).copied().unwrap_or(0);
         let column = self.columns_between(line_start, offset);
         Position {
             line: line_index + 1,
@@ -138,11 +142,11 @@ impl SourceFile {
     /// end of its line gives the end of the line.
     pub fn offset(&self, line: usize, column: usize) -> usize {
         let index = line.saturating_sub(1);
-        let Some(&line_start) = self.line_starts.get(index) else {
+        let line_starts = self.line_starts();
+        let Some(&line_start) = line_starts.get(index) else {
             return self.text.len();
         };
-        let line_end = self
-            .line_starts
+        let line_end = line_starts
             .get(index + 1)
             .map_or(self.text.len(), |&next| next.saturating_sub(1));
         let mut columns = column.saturating_sub(1);
