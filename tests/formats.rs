@@ -861,6 +861,29 @@ fn sarif_outside_a_checkout_is_relative_to_the_working_directory() {
 }
 
 #[test]
+fn sarif_locates_input_errors_in_files_no_result_points_into() {
+    let dir = admin_registries(1);
+    fs::create_dir(dir.path().join("sub")).expect("directory");
+    fs::write(
+        dir.path().join("sub/broken.tf"),
+        "resource \"a\" \"b\" {\n  x = \n",
+    )
+    .expect("broken.tf");
+    let sarif = sarif_in(dir.path(), ".");
+    let run = &sarif["runs"][0];
+    let result = &run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"];
+    assert_eq!(result["uri"], "r00.tf");
+    let notifications = run["invocations"][0]["toolExecutionNotifications"]
+        .as_array()
+        .expect("notifications");
+    assert_eq!(notifications.len(), 1, "{notifications:?}");
+    let physical = &notifications[0]["locations"][0]["physicalLocation"];
+    assert_eq!(physical["artifactLocation"]["uri"], "sub/broken.tf");
+    assert_eq!(physical["artifactLocation"]["uriBaseId"], "%SRCROOT%");
+    assert_eq!(physical["region"]["startLine"], 2);
+}
+
+#[test]
 fn azure_devops_logs_one_issue_per_finding() {
     let stdout = stdout_in(&common::repo(), &[ADMIN_CASE, "-f", "azure-devops"]);
     let first = stdout

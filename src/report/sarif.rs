@@ -37,9 +37,11 @@ struct Report<'a> {
     root: PathBuf,
     working_directory: PathBuf,
     repository: Option<Repository>,
-    artifacts: Vec<ArtifactLocation>,
-    /// Each file's artifact location as JSON text, written into every result that points there.
-    artifacts_json: Vec<Vec<u8>>,
+    /// The artifact location of each file a result points into (`None` for the others, worked
+    /// out when asked for).
+    artifacts: Vec<Option<ArtifactLocation>>,
+    /// The same as JSON text, written into every result that points there.
+    artifacts_json: Vec<Option<Vec<u8>>>,
 }
 
 impl<'a> Report<'a> {
@@ -53,14 +55,19 @@ impl<'a> Report<'a> {
             None => repository::absolute(Path::new(".")),
         };
         let working_directory = std::env::current_dir().unwrap_or_default();
+        let pointed_at = files_results_point_into(scan);
         let (artifacts, artifacts_json) = scan
             .sources
             .files()
             .par_iter()
-            .map(|file| {
+            .zip(pointed_at)
+            .map(|(file, pointed_at)| {
+                if !pointed_at {
+                    return (None, None);
+                }
                 let location = artifact(&root, &working_directory, &file.path);
                 let json = serde_json::to_vec(&location).unwrap_or_default();
-                (location, json)
+                (Some(location), Some(json))
             })
             .unzip();
         Report {
@@ -74,20 +81,43 @@ impl<'a> Report<'a> {
     }
 
     fn artifact_of(&self, span: Span) -> ArtifactLocation {
-        self.artifacts.get(span.file).cloned().unwrap_or_else(|| {
-            let name = Path::new(self.scan.sources.name(span.file));
-            artifact(&self.root, &self.working_directory, name)
-        })
+        if let Some(Some(location)) = self.artifacts.get(span.file) {
+            return location.clone();
+        }
+        let path = match self.scan.sources.files().get(span.file) {
+            Some(file) => file.path.as_path(),
+            None => Path::new(self.scan.sources.name(span.file)),
+        };
+        artifact(&self.root, &self.working_directory, path)
     }
 
     fn push_artifact_json(&self, out: &mut Vec<u8>, span: Span) {
         match self.artifacts_json.get(span.file) {
-            Some(json) => out.extend_from_slice(json),
-            None => out.extend_from_slice(
+            Some(Some(json)) => out.extend_from_slice(json),
+            _ => out.extend_from_slice(
                 &serde_json::to_vec(&self.artifact_of(span)).unwrap_or_default(),
             ),
         }
     }
+}
+
+/// Which files the results (findings, suppressed or not) point into, by file id.
+fn files_results_point_into(scan: &Scan) -> Vec<bool> {
+    let mut pointed_at = vec![false; scan.sources.files().len()];
+    let findings = scan
+        .findings
+        .iter()
+        .chain(scan.suppressed.iter().map(|s| &s.finding));
+    for finding in findings {
+        let spans = std::iter::once(finding.primary.span)
+            .chain(finding.secondary.iter().map(|label| label.span));
+        for span in spans {
+            if let Some(flag) = pointed_at.get_mut(span.file) {
+                *flag = true;
+            }
+        }
+    }
+    pointed_at
 }
 
 /// Appends one result as JSON, with its suppression when it is suppressed, written as `serde_json`
