@@ -364,9 +364,8 @@ pub fn files(
                 .map(|(path, candidate)| (path, candidate, false)),
         )
         .collect();
-    // By directory first, so that each directory's files are adjacent (`by_directory`) even
-    // where a subdirectory's name sorts between them.
-    files.par_sort_by(|(a, _, _), (b, _, _)| (a.parent(), a).cmp(&(b.parent(), b)));
+    // Each directory's files adjacent, for `by_directory`.
+    files.par_sort_by(|(a, _, _), (b, _, _)| source::directory_order(a, b));
     files.dedup_by(|later, kept| {
         let same = later.0 == kept.0;
         kept.2 |= same && later.2;

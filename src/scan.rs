@@ -179,7 +179,7 @@ pub fn scan(options: &ScanOptions) -> Scan {
         model
             .resources
             .par_iter()
-            .fold(SecretWalk::default, SecretWalk::add)
+            .fold(SecretWalk::new, SecretWalk::add)
             .flat_map_iter(|walk| walk.spans),
     );
     secrets.sort_unstable();
@@ -410,23 +410,29 @@ fn help_in_the_syntax_pointed_at<'f>(
     }
 }
 
-/// Where a resource's sensitive values are written: values a plan marks sensitive (made unknown
-/// when read, keeping their span).
-/// Where the resources hold values that are sensitive (their unknowns say so), in a walk that
-/// reuses its stack from one resource to the next.
-#[derive(Default)]
+/// Where resources' sensitive values are written: values a plan marks sensitive (made unknown
+/// when read, keeping their span), found in a walk that reuses its stack from one resource to
+/// the next.
 struct SecretWalk<'r> {
     spans: Vec<Span>,
     pending: Vec<&'r Node>,
+    sensitive: memchr::memmem::Finder<'static>,
 }
 
 impl<'r> SecretWalk<'r> {
+    fn new() -> Self {
+        SecretWalk {
+            spans: Vec::new(),
+            pending: Vec::new(),
+            sensitive: memchr::memmem::Finder::new("is sensitive"),
+        }
+    }
+
     fn add(mut self, resource: &'r Resource) -> Self {
-        let sensitive = memchr::memmem::Finder::new("is sensitive");
         self.pending.push(&resource.body);
         while let Some(node) = self.pending.pop() {
             match &node.value {
-                Value::Unknown(reason) if sensitive.find(reason.as_bytes()).is_some() => {
+                Value::Unknown(reason) if self.sensitive.find(reason.as_bytes()).is_some() => {
                     self.spans.push(node.span);
                 }
                 Value::Array(items) => self.pending.extend(items),

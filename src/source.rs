@@ -30,11 +30,17 @@ pub struct Position {
     pub column: usize,
 }
 
+/// The order of the files a scan reads: by directory, then by path, so that each directory's
+/// files are adjacent even where a subdirectory's name sorts between them.
+pub fn directory_order(a: &Path, b: &Path) -> std::cmp::Ordering {
+    (a.parent(), a).cmp(&(b.parent(), b))
+}
+
 /// The files a scan discovered, by path, for the readers of modules and loaded files to take a
 /// file's id when it was discovered too.
 #[derive(Clone, Copy, Default)]
 pub struct KnownFiles<'a> {
-    /// Sorted as discovery sorts them: by directory, then by path; a file's id is its index.
+    /// In [`directory_order`], as discovery sorts them; a file's id is its index.
     paths: &'a [&'a Path],
 }
 
@@ -45,9 +51,8 @@ impl<'a> KnownFiles<'a> {
 
     /// The id of the file at `path`, when it was discovered.
     pub fn get(&self, path: &Path) -> Option<FileId> {
-        let key = (path.parent(), path);
         self.paths
-            .binary_search_by(|known| (known.parent(), *known).cmp(&key))
+            .binary_search_by(|known| directory_order(known, path))
             .ok()
     }
 

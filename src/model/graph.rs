@@ -61,7 +61,7 @@ pub fn implied_registries(resources: &[Resource]) -> Vec<Resource> {
         .filter_map(|r| Some((r.unit.as_str(), r.name()?.to_ascii_lowercase())))
         .collect();
     let mut implied = Vec::new();
-    for resource in resources.iter().filter(by_name) {
+    for resource in resources {
         let Some(RegistryRef::Name(name)) = &resource.link else {
             continue;
         };

@@ -37,10 +37,8 @@ struct Report<'a> {
     root: PathBuf,
     working_directory: PathBuf,
     repository: Option<Repository>,
-    /// The artifact location of each file a result points into (`None` for the others, worked
-    /// out when asked for).
-    artifacts: Vec<Option<ArtifactLocation>>,
-    /// The same as JSON text, written into every result that points there.
+    /// The artifact location of each file a result points into, as JSON text written into every
+    /// result that points there (`None` for the other files, worked out when asked for).
     artifacts_json: Vec<Option<Vec<u8>>>,
 }
 
@@ -56,34 +54,26 @@ impl<'a> Report<'a> {
         };
         let working_directory = std::env::current_dir().unwrap_or_default();
         let pointed_at = files_results_point_into(scan);
-        let (artifacts, artifacts_json) = scan
+        let artifacts_json = scan
             .sources
             .files()
             .par_iter()
             .zip(pointed_at)
             .map(|(file, pointed_at)| {
-                if !pointed_at {
-                    return (None, None);
-                }
-                let location = artifact(&root, &working_directory, &file.path);
-                let json = serde_json::to_vec(&location).unwrap_or_default();
-                (Some(location), Some(json))
+                let location = pointed_at.then(|| artifact(&root, &working_directory, &file.path));
+                location.map(|location| serde_json::to_vec(&location).unwrap_or_default())
             })
-            .unzip();
+            .collect();
         Report {
             scan,
             root,
             working_directory,
             repository,
-            artifacts,
             artifacts_json,
         }
     }
 
     fn artifact_of(&self, span: Span) -> ArtifactLocation {
-        if let Some(Some(location)) = self.artifacts.get(span.file) {
-            return location.clone();
-        }
         let path = match self.scan.sources.files().get(span.file) {
             Some(file) => file.path.as_path(),
             None => Path::new(self.scan.sources.name(span.file)),
