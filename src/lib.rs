@@ -1,4 +1,5 @@
-//! acr-lint: static analysis of Azure Container Registry configuration in ARM templates and
+//! acr-lint: static analysis of Azure Container Registry configuration in ARM templates, Bicep
+//! and Terraform. The binary is a thin layer over [`scan`] and the renderers in [`report`].
 #![cfg_attr(
     not(test),
     deny(
@@ -8,7 +9,6 @@
         clippy::panic
     )
 )]
-//! Terraform. The binary is a thin layer over [`scan`] and the renderers in [`report`].
 
 pub mod allocator;
 pub mod arm;

@@ -312,13 +312,16 @@ pub enum Durability {
 /// On Linux the temporary file has no name while it is written (`O_TMPFILE`): a run killed
 /// by any signal, `SIGKILL` included, leaves nothing behind. It is named `.NAME.PID.tmp` only
 /// once complete, for the rename; where the file system cannot do this, it is written under
-/// that name from the start.
+/// that name from the start. While it has that name, a run stopped by `SIGINT`, `SIGTERM` or
+/// `SIGHUP` removes it before it ends.
 pub fn write_atomically(
     path: &Path,
     durability: Durability,
     write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
     let temporary = temporary_path(path)?;
+    #[cfg(unix)]
+    let _removed_if_stopped = removed_if_stopped::Registration::new(&temporary);
     #[cfg(target_os = "linux")]
     if let Some(file) = unnamed::create(path) {
         return unnamed::write(file, &temporary, path, durability, write);
@@ -436,6 +439,94 @@ mod unnamed {
     }
 }
 
+/// Temporary files removed when a signal that asks the run to stop arrives while they exist.
+#[cfg(unix)]
+mod removed_if_stopped {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    use std::path::Path;
+    use std::sync::Once;
+    use std::sync::atomic::{AtomicPtr, Ordering};
+
+    /// The signals a user or a supervisor sends to stop a run.
+    const STOP_SIGNALS: [libc::c_int; 3] = [libc::SIGINT, libc::SIGTERM, libc::SIGHUP];
+
+    /// Paths the signal handler removes; more files than this at once go without.
+    static PENDING: [AtomicPtr<libc::c_char>; 8] =
+        [const { AtomicPtr::new(std::ptr::null_mut()) }; 8];
+
+    /// A path in [`PENDING`] until dropped. Its text is leaked, never freed: the handler may be
+    /// reading it on another thread when the registration ends.
+    pub(super) struct Registration {
+        slot: Option<&'static AtomicPtr<libc::c_char>>,
+    }
+
+    impl Registration {
+        pub(super) fn new(path: &Path) -> Self {
+            install_handlers();
+            let Ok(text) = CString::new(path.as_os_str().as_bytes()) else {
+                return Self { slot: None };
+            };
+            let text = Box::leak(text.into_boxed_c_str()).as_ptr().cast_mut();
+            let null = std::ptr::null_mut();
+            let slot = PENDING.iter().find(|slot| {
+                slot.compare_exchange(null, text, Ordering::SeqCst, Ordering::SeqCst)
+                    .is_ok()
+            });
+            Self { slot }
+        }
+    }
+
+    impl Drop for Registration {
+        fn drop(&mut self) {
+            if let Some(slot) = self.slot {
+                slot.store(std::ptr::null_mut(), Ordering::SeqCst);
+            }
+        }
+    }
+
+    /// Installs [`remove_pending_and_stop`] for each stop signal the run does not ignore.
+    fn install_handlers() {
+        static INSTALLED: Once = Once::new();
+        INSTALLED.call_once(|| {
+            for signal in STOP_SIGNALS {
+                // SAFETY: the handler only calls async-signal-safe functions (`unlink`,
+                // `signal`, `raise`) and reads atomics; `sigaction` is given valid structures.
+                unsafe {
+                    let mut previous: libc::sigaction = std::mem::zeroed();
+                    if libc::sigaction(signal, std::ptr::null(), &mut previous) != 0
+                        || previous.sa_sigaction != libc::SIG_DFL
+                    {
+                        continue;
+                    }
+                    let mut action: libc::sigaction = std::mem::zeroed();
+                    action.sa_sigaction = remove_pending_and_stop as *const () as usize;
+                    action.sa_flags = libc::SA_RESTART;
+                    libc::sigemptyset(&mut action.sa_mask);
+                    libc::sigaction(signal, &action, std::ptr::null_mut());
+                }
+            }
+        });
+    }
+
+    /// Removes the pending files, then ends the run by the same signal, as if never caught.
+    extern "C" fn remove_pending_and_stop(signal: libc::c_int) {
+        for slot in &PENDING {
+            let path = slot.swap(std::ptr::null_mut(), Ordering::SeqCst);
+            if !path.is_null() {
+                // SAFETY: a non-null slot holds a leaked, NUL-terminated path.
+                unsafe { libc::unlink(path) };
+            }
+        }
+        // SAFETY: both are async-signal-safe; the raised signal is delivered when the handler
+        // returns, with the default action restored.
+        unsafe {
+            libc::signal(signal, libc::SIG_DFL);
+            libc::raise(signal);
+        }
+    }
+}
+
 /// Whether two paths name the same file, existing or not (compared through their canonical
 /// directory).
 pub fn same_file(a: &Path, b: &Path) -> bool {
@@ -537,6 +628,56 @@ mod tests {
 
     fn file(text: &str) -> SourceFile {
         SourceFile::new(PathBuf::from("f"), "f".into(), text.into())
+    }
+
+    /// Set in the copy of this test binary that [`a_stopped_run_removes_its_named_temporary_file`]
+    /// starts: the file that copy names and then waits beside.
+    #[cfg(unix)]
+    const STOPPED_CHILD_FILE: &str = "ACR_LINT_STOPPED_CHILD_FILE";
+
+    #[cfg(unix)]
+    #[test]
+    fn a_stopped_run_removes_its_named_temporary_file() {
+        use std::io::BufRead;
+        use std::os::unix::process::ExitStatusExt;
+        if let Some(path) = std::env::var_os(STOPPED_CHILD_FILE) {
+            let path = PathBuf::from(path);
+            std::fs::write(&path, "partial").expect("temporary file written");
+            let _registration = removed_if_stopped::Registration::new(&path);
+            println!("named");
+            std::thread::sleep(std::time::Duration::from_secs(60));
+            return;
+        }
+        let dir = tempfile::tempdir().expect("scratch directory");
+        for signal in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
+            let path = dir.path().join(format!(".out.sarif.{signal}.tmp"));
+            let mut child =
+                std::process::Command::new(std::env::current_exe().expect("test binary"))
+                    .args([
+                        "source::tests::a_stopped_run_removes_its_named_temporary_file",
+                        "--exact",
+                        "--nocapture",
+                        "--test-threads=1",
+                    ])
+                    .env(STOPPED_CHILD_FILE, &path)
+                    .stdout(std::process::Stdio::piped())
+                    .stderr(std::process::Stdio::null())
+                    .spawn()
+                    .expect("test binary starts again");
+            let stdout = child.stdout.take().expect("piped stdout");
+            let named = std::io::BufReader::new(stdout)
+                .lines()
+                .map_while(Result::ok)
+                .any(|line| line.contains("named"));
+            assert!(named, "the child named its file");
+            assert!(path.exists());
+            let pid = libc::pid_t::try_from(child.id()).expect("pid fits");
+            // SAFETY: `kill` with the pid of a child not yet waited for.
+            assert_eq!(unsafe { libc::kill(pid, signal) }, 0);
+            let status = child.wait().expect("child ends");
+            assert_eq!(status.signal(), Some(signal), "ended by the signal itself");
+            assert!(!path.exists(), "signal {signal} left {}", path.display());
+        }
     }
 
     #[test]
