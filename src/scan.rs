@@ -174,16 +174,7 @@ pub fn scan(options: &ScanOptions) -> Scan {
     model.resources.retain(|r| !bicep_module(&r.unit));
     model.units.retain(|u| !bicep_module(&u.id));
     let units = merge_units(model.units);
-    let mut secrets = std::mem::take(&mut model.secrets);
-    secrets.par_extend(
-        model
-            .resources
-            .par_iter()
-            .fold(SecretWalk::new, SecretWalk::add)
-            .flat_map_iter(|walk| walk.spans),
-    );
-    secrets.sort_unstable();
-    secrets.dedup();
+    let secrets_of_files = std::mem::take(&mut model.secrets);
     errors.extend(model.errors);
     let mut notices = model.notices;
     if options.show_unknown {
@@ -233,8 +224,15 @@ pub fn scan(options: &ScanOptions) -> Scan {
     let registries = distinct_registry_declarations(&resources);
     let implied = model::graph::implied_registries(&resources);
     resources.extend(implied);
-    let graph = model::graph::link(&resources, &units);
-    let outcomes = rules::run(&graph, &options.rules, &options.rule_options);
+    // Secret values are looked for on one core while the other links and runs the rules.
+    let (mut secrets, (graph, outcomes)) = rayon::join(
+        || secret_spans(secrets_of_files, &resources),
+        || {
+            let graph = model::graph::link(&resources, &units);
+            let outcomes = rules::run(&graph, &options.rules, &options.rule_options);
+            (graph, outcomes)
+        },
+    );
     let mut findings = variants::merge_variants(outcomes.findings);
     let mut unknown = outcomes.unknown;
     let mut not_applicable = outcomes.not_applicable;
@@ -579,10 +577,25 @@ fn bicep_home() -> Option<PathBuf> {
     Some(PathBuf::from(home).join(".bicep"))
 }
 
+/// Where secret values are written: `of_files` (found by the front ends) and the values in
+/// `resources` that evaluation found sensitive, sorted, each once.
+fn secret_spans(mut of_files: Vec<Span>, resources: &[Resource]) -> Vec<Span> {
+    of_files.par_extend(
+        resources
+            .par_iter()
+            .fold(SecretWalk::new, SecretWalk::add)
+            .flat_map_iter(|walk| walk.spans),
+    );
+    of_files.sort_unstable();
+    of_files.dedup();
+    of_files
+}
+
 /// The units, the parts of one unit (the files of one Terraform module) merged.
 fn merge_units(parts: Vec<Unit>) -> Vec<Unit> {
     let mut units: Vec<Unit> = Vec::with_capacity(parts.len());
-    let mut index: HashMap<String, usize> = HashMap::with_capacity(parts.len());
+    let mut index: foldhash::HashMap<String, usize> =
+        foldhash::HashMapExt::with_capacity(parts.len());
     for unit in parts {
         match index.get(&unit.id).and_then(|&i| units.get_mut(i)) {
             Some(existing) => existing.merge(unit),

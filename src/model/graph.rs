@@ -1,6 +1,6 @@
 //! Links related resources to their registry within each template or Terraform module.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet};
 
 use super::{Kind, Node, RegistryRef, Resource, Unit, Value};
 
@@ -40,6 +40,34 @@ struct UnitIndex<'a> {
     by_address: HashMap<&'a str, usize>,
     by_name: HashMap<String, Option<usize>>,
     tokens: HashMap<&'a str, usize>,
+}
+
+/// Where each unit's entries are in lists kept in order of first appearance. Resources come
+/// grouped by unit, so a run of one unit's resources looks its unit up once.
+struct UnitPositions<'a> {
+    positions: HashMap<&'a str, usize>,
+    last: Option<(&'a str, usize)>,
+}
+
+impl<'a> UnitPositions<'a> {
+    fn with_capacity(units: usize) -> Self {
+        Self {
+            positions: HashMap::with_capacity(units),
+            last: None,
+        }
+    }
+
+    /// The position of `unit`; `next` when it is new, for the caller to fill.
+    fn position(&mut self, unit: &'a str, next: usize) -> usize {
+        if let Some((last, position)) = self.last
+            && last == unit
+        {
+            return position;
+        }
+        let position = *self.positions.entry(unit).or_insert(next);
+        self.last = Some((unit, position));
+        position
+    }
 }
 
 /// Registries that related resources name but the scan does not define: each becomes an
@@ -92,10 +120,22 @@ pub fn implied_registries(resources: &[Resource]) -> Vec<Resource> {
 }
 
 pub fn link<'a>(resources: &'a [Resource], units: &'a [Unit]) -> Graph<'a> {
-    let mut indexes: HashMap<&str, UnitIndex> = HashMap::with_capacity(units.len());
+    let mut positions = UnitPositions::with_capacity(units.len());
+    let mut indexes: Vec<UnitIndex> = Vec::with_capacity(units.len());
+    let mut by_unit: Vec<Vec<&'a Resource>> = Vec::with_capacity(units.len());
     let mut registries: Vec<RegistryView<'a>> = Vec::new();
     for (index, resource) in resources.iter().enumerate() {
-        let unit = indexes.entry(resource.unit.as_str()).or_default();
+        let position = positions.position(resource.unit.as_str(), indexes.len());
+        if position == indexes.len() {
+            indexes.push(UnitIndex::default());
+            by_unit.push(Vec::new());
+        }
+        if let Some(members) = by_unit.get_mut(position) {
+            members.push(resource);
+        }
+        let Some(unit) = indexes.get_mut(position) else {
+            continue;
+        };
         match resource.kind {
             Kind::Registry => {
                 let slot = registries.len();
@@ -140,6 +180,7 @@ pub fn link<'a>(resources: &'a [Resource], units: &'a [Unit]) -> Graph<'a> {
         })
         .collect();
     let linker = Linker {
+        positions: &positions.positions,
         indexes: &indexes,
         outputs: &outputs,
         callers: &callers,
@@ -161,18 +202,18 @@ pub fn link<'a>(resources: &'a [Resource], units: &'a [Unit]) -> Graph<'a> {
             }
         }
     }
-    let mut by_unit: HashMap<&str, Vec<&'a Resource>> = HashMap::with_capacity(units.len());
-    for resource in resources {
-        by_unit
-            .entry(resource.unit.as_str())
-            .or_default()
-            .push(resource);
-    }
+    let mut resources_of = |unit: &Unit| {
+        let position = positions.positions.get(unit.id.as_str());
+        position
+            .and_then(|&position| by_unit.get_mut(position))
+            .map(std::mem::take)
+            .unwrap_or_default()
+    };
     let units = units
         .iter()
         .map(|unit| UnitView {
             unit,
-            resources: by_unit.remove(unit.id.as_str()).unwrap_or_default(),
+            resources: resources_of(unit),
         })
         .collect();
     Graph { registries, units }
@@ -184,7 +225,9 @@ type Callers<'a> = HashMap<&'a str, (&'a str, &'a [(String, RegistryRef)])>;
 /// What links are resolved against: each unit's registries and tokens, and the registries
 /// Terraform module outputs refer to.
 struct Linker<'l> {
-    indexes: &'l HashMap<&'l str, UnitIndex<'l>>,
+    /// Where each unit's index is in `indexes`.
+    positions: &'l HashMap<&'l str, usize>,
+    indexes: &'l [UnitIndex<'l>],
     /// By (unit id, output name).
     outputs: &'l HashMap<(&'l str, &'l str), &'l RegistryRef>,
     /// A called module's unit: its caller's unit and the registries its inputs refer to.
@@ -219,7 +262,8 @@ impl Linker<'_> {
                 self.resolve(Some(link), caller, depth + 1)
             });
         }
-        let Some(index) = self.indexes.get(unit) else {
+        let index = self.positions.get(unit);
+        let Some(index) = index.and_then(|&position| self.indexes.get(position)) else {
             return Vec::new();
         };
         match link {

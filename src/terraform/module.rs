@@ -1,8 +1,8 @@
 //! One Terraform module (a directory): variables with their values, locals, and references
 //! between resources, evaluated lazily with memoisation and cycle detection.
 
+use foldhash::{HashMap, HashMapExt};
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 
 use hcl_edit::Span as _;
 use hcl_edit::expr::{Expression, TraversalOperator};
@@ -69,7 +69,10 @@ impl<'a> ModuleScope<'a> {
     }
 
     /// The scope of the module's files; `given` values override defaults, later ones win.
-    pub fn new(files: &[ModuleFile<'a>], given: &HashMap<String, GivenValue>) -> Self {
+    pub fn new(
+        files: &[ModuleFile<'a>],
+        given: &std::collections::HashMap<String, GivenValue>,
+    ) -> Self {
         let mut scope = ModuleScope {
             variables: HashMap::new(),
             locals: HashMap::new(),

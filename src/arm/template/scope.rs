@@ -1,8 +1,8 @@
 //! What expressions in one template scope see: parameters (with where their values were set),
 //! variables evaluated on first use, and the copy loops being expanded.
 
+use foldhash::{HashMap, HashMapExt};
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use super::{MAX_PRODUCED_UNITS, MAX_VALUE_COPIES, ParametersFile, resolve};

@@ -1,6 +1,6 @@
 //! The value type of Terraform expressions, its bounds on size and depth, and equality.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use crate::terraform::eval::conversion::{to_bool, to_index, to_text};
 use crate::terraform::eval::{
