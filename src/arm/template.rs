@@ -436,8 +436,8 @@ fn resolve_string(text: &str, span: Span, scope: &Scope<'_>) -> Node {
         .get(1..text.len().saturating_sub(1))
         .unwrap_or("")
         .trim();
-    let tree = expr::parse(text);
-    if let Ok(tree) = &tree {
+    let tree = expr::parse_remembered(text);
+    if let Ok(tree) = tree.as_ref() {
         if let Some(node) = expr::access_of(tree, scope).and_then(|a| traced(&a, span, scope)) {
             return scope.admit(node);
         }
@@ -445,7 +445,11 @@ fn resolve_string(text: &str, span: Span, scope: &Scope<'_>) -> Node {
             return scope.admit(node);
         }
     }
-    let mut node = match tree.and_then(|tree| expr::evaluate_parsed(&tree, scope)) {
+    let evaluated = match tree.as_ref() {
+        Ok(tree) => expr::evaluate_parsed(tree, scope),
+        Err(error) => Err(error.clone()),
+    };
+    let mut node = match evaluated {
         Ok(value) => from_val(value, span),
         Err(error) => Node::unknown(
             format!(

@@ -62,7 +62,7 @@ mod value;
 pub use access::{Access, AccessRoot, AccessStep, access_of, access_path};
 pub use eval::{Env, default_resource_group, default_subscription};
 pub use functions::call_function;
-pub use parser::{Call, Expr, Kind, parse};
+pub use parser::{Call, Expr, Kind, Parsed, parse, parse_remembered};
 pub use printer::print;
 pub use user_functions::{MAX_USER_FUNCTION_DEPTH, UserFunction};
 pub use value::{Val, keys_match, values_equal};

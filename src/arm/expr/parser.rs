@@ -66,6 +66,38 @@ pub fn parse(text: &str) -> Result<Expr, ExprError> {
     Ok(expr)
 }
 
+/// An expression's syntax tree (or why it has none), shared by the places that parse it.
+pub type Parsed = std::rc::Rc<Result<Expr, ExprError>>;
+
+/// Expressions parsed on this thread, kept for at most this many texts at a time.
+const MAX_REMEMBERED: usize = 4096;
+
+/// Texts longer than this are parsed each time (templates repeat short expressions).
+const MAX_REMEMBERED_BYTES: usize = 256;
+
+/// [`parse`], remembered per thread: templates repeat the same expressions
+/// (`[parameters('location')]`, `[resourceGroup().location]`) many times over.
+pub fn parse_remembered(text: &str) -> Parsed {
+    thread_local! {
+        static PARSED: std::cell::RefCell<foldhash::HashMap<Box<str>, Parsed>> =
+            std::cell::RefCell::default();
+    }
+    if text.len() > MAX_REMEMBERED_BYTES {
+        return Parsed::new(parse(text));
+    }
+    PARSED.with_borrow_mut(|parsed| {
+        if let Some(tree) = parsed.get(text) {
+            return tree.clone();
+        }
+        if parsed.len() >= MAX_REMEMBERED {
+            parsed.clear();
+        }
+        let tree = Parsed::new(parse(text));
+        parsed.insert(text.into(), tree.clone());
+        tree
+    })
+}
+
 struct Parser {
     tokens: Vec<Token>,
     pos: usize,
@@ -270,6 +302,35 @@ pub(super) fn too_deep(offset: usize) -> ExprError {
 mod tests {
     use crate::arm::expr::test_support::*;
     use crate::arm::expr::*;
+
+    #[test]
+    fn remembered_parses_are_the_parses_and_shared_while_remembered() {
+        let texts = ["[parameters('location')]", "[concat('a', )]", "[]"];
+        for text in texts {
+            let first = parse_remembered(text);
+            assert_eq!(*first, parse(text), "{text}");
+            assert!(
+                std::rc::Rc::ptr_eq(&first, &parse_remembered(text)),
+                "{text}"
+            );
+        }
+        let long = format!("[concat('{}')]", "a".repeat(super::MAX_REMEMBERED_BYTES));
+        assert_eq!(*parse_remembered(&long), parse(&long));
+        assert!(!std::rc::Rc::ptr_eq(
+            &parse_remembered(&long),
+            &parse_remembered(&long)
+        ));
+    }
+
+    #[test]
+    fn more_texts_than_are_remembered_still_parse() {
+        let first = parse_remembered("[variables('v0')]");
+        for i in 0..=super::MAX_REMEMBERED {
+            let text = format!("[variables('v{i}')]");
+            assert_eq!(*parse_remembered(&text), parse(&text));
+        }
+        assert_eq!(*first, *parse_remembered("[variables('v0')]"));
+    }
 
     #[test]
     fn syntax_errors_have_offsets() {
