@@ -120,12 +120,12 @@ pub fn scan(options: &ScanOptions) -> Scan {
         roots: &roots,
         bicep_home: bicep_home.as_deref(),
     };
+    let reported = |file: FileId| discovered.reported.get(file).copied().unwrap_or(true);
     let loaded: Vec<DirectoryResult> = discover::by_directory(files)
         .par_iter()
-        .map(|group| read_directory(group, &context, &bicep_context))
+        .map(|group| read_directory(group, &context, &bicep_context, &reported))
         .collect();
 
-    let reported = |file: FileId| discovered.reported.get(file).copied().unwrap_or(true);
     let mut sources = SourceMap::default();
     let mut errors = discovered.errors;
     let mut files_scanned = 0;
@@ -138,7 +138,9 @@ pub fn scan(options: &ScanOptions) -> Scan {
         .reserve(loaded.iter().map(|d| d.output.units.len()).sum());
     let mut module_sources = Vec::new();
     let mut calls = terraform::ModuleCalls::default();
-    let mut read_files = Vec::with_capacity(files.len());
+    let mut read_sources = Vec::with_capacity(files.len());
+    let mut file_errors = Vec::new();
+    let mut file_json_offsets = Vec::new();
     let mut bicep_modules = HashSet::new();
     let mut json_offsets = Vec::new();
     let mut read_as_modules = HashSet::new();
@@ -151,7 +153,10 @@ pub fn scan(options: &ScanOptions) -> Scan {
         calls.record(directory.calls.0, callees);
         model.extend(directory.output);
         module_sources.extend(directory.module_sources);
-        read_files.extend(directory.files);
+        read_sources.extend(directory.files.sources);
+        file_errors.extend(directory.files.errors);
+        file_json_offsets.extend(directory.files.json_offsets);
+        files_scanned += directory.files.scanned;
     }
     let reported_through_callers = calls.reported_through_callers();
     model
@@ -195,20 +200,10 @@ pub fn scan(options: &ScanOptions) -> Scan {
     );
     notices.sort();
     notices.dedup();
-    for (id, file) in read_files.into_iter().enumerate() {
-        if let Some(offsets) = file.json_offsets {
-            json_offsets.push((id, offsets));
-        }
-        files_scanned += usize::from(file.scanned && file.error.is_none() && reported(id));
-        if let Some((span, message)) = file.error.filter(|_| reported(id)) {
-            errors.push(InputError {
-                path: file.source.name.clone(),
-                span,
-                message,
-                show_source: file.scanned,
-            });
-        }
-        sources.push(file.source);
+    json_offsets.append(&mut file_json_offsets);
+    errors.append(&mut file_errors);
+    for source in read_sources {
+        sources.push(source);
     }
     for source in var_sources.into_iter().chain(parameter_sources) {
         sources.push(source);
@@ -444,7 +439,7 @@ impl<'r> SecretWalk<'r> {
 
 /// What one directory contributed: its files as read, and what the front ends made of them.
 struct DirectoryResult {
-    files: Vec<ReadFile>,
+    files: FilesRead,
     output: FrontEndOutput,
     module_sources: Vec<(FileId, SourceFile)>,
     calls: (String, Vec<PathBuf>),
@@ -454,12 +449,56 @@ struct DirectoryResult {
     bicep_called: Vec<PathBuf>,
 }
 
+/// What became of a directory's files once read: what the scan keeps of them.
+struct FilesRead {
+    sources: Vec<SourceFile>,
+    /// The errors of the files reported.
+    errors: Vec<InputError>,
+    /// Where the offsets of each Terraform JSON file's native text lie in the file.
+    json_offsets: Vec<(FileId, terraform::json_syntax::OffsetMap)>,
+    /// How many of the files reported were read by a front end without an error.
+    scanned: usize,
+}
+
+impl FilesRead {
+    /// `files`, read from `group`, once the front ends are done with their documents.
+    fn of(
+        files: Vec<ReadFile>,
+        group: &[(FileId, &Path, Candidate)],
+        reported: &(dyn Fn(FileId) -> bool + Sync),
+    ) -> Self {
+        let mut read = FilesRead {
+            sources: Vec::with_capacity(files.len()),
+            errors: Vec::new(),
+            json_offsets: Vec::new(),
+            scanned: 0,
+        };
+        for (file, &(id, _, _)) in files.into_iter().zip(group) {
+            if let Some(offsets) = file.json_offsets {
+                read.json_offsets.push((id, offsets));
+            }
+            read.scanned += usize::from(file.scanned && file.error.is_none() && reported(id));
+            if let Some((span, message)) = file.error.filter(|_| reported(id)) {
+                read.errors.push(InputError {
+                    path: file.source.name.clone(),
+                    span,
+                    message,
+                    show_source: file.scanned,
+                });
+            }
+            read.sources.push(file.source);
+        }
+        read
+    }
+}
+
 /// Reads a directory's files in parallel, then hands each front end the documents it takes,
 /// so that a directory's syntax trees live only while its front ends read them.
 fn read_directory(
     group: &[(FileId, &Path, Candidate)],
     context: &terraform::ModuleContext<'_>,
     bicep_context: &bicep::Context<'_>,
+    reported: &(dyn Fn(FileId) -> bool + Sync),
 ) -> DirectoryResult {
     let mut files: Vec<ReadFile> = group
         .par_iter()
@@ -539,12 +578,10 @@ fn read_directory(
     let mut module_sources = terraform.module_sources;
     module_sources.extend(bicep.sources);
     drop(bicep_files);
-    // The syntax trees are freed here, on the thread that read the directory, not later on one.
-    for file in &mut files {
-        file.document = None;
-    }
     DirectoryResult {
-        files,
+        // The syntax trees are freed here, on the thread that read the directory, not later
+        // on one.
+        files: FilesRead::of(files, group, reported),
         output,
         module_sources,
         calls: terraform.calls,
