@@ -635,49 +635,99 @@ mod tests {
     #[cfg(unix)]
     const STOPPED_CHILD_FILE: &str = "ACR_LINT_STOPPED_CHILD_FILE";
 
+    /// Set with it: a signal the copy ignores, as a run started by `nohup` ignores `SIGHUP`.
+    #[cfg(unix)]
+    const STOPPED_CHILD_IGNORES: &str = "ACR_LINT_STOPPED_CHILD_IGNORES";
+
+    /// The copy's part: stop signals as a run in the foreground has them (a test runner started
+    /// in the background ignores `SIGINT`), then a registered file, then a wait to be stopped.
+    #[cfg(unix)]
+    fn name_a_file_and_wait(path: &Path) {
+        let ignored: Option<libc::c_int> = std::env::var(STOPPED_CHILD_IGNORES)
+            .ok()
+            .and_then(|n| n.parse().ok());
+        for signal in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
+            let action = if Some(signal) == ignored {
+                libc::SIG_IGN
+            } else {
+                libc::SIG_DFL
+            };
+            // SAFETY: sets a disposition before any handler of this process is installed.
+            unsafe { libc::signal(signal, action) };
+        }
+        std::fs::write(path, "partial").expect("temporary file written");
+        let _registration = removed_if_stopped::Registration::new(path);
+        println!("named");
+        std::thread::sleep(std::time::Duration::from_secs(20));
+    }
+
+    /// A copy of this test binary that has named `path`, ignoring `ignored`.
+    #[cfg(unix)]
+    fn child_that_named(path: &Path, ignored: Option<libc::c_int>) -> std::process::Child {
+        use std::io::BufRead;
+        let mut command = std::process::Command::new(std::env::current_exe().expect("test binary"));
+        command
+            .args([
+                "source::tests::a_stopped_run_removes_its_named_temporary_file",
+                "--exact",
+                "--nocapture",
+                "--test-threads=1",
+            ])
+            .env(STOPPED_CHILD_FILE, path)
+            .env_remove(STOPPED_CHILD_IGNORES)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null());
+        if let Some(signal) = ignored {
+            command.env(STOPPED_CHILD_IGNORES, signal.to_string());
+        }
+        let mut child = command.spawn().expect("test binary starts again");
+        let stdout = child.stdout.take().expect("piped stdout");
+        let named = std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+            .any(|line| line.contains("named"));
+        assert!(named, "the child named its file");
+        assert!(path.exists());
+        child
+    }
+
+    #[cfg(unix)]
+    fn send(child: &std::process::Child, signal: libc::c_int) {
+        let pid = libc::pid_t::try_from(child.id()).expect("pid fits");
+        // SAFETY: `kill` with the pid of a child not yet waited for.
+        assert_eq!(unsafe { libc::kill(pid, signal) }, 0);
+    }
+
     #[cfg(unix)]
     #[test]
     fn a_stopped_run_removes_its_named_temporary_file() {
-        use std::io::BufRead;
         use std::os::unix::process::ExitStatusExt;
         if let Some(path) = std::env::var_os(STOPPED_CHILD_FILE) {
-            let path = PathBuf::from(path);
-            std::fs::write(&path, "partial").expect("temporary file written");
-            let _registration = removed_if_stopped::Registration::new(&path);
-            println!("named");
-            std::thread::sleep(std::time::Duration::from_secs(60));
-            return;
+            return name_a_file_and_wait(Path::new(&path));
         }
         let dir = tempfile::tempdir().expect("scratch directory");
         for signal in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
             let path = dir.path().join(format!(".out.sarif.{signal}.tmp"));
-            let mut child =
-                std::process::Command::new(std::env::current_exe().expect("test binary"))
-                    .args([
-                        "source::tests::a_stopped_run_removes_its_named_temporary_file",
-                        "--exact",
-                        "--nocapture",
-                        "--test-threads=1",
-                    ])
-                    .env(STOPPED_CHILD_FILE, &path)
-                    .stdout(std::process::Stdio::piped())
-                    .stderr(std::process::Stdio::null())
-                    .spawn()
-                    .expect("test binary starts again");
-            let stdout = child.stdout.take().expect("piped stdout");
-            let named = std::io::BufReader::new(stdout)
-                .lines()
-                .map_while(Result::ok)
-                .any(|line| line.contains("named"));
-            assert!(named, "the child named its file");
-            assert!(path.exists());
-            let pid = libc::pid_t::try_from(child.id()).expect("pid fits");
-            // SAFETY: `kill` with the pid of a child not yet waited for.
-            assert_eq!(unsafe { libc::kill(pid, signal) }, 0);
+            let mut child = child_that_named(&path, None);
+            send(&child, signal);
             let status = child.wait().expect("child ends");
             assert_eq!(status.signal(), Some(signal), "ended by the signal itself");
             assert!(!path.exists(), "signal {signal} left {}", path.display());
         }
+        // A signal the run was started ignoring stays ignored; the others still clean up.
+        let path = dir.path().join(".out.sarif.nohup.tmp");
+        let mut child = child_that_named(&path, Some(libc::SIGHUP));
+        send(&child, libc::SIGHUP);
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        assert!(
+            child.try_wait().expect("child state").is_none(),
+            "SIGHUP was ignored"
+        );
+        assert!(path.exists());
+        send(&child, libc::SIGTERM);
+        let status = child.wait().expect("child ends");
+        assert_eq!(status.signal(), Some(libc::SIGTERM));
+        assert!(!path.exists(), "SIGTERM left {}", path.display());
     }
 
     #[test]
