@@ -449,7 +449,7 @@ mod removed_if_stopped {
     use std::sync::atomic::{AtomicPtr, Ordering};
 
     /// The signals a user or a supervisor sends to stop a run.
-    const STOP_SIGNALS: [libc::c_int; 3] = [libc::SIGINT, libc::SIGTERM, libc::SIGHUP];
+    pub(super) const STOP_SIGNALS: [libc::c_int; 3] = [libc::SIGINT, libc::SIGTERM, libc::SIGHUP];
 
     /// Paths the signal handler removes; more files than this at once go without.
     static PENDING: [AtomicPtr<libc::c_char>; 8] =
@@ -646,7 +646,7 @@ mod tests {
         let ignored: Option<libc::c_int> = std::env::var(STOPPED_CHILD_IGNORES)
             .ok()
             .and_then(|n| n.parse().ok());
-        for signal in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
+        for signal in removed_if_stopped::STOP_SIGNALS {
             let action = if Some(signal) == ignored {
                 libc::SIG_IGN
             } else {
@@ -706,7 +706,7 @@ mod tests {
             return name_a_file_and_wait(Path::new(&path));
         }
         let dir = tempfile::tempdir().expect("scratch directory");
-        for signal in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
+        for signal in removed_if_stopped::STOP_SIGNALS {
             let path = dir.path().join(format!(".out.sarif.{signal}.tmp"));
             let mut child = child_that_named(&path, None);
             send(&child, signal);

@@ -34,9 +34,10 @@ pub struct Graph<'a> {
     pub units: Vec<UnitView<'a>>,
 }
 
-/// Indexes of registries and tokens in one unit.
+/// Indexes of registries and tokens in one unit, and its resources.
 #[derive(Default)]
 struct UnitIndex<'a> {
+    resources: Vec<&'a Resource>,
     by_address: HashMap<&'a str, usize>,
     by_name: HashMap<String, Option<usize>>,
     tokens: HashMap<&'a str, usize>,
@@ -55,6 +56,10 @@ impl<'a> UnitPositions<'a> {
             positions: HashMap::with_capacity(units),
             last: None,
         }
+    }
+
+    fn get(&self, unit: &str) -> Option<usize> {
+        self.positions.get(unit).copied()
     }
 
     /// The position of `unit`; `next` when it is new, for the caller to fill.
@@ -122,20 +127,16 @@ pub fn implied_registries(resources: &[Resource]) -> Vec<Resource> {
 pub fn link<'a>(resources: &'a [Resource], units: &'a [Unit]) -> Graph<'a> {
     let mut positions = UnitPositions::with_capacity(units.len());
     let mut indexes: Vec<UnitIndex> = Vec::with_capacity(units.len());
-    let mut by_unit: Vec<Vec<&'a Resource>> = Vec::with_capacity(units.len());
     let mut registries: Vec<RegistryView<'a>> = Vec::new();
     for (index, resource) in resources.iter().enumerate() {
         let position = positions.position(resource.unit.as_str(), indexes.len());
         if position == indexes.len() {
             indexes.push(UnitIndex::default());
-            by_unit.push(Vec::new());
-        }
-        if let Some(members) = by_unit.get_mut(position) {
-            members.push(resource);
         }
         let Some(unit) = indexes.get_mut(position) else {
             continue;
         };
+        unit.resources.push(resource);
         match resource.kind {
             Kind::Registry => {
                 let slot = registries.len();
@@ -180,7 +181,7 @@ pub fn link<'a>(resources: &'a [Resource], units: &'a [Unit]) -> Graph<'a> {
         })
         .collect();
     let linker = Linker {
-        positions: &positions.positions,
+        positions: &positions,
         indexes: &indexes,
         outputs: &outputs,
         callers: &callers,
@@ -203,10 +204,9 @@ pub fn link<'a>(resources: &'a [Resource], units: &'a [Unit]) -> Graph<'a> {
         }
     }
     let mut resources_of = |unit: &Unit| {
-        let position = positions.positions.get(unit.id.as_str());
-        position
-            .and_then(|&position| by_unit.get_mut(position))
-            .map(std::mem::take)
+        let index = positions.get(&unit.id).and_then(|p| indexes.get_mut(p));
+        index
+            .map(|index| std::mem::take(&mut index.resources))
             .unwrap_or_default()
     };
     let units = units
@@ -226,7 +226,7 @@ type Callers<'a> = HashMap<&'a str, (&'a str, &'a [(String, RegistryRef)])>;
 /// Terraform module outputs refer to.
 struct Linker<'l> {
     /// Where each unit's index is in `indexes`.
-    positions: &'l HashMap<&'l str, usize>,
+    positions: &'l UnitPositions<'l>,
     indexes: &'l [UnitIndex<'l>],
     /// By (unit id, output name).
     outputs: &'l HashMap<(&'l str, &'l str), &'l RegistryRef>,
@@ -263,7 +263,7 @@ impl Linker<'_> {
             });
         }
         let index = self.positions.get(unit);
-        let Some(index) = index.and_then(|&position| self.indexes.get(position)) else {
+        let Some(index) = index.and_then(|position| self.indexes.get(position)) else {
             return Vec::new();
         };
         match link {

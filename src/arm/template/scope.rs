@@ -455,8 +455,12 @@ fn too_large(span: Span) -> Node {
 
 /// The variable an expression is exactly a reference to: `[variables('name')]`.
 fn plain_reference(text: &str) -> Option<String> {
-    let parsed = expr::parse(text).ok()?;
-    let Kind::Call(call) = parsed.kind else {
+    let parsed = expr::parse_remembered(text);
+    let Ok(expr::Expr {
+        kind: Kind::Call(call),
+        ..
+    }) = parsed.as_ref()
+    else {
         return None;
     };
     match (call.key.as_str(), call.args.as_slice()) {
