@@ -422,6 +422,11 @@ impl<'r> SecretWalk<'r> {
     }
 
     fn add(mut self, resource: &'r Resource) -> Self {
+        // Only Terraform's evaluation (sensitive variables, a plan's sensitive values) makes
+        // sensitive values unknown; ARM and Bicep mark theirs by parameter type, in the files.
+        if resource.format != model::Format::Terraform {
+            return self;
+        }
         self.pending.push(&resource.body);
         while let Some(node) = self.pending.pop() {
             match &node.value {

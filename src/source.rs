@@ -75,7 +75,23 @@ pub struct SourceFile {
     /// [`CHECKPOINT_BYTES`]-th byte, so a column costs the same on a long line as on a short one;
     /// counted the first time a position on a long line is asked for.
     checkpoints: std::sync::OnceLock<Vec<usize>>,
+    /// Tells this file's positions apart from another's in [`RECENT_POSITIONS`], even where a
+    /// later file takes this one's place in memory.
+    serial: u64,
 }
+
+/// The last positions asked for on this thread, by file serial and byte offset: a report asks
+/// for the same few places many times in a row (the results on one resource).
+type RecentPositions = [(u64, usize, Position); 2];
+
+thread_local! {
+    static RECENT_POSITIONS: std::cell::Cell<RecentPositions> = const {
+        std::cell::Cell::new([(0, 0, Position { line: 1, column: 1 }); 2])
+    };
+}
+
+/// The serial of the next [`SourceFile`]; 0 is never given, so the empty memo matches no file.
+static NEXT_SERIAL: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 /// Bytes between two entries of [`SourceFile`]'s column checkpoints.
 const CHECKPOINT_BYTES: usize = 4096;
@@ -99,6 +115,7 @@ impl SourceFile {
             text,
             line_starts: std::sync::OnceLock::new(),
             checkpoints: std::sync::OnceLock::new(),
+            serial: NEXT_SERIAL.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         }
     }
 
@@ -128,6 +145,21 @@ impl SourceFile {
 
     /// The position of a byte offset, clamped to the file.
     pub fn position(&self, offset: usize) -> Position {
+        let mut recent = RECENT_POSITIONS.get();
+        if let Some(&(_, _, known)) = recent
+            .iter()
+            .find(|&&(serial, at, _)| serial == self.serial && at == offset)
+        {
+            return known;
+        }
+        let position = self.compute_position(offset);
+        recent.rotate_right(1);
+        recent[0] = (self.serial, offset, position);
+        RECENT_POSITIONS.set(recent);
+        position
+    }
+
+    fn compute_position(&self, offset: usize) -> Position {
         let offset = self.floor_char_boundary(offset.min(self.text.len()));
         let line_starts = self.line_starts();
         let line_index = match line_starts.binary_search(&offset) {
@@ -762,6 +794,21 @@ mod tests {
         let d = f.text.find('d').unwrap();
         assert_eq!(f.position(d), Position { line: 2, column: 2 });
         assert_eq!(f.offset(2, 2), d);
+    }
+
+    #[test]
+    fn remembered_positions_belong_to_their_file() {
+        let first = file("ab\ncd\n");
+        let second = file("abcd\nx\n");
+        for _ in 0..2 {
+            assert_eq!(first.position(3), Position { line: 2, column: 1 });
+            assert_eq!(second.position(3), Position { line: 1, column: 4 });
+            assert_eq!(first.position(4), Position { line: 2, column: 2 });
+        }
+        drop(first);
+        // A file made where the first one was is asked the same offset afresh.
+        let third = file("\n\n\nz");
+        assert_eq!(third.position(3), Position { line: 4, column: 1 });
     }
 
     #[test]
