@@ -283,7 +283,8 @@ pub fn scan(options: &ScanOptions) -> Scan {
         &sources,
     );
     let ranks = NameRanks::of(&sources);
-    findings.par_sort_by_key(|f| {
+    // Findings are large: their keys are sorted, and each finding moved once.
+    findings.sort_by_cached_key(|f| {
         (
             ranks.of_file(f.primary.span.file),
             f.primary.span.start,

@@ -119,6 +119,12 @@ impl SourceFile {
         }
     }
 
+    /// A number no other file of this process has: what was remembered of a file is never
+    /// taken for another's.
+    pub fn serial(&self) -> u64 {
+        self.serial
+    }
+
     fn checkpoints(&self) -> &[usize] {
         self.checkpoints.get_or_init(|| {
             std::iter::once(0)

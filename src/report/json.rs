@@ -99,9 +99,49 @@ fn push_finding(scan: &Scan, f: &crate::rules::Finding, out: &mut Vec<u8>) {
 
 /// A finding's object without its closing brace, so a suppression can follow its last member.
 fn push_finding_members(scan: &Scan, f: &crate::rules::Finding, out: &mut Vec<u8>) {
-    out.push(b'{');
-    json_text::push_string_field(out, "docs", &f.rule.docs_url());
-    json_text::push_string_field(out, "help", f.help);
+    with_rule_members(f, |members| {
+        out.extend_from_slice(&members.head);
+        push_finding_own_members(scan, f, out);
+        out.extend_from_slice(&members.tail);
+    });
+}
+
+/// The members a finding takes from its rule, written once per rule and fix text on each thread:
+/// `{"docs":...,"help":...,` before the finding's own members, `"rule":...,"slug":...` after.
+struct RuleMembers {
+    head: Vec<u8>,
+    tail: Vec<u8>,
+}
+
+type RuleMembersKey = (*const crate::rules::RuleMeta, *const u8, usize);
+
+thread_local! {
+    static RULE_MEMBERS: std::cell::RefCell<foldhash::HashMap<RuleMembersKey, RuleMembers>> =
+        std::cell::RefCell::new(foldhash::HashMap::default());
+}
+
+fn with_rule_members(f: &crate::rules::Finding, write: impl FnOnce(&RuleMembers)) {
+    let key: RuleMembersKey = (f.rule, f.help.as_ptr(), f.help.len());
+    RULE_MEMBERS.with_borrow_mut(|known| {
+        let members = known.entry(key).or_insert_with(|| rule_members(f));
+        write(members);
+    });
+}
+
+fn rule_members(f: &crate::rules::Finding) -> RuleMembers {
+    let mut head = Vec::new();
+    head.push(b'{');
+    json_text::push_string_field(&mut head, "docs", &f.rule.docs_url());
+    json_text::push_string_field(&mut head, "help", f.help);
+    let mut tail = Vec::new();
+    json_text::push_string_field(&mut tail, "rule", f.rule.id);
+    json_text::push_key(&mut tail, "slug");
+    json_text::push_str(&mut tail, f.rule.slug);
+    RuleMembers { head, tail }
+}
+
+/// The members of a finding between those of its rule.
+fn push_finding_own_members(scan: &Scan, f: &crate::rules::Finding, out: &mut Vec<u8>) {
     json_text::push_string_field(out, "label", &f.primary.message);
     json_text::push_string_field(out, "level", f.level.as_str());
     json_text::push_key(out, "location");
@@ -124,9 +164,6 @@ fn push_finding_members(scan: &Scan, f: &crate::rules::Finding, out: &mut Vec<u8
     });
     out.push(b',');
     json_text::push_string_field(out, "resource", &f.resource);
-    json_text::push_string_field(out, "rule", f.rule.id);
-    json_text::push_key(out, "slug");
-    json_text::push_str(out, f.rule.slug);
 }
 
 /// A suppressed or baselined finding as [`suppressed_json`] gives it.
@@ -164,8 +201,35 @@ fn push_undecided(scan: &Scan, u: &crate::rules::Undecided, out: &mut Vec<u8>) {
     out.push(b'}');
 }
 
+/// The last location written on this thread, by file serial and span, with its text: the
+/// results on one registry repeat its declaration's location many times in a row.
+struct RecentLocation {
+    key: Option<(u64, usize, usize)>,
+    text: Vec<u8>,
+}
+
+thread_local! {
+    static RECENT_LOCATION: std::cell::RefCell<RecentLocation> =
+        const { std::cell::RefCell::new(RecentLocation { key: None, text: Vec::new() }) };
+}
+
 /// A location as [`location`] gives it.
 fn push_location(scan: &Scan, span: Span, out: &mut Vec<u8>) {
+    let Some(file) = scan.sources.get(span.file) else {
+        return write_location(scan, span, out);
+    };
+    let key = Some((file.serial(), span.start, span.end));
+    RECENT_LOCATION.with_borrow_mut(|recent| {
+        if recent.key != key {
+            recent.text.clear();
+            write_location(scan, span, &mut recent.text);
+            recent.key = key;
+        }
+        out.extend_from_slice(&recent.text);
+    });
+}
+
+fn write_location(scan: &Scan, span: Span, out: &mut Vec<u8>) {
     let start = scan.sources.start(span);
     let end = scan.sources.end(span);
     out.push(b'{');
@@ -294,5 +358,41 @@ mod tests {
             push_undecided(&scan, u, &mut out);
             same(out, undecided_json(&scan, u));
         }
+    }
+
+    /// A location remembered for one file is not written for the same offsets in another.
+    #[test]
+    fn the_same_span_in_two_files_is_written_with_each_file() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata");
+        let mut options = crate::ScanOptions::new(vec![root]);
+        options.rules = crate::rules::all().to_vec();
+        let scan = crate::scan(&options);
+        let mut by_span: std::collections::BTreeMap<_, Vec<Span>> = Default::default();
+        for f in &scan.findings {
+            let span = f.primary.span;
+            by_span
+                .entry((span.start, span.end))
+                .or_default()
+                .push(span);
+        }
+        let mut pairs = 0;
+        for spans in by_span.values() {
+            for (a, b) in spans.iter().zip(spans.iter().skip(1)) {
+                if a.file == b.file {
+                    continue;
+                }
+                pairs += 1;
+                for span in [*a, *b, *a] {
+                    let mut out = Vec::new();
+                    push_location(&scan, span, &mut out);
+                    let expected = serde_json::to_string(&location(&scan, span)).unwrap();
+                    assert_eq!(String::from_utf8(out).unwrap(), expected);
+                }
+            }
+        }
+        assert!(
+            pairs > 10,
+            "{pairs} pairs of files with a finding at the same offsets"
+        );
     }
 }

@@ -240,12 +240,36 @@ fn write_array_elements(
     serialized: Vec<io::Result<Vec<u8>>>,
     first: &mut bool,
 ) -> io::Result<()> {
-    for bytes in serialized {
+    let written = serialized
+        .iter()
+        .position(Result::is_err)
+        .unwrap_or(serialized.len());
+    let mut slices = Vec::with_capacity(written * 2);
+    for bytes in serialized.iter().take(written).flatten() {
         if !*first {
-            out.write_all(b",")?;
+            slices.push(io::IoSlice::new(b","));
         }
         *first = false;
-        out.write_all(&bytes?)?;
+        slices.push(io::IoSlice::new(bytes));
+    }
+    // Handed to the writer as they are: a chunk is larger than the file's buffer, so it goes
+    // to the file in one call instead of being copied into the buffer first.
+    write_all_vectored(out, &mut slices)?;
+    match serialized.into_iter().nth(written) {
+        Some(Err(failure)) => Err(failure),
+        _ => Ok(()),
+    }
+}
+
+fn write_all_vectored(out: &mut dyn Write, mut slices: &mut [io::IoSlice<'_>]) -> io::Result<()> {
+    io::IoSlice::advance_slices(&mut slices, 0);
+    while !slices.is_empty() {
+        match out.write_vectored(slices) {
+            Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
+            Ok(n) => io::IoSlice::advance_slices(&mut slices, n),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
     }
     Ok(())
 }
@@ -275,6 +299,55 @@ mod tests {
             let parsed: Vec<u32> = serde_json::from_str(&array).unwrap();
             assert_eq!(parsed, items, "{size} items");
         }
+    }
+
+    /// Takes at most a few bytes per call, and is sometimes interrupted, as a pipe may be.
+    struct Trickle {
+        written: Vec<u8>,
+        calls: usize,
+    }
+
+    impl Write for Trickle {
+        fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+            self.write_vectored(&[io::IoSlice::new(bytes)])
+        }
+
+        fn write_vectored(&mut self, slices: &[io::IoSlice<'_>]) -> io::Result<usize> {
+            self.calls += 1;
+            if self.calls.is_multiple_of(5) {
+                return Err(io::ErrorKind::Interrupted.into());
+            }
+            let mut taken = 0;
+            for slice in slices {
+                let take = slice.len().min(7 - taken);
+                self.written.extend_from_slice(&slice[..take]);
+                taken += take;
+                if taken == 7 {
+                    break;
+                }
+            }
+            Ok(taken)
+        }
+
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn items_reach_a_writer_that_takes_a_few_bytes_at_a_time_whole() {
+        let items: Vec<u32> = (0..3000).collect();
+        let mut out = Trickle {
+            written: Vec::new(),
+            calls: 0,
+        };
+        write_json_items(&mut out, &items, |item, bytes| {
+            bytes.extend_from_slice(item.to_string().as_bytes());
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(out.written, written(&items).unwrap());
+        assert!(out.calls > 1000, "{} calls", out.calls);
     }
 
     #[test]
