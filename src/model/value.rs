@@ -46,9 +46,18 @@ pub enum Lookup<'a> {
     Unknown(&'a Node),
 }
 
-impl Lookup<'_> {
+impl<'a> Lookup<'a> {
     pub fn is_found(&self) -> bool {
         matches!(self, Lookup::Found(_))
+    }
+
+    /// Looks up `path` below what was found: the same as looking up the whole path at once
+    /// (`a.lookup("x").below("y")` is `a.lookup("x.y")`), for paths that share a beginning.
+    pub fn below(self, path: &str) -> Lookup<'a> {
+        match self {
+            Lookup::Found(node) => node.lookup(path),
+            missing_or_unknown => missing_or_unknown,
+        }
     }
 }
 
@@ -228,6 +237,34 @@ mod tests {
         ] {
             let expected: Vec<&str> = path.split('.').collect();
             assert_eq!(dotted_keys(path).collect::<Vec<_>>(), expected, "{path:?}");
+        }
+    }
+
+    #[test]
+    fn a_lookup_below_a_lookup_is_the_lookup_of_the_whole_path() {
+        let span = Span::new(0, 0, 1);
+        let mut registry = Node::object(span);
+        registry.set_path(
+            "properties.policies.trustPolicy.status",
+            Node::new(Value::String("enabled".into()), span),
+        );
+        registry.set_path("properties.encryption", Node::unknown("not known", span));
+        let outcome = |lookup: Lookup<'_>| match lookup {
+            Lookup::Found(node) => format!("found {:?}", node.value),
+            Lookup::Missing => "missing".to_string(),
+            Lookup::Unknown(node) => format!("unknown {:?}", node.value),
+        };
+        for (first, rest) in [
+            ("properties", "policies.trustPolicy.status"),
+            ("properties.policies", "trustPolicy.status"),
+            ("properties.policies", "exportPolicy.status"),
+            ("properties", "encryption.status"),
+            ("properties.encryption", "status"),
+            ("identity", "type"),
+        ] {
+            let whole = registry.lookup(&format!("{first}.{rest}"));
+            let below = registry.lookup(first).below(rest);
+            assert_eq!(outcome(below), outcome(whole), "{first} then {rest}");
         }
     }
 

@@ -1,4 +1,4 @@
-use super::api_versions::{defines, tracked_properties};
+use super::api_versions::properties_undefined_in;
 use super::{Applies, Level, Outcomes, Rule, RuleMeta, RuleScope, Target};
 use crate::model::{Lookup, RegistryView, Value};
 
@@ -31,7 +31,10 @@ impl Rule for PropertyUnknownToApiVersion {
         let Some(api_version) = registry.api_version.as_deref() else {
             return;
         };
-        for path in tracked_properties() {
+        let Some(undefined) = properties_undefined_in(api_version) else {
+            return;
+        };
+        for path in undefined {
             let Lookup::Found(node) = registry.lookup(path) else {
                 continue;
             };
@@ -40,7 +43,7 @@ impl Rule for PropertyUnknownToApiVersion {
                 Value::Array(items) => items.is_empty(),
                 _ => false,
             };
-            if empty || defines(api_version, path) != Some(false) {
+            if empty {
                 continue;
             }
             let property = path.rsplit('.').next().unwrap_or(path);

@@ -74,8 +74,17 @@ impl Rule for InvalidEnumValue {
 
     fn check(&self, view: &RegistryView<'_>, out: &mut Outcomes) {
         let registry = view.registry;
+        let properties = registry.lookup("properties");
+        let policies = properties.below("policies");
         for &(path, allowed) in ENUMS {
-            match registry.lookup(path) {
+            let found = if let Some(policy) = path.strip_prefix("properties.policies.") {
+                policies.below(policy)
+            } else if let Some(property) = path.strip_prefix("properties.") {
+                properties.below(property)
+            } else {
+                registry.lookup(path)
+            };
+            match found {
                 Lookup::Found(node) => check_value(registry, path, node, allowed, out),
                 Lookup::Unknown(node) => out.unknown(registry, node),
                 Lookup::Missing => {}

@@ -162,9 +162,23 @@ const PROPERTIES: &[(&str, Availability)] = &[
     ("properties.metadataSearch", METADATA_SEARCH),
 ];
 
-/// Every tracked property path.
-pub fn tracked_properties() -> impl Iterator<Item = &'static str> {
-    PROPERTIES.iter().map(|(path, _)| *path)
+/// The tracked property paths that `api_version` does not define, in the table's order; None
+/// when the version is not known.
+pub fn properties_undefined_in(api_version: &str) -> Option<impl Iterator<Item = &'static str>> {
+    let (index, version) = known_version(api_version)?;
+    let undefined = PROPERTIES
+        .iter()
+        .filter(move |(_, availability)| !availability.includes(index, version));
+    Some(undefined.map(|(path, _)| *path))
+}
+
+fn known_version(api_version: &str) -> Option<(usize, &'static str)> {
+    let api_version = api_version.trim();
+    API_VERSIONS
+        .iter()
+        .enumerate()
+        .find(|(_, known)| known.eq_ignore_ascii_case(api_version))
+        .map(|(index, version)| (index, *version))
 }
 
 /// For a property path (case-insensitive), the apiVersions that define it; None when the path is not tracked.
@@ -176,6 +190,7 @@ fn versions_defining(property: &str) -> Option<Vec<&'static str>> {
     Some(defining.map(|(_, version)| *version).collect())
 }
 
+#[cfg(test)]
 fn availability(property: &str) -> Option<&'static Availability> {
     let property = property.trim();
     PROPERTIES
@@ -185,13 +200,10 @@ fn availability(property: &str) -> Option<&'static Availability> {
 }
 
 /// Whether `api_version` defines `property`: Some(true/false) for tracked properties and known versions, None otherwise (unknown version or untracked property => the rule stays silent).
-pub fn defines(api_version: &str, property: &str) -> Option<bool> {
+#[cfg(test)]
+fn defines(api_version: &str, property: &str) -> Option<bool> {
     let availability = availability(property)?;
-    let api_version = api_version.trim();
-    let (index, version) = API_VERSIONS
-        .iter()
-        .enumerate()
-        .find(|(_, known)| known.eq_ignore_ascii_case(api_version))?;
+    let (index, version) = known_version(api_version)?;
     Some(availability.includes(index, version))
 }
 
