@@ -430,7 +430,7 @@ pub struct Outcomes {
     current: Option<&'static RuleMeta>,
     /// Why a rule does not apply to a SKU, written once per rule and SKU for the registries these
     /// outcomes cover (a chunk of them).
-    not_applicable_reasons: Vec<(&'static str, Sku, Arc<str>)>,
+    not_applicable_reasons: Vec<(&'static RuleMeta, Sku, Arc<str>)>,
 }
 
 impl Outcomes {
@@ -567,7 +567,7 @@ impl Outcomes {
     /// Why `rule` does not apply to a registry of `sku`.
     fn not_applicable_reason(&mut self, rule: &'static RuleMeta, sku: Sku) -> Arc<str> {
         let mut known = self.not_applicable_reasons.iter();
-        if let Some((_, _, reason)) = known.find(|(id, s, _)| *id == rule.id && *s == sku) {
+        if let Some((_, _, reason)) = known.find(|(r, s, _)| std::ptr::eq(*r, rule) && *s == sku) {
             return Arc::clone(reason);
         }
         let reason: Arc<str> = format!(
@@ -576,7 +576,7 @@ impl Outcomes {
             sku.name()
         )
         .into();
-        let entry = (rule.id, sku, Arc::clone(&reason));
+        let entry = (rule, sku, Arc::clone(&reason));
         self.not_applicable_reasons.push(entry);
         reason
     }
