@@ -30,6 +30,14 @@ pub struct Position {
     pub column: usize,
 }
 
+/// `text` cut after `max_chars` characters, with `…` when something was cut.
+pub fn shortened(text: &str, max_chars: usize) -> String {
+    match text.char_indices().nth(max_chars) {
+        Some((cut, _)) => format!("{}…", text.get(..cut).unwrap_or(text)),
+        None => text.to_string(),
+    }
+}
+
 /// The order of the files a scan reads: by directory, then by path, so that each directory's
 /// files are adjacent even where a subdirectory's name sorts between them.
 pub fn directory_order(a: &Path, b: &Path) -> std::cmp::Ordering {
@@ -800,6 +808,15 @@ mod tests {
         let d = f.text.find('d').unwrap();
         assert_eq!(f.position(d), Position { line: 2, column: 2 });
         assert_eq!(f.offset(2, 2), d);
+    }
+
+    #[test]
+    fn shortened_text_is_cut_after_whole_characters() {
+        assert_eq!(shortened("abc", 3), "abc");
+        assert_eq!(shortened("abcd", 3), "abc…");
+        assert_eq!(shortened("ééé", 2), "éé…");
+        assert_eq!(shortened("", 0), "");
+        assert_eq!(shortened("x", 0), "…");
     }
 
     #[test]

@@ -104,15 +104,19 @@ pub fn pairs_with(template: &str, parameters: &str) -> bool {
 /// Whether the raw text could be an ARM file (or a Terraform plan) at all; cheap, so unrelated
 /// JSON is never parsed.
 pub fn may_be_arm(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    [
-        "deploymentTemplate",
-        "deploymentParameters",
-        "contentVersion",
-        "resource_changes",
-    ]
-    .iter()
-    .any(|needle| memchr::memmem::find(bytes, needle.as_bytes()).is_some())
+    static MARKS: std::sync::LazyLock<[memchr::memmem::Finder<'static>; 4]> =
+        std::sync::LazyLock::new(|| {
+            [
+                "deploymentTemplate",
+                "deploymentParameters",
+                "contentVersion",
+                "resource_changes",
+            ]
+            .map(memchr::memmem::Finder::new)
+        });
+    MARKS
+        .iter()
+        .any(|mark| mark.find(text.as_bytes()).is_some())
 }
 
 pub fn classify(root: &Node) -> JsonKind {

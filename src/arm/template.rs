@@ -505,12 +505,7 @@ fn merged_objects(tree: &expr::Expr, span: Span, scope: &Scope<'_>) -> Option<No
 }
 
 fn shorten(text: &str) -> String {
-    let shown: String = text.chars().take(80).collect();
-    if shown.len() < text.len() {
-        format!("{shown}…")
-    } else {
-        shown
-    }
+    crate::source::shortened(text, 80)
 }
 
 /// The value an expression reads unchanged from a parameter or variable, pointing where it was

@@ -115,10 +115,7 @@ impl Node {
     /// Sets `key` on an object node, replacing an existing member with the same name.
     pub fn insert(&mut self, key: &str, node: Node) {
         if let Value::Object(members) = &mut self.value {
-            if let Some(slot) = members
-                .iter_mut()
-                .find(|(k, _)| k.eq_ignore_ascii_case(key))
-            {
+            if let Some(slot) = members.iter_mut().find(|(k, _)| same_key(k, key)) {
                 slot.1 = node;
             } else {
                 members.push((key.to_string(), node));
@@ -129,7 +126,7 @@ impl Node {
     /// Sets a dotted path, creating the objects on the way (spanning the new node).
     pub fn set_path(&mut self, path: &str, node: Node) {
         let mut current = self;
-        let mut keys = path.split('.').peekable();
+        let mut keys = dotted_keys(path).peekable();
         while let Some(key) = keys.next() {
             if keys.peek().is_none() {
                 current.insert(key, node);
@@ -147,10 +144,7 @@ impl Node {
         let Value::Object(members) = &mut self.value else {
             return None;
         };
-        let index = match members
-            .iter()
-            .position(|(k, _)| k.eq_ignore_ascii_case(key))
-        {
+        let index = match members.iter().position(|(k, _)| same_key(k, key)) {
             Some(i) => i,
             None => {
                 members.push((key.to_string(), Node::object(span)));

@@ -173,12 +173,7 @@ pub(super) fn direct_variable(expr: &Expression) -> Option<&str> {
 }
 
 pub(super) fn shorten(source: &str) -> String {
-    let shown: String = source.chars().take(60).collect();
-    if shown.len() < source.len() {
-        format!("{shown}…")
-    } else {
-        shown
-    }
+    crate::source::shortened(source, 60)
 }
 
 /// The first `var.NAME` an expression's text mentions.
