@@ -313,18 +313,16 @@ impl<'a> ModuleScope<'a> {
 
     /// The instances `count` or `for_each` make a `resource`, `data` or `module` block create.
     pub fn instances(&self, block: &Block) -> Instances {
-        let labels: Vec<&str> = block.labels.iter().map(|l| l.as_str()).collect();
-        let key = format!("{} {}", block.ident.as_str(), labels.join("."));
+        let key = |argument: &str| {
+            let labels: Vec<&str> = block.labels.iter().map(|l| l.as_str()).collect();
+            format!("{} {}#{argument}", block.ident.as_str(), labels.join("."))
+        };
         if let Some(count) = block.body.get_attribute("count") {
-            let value = self.memoized(format!("{key}#count"), || {
-                eval::evaluate(&count.value, self)
-            });
+            let value = self.memoized(key("count"), || eval::evaluate(&count.value, self));
             return count_instances(&value);
         }
         if let Some(for_each) = block.body.get_attribute("for_each") {
-            let value = self.memoized(format!("{key}#for_each"), || {
-                eval::evaluate(&for_each.value, self)
-            });
+            let value = self.memoized(key("for_each"), || eval::evaluate(&for_each.value, self));
             return each_instances(value);
         }
         Instances::One
