@@ -76,8 +76,13 @@ impl Rule for PremiumFeatureOnLowerSku {
         let registry = view.registry;
         let sku = registry.sku().map_or("this", Sku::name);
         let before = out.findings.len();
+        let properties = registry.lookup("properties");
         for &(path, premium_value, feature) in SETTINGS {
-            match registry.lookup(path) {
+            let found = match path.strip_prefix("properties.") {
+                Some(property) => properties.below(property),
+                None => registry.lookup(path),
+            };
+            match found {
                 Lookup::Found(node) if matches_value(node, premium_value) => {
                     let message = format!(
                         "{feature} needs the Premium SKU; registry `{}` is {sku}",
