@@ -252,7 +252,7 @@ fn write_location(scan: &Scan, span: Span, out: &mut Vec<u8>) {
 fn undecided_json(scan: &Scan, u: &crate::rules::Undecided) -> Value {
     json!({
         "rule": u.rule.id,
-        "resource": u.resource,
+        "resource": &*u.resource,
         "reason": &*u.reason,
         "location": location(scan, u.span),
     })

@@ -363,7 +363,7 @@ pub fn could_not_verify(undecided: &Undecided) -> Finding {
         secondary: Vec::new(),
         notes: Vec::new(),
         help: "give the input a value (a parameter default, parameters file or tfvars) to have it checked",
-        resource: undecided.resource.clone(),
+        resource: undecided.resource.to_string(),
         resource_decl: None,
         property: String::new(),
         variants: Vec::new(),
@@ -407,7 +407,8 @@ pub struct Finding {
 #[derive(Debug, Clone)]
 pub struct Undecided {
     pub rule: &'static RuleMeta,
-    pub resource: String,
+    /// Shared among the results on one registry.
+    pub resource: Arc<str>,
     pub span: Span,
     /// Shared among results that give the same reason (a rule not applicable to a SKU).
     pub reason: Arc<str>,
@@ -431,6 +432,8 @@ pub struct Outcomes {
     /// Why a rule does not apply to a SKU, written once per rule and SKU for the registries these
     /// outcomes cover (a chunk of them).
     not_applicable_reasons: Vec<(&'static RuleMeta, Sku, Arc<str>)>,
+    /// The address of the registry the last undecided result was on.
+    last_address: Option<Arc<str>>,
 }
 
 impl Outcomes {
@@ -443,6 +446,7 @@ impl Outcomes {
             unknown: Vec::with_capacity(parts.iter().map(|p| p.unknown.len()).sum()),
             current: None,
             not_applicable_reasons: Vec::new(),
+            last_address: None,
         };
         let (findings, undecided): (Vec<_>, Vec<_>) = parts
             .into_iter()
@@ -556,12 +560,25 @@ impl Outcomes {
             crate::model::Value::Unknown(reason) => reason.clone(),
             _ => "the value that decides it is not known before deployment".to_string(),
         };
+        let resource = self.address_of(registry);
         self.unknown.push(Undecided {
             rule,
-            resource: registry.address.clone(),
+            resource,
             span: node.span,
             reason: reason.into(),
         });
+    }
+
+    /// The registry's address, shared with the results on it before.
+    fn address_of(&mut self, registry: &Resource) -> Arc<str> {
+        match &self.last_address {
+            Some(address) if **address == *registry.address => Arc::clone(address),
+            _ => {
+                let address: Arc<str> = registry.address.as_str().into();
+                self.last_address = Some(Arc::clone(&address));
+                address
+            }
+        }
     }
 
     /// Why `rule` does not apply to a registry of `sku`.
@@ -814,15 +831,18 @@ fn run_on_registry(view: &RegistryView<'_>, rules: &[&'static dyn Rule], out: &m
             continue;
         }
         match view.handed_to.first() {
-            Some(call) if ABSENCE_RULES.contains(&meta.id) => out.unknown.push(Undecided {
-                rule: meta,
-                resource: registry.address.clone(),
-                span: registry.decl,
-                reason: format!(
-                    "the registry is passed to {call}, which could not be read: what it creates is not known"
-                )
-                .into(),
-            }),
+            Some(call) if ABSENCE_RULES.contains(&meta.id) => {
+                let resource = out.address_of(registry);
+                out.unknown.push(Undecided {
+                    rule: meta,
+                    resource,
+                    span: registry.decl,
+                    reason: format!(
+                        "the registry is passed to {call}, which could not be read: what it creates is not known"
+                    )
+                    .into(),
+                });
+            }
             _ => rule.check(view, out),
         }
     }
@@ -832,9 +852,9 @@ fn applicable(meta: &'static RuleMeta, registry: &Resource, out: &mut Outcomes) 
     let Applies::Skus(skus) = meta.applies else {
         return true;
     };
-    let undecided = |reason: Arc<str>, span: Span| Undecided {
+    let undecided = |reason: Arc<str>, span: Span, out: &mut Outcomes| Undecided {
         rule: meta,
-        resource: registry.address.clone(),
+        resource: out.address_of(registry),
         span,
         reason,
     };
@@ -842,7 +862,8 @@ fn applicable(meta: &'static RuleMeta, registry: &Resource, out: &mut Outcomes) 
         Ok(sku) if skus.contains(&sku) => true,
         Ok(sku) => {
             let reason = out.not_applicable_reason(meta, sku);
-            out.not_applicable.push(undecided(reason, registry.decl));
+            let result = undecided(reason, registry.decl, out);
+            out.not_applicable.push(result);
             false
         }
         Err(node) => {
@@ -861,7 +882,8 @@ fn applicable(meta: &'static RuleMeta, registry: &Resource, out: &mut Outcomes) 
                 },
                 None => ("the registry declares no SKU".to_string(), registry.decl),
             };
-            out.unknown.push(undecided(reason.into(), span));
+            let result = undecided(reason.into(), span, out);
+            out.unknown.push(result);
             false
         }
     }
