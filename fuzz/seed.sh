@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 roots=(../testdata)
 [ -d ../../shared/corpus ] && roots+=(../../shared/corpus)
-mkdir -p corpus/{arm_json,hcl,arm_expr,tf_eval,pipeline,bicep_parse}
+mkdir -p corpus/{arm_json,hcl,arm_expr,tf_eval,pipeline,bicep_parse,bicep_eval}
 
 seed() { # target, files... (deduplicated by content, files over 256 KiB skipped)
     local target=$1; shift
@@ -24,6 +24,7 @@ seed hcl "${tf[@]}"
 seed tf_eval "${tf[@]}"
 seed pipeline "${json[@]}" "${tf[@]}"
 seed bicep_parse "${bicep[@]}"
+seed bicep_eval "${bicep[@]}"
 
 # Every template expression, one per file.
 python3 - "${json[@]}" <<'PY'
