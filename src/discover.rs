@@ -4,7 +4,6 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use ignore::WalkBuilder;
-use rayon::slice::ParallelSliceMut;
 
 use crate::model::{Format, InputError};
 use crate::source::{self, FileId};
@@ -111,7 +110,8 @@ fn outside_the_tree(path: &Path, is_symlink: bool, root: &Path) -> Option<String
     None
 }
 
-/// The candidate files below `paths`, sorted and without duplicates, and the walk errors.
+/// The candidate files below `paths` in [`source::directory_order`] without duplicates, and the
+/// walk errors.
 pub fn discover(paths: &[PathBuf]) -> (Vec<(PathBuf, Candidate)>, Vec<WalkError>) {
     let mut files = Vec::new();
     let mut errors = Vec::new();
@@ -126,7 +126,7 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<(PathBuf, Candidate)>, Vec<WalkError>
         }
         walk(root, &mut files, &mut errors);
     }
-    files.par_sort_unstable();
+    source::sort_in_directory_order(&mut files, |(path, _)| path);
     files.dedup_by(|a, b| a.0 == b.0);
     (files, errors)
 }
@@ -348,6 +348,7 @@ pub fn files(
         .cloned()
         .partition(|p| in_memory(p) && !p.exists());
     let (mut files, walk_errors) = discover(&on_disk);
+    let walked = files.len();
     files.extend(
         in_memory
             .iter()
@@ -364,8 +365,10 @@ pub fn files(
                 .map(|(path, candidate)| (path, candidate, false)),
         )
         .collect();
-    // Each directory's files adjacent, for `by_directory`.
-    files.par_sort_by(|(a, _, _), (b, _, _)| source::directory_order(a, b));
+    // Each directory's files adjacent, for `by_directory`; the walked files already are.
+    if files.len() > walked {
+        source::sort_in_directory_order(&mut files, |(path, _, _)| path);
+    }
     files.dedup_by(|later, kept| {
         let same = later.0 == kept.0;
         kept.2 |= same && later.2;
