@@ -777,15 +777,16 @@ impl<'a> Target<'a> {
     }
 }
 
-/// About how many findings a registry has: each chunk of registries makes room for that many
-/// at once rather than growing its list step by step.
+/// About how many findings a registry has under the default rules (fewer with fewer rules):
+/// each chunk of registries makes room for that many at once rather than growing its list step
+/// by step.
 const FINDINGS_PER_REGISTRY: usize = 8;
 
 /// Runs the selected rules on the linked model, registries in parallel.
 pub fn run(graph: &Graph<'_>, rules: &[&'static dyn Rule], options: &RuleOptions) -> Outcomes {
     let fresh = |registries: usize| Outcomes {
         options: options.clone(),
-        findings: Vec::with_capacity(registries * FINDINGS_PER_REGISTRY),
+        findings: Vec::with_capacity(registries * FINDINGS_PER_REGISTRY.min(rules.len())),
         ..Outcomes::default()
     };
     let parts = graph
