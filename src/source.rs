@@ -32,6 +32,10 @@ pub struct Position {
 
 /// `text` cut after `max_chars` characters, with `…` when something was cut.
 pub fn shortened(text: &str, max_chars: usize) -> String {
+    if text.len() <= max_chars {
+        // No more characters than bytes: nothing to cut, and no need to count.
+        return text.to_string();
+    }
     match text.char_indices().nth(max_chars) {
         Some((cut, _)) => format!("{}…", text.get(..cut).unwrap_or(text)),
         None => text.to_string(),

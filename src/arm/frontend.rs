@@ -117,7 +117,7 @@ pub fn secure_spans(template: &Node, parameters: Option<&Node>) -> Vec<Span> {
             declaration
                 .get("type")
                 .and_then(Node::as_str)
-                .is_some_and(|t| t.to_ascii_lowercase().starts_with("secure"))
+                .is_some_and(super::is_secure_type)
         })
         .flat_map(|(name, declaration)| {
             let given = parameters.and_then(|p| p.get(name)?.get("value"));

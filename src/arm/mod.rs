@@ -32,6 +32,15 @@ pub fn variant(parameters_file: Option<&str>, copy: Option<&str>) -> Option<Stri
     }
 }
 
+/// Whether an ARM parameter or output type is secret (`secureString`, `secureObject`), in any
+/// case.
+pub fn is_secure_type(type_name: &str) -> bool {
+    type_name
+        .as_bytes()
+        .get(..6)
+        .is_some_and(|start| start.eq_ignore_ascii_case(b"secure"))
+}
+
 /// A variant's parameters file and copy loop iterations, as [`variant`] joined them.
 pub fn split_variant(variant: &str) -> (Option<&str>, Option<&str>) {
     let (file, rest) = match variant.split_once(VARIANT_SEPARATOR) {
@@ -152,7 +161,17 @@ pub fn missing_template(parameters: &Path) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{copy_stem, pairs_with, split_variant, variant};
+    use super::{copy_stem, is_secure_type, pairs_with, split_variant, variant};
+
+    #[test]
+    fn secure_types_are_told_in_any_case() {
+        for secure in ["secureString", "SECUREOBJECT", "securestring", "secure"] {
+            assert!(is_secure_type(secure), "{secure}");
+        }
+        for plain in ["string", "object", "secur", "", "sécure", "insecureString"] {
+            assert!(!is_secure_type(plain), "{plain}");
+        }
+    }
 
     #[test]
     fn copy_stems_drop_indexes() {

@@ -141,7 +141,7 @@ impl Walker {
                 self.facts.inputs.push(Input {
                     name: name.clone(),
                     span: type_node.map_or(declaration.span, |t| t.span),
-                    secure: type_name.to_ascii_lowercase().starts_with("secure"),
+                    secure: super::is_secure_type(type_name),
                     plain_string: type_name.eq_ignore_ascii_case("string"),
                 });
             }
@@ -156,7 +156,7 @@ impl Walker {
                     name: name.clone(),
                     expression: value.as_str().unwrap_or("").to_string(),
                     span: value.span,
-                    sensitive: output_type.to_ascii_lowercase().starts_with("secure"),
+                    sensitive: super::is_secure_type(output_type),
                     reference: None,
                 });
             }

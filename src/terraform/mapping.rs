@@ -256,6 +256,10 @@ fn map_instance(
             .into_iter()
             .collect();
     }
+    let Some(map) = type_map(type_label.as_str()) else {
+        // A type the rules do not know: nothing to map, not even its address.
+        return Vec::new();
+    };
     let prefix = if data { "data." } else { "" };
     let declared = Declared {
         address: format!(
@@ -275,8 +279,8 @@ fn map_instance(
     let Some(mut resources) = map_fields(type_label.as_str(), &fields, &declared) else {
         return Vec::new();
     };
-    let link = type_map(type_label.as_str())
-        .and_then(|map| map.link)
+    let link = map
+        .link
         .and_then(|(path, target)| link_of(&block.body, path, target, converter));
     if let Some(resource) = resources.last_mut() {
         resource.link = link;
