@@ -231,8 +231,8 @@ impl Walker {
         };
         let raw_name = resource.get("name").and_then(Node::as_str).unwrap_or("");
         let address = match parent {
-            Some(p) => format!("{}/{}{suffix}", p.address, symbol.unwrap_or(raw_name)),
-            None => format!("{prefix}{}{suffix}", symbol.unwrap_or(raw_name)),
+            Some(p) => [p.address, "/", symbol.unwrap_or(raw_name), suffix].concat(),
+            None => [prefix, symbol.unwrap_or(raw_name), suffix].concat(),
         };
         if arm_type.eq_ignore_ascii_case(DEPLOYMENTS_TYPE) {
             self.deployment(resource, scope, &address);
@@ -462,7 +462,7 @@ fn resolve_string(text: &str, span: Span, scope: &Scope<'_>) -> Node {
     };
     node.via = Some(Box::new(Via {
         span,
-        description: format!("expression `{}`", shorten(inner)),
+        description: ["expression `", shorten(inner).as_str(), "`"].concat(),
         input: first_parameter(inner),
         reference: None,
     }));
@@ -572,9 +572,15 @@ fn traced_description(root: &AccessRoot) -> String {
 
 /// The first `parameters('name')` an expression uses.
 fn first_parameter(expression: &str) -> Option<String> {
-    let lower = expression.to_ascii_lowercase();
-    let at = lower.find("parameters(")?;
-    let rest = expression.get(at + "parameters(".len()..)?.trim_start();
+    const CALL: &[u8] = b"parameters(";
+    let bytes = expression.as_bytes();
+    // The first call, in any case: the first `(` that ends one.
+    let at = memchr::memchr_iter(b'(', bytes).find_map(|open| {
+        let start = (open + 1).checked_sub(CALL.len())?;
+        let called = bytes.get(start..=open)?;
+        called.eq_ignore_ascii_case(CALL).then_some(start)
+    })?;
+    let rest = expression.get(at + CALL.len()..)?.trim_start();
     let rest = rest.strip_prefix('\'')?;
     rest.split_once('\'').map(|(name, _)| name.to_string())
 }
@@ -595,6 +601,14 @@ mod tests {
             first_parameter("concat(parameters('x'), 'y')").as_deref(),
             Some("x")
         );
+        assert_eq!(
+            first_parameter("concat(Parameters( 'a'), PARAMETERS('b'))").as_deref(),
+            Some("a")
+        );
+        assert_eq!(first_parameter("(parameters('x')").as_deref(), Some("x"));
+        assert_eq!(first_parameter("variables('x')"), None);
+        assert_eq!(first_parameter("parameters(x)"), None);
+        assert_eq!(first_parameter("é(parameters('ü'))").as_deref(), Some("ü"));
     }
 
     #[test]

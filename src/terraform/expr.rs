@@ -104,7 +104,7 @@ impl Converter<'_> {
             _ => {
                 node.via = Some(Box::new(Via {
                     span,
-                    description: format!("`{}`", shorten(source)),
+                    description: ["`", shorten(source).as_str(), "`"].concat(),
                     input: variable
                         .map(str::to_string)
                         .or_else(|| first_variable(source)),
@@ -178,8 +178,10 @@ pub(super) fn shorten(source: &str) -> String {
 
 /// The first `var.NAME` an expression's text mentions.
 fn first_variable(source: &str) -> Option<String> {
+    static VAR: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new("var."));
     let mut rest = source;
-    while let Some(at) = rest.find("var.") {
+    while let Some(at) = VAR.find(rest.as_bytes()) {
         let before = rest.get(..at).and_then(|b| b.chars().last());
         let after = rest.get(at + 4..).unwrap_or("");
         let name: String = after
@@ -211,5 +213,22 @@ fn object_key(key: &ObjectKey) -> Option<String> {
         ObjectKey::Ident(ident) => Some(ident.as_str().to_string()),
         ObjectKey::Expression(Expression::String(s)) => Some(s.value().to_string()),
         ObjectKey::Expression(_) => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::first_variable;
+
+    #[test]
+    fn the_first_variable_an_expression_reads_is_named() {
+        assert_eq!(first_variable("upper(var.name)").as_deref(), Some("name"));
+        assert_eq!(
+            first_variable("local.var.x == var.y_1-z ? 1 : 2").as_deref(),
+            Some("y_1-z")
+        );
+        assert_eq!(first_variable("avar.x + var.é").as_deref(), None);
+        assert_eq!(first_variable("\"var.\" + var.b").as_deref(), Some("b"));
+        assert_eq!(first_variable("var."), None);
     }
 }

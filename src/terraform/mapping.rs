@@ -262,11 +262,7 @@ fn map_instance(
     };
     let prefix = if data { "data." } else { "" };
     let declared = Declared {
-        address: format!(
-            "{prefix}{}.{}{key}",
-            type_label.as_str(),
-            name_label.as_str()
-        ),
+        address: [prefix, type_label.as_str(), ".", name_label.as_str(), key].concat(),
         decl: span_of(type_label.span(), file, block.span()),
         at: span_of(block.span(), file, None),
         existing: data,

@@ -268,7 +268,15 @@ impl<'a> ModuleScope<'a> {
             Instances::One | Instances::Unknown(_) => None,
         };
         let suffix = binding.as_ref().map(Binding::suffix).unwrap_or_default();
-        let key = format!("{kind}.{name}{suffix}.{attribute}");
+        let key = [
+            kind,
+            ".",
+            name.as_str(),
+            suffix.as_str(),
+            ".",
+            attribute.as_str(),
+        ]
+        .concat();
         let value = self.memoized(key, || match &binding {
             Some(binding) => eval::evaluate(expr, &InstanceScope::bound(self, binding)),
             None => eval::evaluate(expr, self),

@@ -571,7 +571,7 @@ pub(super) fn default_value(
             if !value.is_unknown() && value.via.is_none() {
                 value.via = Some(Box::new(Via {
                     span: default.span,
-                    description: format!("the default value of parameter `{name}`"),
+                    description: ["the default value of parameter `", name, "`"].concat(),
                     input: Some(name.to_string()),
                     reference: None,
                 }));
