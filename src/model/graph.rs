@@ -1,5 +1,7 @@
 //! Links related resources to their registry within each template or Terraform module.
 
+use std::cell::OnceCell;
+
 use foldhash::{HashMap, HashMapExt, HashSet};
 
 use super::{Kind, Node, RegistryRef, Resource, Unit, Value};
@@ -34,13 +36,57 @@ pub struct Graph<'a> {
     pub units: Vec<UnitView<'a>>,
 }
 
-/// Indexes of registries and tokens in one unit, and its resources.
+/// One unit's resources, its registries (with their slots) and tokens (with their indexes),
+/// and indexes of them made the first time a link from the unit needs one: most units have no
+/// links to resolve.
 #[derive(Default)]
 struct UnitIndex<'a> {
     resources: Vec<&'a Resource>,
-    by_address: HashMap<&'a str, usize>,
-    by_name: HashMap<String, Option<usize>>,
-    tokens: HashMap<&'a str, usize>,
+    registries: Vec<(usize, &'a Resource)>,
+    tokens: Vec<(usize, &'a Resource)>,
+    by_address: OnceCell<HashMap<&'a str, usize>>,
+    by_name: OnceCell<HashMap<String, Option<usize>>>,
+    tokens_by_address: OnceCell<HashMap<&'a str, usize>>,
+}
+
+impl<'a> UnitIndex<'a> {
+    /// Registries by address (a later one of the same address wins).
+    fn by_address(&self) -> &HashMap<&'a str, usize> {
+        self.by_address
+            .get_or_init(|| by_their_address(&self.registries))
+    }
+
+    /// Registries by name in lower case; `None` for a name two registries share.
+    fn by_name(&self) -> &HashMap<String, Option<usize>> {
+        self.by_name.get_or_init(|| {
+            let mut by_name: HashMap<String, Option<usize>> = HashMap::new();
+            for (slot, registry) in &self.registries {
+                if let Some(name) = registry.name() {
+                    let entry = by_name
+                        .entry(name.to_ascii_lowercase())
+                        .or_insert(Some(*slot));
+                    if *entry != Some(*slot) {
+                        *entry = None;
+                    }
+                }
+            }
+            by_name
+        })
+    }
+
+    /// Tokens by address, as indexes into the scan's resources.
+    fn tokens(&self) -> &HashMap<&'a str, usize> {
+        self.tokens_by_address
+            .get_or_init(|| by_their_address(&self.tokens))
+    }
+}
+
+/// Numbered resources by address; of two with one address, the later.
+fn by_their_address<'a>(numbered: &[(usize, &'a Resource)]) -> HashMap<&'a str, usize> {
+    numbered
+        .iter()
+        .map(|(number, resource)| (resource.address.as_str(), *number))
+        .collect()
 }
 
 /// Where each unit's entries are in lists kept in order of first appearance. Resources come
@@ -139,26 +185,14 @@ pub fn link<'a>(resources: &'a [Resource], units: &'a [Unit]) -> Graph<'a> {
         unit.resources.push(resource);
         match resource.kind {
             Kind::Registry => {
-                let slot = registries.len();
+                unit.registries.push((registries.len(), resource));
                 registries.push(RegistryView {
                     registry: resource,
                     related: Vec::new(),
                     handed_to: Vec::new(),
                 });
-                unit.by_address.insert(resource.address.as_str(), slot);
-                if let Some(name) = resource.name() {
-                    let entry = unit
-                        .by_name
-                        .entry(name.to_ascii_lowercase())
-                        .or_insert(Some(slot));
-                    if *entry != Some(slot) {
-                        *entry = None;
-                    }
-                }
             }
-            Kind::Token => {
-                unit.tokens.insert(resource.address.as_str(), index);
-            }
+            Kind::Token => unit.tokens.push((index, resource)),
             _ => {}
         }
     }
@@ -224,21 +258,21 @@ type Callers<'a> = HashMap<&'a str, (&'a str, &'a [(String, RegistryRef)])>;
 
 /// What links are resolved against: each unit's registries and tokens, and the registries
 /// Terraform module outputs refer to.
-struct Linker<'l> {
+struct Linker<'l, 'a> {
     /// Where each unit's index is in `indexes`.
-    positions: &'l UnitPositions<'l>,
-    indexes: &'l [UnitIndex<'l>],
+    positions: &'l UnitPositions<'a>,
+    indexes: &'l [UnitIndex<'a>],
     /// By (unit id, output name).
-    outputs: &'l HashMap<(&'l str, &'l str), &'l RegistryRef>,
+    outputs: &'l HashMap<(&'a str, &'a str), &'a RegistryRef>,
     /// A called module's unit: its caller's unit and the registries its inputs refer to.
-    callers: &'l Callers<'l>,
-    resources: &'l [Resource],
+    callers: &'l Callers<'a>,
+    resources: &'a [Resource],
 }
 
 /// How many module outputs and tokens a link may pass through.
 const MAX_LINK_DEPTH: usize = 16;
 
-impl Linker<'_> {
+impl Linker<'_, '_> {
     /// The registries a link from a resource of `unit` names: one, or, for a Terraform
     /// reference whose instance key is not known, every instance of the resource.
     fn resolve(&self, link: Option<&RegistryRef>, unit: &str, depth: usize) -> Vec<usize> {
@@ -268,16 +302,16 @@ impl Linker<'_> {
         };
         match link {
             None => Vec::new(),
-            Some(RegistryRef::Address(address)) => by_address(&index.by_address, address),
+            Some(RegistryRef::Address(address)) => by_address(index.by_address(), address),
             Some(RegistryRef::Name(name)) => index
-                .by_name
+                .by_name()
                 .get(&name.to_ascii_lowercase())
                 .copied()
                 .flatten()
                 .into_iter()
                 .collect(),
             Some(RegistryRef::Token(address)) => {
-                let token = by_address(&index.tokens, address)
+                let token = by_address(index.tokens(), address)
                     .first()
                     .and_then(|&i| self.resources.get(i))
                     .filter(|token| !matches!(token.link, Some(RegistryRef::Token(_))));
