@@ -415,13 +415,15 @@ pub type DirectoryFiles<'a> = Vec<(FileId, &'a Path, Candidate)>;
 /// Groups files by directory (discovery sorts them, so each directory's files are adjacent).
 pub fn by_directory(files: &[(PathBuf, Candidate)]) -> Vec<DirectoryFiles<'_>> {
     let mut groups: Vec<DirectoryFiles<'_>> = Vec::new();
+    let mut current: Option<Option<&Path>> = None;
     for (id, (path, candidate)) in files.iter().enumerate() {
         let directory = path.parent();
         match groups.last_mut() {
-            Some(group) if group.first().map(|(_, p, _)| p.parent()) == Some(directory) => {
-                group.push((id, path, *candidate));
+            Some(group) if current == Some(directory) => group.push((id, path, *candidate)),
+            _ => {
+                groups.push(vec![(id, path, *candidate)]);
+                current = Some(directory);
             }
-            _ => groups.push(vec![(id, path, *candidate)]),
         }
     }
     groups

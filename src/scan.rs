@@ -202,6 +202,7 @@ pub fn scan(options: &ScanOptions) -> Scan {
     notices.dedup();
     json_offsets.append(&mut file_json_offsets);
     errors.append(&mut file_errors);
+    sources.reserve(read_sources.len() + var_sources.len() + parameter_sources.len());
     for source in read_sources {
         sources.push(source);
     }
@@ -636,16 +637,30 @@ fn secret_spans(mut of_files: Vec<Span>, resources: &[Resource]) -> Vec<Span> {
 
 /// The units, the parts of one unit (the files of one Terraform module) merged.
 fn merge_units(parts: Vec<Unit>) -> Vec<Unit> {
+    // Each part's place: the first part with its id.
+    let firsts: Vec<usize> = {
+        let mut first_of: foldhash::HashMap<&str, usize> =
+            foldhash::HashMapExt::with_capacity(parts.len());
+        parts
+            .iter()
+            .enumerate()
+            .map(|(at, unit)| *first_of.entry(unit.id.as_str()).or_insert(at))
+            .collect()
+    };
+    if firsts.iter().enumerate().all(|(at, &first)| at == first) {
+        return parts;
+    }
     let mut units: Vec<Unit> = Vec::with_capacity(parts.len());
-    let mut index: foldhash::HashMap<String, usize> =
-        foldhash::HashMapExt::with_capacity(parts.len());
-    for unit in parts {
-        match index.get(&unit.id).and_then(|&i| units.get_mut(i)) {
-            Some(existing) => existing.merge(unit),
-            None => {
-                index.insert(unit.id.clone(), units.len());
-                units.push(unit);
+    // Where each first part went in `units`.
+    let mut placed = vec![0; parts.len()];
+    for ((at, unit), first) in parts.into_iter().enumerate().zip(firsts) {
+        if at == first {
+            if let Some(slot) = placed.get_mut(at) {
+                *slot = units.len();
             }
+            units.push(unit);
+        } else if let Some(existing) = placed.get(first).and_then(|&i| units.get_mut(i)) {
+            existing.merge(unit);
         }
     }
     units
@@ -684,6 +699,52 @@ fn move_to_json_syntax(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::RegistryRef;
+
+    fn part(id: &str, handoff: &str) -> Unit {
+        Unit {
+            id: id.to_string(),
+            handoffs: vec![(RegistryRef::Name(handoff.to_string()), String::new())],
+            caller: (handoff == "b2").then(|| "caller".to_string()),
+            ..Unit::default()
+        }
+    }
+
+    fn described(units: &[Unit]) -> Vec<(String, Vec<String>, Option<String>)> {
+        let names = |unit: &Unit| {
+            let handoffs = unit.handoffs.iter();
+            let name = |(link, _): &(RegistryRef, String)| match link {
+                RegistryRef::Name(name) => name.clone(),
+                _ => String::new(),
+            };
+            handoffs.map(name).collect()
+        };
+        let describe = |unit: &Unit| (unit.id.clone(), names(unit), unit.caller.clone());
+        units.iter().map(describe).collect()
+    }
+
+    #[test]
+    fn unit_parts_merge_into_the_first_part_in_order() {
+        let parts = ["a1", "b1", "a2", "c1", "b2", "a3"]
+            .map(|handoff| part(&handoff[..1], handoff))
+            .into_iter()
+            .collect();
+        let owned = |items: &[&str]| items.iter().map(|i| i.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            described(&merge_units(parts)),
+            vec![
+                ("a".to_string(), owned(&["a1", "a2", "a3"]), None),
+                (
+                    "b".to_string(),
+                    owned(&["b1", "b2"]),
+                    Some("caller".to_string())
+                ),
+                ("c".to_string(), owned(&["c1"]), None),
+            ]
+        );
+        let distinct: Vec<Unit> = ["x1", "y1"].map(|h| part(&h[..1], h)).into_iter().collect();
+        assert_eq!(described(&merge_units(distinct)).len(), 2);
+    }
 
     #[test]
     fn name_ranks_order_files_as_their_names_do() {

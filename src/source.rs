@@ -335,6 +335,11 @@ pub struct SourceMap {
 }
 
 impl SourceMap {
+    /// Makes room for `additional` more files.
+    pub fn reserve(&mut self, additional: usize) {
+        self.files.reserve(additional);
+    }
+
     pub fn push(&mut self, file: SourceFile) -> FileId {
         self.files.push(file);
         self.files.len() - 1
