@@ -380,7 +380,10 @@ impl SourceMap {
 pub fn display_name(path: &Path, base: &Path) -> String {
     let shown = path.strip_prefix(base).unwrap_or(path);
     let shown = shown.strip_prefix(".").unwrap_or(shown);
-    shown.to_string_lossy().replace('\\', "/")
+    match shown.to_str() {
+        Some(text) if !text.contains('\\') => text.to_string(),
+        _ => shown.to_string_lossy().replace('\\', "/"),
+    }
 }
 
 /// A path with `.` and `..` resolved lexically (no file system access), as paths are compared.
@@ -410,21 +413,26 @@ pub fn normalize(path: &Path) -> PathBuf {
     out
 }
 
-/// Whether [`normalize`] leaves `path` as it is: no `.` or `..` component, no empty one
-/// (`a//b`), no trailing separator.
+/// Whether [`normalize`] leaves `path` as it is: no `.` component, no `..` after a name, no
+/// empty one (`a//b`), no trailing separator.
 fn is_normalized(path: &Path) -> bool {
     if cfg!(not(unix)) {
         return false;
     }
     let bytes = path.as_os_str().as_encoded_bytes();
+    let mut after_a_name = false;
     !bytes.ends_with(b"/")
         && bytes
             .split(|byte| *byte == b'/')
             .enumerate()
             .all(|(i, name)| match name {
                 b"" => i == 0,
-                b"." | b".." => false,
-                _ => true,
+                b"." => false,
+                b".." => !after_a_name,
+                _ => {
+                    after_a_name = true;
+                    true
+                }
             })
 }
 
@@ -922,6 +930,21 @@ mod tests {
     }
 
     #[test]
+    fn display_names_are_relative_with_forward_slashes() {
+        let base = Path::new("/work/main");
+        assert_eq!(display_name(Path::new("/work/main/a/b.tf"), base), "a/b.tf");
+        assert_eq!(display_name(Path::new("./a/b.tf"), base), "a/b.tf");
+        assert_eq!(display_name(Path::new("../x/b.tf"), base), "../x/b.tf");
+        assert_eq!(display_name(Path::new("a\\b.tf"), base), "a/b.tf");
+        #[cfg(unix)]
+        {
+            use std::os::unix::ffi::OsStrExt;
+            let bytes = std::ffi::OsStr::from_bytes(b"a/\xff\\b.tf");
+            assert_eq!(display_name(Path::new(bytes), base), "a/\u{fffd}/b.tf");
+        }
+    }
+
+    #[test]
     fn normalizing_resolves_dots_lexically_and_leaves_normal_paths_alone() {
         for (path, expected) in [
             ("", ""),
@@ -936,6 +959,14 @@ mod tests {
             ("/work/main/../shared/x.tf", "/work/shared/x.tf"),
             ("/..", "/.."),
             (".", ""),
+            ("..", ".."),
+            ("../a/b", "../a/b"),
+            ("../../a", "../../a"),
+            ("/../a", "/../a"),
+            ("../a/..", ".."),
+            ("../a//b", "../a/b"),
+            ("../a/./b", "../a/b"),
+            ("../a/../..", "../.."),
         ] {
             assert_eq!(normalize(Path::new(path)), Path::new(expected), "{path}");
             assert_eq!(

@@ -135,7 +135,9 @@ fn from_comment_lines(
     file: FileId,
     target: &dyn Fn(usize) -> Option<Covers>,
 ) -> Vec<Directive> {
-    if !text.contains(MARKER) {
+    static MARKER_FINDER: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(MARKER));
+    if MARKER_FINDER.find(text.as_bytes()).is_none() {
         return Vec::new();
     }
     let mut found = Vec::new();
