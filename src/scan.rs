@@ -130,9 +130,8 @@ pub fn scan(options: &ScanOptions) -> Scan {
     let mut errors = discovered.errors;
     let mut files_scanned = 0;
     let mut model = FrontEndOutput::default();
-    model
-        .resources
-        .reserve(loaded.iter().map(|d| d.output.resources.len()).sum());
+    // Each directory's resources stay in their list: joining them would copy every one.
+    let mut resources: Vec<Vec<Resource>> = Vec::with_capacity(loaded.len() + 1);
     model
         .units
         .reserve(loaded.iter().map(|d| d.output.units.len()).sum());
@@ -151,7 +150,9 @@ pub fn scan(options: &ScanOptions) -> Scan {
         let callees: Vec<String> = callees.map(|d| source::display_name(d, &base)).collect();
         read_as_modules.extend(callees.iter().cloned());
         calls.record(directory.calls.0, callees);
-        model.extend(directory.output);
+        let mut output = directory.output;
+        resources.push(std::mem::take(&mut output.resources));
+        model.extend(output);
         module_sources.extend(directory.module_sources);
         read_sources.extend(directory.files.sources);
         file_errors.extend(directory.files.errors);
@@ -159,9 +160,9 @@ pub fn scan(options: &ScanOptions) -> Scan {
         files_scanned += directory.files.scanned;
     }
     let reported_through_callers = calls.reported_through_callers();
-    model
-        .resources
-        .retain(|r| !reported_through_callers(&r.unit));
+    for list in &mut resources {
+        list.retain(|r| !reported_through_callers(&r.unit));
+    }
     model.units.retain(|u| !reported_through_callers(&u.id));
     // A Bicep file used as a module is reported through its callers.
     let called_bicep: Vec<String> = bicep_modules
@@ -176,7 +177,9 @@ pub fn scan(options: &ScanOptions) -> Scan {
                     .is_some_and(|rest| rest.starts_with(" with "))
         })
     };
-    model.resources.retain(|r| !bicep_module(&r.unit));
+    for list in &mut resources {
+        list.retain(|r| !bicep_module(&r.unit));
+    }
     model.units.retain(|u| !bicep_module(&u.id));
     let units = merge_units(model.units);
     let secrets_of_files = std::mem::take(&mut model.secrets);
@@ -216,15 +219,14 @@ pub fn scan(options: &ScanOptions) -> Scan {
     }
     errors.extend(var_errors);
 
-    let mut resources = model.resources;
-    let registries = distinct_registry_declarations(&resources);
-    let implied = model::graph::implied_registries(&resources);
-    resources.extend(implied);
+    let registries = distinct_registry_declarations(resources.iter().flatten());
+    let implied = model::graph::implied_registries(resources.iter().flatten());
+    resources.push(implied);
     // Secret values are looked for on one core while the other links and runs the rules.
     let (mut secrets, (graph, outcomes)) = rayon::join(
         || secret_spans(secrets_of_files, &resources),
         || {
-            let graph = model::graph::link(&resources, &units);
+            let graph = model::graph::link(resources.iter().flatten(), &units);
             let outcomes = rules::run(&graph, &options.rules, &options.rule_options);
             (graph, outcomes)
         },
@@ -370,9 +372,8 @@ impl NameRanks {
 
 /// How many registry declarations the scan defines (one declaration may be evaluated several
 /// times, once per parameters file).
-fn distinct_registry_declarations(resources: &[Resource]) -> usize {
+fn distinct_registry_declarations<'r>(resources: impl Iterator<Item = &'r Resource>) -> usize {
     let mut declarations: Vec<Span> = resources
-        .iter()
         .filter(|r| r.is_registry() && !r.existing)
         .map(|r| r.decl)
         .collect();
@@ -623,10 +624,11 @@ fn bicep_home() -> Option<PathBuf> {
 
 /// Where secret values are written: `of_files` (found by the front ends) and the values in
 /// `resources` that evaluation found sensitive, sorted, each once.
-fn secret_spans(mut of_files: Vec<Span>, resources: &[Resource]) -> Vec<Span> {
+fn secret_spans(mut of_files: Vec<Span>, resources: &[Vec<Resource>]) -> Vec<Span> {
     of_files.par_extend(
         resources
             .par_iter()
+            .flat_map_iter(|list| list.iter())
             .fold(SecretWalk::new, SecretWalk::add)
             .flat_map_iter(|walk| walk.spans),
     );

@@ -36,7 +36,7 @@ pub struct Graph<'a> {
     pub units: Vec<UnitView<'a>>,
 }
 
-/// One unit's resources, its registries (with their slots) and tokens (with their indexes),
+/// One unit's resources, its registries (with their slots) and tokens (numbered in order),
 /// and indexes of them made the first time a link from the unit needs one: most units have no
 /// links to resolve.
 #[derive(Default)]
@@ -74,7 +74,7 @@ impl<'a> UnitIndex<'a> {
         })
     }
 
-    /// Tokens by address, as indexes into the scan's resources.
+    /// Tokens by address, as indexes into the unit's tokens.
     fn tokens(&self) -> &HashMap<&'a str, usize> {
         self.tokens_by_address
             .get_or_init(|| by_their_address(&self.tokens))
@@ -124,10 +124,12 @@ impl<'a> UnitPositions<'a> {
 /// Registries that related resources name but the scan does not define: each becomes an
 /// `existing` registry, so its related resources are still checked (an ARM child such as
 /// `contosoregistry/hook1` names its registry unambiguously).
-pub fn implied_registries(resources: &[Resource]) -> Vec<Resource> {
+pub fn implied_registries<'r>(
+    resources: impl Iterator<Item = &'r Resource> + Clone,
+) -> Vec<Resource> {
     let by_name = |r: &&Resource| matches!(r.link, Some(RegistryRef::Name(_)));
     let naming_units: HashSet<&str> = resources
-        .iter()
+        .clone()
         .filter(by_name)
         .map(|r| r.unit.as_str())
         .collect();
@@ -135,7 +137,7 @@ pub fn implied_registries(resources: &[Resource]) -> Vec<Resource> {
         return Vec::new();
     }
     let mut defined: HashSet<(&str, String)> = resources
-        .iter()
+        .clone()
         .filter(|r| r.is_registry() && naming_units.contains(r.unit.as_str()))
         .filter_map(|r| Some((r.unit.as_str(), r.name()?.to_ascii_lowercase())))
         .collect();
@@ -170,11 +172,15 @@ pub fn implied_registries(resources: &[Resource]) -> Vec<Resource> {
     implied
 }
 
-pub fn link<'a>(resources: &'a [Resource], units: &'a [Unit]) -> Graph<'a> {
+/// Links the resources (in the order the scan read them) to their registries.
+pub fn link<'a>(
+    resources: impl Iterator<Item = &'a Resource> + Clone,
+    units: &'a [Unit],
+) -> Graph<'a> {
     let mut positions = UnitPositions::with_capacity(units.len());
     let mut indexes: Vec<UnitIndex> = Vec::with_capacity(units.len());
     let mut registries: Vec<RegistryView<'a>> = Vec::new();
-    for (index, resource) in resources.iter().enumerate() {
+    for resource in resources.clone() {
         let position = positions.position(resource.unit.as_str(), indexes.len());
         if position == indexes.len() {
             indexes.push(UnitIndex::default());
@@ -192,7 +198,7 @@ pub fn link<'a>(resources: &'a [Resource], units: &'a [Unit]) -> Graph<'a> {
                     handed_to: Vec::new(),
                 });
             }
-            Kind::Token => unit.tokens.push((index, resource)),
+            Kind::Token => unit.tokens.push((unit.tokens.len(), resource)),
             _ => {}
         }
     }
@@ -219,7 +225,6 @@ pub fn link<'a>(resources: &'a [Resource], units: &'a [Unit]) -> Graph<'a> {
         indexes: &indexes,
         outputs: &outputs,
         callers: &callers,
-        resources,
     };
     for unit in units {
         for (link, call) in &unit.handoffs {
@@ -230,7 +235,7 @@ pub fn link<'a>(resources: &'a [Resource], units: &'a [Unit]) -> Graph<'a> {
             }
         }
     }
-    for resource in resources.iter().filter(|r| r.kind != Kind::Registry) {
+    for resource in resources.filter(|r| r.kind != Kind::Registry) {
         for slot in linker.resolve(resource.link.as_ref(), &resource.unit, 0) {
             if let Some(view) = registries.get_mut(slot) {
                 view.related.push(resource);
@@ -266,7 +271,6 @@ struct Linker<'l, 'a> {
     outputs: &'l HashMap<(&'a str, &'a str), &'a RegistryRef>,
     /// A called module's unit: its caller's unit and the registries its inputs refer to.
     callers: &'l Callers<'a>,
-    resources: &'a [Resource],
 }
 
 /// How many module outputs and tokens a link may pass through.
@@ -313,7 +317,8 @@ impl Linker<'_, '_> {
             Some(RegistryRef::Token(address)) => {
                 let token = by_address(index.tokens(), address)
                     .first()
-                    .and_then(|&i| self.resources.get(i))
+                    .and_then(|&i| index.tokens.get(i))
+                    .map(|(_, token)| *token)
                     .filter(|token| !matches!(token.link, Some(RegistryRef::Token(_))));
                 token.map_or_else(Vec::new, |token| {
                     self.resolve(token.link.as_ref(), unit, depth + 1)
