@@ -126,7 +126,9 @@ pub fn scan(options: &ScanOptions) -> Scan {
         .map(|group| read_directory(group, &context, &bicep_context, &reported))
         .collect();
 
+    // The files read take the first ids, in the order discovery gave them.
     let mut sources = SourceMap::default();
+    sources.reserve(files.len() + var_sources.len() + parameter_sources.len());
     let mut errors = discovered.errors;
     let mut files_scanned = 0;
     let mut model = FrontEndOutput::default();
@@ -137,7 +139,6 @@ pub fn scan(options: &ScanOptions) -> Scan {
         .reserve(loaded.iter().map(|d| d.output.units.len()).sum());
     let mut module_sources = Vec::new();
     let mut calls = terraform::ModuleCalls::default();
-    let mut read_sources = Vec::with_capacity(files.len());
     let mut file_errors = Vec::new();
     let mut file_json_offsets = Vec::new();
     let mut bicep_modules = HashSet::new();
@@ -154,7 +155,7 @@ pub fn scan(options: &ScanOptions) -> Scan {
         resources.push(std::mem::take(&mut output.resources));
         model.extend(output);
         module_sources.extend(directory.module_sources);
-        read_sources.extend(directory.files.sources);
+        sources.extend(directory.files.sources);
         file_errors.extend(directory.files.errors);
         file_json_offsets.extend(directory.files.json_offsets);
         files_scanned += directory.files.scanned;
@@ -205,10 +206,6 @@ pub fn scan(options: &ScanOptions) -> Scan {
     notices.dedup();
     json_offsets.append(&mut file_json_offsets);
     errors.append(&mut file_errors);
-    sources.reserve(read_sources.len() + var_sources.len() + parameter_sources.len());
-    for source in read_sources {
-        sources.push(source);
-    }
     for source in var_sources.into_iter().chain(parameter_sources) {
         sources.push(source);
     }

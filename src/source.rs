@@ -340,6 +340,11 @@ impl SourceMap {
         self.files.reserve(additional);
     }
 
+    /// Adds files in order; their ids follow the last file's.
+    pub fn extend(&mut self, files: impl IntoIterator<Item = SourceFile>) {
+        self.files.extend(files);
+    }
+
     pub fn push(&mut self, file: SourceFile) -> FileId {
         self.files.push(file);
         self.files.len() - 1
