@@ -52,70 +52,45 @@ pub fn directory_order(a: &Path, b: &Path) -> std::cmp::Ordering {
 /// path instead of taking the paths apart at every comparison.
 pub fn sort_in_directory_order<T: Send + Sync>(items: &mut [T], path: impl Fn(&T) -> &Path + Sync) {
     use rayon::prelude::*;
-    let keys: Option<Vec<Vec<u8>>> = items
-        .par_iter()
-        .map(|item| directory_order_key(path(item)))
-        .collect();
-    match keys {
-        Some(keys) => {
-            let mut order: Vec<(Vec<u8>, usize)> = keys.into_iter().zip(0..).collect();
-            order.par_sort_unstable();
-            let ranks = ranks_of(&order);
-            permute_by_rank(items, ranks);
-        }
-        None => items.par_sort_by(|a, b| directory_order(path(a), path(b))),
+    if items.iter().any(|item| has_prefix(path(item))) {
+        items.par_sort_by(|a, b| directory_order(path(a), path(b)));
+    } else {
+        items.par_sort_by_cached_key(|item| directory_order_key(path(item)));
     }
 }
 
-/// Each item's place in the sorted order, by its index.
-fn ranks_of(order: &[(Vec<u8>, usize)]) -> Vec<usize> {
-    let mut ranks = vec![0; order.len()];
-    for (rank, (_, index)) in order.iter().enumerate() {
-        if let Some(slot) = ranks.get_mut(*index) {
-            *slot = rank;
-        }
-    }
-    ranks
+/// Whether a path starts with a Windows prefix (`C:`), whose order is not its text's.
+fn has_prefix(path: &Path) -> bool {
+    matches!(
+        path.components().next(),
+        Some(std::path::Component::Prefix(_))
+    )
 }
 
-/// Moves each item to its place: a swap puts one item where it belongs each time.
-fn permute_by_rank<T>(items: &mut [T], mut ranks: Vec<usize>) {
-    for start in 0..items.len() {
-        while let Some(&rank) = ranks.get(start) {
-            if rank == start {
-                break;
-            }
-            items.swap(start, rank);
-            ranks.swap(start, rank);
-        }
-    }
-}
-
-/// A key whose byte order is [`directory_order`]: the parent's components, then the path's,
-/// each component a byte for its kind (in the order of [`Component`]'s kinds), its text and a
-/// NUL, which no path holds. `None` for a path with a Windows prefix, whose order is not its
-/// text's.
+/// A key whose byte order is [`directory_order`] for paths without a Windows prefix: the
+/// parent's components, then the path's, each component a byte for its kind (in the order of
+/// [`Component`]'s kinds), its text and a NUL, which no path holds.
 ///
 /// [`Component`]: std::path::Component
-fn directory_order_key(path: &Path) -> Option<Vec<u8>> {
+fn directory_order_key(path: &Path) -> Vec<u8> {
     let mut key = Vec::with_capacity(2 * path.as_os_str().len() + 8);
     match path.parent() {
         None => key.push(0),
         Some(parent) => {
             key.push(1);
-            push_components(&mut key, parent)?;
+            push_components(&mut key, parent);
         }
     }
     key.push(0);
-    push_components(&mut key, path)?;
-    Some(key)
+    push_components(&mut key, path);
+    key
 }
 
-fn push_components(key: &mut Vec<u8>, path: &Path) -> Option<()> {
+fn push_components(key: &mut Vec<u8>, path: &Path) {
     use std::path::Component;
     for component in path.components() {
         let (kind, text): (u8, &[u8]) = match component {
-            Component::Prefix(_) => return None,
+            Component::Prefix(prefix) => (1, prefix.as_os_str().as_encoded_bytes()),
             Component::RootDir => (2, b""),
             Component::CurDir => (3, b""),
             Component::ParentDir => (4, b""),
@@ -125,7 +100,6 @@ fn push_components(key: &mut Vec<u8>, path: &Path) -> Option<()> {
         key.extend_from_slice(text);
         key.push(0);
     }
-    Some(())
 }
 
 /// The files a scan discovered, by path, for the readers of modules and loaded files to take a

@@ -36,14 +36,14 @@ pub struct Graph<'a> {
     pub units: Vec<UnitView<'a>>,
 }
 
-/// One unit's resources, its registries (with their slots) and tokens (numbered in order),
+/// One unit's resources, its registries (with their slots) and tokens,
 /// and indexes of them made the first time a link from the unit needs one: most units have no
 /// links to resolve.
 #[derive(Default)]
 struct UnitIndex<'a> {
     resources: Vec<&'a Resource>,
     registries: Vec<(usize, &'a Resource)>,
-    tokens: Vec<(usize, &'a Resource)>,
+    tokens: Vec<&'a Resource>,
     by_address: OnceCell<HashMap<&'a str, usize>>,
     by_name: OnceCell<HashMap<String, Option<usize>>>,
     tokens_by_address: OnceCell<HashMap<&'a str, usize>>,
@@ -53,7 +53,7 @@ impl<'a> UnitIndex<'a> {
     /// Registries by address (a later one of the same address wins).
     fn by_address(&self) -> &HashMap<&'a str, usize> {
         self.by_address
-            .get_or_init(|| by_their_address(&self.registries))
+            .get_or_init(|| by_their_address(self.registries.iter().copied()))
     }
 
     /// Registries by name in lower case; `None` for a name two registries share.
@@ -77,15 +77,16 @@ impl<'a> UnitIndex<'a> {
     /// Tokens by address, as indexes into the unit's tokens.
     fn tokens(&self) -> &HashMap<&'a str, usize> {
         self.tokens_by_address
-            .get_or_init(|| by_their_address(&self.tokens))
+            .get_or_init(|| by_their_address(self.tokens.iter().copied().enumerate()))
     }
 }
 
 /// Numbered resources by address; of two with one address, the later.
-fn by_their_address<'a>(numbered: &[(usize, &'a Resource)]) -> HashMap<&'a str, usize> {
+fn by_their_address<'a>(
+    numbered: impl Iterator<Item = (usize, &'a Resource)>,
+) -> HashMap<&'a str, usize> {
     numbered
-        .iter()
-        .map(|(number, resource)| (resource.address.as_str(), *number))
+        .map(|(number, resource)| (resource.address.as_str(), number))
         .collect()
 }
 
@@ -198,7 +199,7 @@ pub fn link<'a>(
                     handed_to: Vec::new(),
                 });
             }
-            Kind::Token => unit.tokens.push((unit.tokens.len(), resource)),
+            Kind::Token => unit.tokens.push(resource),
             _ => {}
         }
     }
@@ -317,8 +318,7 @@ impl Linker<'_, '_> {
             Some(RegistryRef::Token(address)) => {
                 let token = by_address(index.tokens(), address)
                     .first()
-                    .and_then(|&i| index.tokens.get(i))
-                    .map(|(_, token)| *token)
+                    .and_then(|&i| index.tokens.get(i).copied())
                     .filter(|token| !matches!(token.link, Some(RegistryRef::Token(_))));
                 token.map_or_else(Vec::new, |token| {
                     self.resolve(token.link.as_ref(), unit, depth + 1)

@@ -20,7 +20,7 @@ mod tables;
 
 use registry::{GEOREPLICATION, IDENTITY};
 pub use tables::is_known_type;
-use tables::{AttributeMap, BlockMap, LinkTarget, convert, type_map};
+use tables::{AttributeMap, BlockMap, LinkTarget, TypeMap, convert, type_map};
 
 pub const REGISTRY_RESOURCE: &str = "azurerm_container_registry";
 
@@ -272,9 +272,7 @@ fn map_instance(
         body: &block.body,
         converter,
     };
-    let Some(mut resources) = map_fields(type_label.as_str(), &fields, &declared) else {
-        return Vec::new();
-    };
+    let mut resources = map_known_fields(map, &fields, &declared);
     let link = map
         .link
         .and_then(|(path, target)| link_of(&block.body, path, target, converter));
@@ -303,7 +301,15 @@ pub(crate) fn map_fields(
     fields: &dyn Fields,
     declared: &Declared<'_>,
 ) -> Option<Vec<Resource>> {
-    let map = type_map(terraform_type)?;
+    Some(map_known_fields(
+        type_map(terraform_type)?,
+        fields,
+        declared,
+    ))
+}
+
+/// [`map_fields`] for a type whose table is already at hand.
+fn map_known_fields(map: &TypeMap, fields: &dyn Fields, declared: &Declared<'_>) -> Vec<Resource> {
     let mut body = object(fields, map.attributes, map.blocks, declared.at);
     let mut resources = Vec::new();
     if map.kind == Kind::Registry {
@@ -324,7 +330,7 @@ pub(crate) fn map_fields(
         unit: declared.unit.to_string(),
         variant: None,
     });
-    Some(resources)
+    resources
 }
 
 /// Where a resource type names its registry (or token): the attribute path (through nested

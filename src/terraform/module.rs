@@ -295,17 +295,11 @@ impl<'a> ModuleScope<'a> {
         let count = block.body.get_attribute("count")?;
         let negative = match self.instances(block) {
             Instances::Known(bindings) if bindings.is_empty() => {
-                let key = format!(
-                    "{} {}#count",
-                    block.ident.as_str(),
-                    block
-                        .labels
-                        .iter()
-                        .map(|l| l.as_str())
-                        .collect::<Vec<_>>()
-                        .join(".")
-                );
-                let value = self.cache.borrow().get(&key).cloned();
+                let value = self
+                    .cache
+                    .borrow()
+                    .get(&argument_key(block, "count"))
+                    .cloned();
                 match value {
                     Some(TfValue::Number(n)) => Some(n),
                     Some(TfValue::String(text)) => text.trim().parse::<f64>().ok(),
@@ -321,16 +315,14 @@ impl<'a> ModuleScope<'a> {
 
     /// The instances `count` or `for_each` make a `resource`, `data` or `module` block create.
     pub fn instances(&self, block: &Block) -> Instances {
-        let key = |argument: &str| {
-            let labels: Vec<&str> = block.labels.iter().map(|l| l.as_str()).collect();
-            format!("{} {}#{argument}", block.ident.as_str(), labels.join("."))
-        };
         if let Some(count) = block.body.get_attribute("count") {
-            let value = self.memoized(key("count"), || eval::evaluate(&count.value, self));
+            let key = argument_key(block, "count");
+            let value = self.memoized(key, || eval::evaluate(&count.value, self));
             return count_instances(&value);
         }
         if let Some(for_each) = block.body.get_attribute("for_each") {
-            let value = self.memoized(key("for_each"), || eval::evaluate(&for_each.value, self));
+            let key = argument_key(block, "for_each");
+            let value = self.memoized(key, || eval::evaluate(&for_each.value, self));
             return each_instances(value);
         }
         Instances::One
@@ -425,6 +417,11 @@ pub struct Expanded {
     pub unknown: Option<String>,
 }
 
+/// The memo key of a block's `count` or `for_each` value (`resource a.b#count`).
+fn argument_key(block: &Block, argument: &str) -> String {
+    let labels: Vec<&str> = block.labels.iter().map(|l| l.as_str()).collect();
+    format!("{} {}#{argument}", block.ident.as_str(), labels.join("."))
+}
 fn count_instances(value: &TfValue) -> Instances {
     let number = match value {
         TfValue::Number(n) => Some(*n),
