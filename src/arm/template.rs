@@ -135,6 +135,7 @@ impl Walker {
 
     fn declarations(&mut self, template: &Node) {
         if let Some(Value::Object(parameters)) = template.get("parameters").map(|p| &p.value) {
+            self.facts.inputs.reserve_exact(parameters.len());
             for (name, declaration) in parameters {
                 let type_node = declaration.get("type");
                 let type_name = type_node.and_then(Node::as_str).unwrap_or("");
@@ -147,6 +148,7 @@ impl Walker {
             }
         }
         if let Some(Value::Object(outputs)) = template.get("outputs").map(|o| &o.value) {
+            self.facts.outputs.reserve_exact(outputs.len());
             for (name, output) in outputs {
                 let Some(value) = output.get("value").or_else(|| output.get("copy")) else {
                     continue;

@@ -82,6 +82,24 @@ impl Node {
         matches!(self.value, Value::Unknown(_))
     }
 
+    /// Gives back the room the object's members, and those of the objects in it down to
+    /// `depth` levels, were given as they grew one by one: a model lives to the end of a scan.
+    pub fn shrink_members(&mut self, depth: usize) {
+        let Value::Object(members) = &mut self.value else {
+            return;
+        };
+        if depth > 1 {
+            for (_, member) in members.iter_mut() {
+                member.shrink_members(depth - 1);
+            }
+        }
+        if members.capacity() > members.len() {
+            let mut exact = Vec::with_capacity(members.len());
+            exact.append(members);
+            *members = exact;
+        }
+    }
+
     /// The member `key` of an object, matched case-insensitively.
     pub fn get(&self, key: &str) -> Option<&Node> {
         match &self.value {
@@ -216,6 +234,32 @@ fn same_key(name: &str, key: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shrinking_members_keeps_them_and_frees_the_room_down_to_the_depth() {
+        let span = Span::new(0, 0, 0);
+        let mut root = Node::object(span);
+        for path in ["a.b.c", "a.b.d", "a.e", "f", "g", "h", "i", "j"] {
+            root.set_path(path, Node::new(Value::Bool(true), span));
+        }
+        let before = root.clone();
+        let capacity = |node: &Node| match &node.value {
+            Value::Object(members) => (members.len(), members.capacity()),
+            _ => (0, 0),
+        };
+        assert!(capacity(&root).1 > capacity(&root).0);
+        root.shrink_members(2);
+        assert_eq!(root, before);
+        assert_eq!(capacity(&root), (6, 6));
+        let Lookup::Found(a) = root.lookup("a") else {
+            panic!("a is set");
+        };
+        assert_eq!(capacity(a), (2, 2));
+        let Lookup::Found(b) = root.lookup("a.b") else {
+            panic!("a.b is set");
+        };
+        assert_eq!(capacity(b), (2, 4), "below the depth, left as it grew");
+    }
 
     #[test]
     fn dotted_keys_split_as_str_split_does() {

@@ -308,6 +308,9 @@ pub(crate) fn map_fields(
     ))
 }
 
+/// How deep the tables' paths set objects (`properties.policies.trustPolicy.status`).
+const MAPPED_DEPTH: usize = 4;
+
 /// [`map_fields`] for a type whose table is already at hand.
 fn map_known_fields(map: &TypeMap, fields: &dyn Fields, declared: &Declared<'_>) -> Vec<Resource> {
     let mut body = object(fields, map.attributes, map.blocks, declared.at);
@@ -317,6 +320,7 @@ fn map_known_fields(map: &TypeMap, fields: &dyn Fields, declared: &Declared<'_>)
         mark_encryption_enabled(&mut body);
         resources.extend(replications(fields, declared));
     }
+    body.shrink_members(MAPPED_DEPTH);
     resources.push(Resource {
         kind: map.kind,
         arm_type: map.arm_type.to_string(),
