@@ -20,7 +20,7 @@ mod tables;
 
 use registry::{GEOREPLICATION, IDENTITY};
 pub use tables::is_known_type;
-use tables::{AttributeMap, BlockMap, LinkTarget, TypeMap, convert, type_map};
+use tables::{AttributeMap, BlockMap, LinkTarget, MAPPED_DEPTH, TypeMap, convert, type_map};
 
 pub const REGISTRY_RESOURCE: &str = "azurerm_container_registry";
 
@@ -307,9 +307,6 @@ pub(crate) fn map_fields(
         declared,
     ))
 }
-
-/// How deep the tables' paths set objects (`properties.policies.trustPolicy.status`).
-const MAPPED_DEPTH: usize = 4;
 
 /// [`map_fields`] for a type whose table is already at hand.
 fn map_known_fields(map: &TypeMap, fields: &dyn Fields, declared: &Declared<'_>) -> Vec<Resource> {

@@ -71,6 +71,10 @@ pub(super) const fn repeated(
     }
 }
 
+/// How many levels of objects the tables' paths make (`properties.policies.trustPolicy.status`:
+/// the body and three below it), each of which grows one member at a time.
+pub(super) const MAPPED_DEPTH: usize = 4;
+
 pub(super) fn type_map(terraform_type: &str) -> Option<&'static TypeMap> {
     std::iter::once(&REGISTRY)
         .chain(RELATED)
@@ -94,5 +98,42 @@ pub(super) fn convert(node: Node, conversion: Conversion) -> Node {
             ..node
         },
         None => node,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The deepest level of object that `attributes` and `blocks` set below an object at
+    /// `level` (the body is level 1); the items of repeated blocks sit in arrays, not counted.
+    fn deepest(attributes: AttributeMap, blocks: &[BlockMap], level: usize) -> usize {
+        let set_by_attributes = attributes
+            .iter()
+            .map(|(_, path, _)| level + path.split('.').count() - 1);
+        let set_by_blocks = blocks.iter().filter(|b| !b.repeated).map(|block| {
+            let item = level + block.path.split('.').count();
+            deepest(block.attributes, block.blocks, item).max(item)
+        });
+        set_by_attributes
+            .chain(set_by_blocks)
+            .max()
+            .unwrap_or(level)
+    }
+
+    #[test]
+    fn the_mapped_depth_reaches_every_object_the_tables_make() {
+        for map in std::iter::once(&REGISTRY).chain(RELATED) {
+            let deepest = deepest(map.attributes, map.blocks, 1);
+            assert!(
+                deepest <= MAPPED_DEPTH,
+                "{} reaches {deepest}",
+                map.terraform
+            );
+        }
+        assert_eq!(
+            deepest(REGISTRY.attributes, REGISTRY.blocks, 1),
+            MAPPED_DEPTH
+        );
     }
 }
