@@ -498,20 +498,41 @@ impl FilesRead {
 }
 
 /// Reads a directory's files in parallel, then hands each front end the documents it takes,
-/// so that a directory's syntax trees live only while its front ends read them.
+/// so that a directory's syntax trees live only while its front ends read them. Where every
+/// template of the directory stands alone, each is read as soon as it is parsed, and its tree
+/// freed there.
 fn read_directory(
     group: &[(FileId, &Path, Candidate)],
     context: &terraform::ModuleContext<'_>,
     bicep_context: &bicep::Context<'_>,
     reported: &(dyn Fn(FileId) -> bool + Sync),
 ) -> DirectoryResult {
-    let mut files: Vec<ReadFile> = group
+    let alone = templates_stand_alone(group, bicep_context.explicit);
+    let (mut files, templates_read): (Vec<ReadFile>, Vec<Option<FrontEndOutput>>) = group
         .par_iter()
         .map(|(id, path, candidate)| {
             let overlay = context.overlays.get(*path).copied();
-            read::read(*id, path, *candidate, overlay, context.base)
+            let mut file = read::read(*id, path, *candidate, overlay, context.base);
+            let read_now = alone
+                .then(|| {
+                    file.document
+                        .take_if(|d| matches!(d, Document::ArmTemplate(_)))
+                })
+                .flatten();
+            let output = read_now.map(|document| {
+                let mut output = FrontEndOutput::default();
+                if let Document::ArmTemplate(root) = &document {
+                    let template = JsonDocument {
+                        source: &file.source,
+                        root,
+                    };
+                    arm::read_alone(&template, &mut output);
+                }
+                output
+            });
+            (file, output)
         })
-        .collect();
+        .unzip();
     let terraform_files: Vec<terraform::TerraformFile> = files
         .iter_mut()
         .filter_map(
@@ -573,6 +594,9 @@ fn read_directory(
         terraform::read_directory(directory, &terraform_files, &plans, &source_of, context);
     drop(terraform_files);
     let mut output = terraform.output;
+    for template in templates_read.into_iter().flatten() {
+        output.extend(template);
+    }
     output.extend(arm::read_directory(
         &templates,
         &parameters,
@@ -593,6 +617,25 @@ fn read_directory(
         json_offsets: terraform.json_offsets,
         bicep_called: bicep.called,
     }
+}
+
+/// Whether each template of a directory can be read alone, as soon as it is parsed: no
+/// parameters file can go with one (their names hold `.parameters`, or they are given
+/// explicitly), and no Bicep file can have compiled one.
+fn templates_stand_alone(
+    group: &[(FileId, &Path, Candidate)],
+    explicit: &[arm::ExplicitParameters],
+) -> bool {
+    const PARAMETERS: &[u8] = b".parameters";
+    let may_pair_or_compile = |(_, path, candidate): &(FileId, &Path, Candidate)| {
+        matches!(candidate, Candidate::Bicep | Candidate::BicepParams)
+            || path.file_name().is_some_and(|name| {
+                name.as_encoded_bytes()
+                    .windows(PARAMETERS.len())
+                    .any(|w| w.eq_ignore_ascii_case(PARAMETERS))
+            })
+    };
+    explicit.is_empty() && !group.iter().any(may_pair_or_compile)
 }
 
 /// The directories below which Bicep files may load files: each scanned directory, or the
@@ -699,6 +742,82 @@ fn move_to_json_syntax(
 mod tests {
     use super::*;
     use crate::model::RegistryRef;
+
+    /// A registry whose admin user a parameter's default turns on, and a secret default.
+    const TEMPLATE: &str = r#"{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "contentVersion": "1.0.0.0",
+  "parameters": {
+    "admin": {"type": "bool", "defaultValue": true},
+    "password": {"type": "securestring", "defaultValue": "hunter2-hunter2"}
+  },
+  "resources": [{
+    "type": "Microsoft.ContainerRegistry/registries",
+    "apiVersion": "2023-07-01",
+    "name": "acrone",
+    "location": "westeurope",
+    "sku": {"name": "Basic"},
+    "properties": {"adminUserEnabled": "[parameters('admin')]"}
+  }]
+}"#;
+
+    fn findings_of(dir: &Path) -> Vec<(String, &'static str, usize, usize, String)> {
+        let scan = crate::scan(&ScanOptions::new(vec![dir.to_path_buf()]));
+        scan.findings
+            .iter()
+            .map(|f| {
+                let file = scan.sources.name(f.primary.span.file).to_string();
+                let span = f.primary.span;
+                (file, f.rule.id, span.start, span.end, f.message.clone())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn templates_read_alone_as_parsed_give_what_they_give_read_together() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        for name in ["a.json", "b.json", "c.json"] {
+            std::fs::write(dir.path().join(name), TEMPLATE).expect("template written");
+        }
+        let alone = findings_of(dir.path());
+        assert!(alone.len() >= 3, "{alone:?}");
+        // A parameters file no template pairs with: the templates are read together.
+        let parameters = r#"{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#", "contentVersion": "1.0.0.0", "parameters": {}}"#;
+        std::fs::write(dir.path().join("z.parameters.json"), parameters).expect("written");
+        assert_eq!(findings_of(dir.path()), alone);
+    }
+
+    #[test]
+    fn templates_stand_alone_unless_a_parameters_file_or_bicep_file_may_go_with_them() {
+        let group =
+            |names: &[(&'static str, Candidate)]| -> Vec<(FileId, &'static Path, Candidate)> {
+                names
+                    .iter()
+                    .enumerate()
+                    .map(|(id, (name, candidate))| (id, Path::new(*name), *candidate))
+                    .collect()
+            };
+        let plain = group(&[("d/a.json", Candidate::Json), ("d/b.json", Candidate::Json)]);
+        assert!(templates_stand_alone(&plain, &[]));
+        for other in [
+            ("d/a.parameters.json", Candidate::Json),
+            ("d/a.Parameters.dev.json", Candidate::Json),
+            ("d/A.PARAMETERS.JSON", Candidate::Json),
+            ("d/a.bicep", Candidate::Bicep),
+            ("d/a.bicepparam", Candidate::BicepParams),
+        ] {
+            let mut with_other = plain.clone();
+            with_other.push((9, Path::new(other.0), other.1));
+            assert!(!templates_stand_alone(&with_other, &[]), "{}", other.0);
+        }
+        let explicit = arm::ExplicitParameters {
+            template: PathBuf::from("d/a.json"),
+            files: Vec::new(),
+        };
+        assert!(!templates_stand_alone(&plain, &[explicit]));
+        let parameters_directory = group(&[("parameters/a.json", Candidate::Json)]);
+        assert!(templates_stand_alone(&parameters_directory, &[]));
+    }
 
     fn part(id: &str, handoff: &str) -> Unit {
         Unit {

@@ -81,12 +81,11 @@ pub fn read_directory(
                 paired.push((parameters_name.clone(), values));
             }
         }
-        output.secrets.extend(secure_spans(file.root, None));
         if paired.is_empty() {
-            let template = read(file.root, name, None);
-            output.resources.extend(template.resources);
-            output.units.push(template.unit);
+            read_alone(file, &mut output);
+            continue;
         }
+        output.secrets.extend(secure_spans(file.root, None));
         for (parameters_name, values) in &paired {
             let short = parameters_name
                 .rsplit('/')
@@ -103,6 +102,14 @@ pub fn read_directory(
         }
     }
     output
+}
+
+/// Reads a template no parameters file goes with, once, with its defaults.
+pub fn read_alone(file: &JsonDocument<'_>, output: &mut FrontEndOutput) {
+    output.secrets.extend(secure_spans(file.root, None));
+    let template = read(file.root, &file.source.name, None);
+    output.resources.extend(template.resources);
+    output.units.push(template.unit);
 }
 
 /// Where the values of the template's `securestring` and `secureObject` parameters are

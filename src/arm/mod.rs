@@ -6,7 +6,9 @@ mod template;
 
 pub use crate::model::json;
 pub use crate::model::registry_in_id;
-pub use frontend::{ExplicitParameters, explicit_parameters, read_directory, secure_spans};
+pub use frontend::{
+    ExplicitParameters, explicit_parameters, read_alone, read_directory, secure_spans,
+};
 pub use template::{ParametersFile, Template, read, variable_values};
 
 use std::path::Path;
