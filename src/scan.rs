@@ -513,23 +513,11 @@ fn read_directory(
         .map(|(id, path, candidate)| {
             let overlay = context.overlays.get(*path).copied();
             let mut file = read::read(*id, path, *candidate, overlay, context.base);
-            let read_now = alone
-                .then(|| {
-                    file.document
-                        .take_if(|d| matches!(d, Document::ArmTemplate(_)))
-                })
-                .flatten();
-            let output = read_now.map(|document| {
-                let mut output = FrontEndOutput::default();
-                if let Document::ArmTemplate(root) = &document {
-                    let template = JsonDocument {
-                        source: &file.source,
-                        root,
-                    };
-                    arm::read_alone(&template, &mut output);
-                }
-                output
-            });
+            let read_now = |d: &mut Document| alone && matches!(d, Document::ArmTemplate(_));
+            let output = match file.document.take_if(read_now) {
+                Some(Document::ArmTemplate(root)) => Some(read_template(&file.source, &root)),
+                _ => None,
+            };
             (file, output)
         })
         .unzip();
@@ -617,6 +605,13 @@ fn read_directory(
         json_offsets: terraform.json_offsets,
         bicep_called: bicep.called,
     }
+}
+
+/// What the ARM front end reads from a template no parameters file goes with.
+fn read_template(source: &SourceFile, root: &Node) -> FrontEndOutput {
+    let mut output = FrontEndOutput::default();
+    arm::read_alone(&JsonDocument { source, root }, &mut output);
+    output
 }
 
 /// Whether each template of a directory can be read alone, as soon as it is parsed: no
