@@ -621,14 +621,11 @@ fn templates_stand_alone(
     group: &[(FileId, &Path, Candidate)],
     explicit: &[arm::ExplicitParameters],
 ) -> bool {
-    const PARAMETERS: &[u8] = b".parameters";
     let may_pair_or_compile = |(_, path, candidate): &(FileId, &Path, Candidate)| {
         matches!(candidate, Candidate::Bicep | Candidate::BicepParams)
-            || path.file_name().is_some_and(|name| {
-                name.as_encoded_bytes()
-                    .windows(PARAMETERS.len())
-                    .any(|w| w.eq_ignore_ascii_case(PARAMETERS))
-            })
+            || path
+                .file_name()
+                .is_some_and(|name| arm::may_pair_with_a_template(name.as_encoded_bytes()))
     };
     explicit.is_empty() && !group.iter().any(may_pair_or_compile)
 }

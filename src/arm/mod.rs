@@ -89,6 +89,17 @@ pub enum JsonKind {
     Other,
 }
 
+/// What a parameters file's name holds after its template's stem.
+const PARAMETERS_INFIX: &str = ".parameters";
+
+/// Whether a file name could be that of a parameters file [`pairs_with`] gives some template.
+pub fn may_pair_with_a_template(file_name: &[u8]) -> bool {
+    let infix = PARAMETERS_INFIX.as_bytes();
+    file_name
+        .windows(infix.len())
+        .any(|window| window.eq_ignore_ascii_case(infix))
+}
+
 /// Whether a parameters file belongs to a template by name: `x.json` takes `x.parameters.json`
 /// and `x.parameters.<env>.json` (both file names as shown, in the same directory).
 pub fn pairs_with(template: &str, parameters: &str) -> bool {
@@ -103,7 +114,7 @@ pub fn pairs_with(template: &str, parameters: &str) -> bool {
     };
     let Some(rest) = parameters
         .strip_prefix(stem)
-        .and_then(|r| r.strip_prefix(".parameters"))
+        .and_then(|r| r.strip_prefix(PARAMETERS_INFIX))
     else {
         return false;
     };
@@ -163,7 +174,9 @@ pub fn missing_template(parameters: &Path) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{copy_stem, is_secure_type, pairs_with, split_variant, variant};
+    use super::{
+        copy_stem, is_secure_type, may_pair_with_a_template, pairs_with, split_variant, variant,
+    };
 
     #[test]
     fn secure_types_are_told_in_any_case() {
@@ -212,5 +225,28 @@ mod tests {
         assert!(!pairs_with("main.json", "other.parameters.json"));
         assert!(!pairs_with("main.json", "main.json"));
         assert!(!pairs_with("main.json", "mainx.parameters.json"));
+    }
+
+    #[test]
+    fn a_file_that_pairs_with_a_template_may_pair_by_its_name_alone() {
+        for (template, parameters) in [
+            ("azuredeploy.json", "azuredeploy.parameters.json"),
+            ("Main.json", "MAIN.Parameters.Prod.json"),
+            ("main.jsonc", "main.parameters.jsonc"),
+        ] {
+            assert!(pairs_with(template, parameters), "{parameters}");
+            assert!(
+                may_pair_with_a_template(parameters.as_bytes()),
+                "{parameters}"
+            );
+        }
+        for name in [
+            "main.json",
+            "parameters.json",
+            "main.params.json",
+            "main.bicep",
+        ] {
+            assert!(!may_pair_with_a_template(name.as_bytes()), "{name}");
+        }
     }
 }
