@@ -1,5 +1,6 @@
 //! The evaluator: walks the syntax tree in an [`Env`], calling the function library.
 
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use super::budget::{Budget, Fail, fail, units};
@@ -26,12 +27,12 @@ pub trait Env {
         None
     }
     /// `resourceGroup()`; by default every property but `type` is unknown.
-    fn resource_group(&self) -> Val {
-        default_resource_group()
+    fn resource_group(&self) -> Cow<'_, Val> {
+        Cow::Borrowed(default_resource_group())
     }
     /// `subscription()`; by default every property is unknown.
-    fn subscription(&self) -> Val {
-        default_subscription()
+    fn subscription(&self) -> Cow<'_, Val> {
+        Cow::Borrowed(default_subscription())
     }
     /// `deployment()`; by default every property is unknown.
     fn deployment(&self) -> Val {
@@ -58,9 +59,9 @@ pub trait Env {
 /// The default `resourceGroup()`: `type` is known, and `id` is built with placeholders as
 /// `resourceId()` builds ids (so `uniqueString(resourceGroup().id)` is deterministic, as its
 /// length and alphabet are); every other property is unknown.
-pub fn default_resource_group() -> Val {
+pub fn default_resource_group() -> &'static Val {
     static GROUP: LazyLock<Val> = LazyLock::new(built_resource_group);
-    GROUP.clone()
+    &GROUP
 }
 
 fn built_resource_group() -> Val {
@@ -88,9 +89,9 @@ fn built_resource_group() -> Val {
 
 /// The default `subscription()`: `id` built with a placeholder (see [`default_resource_group`]),
 /// every other property unknown.
-pub fn default_subscription() -> Val {
+pub fn default_subscription() -> &'static Val {
     static SUBSCRIPTION: LazyLock<Val> = LazyLock::new(built_subscription);
-    SUBSCRIPTION.clone()
+    &SUBSCRIPTION
 }
 
 fn built_subscription() -> Val {
@@ -153,10 +154,10 @@ impl<'e> Evaluator<'e> {
         let result = match &expr.kind {
             Kind::Literal(value) => Ok(value.clone()),
             Kind::Call(call) => return self.call(call, expr.offset),
-            Kind::Member { target, name, safe } => {
-                let target = self.eval(target)?;
-                member(target, name, *safe)
-            }
+            Kind::Member { target, name, safe } => match self.scope_object(target) {
+                Some(object) => member(object?, name, *safe),
+                None => member(Cow::Owned(self.eval(target)?), name, *safe),
+            },
             Kind::Index {
                 target,
                 index,
@@ -215,6 +216,35 @@ impl<'e> Evaluator<'e> {
         settle(result, offset)
     }
 
+    /// The object of `resourceGroup()` or `subscription()` when `target` calls one of them,
+    /// borrowed from the environment and charged as the call is: reading one property of it
+    /// (`resourceGroup().location`) then copies that property alone.
+    fn scope_object(&mut self, target: &Expr) -> Option<Result<Cow<'e, Val>, ExprError>> {
+        let Kind::Call(call) = &target.kind else {
+            return None;
+        };
+        if !call.args.is_empty() {
+            return None;
+        }
+        let env = self.env;
+        let object = match call.key.as_str() {
+            "resourcegroup" => env.resource_group(),
+            "subscription" => env.subscription(),
+            _ => return None,
+        };
+        let charged = self
+            .budget
+            .spend(1)
+            .and_then(|()| measure(&object))
+            .and_then(|weight| self.budget.spend(weight))
+            .and_then(|()| self.budget.spend(shallow_weight(&object)));
+        Some(
+            charged
+                .map(|()| object)
+                .map_err(|fail| fail.into_error(target.offset)),
+        )
+    }
+
     /// Clones a value from the environment or a lambda scope, charging for its size.
     pub(super) fn admit(&mut self, value: Val) -> Result<Val, Fail> {
         let weight = measure(&value)?;
@@ -246,21 +276,24 @@ pub(super) fn unknown_reason(value: &Val) -> Option<String> {
     }
 }
 
-pub(super) fn member(target: Val, name: &str, safe: bool) -> Result<Val, Fail> {
-    match target {
-        Val::Unknown(reason) => Ok(Val::Unknown(reason)),
+/// The property `name` of `target`: moved out of an owned object, copied out of a borrowed one.
+pub(super) fn member(target: Cow<'_, Val>, name: &str, safe: bool) -> Result<Val, Fail> {
+    match &*target {
+        Val::Unknown(_) => Ok(target.into_owned()),
         Val::Object(entries) => {
             let Some(position) = entries.iter().position(|(k, _)| keys_match(k, name)) else {
                 return if safe {
                     Ok(Val::Null)
                 } else {
-                    Err(missing_property(name, &entries))
+                    Err(missing_property(name, entries))
                 };
             };
-            Ok(entries
-                .into_iter()
-                .nth(position)
-                .map_or(Val::Null, |(_, value)| value))
+            Ok(match target {
+                Cow::Owned(Val::Object(entries)) => entries.into_iter().nth(position),
+                Cow::Borrowed(Val::Object(entries)) => entries.get(position).cloned(),
+                _ => None,
+            }
+            .map_or(Val::Null, |(_, value)| value))
         }
         Val::Null if safe => Ok(Val::Null),
         other => Err(fail(format!(
@@ -294,7 +327,9 @@ pub(super) fn missing_property(name: &str, entries: &[(String, Val)]) -> Fail {
 pub(super) fn element(target: Val, index: Val, safe: bool) -> Result<Val, Fail> {
     match (target, index) {
         (Val::Unknown(reason), _) | (_, Val::Unknown(reason)) => Ok(Val::Unknown(reason)),
-        (Val::Object(entries), Val::String(key)) => member(Val::Object(entries), &key, safe),
+        (Val::Object(entries), Val::String(key)) => {
+            member(Cow::Owned(Val::Object(entries)), &key, safe)
+        }
         (Val::Null, _) if safe => Ok(Val::Null),
         (Val::Array(items), index) => {
             let Some(position) = as_int(&index) else {

@@ -1,6 +1,8 @@
 //! What the expression tests share: an environment with parameters, variables and a copy index,
 //! and helpers that evaluate and check.
 
+use std::borrow::Cow;
+
 use serde_json::json;
 
 use super::*;
@@ -26,11 +28,11 @@ impl Env for TestEnv {
             Some(_) => None,
         }
     }
-    fn subscription(&self) -> Val {
+    fn subscription(&self) -> Cow<'_, Val> {
         if self.scope_known {
-            Val::from_json(&json!({"subscriptionId": "0000-sub"}))
+            Cow::Owned(Val::from_json(&json!({"subscriptionId": "0000-sub"})))
         } else {
-            default_subscription()
+            Cow::Borrowed(default_subscription())
         }
     }
     fn user_function(&self, name: &str) -> Option<UserFunction> {
@@ -39,11 +41,13 @@ impl Env for TestEnv {
             .find(|(declared, _)| declared.eq_ignore_ascii_case(name))
             .map(|(_, function)| function)
     }
-    fn resource_group(&self) -> Val {
+    fn resource_group(&self) -> Cow<'_, Val> {
         if self.scope_known {
-            Val::from_json(&json!({"name": "rg1", "location": "westeurope"}))
+            Cow::Owned(Val::from_json(
+                &json!({"name": "rg1", "location": "westeurope"}),
+            ))
         } else {
-            default_resource_group()
+            Cow::Borrowed(default_resource_group())
         }
     }
 }

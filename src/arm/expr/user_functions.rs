@@ -1,6 +1,8 @@
 //! User-defined functions (`"functions"` of a template, Bicep `func`): `ns.member(...)` evaluates
 //! the member's `output.value` in a scope that sees only its parameters, bound to the arguments.
 
+use std::borrow::Cow;
+
 use super::eval::{Env, Evaluator};
 use super::parser::Call;
 use super::value::{Val, keys_match, measure};
@@ -37,10 +39,10 @@ impl Env for BodyEnv<'_> {
     fn copy_index(&self, _loop_name: Option<&str>) -> Option<i64> {
         None
     }
-    fn resource_group(&self) -> Val {
+    fn resource_group(&self) -> Cow<'_, Val> {
         self.caller.resource_group()
     }
-    fn subscription(&self) -> Val {
+    fn subscription(&self) -> Cow<'_, Val> {
         self.caller.subscription()
     }
     fn deployment(&self) -> Val {

@@ -1,6 +1,8 @@
 //! Parameters, variables, copy indexes and the deployment scope (`resourceGroup()`,
 //! `subscription()`, ...).
 
+use std::borrow::Cow;
+
 use super::Args;
 use crate::arm::expr::budget::{Fail, fail};
 use crate::arm::expr::eval::{Env, Evaluator};
@@ -53,10 +55,10 @@ pub(super) fn copy_index(ev: &mut Evaluator<'_>, a: &mut Args<'_>) -> Result<Val
 pub(super) fn scope_object(
     ev: &mut Evaluator<'_>,
     a: &mut Args<'_>,
-    get: fn(&dyn Env) -> Val,
+    get: fn(&dyn Env) -> Cow<'_, Val>,
 ) -> Result<Val, Fail> {
     a.count(0, 0)?;
-    let value = get(ev.env);
+    let value = get(ev.env).into_owned();
     ev.admit(value)
 }
 
@@ -111,6 +113,43 @@ mod tests {
                 .message
                 .contains("takes no arguments")
         );
+    }
+
+    /// `resourceGroup().x` reads `x` from the environment's object without copying the object;
+    /// `first(createArray(resourceGroup())).x` copies the whole object, then reads `x`.
+    #[test]
+    fn a_property_of_a_scope_object_is_what_the_whole_object_holds() {
+        let known = TestEnv {
+            scope_known: true,
+            ..env()
+        };
+        for env in [env(), known] {
+            for function in ["resourceGroup", "subscription"] {
+                for property in [
+                    ".id",
+                    ".name",
+                    ".location",
+                    ".type",
+                    ".subscriptionId",
+                    ".?missing",
+                    ".missing",
+                    "['name']",
+                ] {
+                    let read = evaluate(&format!("[{function}(){property}]"), &env);
+                    let whole = format!("[first(createArray({function}())){property}]");
+                    let from_whole = evaluate(&whole, &env);
+                    match (read, from_whole) {
+                        (Ok(read), Ok(from_whole)) => {
+                            assert_eq!(read, from_whole, "{function}(){property}")
+                        }
+                        (Err(read), Err(from_whole)) => {
+                            assert_eq!(read.message, from_whole.message, "{function}(){property}")
+                        }
+                        other => panic!("{function}(){property}: {other:?}"),
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -13,6 +13,8 @@ mod numeric;
 mod resource_ids;
 mod string;
 
+use std::borrow::Cow;
+
 use crate::arm::expr::budget::{Fail, fail};
 use crate::arm::expr::eval::known_at_deployment;
 use crate::arm::expr::eval::{Env, Evaluator};
@@ -120,9 +122,13 @@ pub(super) fn lookup(key: &str) -> Option<Builtin> {
             |ev, a| deployment_scope::scope_object(ev, a, |env| env.resource_group())
         }
         "subscription" => |ev, a| deployment_scope::scope_object(ev, a, |env| env.subscription()),
-        "deployment" => |ev, a| deployment_scope::scope_object(ev, a, |env| env.deployment()),
-        "tenant" => |ev, a| deployment_scope::scope_object(ev, a, |env| env.tenant()),
-        "environment" => |ev, a| deployment_scope::scope_object(ev, a, |env| env.environment()),
+        "deployment" => {
+            |ev, a| deployment_scope::scope_object(ev, a, |env| Cow::Owned(env.deployment()))
+        }
+        "tenant" => |ev, a| deployment_scope::scope_object(ev, a, |env| Cow::Owned(env.tenant())),
+        "environment" => {
+            |ev, a| deployment_scope::scope_object(ev, a, |env| Cow::Owned(env.environment()))
+        }
         "true" => |_, a| a.count(0, 0).map(|()| Val::Bool(true)),
         "false" => |_, a| a.count(0, 0).map(|()| Val::Bool(false)),
         "null" => |_, a| a.count(0, 0).map(|()| Val::Null),
