@@ -154,7 +154,7 @@ impl<'e> Evaluator<'e> {
         let result = match &expr.kind {
             Kind::Literal(value) => Ok(value.clone()),
             Kind::Call(call) => return self.call(call, expr.offset),
-            Kind::Member { target, name, safe } => match self.scope_object(target) {
+            Kind::Member { target, name, safe } => match self.borrowed_scope_object(target) {
                 Some(object) => member(object?, name, *safe),
                 None => member(Cow::Owned(self.eval(target)?), name, *safe),
             },
@@ -219,7 +219,7 @@ impl<'e> Evaluator<'e> {
     /// The object of `resourceGroup()` or `subscription()` when `target` calls one of them,
     /// borrowed from the environment and charged as the call is: reading one property of it
     /// (`resourceGroup().location`) then copies that property alone.
-    fn scope_object(&mut self, target: &Expr) -> Option<Result<Cow<'e, Val>, ExprError>> {
+    fn borrowed_scope_object(&mut self, target: &Expr) -> Option<Result<Cow<'e, Val>, ExprError>> {
         let Kind::Call(call) = &target.kind else {
             return None;
         };
