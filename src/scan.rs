@@ -206,9 +206,7 @@ pub fn scan(options: &ScanOptions) -> Scan {
     notices.dedup();
     json_offsets.append(&mut file_json_offsets);
     errors.append(&mut file_errors);
-    for source in var_sources.into_iter().chain(parameter_sources) {
-        sources.push(source);
-    }
+    sources.extend(var_sources.into_iter().chain(parameter_sources));
     errors.extend(parameter_errors);
     module_sources.sort_by_key(|(id, _)| *id);
     for (_, source) in module_sources {

@@ -94,6 +94,8 @@ impl Node {
             }
         }
         if members.capacity() > members.len() {
+            // A new list, not `shrink_to_fit`: an allocator may keep the whole block when it
+            // shrinks by half or less.
             let mut exact = Vec::with_capacity(members.len());
             exact.append(members);
             *members = exact;

@@ -422,6 +422,7 @@ fn argument_key(block: &Block, argument: &str) -> String {
     let labels: Vec<&str> = block.labels.iter().map(|l| l.as_str()).collect();
     format!("{} {}#{argument}", block.ident.as_str(), labels.join("."))
 }
+
 fn count_instances(value: &TfValue) -> Instances {
     let number = match value {
         TfValue::Number(n) => Some(*n),

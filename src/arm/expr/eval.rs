@@ -232,11 +232,11 @@ impl<'e> Evaluator<'e> {
             "subscription" => env.subscription(),
             _ => return None,
         };
+        // What evaluating the call charges: the step, the admitted object, the call's result.
         let charged = self
             .budget
             .spend(1)
-            .and_then(|()| measure(&object))
-            .and_then(|weight| self.budget.spend(weight))
+            .and_then(|()| self.charge_admitted(&object))
             .and_then(|()| self.budget.spend(shallow_weight(&object)));
         Some(
             charged
@@ -247,9 +247,14 @@ impl<'e> Evaluator<'e> {
 
     /// Clones a value from the environment or a lambda scope, charging for its size.
     pub(super) fn admit(&mut self, value: Val) -> Result<Val, Fail> {
-        let weight = measure(&value)?;
-        self.budget.spend(weight)?;
+        self.charge_admitted(&value)?;
         Ok(value)
+    }
+
+    /// Charges for a value taken from the environment or a lambda scope, by its size.
+    fn charge_admitted(&mut self, value: &Val) -> Result<(), Fail> {
+        let weight = measure(value)?;
+        self.budget.spend(weight)
     }
 }
 
