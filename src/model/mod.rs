@@ -60,33 +60,76 @@ pub enum Kind {
     DefenderPricing,
 }
 
+/// The ARM resource types the rules know, in lower case.
+const ARM_TYPES: [(&str, Kind); 13] = [
+    ("microsoft.containerregistry/registries", Kind::Registry),
+    (
+        "microsoft.containerregistry/registries/replications",
+        Kind::Replication,
+    ),
+    (
+        "microsoft.containerregistry/registries/webhooks",
+        Kind::Webhook,
+    ),
+    ("microsoft.containerregistry/registries/tokens", Kind::Token),
+    (
+        "microsoft.containerregistry/registries/scopemaps",
+        Kind::ScopeMap,
+    ),
+    ("microsoft.containerregistry/registries/tasks", Kind::Task),
+    (
+        "microsoft.containerregistry/registries/cacherules",
+        Kind::CacheRule,
+    ),
+    (
+        "microsoft.containerregistry/registries/credentialsets",
+        Kind::CredentialSet,
+    ),
+    ("microsoft.network/privateendpoints", Kind::PrivateEndpoint),
+    (
+        "microsoft.insights/diagnosticsettings",
+        Kind::DiagnosticSetting,
+    ),
+    (
+        "microsoft.authorization/roleassignments",
+        Kind::RoleAssignment,
+    ),
+    ("microsoft.authorization/locks", Kind::Lock),
+    ("microsoft.security/pricings", Kind::DefenderPricing),
+];
+
+/// Extension resources written as the type of what they extend and their own
+/// (`Microsoft.ContainerRegistry/registries/providers/locks`), by the end, in lower case.
+const EXTENSION_TYPES: [(&str, Kind); 4] = [
+    (
+        "/providers/microsoft.insights/diagnosticsettings",
+        Kind::DiagnosticSetting,
+    ),
+    ("/providers/diagnosticsettings", Kind::DiagnosticSetting),
+    ("/providers/locks", Kind::Lock),
+    ("/providers/roleassignments", Kind::RoleAssignment),
+];
+
+fn ends_with_ignoring_ascii_case(text: &str, suffix: &str) -> bool {
+    let (text, suffix) = (text.as_bytes(), suffix.as_bytes());
+    text.len()
+        .checked_sub(suffix.len())
+        .and_then(|start| text.get(start..))
+        .is_some_and(|end| end.eq_ignore_ascii_case(suffix))
+}
+
 impl Kind {
     /// The kind of a full ARM resource type (case-insensitive).
     pub fn of_arm_type(arm_type: &str) -> Option<Kind> {
-        let t = arm_type.to_ascii_lowercase();
-        let kind = match t.as_str() {
-            "microsoft.containerregistry/registries" => Kind::Registry,
-            "microsoft.containerregistry/registries/replications" => Kind::Replication,
-            "microsoft.containerregistry/registries/webhooks" => Kind::Webhook,
-            "microsoft.containerregistry/registries/tokens" => Kind::Token,
-            "microsoft.containerregistry/registries/scopemaps" => Kind::ScopeMap,
-            "microsoft.containerregistry/registries/tasks" => Kind::Task,
-            "microsoft.containerregistry/registries/cacherules" => Kind::CacheRule,
-            "microsoft.containerregistry/registries/credentialsets" => Kind::CredentialSet,
-            "microsoft.network/privateendpoints" => Kind::PrivateEndpoint,
-            "microsoft.insights/diagnosticsettings" => Kind::DiagnosticSetting,
-            "microsoft.authorization/roleassignments" => Kind::RoleAssignment,
-            "microsoft.authorization/locks" => Kind::Lock,
-            "microsoft.security/pricings" => Kind::DefenderPricing,
-            _ if t.ends_with("/providers/microsoft.insights/diagnosticsettings") => {
-                Kind::DiagnosticSetting
-            }
-            _ if t.ends_with("/providers/diagnosticsettings") => Kind::DiagnosticSetting,
-            _ if t.ends_with("/providers/locks") => Kind::Lock,
-            _ if t.ends_with("/providers/roleassignments") => Kind::RoleAssignment,
-            _ => return None,
+        let exact = ARM_TYPES
+            .iter()
+            .find(|(name, _)| arm_type.eq_ignore_ascii_case(name));
+        let extension = || {
+            EXTENSION_TYPES
+                .iter()
+                .find(|(suffix, _)| ends_with_ignoring_ascii_case(arm_type, suffix))
         };
-        Some(kind)
+        exact.or_else(extension).map(|&(_, kind)| kind)
     }
 }
 
@@ -317,6 +360,55 @@ impl Resource {
         match self.lookup("name") {
             Lookup::Found(node) => node.as_str(),
             _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arm_types_are_known_whatever_their_case() {
+        for (name, kind) in ARM_TYPES {
+            assert_eq!(Kind::of_arm_type(name), Some(kind));
+            assert_eq!(Kind::of_arm_type(&name.to_ascii_uppercase()), Some(kind));
+        }
+        assert_eq!(
+            Kind::of_arm_type("Microsoft.ContainerRegistry/registries"),
+            Some(Kind::Registry)
+        );
+    }
+
+    #[test]
+    fn extension_types_are_known_by_their_end() {
+        let cases = [
+            (
+                "Microsoft.ContainerRegistry/registries/providers/Microsoft.Insights/diagnosticSettings",
+                Some(Kind::DiagnosticSetting),
+            ),
+            (
+                "Microsoft.ContainerRegistry/registries/providers/diagnosticSettings",
+                Some(Kind::DiagnosticSetting),
+            ),
+            (
+                "Microsoft.ContainerRegistry/registries/providers/LOCKS",
+                Some(Kind::Lock),
+            ),
+            (
+                "Microsoft.ContainerRegistry/registries/providers/roleAssignments",
+                Some(Kind::RoleAssignment),
+            ),
+            ("providers/locks", None),
+            ("/providers/locksx", None),
+            ("", None),
+            ("é/providers/locks", Some(Kind::Lock)),
+            ("éééééééééééééééé", None),
+            ("Microsoft.ContainerRegistry/registriesX", None),
+            ("Microsoft.Storage/storageAccounts", None),
+        ];
+        for (arm_type, kind) in cases {
+            assert_eq!(Kind::of_arm_type(arm_type), kind, "{arm_type}");
         }
     }
 }
