@@ -1,5 +1,5 @@
-//! Process-wide tuning of the allocator the command line and the benchmark programs install
-//! (mimalloc, as their `#[global_allocator]`).
+//! The allocator the command line and the benchmark programs install (mimalloc, as their
+//! `#[global_allocator]`), and its process-wide tuning.
 
 use std::alloc::{GlobalAlloc, Layout};
 use std::ffi::c_void;
