@@ -1,12 +1,19 @@
 #!/usr/bin/env bash
 # Runs two acr-lint binaries over the same inputs and compares their SARIF and JSON reports and
-# exit codes byte for byte: `scripts/compare-outputs.sh REF_BINARY [NEW_BINARY]` (NEW_BINARY
-# defaults to target/debug/acr-lint). Inputs: ../shared/bench/synthetic, ../shared/corpus (each
-# skipped with a note when absent) and every directory under testdata/, each scanned with the
-# default rules and again with every rule and undecided results shown. Run from the repository
-# root. Exits 1 and prints the differences when anything differs.
+# exit codes byte for byte: `scripts/compare-outputs.sh [--each-file] REF_BINARY [NEW_BINARY]`
+# (NEW_BINARY defaults to target/debug/acr-lint). Inputs: ../shared/bench/synthetic,
+# ../shared/corpus (each skipped with a note when absent) and every directory under testdata/,
+# each scanned with the default rules and again with every rule and undecided results shown.
+# With --each-file, also every file under testdata/ alone, as a pre-commit hook passes it (JSON,
+# exit code and standard error). Run from the repository root. Exits 1 and prints the
+# differences when anything differs.
 set -uo pipefail
-ref=$(realpath "${1:?usage: $0 REF_BINARY [NEW_BINARY]}")
+each_file=0
+if [ "${1:-}" = --each-file ]; then
+  each_file=1
+  shift
+fi
+ref=$(realpath "${1:?usage: $0 [--each-file] REF_BINARY [NEW_BINARY]}")
 new=$(realpath "${2:-target/debug/acr-lint}")
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
@@ -46,4 +53,21 @@ for target in "${targets[@]}"; do
   done
 done
 echo "${#targets[@]} inputs compared twice each; $differences difference(s)"
+
+if [ "$each_file" = 1 ]; then
+  files=0
+  while IFS= read -r -d '' file; do
+    files=$((files + 1))
+    for side in ref new; do
+      binary=$ref
+      [ "$side" = new ] && binary=$new
+      "$binary" "$file" -f json >"$out/$side.json" 2>"$out/$side.stderr"
+      echo $? >"$out/$side.code"
+    done
+    for kind in json code stderr; do
+      compare "$file (alone) $kind" "$out/ref.$kind" "$out/new.$kind"
+    done
+  done < <(find testdata -type f -print0 | sort -z)
+  echo "$files files of testdata/ compared alone; $differences difference(s) in all"
+fi
 [ "$differences" -eq 0 ]
