@@ -197,6 +197,21 @@ pub fn context(paths: &[PathBuf], files: &[(PathBuf, Candidate)]) -> Vec<(PathBu
 }
 
 fn walk(root: &Path, files: &mut Vec<(PathBuf, Candidate)>, errors: &mut Vec<WalkError>) {
+    if root.symlink_metadata().is_ok_and(|m| m.is_file()) {
+        files.extend(given_file(root));
+    } else {
+        walk_tree(root, files, errors);
+    }
+}
+
+/// What the walker yields for a regular file given as a root, without building its ignore rules
+/// (which compiles a pattern to read the git configuration): the file, when it is of a kind
+/// acr-lint reads. A given file is never ignored.
+fn given_file(root: &Path) -> Option<(PathBuf, Candidate)> {
+    Candidate::of(root).map(|candidate| (crate::source::normalize(root), candidate))
+}
+
+fn walk_tree(root: &Path, files: &mut Vec<(PathBuf, Candidate)>, errors: &mut Vec<WalkError>) {
     let boundary = root
         .canonicalize()
         .ok()
@@ -460,6 +475,38 @@ mod tests {
             let path = root.join(name);
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(path, "").unwrap();
+        }
+    }
+
+    #[test]
+    fn a_given_regular_file_is_found_as_the_walker_finds_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let names = [
+            "main.tf",
+            "prod.tfvars",
+            "azuredeploy.json",
+            "main.bicep",
+            "notes.txt",
+            ".hidden.tf",
+            "ignored.tf",
+            "sub/nested.tf.json",
+        ];
+        write_files(dir.path(), &names);
+        std::fs::write(dir.path().join(".gitignore"), "ignored.tf\n*.json\n").unwrap();
+        std::fs::write(dir.path().join(".ignore"), "main.tf\n").unwrap();
+        for name in names {
+            for root in [
+                dir.path().join(name),
+                dir.path().join(".").join(name),
+                dir.path().join("sub/..").join(name),
+            ] {
+                let (mut fast, mut walked) = (Vec::new(), Vec::new());
+                let (mut fast_errors, mut walk_errors) = (Vec::new(), Vec::new());
+                walk(&root, &mut fast, &mut fast_errors);
+                walk_tree(&root, &mut walked, &mut walk_errors);
+                assert_eq!(fast, walked, "{}", root.display());
+                assert!(fast_errors.is_empty() && walk_errors.is_empty());
+            }
         }
     }
 
