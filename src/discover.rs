@@ -116,15 +116,15 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<(PathBuf, Candidate)>, Vec<WalkError>
     let mut files = Vec::new();
     let mut errors = Vec::new();
     for root in paths {
-        if !root.exists() && root.symlink_metadata().is_err() {
-            errors.push(WalkError {
+        match root.symlink_metadata() {
+            Err(_) => errors.push(WalkError {
                 path: root.clone(),
                 message: "no such file or directory".into(),
                 skipped: false,
-            });
-            continue;
+            }),
+            Ok(metadata) if metadata.is_file() => files.extend(given_file(root)),
+            Ok(_) => walk(root, &mut files, &mut errors),
         }
-        walk(root, &mut files, &mut errors);
     }
     source::sort_in_directory_order(&mut files, |(path, _)| path);
     files.dedup_by(|a, b| a.0 == b.0);
@@ -196,14 +196,6 @@ pub fn context(paths: &[PathBuf], files: &[(PathBuf, Candidate)]) -> Vec<(PathBu
     context
 }
 
-fn walk(root: &Path, files: &mut Vec<(PathBuf, Candidate)>, errors: &mut Vec<WalkError>) {
-    if root.symlink_metadata().is_ok_and(|m| m.is_file()) {
-        files.extend(given_file(root));
-    } else {
-        walk_tree(root, files, errors);
-    }
-}
-
 /// What the walker yields for a regular file given as a root, without building its ignore rules
 /// (which compiles a pattern to read the git configuration): the file, when it is of a kind
 /// acr-lint reads. A given file is never ignored.
@@ -211,7 +203,7 @@ fn given_file(root: &Path) -> Option<(PathBuf, Candidate)> {
     Candidate::of(root).map(|candidate| (crate::source::normalize(root), candidate))
 }
 
-fn walk_tree(root: &Path, files: &mut Vec<(PathBuf, Candidate)>, errors: &mut Vec<WalkError>) {
+fn walk(root: &Path, files: &mut Vec<(PathBuf, Candidate)>, errors: &mut Vec<WalkError>) {
     let boundary = root
         .canonicalize()
         .ok()
@@ -500,12 +492,11 @@ mod tests {
                 dir.path().join(".").join(name),
                 dir.path().join("sub/..").join(name),
             ] {
-                let (mut fast, mut walked) = (Vec::new(), Vec::new());
-                let (mut fast_errors, mut walk_errors) = (Vec::new(), Vec::new());
-                walk(&root, &mut fast, &mut fast_errors);
-                walk_tree(&root, &mut walked, &mut walk_errors);
+                let fast: Vec<_> = given_file(&root).into_iter().collect();
+                let (mut walked, mut walk_errors) = (Vec::new(), Vec::new());
+                walk(&root, &mut walked, &mut walk_errors);
                 assert_eq!(fast, walked, "{}", root.display());
-                assert!(fast_errors.is_empty() && walk_errors.is_empty());
+                assert!(walk_errors.is_empty());
             }
         }
     }
