@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Runs two acr-lint binaries over the same inputs and compares their SARIF and JSON reports and
-# exit codes byte for byte: `scripts/compare-outputs.sh [--each-file] REF_BINARY [NEW_BINARY]`
+# exit codes byte for byte:
+# `scripts/compare-outputs.sh [--each-file] REF_BINARY [NEW_BINARY [DIRECTORY...]]`
 # (NEW_BINARY defaults to target/debug/acr-lint). Inputs: ../shared/bench/synthetic,
-# ../shared/corpus (each skipped with a note when absent) and every directory under testdata/,
+# ../shared/corpus, ../shared/bicep (each skipped with a note when absent), every directory
+# under testdata/ and the DIRECTORYs given (such as the Bicep share of the benchmark corpus),
 # each scanned with the default rules and again with every rule and undecided results shown.
 # With --each-file, also every file under testdata/ alone, as a pre-commit hook passes it (JSON,
 # exit code and standard error). Run from the repository root. Exits 1 and prints the
@@ -15,14 +17,16 @@ if [ "${1:-}" = --each-file ]; then
 fi
 ref=$(realpath "${1:?usage: $0 [--each-file] REF_BINARY [NEW_BINARY]}")
 new=$(realpath "${2:-target/debug/acr-lint}")
+shift $(($# < 2 ? $# : 2))
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
 targets=()
-for shared in ../shared/bench/synthetic ../shared/corpus; do
+for shared in ../shared/bench/synthetic ../shared/corpus ../shared/bicep; do
   if [ -d "$shared" ]; then targets+=("$shared"); else echo "skipped $shared: not present"; fi
 done
 while IFS= read -r dir; do targets+=("$dir"); done < <(find testdata -mindepth 2 -maxdepth 2 -type d | sort)
+targets+=("$@")
 
 # Masks fields that depend on the run rather than the inputs (none are expected: checked below).
 mask() { sed -E 's/"(elapsed|duration|time|startTimeUtc|endTimeUtc)[A-Za-z]*": *[^,}]*/"\1": MASKED/g' "$1"; }

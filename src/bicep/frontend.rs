@@ -68,6 +68,7 @@ pub fn read_directory(
 ) -> BicepOutput {
     let mut loader = Loader::new(context);
     let mut output = FrontEndOutput::default();
+    let targets = UsingTargets::of(documents);
     for template in documents.iter().filter(|d| !d.parameters) {
         let compiled = compiled
             .iter()
@@ -80,7 +81,7 @@ pub fn read_directory(
         }
         let found = evaluations(
             template,
-            documents,
+            &targets,
             json_parameters,
             context.explicit,
             &mut loader,
@@ -89,11 +90,14 @@ pub fn read_directory(
             read_template(template, &evaluation, compiled, &mut loader, &mut output);
         }
     }
-    for parameters in documents
-        .iter()
-        .filter(|d| d.parameters && d.parsed.is_clean())
-    {
-        read_elsewhere(parameters, documents, &mut loader, &mut output);
+    for (parameters, target) in &targets.parameters {
+        read_elsewhere(
+            parameters,
+            target.as_deref(),
+            &targets,
+            &mut loader,
+            &mut output,
+        );
     }
     output.errors.extend(loader.errors);
     output.notices.extend(loader.notices);
@@ -236,25 +240,64 @@ struct Evaluation<'a> {
     json: Option<&'a Node>,
 }
 
+/// A directory's Bicep files as `using` paths are matched against them, each path normalized
+/// once rather than once for every pair of files.
+struct UsingTargets<'d> {
+    /// The `.bicepparam` files that parse cleanly, each with the template its `using` names.
+    parameters: Vec<(&'d BicepDocument<'d>, Option<PathBuf>)>,
+    /// The path of every file.
+    paths: Vec<PathBuf>,
+}
+
+impl<'d> UsingTargets<'d> {
+    fn of(documents: &'d [BicepDocument<'d>]) -> Self {
+        let clean = documents
+            .iter()
+            .filter(|d| d.parameters && d.parsed.is_clean());
+        UsingTargets {
+            parameters: clean.map(|d| (d, using_path(d))).collect(),
+            paths: documents
+                .iter()
+                .map(|d| source::normalize(&d.source.path))
+                .collect(),
+        }
+    }
+
+    /// The parameters files whose `using` names the template at `template`.
+    fn using(&self, template: &Path) -> impl Iterator<Item = &'d BicepDocument<'d>> + '_ {
+        let template = source::normalize(template);
+        self.parameters
+            .iter()
+            .filter(move |(_, target)| target.as_deref().is_some_and(|t| same(t, &template)))
+            .map(|(parameters, _)| *parameters)
+    }
+
+    /// Whether `target` (normalized) is one of the directory's files.
+    fn holds(&self, target: &Path) -> bool {
+        self.paths.iter().any(|path| same(path, target))
+    }
+}
+
+/// Whether two normalized paths are the same: the same bytes, compared without taking either
+/// apart into components.
+fn same(a: &Path, b: &Path) -> bool {
+    a.as_os_str() == b.as_os_str()
+}
+
 fn evaluations<'a>(
     template: &BicepDocument<'_>,
-    documents: &[BicepDocument<'_>],
+    targets: &UsingTargets<'_>,
     json_parameters: &[JsonDocument<'a>],
     explicit: &'a [arm::ExplicitParameters],
     loader: &mut Loader<'_>,
 ) -> Vec<Evaluation<'a>> {
     let mut found = Vec::new();
-    for parameters in documents
-        .iter()
-        .filter(|d| d.parameters && d.parsed.is_clean())
-    {
-        if uses(parameters, &template.source.path) {
-            found.push(Evaluation {
-                file: Some(short_name(&parameters.source.name)),
-                given: Some(given_values(parameters, loader)),
-                json: None,
-            });
-        }
+    for parameters in targets.using(&template.source.path) {
+        found.push(Evaluation {
+            file: Some(short_name(&parameters.source.name)),
+            given: Some(given_values(parameters, loader)),
+            json: None,
+        });
     }
     for parameters in json_parameters {
         if pairs_with(&template.source.name, &parameters.source.name)
@@ -267,7 +310,10 @@ fn evaluations<'a>(
             });
         }
     }
-    let canonical = std::fs::canonicalize(&template.source.path).ok();
+    // Resolving the path takes a system call for each of its components: only when needed.
+    let canonical = (!explicit.is_empty())
+        .then(|| std::fs::canonicalize(&template.source.path).ok())
+        .flatten();
     for explicit in explicit
         .iter()
         .filter(|e| Some(&e.template) == canonical.as_ref())
@@ -301,11 +347,12 @@ fn evaluations<'a>(
 /// read with its values (the template's own directory reads it with its defaults).
 fn read_elsewhere(
     parameters: &BicepDocument<'_>,
-    documents: &[BicepDocument<'_>],
+    target: Option<&Path>,
+    directory: &UsingTargets<'_>,
     loader: &mut Loader<'_>,
     output: &mut FrontEndOutput,
 ) {
-    let Some(target) = using_path(parameters) else {
+    let Some(target) = target else {
         return;
     };
     let written = using_expr(parameters).and_then(|path| path.as_plain_string());
@@ -314,14 +361,14 @@ fn read_elsewhere(
         loader.error(parameters.source.name.clone(), at, message);
         return;
     }
-    if documents.iter().any(|d| d.source.path == target)
+    if directory.holds(target)
         || !target
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("bicep"))
     {
         return;
     }
-    let Ok((id, text)) = loader.text(&target) else {
+    let Ok((id, text)) = loader.text(target) else {
         let name = parameters.source.name.clone();
         let message = format!("`using` names `{}`, which cannot be read", target.display());
         loader.notices.push(format!("{name}: {message}"));
@@ -331,7 +378,7 @@ fn read_elsewhere(
     if !parsed.is_clean() {
         return;
     }
-    let source = SourceFile::new(target.clone(), loader.name(&target), text.to_string());
+    let source = SourceFile::new(target.to_path_buf(), loader.name(target), text.to_string());
     let template = BicepDocument {
         id,
         source: &source,
@@ -392,11 +439,6 @@ fn using_path(parameters: &BicepDocument<'_>) -> Option<PathBuf> {
 
 pub(super) fn short_name(name: &str) -> String {
     name.rsplit('/').next().unwrap_or(name).to_string()
-}
-
-/// Whether a `.bicepparam` file's `using` names the template at `template`.
-fn uses(parameters: &BicepDocument<'_>, template: &Path) -> bool {
-    using_path(parameters).is_some_and(|p| p == source::normalize(template))
 }
 
 /// Lowers and reads a template with one parameters file (or none), keeping from its compiled
