@@ -20,14 +20,25 @@ pub type Printed = Result<String, Unresolved>;
 
 /// An ARM string literal: `'it''s'`.
 pub fn quote(text: &str) -> String {
-    format!("'{}'", text.replace('\'', "''"))
+    let mut quoted = String::with_capacity(text.len() + 2);
+    quoted.push('\'');
+    for (i, piece) in text.split('\'').enumerate() {
+        if i > 0 {
+            quoted.push_str("''");
+        }
+        quoted.push_str(piece);
+    }
+    quoted.push('\'');
+    quoted
 }
+
+const TOO_LARGE: &str = "the expression is too large to evaluate";
 
 /// Refuses expressions that grew past what the ARM evaluator accepts (references to resources
 /// inline their names, and names may refer to other resources).
 fn bounded(text: String) -> Printed {
     if text.len() > MAX_EXPRESSION_BYTES {
-        Err("the expression is too large to evaluate".into())
+        Err(TOO_LARGE.into())
     } else {
         Ok(text)
     }
@@ -35,7 +46,22 @@ fn bounded(text: String) -> Printed {
 
 /// `name(args...)` as expression text, refused when too large.
 pub(super) fn call(name: &str, args: &[String]) -> Printed {
-    bounded(format!("{name}({})", args.join(", ")))
+    let separators = 2 * args.len().saturating_sub(1);
+    let length = name.len() + 2 + separators + args.iter().map(String::len).sum::<usize>();
+    if length > MAX_EXPRESSION_BYTES {
+        return Err(TOO_LARGE.into());
+    }
+    let mut text = String::with_capacity(length);
+    text.push_str(name);
+    text.push('(');
+    for (i, arg) in args.iter().enumerate() {
+        if i > 0 {
+            text.push_str(", ");
+        }
+        text.push_str(arg);
+    }
+    text.push(')');
+    Ok(text)
 }
 
 /// How deep [`Lowerer::print`] may nest: above the parser's nesting limit, with room for
@@ -671,10 +697,35 @@ fn print_binary(op: BinaryOp, left: String, right: String) -> Printed {
 
 #[cfg(test)]
 mod tests {
-    use super::quote;
+    use super::{MAX_EXPRESSION_BYTES, TOO_LARGE, call, quote};
 
     #[test]
     fn quotes_double_single_quotes() {
         assert_eq!(quote("it's"), "'it''s'");
+        assert_eq!(quote(""), "''");
+        assert_eq!(quote("'"), "''''");
+        assert_eq!(quote("''a'"), "'''''a'''");
+        assert_eq!(quote("plain"), "'plain'");
+    }
+
+    #[test]
+    fn calls_join_their_arguments_with_commas() {
+        let args = |list: &[&str]| list.iter().map(|a| a.to_string()).collect::<Vec<_>>();
+        assert_eq!(call("utcNow", &[]), Ok("utcNow()".to_string()));
+        assert_eq!(call("not", &args(&["x"])), Ok("not(x)".to_string()));
+        assert_eq!(
+            call("if", &args(&["a", "'b'", "c()"])),
+            Ok("if(a, 'b', c())".to_string())
+        );
+    }
+
+    #[test]
+    fn calls_longer_than_an_expression_may_be_are_refused() {
+        // `f(` + the arguments + `, ` + `)`: exactly the limit, then one byte over it.
+        let first = "a".repeat(MAX_EXPRESSION_BYTES - 6);
+        let fits = call("f", &[first.clone(), "b".to_string()]).expect("at the limit");
+        assert_eq!(fits.len(), MAX_EXPRESSION_BYTES);
+        let over = call("f", &[first, "bc".to_string()]);
+        assert_eq!(over, Err(TOO_LARGE.to_string()));
     }
 }

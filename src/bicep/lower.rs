@@ -364,7 +364,7 @@ impl Lowerer<'_, '_> {
                 PropertyKeyKind::String(lit) => match lit.as_plain() {
                     Some(plain) => literal_string(plain),
                     None => match self.print_key(&property.key) {
-                        Ok(printed) => format!("[{printed}]"),
+                        Ok(printed) => bracketed(&printed),
                         Err(_) => continue,
                     },
                 },
@@ -971,9 +971,18 @@ fn names_in(expr: &Expr, out: &mut Vec<String>, depth: usize) {
 
 fn printed_node(printed: Printed, span: Span) -> Node {
     match printed {
-        Ok(text) => Node::new(Value::String(format!("[{text}]")), span),
+        Ok(text) => Node::new(Value::String(bracketed(&text)), span),
         Err(reason) => Node::unknown(reason, span),
     }
+}
+
+/// `[text]`: expression text as an ARM template string holds it.
+fn bracketed(text: &str) -> String {
+    let mut string = String::with_capacity(text.len() + 2);
+    string.push('[');
+    string.push_str(text);
+    string.push(']');
+    string
 }
 
 fn is_filtered(looped: &ForExpr) -> bool {
