@@ -26,6 +26,9 @@ pub fn directives(
     unit: &str,
     prefix: &str,
 ) -> Vec<Directive> {
+    if !directives::has_comment_directives(text) {
+        return Vec::new();
+    }
     let mut structures = Vec::new();
     let unit = Unit { name: unit, prefix };
     for declaration in parsed.declarations() {

@@ -3,7 +3,7 @@
 //! from the Bicep CLI's restore cache, lowered into the importing template as the compiler
 //! inlines them (variables under `<file>:<name>`, functions in a namespace of their own).
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 

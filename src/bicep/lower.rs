@@ -2,7 +2,7 @@
 //! it, as a [`Node`] tree in which every value spans the Bicep text that wrote it. The ARM
 //! template reader then evaluates it with exactly ARM semantics.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::path::Path;
 
 use super::expr::{Printed, call, quote};

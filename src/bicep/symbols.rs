@@ -2,7 +2,7 @@
 //! nested children, modules) and what lowering needs to know of each resource and module to
 //! print references to it.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::rc::Rc;
 
 use super::expr::Unresolved;

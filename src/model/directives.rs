@@ -128,6 +128,14 @@ pub fn from_bicep(text: &str, file: FileId, structures: &[(Span, Covers)]) -> Ve
     })
 }
 
+/// Whether `text` has an `acr-lint:ignore` comment anywhere: without one, a file has no comment
+/// directives, well formed or not.
+pub fn has_comment_directives(text: &str) -> bool {
+    static MARKER_FINDER: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(MARKER));
+    MARKER_FINDER.find(text.as_bytes()).is_some()
+}
+
 /// Reads the `acr-lint:ignore` comment lines of a file; `target` gives what a suppression
 /// above the structure starting at a byte offset covers.
 fn from_comment_lines(
@@ -135,9 +143,7 @@ fn from_comment_lines(
     file: FileId,
     target: &dyn Fn(usize) -> Option<Covers>,
 ) -> Vec<Directive> {
-    static MARKER_FINDER: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
-        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(MARKER));
-    if MARKER_FINDER.find(text.as_bytes()).is_none() {
+    if !has_comment_directives(text) {
         return Vec::new();
     }
     let mut found = Vec::new();
@@ -318,6 +324,17 @@ fn arm_terms(entry: &Node) -> Result<ReasonAndExpiry, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_text_with_the_marker_may_hold_comment_directives() {
+        assert!(!has_comment_directives(
+            "resource acr 'x' = {}\n// acr-lint ignore\n"
+        ));
+        assert!(has_comment_directives(
+            "// acr-lint:ignore ACR001 reason=\"x\"\n"
+        ));
+        assert!(has_comment_directives("/* acr-lint:ignore */"));
+    }
 
     #[test]
     fn a_comment_directive_keeps_its_rules_as_written() {
