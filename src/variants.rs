@@ -9,18 +9,44 @@ use crate::{arm, terraform};
 
 /// One finding per rule and place: the same finding from several parameters files, module
 /// calls, ARM copies or Terraform instances (`count`, `for_each`) is kept once, naming them all.
-pub fn merge_variants(findings: Vec<Finding>) -> Vec<Finding> {
+pub fn merge_variants(mut findings: Vec<Finding>) -> Vec<Finding> {
     if findings.iter().all(|f| f.variants.is_empty()) {
         return findings;
     }
-    let mut merged: Vec<Finding> = Vec::with_capacity(findings.len());
-    // Each merged finding's message and resource as they read for the resource rather than
-    // one of its Terraform instances, when it came from one.
-    let mut generics: Vec<Option<(String, String)>> = Vec::with_capacity(findings.len());
+    let (merged_into, mut generics) = merge_targets(&findings);
+    // Merged in place: a second list of findings this size was the largest scans' peak.
+    for (at, into) in merged_into.iter().enumerate() {
+        let Some(into) = *into else {
+            continue;
+        };
+        let (earlier, rest) = findings.split_at_mut(at);
+        if let (Some(kept), Some(merged)) = (earlier.get_mut(into), rest.first_mut()) {
+            kept.variants.append(&mut merged.variants);
+        }
+    }
+    let mut kept = merged_into.iter().map(Option::is_none);
+    findings.retain(|_| kept.next().unwrap_or(true));
+    let mut kept = merged_into.iter().map(Option::is_none);
+    generics.retain(|_| kept.next().unwrap_or(true));
+    for (finding, generic) in findings.iter_mut().zip(generics) {
+        describe_variants(finding, generic);
+    }
+    findings
+}
+
+/// A finding's message and resource as they read for the resource rather than one of its
+/// Terraform instances, when it came from one.
+type Generic = Option<(String, String)>;
+
+/// For each finding, the earlier finding it merges into (`None` for the first of its rule,
+/// place and message), and its [`Generic`] reading.
+fn merge_targets(findings: &[Finding]) -> (Vec<Option<usize>>, Vec<Generic>) {
+    let mut merged_into = Vec::with_capacity(findings.len());
+    let mut generics = Vec::with_capacity(findings.len());
     let mut index: HashMap<(&'static str, Span, String), usize> = HashMap::new();
-    for finding in findings {
+    for (at, finding) in findings.iter().enumerate() {
         if finding.variants.is_empty() {
-            merged.push(finding);
+            merged_into.push(None);
             generics.push(None);
             continue;
         }
@@ -30,25 +56,25 @@ pub fn merge_variants(findings: Vec<Finding>) -> Vec<Finding> {
         };
         let message = generic
             .as_ref()
-            .map_or_else(|| copy_stem_message(&finding), |(m, _)| m.clone());
+            .map_or_else(|| copy_stem_message(finding), |(m, _)| m.clone());
         let key = (finding.rule.id, finding.primary.span, message);
-        match index.get(&key).and_then(|&i| merged.get_mut(i)) {
-            Some(existing) => existing.variants.extend(finding.variants),
+        match index.get(&key) {
+            Some(&first) => {
+                merged_into.push(Some(first));
+                generics.push(None);
+            }
             None => {
-                index.insert(key, merged.len());
-                merged.push(finding);
+                index.insert(key, at);
+                merged_into.push(None);
                 generics.push(generic);
             }
         }
     }
-    for (finding, generic) in merged.iter_mut().zip(generics) {
-        describe_variants(finding, generic);
-    }
-    merged
+    (merged_into, generics)
 }
 
 /// Names the variants a merged finding was found with, in its notes.
-fn describe_variants(finding: &mut Finding, generic: Option<(String, String)>) {
+fn describe_variants(finding: &mut Finding, generic: Generic) {
     if let Some((message, resource)) = generic {
         // One instance only: it reads as it is.
         if finding.variants.len() > 1 {
@@ -126,4 +152,62 @@ fn natural_key(text: &str) -> Vec<(String, u64)> {
         rest = tail;
     }
     key
+}
+
+#[cfg(test)]
+mod tests {
+    use super::merge_variants;
+    use crate::rules::{self, Finding, Label, Level};
+    use crate::source::Span;
+
+    fn finding(rule: usize, at: usize, variant: Option<&str>) -> Finding {
+        Finding {
+            rule: rules::all()[rule].meta(),
+            level: Level::Warning,
+            message: "registry `acr` has the setting".into(),
+            primary: Label {
+                span: Span::new(0, at, at + 4),
+                message: String::new(),
+            },
+            secondary: Vec::new(),
+            notes: Vec::new(),
+            help: "",
+            resource: "acr".into(),
+            resource_decl: None,
+            property: "properties.adminUserEnabled".into(),
+            variants: variant.into_iter().map(str::to_string).collect(),
+            unit: "main.json".into(),
+            secret: false,
+        }
+    }
+
+    #[test]
+    fn the_same_finding_from_several_parameters_files_is_kept_once_naming_them_in_order() {
+        let merged = merge_variants(vec![
+            finding(0, 10, Some("prod.parameters.json")),
+            finding(1, 10, Some("prod.parameters.json")),
+            finding(0, 10, Some("dev.parameters.json")),
+            finding(0, 50, None),
+            finding(1, 10, Some("test.parameters.json")),
+            finding(0, 10, Some("dev.parameters.json")),
+        ]);
+        let described: Vec<(&str, usize, Vec<String>)> = merged
+            .iter()
+            .map(|f| (f.rule.id, f.primary.span.start, f.notes.clone()))
+            .collect();
+        let (first, second) = (rules::all()[0].meta().id, rules::all()[1].meta().id);
+        let note = |files: &str| vec![format!("with parameters files {files}")];
+        assert_eq!(
+            described,
+            [
+                (first, 10, note("dev.parameters.json, prod.parameters.json")),
+                (
+                    second,
+                    10,
+                    note("prod.parameters.json, test.parameters.json")
+                ),
+                (first, 50, Vec::new()),
+            ]
+        );
+    }
 }
