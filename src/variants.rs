@@ -13,10 +13,10 @@ pub fn merge_variants(mut findings: Vec<Finding>) -> Vec<Finding> {
     if findings.iter().all(|f| f.variants.is_empty()) {
         return findings;
     }
-    let (merged_into, mut generics) = merge_targets(&findings);
+    let places = places(&findings);
     // Merged in place: a second list of findings this size was the largest scans' peak.
-    for (at, into) in merged_into.iter().enumerate() {
-        let Some(into) = *into else {
+    for (at, place) in places.iter().enumerate() {
+        let Place::MergedInto(into) = *place else {
             continue;
         };
         let (earlier, rest) = findings.split_at_mut(at);
@@ -24,10 +24,12 @@ pub fn merge_variants(mut findings: Vec<Finding>) -> Vec<Finding> {
             kept.variants.append(&mut merged.variants);
         }
     }
-    let mut kept = merged_into.iter().map(Option::is_none);
-    findings.retain(|_| kept.next().unwrap_or(true));
-    let mut kept = merged_into.iter().map(Option::is_none);
-    generics.retain(|_| kept.next().unwrap_or(true));
+    let mut is_kept = places.iter().map(|place| matches!(place, Place::Kept(_)));
+    findings.retain(|_| is_kept.next().unwrap_or(true));
+    let generics = places.into_iter().filter_map(|place| match place {
+        Place::Kept(generic) => Some(generic),
+        Place::MergedInto(_) => None,
+    });
     for (finding, generic) in findings.iter_mut().zip(generics) {
         describe_variants(finding, generic);
     }
@@ -38,16 +40,20 @@ pub fn merge_variants(mut findings: Vec<Finding>) -> Vec<Finding> {
 /// Terraform instances, when it came from one.
 type Generic = Option<(String, String)>;
 
-/// For each finding, the earlier finding it merges into (`None` for the first of its rule,
-/// place and message), and its [`Generic`] reading.
-fn merge_targets(findings: &[Finding]) -> (Vec<Option<usize>>, Vec<Generic>) {
-    let mut merged_into = Vec::with_capacity(findings.len());
-    let mut generics = Vec::with_capacity(findings.len());
+/// What becomes of a finding when variants merge.
+enum Place {
+    /// The first of its rule, place and message: kept, with its [`Generic`] reading.
+    Kept(Generic),
+    /// Merged into the earlier finding at this index.
+    MergedInto(usize),
+}
+
+fn places(findings: &[Finding]) -> Vec<Place> {
+    let mut places = Vec::with_capacity(findings.len());
     let mut index: HashMap<(&'static str, Span, String), usize> = HashMap::new();
     for (at, finding) in findings.iter().enumerate() {
         if finding.variants.is_empty() {
-            merged_into.push(None);
-            generics.push(None);
+            places.push(Place::Kept(None));
             continue;
         }
         let generic = match finding.variants.as_slice() {
@@ -59,18 +65,14 @@ fn merge_targets(findings: &[Finding]) -> (Vec<Option<usize>>, Vec<Generic>) {
             .map_or_else(|| copy_stem_message(finding), |(m, _)| m.clone());
         let key = (finding.rule.id, finding.primary.span, message);
         match index.get(&key) {
-            Some(&first) => {
-                merged_into.push(Some(first));
-                generics.push(None);
-            }
+            Some(&first) => places.push(Place::MergedInto(first)),
             None => {
                 index.insert(key, at);
-                merged_into.push(None);
-                generics.push(generic);
+                places.push(Place::Kept(generic));
             }
         }
     }
-    (merged_into, generics)
+    places
 }
 
 /// Names the variants a merged finding was found with, in its notes.
