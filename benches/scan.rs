@@ -6,7 +6,8 @@
 //!   and the Bicep and HCL parsers over the same generated registries (`*_generated`);
 //! - `scaling`: 1, 2, 5 and 10 real copies of the synthetic tree (copied once into a temp dir);
 //! - `changed_file`: a generated 100-file Terraform module, scanned as one file (what a pre-commit
-//!   hook passes) and as the whole directory, and one file of the Bicep share's 100-file directory;
+//!   hook passes) and as the whole directory, one file of the Bicep share's 100-file directory,
+//!   and every synthetic file given by name (`every_file_by_name`, as `--all-files` passes them);
 //! - `bicep_share` and `end_to_end_mixed`: the Bicep share (`support/bicep_share.rs`: the 2,000 ARM
 //!   templates written again in Bicep, 100 a directory) alone, and beside the synthetic corpus
 //!   (6,000 files), default rules, SARIF into a sink; `parse::bicep_share` parses its files.
@@ -32,12 +33,33 @@ mod terraform_module;
 fn main() {
     if SYNTHETIC.is_none() {
         eprintln!(
-            "skipped end_to_end, end_to_end_mixed, bicep_share, scan_only, parse, scaling and changed_file::single_bicep_file: {} is absent \
+            "skipped end_to_end, end_to_end_mixed, bicep_share, scan_only, parse, scaling, changed_file::single_bicep_file and changed_file::every_file_by_name: {} is absent \
              (regenerate it with ../shared/bench/gen_synthetic.py)",
             synthetic_path().display()
         );
     }
     divan::main();
+}
+
+/// The Terraform and JSON files below `root`.
+fn walkdir_files(root: &Path) -> Vec<PathBuf> {
+    let entries = |dir: &Path| -> Vec<PathBuf> {
+        fs::read_dir(dir)
+            .map(|read| read.flatten().map(|e| e.path()).collect())
+            .unwrap_or_default()
+    };
+    let mut files = Vec::new();
+    let mut pending = vec![root.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        for path in entries(&dir) {
+            if path.is_dir() {
+                pending.push(path);
+            } else if path.extension().is_some_and(|e| e == "tf" || e == "json") {
+                files.push(path);
+            }
+        }
+    }
+    files
 }
 
 fn synthetic_path() -> PathBuf {
@@ -323,6 +345,18 @@ mod changed_file {
         };
         let file = share.path().join("g07").join("acr_0742.bicep");
         bencher.bench(|| scan_to_sarif(vec![black_box(file.clone())]));
+    }
+
+    /// Every file of the synthetic corpus given by name, as `pre-commit run --all-files` passes
+    /// them: each directory is read once for the context of its files, not once a file.
+    #[divan::bench(sample_count = 10, sample_size = 1)]
+    fn every_file_by_name(bencher: Bencher) {
+        let Some(root) = SYNTHETIC.as_ref() else {
+            return;
+        };
+        let mut files: Vec<PathBuf> = walkdir_files(root);
+        files.sort();
+        bencher.bench(|| scan_to_sarif(black_box(files.clone())));
     }
 
     /// The whole 100-file module directory.

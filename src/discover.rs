@@ -71,7 +71,7 @@ pub fn syntax_of(path: &Path) -> Format {
     }
 }
 
-#[derive(PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 enum Family {
     Terraform,
     Json,
@@ -137,30 +137,11 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<(PathBuf, Candidate)>, Vec<WalkError>
 /// parameters files paired with it by name, or the template it is a parameters file of; for a
 /// Bicep file (`.bicep`, `.bicepparam`), the other Bicep files of its directory and the JSON
 /// parameters files paired with it. Files already in `files` are left out. Sorted, without
-/// duplicates.
+/// duplicates. Each directory is read once, however many of its files are given.
 pub fn context(paths: &[PathBuf], files: &[(PathBuf, Candidate)]) -> Vec<(PathBuf, Candidate)> {
+    let known: std::collections::HashSet<&Path> = files.iter().map(|(f, _)| f.as_path()).collect();
     let mut context = Vec::new();
-    for path in paths {
-        let Some(given) = Candidate::of(path).filter(|_| !path.is_dir()) else {
-            continue;
-        };
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
-        let name = name.unwrap_or_default();
-        let belongs = |sibling: &Path, candidate: Candidate| {
-            let other = sibling
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned());
-            let other = other.unwrap_or_default();
-            let pairs =
-                |a: &str, b: &str| crate::arm::pairs_with(a, b) || crate::bicep::pairs_with(a, b);
-            match (given.family(), candidate.family()) {
-                (Family::Json, Family::Json) => pairs(&name, &other) || pairs(&other, &name),
-                (Family::Bicep, Family::Json) => pairs(&name, &other),
-                (Family::Json, Family::Bicep) => pairs(&other, &name),
-                (given, sibling) => given == sibling,
-            }
-        };
-        let directory = path.parent().filter(|p| !p.as_os_str().is_empty());
+    for (directory, given) in given_by_directory(paths) {
         let Ok(entries) = std::fs::read_dir(directory.unwrap_or(Path::new("."))) else {
             continue;
         };
@@ -183,9 +164,9 @@ pub fn context(paths: &[PathBuf], files: &[(PathBuf, Candidate)]) -> Vec<(PathBu
                     && outside_the_tree(&sibling, sibling.is_symlink(), &boundary).is_none()
             };
             if let Some(candidate) = Candidate::of(&sibling)
-                && belongs(&sibling, candidate)
+                && given.wants(&sibling, candidate)
                 && (plain_file || readable())
-                && !files.iter().any(|(f, _)| *f == sibling)
+                && !known.contains(sibling.as_path())
             {
                 context.push((sibling, candidate));
             }
@@ -194,6 +175,83 @@ pub fn context(paths: &[PathBuf], files: &[(PathBuf, Candidate)]) -> Vec<(PathBu
     context.sort();
     context.dedup_by(|a, b| a.0 == b.0);
     context
+}
+
+/// The files given by name, by the directory they are in (`None`: the working directory), in the
+/// order the directories were first named.
+fn given_by_directory(paths: &[PathBuf]) -> Vec<(Option<&Path>, GivenInDirectory)> {
+    let mut directories: Vec<(Option<&Path>, GivenInDirectory)> = Vec::new();
+    let mut positions: std::collections::HashMap<Option<&Path>, usize> = Default::default();
+    for path in paths {
+        let Some(candidate) = Candidate::of(path).filter(|_| !path.is_dir()) else {
+            continue;
+        };
+        let directory = path.parent().filter(|p| !p.as_os_str().is_empty());
+        let position = *positions.entry(directory).or_insert_with(|| {
+            directories.push((directory, GivenInDirectory::default()));
+            directories.len() - 1
+        });
+        if let Some((_, given)) = directories.get_mut(position) {
+            given.add(path, candidate);
+        }
+    }
+    directories
+}
+
+/// What the files given in one directory take along from it: whole families (a Terraform
+/// module, Bicep files), and JSON files that pair by name with a given file, either way.
+#[derive(Default)]
+struct GivenInDirectory {
+    families: Vec<Family>,
+    /// The stems of the given templates (JSON and Bicep), which their parameters files start with.
+    template_stems: std::collections::HashSet<String>,
+    /// The stems of the templates the given JSON files could be parameters files of.
+    parameters_stems: std::collections::HashSet<String>,
+}
+
+impl GivenInDirectory {
+    fn add(&mut self, path: &Path, candidate: Candidate) {
+        let family = candidate.family();
+        let name = lower_file_name(path);
+        if family == Family::Json {
+            self.parameters_stems
+                .extend(crate::arm::parameters_stems(&name).map(str::to_string));
+        }
+        let stem = template_stem(family, &name);
+        self.template_stems.extend(stem.map(str::to_string));
+        if !self.families.contains(&family) {
+            self.families.push(family);
+        }
+    }
+
+    /// Whether a sibling of the given files is read with them (see [`context`]).
+    fn wants(&self, sibling: &Path, candidate: Candidate) -> bool {
+        let family = candidate.family();
+        if family != Family::Json && self.families.contains(&family) {
+            return true;
+        }
+        let name = lower_file_name(sibling);
+        let is_parameters_of_given = family == Family::Json
+            && crate::arm::parameters_stems(&name).any(|stem| self.template_stems.contains(stem));
+        let stem = template_stem(family, &name);
+        let is_template_of_given = stem.is_some_and(|stem| self.parameters_stems.contains(stem));
+        is_parameters_of_given || is_template_of_given
+    }
+}
+
+fn lower_file_name(path: &Path) -> String {
+    let name = path.file_name().map(|n| n.to_string_lossy());
+    name.unwrap_or_default().to_ascii_lowercase()
+}
+
+/// What the names of a template's JSON parameters files start with, for a JSON or Bicep
+/// template's file name in lower case (see [`crate::arm::pairs_with`]).
+fn template_stem(family: Family, lower_name: &str) -> Option<&str> {
+    match family {
+        Family::Json => crate::arm::template_stem(lower_name),
+        Family::Bicep => lower_name.strip_suffix(".bicep"),
+        Family::Terraform => None,
+    }
 }
 
 /// What the walker yields for a regular file given as a root, without building its ignore rules
@@ -460,6 +518,83 @@ mod tests {
             .map(|(p, _)| p.file_name().unwrap().to_string_lossy().into_owned())
             .collect();
         assert_eq!(names, ["alias.tf", "vars.tf"]);
+    }
+
+    /// Whether `sibling` goes with the given file `given`, pair by pair: what [`context`]
+    /// answers for many given files at once.
+    fn goes_with(given: &Path, sibling: &Path) -> bool {
+        let (Some(g), Some(s)) = (Candidate::of(given), Candidate::of(sibling)) else {
+            return false;
+        };
+        let name = |p: &Path| p.file_name().unwrap().to_string_lossy().into_owned();
+        let (given_name, sibling_name) = (name(given), name(sibling));
+        let pairs =
+            |a: &str, b: &str| crate::arm::pairs_with(a, b) || crate::bicep::pairs_with(a, b);
+        match (g.family(), s.family()) {
+            (Family::Json, Family::Json) => {
+                pairs(&given_name, &sibling_name) || pairs(&sibling_name, &given_name)
+            }
+            (Family::Bicep, Family::Json) => pairs(&given_name, &sibling_name),
+            (Family::Json, Family::Bicep) => pairs(&sibling_name, &given_name),
+            (given, sibling) => given == sibling,
+        }
+    }
+
+    #[test]
+    fn many_given_files_take_what_each_would_take_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let names = [
+            "main.json",
+            "main.parameters.json",
+            "main.parameters.prod.json",
+            "Other.JSON",
+            "other.parameters.jsonc",
+            "app.bicep",
+            "app.parameters.json",
+            "app.bicepparam",
+            "x.json",
+            "x.parameters.json",
+            "x.parameters.parameters.json",
+            "a.json.bicep",
+            "a.json.parameters.json",
+            "mod.tf",
+            "vars.tfvars",
+            "v.tfvars.json",
+            "n.tf.json",
+            "lone.json",
+            "notes.txt",
+        ];
+        write_files(dir.path(), &names);
+        let path = |name: &str| crate::source::normalize(&dir.path().join(name));
+        let groups: Vec<Vec<&str>> = names
+            .iter()
+            .map(|n| vec![*n])
+            .chain([
+                vec!["main.parameters.json", "app.bicep"],
+                vec!["x.parameters.parameters.json", "mod.tf", "Other.JSON"],
+                vec!["a.json.parameters.json", "app.parameters.json", "n.tf.json"],
+                names.to_vec(),
+            ])
+            .collect();
+        for group in groups {
+            let given: Vec<PathBuf> = group.iter().map(|n| path(n)).collect();
+            let files: Vec<(PathBuf, Candidate)> = given
+                .iter()
+                .filter_map(|p| Some((p.clone(), Candidate::of(p)?)))
+                .collect();
+            let mut expected: Vec<PathBuf> = names
+                .iter()
+                .map(|n| path(n))
+                .filter(|s| !given.contains(s))
+                .filter(|s| given.iter().any(|g| goes_with(g, s)))
+                .collect();
+            expected.sort();
+            let found: Vec<PathBuf> = context(&given, &files)
+                .into_iter()
+                .map(|(p, _)| p)
+                .collect();
+            assert_eq!(found, expected, "{group:?}");
+        }
     }
 
     fn write_files(root: &Path, names: &[&str]) {

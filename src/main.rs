@@ -574,15 +574,24 @@ fn says_when_nothing_was_checked(output: &Output) -> bool {
 /// Output files must differ from each other and from every file the run reads.
 fn check_output_paths(cli: &Cli) -> Result<(), String> {
     let outputs: Vec<&PathBuf> = cli.format.iter().filter_map(|o| o.file.as_ref()).collect();
-    let inputs = cli
-        .paths
+    if outputs.is_empty() {
+        return Ok(());
+    }
+    let given_files = cli.paths.iter().filter_map(|path| {
+        let metadata = std::fs::metadata(path).ok()?;
+        let identity = source::identity_of(&metadata);
+        metadata
+            .is_file()
+            .then_some((path.as_path(), Some(identity)))
+    });
+    let named = cli
+        .var_files
         .iter()
-        .filter(|p| p.is_file())
-        .chain(&cli.var_files)
         .chain(&cli.template)
         .chain(&cli.parameters)
         .chain(&cli.baseline)
         .chain(&cli.config);
+    let inputs = given_files.chain(named.map(|path| (path.as_path(), source::file_identity(path))));
     for (i, output) in outputs.iter().enumerate() {
         if let Some(other) = outputs
             .iter()
@@ -596,12 +605,16 @@ fn check_output_paths(cli: &Cli) -> Result<(), String> {
             ));
         }
     }
+    let outputs: Vec<(&Path, Option<(u64, u64)>)> = outputs
+        .iter()
+        .map(|o| (o.as_path(), source::file_identity(o)))
+        .collect();
     for input in inputs {
-        if let Some(output) = outputs.iter().find(|o| source::same_file(o, input)) {
+        if let Some((output, _)) = outputs.iter().find(|o| source::same_file_of(**o, input)) {
             return Err(format!(
                 "output file {} is also an input ({}); write the report elsewhere",
                 output.display(),
-                input.display()
+                input.0.display()
             ));
         }
     }

@@ -555,6 +555,8 @@ fn read_directory(
         })
         .collect();
     // A template compiled from a Bicep file beside it is read through that file.
+    let bicep_templates = bicep_files.iter().filter(|b| !b.parameters);
+    let bicep_templates = source::PathIndex::new(bicep_templates.map(|b| b.source.path.clone()));
     let (compiled, templates): (Vec<JsonDocument<'_>>, Vec<JsonDocument<'_>>) =
         of_kind(|d| match d {
             Document::ArmTemplate(root) => Some(root),
@@ -562,12 +564,10 @@ fn read_directory(
         })
         .into_iter()
         .partition(|t| {
-            bicep::is_compiled(t.root) && {
-                let source = bicep::source_of_compiled(&t.source.path);
-                bicep_files
-                    .iter()
-                    .any(|b| !b.parameters && b.source.path == source)
-            }
+            bicep::is_compiled(t.root)
+                && bicep_templates
+                    .position(&bicep::source_of_compiled(&t.source.path))
+                    .is_some()
         });
     let parameters = of_kind(|d| match d {
         Document::ArmParameters(root) => Some(root),
@@ -631,19 +631,28 @@ fn templates_stand_alone(
 /// The directories below which Bicep files may load files: each scanned directory, or the
 /// directory of each scanned file, made canonical.
 fn scanned_roots(paths: &[PathBuf]) -> Vec<PathBuf> {
-    paths
+    let mut directories: Vec<&Path> = paths
         .iter()
-        .filter_map(|path| {
-            let directory = if path.is_dir() {
+        .map(|path| {
+            if path.is_dir() {
                 path.as_path()
             } else {
                 path.parent()
                     .filter(|p| !p.as_os_str().is_empty())
                     .unwrap_or(Path::new("."))
-            };
-            std::fs::canonicalize(directory).ok()
+            }
         })
-        .collect()
+        .collect();
+    // Files given by name share a few directories; each is resolved once.
+    directories.sort_unstable();
+    directories.dedup();
+    let mut roots: Vec<PathBuf> = directories
+        .into_iter()
+        .filter_map(|directory| std::fs::canonicalize(directory).ok())
+        .collect();
+    roots.sort_unstable();
+    roots.dedup();
+    roots
 }
 
 /// The Bicep CLI's home, `~/.bicep`, where it restores registry modules.

@@ -355,6 +355,44 @@ impl SourceMap {
     }
 }
 
+/// Paths found by their file name, then compared whole (as `Path`s compare, component by
+/// component): finding one among many takes a lookup and a comparison with the few of the same
+/// name, not a comparison with each.
+#[derive(Default)]
+pub struct PathIndex {
+    paths: Vec<PathBuf>,
+    by_name: foldhash::HashMap<std::ffi::OsString, Vec<usize>>,
+    /// Paths without a file name (`/`, `..`).
+    unnamed: Vec<usize>,
+}
+
+impl PathIndex {
+    pub fn new(paths: impl IntoIterator<Item = PathBuf>) -> Self {
+        let mut index = PathIndex::default();
+        for (position, path) in paths.into_iter().enumerate() {
+            match path.file_name() {
+                Some(name) => index.by_name.entry(name.to_owned()).or_default(),
+                None => &mut index.unnamed,
+            }
+            .push(position);
+            index.paths.push(path);
+        }
+        index
+    }
+
+    /// The position of the first indexed path equal to `path`.
+    pub fn position(&self, path: &Path) -> Option<usize> {
+        let same_name = match path.file_name() {
+            Some(name) => self.by_name.get(name)?,
+            None => &self.unnamed,
+        };
+        same_name
+            .iter()
+            .copied()
+            .find(|&position| self.paths.get(position).is_some_and(|p| p == path))
+    }
+}
+
 /// The name shown for a path: relative to `base` when it lies below it.
 pub fn display_name(path: &Path, base: &Path) -> String {
     let shown = path.strip_prefix(base).unwrap_or(path);
@@ -649,6 +687,36 @@ mod removed_if_stopped {
     }
 }
 
+/// What tells an existing file from every other on the system (device and inode, on Unix), to
+/// rule out cheaply that two paths name the same file; `None` for a path that names nothing.
+pub fn file_identity(path: &Path) -> Option<(u64, u64)> {
+    std::fs::metadata(path).ok().map(|m| identity_of(&m))
+}
+
+/// The [`file_identity`] of a file whose metadata is at hand.
+pub fn identity_of(metadata: &std::fs::Metadata) -> (u64, u64) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        (metadata.dev(), metadata.ino())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = metadata;
+        (0, 0)
+    }
+}
+
+/// [`same_file`], given each path's [`file_identity`]: a file that exists is never one that
+/// does not, nor one of another identity, and only paths that may be the same are resolved.
+pub fn same_file_of(a: (&Path, Option<(u64, u64)>), b: (&Path, Option<(u64, u64)>)) -> bool {
+    match (a.1, b.1) {
+        (Some(first), Some(second)) => first == second && same_file(a.0, b.0),
+        (None, None) => same_file(a.0, b.0),
+        _ => false,
+    }
+}
+
 /// Whether two paths name the same file, existing or not (compared through their canonical
 /// directory).
 pub fn same_file(a: &Path, b: &Path) -> bool {
@@ -747,6 +815,31 @@ pub fn read_text(path: &Path) -> Result<String, ReadFailure> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_path_index_finds_the_first_equal_path_as_paths_compare() {
+        let index = PathIndex::new(
+            [
+                "a/b/main.bicep",
+                "a/./b/x.bicep",
+                "c/main.bicep",
+                "a/b/main.bicep",
+                "/",
+                "..",
+            ]
+            .map(PathBuf::from),
+        );
+        assert_eq!(index.position(Path::new("a/b/main.bicep")), Some(0));
+        assert_eq!(index.position(Path::new("a/b//main.bicep")), Some(0));
+        assert_eq!(index.position(Path::new("a/b/x.bicep")), Some(1));
+        assert_eq!(index.position(Path::new("c/main.bicep")), Some(2));
+        assert_eq!(index.position(Path::new("./c/main.bicep")), None);
+        assert_eq!(index.position(Path::new("d/main.bicep")), None);
+        assert_eq!(index.position(Path::new("a/b/Main.bicep")), None);
+        assert_eq!(index.position(Path::new("/")), Some(4));
+        assert_eq!(index.position(Path::new("..")), Some(5));
+        assert_eq!(index.position(Path::new("../..")), None);
+    }
 
     fn file(text: &str) -> SourceFile {
         SourceFile::new(PathBuf::from("f"), "f".into(), text.into())

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{ParametersFile, pairs_with, read};
+use super::{ParametersByStem, ParametersFile, lower_file_name, read, template_stem};
 use crate::model::input::read_or_report;
 use crate::model::{FrontEndOutput, InputError, JsonDocument, Node, Value, json};
 use crate::source::{self, FileId, SourceFile, Span};
@@ -63,11 +63,14 @@ pub fn read_directory(
         .iter()
         .filter_map(|f| Some((f.source.name.clone(), f.root.get("parameters")?)))
         .collect();
+    let by_stem = ParametersByStem::new(parameters.iter().map(|(name, _)| name.as_str()));
     for file in templates {
         let name = &file.source.name;
-        let mut paired: Vec<(String, &Node)> = parameters
+        let lower_name = lower_file_name(name);
+        let positions = template_stem(&lower_name).map_or(&[][..], |stem| by_stem.of_stem(stem));
+        let mut paired: Vec<(String, &Node)> = positions
             .iter()
-            .filter(|(p, _)| pairs_with(name, p))
+            .filter_map(|&position| parameters.get(position))
             .map(|(p, n)| (p.clone(), *n))
             .collect();
         let template_path = (!explicit.is_empty()).then(|| canonical(&file.source.path));

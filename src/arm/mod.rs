@@ -103,24 +103,70 @@ pub fn may_pair_with_a_template(file_name: &[u8]) -> bool {
 /// Whether a parameters file belongs to a template by name: `x.json` takes `x.parameters.json`
 /// and `x.parameters.<env>.json` (both file names as shown, in the same directory).
 pub fn pairs_with(template: &str, parameters: &str) -> bool {
-    let file_name = |path: &str| path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
-    let template = file_name(template);
-    let parameters = file_name(parameters);
-    let Some(stem) = template
+    let template = lower_file_name(template);
+    template_stem(&template).is_some_and(|stem| stem_pairs_with(stem, parameters))
+}
+
+/// Whether the parameters file `parameters` (a file name as shown) belongs to a template whose
+/// [`template_stem`] is `stem`.
+pub fn stem_pairs_with(stem: &str, parameters: &str) -> bool {
+    parameters_stems(&lower_file_name(parameters)).any(|candidate| candidate == stem)
+}
+
+/// A path's last component, in lower case.
+pub fn lower_file_name(path: &str) -> String {
+    path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase()
+}
+
+/// What the names of a template's parameters files start with: its file name (in lower case)
+/// without `.json` or `.jsonc`.
+pub fn template_stem(lower_name: &str) -> Option<&str> {
+    lower_name
         .strip_suffix(".json")
-        .or_else(|| template.strip_suffix(".jsonc"))
-    else {
-        return false;
-    };
-    let Some(rest) = parameters
-        .strip_prefix(stem)
-        .and_then(|r| r.strip_prefix(PARAMETERS_INFIX))
-    else {
-        return false;
-    };
-    rest == ".json"
-        || rest == ".jsonc"
-        || (rest.starts_with('.') && (rest.ends_with(".json") || rest.ends_with(".jsonc")))
+        .or_else(|| lower_name.strip_suffix(".jsonc"))
+}
+
+/// The stems of the templates a parameters file (its file name, in lower case) could belong to:
+/// what comes before each `.parameters` that the name continues with `.json`, `.jsonc` or
+/// `.<env>.json(c)` after.
+pub fn parameters_stems(lower_name: &str) -> impl Iterator<Item = &str> {
+    lower_name
+        .match_indices(PARAMETERS_INFIX)
+        .filter_map(move |(at, _)| {
+            let rest = lower_name.get(at + PARAMETERS_INFIX.len()..)?;
+            let pairs =
+                rest.starts_with('.') && (rest.ends_with(".json") || rest.ends_with(".jsonc"));
+            pairs.then(|| lower_name.get(..at)).flatten()
+        })
+}
+
+/// A directory's parameters files by the stem of the templates they could belong to, so that
+/// each template finds its own in one lookup instead of trying every file's name.
+#[derive(Default)]
+pub struct ParametersByStem {
+    positions: foldhash::HashMap<String, Vec<usize>>,
+}
+
+impl ParametersByStem {
+    /// Indexes the parameters files' names (as shown), by their position in `names`.
+    pub fn new<'n>(names: impl IntoIterator<Item = &'n str>) -> Self {
+        let mut positions: foldhash::HashMap<String, Vec<usize>> = Default::default();
+        for (position, name) in names.into_iter().enumerate() {
+            for stem in parameters_stems(&lower_file_name(name)) {
+                positions
+                    .entry(stem.to_string())
+                    .or_default()
+                    .push(position);
+            }
+        }
+        ParametersByStem { positions }
+    }
+
+    /// The positions, in order, of the parameters files that belong to a template whose
+    /// [`template_stem`] is `stem`.
+    pub fn of_stem(&self, stem: &str) -> &[usize] {
+        self.positions.get(stem).map_or(&[], Vec::as_slice)
+    }
 }
 
 /// Whether the raw text could be an ARM file (or a Terraform plan) at all; cheap, so unrelated
@@ -225,6 +271,73 @@ mod tests {
         assert!(!pairs_with("main.json", "other.parameters.json"));
         assert!(!pairs_with("main.json", "main.json"));
         assert!(!pairs_with("main.json", "mainx.parameters.json"));
+    }
+
+    /// Whether `parameters` pairs with `template`, by taking the template's stem off the front
+    /// of the parameters file's name: what the stems of [`super::parameters_stems`] answer.
+    fn pairs_by_prefix(template: &str, parameters: &str) -> bool {
+        let template = super::lower_file_name(template);
+        let parameters = super::lower_file_name(parameters);
+        let Some(stem) = template
+            .strip_suffix(".json")
+            .or_else(|| template.strip_suffix(".jsonc"))
+        else {
+            return false;
+        };
+        let Some(rest) = parameters
+            .strip_prefix(stem)
+            .and_then(|r| r.strip_prefix(".parameters"))
+        else {
+            return false;
+        };
+        rest == ".json"
+            || rest == ".jsonc"
+            || (rest.starts_with('.') && (rest.ends_with(".json") || rest.ends_with(".jsonc")))
+    }
+
+    const TRICKY_NAMES: [&str; 16] = [
+        "main.json",
+        "Main.JSONC",
+        "main.parameters.json",
+        "main.parameters.prod.jsonc",
+        "main.parameters.",
+        "main.parametersx.json",
+        "main.parameters.parameters.json",
+        "main.parameters.json.json",
+        "x.parameters.json",
+        ".json",
+        ".parameters.json",
+        "..parameters..json",
+        "dir/main.json",
+        "parameters.json",
+        "mainparameters.json",
+        "ünï.parameters.json",
+    ];
+
+    #[test]
+    fn pairing_by_stems_answers_as_pairing_by_prefix() {
+        for template in TRICKY_NAMES {
+            for parameters in TRICKY_NAMES {
+                assert_eq!(
+                    pairs_with(template, parameters),
+                    pairs_by_prefix(template, parameters),
+                    "{template} with {parameters}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn parameters_files_indexed_by_stem_are_found_in_order() {
+        let index = super::ParametersByStem::new(TRICKY_NAMES);
+        for template in TRICKY_NAMES {
+            let lower = super::lower_file_name(template);
+            let found = super::template_stem(&lower).map_or(&[][..], |stem| index.of_stem(stem));
+            let expected: Vec<usize> = (0..TRICKY_NAMES.len())
+                .filter(|&i| pairs_with(template, TRICKY_NAMES[i]))
+                .collect();
+            assert_eq!(found, expected, "{template}");
+        }
     }
 
     #[test]

@@ -34,14 +34,14 @@ pub struct BicepOutput {
 /// Whether `parameters` is a JSON parameters file of the Bicep file `template` by name:
 /// `main.bicep` takes `main.parameters.json` and `main.parameters.<env>.json`.
 pub fn pairs_with(template: &str, parameters: &str) -> bool {
-    let file_name = |path: &str| path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
-    let Some(stem) = file_name(template)
-        .strip_suffix(".bicep")
-        .map(str::to_string)
-    else {
-        return false;
-    };
-    arm::pairs_with(&format!("{stem}.json"), &file_name(parameters))
+    let template = arm::lower_file_name(template);
+    template_stem(&template).is_some_and(|stem| arm::stem_pairs_with(stem, parameters))
+}
+
+/// What the names of a Bicep file's JSON parameters files start with: its file name (in lower
+/// case) without `.bicep`.
+fn template_stem(lower_name: &str) -> Option<&str> {
+    lower_name.strip_suffix(".bicep")
 }
 
 /// Whether a JSON template is the compiled output of a Bicep file (its `metadata._generator`).
@@ -69,16 +69,16 @@ pub fn read_directory(
     let mut loader = Loader::new(context);
     let mut output = FrontEndOutput::default();
     let targets = UsingTargets::of(documents);
+    let paired = PairedJson::of(compiled, json_parameters);
     for template in documents.iter().filter(|d| !d.parameters) {
-        let compiled = compiled
-            .iter()
-            .find(|c| source_of_compiled(&c.source.path) == template.source.path);
+        let compiled = paired.compiled(template, compiled);
         if !template.parsed.is_clean() {
             if let Some(json) = compiled {
                 read_compiled_whole(json, json_parameters, &mut output);
             }
             continue;
         }
+        let json_parameters = paired.parameters(template, json_parameters);
         let found = evaluations(
             template,
             &targets,
@@ -241,12 +241,14 @@ struct Evaluation<'a> {
 }
 
 /// A directory's Bicep files as `using` paths are matched against them, each path normalized
-/// once rather than once for every pair of files.
+/// once and looked up by its bytes rather than compared with every other.
 struct UsingTargets<'d> {
     /// The `.bicepparam` files that parse cleanly, each with the template its `using` names.
     parameters: Vec<(&'d BicepDocument<'d>, Option<PathBuf>)>,
-    /// The path of every file.
-    paths: Vec<PathBuf>,
+    /// The positions in `parameters` of the files whose `using` names each (normalized) path.
+    by_target: foldhash::HashMap<std::ffi::OsString, Vec<usize>>,
+    /// The (normalized) path of every file.
+    paths: foldhash::HashSet<std::ffi::OsString>,
 }
 
 impl<'d> UsingTargets<'d> {
@@ -254,40 +256,88 @@ impl<'d> UsingTargets<'d> {
         let clean = documents
             .iter()
             .filter(|d| d.parameters && d.parsed.is_clean());
+        let parameters: Vec<_> = clean.map(|d| (d, using_path(d))).collect();
+        let mut by_target: foldhash::HashMap<std::ffi::OsString, Vec<usize>> = Default::default();
+        for (position, (_, target)) in parameters.iter().enumerate() {
+            if let Some(target) = target {
+                let positions = by_target.entry(target.as_os_str().to_owned()).or_default();
+                positions.push(position);
+            }
+        }
         UsingTargets {
-            parameters: clean.map(|d| (d, using_path(d))).collect(),
+            parameters,
+            by_target,
             paths: documents
                 .iter()
-                .map(|d| source::normalize(&d.source.path))
+                .map(|d| source::normalize(&d.source.path).into_os_string())
                 .collect(),
         }
     }
 
-    /// The parameters files whose `using` names the template at `template`.
+    /// The parameters files whose `using` names the template at `template`, in order.
     fn using(&self, template: &Path) -> impl Iterator<Item = &'d BicepDocument<'d>> + '_ {
         let template = source::normalize(template);
-        self.parameters
-            .iter()
-            .filter(move |(_, target)| target.as_deref().is_some_and(|t| same(t, &template)))
-            .map(|(parameters, _)| *parameters)
+        let positions = self.by_target.get(template.as_os_str());
+        let positions = positions.map_or(&[][..], Vec::as_slice).iter();
+        positions.filter_map(|&position| Some(self.parameters.get(position)?.0))
     }
 
     /// Whether `target` (normalized) is one of the directory's files.
     fn holds(&self, target: &Path) -> bool {
-        self.paths.iter().any(|path| same(path, target))
+        self.paths.contains(target.as_os_str())
     }
 }
 
-/// Whether two normalized paths are the same: the same bytes, compared without taking either
-/// apart into components.
-fn same(a: &Path, b: &Path) -> bool {
-    a.as_os_str() == b.as_os_str()
+/// A directory's JSON files as its Bicep files find theirs: the compiled templates by the Bicep
+/// file each sits beside, and the parameters files by the stem of the templates they pair with.
+struct PairedJson {
+    compiled: source::PathIndex,
+    parameters: arm::ParametersByStem,
+}
+
+impl PairedJson {
+    fn of(compiled: &[JsonDocument<'_>], parameters: &[JsonDocument<'_>]) -> Self {
+        PairedJson {
+            compiled: source::PathIndex::new(
+                compiled.iter().map(|c| source_of_compiled(&c.source.path)),
+            ),
+            parameters: arm::ParametersByStem::new(
+                parameters.iter().map(|p| p.source.name.as_str()),
+            ),
+        }
+    }
+
+    /// The template compiled from `template`, among `compiled` (the directory's, as indexed).
+    fn compiled<'c>(
+        &self,
+        template: &BicepDocument<'_>,
+        compiled: &'c [JsonDocument<'c>],
+    ) -> Option<&'c JsonDocument<'c>> {
+        let position = self.compiled.position(&template.source.path)?;
+        compiled.get(position)
+    }
+
+    /// The JSON parameters files that pair with `template` by name, in the directory's order,
+    /// among `parameters` (the directory's, as indexed).
+    fn parameters<'p>(
+        &self,
+        template: &BicepDocument<'_>,
+        parameters: &'p [JsonDocument<'p>],
+    ) -> impl Iterator<Item = &'p JsonDocument<'p>> + use<'p> {
+        let lower_name = arm::lower_file_name(&template.source.name);
+        let positions =
+            template_stem(&lower_name).map_or(&[][..], |stem| self.parameters.of_stem(stem));
+        let positions = positions.to_vec();
+        positions
+            .into_iter()
+            .filter_map(|position| parameters.get(position))
+    }
 }
 
 fn evaluations<'a>(
     template: &BicepDocument<'_>,
     targets: &UsingTargets<'_>,
-    json_parameters: &[JsonDocument<'a>],
+    json_parameters: impl Iterator<Item = &'a JsonDocument<'a>>,
     explicit: &'a [arm::ExplicitParameters],
     loader: &mut Loader<'_>,
 ) -> Vec<Evaluation<'a>> {
@@ -300,9 +350,7 @@ fn evaluations<'a>(
         });
     }
     for parameters in json_parameters {
-        if pairs_with(&template.source.name, &parameters.source.name)
-            && let Some(values) = parameters.root.get("parameters")
-        {
+        if let Some(values) = parameters.root.get("parameters") {
             found.push(Evaluation {
                 file: Some(short_name(&parameters.source.name)),
                 given: None,
