@@ -122,7 +122,14 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<(PathBuf, Candidate)>, Vec<WalkError>
                 message: "no such file or directory".into(),
                 skipped: false,
             }),
-            Ok(metadata) if metadata.is_file() => files.extend(given_file(root)),
+            Ok(metadata) if metadata.is_file() => match given_file(root) {
+                Some(file) => files.push(file),
+                None => errors.push(WalkError {
+                    path: root.clone(),
+                    message: "skipped: not a kind of file acr-lint reads".into(),
+                    skipped: true,
+                }),
+            },
             Ok(_) => walk(root, &mut files, &mut errors),
         }
     }

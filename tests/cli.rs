@@ -219,6 +219,29 @@ fn exit_3_on_unparsable_input_and_the_rest_is_still_reported() {
 }
 
 #[test]
+fn a_file_given_by_name_that_acr_lint_does_not_read_gets_a_note() {
+    let dir = scratch(&[("main.tf", CLEAN_TF.as_bytes()), ("notes.txt", b"notes\n")]);
+    acr_lint()
+        .current_dir(dir.path())
+        .args(["main.tf", "notes.txt", "--select", "ACR001"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("No problems found"))
+        .stderr(predicate::str::contains(
+            "note: notes.txt: skipped: not a kind of file acr-lint reads",
+        ));
+    acr_lint()
+        .current_dir(dir.path())
+        .args(["notes.txt"])
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains(
+            "notes.txt: skipped: not a kind of file",
+        ))
+        .stdout(predicate::str::contains("No files checked"));
+}
+
+#[test]
 fn exit_3_on_a_missing_path() {
     acr_lint()
         .arg("no/such/dir")
