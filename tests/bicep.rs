@@ -263,6 +263,38 @@ fn a_bicep_file_used_as_a_module_is_reported_through_its_callers() {
 }
 
 #[test]
+fn a_module_read_with_its_own_parameters_files_is_still_reported_through_its_callers() {
+    let module = std::fs::read_to_string(
+        common::repo().join("testdata/bicep/acr001/module/modules/registry.bicep"),
+    )
+    .expect("the module");
+    let dir = scratch(&[
+        (
+            "main.bicep",
+            "module registry 'modules/registry.bicep' = {\n  name: 'registry'\n}\n",
+        ),
+        ("modules/registry.bicep", &module),
+        (
+            "modules/registry.bicepparam",
+            "using './registry.bicep'\n\nparam adminEnabled = true\n",
+        ),
+        (
+            "modules/registry.parameters.json",
+            r#"{"parameters": {"adminEnabled": {"value": true}}}"#,
+        ),
+    ]);
+    let scan = scan(dir.path());
+    let registries: Vec<&str> = scan
+        .findings
+        .iter()
+        .filter(|f| f.rule.id == "ACR003")
+        .map(|f| f.resource.as_str())
+        .collect();
+    assert_eq!(registries, ["registry/acr"]);
+    assert!(!scan.findings.iter().any(|f| f.rule.id == "ACR001"));
+}
+
+#[test]
 fn secure_parameter_values_from_bicepparam_files_are_not_shown() {
     let dir = scratch(&[
         (
