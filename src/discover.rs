@@ -122,20 +122,43 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<(PathBuf, Candidate)>, Vec<WalkError>
                 message: "no such file or directory".into(),
                 skipped: false,
             }),
-            Ok(metadata) if metadata.is_file() => match given_file(root) {
-                Some(file) => files.push(file),
-                None => errors.push(WalkError {
-                    path: root.clone(),
-                    message: "skipped: not a kind of file acr-lint reads".into(),
-                    skipped: true,
-                }),
-            },
+            Ok(metadata) if metadata.is_file() => files.extend(given_file(root)),
             Ok(_) => walk(root, &mut files, &mut errors),
         }
     }
     source::sort_in_directory_order(&mut files, |(path, _)| path);
     files.dedup_by(|a, b| a.0 == b.0);
     (files, errors)
+}
+
+/// How many files given by name [`unread_kinds_notice`] names before it only counts them.
+const UNREAD_NAMES_SHOWN: usize = 5;
+
+/// A note on the files given by name that acr-lint does not read (by their name), which would
+/// otherwise be dropped without a word: one line, however many there are.
+fn unread_kinds_notice(paths: &[PathBuf], base: &Path) -> Option<String> {
+    let unread: Vec<String> = paths
+        .iter()
+        .filter(|path| Candidate::of(path).is_none() && path.is_file())
+        .map(|path| source::display_name(path, base))
+        .collect();
+    match unread.as_slice() {
+        [] => None,
+        [one] => Some(format!("{one}: skipped: not a kind of file acr-lint reads")),
+        many => {
+            let shown = many.get(..UNREAD_NAMES_SHOWN).unwrap_or(many).join(", ");
+            let more = many.len().saturating_sub(UNREAD_NAMES_SHOWN);
+            let more = if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            };
+            Some(format!(
+                "skipped {} files given by name that are of no kind acr-lint reads: {shown}{more}",
+                many.len()
+            ))
+        }
+    }
 }
 
 /// The files to read as context for the files given by name, without reporting on them: for a
@@ -460,10 +483,11 @@ pub fn files(
         .unzip();
     let (skipped, walk_errors): (Vec<WalkError>, Vec<WalkError>) =
         walk_errors.into_iter().partition(|e| e.skipped);
-    let notices = skipped
+    let mut notices: Vec<String> = skipped
         .into_iter()
         .map(|e| format!("{}: {}", source::display_name(&e.path, base), e.message))
         .collect();
+    notices.extend(unread_kinds_notice(&on_disk, base));
     let errors = walk_errors
         .into_iter()
         .map(|e| InputError {

@@ -239,6 +239,20 @@ fn a_file_given_by_name_that_acr_lint_does_not_read_gets_a_note() {
             "notes.txt: skipped: not a kind of file",
         ))
         .stdout(predicate::str::contains("No files checked"));
+    let many: Vec<String> = (0..8).map(|i| format!("n{i}.txt")).collect();
+    for name in &many {
+        fs::write(dir.path().join(name), "notes\n").expect("write");
+    }
+    acr_lint()
+        .current_dir(dir.path())
+        .arg("main.tf")
+        .args(&many)
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains(
+            "note: skipped 8 files given by name that are of no kind acr-lint reads: \
+             n0.txt, n1.txt, n2.txt, n3.txt, n4.txt and 3 more\n",
+        ));
 }
 
 #[test]
