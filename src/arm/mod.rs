@@ -327,6 +327,36 @@ mod tests {
         }
     }
 
+    /// Every name of up to `most` of the tokens that make parameters files' names tricky.
+    fn names_of_tokens(most: u32) -> Vec<String> {
+        const TOKENS: [&str; 6] = ["a", ".", ".parameters", ".json", ".jsonc", "P"];
+        let mut names = vec![String::new()];
+        let mut last = vec![String::new()];
+        for _ in 0..most {
+            last = last
+                .iter()
+                .flat_map(|name| TOKENS.iter().map(move |token| format!("{name}{token}")))
+                .collect();
+            names.extend(last.iter().cloned());
+        }
+        names
+    }
+
+    #[test]
+    fn pairing_by_stems_answers_as_pairing_by_prefix_for_every_short_name() {
+        let templates = names_of_tokens(3);
+        let parameters = names_of_tokens(4);
+        let index = super::ParametersByStem::new(parameters.iter().map(String::as_str));
+        for template in &templates {
+            let expected: Vec<usize> = (0..parameters.len())
+                .filter(|&i| pairs_by_prefix(template, &parameters[i]))
+                .collect();
+            let lower = super::lower_file_name(template);
+            let found = super::template_stem(&lower).map_or(&[][..], |stem| index.of_stem(stem));
+            assert_eq!(found, expected, "{template}");
+        }
+    }
+
     #[test]
     fn parameters_files_indexed_by_stem_are_found_in_order() {
         let index = super::ParametersByStem::new(TRICKY_NAMES);
