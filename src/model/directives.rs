@@ -110,9 +110,18 @@ fn quoted(text: &str) -> Option<(String, &str)> {
 /// The suppression comments of a Terraform file. Each covers the resource, block or attribute
 /// that starts on the first line below it that is not a comment.
 pub fn from_hcl(body: &Body, text: &str, file: FileId, unit: &str) -> Vec<Directive> {
+    let structures = spanned(body);
     from_comment_lines(text, file, &|offset| {
-        covered_structure(body, offset, file, unit)
+        covered_among(&structures, offset, file, unit)
     })
+}
+
+/// The structures of a body with their spans, in the order they are written (which is the order
+/// of their spans: they do not overlap).
+fn spanned(body: &Body) -> Vec<(std::ops::Range<usize>, &Structure)> {
+    body.iter()
+        .filter_map(|structure| Some((structure.span()?, structure)))
+        .collect()
 }
 
 /// The suppression comments of a Bicep file (`//` or `/* */` on a line of their own). Each
@@ -120,11 +129,12 @@ pub fn from_hcl(body: &Body, text: &str, file: FileId, unit: &str) -> Vec<Direct
 /// with what a suppression above it covers) that starts on the first line below it that is not
 /// a comment.
 pub fn from_bicep(text: &str, file: FileId, structures: &[(Span, Covers)]) -> Vec<Directive> {
+    let mut first_at: foldhash::HashMap<usize, &Covers> = Default::default();
+    for (span, covers) in structures {
+        first_at.entry(span.start).or_insert(covers);
+    }
     from_comment_lines(text, file, &|offset| {
-        structures
-            .iter()
-            .find(|(span, _)| span.start == offset)
-            .map(|(_, covers)| covers.clone())
+        first_at.get(&offset).map(|c| (*c).clone())
     })
 }
 
@@ -206,21 +216,26 @@ fn line_offsets(text: &str) -> Vec<(usize, &str)> {
         .collect()
 }
 
-/// What a suppression above the structure starting at `offset` covers.
-fn covered_structure(body: &Body, offset: usize, file: FileId, unit: &str) -> Option<Covers> {
-    for structure in body.iter() {
-        let range = structure.span()?;
-        if !range.contains(&offset) && range.start != offset {
-            continue;
-        }
-        if range.start == offset {
-            return Some(covers_of(structure, range, file, unit));
-        }
-        if let Structure::Block(block) = structure {
-            return covered_structure(&block.body, offset, file, unit);
-        }
+/// What a suppression above the structure starting at `offset` covers, among `structures` (see
+/// [`spanned`]): the one that starts there, or what it covers in the block that holds `offset`.
+fn covered_among(
+    structures: &[(std::ops::Range<usize>, &Structure)],
+    offset: usize,
+    file: FileId,
+    unit: &str,
+) -> Option<Covers> {
+    let before = |range: &std::ops::Range<usize>| range.end <= offset && range.start != offset;
+    let at = structures.partition_point(|(range, _)| before(range));
+    let (range, structure) = structures.get(at)?;
+    if range.start == offset {
+        return Some(covers_of(structure, range.clone(), file, unit));
     }
-    None
+    match structure {
+        Structure::Block(block) if range.contains(&offset) => {
+            covered_among(&spanned(&block.body), offset, file, unit)
+        }
+        _ => None,
+    }
 }
 
 fn covers_of(
