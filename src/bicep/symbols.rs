@@ -321,8 +321,9 @@ pub fn build(parsed: &ParsedFile, declared: &[Declared<'_>]) -> Symbols {
         }
     }
     let mut resolving = Vec::new();
+    let index = DeclaredIndex::new(declared);
     for entry in declared {
-        resolve_resource(&entry.symbol, declared, &mut symbols, &mut resolving);
+        resolve_resource(&entry.symbol, &index, &mut symbols, &mut resolving);
     }
     // Inside a parent's body, and everywhere when unambiguous, a child goes by its own name.
     let mut short: HashMap<String, Vec<Rc<ResourceSymbol>>> = HashMap::new();
@@ -348,7 +349,7 @@ pub fn build(parsed: &ParsedFile, declared: &[Declared<'_>]) -> Symbols {
 /// against cycles.
 fn resolve_resource(
     symbol: &str,
-    declared: &[Declared<'_>],
+    declared: &DeclaredIndex<'_, '_>,
     symbols: &mut Symbols,
     resolving: &mut Vec<String>,
 ) -> Option<Rc<ResourceSymbol>> {
@@ -358,7 +359,7 @@ fn resolve_resource(
     if resolving.iter().any(|s| s == symbol) || resolving.len() > MAX_RESOURCE_NESTING {
         return None;
     }
-    let entry = declared.iter().find(|e| e.symbol == symbol)?;
+    let entry = declared.find(symbol)?;
     resolving.push(symbol.to_string());
     let body = body_object(&entry.resource.value);
     let referenced = |key: &str| {
@@ -396,7 +397,7 @@ fn resolve_resource(
 /// a sibling child by its own name inside the same parent).
 fn referenced_symbol(
     expr: &Expr,
-    declared: &[Declared<'_>],
+    declared: &DeclaredIndex<'_, '_>,
     nested_in: Option<&str>,
 ) -> Option<String> {
     let name = match &expr.kind {
@@ -407,28 +408,61 @@ fn referenced_symbol(
         ExprKind::ResourceAccess(access) => {
             let parent = referenced_symbol(&access.base, declared, nested_in)?;
             let symbol = format!("{parent}::{}", access.name.name);
-            return declared
-                .iter()
-                .any(|e| e.symbol == symbol)
-                .then_some(symbol);
+            return declared.holds(&symbol).then_some(symbol);
         }
         _ => return None,
     };
     if let Some(parent) = nested_in {
         let sibling = format!("{parent}::{name}");
-        if declared.iter().any(|e| e.symbol == sibling) {
+        if declared.holds(&sibling) {
             return Some(sibling);
         }
     }
-    if declared.iter().any(|e| e.symbol == name) {
+    if declared.holds(name) {
         return Some(name.to_string());
     }
-    let mut nested = declared
-        .iter()
-        .filter(|e| e.nested_in.is_some() && e.resource.name.name == name);
-    match (nested.next(), nested.next()) {
-        (Some(only), None) => Some(only.symbol.clone()),
+    match declared.nested_named(name) {
+        [only] => Some(only.symbol.clone()),
         _ => None,
+    }
+}
+
+/// A file's declared resources found by symbol, and the nested ones by their own name, in one
+/// lookup each rather than a pass over all of them.
+struct DeclaredIndex<'d, 'p> {
+    /// The first resource declared with each symbol.
+    by_symbol: HashMap<&'d str, &'d Declared<'p>>,
+    /// The nested resources with each name, in the order they are declared.
+    nested_by_name: HashMap<&'d str, Vec<&'d Declared<'p>>>,
+}
+
+impl<'d, 'p> DeclaredIndex<'d, 'p> {
+    fn new(declared: &'d [Declared<'p>]) -> Self {
+        let mut by_symbol = HashMap::with_capacity(declared.len());
+        let mut nested_by_name: HashMap<&str, Vec<&Declared<'p>>> = HashMap::new();
+        for entry in declared {
+            by_symbol.entry(entry.symbol.as_str()).or_insert(entry);
+            if entry.nested_in.is_some() {
+                let name = entry.resource.name.name.as_str();
+                nested_by_name.entry(name).or_default().push(entry);
+            }
+        }
+        DeclaredIndex {
+            by_symbol,
+            nested_by_name,
+        }
+    }
+
+    fn find(&self, symbol: &str) -> Option<&'d Declared<'p>> {
+        self.by_symbol.get(symbol).copied()
+    }
+
+    fn holds(&self, symbol: &str) -> bool {
+        self.by_symbol.contains_key(symbol)
+    }
+
+    fn nested_named(&self, name: &str) -> &[&'d Declared<'p>] {
+        self.nested_by_name.get(name).map_or(&[], Vec::as_slice)
     }
 }
 
@@ -459,5 +493,53 @@ impl Lowerer<'_, '_> {
             .rev()
             .find(|(n, _)| n == name)
             .map(|(_, text)| text.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{build, declared_resources};
+    use crate::bicep::syntax::parse;
+
+    const REGISTRY: &str = "resource acr 'Microsoft.ContainerRegistry/registries@2023-07-01' = {
+  name: 'acr'
+  resource rep 'replications' = {
+    name: 'northeurope'
+  }
+}
+";
+
+    /// The symbol of what the resource `symbol` names as its scope, when it resolves.
+    fn scope_of(text: &str, symbol: &str) -> Option<String> {
+        let parsed = parse(text);
+        let declared = declared_resources(&parsed);
+        let symbols = build(&parsed, &declared);
+        let resource = symbols.resources.get(symbol)?;
+        resource.scope.as_ref().map(|scope| scope.symbol.clone())
+    }
+
+    #[test]
+    fn references_to_nested_resources_resolve_by_access_and_by_their_own_name_when_unambiguous() {
+        let lock = |scope: &str| {
+            format!(
+                "{REGISTRY}resource lock 'Microsoft.Authorization/locks@2020-05-01' = {{\n  \
+                 scope: {scope}\n  name: 'lock'\n}}\n"
+            )
+        };
+        assert_eq!(scope_of(&lock("acr"), "lock").as_deref(), Some("acr"));
+        assert_eq!(
+            scope_of(&lock("acr::rep"), "lock").as_deref(),
+            Some("acr::rep")
+        );
+        assert_eq!(scope_of(&lock("rep"), "lock").as_deref(), Some("acr::rep"));
+        assert_eq!(scope_of(&lock("acr::none"), "lock"), None);
+        assert_eq!(scope_of(&lock("none"), "lock"), None);
+        let other = REGISTRY.replace("resource acr ", "resource other ");
+        let ambiguous = format!("{other}{}", lock("rep"));
+        assert_eq!(scope_of(&ambiguous, "lock"), None);
+        assert_eq!(
+            scope_of(&format!("{other}{}", lock("other::rep")), "lock").as_deref(),
+            Some("other::rep")
+        );
     }
 }
