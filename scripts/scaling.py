@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Finds work that grows faster than the input: `scripts/scaling.py BINARY [N] [ROUNDS]`.
 
-Writes inputs of several shapes, each at N and at 4N of its unit (files in one directory,
+Writes inputs of nine shapes, each at N and at 4N of its unit (files in one directory,
 files given by name, resources in one file, suppression comments, module calls...), into a
 temporary directory, scans each with BINARY (SARIF to a file, the default rules), and prints
 the median wall time of ROUNDS runs at each size and their ratio. Work that grows with the
@@ -94,6 +94,16 @@ def suppressions_in_one_file(n, root):
     return [root]
 
 
+def suppressions_across_files(n, root):
+    """n Terraform files in 20 directories, each a registry under two suppression comments."""
+    for i in range(n):
+        write(f"{root}/d{i % 20:02}/acr{i:05}.tf",
+              f'# acr-lint:ignore ACR001 reason="accepted {i}"\n'
+              f'# acr-lint:ignore ACR002 reason="accepted {i}"\n'
+              + tf_registry(f"acr{i}", f'"acr{i}"'))
+    return [root]
+
+
 def bicep_resources_in_one_file(n, root):
     """One Bicep file of n registries, each with a nested webhook and a lock scoped to it."""
     write(f"{root}/main.bicep", "".join(
@@ -144,6 +154,7 @@ SHAPES = [
     files_given_by_name,
     bicep_modules_called,
     suppressions_in_one_file,
+    suppressions_across_files,
     bicep_resources_in_one_file,
     arm_resources_in_one_template,
     terraform_module_calls,

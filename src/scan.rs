@@ -174,7 +174,7 @@ pub fn scan(options: &ScanOptions) -> Scan {
     let bicep_module = |unit: &str| {
         !called_bicep.is_empty()
             && (called_bicep.contains(unit)
-                || positions_of(unit, " with ").any(|at| {
+                || source::positions_of(unit, " with ").any(|at| {
                     unit.get(..at)
                         .is_some_and(|name| called_bicep.contains(name))
                 }))
@@ -322,16 +322,6 @@ pub fn scan(options: &ScanOptions) -> Scan {
     }
     crate::report::mask_messages(&mut scan);
     scan
-}
-
-/// Where `pattern` starts in `text`, overlapping occurrences included.
-fn positions_of<'t>(text: &'t str, pattern: &'t str) -> impl Iterator<Item = usize> + 't {
-    let mut from = 0;
-    std::iter::from_fn(move || {
-        let at = from + text.get(from..)?.find(pattern)?;
-        from = at + pattern.chars().next().map_or(1, char::len_utf8);
-        Some(at)
-    })
 }
 
 /// Each file's place in the order of the files' names, so that sorting by name compares numbers:
@@ -872,18 +862,6 @@ mod tests {
         );
         let distinct: Vec<Unit> = ["x1", "y1"].map(|h| part(&h[..1], h)).into_iter().collect();
         assert_eq!(described(&merge_units(distinct)).len(), 2);
-    }
-
-    #[test]
-    fn positions_of_a_pattern_include_overlapping_ones() {
-        let found: Vec<usize> = super::positions_of("a with with b with ", " with ").collect();
-        assert_eq!(found, [1, 6, 13]);
-        assert_eq!(super::positions_of("aaa", "aa").collect::<Vec<_>>(), [0, 1]);
-        assert_eq!(super::positions_of("", " with ").count(), 0);
-        assert_eq!(
-            super::positions_of("é with ", " with ").collect::<Vec<_>>(),
-            [2]
-        );
     }
 
     #[test]

@@ -393,6 +393,16 @@ impl PathIndex {
     }
 }
 
+/// Where `pattern` starts in `text`, overlapping occurrences included.
+pub fn positions_of<'t>(text: &'t str, pattern: &'t str) -> impl Iterator<Item = usize> + 't {
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        let at = from + text.get(from..)?.find(pattern)?;
+        from = at + pattern.chars().next().map_or(1, char::len_utf8);
+        Some(at)
+    })
+}
+
 /// The name shown for a path: relative to `base` when it lies below it.
 pub fn display_name(path: &Path, base: &Path) -> String {
     let shown = path.strip_prefix(base).unwrap_or(path);
@@ -815,6 +825,15 @@ pub fn read_text(path: &Path) -> Result<String, ReadFailure> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn positions_of_a_pattern_include_overlapping_ones() {
+        let found: Vec<usize> = positions_of("a with with b with ", " with ").collect();
+        assert_eq!(found, [1, 6, 13]);
+        assert_eq!(positions_of("aaa", "aa").collect::<Vec<_>>(), [0, 1]);
+        assert_eq!(positions_of("", " with ").count(), 0);
+        assert_eq!(positions_of("é with ", " with ").collect::<Vec<_>>(), [2]);
+    }
 
     #[test]
     fn a_path_index_finds_the_first_equal_path_as_paths_compare() {

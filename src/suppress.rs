@@ -101,6 +101,132 @@ fn same_unit(finding_unit: &str, unit: &str) -> bool {
             .is_some_and(|rest| rest.starts_with(" with "))
 }
 
+/// The suppressions that may cover a finding, found by where it points and by the resource and
+/// unit it is on, so that each finding is checked against those alone: a repository with a
+/// suppression on every registry would otherwise check every finding against all of them.
+struct Candidates<'s> {
+    /// Suppressions that cover a span (their own, or their resource's), by file.
+    by_place: foldhash::HashMap<FileId, Places>,
+    /// Suppressions of one resource, by its unit and address.
+    by_resource: foldhash::HashMap<(&'s str, &'s str), Vec<usize>>,
+    /// Suppressions of a whole unit.
+    by_unit: foldhash::HashMap<&'s str, Vec<usize>>,
+    /// Suppressions by path glob (configuration entries), which any finding may match.
+    everywhere: Vec<usize>,
+}
+
+/// The spans of one file's suppressions, sorted by where they start, with the furthest end of
+/// any span so far: the spans holding an offset are found without a pass over all of them.
+#[derive(Default)]
+struct Places {
+    spans: Vec<(Span, usize)>,
+    furthest_end: Vec<usize>,
+}
+
+impl Places {
+    fn add(&mut self, span: Span, index: usize) {
+        self.spans.push((span, index));
+    }
+
+    fn sort(&mut self) {
+        self.spans.sort_by_key(|(span, index)| (span.start, *index));
+        let mut furthest = 0;
+        self.furthest_end = self
+            .spans
+            .iter()
+            .map(|(span, _)| {
+                furthest = furthest.max(span.end);
+                furthest
+            })
+            .collect();
+    }
+
+    /// The suppressions whose span holds `offset` (both ends included).
+    fn holding(&self, offset: usize, into: &mut Vec<usize>) {
+        let starts_before = self.spans.partition_point(|(span, _)| span.start <= offset);
+        for position in (0..starts_before).rev() {
+            if self
+                .furthest_end
+                .get(position)
+                .is_none_or(|&end| end < offset)
+            {
+                break;
+            }
+            if let Some((span, index)) = self.spans.get(position)
+                && span.end >= offset
+            {
+                into.push(*index);
+            }
+        }
+    }
+}
+
+impl<'s> Candidates<'s> {
+    fn of(suppressions: &'s [Suppression]) -> Self {
+        let mut index = Candidates {
+            by_place: Default::default(),
+            by_resource: Default::default(),
+            by_unit: Default::default(),
+            everywhere: Vec::new(),
+        };
+        for (position, suppression) in suppressions.iter().enumerate() {
+            match &suppression.covers {
+                Covers::Span(span) => index.place(*span, position),
+                Covers::Resource {
+                    unit,
+                    address,
+                    span,
+                } => {
+                    index.place(*span, position);
+                    let key = (unit.as_str(), address.as_str());
+                    index.by_resource.entry(key).or_default().push(position);
+                }
+                Covers::Unit(unit) => index.by_unit.entry(unit).or_default().push(position),
+                Covers::Path { .. } => index.everywhere.push(position),
+            }
+        }
+        index.by_place.values_mut().for_each(Places::sort);
+        index
+    }
+
+    fn place(&mut self, span: Span, position: usize) {
+        self.by_place
+            .entry(span.file)
+            .or_default()
+            .add(span, position);
+    }
+
+    /// The positions, in order, of the suppressions that may cover `finding` (see [`covers`]).
+    fn for_finding(&self, finding: &Finding, into: &mut Vec<usize>) {
+        into.clear();
+        into.extend(&self.everywhere);
+        let at = finding.primary.span;
+        if let Some(places) = self.by_place.get(&at.file) {
+            places.holding(at.start, into);
+        }
+        let unit = finding.unit.as_str();
+        let units = std::iter::once(unit)
+            .chain(crate::source::positions_of(unit, " with ").filter_map(|end| unit.get(..end)));
+        let resource = finding.resource.as_str();
+        let stem = crate::arm::copy_stem(resource);
+        let base = crate::model::graph::split_instance_key(resource).map(|(base, _)| base);
+        let addresses = [Some(resource), Some(stem.as_str()), base];
+        for unit in units {
+            into.extend(self.by_unit.get(unit).into_iter().flatten());
+            for address in addresses.iter().flatten() {
+                into.extend(
+                    self.by_resource
+                        .get(&(unit, *address))
+                        .into_iter()
+                        .flatten(),
+                );
+            }
+        }
+        into.sort_unstable();
+        into.dedup();
+    }
+}
+
 /// `*` matches within a path segment, `**` across segments, `?` one character.
 pub fn glob_matches(glob: &str, path: &str) -> bool {
     let glob = glob.strip_prefix("./").unwrap_or(glob);
@@ -156,11 +282,14 @@ pub fn apply<'n>(
     let mut used = vec![false; suppressions.len()];
     let mut kept = Vec::with_capacity(findings.len());
     let mut suppressed = Vec::new();
+    let index = Candidates::of(suppressions);
+    let mut candidates = Vec::new();
     for finding in findings {
         let name = file_name(finding.primary.span.file);
-        let matching = suppressions
+        index.for_finding(&finding, &mut candidates);
+        let matching = candidates
             .iter()
-            .enumerate()
+            .filter_map(|&index| Some((index, suppressions.get(index)?)))
             .filter(|(_, s)| covers(s, &finding, name));
         let mut active = None;
         for (index, suppression) in matching {
@@ -305,6 +434,94 @@ mod tests {
             until: Date::parse("2030-01-31"),
             covers: Covers::Unit("main".into()),
         })
+    }
+
+    #[test]
+    fn the_candidates_of_a_finding_hold_every_suppression_that_covers_it() {
+        let span = |file, start, end| Span::new(file, start, end);
+        let resource = |unit: &str, address: &str, at: Span| Covers::Resource {
+            unit: unit.into(),
+            address: address.into(),
+            span: at,
+        };
+        let covers = [
+            Covers::Span(span(0, 10, 20)),
+            Covers::Span(span(0, 12, 14)),
+            Covers::Span(span(0, 0, 100)),
+            Covers::Span(span(0, 20, 20)),
+            Covers::Span(span(1, 10, 20)),
+            resource("main", "acr", span(0, 30, 40)),
+            resource("main", "acr", span(0, 35, 60)),
+            resource("t.json", "acr", span(2, 0, 5)),
+            resource("t.json with a.json", "acr", span(2, 0, 5)),
+            resource("mod", "module.m", span(3, 0, 9)),
+            Covers::Unit("main".into()),
+            Covers::Unit("t.json".into()),
+            Covers::Unit("".into()),
+            Covers::Path {
+                glob: "**/*.tf".into(),
+                resource: None,
+            },
+        ];
+        let suppressions: Vec<Suppression> = covers
+            .into_iter()
+            .map(|covers| Suppression {
+                rules: vec!["ACR001"],
+                reason: "r".into(),
+                until: None,
+                directive: span(9, 0, 1),
+                covers,
+                origin: "inline",
+            })
+            .collect();
+        let index = Candidates::of(&suppressions);
+        let units = [
+            "main",
+            "t.json",
+            "t.json with a.json",
+            "t.json with b.json",
+            "",
+            " with x",
+        ];
+        let addresses = [
+            "acr",
+            "acr[0]",
+            "acr[\"k\"]",
+            "acr[0]/x",
+            "other",
+            "module.m",
+        ];
+        let mut candidates = Vec::new();
+        let mut checked = 0;
+        for file in 0..4 {
+            for start in [
+                0, 5, 9, 10, 12, 14, 15, 20, 21, 30, 35, 40, 41, 60, 61, 100, 101,
+            ] {
+                for unit in units {
+                    for address in addresses {
+                        let mut finding = tool_finding(
+                            rules::find("ACR001").unwrap().meta(),
+                            span(file, start, start + 1),
+                            String::new(),
+                        );
+                        finding.unit = unit.into();
+                        finding.resource = address.into();
+                        index.for_finding(&finding, &mut candidates);
+                        let covering: Vec<usize> = (0..suppressions.len())
+                            .filter(|&i| super::covers(&suppressions[i], &finding, "m/main.tf"))
+                            .collect();
+                        let kept: Vec<usize> = candidates
+                            .iter()
+                            .copied()
+                            .filter(|&i| super::covers(&suppressions[i], &finding, "m/main.tf"))
+                            .collect();
+                        assert_eq!(kept, covering, "{file} {start} {unit:?} {address:?}");
+                        checked += usize::from(!covering.is_empty());
+                    }
+                }
+            }
+        }
+        assert!(checked > 100, "{checked}");
     }
 
     #[test]
