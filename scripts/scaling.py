@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Finds work that grows faster than the input: `scripts/scaling.py BINARY [N] [ROUNDS]`.
 
-Writes inputs of nine shapes, each at N and at 4N of its unit (files in one directory,
+Writes inputs of eleven shapes, each at N and at 4N of its unit (files in one directory,
 files given by name, resources in one file, suppression comments, module calls...), into a
 temporary directory, scans each with BINARY (SARIF to a file, the default rules), and prints
 the median wall time of ROUNDS runs at each size and their ratio. Work that grows with the
@@ -104,6 +104,25 @@ def suppressions_across_files(n, root):
     return [root]
 
 
+def secrets_across_templates(n, root):
+    """n ARM templates in 20 directories, each with a secure parameter's default of its own."""
+    for i in range(n):
+        secret = {"type": "securestring", "defaultValue": f"S3cret-value-{i:05}-xyz"}
+        write(f"{root}/d{i % 20:02}/t{i:05}.json",
+              template([arm_registry(f"acr{i}")], parameters={"adminPassword": secret}))
+    return [root]
+
+
+def terraform_json_files(n, root):
+    """n Terraform files in JSON syntax in 20 directories, a registry each."""
+    for i in range(n):
+        registry = {"name": f"acr{i}", "resource_group_name": "rg", "location": "westeurope",
+                    "sku": "Premium", "admin_enabled": True}
+        write(f"{root}/d{i % 20:02}/acr{i:05}.tf.json", json.dumps(
+            {"resource": {"azurerm_container_registry": {f"acr{i}": registry}}}, indent=2))
+    return [root]
+
+
 def bicep_resources_in_one_file(n, root):
     """One Bicep file of n registries, each with a nested webhook and a lock scoped to it."""
     write(f"{root}/main.bicep", "".join(
@@ -155,6 +174,8 @@ SHAPES = [
     bicep_modules_called,
     suppressions_in_one_file,
     suppressions_across_files,
+    secrets_across_templates,
+    terraform_json_files,
     bicep_resources_in_one_file,
     arm_resources_in_one_template,
     terraform_module_calls,

@@ -719,8 +719,10 @@ fn move_to_json_syntax(
     if offsets.is_empty() {
         return;
     }
+    let by_file: foldhash::HashMap<FileId, &terraform::json_syntax::OffsetMap> =
+        offsets.iter().map(|(file, map)| (*file, map)).collect();
     let remap = |span: &mut crate::source::Span| {
-        if let Some((_, map)) = offsets.iter().find(|(file, _)| *file == span.file) {
+        if let Some(map) = by_file.get(&span.file) {
             *span = map.span(*span);
         }
     };

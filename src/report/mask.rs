@@ -74,8 +74,8 @@ fn mask(text: &mut String, span: Span) {
 /// errors and notices), the values written at its secret spans: a rule that quotes a value
 /// (a name, a URL, an enumeration value) or a value built from one shows the mask instead.
 pub fn mask_messages(scan: &mut Scan) {
-    let secrets = secret_texts(&scan.sources, &scan.secrets);
-    if secrets.is_empty() {
+    let secrets = Secrets::new(secret_texts(&scan.sources, &scan.secrets));
+    if secrets.texts.is_empty() {
         return;
     }
     let hide = |text: &mut String| {
@@ -183,17 +183,57 @@ fn quoted_parts(text: &str) -> Vec<String> {
 }
 
 /// `message` with every occurrence of `secrets` masked; `None` when none occurs.
-fn masked_message(message: &str, secrets: &[String]) -> Option<String> {
+/// The secrets to mask, longest first, and what finds those a message holds in one pass over it
+/// rather than one pass for each secret.
+struct Secrets {
+    texts: Vec<String>,
+    finder: Option<aho_corasick::AhoCorasick>,
+    /// The secrets holding a `*`, which masking another secret may make appear.
+    starred: Vec<usize>,
+}
+
+impl Secrets {
+    fn new(texts: Vec<String>) -> Secrets {
+        Secrets {
+            finder: aho_corasick::AhoCorasick::new(&texts).ok(),
+            starred: (0..texts.len())
+                .filter(|&i| texts.get(i).is_some_and(|t| t.contains('*')))
+                .collect(),
+            texts,
+        }
+    }
+
+    /// The secrets that `message` may show, longest first: those it holds, and those that
+    /// masking them may bring out. Every secret when there is no finder.
+    fn in_message(&self, message: &str) -> Vec<&str> {
+        let Some(finder) = &self.finder else {
+            return self.texts.iter().map(String::as_str).collect();
+        };
+        let mut found: Vec<usize> = finder
+            .find_overlapping_iter(message)
+            .map(|m| m.pattern().as_usize())
+            .chain(self.starred.iter().copied())
+            .collect();
+        found.sort_unstable();
+        found.dedup();
+        found
+            .into_iter()
+            .filter_map(|i| self.texts.get(i).map(String::as_str))
+            .collect()
+    }
+}
+
+fn masked_message(message: &str, secrets: &Secrets) -> Option<String> {
     let mut result: Option<String> = None;
-    for secret in secrets {
+    for secret in secrets.in_message(message) {
         let current = result.as_deref().unwrap_or(message);
-        if !current.contains(secret.as_str()) {
+        if !current.contains(secret) {
             continue;
         }
         let alone_only = secret.chars().count() < ALONE_BELOW;
         let mut out = String::with_capacity(current.len());
         let mut rest = 0;
-        for (at, _) in current.match_indices(secret.as_str()) {
+        for (at, _) in current.match_indices(secret) {
             let end = at + secret.len();
             if at < rest || (alone_only && !stands_alone(current, at, end)) {
                 continue;
@@ -252,8 +292,48 @@ mod tests {
     }
 
     #[test]
+    fn messages_mask_the_same_secrets_found_in_one_pass_as_looked_for_one_by_one() {
+        let mut texts: Vec<String> = [
+            "hunter2-long",
+            "hunter2",
+            "ter2-lo",
+            "abc",
+            "abcdefgh",
+            "c*****",
+            "hun*",
+            "ÅÅÅsecret",
+            "xyz",
+        ]
+        .map(String::from)
+        .to_vec();
+        texts.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+        let found = Secrets::new(texts.clone());
+        let one_by_one = Secrets {
+            finder: None,
+            ..Secrets::new(texts)
+        };
+        let messages = [
+            "url `https://x/?t=hunter2-long&a=1`",
+            "hunter2 and hunter2-long, ter2-lo",
+            "`abc` and abcd, abcdefgh!",
+            "abcdefgh alone",
+            "ÅÅÅsecret and xyz.xyz",
+            "nothing here",
+            "",
+            "hun* c***** abcdefghabcdefgh",
+        ];
+        for message in messages {
+            assert_eq!(
+                masked_message(message, &found),
+                masked_message(message, &one_by_one),
+                "{message}"
+            );
+        }
+    }
+
+    #[test]
     fn messages_mask_the_values_of_secret_spans() {
-        let secrets = vec!["hunter2-long".to_string(), "abc".to_string()];
+        let secrets = Secrets::new(vec!["hunter2-long".to_string(), "abc".to_string()]);
         assert_eq!(
             masked_message("url `https://x/?t=hunter2-long&a=1`", &secrets).as_deref(),
             Some("url `https://x/?t=hun*********&a=1`")
