@@ -279,7 +279,7 @@ fn lower_file_name(path: &Path) -> String {
 fn template_stem(family: Family, lower_name: &str) -> Option<&str> {
     match family {
         Family::Json => crate::arm::template_stem(lower_name),
-        Family::Bicep => lower_name.strip_suffix(".bicep"),
+        Family::Bicep => crate::bicep::template_stem(lower_name),
         Family::Terraform => None,
     }
 }

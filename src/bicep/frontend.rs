@@ -40,7 +40,7 @@ pub fn pairs_with(template: &str, parameters: &str) -> bool {
 
 /// What the names of a Bicep file's JSON parameters files start with: its file name (in lower
 /// case) without `.bicep`.
-fn template_stem(lower_name: &str) -> Option<&str> {
+pub fn template_stem(lower_name: &str) -> Option<&str> {
     lower_name.strip_suffix(".bicep")
 }
 

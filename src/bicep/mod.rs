@@ -15,7 +15,7 @@ pub mod syntax;
 
 pub use frontend::{
     BicepDocument, BicepOutput, is_compiled, pairs_with, read_directory, read_file, read_text,
-    source_of_compiled,
+    source_of_compiled, template_stem,
 };
 pub use load::{Context, MAX_LOADED_BYTES};
 
