@@ -406,6 +406,26 @@ fn module_cycles_do_not_hang() {
     );
 }
 
+fn globs_of_many_stars_in_the_configuration_do_not_hang() {
+    let dir = scratch();
+    let long = vec!["a".repeat(100); 3].join("/");
+    write(
+        dir.path(),
+        &format!("{long}/main.tf"),
+        FAILING_REGISTRY.as_bytes(),
+    );
+    let stars = "**a".repeat(40);
+    let config = format!(
+        "exclude: [\"{}*z\"]\nsuppress:\n  - rule: ACR001\n    path: \"{stars}**z\"\n    \
+         reason: \"never matches\"\n",
+        "*a".repeat(40)
+    );
+    write(dir.path(), ".acr-lint.yaml", config.as_bytes());
+    run(dir.path(), &[])
+        .expect(1)
+        .stdout_has(&format!("{long}/main.tf:"));
+}
+
 /// `v0` is one item; `vN` is `concat(vN-1, vN-1)`: 2^40 items (or bytes) at `v40`.
 fn exponential_template(seed: &str) -> String {
     let mut variables = vec![format!("\"v0\": {seed}")];
@@ -812,6 +832,10 @@ fn main() -> std::process::ExitCode {
             empty_files_are_no_error_and_report_nothing,
         ),
         common::always("module_cycles_do_not_hang", module_cycles_do_not_hang),
+        common::always(
+            "globs_of_many_stars_in_the_configuration_do_not_hang",
+            globs_of_many_stars_in_the_configuration_do_not_hang,
+        ),
         common::always(
             "exponential_arm_expressions_stop_at_a_limit",
             exponential_arm_expressions_stop_at_a_limit,
