@@ -170,14 +170,8 @@ pub fn scan(options: &ScanOptions) -> Scan {
         .iter()
         .map(|path: &PathBuf| source::display_name(path, &base))
         .collect();
-    // A unit is the file's name, or its name followed by " with " and what it was read with.
     let bicep_module = |unit: &str| {
-        !called_bicep.is_empty()
-            && (called_bicep.contains(unit)
-                || source::positions_of(unit, " with ").any(|at| {
-                    unit.get(..at)
-                        .is_some_and(|name| called_bicep.contains(name))
-                }))
+        !called_bicep.is_empty() && model::unit_names(unit).any(|name| called_bicep.contains(name))
     };
     for list in &mut resources {
         list.retain(|r| !bicep_module(&r.unit));

@@ -205,8 +205,7 @@ impl<'s> Candidates<'s> {
             places.holding(at.start, into);
         }
         let unit = finding.unit.as_str();
-        let units = std::iter::once(unit)
-            .chain(crate::source::positions_of(unit, " with ").filter_map(|end| unit.get(..end)));
+        let units = crate::model::unit_names(unit);
         let resource = finding.resource.as_str();
         let stem = crate::arm::copy_stem(resource);
         let base = crate::model::graph::split_instance_key(resource).map(|(base, _)| base);

@@ -203,6 +203,13 @@ pub struct Input {
     pub plain_string: bool,
 }
 
+/// The names a unit id may stand for: the id itself, and what comes before each ` with ` in it
+/// (a template read with a parameters file is the unit `x.json with y.json`).
+pub fn unit_names(unit: &str) -> impl Iterator<Item = &str> {
+    let read_with = crate::source::positions_of(unit, " with ").filter_map(|end| unit.get(..end));
+    std::iter::once(unit).chain(read_with)
+}
+
 /// A template or Terraform module: what rules need beyond its resources.
 #[derive(Debug, Clone, Default)]
 pub struct Unit {
