@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use ignore::WalkBuilder;
+use rayon::prelude::*;
 
 use crate::model::{Format, InputError};
 use crate::source::{self, FileId};
@@ -165,10 +166,15 @@ fn unread_kinds_notice(paths: &[PathBuf], base: &Path) -> Option<String> {
 /// Terraform file (`.tf`, `.tfvars`, `.tfvars.json`), the other Terraform files of its
 /// directory, which make up its module and its variable values; for a JSON file, the
 /// parameters files paired with it by name, or the template it is a parameters file of; for a
-/// Bicep file (`.bicep`, `.bicepparam`), the other Bicep files of its directory and the JSON
-/// parameters files paired with it. Files already in `files` are left out. Sorted, without
-/// duplicates. Each directory is read once, however many of its files are given.
-pub fn context(paths: &[PathBuf], files: &[(PathBuf, Candidate)]) -> Vec<(PathBuf, Candidate)> {
+/// Bicep file (`.bicep`, `.bicepparam`), the JSON parameters files paired with it, and the other Bicep files of its directory that call it, or
+/// that it or they reach (see [`crate::bicep::siblings`]; their texts are read to tell, `open`'s
+/// first). Files already in `files` are left out. Sorted, without duplicates. Each directory is
+/// listed once, however many of its files are given.
+pub fn context<'o>(
+    paths: &[PathBuf],
+    files: &[(PathBuf, Candidate)],
+    open: &OpenText<'o>,
+) -> Vec<(PathBuf, Candidate)> {
     let known: std::collections::HashSet<&Path> = files.iter().map(|(f, _)| f.as_path()).collect();
     let mut context = Vec::new();
     for (directory, given) in given_by_directory(paths) {
@@ -180,6 +186,7 @@ pub fn context(paths: &[PathBuf], files: &[(PathBuf, Candidate)]) -> Vec<(PathBu
             .canonicalize()
             .unwrap_or_default();
         let in_system_dir = SYSTEM_DIRS.iter().any(|d| boundary.starts_with(d));
+        let mut bicep = Vec::new();
         for entry in entries.flatten() {
             let sibling = match directory {
                 Some(directory) => directory.join(entry.file_name()),
@@ -193,18 +200,83 @@ pub fn context(paths: &[PathBuf], files: &[(PathBuf, Candidate)]) -> Vec<(PathBu
                 sibling.is_file()
                     && outside_the_tree(&sibling, sibling.is_symlink(), &boundary).is_none()
             };
-            if let Some(candidate) = Candidate::of(&sibling)
-                && given.wants(&sibling, candidate)
-                && (plain_file || readable())
-                && !known.contains(sibling.as_path())
+            let Some(candidate) = Candidate::of(&sibling) else {
+                continue;
+            };
+            let bicep_of_given = given.takes_bicep() && candidate.family() == Family::Bicep;
+            if !(bicep_of_given || given.wants(&sibling, candidate)) || !(plain_file || readable())
             {
+                continue;
+            }
+            if bicep_of_given {
+                bicep.push((sibling, candidate));
+            } else if !known.contains(sibling.as_path()) {
                 context.push((sibling, candidate));
             }
         }
+        let bicep = bicep_read_with(&given.bicep, bicep, open);
+        context.extend(
+            bicep
+                .into_iter()
+                .filter(|(p, _)| !known.contains(p.as_path())),
+        );
     }
     context.sort();
     context.dedup_by(|a, b| a.0 == b.0);
     context
+}
+
+/// The text of a file open in an editor, which stands for what is on disk.
+pub type OpenText<'o> = dyn Fn(&Path) -> Option<&'o str> + Sync + 'o;
+
+/// The Bicep files of a directory (`found`) that are read with its given Bicep files: those
+/// [`crate::bicep::siblings::read_with`] takes, by what their texts (an editor's first) name.
+fn bicep_read_with(
+    given: &[PathBuf],
+    mut found: Vec<(PathBuf, Candidate)>,
+    open: &OpenText<'_>,
+) -> Vec<(PathBuf, Candidate)> {
+    let given: std::collections::HashSet<&Path> = given.iter().map(PathBuf::as_path).collect();
+    if found.iter().all(|(path, _)| given.contains(path.as_path())) {
+        return found;
+    }
+    let listed: std::collections::HashSet<PathBuf> = found.iter().map(|(p, _)| p.clone()).collect();
+    for path in given.iter().filter(|p| !listed.contains(**p)) {
+        if let Some(candidate) = Candidate::of(path) {
+            found.push((path.to_path_buf(), candidate));
+        }
+    }
+    let texts: Vec<Option<std::borrow::Cow<'_, str>>> = found
+        .par_iter()
+        .map(|(path, _)| match open(path) {
+            Some(text) => Some(std::borrow::Cow::Borrowed(text)),
+            None => source::read_text(path).ok().map(std::borrow::Cow::Owned),
+        })
+        .collect();
+    let names: Vec<String> = found.iter().map(|(p, _)| file_name(p)).collect();
+    let siblings: Vec<crate::bicep::siblings::Sibling<'_>> = names
+        .iter()
+        .zip(&texts)
+        .map(|(name, text)| crate::bicep::siblings::Sibling {
+            name,
+            text: text.as_deref(),
+        })
+        .collect();
+    let is_given: Vec<bool> = found
+        .iter()
+        .map(|(p, _)| given.contains(p.as_path()))
+        .collect();
+    let taken = crate::bicep::siblings::read_with(&siblings, &is_given);
+    found
+        .into_iter()
+        .zip(taken)
+        .filter_map(|(file, taken)| taken.then_some(file))
+        .collect()
+}
+
+fn file_name(path: &Path) -> String {
+    let name = path.file_name().map(|n| n.to_string_lossy());
+    name.unwrap_or_default().into_owned()
 }
 
 /// The files given by name, by the directory they are in (`None`: the working directory), in the
@@ -237,6 +309,8 @@ struct GivenInDirectory {
     template_stems: std::collections::HashSet<String>,
     /// The stems of the templates the given JSON files could be parameters files of.
     parameters_stems: std::collections::HashSet<String>,
+    /// The given Bicep files (`.bicep`, `.bicepparam`).
+    bicep: Vec<PathBuf>,
 }
 
 impl GivenInDirectory {
@@ -249,9 +323,16 @@ impl GivenInDirectory {
         }
         let stem = template_stem(family, &name);
         self.template_stems.extend(stem.map(str::to_string));
+        if family == Family::Bicep {
+            self.bicep.push(source::normalize(path));
+        }
         if !self.families.contains(&family) {
             self.families.push(family);
         }
+    }
+
+    fn takes_bicep(&self) -> bool {
+        self.families.contains(&Family::Bicep)
     }
 
     /// Whether a sibling of the given files is read with them (see [`context`]).
@@ -430,18 +511,18 @@ pub struct Discovered {
     pub notices: Vec<String>,
 }
 
-/// Discovers the files below `paths` (and those only in `in_memory`, an editor's unsaved
-/// buffers), less the `exclude` globs.
-pub fn files(
+/// Discovers the files below `paths` (and those only in `open`, an editor's unsaved buffers),
+/// less the `exclude` globs.
+pub fn files<'o>(
     paths: &[PathBuf],
-    in_memory: &dyn Fn(&Path) -> bool,
+    open: &OpenText<'o>,
     exclude: &[String],
     base: &Path,
 ) -> Discovered {
     let (in_memory, on_disk): (Vec<PathBuf>, Vec<PathBuf>) = paths
         .iter()
         .cloned()
-        .partition(|p| in_memory(p) && !p.exists());
+        .partition(|p| open(p).is_some() && !p.exists());
     let (mut files, walk_errors) = discover(&on_disk);
     let walked = files.len();
     files.extend(
@@ -449,7 +530,7 @@ pub fn files(
             .iter()
             .filter_map(|p| Candidate::of(p).map(|c| (source::normalize(p), c))),
     );
-    let context = context(paths, &files);
+    let context = context(paths, &files, open);
     // Each file with whether it was given (reported on) or read only as context.
     let mut files: Vec<(PathBuf, Candidate, bool)> = files
         .into_iter()
@@ -544,7 +625,7 @@ mod tests {
         symlink("vars.tf", dir.path().join("alias.tf")).unwrap();
         let given = dir.path().join("main.tf");
         let files = vec![(given.clone(), Candidate::Terraform)];
-        let names: Vec<String> = context(&[given], &files)
+        let names: Vec<String> = context(&[given], &files, &|_| None)
             .iter()
             .map(|(p, _)| p.file_name().unwrap().to_string_lossy().into_owned())
             .collect();
@@ -567,6 +648,12 @@ mod tests {
             }
             (Family::Bicep, Family::Json) => pairs(&given_name, &sibling_name),
             (Family::Json, Family::Bicep) => pairs(&sibling_name, &given_name),
+            // Only `app.bicepparam` names another Bicep file (`app.bicep`).
+            (Family::Bicep, Family::Bicep) => {
+                let mut names = [given_name.as_str(), sibling_name.as_str()];
+                names.sort_unstable();
+                names == ["app.bicep", "app.bicepparam"]
+            }
             (given, sibling) => given == sibling,
         }
     }
@@ -596,6 +683,7 @@ mod tests {
             "notes.txt",
         ];
         write_files(dir.path(), &names);
+        std::fs::write(dir.path().join("app.bicepparam"), "using 'app.bicep'\n").unwrap();
         let path = |name: &str| crate::source::normalize(&dir.path().join(name));
         let groups: Vec<Vec<&str>> = names
             .iter()
@@ -620,7 +708,7 @@ mod tests {
                 .filter(|s| given.iter().any(|g| goes_with(g, s)))
                 .collect();
             expected.sort();
-            let found: Vec<PathBuf> = context(&given, &files)
+            let found: Vec<PathBuf> = context(&given, &files, &|_| None)
                 .into_iter()
                 .map(|(p, _)| p)
                 .collect();
@@ -678,7 +766,7 @@ mod tests {
         let vars = dir.path().join("m/vars.tf");
         // `vars.tf` is given and is also `main.tf`'s context: it is reported once.
         let given = [main.clone(), vars.clone(), dir.path().join("n")];
-        let found = files(&given, &|_| false, &[], dir.path());
+        let found = files(&given, &|_| None, &[], dir.path());
         let reported: Vec<(String, bool)> = found
             .files
             .iter()
@@ -704,7 +792,7 @@ mod tests {
         // `a.b/` sorts between `a/` and `a/c/` by name; discovery sorts by directory first.
         let names = ["a/x.tf", "a.b/y.tf", "a/c/z.tf", "a/c/d/w.json", "b.tf"];
         write_files(dir.path(), &names);
-        let found = files(&[dir.path().to_path_buf()], &|_| false, &[], dir.path());
+        let found = files(&[dir.path().to_path_buf()], &|_| None, &[], dir.path());
         assert_eq!(found.files.len(), names.len());
         let paths: Vec<&Path> = found.files.iter().map(|(path, _)| path.as_path()).collect();
         let known = source::KnownFiles::new(&paths);

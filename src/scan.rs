@@ -85,8 +85,16 @@ impl ScanOptions {
 pub fn scan(options: &ScanOptions) -> Scan {
     let started = Instant::now();
     let base = std::env::current_dir().unwrap_or_default();
-    let in_memory = |path: &Path| options.overlays.contains_key(path);
-    let discovered = discover::files(&options.paths, &in_memory, &options.exclude, &base);
+    let overlays: HashMap<PathBuf, &str> = options
+        .overlays
+        .iter()
+        .map(|(path, text)| (source::normalize(path), text.as_str()))
+        .collect();
+    let open = |path: &Path| {
+        let given = options.overlays.get(path).map(String::as_str);
+        given.or_else(|| overlays.get(path).copied())
+    };
+    let discovered = discover::files(&options.paths, &open, &options.exclude, &base);
     let files = &discovered.files;
     let (outside, var_sources, var_errors) =
         terraform::outside_values(&options.var_files, &options.var_values, files.len(), &base);
@@ -97,11 +105,6 @@ pub fn scan(options: &ScanOptions) -> Scan {
     );
     let known_paths: Vec<&Path> = files.iter().map(|(path, _)| path.as_path()).collect();
     let next_id = AtomicUsize::new(files.len() + var_sources.len() + parameter_sources.len());
-    let overlays: HashMap<PathBuf, &str> = options
-        .overlays
-        .iter()
-        .map(|(path, text)| (source::normalize(path), text.as_str()))
-        .collect();
     let context = terraform::ModuleContext {
         base: &base,
         outside: &outside,

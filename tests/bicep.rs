@@ -566,3 +566,133 @@ fn a_spread_in_a_resource_or_module_body_is_an_input_error_as_in_the_compiler() 
             "is not permitted in this location",
         ));
 }
+
+/// A directory of Bicep files that call each other as modules, pass parameters to each other
+/// and stand alone.
+fn calling_files() -> tempfile::TempDir {
+    let open_registry = ADMIN_REGISTRY.replace("bool = false", "bool = true");
+    scratch(&[
+        ("registry.bicep", ADMIN_REGISTRY),
+        (
+            "registry.bicepparam",
+            "using 'registry.bicep'\n\nparam adminEnabled = true\n",
+        ),
+        (
+            "caller.bicep",
+            "module r 'registry.bicep' = {\n  name: 'r'\n  params: {\n    adminEnabled: true\n  }\n}\n",
+        ),
+        (
+            "top.bicep",
+            "module c './caller.bicep' = {\n  name: 'c'\n}\n",
+        ),
+        ("shared.bicep", &open_registry),
+        (
+            "other.bicep",
+            "module s 'shared.bicep' = {\n  name: 's'\n}\n",
+        ),
+        ("other.bicepparam", "using 'other.bicep'\n"),
+        ("lone.bicep", &open_registry),
+        (
+            "noisy.bicep",
+            "module m 'missing.bicep' = {\n  name: 'm'\n}\n",
+        ),
+    ])
+}
+
+#[test]
+fn a_bicep_file_given_by_name_is_reported_as_in_a_scan_of_its_directory() {
+    let dir = calling_files();
+    let whole_scan = scan(dir.path());
+    let whole = common::finding_lines(&whole_scan, dir.path());
+    let names = [
+        "registry.bicep",
+        "registry.bicepparam",
+        "caller.bicep",
+        "top.bicep",
+        "shared.bicep",
+        "other.bicep",
+        "other.bicepparam",
+        "lone.bicep",
+        "noisy.bicep",
+    ];
+    let mut reported = 0;
+    for name in names {
+        let alone = scan(&dir.path().join(name));
+        let lines = common::finding_lines(&alone, dir.path());
+        assert_eq!(
+            lines,
+            lines_of_file(&whole_scan, dir.path(), name),
+            "{name}"
+        );
+        reported += lines.len();
+    }
+    assert!(reported >= whole.len());
+    for reached in [
+        "registry.bicep:",
+        "caller.bicep:",
+        "shared.bicep:",
+        "lone.bicep:",
+    ] {
+        assert!(whole.iter().any(|l| l.starts_with(reached)), "{reached}");
+    }
+}
+
+/// The findings of `scan` that a scan of the file `name` alone reports: those in it, or on a
+/// resource declared in it.
+fn lines_of_file(scan: &Scan, root: &Path, name: &str) -> Vec<String> {
+    let in_file = |span: acr_lint::source::Span| {
+        scan.sources
+            .get(span.file)
+            .is_some_and(|f| f.path == root.join(name))
+    };
+    let mut lines: Vec<String> = scan
+        .findings
+        .iter()
+        .filter(|f| in_file(f.primary.span) || f.resource_decl.is_some_and(in_file))
+        .map(|f| {
+            let file = scan.sources.get(f.primary.span.file).expect("a known file");
+            let start = scan.sources.start(f.primary.span);
+            let name = file.path.strip_prefix(root).unwrap_or(&file.path);
+            let name = name.to_string_lossy();
+            format!("{name}:{}:{} {}", start.line, start.column, f.rule.id)
+        })
+        .collect();
+    lines.sort();
+    lines
+}
+
+#[test]
+fn a_bicep_file_given_by_name_reads_only_the_files_of_its_directory_that_it_takes_part_with() {
+    let dir = calling_files();
+    let read = |name: &str| {
+        let scan = scan(&dir.path().join(name));
+        let mut read: Vec<String> = scan
+            .sources
+            .files()
+            .iter()
+            .filter_map(|f| Some(f.path.file_name()?.to_string_lossy().into_owned()))
+            .collect();
+        read.sort();
+        (read, scan.notices, scan.registries)
+    };
+    let (files, notices, registries) = read("lone.bicep");
+    assert_eq!(files, ["lone.bicep"]);
+    assert!(notices.is_empty(), "{notices:?}");
+    assert_eq!(registries, 1);
+    let (files, notices, _) = read("registry.bicep");
+    let taken = [
+        "caller.bicep",
+        "registry.bicep",
+        "registry.bicepparam",
+        "top.bicep",
+    ];
+    assert_eq!(files, taken);
+    assert!(notices.is_empty(), "{notices:?}");
+    let (files, _, _) = read("other.bicepparam");
+    assert_eq!(files, ["other.bicep", "other.bicepparam", "shared.bicep"]);
+    let (_, notices, _) = read("noisy.bicep");
+    assert!(
+        notices.iter().any(|n| n.contains("missing.bicep")),
+        "{notices:?}"
+    );
+}

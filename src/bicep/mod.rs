@@ -10,6 +10,7 @@ mod json_path;
 mod load;
 mod lower;
 mod params;
+pub mod siblings;
 mod symbols;
 pub mod syntax;
 
