@@ -7,7 +7,8 @@
 //! arrives. The first changes warm the server up and are not counted.
 //!
 //! Cases: a 200-line Terraform file beside its `variables.tf`; the same file in a 100-file module
-//! (every file of the module is read for context); a 200-line Bicep file. BENCHMARKS.md has the
+//! (every file of the module is read for context); a 200-line Bicep file, alone and among 99
+//! other Bicep files (one calls it as a module, one is its `.bicepparam`). BENCHMARKS.md has the
 //! figures. `ACR_LINT_BIN=PATH` runs another build of the server (to compare two builds).
 
 use std::fs;
@@ -64,6 +65,36 @@ fn main() {
 
     let bicep = tempfile::tempdir().expect("a temp dir");
     run_case("bicep_200_lines", bicep.path(), "main.bicep", bicep_file);
+
+    let bicep_directory = tempfile::tempdir().expect("a temp dir");
+    write_bicep_siblings(bicep_directory.path(), 100);
+    run_case(
+        "bicep_200_lines_in_100_files",
+        bicep_directory.path(),
+        "main.bicep",
+        bicep_file,
+    );
+}
+
+/// `count - 1` Bicep files beside `main.bicep`: one calls it as a module, one passes it
+/// parameters, the rest declare a registry each.
+fn write_bicep_siblings(dir: &Path, count: usize) {
+    let write = |name: &str, text: &str| fs::write(dir.join(name), text).expect("write a file");
+    write(
+        "caller.bicep",
+        "module main 'main.bicep' = {\n  name: 'main'\n}\n",
+    );
+    write(
+        "main.bicepparam",
+        "using 'main.bicep'\n\nparam sku = 'Premium'\n",
+    );
+    for i in 3..=count {
+        let text = format!(
+            "param location string = 'westeurope'\nparam sku string = 'Premium'\n\n{}",
+            registry_bicep(i, false)
+        );
+        write(&format!("registry_{i:03}.bicep"), &text);
+    }
 }
 
 /// Five registries, each with its resource group, network and storage account: 200 lines.
