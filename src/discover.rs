@@ -178,52 +178,84 @@ pub fn context<'o>(
     let known: std::collections::HashSet<&Path> = files.iter().map(|(f, _)| f.as_path()).collect();
     let mut context = Vec::new();
     for (directory, given) in given_by_directory(paths) {
-        let Ok(entries) = std::fs::read_dir(directory.unwrap_or(Path::new("."))) else {
-            continue;
-        };
-        let boundary = directory
-            .unwrap_or(Path::new("."))
-            .canonicalize()
-            .unwrap_or_default();
-        let in_system_dir = SYSTEM_DIRS.iter().any(|d| boundary.starts_with(d));
-        let mut bicep = Vec::new();
-        for entry in entries.flatten() {
-            let sibling = match directory {
-                Some(directory) => directory.join(entry.file_name()),
-                None => PathBuf::from(entry.file_name()),
-            };
-            let sibling = crate::source::normalize(&sibling);
-            // A regular file of an ordinary directory is in the tree; links and the rest are
-            // resolved to make sure.
-            let plain_file = !in_system_dir && entry.file_type().is_ok_and(|t| t.is_file());
-            let readable = || {
-                sibling.is_file()
-                    && outside_the_tree(&sibling, sibling.is_symlink(), &boundary).is_none()
-            };
-            let Some(candidate) = Candidate::of(&sibling) else {
-                continue;
-            };
-            let bicep_of_given = given.takes_bicep() && candidate.family() == Family::Bicep;
-            if !(bicep_of_given || given.wants(&sibling, candidate)) || !(plain_file || readable())
-            {
-                continue;
-            }
-            if bicep_of_given {
-                bicep.push((sibling, candidate));
-            } else if !known.contains(sibling.as_path()) {
-                context.push((sibling, candidate));
-            }
+        let siblings = readable_siblings(directory, &|sibling, candidate| {
+            given.takes_bicep() && candidate.family() != Family::Terraform
+                || given.wants(sibling, candidate)
+        });
+        let (bicep, rest): (Vec<_>, Vec<_>) = siblings
+            .into_iter()
+            .partition(|(_, candidate)| given.takes_bicep() && candidate.family() == Family::Bicep);
+        let (wanted, json): (Vec<_>, Vec<_>) = rest
+            .into_iter()
+            .partition(|(sibling, candidate)| given.wants(sibling, *candidate));
+        context.extend(wanted);
+        if given.takes_bicep() {
+            let bicep = bicep_read_with(&given.bicep, bicep, open);
+            context.extend(parameters_of_bicep(&bicep, json));
+            context.extend(bicep);
         }
-        let bicep = bicep_read_with(&given.bicep, bicep, open);
-        context.extend(
-            bicep
-                .into_iter()
-                .filter(|(p, _)| !known.contains(p.as_path())),
-        );
     }
+    context.retain(|(path, _)| !known.contains(path.as_path()));
     context.sort();
     context.dedup_by(|a, b| a.0 == b.0);
     context
+}
+
+/// The files of `directory` (`None`: the working directory) of a kind acr-lint reads that
+/// `wanted` accepts, and that are regular files inside it.
+fn readable_siblings(
+    directory: Option<&Path>,
+    wanted: &dyn Fn(&Path, Candidate) -> bool,
+) -> Vec<(PathBuf, Candidate)> {
+    let Ok(entries) = std::fs::read_dir(directory.unwrap_or(Path::new("."))) else {
+        return Vec::new();
+    };
+    let boundary = directory
+        .unwrap_or(Path::new("."))
+        .canonicalize()
+        .unwrap_or_default();
+    let in_system_dir = SYSTEM_DIRS.iter().any(|d| boundary.starts_with(d));
+    let mut siblings = Vec::new();
+    for entry in entries.flatten() {
+        let sibling = match directory {
+            Some(directory) => directory.join(entry.file_name()),
+            None => PathBuf::from(entry.file_name()),
+        };
+        let sibling = crate::source::normalize(&sibling);
+        // A regular file of an ordinary directory is in the tree; links and the rest are
+        // resolved to make sure.
+        let plain_file = !in_system_dir && entry.file_type().is_ok_and(|t| t.is_file());
+        let readable = || {
+            sibling.is_file()
+                && outside_the_tree(&sibling, sibling.is_symlink(), &boundary).is_none()
+        };
+        if let Some(candidate) = Candidate::of(&sibling)
+            && wanted(&sibling, candidate)
+            && (plain_file || readable())
+        {
+            siblings.push((sibling, candidate));
+        }
+    }
+    siblings
+}
+
+/// The JSON parameters files among `json` named for the Bicep templates among `bicep` (a caller
+/// of a given file is read with its parameters files, as in a scan of the directory).
+fn parameters_of_bicep(
+    bicep: &[(PathBuf, Candidate)],
+    json: Vec<(PathBuf, Candidate)>,
+) -> impl Iterator<Item = (PathBuf, Candidate)> {
+    let stems: std::collections::HashSet<String> = bicep
+        .iter()
+        .filter_map(|(path, _)| {
+            let name = lower_file_name(path);
+            template_stem(Family::Bicep, &name).map(str::to_string)
+        })
+        .collect();
+    json.into_iter().filter(move |(path, candidate)| {
+        candidate.family() == Family::Json
+            && crate::arm::parameters_stems(&lower_file_name(path)).any(|s| stems.contains(s))
+    })
 }
 
 /// The text of a file open in an editor, which stands for what is on disk.
@@ -646,7 +678,11 @@ mod tests {
             (Family::Json, Family::Json) => {
                 pairs(&given_name, &sibling_name) || pairs(&sibling_name, &given_name)
             }
-            (Family::Bicep, Family::Json) => pairs(&given_name, &sibling_name),
+            // With the Bicep files it takes (below), their JSON parameters files.
+            (Family::Bicep, Family::Json) => {
+                let takes_app = given_name.starts_with("app.bicep");
+                pairs(&given_name, &sibling_name) || takes_app && pairs("app.bicep", &sibling_name)
+            }
             (Family::Json, Family::Bicep) => pairs(&sibling_name, &given_name),
             // Only `app.bicepparam` names another Bicep file (`app.bicep`).
             (Family::Bicep, Family::Bicep) => {

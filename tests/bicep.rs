@@ -596,6 +596,15 @@ fn calling_files() -> tempfile::TempDir {
             "noisy.bicep",
             "module m 'missing.bicep' = {\n  name: 'm'\n}\n",
         ),
+        ("inner.bicep", ADMIN_REGISTRY),
+        (
+            "outer.bicep",
+            "param admin bool = false\n\nmodule i 'inner.bicep' = {\n  name: 'i'\n  params: {\n    adminEnabled: admin\n  }\n}\n",
+        ),
+        (
+            "outer.parameters.json",
+            r#"{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#", "parameters": {"admin": {"value": true}}}"#,
+        ),
     ])
 }
 
@@ -614,6 +623,8 @@ fn a_bicep_file_given_by_name_is_reported_as_in_a_scan_of_its_directory() {
         "other.bicepparam",
         "lone.bicep",
         "noisy.bicep",
+        "inner.bicep",
+        "outer.bicep",
     ];
     let mut reported = 0;
     for name in names {
@@ -632,6 +643,7 @@ fn a_bicep_file_given_by_name_is_reported_as_in_a_scan_of_its_directory() {
         "caller.bicep:",
         "shared.bicep:",
         "lone.bicep:",
+        "outer.parameters.json:",
     ] {
         assert!(whole.iter().any(|l| l.starts_with(reached)), "{reached}");
     }
