@@ -166,10 +166,10 @@ fn unread_kinds_notice(paths: &[PathBuf], base: &Path) -> Option<String> {
 /// Terraform file (`.tf`, `.tfvars`, `.tfvars.json`), the other Terraform files of its
 /// directory, which make up its module and its variable values; for a JSON file, the
 /// parameters files paired with it by name, or the template it is a parameters file of; for a
-/// Bicep file (`.bicep`, `.bicepparam`), the JSON parameters files paired with it, and the other Bicep files of its directory that call it, or
-/// that it or they reach (see [`crate::bicep::siblings`]; their texts are read to tell, `open`'s
-/// first). Files already in `files` are left out. Sorted, without duplicates. Each directory is
-/// listed once, however many of its files are given.
+/// Bicep file (`.bicep`, `.bicepparam`), the Bicep files of its directory that take part with it
+/// (see [`crate::bicep::siblings`]; their texts are read to tell, `open`'s first) and the JSON
+/// parameters files paired with any of these. Files already in `files` are left out. Sorted,
+/// without duplicates. Each directory is listed once, however many of its files are given.
 pub fn context<'o>(
     paths: &[PathBuf],
     files: &[(PathBuf, Candidate)],

@@ -1,9 +1,9 @@
 //! `acr-lint lsp`: a language server over standard input and output.
 //!
-//! Open Terraform (`.tf`, `.tfvars`) and JSON documents are checked on open, change and save.
-//! Each is scanned as a given file, so in its context (the rest of its Terraform module, its
-//! template or parameters files), the unsaved text of every open document in place of what is
-//! on disk. Diagnostics are published for the document itself, and each offers a quick fix
+//! Open Terraform (`.tf`, `.tfvars`), JSON and Bicep documents are checked on open, change and
+//! save. Each is scanned as a given file, so in its context (the rest of its Terraform module,
+//! its template or parameters files, the Bicep files that call it), the unsaved text of every
+//! open document in place of what is on disk. Diagnostics are published for the document itself, and each offers a quick fix
 //! that adds a suppression with a reason to fill in. Files changed outside the editor
 //! (`workspace/didChangeWatchedFiles`) check again the open documents whose last scan read them
 //! or their directory.
