@@ -155,12 +155,9 @@ impl Lowerer<'_, '_> {
         for declaration in parsed.declarations() {
             match &declaration.kind {
                 DeclKind::Param(param) => {
-                    let mut node = self.parameter(declaration, &param.ty, &types);
                     let value = given.and_then(|g| g.values.get(&param.name.name)).cloned();
                     let value = value.or_else(|| param.default.as_ref().map(|d| self.value(d)));
-                    if let Some(value) = value {
-                        node.insert("defaultValue", value);
-                    }
+                    let node = self.parameter(declaration, &param.ty, &types, value);
                     parameters.push((param.name.name.clone(), node));
                 }
                 DeclKind::Var(var) => match &var.value.kind {
@@ -289,16 +286,29 @@ impl Lowerer<'_, '_> {
         )
     }
 
-    /// A parameter's declaration: its ARM type (secure when `@secure()`), nullable when `?`.
-    fn parameter(&mut self, declaration: &Declaration, ty: &TypeExpr, types: &Types<'_>) -> Node {
+    /// A parameter's declaration: its ARM type (secure when `@secure()`), nullable when `?`, and
+    /// its default value.
+    fn parameter(
+        &mut self,
+        declaration: &Declaration,
+        ty: &TypeExpr,
+        types: &Types<'_>,
+        default: Option<Node>,
+    ) -> Node {
         let secure = declaration.decorator("secure").is_some();
         let kind = arm_type(ty, types, secure);
-        let mut members = vec![("type".to_string(), text(kind, self.span(ty.span)))];
-        if is_nullable(ty, types, 0) {
+        let nullable = is_nullable(ty, types, 0);
+        let mut members =
+            Vec::with_capacity(1 + usize::from(nullable) + usize::from(default.is_some()));
+        members.push(("type".to_string(), text(kind, self.span(ty.span))));
+        if nullable {
             members.push((
                 "nullable".into(),
                 Node::new(Value::Bool(true), self.span(ty.span)),
             ));
+        }
+        if let Some(default) = default {
+            members.push(("defaultValue".into(), default));
         }
         object(members, self.span(declaration.span))
     }

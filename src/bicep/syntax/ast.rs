@@ -211,39 +211,39 @@ impl Declaration {
 #[derive(Clone, Debug, PartialEq)]
 pub enum DeclKind {
     /// `targetScope = 'subscription'`
-    TargetScope(Expr),
+    TargetScope(Box<Expr>),
     /// `metadata name = value`
-    Metadata(MetadataDecl),
+    Metadata(Box<MetadataDecl>),
     /// `param name type [= default]` (a `.bicep` parameter).
-    Param(ParamDecl),
+    Param(Box<ParamDecl>),
     /// `param name = value` (a `.bicepparam` assignment).
-    ParamAssignment(ParamAssignment),
+    ParamAssignment(Box<ParamAssignment>),
     /// `type name = type`
-    Type(TypeDecl),
+    Type(Box<TypeDecl>),
     /// `var name [type] = value`
-    Var(VarDecl),
+    Var(Box<VarDecl>),
     /// `func name(a int) string => body`
-    Func(FuncDecl),
+    Func(Box<FuncDecl>),
     /// `resource name 'type@api' [existing] = value`
-    Resource(ResourceDecl),
+    Resource(Box<ResourceDecl>),
     /// `module name 'path' = value`
-    Module(ModuleDecl),
+    Module(Box<ModuleDecl>),
     /// `output name type = value`
-    Output(OutputDecl),
+    Output(Box<OutputDecl>),
     /// `import ...`
-    Import(ImportDecl),
+    Import(Box<ImportDecl>),
     /// `extension name [with {...}] [as alias]`
-    Extension(ExtensionDecl),
+    Extension(Box<ExtensionDecl>),
     /// `extensionConfig name with {...}` (`.bicepparam`)
-    ExtensionConfig(ExtensionConfigDecl),
+    ExtensionConfig(Box<ExtensionConfigDecl>),
     /// `assert name = condition`
-    Assert(AssertDecl),
+    Assert(Box<AssertDecl>),
     /// `test name 'path' = {...}`
-    Test(TestDecl),
+    Test(Box<TestDecl>),
     /// `using 'path' [with {...}]` or `using none` (`.bicepparam`)
-    Using(UsingDecl),
+    Using(Box<UsingDecl>),
     /// `extends 'path'` (`.bicepparam`)
-    Extends(ExtendsDecl),
+    Extends(Box<ExtendsDecl>),
     /// A line the parser could not read as a declaration (its error is in the file's errors).
     Error,
 }

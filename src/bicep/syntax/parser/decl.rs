@@ -168,14 +168,14 @@ impl Parser<'_> {
 
     fn target_scope(&mut self) -> PResult<DeclKind> {
         self.expect(Tok::Assign, "=")?;
-        Ok(DeclKind::TargetScope(self.expr()?))
+        Ok(DeclKind::TargetScope(Box::new(self.expr()?)))
     }
 
     fn metadata(&mut self) -> PResult<DeclKind> {
         let name = self.ident("BCP266", "Expected a metadata identifier at this location.")?;
         self.expect(Tok::Assign, "=")?;
         let value = self.expr()?;
-        Ok(DeclKind::Metadata(MetadataDecl { name, value }))
+        Ok(DeclKind::Metadata(Box::new(MetadataDecl { name, value })))
     }
 
     fn param(&mut self) -> PResult<DeclKind> {
@@ -191,11 +191,11 @@ impl Parser<'_> {
             };
             self.expect(Tok::Assign, "=")?;
             let value = self.expr()?;
-            return Ok(DeclKind::ParamAssignment(ParamAssignment {
+            return Ok(DeclKind::ParamAssignment(Box::new(ParamAssignment {
                 name,
                 ty,
                 value,
-            }));
+            })));
         }
         let ty = self.type_expr()?;
         let default = match self.kind() {
@@ -211,14 +211,14 @@ impl Parser<'_> {
                 );
             }
         };
-        Ok(DeclKind::Param(ParamDecl { name, ty, default }))
+        Ok(DeclKind::Param(Box::new(ParamDecl { name, ty, default })))
     }
 
     fn type_decl(&mut self) -> PResult<DeclKind> {
         let name = self.ident("BCP301", "Expected a type identifier at this location.")?;
         self.expect(Tok::Assign, "=")?;
         let ty = self.type_expr()?;
-        Ok(DeclKind::Type(TypeDecl { name, ty }))
+        Ok(DeclKind::Type(Box::new(TypeDecl { name, ty })))
     }
 
     fn var(&mut self) -> PResult<DeclKind> {
@@ -230,7 +230,7 @@ impl Parser<'_> {
         };
         self.expect(Tok::Assign, "=")?;
         let value = self.expr()?;
-        Ok(DeclKind::Var(VarDecl { name, ty, value }))
+        Ok(DeclKind::Var(Box::new(VarDecl { name, ty, value })))
     }
 
     fn func(&mut self) -> PResult<DeclKind> {
@@ -241,12 +241,12 @@ impl Parser<'_> {
         self.expect(Tok::Arrow, "=>")?;
         self.skip_newlines();
         let body = self.expr()?;
-        Ok(DeclKind::Func(FuncDecl {
+        Ok(DeclKind::Func(Box::new(FuncDecl {
             name,
             params,
             return_ty,
             body,
-        }))
+        })))
     }
 
     /// `a int, b string)` after the `(` of a `func` or typed lambda.
@@ -271,7 +271,7 @@ impl Parser<'_> {
     }
 
     fn resource(&mut self) -> PResult<DeclKind> {
-        Ok(DeclKind::Resource(self.resource_decl()?))
+        Ok(DeclKind::Resource(Box::new(self.resource_decl()?)))
     }
 
     /// `name 'type@api' [existing] = value` after `resource` (also a nested child resource).
@@ -308,7 +308,7 @@ impl Parser<'_> {
         if let Some(body) = Body::object(&value) {
             self.module_spreads_not_permitted(body);
         }
-        Ok(DeclKind::Module(ModuleDecl { name, path, value }))
+        Ok(DeclKind::Module(Box::new(ModuleDecl { name, path, value })))
     }
 
     /// BCP401 for the spreads the compiler refuses in a module's body, its `params` and its
@@ -348,7 +348,7 @@ impl Parser<'_> {
             self.string_expected("BCP347", "Expected a test path string at this location.")?;
         self.expect_assign_before_body()?;
         let value = self.declaration_body()?;
-        Ok(DeclKind::Test(TestDecl { name, path, value }))
+        Ok(DeclKind::Test(Box::new(TestDecl { name, path, value })))
     }
 
     /// The `=` before a resource, module or test value; when it is missing but the value
@@ -393,7 +393,7 @@ impl Parser<'_> {
         let ty = self.type_expr()?;
         self.expect(Tok::Assign, "=")?;
         let value = self.expr()?;
-        Ok(DeclKind::Output(OutputDecl { name, ty, value }))
+        Ok(DeclKind::Output(Box::new(OutputDecl { name, ty, value })))
     }
 
     fn import(&mut self) -> PResult<DeclKind> {
@@ -407,10 +407,10 @@ impl Parser<'_> {
             }
             Tok::String | Tok::StringLeft => {
                 let extension = self.extension_decl()?;
-                return Ok(DeclKind::Import(ImportDecl {
+                return Ok(DeclKind::Import(Box::new(ImportDecl {
                     what: ImportKind::Legacy(extension),
                     from: None,
-                }));
+                })));
             }
             _ => {
                 return self.fail(
@@ -422,10 +422,10 @@ impl Parser<'_> {
         };
         self.expect_word("from")?;
         let from = self.string_expected("BCP097", "Expected an import path string.")?;
-        Ok(DeclKind::Import(ImportDecl {
+        Ok(DeclKind::Import(Box::new(ImportDecl {
             what,
             from: Some(from),
-        }))
+        })))
     }
 
     /// `{a, 'b-c' as d}`, newline- or comma-separated.
@@ -474,7 +474,7 @@ impl Parser<'_> {
     }
 
     fn extension(&mut self) -> PResult<DeclKind> {
-        Ok(DeclKind::Extension(self.extension_decl()?))
+        Ok(DeclKind::Extension(Box::new(self.extension_decl()?)))
     }
 
     /// `name|'spec' [with {...}] [as alias]` after `extension` (or a legacy `import`).
@@ -535,17 +535,17 @@ impl Parser<'_> {
         let config = self.expr()?;
         self.spreads_not_permitted(&config);
         let config = Some(config);
-        Ok(DeclKind::ExtensionConfig(ExtensionConfigDecl {
+        Ok(DeclKind::ExtensionConfig(Box::new(ExtensionConfigDecl {
             name,
             config,
-        }))
+        })))
     }
 
     fn assert(&mut self) -> PResult<DeclKind> {
         let name = self.ident("BCP023", "Expected an assert identifier at this location.")?;
         self.expect(Tok::Assign, "=")?;
         let value = self.expr()?;
-        Ok(DeclKind::Assert(AssertDecl { name, value }))
+        Ok(DeclKind::Assert(Box::new(AssertDecl { name, value })))
     }
 
     fn using(&mut self) -> PResult<DeclKind> {
@@ -558,7 +558,7 @@ impl Parser<'_> {
             )?)
         };
         let config = self.with_config()?;
-        Ok(DeclKind::Using(UsingDecl { path, config }))
+        Ok(DeclKind::Using(Box::new(UsingDecl { path, config })))
     }
 
     fn extends(&mut self) -> PResult<DeclKind> {
@@ -566,6 +566,6 @@ impl Parser<'_> {
             "BCP404",
             "The \"extends\" declaration is missing a bicepparam file path reference.",
         )?;
-        Ok(DeclKind::Extends(ExtendsDecl { path }))
+        Ok(DeclKind::Extends(Box::new(ExtendsDecl { path })))
     }
 }

@@ -303,7 +303,8 @@ impl Parser<'_> {
     fn string_lit(&mut self) -> PResult<(TextSpan, StringLit)> {
         let first = self.bump();
         let multiline = matches!(first.style, StringStyle::Multiline { .. });
-        let mut parts = Vec::new();
+        // A string without interpolations, the most common, has one part.
+        let mut parts = Vec::with_capacity(if first.kind == Tok::String { 1 } else { 4 });
         self.push_text(&mut parts, first, true);
         if first.kind == Tok::String {
             return Ok((first.span, StringLit { parts, multiline }));
