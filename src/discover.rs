@@ -166,10 +166,11 @@ fn unread_kinds_notice(paths: &[PathBuf], base: &Path) -> Option<String> {
 /// Terraform file (`.tf`, `.tfvars`, `.tfvars.json`), the other Terraform files of its
 /// directory, which make up its module and its variable values; for a JSON file, the
 /// parameters files paired with it by name, or the template it is a parameters file of; for a
-/// Bicep file (`.bicep`, `.bicepparam`), the Bicep files of its directory that take part with it
-/// (see [`crate::bicep::siblings`]; their texts are read to tell, `open`'s first) and the JSON
-/// parameters files paired with any of these. Files already in `files` are left out. Sorted,
-/// without duplicates. Each directory is listed once, however many of its files are given.
+/// Bicep file (`.bicep`, `.bicepparam`), or a JSON parameters file of a Bicep template, the Bicep
+/// files of its directory that take part with it (see [`crate::bicep::siblings`]; their texts
+/// are read to tell, `open`'s first) and the JSON parameters files paired with any of these.
+/// Files already in `files` are left out. Sorted, without duplicates. Each directory is listed
+/// once, however many of its files are given.
 pub fn context<'o>(
     paths: &[PathBuf],
     files: &[(PathBuf, Candidate)],
@@ -179,18 +180,26 @@ pub fn context<'o>(
     let mut context = Vec::new();
     for (directory, given) in given_by_directory(paths) {
         let siblings = readable_siblings(directory, &|sibling, candidate| {
-            given.takes_bicep() && candidate.family() != Family::Terraform
+            given.may_take_bicep() && candidate.family() != Family::Terraform
                 || given.wants(sibling, candidate)
         });
         let (bicep, rest): (Vec<_>, Vec<_>) = siblings
             .into_iter()
-            .partition(|(_, candidate)| given.takes_bicep() && candidate.family() == Family::Bicep);
+            .partition(|(_, candidate)| candidate.family() == Family::Bicep);
+        // The Bicep files read for their own sake: those given, or else the templates of the
+        // given JSON parameters files.
+        let seeds: Vec<PathBuf> = if given.takes_bicep() {
+            given.bicep.clone()
+        } else {
+            let wanted = bicep.iter().filter(|(s, c)| given.wants(s, *c));
+            wanted.map(|(path, _)| path.clone()).collect()
+        };
         let (wanted, json): (Vec<_>, Vec<_>) = rest
             .into_iter()
             .partition(|(sibling, candidate)| given.wants(sibling, *candidate));
         context.extend(wanted);
-        if given.takes_bicep() {
-            let bicep = bicep_read_with(&given.bicep, bicep, open);
+        if !seeds.is_empty() {
+            let bicep = bicep_read_with(&seeds, bicep, open);
             context.extend(parameters_of_bicep(&bicep, json));
             context.extend(bicep);
         }
@@ -261,8 +270,9 @@ fn parameters_of_bicep(
 /// The text of a file open in an editor, which stands for what is on disk.
 pub type OpenText<'o> = dyn Fn(&Path) -> Option<&'o str> + Sync + 'o;
 
-/// The Bicep files of a directory (`found`) that are read with its given Bicep files: those
-/// [`crate::bicep::siblings::read_with`] takes, by what their texts (an editor's first) name.
+/// The Bicep files of a directory (`found`) that are read with `given` (Bicep files given, or
+/// the templates of given JSON parameters files): those [`crate::bicep::siblings::read_with`]
+/// takes, by what their texts (an editor's first) name.
 fn bicep_read_with(
     given: &[PathBuf],
     mut found: Vec<(PathBuf, Candidate)>,
@@ -365,6 +375,12 @@ impl GivenInDirectory {
 
     fn takes_bicep(&self) -> bool {
         self.families.contains(&Family::Bicep)
+    }
+
+    /// Whether Bicep files may be read with the given files: they are Bicep files, or JSON
+    /// parameters files that may be named for a Bicep template.
+    fn may_take_bicep(&self) -> bool {
+        self.takes_bicep() || self.families.contains(&Family::Json)
     }
 
     /// Whether a sibling of the given files is read with them (see [`context`]).
@@ -683,7 +699,11 @@ mod tests {
                 let takes_app = given_name.starts_with("app.bicep");
                 pairs(&given_name, &sibling_name) || takes_app && pairs("app.bicep", &sibling_name)
             }
-            (Family::Json, Family::Bicep) => pairs(&sibling_name, &given_name),
+            // The template of a given parameters file, and what takes part with it.
+            (Family::Json, Family::Bicep) => {
+                let takes_app = pairs("app.bicep", &given_name);
+                pairs(&sibling_name, &given_name) || takes_app && sibling_name == "app.bicepparam"
+            }
             // Only `app.bicepparam` names another Bicep file (`app.bicep`).
             (Family::Bicep, Family::Bicep) => {
                 let mut names = [given_name.as_str(), sibling_name.as_str()];

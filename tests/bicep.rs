@@ -574,6 +574,10 @@ fn calling_files() -> tempfile::TempDir {
     scratch(&[
         ("registry.bicep", ADMIN_REGISTRY),
         (
+            "registry.parameters.json",
+            r#"{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#", "parameters": {"adminEnabled": {"value": true}}}"#,
+        ),
+        (
             "registry.bicepparam",
             "using 'registry.bicep'\n\nparam adminEnabled = true\n",
         ),
@@ -609,7 +613,7 @@ fn calling_files() -> tempfile::TempDir {
 }
 
 #[test]
-fn a_bicep_file_given_by_name_is_reported_as_in_a_scan_of_its_directory() {
+fn bicep_and_parameters_files_given_by_name_are_reported_as_in_a_scan_of_their_directory() {
     let dir = calling_files();
     let whole_scan = scan(dir.path());
     let whole = common::finding_lines(&whole_scan, dir.path());
@@ -625,6 +629,8 @@ fn a_bicep_file_given_by_name_is_reported_as_in_a_scan_of_its_directory() {
         "noisy.bicep",
         "inner.bicep",
         "outer.bicep",
+        "registry.parameters.json",
+        "outer.parameters.json",
     ];
     let mut reported = 0;
     for name in names {
@@ -696,6 +702,7 @@ fn a_bicep_file_given_by_name_reads_only_the_files_of_its_directory_that_it_take
         "caller.bicep",
         "registry.bicep",
         "registry.bicepparam",
+        "registry.parameters.json",
         "top.bicep",
     ];
     assert_eq!(files, taken);
