@@ -186,14 +186,7 @@ pub fn context<'o>(
         let (bicep, rest): (Vec<_>, Vec<_>) = siblings
             .into_iter()
             .partition(|(_, candidate)| candidate.family() == Family::Bicep);
-        // The Bicep files read for their own sake: those given, or else the templates of the
-        // given JSON parameters files.
-        let seeds: Vec<PathBuf> = if given.takes_bicep() {
-            given.bicep.clone()
-        } else {
-            let wanted = bicep.iter().filter(|(s, c)| given.wants(s, *c));
-            wanted.map(|(path, _)| path.clone()).collect()
-        };
+        let seeds = bicep_seeds(&given, &bicep);
         let (wanted, json): (Vec<_>, Vec<_>) = rest
             .into_iter()
             .partition(|(sibling, candidate)| given.wants(sibling, *candidate));
@@ -208,6 +201,28 @@ pub fn context<'o>(
     context.sort();
     context.dedup_by(|a, b| a.0 == b.0);
     context
+}
+
+/// The files a directory's Bicep files are read for (see [`bicep_read_with`]): the given Bicep
+/// files, and when JSON files are given, those files (a Bicep file may import or load them) with
+/// the Bicep templates they are parameters files of or compiled from.
+fn bicep_seeds(given: &GivenInDirectory, bicep: &[(PathBuf, Candidate)]) -> Vec<PathBuf> {
+    let mut seeds = given.bicep.clone();
+    if given.json.is_empty() || bicep.is_empty() {
+        return seeds;
+    }
+    seeds.extend(given.json.iter().cloned());
+    let sources: std::collections::HashSet<PathBuf> = given
+        .json
+        .iter()
+        .map(|json| crate::bicep::source_of_compiled(json))
+        .collect();
+    let templates = bicep.iter().filter(|(sibling, _)| {
+        given.is_template_of_given(Family::Bicep, &lower_file_name(sibling))
+            || sources.contains(sibling)
+    });
+    seeds.extend(templates.map(|(path, _)| path.clone()));
+    seeds
 }
 
 /// The files of `directory` (`None`: the working directory) of a kind acr-lint reads that
@@ -270,9 +285,10 @@ fn parameters_of_bicep(
 /// The text of a file open in an editor, which stands for what is on disk.
 pub type OpenText<'o> = dyn Fn(&Path) -> Option<&'o str> + Sync + 'o;
 
-/// The Bicep files of a directory (`found`) that are read with `given` (Bicep files given, or
-/// the templates of given JSON parameters files): those [`crate::bicep::siblings::read_with`]
-/// takes, by what their texts (an editor's first) name.
+/// The Bicep files of a directory (`found`) that are read for `given` (given files, and the
+/// templates of given JSON files): those [`crate::bicep::siblings::read_with`] takes, by what
+/// their texts (an editor's first) name. The given files that are not Bicep files are among the
+/// files returned.
 fn bicep_read_with(
     given: &[PathBuf],
     mut found: Vec<(PathBuf, Candidate)>,
@@ -353,6 +369,8 @@ struct GivenInDirectory {
     parameters_stems: std::collections::HashSet<String>,
     /// The given Bicep files (`.bicep`, `.bicepparam`).
     bicep: Vec<PathBuf>,
+    /// The given JSON files.
+    json: Vec<PathBuf>,
 }
 
 impl GivenInDirectory {
@@ -365,8 +383,10 @@ impl GivenInDirectory {
         }
         let stem = template_stem(family, &name);
         self.template_stems.extend(stem.map(str::to_string));
-        if family == Family::Bicep {
-            self.bicep.push(source::normalize(path));
+        match family {
+            Family::Bicep => self.bicep.push(source::normalize(path)),
+            Family::Json => self.json.push(source::normalize(path)),
+            Family::Terraform => {}
         }
         if !self.families.contains(&family) {
             self.families.push(family);
@@ -392,9 +412,14 @@ impl GivenInDirectory {
         let name = lower_file_name(sibling);
         let is_parameters_of_given = family == Family::Json
             && crate::arm::parameters_stems(&name).any(|stem| self.template_stems.contains(stem));
-        let stem = template_stem(family, &name);
-        let is_template_of_given = stem.is_some_and(|stem| self.parameters_stems.contains(stem));
-        is_parameters_of_given || is_template_of_given
+        is_parameters_of_given || self.is_template_of_given(family, &name)
+    }
+
+    /// Whether a sibling (of `family`, its file name in lower case) is the template a given JSON
+    /// file may be a parameters file of.
+    fn is_template_of_given(&self, family: Family, lower_name: &str) -> bool {
+        let stem = template_stem(family, lower_name);
+        stem.is_some_and(|stem| self.parameters_stems.contains(stem))
     }
 }
 
