@@ -180,20 +180,20 @@ pub fn context<'o>(
     let mut context = Vec::new();
     for (directory, given) in given_by_directory(paths) {
         let siblings = readable_siblings(directory, &|sibling, candidate| {
-            given.may_take_bicep() && candidate.family() != Family::Terraform
-                || given.wants(sibling, candidate)
+            given.may_take(candidate.family()) || given.wants(sibling, candidate)
         });
         let (bicep, rest): (Vec<_>, Vec<_>) = siblings
             .into_iter()
             .partition(|(_, candidate)| candidate.family() == Family::Bicep);
         let seeds = bicep_seeds(&given, &bicep);
-        let (wanted, json): (Vec<_>, Vec<_>) = rest
+        let (wanted, others): (Vec<_>, Vec<_>) = rest
             .into_iter()
             .partition(|(sibling, candidate)| given.wants(sibling, *candidate));
         context.extend(wanted);
+        context.extend(plans_and_their_configuration(&given, &others, open));
         if !seeds.is_empty() {
             let bicep = bicep_read_with(&seeds, bicep, open);
-            context.extend(parameters_of_bicep(&bicep, json));
+            context.extend(parameters_of_bicep(&bicep, others));
             context.extend(bicep);
         }
     }
@@ -201,6 +201,42 @@ pub fn context<'o>(
     context.sort();
     context.dedup_by(|a, b| a.0 == b.0);
     context
+}
+
+/// Among `others` (siblings of the given files not otherwise read with them): for given
+/// Terraform files, the Terraform plans of their directory; for a given plan, the Terraform
+/// files of its directory, the configuration it was made from. Either way, what a scan of the
+/// directory combines (see [`crate::terraform::combine_plan`]).
+fn plans_and_their_configuration(
+    given: &GivenInDirectory,
+    others: &[(PathBuf, Candidate)],
+    open: &OpenText<'_>,
+) -> Vec<(PathBuf, Candidate)> {
+    let mut taken = Vec::new();
+    if given.families.contains(&Family::Terraform) {
+        let plans = others.iter().filter(|(path, candidate)| {
+            candidate.family() == Family::Json && may_be_plan(path, open)
+        });
+        taken.extend(plans.cloned());
+    }
+    if given.json.iter().any(|path| may_be_plan(path, open)) {
+        let configuration = others
+            .iter()
+            .filter(|(_, candidate)| candidate.family() == Family::Terraform);
+        taken.extend(configuration.cloned());
+    }
+    taken
+}
+
+/// Whether a JSON file may be a Terraform plan: its text (an editor's first) holds the two keys
+/// [`crate::terraform::is_plan`] looks for.
+fn may_be_plan(path: &Path, open: &OpenText<'_>) -> bool {
+    let holds_keys =
+        |text: &str| text.contains("\"format_version\"") && text.contains("\"resource_changes\"");
+    match open(path) {
+        Some(text) => holds_keys(text),
+        None => source::read_text(path).is_ok_and(|text| holds_keys(&text)),
+    }
 }
 
 /// The files a directory's Bicep files are read for (see [`bicep_read_with`]): the given Bicep
@@ -393,14 +429,17 @@ impl GivenInDirectory {
         }
     }
 
-    fn takes_bicep(&self) -> bool {
-        self.families.contains(&Family::Bicep)
-    }
-
-    /// Whether Bicep files may be read with the given files: they are Bicep files, or JSON
-    /// parameters files that may be named for a Bicep template.
-    fn may_take_bicep(&self) -> bool {
-        self.takes_bicep() || self.families.contains(&Family::Json)
+    /// Whether files of `family` may be read with the given files beyond those [`Self::wants`]
+    /// names: Bicep files and their JSON files for given Bicep or JSON files (see
+    /// [`bicep_seeds`]), Terraform plans for given Terraform files, and a Terraform
+    /// configuration for a given plan (see [`plans_and_their_configuration`]).
+    fn may_take(&self, family: Family) -> bool {
+        let given = |f: Family| self.families.contains(&f);
+        match family {
+            Family::Bicep => given(Family::Bicep) || given(Family::Json),
+            Family::Json => given(Family::Bicep) || given(Family::Json) || given(Family::Terraform),
+            Family::Terraform => given(Family::Json),
+        }
     }
 
     /// Whether a sibling of the given files is read with them (see [`context`]).

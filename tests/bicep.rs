@@ -638,7 +638,7 @@ fn bicep_and_parameters_files_given_by_name_are_reported_as_in_a_scan_of_their_d
         let lines = common::finding_lines(&alone, dir.path());
         assert_eq!(
             lines,
-            lines_of_file(&whole_scan, dir.path(), name),
+            common::finding_lines_in_file(&whole_scan, dir.path(), name),
             "{name}"
         );
         reported += lines.len();
@@ -653,30 +653,6 @@ fn bicep_and_parameters_files_given_by_name_are_reported_as_in_a_scan_of_their_d
     ] {
         assert!(whole.iter().any(|l| l.starts_with(reached)), "{reached}");
     }
-}
-
-/// The findings of `scan` that a scan of the file `name` alone reports: those in it, or on a
-/// resource declared in it.
-fn lines_of_file(scan: &Scan, root: &Path, name: &str) -> Vec<String> {
-    let in_file = |span: acr_lint::source::Span| {
-        scan.sources
-            .get(span.file)
-            .is_some_and(|f| f.path == root.join(name))
-    };
-    let mut lines: Vec<String> = scan
-        .findings
-        .iter()
-        .filter(|f| in_file(f.primary.span) || f.resource_decl.is_some_and(in_file))
-        .map(|f| {
-            let file = scan.sources.get(f.primary.span.file).expect("a known file");
-            let start = scan.sources.start(f.primary.span);
-            let name = file.path.strip_prefix(root).unwrap_or(&file.path);
-            let name = name.to_string_lossy();
-            format!("{name}:{}:{} {}", start.line, start.column, f.rule.id)
-        })
-        .collect();
-    lines.sort();
-    lines
 }
 
 #[test]
@@ -714,54 +690,4 @@ fn a_bicep_file_given_by_name_reads_only_the_files_of_its_directory_that_it_take
         notices.iter().any(|n| n.contains("missing.bicep")),
         "{notices:?}"
     );
-}
-
-/// In each directory of `testdata/` with Bicep files and no directories (a scan of a directory
-/// reads those too, a file given by name only its own directory), each Bicep and JSON file
-/// given alone reports what a scan of the directory reports in it.
-#[test]
-fn every_bicep_directory_of_testdata_reports_each_file_given_alone_as_its_scan_does() {
-    let mut directories: Vec<std::path::PathBuf> = Vec::new();
-    collect_bicep_directories(&common::repo().join("testdata"), &mut directories);
-    assert!(directories.len() > 20, "{directories:?}");
-    let mut files_checked = 0;
-    for directory in directories {
-        let whole = scan(&directory);
-        let mut names: Vec<String> = std::fs::read_dir(&directory)
-            .expect("a directory")
-            .filter_map(|e| e.ok()?.file_name().into_string().ok())
-            .filter(|n| n.ends_with(".bicep") || n.ends_with(".bicepparam") || n.ends_with(".json"))
-            .collect();
-        names.sort();
-        for name in names {
-            let alone = scan(&directory.join(&name));
-            assert_eq!(
-                common::finding_lines(&alone, &directory),
-                lines_of_file(&whole, &directory, &name),
-                "{}",
-                directory.join(&name).display()
-            );
-            files_checked += 1;
-        }
-    }
-    assert!(files_checked > 60, "{files_checked}");
-}
-
-fn collect_bicep_directories(root: &Path, found: &mut Vec<std::path::PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(root) else {
-        return;
-    };
-    let (mut has_bicep, mut has_directories) = (false, false);
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            has_directories = true;
-            collect_bicep_directories(&path, found);
-        } else if path.extension().is_some_and(|e| e == "bicep") {
-            has_bicep = true;
-        }
-    }
-    if has_bicep && !has_directories {
-        found.push(root.to_path_buf());
-    }
 }

@@ -176,3 +176,44 @@ fn a_literal_task_secret_is_reported_once_by_acr502_and_never_by_acr208() {
         );
     }
 }
+
+/// Each file of each case without directories, given alone with the case's options, reports
+/// what the scan of the case reports in it: its context (module, parameters and template files,
+/// Bicep callers, plans and configuration) is read as a scan of the directory reads it. (A case
+/// with directories is left out: a directory's scan reads them too, a given file only its own
+/// directory.)
+#[test]
+fn every_file_of_a_case_given_alone_reports_what_the_case_reports_in_it() {
+    let readable = [".tf", ".tfvars", ".json", ".bicep", ".bicepparam"];
+    let mut files_checked = 0;
+    for case in cases() {
+        let entries: Vec<PathBuf> = fs::read_dir(&case)
+            .expect("a case directory")
+            .flatten()
+            .map(|e| e.path())
+            .collect();
+        if entries.iter().any(|p| p.is_dir()) {
+            continue;
+        }
+        let whole = acr_lint::scan(&options(&case));
+        let mut names: Vec<String> = entries
+            .iter()
+            .filter_map(|p| Some(p.file_name()?.to_str()?.to_string()))
+            .filter(|n| readable.iter().any(|e| n.ends_with(e)))
+            .collect();
+        names.sort();
+        for name in names {
+            let mut alone = options(&case);
+            alone.paths = vec![case.join(&name)];
+            let alone = acr_lint::scan(&alone);
+            assert_eq!(
+                common::finding_lines(&alone, &case),
+                common::finding_lines_in_file(&whole, &case, &name),
+                "{}",
+                case.join(&name).display()
+            );
+            files_checked += 1;
+        }
+    }
+    assert!(files_checked > 500, "{files_checked}");
+}

@@ -132,3 +132,27 @@ pub const REGISTRY_MODULE_CALL: &str =
   }
 }
 ";
+
+/// The findings of `scan` that a scan of the file `name` alone reports: those in it, or on a
+/// resource declared in it.
+pub fn finding_lines_in_file(scan: &Scan, root: &Path, name: &str) -> Vec<String> {
+    let in_file = |span: acr_lint::source::Span| {
+        scan.sources
+            .get(span.file)
+            .is_some_and(|f| f.path == root.join(name))
+    };
+    let mut lines: Vec<String> = scan
+        .findings
+        .iter()
+        .filter(|f| in_file(f.primary.span) || f.resource_decl.is_some_and(in_file))
+        .map(|f| {
+            let file = scan.sources.get(f.primary.span.file).expect("a known file");
+            let start = scan.sources.start(f.primary.span);
+            let name = file.path.strip_prefix(root).unwrap_or(&file.path);
+            let name = name.to_string_lossy();
+            format!("{name}:{}:{} {}", start.line, start.column, f.rule.id)
+        })
+        .collect();
+    lines.sort();
+    lines
+}
