@@ -219,11 +219,12 @@ fn plans_and_their_configuration(
         });
         taken.extend(plans.cloned());
     }
-    if given.json.iter().any(|path| may_be_plan(path, open)) {
-        let configuration = others
-            .iter()
-            .filter(|(_, candidate)| candidate.family() == Family::Terraform);
-        taken.extend(configuration.cloned());
+    let configuration: Vec<&(PathBuf, Candidate)> = others
+        .iter()
+        .filter(|(_, candidate)| candidate.family() == Family::Terraform)
+        .collect();
+    if !configuration.is_empty() && given.json.iter().any(|path| may_be_plan(path, open)) {
+        taken.extend(configuration.into_iter().cloned());
     }
     taken
 }
