@@ -162,15 +162,17 @@ fn unread_kinds_notice(paths: &[PathBuf], base: &Path) -> Option<String> {
     }
 }
 
-/// The files to read as context for the files given by name, without reporting on them: for a
-/// Terraform file (`.tf`, `.tfvars`, `.tfvars.json`), the other Terraform files of its
-/// directory, which make up its module and its variable values; for a JSON file, the
-/// parameters files paired with it by name, or the template it is a parameters file of; for a
-/// Bicep file (`.bicep`, `.bicepparam`), or a JSON parameters file of a Bicep template, the Bicep
-/// files of its directory that take part with it (see [`crate::bicep::siblings`]; their texts
-/// are read to tell, `open`'s first) and the JSON parameters files paired with any of these.
-/// Files already in `files` are left out. Sorted, without duplicates. Each directory is listed
-/// once, however many of its files are given.
+/// The files to read as context for the files given by name, without reporting on them, so
+/// that a given file reports what a scan of its directory reports in it: for a Terraform file
+/// (`.tf`, `.tfvars`, `.tfvars.json`), the other Terraform files of its directory, which make up
+/// its module and its variable values, and the plans beside them; for a JSON file, the
+/// parameters files paired with it by name, or the template it is a parameters file of, and for
+/// a plan the configuration beside it; for a Bicep file (`.bicep`, `.bicepparam`), or a JSON file
+/// a Bicep file may import, load, compile to or take parameters from, the Bicep files of its
+/// directory that take part with it (see [`crate::bicep::siblings`]) and the JSON parameters
+/// files paired with any of these. Texts are read to tell (`open`'s first). Files already in
+/// `files` are left out. Sorted, without duplicates. Each directory is listed once, however many
+/// of its files are given.
 pub fn context<'o>(
     paths: &[PathBuf],
     files: &[(PathBuf, Candidate)],
@@ -300,11 +302,11 @@ fn readable_siblings(
     siblings
 }
 
-/// The JSON parameters files among `json` named for the Bicep templates among `bicep` (a caller
-/// of a given file is read with its parameters files, as in a scan of the directory).
+/// The JSON parameters files among `others` named for the Bicep templates among `bicep` (a
+/// caller of a given file is read with its parameters files, as in a scan of the directory).
 fn parameters_of_bicep(
     bicep: &[(PathBuf, Candidate)],
-    json: Vec<(PathBuf, Candidate)>,
+    others: Vec<(PathBuf, Candidate)>,
 ) -> impl Iterator<Item = (PathBuf, Candidate)> {
     let stems: std::collections::HashSet<String> = bicep
         .iter()
@@ -313,7 +315,7 @@ fn parameters_of_bicep(
             template_stem(Family::Bicep, &name).map(str::to_string)
         })
         .collect();
-    json.into_iter().filter(move |(path, candidate)| {
+    others.into_iter().filter(move |(path, candidate)| {
         candidate.family() == Family::Json
             && crate::arm::parameters_stems(&lower_file_name(path)).any(|s| stems.contains(s))
     })
