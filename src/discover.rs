@@ -236,9 +236,14 @@ fn plans_and_their_configuration(
 fn may_be_plan(path: &Path, open: &OpenText<'_>) -> bool {
     let holds_keys =
         |text: &str| text.contains("\"format_version\"") && text.contains("\"resource_changes\"");
+    text_of(path, open).is_some_and(|text| holds_keys(&text))
+}
+
+/// A file's text, an editor's first; `None` when it cannot be read.
+fn text_of<'t>(path: &Path, open: &OpenText<'t>) -> Option<std::borrow::Cow<'t, str>> {
     match open(path) {
-        Some(text) => holds_keys(text),
-        None => source::read_text(path).is_ok_and(|text| holds_keys(&text)),
+        Some(text) => Some(std::borrow::Cow::Borrowed(text)),
+        None => source::read_text(path).ok().map(std::borrow::Cow::Owned),
     }
 }
 
@@ -345,10 +350,7 @@ fn bicep_read_with(
     }
     let texts: Vec<Option<std::borrow::Cow<'_, str>>> = found
         .par_iter()
-        .map(|(path, _)| match open(path) {
-            Some(text) => Some(std::borrow::Cow::Borrowed(text)),
-            None => source::read_text(path).ok().map(std::borrow::Cow::Owned),
-        })
+        .map(|(path, _)| text_of(path, open))
         .collect();
     let names: Vec<String> = found.iter().map(|(p, _)| file_name(p)).collect();
     let siblings: Vec<crate::bicep::siblings::Sibling<'_>> = names
@@ -466,8 +468,7 @@ impl GivenInDirectory {
 }
 
 fn lower_file_name(path: &Path) -> String {
-    let name = path.file_name().map(|n| n.to_string_lossy());
-    name.unwrap_or_default().to_ascii_lowercase()
+    file_name(path).to_ascii_lowercase()
 }
 
 /// What the names of a template's JSON parameters files start with, for a JSON or Bicep

@@ -24,10 +24,8 @@ pub struct Sibling<'a> {
 /// could not be read, or that writes a path with an escape (`\u{...}`), may name any file.
 pub fn read_with(files: &[Sibling<'_>], given: &[bool]) -> Vec<bool> {
     let mentions = Mentions::of(files);
-    let mut taken: Vec<bool> = files
-        .iter()
-        .enumerate()
-        .map(|(i, _)| given.get(i).copied().unwrap_or(false))
+    let mut taken: Vec<bool> = (0..files.len())
+        .map(|i| given.get(i) == Some(&true))
         .collect();
     let parameters: Vec<bool> = files
         .iter()
