@@ -140,7 +140,7 @@ fn read_terraform_json(id: FileId, path: &Path, result: &mut ReadFile) {
 /// A JSON file: an ARM template or parameters file, a Terraform plan, or none of these.
 fn read_json(id: FileId, result: &mut ReadFile) {
     let text = result.source.text.as_str();
-    if !arm::may_be_arm(text) && !named_as_parameters(&result.source.path) {
+    if !arm::may_be_arm(text) && !arm::named_as_parameters(&result.source.path) {
         result.scanned = false;
         return;
     }
@@ -160,7 +160,7 @@ fn read_json(id: FileId, result: &mut ReadFile) {
         result.document = Some(Document::TerraformPlan(root));
         return;
     }
-    match arm::classify(&root) {
+    match arm::classify_file(&root, &result.source.path) {
         arm::JsonKind::Template => result.document = Some(Document::ArmTemplate(root)),
         arm::JsonKind::Parameters => {
             if let Some(template) = arm::missing_template(&result.source.path) {
@@ -178,22 +178,12 @@ fn read_json(id: FileId, result: &mut ReadFile) {
     }
 }
 
-/// `x.parameters.json`, `x.parameters.prod.json`: a parameters file by its name, read (and a
-/// parse error reported) even when its text does not look like ARM.
-fn named_as_parameters(path: &Path) -> bool {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_ascii_lowercase())
-        .unwrap_or_default();
-    name.contains(".parameters.") && (name.ends_with(".json") || name.ends_with(".jsonc"))
-}
-
 /// Refuses a file that would be parsed and holds more than [`MAX_FILE_VALUES`] values, counted
 /// (generously: strings and comments are not skipped) by the bytes that open or separate them:
 /// `,` `[` `{` `=` `:`. HCL files are also refused above [`MAX_HCL_WORDS`] whitespace-separated
 /// words, which bounds what separators miss: unquoted block labels (`a b c {}`).
 fn too_many_values(text: &str, candidate: Candidate, path: &Path) -> Option<String> {
-    if candidate == Candidate::Json && !arm::may_be_arm(text) && !named_as_parameters(path) {
+    if candidate == Candidate::Json && !arm::may_be_arm(text) && !arm::named_as_parameters(path) {
         return None;
     }
     let bytes = text.as_bytes();

@@ -204,6 +204,34 @@ pub fn classify(root: &Node) -> JsonKind {
     }
 }
 
+/// [`classify`], knowing the file's path: a file named as a parameters file
+/// (`x.parameters.json`) whose only mark is a `parameters` object, without `$schema` or
+/// `contentVersion`, is one, as deployments take it.
+pub fn classify_file(root: &Node, path: &Path) -> JsonKind {
+    match classify(root) {
+        JsonKind::Other
+            if named_as_parameters(path)
+                && root.get("resources").is_none()
+                && root
+                    .get("parameters")
+                    .is_some_and(|p| matches!(p.value, crate::model::Value::Object(_))) =>
+        {
+            JsonKind::Parameters
+        }
+        kind => kind,
+    }
+}
+
+/// `x.parameters.json`, `x.parameters.prod.json`: a parameters file by its name, read (and a
+/// parse error reported) even when its text does not look like ARM.
+pub fn named_as_parameters(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    name.contains(".parameters.") && (name.ends_with(".json") || name.ends_with(".jsonc"))
+}
+
 /// The template a parameters file is named for, when it does not exist: `x.parameters.json` and
 /// `x.parameters.<env>.json` are for `x.json` (or `x.jsonc`, or `x.bicep` compiled at deployment).
 /// `None` when the template is there or the name follows no convention.
@@ -223,6 +251,31 @@ mod tests {
     use super::{
         copy_stem, is_secure_type, may_pair_with_a_template, pairs_with, split_variant, variant,
     };
+
+    #[test]
+    fn a_file_named_as_parameters_needs_only_its_parameters_object() {
+        use super::{JsonKind, classify_file};
+        use std::path::Path;
+        let kind = |text: &str, name: &str| {
+            let root = crate::model::json::parse(text, 0).unwrap().unwrap();
+            classify_file(&root, Path::new(name))
+        };
+        let bare = r#"{"parameters": {"a": {"value": true}}}"#;
+        assert_eq!(kind(bare, "dir/x.parameters.json"), JsonKind::Parameters);
+        assert_eq!(kind(bare, "X.Parameters.Prod.jsonc"), JsonKind::Parameters);
+        assert_eq!(kind(bare, "x.json"), JsonKind::Other);
+        assert_eq!(kind(bare, "parameters.json"), JsonKind::Other);
+        let not_parameters = [
+            r#"{"parameters": [], "x": 1}"#,
+            r#"{"parameters": {}, "resources": []}"#,
+            r#"{"values": {}}"#,
+        ];
+        for text in not_parameters {
+            assert_eq!(kind(text, "x.parameters.json"), JsonKind::Other, "{text}");
+        }
+        let template = r#"{"contentVersion": "1.0.0.0", "parameters": {}, "resources": []}"#;
+        assert_eq!(kind(template, "x.parameters.json"), JsonKind::Template);
+    }
 
     #[test]
     fn secure_types_are_told_in_any_case() {

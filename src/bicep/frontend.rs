@@ -168,7 +168,11 @@ pub fn read_file(path: &Path, root: &Path) -> FrontEndOutput {
         .collect();
     let parameters: Vec<JsonDocument<'_>> = json
         .iter()
-        .filter(|(_, root)| arm::classify(root) == arm::JsonKind::Parameters)
+        .filter(|(id, root)| {
+            sources.get(*id).is_some_and(|source| {
+                arm::classify_file(root, &source.path) == arm::JsonKind::Parameters
+            })
+        })
         .filter_map(|(id, root)| {
             Some(JsonDocument {
                 source: sources.get(*id)?,
