@@ -147,7 +147,9 @@ pub fn scan(options: &ScanOptions) -> Scan {
     let mut bicep_modules = HashSet::new();
     let mut json_offsets = Vec::new();
     let mut read_as_modules = HashSet::new();
+    let mut content = Vec::new();
     for directory in loaded {
+        content.extend(directory.content);
         json_offsets.extend(directory.json_offsets);
         bicep_modules.extend(directory.bicep_called.iter().cloned());
         let callees = directory.calls.1.iter();
@@ -209,6 +211,11 @@ pub fn scan(options: &ScanOptions) -> Scan {
     module_sources.sort_by_key(|(id, _)| *id);
     for (_, source) in module_sources {
         sources.push(source);
+    }
+    for (id, text) in content {
+        if sources.keep_text(id, text) && reported(id) {
+            files_scanned += 1;
+        }
     }
     errors.extend(var_errors);
 
@@ -448,6 +455,8 @@ struct DirectoryResult {
     json_offsets: Vec<(FileId, terraform::json_syntax::OffsetMap)>,
     /// Bicep files used as modules by this directory's Bicep files.
     bicep_called: Vec<PathBuf>,
+    /// Files of the scan its front ends read as data, with their text.
+    content: Vec<(FileId, String)>,
 }
 
 /// What became of a directory's files once read: what the scan keeps of them.
@@ -600,6 +609,7 @@ fn read_directory(
         calls: terraform.calls,
         json_offsets: terraform.json_offsets,
         bicep_called: bicep.called,
+        content: bicep.content,
     }
 }
 

@@ -328,6 +328,22 @@ impl SourceMap {
         self.files.get(id)
     }
 
+    /// Gives a file read without keeping its text (one the scan found nothing to read in) the
+    /// text a front end read it with; whether it had none before.
+    pub fn keep_text(&mut self, id: FileId, text: String) -> bool {
+        match self.files.get_mut(id) {
+            Some(file) if file.text.is_empty() && !text.is_empty() => {
+                *file = SourceFile::new(
+                    std::mem::take(&mut file.path),
+                    std::mem::take(&mut file.name),
+                    text,
+                );
+                true
+            }
+            _ => false,
+        }
+    }
+
     pub fn files(&self) -> &[SourceFile] {
         &self.files
     }

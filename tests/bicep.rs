@@ -691,3 +691,45 @@ fn a_bicep_file_given_by_name_reads_only_the_files_of_its_directory_that_it_take
         "{notices:?}"
     );
 }
+
+#[test]
+fn loaded_json_values_point_into_their_file_and_stay_text() {
+    let dir = scratch(&[
+        (
+            "main.bicep",
+            "var s = loadJsonContent('s.json')
+var first = loadJsonContent('s.json', '$.registries[0]')
+
+resource acr 'Microsoft.ContainerRegistry/registries@2023-07-01' = {
+  name: s.name
+  location: 'westeurope'
+  sku: {
+    name: 'Premium'
+  }
+  tags: s.tags
+  properties: {
+    adminUserEnabled: first.admin
+  }
+}
+",
+        ),
+        (
+            "s.json",
+            "{\n  \"name\": \"[registry]\",\n  \"tags\": {\"[key]\": \"[value]\"},\n  \"registries\": [{\"admin\": true}]\n}\n",
+        ),
+    ]);
+    let output = acr_lint::bicep::read_file(&dir.path().join("main.bicep"), dir.path());
+    assert!(output.errors.is_empty(), "{:?}", output.errors);
+    let [registry] = output.resources.as_slice() else {
+        panic!("one registry: {:?}", output.resources);
+    };
+    let text = |path: &str| match registry.body.lookup(path) {
+        acr_lint::model::Lookup::Found(node) => node.as_str().map(str::to_string),
+        _ => None,
+    };
+    assert_eq!(text("name").as_deref(), Some("[registry]"));
+    assert_eq!(text("tags.[key]").as_deref(), Some("[value]"));
+    let scan = scan(dir.path());
+    assert_eq!(lines_of(&scan, dir.path(), "ACR001"), ["s.json:4:28"]);
+    assert_eq!(scan.files_scanned, 2);
+}

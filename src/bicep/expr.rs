@@ -385,6 +385,24 @@ impl Lowerer<'_, '_> {
         bounded(format!("{base}[{at}]"))
     }
 
+    /// Whether a call is one of the Bicep library's functions (written plain or as `sys.` or
+    /// `az.`), not a user-defined or imported function, as [`Self::print_call`] tells them.
+    pub fn calls_library(&self, called: &CallExpr) -> bool {
+        let name = called.name.name.as_str();
+        match called.base.as_ref().map(|b| &b.kind) {
+            None => {
+                self.symbols.function(name).is_none()
+                    && (self.local(name).is_some() || !self.symbols.is_unknown_import(name))
+            }
+            Some(ExprKind::Variable(ns)) => {
+                (ns.name == "az" || ns.name == "sys")
+                    && self.local(&ns.name).is_none()
+                    && self.symbols.resource(&ns.name).is_none()
+            }
+            Some(_) => false,
+        }
+    }
+
     fn print_call(&mut self, called: &CallExpr) -> Printed {
         let name = called.name.name.as_str();
         // `az.` and `sys.` name the built-in namespaces, unless a declaration takes the name.

@@ -29,6 +29,8 @@ pub struct BicepOutput {
     pub output: FrontEndOutput,
     pub sources: Vec<(FileId, SourceFile)>,
     pub called: Vec<PathBuf>,
+    /// Files of the scan read as data, with their text.
+    pub content: Vec<(FileId, String)>,
 }
 
 /// Whether `parameters` is a JSON parameters file of the Bicep file `template` by name:
@@ -105,6 +107,7 @@ pub fn read_directory(
         output,
         sources: loader.sources,
         called: loader.called,
+        content: loader.content,
     }
 }
 

@@ -4,6 +4,8 @@
 
 use serde_json::Value;
 
+use crate::model::{self, Node};
+
 /// Most values a path may select (or visit, for `..`).
 const MAX_SELECTED: usize = 10_000;
 
@@ -12,6 +14,15 @@ const MAX_PATH_BYTES: usize = 4096;
 
 /// The value `path` selects from `root`, or why there is none.
 pub fn select(root: &Value, path: &str) -> Result<Value, String> {
+    match select_all(root, path)?.as_slice() {
+        [only] => Ok((*only).clone()),
+        all => Ok(Value::Array(all.iter().map(|v| (*v).clone()).collect())),
+    }
+}
+
+/// The values `path` selects from `root` (one is the value, several an array of them), or why
+/// there are none.
+pub fn select_all<'d, D: Data>(root: &'d D, path: &str) -> Result<Vec<&'d D>, String> {
     if path.len() > MAX_PATH_BYTES {
         return Err(format!(
             "a path longer than {MAX_PATH_BYTES} bytes is not read"
@@ -22,10 +33,106 @@ pub fn select(root: &Value, path: &str) -> Result<Value, String> {
     for step in &steps {
         current = apply(step, &current)?;
     }
-    match current.as_slice() {
-        [] => Err(format!("the path `{path}` selects nothing")),
-        [only] => Ok((*only).clone()),
-        all => Ok(Value::Array(all.iter().map(|v| (*v).clone()).collect())),
+    if current.is_empty() {
+        return Err(format!("the path `{path}` selects nothing"));
+    }
+    Ok(current)
+}
+
+/// Loaded JSON data a path selects from: as parsed, or with the spans of its values.
+pub trait Data {
+    /// The member `name` (matched exactly; the last one of that name).
+    fn member(&self, name: &str) -> Option<&Self>;
+    /// The items of an array or the members' values of an object, in order.
+    fn children(&self) -> Box<dyn Iterator<Item = &Self> + '_>;
+    /// The order of two numbers or two strings; `None` for anything else.
+    fn compare(&self, literal: &Value) -> Option<std::cmp::Ordering>;
+    fn equals(&self, literal: &Value) -> bool;
+    fn is_array(&self) -> bool;
+}
+
+impl Data for Value {
+    fn member(&self, name: &str) -> Option<&Self> {
+        self.get(name)
+    }
+
+    fn children(&self) -> Box<dyn Iterator<Item = &Self> + '_> {
+        match self {
+            Value::Array(items) => Box::new(items.iter()),
+            Value::Object(members) => Box::new(members.values()),
+            _ => Box::new(std::iter::empty()),
+        }
+    }
+
+    fn compare(&self, literal: &Value) -> Option<std::cmp::Ordering> {
+        match (self, literal) {
+            (Value::Number(a), Value::Number(b)) => a
+                .as_f64()
+                .zip(b.as_f64())
+                .and_then(|(a, b)| a.partial_cmp(&b)),
+            (Value::String(a), Value::String(b)) => Some(a.cmp(b)),
+            _ => None,
+        }
+    }
+
+    fn equals(&self, literal: &Value) -> bool {
+        self == literal
+    }
+
+    fn is_array(&self) -> bool {
+        self.is_array()
+    }
+}
+
+impl Data for Node {
+    fn member(&self, name: &str) -> Option<&Self> {
+        match &self.value {
+            model::Value::Object(members) => members
+                .iter()
+                .rev()
+                .find(|(key, _)| key == name)
+                .map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    fn children(&self) -> Box<dyn Iterator<Item = &Self> + '_> {
+        match &self.value {
+            model::Value::Array(items) => Box::new(items.iter()),
+            model::Value::Object(members) => Box::new(members.iter().map(|(_, v)| v)),
+            _ => Box::new(std::iter::empty()),
+        }
+    }
+
+    fn compare(&self, literal: &Value) -> Option<std::cmp::Ordering> {
+        match (&self.value, literal) {
+            (model::Value::Number(a), Value::Number(b)) => a.partial_cmp(&b.as_f64()?),
+            (model::Value::String(a), Value::String(b)) => Some(a.as_str().cmp(b.as_str())),
+            _ => None,
+        }
+    }
+
+    fn equals(&self, literal: &Value) -> bool {
+        match (&self.value, literal) {
+            (model::Value::Null, Value::Null) => true,
+            (model::Value::Bool(a), Value::Bool(b)) => a == b,
+            (model::Value::Number(a), Value::Number(b)) => b.as_f64() == Some(*a),
+            (model::Value::String(a), Value::String(b)) => a == b,
+            (model::Value::Array(items), Value::Array(others)) => {
+                items.len() == others.len() && items.iter().zip(others).all(|(a, b)| a.equals(b))
+            }
+            (model::Value::Object(members), Value::Object(others)) => {
+                members.len() == others.len()
+                    && others
+                        .iter()
+                        .all(|(key, b)| self.member(key).is_some_and(|a| a.equals(b)))
+            }
+            _ => false,
+        }
+    }
+
+    fn is_array(&self) -> bool {
+        matches!(self.value, model::Value::Array(_))
     }
 }
 
@@ -174,24 +281,28 @@ fn literal(text: &str) -> Option<Value> {
     serde_json::from_str(text).ok()
 }
 
-fn apply<'v>(step: &Step, current: &[&'v Value]) -> Result<Vec<&'v Value>, String> {
+fn apply<'v, D: Data>(step: &Step, current: &[&'v D]) -> Result<Vec<&'v D>, String> {
     let mut out = Vec::new();
     for value in current {
         match step {
-            Step::Name(name) => out.extend(value.get(name.as_str())),
-            Step::Index(index) => {
-                if let Value::Array(items) = value {
-                    let at = if *index < 0 {
-                        i64::try_from(items.len()).unwrap_or(i64::MAX) + index
-                    } else {
-                        *index
-                    };
-                    out.extend(usize::try_from(at).ok().and_then(|i| items.get(i)));
-                }
+            Step::Name(name) => out.extend(value.member(name)),
+            Step::Index(index) if value.is_array() => {
+                let count = value.children().count();
+                let at = if *index < 0 {
+                    i64::try_from(count).unwrap_or(i64::MAX) + index
+                } else {
+                    *index
+                };
+                out.extend(
+                    usize::try_from(at)
+                        .ok()
+                        .and_then(|i| value.children().nth(i)),
+                );
             }
-            Step::All => out.extend(children(value)),
-            Step::Descendants(name) => descendants(value, name, &mut out)?,
-            Step::Filter(filter) => out.extend(children(value).filter(|c| matches(filter, c))),
+            Step::Index(_) => {}
+            Step::All => out.extend(value.children()),
+            Step::Descendants(name) => descendants(*value, name, &mut out)?,
+            Step::Filter(filter) => out.extend(value.children().filter(|c| matches(filter, *c))),
         }
         if out.len() > MAX_SELECTED {
             return Err(format!("the path selects more than {MAX_SELECTED} values"));
@@ -200,17 +311,9 @@ fn apply<'v>(step: &Step, current: &[&'v Value]) -> Result<Vec<&'v Value>, Strin
     Ok(out)
 }
 
-fn children(value: &Value) -> Box<dyn Iterator<Item = &Value> + '_> {
-    match value {
-        Value::Array(items) => Box::new(items.iter()),
-        Value::Object(members) => Box::new(members.values()),
-        _ => Box::new(std::iter::empty()),
-    }
-}
-
 /// The members named `name` of `value` and of every value below it, visiting at most
 /// [`MAX_SELECTED`] values.
-fn descendants<'v>(value: &'v Value, name: &str, out: &mut Vec<&'v Value>) -> Result<(), String> {
+fn descendants<'v, D: Data>(value: &'v D, name: &str, out: &mut Vec<&'v D>) -> Result<(), String> {
     let mut pending = vec![value];
     let mut visited = 0;
     while let Some(next) = pending.pop() {
@@ -218,18 +321,18 @@ fn descendants<'v>(value: &'v Value, name: &str, out: &mut Vec<&'v Value>) -> Re
         if visited > MAX_SELECTED {
             return Err(format!("`..{name}` visits more than {MAX_SELECTED} values"));
         }
-        out.extend(next.get(name));
-        let mut inner: Vec<&Value> = children(next).collect();
+        out.extend(next.member(name));
+        let mut inner: Vec<&D> = next.children().collect();
         inner.reverse();
         pending.extend(inner);
     }
     Ok(())
 }
 
-fn matches(filter: &Filter, candidate: &Value) -> bool {
+fn matches<D: Data>(filter: &Filter, candidate: &D) -> bool {
     let mut value = candidate;
     for name in &filter.path {
-        match value.get(name.as_str()) {
+        match value.member(name) {
             Some(inner) => value = inner,
             None => return false,
         }
@@ -237,18 +340,12 @@ fn matches(filter: &Filter, candidate: &Value) -> bool {
     let Some((op, expected)) = &filter.test else {
         return true;
     };
-    let ordering = match (value, expected) {
-        (Value::Number(a), Value::Number(b)) => a
-            .as_f64()
-            .zip(b.as_f64())
-            .and_then(|(a, b)| a.partial_cmp(&b)),
-        (Value::String(a), Value::String(b)) => Some(a.cmp(b)),
-        _ => None,
-    };
+    let ordering = value.compare(expected);
+    let equal = ordering == Some(std::cmp::Ordering::Equal) || value.equals(expected);
     use std::cmp::Ordering::{Equal, Greater, Less};
     match op {
-        Comparison::Equal => ordering == Some(Equal) || value == expected,
-        Comparison::NotEqual => !(ordering == Some(Equal) || value == expected),
+        Comparison::Equal => equal,
+        Comparison::NotEqual => !equal,
         Comparison::Less => ordering == Some(Less),
         Comparison::LessOrEqual => matches!(ordering, Some(Less | Equal)),
         Comparison::Greater => ordering == Some(Greater),
@@ -258,7 +355,7 @@ fn matches(filter: &Filter, candidate: &Value) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::select;
+    use super::{Data, select, select_all};
     use serde_json::json;
 
     #[test]
@@ -286,9 +383,25 @@ mod tests {
             ("$..x", json!(true)),
             ("$", root.clone()),
         ];
+        let node = crate::model::json::parse(&root.to_string(), 0)
+            .unwrap()
+            .unwrap();
         for (path, expected) in cases {
+            let found = select_all(&node, path).unwrap();
+            let node_selected = match found.as_slice() {
+                [only] => only.equals(&expected),
+                several => {
+                    several.len() == expected.as_array().map_or(0, Vec::len)
+                        && several
+                            .iter()
+                            .zip(expected.as_array().unwrap())
+                            .all(|(a, b)| a.equals(b))
+                }
+            };
+            assert!(node_selected, "{path}: {found:?}");
             assert_eq!(select(&root, path), Ok(expected), "{path}");
         }
+        assert!(select_all(&node, ".missing").is_err());
         assert!(select(&root, ".missing").is_err());
         assert!(select(&root, ".array[0:2]").is_err());
         assert!(select(&root, "..").is_err());

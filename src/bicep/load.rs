@@ -81,6 +81,9 @@ pub struct Loader<'c> {
     pub notices: Vec<String>,
     /// Bicep files used as modules (they are reported through their callers).
     pub called: Vec<PathBuf>,
+    /// Files of the scan read as data (`loadJsonContent()`, `loadTextContent()`), with their
+    /// text: the scan keeps only the text of the files it reads itself.
+    pub content: Vec<(FileId, String)>,
     /// The module files being lowered, outermost first (to find cycles).
     pub stack: Vec<PathBuf>,
     /// Each Bicep module file lowered, with the address prefix of the call (`outer/inner/`).
@@ -97,6 +100,7 @@ impl<'c> Loader<'c> {
             errors: Vec::new(),
             notices: Vec::new(),
             called: Vec::new(),
+            content: Vec::new(),
             stack: Vec::new(),
             module_calls: Vec::new(),
             texts: HashMap::new(),
@@ -128,6 +132,15 @@ impl<'c> Loader<'c> {
             Some(text) => (*text).to_string(),
             None => source::read_text(path).map_err(|failure| failure.message)?,
         };
+        Ok(self.kept(path, text))
+    }
+
+    /// The id and text of a file read as `text` (the text read first when it was read
+    /// before): its id in the scan, or a new one with the file kept as a source.
+    pub fn kept(&mut self, path: &Path, text: String) -> (FileId, Rc<str>) {
+        if let Some((id, text)) = self.texts.get(path) {
+            return (*id, text.clone());
+        }
         let known = self.context.known_files.get(path);
         let id = known.unwrap_or_else(|| self.context.next_id.fetch_add(1, Ordering::Relaxed));
         let source = SourceFile::new(path.to_path_buf(), self.name(path), text);
@@ -136,7 +149,7 @@ impl<'c> Loader<'c> {
             self.sources.push((id, source));
         }
         self.texts.insert(path.to_path_buf(), (id, text.clone()));
-        Ok((id, text))
+        (id, text)
     }
 
     /// A Bicep file read by another (a module, an import), parsed once; its first syntax error
@@ -200,8 +213,15 @@ impl<'c> Loader<'c> {
                 MAX_LOADED_BYTES / 1024
             )));
         }
-        std::fs::read(&canonical)
-            .map_err(|error| refused(format!("`{relative}` cannot be read: {error}")))
+        let bytes = std::fs::read(&canonical)
+            .map_err(|error| refused(format!("`{relative}` cannot be read: {error}")))?;
+        let path = source::normalize(&directory_of(from).join(relative));
+        if let Some(id) = self.context.known_files.get(&path)
+            && let Ok(text) = std::str::from_utf8(&bytes)
+        {
+            self.content.push((id, text.to_string()));
+        }
+        Ok(bytes)
     }
 
     /// The names of the files (not directories) in a directory listed by

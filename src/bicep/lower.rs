@@ -350,6 +350,12 @@ impl Lowerer<'_, '_> {
                 Node::new(Value::Array(values), span)
             }
             ExprKind::Paren(inner) | ExprKind::NonNull(inner) => self.value(inner),
+            ExprKind::Call(called)
+                if called.name.name == "loadJsonContent" && self.calls_library(called) =>
+            {
+                self.loaded_json(&called.args, span)
+                    .unwrap_or_else(|| self.expression(expr))
+            }
             _ => self.expression(expr),
         }
     }
@@ -840,6 +846,44 @@ impl Lowerer<'_, '_> {
         Ok(format!("json({})", quote(&selected.to_string())))
     }
 
+    /// `loadJsonContent('file.json')` (or the part a JSON path selects) of a UTF-8 JSON file:
+    /// its values as the template's own
+    /// (as the compiler writes them in), each spanning its text in that file, so that a
+    /// finding on one points there. `None` for a file read any other way, or not at all: the
+    /// call is then written as an expression, which says why.
+    fn loaded_json(&mut self, args: &[Expr], span: Span) -> Option<Node> {
+        let (relative, selected) = match args {
+            [file] => (file.as_plain_string()?, None),
+            [file, path] => (file.as_plain_string()?, Some(path.as_plain_string()?)),
+            _ => return None,
+        };
+        let from = self.path.clone();
+        let path = crate::source::normalize(&super::load::directory_of(&from).join(relative));
+        if self.loader.context.overlays.contains_key(&path) {
+            return None;
+        }
+        let bytes = self.loader.loaded_file(&from, relative).ok()?;
+        let text = String::from_utf8(bytes).ok()?;
+        if text.starts_with('\u{feff}') || serde_json::from_str::<serde_json::Value>(&text).is_err()
+        {
+            return None;
+        }
+        let (id, text) = self.loader.kept(&path, text);
+        let root = crate::model::json::parse(&text, id).ok()??;
+        let mut value = match selected {
+            None => root,
+            Some(selected) => match super::json_path::select_all(&root, selected).ok()?[..] {
+                [only] => only.clone(),
+                ref several => {
+                    let items = several.iter().map(|&item| item.clone()).collect();
+                    Node::new(Value::Array(items), span)
+                }
+            },
+        };
+        escape_expressions(&mut value);
+        Some(value)
+    }
+
     /// `loadDirectoryFileInfo('dir', 'pattern')`: the files of the directory (not those below
     /// it) whose names match the pattern, as `{relativePath, baseName, extension}` in the
     /// compiler's order.
@@ -974,6 +1018,27 @@ fn names_in(expr: &Expr, out: &mut Vec<String>, depth: usize) {
         ExprKind::If(conditional) => {
             visit(&conditional.condition);
             visit(&conditional.body);
+        }
+        _ => {}
+    }
+}
+
+/// Loaded data as a template holds it: a string or key that starts with `[` is escaped as
+/// `[[`, so that it stays text instead of being read as an expression.
+fn escape_expressions(node: &mut Node) {
+    let escape = |text: &mut String| {
+        if text.starts_with('[') {
+            text.insert(0, '[');
+        }
+    };
+    match &mut node.value {
+        Value::String(text) => escape(text),
+        Value::Array(items) => items.iter_mut().for_each(escape_expressions),
+        Value::Object(members) => {
+            for (key, value) in members {
+                escape(key);
+                escape_expressions(value);
+            }
         }
         _ => {}
     }
