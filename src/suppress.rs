@@ -66,8 +66,9 @@ fn covers(suppression: &Suppression, finding: &Finding, file_name: &str) -> bool
         return false;
     }
     let inside = |span: &Span| {
-        let at = finding.primary.span;
-        at.file == span.file && span.start <= at.start && at.start <= span.end
+        let holds =
+            |at: Span| at.file == span.file && span.start <= at.start && at.start <= span.end;
+        holds(finding.primary.span) || finding.used_at.is_some_and(holds)
     };
     match &suppression.covers {
         Covers::Span(span) => inside(span),
@@ -200,9 +201,10 @@ impl<'s> Candidates<'s> {
     fn for_finding(&self, finding: &Finding, into: &mut Vec<usize>) {
         into.clear();
         into.extend(&self.everywhere);
-        let at = finding.primary.span;
-        if let Some(places) = self.by_place.get(&at.file) {
-            places.holding(at.start, into);
+        for at in std::iter::once(finding.primary.span).chain(finding.used_at) {
+            if let Some(places) = self.by_place.get(&at.file) {
+                places.holding(at.start, into);
+            }
         }
         let unit = finding.unit.as_str();
         let units = crate::model::unit_names(unit);
@@ -416,6 +418,7 @@ fn tool_finding(meta: &'static rules::RuleMeta, span: Span, message: String) -> 
             span,
             message: "suppression".into(),
         },
+        used_at: None,
         secondary: Vec::new(),
         notes: Vec::new(),
         help: meta.fix_terraform,

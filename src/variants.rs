@@ -171,6 +171,7 @@ mod tests {
                 span: Span::new(0, at, at + 4),
                 message: String::new(),
             },
+            used_at: None,
             secondary: Vec::new(),
             notes: Vec::new(),
             help: "",

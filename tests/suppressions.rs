@@ -73,6 +73,90 @@ fn comment_above_an_attribute_covers_only_that_attribute() {
     assert!(ids(&scan).iter().any(|id| id.starts_with("ACR003")));
 }
 
+/// Findings of one rule, suppressed and reported, as `file:line`.
+fn placed(scan: &Scan, rule: &str) -> (Vec<String>, Vec<String>) {
+    let at = |f: &acr_lint::rules::Finding| {
+        let path = std::path::Path::new(scan.sources.name(f.primary.span.file));
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        format!("{name}:{}", scan.sources.start(f.primary.span).line)
+    };
+    let of_rule = |f: &&acr_lint::rules::Finding| f.rule.id == rule;
+    let suppressed = scan.suppressed.iter().map(|s| &s.finding);
+    (
+        suppressed.filter(of_rule).map(at).collect(),
+        scan.findings.iter().filter(of_rule).map(at).collect(),
+    )
+}
+
+#[test]
+fn a_comment_above_an_attribute_covers_its_value_set_elsewhere() {
+    let registry = |admin: &str, comment_above_sku: &str, comment_above_admin: &str| {
+        format!(
+            "resource \"azurerm_container_registry\" \"acr\" {{
+  name                = \"contosoregistry\"
+  resource_group_name = \"rg\"
+  location            = \"westeurope\"
+{comment_above_sku}
+  sku                 = \"Premium\"
+{comment_above_admin}
+  admin_enabled       = {admin}
+}}
+"
+        )
+    };
+    let comment = "  # acr-lint:ignore ACR001 reason=\"break glass\"";
+    let variables = "variable \"admin\" {\n  default = true\n}\n";
+    let (_dir, scan) = scan_files(&[
+        ("main.tf", &registry("var.admin", "", comment)),
+        ("variables.tf", variables),
+    ]);
+    let suppressed = vec!["variables.tf:2".to_string()];
+    assert_eq!(placed(&scan, "ACR001"), (suppressed, Vec::new()));
+    assert!(scan.findings.iter().all(|f| f.rule.id != "ACR903"));
+    let (_dir, scan) = scan_files(&[
+        ("main.tf", &registry("var.admin", comment, "")),
+        ("variables.tf", variables),
+    ]);
+    let reported = vec!["variables.tf:2".to_string()];
+    assert_eq!(placed(&scan, "ACR001"), (Vec::new(), reported));
+
+    let bicep = |admin_default: &str| {
+        format!(
+            "{admin_default}
+resource acr 'Microsoft.ContainerRegistry/registries@2023-07-01' = {{
+  name: 'contosoregistry'
+  location: 'westeurope'
+  sku: {{
+    name: 'Premium'
+  }}
+  properties: {{
+    // acr-lint:ignore ACR001 reason=\"break glass\"
+    adminUserEnabled: admin
+  }}
+}}
+"
+        )
+    };
+    for declaration in ["param admin bool = true", "var admin = true"] {
+        let (_dir, scan) = scan_files(&[("main.bicep", &bicep(declaration))]);
+        let suppressed = vec!["main.bicep:1".to_string()];
+        assert_eq!(
+            placed(&scan, "ACR001"),
+            (suppressed, Vec::new()),
+            "{declaration}"
+        );
+    }
+    let (_dir, scan) = scan_files(&[
+        (
+            "main.bicep",
+            &bicep("var admin = loadJsonContent('settings.json').admin"),
+        ),
+        ("settings.json", "{\"admin\": true}"),
+    ]);
+    assert_eq!(placed(&scan, "ACR001").1, Vec::<String>::new());
+    assert_eq!(placed(&scan, "ACR001").0.len(), 1);
+}
+
 #[test]
 fn expired_suppressions_stop_suppressing_and_say_so() {
     let text = with_comment_above(

@@ -360,6 +360,7 @@ pub fn could_not_verify(undecided: &Undecided) -> Finding {
             span: undecided.span,
             message: "value not known before deployment".into(),
         },
+        used_at: None,
         secondary: Vec::new(),
         notes: Vec::new(),
         help: "give the input a value (a parameter default, parameters file or tfvars) to have it checked",
@@ -386,6 +387,9 @@ pub struct Finding {
     pub level: Level,
     pub message: String,
     pub primary: Label,
+    /// Where the value the finding is about is used, when it was set elsewhere (a parameter,
+    /// variable, parameters file or loaded file): a suppression there covers it too.
+    pub used_at: Option<Span>,
     pub secondary: Vec<Label>,
     pub notes: Vec<String>,
     pub help: &'static str,
@@ -480,9 +484,11 @@ impl Outcomes {
         let rule = self.current?;
         let (primary, notes) = at.label(resource);
         let mut secondary = Vec::new();
+        let mut used_at = None;
         if let Target::Value(node, _) = at
             && let Some(via) = &node.via
         {
+            used_at = Some(via.span);
             secondary.push(Label {
                 span: via.span,
                 message: format!("value comes from {}", via.description),
@@ -493,6 +499,7 @@ impl Outcomes {
             level: rule.level,
             message,
             primary,
+            used_at,
             secondary,
             notes,
             help: rule.fix(resource.format),
@@ -538,6 +545,7 @@ impl Outcomes {
             level: rule.level,
             message,
             primary,
+            used_at: None,
             secondary: Vec::new(),
             notes: Vec::new(),
             help: rule.fix(unit.format),
