@@ -709,13 +709,14 @@ resource acr 'Microsoft.ContainerRegistry/registries@2023-07-01' = {
   tags: s.tags
   properties: {
     adminUserEnabled: first.admin
+    anonymousPullEnabled: loadJsonContent('s.json').Registries[0]['anonymous']
   }
 }
 ",
         ),
         (
             "s.json",
-            "{\n  \"name\": \"[registry]\",\n  \"tags\": {\"[key]\": \"[value]\"},\n  \"registries\": [{\"admin\": true}]\n}\n",
+            "{\n  \"name\": \"[registry]\",\n  \"tags\": {\"[key]\": \"[value]\"},\n  \"registries\": [{\"admin\": true, \"anonymous\": true}]\n}\n",
         ),
     ]);
     let output = acr_lint::bicep::read_file(&dir.path().join("main.bicep"), dir.path());
@@ -731,5 +732,6 @@ resource acr 'Microsoft.ContainerRegistry/registries@2023-07-01' = {
     assert_eq!(text("tags.[key]").as_deref(), Some("[value]"));
     let scan = scan(dir.path());
     assert_eq!(lines_of(&scan, dir.path(), "ACR001"), ["s.json:4:28"]);
+    assert_eq!(lines_of(&scan, dir.path(), "ACR002"), ["s.json:4:47"]);
     assert_eq!(scan.files_scanned, 2);
 }

@@ -350,11 +350,14 @@ impl Lowerer<'_, '_> {
                 Node::new(Value::Array(values), span)
             }
             ExprKind::Paren(inner) | ExprKind::NonNull(inner) => self.value(inner),
-            ExprKind::Call(called)
-                if called.name.name == "loadJsonContent" && self.calls_library(called) =>
-            {
-                self.loaded_json(&called.args, span)
-                    .unwrap_or_else(|| self.expression(expr))
+            ExprKind::Call(_) | ExprKind::Member(_) | ExprKind::Index(_) => {
+                match self.loaded_json_part(expr, span) {
+                    Some(mut data) => {
+                        escape_expressions(&mut data);
+                        data
+                    }
+                    None => self.expression(expr),
+                }
             }
             _ => self.expression(expr),
         }
@@ -846,11 +849,59 @@ impl Lowerer<'_, '_> {
         Ok(format!("json({})", quote(&selected.to_string())))
     }
 
-    /// `loadJsonContent('file.json')` (or the part a JSON path selects) of a UTF-8 JSON file:
-    /// its values as the template's own
-    /// (as the compiler writes them in), each spanning its text in that file, so that a
-    /// finding on one points there. `None` for a file read any other way, or not at all: the
-    /// call is then written as an expression, which says why.
+    /// What `loadJsonContent()` reads, or a member or item of it (`loadJsonContent('f.json').a[0]`),
+    /// as the template's own values (as the compiler writes them in), each spanning its text in
+    /// the loaded file, so that a finding on one points there. `None` for any other expression,
+    /// or one that does not read plainly: it is then written as an expression, which says why.
+    fn loaded_json_part(&mut self, expr: &Expr, span: Span) -> Option<Node> {
+        enum Step<'e> {
+            Key(std::borrow::Cow<'e, str>),
+            Item(usize),
+        }
+        let ExprKind::Call(called) = &accessed(expr).kind else {
+            return None;
+        };
+        if called.name.name != "loadJsonContent" || !self.calls_library(called) {
+            return None;
+        }
+        let mut steps = Vec::new();
+        let mut current = expr;
+        loop {
+            match &current.kind {
+                ExprKind::Member(member) => {
+                    steps.push(Step::Key(member.name.name.as_str().into()));
+                    current = &member.base;
+                }
+                ExprKind::Index(index) => {
+                    steps.push(match &index.index.kind {
+                        ExprKind::Int(item) => Step::Item(usize::try_from(*item).ok()?),
+                        _ => Step::Key(literal_string(index.index.as_plain_string()?).into()),
+                    });
+                    current = &index.base;
+                }
+                ExprKind::Paren(inner) | ExprKind::NonNull(inner) => current = inner,
+                _ => break,
+            }
+        }
+        let mut data = self.loaded_json(&called.args, span)?;
+        for step in steps.iter().rev() {
+            data = match (step, data.value) {
+                (Step::Key(key), Value::Object(members)) => {
+                    let at = members
+                        .iter()
+                        .rposition(|(k, _)| k.eq_ignore_ascii_case(key))?;
+                    members.into_iter().nth(at)?.1
+                }
+                (Step::Item(item), Value::Array(items)) => items.into_iter().nth(*item)?,
+                _ => return None,
+            };
+        }
+        Some(data)
+    }
+
+    /// `loadJsonContent('file.json')` (or the part a JSON path selects) of a UTF-8 JSON file,
+    /// each value spanning its text in that file; `None` for a file read any other way, or not
+    /// at all.
     fn loaded_json(&mut self, args: &[Expr], span: Span) -> Option<Node> {
         let (relative, selected) = match args {
             [file] => (file.as_plain_string()?, None),
@@ -870,7 +921,7 @@ impl Lowerer<'_, '_> {
         }
         let (id, text) = self.loader.kept(&path, text);
         let root = crate::model::json::parse(&text, id).ok()??;
-        let mut value = match selected {
+        Some(match selected {
             None => root,
             Some(selected) => match super::json_path::select_all(&root, selected).ok()?[..] {
                 [only] => only.clone(),
@@ -879,9 +930,7 @@ impl Lowerer<'_, '_> {
                     Node::new(Value::Array(items), span)
                 }
             },
-        };
-        escape_expressions(&mut value);
-        Some(value)
+        })
     }
 
     /// `loadDirectoryFileInfo('dir', 'pattern')`: the files of the directory (not those below
@@ -1020,6 +1069,18 @@ fn names_in(expr: &Expr, out: &mut Vec<String>, depth: usize) {
             visit(&conditional.body);
         }
         _ => {}
+    }
+}
+
+/// What a chain of plain member and item accesses (`x.a[0]`, not `x.?a`, `x[^1]`) reads from.
+fn accessed(mut expr: &Expr) -> &Expr {
+    loop {
+        expr = match &expr.kind {
+            ExprKind::Member(member) if !member.safe => &member.base,
+            ExprKind::Index(index) if !index.safe && !index.from_end => &index.base,
+            ExprKind::Paren(inner) | ExprKind::NonNull(inner) => inner,
+            _ => return expr,
+        };
     }
 }
 
