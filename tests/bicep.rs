@@ -735,3 +735,25 @@ resource acr 'Microsoft.ContainerRegistry/registries@2023-07-01' = {
     assert_eq!(lines_of(&scan, dir.path(), "ACR002"), ["s.json:4:47"]);
     assert_eq!(scan.files_scanned, 2);
 }
+
+#[test]
+fn loaded_json_past_the_budget_is_read_as_the_expression_it_compiles_to_and_left_undecided() {
+    let padding = "x".repeat(acr_lint::bicep::MAX_DATA_BYTES);
+    let dir = scratch(&[
+        (
+            "main.bicep",
+            &ADMIN_REGISTRY.replace(
+                "param adminEnabled bool = false",
+                "var adminEnabled = loadJsonContent('s.json').admin",
+            ),
+        ),
+        (
+            "s.json",
+            &format!("{{\"padding\": \"{padding}\", \"admin\": true}}"),
+        ),
+    ]);
+    let scan = scan(dir.path());
+    assert_eq!(lines_of(&scan, dir.path(), "ACR001"), Vec::<String>::new());
+    let undecided: Vec<&str> = scan.unknown.iter().map(|u| u.rule.id).collect();
+    assert!(undecided.contains(&"ACR001"), "{undecided:?}");
+}

@@ -697,6 +697,26 @@ fn hostile_bicep_files_are_errors_at_their_position() {
 /// up to their size limit; a missing file leaves the value undecided. A `using` that names a
 /// pipe is not read.
 #[cfg(unix)]
+/// A large JSON file loaded by every variable: its values are held as the template's own only up
+/// to a budget, past which each load is the expression the compiler would write (as cheap as
+/// its text). Without the budget this takes half a minute and gigabytes.
+fn bicep_loading_a_large_json_file_many_times_is_bounded() {
+    let dir = scratch();
+    let items = vec!["1"; 300_000].join(",");
+    write(dir.path(), "load/big.json", format!("[{items}]").as_bytes());
+    let mut main = String::new();
+    for i in 0..400 {
+        main.push_str(&format!("var a{i} = loadJsonContent('big.json')\n"));
+    }
+    main.push_str("output all array = [\n");
+    for i in 0..400 {
+        main.push_str(&format!("  a{i}\n"));
+    }
+    main.push_str("]\n");
+    write(dir.path(), "load/main.bicep", main.as_bytes());
+    run(dir.path(), &[]).expect(1).no_errors();
+}
+
 fn bicep_loads_outside_the_tree_of_pipes_or_huge_are_refused() {
     use std::os::unix::fs::symlink;
     let outside = tempfile::tempdir().expect("temporary directory");
@@ -791,6 +811,10 @@ fn bicep_names_referring_to_themselves_or_chained_deeply_are_undecided() {
 fn main() -> std::process::ExitCode {
     let trials = vec![
         common::always("hostile_bicep_is_bounded", hostile_bicep_is_bounded),
+        common::always(
+            "bicep_loading_a_large_json_file_many_times_is_bounded",
+            bicep_loading_a_large_json_file_many_times_is_bounded,
+        ),
         common::always(
             "hostile_bicep_files_are_errors_at_their_position",
             hostile_bicep_files_are_errors_at_their_position,

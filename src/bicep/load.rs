@@ -23,6 +23,11 @@ const MAX_PATTERN_BYTES: usize = 1024;
 /// Most files `loadDirectoryFileInfo()` lists.
 pub const MAX_LISTED_FILES: usize = 1000;
 
+/// Most bytes of JSON one template's evaluation (its modules included) reads with
+/// `loadJsonContent()` as values of its own, each pointing at its text; beyond, what it loads is
+/// read as the expression the compiler would write, as cheap to hold as its text.
+pub const MAX_DATA_BYTES: usize = 256 * 1024;
+
 /// How deep module calls may nest.
 pub const MAX_MODULE_DEPTH: usize = 16;
 
@@ -84,6 +89,9 @@ pub struct Loader<'c> {
     /// Files of the scan read as data (`loadJsonContent()`, `loadTextContent()`), with their
     /// text: the scan keeps only the text of the files it reads itself.
     pub content: Vec<(FileId, String)>,
+    /// What the template being lowered may still read as values of its own
+    /// ([`MAX_DATA_BYTES`]).
+    pub data_bytes_left: usize,
     /// The module files being lowered, outermost first (to find cycles).
     pub stack: Vec<PathBuf>,
     /// Each Bicep module file lowered, with the address prefix of the call (`outer/inner/`).
@@ -101,6 +109,7 @@ impl<'c> Loader<'c> {
             notices: Vec::new(),
             called: Vec::new(),
             content: Vec::new(),
+            data_bytes_left: MAX_DATA_BYTES,
             stack: Vec::new(),
             module_calls: Vec::new(),
             texts: HashMap::new(),
@@ -217,6 +226,7 @@ impl<'c> Loader<'c> {
             .map_err(|error| refused(format!("`{relative}` cannot be read: {error}")))?;
         let path = source::normalize(&directory_of(from).join(relative));
         if let Some(id) = self.context.known_files.get(&path)
+            && !self.content.iter().any(|(kept, _)| *kept == id)
             && let Ok(text) = std::str::from_utf8(&bytes)
         {
             self.content.push((id, text.to_string()));

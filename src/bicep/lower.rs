@@ -58,6 +58,7 @@ pub fn lower(
     given: Option<&Given>,
     loader: &mut Loader<'_>,
 ) -> Lowered {
+    loader.data_bytes_left = super::load::MAX_DATA_BYTES;
     lower_in(parsed, path, file, given, loader, String::new())
 }
 
@@ -910,11 +911,15 @@ impl Lowerer<'_, '_> {
         };
         let from = self.path.clone();
         let path = crate::source::normalize(&super::load::directory_of(&from).join(relative));
-        if self.loader.context.overlays.contains_key(&path) {
+        let size = std::fs::metadata(&path).map_or(0, |m| m.len());
+        if self.loader.context.overlays.contains_key(&path)
+            || size > self.loader.data_bytes_left as u64
+        {
             return None;
         }
         let bytes = self.loader.loaded_file(&from, relative).ok()?;
         let text = String::from_utf8(bytes).ok()?;
+        self.loader.data_bytes_left = self.loader.data_bytes_left.checked_sub(text.len())?;
         if text.starts_with('\u{feff}') || serde_json::from_str::<serde_json::Value>(&text).is_err()
         {
             return None;

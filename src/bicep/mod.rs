@@ -18,7 +18,7 @@ pub use frontend::{
     BicepDocument, BicepOutput, is_compiled, pairs_with, read_directory, read_file, read_text,
     source_of_compiled, template_stem,
 };
-pub use load::{Context, MAX_LOADED_BYTES};
+pub use load::{Context, MAX_DATA_BYTES, MAX_LOADED_BYTES};
 
 /// A parsed Bicep file, as the read stage hands it to the front end.
 pub struct BicepFile {
