@@ -386,7 +386,7 @@ impl Lowerer<'_, '_> {
     }
 
     /// Whether a call is one of the Bicep library's functions (written plain or as `sys.` or
-    /// `az.`), not a user-defined or imported function, as [`Self::print_call`] tells them.
+    /// `az.`, names a declaration may take), not a user-defined or imported function.
     pub fn calls_library(&self, called: &CallExpr) -> bool {
         let name = called.name.name.as_str();
         match called.base.as_ref().map(|b| &b.kind) {
@@ -405,12 +405,7 @@ impl Lowerer<'_, '_> {
 
     fn print_call(&mut self, called: &CallExpr) -> Printed {
         let name = called.name.name.as_str();
-        // `az.` and `sys.` name the built-in namespaces, unless a declaration takes the name.
-        if let Some(ExprKind::Variable(ns)) = called.base.as_ref().map(|b| &b.kind)
-            && (ns.name == "az" || ns.name == "sys")
-            && self.local(&ns.name).is_none()
-            && self.symbols.resource(&ns.name).is_none()
-        {
+        if self.calls_library(called) {
             return self.print_function(name, &called.args);
         }
         let Some(base) = &called.base else {
@@ -418,10 +413,7 @@ impl Lowerer<'_, '_> {
                 let args = self.print_args(&called.args)?;
                 return call(&function, &args);
             }
-            if self.local(name).is_none() && self.symbols.is_unknown_import(name) {
-                return Err(self.symbols.why_unknown(name));
-            }
-            return self.print_function(name, &called.args);
+            return Err(self.symbols.why_unknown(name));
         };
         if let Some((resource, index)) = self.resource_target(base) {
             let index = index.map(|i| self.print(i)).transpose()?;
