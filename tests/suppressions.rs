@@ -158,6 +158,29 @@ resource acr 'Microsoft.ContainerRegistry/registries@2023-07-01' = {{
 }
 
 #[test]
+fn a_comment_above_an_assignment_of_an_applied_variable_file_covers_its_value() {
+    let main = "variable \"admin\" {\n  default = false\n}\n\n".to_string()
+        + &REGISTRY.replace(
+            "admin_enabled       = true",
+            "admin_enabled       = var.admin",
+        );
+    let vars = |comment: &str| format!("{comment}\nadmin = true\n");
+    for file in ["terraform.tfvars", "x.auto.tfvars"] {
+        let comment = "# acr-lint:ignore ACR001 reason=\"break glass\"";
+        let (_dir, scan) = scan_files(&[("main.tf", &main), (file, &vars(comment))]);
+        let suppressed = vec![format!("{file}:2")];
+        assert_eq!(placed(&scan, "ACR001"), (suppressed, Vec::new()), "{file}");
+        let other = "# acr-lint:ignore ACR002 reason=\"another rule\"";
+        let (_dir, scan) = scan_files(&[("main.tf", &main), (file, &vars(other))]);
+        assert_eq!(
+            placed(&scan, "ACR001"),
+            (Vec::new(), vec![format!("{file}:2")])
+        );
+        assert_eq!(placed(&scan, "ACR903").1, vec![format!("{file}:1")]);
+    }
+}
+
+#[test]
 fn expired_suppressions_stop_suppressing_and_say_so() {
     let text = with_comment_above(
         "# acr-lint:ignore ACR001 reason=\"temporary\" until=2001-01-01",

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use super::plan::{combine, read_plan};
 use super::project::{
     Evaluated, ModuleContext, OutsideValues, TerraformFile, command_line_value, environment_values,
-    evaluate_directory, var_file_values,
+    evaluate_directory, var_file_values, variable_file_directives,
 };
 use crate::model::input::read_or_report;
 use crate::model::{FrontEndOutput, InputError, JsonDocument};
@@ -92,6 +92,7 @@ pub fn read_directory<'s>(
         .filter(|_| !files.is_empty())
         .and_then(|directory| evaluate_directory(directory, files, sources, context));
     if let Some(evaluated) = evaluated {
+        let directives = variable_file_directives(files, sources, &evaluated.root);
         let Evaluated {
             resources,
             units,
@@ -107,6 +108,16 @@ pub fn read_directory<'s>(
         result.json_offsets = json_offsets;
         result.output.resources = resources;
         result.output.units = units;
+        if !directives.is_empty() {
+            match result.output.units.iter_mut().find(|u| u.id == root) {
+                Some(unit) => unit.directives.extend(directives),
+                None => result.output.units.push(crate::model::Unit {
+                    id: root.clone(),
+                    directives,
+                    ..Default::default()
+                }),
+            }
+        }
         result.output.notices = notices;
         result.output.errors = errors
             .into_iter()

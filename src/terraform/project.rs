@@ -433,6 +433,43 @@ fn load_module_files(
     loaded
 }
 
+/// The rank of a variable file Terraform applies by itself, in its order of precedence
+/// (`terraform.tfvars`, `terraform.tfvars.json`, then `*.auto.tfvars(.json)`); `None` for any
+/// other file.
+fn applied_rank(name: &str) -> Option<u8> {
+    match name {
+        "terraform.tfvars" => Some(1),
+        "terraform.tfvars.json" => Some(2),
+        n if n.ends_with(".auto.tfvars") || n.ends_with(".auto.tfvars.json") => Some(3),
+        _ => None,
+    }
+}
+
+/// The suppression comments of the variable files Terraform applies by itself, each covering
+/// the assignment below it (findings on a value set there point at it).
+pub fn variable_file_directives<'s>(
+    inputs: &[TerraformFile],
+    sources: &dyn Fn(FileId) -> Option<&'s SourceFile>,
+    unit: &str,
+) -> Vec<crate::model::directives::Directive> {
+    let mut directives = Vec::new();
+    for input in inputs {
+        let Content::Vars(body) = &input.content else {
+            continue;
+        };
+        let Some(source) = sources(input.file) else {
+            continue;
+        };
+        if applied_rank(&input.file_name()).is_some()
+            && crate::model::directives::has_comment_directives(&source.text)
+        {
+            let found = crate::model::directives::from_hcl(body, &source.text, input.file, unit);
+            directives.extend(found);
+        }
+    }
+    directives
+}
+
 /// Variable values from outside the `.tf` files; later sources override earlier ones.
 fn variable_values<'s>(
     inputs: &[TerraformFile],
@@ -444,13 +481,7 @@ fn variable_values<'s>(
         .iter()
         .filter_map(|input| {
             let name = input.file_name();
-            let rank = match name.as_str() {
-                "terraform.tfvars" => 1,
-                "terraform.tfvars.json" => 2,
-                n if n.ends_with(".auto.tfvars") || n.ends_with(".auto.tfvars.json") => 3,
-                _ => return None,
-            };
-            Some((rank, name, input))
+            Some((applied_rank(&name)?, name, input))
         })
         .collect();
     files.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
