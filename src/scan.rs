@@ -182,7 +182,7 @@ pub fn scan(options: &ScanOptions) -> Scan {
         list.retain(|r| !bicep_module(&r.unit));
     }
     model.units.retain(|u| !bicep_module(&u.id));
-    let units = merge_units(model.units);
+    let mut units = merge_units(model.units);
     let secrets_of_files = std::mem::take(&mut model.secrets);
     errors.extend(model.errors);
     let mut notices = model.notices;
@@ -222,6 +222,14 @@ pub fn scan(options: &ScanOptions) -> Scan {
     let registries = distinct_registry_declarations(resources.iter().flatten());
     let implied = model::graph::implied_registries(resources.iter().flatten());
     resources.push(implied);
+    if !outside.directives.is_empty() {
+        // The `--var-file` files belong to no module: their comments stand on their own.
+        units.push(Unit {
+            id: "--var-file".into(),
+            directives: outside.directives.clone(),
+            ..Unit::default()
+        });
+    }
     // Secret values are looked for on one core while the other links and runs the rules.
     let (mut secrets, (graph, outcomes)) = rayon::join(
         || secret_spans(secrets_of_files, &resources),

@@ -181,6 +181,38 @@ fn a_comment_above_an_assignment_of_an_applied_variable_file_covers_its_value() 
 }
 
 #[test]
+fn a_comment_in_a_var_file_covers_its_value_once_however_the_file_is_given() {
+    let main = "variable \"admin\" {\n  default = false\n}\n\n".to_string()
+        + &REGISTRY.replace(
+            "admin_enabled       = true",
+            "admin_enabled       = var.admin",
+        );
+    let vars = "# acr-lint:ignore ACR001 reason=\"break glass\"\nadmin = true\n";
+    let (dir, _) = scan_files(&[("main.tf", &main), ("terraform.tfvars", vars)]);
+    let outside = tempfile::tempdir().expect("temporary directory");
+    fs::write(outside.path().join("prod.tfvars"), vars).expect("file written");
+    for var_file in [
+        dir.path().join("terraform.tfvars"),
+        outside.path().join("prod.tfvars"),
+    ] {
+        let mut options = ScanOptions::new(vec![dir.path().to_path_buf()]);
+        options.var_files.push(var_file.clone());
+        let scan = acr_lint::scan(&options);
+        let name = var_file.file_name().unwrap().to_string_lossy().to_string();
+        let suppressed = vec![format!("{name}:2")];
+        assert_eq!(placed(&scan, "ACR001"), (suppressed, Vec::new()), "{name}");
+        let unused = placed(&scan, "ACR903").1;
+        let expected = if name == "prod.tfvars" {
+            // The module's own file sets the value too, but the var file's value wins.
+            vec!["terraform.tfvars:1".to_string()]
+        } else {
+            Vec::new()
+        };
+        assert_eq!(unused, expected, "{name}");
+    }
+}
+
+#[test]
 fn expired_suppressions_stop_suppressing_and_say_so() {
     let text = with_comment_above(
         "# acr-lint:ignore ACR001 reason=\"temporary\" until=2001-01-01",

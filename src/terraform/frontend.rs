@@ -35,6 +35,11 @@ pub fn outside_values(
     let mut outside = OutsideValues {
         environment: environment_values(),
         var_files: Vec::new(),
+        directives: Vec::new(),
+        var_file_paths: var_files
+            .iter()
+            .filter_map(|p| std::fs::canonicalize(p).ok())
+            .collect(),
     };
     let mut sources = Vec::new();
     let mut errors = Vec::new();
@@ -46,6 +51,7 @@ pub fn outside_values(
         let name = source::display_name(path, base);
         let text = read_or_report(path, &name, &mut errors);
         let source = SourceFile::new(path.clone(), name.clone(), text);
+        outside.directives.extend(var_file_directives(id, &source));
         match var_file_values(id, &source) {
             Ok(values) => outside.var_files.extend(values),
             Err((offset, message)) => errors.push(InputError {
@@ -62,6 +68,22 @@ pub fn outside_values(
         .filter(|v| v.files_before >= var_files.len());
     outside.var_files.extend(after_all.map(given));
     (outside, sources, errors)
+}
+
+/// The suppression comments of a `--var-file` file in HCL syntax.
+fn var_file_directives(
+    id: FileId,
+    source: &SourceFile,
+) -> Vec<crate::model::directives::Directive> {
+    if source.name.ends_with(".json")
+        || !crate::model::directives::has_comment_directives(&source.text)
+    {
+        return Vec::new();
+    }
+    match super::parse(&source.text) {
+        Ok(body) => crate::model::directives::from_hcl(&body, &source.text, id, &source.name),
+        Err(_) => Vec::new(),
+    }
 }
 
 /// What the Terraform front end made of one directory, and the module bookkeeping the scan
@@ -92,7 +114,8 @@ pub fn read_directory<'s>(
         .filter(|_| !files.is_empty())
         .and_then(|directory| evaluate_directory(directory, files, sources, context));
     if let Some(evaluated) = evaluated {
-        let directives = variable_file_directives(files, sources, &evaluated.root);
+        let var_files = &context.outside.var_file_paths;
+        let directives = variable_file_directives(files, sources, &evaluated.root, var_files);
         let Evaluated {
             resources,
             units,

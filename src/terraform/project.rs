@@ -451,7 +451,12 @@ pub fn variable_file_directives<'s>(
     inputs: &[TerraformFile],
     sources: &dyn Fn(FileId) -> Option<&'s SourceFile>,
     unit: &str,
+    var_file_paths: &[PathBuf],
 ) -> Vec<crate::model::directives::Directive> {
+    let given_again = |path: &Path| {
+        !var_file_paths.is_empty()
+            && std::fs::canonicalize(path).is_ok_and(|p| var_file_paths.contains(&p))
+    };
     let mut directives = Vec::new();
     for input in inputs {
         let Content::Vars(body) = &input.content else {
@@ -462,6 +467,7 @@ pub fn variable_file_directives<'s>(
         };
         if applied_rank(&input.file_name()).is_some()
             && crate::model::directives::has_comment_directives(&source.text)
+            && !given_again(&input.path)
         {
             let found = crate::model::directives::from_hcl(body, &source.text, input.file, unit);
             directives.extend(found);
@@ -503,6 +509,12 @@ fn variable_values<'s>(
 pub struct OutsideValues {
     pub environment: HashMap<String, GivenValue>,
     pub var_files: Vec<(String, GivenValue)>,
+    /// The suppression comments of the `--var-file` files, each covering the assignment below
+    /// it.
+    pub directives: Vec<crate::model::directives::Directive>,
+    /// The `--var-file` files, resolved: a module's own variable file given again this way has
+    /// its comments read once, as a `--var-file` file, whose values win.
+    pub var_file_paths: Vec<PathBuf>,
 }
 
 /// The values a variable file sets (`.tfvars` or `.tfvars.json`), or its syntax error.
