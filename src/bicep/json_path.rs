@@ -48,7 +48,10 @@ pub trait Data {
     /// The order of two numbers or two strings; `None` for anything else.
     fn compare(&self, literal: &Value) -> Option<std::cmp::Ordering>;
     fn equals(&self, literal: &Value) -> bool;
-    fn is_array(&self) -> bool;
+    /// The items of an array; `None` for anything else.
+    fn items(&self) -> Option<&[Self]>
+    where
+        Self: Sized;
 }
 
 impl Data for Value {
@@ -79,8 +82,8 @@ impl Data for Value {
         self == literal
     }
 
-    fn is_array(&self) -> bool {
-        self.is_array()
+    fn items(&self) -> Option<&[Self]> {
+        self.as_array().map(Vec::as_slice)
     }
 }
 
@@ -131,8 +134,11 @@ impl Data for Node {
         }
     }
 
-    fn is_array(&self) -> bool {
-        matches!(self.value, model::Value::Array(_))
+    fn items(&self) -> Option<&[Self]> {
+        match &self.value {
+            model::Value::Array(items) => Some(items),
+            _ => None,
+        }
     }
 }
 
@@ -286,20 +292,16 @@ fn apply<'v, D: Data>(step: &Step, current: &[&'v D]) -> Result<Vec<&'v D>, Stri
     for value in current {
         match step {
             Step::Name(name) => out.extend(value.member(name)),
-            Step::Index(index) if value.is_array() => {
-                let count = value.children().count();
-                let at = if *index < 0 {
-                    i64::try_from(count).unwrap_or(i64::MAX) + index
-                } else {
-                    *index
-                };
-                out.extend(
-                    usize::try_from(at)
-                        .ok()
-                        .and_then(|i| value.children().nth(i)),
-                );
+            Step::Index(index) => {
+                if let Some(items) = value.items() {
+                    let at = if *index < 0 {
+                        i64::try_from(items.len()).unwrap_or(i64::MAX) + index
+                    } else {
+                        *index
+                    };
+                    out.extend(usize::try_from(at).ok().and_then(|i| items.get(i)));
+                }
             }
-            Step::Index(_) => {}
             Step::All => out.extend(value.children()),
             Step::Descendants(name) => descendants(*value, name, &mut out)?,
             Step::Filter(filter) => out.extend(value.children().filter(|c| matches(filter, *c))),

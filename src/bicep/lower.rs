@@ -920,6 +920,8 @@ impl Lowerer<'_, '_> {
         let bytes = self.loader.loaded_file(&from, relative).ok()?;
         let text = String::from_utf8(bytes).ok()?;
         self.loader.data_bytes_left = self.loader.data_bytes_left.checked_sub(text.len())?;
+        // The expression this stands for takes strict JSON only: what it refuses is left to
+        // it, so that it says why.
         if text.starts_with('\u{feff}') || serde_json::from_str::<serde_json::Value>(&text).is_err()
         {
             return None;

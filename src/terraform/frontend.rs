@@ -51,9 +51,11 @@ pub fn outside_values(
         let name = source::display_name(path, base);
         let text = read_or_report(path, &name, &mut errors);
         let source = SourceFile::new(path.clone(), name.clone(), text);
-        outside.directives.extend(var_file_directives(id, &source));
         match var_file_values(id, &source) {
-            Ok(values) => outside.var_files.extend(values),
+            Ok(read) => {
+                outside.var_files.extend(read.values);
+                outside.directives.extend(read.directives);
+            }
             Err((offset, message)) => errors.push(InputError {
                 path: name,
                 span: Some(Span::new(id, offset, offset)),
@@ -68,22 +70,6 @@ pub fn outside_values(
         .filter(|v| v.files_before >= var_files.len());
     outside.var_files.extend(after_all.map(given));
     (outside, sources, errors)
-}
-
-/// The suppression comments of a `--var-file` file in HCL syntax.
-fn var_file_directives(
-    id: FileId,
-    source: &SourceFile,
-) -> Vec<crate::model::directives::Directive> {
-    if source.name.ends_with(".json")
-        || !crate::model::directives::has_comment_directives(&source.text)
-    {
-        return Vec::new();
-    }
-    match super::parse(&source.text) {
-        Ok(body) => crate::model::directives::from_hcl(&body, &source.text, id, &source.name),
-        Err(_) => Vec::new(),
-    }
 }
 
 /// What the Terraform front end made of one directory, and the module bookkeeping the scan

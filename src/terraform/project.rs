@@ -517,19 +517,34 @@ pub struct OutsideValues {
     pub var_file_paths: Vec<PathBuf>,
 }
 
-/// The values a variable file sets (`.tfvars` or `.tfvars.json`), or its syntax error.
-pub fn var_file_values(
-    file: FileId,
-    source: &SourceFile,
-) -> Result<Vec<(String, GivenValue)>, (usize, String)> {
+/// What a `--var-file` file holds: the values it sets and its suppression comments.
+pub struct VarFile {
+    pub values: Vec<(String, GivenValue)>,
+    /// Each covers the assignment below it.
+    pub directives: Vec<crate::model::directives::Directive>,
+}
+
+/// What a variable file (`.tfvars` or `.tfvars.json`) holds, or its syntax error.
+pub fn var_file_values(file: FileId, source: &SourceFile) -> Result<VarFile, (usize, String)> {
     let name = source.name.as_str();
     if name.ends_with(".json") {
         let node =
             crate::model::json::parse(&source.text, file).map_err(|e| (e.start, e.message))?;
-        return Ok(node.map(|n| json_values(&n, name)).unwrap_or_default());
+        return Ok(VarFile {
+            values: node.map(|n| json_values(&n, name)).unwrap_or_default(),
+            directives: Vec::new(),
+        });
     }
     let body = super::parse(&source.text).map_err(|e| (e.offset, e.message))?;
-    Ok(tfvars_values(&body, file, name))
+    let directives = if crate::model::directives::has_comment_directives(&source.text) {
+        crate::model::directives::from_hcl(&body, &source.text, file, name)
+    } else {
+        Vec::new()
+    };
+    Ok(VarFile {
+        values: tfvars_values(&body, file, name),
+        directives,
+    })
 }
 
 fn json_values(node: &Node, shown: &str) -> Vec<(String, GivenValue)> {
