@@ -196,3 +196,65 @@ fn a_suppression_above_a_module_call_covers_what_it_creates() {
         .stdout(predicate::str::contains("ACR001").not())
         .stdout(predicate::str::contains("ACR903").not());
 }
+
+/// `(rule, related file, related line, related message)` of each label of the JSON findings of
+/// `rules`, in order.
+fn related_labels(json: &serde_json::Value, rules: &[&str]) -> Vec<(String, String, u64, String)> {
+    let mut labels = Vec::new();
+    for finding in json["findings"].as_array().unwrap() {
+        let rule = finding["rule"].as_str().unwrap();
+        if !rules.contains(&rule) {
+            continue;
+        }
+        for related in finding["related"].as_array().unwrap() {
+            labels.push((
+                rule.to_string(),
+                related["location"]["file"].as_str().unwrap().to_string(),
+                related["location"]["line"].as_u64().unwrap(),
+                related["message"].as_str().unwrap().to_string(),
+            ));
+        }
+    }
+    labels
+}
+
+#[test]
+fn a_finding_on_a_network_restricted_registry_points_at_what_restricts_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let module = MODULE.replace(
+        "  admin_enabled       = var.admin_enabled\n",
+        "  admin_enabled       = var.admin_enabled\n  \
+         public_network_access_enabled = var.public\n  \
+         network_rule_bypass_option    = \"None\"\n",
+    ) + "\nvariable \"public\" {\n  type    = bool\n  default = true\n}\n";
+    write(
+        dir.path(),
+        &[
+            ("modules/acr/main.tf", &module),
+            (
+                "main.tf",
+                "module \"acr\" {\n  source = \"./modules/acr\"\n  public = false\n}\n",
+            ),
+        ],
+    );
+    let output = Command::cargo_bin("acr-lint")
+        .unwrap()
+        .current_dir(dir.path())
+        .args([".", "-f", "json", "--select", "ACR104,ACR106"])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let restricted_here = |rule: &str| {
+        (
+            rule.to_string(),
+            "main.tf".to_string(),
+            3,
+            "public network access disabled here".to_string(),
+        )
+    };
+    assert_eq!(
+        related_labels(&json, &["ACR104", "ACR106"]),
+        vec![restricted_here("ACR106"), restricted_here("ACR104")],
+        "{json:#}"
+    );
+}

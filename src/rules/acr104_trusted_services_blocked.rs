@@ -1,4 +1,7 @@
-use super::{Applies, Label, Level, Outcomes, Rule, RuleMeta, RuleScope, Target};
+use super::{
+    Applies, Level, NetworkRestriction, Outcomes, Rule, RuleMeta, RuleScope, Target,
+    network_restriction,
+};
 use crate::model::{RegistryView, Setting, Sku};
 
 pub struct TrustedServicesBlocked;
@@ -21,8 +24,6 @@ static META: RuleMeta = RuleMeta {
 };
 
 const BYPASS: &str = "properties.networkRuleBypassOptions";
-const PUBLIC: &str = "properties.publicNetworkAccess";
-const DEFAULT_ACTION: &str = "properties.networkRuleSet.defaultAction";
 
 impl Rule for TrustedServicesBlocked {
     fn meta(&self) -> &'static RuleMeta {
@@ -39,42 +40,18 @@ impl Rule for TrustedServicesBlocked {
         if !bypass_value.trim().eq_ignore_ascii_case("None") {
             return;
         }
-        let public = registry.text(PUBLIC, "Enabled");
-        let action = registry.text(DEFAULT_ACTION, "Allow");
-        let restricting = [
-            (public, "Disabled", "public network access disabled here"),
-            (action, "Deny", "firewall denies by default here"),
-        ]
-        .into_iter()
-        .filter(|(setting, closed, _)| {
-            setting
-                .value()
-                .is_some_and(|v| v.eq_ignore_ascii_case(closed))
-        })
-        .collect::<Vec<_>>();
-        if restricting.is_empty() {
-            if let Some(node) = [public, action].iter().find_map(|s| match s {
-                Setting::Unknown(node) => Some(*node),
-                _ => None,
-            }) {
-                out.unknown(registry, node);
-            }
-            return;
-        }
+        let restricting = match network_restriction(registry) {
+            NetworkRestriction::By(restricting) => restricting,
+            NetworkRestriction::Open => return,
+            NetworkRestriction::Undecided(node) => return out.unknown(registry, node),
+        };
         let message = format!(
             "registry `{}` is network-restricted and blocks trusted Azure services (`networkRuleBypassOptions` is `None`)",
             registry.address
         );
         let target = Target::Value(bypass_node, "trusted services bypass turned off here");
         if let Some(finding) = out.report(registry, BYPASS, target, message) {
-            for (setting, _, label) in restricting {
-                if let Some(node) = setting.node() {
-                    finding.secondary.push(Label {
-                        span: node.span,
-                        message: label.to_string(),
-                    });
-                }
-            }
+            finding.label_restrictions(&restricting);
         }
     }
 }

@@ -1,4 +1,7 @@
-use super::{Applies, Level, Outcomes, Rule, RuleMeta, RuleScope, Target, network_restricted};
+use super::{
+    Applies, Level, NetworkRestriction, Outcomes, Rule, RuleMeta, RuleScope, Target,
+    network_restriction,
+};
 use crate::model::{RegistryView, Setting, Sku};
 
 pub struct DataEndpointsDisabled;
@@ -33,32 +36,24 @@ impl Rule for DataEndpointsDisabled {
         if enabled.value() == Some(true) {
             return;
         }
-        match (network_restricted(registry), enabled) {
-            (Some(true), Setting::Unknown(node)) => out.unknown(registry, node),
-            (Some(true), setting) => {
-                let message = format!(
-                    "registry `{}` is network-restricted but has no dedicated data endpoints",
-                    registry.address
-                );
-                let target = match setting {
-                    Setting::Set(_, node) => {
-                        Target::Value(node, "dedicated data endpoints disabled here")
-                    }
-                    _ => Target::Default(
-                        "`dataEndpointEnabled` is not set; Azure default is `false`",
-                    ),
-                };
-                out.report(registry, PATH, target, message);
+        let restricting = match network_restriction(registry) {
+            NetworkRestriction::By(restricting) => restricting,
+            NetworkRestriction::Open => return,
+            NetworkRestriction::Undecided(node) => return out.unknown(registry, node),
+        };
+        let target = match enabled {
+            Setting::Unknown(node) => return out.unknown(registry, node),
+            Setting::Set(_, node) => Target::Value(node, "dedicated data endpoints disabled here"),
+            Setting::Default(_) => {
+                Target::Default("`dataEndpointEnabled` is not set; Azure default is `false`")
             }
-            (None, _) => {
-                let node = registry
-                    .text("properties.publicNetworkAccess", "Enabled")
-                    .node();
-                if let Some(node) = node.filter(|n| n.is_unknown()) {
-                    out.unknown(registry, node);
-                }
-            }
-            (Some(false), _) => {}
+        };
+        let message = format!(
+            "registry `{}` is network-restricted but has no dedicated data endpoints",
+            registry.address
+        );
+        if let Some(finding) = out.report(registry, PATH, target, message) {
+            finding.label_restrictions(&restricting);
         }
     }
 }

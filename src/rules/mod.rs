@@ -607,21 +607,61 @@ impl Outcomes {
     }
 }
 
-/// Whether public access is closed or the firewall denies by default: `Some(true)` when
-/// restricted, `Some(false)` when open, `None` when unknown.
-pub fn network_restricted(registry: &Resource) -> Option<bool> {
-    let public = registry.text("properties.publicNetworkAccess", "Enabled");
-    let action = registry.text("properties.networkRuleSet.defaultAction", "Allow");
-    let public_closed = public
-        .value()
-        .map(|v| v.trim().eq_ignore_ascii_case("Disabled"));
-    let action_closed = action
-        .value()
-        .map(|v| v.trim().eq_ignore_ascii_case("Deny"));
-    match (public_closed, action_closed) {
-        (Some(true), _) | (_, Some(true)) => Some(true),
-        (Some(false), Some(false)) => Some(false),
+/// What makes a registry network-restricted, or why that is not known.
+pub enum NetworkRestriction<'a> {
+    /// Public access is disabled or the firewall denies by default: each setting that does so,
+    /// with a label saying what it sets.
+    By(Vec<(&'a Node, &'static str)>),
+    /// Public access is enabled and the firewall allows by default.
+    Open,
+    /// Neither setting restricts, and one of them is not known before deployment.
+    Undecided(&'a Node),
+}
+
+/// Whether public access is disabled or the firewall denies by default, and which settings say so.
+pub fn network_restriction(registry: &Resource) -> NetworkRestriction<'_> {
+    let settings = [
+        (
+            registry.text("properties.publicNetworkAccess", "Enabled"),
+            "Disabled",
+            "public network access disabled here",
+        ),
+        (
+            registry.text("properties.networkRuleSet.defaultAction", "Allow"),
+            "Deny",
+            "firewall denies by default here",
+        ),
+    ];
+    let restricting: Vec<(&Node, &'static str)> = settings
+        .iter()
+        .filter_map(|(setting, closed, label)| match setting {
+            Setting::Set(value, node) if value.trim().eq_ignore_ascii_case(closed) => {
+                Some((*node, *label))
+            }
+            _ => None,
+        })
+        .collect();
+    if !restricting.is_empty() {
+        return NetworkRestriction::By(restricting);
+    }
+    match settings.iter().find_map(|(setting, _, _)| match setting {
+        Setting::Unknown(node) => Some(*node),
         _ => None,
+    }) {
+        Some(node) => NetworkRestriction::Undecided(node),
+        None => NetworkRestriction::Open,
+    }
+}
+
+impl Finding {
+    /// Labels each setting that restricts the registry's network, which the message names.
+    pub fn label_restrictions(&mut self, restricting: &[(&Node, &'static str)]) {
+        for (node, label) in restricting {
+            self.secondary.push(Label {
+                span: node.span,
+                message: label.to_string(),
+            });
+        }
     }
 }
 
