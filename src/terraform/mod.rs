@@ -1,5 +1,6 @@
 //! Terraform configuration: `hcl-edit` syntax with spans, mapped onto the ARM-shaped model.
 
+mod duplicate_keys;
 pub mod eval;
 pub(crate) mod expr;
 mod frontend;
@@ -39,9 +40,15 @@ pub struct SyntaxError {
 }
 
 pub fn parse(text: &str) -> Result<Body, SyntaxError> {
-    hcl_edit::parser::parse_body(text).map_err(|error| SyntaxError {
-        offset: error.location().offset(),
-        message: error.message().to_string(),
+    hcl_edit::parser::parse_body(text).or_else(|error| {
+        let offset = error.location().offset();
+        duplicate_keys::is_repeated_object_key(&error)
+            .then(|| duplicate_keys::parse_keeping_the_last(text, offset))
+            .flatten()
+            .ok_or_else(|| SyntaxError {
+                offset,
+                message: error.message().to_string(),
+            })
     })
 }
 
