@@ -757,3 +757,32 @@ fn loaded_json_past_the_budget_is_read_as_the_expression_it_compiles_to_and_left
     let undecided: Vec<&str> = scan.unknown.iter().map(|u| u.rule.id).collect();
     assert!(undecided.contains(&"ACR001"), "{undecided:?}");
 }
+
+#[test]
+fn a_pipeline_token_in_a_parameter_default_leaves_what_it_names_undecided() {
+    for case in [
+        "testdata/bicep/acr405/pipeline-token-default",
+        "testdata/arm/acr405/pipeline-token-default",
+    ] {
+        let dir = common::repo().join(case);
+        let scan = scan(&dir);
+        assert_eq!(
+            lines_of(&scan, &dir, "ACR405"),
+            Vec::<String>::new(),
+            "{case}"
+        );
+        let reasons: Vec<&str> = scan
+            .unknown
+            .iter()
+            .filter(|undecided| undecided.rule.id == "ACR405")
+            .map(|undecided| &*undecided.reason)
+            .collect();
+        assert_eq!(
+            reasons,
+            [
+                "the default of parameter `namePrefix` holds `#_namePrefix_#`, a token replaced before deployment"
+            ],
+            "{case}"
+        );
+    }
+}

@@ -478,6 +478,22 @@ pub(super) fn is_placeholder(text: &str) -> bool {
     text.starts_with("GEN-") || text.starts_with("GET-PREREQ-")
 }
 
+/// The first token a deployment pipeline replaces before deploying (`#_namePrefix_#`, as module
+/// test templates write it) in `text`.
+pub(super) fn pipeline_token(text: &str) -> Option<&str> {
+    let mut from = 0;
+    while let Some(start) = text.get(from..)?.find("#_").map(|at| from + at) {
+        let inner_start = start + 2;
+        let inner_len = text.get(inner_start..)?.find("_#")?;
+        let inner = text.get(inner_start..inner_start + inner_len)?;
+        if !inner.is_empty() && inner.chars().all(|c| c.is_ascii_alphanumeric()) {
+            return text.get(start..inner_start + inner_len + 2);
+        }
+        from = inner_start;
+    }
+    None
+}
+
 /// A model value as an expression value (spans dropped).
 pub(super) fn to_val(node: &Node) -> Val {
     match &node.value {
@@ -568,6 +584,14 @@ pub(super) fn default_value(
     match declaration.get("defaultValue") {
         Some(default) => {
             let mut value = resolve(default, scope);
+            if let Some(token) = value.as_str().and_then(pipeline_token) {
+                return Node::unknown(
+                    format!(
+                        "the default of parameter `{name}` holds `{token}`, a token replaced before deployment"
+                    ),
+                    value.span,
+                );
+            }
             if !value.is_unknown() && value.via.is_none() {
                 value.via = Some(Box::new(Via {
                     span: default.span,
@@ -613,4 +637,19 @@ fn produced_units(node: &Node, limit: u64) -> u64 {
         }
     }
     units
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pipeline_token;
+
+    #[test]
+    fn pipeline_tokens_are_found_anywhere_in_a_string() {
+        assert_eq!(pipeline_token("#_namePrefix_#"), Some("#_namePrefix_#"));
+        assert_eq!(pipeline_token("acr#_env_#01"), Some("#_env_#"));
+        assert_eq!(pipeline_token("#_a-b_# #_ok_#"), Some("#_ok_#"));
+        for plain in ["contosoacr", "a#_b", "a_#b", "#__#", "x#_#", "#_ _#", ""] {
+            assert_eq!(pipeline_token(plain), None, "{plain}");
+        }
+    }
 }
