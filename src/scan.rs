@@ -242,6 +242,10 @@ pub fn scan(options: &ScanOptions) -> Scan {
     let mut findings = variants::merge_variants(outcomes.findings);
     let mut unknown = outcomes.unknown;
     let mut not_applicable = outcomes.not_applicable;
+    if resources.iter().flatten().any(|r| r.variant.is_some()) {
+        variants::merge_undecided(&mut unknown);
+        variants::merge_undecided(&mut not_applicable);
+    }
     // A finding is in a given file when it points there or is about a resource declared there
     // (a bad variable default in a sibling file, used by a registry in the given file).
     findings.retain(|f| {

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use crate::rules::Finding;
+use crate::rules::{Finding, Undecided};
 use crate::source::Span;
 use crate::{arm, terraform};
 
@@ -34,6 +34,14 @@ pub fn merge_variants(mut findings: Vec<Finding>) -> Vec<Finding> {
         describe_variants(finding, generic);
     }
     findings
+}
+
+/// The results a rule could not decide or that do not apply, found once per variant of a
+/// resource (parameters files, module calls, copies, instances), kept once: the same rule, place
+/// and reason say nothing more the second time.
+pub fn merge_undecided(results: &mut Vec<Undecided>) {
+    let mut seen = std::collections::HashSet::with_capacity(results.len());
+    results.retain(|result| seen.insert((result.rule.id, result.span, result.reason.clone())));
 }
 
 /// A finding's message and resource as they read for the resource rather than one of its

@@ -83,6 +83,33 @@ fn a_finding_every_instance_shares_is_reported_once_naming_them() {
     );
 }
 
+#[test]
+fn what_every_instance_leaves_undecided_or_not_applicable_is_counted_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let counted = COUNTED.replace(
+        "  admin_enabled       = count.index > 0\n",
+        "  admin_enabled       = count.index > 0\n  export_policy_enabled = var.export\n",
+    ) + "variable \"export\" {\n  type = bool\n}\n";
+    write(dir.path(), &[("main.tf", &counted)]);
+    let report: Value = serde_json::from_str(&run(
+        dir.path(),
+        &["-f", "json", "--select", "ACR204,ACR206", "."],
+    ))
+    .unwrap();
+    let rules_of = |list: &str| -> Vec<String> {
+        report[list]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|result| result["rule"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(rules_of("unknown"), ["ACR204"], "{report:#}");
+    assert_eq!(rules_of("not_applicable"), ["ACR206"], "{report:#}");
+    assert_eq!(report["summary"]["unknown"], 1);
+    assert_eq!(report["summary"]["not_applicable"], 1);
+}
+
 const SECRET: &str = "Sup3rS3cretHeaderValue";
 
 fn plan(header: &str) -> String {
