@@ -1,7 +1,8 @@
 //! Object constructors that repeat a key. Terraform takes them, the last value winning
 //! (`{ a = 1, a = 2 }` is `{ a = 2 }`); the HCL parser refuses them. Each repeated key is renamed
 //! to a placeholder of the same length, so that every offset stays where it was, the text parsed
-//! again, and the placeholder given its name back, the earlier items of that name dropped.
+//! again ([`super::repair`]), and the placeholder given its name back, the earlier items of that
+//! name dropped.
 
 use std::collections::HashSet;
 use std::ops::Range;
@@ -12,42 +13,28 @@ use hcl_edit::expr::{Expression, Object, ObjectKey, ObjectValue};
 use hcl_edit::structure::Body;
 use hcl_edit::visit_mut::{VisitMut, visit_object_mut};
 
-/// How many keys may be renamed in one file: each costs a parse of the whole text, so a large
-/// file gets fewer, down to one.
-const MAX_RENAMED: usize = 64;
-
-/// How many bytes the parses of renamed texts may read in all, for one file.
-const REPARSED_BYTES: usize = 16 << 20;
-
 /// Whether the parser refused a repeated key of an object constructor.
 pub fn is_repeated_object_key(error: &hcl_edit::parser::Error) -> bool {
     error.message().contains("redefined object key")
 }
 
-/// Parses `text` whose object constructor at `offset` repeats a key, as Terraform reads it;
-/// `None` where a key cannot be renamed (an empty, escaped or template string, an expression)
-/// or too many are repeated.
-pub fn parse_keeping_the_last(text: &str, offset: usize) -> Option<Body> {
-    let mut renamed_text = text.to_string();
-    let mut renamed: Vec<Range<usize>> = Vec::new();
-    let mut offset = offset;
-    let attempts = (REPARSED_BYTES / text.len().max(1)).clamp(1, MAX_RENAMED);
-    for attempt in 0..attempts {
-        let name = renamable_name(&renamed_text, offset)?;
-        if !renamed.iter().any(|range| range.start == name.start) {
-            renamed.push(name.clone());
-        }
-        renamed_text.replace_range(name.clone(), &placeholder(name.len(), attempt));
-        match hcl_edit::parser::parse_body(&renamed_text) {
-            Ok(mut body) => {
-                restore(&mut body, text, &renamed);
-                return Some(body);
-            }
-            Err(error) if is_repeated_object_key(&error) => offset = error.location().offset(),
-            Err(_) => return None,
-        }
+/// Renames the repeated key whose name starts at `offset` (again, when an earlier name met a
+/// key of its object), noting where it is; `false` where it cannot be renamed (an empty,
+/// escaped or template string, an expression).
+pub fn rename_key(
+    text: &mut String,
+    offset: usize,
+    attempt: usize,
+    renamed: &mut Vec<Range<usize>>,
+) -> bool {
+    let Some(name) = renamable_name(text, offset) else {
+        return false;
+    };
+    if !renamed.iter().any(|range| range.start == name.start) {
+        renamed.push(name.clone());
     }
-    None
+    text.replace_range(name.clone(), &placeholder(name.len(), attempt));
+    true
 }
 
 /// The bytes of the name of the key at `offset`: an identifier, or the inside of a plain quoted
@@ -86,7 +73,7 @@ fn placeholder(len: usize, attempt: usize) -> String {
 }
 
 /// Gives each renamed key its name back and drops the earlier items of that name.
-fn restore(body: &mut Body, text: &str, renamed: &[Range<usize>]) {
+pub fn restore(body: &mut Body, text: &str, renamed: &[Range<usize>]) {
     let mut restorer = Restorer { text, renamed };
     restorer.visit_body_mut(body);
 }

@@ -7,8 +7,10 @@ mod frontend;
 pub mod json_syntax;
 mod mapping;
 mod module;
+mod multiline_for;
 mod plan;
 mod project;
+mod repair;
 mod types;
 
 use hcl_edit::Span as _;
@@ -40,16 +42,7 @@ pub struct SyntaxError {
 }
 
 pub fn parse(text: &str) -> Result<Body, SyntaxError> {
-    hcl_edit::parser::parse_body(text).or_else(|error| {
-        let offset = error.location().offset();
-        duplicate_keys::is_repeated_object_key(&error)
-            .then(|| duplicate_keys::parse_keeping_the_last(text, offset))
-            .flatten()
-            .ok_or_else(|| SyntaxError {
-                offset,
-                message: error.message().to_string(),
-            })
-    })
+    hcl_edit::parser::parse_body(text).or_else(|error| repair::parse_mended(text, error))
 }
 
 /// What a module's `.tf` files declare, evaluated together; `given` are the variable values
