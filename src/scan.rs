@@ -306,6 +306,7 @@ pub fn scan(options: &ScanOptions) -> Scan {
             f.rule.id,
         )
     });
+    variants::drop_repeated(&mut findings);
     let mut scan = Scan {
         sources,
         secrets,

@@ -85,13 +85,20 @@ fn covers(suppression: &Suppression, finding: &Finding, file_name: &str) -> bool
     }
 }
 
-/// The finding is on `address`, or on an instance of it (`acr[0]` for `acr`).
+/// The finding is on `address`, on an instance of it (`acr[0]` for `acr`), or on what the Bicep
+/// module call `address` deploys (`reg/acr` for `reg`).
 fn same_resource(finding: &Finding, address: &str) -> bool {
     let resource = finding.resource.as_str();
     resource == address
         || crate::arm::copy_stem(resource) == address
         || crate::model::graph::split_instance_key(resource)
             .is_some_and(|(base, _)| base == address)
+        || module_calls(resource).any(|call| call == address)
+}
+
+/// The Bicep module calls a resource address goes through: `a` and `a/b` for `a/b/acr`.
+fn module_calls(resource: &str) -> impl Iterator<Item = &str> {
+    crate::source::positions_of(resource, "/").filter_map(|end| resource.get(..end))
 }
 
 /// A template evaluated with a parameters file is the unit `x.json with y.json`.
@@ -212,9 +219,10 @@ impl<'s> Candidates<'s> {
         let stem = crate::arm::copy_stem(resource);
         let base = crate::model::graph::split_instance_key(resource).map(|(base, _)| base);
         let addresses = [Some(resource), Some(stem.as_str()), base];
+        let calls: Vec<&str> = module_calls(resource).collect();
         for unit in units {
             into.extend(self.by_unit.get(unit).into_iter().flatten());
-            for address in addresses.iter().flatten() {
+            for address in addresses.iter().flatten().chain(&calls) {
                 into.extend(
                     self.by_resource
                         .get(&(unit, *address))

@@ -36,6 +36,47 @@ pub fn merge_variants(mut findings: Vec<Finding>) -> Vec<Finding> {
     findings
 }
 
+/// Drops a finding that repeats an earlier one word for word: the same module read through
+/// callers in several files that name it alike (`module aks 'main.bicep'` in each) reports the
+/// same problem at the same place for each. `findings` are sorted by place and rule, so repeats
+/// are in one run of findings of the same place and rule.
+pub fn drop_repeated(findings: &mut Vec<Finding>) {
+    let same_place =
+        |a: &Finding, b: &Finding| a.primary.span == b.primary.span && a.rule.id == b.rule.id;
+    let mut keep = vec![true; findings.len()];
+    let mut run_start = 0;
+    for at in 0..findings.len() {
+        let (Some(finding), Some(first)) = (findings.get(at), findings.get(run_start)) else {
+            continue;
+        };
+        if !same_place(first, finding) {
+            run_start = at;
+            continue;
+        }
+        let earlier = findings.get(run_start..at).unwrap_or_default();
+        let repeats = earlier
+            .iter()
+            .zip(keep.get(run_start..at).unwrap_or_default())
+            .any(|(kept, &is_kept)| is_kept && says_the_same(kept, finding));
+        if repeats && let Some(slot) = keep.get_mut(at) {
+            *slot = false;
+        }
+    }
+    let mut is_kept = keep.into_iter();
+    findings.retain(|_| is_kept.next().unwrap_or(true));
+}
+
+/// Whether two findings at one place report the same thing in the same words.
+fn says_the_same(a: &Finding, b: &Finding) -> bool {
+    a.level == b.level
+        && a.message == b.message
+        && a.resource == b.resource
+        && a.property == b.property
+        && a.secondary == b.secondary
+        && a.notes == b.notes
+        && a.variants == b.variants
+}
+
 /// The results a rule could not decide or that do not apply, found once per variant of a
 /// resource (parameters files, module calls, copies, instances), kept once: the same rule, place
 /// and reason say nothing more the second time.

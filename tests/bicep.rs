@@ -786,3 +786,36 @@ fn a_pipeline_token_in_a_parameter_default_leaves_what_it_names_undecided() {
         );
     }
 }
+
+#[test]
+fn a_module_its_callers_in_several_files_name_alike_is_reported_once() {
+    let module = "resource acr 'Microsoft.ContainerRegistry/registries@2023-07-01' = {\n  \
+                  name: 'contosoregistry'\n  location: 'westeurope'\n  sku: {\n    name: 'Premium'\n  }\n  \
+                  properties: {\n    adminUserEnabled: true\n  }\n}\n";
+    let call = |name: &str| {
+        format!("module {name} '../modules/registry.bicep' = {{\n  name: '{name}'\n}}\n")
+    };
+    let suppressed = format!(
+        "// acr-lint:ignore ACR001 reason=\"a lab\"\n{}",
+        call("other")
+    );
+    let dir = scratch(&[
+        ("modules/registry.bicep", module),
+        ("dev/main.bicep", &call("registry")),
+        ("test/main.bicep", &call("registry")),
+        ("lab/main.bicep", &call("other")),
+        ("lab2/main.bicep", &suppressed),
+    ]);
+    let scan = scan(dir.path());
+    let mut admin: Vec<&str> = scan
+        .findings
+        .iter()
+        .filter(|f| f.rule.id == "ACR001")
+        .map(|f| f.resource.as_str())
+        .collect();
+    admin.sort();
+    // Two callers name the module `registry`: one finding. `other` is called twice, once under
+    // a suppression: the call without one is still reported.
+    assert_eq!(admin, ["other/acr", "registry/acr"]);
+    assert_eq!(scan.suppressed.len(), 1);
+}
