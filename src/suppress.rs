@@ -76,7 +76,11 @@ fn covers(suppression: &Suppression, finding: &Finding, file_name: &str) -> bool
             unit,
             address,
             span,
-        } => inside(span) || (same_unit(&finding.unit, unit) && same_resource(finding, address)),
+        } => {
+            inside(span)
+                || (same_unit(&finding.unit, unit) && same_resource(finding, address))
+                || created_by_module_call(&finding.unit, unit, address)
+        }
         Covers::Unit(unit) => same_unit(&finding.unit, unit),
         Covers::Path { glob, resource } => {
             glob_matches(glob, file_name)
@@ -94,6 +98,35 @@ fn same_resource(finding: &Finding, address: &str) -> bool {
         || crate::model::graph::split_instance_key(resource)
             .is_some_and(|(base, _)| base == address)
         || module_calls(resource).any(|call| call == address)
+}
+
+/// The finding is on what the Terraform module call `address` of `unit` creates, at any depth:
+/// the finding's unit is the call's (`unit/module.acr`, `unit/module.acr[0]`) or below it.
+fn created_by_module_call(finding_unit: &str, unit: &str, address: &str) -> bool {
+    address.starts_with("module.")
+        && finding_unit
+            .strip_prefix(unit)
+            .and_then(|rest| rest.strip_prefix('/'))
+            .is_some_and(|rest| module_call_of(rest) == Some(address))
+}
+
+/// The module call a called module's unit id begins with, without its instance key and the
+/// calls around it: `module.b` for `module.a.module.b["x"]/module.c`.
+fn module_call_of(unit_rest: &str) -> Option<&str> {
+    let child = unit_rest.split('/').next().unwrap_or(unit_rest);
+    let call = child.split_once('[').map_or(child, |(call, _)| call);
+    let start = call.rfind("module.")?;
+    call.get(start..)
+}
+
+/// The Terraform module calls above a called module's unit, as `(caller's unit, call)`:
+/// `("u", "module.a")` and `("u/module.a", "module.b")` for `u/module.a/module.b`.
+fn calling_units(unit: &str) -> impl Iterator<Item = (&str, &str)> {
+    crate::source::positions_of(unit, "/").filter_map(|slash| {
+        let caller = unit.get(..slash)?;
+        let call = module_call_of(unit.get(slash + 1..)?)?;
+        Some((caller, call))
+    })
 }
 
 /// The Bicep module calls a resource address goes through: `a` and `a/b` for `a/b/acr`.
@@ -229,6 +262,11 @@ impl<'s> Candidates<'s> {
                         .into_iter()
                         .flatten(),
                 );
+            }
+        }
+        if unit.contains("module.") {
+            for key in calling_units(unit) {
+                into.extend(self.by_resource.get(&key).into_iter().flatten());
             }
         }
         into.sort_unstable();
@@ -499,6 +537,30 @@ mod tests {
             until: Date::parse("2030-01-31"),
             covers: Covers::Unit("main".into()),
         })
+    }
+
+    #[test]
+    fn a_called_module_s_unit_names_the_calls_above_it() {
+        assert_eq!(
+            calling_units("infra/app/module.a[\"x/y\"]/module.a.module.b").collect::<Vec<_>>(),
+            [
+                ("infra/app", "module.a"),
+                ("infra/app/module.a[\"x/y\"]", "module.b"),
+            ]
+        );
+        assert!(created_by_module_call("u/module.acr[0]", "u", "module.acr"));
+        assert!(created_by_module_call(
+            "u/module.a/module.a.module.b",
+            "u/module.a",
+            "module.b"
+        ));
+        assert!(!created_by_module_call("u/module.acr2", "u", "module.acr"));
+        assert!(!created_by_module_call(
+            "u/module.acr",
+            "u",
+            "azurerm_container_registry.acr"
+        ));
+        assert!(!created_by_module_call("v/module.acr", "u", "module.acr"));
     }
 
     #[test]

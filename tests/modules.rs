@@ -258,3 +258,63 @@ fn a_finding_on_a_network_restricted_registry_points_at_what_restricts_it() {
         "{json:#}"
     );
 }
+
+#[test]
+fn a_suppression_above_a_module_call_covers_what_the_module_sets_itself() {
+    let dir = tempfile::tempdir().unwrap();
+    let admin_module = MODULE.replace("default = false", "default = true");
+    write(
+        dir.path(),
+        &[
+            ("modules/acr/main.tf", &admin_module),
+            (
+                "modules/outer/main.tf",
+                "# acr-lint:ignore ACR001 reason=\"inner sandbox\"\nmodule \"inner\" {\n  source = \"../acr\"\n}\n",
+            ),
+            (
+                "main.tf",
+                "# acr-lint:ignore ACR001 reason=\"sandboxes\"\nmodule \"sandbox\" {\n  source = \"./modules/acr\"\n  count  = 2\n}\n\n\
+                 module \"outer\" {\n  source = \"./modules/outer\"\n}\n\n\
+                 module \"prod\" {\n  source = \"./modules/acr\"\n}\n",
+            ),
+        ],
+    );
+    let output = Command::cargo_bin("acr-lint")
+        .unwrap()
+        .current_dir(dir.path())
+        .args([".", "-f", "json", "--select", "ACR001,ACR903"])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let resources = |list: &str| -> Vec<String> {
+        let mut found: Vec<String> = json[list]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                let f = f.get("finding").unwrap_or(f);
+                format!(
+                    "{} {}",
+                    f["rule"].as_str().unwrap(),
+                    f["resource"].as_str().unwrap()
+                )
+            })
+            .collect();
+        found.sort();
+        found
+    };
+    // Each call's finding is its own: the one without a suppression above it stays.
+    assert_eq!(
+        resources("findings"),
+        ["ACR001 module.prod.azurerm_container_registry.this"],
+        "{json:#}"
+    );
+    assert_eq!(
+        resources("suppressed"),
+        [
+            "ACR001 module.outer.module.inner.azurerm_container_registry.this",
+            "ACR001 module.sandbox.azurerm_container_registry.this",
+        ],
+        "{json:#}"
+    );
+}
