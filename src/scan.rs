@@ -242,7 +242,8 @@ pub fn scan(options: &ScanOptions) -> Scan {
     let mut findings = variants::merge_variants(outcomes.findings);
     let mut unknown = outcomes.unknown;
     let mut not_applicable = outcomes.not_applicable;
-    if resources.iter().flatten().any(|r| r.variant.is_some()) {
+    let mut declared = HashSet::new();
+    if resources.iter().flatten().any(|r| !declared.insert(r.decl)) {
         variants::merge_undecided(&mut unknown);
         variants::merge_undecided(&mut not_applicable);
     }

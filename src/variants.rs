@@ -38,18 +38,19 @@ pub fn merge_variants(mut findings: Vec<Finding>) -> Vec<Finding> {
 
 /// Drops a finding that repeats an earlier one word for word: the same module read through
 /// callers in several files that name it alike (`module aks 'main.bicep'` in each) reports the
-/// same problem at the same place for each. `findings` are sorted by place and rule, so repeats
-/// are in one run of findings of the same place and rule.
+/// same problem at the same place for each. `findings` are sorted by where they start and by
+/// rule, so a repeat is in the run of findings that start where it does, of its rule.
 pub fn drop_repeated(findings: &mut Vec<Finding>) {
-    let same_place =
-        |a: &Finding, b: &Finding| a.primary.span == b.primary.span && a.rule.id == b.rule.id;
+    let same_run = |a: &Finding, b: &Finding| {
+        a.primary.span.start == b.primary.span.start && a.rule.id == b.rule.id
+    };
     let mut keep = vec![true; findings.len()];
     let mut run_start = 0;
     for at in 0..findings.len() {
         let (Some(finding), Some(first)) = (findings.get(at), findings.get(run_start)) else {
             continue;
         };
-        if !same_place(first, finding) {
+        if !same_run(first, finding) {
             run_start = at;
             continue;
         }
@@ -66,9 +67,10 @@ pub fn drop_repeated(findings: &mut Vec<Finding>) {
     findings.retain(|_| is_kept.next().unwrap_or(true));
 }
 
-/// Whether two findings at one place report the same thing in the same words.
+/// Whether two findings report the same thing at the same place in the same words.
 fn says_the_same(a: &Finding, b: &Finding) -> bool {
-    a.level == b.level
+    a.primary == b.primary
+        && a.level == b.level
         && a.message == b.message
         && a.resource == b.resource
         && a.property == b.property
@@ -77,9 +79,9 @@ fn says_the_same(a: &Finding, b: &Finding) -> bool {
         && a.variants == b.variants
 }
 
-/// The results a rule could not decide or that do not apply, found once per variant of a
-/// resource (parameters files, module calls, copies, instances), kept once: the same rule, place
-/// and reason say nothing more the second time.
+/// The results a rule could not decide or that do not apply, found once per evaluation of a
+/// resource (parameters files, module calls and their callers, copies, instances), kept once:
+/// the same rule, place and reason say nothing more the second time.
 pub fn merge_undecided(results: &mut Vec<Undecided>) {
     let mut seen = std::collections::HashSet::with_capacity(results.len());
     results.retain(|result| seen.insert((result.rule.id, result.span, result.reason.clone())));
@@ -207,7 +209,7 @@ fn natural_key(text: &str) -> Vec<(String, u64)> {
 
 #[cfg(test)]
 mod tests {
-    use super::merge_variants;
+    use super::{drop_repeated, merge_variants};
     use crate::rules::{self, Finding, Label, Level};
     use crate::source::Span;
 
@@ -259,6 +261,45 @@ mod tests {
                     note("prod.parameters.json, test.parameters.json")
                 ),
                 (first, 50, Vec::new()),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_finding_repeated_word_for_word_is_kept_once() {
+        let longer = |mut f: Finding| {
+            f.primary.span.end += 2;
+            f
+        };
+        let other_resource = |mut f: Finding| {
+            f.resource = "other/acr".into();
+            f
+        };
+        let mut findings = vec![
+            finding(0, 10, None),
+            longer(finding(0, 10, None)),
+            other_resource(finding(0, 10, None)),
+            finding(0, 10, None),
+            finding(1, 10, None),
+            longer(finding(0, 10, None)),
+            finding(0, 20, None),
+            finding(0, 20, None),
+        ];
+        drop_repeated(&mut findings);
+        let kept: Vec<(usize, usize, &str)> = findings
+            .iter()
+            .map(|f| (f.primary.span.start, f.primary.span.end, f.resource.as_str()))
+            .collect();
+        // Sorted by start and rule, as the scan sorts them; the rule-1 finding ends a run.
+        assert_eq!(
+            kept,
+            [
+                (10, 14, "acr"),
+                (10, 16, "acr"),
+                (10, 14, "other/acr"),
+                (10, 14, "acr"),
+                (10, 16, "acr"),
+                (20, 24, "acr"),
             ]
         );
     }
