@@ -288,7 +288,13 @@ mod tests {
         drop_repeated(&mut findings);
         let kept: Vec<(usize, usize, &str)> = findings
             .iter()
-            .map(|f| (f.primary.span.start, f.primary.span.end, f.resource.as_str()))
+            .map(|f| {
+                (
+                    f.primary.span.start,
+                    f.primary.span.end,
+                    f.resource.as_str(),
+                )
+            })
             .collect();
         // Sorted by start and rule, as the scan sorts them; the rule-1 finding ends a run.
         assert_eq!(

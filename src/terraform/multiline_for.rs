@@ -25,7 +25,7 @@ enum Event {
 /// all); `false` where it is not, or nothing changes.
 pub fn join_for_object_lines(text: &mut String, offset: usize) -> bool {
     let events = scan(text);
-    if innermost_for_object(&events, offset, text.len()).is_none() {
+    if !is_inside_for_object(&events, offset, text.len()) {
         return false;
     }
     let blanks: Vec<Range<usize>> = events
@@ -55,36 +55,26 @@ pub fn join_for_object_lines(text: &mut String, offset: usize) -> bool {
     true
 }
 
-/// The smallest `{ … }` holding a `for` expression whose inside holds `offset` (running to the
-/// end of the text where it is not closed).
-fn innermost_for_object(events: &[Event], offset: usize, len: usize) -> Option<Range<usize>> {
+/// Whether `offset` is inside a `{ … }` holding a `for` expression (running to the end of the
+/// text where it is not closed).
+fn is_inside_for_object(events: &[Event], offset: usize, len: usize) -> bool {
     let mut open: Vec<(usize, bool)> = Vec::new();
-    let mut best: Option<Range<usize>> = None;
-    let mut consider = |range: Range<usize>| {
-        if range.start < offset
-            && offset <= range.end
-            && best.as_ref().is_none_or(|b| b.len() > range.len())
-        {
-            best = Some(range);
-        }
-    };
     for event in events {
         match event {
             Event::Open { at, starts_for } => open.push((*at, *starts_for)),
             Event::Close { at } => {
-                if let Some((start, true)) = open.pop() {
-                    consider(start..*at);
+                if let Some((start, true)) = open.pop()
+                    && start < offset
+                    && offset <= *at
+                {
+                    return true;
                 }
             }
             _ => {}
         }
     }
-    for (start, starts_for) in open {
-        if starts_for {
-            consider(start..len);
-        }
-    }
-    best
+    open.iter()
+        .any(|&(start, starts_for)| starts_for && start < offset && offset <= len)
 }
 
 /// A frame of the scan: a brace of the code (holding a `for` expression or not), or an
