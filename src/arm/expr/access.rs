@@ -77,6 +77,14 @@ pub(super) fn trace(expr: &Expr, evaluator: &mut Evaluator<'_>, depth: usize) ->
                 Val::Bool(false) => trace(when_false, evaluator, depth + 1),
                 _ => None,
             },
+            ("coalesce", args) => trace_coalesce(args, evaluator, depth),
+            ("tryget", [target, keys @ ..]) if !keys.is_empty() => {
+                let mut access = trace(target, evaluator, depth + 1)?;
+                for key in keys {
+                    access.steps.push(step_of(evaluator.eval(key).ok()?)?);
+                }
+                Some(access)
+            }
             _ => None,
         },
         Kind::Member { target, name, .. } => {
@@ -86,15 +94,32 @@ pub(super) fn trace(expr: &Expr, evaluator: &mut Evaluator<'_>, depth: usize) ->
         }
         Kind::Index { target, index, .. } => {
             let mut access = trace(target, evaluator, depth + 1)?;
-            let step = match evaluator.eval(index).ok()? {
-                Val::String(key) => AccessStep::Key(key),
-                other => AccessStep::Index(usize::try_from(as_int(&other)?).ok()?),
-            };
-            access.steps.push(step);
+            access.steps.push(step_of(evaluator.eval(index).ok()?)?);
             Some(access)
         }
         Kind::Literal(_) => None,
     }
+}
+
+/// A member name or an array index, as an index expression or `tryGet()` gives it.
+fn step_of(key: Val) -> Option<AccessStep> {
+    match key {
+        Val::String(key) => Some(AccessStep::Key(key)),
+        other => Some(AccessStep::Index(usize::try_from(as_int(&other)?).ok()?)),
+    }
+}
+
+/// The argument `coalesce()` takes (its first that is not null), where that is read unchanged;
+/// `None` where an argument before it is not known.
+fn trace_coalesce(args: &[Expr], evaluator: &mut Evaluator<'_>, depth: usize) -> Option<Access> {
+    for arg in args {
+        match evaluator.eval(arg).ok()? {
+            Val::Null => {}
+            Val::Unknown(_) => return None,
+            _ => return trace(arg, evaluator, depth + 1),
+        }
+    }
+    None
 }
 
 /// Whether a function's output holds an expression still to evaluate.
@@ -147,6 +172,18 @@ mod tests {
         );
         assert_eq!(
             path("[if(parameters('adminEnabled'), parameters('sku'), 'x')]"),
+            None
+        );
+        assert_eq!(
+            path("[coalesce(null(), tryGet(parameters('obj'), 'a'), 'x')]"),
+            parameter("obj", vec![AccessStep::Key("a".into())])
+        );
+        assert_eq!(
+            path("[coalesce(tryGet(parameters('obj'), 'missing'), parameters('sku'))]"),
+            parameter("sku", vec![])
+        );
+        assert_eq!(
+            path("[coalesce(tryGet(parameters('obj'), 'missing'), 'x')]"),
             None
         );
         assert_eq!(path("[concat(parameters('sku'), 'x')]"), None);
