@@ -103,11 +103,7 @@ fn same_resource(finding: &Finding, address: &str) -> bool {
 /// The finding is on what the Terraform module call `address` of `unit` creates, at any depth:
 /// the finding's unit is the call's (`unit/module.acr`, `unit/module.acr[0]`) or below it.
 fn created_by_module_call(finding_unit: &str, unit: &str, address: &str) -> bool {
-    address.starts_with("module.")
-        && finding_unit
-            .strip_prefix(unit)
-            .and_then(|rest| rest.strip_prefix('/'))
-            .is_some_and(|rest| module_call_of(rest) == Some(address))
+    calling_units(finding_unit).any(|(caller, call)| caller == unit && call == address)
 }
 
 /// The module call a called module's unit id begins with, without its instance key and the
