@@ -9,6 +9,7 @@ use crate::model::{Node, Value, Via};
 use crate::source::{FileId, Span};
 
 use super::eval::TfValue;
+use super::origin::{Origin, place_members};
 use super::span_of;
 
 /// Evaluates the expressions that are not literals.
@@ -16,8 +17,8 @@ pub trait Evaluate {
     fn evaluate(&self, expr: &Expression) -> TfValue;
     /// `expr` evaluated with names bound besides the scope's (later ones shadow earlier ones).
     fn evaluate_bound(&self, expr: &Expression, bindings: &[(String, TfValue)]) -> TfValue;
-    /// Where the value of variable `name` was set, and how to describe it.
-    fn variable_origin(&self, name: &str) -> Option<(Span, String)>;
+    /// Where the value a reference to a variable or local reads was written.
+    fn origin(&self, expr: &Expression) -> Option<Origin<'_>>;
 }
 
 /// A scope with names bound on top of another: a `dynamic` block's iterator in its `content`.
@@ -37,8 +38,8 @@ impl Evaluate for Bound<'_> {
         self.parent.evaluate_bound(expr, &all)
     }
 
-    fn variable_origin(&self, name: &str) -> Option<(Span, String)> {
-        self.parent.variable_origin(name)
+    fn origin(&self, expr: &Expression) -> Option<Origin<'_>> {
+        self.parent.origin(expr)
     }
 }
 
@@ -90,14 +91,17 @@ impl Converter<'_> {
         };
         let mut node = from_value(&value, span);
         let variable = direct_variable(expr);
-        let origin = variable.and_then(|v| self.values?.variable_origin(v));
+        let origin = self.values.and_then(|values| values.origin(expr));
         match origin {
-            Some((origin_span, description)) if !node.is_unknown() => {
-                node = from_value(&value, origin_span);
+            Some(origin) if !node.is_unknown() => {
+                node = from_value(&value, origin.span);
+                if let Some(written) = origin.written {
+                    place_members(&mut node, written);
+                }
                 node.via = Some(Box::new(Via {
                     span,
-                    description,
-                    input: variable.map(str::to_string),
+                    description: origin.description,
+                    input: origin.input,
                     reference: None,
                 }));
             }
@@ -208,7 +212,7 @@ fn literal_template<'a>(mut elements: impl Iterator<Item = &'a Element>) -> Opti
     })
 }
 
-fn object_key(key: &ObjectKey) -> Option<String> {
+pub(super) fn object_key(key: &ObjectKey) -> Option<String> {
     match key {
         ObjectKey::Ident(ident) => Some(ident.as_str().to_string()),
         ObjectKey::Expression(Expression::String(s)) => Some(s.value().to_string()),

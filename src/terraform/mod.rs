@@ -8,6 +8,7 @@ pub mod json_syntax;
 mod mapping;
 mod module;
 mod multiline_for;
+mod origin;
 mod plan;
 mod project;
 mod repair;
@@ -259,15 +260,15 @@ fn call_input(
     scope: &InstanceScope<'_, '_>,
 ) -> GivenValue {
     let value = expr::Evaluate::evaluate(scope, &attribute.value);
-    // A variable passed straight through keeps pointing at where its value is set.
-    let origin = expr::direct_variable(&attribute.value)
+    // A variable or local passed on keeps pointing at where its value was written.
+    let origin = Some(&attribute.value)
         .filter(|_| value.unknown_reason().is_none())
-        .and_then(|variable| expr::Evaluate::variable_origin(scope, variable));
+        .and_then(|expr| expr::Evaluate::origin(scope, expr));
     match origin {
-        Some((span, description)) => GivenValue {
+        Some(origin) => GivenValue {
             value,
-            span: Some(span),
-            source: format!("{call}, from {description}"),
+            span: Some(origin.span),
+            source: format!("{call}, from {}", origin.description),
         },
         None => GivenValue {
             value,

@@ -10,6 +10,7 @@ use hcl_edit::structure::{Block, Body};
 
 use super::eval::{self, PathStep, Scope, TfValue};
 use super::expr::Evaluate;
+use super::origin::{self, Origin, Walk, Written};
 use super::span_of;
 use super::types::Type;
 use crate::source::{FileId, Span};
@@ -37,8 +38,8 @@ const MAX_REFERENCE_DEPTH: usize = 32;
 pub const MAX_MODULE_WEIGHT: usize = 16 << 20;
 
 pub struct ModuleScope<'a> {
-    variables: HashMap<String, Variable>,
-    locals: HashMap<String, &'a Expression>,
+    variables: HashMap<String, Variable<'a>>,
+    locals: HashMap<String, Written<'a>>,
     resources: HashMap<(String, String), &'a Block>,
     /// Locals and resource attributes evaluated so far, each once.
     cache: RefCell<HashMap<String, TfValue>>,
@@ -51,9 +52,11 @@ pub struct ModuleScope<'a> {
     secrets: Vec<Span>,
 }
 
-struct Variable {
+struct Variable<'a> {
     value: Option<TfValue>,
     origin: Option<(Span, String)>,
+    /// The `default` expression, while no value given from outside replaces it.
+    default: Option<Written<'a>>,
     /// The `type` constraint values are converted to.
     kind: Option<Type>,
     /// `sensitive = true`: the value is never read, so no message can show it.
@@ -95,6 +98,7 @@ impl<'a> ModuleScope<'a> {
                     continue;
                 }
                 let value = given.value.clone();
+                variable.default = None;
                 variable.value = Some(match &variable.kind {
                     Some(kind) => kind.convert(value),
                     None => value,
@@ -141,6 +145,10 @@ impl<'a> ModuleScope<'a> {
                     let variable = Variable {
                         value,
                         origin,
+                        default: default.map(|a| Written {
+                            file: file.file,
+                            expr: &a.value,
+                        }),
                         kind,
                         sensitive,
                         non_nullable,
@@ -149,8 +157,12 @@ impl<'a> ModuleScope<'a> {
                 }
                 ("locals", []) => {
                     for attribute in block.body.attributes() {
+                        let written = Written {
+                            file: file.file,
+                            expr: &attribute.value,
+                        };
                         self.locals
-                            .insert(attribute.key.as_str().to_string(), &attribute.value);
+                            .insert(attribute.key.as_str().to_string(), written);
                     }
                 }
                 ("resource", [kind, name]) => {
@@ -205,7 +217,7 @@ impl<'a> ModuleScope<'a> {
         if let Some(weight) = self.local_weights.borrow().get(name) {
             return *weight;
         }
-        let Some(expr) = self.locals.get(name).copied() else {
+        let Some(expr) = self.locals.get(name).map(|local| local.expr) else {
             return eval::NODE_WEIGHT;
         };
         if depth >= MAX_REFERENCE_DEPTH {
@@ -575,8 +587,8 @@ impl Evaluate for InstanceScope<'_, '_> {
             .within_budget(eval::evaluate_with(expr, self, bindings))
     }
 
-    fn variable_origin(&self, name: &str) -> Option<(Span, String)> {
-        self.module.variable_origin(name)
+    fn origin(&self, expr: &Expression) -> Option<Origin<'_>> {
+        self.module.origin(expr)
     }
 }
 
@@ -597,7 +609,7 @@ impl Scope for ModuleScope<'_> {
     }
 
     fn local(&self, name: &str) -> Option<TfValue> {
-        let expr = *self.locals.get(name)?;
+        let expr = self.locals.get(name)?.expr;
         Some(self.memoized(format!("local.{name}"), || {
             let left = MAX_MODULE_WEIGHT.saturating_sub(self.computed.get());
             if self.least_weight(name, 0) > left {
@@ -624,8 +636,71 @@ impl Evaluate for ModuleScope<'_> {
         self.within_budget(eval::evaluate_with(expr, self, bindings))
     }
 
-    fn variable_origin(&self, name: &str) -> Option<(Span, String)> {
-        self.variables.get(name)?.origin.clone()
+    fn origin(&self, expr: &Expression) -> Option<Origin<'_>> {
+        let (root, path) = origin::static_reference(expr)?;
+        self.trace(root, &path, 0)
+    }
+}
+
+impl<'a> ModuleScope<'a> {
+    /// Where the value at `path` below `root` (`var` or `local`) was written.
+    fn trace(&self, root: &str, path: &[PathStep], hops: usize) -> Option<Origin<'a>> {
+        let (PathStep::Attr(name), rest) = path.split_first()? else {
+            return None;
+        };
+        match root {
+            "var" => self.variable_trace(name, rest),
+            "local" if hops < origin::MAX_HOPS => {
+                let local = self.locals.get(name)?;
+                let (expr, rest) = match origin::walk(local.expr, rest) {
+                    Walk::Reached(expr) if origin::is_written_out(expr) => {
+                        let written = Written { expr, ..*local };
+                        return Some(Origin {
+                            span: written.span(),
+                            description: format!("local `{name}`"),
+                            input: None,
+                            written: Some(written),
+                        });
+                    }
+                    Walk::Reached(expr) => (expr, &[][..]),
+                    Walk::Through(expr, rest) => (expr, rest),
+                    Walk::Lost => return None,
+                };
+                let (root, mut path) = origin::static_reference(expr)?;
+                path.extend(rest.iter().cloned());
+                self.trace(root, &path, hops + 1)
+            }
+            _ => None,
+        }
+    }
+
+    /// Where the value at `rest` below variable `name` was set: its default, or a value given
+    /// from outside when `rest` is empty.
+    fn variable_trace(&self, name: &str, rest: &[PathStep]) -> Option<Origin<'a>> {
+        let variable = self.variables.get(name)?;
+        if variable.sensitive {
+            return None;
+        }
+        let input = Some(name.to_string());
+        let Some(default) = variable.default else {
+            let (span, description) = variable.origin.clone().filter(|_| rest.is_empty())?;
+            return Some(Origin {
+                span,
+                description,
+                input,
+                written: None,
+            });
+        };
+        let Walk::Reached(expr) = origin::walk(default.expr, rest) else {
+            return None;
+        };
+        let written = Written { expr, ..default };
+        Some(Origin {
+            span: written.span(),
+            description: format!("the default of variable `{name}`"),
+            input,
+            written: Some(written),
+        })
     }
 }
 

@@ -1,0 +1,325 @@
+//! Where a value read through a variable or a local was written: `local.settings.admin` is
+//! followed into the `locals` block to the `true` its `admin` member holds, `var.network.action`
+//! into the variable's default, and a local that reads another local or a variable on to where
+//! that one was written.
+
+use hcl_edit::Span as _;
+use hcl_edit::expr::{Expression, TraversalOperator};
+
+use super::eval::{PathStep, TfValue};
+use super::expr::object_key;
+use super::span_of;
+use crate::model::{Node, Value};
+use crate::source::{FileId, Span};
+
+/// How many references one trace may follow (a local reading a local reading a variable …).
+pub const MAX_HOPS: usize = 32;
+
+/// Where a value was written, and what it came through.
+pub struct Origin<'a> {
+    pub span: Span,
+    /// How the value reached its use, e.g. "the default of variable `admin`".
+    pub description: String,
+    /// The variable the value was set by, if any.
+    pub input: Option<String>,
+    /// The expression at `span`, when the module's text holds it: its members have spans too.
+    pub written: Option<Written<'a>>,
+}
+
+/// An expression of a module file.
+#[derive(Clone, Copy)]
+pub struct Written<'a> {
+    pub file: FileId,
+    pub expr: &'a Expression,
+}
+
+impl<'a> Written<'a> {
+    pub fn span(&self) -> Span {
+        span_of(self.expr.span(), self.file, None)
+    }
+}
+
+/// A reference whose every step is written out: `local.a.b["c"][0]` gives `local` and `a`, `b`,
+/// `"c"`, `0`. A reference with a computed index or a splat is not one.
+pub fn static_reference(expr: &Expression) -> Option<(&str, Vec<PathStep>)> {
+    let expr = without_parentheses(expr);
+    let Expression::Traversal(traversal) = expr else {
+        return None;
+    };
+    let Expression::Variable(root) = &traversal.expr else {
+        return None;
+    };
+    let path = traversal
+        .operators
+        .iter()
+        .map(|operator| match operator.value() {
+            TraversalOperator::GetAttr(name) => Some(PathStep::Attr(name.as_str().to_string())),
+            TraversalOperator::LegacyIndex(index) => {
+                Some(PathStep::Index(TfValue::Number(*index.value() as f64)))
+            }
+            TraversalOperator::Index(Expression::String(key)) => {
+                Some(PathStep::Index(TfValue::String(key.value().clone())))
+            }
+            TraversalOperator::Index(Expression::Number(number)) => number
+                .value()
+                .as_f64()
+                .map(|n| PathStep::Index(TfValue::Number(n))),
+            _ => None,
+        })
+        .collect::<Option<Vec<_>>>()?;
+    Some((root.as_str(), path))
+}
+
+/// What following `path` into a written expression comes to.
+pub enum Walk<'e, 'p> {
+    /// The expression the whole path leads to.
+    Reached(&'e Expression),
+    /// A reference met on the way, with the rest of the path to follow from it.
+    Through(&'e Expression, &'p [PathStep]),
+    /// The path leads into something that is not written out (a function call, a condition).
+    Lost,
+}
+
+/// Follows `path` through the object and tuple constructors of `expr`.
+pub fn walk<'e, 'p>(mut expr: &'e Expression, mut path: &'p [PathStep]) -> Walk<'e, 'p> {
+    loop {
+        expr = without_parentheses(expr);
+        let Some((step, rest)) = path.split_first() else {
+            return Walk::Reached(expr);
+        };
+        let next = match expr {
+            Expression::Object(object) => {
+                let Some(key) = step_key(step) else {
+                    return Walk::Lost;
+                };
+                object
+                    .iter()
+                    .filter(|(name, _)| object_key(name).as_deref() == Some(key.as_str()))
+                    .last()
+                    .map(|(_, value)| value.expr())
+            }
+            Expression::Array(items) => step_index(step).and_then(|index| items.iter().nth(index)),
+            Expression::Traversal(_) => return Walk::Through(expr, path),
+            _ => None,
+        };
+        let Some(next) = next else {
+            return Walk::Lost;
+        };
+        expr = next;
+        path = rest;
+    }
+}
+
+/// Whether a value written as `expr` is where it was set: a literal, a constructor or a string
+/// template, not a reference or a computation.
+pub fn is_written_out(expr: &Expression) -> bool {
+    matches!(
+        without_parentheses(expr),
+        Expression::Null(_)
+            | Expression::Bool(_)
+            | Expression::Number(_)
+            | Expression::String(_)
+            | Expression::StringTemplate(_)
+            | Expression::HeredocTemplate(_)
+            | Expression::Array(_)
+            | Expression::Object(_)
+    )
+}
+
+/// Gives the members of `node` (made from the value of `written`) the spans their expressions
+/// have in `written`, where the two have the same shape; the rest keep the span of the whole.
+pub fn place_members(node: &mut Node, written: Written<'_>) {
+    let expr = without_parentheses(written.expr);
+    match (&mut node.value, expr) {
+        (Value::Object(members), Expression::Object(object)) => {
+            for (key, value) in object.iter() {
+                let Some(key) = object_key(key) else {
+                    continue;
+                };
+                if let Some((_, member)) = members.iter_mut().rfind(|(name, _)| *name == key) {
+                    place(member, value.expr(), written.file);
+                }
+            }
+        }
+        (Value::Array(items), Expression::Array(array)) if items.len() == array.len() => {
+            for (item, expr) in items.iter_mut().zip(array.iter()) {
+                place(item, expr, written.file);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn place(node: &mut Node, expr: &Expression, file: FileId) {
+    let written = Written { file, expr };
+    node.span = written.span();
+    place_members(node, written);
+}
+
+fn without_parentheses(mut expr: &Expression) -> &Expression {
+    while let Expression::Parenthesis(inner) = expr {
+        expr = inner.inner();
+    }
+    expr
+}
+
+fn step_key(step: &PathStep) -> Option<String> {
+    match step {
+        PathStep::Attr(name) => Some(name.clone()),
+        PathStep::Index(TfValue::String(key)) => Some(key.clone()),
+        PathStep::Index(TfValue::Number(n)) if n.fract() == 0.0 => Some(format!("{n}")),
+        PathStep::Index(_) => None,
+    }
+}
+
+fn step_index(step: &PathStep) -> Option<usize> {
+    let number = match step {
+        PathStep::Index(TfValue::Number(n)) => *n,
+        PathStep::Index(TfValue::String(text)) => text.parse().ok()?,
+        _ => return None,
+    };
+    (number >= 0.0 && number.fract() == 0.0 && number < usize::MAX as f64)
+        .then_some(number as usize)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn local_expr<'b>(body: &'b hcl_edit::structure::Body, name: &str) -> &'b Expression {
+        body.blocks()
+            .flat_map(|block| block.body.attributes())
+            .find(|attribute| attribute.key.as_str() == name)
+            .map(|attribute| &attribute.value)
+            .expect("the test text declares the local")
+    }
+
+    fn reached_text<'t>(text: &'t str, walk: Walk<'_, '_>) -> Option<&'t str> {
+        match walk {
+            Walk::Reached(expr) => text.get(expr.span()?),
+            _ => None,
+        }
+    }
+
+    const TEXT: &str = r#"
+locals {
+  registry = {
+    admin   = true
+    "sku"   = "Premium"
+    regions = ["westeurope", { name = "northeurope" }]
+    admin   = false
+    network = var.network
+    computed = merge({ a = 1 }, { b = 2 })
+  }
+  uses = local.registry.admin
+  computed_index = local.registry[var.key]
+  splat = local.list[*].name
+}
+"#;
+
+    #[test]
+    fn a_path_is_followed_through_objects_and_tuples_to_the_last_key_of_a_name() {
+        let body = crate::terraform::parse(TEXT).expect("the test text parses");
+        let registry = local_expr(&body, "registry");
+        let path = |steps: &[PathStep]| steps.to_vec();
+        let admin = path(&[PathStep::Attr("admin".into())]);
+        assert_eq!(reached_text(TEXT, walk(registry, &admin)), Some("false"));
+        let sku = path(&[PathStep::Index(TfValue::String("sku".into()))]);
+        assert_eq!(
+            reached_text(TEXT, walk(registry, &sku)),
+            Some("\"Premium\"")
+        );
+        let region = path(&[
+            PathStep::Attr("regions".into()),
+            PathStep::Index(TfValue::Number(1.0)),
+            PathStep::Attr("name".into()),
+        ]);
+        assert_eq!(
+            reached_text(TEXT, walk(registry, &region)),
+            Some("\"northeurope\"")
+        );
+    }
+
+    #[test]
+    fn a_path_stops_at_a_reference_and_is_lost_in_a_computation_or_a_missing_member() {
+        let body = crate::terraform::parse(TEXT).expect("the test text parses");
+        let registry = local_expr(&body, "registry");
+        let through = [
+            PathStep::Attr("network".into()),
+            PathStep::Attr("action".into()),
+        ];
+        match walk(registry, &through) {
+            Walk::Through(expr, rest) => {
+                assert_eq!(
+                    TEXT.get(expr.span().unwrap_or_default()),
+                    Some("var.network")
+                );
+                assert_eq!(rest.len(), 1);
+            }
+            _ => panic!("the walk should stop at the reference"),
+        }
+        for lost in [
+            vec![
+                PathStep::Attr("computed".into()),
+                PathStep::Attr("a".into()),
+            ],
+            vec![PathStep::Attr("missing".into())],
+            vec![
+                PathStep::Attr("regions".into()),
+                PathStep::Index(TfValue::Number(2.0)),
+            ],
+            vec![
+                PathStep::Attr("regions".into()),
+                PathStep::Index(TfValue::Number(0.5)),
+            ],
+        ] {
+            assert!(matches!(walk(registry, &lost), Walk::Lost), "{lost:?}");
+        }
+    }
+
+    #[test]
+    fn only_references_whose_every_step_is_written_are_static() {
+        let body = crate::terraform::parse(TEXT).expect("the test text parses");
+        let (root, path) =
+            static_reference(local_expr(&body, "uses")).expect("a written reference");
+        assert_eq!(root, "local");
+        assert_eq!(path.len(), 2);
+        assert!(static_reference(local_expr(&body, "computed_index")).is_none());
+        assert!(static_reference(local_expr(&body, "splat")).is_none());
+        assert!(static_reference(local_expr(&body, "registry")).is_none());
+    }
+
+    #[test]
+    fn members_take_their_spans_where_the_shapes_agree() {
+        let text = "locals {\n  x = { a = true, b = [1, 2], c = [1, 2] }\n}\n";
+        let body = crate::terraform::parse(text).expect("the test text parses");
+        let expr = local_expr(&body, "x");
+        let whole = Span::new(0, 0, 0);
+        let number = |n: f64| Node::new(Value::Number(n), whole);
+        let mut node = Node::new(
+            Value::Object(vec![
+                ("a".into(), Node::new(Value::Bool(true), whole)),
+                (
+                    "b".into(),
+                    Node::new(Value::Array(vec![number(1.0)]), whole),
+                ),
+                (
+                    "c".into(),
+                    Node::new(Value::Array(vec![number(1.0), number(2.0)]), whole),
+                ),
+            ]),
+            whole,
+        );
+        place_members(&mut node, Written { file: 0, expr });
+        let span_text = |node: &Node| text.get(node.span.start..node.span.end);
+        assert_eq!(node.get("a").map(span_text), Some(Some("true")));
+        assert_eq!(node.get("b").map(span_text), Some(Some("[1, 2]")));
+        let items = |name: &str| match node.get(name).map(|n| &n.value) {
+            Some(Value::Array(items)) => items.iter().map(span_text).collect::<Vec<_>>(),
+            _ => Vec::new(),
+        };
+        assert_eq!(items("b"), [Some("")]);
+        assert_eq!(items("c"), [Some("1"), Some("2")]);
+        assert_eq!(node.span, whole);
+    }
+}

@@ -1,0 +1,10 @@
+locals {
+  registry = {
+    admin = true
+  }
+}
+
+module "acr" {
+  source = "./modules/acr"
+  admin  = local.registry.admin
+}
