@@ -76,7 +76,8 @@ pub fn read_module(
             match block.ident.as_str() {
                 kind @ ("resource" | "data") => {
                     for expanded in scope.instances(block).each() {
-                        let instance = InstanceScope::new(&scope, &expanded);
+                        let instance = InstanceScope::new(&scope, &expanded)
+                            .reading_for_each(block, file.file);
                         let key = &expanded.key;
                         let converter = Converter {
                             file: file.file,
@@ -106,7 +107,8 @@ pub fn read_module(
                 "variable" => result.unit.inputs.extend(variable(block, file.file)),
                 "module" => {
                     for expanded in scope.instances(block).each() {
-                        let instance = InstanceScope::new(&scope, &expanded);
+                        let instance = InstanceScope::new(&scope, &expanded)
+                            .reading_for_each(block, file.file);
                         let key = expanded.key.clone();
                         result
                             .calls

@@ -519,6 +519,8 @@ fn each_instances(value: TfValue) -> Instances {
 pub struct InstanceScope<'s, 'a> {
     module: &'s ModuleScope<'a>,
     binding: Option<&'s Binding>,
+    /// The block's `for_each` expression, which `each.value` is read from.
+    for_each: Option<Written<'a>>,
     /// Why `count` or `for_each` is not known, when it is not.
     unknown: Option<&'s str>,
 }
@@ -528,7 +530,20 @@ impl<'s, 'a> InstanceScope<'s, 'a> {
         InstanceScope {
             module,
             binding: instance.binding.as_ref(),
+            for_each: None,
             unknown: instance.unknown.as_deref(),
+        }
+    }
+
+    /// The same scope, knowing where `block` (of `file`) writes what `each.value` is read from.
+    pub fn reading_for_each(self, block: &'a Block, file: FileId) -> Self {
+        let for_each = block.body.get_attribute("for_each");
+        InstanceScope {
+            for_each: for_each.map(|attribute| Written {
+                file,
+                expr: &attribute.value,
+            }),
+            ..self
         }
     }
 
@@ -536,6 +551,7 @@ impl<'s, 'a> InstanceScope<'s, 'a> {
         InstanceScope {
             module,
             binding: Some(binding),
+            for_each: None,
             unknown: None,
         }
     }
@@ -588,7 +604,25 @@ impl Evaluate for InstanceScope<'_, '_> {
     }
 
     fn origin(&self, expr: &Expression) -> Option<Origin<'_>> {
-        self.module.origin(expr)
+        let index = |index: &Expression| Some(eval::evaluate(index, self));
+        let (root, path) = origin::static_reference(expr, &index)?;
+        match (root, self.binding, self.for_each) {
+            ("each", Some(Binding::Each { key, .. }), Some(for_each)) => {
+                let (PathStep::Attr(value), rest) = path.split_first()? else {
+                    return None;
+                };
+                if value != "value" {
+                    return None;
+                }
+                // A key, never an index: `each.value` of a set of strings is not an item's.
+                let mut path = vec![PathStep::Attr(key.clone())];
+                path.extend(rest.iter().cloned());
+                let description = || format!("`for_each` item `{key}`");
+                self.module.trace_written(for_each, &path, 0, description)
+            }
+            ("each" | "count", _, _) => None,
+            _ => self.module.trace(root, &path, 0),
+        }
     }
 }
 
@@ -637,12 +671,17 @@ impl Evaluate for ModuleScope<'_> {
     }
 
     fn origin(&self, expr: &Expression) -> Option<Origin<'_>> {
-        let (root, path) = origin::static_reference(expr)?;
+        let (root, path) = origin::static_reference(expr, &|index| self.index_value(index))?;
         self.trace(root, &path, 0)
     }
 }
 
 impl<'a> ModuleScope<'a> {
+    /// The value of an index expression in a reference (`local.settings[var.environment]`).
+    fn index_value(&self, index: &Expression) -> Option<TfValue> {
+        Some(eval::evaluate(index, self))
+    }
+
     /// Where the value at `path` below `root` (`var` or `local`) was written.
     fn trace(&self, root: &str, path: &[PathStep], hops: usize) -> Option<Origin<'a>> {
         let (PathStep::Attr(name), rest) = path.split_first()? else {
@@ -650,28 +689,43 @@ impl<'a> ModuleScope<'a> {
         };
         match root {
             "var" => self.variable_trace(name, rest),
-            "local" if hops < origin::MAX_HOPS => {
-                let local = self.locals.get(name)?;
-                let (expr, rest) = match origin::walk(local.expr, rest) {
-                    Walk::Reached(expr) if origin::is_written_out(expr) => {
-                        let written = Written { expr, ..*local };
-                        return Some(Origin {
-                            span: written.span(),
-                            description: format!("local `{name}`"),
-                            input: None,
-                            written: Some(written),
-                        });
-                    }
-                    Walk::Reached(expr) => (expr, &[][..]),
-                    Walk::Through(expr, rest) => (expr, rest),
-                    Walk::Lost => return None,
-                };
-                let (root, mut path) = origin::static_reference(expr)?;
-                path.extend(rest.iter().cloned());
-                self.trace(root, &path, hops + 1)
+            "local" => {
+                let local = *self.locals.get(name)?;
+                self.trace_written(local, rest, hops, || format!("local `{name}`"))
             }
             _ => None,
         }
+    }
+
+    /// Where the value at `path` below the written expression `written` was written: in it, or
+    /// where a variable or local it reads was.
+    fn trace_written(
+        &self,
+        written: Written<'a>,
+        path: &[PathStep],
+        hops: usize,
+        description: impl FnOnce() -> String,
+    ) -> Option<Origin<'a>> {
+        if hops >= origin::MAX_HOPS {
+            return None;
+        }
+        let (expr, rest) = match origin::walk(written.expr, path) {
+            Walk::Reached(expr) if origin::is_written_out(expr) => {
+                let written = Written { expr, ..written };
+                return Some(Origin {
+                    span: written.span(),
+                    description: description(),
+                    input: None,
+                    written: Some(written),
+                });
+            }
+            Walk::Reached(expr) => (expr, &[][..]),
+            Walk::Through(expr, rest) => (expr, rest),
+            Walk::Lost => return None,
+        };
+        let (root, mut path) = origin::static_reference(expr, &|index| self.index_value(index))?;
+        path.extend(rest.iter().cloned());
+        self.trace(root, &path, hops + 1)
     }
 
     /// Where the value at `rest` below variable `name` was set: its default, or a value given

@@ -39,9 +39,13 @@ impl<'a> Written<'a> {
     }
 }
 
-/// A reference whose every step is written out: `local.a.b["c"][0]` gives `local` and `a`, `b`,
-/// `"c"`, `0`. A reference with a computed index or a splat is not one.
-pub fn static_reference(expr: &Expression) -> Option<(&str, Vec<PathStep>)> {
+/// A reference whose every step is known: `local.a.b["c"][0]` gives `local` and `a`, `b`, `"c"`,
+/// `0`; an index that is an expression (`[var.env]`, `[count.index]`) takes the value `index`
+/// gives it, a string or a number. A splat, or an index of no such value, makes it none.
+pub fn static_reference<'e>(
+    expr: &'e Expression,
+    index: &dyn Fn(&Expression) -> Option<TfValue>,
+) -> Option<(&'e str, Vec<PathStep>)> {
     let expr = without_parentheses(expr);
     let Expression::Traversal(traversal) = expr else {
         return None;
@@ -64,6 +68,10 @@ pub fn static_reference(expr: &Expression) -> Option<(&str, Vec<PathStep>)> {
                 .value()
                 .as_f64()
                 .map(|n| PathStep::Index(TfValue::Number(n))),
+            TraversalOperator::Index(computed) => match index(computed)? {
+                key @ (TfValue::String(_) | TfValue::Number(_)) => Some(PathStep::Index(key)),
+                _ => None,
+            },
             _ => None,
         })
         .collect::<Option<Vec<_>>>()?;
@@ -277,16 +285,20 @@ locals {
         }
     }
 
+    fn no_index(_: &Expression) -> Option<TfValue> {
+        None
+    }
+
     #[test]
     fn only_references_whose_every_step_is_written_are_static() {
         let body = crate::terraform::parse(TEXT).expect("the test text parses");
         let (root, path) =
-            static_reference(local_expr(&body, "uses")).expect("a written reference");
+            static_reference(local_expr(&body, "uses"), &no_index).expect("a written reference");
         assert_eq!(root, "local");
         assert_eq!(path.len(), 2);
-        assert!(static_reference(local_expr(&body, "computed_index")).is_none());
-        assert!(static_reference(local_expr(&body, "splat")).is_none());
-        assert!(static_reference(local_expr(&body, "registry")).is_none());
+        assert!(static_reference(local_expr(&body, "computed_index"), &no_index).is_none());
+        assert!(static_reference(local_expr(&body, "splat"), &no_index).is_none());
+        assert!(static_reference(local_expr(&body, "registry"), &no_index).is_none());
     }
 
     #[test]
