@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::findings::Scan;
 use crate::rules::Finding;
+use crate::source::FileId;
 use crate::suppress::Suppressed;
 
 pub const BASELINE_VERSION: u32 = 1;
@@ -90,30 +91,24 @@ impl Baseline {
 
     /// The entries still matched by a scan's findings (baselined ones included).
     pub fn without_stale(&self, scan: &Scan) -> Baseline {
-        let live: std::collections::HashSet<Entry> = scan
-            .findings
-            .iter()
-            .chain(
-                scan.suppressed
-                    .iter()
-                    .filter(|s| s.origin == ORIGIN)
-                    .map(|s| &s.finding),
-            )
-            .map(|f| Entry::of(f, scan.sources.name(f.primary.span.file)))
-            .map(|e| Entry {
-                message: String::new(),
-                ..e
-            })
-            .collect();
+        let findings = scan.findings.iter().chain(
+            scan.suppressed
+                .iter()
+                .filter(|s| s.origin == ORIGIN)
+                .map(|s| &s.finding),
+        );
+        let name = |file| scan.sources.name(file);
+        let mut live: std::collections::HashSet<(&str, &str, &str, &str)> = Default::default();
+        for finding in findings {
+            for file in files_of(finding, &name) {
+                let (resource, property) = (finding.resource.as_str(), finding.property.as_str());
+                live.insert((finding.rule.id, file, resource, property));
+            }
+        }
         let entries = self
             .entries
             .iter()
-            .filter(|e| {
-                live.contains(&Entry {
-                    message: String::new(),
-                    ..(*e).clone()
-                })
-            })
+            .filter(|e| live.contains(&e.key()))
             .cloned()
             .collect();
         Baseline {
@@ -123,14 +118,30 @@ impl Baseline {
     }
 }
 
+/// The files an entry of `finding` may name: where its value was written, then where that value
+/// is used, so that an entry stays matched when the value moves between the two (a variable
+/// given a default, a literal moved into `locals`).
+fn files_of<'s>(
+    finding: &Finding,
+    file_name: &'s dyn Fn(FileId) -> &'s str,
+) -> impl Iterator<Item = &'s str> {
+    let written = file_name(finding.primary.span.file);
+    let used = finding
+        .used_at
+        .map(|span| file_name(span.file))
+        .filter(|used| *used != written);
+    std::iter::once(written).chain(used)
+}
+
 pub const ORIGIN: &str = "baseline";
 
 /// Moves the findings a baseline accepts out of the report; returns the rest, the baselined
-/// ones, and how many entries matched nothing (stale).
-pub fn apply(
+/// ones, and how many entries matched nothing (stale). An entry matches a finding of its rule,
+/// resource and property in the file the finding's value was written in or used in.
+pub fn apply<'s>(
     findings: Vec<Finding>,
     baseline: &Baseline,
-    file_name: &dyn Fn(&Finding) -> String,
+    file_name: &'s dyn Fn(FileId) -> &'s str,
 ) -> (Vec<Finding>, Vec<Suppressed>, usize) {
     let index: HashMap<(&str, &str, &str, &str), usize> = baseline
         .entries
@@ -142,14 +153,9 @@ pub fn apply(
     let mut kept = Vec::new();
     let mut baselined = Vec::new();
     for finding in findings {
-        let file = file_name(&finding);
-        let found = index
-            .get(&(
-                finding.rule.id,
-                file.as_str(),
-                finding.resource.as_str(),
-                finding.property.as_str(),
-            ))
+        let (resource, property) = (finding.resource.as_str(), finding.property.as_str());
+        let found = files_of(&finding, file_name)
+            .find_map(|file| index.get(&(finding.rule.id, file, resource, property)))
             .copied();
         match found {
             Some(entry) => {

@@ -286,7 +286,7 @@ pub fn scan(options: &ScanOptions) -> Scan {
     );
     let (mut findings, stale_baseline_entries) = match &options.baseline {
         Some(accepted) => {
-            let name = |f: &Finding| sources.name(f.primary.span.file).to_string();
+            let name = |file: FileId| sources.name(file);
             let (kept, baselined, stale) = baseline::apply(findings, accepted, &name);
             suppressed.extend(baselined);
             (kept, stale)

@@ -75,6 +75,40 @@ fn a_new_resource_with_the_same_name_in_another_file_is_not_baselined() {
 }
 
 #[test]
+fn a_value_moved_into_another_file_that_the_finding_now_points_at_stays_baselined() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("main.tf"), REGISTRY).unwrap();
+    acr_lint(dir.path())
+        .args(["baseline", "create", "baseline.json", "."])
+        .assert()
+        .code(0);
+    let reads_a_local = REGISTRY.replace("= true", "= local.admin");
+    fs::write(dir.path().join("main.tf"), reads_a_local).unwrap();
+    fs::write(
+        dir.path().join("locals.tf"),
+        "locals {\n  admin = true\n}\n",
+    )
+    .unwrap();
+    acr_lint(dir.path())
+        .args([".", "--select", "ACR001", "-f", "concise"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("locals.tf:2:11: error[ACR001]"));
+    acr_lint(dir.path())
+        .args([".", "--baseline", "baseline.json", "--select", "ACR001"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("No problems found"))
+        .stdout(predicate::str::contains("stale").not());
+    acr_lint(dir.path())
+        .args(["baseline", "update", "baseline.json", "."])
+        .assert()
+        .code(0);
+    let kept = fs::read_to_string(dir.path().join("baseline.json")).unwrap();
+    assert!(kept.contains("\"ACR001\""), "{kept}");
+}
+
+#[test]
 fn stale_entries_are_reported_and_update_prunes_them() {
     let dir = tempfile::tempdir().unwrap();
     fs::write(dir.path().join("main.tf"), REGISTRY).unwrap();
