@@ -22,14 +22,18 @@ fn acr_lint(dir: &Path) -> Command {
     cmd
 }
 
+fn create_baseline(dir: &Path) {
+    acr_lint(dir)
+        .args(["baseline", "create", "baseline.json", "."])
+        .assert()
+        .code(0);
+}
+
 #[test]
 fn baselined_findings_do_not_block_and_moved_code_stays_baselined() {
     let dir = tempfile::tempdir().unwrap();
     fs::write(dir.path().join("main.tf"), REGISTRY).unwrap();
-    acr_lint(dir.path())
-        .args(["baseline", "create", "baseline.json", "."])
-        .assert()
-        .code(0);
+    create_baseline(dir.path());
     let written: serde_json::Value =
         serde_json::from_str(&fs::read_to_string(dir.path().join("baseline.json")).unwrap())
             .unwrap();
@@ -61,10 +65,7 @@ fn a_new_resource_with_the_same_name_in_another_file_is_not_baselined() {
     fs::create_dir_all(dir.path().join("a")).unwrap();
     fs::create_dir_all(dir.path().join("b")).unwrap();
     fs::write(dir.path().join("a/main.tf"), REGISTRY).unwrap();
-    acr_lint(dir.path())
-        .args(["baseline", "create", "baseline.json", "."])
-        .assert()
-        .code(0);
+    create_baseline(dir.path());
     fs::write(dir.path().join("b/main.tf"), REGISTRY).unwrap();
     acr_lint(dir.path())
         .args([".", "--baseline", "baseline.json", "-f", "concise"])
@@ -78,10 +79,7 @@ fn a_new_resource_with_the_same_name_in_another_file_is_not_baselined() {
 fn a_value_moved_into_another_file_that_the_finding_now_points_at_stays_baselined() {
     let dir = tempfile::tempdir().unwrap();
     fs::write(dir.path().join("main.tf"), REGISTRY).unwrap();
-    acr_lint(dir.path())
-        .args(["baseline", "create", "baseline.json", "."])
-        .assert()
-        .code(0);
+    create_baseline(dir.path());
     let reads_a_local = REGISTRY.replace("= true", "= local.admin");
     fs::write(dir.path().join("main.tf"), reads_a_local).unwrap();
     fs::write(
@@ -112,10 +110,7 @@ fn a_value_moved_into_another_file_that_the_finding_now_points_at_stays_baseline
 fn stale_entries_are_reported_and_update_prunes_them() {
     let dir = tempfile::tempdir().unwrap();
     fs::write(dir.path().join("main.tf"), REGISTRY).unwrap();
-    acr_lint(dir.path())
-        .args(["baseline", "create", "baseline.json", "."])
-        .assert()
-        .code(0);
+    create_baseline(dir.path());
     let count = |dir: &Path| {
         let text = fs::read_to_string(dir.join("baseline.json")).unwrap();
         let value: serde_json::Value = serde_json::from_str(&text).unwrap();
@@ -143,10 +138,7 @@ fn stale_entries_are_reported_and_update_prunes_them() {
 fn baselined_results_are_marked_in_sarif_and_json() {
     let dir = tempfile::tempdir().unwrap();
     fs::write(dir.path().join("main.tf"), REGISTRY).unwrap();
-    acr_lint(dir.path())
-        .args(["baseline", "create", "baseline.json", "."])
-        .assert()
-        .code(0);
+    create_baseline(dir.path());
     let output = acr_lint(dir.path())
         .args([".", "--baseline", "baseline.json", "-f", "sarif"])
         .output()
