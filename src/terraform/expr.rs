@@ -9,7 +9,7 @@ use crate::model::{Node, Value, Via};
 use crate::source::{FileId, Span};
 
 use super::eval::TfValue;
-use super::origin::{Origin, place_members};
+use super::origin::{Origin, place_given_members, place_members};
 use super::span_of;
 
 /// Evaluates the expressions that are not literals.
@@ -97,6 +97,9 @@ impl Converter<'_> {
                 node = from_value(&value, origin.span);
                 if let Some(written) = origin.written {
                     place_members(&mut node, written);
+                }
+                if let Some(given) = origin.given {
+                    place_given_members(&mut node, given.part);
                 }
                 node.via = Some(Box::new(Via {
                     span,

@@ -14,6 +14,8 @@ mod project;
 mod repair;
 mod types;
 
+use std::sync::Arc;
+
 use hcl_edit::Span as _;
 use hcl_edit::expr::Expression;
 use hcl_edit::structure::{Block, Body};
@@ -267,16 +269,37 @@ fn call_input(
         .filter(|_| value.unknown_reason().is_none())
         .and_then(|expr| expr::Evaluate::origin(scope, expr));
     match origin {
-        Some(origin) => GivenValue {
-            value,
-            span: Some(origin.span),
-            source: format!("{call}, from {}", origin.description),
-        },
-        None => GivenValue {
-            value,
-            span: Some(span_of(attribute.value.span(), file, attribute.span())),
-            source: call.to_string(),
-        },
+        Some(origin) => {
+            // The part given on whole, without a copy, where it is the whole.
+            let written = match (origin.given, origin.written) {
+                (Some(given), _) if std::ptr::eq(given.part, &**given.whole) => {
+                    Some(Arc::clone(given.whole))
+                }
+                (Some(given), _) => Some(Arc::new(given.part.clone())),
+                (None, Some(written)) => Some(Arc::new(origin::as_written(written))),
+                (None, None) => None,
+            };
+            GivenValue {
+                value,
+                span: Some(origin.span),
+                source: format!("{call}, from {}", origin.description),
+                written,
+            }
+        }
+        None => {
+            let argument = origin::Written {
+                file,
+                expr: &attribute.value,
+            };
+            let written = origin::is_written_out(&attribute.value)
+                .then(|| Arc::new(origin::as_written(argument)));
+            GivenValue {
+                value,
+                span: Some(span_of(attribute.value.span(), file, attribute.span())),
+                source: call.to_string(),
+                written,
+            }
+        }
     }
 }
 

@@ -10,7 +10,7 @@ use hcl_edit::structure::{Block, Body};
 
 use super::eval::{self, PathStep, Scope, TfValue};
 use super::expr::Evaluate;
-use super::origin::{self, Origin, Walk, Written};
+use super::origin::{self, Given, Origin, Walk, Written};
 use super::span_of;
 use super::types::Type;
 use crate::source::{FileId, Span};
@@ -28,6 +28,9 @@ pub struct GivenValue {
     pub value: TfValue,
     pub span: Option<Span>,
     pub source: String,
+    /// The value as written (a `.tfvars` value, a module call's literal argument), whose members
+    /// keep their own spans.
+    pub written: Option<std::sync::Arc<crate::model::Node>>,
 }
 
 /// How deep references between resources and locals may chain.
@@ -57,6 +60,8 @@ struct Variable<'a> {
     origin: Option<(Span, String)>,
     /// The `default` expression, while no value given from outside replaces it.
     default: Option<Written<'a>>,
+    /// The value given from outside as it was written, when it was.
+    given: Option<std::sync::Arc<crate::model::Node>>,
     /// The `type` constraint values are converted to.
     kind: Option<Type>,
     /// `sensitive = true`: the value is never read, so no message can show it.
@@ -99,6 +104,7 @@ impl<'a> ModuleScope<'a> {
                 }
                 let value = given.value.clone();
                 variable.default = None;
+                variable.given = given.written.clone();
                 variable.value = Some(match &variable.kind {
                     Some(kind) => kind.convert(value),
                     None => value,
@@ -149,6 +155,7 @@ impl<'a> ModuleScope<'a> {
                             file: file.file,
                             expr: &a.value,
                         }),
+                        given: None,
                         kind,
                         sensitive,
                         non_nullable,
@@ -683,7 +690,7 @@ impl<'a> ModuleScope<'a> {
     }
 
     /// Where the value at `path` below `root` (`var` or `local`) was written.
-    fn trace(&self, root: &str, path: &[PathStep], hops: usize) -> Option<Origin<'a>> {
+    fn trace(&self, root: &str, path: &[PathStep], hops: usize) -> Option<Origin<'_>> {
         let (PathStep::Attr(name), rest) = path.split_first()? else {
             return None;
         };
@@ -705,7 +712,7 @@ impl<'a> ModuleScope<'a> {
         path: &[PathStep],
         hops: usize,
         description: impl FnOnce() -> String,
-    ) -> Option<Origin<'a>> {
+    ) -> Option<Origin<'_>> {
         if hops >= origin::MAX_HOPS {
             return None;
         }
@@ -717,6 +724,7 @@ impl<'a> ModuleScope<'a> {
                     description: description(),
                     input: None,
                     written: Some(written),
+                    given: None,
                 });
             }
             Walk::Reached(expr) => (expr, &[][..]),
@@ -728,21 +736,30 @@ impl<'a> ModuleScope<'a> {
         self.trace(root, &path, hops + 1)
     }
 
-    /// Where the value at `rest` below variable `name` was set: its default, or a value given
-    /// from outside when `rest` is empty.
-    fn variable_trace(&self, name: &str, rest: &[PathStep]) -> Option<Origin<'a>> {
+    /// Where the value at `rest` below variable `name` was set: in its default, or in the value
+    /// given from outside.
+    fn variable_trace(&self, name: &str, rest: &[PathStep]) -> Option<Origin<'_>> {
         let variable = self.variables.get(name)?;
         if variable.sensitive {
             return None;
         }
         let input = Some(name.to_string());
         let Some(default) = variable.default else {
-            let (span, description) = variable.origin.clone().filter(|_| rest.is_empty())?;
+            let (span, description) = variable.origin.clone()?;
+            let given = match &variable.given {
+                Some(whole) => Some(Given {
+                    whole,
+                    part: origin::node_at(whole, rest)?,
+                }),
+                None if rest.is_empty() => None,
+                None => return None,
+            };
             return Some(Origin {
-                span,
+                span: given.map_or(span, |given| given.part.span),
                 description,
                 input,
                 written: None,
+                given,
             });
         };
         let Walk::Reached(expr) = origin::walk(default.expr, rest) else {
@@ -754,6 +771,7 @@ impl<'a> ModuleScope<'a> {
             description: format!("the default of variable `{name}`"),
             input,
             written: Some(written),
+            given: None,
         })
     }
 }
@@ -808,6 +826,10 @@ pub fn tfvars_values(body: &Body, file: FileId, source: &str) -> Vec<(String, Gi
                 value: eval::evaluate(&attribute.value, &Empty),
                 span: Some(span),
                 source: source.to_string(),
+                written: Some(std::sync::Arc::new(origin::as_written(Written {
+                    file,
+                    expr: &attribute.value,
+                }))),
             };
             (attribute.key.as_str().to_string(), given)
         })

@@ -7,7 +7,7 @@ use hcl_edit::Span as _;
 use hcl_edit::expr::{Expression, TraversalOperator};
 
 use super::eval::{PathStep, TfValue};
-use super::expr::object_key;
+use super::expr::{Converter, object_key};
 use super::span_of;
 use crate::model::{Node, Value};
 use crate::source::{FileId, Span};
@@ -24,6 +24,17 @@ pub struct Origin<'a> {
     pub input: Option<String>,
     /// The expression at `span`, when the module's text holds it: its members have spans too.
     pub written: Option<Written<'a>>,
+    /// The value at `span` as given from outside, with the spans of its members.
+    pub given: Option<Given<'a>>,
+}
+
+/// A part of a value given from outside a module, as it was written.
+#[derive(Clone, Copy)]
+pub struct Given<'a> {
+    /// The whole value given.
+    pub whole: &'a std::sync::Arc<Node>,
+    /// The part of it a reference reads.
+    pub part: &'a Node,
 }
 
 /// An expression of a module file.
@@ -37,6 +48,16 @@ impl<'a> Written<'a> {
     pub fn span(&self) -> Span {
         span_of(self.expr.span(), self.file, None)
     }
+}
+
+/// The literal parts of a written value with their spans; what is not a literal is unknown.
+pub fn as_written(written: Written<'_>) -> Node {
+    let converter = Converter {
+        file: written.file,
+        text: "",
+        values: None,
+    };
+    converter.node(written.expr, written.span())
 }
 
 /// A reference whose every step is known: `local.a.b["c"][0]` gives `local` and `a`, `b`, `"c"`,
@@ -156,6 +177,45 @@ pub fn place_members(node: &mut Node, written: Written<'_>) {
         }
         _ => {}
     }
+}
+
+/// Gives the members of `node` the spans of the same members of `given`, the value as it was
+/// written, where the two have the same shape.
+pub fn place_given_members(node: &mut Node, given: &Node) {
+    match (&mut node.value, &given.value) {
+        (Value::Object(members), Value::Object(written)) => {
+            for (key, written) in written {
+                if let Some((_, member)) = members.iter_mut().rfind(|(name, _)| name == key) {
+                    member.span = written.span;
+                    place_given_members(member, written);
+                }
+            }
+        }
+        (Value::Array(items), Value::Array(written)) if items.len() == written.len() => {
+            for (item, written) in items.iter_mut().zip(written) {
+                item.span = written.span;
+                place_given_members(item, written);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The part of a value as written at `path`, keys matched exactly; `None` when the path leads
+/// out of it or into a part that was not written out.
+pub fn node_at<'n>(mut node: &'n Node, path: &[PathStep]) -> Option<&'n Node> {
+    for step in path {
+        node = match &node.value {
+            Value::Object(members) => {
+                let key = step_key(step)?;
+                let (_, member) = members.iter().rev().find(|(name, _)| *name == key)?;
+                member
+            }
+            Value::Array(items) => items.get(step_index(step)?)?,
+            _ => return None,
+        };
+    }
+    (!node.is_unknown()).then_some(node)
 }
 
 fn place(node: &mut Node, expr: &Expression, file: FileId) {

@@ -558,6 +558,7 @@ fn json_values(node: &Node, shown: &str) -> Vec<(String, GivenValue)> {
                 value: to_tf_value(value),
                 span: Some(value.span),
                 source: shown.to_string(),
+                written: Some(std::sync::Arc::new(value.clone())),
             };
             (name.clone(), given)
         })
@@ -590,6 +591,7 @@ pub fn environment_values() -> HashMap<String, GivenValue> {
                 value: raw_value(&value),
                 span: None,
                 source: format!("environment variable `{key}`"),
+                written: None,
             };
             Some((name.to_string(), given))
         })
@@ -602,6 +604,7 @@ pub fn command_line_value(name: &str, value: &str) -> GivenValue {
         value: raw_value(value),
         span: None,
         source: format!("`--var {name}=...`"),
+        written: None,
     }
 }
 

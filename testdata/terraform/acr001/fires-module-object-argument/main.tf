@@ -1,0 +1,7 @@
+module "acr" {
+  source = "./modules/acr"
+  settings = {
+    sku   = "Premium"
+    admin = true
+  }
+}

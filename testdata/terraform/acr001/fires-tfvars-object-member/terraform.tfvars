@@ -1,0 +1,4 @@
+registry = {
+  sku   = "Premium"
+  admin = true
+}
