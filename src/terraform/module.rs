@@ -746,14 +746,13 @@ impl<'a> ModuleScope<'a> {
         let input = Some(name.to_string());
         let Some(default) = variable.default else {
             let (span, description) = variable.origin.clone()?;
-            let given = match &variable.given {
-                Some(whole) => Some(Given {
-                    whole,
-                    part: origin::node_at(whole, rest)?,
-                }),
-                None if rest.is_empty() => None,
-                None => return None,
-            };
+            let given = variable.given.as_ref().and_then(|whole| {
+                let part = origin::node_at(whole, rest)?;
+                Some(Given { whole, part })
+            });
+            if given.is_none() && !rest.is_empty() {
+                return None;
+            }
             return Some(Origin {
                 span: given.map_or(span, |given| given.part.span),
                 description,

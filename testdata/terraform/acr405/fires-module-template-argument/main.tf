@@ -1,0 +1,8 @@
+variable "env" {
+  default = "dev"
+}
+
+module "acr" {
+  source = "./modules/acr"
+  name   = "contoso-${var.env}"
+}
