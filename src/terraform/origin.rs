@@ -345,6 +345,59 @@ locals {
         }
     }
 
+    #[test]
+    fn a_given_value_is_looked_into_by_exact_keys_and_whole_indexes() {
+        let text = "locals {\n  x = { Admin = false, admin = true, list = [\"a\", \"${b}\"] }\n}\n";
+        let body = crate::terraform::parse(text).expect("the test text parses");
+        let given = as_written(Written {
+            file: 0,
+            expr: local_expr(&body, "x"),
+        });
+        let at = |path: &[PathStep]| {
+            node_at(&given, path).map(|node| text.get(node.span.start..node.span.end))
+        };
+        assert_eq!(at(&[PathStep::Attr("admin".into())]), Some(Some("true")));
+        assert_eq!(at(&[PathStep::Attr("Admin".into())]), Some(Some("false")));
+        let item = |index: f64| {
+            [
+                PathStep::Attr("list".into()),
+                PathStep::Index(TfValue::Number(index)),
+            ]
+        };
+        assert_eq!(at(&item(0.0)), Some(Some("\"a\"")));
+        // A template is not known from what is written alone; past the end is nothing.
+        assert_eq!(at(&item(1.0)), None);
+        assert_eq!(at(&item(2.0)), None);
+        assert_eq!(at(&[PathStep::Attr("ADMIN".into())]), None);
+    }
+
+    #[test]
+    fn members_take_the_spans_of_the_given_value_where_the_shapes_agree() {
+        let text = "locals {\n  x = { a = true, b = [1, 2] }\n}\n";
+        let body = crate::terraform::parse(text).expect("the test text parses");
+        let given = as_written(Written {
+            file: 0,
+            expr: local_expr(&body, "x"),
+        });
+        let whole = Span::new(0, 0, 0);
+        let mut node = Node::new(
+            Value::Object(vec![
+                ("a".into(), Node::new(Value::Bool(true), whole)),
+                ("b".into(), Node::new(Value::Array(vec![]), whole)),
+                ("c".into(), Node::new(Value::Null, whole)),
+            ]),
+            whole,
+        );
+        place_given_members(&mut node, &given);
+        let span_text = |name: &str| {
+            let member = node.get(name).expect("the member is there");
+            text.get(member.span.start..member.span.end)
+        };
+        assert_eq!(span_text("a"), Some("true"));
+        assert_eq!(span_text("b"), Some("[1, 2]"));
+        assert_eq!(span_text("c"), Some(""));
+    }
+
     fn no_index(_: &Expression) -> Option<TfValue> {
         None
     }
