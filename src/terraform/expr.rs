@@ -17,8 +17,9 @@ pub trait Evaluate {
     fn evaluate(&self, expr: &Expression) -> TfValue;
     /// `expr` evaluated with names bound besides the scope's (later ones shadow earlier ones).
     fn evaluate_bound(&self, expr: &Expression, bindings: &[(String, TfValue)]) -> TfValue;
-    /// Where the value a reference to a variable or local reads was written.
-    fn origin(&self, expr: &Expression) -> Option<Origin<'_>>;
+    /// Where the value `expr` (written in `file`) reads through a variable or local, or picks
+    /// with `try()`, `coalesce()` or `lookup()`, was written.
+    fn origin<'s>(&'s self, expr: &'s Expression, file: FileId) -> Option<Origin<'s>>;
 }
 
 /// A scope with names bound on top of another: a `dynamic` block's iterator in its `content`.
@@ -38,8 +39,12 @@ impl Evaluate for Bound<'_> {
         self.parent.evaluate_bound(expr, &all)
     }
 
-    fn origin(&self, expr: &Expression) -> Option<Origin<'_>> {
-        self.parent.origin(expr)
+    fn origin<'s>(&'s self, expr: &'s Expression, file: FileId) -> Option<Origin<'s>> {
+        // What the parent traces is right only where the bound names play no part.
+        if self.evaluate(expr) != self.parent.evaluate(expr) {
+            return None;
+        }
+        self.parent.origin(expr, file)
     }
 }
 
@@ -91,7 +96,9 @@ impl Converter<'_> {
         };
         let mut node = from_value(&value, span);
         let variable = direct_variable(expr);
-        let origin = self.values.and_then(|values| values.origin(expr));
+        let origin = self
+            .values
+            .and_then(|values| values.origin(expr, self.file));
         match origin {
             Some(origin) if !node.is_unknown() => {
                 node = from_value(&value, origin.span);

@@ -267,7 +267,7 @@ fn call_input(
     // A variable or local passed on keeps pointing at where its value was written.
     let origin = Some(&attribute.value)
         .filter(|_| value.unknown_reason().is_none())
-        .and_then(|expr| expr::Evaluate::origin(scope, expr));
+        .and_then(|expr| expr::Evaluate::origin(scope, expr, file));
     match origin {
         Some(origin) => {
             // The part given on whole, without a copy, where it is the whole.

@@ -610,26 +610,13 @@ impl Evaluate for InstanceScope<'_, '_> {
             .within_budget(eval::evaluate_with(expr, self, bindings))
     }
 
-    fn origin(&self, expr: &Expression) -> Option<Origin<'_>> {
-        let index = |index: &Expression| Some(eval::evaluate(index, self));
-        let (root, path) = origin::static_reference(expr, &index)?;
-        match (root, self.binding, self.for_each) {
-            ("each", Some(Binding::Each { key, .. }), Some(for_each)) => {
-                let (PathStep::Attr(value), rest) = path.split_first()? else {
-                    return None;
-                };
-                if value != "value" {
-                    return None;
-                }
-                // A key, never an index: `each.value` of a set of strings is not an item's.
-                let mut path = vec![PathStep::Attr(key.clone())];
-                path.extend(rest.iter().cloned());
-                let description = || format!("`for_each` item `{key}`");
-                self.module.trace_written(for_each, &path, 0, description)
-            }
-            ("each" | "count", _, _) => None,
-            _ => self.module.trace(root, &path, 0),
-        }
+    fn origin<'s>(&'s self, expr: &'s Expression, file: FileId) -> Option<Origin<'s>> {
+        let attempt = |expr: &Expression| eval::try_evaluate(expr, self);
+        let each = match (self.binding, self.for_each) {
+            (Some(Binding::Each { key, .. }), Some(for_each)) => Some((key.as_str(), for_each)),
+            _ => None,
+        };
+        self.module.origin_in(expr, file, &attempt, each)
     }
 }
 
@@ -677,16 +664,52 @@ impl Evaluate for ModuleScope<'_> {
         self.within_budget(eval::evaluate_with(expr, self, bindings))
     }
 
-    fn origin(&self, expr: &Expression) -> Option<Origin<'_>> {
-        let (root, path) = origin::static_reference(expr, &|index| self.index_value(index))?;
-        self.trace(root, &path, 0)
+    fn origin<'s>(&'s self, expr: &'s Expression, file: FileId) -> Option<Origin<'s>> {
+        let attempt = |expr: &Expression| eval::try_evaluate(expr, self);
+        self.origin_in(expr, file, &attempt, None)
     }
 }
 
 impl<'a> ModuleScope<'a> {
-    /// The value of an index expression in a reference (`local.settings[var.environment]`).
-    fn index_value(&self, index: &Expression) -> Option<TfValue> {
-        Some(eval::evaluate(index, self))
+    /// Where the value of `expr`, written in `file` where `attempt` evaluates, was written;
+    /// `each` is the instance key and the `for_each` expression `each.value` is read from.
+    fn origin_in<'s>(
+        &'s self,
+        expr: &'s Expression,
+        file: FileId,
+        attempt: &dyn Fn(&Expression) -> Result<TfValue, eval::EvalError>,
+        each: Option<(&str, Written<'a>)>,
+    ) -> Option<Origin<'s>> {
+        let picked = origin::picked(expr, attempt)?;
+        if let Some(by) = picked.by
+            && origin::is_written_out(picked.expr)
+        {
+            let written = Written {
+                file,
+                expr: picked.expr,
+            };
+            return picked_literal(written, &picked.path, || format!("`{by}()`"));
+        }
+        let index = |expr: &Expression| attempt(expr).ok();
+        let (root, mut path) = origin::static_reference(picked.expr, &index)?;
+        path.extend(picked.path);
+        match (root, each) {
+            ("each", Some((key, for_each))) => {
+                let (PathStep::Attr(value), rest) = path.split_first()? else {
+                    return None;
+                };
+                if value != "value" {
+                    return None;
+                }
+                // A key, never an index: `each.value` of a set of strings is not an item's.
+                let mut path = vec![PathStep::Attr(key.to_string())];
+                path.extend(rest.iter().cloned());
+                let description = || format!("`for_each` item `{key}`");
+                self.trace_written(for_each, &path, 0, description)
+            }
+            ("each" | "count", _) => None,
+            _ => self.trace(root, &path, 0),
+        }
     }
 
     /// Where the value at `path` below `root` (`var` or `local`) was written.
@@ -718,21 +741,26 @@ impl<'a> ModuleScope<'a> {
         }
         let (expr, rest) = match origin::walk(written.expr, path) {
             Walk::Reached(expr) if origin::is_written_out(expr) => {
-                let written = Written { expr, ..written };
-                return Some(Origin {
-                    span: written.span(),
-                    description: description(),
-                    input: None,
-                    written: Some(written),
-                    given: None,
-                });
+                return picked_literal(Written { expr, ..written }, &[], description);
             }
             Walk::Reached(expr) => (expr, &[][..]),
             Walk::Through(expr, rest) => (expr, rest),
             Walk::Lost => return None,
         };
-        let (root, mut path) = origin::static_reference(expr, &|index| self.index_value(index))?;
-        path.extend(rest.iter().cloned());
+        let attempt = |expr: &Expression| eval::try_evaluate(expr, self);
+        let picked = origin::picked(expr, &attempt)?;
+        let mut below = picked.path;
+        below.extend(rest.iter().cloned());
+        if picked.by.is_some() && origin::is_written_out(picked.expr) {
+            let picked = Written {
+                expr: picked.expr,
+                ..written
+            };
+            return picked_literal(picked, &below, description);
+        }
+        let index = |expr: &Expression| attempt(expr).ok();
+        let (root, mut path) = origin::static_reference(picked.expr, &index)?;
+        path.extend(below);
         self.trace(root, &path, hops + 1)
     }
 
@@ -773,6 +801,25 @@ impl<'a> ModuleScope<'a> {
             given: None,
         })
     }
+}
+
+/// Where the value at `path` below the literal `written` was written: the literal it leads to.
+fn picked_literal<'w>(
+    written: Written<'w>,
+    path: &[PathStep],
+    description: impl FnOnce() -> String,
+) -> Option<Origin<'w>> {
+    let Walk::Reached(expr) = origin::walk(written.expr, path) else {
+        return None;
+    };
+    let written = Written { expr, ..written };
+    origin::is_written_out(expr).then(|| Origin {
+        span: written.span(),
+        description: description(),
+        input: None,
+        written: Some(written),
+        given: None,
+    })
 }
 
 /// What a value past the module's budget of computed values is.

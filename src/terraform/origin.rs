@@ -6,7 +6,7 @@
 use hcl_edit::Span as _;
 use hcl_edit::expr::{Expression, TraversalOperator};
 
-use super::eval::{PathStep, TfValue};
+use super::eval::{ErrorKind, EvalError, PathStep, TfValue};
 use super::expr::{Converter, object_key};
 use super::span_of;
 use crate::model::{Node, Value};
@@ -97,6 +97,103 @@ pub fn static_reference<'e>(
         })
         .collect::<Option<Vec<_>>>()?;
     Some((root.as_str(), path))
+}
+
+/// How many calls that pick an argument (`try(lookup(…), …)`) are looked through.
+const MAX_PICKS: usize = 8;
+
+/// What an expression's value is read from: the argument a call that picks one picks
+/// (`try()` the first that evaluates without an error, `coalesce()` the first neither null nor
+/// an empty string, `lookup()` the map's member or else its default), with the path below it,
+/// and the name of the last call looked through.
+pub struct Picked<'e> {
+    pub expr: &'e Expression,
+    pub path: Vec<PathStep>,
+    pub by: Option<&'e str>,
+}
+
+/// Looks through the calls that pick an argument, evaluating their arguments with `attempt`
+/// (where the call is written). `None` when which argument is picked is not known.
+pub fn picked<'e>(
+    mut expr: &'e Expression,
+    attempt: &dyn Fn(&Expression) -> Result<TfValue, EvalError>,
+) -> Option<Picked<'e>> {
+    let mut path = Vec::new();
+    let mut by = None;
+    for _ in 0..=MAX_PICKS {
+        expr = without_parentheses(expr);
+        let Expression::FuncCall(call) = expr else {
+            return Some(Picked { expr, path, by });
+        };
+        let name = call.name.name.as_str();
+        if call.name.is_namespaced() || !is_pick(name) {
+            return Some(Picked { expr, path, by });
+        }
+        if call.args.expand_final() {
+            return None;
+        }
+        let args: Vec<&Expression> = call.args.iter().collect();
+        let (argument, key) = pick(name, &args, attempt)?;
+        if let Some(key) = key {
+            path.insert(0, key);
+        }
+        expr = argument;
+        by = Some(name);
+    }
+    None
+}
+
+/// Whether the value of a call of `name` is one of its arguments, picked by [`picked`].
+pub fn is_pick(name: &str) -> bool {
+    matches!(name, "try" | "coalesce" | "lookup")
+}
+
+fn pick<'e>(
+    name: &str,
+    args: &[&'e Expression],
+    attempt: &dyn Fn(&Expression) -> Result<TfValue, EvalError>,
+) -> Option<(&'e Expression, Option<PathStep>)> {
+    match name {
+        "try" => {
+            for arg in args {
+                match attempt(arg) {
+                    Ok(value) if value.is_wholly_known() => return Some((arg, None)),
+                    Err(error) if error.kind == ErrorKind::Invalid => {}
+                    _ => return None,
+                }
+            }
+            None
+        }
+        "coalesce" => {
+            for arg in args {
+                match attempt(arg).ok()? {
+                    TfValue::Null => {}
+                    TfValue::String(text) if text.is_empty() => {}
+                    value if value.is_wholly_known() => return Some((arg, None)),
+                    _ => return None,
+                }
+            }
+            None
+        }
+        _ => {
+            let (map, key, default) = match args {
+                [map, key] => (*map, *key, None),
+                [map, key, default] => (*map, *key, Some(*default)),
+                _ => return None,
+            };
+            let TfValue::String(key) = attempt(key).ok()? else {
+                return None;
+            };
+            let TfValue::Object(members) = attempt(map).ok()? else {
+                return None;
+            };
+            if members.iter().any(|(name, _)| *name == key) {
+                Some((map, Some(PathStep::Attr(key))))
+            } else {
+                default.map(|default| (default, None))
+            }
+        }
+    }
 }
 
 /// What following `path` into a written expression comes to.
