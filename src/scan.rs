@@ -218,6 +218,7 @@ pub fn scan(options: &ScanOptions) -> Scan {
         }
     }
     errors.extend(var_errors);
+    name_the_files_errors_point_into(&mut errors, &sources);
 
     let registries = distinct_registry_declarations(resources.iter().flatten());
     let implied = model::graph::implied_registries(resources.iter().flatten());
@@ -624,6 +625,19 @@ fn read_directory(
         json_offsets: terraform.json_offsets,
         bicep_called: bicep.called,
         content: bicep.content,
+    }
+}
+
+/// Names, for each error with a position, the file the position is in: an error found while a
+/// module was evaluated may have been recorded under its directory.
+fn name_the_files_errors_point_into(errors: &mut [InputError], sources: &SourceMap) {
+    for error in errors {
+        let file = error.span.and_then(|span| sources.get(span.file));
+        if let Some(file) = file
+            && error.path != file.name
+        {
+            error.path.clone_from(&file.name);
+        }
     }
 }
 

@@ -456,6 +456,16 @@ pub fn normalize(path: &Path) -> PathBuf {
     out
 }
 
+/// [`normalize`] for a path the file system is asked about: `.` where the components cancel
+/// out (`examples/..`), not the empty path, which names nothing.
+pub fn normalize_for_access(path: &Path) -> PathBuf {
+    let normalized = normalize(path);
+    if normalized.as_os_str().is_empty() {
+        return PathBuf::from(".");
+    }
+    normalized
+}
+
 /// Whether [`normalize`] leaves `path` as it is: no `.` component, no `..` after a name, no
 /// empty one (`a//b`), no trailing separator.
 fn is_normalized(path: &Path) -> bool {
@@ -1079,6 +1089,22 @@ mod tests {
             assert_eq!(
                 normalize(Path::new(path)).as_os_str(),
                 Path::new(expected).as_os_str(),
+                "{path}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_path_asked_about_is_never_empty() {
+        for (path, expected) in [
+            ("examples/..", "."),
+            (".", "."),
+            ("./", "."),
+            ("a/../b", "b"),
+        ] {
+            assert_eq!(
+                normalize_for_access(Path::new(path)),
+                Path::new(expected),
                 "{path}"
             );
         }

@@ -125,6 +125,25 @@ fn loaded_files_outside_the_scan_or_too_large_are_refused_and_missing_ones_noted
 }
 
 #[test]
+fn a_directory_listed_above_the_file_is_read_when_the_scan_starts_there() {
+    let template = "var files = loadDirectoryFileInfo('..')\n\
+        resource acr 'Microsoft.ContainerRegistry/registries@2023-07-01' = {\n\
+          name: 'contosoregistry'\n\
+          location: 'westeurope'\n\
+          sku: { name: 'Premium' }\n\
+          properties: { adminUserEnabled: length(files) > 0 }\n\
+        }\n";
+    let dir = scratch(&[("a.json", "{}"), ("sub/main.bicep", template)]);
+    acr_lint()
+        .current_dir(dir.path())
+        .args([".", "--select", "ACR001", "-f", "concise"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("sub/main.bicep:6:"))
+        .stderr(predicate::str::contains("cannot be read").not());
+}
+
+#[test]
 fn registry_modules_are_read_from_the_restore_cache() {
     let home = scratch(&[(CACHED_MODULE_PATH, CACHED_MODULE)]);
     let dir = scratch(&[("main.bicep", REGISTRY_MODULE_CALL)]);

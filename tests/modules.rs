@@ -138,7 +138,31 @@ fn cycles_are_reported_and_never_hang() {
         .code(3)
         .stderr(predicate::str::contains(
             "calls itself through its own modules",
+        ))
+        .stderr(predicate::str::contains(
+            "error: c/main.tf:1:8: module `self`",
         ));
+}
+
+#[test]
+fn a_module_source_that_leads_back_to_the_scanned_directory_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[
+            ("main.tf", MODULE),
+            (
+                "examples/main.tf",
+                "module \"example\" {\n  source = \"../\"\n  admin_enabled = true\n}\n",
+            ),
+        ],
+    );
+    acr_lint(dir.path(), &[".", "-f", "concise"])
+        .code(1)
+        .stdout(predicate::str::contains(
+            "examples/main.tf:3:19: error[ACR001] registry `module.example.azurerm_container_registry.this`",
+        ))
+        .stderr(predicate::str::contains("does not exist").not());
 }
 
 #[test]

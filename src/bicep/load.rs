@@ -188,7 +188,7 @@ impl<'c> Loader<'c> {
     /// The canonical path of `relative` (to the file at `from`), which must lie below a scanned
     /// directory; one that does not exist is told apart.
     fn inside_scan(&self, from: &Path, relative: &str) -> Result<PathBuf, LoadFailure> {
-        let path = source::normalize(&directory_of(from).join(relative));
+        let path = source::normalize_for_access(&directory_of(from).join(relative));
         let canonical = std::fs::canonicalize(&path).map_err(|error| LoadFailure {
             missing: true,
             message: format!("`{relative}` cannot be read: {error}"),

@@ -158,7 +158,7 @@ pub fn evaluate_directory<'s>(
         let name = sources(span.file).map_or_else(String::new, |s| s.name.clone());
         evaluated.errors.push((name, Some(span), message));
     }
-    let chain = vec![normalize(directory)];
+    let chain = vec![source::normalize_for_access(directory)];
     let mut loaded = HashMap::new();
     let calls = Calls {
         caller: directory,
@@ -286,7 +286,7 @@ fn module_directory(
     out: &mut Evaluated,
 ) -> Option<PathBuf> {
     if source_text.starts_with("./") || source_text.starts_with("../") {
-        let directory = normalize(&caller.join(source_text));
+        let directory = source::normalize_for_access(&caller.join(source_text));
         if directory.is_dir() {
             return Some(directory);
         }
@@ -336,7 +336,7 @@ fn downloaded_module(caller: &Path, key: &str) -> Option<PathBuf> {
                 .iter()
                 .find(|m| m.get("Key").and_then(|k| k.as_str()) == Some(key))?;
             let relative = entry.get("Dir")?.as_str()?;
-            return Some(normalize(&dir.join(relative)));
+            return Some(source::normalize_for_access(&dir.join(relative)));
         }
         directory = dir.parent();
     }
