@@ -276,7 +276,7 @@ fn call_input(
                     Some(Arc::clone(given.whole))
                 }
                 (Some(given), _) => Some(Arc::new(given.part.clone())),
-                (None, Some(written)) => Some(Arc::new(origin::as_written(written))),
+                (None, Some(written)) => Some(Arc::new(origin::as_evaluated(written, Some(scope)))),
                 (None, None) => None,
             };
             GivenValue {
@@ -292,7 +292,7 @@ fn call_input(
                 expr: &attribute.value,
             };
             let written = origin::is_written_out(&attribute.value)
-                .then(|| Arc::new(origin::as_written(argument)));
+                .then(|| Arc::new(origin::as_evaluated(argument, Some(scope))));
             GivenValue {
                 value,
                 span: Some(span_of(attribute.value.span(), file, attribute.span())),

@@ -7,7 +7,7 @@ use hcl_edit::Span as _;
 use hcl_edit::expr::{Expression, TraversalOperator};
 
 use super::eval::{ErrorKind, EvalError, PathStep, TfValue};
-use super::expr::{Converter, object_key};
+use super::expr::{Converter, Evaluate, object_key};
 use super::span_of;
 use crate::model::{Node, Value};
 use crate::source::{FileId, Span};
@@ -52,10 +52,17 @@ impl<'a> Written<'a> {
 
 /// The literal parts of a written value with their spans; what is not a literal is unknown.
 pub fn as_written(written: Written<'_>) -> Node {
+    as_evaluated(written, None)
+}
+
+/// A written value with the spans of its parts: a literal's where it is written, what `values`
+/// evaluates where its value was written (see [`super::expr::Evaluate::origin`]). Only the spans
+/// are read: the texts of what is evaluated are not described.
+pub fn as_evaluated(written: Written<'_>, values: Option<&dyn Evaluate>) -> Node {
     let converter = Converter {
         file: written.file,
         text: "",
-        values: None,
+        values,
     };
     converter.node(written.expr, written.span())
 }
@@ -200,9 +207,10 @@ fn pick<'e>(
 pub enum Walk<'e, 'p> {
     /// The expression the whole path leads to.
     Reached(&'e Expression),
-    /// A reference met on the way, with the rest of the path to follow from it.
+    /// An expression met on the way that is not a constructor (a reference, a call), with the
+    /// rest of the path to follow from its value.
     Through(&'e Expression, &'p [PathStep]),
-    /// The path leads into something that is not written out (a function call, a condition).
+    /// The path leads out of what is written: a missing member or item, or into a literal.
     Lost,
 }
 
@@ -225,8 +233,13 @@ pub fn walk<'e, 'p>(mut expr: &'e Expression, mut path: &'p [PathStep]) -> Walk<
                     .map(|(_, value)| value.expr())
             }
             Expression::Array(items) => step_index(step).and_then(|index| items.iter().nth(index)),
-            Expression::Traversal(_) => return Walk::Through(expr, path),
-            _ => None,
+            Expression::Null(_)
+            | Expression::Bool(_)
+            | Expression::Number(_)
+            | Expression::String(_)
+            | Expression::StringTemplate(_)
+            | Expression::HeredocTemplate(_) => None,
+            _ => return Walk::Through(expr, path),
         };
         let Some(next) = next else {
             return Walk::Lost;
@@ -406,7 +419,7 @@ locals {
     }
 
     #[test]
-    fn a_path_stops_at_a_reference_and_is_lost_in_a_computation_or_a_missing_member() {
+    fn a_path_stops_at_what_is_not_a_constructor_and_is_lost_where_nothing_is_written() {
         let body = crate::terraform::parse(TEXT).expect("the test text parses");
         let registry = local_expr(&body, "registry");
         let through = [
@@ -423,12 +436,14 @@ locals {
             }
             _ => panic!("the walk should stop at the reference"),
         }
+        let computed = [
+            PathStep::Attr("computed".into()),
+            PathStep::Attr("a".into()),
+        ];
+        assert!(matches!(walk(registry, &computed), Walk::Through(_, [_])));
         for lost in [
-            vec![
-                PathStep::Attr("computed".into()),
-                PathStep::Attr("a".into()),
-            ],
             vec![PathStep::Attr("missing".into())],
+            vec![PathStep::Attr("admin".into()), PathStep::Attr("x".into())],
             vec![
                 PathStep::Attr("regions".into()),
                 PathStep::Index(TfValue::Number(2.0)),

@@ -1,0 +1,10 @@
+variable "registries" {
+  default = {}
+}
+
+module "platform" {
+  source = "./platform"
+  compute = {
+    registries = var.registries
+  }
+}

@@ -1,0 +1,9 @@
+registries = {
+  shared = {
+    name          = "contososhared"
+    admin_enabled = true
+  }
+  apps = {
+    name = "contosoapps"
+  }
+}
