@@ -748,20 +748,84 @@ impl<'a> ModuleScope<'a> {
             Walk::Lost => return None,
         };
         let attempt = |expr: &Expression| eval::try_evaluate(expr, self);
-        let picked = origin::picked(expr, &attempt)?;
-        let mut below = picked.path;
-        below.extend(rest.iter().cloned());
-        if picked.by.is_some() && origin::is_written_out(picked.expr) {
-            let picked = Written {
-                expr: picked.expr,
-                ..written
-            };
-            return picked_literal(picked, &below, description);
+        let (mut expr, mut below) = (expr, rest.to_vec());
+        // Each round looks through the picking calls and, where there is one, an object `for`.
+        for _ in 0..origin::MAX_HOPS {
+            let picked = origin::picked(expr, &attempt)?;
+            let mut path = picked.path;
+            path.extend(below);
+            if origin::is_written_out(picked.expr) {
+                let picked = Written {
+                    expr: picked.expr,
+                    ..written
+                };
+                return picked_literal(picked, &path, description);
+            }
+            if let Some((collection, through)) = self.through_for(picked.expr, &path) {
+                (expr, below) = (collection, through);
+                continue;
+            }
+            let index = |expr: &Expression| attempt(expr).ok();
+            let (root, mut reference) = origin::static_reference(picked.expr, &index)?;
+            reference.extend(path);
+            return self.trace(root, &reference, hops + 1);
         }
-        let index = |expr: &Expression| attempt(expr).ok();
-        let (root, mut path) = origin::static_reference(picked.expr, &index)?;
-        path.extend(below);
-        self.trace(root, &path, hops + 1)
+        None
+    }
+
+    /// `{ for k, v in X : KEY => v if COND }` read at `[key, rest…]`: `X` at the element whose
+    /// `KEY` is `key` (and whose `COND` holds), then `rest`. Only where each value is the
+    /// element itself, and `X` holds at most [`origin::MAX_FOR_ELEMENTS`] elements.
+    fn through_for<'e>(
+        &self,
+        expr: &'e Expression,
+        path: &[PathStep],
+    ) -> Option<(&'e Expression, Vec<PathStep>)> {
+        let for_expr = origin::identity_object_for(expr)?;
+        let (first, rest) = path.split_first()?;
+        let wanted = origin::step_key(first)?;
+        let collection = &for_expr.intro.collection_expr;
+        let elements: Vec<(TfValue, PathStep, TfValue)> = match eval::evaluate(collection, self) {
+            TfValue::Object(members) => members
+                .into_iter()
+                .map(|(key, value)| {
+                    let step = PathStep::Attr(key.clone());
+                    (TfValue::String(key), step, value)
+                })
+                .collect(),
+            TfValue::List(items) => (0..)
+                .zip(items)
+                .map(|(index, value)| {
+                    let index = TfValue::Number(f64::from(index));
+                    (index.clone(), PathStep::Index(index), value)
+                })
+                .collect(),
+            _ => return None,
+        };
+        if elements.len() > origin::MAX_FOR_ELEMENTS {
+            return None;
+        }
+        let key_expr = for_expr.key_expr.as_ref()?;
+        let value_name = for_expr.intro.value_var.as_str();
+        let key_name = for_expr.intro.key_var.as_ref().map(|k| k.as_str());
+        for (key, step, value) in elements {
+            let mut bindings = vec![(value_name.to_string(), value)];
+            bindings.extend(key_name.map(|name| (name.to_string(), key)));
+            let element_key = eval::evaluate_with(key_expr, self, &bindings);
+            if origin::key_text(&element_key).as_deref() != Some(wanted.as_str()) {
+                continue;
+            }
+            let kept = for_expr.cond.as_ref().is_none_or(|cond| {
+                eval::evaluate_with(&cond.expr, self, &bindings) == TfValue::Bool(true)
+            });
+            if !kept {
+                continue;
+            }
+            let mut path = vec![step];
+            path.extend(rest.iter().cloned());
+            return Some((collection, path));
+        }
+        None
     }
 
     /// Where the value at `rest` below variable `name` was set: in its default, or in the value

@@ -1,7 +1,9 @@
-//! Where a value read through a variable or a local was written: `local.settings.admin` is
-//! followed into the `locals` block to the `true` its `admin` member holds, `var.network.action`
-//! into the variable's default, and a local that reads another local or a variable on to where
-//! that one was written.
+//! Where a value read through a variable, a local or an instance's `each.value` was written:
+//! `local.settings.admin` is followed into the `locals` block to the `true` its `admin` member
+//! holds, `var.network.action` into the variable's default or the `.tfvars` value or module
+//! argument that sets it, `each.value.sku` into the `for_each` map, `try()`, `coalesce()` and
+//! `lookup()` to the argument they take, and whatever reads another variable or local on to
+//! where that one was written.
 
 use hcl_edit::Span as _;
 use hcl_edit::expr::{Expression, TraversalOperator};
@@ -104,6 +106,33 @@ pub fn static_reference<'e>(
         })
         .collect::<Option<Vec<_>>>()?;
     Some((root.as_str(), path))
+}
+
+/// How many elements an object `for` expression's collection may have to be looked into.
+pub const MAX_FOR_ELEMENTS: usize = 1024;
+
+/// An object `for` expression whose values are the elements themselves:
+/// `{ for k, v in X : KEY => v if COND }`, no grouping.
+pub fn identity_object_for(expr: &Expression) -> Option<&hcl_edit::expr::ForExpr> {
+    let Expression::ForExpr(for_expr) = without_parentheses(expr) else {
+        return None;
+    };
+    let value_name = for_expr.intro.value_var.as_str();
+    let identity = matches!(
+        without_parentheses(&for_expr.value_expr),
+        Expression::Variable(name) if name.as_str() == value_name
+    );
+    (identity && for_expr.key_expr.is_some() && !for_expr.grouping).then_some(&**for_expr)
+}
+
+/// An object key as Terraform makes it from a value: a string, or a number or bool as text.
+pub fn key_text(value: &TfValue) -> Option<String> {
+    match value {
+        TfValue::String(text) => Some(text.clone()),
+        TfValue::Number(n) if n.fract() == 0.0 => Some(format!("{n}")),
+        TfValue::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
 }
 
 /// How many calls that pick an argument (`try(lookup(…), …)`) are looked through.
@@ -341,7 +370,7 @@ fn without_parentheses(mut expr: &Expression) -> &Expression {
     expr
 }
 
-fn step_key(step: &PathStep) -> Option<String> {
+pub fn step_key(step: &PathStep) -> Option<String> {
     match step {
         PathStep::Attr(name) => Some(name.clone()),
         PathStep::Index(TfValue::String(key)) => Some(key.clone()),
@@ -508,6 +537,30 @@ locals {
         assert_eq!(span_text("a"), Some("true"));
         assert_eq!(span_text("b"), Some("[1, 2]"));
         assert_eq!(span_text("c"), Some(""));
+    }
+
+    #[test]
+    fn only_object_for_expressions_whose_values_are_the_elements_are_looked_through() {
+        let text = r#"
+locals {
+  same     = { for k, v in var.m : k => v if v.on }
+  by_name  = { for r in var.l : r.name => (r) }
+  member   = { for k, v in var.m : k => v.admin }
+  grouped  = { for r in var.l : r.name => r... }
+  list     = [for v in var.l : v]
+}
+"#;
+        let body = crate::terraform::parse(text).expect("the test text parses");
+        let looked = |name: &str| identity_object_for(local_expr(&body, name)).is_some();
+        assert!(looked("same"));
+        assert!(looked("by_name"));
+        for not in ["member", "grouped", "list"] {
+            assert!(!looked(not), "{not}");
+        }
+        assert_eq!(key_text(&TfValue::Number(2.0)).as_deref(), Some("2"));
+        assert_eq!(key_text(&TfValue::Bool(true)).as_deref(), Some("true"));
+        assert_eq!(key_text(&TfValue::Number(0.5)), None);
+        assert_eq!(key_text(&TfValue::Null), None);
     }
 
     fn no_index(_: &Expression) -> Option<TfValue> {
