@@ -48,6 +48,9 @@ pub struct ModuleScope<'a> {
     cache: RefCell<HashMap<String, TfValue>>,
     /// The least weight of each local's value (see [`ModuleScope::least_weight`]).
     local_weights: RefCell<HashMap<String, usize>>,
+    /// For each object `for` looked through (by address), the element of its collection each
+    /// key it makes comes from.
+    for_elements: RefCell<HashMap<usize, std::rc::Rc<HashMap<String, PathStep>>>>,
     stack: RefCell<Vec<String>>,
     /// Weight of the values computed so far, against [`MAX_MODULE_WEIGHT`].
     computed: Cell<usize>,
@@ -87,6 +90,7 @@ impl<'a> ModuleScope<'a> {
             resources: HashMap::new(),
             cache: RefCell::new(HashMap::new()),
             local_weights: RefCell::new(HashMap::new()),
+            for_elements: RefCell::new(HashMap::new()),
             stack: RefCell::new(Vec::new()),
             computed: Cell::new(0),
             secrets: Vec::new(),
@@ -784,48 +788,62 @@ impl<'a> ModuleScope<'a> {
         let for_expr = origin::identity_object_for(expr)?;
         let (first, rest) = path.split_first()?;
         let wanted = origin::step_key(first)?;
-        let collection = &for_expr.intro.collection_expr;
-        let elements: Vec<(TfValue, PathStep, TfValue)> = match eval::evaluate(collection, self) {
-            TfValue::Object(members) => members
-                .into_iter()
-                .map(|(key, value)| {
-                    let step = PathStep::Attr(key.clone());
-                    (TfValue::String(key), step, value)
-                })
-                .collect(),
-            TfValue::List(items) => (0..)
-                .zip(items)
-                .map(|(index, value)| {
-                    let index = TfValue::Number(f64::from(index));
-                    (index.clone(), PathStep::Index(index), value)
-                })
-                .collect(),
-            _ => return None,
+        let address = std::ptr::from_ref(for_expr) as usize;
+        let known = self.for_elements.borrow().get(&address).cloned();
+        let elements = match known {
+            Some(elements) => elements,
+            None => {
+                let elements = std::rc::Rc::new(self.for_elements_of(for_expr));
+                self.for_elements
+                    .borrow_mut()
+                    .insert(address, std::rc::Rc::clone(&elements));
+                elements
+            }
         };
-        if elements.len() > origin::MAX_FOR_ELEMENTS {
-            return None;
-        }
-        let key_expr = for_expr.key_expr.as_ref()?;
+        let mut path = vec![elements.get(&wanted)?.clone()];
+        path.extend(rest.iter().cloned());
+        Some((&for_expr.intro.collection_expr, path))
+    }
+
+    /// The element of an object `for`'s collection each key it makes comes from (the elements
+    /// its condition keeps); none past [`origin::MAX_FOR_ELEMENTS`] elements.
+    fn for_elements_of(&self, for_expr: &hcl_edit::expr::ForExpr) -> HashMap<String, PathStep> {
+        let mut keys = HashMap::new();
+        let elements: Vec<(TfValue, PathStep, TfValue)> =
+            match eval::evaluate(&for_expr.intro.collection_expr, self) {
+                TfValue::Object(members) if members.len() <= origin::MAX_FOR_ELEMENTS => members
+                    .into_iter()
+                    .map(|(key, value)| {
+                        let step = PathStep::Attr(key.clone());
+                        (TfValue::String(key), step, value)
+                    })
+                    .collect(),
+                TfValue::List(items) if items.len() <= origin::MAX_FOR_ELEMENTS => (0..)
+                    .zip(items)
+                    .map(|(index, value)| {
+                        let index = TfValue::Number(f64::from(index));
+                        (index.clone(), PathStep::Index(index), value)
+                    })
+                    .collect(),
+                _ => return keys,
+            };
+        let Some(key_expr) = for_expr.key_expr.as_ref() else {
+            return keys;
+        };
         let value_name = for_expr.intro.value_var.as_str();
         let key_name = for_expr.intro.key_var.as_ref().map(|k| k.as_str());
         for (key, step, value) in elements {
             let mut bindings = vec![(value_name.to_string(), value)];
             bindings.extend(key_name.map(|name| (name.to_string(), key)));
-            let element_key = eval::evaluate_with(key_expr, self, &bindings);
-            if origin::key_text(&element_key).as_deref() != Some(wanted.as_str()) {
-                continue;
-            }
             let kept = for_expr.cond.as_ref().is_none_or(|cond| {
                 eval::evaluate_with(&cond.expr, self, &bindings) == TfValue::Bool(true)
             });
-            if !kept {
-                continue;
+            let made = eval::evaluate_with(key_expr, self, &bindings);
+            if let (true, Some(made)) = (kept, origin::key_text(&made)) {
+                keys.entry(made).or_insert(step);
             }
-            let mut path = vec![step];
-            path.extend(rest.iter().cloned());
-            return Some((collection, path));
         }
-        None
+        keys
     }
 
     /// Where the value at `rest` below variable `name` was set: in its default, or in the value
