@@ -516,6 +516,34 @@ fn unsaved_text_of_other_documents_in_the_module_is_used() {
 }
 
 #[test]
+fn a_value_set_in_a_tfvars_member_is_shown_there_and_where_the_module_uses_it() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let main = dir.path().join("main.tf");
+    let tfvars = dir.path().join("terraform.tfvars");
+    let registry = REGISTRY_TF.replace("/* 😀 */ true", "var.settings.admin");
+    let registry = format!("variable \"settings\" {{}}\n{registry}");
+    std::fs::write(&main, &registry).expect("main.tf");
+    let settings = "settings = {\n  admin = true\n}\n";
+    std::fs::write(&tfvars, settings).expect("terraform.tfvars");
+    let (main_uri, tfvars_uri) = (file_uri(&main), file_uri(&tfvars));
+
+    let mut client = Client::initialized(dir.path());
+    client.open(&main_uri, "terraform", &registry);
+    let diagnostics = client.diagnostics(&main_uri, |d| has_rule(d, "ACR001"));
+    let admin = with_rule(&diagnostics, "ACR001").expect("ACR001");
+    assert_eq!(admin["range"], range((6, 24), (6, 42)), "{admin}");
+    let related = &admin["relatedInformation"][0];
+    assert_eq!(related["location"]["uri"], tfvars_uri.as_str());
+    assert_eq!(related["location"]["range"], range((1, 10), (1, 14)));
+
+    client.open(&tfvars_uri, "terraform", settings);
+    let diagnostics = client.diagnostics(&tfvars_uri, |d| has_rule(d, "ACR001"));
+    let at_member = with_rule(&diagnostics, "ACR001").expect("ACR001 in the tfvars");
+    assert_eq!(at_member["range"], range((1, 10), (1, 14)));
+    assert!(client.stop().success());
+}
+
+#[test]
 fn protocol_errors_are_answered_and_survived() {
     let dir = tempfile::tempdir().expect("temporary directory");
     let mut client = Client::start(dir.path());
