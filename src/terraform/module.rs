@@ -65,6 +65,8 @@ struct Variable<'a> {
     default: Option<Written<'a>>,
     /// The value given from outside as it was written, when it was.
     given: Option<std::sync::Arc<crate::model::Node>>,
+    /// The `type` expression, whose `optional(TYPE, DEFAULT)` attributes set what is left out.
+    type_expr: Option<Written<'a>>,
     /// The `type` constraint values are converted to.
     kind: Option<Type>,
     /// `sensitive = true`: the value is never read, so no message can show it.
@@ -160,6 +162,10 @@ impl<'a> ModuleScope<'a> {
                             expr: &a.value,
                         }),
                         given: None,
+                        type_expr: block.body.get_attribute("type").map(|a| Written {
+                            file: file.file,
+                            expr: &a.value,
+                        }),
                         kind,
                         sensitive,
                         non_nullable,
@@ -854,6 +860,23 @@ impl<'a> ModuleScope<'a> {
             return None;
         }
         let input = Some(name.to_string());
+        let left_out = match (variable.default, &variable.given) {
+            (Some(default), _) => origin::lacks(default.expr, rest),
+            (None, Some(given)) => origin::node_lacks(given, rest),
+            (None, None) => false,
+        };
+        if left_out {
+            let written = variable.type_expr?;
+            let expr = origin::optional_default(written.expr, rest)?;
+            let written = Written { expr, ..written };
+            return origin::is_written_out(expr).then(|| Origin {
+                span: written.span(),
+                description: format!("the `optional()` default in the type of variable `{name}`"),
+                input,
+                written: Some(written),
+                given: None,
+            });
+        }
         let Some(default) = variable.default else {
             let (span, description) = variable.origin.clone()?;
             let given = variable.given.as_ref().and_then(|whole| {

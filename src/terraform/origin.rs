@@ -278,6 +278,102 @@ pub fn walk<'e, 'p>(mut expr: &'e Expression, mut path: &'p [PathStep]) -> Walk<
     }
 }
 
+/// Whether following `path` into the constructors of `expr` meets an object that lacks the
+/// next key (what a type's `optional()` default then fills in).
+pub fn lacks(mut expr: &Expression, path: &[PathStep]) -> bool {
+    for step in path {
+        expr = without_parentheses(expr);
+        let next = match expr {
+            Expression::Object(object) => {
+                let Some(key) = step_key(step) else {
+                    return false;
+                };
+                let found = object
+                    .iter()
+                    .filter(|(name, _)| object_key(name).as_deref() == Some(key.as_str()))
+                    .last();
+                match found {
+                    Some((_, value)) => value.expr(),
+                    None => return true,
+                }
+            }
+            Expression::Array(items) => match step_index(step).and_then(|i| items.iter().nth(i)) {
+                Some(item) => item,
+                None => return false,
+            },
+            _ => return false,
+        };
+        expr = next;
+    }
+    false
+}
+
+/// [`lacks`] for a value given as written.
+pub fn node_lacks(mut node: &Node, path: &[PathStep]) -> bool {
+    for step in path {
+        node = match &node.value {
+            Value::Object(members) => {
+                let Some(key) = step_key(step) else {
+                    return false;
+                };
+                match members.iter().rev().find(|(name, _)| *name == key) {
+                    Some((_, member)) => member,
+                    None => return true,
+                }
+            }
+            Value::Array(items) => match step_index(step).and_then(|i| items.get(i)) {
+                Some(item) => item,
+                None => return false,
+            },
+            _ => return false,
+        };
+    }
+    false
+}
+
+/// The `DEFAULT` of the `optional(TYPE, DEFAULT)` a type constraint gives the attribute at
+/// `path`: through `object({…})` by key, `map()`, `list()` and `set()` by any key, and the
+/// `TYPE` of an `optional()` on the way.
+pub fn optional_default<'e>(mut expr: &'e Expression, path: &[PathStep]) -> Option<&'e Expression> {
+    let mut steps = path.iter();
+    let mut step = steps.next();
+    loop {
+        let Expression::FuncCall(call) = without_parentheses(expr) else {
+            return None;
+        };
+        let args: Vec<&Expression> = call.args.iter().collect();
+        match (call.name.name.as_str(), args.as_slice(), step) {
+            ("optional", [_, default], None) => return Some(default),
+            ("optional", [inner, default], Some(current)) => {
+                // The default of the whole, when it writes the attribute, wins over the type's.
+                let remaining: Vec<PathStep> = std::iter::once(current)
+                    .chain(steps.clone())
+                    .cloned()
+                    .collect();
+                if let Walk::Reached(written) = walk(default, &remaining) {
+                    return Some(written);
+                }
+                expr = inner;
+            }
+            ("optional", [inner], Some(_)) => expr = inner,
+            ("object", [Expression::Object(object)], Some(current)) => {
+                let key = step_key(current)?;
+                let (_, value) = object
+                    .iter()
+                    .filter(|(name, _)| object_key(name).as_deref() == Some(key.as_str()))
+                    .last()?;
+                expr = value.expr();
+                step = steps.next();
+            }
+            ("map" | "list" | "set", [element], Some(_)) => {
+                expr = element;
+                step = steps.next();
+            }
+            _ => return None,
+        }
+    }
+}
+
 /// Whether a value written as `expr` is where it was set: a literal, a constructor or a string
 /// template, not a reference or a computation.
 pub fn is_written_out(expr: &Expression) -> bool {
@@ -561,6 +657,46 @@ locals {
         assert_eq!(key_text(&TfValue::Bool(true)).as_deref(), Some("true"));
         assert_eq!(key_text(&TfValue::Number(0.5)), None);
         assert_eq!(key_text(&TfValue::Null), None);
+    }
+
+    #[test]
+    fn an_attribute_left_out_takes_the_default_its_type_gives_it() {
+        let text = r#"
+locals {
+  type = object({
+    sku   = string
+    admin = optional(bool, true)
+    net   = optional(object({ action = optional(string, "Allow") }), {})
+    rules = optional(object({ action = optional(string, "Allow") }), { action = "Deny" })
+    zones = map(object({ redundant = optional(bool, false) }))
+    plain = optional(string)
+  })
+  value = { sku = "Premium", zones = { west = {} } }
+}
+"#;
+        let body = crate::terraform::parse(text).expect("the test text parses");
+        let (kind, value) = (local_expr(&body, "type"), local_expr(&body, "value"));
+        let path = |steps: &[&str]| -> Vec<PathStep> {
+            steps.iter().map(|s| PathStep::Attr((*s).into())).collect()
+        };
+        let default =
+            |steps: &[&str]| optional_default(kind, &path(steps)).and_then(|e| text.get(e.span()?));
+        assert_eq!(default(&["admin"]), Some("true"));
+        assert_eq!(default(&["net", "action"]), Some("\"Allow\""));
+        assert_eq!(default(&["rules", "action"]), Some("\"Deny\""));
+        assert_eq!(default(&["zones", "west", "redundant"]), Some("false"));
+        assert_eq!(default(&["plain"]), None);
+        assert_eq!(default(&["sku"]), None);
+        assert!(lacks(value, &path(&["admin"])));
+        assert!(lacks(value, &path(&["zones", "west", "redundant"])));
+        assert!(!lacks(value, &path(&["sku"])));
+        assert!(!lacks(value, &path(&["sku", "x"])));
+        let given = as_written(Written {
+            file: 0,
+            expr: value,
+        });
+        assert!(node_lacks(&given, &path(&["net", "action"])));
+        assert!(!node_lacks(&given, &path(&["zones", "west"])));
     }
 
     fn no_index(_: &Expression) -> Option<TfValue> {

@@ -1,0 +1,6 @@
+module "acr" {
+  source = "./modules/acr"
+  settings = {
+    sku = "Premium"
+  }
+}
