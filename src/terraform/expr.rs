@@ -8,8 +8,11 @@ use hcl_edit::template::Element;
 use crate::model::{Node, Value, Via};
 use crate::source::{FileId, Span};
 
-use super::eval::TfValue;
-use super::origin::{Origin, place_given_members, place_members};
+use super::eval::{EvalError, PathStep, TfValue};
+use super::origin::{
+    Origin, Written, is_written_out, picked, picked_literal, place_given_members, place_members,
+    static_reference,
+};
 use super::span_of;
 
 /// Evaluates the expressions that are not literals.
@@ -17,6 +20,16 @@ pub trait Evaluate {
     fn evaluate(&self, expr: &Expression) -> TfValue;
     /// `expr` evaluated with names bound besides the scope's (later ones shadow earlier ones).
     fn evaluate_bound(&self, expr: &Expression, bindings: &[(String, TfValue)]) -> TfValue;
+    /// `expr` evaluated with names bound, telling what Terraform would reject apart.
+    fn attempt_bound(
+        &self,
+        expr: &Expression,
+        bindings: &[(String, TfValue)],
+    ) -> Result<TfValue, EvalError>;
+    /// Where the value at `path` below an element of `for_each` (a `dynamic` block's; the
+    /// path starts with the element's key) was written.
+    fn element_origin<'s>(&'s self, for_each: Written<'s>, path: &[PathStep])
+    -> Option<Origin<'s>>;
     /// Where the value `expr` (written in `file`) reads through a variable or local, or picks
     /// with `try()`, `coalesce()` or `lookup()`, was written.
     fn origin<'s>(&'s self, expr: &'s Expression, file: FileId) -> Option<Origin<'s>>;
@@ -26,6 +39,17 @@ pub trait Evaluate {
 pub struct Bound<'a> {
     pub parent: &'a dyn Evaluate,
     pub bindings: Vec<(String, TfValue)>,
+    /// The element of the `dynamic` block's `for_each` the iterator stands for.
+    pub element: Option<DynamicElement<'a>>,
+}
+
+/// The element a `dynamic` block's iterator stands for in one generated block.
+pub struct DynamicElement<'a> {
+    /// The iterator's name (the block's label, or `iterator = NAME`).
+    pub iterator: String,
+    pub for_each: Written<'a>,
+    /// The element's key in the collection: a map key or a list index.
+    pub key: PathStep,
 }
 
 impl Evaluate for Bound<'_> {
@@ -39,12 +63,59 @@ impl Evaluate for Bound<'_> {
         self.parent.evaluate_bound(expr, &all)
     }
 
+    fn attempt_bound(
+        &self,
+        expr: &Expression,
+        bindings: &[(String, TfValue)],
+    ) -> Result<TfValue, EvalError> {
+        let mut all = self.bindings.clone();
+        all.extend(bindings.iter().cloned());
+        self.parent.attempt_bound(expr, &all)
+    }
+
+    fn element_origin<'s>(
+        &'s self,
+        for_each: Written<'s>,
+        path: &[PathStep],
+    ) -> Option<Origin<'s>> {
+        self.parent.element_origin(for_each, path)
+    }
+
     fn origin<'s>(&'s self, expr: &'s Expression, file: FileId) -> Option<Origin<'s>> {
+        let attempt = |expr: &Expression| self.parent.attempt_bound(expr, &self.bindings);
+        let picked = picked(expr, &attempt)?;
+        if let Some(by) = picked.by
+            && is_written_out(picked.expr)
+        {
+            let written = Written {
+                file,
+                expr: picked.expr,
+            };
+            return picked_literal(written, &picked.path, || format!("`{by}()`"));
+        }
+        let index = |expr: &Expression| attempt(expr).ok();
+        let reference = static_reference(picked.expr, &index);
+        if let (Some(element), Some((root, path))) = (&self.element, &reference)
+            && *root == element.iterator
+        {
+            let (PathStep::Attr(value), rest) = path.split_first()? else {
+                return None;
+            };
+            if value != "value" {
+                return None;
+            }
+            let mut full = vec![element.key.clone()];
+            full.extend(rest.iter().cloned());
+            full.extend(picked.path);
+            return self.parent.element_origin(element.for_each, &full);
+        }
         // What the parent traces is right only where the bound names play no part.
-        if self.evaluate(expr) != self.parent.evaluate(expr) {
+        if !picked.path.is_empty()
+            || self.evaluate(picked.expr) != self.parent.evaluate(picked.expr)
+        {
             return None;
         }
-        self.parent.origin(expr, file)
+        self.parent.origin(picked.expr, file)
     }
 }
 

@@ -10,8 +10,9 @@ use hcl_edit::structure::{Block, Body};
 use crate::model::{Format, Kind, Node, RegistryRef, Resource, Value};
 use crate::source::Span;
 
-use super::eval::TfValue;
-use super::expr::{Bound, Converter};
+use super::eval::{PathStep, TfValue};
+use super::expr::{Bound, Converter, DynamicElement};
+use super::origin::Written;
 use super::span_of;
 
 mod registry;
@@ -154,10 +155,22 @@ impl Hcl<'_> {
         let empty = Body::default();
         let body = content.map_or(&empty, |c| &c.body);
         for (key, value) in items {
+            let step = match &key {
+                TfValue::String(name) => PathStep::Attr(name.clone()),
+                index => PathStep::Index(index.clone()),
+            };
             let item = TfValue::Object(vec![("key".into(), key), ("value".into(), value)]);
             let bound = Bound {
                 parent: values,
                 bindings: vec![(iterator.clone(), item)],
+                element: Some(DynamicElement {
+                    iterator: iterator.clone(),
+                    for_each: Written {
+                        file,
+                        expr: &for_each.value,
+                    },
+                    key: step,
+                }),
             };
             let converter = Converter {
                 file,

@@ -620,6 +620,22 @@ impl Evaluate for InstanceScope<'_, '_> {
             .within_budget(eval::evaluate_with(expr, self, bindings))
     }
 
+    fn attempt_bound(
+        &self,
+        expr: &Expression,
+        bindings: &[(String, TfValue)],
+    ) -> Result<TfValue, eval::EvalError> {
+        eval::try_evaluate_with(expr, self, bindings)
+    }
+
+    fn element_origin<'s>(
+        &'s self,
+        for_each: Written<'s>,
+        path: &[PathStep],
+    ) -> Option<Origin<'s>> {
+        self.module.element_origin(for_each, path)
+    }
+
     fn origin<'s>(&'s self, expr: &'s Expression, file: FileId) -> Option<Origin<'s>> {
         let attempt = |expr: &Expression| eval::try_evaluate(expr, self);
         let each = match (self.binding, self.for_each) {
@@ -674,6 +690,23 @@ impl Evaluate for ModuleScope<'_> {
         self.within_budget(eval::evaluate_with(expr, self, bindings))
     }
 
+    fn attempt_bound(
+        &self,
+        expr: &Expression,
+        bindings: &[(String, TfValue)],
+    ) -> Result<TfValue, eval::EvalError> {
+        eval::try_evaluate_with(expr, self, bindings)
+    }
+
+    fn element_origin<'s>(
+        &'s self,
+        for_each: Written<'s>,
+        path: &[PathStep],
+    ) -> Option<Origin<'s>> {
+        let item = path.first().and_then(origin::step_key).unwrap_or_default();
+        self.trace_written(for_each, path, 0, || format!("`dynamic` item `{item}`"))
+    }
+
     fn origin<'s>(&'s self, expr: &'s Expression, file: FileId) -> Option<Origin<'s>> {
         let attempt = |expr: &Expression| eval::try_evaluate(expr, self);
         self.origin_in(expr, file, &attempt, None)
@@ -698,7 +731,7 @@ impl<'a> ModuleScope<'a> {
                 file,
                 expr: picked.expr,
             };
-            return picked_literal(written, &picked.path, || format!("`{by}()`"));
+            return origin::picked_literal(written, &picked.path, || format!("`{by}()`"));
         }
         let index = |expr: &Expression| attempt(expr).ok();
         let (root, mut path) = origin::static_reference(picked.expr, &index)?;
@@ -739,19 +772,19 @@ impl<'a> ModuleScope<'a> {
 
     /// Where the value at `path` below the written expression `written` was written: in it, or
     /// where a variable or local it reads was.
-    fn trace_written(
-        &self,
-        written: Written<'a>,
+    fn trace_written<'w>(
+        &'w self,
+        written: Written<'w>,
         path: &[PathStep],
         hops: usize,
         description: impl FnOnce() -> String,
-    ) -> Option<Origin<'_>> {
+    ) -> Option<Origin<'w>> {
         if hops >= origin::MAX_HOPS {
             return None;
         }
         let (expr, rest) = match origin::walk(written.expr, path) {
             Walk::Reached(expr) if origin::is_written_out(expr) => {
-                return picked_literal(Written { expr, ..written }, &[], description);
+                return origin::picked_literal(Written { expr, ..written }, &[], description);
             }
             Walk::Reached(expr) => (expr, &[][..]),
             Walk::Through(expr, rest) => (expr, rest),
@@ -769,7 +802,7 @@ impl<'a> ModuleScope<'a> {
                     expr: picked.expr,
                     ..written
                 };
-                return picked_literal(picked, &path, description);
+                return origin::picked_literal(picked, &path, description);
             }
             if let Some((collection, through)) = self.through_for(picked.expr, &path) {
                 (expr, below) = (collection, through);
@@ -906,25 +939,6 @@ impl<'a> ModuleScope<'a> {
             given: None,
         })
     }
-}
-
-/// Where the value at `path` below the literal `written` was written: the literal it leads to.
-fn picked_literal<'w>(
-    written: Written<'w>,
-    path: &[PathStep],
-    description: impl FnOnce() -> String,
-) -> Option<Origin<'w>> {
-    let Walk::Reached(expr) = origin::walk(written.expr, path) else {
-        return None;
-    };
-    let written = Written { expr, ..written };
-    origin::is_written_out(expr).then(|| Origin {
-        span: written.span(),
-        description: description(),
-        input: None,
-        written: Some(written),
-        given: None,
-    })
 }
 
 /// What a value past the module's budget of computed values is.

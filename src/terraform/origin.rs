@@ -108,6 +108,25 @@ pub fn static_reference<'e>(
     Some((root.as_str(), path))
 }
 
+/// Where the value at `path` below the literal `written` was written: the literal it leads to.
+pub fn picked_literal<'w>(
+    written: Written<'w>,
+    path: &[PathStep],
+    description: impl FnOnce() -> String,
+) -> Option<Origin<'w>> {
+    let Walk::Reached(expr) = walk(written.expr, path) else {
+        return None;
+    };
+    let written = Written { expr, ..written };
+    is_written_out(expr).then(|| Origin {
+        span: written.span(),
+        description: description(),
+        input: None,
+        written: Some(written),
+        given: None,
+    })
+}
+
 /// How many elements an object `for` expression's collection may have to be looked into.
 pub const MAX_FOR_ELEMENTS: usize = 1024;
 

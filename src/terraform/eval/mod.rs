@@ -111,7 +111,8 @@ pub fn try_evaluate(expr: &Expression, scope: &dyn Scope) -> Result<TfValue, Eva
     try_evaluate_with(expr, scope, &[])
 }
 
-fn try_evaluate_with(
+/// [`try_evaluate`] with names bound besides the scope's.
+pub fn try_evaluate_with(
     expr: &Expression,
     scope: &dyn Scope,
     bindings: &[(String, TfValue)],
