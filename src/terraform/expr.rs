@@ -283,7 +283,9 @@ fn first_variable(source: &str) -> Option<String> {
     None
 }
 
-fn literal_template<'a>(mut elements: impl Iterator<Item = &'a Element>) -> Option<String> {
+pub(super) fn literal_template<'a>(
+    mut elements: impl Iterator<Item = &'a Element>,
+) -> Option<String> {
     elements.try_fold(String::new(), |mut acc, element| match element {
         Element::Literal(literal) => {
             acc.push_str(literal.value());

@@ -744,7 +744,7 @@ impl<'a> ModuleScope<'a> {
                 if value != "value" {
                     return None;
                 }
-                // A key, never an index: `each.value` of a set of strings is not an item's.
+                // A key, never an index: an item of a set of strings is found by its value.
                 let mut path = vec![PathStep::Attr(key.to_string())];
                 path.extend(rest.iter().cloned());
                 let description = || format!("`for_each` item `{key}`");
@@ -806,6 +806,10 @@ impl<'a> ModuleScope<'a> {
             }
             if let Some((collection, through)) = self.through_for(picked.expr, &path) {
                 (expr, below) = (collection, through);
+                continue;
+            }
+            if let Some(argument) = origin::through_conversion(picked.expr, &path) {
+                (expr, below) = (argument, path);
                 continue;
             }
             let index = |expr: &Expression| attempt(expr).ok();

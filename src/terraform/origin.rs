@@ -251,7 +251,33 @@ fn pick<'e>(
     }
 }
 
-/// What following `path` into a written expression comes to.
+/// Whether `expr` is the string literal `text`: a set's item, which is its own key.
+fn is_string(expr: &Expression, text: &str) -> bool {
+    match without_parentheses(expr) {
+        Expression::String(literal) => literal.value().as_str() == text,
+        Expression::StringTemplate(template) => {
+            super::expr::literal_template(template.iter()).as_deref() == Some(text)
+        }
+        _ => false,
+    }
+}
+
+/// A conversion to a set or list (`toset(X)`) read at an item by its value: `X` read the same.
+pub fn through_conversion<'e>(expr: &'e Expression, path: &[PathStep]) -> Option<&'e Expression> {
+    let Expression::FuncCall(call) = without_parentheses(expr) else {
+        return None;
+    };
+    let name = call.name.name.as_str();
+    let by_value = matches!(path.first(), Some(PathStep::Attr(_)));
+    let [argument] = call.args.iter().collect::<Vec<_>>()[..] else {
+        return None;
+    };
+    (by_value && !call.name.is_namespaced() && matches!(name, "toset" | "tolist"))
+        .then_some(argument)
+}
+
+/// What following `path` into a written expression comes to. A key step into a tuple takes
+/// the string item that is the key (`each.value` of a set of strings).
 pub enum Walk<'e, 'p> {
     /// The expression the whole path leads to.
     Reached(&'e Expression),
@@ -280,7 +306,10 @@ pub fn walk<'e, 'p>(mut expr: &'e Expression, mut path: &'p [PathStep]) -> Walk<
                     .last()
                     .map(|(_, value)| value.expr())
             }
-            Expression::Array(items) => step_index(step).and_then(|index| items.iter().nth(index)),
+            Expression::Array(items) => match step {
+                PathStep::Attr(key) => items.iter().find(|item| is_string(item, key)),
+                index => step_index(index).and_then(|index| items.iter().nth(index)),
+            },
             Expression::Null(_)
             | Expression::Bool(_)
             | Expression::Number(_)
@@ -465,7 +494,12 @@ pub fn node_at<'n>(mut node: &'n Node, path: &[PathStep]) -> Option<&'n Node> {
                 let (_, member) = members.iter().rev().find(|(name, _)| *name == key)?;
                 member
             }
-            Value::Array(items) => items.get(step_index(step)?)?,
+            Value::Array(items) => match step {
+                PathStep::Attr(key) => items
+                    .iter()
+                    .find(|item| matches!(&item.value, Value::String(text) if text == key))?,
+                index => items.get(step_index(index)?)?,
+            },
             _ => return None,
         };
     }
@@ -716,6 +750,28 @@ locals {
         });
         assert!(node_lacks(&given, &path(&["net", "action"])));
         assert!(!node_lacks(&given, &path(&["zones", "west"])));
+    }
+
+    #[test]
+    fn a_key_step_into_a_tuple_takes_the_string_item_that_is_the_key() {
+        let text = "locals {\n  names = toset([\"a\", \"b\", 3])\n}\n";
+        let body = crate::terraform::parse(text).expect("the test text parses");
+        let names = local_expr(&body, "names");
+        let key = [PathStep::Attr("b".into())];
+        let list = through_conversion(names, &key).expect("toset is looked through by value");
+        assert_eq!(reached_text(text, walk(list, &key)), Some("\"b\""));
+        assert!(matches!(
+            walk(list, &[PathStep::Attr("3".into())]),
+            Walk::Lost
+        ));
+        let index = [PathStep::Index(TfValue::Number(0.0))];
+        assert!(through_conversion(names, &index).is_none());
+        let given = as_written(Written {
+            file: 0,
+            expr: list,
+        });
+        let found = node_at(&given, &key).map(|n| text.get(n.span.start..n.span.end));
+        assert_eq!(found, Some(Some("\"b\"")));
     }
 
     fn no_index(_: &Expression) -> Option<TfValue> {
