@@ -10,8 +10,8 @@ use crate::source::{FileId, Span};
 
 use super::eval::{EvalError, PathStep, TfValue};
 use super::origin::{
-    Origin, Written, is_written_out, picked, picked_literal, place_given_members, place_members,
-    static_reference,
+    Origin, Written, is_traced_root, is_written_out, picked, picked_literal, place_given_members,
+    place_members, reference_root, static_reference,
 };
 use super::span_of;
 
@@ -93,11 +93,14 @@ impl Evaluate for Bound<'_> {
             };
             return picked_literal(written, &picked.path, || format!("`{by}()`"));
         }
-        let index = |expr: &Expression| attempt(expr).ok();
-        let reference = static_reference(picked.expr, &index);
-        if let (Some(element), Some((root, path))) = (&self.element, &reference)
-            && *root == element.iterator
+        let root = reference_root(picked.expr)?;
+        if let Some(element) = self
+            .element
+            .as_ref()
+            .filter(|element| element.iterator == root)
         {
+            let index = |expr: &Expression| attempt(expr).ok();
+            let (_, path) = static_reference(picked.expr, &index)?;
             let (PathStep::Attr(value), rest) = path.split_first()? else {
                 return None;
             };
@@ -110,7 +113,8 @@ impl Evaluate for Bound<'_> {
             return self.parent.element_origin(element.for_each, &full);
         }
         // What the parent traces is right only where the bound names play no part.
-        if !picked.path.is_empty()
+        if !is_traced_root(root)
+            || !picked.path.is_empty()
             || self.evaluate(picked.expr) != self.parent.evaluate(picked.expr)
         {
             return None;

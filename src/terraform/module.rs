@@ -703,7 +703,7 @@ impl Evaluate for ModuleScope<'_> {
         for_each: Written<'s>,
         path: &[PathStep],
     ) -> Option<Origin<'s>> {
-        let item = path.first().and_then(origin::step_key).unwrap_or_default();
+        let item = path.first().and_then(PathStep::key).unwrap_or_default();
         self.trace_written(for_each, path, 0, || format!("`dynamic` item `{item}`"))
     }
 
@@ -732,6 +732,10 @@ impl<'a> ModuleScope<'a> {
                 expr: picked.expr,
             };
             return origin::picked_literal(written, &picked.path, || format!("`{by}()`"));
+        }
+        // Nothing else is traced: its path (and the indexes in it) need not be worked out.
+        if !origin::reference_root(picked.expr).is_some_and(origin::is_traced_root) {
+            return None;
         }
         let index = |expr: &Expression| attempt(expr).ok();
         let (root, mut path) = origin::static_reference(picked.expr, &index)?;
@@ -812,6 +816,9 @@ impl<'a> ModuleScope<'a> {
                 (expr, below) = (argument, path);
                 continue;
             }
+            if !origin::reference_root(picked.expr).is_some_and(origin::is_traced_root) {
+                return None;
+            }
             let index = |expr: &Expression| attempt(expr).ok();
             let (root, mut reference) = origin::static_reference(picked.expr, &index)?;
             reference.extend(path);
@@ -830,7 +837,7 @@ impl<'a> ModuleScope<'a> {
     ) -> Option<(&'e Expression, Vec<PathStep>)> {
         let for_expr = origin::identity_object_for(expr)?;
         let (first, rest) = path.split_first()?;
-        let wanted = origin::step_key(first)?;
+        let wanted = first.key()?;
         let address = std::ptr::from_ref(for_expr) as usize;
         let known = self.for_elements.borrow().get(&address).cloned();
         let elements = match known {
@@ -843,7 +850,7 @@ impl<'a> ModuleScope<'a> {
                 elements
             }
         };
-        let mut path = vec![elements.get(&wanted)?.clone()];
+        let mut path = vec![elements.get(&*wanted)?.clone()];
         path.extend(rest.iter().cloned());
         Some((&for_expr.intro.collection_expr, path))
     }

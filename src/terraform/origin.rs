@@ -69,6 +69,23 @@ pub fn as_evaluated(written: Written<'_>, values: Option<&dyn Evaluate>) -> Node
     converter.node(written.expr, written.span())
 }
 
+/// The name a reference starts with (`var` of `var.a.b`), parentheses looked through.
+pub fn reference_root(expr: &Expression) -> Option<&str> {
+    match without_parentheses(expr) {
+        Expression::Traversal(traversal) => match &traversal.expr {
+            Expression::Variable(root) => Some(root.as_str()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Whether a reference's value may be traced where it was written: it reads a variable, a
+/// local or an instance's `each`.
+pub fn is_traced_root(root: &str) -> bool {
+    matches!(root, "var" | "local" | "each")
+}
+
 /// A reference whose every step is known: `local.a.b["c"][0]` gives `local` and `a`, `b`, `"c"`,
 /// `0`; an index that is an expression (`[var.env]`, `[count.index]`) takes the value `index`
 /// gives it, a string or a number. A splat, or an index of no such value, makes it none.
@@ -144,13 +161,12 @@ pub fn identity_object_for(expr: &Expression) -> Option<&hcl_edit::expr::ForExpr
     (identity && for_expr.key_expr.is_some() && !for_expr.grouping).then_some(&**for_expr)
 }
 
-/// An object key as Terraform makes it from a value: a string, or a number or bool as text.
+/// An object key as Terraform makes it from a value: a string, or a whole number or bool as
+/// text.
 pub fn key_text(value: &TfValue) -> Option<String> {
     match value {
-        TfValue::String(text) => Some(text.clone()),
-        TfValue::Number(n) if n.fract() == 0.0 => Some(format!("{n}")),
-        TfValue::Bool(b) => Some(b.to_string()),
-        _ => None,
+        TfValue::Number(n) if n.fract() != 0.0 => None,
+        other => other.as_text(),
     }
 }
 
@@ -295,63 +311,88 @@ pub fn walk<'e, 'p>(mut expr: &'e Expression, mut path: &'p [PathStep]) -> Walk<
         let Some((step, rest)) = path.split_first() else {
             return Walk::Reached(expr);
         };
-        let next = match expr {
-            Expression::Object(object) => {
-                let Some(key) = step_key(step) else {
-                    return Walk::Lost;
-                };
-                object
-                    .iter()
-                    .filter(|(name, _)| object_key(name).as_deref() == Some(key.as_str()))
-                    .last()
-                    .map(|(_, value)| value.expr())
-            }
-            Expression::Array(items) => match step {
-                PathStep::Attr(key) => items.iter().find(|item| is_string(item, key)),
-                index => step_index(index).and_then(|index| items.iter().nth(index)),
-            },
-            Expression::Null(_)
-            | Expression::Bool(_)
-            | Expression::Number(_)
-            | Expression::String(_)
-            | Expression::StringTemplate(_)
-            | Expression::HeredocTemplate(_) => None,
-            _ => return Walk::Through(expr, path),
-        };
-        let Some(next) = next else {
-            return Walk::Lost;
-        };
-        expr = next;
+        match step_into(expr, step) {
+            Step::Into(next) => expr = next,
+            Step::Missing | Step::Out => return Walk::Lost,
+            Step::NotWritten => return Walk::Through(expr, path),
+        }
         path = rest;
     }
+}
+
+/// What one step of a path into a written expression (or a value as written) meets.
+enum Step<T> {
+    /// The member or item the step names.
+    Into(T),
+    /// An object without the key the step names.
+    Missing,
+    /// A tuple without the item, or a literal: the step leads out of what is written.
+    Out,
+    /// An expression that is not a constructor: its value is not written here.
+    NotWritten,
+}
+
+fn step_into<'e>(expr: &'e Expression, step: &PathStep) -> Step<&'e Expression> {
+    let found = match expr {
+        Expression::Object(object) => {
+            let Some(key) = step.key() else {
+                return Step::Out;
+            };
+            return object_member(object, &key).map_or(Step::Missing, Step::Into);
+        }
+        Expression::Array(items) => match step {
+            PathStep::Attr(key) => items.iter().find(|item| is_string(item, key)),
+            index => index.position().and_then(|index| items.iter().nth(index)),
+        },
+        Expression::Null(_)
+        | Expression::Bool(_)
+        | Expression::Number(_)
+        | Expression::String(_)
+        | Expression::StringTemplate(_)
+        | Expression::HeredocTemplate(_) => None,
+        _ => return Step::NotWritten,
+    };
+    found.map_or(Step::Out, Step::Into)
+}
+
+fn node_step<'n>(node: &'n Node, step: &PathStep) -> Step<&'n Node> {
+    let found = match &node.value {
+        Value::Object(members) => {
+            let Some(key) = step.key() else {
+                return Step::Out;
+            };
+            let member = members.iter().rev().find(|(name, _)| *name == *key);
+            return member.map_or(Step::Missing, |(_, member)| Step::Into(member));
+        }
+        Value::Array(items) => match step {
+            PathStep::Attr(key) => items
+                .iter()
+                .find(|item| matches!(&item.value, Value::String(text) if text == key)),
+            index => index.position().and_then(|index| items.get(index)),
+        },
+        _ => None,
+    };
+    found.map_or(Step::Out, Step::Into)
+}
+
+/// The last member of an object constructor named `key` (Terraform takes the last).
+fn object_member<'e>(object: &'e hcl_edit::expr::Object, key: &str) -> Option<&'e Expression> {
+    object
+        .iter()
+        .filter(|(name, _)| object_key(name).as_deref() == Some(key))
+        .last()
+        .map(|(_, value)| value.expr())
 }
 
 /// Whether following `path` into the constructors of `expr` meets an object that lacks the
 /// next key (what a type's `optional()` default then fills in).
 pub fn lacks(mut expr: &Expression, path: &[PathStep]) -> bool {
     for step in path {
-        expr = without_parentheses(expr);
-        let next = match expr {
-            Expression::Object(object) => {
-                let Some(key) = step_key(step) else {
-                    return false;
-                };
-                let found = object
-                    .iter()
-                    .filter(|(name, _)| object_key(name).as_deref() == Some(key.as_str()))
-                    .last();
-                match found {
-                    Some((_, value)) => value.expr(),
-                    None => return true,
-                }
-            }
-            Expression::Array(items) => match step_index(step).and_then(|i| items.iter().nth(i)) {
-                Some(item) => item,
-                None => return false,
-            },
-            _ => return false,
-        };
-        expr = next;
+        match step_into(without_parentheses(expr), step) {
+            Step::Into(next) => expr = next,
+            Step::Missing => return true,
+            Step::Out | Step::NotWritten => return false,
+        }
     }
     false
 }
@@ -359,22 +400,11 @@ pub fn lacks(mut expr: &Expression, path: &[PathStep]) -> bool {
 /// [`lacks`] for a value given as written.
 pub fn node_lacks(mut node: &Node, path: &[PathStep]) -> bool {
     for step in path {
-        node = match &node.value {
-            Value::Object(members) => {
-                let Some(key) = step_key(step) else {
-                    return false;
-                };
-                match members.iter().rev().find(|(name, _)| *name == key) {
-                    Some((_, member)) => member,
-                    None => return true,
-                }
-            }
-            Value::Array(items) => match step_index(step).and_then(|i| items.get(i)) {
-                Some(item) => item,
-                None => return false,
-            },
-            _ => return false,
-        };
+        match node_step(node, step) {
+            Step::Into(next) => node = next,
+            Step::Missing => return true,
+            Step::Out | Step::NotWritten => return false,
+        }
     }
     false
 }
@@ -405,12 +435,7 @@ pub fn optional_default<'e>(mut expr: &'e Expression, path: &[PathStep]) -> Opti
             }
             ("optional", [inner], Some(_)) => expr = inner,
             ("object", [Expression::Object(object)], Some(current)) => {
-                let key = step_key(current)?;
-                let (_, value) = object
-                    .iter()
-                    .filter(|(name, _)| object_key(name).as_deref() == Some(key.as_str()))
-                    .last()?;
-                expr = value.expr();
+                expr = object_member(object, &current.key()?)?;
                 step = steps.next();
             }
             ("map" | "list" | "set", [element], Some(_)) => {
@@ -488,20 +513,10 @@ pub fn place_given_members(node: &mut Node, given: &Node) {
 /// out of it or into a part that was not written out.
 pub fn node_at<'n>(mut node: &'n Node, path: &[PathStep]) -> Option<&'n Node> {
     for step in path {
-        node = match &node.value {
-            Value::Object(members) => {
-                let key = step_key(step)?;
-                let (_, member) = members.iter().rev().find(|(name, _)| *name == key)?;
-                member
-            }
-            Value::Array(items) => match step {
-                PathStep::Attr(key) => items
-                    .iter()
-                    .find(|item| matches!(&item.value, Value::String(text) if text == key))?,
-                index => items.get(step_index(index)?)?,
-            },
-            _ => return None,
+        let Step::Into(next) = node_step(node, step) else {
+            return None;
         };
+        node = next;
     }
     (!node.is_unknown()).then_some(node)
 }
@@ -517,25 +532,6 @@ fn without_parentheses(mut expr: &Expression) -> &Expression {
         expr = inner.inner();
     }
     expr
-}
-
-pub fn step_key(step: &PathStep) -> Option<String> {
-    match step {
-        PathStep::Attr(name) => Some(name.clone()),
-        PathStep::Index(TfValue::String(key)) => Some(key.clone()),
-        PathStep::Index(TfValue::Number(n)) if n.fract() == 0.0 => Some(format!("{n}")),
-        PathStep::Index(_) => None,
-    }
-}
-
-fn step_index(step: &PathStep) -> Option<usize> {
-    let number = match step {
-        PathStep::Index(TfValue::Number(n)) => *n,
-        PathStep::Index(TfValue::String(text)) => text.parse().ok()?,
-        _ => return None,
-    };
-    (number >= 0.0 && number.fract() == 0.0 && number < usize::MAX as f64)
-        .then_some(number as usize)
 }
 
 #[cfg(test)]

@@ -1,5 +1,7 @@
 //! The value type of Terraform expressions, its bounds on size and depth, and equality.
 
+use std::borrow::Cow;
+
 use foldhash::HashMap;
 
 use crate::terraform::eval::conversion::{to_bool, to_index, to_text};
@@ -43,6 +45,11 @@ impl TfValue {
         to_bool(self).ok()
     }
 
+    /// The value as text where Terraform converts it to text: a string, a number, a bool.
+    pub fn as_text(&self) -> Option<String> {
+        to_text(self).ok()
+    }
+
     pub fn as_str(&self) -> Option<&str> {
         match self {
             TfValue::String(text) => Some(text),
@@ -65,13 +72,8 @@ impl TfValue {
         for step in path {
             current = match (current, step) {
                 (TfValue::Unknown(_), _) => return Some(current),
-                (TfValue::Object(entries), PathStep::Attr(key)) => find_entry(entries, key)?,
-                (TfValue::Object(entries), PathStep::Index(key)) => {
-                    find_entry(entries, &to_text(key).ok()?)?
-                }
-                (TfValue::List(items), PathStep::Index(index)) => {
-                    items.get(to_index(index).ok()?)?
-                }
+                (TfValue::Object(entries), step) => find_entry(entries, &step.key()?)?,
+                (TfValue::List(items), step) => items.get(step.position()?)?,
                 _ => return None,
             };
         }
@@ -96,6 +98,25 @@ impl TfValue {
 pub enum PathStep {
     Attr(String),
     Index(TfValue),
+}
+
+impl PathStep {
+    /// The object key the step reads: the attribute's name, or the index as Terraform makes it
+    /// text.
+    pub fn key(&self) -> Option<Cow<'_, str>> {
+        match self {
+            PathStep::Attr(name) => Some(Cow::Borrowed(name)),
+            PathStep::Index(index) => to_text(index).ok().map(Cow::Owned),
+        }
+    }
+
+    /// The list position the step reads: a whole number from 0 (or a string holding one).
+    pub fn position(&self) -> Option<usize> {
+        match self {
+            PathStep::Attr(_) => None,
+            PathStep::Index(index) => to_index(index).ok(),
+        }
+    }
 }
 
 /// The weight and depth of a value, without recursion.
