@@ -270,41 +270,79 @@ fn bicep_seeds(given: &GivenInDirectory, bicep: &[(PathBuf, Candidate)]) -> Vec<
 }
 
 /// The files of `directory` (`None`: the working directory) of a kind acr-lint reads that
-/// `wanted` accepts, and that are regular files inside it.
+/// `wanted` accepts, and that are regular files inside it, with the parameters files of its
+/// `parameters` and `params` directories, which are read with it (see
+/// [`source::group_directory`]).
 fn readable_siblings(
     directory: Option<&Path>,
     wanted: &dyn Fn(&Path, Candidate) -> bool,
 ) -> Vec<(PathBuf, Candidate)> {
-    let Ok(entries) = std::fs::read_dir(directory.unwrap_or(Path::new("."))) else {
-        return Vec::new();
-    };
+    let listed = Path::new(".");
     let boundary = directory
-        .unwrap_or(Path::new("."))
+        .unwrap_or(listed)
         .canonicalize()
         .unwrap_or_default();
-    let in_system_dir = SYSTEM_DIRS.iter().any(|d| boundary.starts_with(d));
     let mut siblings = Vec::new();
+    let mut parameters_directories = Vec::new();
+    let Ok(entries) = std::fs::read_dir(directory.unwrap_or(listed)) else {
+        return siblings;
+    };
     for entry in entries.flatten() {
         let sibling = match directory {
             Some(directory) => directory.join(entry.file_name()),
             None => PathBuf::from(entry.file_name()),
         };
         let sibling = crate::source::normalize(&sibling);
-        // A regular file of an ordinary directory is in the tree; links and the rest are
-        // resolved to make sure.
-        let plain_file = !in_system_dir && entry.file_type().is_ok_and(|t| t.is_file());
-        let readable = || {
-            sibling.is_file()
-                && outside_the_tree(&sibling, sibling.is_symlink(), &boundary).is_none()
+        let is_directory = entry.file_type().is_ok_and(|t| t.is_dir());
+        if is_directory && reads_with_parent(&sibling) {
+            parameters_directories.push(sibling);
+            continue;
+        }
+        take_if_readable(entry, sibling, &boundary, wanted, &mut siblings);
+    }
+    for parameters_directory in parameters_directories {
+        let Ok(entries) = std::fs::read_dir(&parameters_directory) else {
+            continue;
         };
-        if let Some(candidate) = Candidate::of(&sibling)
-            && wanted(&sibling, candidate)
-            && (plain_file || readable())
-        {
-            siblings.push((sibling, candidate));
+        for entry in entries.flatten() {
+            let sibling = crate::source::normalize(&parameters_directory.join(entry.file_name()));
+            // Its other files are read with it, not with `directory`.
+            if source::named_as_parameters(&sibling) {
+                take_if_readable(entry, sibling, &boundary, wanted, &mut siblings);
+            }
         }
     }
     siblings
+}
+
+/// Whether a directory's parameters files are read with the directory above it.
+fn reads_with_parent(directory: &Path) -> bool {
+    let file = directory.join("x.parameters.json");
+    source::group_directory(&file) != Some(directory)
+}
+
+/// Adds `sibling` (the path of `entry`) to `siblings` when it is a file of a kind acr-lint
+/// reads, `wanted` accepts it, and it is a regular file inside `boundary`.
+fn take_if_readable(
+    entry: std::fs::DirEntry,
+    sibling: PathBuf,
+    boundary: &Path,
+    wanted: &dyn Fn(&Path, Candidate) -> bool,
+    siblings: &mut Vec<(PathBuf, Candidate)>,
+) {
+    let in_system_dir = SYSTEM_DIRS.iter().any(|d| boundary.starts_with(d));
+    // A regular file of an ordinary directory is in the tree; links and the rest are resolved
+    // to make sure.
+    let plain_file = !in_system_dir && entry.file_type().is_ok_and(|t| t.is_file());
+    let readable = || {
+        sibling.is_file() && outside_the_tree(&sibling, sibling.is_symlink(), boundary).is_none()
+    };
+    if let Some(candidate) = Candidate::of(&sibling)
+        && wanted(&sibling, candidate)
+        && (plain_file || readable())
+    {
+        siblings.push((sibling, candidate));
+    }
 }
 
 /// The JSON parameters files among `others` named for the Bicep templates among `bicep` (a
@@ -322,7 +360,7 @@ fn parameters_of_bicep(
         .collect();
     others.into_iter().filter(move |(path, candidate)| {
         candidate.family() == Family::Json
-            && crate::arm::parameters_stems(&lower_file_name(path)).any(|s| stems.contains(s))
+            && crate::arm::candidate_stems(&lower_file_name(path)).any(|s| stems.contains(s))
     })
 }
 
@@ -387,7 +425,7 @@ fn given_by_directory(paths: &[PathBuf]) -> Vec<(Option<&Path>, GivenInDirectory
         let Some(candidate) = Candidate::of(path).filter(|_| !path.is_dir()) else {
             continue;
         };
-        let directory = path.parent().filter(|p| !p.as_os_str().is_empty());
+        let directory = source::group_directory(path).filter(|p| !p.as_os_str().is_empty());
         let position = *positions.entry(directory).or_insert_with(|| {
             directories.push((directory, GivenInDirectory::default()));
             directories.len() - 1
@@ -420,7 +458,7 @@ impl GivenInDirectory {
         let name = lower_file_name(path);
         if family == Family::Json {
             self.parameters_stems
-                .extend(crate::arm::parameters_stems(&name).map(str::to_string));
+                .extend(crate::arm::candidate_stems(&name).map(str::to_string));
         }
         let stem = template_stem(family, &name);
         self.template_stems.extend(stem.map(str::to_string));
@@ -455,7 +493,7 @@ impl GivenInDirectory {
         }
         let name = lower_file_name(sibling);
         let is_parameters_of_given = family == Family::Json
-            && crate::arm::parameters_stems(&name).any(|stem| self.template_stems.contains(stem));
+            && crate::arm::candidate_stems(&name).any(|stem| self.template_stems.contains(stem));
         is_parameters_of_given || self.is_template_of_given(family, &name)
     }
 
@@ -705,12 +743,13 @@ pub fn files<'o>(
 /// The discovered files of one directory, with their file ids.
 pub type DirectoryFiles<'a> = Vec<(FileId, &'a Path, Candidate)>;
 
-/// Groups files by directory (discovery sorts them, so each directory's files are adjacent).
+/// Groups files by the directory they are read with (see [`source::group_directory`]; discovery
+/// sorts them, so each directory's files are adjacent).
 pub fn by_directory(files: &[(PathBuf, Candidate)]) -> Vec<DirectoryFiles<'_>> {
     let mut groups: Vec<DirectoryFiles<'_>> = Vec::new();
     let mut current: Option<Option<&Path>> = None;
     for (id, (path, candidate)) in files.iter().enumerate() {
-        let directory = path.parent();
+        let directory = source::group_directory(path);
         match groups.last_mut() {
             Some(group) if current == Some(directory) => group.push((id, path, *candidate)),
             _ => {

@@ -163,15 +163,7 @@ fn read_json(id: FileId, result: &mut ReadFile) {
     match arm::classify_file(&root, &result.source.path) {
         arm::JsonKind::Template => result.document = Some(Document::ArmTemplate(root)),
         arm::JsonKind::Parameters => {
-            if let Some(template) = arm::missing_template(&result.source.path) {
-                result.error = Some((
-                    None,
-                    format!(
-                        "parameters file for template `{template}`, which does not exist \
-                         beside it (nor a `.bicep` of that name)"
-                    ),
-                ));
-            }
+            result.error = arm::missing_template(&result.source.path).map(|why| (None, why));
             result.document = Some(Document::ArmParameters(root));
         }
         arm::JsonKind::Other => result.scanned = false,

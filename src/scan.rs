@@ -533,6 +533,9 @@ fn read_directory(
         .map(|(id, path, candidate)| {
             let overlay = context.overlays.get(*path).copied();
             let mut file = read::read(*id, path, *candidate, overlay, context.base);
+            if explicitly_given(&file, bicep_context.explicit) {
+                file.error = None;
+            }
             let read_now = |d: &mut Document| alone && matches!(d, Document::ArmTemplate(_));
             let output = match file.document.take_if(read_now) {
                 Some(Document::ArmTemplate(root)) => Some(read_template(&file.source, &root)),
@@ -597,7 +600,9 @@ fn read_directory(
     });
     let first_id = group.first().map_or(0, |(id, _, _)| *id);
     let source_of = |id: FileId| files.get(id.wrapping_sub(first_id)).map(|f| &f.source);
-    let directory = group.first().and_then(|(_, p, _)| p.parent());
+    let directory = group
+        .first()
+        .and_then(|(_, p, _)| source::group_directory(p));
     let terraform =
         terraform::read_directory(directory, &terraform_files, &plans, &source_of, context);
     drop(terraform_files);
@@ -626,6 +631,14 @@ fn read_directory(
         bicep_called: bicep.called,
         content: bicep.content,
     }
+}
+
+/// Whether a parameters file is given explicitly for a template (in the configuration, or with
+/// `--template` and `--parameters`): its name need not pair it with one.
+fn explicitly_given(file: &ReadFile, explicit: &[arm::ExplicitParameters]) -> bool {
+    matches!(file.document, Some(Document::ArmParameters(_)))
+        && file.error.is_some()
+        && explicit.iter().any(|e| e.gives(&file.source.path))
 }
 
 /// Names, for each error with a position, the file the position is in: an error found while a
@@ -850,6 +863,7 @@ mod tests {
         let explicit = arm::ExplicitParameters {
             template: PathBuf::from("d/a.json"),
             files: Vec::new(),
+            paths: Vec::new(),
         };
         assert!(!templates_stand_alone(&plain, &[explicit]));
         let parameters_directory = group(&[("parameters/a.json", Candidate::Json)]);

@@ -42,10 +42,36 @@ pub fn shortened(text: &str, max_chars: usize) -> String {
     }
 }
 
-/// The order of the files a scan reads: by directory, then by path, so that each directory's
-/// files are adjacent even where a subdirectory's name sorts between them.
+/// The order of the files a scan reads: by the directory they are read with (see
+/// [`group_directory`]), then by path, so that each directory's files are adjacent even where a
+/// subdirectory's name sorts between them.
 pub fn directory_order(a: &Path, b: &Path) -> std::cmp::Ordering {
-    (a.parent(), a).cmp(&(b.parent(), b))
+    (group_directory(a), a).cmp(&(group_directory(b), b))
+}
+
+/// The directory whose files a file is read with: its own, except for an ARM parameters file
+/// (see [`named_as_parameters`]) in a directory named `parameters` or `params`, which is read
+/// with the templates of the directory above (`modules/hub/parameters/hub.parameters.all.json`
+/// with `modules/hub/hub.bicep`).
+pub fn group_directory(path: &Path) -> Option<&Path> {
+    let parent = path.parent()?;
+    let in_parameters_directory = parent.file_name().is_some_and(|name| {
+        name.eq_ignore_ascii_case("parameters") || name.eq_ignore_ascii_case("params")
+    });
+    if in_parameters_directory && named_as_parameters(path) {
+        parent.parent()
+    } else {
+        Some(parent)
+    }
+}
+
+/// `x.parameters.json`, `x.parameters.prod.json`: an ARM parameters file by its name.
+pub fn named_as_parameters(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    name.contains(".parameters.") && (name.ends_with(".json") || name.ends_with(".jsonc"))
 }
 
 /// Sorts `items` in [`directory_order`] of their paths (stable), comparing a key made once per
@@ -74,7 +100,7 @@ fn has_prefix(path: &Path) -> bool {
 /// [`Component`]: std::path::Component
 fn directory_order_key(path: &Path) -> Vec<u8> {
     let mut key = Vec::with_capacity(2 * path.as_os_str().len() + 8);
-    match path.parent() {
+    match group_directory(path) {
         None => key.push(0),
         Some(parent) => {
             key.push(1);
@@ -850,6 +876,30 @@ pub fn read_text(path: &Path) -> Result<String, ReadFailure> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn parameters_files_of_a_parameters_directory_are_read_with_the_directory_above() {
+        use super::group_directory;
+        let group = |path: &str| group_directory(Path::new(path)).map(Path::to_path_buf);
+        let directory = |path: &str| Some(PathBuf::from(path));
+        assert_eq!(group("m/parameters/a.parameters.json"), directory("m"));
+        assert_eq!(group("m/Params/a.b.Parameters.prod.jsonc"), directory("m"));
+        assert_eq!(group("parameters/a.parameters.json"), directory(""));
+        assert_eq!(group("m/parameters/a.json"), directory("m/parameters"));
+        assert_eq!(group("m/parameters/main.bicep"), directory("m/parameters"));
+        assert_eq!(
+            group("m/parameters/a.parameters.bicepparam"),
+            directory("m/parameters")
+        );
+        assert_eq!(
+            group("m/settings/a.parameters.json"),
+            directory("m/settings")
+        );
+        assert_eq!(
+            group("m/parameters.d/a.parameters.json"),
+            directory("m/parameters.d")
+        );
+    }
+
     use super::*;
 
     #[test]

@@ -317,6 +317,17 @@ const TEMPLATE: &str = r#"{
 
 const PARAMETERS: &str = "{\n  \"contentVersion\": \"1.0.0.0\",\n  \"parameters\": {\n    \"admin\": { \"value\": true }\n  }\n}\n";
 
+/// A scan of `arm/` with `arm/registry.json` paired with `parameters` on the command line.
+fn run_paired(dir: &Path, parameters: &str) -> assert_cmd::assert::Assert {
+    let pairing = [
+        "--template",
+        "arm/registry.json",
+        "--parameters",
+        parameters,
+    ];
+    run(dir, &[&["arm", "-f", "concise"][..], &pairing].concat())
+}
+
 #[test]
 fn parameters_files_paired_explicitly_on_the_command_line_and_in_the_config() {
     let dir = tempfile::tempdir().unwrap();
@@ -327,22 +338,11 @@ fn parameters_files_paired_explicitly_on_the_command_line_and_in_the_config() {
     run(dir.path(), &["arm", "-f", "concise"])
         .code(0)
         .stdout(predicate::str::contains("ACR001").not());
-    run(
-        dir.path(),
-        &[
-            "arm",
-            "-f",
-            "concise",
-            "--template",
-            "arm/registry.json",
-            "--parameters",
-            "env/prod.json",
-        ],
-    )
-    .code(1)
-    .stdout(predicate::str::contains(
-        "env/prod.json:4:25: error[ACR001]",
-    ));
+    run_paired(dir.path(), "env/prod.json")
+        .code(1)
+        .stdout(predicate::str::contains(
+            "env/prod.json:4:25: error[ACR001]",
+        ));
     run(
         dir.path(),
         &[
@@ -372,6 +372,38 @@ fn parameters_files_paired_explicitly_on_the_command_line_and_in_the_config() {
         .stderr(predicate::str::contains(
             ".acr-lint.yaml:2:5: template `arm/nope.json` does not exist",
         ));
+}
+
+/// A parameters file whose name pairs it with no template is an input error, until it is paired
+/// explicitly: then it is read, and never reported as unread.
+#[test]
+fn a_parameters_file_named_for_no_template_is_read_once_paired_explicitly() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir_all(dir.path().join("arm/parameters")).unwrap();
+    fs::write(dir.path().join("arm/registry.json"), TEMPLATE).unwrap();
+    let parameters = "arm/parameters/mc-registry.parameters.prod.json";
+    fs::write(dir.path().join(parameters), PARAMETERS).unwrap();
+    run(dir.path(), &["arm", "-f", "concise"])
+        .code(3)
+        .stderr(predicate::str::contains(format!(
+            "{parameters}: parameters file for template `mc-registry.json`, which does not exist \
+             in the directory above it (nor a `.bicep` of that name); pair it in the \
+             configuration (`parameters:`) or with `--template` and `--parameters`"
+        )));
+    let finding = format!("{parameters}:4:25: error[ACR001]");
+    run_paired(dir.path(), parameters)
+        .code(1)
+        .stdout(predicate::str::contains(&finding))
+        .stderr(predicate::str::is_empty());
+    fs::write(
+        dir.path().join(".acr-lint.yaml"),
+        format!("parameters:\n  - template: arm/registry.json\n    files: [{parameters}]\n"),
+    )
+    .unwrap();
+    run(dir.path(), &["arm", "-f", "concise"])
+        .code(1)
+        .stdout(predicate::str::contains(&finding))
+        .stderr(predicate::str::is_empty());
 }
 
 #[test]

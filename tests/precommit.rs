@@ -169,6 +169,39 @@ fn a_given_template_is_evaluated_with_its_parameters_files() {
     }
 }
 
+const BICEP: &str = r#"param adminEnabled bool = false
+
+resource acr 'Microsoft.ContainerRegistry/registries@2023-07-01' = {
+  name: 'acrexample001'
+  location: 'westeurope'
+  sku: { name: 'Premium' }
+  properties: { adminUserEnabled: adminEnabled }
+}
+"#;
+
+/// A module's parameters files kept in its `parameters` directory, named for variants of the
+/// template (`hub.vnet.parameters.all.json` for `hub.bicep`): given either way, as pre-commit
+/// gives the files of a commit, the pair is read together.
+fn a_given_file_is_read_with_the_parameters_directory_beside_it() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let module = dir.path().join("modules/hub");
+    fs::create_dir_all(module.join("parameters")).expect("directories");
+    fs::write(module.join("hub.bicep"), BICEP).expect("template");
+    fs::write(module.join("other.bicep"), BICEP).expect("unrelated template");
+    let parameters = "modules/hub/parameters/hub.vnet.parameters.all.json";
+    fs::write(dir.path().join(parameters), PARAMETERS).expect("parameters");
+    for given in ["modules/hub/hub.bicep", parameters] {
+        let (findings, summary) = json_findings(dir.path(), &["--select", "ACR001", given]);
+        assert_eq!(
+            findings,
+            [format!("{parameters} ACR001")],
+            "{given}: {findings:?}"
+        );
+        assert_eq!(summary["files_scanned"], 1, "{given}");
+        assert_eq!(summary["input_errors"], 0, "{given}");
+    }
+}
+
 fn run(dir: &Path, program: &str, args: &[&str], env: &[(&str, &Path)]) -> Output {
     let mut command = Command::new(program);
     command.current_dir(dir).args(args);
@@ -375,6 +408,10 @@ fn main() -> std::process::ExitCode {
         common::always(
             "a_given_template_is_evaluated_with_its_parameters_files",
             a_given_template_is_evaluated_with_its_parameters_files,
+        ),
+        common::always(
+            "a_given_file_is_read_with_the_parameters_directory_beside_it",
+            a_given_file_is_read_with_the_parameters_directory_beside_it,
         ),
     ];
     trials.push(common::trial(

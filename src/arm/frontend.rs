@@ -13,6 +13,15 @@ use crate::source::{self, FileId, SourceFile, Span};
 pub struct ExplicitParameters {
     pub template: PathBuf,
     pub files: Vec<(String, Node)>,
+    /// The parameters files' canonical paths.
+    pub paths: Vec<PathBuf>,
+}
+
+impl ExplicitParameters {
+    /// Whether `path` is one of the parameters files given for the template.
+    pub fn gives(&self, path: &Path) -> bool {
+        !self.paths.is_empty() && self.paths.contains(&canonical(path))
+    }
 }
 
 /// Reads the parameters files given explicitly; they take file ids from `first_id` on.
@@ -45,6 +54,7 @@ pub fn explicit_parameters(
         explicit.push(ExplicitParameters {
             template: canonical(template),
             files,
+            paths: parameter_files.iter().map(|path| canonical(path)).collect(),
         });
     }
     (explicit, sources, errors)
@@ -59,11 +69,11 @@ pub fn read_directory(
     explicit: &[ExplicitParameters],
 ) -> FrontEndOutput {
     let mut output = FrontEndOutput::default();
-    let parameters: Vec<(String, &Node)> = parameters
+    let parameters: Vec<(&SourceFile, &Node)> = parameters
         .iter()
-        .filter_map(|f| Some((f.source.name.clone(), f.root.get("parameters")?)))
+        .filter_map(|f| Some((f.source, f.root.get("parameters")?)))
         .collect();
-    let by_stem = ParametersByStem::new(parameters.iter().map(|(name, _)| name.as_str()));
+    let by_stem = ParametersByStem::new(parameters.iter().map(|(source, _)| source.path.as_path()));
     for file in templates {
         let name = &file.source.name;
         let lower_name = lower_file_name(name);
@@ -71,7 +81,7 @@ pub fn read_directory(
         let mut paired: Vec<(String, &Node)> = positions
             .iter()
             .filter_map(|&position| parameters.get(position))
-            .map(|(p, n)| (p.clone(), *n))
+            .map(|(source, n)| (source.name.clone(), *n))
             .collect();
         let template_path = (!explicit.is_empty()).then(|| canonical(&file.source.path));
         let given = explicit

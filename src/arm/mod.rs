@@ -14,6 +14,7 @@ pub use template::{ParametersFile, Template, read, variable_values};
 use std::path::Path;
 
 use crate::model::Node;
+use crate::source;
 
 /// Marks the copy loop iteration in a resource's variant: `copy registries[1]`.
 const COPY_VARIANT: &str = "copy ";
@@ -130,13 +131,24 @@ pub fn template_stem(lower_name: &str) -> Option<&str> {
 /// what comes before each `.parameters` that the name continues with `.json`, `.jsonc` or
 /// `.<env>.json(c)` after.
 pub fn parameters_stems(lower_name: &str) -> impl Iterator<Item = &str> {
+    stem_ends(lower_name).filter_map(|at| lower_name.get(..at))
+}
+
+/// [`parameters_stems`] and their shorter forms: the stems of every template a parameters file
+/// (its file name, in lower case) may pair with (see [`pairing_stems`]).
+pub fn candidate_stems(lower_name: &str) -> impl Iterator<Item = &str> {
+    parameters_stems(lower_name).flat_map(|stem| std::iter::once(stem).chain(shorter_stems(stem)))
+}
+
+/// Where each of [`parameters_stems`] ends in the name.
+fn stem_ends(lower_name: &str) -> impl Iterator<Item = usize> + '_ {
     lower_name
         .match_indices(PARAMETERS_INFIX)
         .filter_map(move |(at, _)| {
             let rest = lower_name.get(at + PARAMETERS_INFIX.len()..)?;
             let pairs =
                 rest.starts_with('.') && (rest.ends_with(".json") || rest.ends_with(".jsonc"));
-            pairs.then(|| lower_name.get(..at)).flatten()
+            pairs.then_some(at)
         })
 }
 
@@ -148,15 +160,13 @@ pub struct ParametersByStem {
 }
 
 impl ParametersByStem {
-    /// Indexes the parameters files' names (as shown), by their position in `names`.
-    pub fn new<'n>(names: impl IntoIterator<Item = &'n str>) -> Self {
+    /// Indexes the parameters files by their position in `paths`, under their
+    /// [`pairing_stems`].
+    pub fn new<'n>(paths: impl IntoIterator<Item = &'n Path>) -> Self {
         let mut positions: foldhash::HashMap<String, Vec<usize>> = Default::default();
-        for (position, name) in names.into_iter().enumerate() {
-            for stem in parameters_stems(&lower_file_name(name)) {
-                positions
-                    .entry(stem.to_string())
-                    .or_default()
-                    .push(position);
+        for (position, path) in paths.into_iter().enumerate() {
+            for stem in pairing_stems(path) {
+                positions.entry(stem).or_default().push(position);
             }
         }
         ParametersByStem { positions }
@@ -225,25 +235,105 @@ pub fn classify_file(root: &Node, path: &Path) -> JsonKind {
 /// `x.parameters.json`, `x.parameters.prod.json`: a parameters file by its name, read (and a
 /// parse error reported) even when its text does not look like ARM.
 pub fn named_as_parameters(path: &Path) -> bool {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_ascii_lowercase())
-        .unwrap_or_default();
-    name.contains(".parameters.") && (name.ends_with(".json") || name.ends_with(".jsonc"))
+    source::named_as_parameters(path)
 }
 
-/// The template a parameters file is named for, when it does not exist: `x.parameters.json` and
-/// `x.parameters.<env>.json` are for `x.json` (or `x.jsonc`, or `x.bicep` compiled at deployment).
-/// `None` when the template is there or the name follows no convention.
+/// The stems, in lower case, of the templates a parameters file pairs with by name, looked for
+/// in the directory it is read with (see [`source::group_directory`]): those [`parameters_stems`]
+/// finds in its name when a template of one of them is there; otherwise the longest of their
+/// shorter forms, cut at a `.`, that names a template there (`hub.vnet.parameters.all.json` for
+/// `hub.bicep`, a variant's parameters); otherwise those of its name.
+pub fn pairing_stems(path: &Path) -> Vec<String> {
+    let named = NamedTemplates::of(path);
+    let lower = |stem: &str| stem.to_ascii_lowercase();
+    match named.found() {
+        Some(Found::Named) | None => named.stems().map(lower).collect(),
+        Some(Found::Shorter(stem)) => vec![lower(stem)],
+    }
+}
+
+/// Why a parameters file is not read, when it names a template (see [`pairing_stems`]) that is
+/// not where it is read with; `None` when the template is there or the name follows no
+/// convention.
 pub fn missing_template(parameters: &Path) -> Option<String> {
-    let name = parameters.file_name()?.to_str()?;
-    let at = name.to_ascii_lowercase().find(".parameters.")?;
-    let stem = name.get(..at).filter(|s| !s.is_empty())?;
-    let dir = parameters.parent()?;
-    let exists = ["json", "jsonc", "bicep"]
-        .iter()
-        .any(|extension| dir.join(format!("{stem}.{extension}")).exists());
-    (!exists).then(|| format!("{stem}.json"))
+    let named = NamedTemplates::of(parameters);
+    let stem = named.stems().find(|stem| !stem.is_empty())?;
+    if named.found().is_some() {
+        return None;
+    }
+    let directory = source::group_directory(parameters)?;
+    let where_ = if Some(directory) == parameters.parent() {
+        "beside it"
+    } else {
+        "in the directory above it"
+    };
+    Some(format!(
+        "parameters file for template `{stem}.json`, which does not exist {where_} (nor a \
+         `.bicep` of that name); pair it in the configuration (`parameters:`) or with \
+         `--template` and `--parameters`"
+    ))
+}
+
+/// The templates a parameters file's name stands for, in the name's own case.
+struct NamedTemplates<'p> {
+    name: std::borrow::Cow<'p, str>,
+    ends: Vec<usize>,
+    directory: Option<&'p Path>,
+}
+
+/// Which template of a parameters file's name exists (see [`pairing_stems`]).
+enum Found<'n> {
+    Named,
+    Shorter(&'n str),
+}
+
+impl<'p> NamedTemplates<'p> {
+    fn of(path: &'p Path) -> Self {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy())
+            .unwrap_or_default();
+        // Lower case keeps every byte offset: the stems end where they end in the name.
+        let ends = stem_ends(&name.to_ascii_lowercase()).collect();
+        NamedTemplates {
+            name,
+            ends,
+            directory: source::group_directory(path),
+        }
+    }
+
+    fn stems(&self) -> impl Iterator<Item = &str> {
+        self.ends.iter().filter_map(|&at| self.name.get(..at))
+    }
+
+    fn found(&self) -> Option<Found<'_>> {
+        let directory = self.directory?;
+        if self.stems().any(|stem| template_exists(directory, stem)) {
+            return Some(Found::Named);
+        }
+        let mut shorter: Vec<&str> = self.stems().flat_map(shorter_stems).collect();
+        shorter.sort_by_key(|stem| std::cmp::Reverse(stem.len()));
+        let found = shorter
+            .into_iter()
+            .find(|stem| template_exists(directory, stem));
+        found.map(Found::Shorter)
+    }
+}
+
+/// A stem without each of its last `.`-separated parts in turn, longest first: `a.b.c` gives
+/// `a.b` and `a`.
+fn shorter_stems(stem: &str) -> impl Iterator<Item = &str> {
+    stem.rmatch_indices('.')
+        .filter_map(move |(at, _)| stem.get(..at))
+        .filter(|shorter| !shorter.is_empty())
+}
+
+/// Whether `directory` holds a template of that stem: JSON, or Bicep compiled at deployment.
+fn template_exists(directory: &Path, stem: &str) -> bool {
+    !stem.is_empty()
+        && ["json", "jsonc", "bicep"]
+            .iter()
+            .any(|extension| directory.join(format!("{stem}.{extension}")).is_file())
 }
 
 #[cfg(test)]
@@ -312,6 +402,49 @@ mod tests {
             split_variant("a.parameters.json"),
             (Some("a.parameters.json"), None)
         );
+    }
+
+    #[test]
+    fn parameters_files_pair_with_the_longest_stem_that_names_a_template() {
+        use super::{missing_template, pairing_stems};
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("hub/parameters")).unwrap();
+        for template in [
+            "a.json",
+            "a.b.json",
+            "hub/hub.bicep",
+            "hub/parameters/x.json",
+        ] {
+            std::fs::write(root.join(template), "{}").unwrap();
+        }
+        let stems = |name: &str| pairing_stems(&root.join(name));
+        assert_eq!(stems("a.b.parameters.json"), ["a.b"]);
+        assert_eq!(stems("A.B.Parameters.Prod.json"), ["a.b"]);
+        assert_eq!(stems("a.c.d.parameters.json"), ["a"]);
+        assert_eq!(stems("x.y.parameters.json"), ["x.y"]);
+        assert_eq!(stems("x.parameters.parameters.json"), ["x", "x.parameters"]);
+        assert_eq!(
+            stems("hub/parameters/hub.vnet.parameters.all.json"),
+            ["hub"]
+        );
+        assert_eq!(stems("hub/parameters/x.parameters.json"), ["x"]);
+        assert!(stems("a.json").is_empty());
+        let missing = |name: &str| missing_template(&root.join(name));
+        assert_eq!(missing("a.c.d.parameters.json"), None);
+        assert_eq!(missing("hub/parameters/hub.parameters.min.json"), None);
+        assert!(
+            missing("x.y.parameters.json")
+                .unwrap()
+                .contains("`x.y.json`, which does not exist beside it")
+        );
+        // A template in the parameters directory is not where its parameters files are read.
+        let above = missing("hub/parameters/x.parameters.json").unwrap();
+        assert!(
+            above.contains("`x.json`, which does not exist in the directory above it"),
+            "{above}"
+        );
+        assert_eq!(missing(".parameters.json"), None);
     }
 
     #[test]
@@ -399,7 +532,7 @@ mod tests {
     fn pairing_by_stems_answers_as_pairing_by_prefix_for_every_short_name() {
         let templates = names_of_tokens(3);
         let parameters = names_of_tokens(4);
-        let index = super::ParametersByStem::new(parameters.iter().map(String::as_str));
+        let index = super::ParametersByStem::new(parameters.iter().map(std::path::Path::new));
         for template in &templates {
             let expected: Vec<usize> = (0..parameters.len())
                 .filter(|&i| pairs_by_prefix(template, &parameters[i]))
@@ -412,7 +545,7 @@ mod tests {
 
     #[test]
     fn parameters_files_indexed_by_stem_are_found_in_order() {
-        let index = super::ParametersByStem::new(TRICKY_NAMES);
+        let index = super::ParametersByStem::new(TRICKY_NAMES.map(std::path::Path::new));
         for template in TRICKY_NAMES {
             let lower = super::lower_file_name(template);
             let found = super::template_stem(&lower).map_or(&[][..], |stem| index.of_stem(stem));

@@ -309,7 +309,7 @@ impl PairedJson {
                 compiled.iter().map(|c| source_of_compiled(&c.source.path)),
             ),
             parameters: arm::ParametersByStem::new(
-                parameters.iter().map(|p| p.source.name.as_str()),
+                parameters.iter().map(|p| p.source.path.as_path()),
             ),
         }
     }
