@@ -65,13 +65,17 @@ pub fn group_directory(path: &Path) -> Option<&Path> {
     }
 }
 
-/// `x.parameters.json`, `x.parameters.prod.json`: an ARM parameters file by its name.
+/// `x.parameters.json`, `x.parameters.prod.json`: an ARM parameters file by its name (not a
+/// Terraform file in JSON syntax, `x.parameters.tf.json`).
 pub fn named_as_parameters(path: &Path) -> bool {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
-    name.contains(".parameters.") && (name.ends_with(".json") || name.ends_with(".jsonc"))
+    let terraform = name.ends_with(".tf.json") || name.ends_with(".tfvars.json");
+    name.contains(".parameters.")
+        && (name.ends_with(".json") || name.ends_with(".jsonc"))
+        && !terraform
 }
 
 /// Sorts `items` in [`directory_order`] of their paths (stable), comparing a key made once per
@@ -890,6 +894,10 @@ mod tests {
             group("m/parameters/a.parameters.bicepparam"),
             directory("m/parameters")
         );
+        for terraform in ["a.parameters.tf.json", "a.parameters.tfvars.json"] {
+            let path = format!("m/parameters/{terraform}");
+            assert_eq!(group(&path), directory("m/parameters"), "{path}");
+        }
         assert_eq!(
             group("m/settings/a.parameters.json"),
             directory("m/settings")
