@@ -543,6 +543,40 @@ fn a_value_set_in_a_tfvars_member_is_shown_there_and_where_the_module_uses_it() 
     assert!(client.stop().success());
 }
 
+/// A template's parameters files kept in the `parameters` directory beside it: the unsaved text
+/// of one is read when the template is checked, and its diagnostics are its own.
+#[test]
+fn unsaved_text_of_a_parameters_file_in_the_parameters_directory_is_used() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    std::fs::create_dir(dir.path().join("parameters")).expect("parameters directory");
+    let template = dir.path().join("hub.bicep");
+    let parameters = dir.path().join("parameters/hub.parameters.all.json");
+    let bicep = "param admin bool = false\n\nresource acr 'Microsoft.ContainerRegistry/registries@2023-07-01' = {\n  name: 'acrexample001'\n  location: 'westeurope'\n  sku: { name: 'Premium' }\n  properties: { adminUserEnabled: admin }\n}\n";
+    std::fs::write(&template, bicep).expect("hub.bicep");
+    let off = "{\n  \"contentVersion\": \"1.0.0.0\",\n  \"parameters\": { \"admin\": { \"value\": false } }\n}\n";
+    std::fs::write(&parameters, off).expect("parameters file");
+    let (template_uri, parameters_uri) = (file_uri(&template), file_uri(&parameters));
+
+    let mut client = Client::initialized(dir.path());
+    client.open(&template_uri, "bicep", bicep);
+    client.diagnostics(&template_uri, |d| {
+        has_rule(d, "ACR003") && !has_rule(d, "ACR001")
+    });
+    client.open(&parameters_uri, "json", &off.replace("false", "true"));
+    let diagnostics = client.diagnostics(&parameters_uri, |d| has_rule(d, "ACR001"));
+    let admin = with_rule(&diagnostics, "ACR001").expect("ACR001 in the parameters file");
+    assert_eq!(admin["range"], range((2, 38), (2, 42)), "{admin}");
+    // The template is checked again with the unsaved value: shown at its use there.
+    let diagnostics = client.diagnostics(&template_uri, |d| has_rule(d, "ACR001"));
+    let related = &with_rule(&diagnostics, "ACR001").expect("ACR001")["relatedInformation"][0];
+    assert_eq!(
+        related["location"]["uri"],
+        parameters_uri.as_str(),
+        "{diagnostics:?}"
+    );
+    assert!(client.stop().success());
+}
+
 #[test]
 fn protocol_errors_are_answered_and_survived() {
     let dir = tempfile::tempdir().expect("temporary directory");

@@ -484,7 +484,7 @@ impl Server {
             .collect();
         let affected = self.documents.keys().filter(|document| {
             changed.iter().any(|path| {
-                path.parent() == document.parent()
+                read_together(path, document)
                     || self.read_by.get(*document).is_some_and(|read| {
                         read.contains(path) || path.parent().is_some_and(|dir| read.contains(dir))
                     })
@@ -495,11 +495,10 @@ impl Server {
 
     /// Marks the open documents of `path`'s directory for checking: they share its module.
     fn touch_directory(&mut self, path: &Path) {
-        let directory = path.parent();
         let touched = self
             .documents
             .keys()
-            .filter(|p| p.as_path() == path || p.parent() == directory);
+            .filter(|p| p.as_path() == path || read_together(p, path));
         self.dirty.extend(touched.cloned());
     }
 
@@ -522,7 +521,7 @@ impl Server {
         options.overlays = self
             .documents
             .iter()
-            .filter(|(p, _)| p.parent() == path.parent())
+            .filter(|(p, _)| read_together(p, path))
             .map(|(p, d)| (p.clone(), d.text.clone()))
             .collect();
         match catch_unwind(AssertUnwindSafe(|| crate::scan(&options))) {
@@ -753,6 +752,14 @@ fn can_register_file_watchers(initialize: &serde_json::Value) -> bool {
         .pointer("/capabilities/workspace/didChangeWatchedFiles/dynamicRegistration")
         .and_then(serde_json::Value::as_bool)
         .unwrap_or(false)
+}
+
+/// Whether a scan of one file may read the other with it: they share a directory, or one is a
+/// parameters file read with the templates of the directory above its own (see
+/// [`crate::source::group_directory`]).
+fn read_together(a: &Path, b: &Path) -> bool {
+    a.parent() == b.parent()
+        || crate::source::group_directory(a) == crate::source::group_directory(b)
 }
 
 /// The files a scan read, absolute, with their directories.
