@@ -26,6 +26,9 @@ pub struct Scan {
     pub stale_baseline_entries: usize,
     /// Things the scan could not follow, such as modules that are not downloaded.
     pub notices: Vec<String>,
+    /// Bicep registry modules that could not be read and are not among the notices (only
+    /// `--show-unknown` names them).
+    pub unnamed_registry_modules: usize,
     /// The lowest level that blocks (`--fail-on`), for summaries; `None` when nothing blocks.
     pub fail_on: Option<Level>,
     pub not_applicable: Vec<Undecided>,

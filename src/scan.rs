@@ -186,8 +186,13 @@ pub fn scan(options: &ScanOptions) -> Scan {
     let secrets_of_files = std::mem::take(&mut model.secrets);
     errors.extend(model.errors);
     let mut notices = model.notices;
+    let mut unnamed_registry_modules = 0;
     if options.show_unknown {
         notices.append(&mut model.undecided_notices);
+    } else {
+        model.undecided_notices.sort_unstable();
+        model.undecided_notices.dedup();
+        unnamed_registry_modules = model.undecided_notices.len();
     }
     // A link out of the tree that a module call names is read as that module: no notice.
     let module_link = |notice: &&String| {
@@ -316,6 +321,7 @@ pub fn scan(options: &ScanOptions) -> Scan {
         suppressed,
         stale_baseline_entries,
         notices,
+        unnamed_registry_modules,
         fail_on: Some(rules::Level::Error),
         not_applicable,
         unknown,

@@ -194,7 +194,7 @@ fn registry_modules_missing_from_the_cache_are_named_with_show_unknown_never_fin
 }
 
 #[test]
-fn registry_modules_missing_from_the_cache_are_not_noted_without_show_unknown() {
+fn registry_modules_missing_from_the_cache_are_counted_and_named_only_with_show_unknown() {
     let home = scratch(&[]);
     let dir = scratch(&[
         ("main.bicep", REGISTRY_MODULE_CALL),
@@ -216,6 +216,27 @@ fn registry_modules_missing_from_the_cache_are_not_noted_without_show_unknown() 
                 "module `gone`: module file `gone.bicep` does not exist",
             ));
     }
+    // A clean result is not taken for a checked one: the human summaries count them.
+    let unread = "1 Bicep registry module could not be read, so what it deploys is not checked";
+    for (format, counted) in [
+        ("pretty", format!("{unread} (`--show-unknown` names them).")),
+        ("markdown", format!("{unread}.")),
+    ] {
+        acr_lint()
+            .arg(dir.path())
+            .args(["--format", format, "--select", "ACR001"])
+            .env("HOME", home.path())
+            .assert()
+            .stdout(predicate::str::contains(counted));
+    }
+    // Named one by one instead with `--show-unknown`.
+    acr_lint()
+        .arg(dir.path())
+        .args(["--select", "ACR001", "--show-unknown"])
+        .env("HOME", home.path())
+        .assert()
+        .stdout(predicate::str::contains("could not be read").not())
+        .stderr(predicate::str::contains("not in the Bicep restore cache"));
 }
 
 #[test]

@@ -24,6 +24,11 @@ pub fn render(scan: &Scan, out: &mut dyn Write) -> io::Result<()> {
         writeln!(out)?;
     }
     writeln!(out, "{}", summary(scan))?;
+    if scan.unnamed_registry_modules > 0 {
+        writeln!(out)?;
+        let unread = super::unread_registry_modules(scan.unnamed_registry_modules);
+        writeln!(out, "{unread}.")?;
+    }
     if scan.findings.is_empty() {
         writeln!(out)?;
         match (scan.files_scanned, scan.errors.is_empty()) {

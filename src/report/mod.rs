@@ -168,6 +168,19 @@ pub fn escape_controls(text: &str) -> Cow<'_, str> {
 }
 
 /// Said instead of "No problems found" when no file could be checked at all.
+/// `11 Bicep registry modules could not be read, so what they deploy is not checked`.
+fn unread_registry_modules(count: usize) -> String {
+    let they_deploy = if count == 1 {
+        "it deploys"
+    } else {
+        "they deploy"
+    };
+    format!(
+        "{} could not be read, so what {they_deploy} is not checked",
+        plural(count, "Bicep registry module")
+    )
+}
+
 fn plural(count: usize, word: &str) -> String {
     if count == 1 {
         format!("{count} {word}")

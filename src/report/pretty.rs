@@ -150,6 +150,10 @@ fn summary(scan: &Scan, out: &mut dyn Write) -> io::Result<()> {
             scan.unknown.len()
         ));
     }
+    if scan.unnamed_registry_modules > 0 {
+        let unread = super::unread_registry_modules(scan.unnamed_registry_modules);
+        extras.push(format!("{unread} (`--show-unknown` names them)"));
+    }
     if !extras.is_empty() {
         writeln!(out, "{}.", extras.join("; "))?;
     }
