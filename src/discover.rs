@@ -187,15 +187,18 @@ pub fn context<'o>(
         let (bicep, rest): (Vec<_>, Vec<_>) = siblings
             .into_iter()
             .partition(|(_, candidate)| candidate.family() == Family::Bicep);
-        let seeds = bicep_seeds(&given, &bicep);
         let (wanted, others): (Vec<_>, Vec<_>) = rest
             .into_iter()
             .partition(|(sibling, candidate)| given.wants(sibling, *candidate));
+        let seeds = bicep_seeds(&given, &bicep, &wanted, open);
         context.extend(wanted);
         context.extend(plans_and_their_configuration(&given, &others, open));
         if !seeds.is_empty() {
             let bicep = bicep_read_with(&seeds, bicep, open);
-            context.extend(parameters_of_bicep(&bicep, others));
+            let (compiled, others) = split_compiled(others, open);
+            let templates = [&bicep[..], &compiled[..]].concat();
+            context.extend(parameters_of_bicep(&templates, others));
+            context.extend(compiled);
             context.extend(bicep);
         }
     }
@@ -249,8 +252,15 @@ fn text_of<'t>(path: &Path, open: &OpenText<'t>) -> Option<std::borrow::Cow<'t, 
 
 /// The files a directory's Bicep files are read for (see [`bicep_read_with`]): the given Bicep
 /// files, and when JSON files are given, those files (a Bicep file may import or load them) with
-/// the Bicep templates they are parameters files of or compiled from.
-fn bicep_seeds(given: &GivenInDirectory, bicep: &[(PathBuf, Candidate)]) -> Vec<PathBuf> {
+/// the Bicep templates they are parameters files of or compiled from (any of the directory's, for
+/// a compiled template, given or `wanted` with a given parameters file, with no `.bicep` file of
+/// its name: see [`crate::bicep::compiled_from`]).
+fn bicep_seeds(
+    given: &GivenInDirectory,
+    bicep: &[(PathBuf, Candidate)],
+    wanted: &[(PathBuf, Candidate)],
+    open: &OpenText<'_>,
+) -> Vec<PathBuf> {
     let mut seeds = given.bicep.clone();
     if given.json.is_empty() || bicep.is_empty() {
         return seeds;
@@ -261,12 +271,25 @@ fn bicep_seeds(given: &GivenInDirectory, bicep: &[(PathBuf, Candidate)]) -> Vec<
         .iter()
         .map(|json| crate::bicep::source_of_compiled(json))
         .collect();
-    let templates = bicep.iter().filter(|(sibling, _)| {
+    let wanted_json = wanted.iter().filter(|(_, c)| c.family() == Family::Json);
+    let mut json = given.json.iter().chain(wanted_json.map(|(path, _)| path));
+    let compiled_elsewhere = json.any(|json| {
+        let source = crate::bicep::source_of_compiled(json);
+        !bicep.iter().any(|(sibling, _)| *sibling == source) && compiled_by_bicep(json, open)
+    });
+    let templates = bicep.iter().filter(|(sibling, candidate)| {
         given.is_template_of_given(Family::Bicep, &lower_file_name(sibling))
             || sources.contains(sibling)
+            || (compiled_elsewhere && *candidate == Candidate::Bicep)
     });
     seeds.extend(templates.map(|(path, _)| path.clone()));
     seeds
+}
+
+/// Whether a JSON file's text (an editor's first) is a template the Bicep compiler made.
+fn compiled_by_bicep(path: &Path, open: &OpenText<'_>) -> bool {
+    text_of(path, open)
+        .is_some_and(|text| text.contains("\"_generator\"") && text.contains("bicep"))
 }
 
 /// The files of `directory` (`None`: the working directory) of a kind acr-lint reads that
@@ -345,17 +368,25 @@ fn take_if_readable(
     }
 }
 
-/// The JSON parameters files among `others` named for the Bicep templates among `bicep` (a
+/// The JSON templates among `others` that the Bicep compiler made (one may have been compiled
+/// from a Bicep file of another name: see [`crate::bicep::compiled_from`]), and the rest.
+fn split_compiled(others: Vec<(PathBuf, Candidate)>, open: &OpenText<'_>) -> (Files, Files) {
+    others.into_iter().partition(|(path, candidate)| {
+        candidate.family() == Family::Json && compiled_by_bicep(path, open)
+    })
+}
+
+/// The JSON parameters files among `others` named for the templates among `templates` (a
 /// caller of a given file is read with its parameters files, as in a scan of the directory).
 fn parameters_of_bicep(
-    bicep: &[(PathBuf, Candidate)],
+    templates: &[(PathBuf, Candidate)],
     others: Vec<(PathBuf, Candidate)>,
 ) -> impl Iterator<Item = (PathBuf, Candidate)> {
-    let stems: std::collections::HashSet<String> = bicep
+    let stems: std::collections::HashSet<String> = templates
         .iter()
-        .filter_map(|(path, _)| {
+        .filter_map(|(path, candidate)| {
             let name = lower_file_name(path);
-            template_stem(Family::Bicep, &name).map(str::to_string)
+            template_stem(candidate.family(), &name).map(str::to_string)
         })
         .collect();
     others.into_iter().filter(move |(path, candidate)| {
@@ -363,6 +394,9 @@ fn parameters_of_bicep(
             && crate::arm::candidate_stems(&lower_file_name(path)).any(|s| stems.contains(s))
     })
 }
+
+/// Files with the kind each is read as.
+type Files = Vec<(PathBuf, Candidate)>;
 
 /// The text of a file open in an editor, which stands for what is on disk.
 pub type OpenText<'o> = dyn Fn(&Path) -> Option<&'o str> + Sync + 'o;

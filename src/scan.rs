@@ -585,9 +585,7 @@ fn read_directory(
             _ => None,
         })
         .collect();
-    // A template compiled from a Bicep file beside it is read through that file.
-    let bicep_templates = bicep_files.iter().filter(|b| !b.parameters);
-    let bicep_templates = source::PathIndex::new(bicep_templates.map(|b| b.source.path.clone()));
+    // A template compiled from a Bicep file of the directory is read through that file.
     let (compiled, templates): (Vec<JsonDocument<'_>>, Vec<JsonDocument<'_>>) =
         of_kind(|d| match d {
             Document::ArmTemplate(root) => Some(root),
@@ -595,10 +593,7 @@ fn read_directory(
         })
         .into_iter()
         .partition(|t| {
-            bicep::is_compiled(t.root)
-                && bicep_templates
-                    .position(&bicep::source_of_compiled(&t.source.path))
-                    .is_some()
+            bicep::is_compiled(t.root) && bicep::compiled_from(t, &bicep_files).is_some()
         });
     let parameters = of_kind(|d| match d {
         Document::ArmParameters(root) => Some(root),

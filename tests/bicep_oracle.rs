@@ -245,11 +245,9 @@ fn compare(bicep: &Path, json: &Path, mismatches: &mut Vec<String>) {
 }
 
 /// The compiled template read as a template of its own: beside its Bicep source (`x.json` for
-/// `x.bicep`) a scan reports it through the source, so it is copied to a directory of its own.
+/// `x.bicep`, or another name for a source that declares what it declares) a scan reports it
+/// through the source, so it is copied to a directory of its own.
 fn alone(json: &Path) -> (PathBuf, Option<tempfile::TempDir>) {
-    if !acr_lint::bicep::source_of_compiled(json).is_file() {
-        return (json.to_path_buf(), None);
-    }
     let dir = tempfile::tempdir().expect("a temporary directory");
     let copy = dir.path().join(json.file_name().expect("a file name"));
     std::fs::copy(json, &copy).expect("the template copied");

@@ -202,6 +202,41 @@ fn a_given_file_is_read_with_the_parameters_directory_beside_it() {
     }
 }
 
+/// The Azure quickstarts' layout: `main.bicep` compiled to `azuredeploy.json`, deployed with
+/// `azuredeploy.parameters.json`. Whichever file is given, the registry is the Bicep file's,
+/// evaluated with that parameters file, as in a scan of the directory.
+fn a_given_file_is_read_with_the_bicep_file_its_template_was_compiled_from() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let case =
+        common::repo().join("testdata/bicep/acr001/compiled-under-another-name-with-parameters");
+    for name in [
+        "main.bicep",
+        "azuredeploy.json",
+        "azuredeploy.parameters.json",
+    ] {
+        fs::copy(case.join(name), dir.path().join(name)).expect("case file copied");
+    }
+    let registries = |given: &str| {
+        let output = BinCommand::cargo_bin("acr-lint")
+            .expect("binary built")
+            .current_dir(dir.path())
+            .args(["-f", "json", "--select", "ACR001", given])
+            .output()
+            .expect("acr-lint runs");
+        let report: Value = serde_json::from_slice(&output.stdout).expect("JSON report");
+        let findings = report["findings"].as_array().cloned().unwrap_or_default();
+        let described = findings.iter().map(|f| {
+            let file = f["location"]["file"].as_str().unwrap_or("?");
+            format!("{file} {}", f["resource"].as_str().unwrap_or("?"))
+        });
+        described.collect::<Vec<String>>()
+    };
+    let at_parameters = ["azuredeploy.parameters.json acr".to_string()];
+    assert_eq!(registries("main.bicep"), at_parameters);
+    assert_eq!(registries("azuredeploy.parameters.json"), at_parameters);
+    assert!(registries("azuredeploy.json").is_empty());
+}
+
 fn run(dir: &Path, program: &str, args: &[&str], env: &[(&str, &Path)]) -> Output {
     let mut command = Command::new(program);
     command.current_dir(dir).args(args);
@@ -412,6 +447,10 @@ fn main() -> std::process::ExitCode {
         common::always(
             "a_given_file_is_read_with_the_parameters_directory_beside_it",
             a_given_file_is_read_with_the_parameters_directory_beside_it,
+        ),
+        common::always(
+            "a_given_file_is_read_with_the_bicep_file_its_template_was_compiled_from",
+            a_given_file_is_read_with_the_bicep_file_its_template_was_compiled_from,
         ),
     ];
     trials.push(common::trial(

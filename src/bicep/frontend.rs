@@ -60,6 +60,70 @@ pub fn source_of_compiled(json: &Path) -> PathBuf {
     json.with_extension("bicep")
 }
 
+/// Which of a directory's Bicep files (`documents`) a compiled JSON template (see
+/// [`is_compiled`]) was compiled from: `x.bicep` for `x.json`; failing that, the only template
+/// that declares the parameters and outputs the JSON declares, by name (Azure quickstarts
+/// compile `main.bicep` to `azuredeploy.json`).
+pub fn compiled_from(json: &JsonDocument<'_>, documents: &[BicepDocument<'_>]) -> Option<usize> {
+    let templates = || documents.iter().enumerate().filter(|(_, d)| !d.parameters);
+    let beside = source_of_compiled(&json.source.path);
+    if let Some((position, _)) = templates().find(|(_, d)| d.source.path == beside) {
+        return Some(position);
+    }
+    let declared = Declared::of_json(json.root).filter(|d| !d.is_empty())?;
+    let mut matching = templates().filter(|(_, d)| Declared::of_bicep(d.parsed) == declared);
+    let (position, _) = matching.next()?;
+    matching.next().is_none().then_some(position)
+}
+
+/// The names of the parameters and outputs a template declares, sorted.
+#[derive(PartialEq)]
+struct Declared<'a> {
+    parameters: Vec<&'a str>,
+    outputs: Vec<&'a str>,
+}
+
+impl<'a> Declared<'a> {
+    fn of_json(root: &'a Node) -> Option<Self> {
+        let names = |key: &str| -> Option<Vec<&'a str>> {
+            let mut names: Vec<&str> = match root.get(key).map(|n| &n.value) {
+                None => Vec::new(),
+                Some(crate::model::Value::Object(members)) => {
+                    members.iter().map(|(name, _)| name.as_str()).collect()
+                }
+                Some(_) => return None,
+            };
+            names.sort_unstable();
+            Some(names)
+        };
+        Some(Declared {
+            parameters: names("parameters")?,
+            outputs: names("outputs")?,
+        })
+    }
+
+    fn of_bicep(parsed: &'a ParsedFile) -> Self {
+        let mut declared = Declared {
+            parameters: Vec::new(),
+            outputs: Vec::new(),
+        };
+        for declaration in &parsed.file.declarations {
+            match &declaration.kind {
+                DeclKind::Param(param) => declared.parameters.push(param.name.name.as_str()),
+                DeclKind::Output(output) => declared.outputs.push(output.name.name.as_str()),
+                _ => {}
+            }
+        }
+        declared.parameters.sort_unstable();
+        declared.outputs.sort_unstable();
+        declared
+    }
+
+    fn is_empty(&self) -> bool {
+        self.parameters.is_empty() && self.outputs.is_empty()
+    }
+}
+
 /// Reads the Bicep files of one directory. `compiled` are the JSON templates compiled from
 /// them, whose resources are kept only where the Bicep side could not read a module.
 pub fn read_directory(
@@ -71,16 +135,17 @@ pub fn read_directory(
     let mut loader = Loader::new(context);
     let mut output = FrontEndOutput::default();
     let targets = UsingTargets::of(documents);
-    let paired = PairedJson::of(compiled, json_parameters);
-    for template in documents.iter().filter(|d| !d.parameters) {
-        let compiled = paired.compiled(template, compiled);
+    let paired = PairedJson::of(documents, compiled, json_parameters);
+    let templates = documents.iter().enumerate().filter(|(_, d)| !d.parameters);
+    for (position, template) in templates {
+        let compiled = paired.compiled(position, compiled);
         if !template.parsed.is_clean() {
             if let Some(json) = compiled {
                 read_compiled_whole(json, json_parameters, &mut output);
             }
             continue;
         }
-        let json_parameters = paired.parameters(template, json_parameters);
+        let json_parameters = paired.parameters(template, compiled, json_parameters);
         let found = evaluations(
             template,
             &targets,
@@ -296,45 +361,78 @@ impl<'d> UsingTargets<'d> {
 }
 
 /// A directory's JSON files as its Bicep files find theirs: the compiled templates by the Bicep
-/// file each sits beside, and the parameters files by the stem of the templates they pair with.
+/// file each was compiled from, and the parameters files by the stem of the templates they pair
+/// with.
 struct PairedJson {
-    compiled: source::PathIndex,
+    /// For each of the directory's Bicep files, the position of the JSON compiled from it.
+    compiled: Vec<Option<usize>>,
     parameters: arm::ParametersByStem,
 }
 
 impl PairedJson {
-    fn of(compiled: &[JsonDocument<'_>], parameters: &[JsonDocument<'_>]) -> Self {
+    fn of(
+        documents: &[BicepDocument<'_>],
+        compiled: &[JsonDocument<'_>],
+        parameters: &[JsonDocument<'_>],
+    ) -> Self {
+        let mut compiled_of = vec![None; documents.len()];
+        // A Bicep file's own `x.json` first, where another compiled file matches it too.
+        let mut by_declarations = Vec::new();
+        for (position, json) in compiled.iter().enumerate() {
+            let beside = source_of_compiled(&json.source.path);
+            let source = documents.iter().position(|d| d.source.path == beside);
+            match source.and_then(|source| compiled_of.get_mut(source)) {
+                Some(slot) => *slot = Some(position),
+                None => by_declarations.push(position),
+            }
+        }
+        for position in by_declarations {
+            let source = compiled
+                .get(position)
+                .and_then(|json| compiled_from(json, documents));
+            if let Some(slot) = source.and_then(|source| compiled_of.get_mut(source)) {
+                slot.get_or_insert(position);
+            }
+        }
         PairedJson {
-            compiled: source::PathIndex::new(
-                compiled.iter().map(|c| source_of_compiled(&c.source.path)),
-            ),
+            compiled: compiled_of,
             parameters: arm::ParametersByStem::new(
                 parameters.iter().map(|p| p.source.path.as_path()),
             ),
         }
     }
 
-    /// The template compiled from `template`, among `compiled` (the directory's, as indexed).
+    /// The template compiled from the directory's Bicep file at `position`, among `compiled`
+    /// (the directory's, as indexed).
     fn compiled<'c>(
         &self,
-        template: &BicepDocument<'_>,
+        position: usize,
         compiled: &'c [JsonDocument<'c>],
     ) -> Option<&'c JsonDocument<'c>> {
-        let position = self.compiled.position(&template.source.path)?;
-        compiled.get(position)
+        compiled.get(self.compiled.get(position).copied().flatten()?)
     }
 
     /// The JSON parameters files that pair with `template` by name, in the directory's order,
-    /// among `parameters` (the directory's, as indexed).
+    /// among `parameters` (the directory's, as indexed): its own, and those of the template
+    /// compiled from it when that has another name (`azuredeploy.parameters.json` for
+    /// `main.bicep` compiled to `azuredeploy.json`).
     fn parameters<'p>(
         &self,
         template: &BicepDocument<'_>,
+        compiled: Option<&JsonDocument<'_>>,
         parameters: &'p [JsonDocument<'p>],
     ) -> impl Iterator<Item = &'p JsonDocument<'p>> + use<'p> {
         let lower_name = arm::lower_file_name(&template.source.name);
-        let positions =
-            template_stem(&lower_name).map_or(&[][..], |stem| self.parameters.of_stem(stem));
-        let positions = positions.to_vec();
+        let mut positions = template_stem(&lower_name)
+            .map_or(&[][..], |stem| self.parameters.of_stem(stem))
+            .to_vec();
+        let compiled_name = compiled.map(|json| arm::lower_file_name(&json.source.name));
+        let compiled_stem = compiled_name.as_deref().and_then(arm::template_stem);
+        if let Some(stem) = compiled_stem.filter(|&stem| Some(stem) != template_stem(&lower_name)) {
+            positions.extend_from_slice(self.parameters.of_stem(stem));
+            positions.sort_unstable();
+            positions.dedup();
+        }
         positions
             .into_iter()
             .filter_map(|position| parameters.get(position))

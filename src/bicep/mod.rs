@@ -15,8 +15,8 @@ mod symbols;
 pub mod syntax;
 
 pub use frontend::{
-    BicepDocument, BicepOutput, is_compiled, pairs_with, read_directory, read_file, read_text,
-    source_of_compiled, template_stem,
+    BicepDocument, BicepOutput, compiled_from, is_compiled, pairs_with, read_directory, read_file,
+    read_text, source_of_compiled, template_stem,
 };
 pub use load::{Context, MAX_DATA_BYTES, MAX_LOADED_BYTES};
 
