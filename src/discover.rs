@@ -330,7 +330,7 @@ fn readable_siblings(
         for entry in entries.flatten() {
             let sibling = crate::source::normalize(&parameters_directory.join(entry.file_name()));
             // Its other files are read with it, not with `directory`.
-            if source::named_as_parameters(&sibling) {
+            if source::group_directory(&sibling) != Some(parameters_directory.as_path()) {
                 take_if_readable(entry, sibling, &boundary, wanted, &mut siblings);
             }
         }

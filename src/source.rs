@@ -50,19 +50,102 @@ pub fn directory_order(a: &Path, b: &Path) -> std::cmp::Ordering {
 }
 
 /// The directory whose files a file is read with: its own, except for an ARM parameters file
-/// (see [`named_as_parameters`]) in a directory named `parameters` or `params`, which is read
-/// with the templates of the directory above (`modules/hub/parameters/hub.parameters.all.json`
-/// with `modules/hub/hub.bicep`).
+/// (see [`named_as_parameters`]) in a directory named `parameters` or `params` that holds no
+/// template of its name, which is read with the templates of the directory above
+/// (`modules/hub/parameters/hub.parameters.all.json` with `modules/hub/hub.bicep`).
 pub fn group_directory(path: &Path) -> Option<&Path> {
     let parent = path.parent()?;
     let in_parameters_directory = parent.file_name().is_some_and(|name| {
         name.eq_ignore_ascii_case("parameters") || name.eq_ignore_ascii_case("params")
     });
-    if in_parameters_directory && named_as_parameters(path) {
+    let template_beside = || NamedTemplates::of(path, Some(parent)).found().is_some();
+    if in_parameters_directory && named_as_parameters(path) && !template_beside() {
         parent.parent()
     } else {
         Some(parent)
     }
+}
+
+/// What a parameters file's name holds after its template's stem.
+pub const PARAMETERS_INFIX: &str = ".parameters";
+
+/// Where each stem of a parameters file's name (in lower case) ends: before each `.parameters`
+/// that the name continues with `.json`, `.jsonc` or `.<env>.json(c)` after.
+pub fn stem_ends(lower_name: &str) -> impl Iterator<Item = usize> + '_ {
+    lower_name
+        .match_indices(PARAMETERS_INFIX)
+        .filter_map(move |(at, _)| {
+            let rest = lower_name.get(at + PARAMETERS_INFIX.len()..)?;
+            let pairs =
+                rest.starts_with('.') && (rest.ends_with(".json") || rest.ends_with(".jsonc"));
+            pairs.then_some(at)
+        })
+}
+
+/// The templates a parameters file's name stands for, in the name's own case.
+pub struct NamedTemplates<'p> {
+    name: std::borrow::Cow<'p, str>,
+    ends: Vec<usize>,
+    directory: Option<&'p Path>,
+}
+
+/// Which template of a parameters file's name exists in a directory.
+pub enum TemplateFound<'n> {
+    Named,
+    Shorter(&'n str),
+}
+
+impl<'p> NamedTemplates<'p> {
+    /// The name of the parameters file at `path`, its templates looked for in `directory`.
+    pub fn of(path: &'p Path, directory: Option<&'p Path>) -> Self {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy())
+            .unwrap_or_default();
+        // Lower case keeps every byte offset: the stems end where they end in the name.
+        let ends = stem_ends(&name.to_ascii_lowercase()).collect();
+        NamedTemplates {
+            name,
+            ends,
+            directory,
+        }
+    }
+
+    /// The stems of the templates the name stands for.
+    pub fn stems(&self) -> impl Iterator<Item = &str> {
+        self.ends.iter().filter_map(|&at| self.name.get(..at))
+    }
+
+    /// The template of the name's stems that exists, or else the longest of their shorter
+    /// forms that names one.
+    pub fn found(&self) -> Option<TemplateFound<'_>> {
+        let directory = self.directory?;
+        if self.stems().any(|stem| template_exists(directory, stem)) {
+            return Some(TemplateFound::Named);
+        }
+        let mut shorter: Vec<&str> = self.stems().flat_map(shorter_stems).collect();
+        shorter.sort_by_key(|stem| std::cmp::Reverse(stem.len()));
+        let found = shorter
+            .into_iter()
+            .find(|stem| template_exists(directory, stem));
+        found.map(TemplateFound::Shorter)
+    }
+}
+
+/// A stem without each of its last `.`-separated parts in turn, longest first: `a.b.c` gives
+/// `a.b` and `a`.
+pub fn shorter_stems(stem: &str) -> impl Iterator<Item = &str> {
+    stem.rmatch_indices('.')
+        .filter_map(move |(at, _)| stem.get(..at))
+        .filter(|shorter| !shorter.is_empty())
+}
+
+/// Whether `directory` holds a template of that stem: JSON, or Bicep compiled at deployment.
+fn template_exists(directory: &Path, stem: &str) -> bool {
+    !stem.is_empty()
+        && ["json", "jsonc", "bicep"]
+            .iter()
+            .any(|extension| directory.join(format!("{stem}.{extension}")).is_file())
 }
 
 /// `x.parameters.json`, `x.parameters.prod.json`: an ARM parameters file by its name (not a
@@ -893,6 +976,17 @@ mod tests {
         assert_eq!(
             group("m/parameters/a.parameters.bicepparam"),
             directory("m/parameters")
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let parameters_directory = dir.path().join("m/parameters");
+        std::fs::create_dir_all(&parameters_directory).unwrap();
+        std::fs::write(parameters_directory.join("own.json"), "{}").unwrap();
+        let own = parameters_directory.join("own.dev.parameters.json");
+        assert_eq!(group_directory(&own), Some(parameters_directory.as_path()));
+        let other = parameters_directory.join("other.parameters.json");
+        assert_eq!(
+            group_directory(&other),
+            Some(dir.path().join("m").as_path())
         );
         for terraform in ["a.parameters.tf.json", "a.parameters.tfvars.json"] {
             let path = format!("m/parameters/{terraform}");

@@ -90,12 +90,9 @@ pub enum JsonKind {
     Other,
 }
 
-/// What a parameters file's name holds after its template's stem.
-const PARAMETERS_INFIX: &str = ".parameters";
-
 /// Whether a file name could be that of a parameters file [`pairs_with`] gives some template.
 pub fn may_pair_with_a_template(file_name: &[u8]) -> bool {
-    let infix = PARAMETERS_INFIX.as_bytes();
+    let infix = source::PARAMETERS_INFIX.as_bytes();
     file_name
         .windows(infix.len())
         .any(|window| window.eq_ignore_ascii_case(infix))
@@ -131,25 +128,14 @@ pub fn template_stem(lower_name: &str) -> Option<&str> {
 /// what comes before each `.parameters` that the name continues with `.json`, `.jsonc` or
 /// `.<env>.json(c)` after.
 pub fn parameters_stems(lower_name: &str) -> impl Iterator<Item = &str> {
-    stem_ends(lower_name).filter_map(|at| lower_name.get(..at))
+    source::stem_ends(lower_name).filter_map(|at| lower_name.get(..at))
 }
 
 /// [`parameters_stems`] and their shorter forms: the stems of every template a parameters file
 /// (its file name, in lower case) may pair with (see [`pairing_stems`]).
 pub fn candidate_stems(lower_name: &str) -> impl Iterator<Item = &str> {
-    parameters_stems(lower_name).flat_map(|stem| std::iter::once(stem).chain(shorter_stems(stem)))
-}
-
-/// Where each of [`parameters_stems`] ends in the name.
-fn stem_ends(lower_name: &str) -> impl Iterator<Item = usize> + '_ {
-    lower_name
-        .match_indices(PARAMETERS_INFIX)
-        .filter_map(move |(at, _)| {
-            let rest = lower_name.get(at + PARAMETERS_INFIX.len()..)?;
-            let pairs =
-                rest.starts_with('.') && (rest.ends_with(".json") || rest.ends_with(".jsonc"));
-            pairs.then_some(at)
-        })
+    parameters_stems(lower_name)
+        .flat_map(|stem| std::iter::once(stem).chain(source::shorter_stems(stem)))
 }
 
 /// A directory's parameters files by the stem of the templates they could belong to, so that
@@ -244,11 +230,11 @@ pub fn named_as_parameters(path: &Path) -> bool {
 /// shorter forms, cut at a `.`, that names a template there (`hub.vnet.parameters.all.json` for
 /// `hub.bicep`, a variant's parameters); otherwise those of its name.
 pub fn pairing_stems(path: &Path) -> Vec<String> {
-    let named = NamedTemplates::of(path);
+    let named = source::NamedTemplates::of(path, source::group_directory(path));
     let lower = |stem: &str| stem.to_ascii_lowercase();
     match named.found() {
-        Some(Found::Named) | None => named.stems().map(lower).collect(),
-        Some(Found::Shorter(stem)) => vec![lower(stem)],
+        Some(source::TemplateFound::Named) | None => named.stems().map(lower).collect(),
+        Some(source::TemplateFound::Shorter(stem)) => vec![lower(stem)],
     }
 }
 
@@ -256,12 +242,12 @@ pub fn pairing_stems(path: &Path) -> Vec<String> {
 /// not where it is read with; `None` when the template is there or the name follows no
 /// convention.
 pub fn missing_template(parameters: &Path) -> Option<String> {
-    let named = NamedTemplates::of(parameters);
+    let directory = source::group_directory(parameters)?;
+    let named = source::NamedTemplates::of(parameters, Some(directory));
     let stem = named.stems().find(|stem| !stem.is_empty())?;
     if named.found().is_some() {
         return None;
     }
-    let directory = source::group_directory(parameters)?;
     let where_ = if Some(directory) == parameters.parent() {
         "beside it"
     } else {
@@ -272,68 +258,6 @@ pub fn missing_template(parameters: &Path) -> Option<String> {
          `.bicep` of that name); pair it in the configuration (`parameters:`) or with \
          `--template` and `--parameters`"
     ))
-}
-
-/// The templates a parameters file's name stands for, in the name's own case.
-struct NamedTemplates<'p> {
-    name: std::borrow::Cow<'p, str>,
-    ends: Vec<usize>,
-    directory: Option<&'p Path>,
-}
-
-/// Which template of a parameters file's name exists (see [`pairing_stems`]).
-enum Found<'n> {
-    Named,
-    Shorter(&'n str),
-}
-
-impl<'p> NamedTemplates<'p> {
-    fn of(path: &'p Path) -> Self {
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy())
-            .unwrap_or_default();
-        // Lower case keeps every byte offset: the stems end where they end in the name.
-        let ends = stem_ends(&name.to_ascii_lowercase()).collect();
-        NamedTemplates {
-            name,
-            ends,
-            directory: source::group_directory(path),
-        }
-    }
-
-    fn stems(&self) -> impl Iterator<Item = &str> {
-        self.ends.iter().filter_map(|&at| self.name.get(..at))
-    }
-
-    fn found(&self) -> Option<Found<'_>> {
-        let directory = self.directory?;
-        if self.stems().any(|stem| template_exists(directory, stem)) {
-            return Some(Found::Named);
-        }
-        let mut shorter: Vec<&str> = self.stems().flat_map(shorter_stems).collect();
-        shorter.sort_by_key(|stem| std::cmp::Reverse(stem.len()));
-        let found = shorter
-            .into_iter()
-            .find(|stem| template_exists(directory, stem));
-        found.map(Found::Shorter)
-    }
-}
-
-/// A stem without each of its last `.`-separated parts in turn, longest first: `a.b.c` gives
-/// `a.b` and `a`.
-fn shorter_stems(stem: &str) -> impl Iterator<Item = &str> {
-    stem.rmatch_indices('.')
-        .filter_map(move |(at, _)| stem.get(..at))
-        .filter(|shorter| !shorter.is_empty())
-}
-
-/// Whether `directory` holds a template of that stem: JSON, or Bicep compiled at deployment.
-fn template_exists(directory: &Path, stem: &str) -> bool {
-    !stem.is_empty()
-        && ["json", "jsonc", "bicep"]
-            .iter()
-            .any(|extension| directory.join(format!("{stem}.{extension}")).is_file())
 }
 
 #[cfg(test)]
@@ -438,10 +362,11 @@ mod tests {
                 .unwrap()
                 .contains("`x.y.json`, which does not exist beside it")
         );
-        // A template in the parameters directory is not where its parameters files are read.
-        let above = missing("hub/parameters/x.parameters.json").unwrap();
+        // A template in the parameters directory keeps its parameters files there.
+        assert_eq!(missing("hub/parameters/x.parameters.json"), None);
+        let above = missing("hub/parameters/y.parameters.json").unwrap();
         assert!(
-            above.contains("`x.json`, which does not exist in the directory above it"),
+            above.contains("`y.json`, which does not exist in the directory above it"),
             "{above}"
         );
         assert_eq!(missing(".parameters.json"), None);
