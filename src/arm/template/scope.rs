@@ -117,6 +117,18 @@ impl<'t> Scope<'t> {
                     ),
                     value.span,
                 ),
+                Some(value)
+                    if let Some(variable) = value.as_str().and_then(environment_variable) =>
+                {
+                    Node::unknown(
+                        format!(
+                            "`{variable}` in `{}` is an environment variable the Azure Developer \
+                             CLI fills in at deployment",
+                            file.name
+                        ),
+                        value.span,
+                    )
+                }
                 Some(value) => {
                     let mut value = value.clone();
                     value.via = Some(Box::new(Via {
@@ -478,6 +490,28 @@ pub(super) fn is_placeholder(text: &str) -> bool {
     text.starts_with("GEN-") || text.starts_with("GET-PREREQ-")
 }
 
+/// The first environment variable in `text` that the Azure Developer CLI substitutes in a
+/// parameters file before deploying: `${AZURE_LOCATION}`, `${ACR_SKU=Basic}`.
+pub(super) fn environment_variable(text: &str) -> Option<&str> {
+    let mut from = 0;
+    while let Some(start) = text.get(from..)?.find("${").map(|at| from + at) {
+        let rest = text.get(start + 2..)?;
+        let name_length = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(rest.len());
+        let named = name_length > 0 && !rest.starts_with(|c: char| c.is_ascii_digit());
+        let after_name = rest.get(name_length..).unwrap_or("");
+        let closes = after_name.starts_with('}')
+            || (after_name.starts_with(['=', ':', '-', '+', '?']) && after_name.contains('}'));
+        if named && closes {
+            let end = start + 2 + name_length + after_name.find('}')? + 1;
+            return text.get(start..end);
+        }
+        from = start + 2;
+    }
+    None
+}
+
 /// The first token a deployment pipeline replaces before deploying (`#_namePrefix_#`, as module
 /// test templates write it) in `text`.
 pub(super) fn pipeline_token(text: &str) -> Option<&str> {
@@ -641,7 +675,37 @@ fn produced_units(node: &Node, limit: u64) -> u64 {
 
 #[cfg(test)]
 mod tests {
-    use super::pipeline_token;
+    use super::{environment_variable, pipeline_token};
+
+    #[test]
+    fn environment_variables_the_azure_developer_cli_fills_in_are_found() {
+        assert_eq!(
+            environment_variable("${AZURE_LOCATION}"),
+            Some("${AZURE_LOCATION}")
+        );
+        assert_eq!(
+            environment_variable("${ACR_SKU=Basic}"),
+            Some("${ACR_SKU=Basic}")
+        );
+        assert_eq!(
+            environment_variable("acr${ENV:-dev}01"),
+            Some("${ENV:-dev}")
+        );
+        assert_eq!(environment_variable("$${ x} ${_A1}"), Some("${_A1}"));
+        for plain in [
+            "",
+            "$",
+            "${",
+            "${}",
+            "${1A}",
+            "${A",
+            "${A=b",
+            "[parameters('a')]",
+            "${a b}",
+        ] {
+            assert_eq!(environment_variable(plain), None, "{plain}");
+        }
+    }
 
     #[test]
     fn pipeline_tokens_are_found_anywhere_in_a_string() {
