@@ -118,19 +118,15 @@ impl<'t> Scope<'t> {
                     value.span,
                 ),
                 Some(value)
-                    if let Some(variable) = value.as_str().and_then(environment_variable) =>
+                    if value
+                        .as_str()
+                        .is_some_and(|t| environment_variable(t).is_some()) =>
                 {
-                    Node::unknown(
-                        format!(
-                            "`{variable}` in `{}` is an environment variable the Azure Developer \
-                             CLI fills in at deployment",
-                            file.name
-                        ),
-                        value.span,
-                    )
+                    filled_in_by_azd(value, file.name)
                 }
                 Some(value) => {
                     let mut value = value.clone();
+                    unknown_where_azd_fills_in(&mut value, file.name, 0);
                     value.via = Some(Box::new(Via {
                         span: declaration.span,
                         description: format!("parameter `{name}` in `{}`", file.name),
@@ -489,6 +485,45 @@ fn plain_reference(text: &str) -> Option<String> {
 pub(super) fn is_placeholder(text: &str) -> bool {
     text.starts_with("GEN-") || text.starts_with("GET-PREREQ-")
 }
+
+/// A parameters file's string value holding an environment variable azd fills in: unknown.
+fn filled_in_by_azd(value: &Node, file: &str) -> Node {
+    let variable = value.as_str().and_then(environment_variable).unwrap_or("");
+    Node::unknown(
+        format!(
+            "`{variable}` in `{file}` is an environment variable the Azure Developer CLI fills \
+             in at deployment"
+        ),
+        value.span,
+    )
+}
+
+/// Makes unknown each string inside a parameters file's value (an object member, an array item)
+/// that holds an environment variable azd fills in; `depth` bounds the walk as parsing bounds
+/// the nesting.
+fn unknown_where_azd_fills_in(value: &mut Node, file: &str, depth: usize) {
+    if depth > MAX_VALUE_DEPTH {
+        return;
+    }
+    let children: Vec<&mut Node> = match &mut value.value {
+        Value::Object(members) => members.iter_mut().map(|(_, node)| node).collect(),
+        Value::Array(items) => items.iter_mut().collect(),
+        _ => return,
+    };
+    for child in children {
+        if child
+            .as_str()
+            .is_some_and(|t| environment_variable(t).is_some())
+        {
+            *child = filled_in_by_azd(child, file);
+        } else {
+            unknown_where_azd_fills_in(child, file, depth + 1);
+        }
+    }
+}
+
+/// How deep [`unknown_where_azd_fills_in`] looks into a value.
+const MAX_VALUE_DEPTH: usize = 64;
 
 /// The first environment variable in `text` that the Azure Developer CLI substitutes in a
 /// parameters file before deploying: `${AZURE_LOCATION}`, `${ACR_SKU=Basic}`.
