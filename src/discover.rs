@@ -317,7 +317,7 @@ fn readable_siblings(
         };
         let sibling = crate::source::normalize(&sibling);
         let is_directory = entry.file_type().is_ok_and(|t| t.is_dir());
-        if is_directory && reads_with_parent(&sibling) {
+        if is_directory && source::is_parameters_directory(&sibling) {
             parameters_directories.push(sibling);
             continue;
         }
@@ -336,12 +336,6 @@ fn readable_siblings(
         }
     }
     siblings
-}
-
-/// Whether a directory's parameters files are read with the directory above it.
-fn reads_with_parent(directory: &Path) -> bool {
-    let file = directory.join("x.parameters.json");
-    source::group_directory(&file) != Some(directory)
 }
 
 /// Adds `sibling` (the path of `entry`) to `siblings` when it is a file of a kind acr-lint
@@ -372,7 +366,9 @@ fn take_if_readable(
 /// from a Bicep file of another name: see [`crate::bicep::compiled_from`]), and the rest.
 fn split_compiled(others: Vec<(PathBuf, Candidate)>, open: &OpenText<'_>) -> (Files, Files) {
     others.into_iter().partition(|(path, candidate)| {
-        candidate.family() == Family::Json && compiled_by_bicep(path, open)
+        candidate.family() == Family::Json
+            && !source::named_as_parameters(path)
+            && compiled_by_bicep(path, open)
     })
 }
 

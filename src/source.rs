@@ -55,15 +55,20 @@ pub fn directory_order(a: &Path, b: &Path) -> std::cmp::Ordering {
 /// (`modules/hub/parameters/hub.parameters.all.json` with `modules/hub/hub.bicep`).
 pub fn group_directory(path: &Path) -> Option<&Path> {
     let parent = path.parent()?;
-    let in_parameters_directory = parent.file_name().is_some_and(|name| {
-        name.eq_ignore_ascii_case("parameters") || name.eq_ignore_ascii_case("params")
-    });
     let template_beside = || NamedTemplates::of(path, Some(parent)).found().is_some();
-    if in_parameters_directory && named_as_parameters(path) && !template_beside() {
+    if is_parameters_directory(parent) && named_as_parameters(path) && !template_beside() {
         parent.parent()
     } else {
         Some(parent)
     }
+}
+
+/// Whether a directory is named as one that holds the parameters files of the templates above
+/// it: `parameters` or `params`.
+pub fn is_parameters_directory(directory: &Path) -> bool {
+    directory.file_name().is_some_and(|name| {
+        name.eq_ignore_ascii_case("parameters") || name.eq_ignore_ascii_case("params")
+    })
 }
 
 /// What a parameters file's name holds after its template's stem.

@@ -376,22 +376,21 @@ impl PairedJson {
         parameters: &[JsonDocument<'_>],
     ) -> Self {
         let mut compiled_of = vec![None; documents.len()];
-        // A Bicep file's own `x.json` first, where another compiled file matches it too.
-        let mut by_declarations = Vec::new();
         for (position, json) in compiled.iter().enumerate() {
+            let Some(source) = compiled_from(json, documents) else {
+                continue;
+            };
             let beside = source_of_compiled(&json.source.path);
-            let source = documents.iter().position(|d| d.source.path == beside);
-            match source.and_then(|source| compiled_of.get_mut(source)) {
-                Some(slot) => *slot = Some(position),
-                None => by_declarations.push(position),
-            }
-        }
-        for position in by_declarations {
-            let source = compiled
-                .get(position)
-                .and_then(|json| compiled_from(json, documents));
-            if let Some(slot) = source.and_then(|source| compiled_of.get_mut(source)) {
-                slot.get_or_insert(position);
+            let own = documents
+                .get(source)
+                .is_some_and(|d| d.source.path == beside);
+            // A Bicep file's own `x.json` wins over another compiled file that matches it.
+            if let Some(slot) = compiled_of.get_mut(source) {
+                if own {
+                    *slot = Some(position);
+                } else {
+                    slot.get_or_insert(position);
+                }
             }
         }
         PairedJson {

@@ -117,13 +117,7 @@ impl<'t> Scope<'t> {
                     ),
                     value.span,
                 ),
-                Some(value)
-                    if value
-                        .as_str()
-                        .is_some_and(|t| environment_variable(t).is_some()) =>
-                {
-                    filled_in_by_azd(value, file.name)
-                }
+                Some(value) if let Some(unknown) = filled_in_by_azd(value, file.name) => unknown,
                 Some(value) => {
                     let mut value = value.clone();
                     unknown_where_azd_fills_in(&mut value, file.name, 0);
@@ -486,16 +480,17 @@ pub(super) fn is_placeholder(text: &str) -> bool {
     text.starts_with("GEN-") || text.starts_with("GET-PREREQ-")
 }
 
-/// A parameters file's string value holding an environment variable azd fills in: unknown.
-fn filled_in_by_azd(value: &Node, file: &str) -> Node {
-    let variable = value.as_str().and_then(environment_variable).unwrap_or("");
-    Node::unknown(
+/// What a parameters file's string value holding an environment variable azd fills in stands
+/// for: a value unknown before deployment. `None` for any other value.
+fn filled_in_by_azd(value: &Node, file: &str) -> Option<Node> {
+    let variable = value.as_str().and_then(environment_variable)?;
+    Some(Node::unknown(
         format!(
             "`{variable}` in `{file}` is an environment variable the Azure Developer CLI fills \
              in at deployment"
         ),
         value.span,
-    )
+    ))
 }
 
 /// Makes unknown each string inside a parameters file's value (an object member, an array item)
@@ -511,13 +506,9 @@ fn unknown_where_azd_fills_in(value: &mut Node, file: &str, depth: usize) {
         _ => return,
     };
     for child in children {
-        if child
-            .as_str()
-            .is_some_and(|t| environment_variable(t).is_some())
-        {
-            *child = filled_in_by_azd(child, file);
-        } else {
-            unknown_where_azd_fills_in(child, file, depth + 1);
+        match filled_in_by_azd(child, file) {
+            Some(unknown) => *child = unknown,
+            None => unknown_where_azd_fills_in(child, file, depth + 1),
         }
     }
 }
