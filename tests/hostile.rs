@@ -405,6 +405,38 @@ fn module_cycles_do_not_hang() {
         result.stderr
     );
 }
+/// Ten levels of modules, each calling the next eight times (`count`) and reading its outputs:
+/// 8^9 instances if every one were read.
+fn module_calls_multiplying_down_the_tree_are_bounded() {
+    let dir = scratch();
+    for level in 0..10 {
+        let text = if level < 9 {
+            format!(
+                "variable \"v\" {{\n  default = true\n}}\n\
+                 module \"next\" {{\n  source = \"../l{}\"\n  count  = 8\n  v      = var.v\n}}\n\
+                 output \"v\" {{\n  value = [for m in module.next : m.v]\n}}\n",
+                level + 1
+            )
+        } else {
+            "variable \"v\" {\n  default = true\n}\noutput \"v\" {\n  value = var.v\n}\n".into()
+        };
+        write(dir.path(), &format!("l{level}/main.tf"), text.as_bytes());
+    }
+    let caller = format!(
+        "module \"top\" {{\n  source = \"./l0\"\n}}\n{}",
+        FAILING_REGISTRY.replace("\"acr\"", "\"deep\"").replace(
+            "admin_enabled       = true",
+            "admin_enabled       = module.top.v[0][0]"
+        )
+    );
+    write(dir.path(), "main.tf", caller.as_bytes());
+
+    let result = run(dir.path(), &["--show-unknown"]);
+    result
+        .expect(3)
+        .stderr_has("is not checked: the calls make more than 4096 module instances")
+        .stdout_has("main.tf:9:25: note[ACR001] could not verify admin-user-enabled");
+}
 
 fn globs_of_many_stars_in_the_configuration_do_not_hang() {
     let dir = scratch();
@@ -856,6 +888,10 @@ fn main() -> std::process::ExitCode {
             empty_files_are_no_error_and_report_nothing,
         ),
         common::always("module_cycles_do_not_hang", module_cycles_do_not_hang),
+        common::always(
+            "module_calls_multiplying_down_the_tree_are_bounded",
+            module_calls_multiplying_down_the_tree_are_bounded,
+        ),
         common::always(
             "globs_of_many_stars_in_the_configuration_do_not_hang",
             globs_of_many_stars_in_the_configuration_do_not_hang,

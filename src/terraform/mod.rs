@@ -34,7 +34,7 @@ pub use project::{
 };
 
 use expr::Converter;
-use module::{InstanceScope, ModuleScope};
+use module::{Binding, CalledOutputs, Expanded, InstanceScope, ModuleScope};
 use std::collections::HashMap;
 
 /// A syntax error at a byte offset of the file.
@@ -53,9 +53,10 @@ pub fn parse(text: &str) -> Result<Body, SyntaxError> {
 pub fn read_module(
     files: &[ModuleFile<'_>],
     given: &HashMap<String, GivenValue>,
+    called: &CalledOutputs,
     instance: &Instance,
 ) -> ModuleResult {
-    let scope = ModuleScope::new(files, given);
+    let scope = ModuleScope::new(files, given, called);
     let unit = instance.unit.as_str();
     let mut result = ModuleResult {
         resources: Vec::new(),
@@ -66,6 +67,7 @@ pub fn read_module(
         calls: Vec::new(),
         errors: Vec::new(),
         secrets: scope.secret_spans().to_vec(),
+        output_values: Vec::new(),
     };
     for file in files {
         let directives = directives::from_hcl(file.body, file.text, file.file, unit);
@@ -104,6 +106,10 @@ pub fn read_module(
                             .secrets
                             .extend(literal_value(block).map(|_| secret.span));
                     }
+                    if !instance.prefix.is_empty() {
+                        let output = output_value(block, file, &scope, instance);
+                        result.output_values.extend(output);
+                    }
                     result.unit.outputs.extend(output);
                 }
                 "variable" => result.unit.inputs.extend(variable(block, file.file)),
@@ -111,10 +117,9 @@ pub fn read_module(
                     for expanded in scope.instances(block).each() {
                         let instance = InstanceScope::new(&scope, &expanded)
                             .reading_for_each(block, file.file);
-                        let key = expanded.key.clone();
                         result
                             .calls
-                            .extend(module_call(block, file, &instance, key));
+                            .extend(module_call(block, file, &instance, &expanded));
                     }
                 }
                 _ => {}
@@ -186,6 +191,9 @@ pub struct ModuleResult {
     pub errors: Vec<(Span, String)>,
     /// Where sensitive values are written: sensitive variables' values and outputs.
     pub secrets: Vec<Span>,
+    /// The value of each output of a called module, with where it was written, for the
+    /// caller's `module.NAME.OUTPUT`.
+    pub output_values: Vec<(String, GivenValue)>,
 }
 
 /// A `module` block: its source and the values it passes, evaluated in the caller.
@@ -194,6 +202,10 @@ pub struct ModuleCall {
     pub name: String,
     /// The instance key when the call has `count` or `for_each` (`[0]`, `["dev"]`), else empty.
     pub key: String,
+    /// What `count.index` or `each` are for this instance, when known.
+    pub binding: Option<Binding>,
+    /// Why the call's instances are not known (its `count` or `for_each` is not), when not.
+    pub unknown_instances: Option<String>,
     pub source: Option<String>,
     pub span: Span,
     pub inputs: HashMap<String, GivenValue>,
@@ -214,8 +226,9 @@ fn module_call(
     block: &Block,
     file: &ModuleFile<'_>,
     scope: &InstanceScope<'_, '_>,
-    key: String,
+    expanded: &Expanded,
 ) -> Option<ModuleCall> {
+    let key = expanded.key.as_str();
     let name = block.labels.first()?.as_str().to_string();
     let source =
         block
@@ -248,7 +261,9 @@ fn module_call(
     }
     Some(ModuleCall {
         name,
-        key,
+        key: key.to_string(),
+        binding: expanded.binding.clone(),
+        unknown_instances: expanded.unknown.clone(),
         source,
         span,
         inputs,
@@ -261,13 +276,13 @@ fn call_input(
     attribute: &hcl_edit::structure::Attribute,
     call: &str,
     file: FileId,
-    scope: &InstanceScope<'_, '_>,
+    scope: &dyn expr::Evaluate,
 ) -> GivenValue {
-    let value = expr::Evaluate::evaluate(scope, &attribute.value);
+    let value = scope.evaluate(&attribute.value);
     // A variable or local passed on keeps pointing at where its value was written.
     let origin = Some(&attribute.value)
         .filter(|_| value.unknown_reason().is_none())
-        .and_then(|expr| expr::Evaluate::origin(scope, expr, file));
+        .and_then(|expr| scope.origin(expr, file));
     match origin {
         Some(origin) => {
             // The part given on whole, without a copy, where it is the whole.
@@ -318,6 +333,31 @@ fn output(block: &Block, converter: &Converter<'_>) -> Option<Output> {
         sensitive: is_true(block.body.get_attribute("sensitive").map(|a| &a.value)),
         reference: mapping::registry_reference(&value.value, converter),
     })
+}
+
+/// A called module's output: its name, and its value with where it was written. A sensitive
+/// output's value is not read.
+fn output_value(
+    block: &Block,
+    file: &ModuleFile<'_>,
+    scope: &ModuleScope<'_>,
+    instance: &Instance,
+) -> Option<(String, GivenValue)> {
+    let name = block.labels.first()?.as_str().to_string();
+    let attribute = block.body.get_attribute("value")?;
+    let module = instance.prefix.trim_end_matches('.');
+    if is_true(block.body.get_attribute("sensitive").map(|a| &a.value)) {
+        let reason = format!("output `{name}` of `{module}` is sensitive: its value is not read");
+        let value = GivenValue {
+            value: eval::TfValue::Unknown(reason),
+            span: None,
+            source: String::new(),
+            written: None,
+        };
+        return Some((name, value));
+    }
+    let what = format!("output `{name}` of `{module}`");
+    Some((name, call_input(attribute, &what, file.file, scope)))
 }
 
 /// The value of an output written as a literal (no reference to anything).

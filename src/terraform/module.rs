@@ -56,7 +56,26 @@ pub struct ModuleScope<'a> {
     computed: Cell<usize>,
     /// Where the values of sensitive variables are written: defaults and given values.
     secrets: Vec<Span>,
+    /// The outputs of the modules this one calls, by call name.
+    called: &'a CalledOutputs,
 }
+
+/// The outputs of the local modules a module calls, by call name.
+pub type CalledOutputs = std::collections::HashMap<String, CalledModule>;
+
+/// What a module call's outputs are.
+#[derive(Debug, Clone)]
+pub struct CalledModule {
+    /// `module.NAME`: an object of output values for a call without `count` or `for_each`, a
+    /// list or an object of them for one with.
+    pub value: TfValue,
+    /// Each instance of the call (its `count.index` or `each`, none without them) with each of
+    /// its outputs and where it was written.
+    pub instances: Vec<(Option<Binding>, ModuleOutputs)>,
+}
+
+/// A module instance's outputs by name, each with where it was written.
+pub type ModuleOutputs = Vec<(String, GivenValue)>;
 
 struct Variable<'a> {
     value: Option<TfValue>,
@@ -85,6 +104,7 @@ impl<'a> ModuleScope<'a> {
     pub fn new(
         files: &[ModuleFile<'a>],
         given: &std::collections::HashMap<String, GivenValue>,
+        called: &'a CalledOutputs,
     ) -> Self {
         let mut scope = ModuleScope {
             variables: HashMap::new(),
@@ -96,6 +116,7 @@ impl<'a> ModuleScope<'a> {
             stack: RefCell::new(Vec::new()),
             computed: Cell::new(0),
             secrets: Vec::new(),
+            called,
         };
         for file in files {
             scope.collect(file);
@@ -268,6 +289,14 @@ impl<'a> ModuleScope<'a> {
             .borrow_mut()
             .insert(name.to_string(), weight);
         weight
+    }
+
+    /// `module.NAME...`: the outputs of a local module the module calls, once read.
+    fn module_output(&self, path: &[PathStep]) -> Option<TfValue> {
+        let (PathStep::Attr(name), rest) = path.split_first()? else {
+            return None;
+        };
+        self.called.get(name)?.value.at_path(rest).cloned()
     }
 
     fn resource_attribute(&self, kind: &str, path: &[PathStep]) -> Option<TfValue> {
@@ -444,6 +473,31 @@ pub struct Expanded {
     pub key: String,
     /// Why the instances are not known, when they are not.
     pub unknown: Option<String>,
+}
+
+/// Where the value at `rest` below a value given from outside was written: the member of the
+/// value as written, or the whole value's place when it is the whole.
+fn given_origin<'g>(
+    span: Span,
+    description: String,
+    written: Option<&'g std::sync::Arc<crate::model::Node>>,
+    rest: &[PathStep],
+    input: Option<String>,
+) -> Option<Origin<'g>> {
+    let given = written.and_then(|whole| {
+        let part = origin::node_at(whole, rest)?;
+        Some(Given { whole, part })
+    });
+    if given.is_none() && !rest.is_empty() {
+        return None;
+    }
+    Some(Origin {
+        span: given.map_or(span, |given| given.part.span),
+        description,
+        input,
+        written: None,
+        given,
+    })
 }
 
 /// The memo key of a block's `count` or `for_each` value (`resource a.b#count`).
@@ -675,7 +729,8 @@ impl Scope for ModuleScope<'_> {
 
     fn reference(&self, root: &str, path: &[PathStep]) -> Option<TfValue> {
         match root {
-            "data" | "module" | "count" | "each" | "self" | "path" | "terraform" => None,
+            "module" => self.module_output(path),
+            "data" | "count" | "each" | "self" | "path" | "terraform" => None,
             kind => self.resource_attribute(kind, path),
         }
     }
@@ -770,6 +825,7 @@ impl<'a> ModuleScope<'a> {
                 let local = *self.locals.get(name)?;
                 self.trace_written(local, rest, hops, || format!("local `{name}`"))
             }
+            "module" => self.output_trace(name, rest),
             _ => None,
         }
     }
@@ -898,6 +954,29 @@ impl<'a> ModuleScope<'a> {
 
     /// Where the value at `rest` below variable `name` was set: in its default, or in the value
     /// given from outside.
+    /// Where the value at `path` below output `OUTPUT` of `module.NAME` (`call`) was written:
+    /// in the called module, or where it was given to that module.
+    fn output_trace(&self, call: &str, path: &[PathStep]) -> Option<Origin<'_>> {
+        let called = self.called.get(call)?;
+        let (outputs, path) = match path.split_first()? {
+            (PathStep::Index(index), rest) => {
+                let instances = called.instances.iter();
+                let mut bound = instances.filter_map(|(b, outputs)| Some((b.as_ref()?, outputs)));
+                (bound.find(|(b, _)| b.matches(index))?.1, rest)
+            }
+            _ => match called.instances.as_slice() {
+                [(None, outputs)] => (outputs, path),
+                _ => return None,
+            },
+        };
+        let (PathStep::Attr(output), rest) = path.split_first()? else {
+            return None;
+        };
+        let (_, value) = outputs.iter().find(|(name, _)| name == output)?;
+        let description = value.source.clone();
+        given_origin(value.span?, description, value.written.as_ref(), rest, None)
+    }
+
     fn variable_trace(&self, name: &str, rest: &[PathStep]) -> Option<Origin<'_>> {
         let variable = self.variables.get(name)?;
         if variable.sensitive {
@@ -923,20 +1002,7 @@ impl<'a> ModuleScope<'a> {
         }
         let Some(default) = variable.default else {
             let (span, description) = variable.origin.clone()?;
-            let given = variable.given.as_ref().and_then(|whole| {
-                let part = origin::node_at(whole, rest)?;
-                Some(Given { whole, part })
-            });
-            if given.is_none() && !rest.is_empty() {
-                return None;
-            }
-            return Some(Origin {
-                span: given.map_or(span, |given| given.part.span),
-                description,
-                input,
-                written: None,
-                given,
-            });
+            return given_origin(span, description, variable.given.as_ref(), rest, input);
         };
         let Walk::Reached(expr) = origin::walk(default.expr, rest) else {
             return None;

@@ -83,7 +83,7 @@ pub fn reference_root(expr: &Expression) -> Option<&str> {
 /// Whether a reference's value may be traced where it was written: it reads a variable, a
 /// local or an instance's `each`.
 pub fn is_traced_root(root: &str) -> bool {
-    matches!(root, "var" | "local" | "each")
+    matches!(root, "var" | "local" | "each" | "module")
 }
 
 /// A reference whose every step is known: `local.a.b["c"][0]` gives `local` and `a`, `b`, `"c"`,

@@ -9,7 +9,7 @@ use std::rc::Rc;
 use hcl_edit::structure::Body;
 
 use super::eval::TfValue;
-use super::module::{GivenValue, ModuleFile, tfvars_values};
+use super::module::{Binding, CalledModule, CalledOutputs, GivenValue, ModuleFile, tfvars_values};
 use crate::model::{Node, RegistryRef, Resource, Unit, Value};
 use crate::source::{self, FileId, SourceFile, Span, normalize};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -116,6 +116,15 @@ pub struct Evaluated {
     pub secrets: Vec<Span>,
 }
 
+impl Evaluated {
+    /// Adds an error about a module call, once however many instances make the call.
+    fn add_error(&mut self, error: (String, Option<Span>, String)) {
+        if !self.errors.contains(&error) {
+            self.errors.push(error);
+        }
+    }
+}
+
 /// How deep module calls may nest.
 const MAX_MODULE_DEPTH: usize = 16;
 
@@ -153,11 +162,6 @@ pub fn evaluate_directory<'s>(
         root: instance.unit.clone(),
         ..Evaluated::default()
     };
-    let mut result = super::read_module(&files, &given, &instance);
-    for (span, message) in std::mem::take(&mut result.errors) {
-        let name = sources(span.file).map_or_else(String::new, |s| s.name.clone());
-        evaluated.errors.push((name, Some(span), message));
-    }
     let chain = vec![source::normalize_for_access(directory)];
     let mut loaded = HashMap::new();
     let calls = Calls {
@@ -165,8 +169,20 @@ pub fn evaluate_directory<'s>(
         instance: &instance,
         chain: &chain,
     };
-    result.unit.handoffs =
-        follow_calls(&result.calls, &calls, context, &mut loaded, &mut evaluated);
+    let mut budget = ReadBudget::default();
+    let mut reader = OutputReader {
+        context,
+        loaded: &mut loaded,
+        out: &mut evaluated,
+        budget: &mut budget,
+        reads: Vec::new(),
+    };
+    let mut result = reader.read_with_called_outputs(&files, &given, &calls);
+    for (span, message) in std::mem::take(&mut result.errors) {
+        let name = sources(span.file).map_or_else(String::new, |s| s.name.clone());
+        reader.out.errors.push((name, Some(span), message));
+    }
+    result.unit.handoffs = follow_calls(&result.calls, &calls, &mut reader);
     evaluated.resources.extend(result.resources);
     evaluated.units.push(result.unit);
     evaluated.secrets.extend(result.secrets);
@@ -189,14 +205,14 @@ struct Calls<'c> {
 fn follow_calls(
     calls: &[super::ModuleCall],
     from: &Calls<'_>,
-    context: &ModuleContext<'_>,
-    loaded: &mut Loaded,
-    out: &mut Evaluated,
+    reader: &mut OutputReader<'_, '_>,
 ) -> Vec<(RegistryRef, String)> {
     let (caller, instance, chain) = (from.caller, from.instance, from.chain);
+    let base = reader.context.base;
     let mut handoffs = Vec::new();
     for call in calls {
         let directory = call.source.as_ref().and_then(|source_text| {
+            let (context, out) = (reader.context, &mut *reader.out);
             module_directory(caller, source_text, &call.name, instance, context, out)
         });
         let (Some(source_text), Some(directory)) = (&call.source, directory) else {
@@ -209,57 +225,31 @@ fn follow_calls(
             );
             continue;
         };
-        let caller_name = source::display_name(caller, context.base);
-        if chain.contains(&directory) || chain.len() >= MAX_MODULE_DEPTH {
-            let error = (
-                caller_name,
+        let call_error = |problem: &str| {
+            let module = format!("module `{}` ({source_text})", call.name);
+            (
+                source::display_name(caller, base),
                 Some(call.span),
-                format!(
-                    "module `{}` ({source_text}) calls itself through its own modules",
-                    call.name
-                ),
-            );
-            if !out.errors.contains(&error) {
-                out.errors.push(error);
-            }
+                format!("{module} {problem}"),
+            )
+        };
+        if chain.contains(&directory) || chain.len() >= MAX_MODULE_DEPTH {
+            reader
+                .out
+                .add_error(call_error("calls itself through its own modules"));
             continue;
         }
-        out.called.push(directory.clone());
-        let module_files = match loaded.get(&directory) {
-            Some(files) => Rc::clone(files),
-            None => {
-                let files = Rc::new(load_module_files(&directory, context, out));
-                loaded.insert(directory.clone(), Rc::clone(&files));
-                files
-            }
-        };
-        let files: Vec<ModuleFile<'_>> = module_files
-            .iter()
-            .map(|(file, text, body)| ModuleFile {
-                file: *file,
-                body,
-                text,
-            })
-            .collect();
-        let name = format!("{}{}", call.name, call.key);
-        let child = super::Instance {
-            unit: format!("{}/{}module.{name}", instance.unit, instance.prefix),
-            prefix: format!("{}module.{name}.", instance.prefix),
-        };
-        let mut result = super::read_module(&files, &call.inputs, &child);
-        for (span, message) in std::mem::take(&mut result.errors) {
-            let name = out
-                .sources
-                .iter()
-                .find(|(id, _)| *id == span.file)
-                .map_or_else(
-                    || source::display_name(&directory, context.base),
-                    |(_, s)| s.name.clone(),
-                );
-            out.errors.push((name, Some(span), message));
+        reader.out.called.push(directory.clone());
+        if reader.budget.instances >= MAX_MODULE_INSTANCES {
+            reader.out.add_error(call_error(&format!(
+                "is not checked: the calls make more than {MAX_MODULE_INSTANCES} module instances"
+            )));
+            continue;
         }
-        result.unit.caller = Some(instance.unit.clone());
-        result.unit.input_links = call.links.clone();
+        reader.budget.instances += 1;
+        let module_files = reader.module_files(&directory);
+        let files = as_module_files(&module_files);
+        let child = child_instance(instance, call);
         let mut deeper = chain.to_vec();
         deeper.push(directory.clone());
         let calls = Calls {
@@ -267,12 +257,312 @@ fn follow_calls(
             instance: &child,
             chain: &deeper,
         };
-        result.unit.handoffs = follow_calls(&result.calls, &calls, context, loaded, out);
+        let mut result = match reader.take_read(&child, &call.inputs) {
+            Some(result) => result,
+            None => reader.read_with_called_outputs(&files, &call.inputs, &calls),
+        };
+        let out = &mut *reader.out;
+        for (span, message) in std::mem::take(&mut result.errors) {
+            let name = out
+                .sources
+                .iter()
+                .find(|(id, _)| *id == span.file)
+                .map_or_else(
+                    || source::display_name(&directory, base),
+                    |(_, s)| s.name.clone(),
+                );
+            out.errors.push((name, Some(span), message));
+        }
+        result.unit.caller = Some(instance.unit.clone());
+        result.unit.input_links = call.links.clone();
+        result.unit.handoffs = follow_calls(&result.calls, &calls, reader);
+        let out = &mut *reader.out;
         out.resources.extend(result.resources);
         out.units.push(result.unit);
         out.secrets.extend(result.secrets);
     }
     handoffs
+}
+
+fn as_module_files(files: &[(FileId, String, Body)]) -> Vec<ModuleFile<'_>> {
+    files
+        .iter()
+        .map(|(file, text, body)| ModuleFile {
+            file: *file,
+            body,
+            text,
+        })
+        .collect()
+}
+
+/// The evaluation of the module a call names, inside the caller's.
+fn child_instance(caller: &super::Instance, call: &super::ModuleCall) -> super::Instance {
+    let name = format!("{}{}", call.name, call.key);
+    super::Instance {
+        unit: format!("{}/{}module.{name}", caller.unit, caller.prefix),
+        prefix: format!("{}module.{name}.", caller.prefix),
+    }
+}
+
+/// How many times a module is read again with the outputs of the modules it calls: once more
+/// for each call whose inputs come from another call's outputs (`module.b` given `module.a.id`).
+const MAX_OUTPUT_PASSES: usize = 4;
+/// How many module instances the evaluation of one module may read for their outputs alone,
+/// beyond which their outputs are unknown.
+const MAX_OUTPUT_READS: usize = 256;
+/// How many called module instances the evaluation of one module may read, however calls with
+/// `count` or `for_each` multiply down the tree; the rest are not checked, with an error.
+const MAX_MODULE_INSTANCES: usize = 4096;
+
+/// Reads modules with the outputs of the local modules they call (`module.NAME.OUTPUT`).
+struct OutputReader<'r, 'c> {
+    context: &'r ModuleContext<'c>,
+    loaded: &'r mut Loaded,
+    out: &'r mut Evaluated,
+    budget: &'r mut ReadBudget,
+    /// Module instances read for their outputs, kept for the reading of their resources.
+    reads: Vec<ModuleRead>,
+}
+
+/// A module instance read with some input values.
+struct ModuleRead {
+    unit: String,
+    inputs: Vec<(String, TfValue)>,
+    result: super::ModuleResult,
+}
+
+/// A call's input values, in name order.
+fn input_values(inputs: &HashMap<String, GivenValue>) -> Vec<(String, TfValue)> {
+    let mut values: Vec<(String, TfValue)> = inputs
+        .iter()
+        .map(|(name, given)| (name.clone(), given.value.clone()))
+        .collect();
+    values.sort_by(|a, b| a.0.cmp(&b.0));
+    values
+}
+
+/// How many module instances one directory's evaluation has read so far.
+#[derive(Default)]
+struct ReadBudget {
+    /// Read for their outputs alone (see [`MAX_OUTPUT_READS`]).
+    output_reads: usize,
+    /// Read for their resources (see [`MAX_MODULE_INSTANCES`]).
+    instances: usize,
+}
+
+impl OutputReader<'_, '_> {
+    /// Where the module instance was already read with these input values.
+    fn read_index(
+        &self,
+        instance: &super::Instance,
+        inputs: &HashMap<String, GivenValue>,
+    ) -> Option<usize> {
+        let reads = self.reads.iter().enumerate();
+        let mut same_unit = reads.filter(|(_, read)| read.unit == instance.unit);
+        let values = input_values(inputs);
+        same_unit
+            .find(|(_, read)| read.inputs == values)
+            .map(|(at, _)| at)
+    }
+
+    fn find_read(
+        &self,
+        instance: &super::Instance,
+        inputs: &HashMap<String, GivenValue>,
+    ) -> Option<&super::ModuleResult> {
+        let at = self.read_index(instance, inputs)?;
+        self.reads.get(at).map(|read| &read.result)
+    }
+
+    /// The reading of the module instance with these input values, when it was read for its
+    /// outputs: the reading of its resources need not be done again.
+    fn take_read(
+        &mut self,
+        instance: &super::Instance,
+        inputs: &HashMap<String, GivenValue>,
+    ) -> Option<super::ModuleResult> {
+        let at = self.read_index(instance, inputs)?;
+        Some(self.reads.swap_remove(at).result)
+    }
+
+    /// A module directory's files, read and parsed once per directory evaluated.
+    fn module_files(&mut self, directory: &Path) -> Rc<Vec<(FileId, String, Body)>> {
+        if let Some(files) = self.loaded.get(directory) {
+            return Rc::clone(files);
+        }
+        let files = Rc::new(load_module_files(directory, self.context, self.out));
+        self.loaded
+            .insert(directory.to_path_buf(), Rc::clone(&files));
+        files
+    }
+
+    /// Reads the module of `from` once without its calls' outputs and, where it refers to
+    /// them, again with them until they no longer change.
+    fn read_with_called_outputs(
+        &mut self,
+        files: &[ModuleFile<'_>],
+        given: &HashMap<String, GivenValue>,
+        from: &Calls<'_>,
+    ) -> super::ModuleResult {
+        let mut result = super::read_module(files, given, &CalledOutputs::new(), from.instance);
+        if result.calls.is_empty() || !refers_to_modules(files) {
+            return result;
+        }
+        for _ in 0..MAX_OUTPUT_PASSES {
+            let called = self.outputs_of_calls(&result.calls, from);
+            let next = super::read_module(files, given, &called, from.instance);
+            // The calls' inputs as before: the calls' outputs would be as well.
+            let settled = same_inputs(&result.calls, &next.calls);
+            result = next;
+            if settled {
+                break;
+            }
+        }
+        result
+    }
+
+    /// The outputs each call's module gives, by call name; calls whose module cannot be read
+    /// (remote and not downloaded, or calling itself) are left out, so their outputs stay
+    /// unknown.
+    fn outputs_of_calls(&mut self, calls: &[super::ModuleCall], from: &Calls<'_>) -> CalledOutputs {
+        let mut instances = Vec::new();
+        for call in calls {
+            let directory = call.source.as_ref().and_then(|source_text| {
+                let (caller, instance) = (from.caller, from.instance);
+                module_directory(
+                    caller,
+                    source_text,
+                    &call.name,
+                    instance,
+                    self.context,
+                    self.out,
+                )
+            });
+            let Some(directory) = directory else {
+                continue;
+            };
+            if from.chain.contains(&directory) || from.chain.len() >= MAX_MODULE_DEPTH {
+                continue;
+            }
+            if self.budget.output_reads >= MAX_OUTPUT_READS {
+                let reason = "too many module instances to read their outputs".to_string();
+                instances.push((call, Vec::new(), TfValue::Unknown(reason)));
+                continue;
+            }
+            self.budget.output_reads += 1;
+            let module_files = self.module_files(&directory);
+            let files = as_module_files(&module_files);
+            let child = child_instance(from.instance, call);
+            let mut deeper = from.chain.to_vec();
+            deeper.push(directory.clone());
+            let calls = Calls {
+                caller: &directory,
+                instance: &child,
+                chain: &deeper,
+            };
+            let outputs = match self.find_read(&child, &call.inputs) {
+                Some(result) => result.output_values.clone(),
+                None => {
+                    let result = self.read_with_called_outputs(&files, &call.inputs, &calls);
+                    let outputs = result.output_values.clone();
+                    self.reads.push(ModuleRead {
+                        unit: child.unit,
+                        inputs: input_values(&call.inputs),
+                        result,
+                    });
+                    outputs
+                }
+            };
+            let values = outputs.iter();
+            let value = values.map(|(name, given)| (name.clone(), given.value.clone()));
+            let value = TfValue::Object(value.collect());
+            instances.push((call, outputs, value));
+        }
+        gather_instances(instances)
+    }
+}
+
+/// Whether two readings of a module make the same calls with the same input values.
+fn same_inputs(before: &[super::ModuleCall], after: &[super::ModuleCall]) -> bool {
+    before.len() == after.len()
+        && before.iter().zip(after).all(|(a, b)| {
+            a.name == b.name
+                && a.key == b.key
+                && a.inputs.len() == b.inputs.len()
+                && a.inputs.iter().all(|(name, given)| {
+                    b.inputs
+                        .get(name)
+                        .is_some_and(|other| other.value == given.value)
+                })
+        })
+}
+
+/// Whether a module's files may refer to a module call's outputs.
+fn refers_to_modules(files: &[ModuleFile<'_>]) -> bool {
+    let finder = memchr::memmem::Finder::new("module.");
+    files
+        .iter()
+        .any(|file| finder.find(file.text.as_bytes()).is_some())
+}
+
+/// The outputs of each call, by name: those of its one instance, a list of those of its
+/// `count` instances, or an object of those of its `for_each` instances by key.
+fn gather_instances(instances: Vec<CallInstance<'_>>) -> CalledOutputs {
+    let mut by_name: Vec<(&str, Vec<CallInstance<'_>>)> = Vec::new();
+    for instance in instances {
+        let name = instance.0.name.as_str();
+        match by_name.iter_mut().find(|(known, _)| *known == name) {
+            Some((_, list)) => list.push(instance),
+            None => by_name.push((name, vec![instance])),
+        }
+    }
+    by_name
+        .into_iter()
+        .map(|(name, list)| (name.to_string(), called_module(list)))
+        .collect()
+}
+
+/// A module call's instance, the outputs its module gives with where each was written, and
+/// the object of their values.
+type CallInstance<'c> = (&'c super::ModuleCall, Vec<(String, GivenValue)>, TfValue);
+
+/// What `module.NAME` is, from the outputs of the call's instances.
+fn called_module(list: Vec<CallInstance<'_>>) -> CalledModule {
+    let unknown = |reason: String| CalledModule {
+        value: TfValue::Unknown(reason),
+        instances: Vec::new(),
+    };
+    let Some((first, _, _)) = list.first() else {
+        return unknown("the module call has no instances".into());
+    };
+    if let Some(reason) = &first.unknown_instances {
+        let name = &first.name;
+        return unknown(format!(
+            "the instances of `module.{name}` are not known: {reason}"
+        ));
+    }
+    let mut values = Vec::with_capacity(list.len());
+    let mut instances = Vec::with_capacity(list.len());
+    for (call, outputs, value) in list {
+        values.push((call.binding.clone(), value));
+        instances.push((call.binding.clone(), outputs));
+    }
+    let value = match values.first() {
+        Some((None, _)) => values.swap_remove(0).1,
+        Some((Some(Binding::Count(_)), _)) => {
+            TfValue::List(values.into_iter().map(|(_, v)| v).collect())
+        }
+        _ => TfValue::Object(
+            values
+                .into_iter()
+                .filter_map(|(binding, value)| match binding {
+                    Some(Binding::Each { key, .. }) => Some((key, value)),
+                    _ => None,
+                })
+                .collect(),
+        ),
+    };
+    CalledModule { value, instances }
 }
 
 /// The directory a module source names: a local path, or a module `terraform init` downloaded

@@ -1,0 +1,7 @@
+variable "enabled" {
+  type = bool
+}
+
+output "enabled" {
+  value = var.enabled
+}

@@ -1,0 +1,22 @@
+variable "prefix" {
+  type = string
+}
+
+locals {
+  registry = {
+    admin = true
+    sku   = "Premium"
+  }
+}
+
+output "registry_name" {
+  value = "${var.prefix}acr001"
+}
+
+output "admin" {
+  value = local.registry.admin
+}
+
+output "sku" {
+  value = local.registry.sku
+}

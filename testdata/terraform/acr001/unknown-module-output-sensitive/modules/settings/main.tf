@@ -1,0 +1,4 @@
+output "admin" {
+  value     = true
+  sensitive = true
+}

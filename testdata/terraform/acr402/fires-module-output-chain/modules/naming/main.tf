@@ -1,0 +1,7 @@
+variable "sku" {
+  type = string
+}
+
+output "sku" {
+  value = var.sku
+}

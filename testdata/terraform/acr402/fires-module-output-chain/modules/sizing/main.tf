@@ -1,0 +1,3 @@
+output "sku" {
+  value = "Basic"
+}
