@@ -748,6 +748,57 @@ fn bicep_loading_a_large_json_file_many_times_is_bounded() {
     write(dir.path(), "load/main.bicep", main.as_bytes());
     run(dir.path(), &[]).expect(1).no_errors();
 }
+#[cfg(unix)]
+/// `file()` reads below the scanned directories only, regular files of at most 1 MiB; YAML that
+/// expands without end stops at the parser's budget. What is not read is undecided, never a
+/// value: the text outside never shows.
+fn terraform_file_reads_outside_the_tree_of_pipes_or_huge_are_refused() {
+    use std::os::unix::fs::symlink;
+    let outside = tempfile::tempdir().expect("temporary directory");
+    let secret = outside.path().join("secret.yaml");
+    fs::write(&secret, "admin: outside-secret-text\n").expect("file written");
+    let dir = scratch();
+    let module = dir.path().join("files");
+    let huge = "x".repeat(1024 * 1024 + 1);
+    write(&module, "huge.txt", huge.as_bytes());
+    symlink(&secret, module.join("link.yaml")).expect("symlink");
+    let made = std::process::Command::new("mkfifo")
+        .arg(module.join("pipe.yaml"))
+        .status();
+    assert!(made.is_ok_and(|s| s.success()), "mkfifo");
+    let mut bomb = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for level in 1..12 {
+        let items = vec![format!("*a{}", level - 1); 10].join(", ");
+        bomb.push_str(&format!("a{level}: &a{level} [{items}]\n"));
+    }
+    write(&module, "bomb.yaml", bomb.as_bytes());
+    let main = format!(
+        "locals {{\n  huge = file(\"huge.txt\")\n  link = yamldecode(file(\"link.yaml\"))\n  \
+         pipe = file(\"pipe.yaml\")\n  bomb = yamldecode(file(\"bomb.yaml\"))\n  \
+         away = file(\"{}\")\n}}\n\
+         resource \"azurerm_container_registry\" \"files\" {{\n  \
+         name = local.huge\n  resource_group_name = \"rg\"\n  location = \"westeurope\"\n  \
+         sku = \"Premium\"\n  admin_enabled = local.link.admin == \"x\"\n  \
+         anonymous_pull_enabled = local.pipe == \"x\"\n  \
+         export_policy_enabled = length(local.bomb) == 0\n  \
+         zone_redundancy_enabled = local.away == \"x\"\n}}\n",
+        secret.display()
+    );
+    write(&module, "main.tf", main.as_bytes());
+    let result = run(dir.path(), &["--show-unknown", "--select", "ALL"]);
+    result
+        .stdout_has("lies outside the scanned directories and is not read")
+        .stdout_has("`pipe.yaml` is not a regular file")
+        .stdout_has("`huge.txt` is larger than 1024 KiB and is not read")
+        .stdout_has("budget breached");
+    let json = run(
+        dir.path(),
+        &["-f", "json", "--show-unknown", "--select", "ALL"],
+    );
+    for text in [&result.stdout, &result.stderr, &json.stdout, &json.stderr] {
+        assert!(!text.contains("outside-secret-text"), "{text}");
+    }
+}
 
 fn bicep_loads_outside_the_tree_of_pipes_or_huge_are_refused() {
     use std::os::unix::fs::symlink;
@@ -968,6 +1019,10 @@ fn main() -> std::process::ExitCode {
             common::always(
                 "bicep_loads_outside_the_tree_of_pipes_or_huge_are_refused",
                 bicep_loads_outside_the_tree_of_pipes_or_huge_are_refused,
+            ),
+            common::always(
+                "terraform_file_reads_outside_the_tree_of_pipes_or_huge_are_refused",
+                terraform_file_reads_outside_the_tree_of_pipes_or_huge_are_refused,
             ),
             common::trial(
                 "unreadable_files_are_errors",

@@ -8,12 +8,13 @@ use hcl_edit::Span as _;
 use hcl_edit::expr::{Expression, TraversalOperator};
 use hcl_edit::structure::{Block, Body};
 
-use super::eval::{self, PathStep, Scope, TfValue};
+use super::eval::{self, FileText, PathStep, Scope, TfValue};
 use super::expr::Evaluate;
 use super::origin::{self, Given, Origin, Walk, Written};
 use super::span_of;
 use super::types::Type;
 use crate::source::{FileId, Span};
+use std::path::{Path, PathBuf};
 
 /// A parsed `.tf` file of the module.
 pub struct ModuleFile<'a> {
@@ -58,6 +59,70 @@ pub struct ModuleScope<'a> {
     secrets: Vec<Span>,
     /// The outputs of the modules this one calls, by call name.
     called: &'a CalledOutputs,
+    /// Where `file()` reads, when it does.
+    files: Option<&'a FileAccess>,
+}
+
+/// Where a module's `file()` calls read: relative paths start at the root module's directory,
+/// as Terraform runs there, and a file must lie below a scanned directory.
+#[derive(Debug, Clone)]
+pub struct FileAccess {
+    /// The root module's directory.
+    pub root: PathBuf,
+    /// The module's own directory (`path.module`).
+    pub module: PathBuf,
+    /// The scanned directories, canonical.
+    pub scanned: std::sync::Arc<[PathBuf]>,
+}
+
+/// Largest file `file()` reads.
+pub const MAX_FILE_FUNCTION_BYTES: u64 = 1024 * 1024;
+
+impl FileAccess {
+    /// `path.module`, `path.root` and `path.cwd`.
+    fn path(&self, name: &str) -> Option<TfValue> {
+        let shown = |path: &Path| match path.strip_prefix(&self.root) {
+            Ok(relative) if relative.as_os_str().is_empty() => ".".to_string(),
+            Ok(relative) => relative.to_string_lossy().into_owned(),
+            Err(_) => path.to_string_lossy().into_owned(),
+        };
+        let text = match name {
+            "module" => shown(&self.module),
+            "root" => ".".to_string(),
+            "cwd" => self.root.to_string_lossy().into_owned(),
+            _ => return None,
+        };
+        Some(TfValue::String(text))
+    }
+
+    /// What `file(path)` reads: a regular file below a scanned directory, at most
+    /// [`MAX_FILE_FUNCTION_BYTES`], in UTF-8.
+    fn read(&self, path: &str) -> FileText {
+        let full = crate::source::normalize_for_access(&self.root.join(path));
+        let canonical = match std::fs::canonicalize(&full) {
+            Ok(canonical) => canonical,
+            Err(error) => return FileText::Missing(format!("`{path}` cannot be read: {error}")),
+        };
+        if !self.scanned.iter().any(|root| canonical.starts_with(root)) {
+            return FileText::NotRead(format!(
+                "`{path}` lies outside the scanned directories and is not read"
+            ));
+        }
+        let metadata = std::fs::metadata(&canonical).ok();
+        if !metadata.as_ref().is_some_and(std::fs::Metadata::is_file) {
+            return FileText::NotRead(format!("`{path}` is not a regular file"));
+        }
+        if metadata.map_or(0, |m| m.len()) > MAX_FILE_FUNCTION_BYTES {
+            return FileText::NotRead(format!(
+                "`{path}` is larger than {} KiB and is not read",
+                MAX_FILE_FUNCTION_BYTES / 1024
+            ));
+        }
+        match std::fs::read_to_string(&canonical) {
+            Ok(text) => FileText::Read(text),
+            Err(_) => FileText::NotRead(format!("`{path}` is not UTF-8 text")),
+        }
+    }
 }
 
 /// The outputs of the local modules a module calls, by call name.
@@ -105,6 +170,7 @@ impl<'a> ModuleScope<'a> {
         files: &[ModuleFile<'a>],
         given: &std::collections::HashMap<String, GivenValue>,
         called: &'a CalledOutputs,
+        reads: Option<&'a FileAccess>,
     ) -> Self {
         let mut scope = ModuleScope {
             variables: HashMap::new(),
@@ -117,6 +183,7 @@ impl<'a> ModuleScope<'a> {
             computed: Cell::new(0),
             secrets: Vec::new(),
             called,
+            files: reads,
         };
         for file in files {
             scope.collect(file);
@@ -662,6 +729,10 @@ impl Scope for InstanceScope<'_, '_> {
             _ => self.module.reference(root, path),
         }
     }
+
+    fn file(&self, path: &str) -> Option<FileText> {
+        self.module.file(path)
+    }
 }
 
 impl Evaluate for InstanceScope<'_, '_> {
@@ -730,9 +801,17 @@ impl Scope for ModuleScope<'_> {
     fn reference(&self, root: &str, path: &[PathStep]) -> Option<TfValue> {
         match root {
             "module" => self.module_output(path),
-            "data" | "count" | "each" | "self" | "path" | "terraform" => None,
+            "path" => match path {
+                [PathStep::Attr(name)] => self.files?.path(name),
+                _ => None,
+            },
+            "data" | "count" | "each" | "self" | "terraform" => None,
             kind => self.resource_attribute(kind, path),
         }
+    }
+
+    fn file(&self, path: &str) -> Option<FileText> {
+        Some(self.files?.read(path))
     }
 }
 

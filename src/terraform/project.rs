@@ -9,7 +9,9 @@ use std::rc::Rc;
 use hcl_edit::structure::Body;
 
 use super::eval::TfValue;
-use super::module::{Binding, CalledModule, CalledOutputs, GivenValue, ModuleFile, tfvars_values};
+use super::module::{
+    Binding, CalledModule, CalledOutputs, FileAccess, GivenValue, ModuleFile, tfvars_values,
+};
 use crate::model::{Node, RegistryRef, Resource, Unit, Value};
 use crate::source::{self, FileId, SourceFile, Span, normalize};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -92,6 +94,8 @@ pub struct ModuleContext<'a> {
     pub next_id: &'a AtomicUsize,
     /// Unsaved text of open editor buffers, by normalised path.
     pub overlays: &'a HashMap<PathBuf, &'a str>,
+    /// The scanned directories (canonical): files `file()` reads must lie below one of them.
+    pub roots: std::sync::Arc<[PathBuf]>,
 }
 
 /// What evaluating a directory's module and the modules it calls produced.
@@ -154,15 +158,24 @@ pub fn evaluate_directory<'s>(
         return None;
     }
     let given = variable_values(inputs, sources, context.outside);
+    let module = source::normalize_for_access(directory);
     let instance = super::Instance {
         unit: source::display_name(directory, context.base),
         prefix: String::new(),
+        files: Some(FileAccess {
+            root: module.clone(),
+            module,
+            scanned: context.roots.clone(),
+        }),
     };
     let mut evaluated = Evaluated {
         root: instance.unit.clone(),
         ..Evaluated::default()
     };
-    let chain = vec![source::normalize_for_access(directory)];
+    let chain = vec![instance.files.as_ref().map_or_else(
+        || source::normalize_for_access(directory),
+        |files| files.root.clone(),
+    )];
     let mut loaded = HashMap::new();
     let calls = Calls {
         caller: directory,
@@ -249,7 +262,7 @@ fn follow_calls(
         reader.budget.instances += 1;
         let module_files = reader.module_files(&directory);
         let files = as_module_files(&module_files);
-        let child = child_instance(instance, call);
+        let child = child_instance(instance, call, &directory);
         let mut deeper = chain.to_vec();
         deeper.push(directory.clone());
         let calls = Calls {
@@ -296,11 +309,19 @@ fn as_module_files(files: &[(FileId, String, Body)]) -> Vec<ModuleFile<'_>> {
 }
 
 /// The evaluation of the module a call names, inside the caller's.
-fn child_instance(caller: &super::Instance, call: &super::ModuleCall) -> super::Instance {
+fn child_instance(
+    caller: &super::Instance,
+    call: &super::ModuleCall,
+    directory: &Path,
+) -> super::Instance {
     let name = format!("{}{}", call.name, call.key);
     super::Instance {
         unit: format!("{}/{}module.{name}", caller.unit, caller.prefix),
         prefix: format!("{}module.{name}.", caller.prefix),
+        files: caller.files.as_ref().map(|files| FileAccess {
+            module: directory.to_path_buf(),
+            ..files.clone()
+        }),
     }
 }
 
@@ -452,7 +473,7 @@ impl OutputReader<'_, '_> {
             self.budget.output_reads += 1;
             let module_files = self.module_files(&directory);
             let files = as_module_files(&module_files);
-            let child = child_instance(from.instance, call);
+            let child = child_instance(from.instance, call, &directory);
             let mut deeper = from.chain.to_vec();
             deeper.push(directory.clone());
             let calls = Calls {

@@ -18,6 +18,21 @@ pub trait Scope {
     /// `count`, `path`, `terraform`, `self`. Receives the root and the evaluated path up to the
     /// first splat; None => Unknown. Iteration variables of `for` are handled by the evaluator.
     fn reference(&self, root: &str, path: &[PathStep]) -> Option<TfValue>;
+    /// The text of the file `path` names, as `file()` reads it (relative to the root module's
+    /// directory): `None` where no file is read, an error saying why one is not.
+    fn file(&self, _path: &str) -> Option<FileText> {
+        None
+    }
+}
+
+/// What `file()` finds at a path.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FileText {
+    Read(String),
+    /// No file there; the text says why.
+    Missing(String),
+    /// A file that is not read (outside the scanned directories, too large, not text).
+    NotRead(String),
 }
 
 /// The traversal an expression refers to, without evaluating it: `azurerm_container_registry.acr.id`

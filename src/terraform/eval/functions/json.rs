@@ -78,6 +78,19 @@ pub(super) fn jsondecode(args: Vec<TfValue>) -> Eval {
     from_json(json)
 }
 
+pub(super) fn yamldecode(args: Vec<TfValue>) -> Eval {
+    let [text] = exactly("yamldecode", args)?;
+    let yaml: serde_json::Value = serde_saphyr::from_str(&to_text(&text)?).map_err(|error| {
+        let error = error.to_string();
+        let first_line = error.lines().next().unwrap_or_default();
+        invalid(format!(
+            "invalid YAML: {}",
+            first_line.trim_start_matches("error: ")
+        ))
+    })?;
+    from_json(yaml)
+}
+
 pub(super) fn from_json(json: serde_json::Value) -> Eval {
     Ok(match json {
         serde_json::Value::Null => TfValue::Null,
@@ -135,6 +148,25 @@ mod tests {
             &[
                 ("jsondecode(\"{\")", "invalid JSON"),
                 ("jsondecode(\"[1e999]\")", "invalid JSON"),
+            ],
+        );
+    }
+
+    #[test]
+    fn yaml_decoding() {
+        check(&[
+            (
+                "yamldecode(\"b: [1, x]\\na: null\\nc:\\n  d: true\\n\")",
+                "{ a = null, b = [1, \"x\"], c = { d = true } }",
+            ),
+            ("yamldecode(\"- a\\n- b\\n\")[1]", "\"b\""),
+        ]);
+        check_unknown(&[("yamldecode(var.pending)", PENDING)]);
+        check_error(
+            ErrorKind::Invalid,
+            &[
+                ("yamldecode(\"a: [\")", "invalid YAML"),
+                ("yamldecode(\"a: *missing\")", "invalid YAML"),
             ],
         );
     }

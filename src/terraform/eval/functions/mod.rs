@@ -4,7 +4,7 @@
 use hcl_edit::expr::FuncCall;
 
 use crate::terraform::eval::conversion::{into_list, into_object, to_bool, to_number, to_text};
-use crate::terraform::eval::{Eval, Evaluator, Halt, TfValue, invalid};
+use crate::terraform::eval::{Eval, Evaluator, FileText, Halt, TfValue, invalid};
 
 mod collection;
 mod format;
@@ -70,6 +70,7 @@ pub(super) fn call_function(name: &str, args: Vec<TfValue>) -> Eval {
         "sensitive" | "nonsensitive" => single(name, args),
         "jsonencode" => json::jsonencode(args),
         "jsondecode" => json::jsondecode(args),
+        "yamldecode" => json::yamldecode(args),
         "file" | "fileexists" | "fileset" | "filebase64" | "filemd5" | "filesha1"
         | "filesha256" | "filesha512" | "filebase64sha256" | "filebase64sha512"
         | "templatefile" | "abspath" => {
@@ -130,6 +131,10 @@ impl Evaluator<'_> {
         let result = match name {
             "try" => return self.eval_try(call),
             "can" => return self.eval_can(call),
+            "file" | "fileexists" => {
+                let args = self.eval_args(call)?;
+                self.read_file(name, args)
+            }
             _ => {
                 let args = self.eval_args(call)?;
                 call_function(name, args)
@@ -143,6 +148,24 @@ impl Evaluator<'_> {
         };
         self.charge(&value)?;
         Ok(value)
+    }
+
+    /// `file(PATH)` and `fileexists(PATH)`, where the scope reads files.
+    fn read_file(&self, name: &str, args: Vec<TfValue>) -> Eval {
+        let [path] = exactly(name, args)?;
+        if let Some(reason) = path.unknown_reason() {
+            return Ok(TfValue::Unknown(reason.to_string()));
+        }
+        let path = to_text(&path)?;
+        let Some(read) = self.scope.file(&path) else {
+            return Ok(TfValue::Unknown(format!("function `{name}` reads files")));
+        };
+        Ok(match (name, read) {
+            ("fileexists", FileText::Read(_)) => TfValue::Bool(true),
+            ("fileexists", FileText::Missing(_)) => TfValue::Bool(false),
+            (_, FileText::Read(text)) => TfValue::String(text),
+            (_, FileText::Missing(reason) | FileText::NotRead(reason)) => TfValue::Unknown(reason),
+        })
     }
 
     pub(super) fn eval_args(&mut self, call: &FuncCall) -> Result<Vec<TfValue>, Halt> {

@@ -1,0 +1,4 @@
+module "registry" {
+  source = "./modules/registry"
+  name   = "contosoacr001"
+}
