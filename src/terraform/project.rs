@@ -183,7 +183,7 @@ pub fn evaluate_directory<'s>(
         chain: &chain,
     };
     let mut budget = ReadBudget::default();
-    let mut reader = OutputReader {
+    let mut reader = ModuleReader {
         context,
         loaded: &mut loaded,
         out: &mut evaluated,
@@ -218,7 +218,7 @@ struct Calls<'c> {
 fn follow_calls(
     calls: &[super::ModuleCall],
     from: &Calls<'_>,
-    reader: &mut OutputReader<'_, '_>,
+    reader: &mut ModuleReader<'_, '_>,
 ) -> Vec<(RegistryRef, String)> {
     let (caller, instance, chain) = (from.caller, from.instance, from.chain);
     let base = reader.context.base;
@@ -335,8 +335,9 @@ const MAX_OUTPUT_READS: usize = 256;
 /// `count` or `for_each` multiply down the tree; the rest are not checked, with an error.
 const MAX_MODULE_INSTANCES: usize = 4096;
 
-/// Reads modules with the outputs of the local modules they call (`module.NAME.OUTPUT`).
-struct OutputReader<'r, 'c> {
+/// Reads the modules of one directory's evaluation: each with the outputs of the local modules it
+/// calls (`module.NAME.OUTPUT`), and each call's module once per set of input values.
+struct ModuleReader<'r, 'c> {
     context: &'r ModuleContext<'c>,
     loaded: &'r mut Loaded,
     out: &'r mut Evaluated,
@@ -371,7 +372,7 @@ struct ReadBudget {
     instances: usize,
 }
 
-impl OutputReader<'_, '_> {
+impl ModuleReader<'_, '_> {
     /// Where the module instance was already read with these input values.
     fn read_index(
         &self,
