@@ -104,13 +104,15 @@ pub fn scan(options: &ScanOptions) -> Scan {
         &base,
     );
     let known_paths: Vec<&Path> = files.iter().map(|(path, _)| path.as_path()).collect();
-    let next_id = AtomicUsize::new(files.len() + var_sources.len() + parameter_sources.len());
+    let next_id = std::sync::Arc::new(AtomicUsize::new(
+        files.len() + var_sources.len() + parameter_sources.len(),
+    ));
     let roots = scanned_roots(&options.paths);
     let context = terraform::ModuleContext {
         base: &base,
         outside: &outside,
         known_files: source::KnownFiles::new(&known_paths),
-        next_id: &next_id,
+        next_id: std::sync::Arc::clone(&next_id),
         overlays: &overlays,
         roots: roots.clone().into(),
     };

@@ -6,6 +6,7 @@ pub mod input;
 pub mod json;
 pub mod suppression;
 pub mod value;
+pub mod yaml;
 
 pub use graph::{Graph, RegistryView, UnitView};
 

@@ -294,7 +294,7 @@ fn call_input(
                 }
                 (Some(given), _) => Some(Arc::new(given.part.clone())),
                 (None, Some(written)) => Some(Arc::new(origin::as_evaluated(written, Some(scope)))),
-                (None, None) => None,
+                (None, None) => origin.read,
             };
             GivenValue {
                 value,

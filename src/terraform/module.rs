@@ -73,6 +73,20 @@ pub struct FileAccess {
     pub module: PathBuf,
     /// The scanned directories, canonical.
     pub scanned: std::sync::Arc<[PathBuf]>,
+    /// What paths are shown relative to.
+    pub base: PathBuf,
+    /// The next free file id, for the YAML files values are read from.
+    pub next_id: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    /// The YAML files read for where their values are written, shared by the modules of one
+    /// directory's evaluation.
+    pub documents: std::rc::Rc<RefCell<Documents>>,
+}
+
+/// YAML files read as values with spans, by canonical path, and the sources they add.
+#[derive(Debug, Default)]
+pub struct Documents {
+    parsed: std::collections::HashMap<PathBuf, Option<std::rc::Rc<crate::model::Node>>>,
+    pub sources: Vec<(FileId, crate::source::SourceFile)>,
 }
 
 /// Largest file `file()` reads.
@@ -98,17 +112,47 @@ impl FileAccess {
     /// What `file(path)` reads: a regular file below a scanned directory, at most
     /// [`MAX_FILE_FUNCTION_BYTES`], in UTF-8.
     fn read(&self, path: &str) -> FileText {
-        let full = crate::source::normalize_for_access(&self.root.join(path));
-        let canonical = match std::fs::canonicalize(&full) {
-            Ok(canonical) => canonical,
-            Err(error) => return FileText::Missing(format!("`{path}` cannot be read: {error}")),
+        match std::fs::canonicalize(self.root.join(path)) {
+            Ok(canonical) => self.read_canonical(path, &canonical),
+            Err(error) => FileText::Missing(format!("`{path}` cannot be read: {error}")),
+        }
+    }
+
+    /// The YAML file `path` names as values spanning its text (a new source of the scan), read
+    /// as `file()` reads it; `None` when it cannot be read or is not YAML.
+    fn yaml_document(&self, path: &str) -> Option<std::rc::Rc<crate::model::Node>> {
+        let canonical = std::fs::canonicalize(self.root.join(path)).ok()?;
+        if let Some(known) = self.documents.borrow().parsed.get(&canonical) {
+            return known.clone();
+        }
+        let document = match self.read_canonical(path, &canonical) {
+            FileText::Read(text) => self.parse_document(path, text),
+            FileText::Missing(_) | FileText::NotRead(_) => None,
         };
+        let mut documents = self.documents.borrow_mut();
+        documents.parsed.insert(canonical, document.clone());
+        document
+    }
+
+    fn parse_document(&self, path: &str, text: String) -> Option<std::rc::Rc<crate::model::Node>> {
+        let full = crate::source::normalize(&self.root.join(path));
+        let name = crate::source::display_name(&full, &self.base);
+        let id = self
+            .next_id
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let source = crate::source::SourceFile::new(full, name, text);
+        let document = crate::model::yaml::parse(&source.text, id).ok()?;
+        self.documents.borrow_mut().sources.push((id, source));
+        Some(std::rc::Rc::new(document))
+    }
+
+    fn read_canonical(&self, path: &str, canonical: &Path) -> FileText {
         if !self.scanned.iter().any(|root| canonical.starts_with(root)) {
             return FileText::NotRead(format!(
                 "`{path}` lies outside the scanned directories and is not read"
             ));
         }
-        let metadata = std::fs::metadata(&canonical).ok();
+        let metadata = std::fs::metadata(canonical).ok();
         if !metadata.as_ref().is_some_and(std::fs::Metadata::is_file) {
             return FileText::NotRead(format!("`{path}` is not a regular file"));
         }
@@ -118,7 +162,7 @@ impl FileAccess {
                 MAX_FILE_FUNCTION_BYTES / 1024
             ));
         }
-        match std::fs::read_to_string(&canonical) {
+        match std::fs::read_to_string(canonical) {
             Ok(text) => FileText::Read(text),
             Err(_) => FileText::NotRead(format!("`{path}` is not UTF-8 text")),
         }
@@ -564,6 +608,7 @@ fn given_origin<'g>(
         input,
         written: None,
         given,
+        read: None,
     })
 }
 
@@ -951,6 +996,9 @@ impl<'a> ModuleScope<'a> {
                 (expr, below) = (argument, path);
                 continue;
             }
+            if let Some(decoded) = self.decoded_file(picked.expr, &path) {
+                return Some(decoded);
+            }
             if !origin::reference_root(picked.expr).is_some_and(origin::is_traced_root) {
                 return None;
             }
@@ -960,6 +1008,41 @@ impl<'a> ModuleScope<'a> {
             return self.trace(root, &reference, hops + 1);
         }
         None
+    }
+
+    /// Where the value at `path` of `yamldecode(file(PATH))` is written in that YAML file.
+    fn decoded_file(&self, expr: &Expression, path: &[PathStep]) -> Option<Origin<'_>> {
+        let Expression::FuncCall(decode) = origin::without_parentheses(expr) else {
+            return None;
+        };
+        let [argument] = decode.args.iter().collect::<Vec<_>>()[..] else {
+            return None;
+        };
+        let Expression::FuncCall(file) = origin::without_parentheses(argument) else {
+            return None;
+        };
+        let [named] = file.args.iter().collect::<Vec<_>>()[..] else {
+            return None;
+        };
+        let is = |call: &hcl_edit::expr::FuncCall, name: &str| {
+            !call.name.is_namespaced() && call.name.name.as_str() == name
+        };
+        if !is(decode, "yamldecode") || !is(file, "file") {
+            return None;
+        }
+        let TfValue::String(file_path) = eval::evaluate(named, self) else {
+            return None;
+        };
+        let document = self.files?.yaml_document(&file_path)?;
+        let part = origin::node_at(&document, path)?;
+        Some(Origin {
+            span: part.span,
+            description: format!("`{file_path}`"),
+            input: None,
+            written: None,
+            given: None,
+            read: Some(std::sync::Arc::new(part.clone())),
+        })
     }
 
     /// `{ for k, v in X : KEY => v if COND }` read at `[key, rest…]`: `X` at the element whose
@@ -1077,6 +1160,7 @@ impl<'a> ModuleScope<'a> {
                 input,
                 written: Some(written),
                 given: None,
+                read: None,
             });
         }
         let Some(default) = variable.default else {
@@ -1093,6 +1177,7 @@ impl<'a> ModuleScope<'a> {
             input,
             written: Some(written),
             given: None,
+            read: None,
         })
     }
 }

@@ -28,6 +28,8 @@ pub struct Origin<'a> {
     pub written: Option<Written<'a>>,
     /// The value at `span` as given from outside, with the spans of its members.
     pub given: Option<Given<'a>>,
+    /// The value at `span` as read from a YAML file, with the spans of its members.
+    pub read: Option<std::sync::Arc<Node>>,
 }
 
 /// A part of a value given from outside a module, as it was written.
@@ -141,6 +143,7 @@ pub fn picked_literal<'w>(
         input: None,
         written: Some(written),
         given: None,
+        read: None,
     })
 }
 
@@ -527,7 +530,7 @@ fn place(node: &mut Node, expr: &Expression, file: FileId) {
     place_members(node, written);
 }
 
-fn without_parentheses(mut expr: &Expression) -> &Expression {
+pub fn without_parentheses(mut expr: &Expression) -> &Expression {
     while let Expression::Parenthesis(inner) = expr {
         expr = inner.inner();
     }

@@ -91,7 +91,7 @@ pub struct ModuleContext<'a> {
     /// The ids of the files the scan discovered, by normalised path.
     pub known_files: crate::source::KnownFiles<'a>,
     /// The next free file id, for module files outside the scanned paths.
-    pub next_id: &'a AtomicUsize,
+    pub next_id: std::sync::Arc<AtomicUsize>,
     /// Unsaved text of open editor buffers, by normalised path.
     pub overlays: &'a HashMap<PathBuf, &'a str>,
     /// The scanned directories (canonical): files `file()` reads must lie below one of them.
@@ -166,6 +166,9 @@ pub fn evaluate_directory<'s>(
             root: module.clone(),
             module,
             scanned: context.roots.clone(),
+            base: context.base.to_path_buf(),
+            next_id: std::sync::Arc::clone(&context.next_id),
+            documents: Rc::default(),
         }),
     };
     let mut evaluated = Evaluated {
@@ -199,6 +202,10 @@ pub fn evaluate_directory<'s>(
     evaluated.resources.extend(result.resources);
     evaluated.units.push(result.unit);
     evaluated.secrets.extend(result.secrets);
+    if let Some(files) = &instance.files {
+        let read = std::mem::take(&mut files.documents.borrow_mut().sources);
+        evaluated.sources.extend(read);
+    }
     Some(evaluated)
 }
 
