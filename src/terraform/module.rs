@@ -586,6 +586,15 @@ pub struct Expanded {
     pub unknown: Option<String>,
 }
 
+/// The argument of a call that takes exactly one.
+fn only_argument(call: &hcl_edit::expr::FuncCall) -> Option<&Expression> {
+    let mut arguments = call.args.iter();
+    match (arguments.next(), arguments.next()) {
+        (Some(argument), None) => Some(argument),
+        _ => None,
+    }
+}
+
 /// Where the value at `rest` below a value given from outside was written: the member of the
 /// value as written, or the whole value's place when it is the whole.
 fn given_origin<'g>(
@@ -1015,15 +1024,10 @@ impl<'a> ModuleScope<'a> {
         let Expression::FuncCall(decode) = origin::without_parentheses(expr) else {
             return None;
         };
-        let [argument] = decode.args.iter().collect::<Vec<_>>()[..] else {
+        let Expression::FuncCall(file) = origin::without_parentheses(only_argument(decode)?) else {
             return None;
         };
-        let Expression::FuncCall(file) = origin::without_parentheses(argument) else {
-            return None;
-        };
-        let [named] = file.args.iter().collect::<Vec<_>>()[..] else {
-            return None;
-        };
+        let named = only_argument(file)?;
         let is = |call: &hcl_edit::expr::FuncCall, name: &str| {
             !call.name.is_namespaced() && call.name.name.as_str() == name
         };
