@@ -62,6 +62,7 @@ const FUNCTIONS: &[&str] = &[
     "floor",
     "jsonencode",
     "jsondecode",
+    "yamldecode",
     "startswith",
     "endswith",
     "substr",
@@ -74,6 +75,7 @@ const FUNCTIONS: &[&str] = &[
     "alltrue",
     "anytrue",
     "file",
+    "fileexists",
     "unknown_fn",
 ];
 
@@ -90,6 +92,7 @@ const ATOMS: &[&str] = &[
     "\"%s%d%v\"",
     "\"true\"",
     "\"{\\\"a\\\":1}\"",
+    "\"a: [1, *x]\\n- b\"",
     "var.name",
     "var.zones",
     "var.items",
@@ -201,6 +204,15 @@ impl Scope for AwkwardScope {
 
     fn reference(&self, root: &str, path: &[PathStep]) -> Option<TfValue> {
         Self::value(&format!("{root}{}", path.len()))
+    }
+
+    /// The path itself as the file's text, three times over: garbage for the decoders.
+    fn file(&self, path: &str) -> Option<FileText> {
+        Some(match path.len() % 3 {
+            0 => FileText::Read(path.repeat(3)),
+            1 => FileText::Missing(format!("`{path}` is missing")),
+            _ => FileText::NotRead(format!("`{path}` is not read")),
+        })
     }
 }
 
