@@ -921,6 +921,9 @@ impl<'a> ModuleScope<'a> {
             };
             return origin::picked_literal(written, &picked.path, || format!("`{by}()`"));
         }
+        if let Some(decoded) = self.decoded_file_at(picked.expr, &picked.path, attempt) {
+            return Some(decoded);
+        }
         // Nothing else is traced: its path (and the indexes in it) need not be worked out.
         if !origin::reference_root(picked.expr).is_some_and(origin::is_traced_root) {
             return None;
@@ -1005,7 +1008,7 @@ impl<'a> ModuleScope<'a> {
                 (expr, below) = (argument, path);
                 continue;
             }
-            if let Some(decoded) = self.decoded_file(picked.expr, &path) {
+            if let Some(decoded) = self.decoded_file_at(picked.expr, &path, &attempt) {
                 return Some(decoded);
             }
             if !origin::reference_root(picked.expr).is_some_and(origin::is_traced_root) {
@@ -1017,6 +1020,23 @@ impl<'a> ModuleScope<'a> {
             return self.trace(root, &reference, hops + 1);
         }
         None
+    }
+
+    /// Where the value at `path` of `yamldecode(file(PATH))`, or of a member or item of it
+    /// (`yamldecode(file(PATH)).registry`), is written in that YAML file.
+    fn decoded_file_at(
+        &self,
+        expr: &Expression,
+        path: &[PathStep],
+        attempt: &dyn Fn(&Expression) -> Result<TfValue, eval::EvalError>,
+    ) -> Option<Origin<'_>> {
+        if let Some(origin) = self.decoded_file(expr, path) {
+            return Some(origin);
+        }
+        let index = |expr: &Expression| attempt(expr).ok();
+        let (call, mut steps) = origin::call_traversal(expr, &index)?;
+        steps.extend(path.iter().cloned());
+        self.decoded_file(call, &steps)
     }
 
     /// Where the value at `path` of `yamldecode(file(PATH))` is written in that YAML file.

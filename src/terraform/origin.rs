@@ -102,7 +102,29 @@ pub fn static_reference<'e>(
     let Expression::Variable(root) = &traversal.expr else {
         return None;
     };
-    let path = traversal
+    Some((root.as_str(), static_path(traversal, index)?))
+}
+
+/// A traversal of a function call's value whose every step is known, as [`static_reference`]
+/// reads them: `yamldecode(file("x")).a[0]` gives the call and `a`, `0`.
+pub fn call_traversal<'e>(
+    expr: &'e Expression,
+    index: &dyn Fn(&Expression) -> Option<TfValue>,
+) -> Option<(&'e Expression, Vec<PathStep>)> {
+    let Expression::Traversal(traversal) = without_parentheses(expr) else {
+        return None;
+    };
+    if !matches!(traversal.expr, Expression::FuncCall(_)) {
+        return None;
+    }
+    Some((&traversal.expr, static_path(traversal, index)?))
+}
+
+fn static_path(
+    traversal: &hcl_edit::expr::Traversal,
+    index: &dyn Fn(&Expression) -> Option<TfValue>,
+) -> Option<Vec<PathStep>> {
+    traversal
         .operators
         .iter()
         .map(|operator| match operator.value() {
@@ -123,8 +145,7 @@ pub fn static_reference<'e>(
             },
             _ => None,
         })
-        .collect::<Option<Vec<_>>>()?;
-    Some((root.as_str(), path))
+        .collect::<Option<Vec<_>>>()
 }
 
 /// Where the value at `path` below the literal `written` was written: the literal it leads to.
