@@ -107,14 +107,14 @@ pub fn scan(options: &ScanOptions) -> Scan {
     let next_id = std::sync::Arc::new(AtomicUsize::new(
         files.len() + var_sources.len() + parameter_sources.len(),
     ));
-    let roots = scanned_roots(&options.paths);
+    let roots: std::sync::Arc<[PathBuf]> = scanned_roots(&options.paths).into();
     let context = terraform::ModuleContext {
         base: &base,
         outside: &outside,
         known_files: source::KnownFiles::new(&known_paths),
         next_id: std::sync::Arc::clone(&next_id),
         overlays: &overlays,
-        roots: roots.clone().into(),
+        roots: std::sync::Arc::clone(&roots),
     };
     let bicep_home = bicep_home();
     let bicep_context = bicep::Context {

@@ -574,6 +574,60 @@ pub fn normalize(path: &Path) -> PathBuf {
     out
 }
 
+/// Largest file a template or module reads besides itself (Bicep's `loadTextContent()` and its
+/// siblings, Terraform's `file()`).
+pub const MAX_READ_BYTES: u64 = 1024 * 1024;
+
+/// Why a file a template or module names is not read; a missing file is told apart.
+#[derive(Debug)]
+pub struct NotRead {
+    pub missing: bool,
+    pub message: String,
+}
+
+impl NotRead {
+    /// A file that exists and is not read.
+    pub fn refused(message: String) -> Self {
+        NotRead {
+            missing: false,
+            message,
+        }
+    }
+}
+
+/// The canonical path of `path` (named `shown` in messages), which must lie below one of the
+/// canonical `roots`: a template or module reads nothing outside the scanned directories.
+pub fn canonical_below(path: &Path, shown: &str, roots: &[PathBuf]) -> Result<PathBuf, NotRead> {
+    let canonical = std::fs::canonicalize(path).map_err(|error| NotRead {
+        missing: true,
+        message: format!("`{shown}` cannot be read: {error}"),
+    })?;
+    if !roots.iter().any(|root| canonical.starts_with(root)) {
+        return Err(NotRead::refused(format!(
+            "`{shown}` lies outside the scanned directories and is not read"
+        )));
+    }
+    Ok(canonical)
+}
+
+/// The bytes of the file at `canonical` (named `shown` in messages): a regular file of at most
+/// [`MAX_READ_BYTES`].
+pub fn read_regular_file(canonical: &Path, shown: &str) -> Result<Vec<u8>, NotRead> {
+    let metadata = std::fs::metadata(canonical).ok();
+    if !metadata.as_ref().is_some_and(std::fs::Metadata::is_file) {
+        // A pipe or device would block the read or never end.
+        return Err(NotRead::refused(format!("`{shown}` is not a regular file")));
+    }
+    if metadata.map_or(0, |m| m.len()) > MAX_READ_BYTES {
+        return Err(NotRead::refused(format!(
+            "`{shown}` is larger than {} KiB and is not read",
+            MAX_READ_BYTES / 1024
+        )));
+    }
+    std::fs::read(canonical)
+        .map_err(|error| NotRead::refused(format!("`{shown}` cannot be read: {error}")))
+}
+
 /// [`normalize`] for a path the file system is asked about: `.` where the components cancel
 /// out (`examples/..`), not the empty path, which names nothing.
 pub fn normalize_for_access(path: &Path) -> PathBuf {

@@ -15,7 +15,7 @@ use crate::source::{self, FileId, SourceFile, Span};
 
 /// Largest file `loadTextContent()` and its siblings read (the Bicep compiler's own limits are
 /// lower: 131,072 characters of text, 96 KiB for base64).
-pub const MAX_LOADED_BYTES: u64 = 1024 * 1024;
+pub const MAX_LOADED_BYTES: u64 = source::MAX_READ_BYTES;
 
 /// The longest search pattern of `loadDirectoryFileInfo()` matched (longer ones match nothing).
 const MAX_PATTERN_BYTES: usize = 1024;
@@ -189,41 +189,14 @@ impl<'c> Loader<'c> {
     /// directory; one that does not exist is told apart.
     fn inside_scan(&self, from: &Path, relative: &str) -> Result<PathBuf, LoadFailure> {
         let path = source::normalize_for_access(&directory_of(from).join(relative));
-        let canonical = std::fs::canonicalize(&path).map_err(|error| LoadFailure {
-            missing: true,
-            message: format!("`{relative}` cannot be read: {error}"),
-        })?;
-        if !self
-            .context
-            .roots
-            .iter()
-            .any(|root| canonical.starts_with(root))
-        {
-            return Err(refused(format!(
-                "`{relative}` lies outside the scanned directories and is not read"
-            )));
-        }
-        Ok(canonical)
+        source::canonical_below(&path, relative, self.context.roots)
     }
 
     /// The bytes of a file loaded by `loadTextContent()` and its siblings: below a scanned
     /// directory, a regular file, at most [`MAX_LOADED_BYTES`].
     pub fn loaded_file(&mut self, from: &Path, relative: &str) -> Result<Vec<u8>, LoadFailure> {
         let canonical = self.inside_scan(from, relative)?;
-        let metadata = std::fs::metadata(&canonical).ok();
-        if !metadata.as_ref().is_some_and(std::fs::Metadata::is_file) {
-            // A pipe or device would block the read or never end.
-            return Err(refused(format!("`{relative}` is not a regular file")));
-        }
-        let size = metadata.map_or(0, |m| m.len());
-        if size > MAX_LOADED_BYTES {
-            return Err(refused(format!(
-                "`{relative}` is larger than {} KiB and is not read",
-                MAX_LOADED_BYTES / 1024
-            )));
-        }
-        let bytes = std::fs::read(&canonical)
-            .map_err(|error| refused(format!("`{relative}` cannot be read: {error}")))?;
+        let bytes = source::read_regular_file(&canonical, relative)?;
         let path = source::normalize(&directory_of(from).join(relative));
         if let Some(id) = self.context.known_files.get(&path)
             && !self.content.iter().any(|(kept, _)| *kept == id)
@@ -242,15 +215,16 @@ impl<'c> Loader<'c> {
         relative: &str,
     ) -> Result<Vec<String>, LoadFailure> {
         let canonical = self.inside_scan(from, relative)?;
-        let entries = std::fs::read_dir(&canonical)
-            .map_err(|error| refused(format!("`{relative}` cannot be listed: {error}")))?;
+        let entries = std::fs::read_dir(&canonical).map_err(|error| {
+            LoadFailure::refused(format!("`{relative}` cannot be listed: {error}"))
+        })?;
         let mut names = Vec::new();
         for entry in entries.flatten() {
             if !entry.file_type().is_ok_and(|t| t.is_file()) {
                 continue;
             }
             if names.len() >= MAX_LISTED_FILES {
-                return Err(refused(format!(
+                return Err(LoadFailure::refused(format!(
                     "`{relative}` holds more than {MAX_LISTED_FILES} files and is not listed"
                 )));
             }
@@ -449,20 +423,9 @@ impl<'c> Loader<'c> {
     }
 }
 
-/// A failure to load a file that exists.
-fn refused(message: String) -> LoadFailure {
-    LoadFailure {
-        missing: false,
-        message,
-    }
-}
-
 /// Why a file could not be loaded; a missing file is told apart (the value is then unknown
 /// and the scan notes it, as a trimmed copy of a repository often lacks such files).
-pub struct LoadFailure {
-    pub missing: bool,
-    pub message: String,
-}
+pub type LoadFailure = source::NotRead;
 
 /// The text of loaded bytes in the encoding `loadTextContent()` was given (a byte-order mark
 /// wins), or why it is not text.

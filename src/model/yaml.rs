@@ -11,12 +11,15 @@ use crate::source::{FileId, Span};
 
 /// The YAML document `text` as values spanning their text in `file`, or why it is not YAML.
 pub fn parse(text: &str, file: FileId) -> Result<Node, String> {
-    let document: Spanned<Item> = serde_saphyr::from_str(text).map_err(|error| {
-        let error = error.to_string();
-        let first_line = error.lines().next().unwrap_or_default();
-        first_line.trim_start_matches("error: ").to_string()
-    })?;
+    let document: Spanned<Item> = serde_saphyr::from_str(text).map_err(|e| one_line(&e))?;
     Ok(document.into_node(file))
+}
+
+/// A YAML parse error on one line: where and what, without the parser's excerpt of the text.
+pub fn one_line(error: &serde_saphyr::Error) -> String {
+    let error = error.to_string();
+    let first_line = error.lines().next().unwrap_or_default();
+    first_line.trim_start_matches("error: ").to_string()
 }
 
 /// A YAML value whose items and members keep where they are written.

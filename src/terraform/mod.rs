@@ -56,7 +56,7 @@ pub fn read_module(
     called: &CalledOutputs,
     instance: &Instance,
 ) -> ModuleResult {
-    let scope = ModuleScope::new(files, given, called, instance.files.as_ref());
+    let scope = ModuleScope::new(files, given, called, &instance.files);
     let unit = instance.unit.as_str();
     let mut result = ModuleResult {
         resources: Vec::new(),
@@ -180,8 +180,8 @@ pub struct Instance {
     pub unit: String,
     /// The module call chain prefixed to addresses, e.g. `module.platform.module.acr.`.
     pub prefix: String,
-    /// Where the module's `file()` calls read, when they do.
-    pub files: Option<module::FileAccess>,
+    /// Where the module's `file()` calls read.
+    pub files: module::FileAccess,
 }
 
 /// What evaluating one module instance produced.

@@ -59,8 +59,8 @@ pub struct ModuleScope<'a> {
     secrets: Vec<Span>,
     /// The outputs of the modules this one calls, by call name.
     called: &'a CalledOutputs,
-    /// Where `file()` reads, when it does.
-    files: Option<&'a FileAccess>,
+    /// Where `file()` reads.
+    files: &'a FileAccess,
 }
 
 /// Where a module's `file()` calls read: relative paths start at the root module's directory,
@@ -89,9 +89,6 @@ pub struct Documents {
     pub sources: Vec<(FileId, crate::source::SourceFile)>,
 }
 
-/// Largest file `file()` reads.
-pub const MAX_FILE_FUNCTION_BYTES: u64 = 1024 * 1024;
-
 impl FileAccess {
     /// `path.module`, `path.root` and `path.cwd`.
     fn path(&self, name: &str) -> Option<TfValue> {
@@ -110,18 +107,24 @@ impl FileAccess {
     }
 
     /// What `file(path)` reads: a regular file below a scanned directory, at most
-    /// [`MAX_FILE_FUNCTION_BYTES`], in UTF-8.
+    /// [`crate::source::MAX_READ_BYTES`], in UTF-8.
     fn read(&self, path: &str) -> FileText {
-        match std::fs::canonicalize(self.root.join(path)) {
+        match self.canonical(path) {
             Ok(canonical) => self.read_canonical(path, &canonical),
-            Err(error) => FileText::Missing(format!("`{path}` cannot be read: {error}")),
+            Err(not_read) if not_read.missing => FileText::Missing(not_read.message),
+            Err(not_read) => FileText::NotRead(not_read.message),
         }
+    }
+
+    /// The canonical path `path` names, below a scanned directory.
+    fn canonical(&self, path: &str) -> Result<PathBuf, crate::source::NotRead> {
+        crate::source::canonical_below(&self.root.join(path), path, &self.scanned)
     }
 
     /// The YAML file `path` names as values spanning its text (a new source of the scan), read
     /// as `file()` reads it; `None` when it cannot be read or is not YAML.
     fn yaml_document(&self, path: &str) -> Option<std::rc::Rc<crate::model::Node>> {
-        let canonical = std::fs::canonicalize(self.root.join(path)).ok()?;
+        let canonical = self.canonical(path).ok()?;
         if let Some(known) = self.documents.borrow().parsed.get(&canonical) {
             return known.clone();
         }
@@ -147,24 +150,12 @@ impl FileAccess {
     }
 
     fn read_canonical(&self, path: &str, canonical: &Path) -> FileText {
-        if !self.scanned.iter().any(|root| canonical.starts_with(root)) {
-            return FileText::NotRead(format!(
-                "`{path}` lies outside the scanned directories and is not read"
-            ));
-        }
-        let metadata = std::fs::metadata(canonical).ok();
-        if !metadata.as_ref().is_some_and(std::fs::Metadata::is_file) {
-            return FileText::NotRead(format!("`{path}` is not a regular file"));
-        }
-        if metadata.map_or(0, |m| m.len()) > MAX_FILE_FUNCTION_BYTES {
-            return FileText::NotRead(format!(
-                "`{path}` is larger than {} KiB and is not read",
-                MAX_FILE_FUNCTION_BYTES / 1024
-            ));
-        }
-        match std::fs::read_to_string(canonical) {
-            Ok(text) => FileText::Read(text),
-            Err(_) => FileText::NotRead(format!("`{path}` is not UTF-8 text")),
+        match crate::source::read_regular_file(canonical, path) {
+            Ok(bytes) => String::from_utf8(bytes).map_or_else(
+                |_| FileText::NotRead(format!("`{path}` is not UTF-8 text")),
+                FileText::Read,
+            ),
+            Err(not_read) => FileText::NotRead(not_read.message),
         }
     }
 }
@@ -214,7 +205,7 @@ impl<'a> ModuleScope<'a> {
         files: &[ModuleFile<'a>],
         given: &std::collections::HashMap<String, GivenValue>,
         called: &'a CalledOutputs,
-        reads: Option<&'a FileAccess>,
+        reads: &'a FileAccess,
     ) -> Self {
         let mut scope = ModuleScope {
             variables: HashMap::new(),
@@ -856,7 +847,7 @@ impl Scope for ModuleScope<'_> {
         match root {
             "module" => self.module_output(path),
             "path" => match path {
-                [PathStep::Attr(name)] => self.files?.path(name),
+                [PathStep::Attr(name)] => self.files.path(name),
                 _ => None,
             },
             "data" | "count" | "each" | "self" | "terraform" => None,
@@ -865,7 +856,7 @@ impl Scope for ModuleScope<'_> {
     }
 
     fn file(&self, path: &str) -> Option<FileText> {
-        Some(self.files?.read(path))
+        Some(self.files.read(path))
     }
 }
 
@@ -1057,7 +1048,7 @@ impl<'a> ModuleScope<'a> {
         let TfValue::String(file_path) = eval::evaluate(named, self) else {
             return None;
         };
-        let document = self.files?.yaml_document(&file_path)?;
+        let document = self.files.yaml_document(&file_path)?;
         let part = origin::node_at(&document, path)?;
         Some(Origin {
             span: part.span,
@@ -1138,8 +1129,6 @@ impl<'a> ModuleScope<'a> {
         keys
     }
 
-    /// Where the value at `rest` below variable `name` was set: in its default, or in the value
-    /// given from outside.
     /// Where the value at `path` below output `OUTPUT` of `module.NAME` (`call`) was written:
     /// in the called module, or where it was given to that module.
     fn output_trace(&self, call: &str, path: &[PathStep]) -> Option<Origin<'_>> {
@@ -1163,6 +1152,8 @@ impl<'a> ModuleScope<'a> {
         given_origin(value.span?, description, value.written.as_ref(), rest, None)
     }
 
+    /// Where the value at `rest` below variable `name` was set: in its default, or in the value
+    /// given from outside.
     fn variable_trace(&self, name: &str, rest: &[PathStep]) -> Option<Origin<'_>> {
         let variable = self.variables.get(name)?;
         if variable.sensitive {

@@ -162,23 +162,20 @@ pub fn evaluate_directory<'s>(
     let instance = super::Instance {
         unit: source::display_name(directory, context.base),
         prefix: String::new(),
-        files: Some(FileAccess {
+        files: FileAccess {
             root: module.clone(),
             module,
             scanned: context.roots.clone(),
             base: context.base.to_path_buf(),
             next_id: std::sync::Arc::clone(&context.next_id),
             documents: Rc::default(),
-        }),
+        },
     };
     let mut evaluated = Evaluated {
         root: instance.unit.clone(),
         ..Evaluated::default()
     };
-    let chain = vec![instance.files.as_ref().map_or_else(
-        || source::normalize_for_access(directory),
-        |files| files.root.clone(),
-    )];
+    let chain = vec![instance.files.root.clone()];
     let mut loaded = HashMap::new();
     let calls = Calls {
         caller: directory,
@@ -192,6 +189,7 @@ pub fn evaluate_directory<'s>(
         out: &mut evaluated,
         budget: &mut budget,
         reads: Vec::new(),
+        directories: HashMap::new(),
     };
     let mut result = reader.read_with_called_outputs(&files, &given, &calls);
     for (span, message) in std::mem::take(&mut result.errors) {
@@ -202,10 +200,8 @@ pub fn evaluate_directory<'s>(
     evaluated.resources.extend(result.resources);
     evaluated.units.push(result.unit);
     evaluated.secrets.extend(result.secrets);
-    if let Some(files) = &instance.files {
-        let read = std::mem::take(&mut files.documents.borrow_mut().sources);
-        evaluated.sources.extend(read);
-    }
+    let read = std::mem::take(&mut instance.files.documents.borrow_mut().sources);
+    evaluated.sources.extend(read);
     Some(evaluated)
 }
 
@@ -231,10 +227,7 @@ fn follow_calls(
     let base = reader.context.base;
     let mut handoffs = Vec::new();
     for call in calls {
-        let directory = call.source.as_ref().and_then(|source_text| {
-            let (context, out) = (reader.context, &mut *reader.out);
-            module_directory(caller, source_text, &call.name, instance, context, out)
-        });
+        let directory = reader.call_directory(call, from);
         let (Some(source_text), Some(directory)) = (&call.source, directory) else {
             let source = call.source.as_deref().unwrap_or("an unknown source");
             let description = format!("module `{}{}` ({source})", call.name, call.key);
@@ -325,10 +318,10 @@ fn child_instance(
     super::Instance {
         unit: format!("{}/{}module.{name}", caller.unit, caller.prefix),
         prefix: format!("{}module.{name}.", caller.prefix),
-        files: caller.files.as_ref().map(|files| FileAccess {
+        files: FileAccess {
             module: directory.to_path_buf(),
-            ..files.clone()
-        }),
+            ..caller.files.clone()
+        },
     }
 }
 
@@ -351,6 +344,8 @@ struct ModuleReader<'r, 'c> {
     budget: &'r mut ReadBudget,
     /// Module instances read for their outputs, kept for the reading of their resources.
     reads: Vec<ModuleRead>,
+    /// The directory each call names, by caller, source and call address.
+    directories: HashMap<(PathBuf, String, String), Option<PathBuf>>,
 }
 
 /// A module instance read with some input values.
@@ -414,6 +409,31 @@ impl ModuleReader<'_, '_> {
         Some(self.reads.swap_remove(at).result)
     }
 
+    /// The directory of the module a call names, looked for once per caller, source and
+    /// instance (a downloaded module is looked up in `.terraform/modules/modules.json`).
+    fn call_directory(&mut self, call: &super::ModuleCall, from: &Calls<'_>) -> Option<PathBuf> {
+        let source_text = call.source.as_ref()?;
+        let key = (
+            from.caller.to_path_buf(),
+            source_text.clone(),
+            format!("{}{}", from.instance.prefix, call.name),
+        );
+        if let Some(known) = self.directories.get(&key) {
+            return known.clone();
+        }
+        let (caller, instance) = (from.caller, from.instance);
+        let directory = module_directory(
+            caller,
+            source_text,
+            &call.name,
+            instance,
+            self.context,
+            self.out,
+        );
+        self.directories.insert(key, directory.clone());
+        directory
+    }
+
     /// A module directory's files, read and parsed once per directory evaluated.
     fn module_files(&mut self, directory: &Path) -> Rc<Vec<(FileId, String, Body)>> {
         if let Some(files) = self.loaded.get(directory) {
@@ -456,18 +476,7 @@ impl ModuleReader<'_, '_> {
     fn outputs_of_calls(&mut self, calls: &[super::ModuleCall], from: &Calls<'_>) -> CalledOutputs {
         let mut instances = Vec::new();
         for call in calls {
-            let directory = call.source.as_ref().and_then(|source_text| {
-                let (caller, instance) = (from.caller, from.instance);
-                module_directory(
-                    caller,
-                    source_text,
-                    &call.name,
-                    instance,
-                    self.context,
-                    self.out,
-                )
-            });
-            let Some(directory) = directory else {
+            let Some(directory) = self.call_directory(call, from) else {
                 continue;
             };
             if from.chain.contains(&directory) || from.chain.len() >= MAX_MODULE_DEPTH {

@@ -81,11 +81,9 @@ pub(super) fn jsondecode(args: Vec<TfValue>) -> Eval {
 pub(super) fn yamldecode(args: Vec<TfValue>) -> Eval {
     let [text] = exactly("yamldecode", args)?;
     let yaml: serde_json::Value = serde_saphyr::from_str(&to_text(&text)?).map_err(|error| {
-        let error = error.to_string();
-        let first_line = error.lines().next().unwrap_or_default();
         invalid(format!(
             "invalid YAML: {}",
-            first_line.trim_start_matches("error: ")
+            crate::model::yaml::one_line(&error)
         ))
     })?;
     from_json(yaml)
