@@ -15,7 +15,7 @@ import os
 import subprocess
 import sys
 
-READ = (".tf", ".tfvars", ".json", ".jsonc", ".bicep", ".bicepparam")
+READ = (".tf", ".tfvars", ".json", ".jsonc", ".bicep", ".bicepparam", ".yaml", ".yml")
 
 
 def finding_lines(binary, arguments, directory):

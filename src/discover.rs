@@ -10,6 +10,10 @@ use crate::model::{Format, InputError};
 use crate::source::{self, FileId};
 use crate::suppress;
 
+mod data;
+
+pub use data::is_data_file;
+
 /// Directories never scanned: tool state, not configuration.
 const SKIPPED_DIRS: &[&str] = &[".git", ".terraform", "node_modules"];
 
@@ -693,6 +697,11 @@ pub struct Discovered {
     pub errors: Vec<InputError>,
     /// Paths skipped on purpose (symbolic links out of the scanned tree), with why.
     pub notices: Vec<String>,
+    /// The YAML files given by name that Terraform configurations may read as data (see
+    /// [`data`]), as given, less the excluded ones.
+    pub data_files: Vec<PathBuf>,
+    /// The directories, canonical, whose Terraform configurations are read for `data_files`.
+    pub data_roots: Vec<PathBuf>,
 }
 
 /// Discovers the files below `paths` (and those only in `open`, an editor's unsaved buffers),
@@ -714,7 +723,25 @@ pub fn files<'o>(
             .iter()
             .filter_map(|p| Candidate::of(p).map(|c| (source::normalize(p), c))),
     );
-    let context = context(paths, &files, open);
+    let excluded = |path: &Path| {
+        let name = source::display_name(path, base);
+        exclude
+            .iter()
+            .any(|glob| suppress::glob_matches(glob, &name))
+    };
+    let (data_files, unread): (Vec<PathBuf>, Vec<PathBuf>) = on_disk
+        .iter()
+        .filter(|path| Candidate::of(path).is_none())
+        .cloned()
+        .partition(|path| is_data_file(path) && path.is_file());
+    let data_files: Vec<PathBuf> = data_files
+        .iter()
+        .map(|path| source::normalize(path))
+        .filter(|path| !excluded(path))
+        .collect();
+    let (around_data, data_roots) = data::terraform_around(&data_files);
+    let mut context = context(paths, &files, open);
+    context.extend(around_data);
     // Each file with whether it was given (reported on) or read only as context.
     let mut files: Vec<(PathBuf, Candidate, bool)> = files
         .into_iter()
@@ -735,12 +762,7 @@ pub fn files<'o>(
         same
     });
     if !exclude.is_empty() {
-        files.retain(|(path, _, _)| {
-            let name = source::display_name(path, base);
-            !exclude
-                .iter()
-                .any(|glob| suppress::glob_matches(glob, &name))
-        });
+        files.retain(|(path, _, _)| !excluded(path));
     }
     let (files, reported) = files
         .into_iter()
@@ -752,7 +774,7 @@ pub fn files<'o>(
         .into_iter()
         .map(|e| format!("{}: {}", source::display_name(&e.path, base), e.message))
         .collect();
-    notices.extend(unread_kinds_notice(&on_disk, base));
+    notices.extend(unread_kinds_notice(&unread, base));
     let errors = walk_errors
         .into_iter()
         .map(|e| InputError {
@@ -767,6 +789,8 @@ pub fn files<'o>(
         reported,
         errors,
         notices,
+        data_files,
+        data_roots,
     }
 }
 

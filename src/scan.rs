@@ -107,7 +107,11 @@ pub fn scan(options: &ScanOptions) -> Scan {
     let next_id = std::sync::Arc::new(AtomicUsize::new(
         files.len() + var_sources.len() + parameter_sources.len(),
     ));
-    let roots: std::sync::Arc<[PathBuf]> = scanned_roots(&options.paths).into();
+    let mut roots = scanned_roots(&options.paths);
+    roots.extend(discovered.data_roots.iter().cloned());
+    roots.sort_unstable();
+    roots.dedup();
+    let roots: std::sync::Arc<[PathBuf]> = roots.into();
     let context = terraform::ModuleContext {
         base: &base,
         outside: &outside,
@@ -126,10 +130,10 @@ pub fn scan(options: &ScanOptions) -> Scan {
         roots: &roots,
         bicep_home: bicep_home.as_deref(),
     };
-    let reported = |file: FileId| discovered.reported.get(file).copied().unwrap_or(true);
+    let given_or_module = |file: FileId| discovered.reported.get(file).copied().unwrap_or(true);
     let loaded: Vec<DirectoryResult> = discover::by_directory(files)
         .par_iter()
-        .map(|group| read_directory(group, &context, &bicep_context, &reported))
+        .map(|group| read_directory(group, &context, &bicep_context, &given_or_module))
         .collect();
 
     // The files read take the first ids, in the order discovery gave them.
@@ -151,7 +155,9 @@ pub fn scan(options: &ScanOptions) -> Scan {
     let mut json_offsets = Vec::new();
     let mut read_as_modules = HashSet::new();
     let mut content = Vec::new();
+    let mut data = DataFiles::new(&discovered.data_files);
     for directory in loaded {
+        data.take_note(&directory.module_sources, directory.reports_any);
         content.extend(directory.content);
         json_offsets.extend(directory.json_offsets);
         bicep_modules.extend(directory.bicep_called.iter().cloned());
@@ -220,11 +226,18 @@ pub fn scan(options: &ScanOptions) -> Scan {
     for (_, source) in module_sources {
         sources.push(source);
     }
+    let reported = |file: FileId| match discovered.reported.get(file) {
+        Some(given) => *given,
+        None => !data.context.contains(&file),
+    };
     for (id, text) in content {
         if sources.keep_text(id, text) && reported(id) {
             files_scanned += 1;
         }
     }
+    files_scanned += data.read.len();
+    notices.extend(data.unread_notices(&base));
+    notices.sort();
     errors.extend(var_errors);
     name_the_files_errors_point_into(&mut errors, &sources);
 
@@ -472,6 +485,8 @@ impl<'r> SecretWalk<'r> {
 /// What one directory contributed: its files as read, and what the front ends made of them.
 struct DirectoryResult {
     files: FilesRead,
+    /// Whether any of the directory's files is reported (not read only as context).
+    reports_any: bool,
     output: FrontEndOutput,
     module_sources: Vec<(FileId, SourceFile)>,
     calls: (String, Vec<PathBuf>),
@@ -481,6 +496,74 @@ struct DirectoryResult {
     bicep_called: Vec<PathBuf>,
     /// Files of the scan its front ends read as data, with their text.
     content: Vec<(FileId, String)>,
+}
+
+/// The YAML files given by name (see [`discover::is_data_file`]) and what the Terraform
+/// configurations read as context for them made of them.
+struct DataFiles<'a> {
+    given: &'a [PathBuf],
+    canonical: Vec<PathBuf>,
+    /// The given files read, by their place in `given`.
+    read: HashSet<usize>,
+    /// The files that directories read only as context added to the scan, other than the given
+    /// data files: their findings are not reported.
+    context: HashSet<FileId>,
+}
+
+impl<'a> DataFiles<'a> {
+    fn new(given: &'a [PathBuf]) -> Self {
+        let canonical = given
+            .iter()
+            .map(|path| {
+                source::normalize_for_access(path)
+                    .canonicalize()
+                    .unwrap_or_default()
+            })
+            .collect();
+        DataFiles {
+            given,
+            canonical,
+            read: HashSet::new(),
+            context: HashSet::new(),
+        }
+    }
+
+    /// Takes note of the files a directory added to the scan, and whether it is read only as
+    /// context (`reports` false).
+    fn take_note(&mut self, added: &[(FileId, SourceFile)], reports: bool) {
+        if self.given.is_empty() && reports {
+            return;
+        }
+        for (id, file) in added {
+            let canonical = source::normalize_for_access(&file.path).canonicalize();
+            let given = canonical
+                .ok()
+                .and_then(|c| self.canonical.iter().position(|g| *g == c));
+            match given {
+                Some(position) => {
+                    self.read.insert(position);
+                }
+                None if !reports => {
+                    self.context.insert(*id);
+                }
+                None => {}
+            }
+        }
+    }
+
+    /// A notice for each given data file no Terraform configuration read.
+    fn unread_notices(&self, base: &Path) -> Vec<String> {
+        let unread = self.given.iter().enumerate();
+        let unread = unread.filter(|(position, _)| !self.read.contains(position));
+        unread
+            .map(|(_, path)| {
+                format!(
+                    "{}: skipped: no Terraform configuration in its directory or above reads it",
+                    source::display_name(path, base)
+                )
+            })
+            .collect()
+    }
 }
 
 /// What became of a directory's files once read: what the scan keeps of them.
@@ -628,6 +711,7 @@ fn read_directory(
         // The syntax trees are freed here, on the thread that read the directory, not later
         // on one.
         files: FilesRead::of(files, group, reported),
+        reports_any: group.iter().any(|(id, _, _)| reported(*id)),
         output,
         module_sources,
         calls: terraform.calls,

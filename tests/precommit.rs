@@ -45,7 +45,12 @@ fn json_findings(dir: &Path, args: &[&str]) -> (Vec<String>, Value) {
         .args(args)
         .output()
         .expect("acr-lint runs");
-    let report: Value = serde_json::from_slice(&output.stdout).expect("JSON report");
+    json_report(&output.stdout)
+}
+
+/// A JSON report's findings as `file RULE`, and its summary.
+fn json_report(stdout: &[u8]) -> (Vec<String>, Value) {
+    let report: Value = serde_json::from_slice(stdout).expect("JSON report");
     let findings = report["findings"]
         .as_array()
         .expect("findings")
@@ -237,6 +242,115 @@ fn a_given_file_is_read_with_the_bicep_file_its_template_was_compiled_from() {
     assert!(registries("azuredeploy.json").is_empty());
 }
 
+/// A registry whose admin user setting is read from the YAML file `FILE`; then `CALLS`.
+const REGISTRY_FROM_YAML: &str = r#"locals {
+  config = yamldecode(file("${path.module}/FILE"))
+}
+
+resource "azurerm_container_registry" "NAME" {
+  name                = "acrexampleNAME"
+  resource_group_name = "rg"
+  location            = "westeurope"
+  sku                 = "Premium"
+  admin_enabled       = local.config.admin
+}
+CALLS"#;
+
+fn registry_from_yaml(name: &str, file: &str, calls: &str) -> String {
+    REGISTRY_FROM_YAML
+        .replace("NAME", name)
+        .replace("FILE", file)
+        .replace("CALLS", calls)
+}
+
+/// `acr-lint -f json ARGS` in `dir`: the findings, the summary, standard error and exit code.
+fn json_run(dir: &Path, args: &[&str]) -> (Vec<String>, Value, String, Option<i32>) {
+    let output = BinCommand::cargo_bin("acr-lint")
+        .expect("binary built")
+        .current_dir(dir)
+        .args(["-f", "json", "--select", "ACR001,ACR003"])
+        .args(args)
+        .output()
+        .expect("acr-lint runs");
+    let (findings, summary) = json_report(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    (findings, summary, stderr, output.status.code())
+}
+
+/// A YAML file a Terraform configuration reads with `yamldecode(file(...))`, given alone (as
+/// pre-commit gives a commit that changes only it), is checked with the Terraform of its directory
+/// and those above it, up to the top of the repository: what the repository's scan reports in it,
+/// and nothing of the configuration that reads it. A YAML file nothing reads is a notice.
+fn a_given_yaml_file_is_checked_with_the_terraform_that_reads_it() {
+    let scratch = tempfile::tempdir().expect("temporary directory");
+    let repo = scratch.path().join("repo");
+    let write = |name: &str, text: &str| {
+        let path = repo.join(name);
+        fs::create_dir_all(path.parent().expect("parent")).expect("directories");
+        fs::write(path, text).expect("file written");
+    };
+    fs::create_dir_all(repo.join(".git")).expect(".git");
+    let calls_team = "\nmodule \"team\" {\n  source = \"./modules/team\"\n}\n";
+    write(
+        "infra/main.tf",
+        &registry_from_yaml("acr", "config/registry.yaml", calls_team),
+    );
+    write("infra/config/registry.yaml", "admin: true\n");
+    write(
+        "infra/modules/team/main.tf",
+        &registry_from_yaml("team", "settings.yaml", ""),
+    );
+    write("infra/modules/team/settings.yaml", "admin: true\n");
+    write("deploy/app.yaml", "admin: true\n");
+
+    let (whole, _, _, _) = json_run(&repo, &["."]);
+    assert_eq!(
+        whole,
+        [
+            "infra/config/registry.yaml ACR001",
+            "infra/main.tf ACR003",
+            "infra/modules/team/main.tf ACR003",
+            "infra/modules/team/settings.yaml ACR001",
+        ],
+        "the repository's scan"
+    );
+    for given in [
+        "infra/config/registry.yaml",
+        "infra/modules/team/settings.yaml",
+    ] {
+        let (findings, summary, stderr, code) = json_run(&repo, &[given]);
+        assert_eq!(findings, [format!("{given} ACR001")], "{given}: {stderr}");
+        assert_eq!(summary["files_scanned"], 1, "{given}");
+        assert_eq!(code, Some(1), "{given}: {stderr}");
+    }
+    // From outside the repository, by an absolute path: the Terraform up to its top.
+    let absolute = repo.join("infra/config/registry.yaml");
+    let absolute = absolute.to_str().expect("UTF-8 path");
+    let (findings, _, stderr, _) = json_run(scratch.path(), &[absolute]);
+    assert_eq!(findings.len(), 1, "{findings:?} {stderr}");
+    assert!(
+        findings[0].ends_with("infra/config/registry.yaml ACR001"),
+        "{findings:?}"
+    );
+
+    let (findings, summary, stderr, code) = json_run(&repo, &["deploy/app.yaml"]);
+    assert!(findings.is_empty(), "{findings:?}");
+    assert_eq!(summary["files_scanned"], 0);
+    assert!(
+        stderr.contains(
+            "deploy/app.yaml: skipped: no Terraform configuration in its directory or above reads it"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+
+    write("infra/config/registry.yaml", "admin: false\n");
+    let (findings, _, stderr, code) = json_run(&repo, &["infra/config/registry.yaml"]);
+    assert!(findings.is_empty(), "{findings:?}");
+    assert!(!stderr.contains("skipped"), "{stderr}");
+    assert_eq!(code, Some(0), "{stderr}");
+}
+
 fn run(dir: &Path, program: &str, args: &[&str], env: &[(&str, &Path)]) -> Output {
     let mut command = Command::new(program);
     command.current_dir(dir).args(args);
@@ -383,6 +497,22 @@ fn pre_commit_runs_the_hook_on_the_committed_files(needs: (Vec<&'static str>, St
         String::from_utf8_lossy(&log.stdout),
         "admin off\nregistry\n"
     );
+
+    // Only the YAML file the registry's settings are read from changes: the hook checks it
+    // with the configuration that reads it.
+    let from_yaml = r#"yamldecode(file("${path.module}/registry.yaml")).admin"#;
+    fs::write(dir.join("main.tf"), REGISTRY.replace("ADMIN", from_yaml)).expect("main.tf");
+    fs::write(dir.join("registry.yaml"), "admin: false\n").expect("registry.yaml");
+    git(dir, &["add", "."]);
+    let good = run(dir, "git", &["commit", "-m", "settings in YAML"], env);
+    assert!(good.status.success(), "{}", text(&good));
+    fs::write(dir.join("registry.yaml"), "admin: true\n").expect("registry.yaml");
+    git(dir, &["add", "registry.yaml"]);
+    let bad = run(dir, "git", &["commit", "-m", "admin in YAML"], env);
+    let out = text(&bad);
+    assert!(!bad.status.success(), "{out}");
+    assert!(out.contains("error[ACR001]"), "{out}");
+    assert!(out.contains("registry.yaml:1:8"), "{out}");
 }
 
 /// The `acr-lint-system` hook runs the `acr-lint` found on `PATH`, with the same module context
@@ -451,6 +581,10 @@ fn main() -> std::process::ExitCode {
         common::always(
             "a_given_file_is_read_with_the_bicep_file_its_template_was_compiled_from",
             a_given_file_is_read_with_the_bicep_file_its_template_was_compiled_from,
+        ),
+        common::always(
+            "a_given_yaml_file_is_checked_with_the_terraform_that_reads_it",
+            a_given_yaml_file_is_checked_with_the_terraform_that_reads_it,
         ),
     ];
     trials.push(common::trial(

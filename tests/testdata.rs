@@ -184,7 +184,15 @@ fn a_literal_task_secret_is_reported_once_by_acr502_and_never_by_acr208() {
 /// directory.)
 #[test]
 fn every_file_of_a_case_given_alone_reports_what_the_case_reports_in_it() {
-    let readable = [".tf", ".tfvars", ".json", ".bicep", ".bicepparam"];
+    let readable = [
+        ".tf",
+        ".tfvars",
+        ".json",
+        ".bicep",
+        ".bicepparam",
+        ".yaml",
+        ".yml",
+    ];
     let mut files_checked = 0;
     for case in cases() {
         let entries: Vec<PathBuf> = fs::read_dir(&case)

@@ -1,0 +1,135 @@
+//! YAML files given by name: the data a Terraform configuration reads with
+//! `yamldecode(file(...))`. Such a file is checked with the Terraform configurations of its
+//! directory and the directories above it, read as context, so that a change to it alone (as
+//! pre-commit gives it) reports what a scan of the repository reports in it.
+
+use std::path::{Component, Path, PathBuf};
+
+use super::{Candidate, Family};
+use crate::source;
+
+/// How many directories above a data file are looked in, at most.
+const MAX_LEVELS: usize = 32;
+
+/// Whether a file given by name is a YAML file a Terraform configuration may read as data;
+/// acr-lint's own configuration file is not.
+pub fn is_data_file(path: &Path) -> bool {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        return false;
+    };
+    let name = name.to_ascii_lowercase();
+    (name.ends_with(".yaml") || name.ends_with(".yml"))
+        && name != crate::config::FILE_NAME
+        && name != ".acr-lint.yml"
+}
+
+/// The Terraform configurations around the given data files, to read as context: their files
+/// (`.tf`, `.tf.json`, `.tfvars`, `.tfvars.json`), and those directories, canonical, for
+/// `file()` to read in as a scan of them would.
+pub fn terraform_around(data_files: &[PathBuf]) -> (Vec<(PathBuf, Candidate)>, Vec<PathBuf>) {
+    let mut directories: Vec<PathBuf> = data_files
+        .iter()
+        .flat_map(|file| directories_around(file))
+        .collect();
+    directories.sort();
+    directories.dedup();
+    let mut files = Vec::new();
+    let mut roots = Vec::new();
+    for directory in directories {
+        let listed = (!directory.as_os_str().is_empty()).then_some(directory.as_path());
+        let terraform = super::readable_siblings(listed, &|_, candidate| {
+            candidate.family() == Family::Terraform
+        });
+        if terraform.is_empty() {
+            continue;
+        }
+        files.extend(terraform);
+        roots.extend(source::normalize_for_access(&directory).canonicalize().ok());
+    }
+    (files, roots)
+}
+
+/// The directories a data file's Terraform configuration may be in: its own and those above it,
+/// up to the working directory, or the top of its repository (the directory holding `.git`)
+/// when that comes first. A file outside the working directory (named by an absolute path or one
+/// leading up) looks up to the top of its repository, and in its own directory alone when it is
+/// in none. The working directory is the empty path.
+fn directories_around(file: &Path) -> Vec<PathBuf> {
+    let Some(own) = file.parent() else {
+        return Vec::new();
+    };
+    let inside_working_directory = own
+        .components()
+        .all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
+    if inside_working_directory {
+        return up_to_the_top(own, true);
+    }
+    match own.canonicalize() {
+        Ok(canonical) => up_to_the_top(&canonical, false),
+        Err(_) => vec![own.to_path_buf()],
+    }
+}
+
+/// `directory` and those above it, to the first that holds `.git`, or to the end of the path
+/// when `to_the_end`; `directory` alone when neither is reached within [`MAX_LEVELS`].
+fn up_to_the_top(directory: &Path, to_the_end: bool) -> Vec<PathBuf> {
+    let mut directories = Vec::new();
+    for above in directory.ancestors().take(MAX_LEVELS) {
+        directories.push(above.to_path_buf());
+        let at_the_end = above.parent().is_none() || above.as_os_str().is_empty();
+        if holds_repository(above) || (to_the_end && at_the_end) {
+            return directories;
+        }
+    }
+    directories.truncate(1);
+    directories
+}
+
+fn holds_repository(directory: &Path) -> bool {
+    source::normalize_for_access(directory)
+        .join(".git")
+        .exists()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn data_files_are_yaml_but_not_the_configuration() {
+        assert!(is_data_file(Path::new("config/registry.yaml")));
+        assert!(is_data_file(Path::new("Registry.YML")));
+        assert!(!is_data_file(Path::new(".acr-lint.yaml")));
+        assert!(!is_data_file(Path::new("main.tf")));
+        assert!(!is_data_file(Path::new("yaml")));
+    }
+
+    #[test]
+    fn directories_above_a_relative_file_end_at_the_working_directory() {
+        let found = directories_around(Path::new("infra/config/registry.yaml"));
+        let expected: Vec<PathBuf> = ["infra/config", "infra", ""]
+            .iter()
+            .map(PathBuf::from)
+            .collect();
+        assert_eq!(found, expected);
+        assert_eq!(
+            directories_around(Path::new("registry.yaml")),
+            [PathBuf::new()]
+        );
+    }
+
+    #[test]
+    fn directories_above_end_at_the_top_of_the_repository() {
+        let root = std::env::temp_dir().join(format!("acr-lint-data-{}", std::process::id()));
+        let file = root.join("repo/infra/config.yaml");
+        std::fs::create_dir_all(root.join("repo/.git")).unwrap();
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(&file, "a: 1\n").unwrap();
+        let canonical = root.canonicalize().unwrap();
+        assert_eq!(
+            directories_around(&file),
+            [canonical.join("repo/infra"), canonical.join("repo")]
+        );
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+}
