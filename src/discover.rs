@@ -697,8 +697,9 @@ pub struct Discovered {
     pub errors: Vec<InputError>,
     /// Paths skipped on purpose (symbolic links out of the scanned tree), with why.
     pub notices: Vec<String>,
-    /// The YAML files given by name that Terraform configurations may read as data (see
-    /// [`data`]), as given, less the excluded ones.
+    /// The YAML files given by name, and the JSON files given by name that are no ARM template,
+    /// parameters file or plan: data Terraform configurations may read (see [`data`]); as given,
+    /// less the excluded ones.
     pub data_files: Vec<PathBuf>,
     /// The directories, canonical, whose Terraform configurations are read for `data_files`.
     pub data_roots: Vec<PathBuf>,
@@ -729,13 +730,15 @@ pub fn files<'o>(
             .iter()
             .any(|glob| suppress::glob_matches(glob, &name))
     };
-    let (data_files, unread): (Vec<PathBuf>, Vec<PathBuf>) = on_disk
+    let (yaml, unread): (Vec<PathBuf>, Vec<PathBuf>) = on_disk
         .iter()
         .filter(|path| Candidate::of(path).is_none())
         .cloned()
         .partition(|path| is_data_file(path) && path.is_file());
-    let data_files: Vec<PathBuf> = data_files
+    let json = on_disk.iter().filter(|path| data::is_json_data(path, open));
+    let data_files: Vec<PathBuf> = yaml
         .iter()
+        .chain(json)
         .map(|path| source::normalize(path))
         .filter(|path| !excluded(path))
         .collect();

@@ -498,7 +498,7 @@ struct DirectoryResult {
     content: Vec<(FileId, String)>,
 }
 
-/// The YAML files given by name (see [`discover::is_data_file`]) and what the Terraform
+/// The YAML and JSON data files given by name (see [`discover::Discovered::data_files`]) and what the Terraform
 /// configurations read as context for them made of them.
 struct DataFiles<'a> {
     given: &'a [PathBuf],
@@ -554,7 +554,10 @@ impl<'a> DataFiles<'a> {
     /// A notice for each given data file no Terraform configuration read.
     fn unread_notices(&self, base: &Path) -> Vec<String> {
         let unread = self.given.iter().enumerate();
-        let unread = unread.filter(|(position, _)| !self.read.contains(position));
+        // A JSON file may be a template or data Bicep loads: only YAML is said to be unread.
+        let unread = unread.filter(|(position, path)| {
+            !self.read.contains(position) && discover::is_data_file(path)
+        });
         unread
             .map(|(_, path)| {
                 format!(

@@ -242,9 +242,9 @@ fn a_given_file_is_read_with_the_bicep_file_its_template_was_compiled_from() {
     assert!(registries("azuredeploy.json").is_empty());
 }
 
-/// A registry whose admin user setting is read from the YAML file `FILE`; then `CALLS`.
-const REGISTRY_FROM_YAML: &str = r#"locals {
-  config = yamldecode(file("${path.module}/FILE"))
+/// A registry whose admin user setting is read from the file `FILE` with `DECODE`; then `CALLS`.
+const REGISTRY_FROM_DATA: &str = r#"locals {
+  config = DECODE(file("${path.module}/FILE"))
 }
 
 resource "azurerm_container_registry" "NAME" {
@@ -256,8 +256,14 @@ resource "azurerm_container_registry" "NAME" {
 }
 CALLS"#;
 
-fn registry_from_yaml(name: &str, file: &str, calls: &str) -> String {
-    REGISTRY_FROM_YAML
+fn registry_from_data(name: &str, file: &str, calls: &str) -> String {
+    let decode = if file.ends_with(".json") {
+        "jsondecode"
+    } else {
+        "yamldecode"
+    };
+    REGISTRY_FROM_DATA
+        .replace("DECODE", decode)
         .replace("NAME", name)
         .replace("FILE", file)
         .replace("CALLS", calls)
@@ -277,11 +283,12 @@ fn json_run(dir: &Path, args: &[&str]) -> (Vec<String>, Value, String, Option<i3
     (findings, summary, stderr, output.status.code())
 }
 
-/// A YAML file a Terraform configuration reads with `yamldecode(file(...))`, given alone (as
-/// pre-commit gives a commit that changes only it), is checked with the Terraform of its directory
-/// and those above it, up to the top of the repository: what the repository's scan reports in it,
-/// and nothing of the configuration that reads it. A YAML file nothing reads is a notice.
-fn a_given_yaml_file_is_checked_with_the_terraform_that_reads_it() {
+/// A YAML or JSON file a Terraform configuration reads with `yamldecode(file(...))` or
+/// `jsondecode(file(...))`, given alone (as pre-commit gives a commit that changes only it), is
+/// checked with the Terraform of its directory and those above it, up to the top of the
+/// repository: what the repository's scan reports in it, and nothing of the configuration that
+/// reads it. A YAML file nothing reads is a notice; other JSON is passed over as before.
+fn a_given_data_file_is_checked_with_the_terraform_that_reads_it() {
     let scratch = tempfile::tempdir().expect("temporary directory");
     let repo = scratch.path().join("repo");
     let write = |name: &str, text: &str| {
@@ -293,15 +300,16 @@ fn a_given_yaml_file_is_checked_with_the_terraform_that_reads_it() {
     let calls_team = "\nmodule \"team\" {\n  source = \"./modules/team\"\n}\n";
     write(
         "infra/main.tf",
-        &registry_from_yaml("acr", "config/registry.yaml", calls_team),
+        &registry_from_data("acr", "config/registry.yaml", calls_team),
     );
     write("infra/config/registry.yaml", "admin: true\n");
     write(
         "infra/modules/team/main.tf",
-        &registry_from_yaml("team", "settings.yaml", ""),
+        &registry_from_data("team", "settings.json", ""),
     );
-    write("infra/modules/team/settings.yaml", "admin: true\n");
+    write("infra/modules/team/settings.json", "{\"admin\": true}\n");
     write("deploy/app.yaml", "admin: true\n");
+    write("deploy/package.json", "{\"admin\": true}\n");
 
     let (whole, _, _, _) = json_run(&repo, &["."]);
     assert_eq!(
@@ -310,13 +318,13 @@ fn a_given_yaml_file_is_checked_with_the_terraform_that_reads_it() {
             "infra/config/registry.yaml ACR001",
             "infra/main.tf ACR003",
             "infra/modules/team/main.tf ACR003",
-            "infra/modules/team/settings.yaml ACR001",
+            "infra/modules/team/settings.json ACR001",
         ],
         "the repository's scan"
     );
     for given in [
         "infra/config/registry.yaml",
-        "infra/modules/team/settings.yaml",
+        "infra/modules/team/settings.json",
     ] {
         let (findings, summary, stderr, code) = json_run(&repo, &[given]);
         assert_eq!(findings, [format!("{given} ACR001")], "{given}: {stderr}");
@@ -342,6 +350,10 @@ fn a_given_yaml_file_is_checked_with_the_terraform_that_reads_it() {
         ),
         "{stderr}"
     );
+    assert_eq!(code, Some(0), "{stderr}");
+    let (findings, _, stderr, code) = json_run(&repo, &["deploy/package.json"]);
+    assert!(findings.is_empty(), "{findings:?}");
+    assert!(!stderr.contains("package.json"), "{stderr}");
     assert_eq!(code, Some(0), "{stderr}");
 
     write("infra/config/registry.yaml", "admin: false\n");
@@ -583,8 +595,8 @@ fn main() -> std::process::ExitCode {
             a_given_file_is_read_with_the_bicep_file_its_template_was_compiled_from,
         ),
         common::always(
-            "a_given_yaml_file_is_checked_with_the_terraform_that_reads_it",
-            a_given_yaml_file_is_checked_with_the_terraform_that_reads_it,
+            "a_given_data_file_is_checked_with_the_terraform_that_reads_it",
+            a_given_data_file_is_checked_with_the_terraform_that_reads_it,
         ),
     ];
     trials.push(common::trial(

@@ -1,5 +1,5 @@
-//! YAML files given by name: the data a Terraform configuration reads with
-//! `yamldecode(file(...))`. Such a file is checked with the Terraform configurations of its
+//! YAML and JSON files given by name: the data a Terraform configuration reads with
+//! `yamldecode(file(...))` and `jsondecode(file(...))`. Such a file is checked with the Terraform configurations of its
 //! directory and the directories above it, read as context, so that a change to it alone (as
 //! pre-commit gives it) reports what a scan of the repository reports in it.
 
@@ -21,6 +21,16 @@ pub fn is_data_file(path: &Path) -> bool {
     (name.ends_with(".yaml") || name.ends_with(".yml"))
         && name != crate::config::FILE_NAME
         && name != ".acr-lint.yml"
+}
+
+/// Whether a file given by name is JSON that is no ARM template, parameters file or Terraform
+/// plan by its name or text: data a Terraform configuration may read with
+/// `jsondecode(file(...))`.
+pub fn is_json_data(path: &Path, open: &super::OpenText<'_>) -> bool {
+    Candidate::of(path) == Some(Candidate::Json)
+        && !crate::arm::named_as_parameters(path)
+        && path.is_file()
+        && super::text_of(path, open).is_some_and(|text| !crate::arm::may_be_arm(&text))
 }
 
 /// The Terraform configurations around the given data files, to read as context: their files

@@ -82,10 +82,19 @@ pub struct FileAccess {
     pub documents: std::rc::Rc<RefCell<Documents>>,
 }
 
-/// YAML files read as values with spans, by canonical path, and the sources they add.
+/// The syntax a file read through `file()` is decoded from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DataSyntax {
+    Yaml,
+    Json,
+}
+
+/// YAML and JSON files read as values with spans, by canonical path and syntax, and the
+/// sources they add.
 #[derive(Debug, Default)]
 pub struct Documents {
-    parsed: std::collections::HashMap<PathBuf, Option<std::rc::Rc<crate::model::Node>>>,
+    parsed:
+        std::collections::HashMap<(PathBuf, DataSyntax), Option<std::rc::Rc<crate::model::Node>>>,
     pub sources: Vec<(FileId, crate::source::SourceFile)>,
 }
 
@@ -121,30 +130,42 @@ impl FileAccess {
         crate::source::canonical_below(&self.root.join(path), path, &self.scanned)
     }
 
-    /// The YAML file `path` names as values spanning its text (a new source of the scan), read
-    /// as `file()` reads it; `None` when it cannot be read or is not YAML.
-    fn yaml_document(&self, path: &str) -> Option<std::rc::Rc<crate::model::Node>> {
-        let canonical = self.canonical(path).ok()?;
-        if let Some(known) = self.documents.borrow().parsed.get(&canonical) {
+    /// The YAML or JSON file `path` names as values spanning its text (a new source of the
+    /// scan), read as `file()` reads it; `None` when it cannot be read or does not parse.
+    fn data_document(
+        &self,
+        path: &str,
+        syntax: DataSyntax,
+    ) -> Option<std::rc::Rc<crate::model::Node>> {
+        let key = (self.canonical(path).ok()?, syntax);
+        if let Some(known) = self.documents.borrow().parsed.get(&key) {
             return known.clone();
         }
-        let document = match self.read_canonical(path, &canonical) {
-            FileText::Read(text) => self.parse_document(path, text),
+        let document = match self.read_canonical(path, &key.0) {
+            FileText::Read(text) => self.parse_document(path, text, syntax),
             FileText::Missing(_) | FileText::NotRead(_) => None,
         };
         let mut documents = self.documents.borrow_mut();
-        documents.parsed.insert(canonical, document.clone());
+        documents.parsed.insert(key, document.clone());
         document
     }
 
-    fn parse_document(&self, path: &str, text: String) -> Option<std::rc::Rc<crate::model::Node>> {
+    fn parse_document(
+        &self,
+        path: &str,
+        text: String,
+        syntax: DataSyntax,
+    ) -> Option<std::rc::Rc<crate::model::Node>> {
         let full = crate::source::normalize(&self.root.join(path));
         let name = crate::source::display_name(&full, &self.base);
         let id = self
             .next_id
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let source = crate::source::SourceFile::new(full, name, text);
-        let document = crate::model::yaml::parse(&source.text, id).ok()?;
+        let document = match syntax {
+            DataSyntax::Yaml => crate::model::yaml::parse(&source.text, id).ok()?,
+            DataSyntax::Json => crate::model::json::parse(&source.text, id).ok()??,
+        };
         self.documents.borrow_mut().sources.push((id, source));
         Some(std::rc::Rc::new(document))
     }
@@ -1013,8 +1034,8 @@ impl<'a> ModuleScope<'a> {
         None
     }
 
-    /// Where the value at `path` of `yamldecode(file(PATH))`, or of a member or item of it
-    /// (`yamldecode(file(PATH)).registry`), is written in that YAML file.
+    /// Where the value at `path` of `yamldecode(file(PATH))` or `jsondecode(file(PATH))`, or of
+    /// a member or item of it (`yamldecode(file(PATH)).registry`), is written in that file.
     fn decoded_file_at(
         &self,
         expr: &Expression,
@@ -1030,7 +1051,8 @@ impl<'a> ModuleScope<'a> {
         self.decoded_file(call, &steps)
     }
 
-    /// Where the value at `path` of `yamldecode(file(PATH))` is written in that YAML file.
+    /// Where the value at `path` of `yamldecode(file(PATH))` or `jsondecode(file(PATH))` is
+    /// written in that file.
     fn decoded_file(&self, expr: &Expression, path: &[PathStep]) -> Option<Origin<'_>> {
         let Expression::FuncCall(decode) = origin::without_parentheses(expr) else {
             return None;
@@ -1042,13 +1064,20 @@ impl<'a> ModuleScope<'a> {
         let is = |call: &hcl_edit::expr::FuncCall, name: &str| {
             !call.name.is_namespaced() && call.name.name.as_str() == name
         };
-        if !is(decode, "yamldecode") || !is(file, "file") {
+        let syntax = if is(decode, "yamldecode") {
+            DataSyntax::Yaml
+        } else if is(decode, "jsondecode") {
+            DataSyntax::Json
+        } else {
+            return None;
+        };
+        if !is(file, "file") {
             return None;
         }
         let TfValue::String(file_path) = eval::evaluate(named, self) else {
             return None;
         };
-        let document = self.files.yaml_document(&file_path)?;
+        let document = self.files.data_document(&file_path, syntax)?;
         let part = origin::node_at(&document, path)?;
         Some(Origin {
             span: part.span,
