@@ -8,7 +8,6 @@ use rayon::prelude::*;
 
 use crate::model::{Format, InputError};
 use crate::source::{self, FileId};
-use crate::suppress;
 
 mod data;
 
@@ -726,9 +725,7 @@ pub fn files<'o>(
     );
     let excluded = |path: &Path| {
         let name = source::display_name(path, base);
-        exclude
-            .iter()
-            .any(|glob| suppress::glob_matches(glob, &name))
+        exclude.iter().any(|glob| source::glob_matches(glob, &name))
     };
     let (yaml, unread): (Vec<PathBuf>, Vec<PathBuf>) = on_disk
         .iter()

@@ -1,5 +1,9 @@
 //! Source files, byte spans and line/column positions.
 
+mod glob;
+
+pub use glob::glob_matches;
+
 use std::path::{Path, PathBuf};
 
 /// Index of a file in the [`SourceMap`].

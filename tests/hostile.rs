@@ -772,17 +772,22 @@ fn terraform_file_reads_outside_the_tree_of_pipes_or_huge_are_refused() {
         bomb.push_str(&format!("a{level}: &a{level} [{items}]\n"));
     }
     write(&module, "bomb.yaml", bomb.as_bytes());
+    symlink(&module, module.join("loop")).expect("symlink loop");
     let main = format!(
         "locals {{\n  huge = file(\"huge.txt\")\n  link = yamldecode(file(\"link.yaml\"))\n  \
          pipe = file(\"pipe.yaml\")\n  bomb = yamldecode(file(\"bomb.yaml\"))\n  \
-         away = file(\"{}\")\n}}\n\
+         away = file(\"{}\")\n  listing = fileset(\"{}\", \"*\")\n  \
+         looped = fileset(path.module, \"**/*.yaml\")\n}}\n\
          resource \"azurerm_container_registry\" \"files\" {{\n  \
          name = local.huge\n  resource_group_name = \"rg\"\n  location = \"westeurope\"\n  \
          sku = \"Premium\"\n  admin_enabled = local.link.admin == \"x\"\n  \
          anonymous_pull_enabled = local.pipe == \"x\"\n  \
          export_policy_enabled = length(local.bomb) == 0\n  \
-         zone_redundancy_enabled = local.away == \"x\"\n}}\n",
-        secret.display()
+         zone_redundancy_enabled = local.away == \"x\"\n  \
+         public_network_access_enabled = length(local.listing) == 0\n  \
+         data_endpoint_enabled = length(local.looped) == 0\n}}\n",
+        secret.display(),
+        outside.path().display()
     );
     write(&module, "main.tf", main.as_bytes());
     let result = run(dir.path(), &["--show-unknown", "--select", "ALL"]);
@@ -790,7 +795,11 @@ fn terraform_file_reads_outside_the_tree_of_pipes_or_huge_are_refused() {
         .stdout_has("lies outside the scanned directories and is not read")
         .stdout_has("`pipe.yaml` is not a regular file")
         .stdout_has("`huge.txt` is larger than 1024 KiB and is not read")
-        .stdout_has("budget breached");
+        .stdout_has("budget breached")
+        .stdout_has(&format!(
+            "`{}` lies outside the scanned directories and is not read",
+            outside.path().display()
+        ));
     let json = run(
         dir.path(),
         &["-f", "json", "--show-unknown", "--select", "ALL"],

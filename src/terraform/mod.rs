@@ -3,6 +3,7 @@
 mod duplicate_keys;
 pub mod eval;
 pub(crate) mod expr;
+mod fileset;
 mod frontend;
 pub mod json_syntax;
 mod mapping;

@@ -51,7 +51,7 @@ pub struct ModuleScope<'a> {
     local_weights: RefCell<HashMap<String, usize>>,
     /// For each object `for` looked through (by address), the element of its collection each
     /// key it makes comes from.
-    for_elements: RefCell<HashMap<usize, std::rc::Rc<HashMap<String, PathStep>>>>,
+    for_elements: RefCell<HashMap<usize, std::rc::Rc<ForElements>>>,
     stack: RefCell<Vec<String>>,
     /// Weight of the values computed so far, against [`MAX_MODULE_WEIGHT`].
     computed: Cell<usize>,
@@ -96,6 +96,8 @@ pub struct Documents {
     parsed:
         std::collections::HashMap<(PathBuf, DataSyntax), Option<std::rc::Rc<crate::model::Node>>>,
     pub sources: Vec<(FileId, crate::source::SourceFile)>,
+    /// What `fileset()` listed, by canonical directory and pattern.
+    listed: std::collections::HashMap<(PathBuf, String), Result<Vec<String>, String>>,
 }
 
 impl FileAccess {
@@ -123,6 +125,25 @@ impl FileAccess {
             Err(not_read) if not_read.missing => FileText::Missing(not_read.message),
             Err(not_read) => FileText::NotRead(not_read.message),
         }
+    }
+
+    /// What `fileset(path, pattern)` lists: nothing where `path` is no directory, as in
+    /// Terraform; an error where it lies outside the scanned directories. Each directory and
+    /// pattern is listed once in a directory's evaluation.
+    fn list(&self, path: &str, pattern: &str) -> Result<Vec<String>, String> {
+        let directory = match self.canonical(path) {
+            Ok(directory) => directory,
+            Err(not_read) if not_read.missing => return Ok(Vec::new()),
+            Err(not_read) => return Err(not_read.message),
+        };
+        let key = (directory, pattern.to_string());
+        if let Some(known) = self.documents.borrow().listed.get(&key) {
+            return known.clone();
+        }
+        let listed = super::fileset::list(&key.0, pattern, &self.scanned);
+        let mut documents = self.documents.borrow_mut();
+        documents.listed.insert(key, listed.clone());
+        listed
     }
 
     /// The canonical path `path` names, below a scanned directory.
@@ -183,6 +204,17 @@ impl FileAccess {
 
 /// The outputs of the local modules a module calls, by call name.
 pub type CalledOutputs = std::collections::HashMap<String, CalledModule>;
+
+/// The elements of an object `for`'s collection, by the key each makes.
+type ForElements = HashMap<String, ForElement>;
+
+/// An element of an object `for`'s collection: the step into the collection to it, and the
+/// names the `for` binds to it.
+#[derive(Debug)]
+struct ForElement {
+    step: PathStep,
+    bindings: Vec<(String, TfValue)>,
+}
 
 /// What a module call's outputs are.
 #[derive(Debug, Clone)]
@@ -799,6 +831,10 @@ impl Scope for InstanceScope<'_, '_> {
     fn file(&self, path: &str) -> Option<FileText> {
         self.module.file(path)
     }
+
+    fn fileset(&self, path: &str, pattern: &str) -> Option<Result<Vec<String>, String>> {
+        self.module.fileset(path, pattern)
+    }
 }
 
 impl Evaluate for InstanceScope<'_, '_> {
@@ -878,6 +914,10 @@ impl Scope for ModuleScope<'_> {
 
     fn file(&self, path: &str) -> Option<FileText> {
         Some(self.files.read(path))
+    }
+
+    fn fileset(&self, path: &str, pattern: &str) -> Option<Result<Vec<String>, String>> {
+        Some(self.files.list(path, pattern))
     }
 }
 
@@ -1012,6 +1052,9 @@ impl<'a> ModuleScope<'a> {
                 };
                 return origin::picked_literal(picked, &path, description);
             }
+            if let Some(decoded) = self.decoded_for(picked.expr, &path) {
+                return Some(decoded);
+            }
             if let Some((collection, through)) = self.through_for(picked.expr, &path) {
                 (expr, below) = (collection, through);
                 continue;
@@ -1042,18 +1085,48 @@ impl<'a> ModuleScope<'a> {
         path: &[PathStep],
         attempt: &dyn Fn(&Expression) -> Result<TfValue, eval::EvalError>,
     ) -> Option<Origin<'_>> {
-        if let Some(origin) = self.decoded_file(expr, path) {
+        if let Some(origin) = self.decoded_file(expr, path, &[]) {
             return Some(origin);
         }
         let index = |expr: &Expression| attempt(expr).ok();
         let (call, mut steps) = origin::call_traversal(expr, &index)?;
         steps.extend(path.iter().cloned());
-        self.decoded_file(call, &steps)
+        self.decoded_file(call, &steps, &[])
+    }
+
+    /// `{ for k, v in X : KEY => DECODE(file(PATH)) }` read at `[key, rest…]`: where the value
+    /// at `rest` is written in the file PATH names for the element whose KEY is `key` (one YAML
+    /// file of a `fileset()` for each registry).
+    fn decoded_for(&self, expr: &Expression, path: &[PathStep]) -> Option<Origin<'_>> {
+        let Expression::ForExpr(for_expr) = origin::without_parentheses(expr) else {
+            return None;
+        };
+        if for_expr.key_expr.is_none() || for_expr.grouping {
+            return None;
+        }
+        let (first, rest) = path.split_first()?;
+        let wanted = first.key()?;
+        let elements = self.object_for_elements(for_expr);
+        let element = elements.get(&*wanted)?;
+        let index = |expr: &Expression| eval::try_evaluate_with(expr, self, &element.bindings).ok();
+        let (call, steps) = match origin::call_traversal(&for_expr.value_expr, &index) {
+            Some((call, mut steps)) => {
+                steps.extend(rest.iter().cloned());
+                (call, steps)
+            }
+            None => (&for_expr.value_expr, rest.to_vec()),
+        };
+        self.decoded_file(call, &steps, &element.bindings)
     }
 
     /// Where the value at `path` of `yamldecode(file(PATH))` or `jsondecode(file(PATH))` is
-    /// written in that file.
-    fn decoded_file(&self, expr: &Expression, path: &[PathStep]) -> Option<Origin<'_>> {
+    /// written in that file, PATH evaluated with `bindings`.
+    fn decoded_file(
+        &self,
+        expr: &Expression,
+        path: &[PathStep],
+        bindings: &[(String, TfValue)],
+    ) -> Option<Origin<'_>> {
         let Expression::FuncCall(decode) = origin::without_parentheses(expr) else {
             return None;
         };
@@ -1074,7 +1147,7 @@ impl<'a> ModuleScope<'a> {
         if !is(file, "file") {
             return None;
         }
-        let TfValue::String(file_path) = eval::evaluate(named, self) else {
+        let TfValue::String(file_path) = eval::evaluate_with(named, self, bindings) else {
             return None;
         };
         let document = self.files.data_document(&file_path, syntax)?;
@@ -1100,26 +1173,28 @@ impl<'a> ModuleScope<'a> {
         let for_expr = origin::identity_object_for(expr)?;
         let (first, rest) = path.split_first()?;
         let wanted = first.key()?;
-        let address = std::ptr::from_ref(for_expr) as usize;
-        let known = self.for_elements.borrow().get(&address).cloned();
-        let elements = match known {
-            Some(elements) => elements,
-            None => {
-                let elements = std::rc::Rc::new(self.for_elements_of(for_expr));
-                self.for_elements
-                    .borrow_mut()
-                    .insert(address, std::rc::Rc::clone(&elements));
-                elements
-            }
-        };
-        let mut path = vec![elements.get(&*wanted)?.clone()];
+        let elements = self.object_for_elements(for_expr);
+        let mut path = vec![elements.get(&*wanted)?.step.clone()];
         path.extend(rest.iter().cloned());
         Some((&for_expr.intro.collection_expr, path))
     }
 
+    /// [`Self::for_elements_of`], worked out once for each `for` expression.
+    fn object_for_elements(&self, for_expr: &hcl_edit::expr::ForExpr) -> std::rc::Rc<ForElements> {
+        let address = std::ptr::from_ref(for_expr) as usize;
+        if let Some(known) = self.for_elements.borrow().get(&address) {
+            return std::rc::Rc::clone(known);
+        }
+        let elements = std::rc::Rc::new(self.for_elements_of(for_expr));
+        self.for_elements
+            .borrow_mut()
+            .insert(address, std::rc::Rc::clone(&elements));
+        elements
+    }
+
     /// The element of an object `for`'s collection each key it makes comes from (the elements
     /// its condition keeps); none past [`origin::MAX_FOR_ELEMENTS`] elements.
-    fn for_elements_of(&self, for_expr: &hcl_edit::expr::ForExpr) -> HashMap<String, PathStep> {
+    fn for_elements_of(&self, for_expr: &hcl_edit::expr::ForExpr) -> ForElements {
         let mut keys = HashMap::new();
         let elements: Vec<(TfValue, PathStep, TfValue)> =
             match eval::evaluate(&for_expr.intro.collection_expr, self) {
@@ -1152,7 +1227,7 @@ impl<'a> ModuleScope<'a> {
             });
             let made = eval::evaluate_with(key_expr, self, &bindings);
             if let (true, Some(made)) = (kept, origin::key_text(&made)) {
-                keys.entry(made).or_insert(step);
+                keys.entry(made).or_insert(ForElement { step, bindings });
             }
         }
         keys

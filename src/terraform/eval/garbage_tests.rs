@@ -76,6 +76,7 @@ const FUNCTIONS: &[&str] = &[
     "anytrue",
     "file",
     "fileexists",
+    "fileset",
     "unknown_fn",
 ];
 
@@ -212,6 +213,14 @@ impl Scope for AwkwardScope {
             0 => FileText::Read(path.repeat(3)),
             1 => FileText::Missing(format!("`{path}` is missing")),
             _ => FileText::NotRead(format!("`{path}` is not read")),
+        })
+    }
+
+    /// The path and the pattern as the files found, or an error, by the pattern's length.
+    fn fileset(&self, path: &str, pattern: &str) -> Option<Result<Vec<String>, String>> {
+        Some(match pattern.len() % 2 {
+            0 => Ok(vec![path.to_string(), pattern.repeat(2)]),
+            _ => Err(format!("`{pattern}` is not listed")),
         })
     }
 }

@@ -23,6 +23,12 @@ pub trait Scope {
     fn file(&self, _path: &str) -> Option<FileText> {
         None
     }
+    /// The files below the directory `path` whose paths relative to it match `pattern`, as
+    /// `fileset()` lists them: `None` where no directory is listed, an error saying why one is
+    /// not.
+    fn fileset(&self, _path: &str, _pattern: &str) -> Option<Result<Vec<String>, String>> {
+        None
+    }
 }
 
 /// What `file()` finds at a path.

@@ -71,9 +71,8 @@ pub(super) fn call_function(name: &str, args: Vec<TfValue>) -> Eval {
         "jsonencode" => json::jsonencode(args),
         "jsondecode" => json::jsondecode(args),
         "yamldecode" => json::yamldecode(args),
-        "file" | "fileexists" | "fileset" | "filebase64" | "filemd5" | "filesha1"
-        | "filesha256" | "filesha512" | "filebase64sha256" | "filebase64sha512"
-        | "templatefile" | "abspath" => {
+        "file" | "fileexists" | "filebase64" | "filemd5" | "filesha1" | "filesha256"
+        | "filesha512" | "filebase64sha256" | "filebase64sha512" | "templatefile" | "abspath" => {
             Ok(TfValue::Unknown(format!("function `{name}` reads files")))
         }
         "timestamp" | "plantimestamp" | "uuid" | "bcrypt" => Ok(TfValue::Unknown(format!(
@@ -135,6 +134,10 @@ impl Evaluator<'_> {
                 let args = self.eval_args(call)?;
                 self.read_file(name, args)
             }
+            "fileset" => {
+                let args = self.eval_args(call)?;
+                self.list_files(args)
+            }
             _ => {
                 let args = self.eval_args(call)?;
                 call_function(name, args)
@@ -165,6 +168,20 @@ impl Evaluator<'_> {
             ("fileexists", FileText::Missing(_)) => TfValue::Bool(false),
             (_, FileText::Read(text)) => TfValue::String(text),
             (_, FileText::Missing(reason) | FileText::NotRead(reason)) => TfValue::Unknown(reason),
+        })
+    }
+
+    /// `fileset(path, pattern)`: the set of the matching files' paths, relative to `path`.
+    fn list_files(&self, args: Vec<TfValue>) -> Eval {
+        let [path, pattern] = exactly("fileset", args)?;
+        if let Some(reason) = path.unknown_reason().or(pattern.unknown_reason()) {
+            return Ok(TfValue::Unknown(reason.to_string()));
+        }
+        let (path, pattern) = (to_text(&path)?, to_text(&pattern)?);
+        Ok(match self.scope.fileset(&path, &pattern) {
+            Some(Ok(paths)) => TfValue::List(paths.into_iter().map(TfValue::String).collect()),
+            Some(Err(reason)) => TfValue::Unknown(reason),
+            None => TfValue::Unknown("function `fileset` reads files".into()),
         })
     }
 
