@@ -13,6 +13,8 @@ const MAX_VISITS: usize = 16_384;
 const MAX_DEPTH: usize = 16;
 /// How many patterns a pattern's alternatives (`{a,b}`) make, at most.
 const MAX_ALTERNATIVES: usize = 64;
+/// The longest pattern evaluated, in bytes (alternatives nest one call deep per brace).
+const MAX_PATTERN_BYTES: usize = 1024;
 
 /// The paths, relative to `directory` (canonical, below one of `roots`) with `/` between their
 /// parts and sorted, of the regular files below it that `pattern` matches; an error saying why
@@ -20,7 +22,7 @@ const MAX_ALTERNATIVES: usize = 64;
 pub fn list(directory: &Path, pattern: &str, roots: &[PathBuf]) -> Result<Vec<String>, String> {
     let not_evaluated =
         || format!("the `fileset` pattern `{pattern}` uses syntax that is not evaluated");
-    if pattern.contains(['[', '\\']) {
+    if pattern.contains(['[', '\\']) || pattern.len() > MAX_PATTERN_BYTES {
         return Err(not_evaluated());
     }
     let patterns =
@@ -212,6 +214,15 @@ mod tests {
         assert!(alternatives("a}").is_none());
         assert!(alternatives("{a,b").is_none());
         assert!(alternatives(&"{a,b}".repeat(7)).is_none());
+    }
+
+    #[test]
+    fn a_long_or_deeply_nested_pattern_is_not_evaluated() {
+        let dir = tree(&["a.yaml"]);
+        let nested = format!("{}a.yaml{}", "{".repeat(100_000), "}".repeat(100_000));
+        assert!(listed(&dir, &nested).is_err());
+        let nested = format!("{}a.yaml{}", "{".repeat(200), "}".repeat(200));
+        assert_eq!(listed(&dir, &nested).unwrap(), ["a.yaml"]);
     }
 
     #[cfg(unix)]
