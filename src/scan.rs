@@ -119,6 +119,7 @@ pub fn scan(options: &ScanOptions) -> Scan {
         next_id: std::sync::Arc::clone(&next_id),
         overlays: &overlays,
         roots: std::sync::Arc::clone(&roots),
+        shared: std::sync::Arc::default(),
     };
     let bicep_home = bicep_home();
     let bicep_context = bicep::Context {

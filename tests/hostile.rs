@@ -809,6 +809,48 @@ fn terraform_file_reads_outside_the_tree_of_pipes_or_huge_are_refused() {
     }
 }
 
+/// `templatefile()` of templates nested past the parser's limit, of expressions nested past it,
+/// of loops that would render a billion bytes, and of itself: each undecided, in bounded time.
+fn terraform_templates_nested_huge_or_recursive_are_bounded() {
+    let dir = scratch();
+    let module = dir.path().join("templates");
+    let levels = 20_000;
+    let deep = format!(
+        "{}x{}",
+        "%{ if true }".repeat(levels),
+        "%{ endif }".repeat(levels)
+    );
+    write(&module, "deep.tftpl", deep.as_bytes());
+    let parens = format!("${{{}1{}}}", "(".repeat(levels), ")".repeat(levels));
+    write(&module, "parens.tftpl", parens.as_bytes());
+    let loops = "%{ for a in range(1000) }%{ for b in range(1000) }%{ for c in range(1000) }x\
+                 %{ endfor }%{ endfor }%{ endfor }";
+    write(&module, "loops.tftpl", loops.as_bytes());
+    write(
+        &module,
+        "itself.tftpl",
+        b"${templatefile(\"itself.tftpl\", {})}",
+    );
+    let main = "locals {\n  deep = templatefile(\"deep.tftpl\", {})\n  \
+                parens = templatefile(\"parens.tftpl\", {})\n  \
+                loops = templatefile(\"loops.tftpl\", {})\n  \
+                itself = templatefile(\"itself.tftpl\", {})\n}\n\
+                resource \"azurerm_container_registry\" \"templates\" {\n  \
+                name = \"acrtemplates01\"\n  resource_group_name = \"rg\"\n  \
+                location = \"westeurope\"\n  sku = \"Premium\"\n  \
+                admin_enabled = local.deep == \"x\"\n  \
+                anonymous_pull_enabled = local.parens == \"1\"\n  \
+                export_policy_enabled = length(local.loops) == 0\n  \
+                quarantine_policy_enabled = local.itself == \"x\"\n}\n";
+    write(&module, "main.tf", main.as_bytes());
+    let result = run(dir.path(), &["--show-unknown", "--select", "ALL"]);
+    result
+        .stdout_has("`deep.tftpl` is not a valid template")
+        .stdout_has("`parens.tftpl` is not a valid template")
+        .stdout_has("could not verify export-allowed: value too large")
+        .stdout_has("function `templatefile` reads files");
+}
+
 fn bicep_loads_outside_the_tree_of_pipes_or_huge_are_refused() {
     use std::os::unix::fs::symlink;
     let outside = tempfile::tempdir().expect("temporary directory");
@@ -1032,6 +1074,10 @@ fn main() -> std::process::ExitCode {
             common::always(
                 "terraform_file_reads_outside_the_tree_of_pipes_or_huge_are_refused",
                 terraform_file_reads_outside_the_tree_of_pipes_or_huge_are_refused,
+            ),
+            common::always(
+                "terraform_templates_nested_huge_or_recursive_are_bounded",
+                terraform_templates_nested_huge_or_recursive_are_bounded,
             ),
             common::trial(
                 "unreadable_files_are_errors",

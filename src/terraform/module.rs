@@ -8,7 +8,7 @@ use hcl_edit::Span as _;
 use hcl_edit::expr::{Expression, TraversalOperator};
 use hcl_edit::structure::{Block, Body};
 
-use super::eval::{self, FileText, PathStep, Scope, TfValue};
+use super::eval::{self, FileText, PathStep, Scope, TemplateFile, TfValue};
 use super::expr::Evaluate;
 use super::origin::{self, Given, Origin, Walk, Written};
 use super::span_of;
@@ -80,7 +80,21 @@ pub struct FileAccess {
     /// The YAML files read for where their values are written, shared by the modules of one
     /// directory's evaluation.
     pub documents: std::rc::Rc<RefCell<Documents>>,
+    /// What `fileset()` and `templatefile()` read in the scan.
+    pub shared: std::sync::Arc<SharedReads>,
 }
+
+/// What the evaluations of a scan's directories read once for all of them.
+#[derive(Debug, Default)]
+pub struct SharedReads {
+    /// The template files `templatefile()` parsed, by canonical path.
+    templates: std::sync::Mutex<HashMap<PathBuf, std::sync::Arc<hcl_edit::template::Template>>>,
+    /// What `fileset()` listed, by canonical directory and pattern.
+    listed: std::sync::Mutex<HashMap<(PathBuf, String), Listing>>,
+}
+
+/// What one `fileset()` call lists: the files' paths, or why they are not listed.
+type Listing = Result<Vec<String>, String>;
 
 /// The syntax a file read through `file()` is decoded from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -96,8 +110,6 @@ pub struct Documents {
     parsed:
         std::collections::HashMap<(PathBuf, DataSyntax), Option<std::rc::Rc<crate::model::Node>>>,
     pub sources: Vec<(FileId, crate::source::SourceFile)>,
-    /// What `fileset()` listed, by canonical directory and pattern.
-    listed: std::collections::HashMap<(PathBuf, String), Result<Vec<String>, String>>,
 }
 
 impl FileAccess {
@@ -129,7 +141,7 @@ impl FileAccess {
 
     /// What `fileset(path, pattern)` lists: nothing where `path` is no directory, as in
     /// Terraform; an error where it lies outside the scanned directories. Each directory and
-    /// pattern is listed once in a directory's evaluation.
+    /// pattern is listed once in a scan.
     fn list(&self, path: &str, pattern: &str) -> Result<Vec<String>, String> {
         let directory = match self.canonical(path) {
             Ok(directory) => directory,
@@ -137,13 +149,45 @@ impl FileAccess {
             Err(not_read) => return Err(not_read.message),
         };
         let key = (directory, pattern.to_string());
-        if let Some(known) = self.documents.borrow().listed.get(&key) {
-            return known.clone();
+        let known = self
+            .shared
+            .listed
+            .lock()
+            .ok()
+            .and_then(|l| l.get(&key).cloned());
+        if let Some(known) = known {
+            return known;
         }
         let listed = super::fileset::list(&key.0, pattern, &self.scanned);
-        let mut documents = self.documents.borrow_mut();
-        documents.listed.insert(key, listed.clone());
+        if let Ok(mut all) = self.shared.listed.lock() {
+            all.insert(key, listed.clone());
+        }
         listed
+    }
+
+    /// The template `templatefile(path, ...)` renders, each file read and parsed once in a
+    /// scan.
+    fn template(&self, path: &str) -> TemplateFile {
+        let canonical = match self.canonical(path) {
+            Ok(canonical) => canonical,
+            Err(not_read) => return TemplateFile::Unknown(not_read.message),
+        };
+        let known = self
+            .shared
+            .templates
+            .lock()
+            .ok()
+            .and_then(|t| t.get(&canonical).cloned());
+        if let Some(known) = known {
+            return TemplateFile::Parsed(known);
+        }
+        let template = TemplateFile::of(path, self.read_canonical(path, &canonical));
+        if let (TemplateFile::Parsed(parsed), Ok(mut templates)) =
+            (&template, self.shared.templates.lock())
+        {
+            templates.insert(canonical, std::sync::Arc::clone(parsed));
+        }
+        template
     }
 
     /// The canonical path `path` names, below a scanned directory.
@@ -835,6 +879,10 @@ impl Scope for InstanceScope<'_, '_> {
     fn fileset(&self, path: &str, pattern: &str) -> Option<Result<Vec<String>, String>> {
         self.module.fileset(path, pattern)
     }
+
+    fn template(&self, path: &str) -> Option<TemplateFile> {
+        self.module.template(path)
+    }
 }
 
 impl Evaluate for InstanceScope<'_, '_> {
@@ -918,6 +966,10 @@ impl Scope for ModuleScope<'_> {
 
     fn fileset(&self, path: &str, pattern: &str) -> Option<Result<Vec<String>, String>> {
         Some(self.files.list(path, pattern))
+    }
+
+    fn template(&self, path: &str) -> Option<TemplateFile> {
+        Some(self.files.template(path))
     }
 }
 

@@ -96,6 +96,8 @@ pub struct ModuleContext<'a> {
     pub overlays: &'a HashMap<PathBuf, &'a str>,
     /// The scanned directories (canonical): files `file()` reads must lie below one of them.
     pub roots: std::sync::Arc<[PathBuf]>,
+    /// What `fileset()` and `templatefile()` read, shared by every directory's evaluation.
+    pub shared: std::sync::Arc<super::module::SharedReads>,
 }
 
 /// What evaluating a directory's module and the modules it calls produced.
@@ -169,6 +171,7 @@ pub fn evaluate_directory<'s>(
             base: context.base.to_path_buf(),
             next_id: std::sync::Arc::clone(&context.next_id),
             documents: Rc::default(),
+            shared: std::sync::Arc::clone(&context.shared),
         },
     };
     let mut evaluated = Evaluated {

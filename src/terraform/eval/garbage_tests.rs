@@ -77,6 +77,7 @@ const FUNCTIONS: &[&str] = &[
     "file",
     "fileexists",
     "fileset",
+    "templatefile",
     "unknown_fn",
 ];
 

@@ -29,6 +29,42 @@ pub trait Scope {
     fn fileset(&self, _path: &str, _pattern: &str) -> Option<Result<Vec<String>, String>> {
         None
     }
+    /// The template file `path` names, as `templatefile()` reads it: `None` where no file is
+    /// read.
+    fn template(&self, path: &str) -> Option<TemplateFile> {
+        self.file(path).map(|text| TemplateFile::of(path, text))
+    }
+}
+
+/// What `templatefile()` finds at a path.
+#[derive(Debug, Clone)]
+pub enum TemplateFile {
+    Parsed(std::sync::Arc<hcl_edit::template::Template>),
+    /// No template is read; the text says why.
+    Unknown(String),
+    /// The file is no template Terraform would accept; the text says why.
+    Invalid(String),
+}
+
+impl TemplateFile {
+    /// The template of the file `path`, read as `text`.
+    pub fn of(path: &str, text: FileText) -> TemplateFile {
+        match text {
+            FileText::Read(text) => match text.parse::<hcl_edit::template::Template>() {
+                Ok(template) => TemplateFile::Parsed(std::sync::Arc::new(template)),
+                Err(error) => {
+                    let message = error
+                        .message()
+                        .lines()
+                        .next()
+                        .unwrap_or_default()
+                        .to_string();
+                    TemplateFile::Invalid(format!("`{path}` is not a valid template: {message}"))
+                }
+            },
+            FileText::Missing(reason) | FileText::NotRead(reason) => TemplateFile::Unknown(reason),
+        }
+    }
 }
 
 /// What `file()` finds at a path.

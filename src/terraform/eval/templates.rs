@@ -5,8 +5,27 @@ use hcl_edit::template::{Directive, Element, ForDirective, IfDirective, Template
 
 use crate::terraform::eval::conversion::{to_bool, to_text};
 use crate::terraform::eval::expressions::iteration_entries;
+use crate::terraform::eval::references::{Scope, TemplateFile};
 use crate::terraform::eval::value::push_bounded;
-use crate::terraform::eval::{Eval, Evaluator, Halt, TfValue, invalid};
+use crate::terraform::eval::{Eval, Evaluator, Halt, PathStep, TfValue, invalid};
+
+/// What a template file rendered by `templatefile()` can name: its variables alone (bound by
+/// the evaluator), and no file.
+struct TemplateFileScope;
+
+impl Scope for TemplateFileScope {
+    fn variable(&self, _name: &str) -> Option<TfValue> {
+        None
+    }
+
+    fn local(&self, _name: &str) -> Option<TfValue> {
+        None
+    }
+
+    fn reference(&self, _root: &str, _path: &[PathStep]) -> Option<TfValue> {
+        None
+    }
+}
 
 impl Evaluator<'_> {
     pub(super) fn eval_template(&mut self, template: &Template) -> Eval {
@@ -19,6 +38,42 @@ impl Evaluator<'_> {
         let rendered = TfValue::String(out);
         self.charge(&rendered)?;
         Ok(rendered)
+    }
+
+    /// `templatefile(path, vars)`: the file's text rendered as a template in which only the
+    /// members of `vars` are named, as Terraform renders it.
+    pub(super) fn render_file(&mut self, args: Vec<TfValue>) -> Eval {
+        let [path, vars] = super::functions::exactly("templatefile", args)?;
+        if let Some(reason) = path.unknown_reason() {
+            return Ok(TfValue::Unknown(reason.to_string()));
+        }
+        let path = to_text(&path)?;
+        let template = match self.scope.template(&path) {
+            Some(TemplateFile::Parsed(template)) => template,
+            Some(TemplateFile::Unknown(reason)) => return Ok(TfValue::Unknown(reason)),
+            Some(TemplateFile::Invalid(message)) => return Err(invalid(message)),
+            None => {
+                return Ok(TfValue::Unknown(
+                    "function `templatefile` reads files".into(),
+                ));
+            }
+        };
+        let vars = match vars {
+            TfValue::Object(members) => members,
+            TfValue::Unknown(reason) => return Ok(TfValue::Unknown(reason)),
+            other => {
+                return Err(invalid(format!(
+                    "`templatefile` takes an object of variables, not a {}",
+                    other.type_name()
+                )));
+            }
+        };
+        let scope = std::mem::replace(&mut self.scope, &TemplateFileScope);
+        let bindings = std::mem::replace(&mut self.bindings, vars);
+        let rendered = self.eval_template(&template);
+        self.scope = scope;
+        self.bindings = bindings;
+        rendered
     }
 
     /// Renders `template` into `out`; `strip_first`/`strip_last` trim whitespace at its edges

@@ -72,7 +72,7 @@ pub(super) fn call_function(name: &str, args: Vec<TfValue>) -> Eval {
         "jsondecode" => json::jsondecode(args),
         "yamldecode" => json::yamldecode(args),
         "file" | "fileexists" | "filebase64" | "filemd5" | "filesha1" | "filesha256"
-        | "filesha512" | "filebase64sha256" | "filebase64sha512" | "templatefile" | "abspath" => {
+        | "filesha512" | "filebase64sha256" | "filebase64sha512" | "abspath" => {
             Ok(TfValue::Unknown(format!("function `{name}` reads files")))
         }
         "timestamp" | "plantimestamp" | "uuid" | "bcrypt" => Ok(TfValue::Unknown(format!(
@@ -89,7 +89,7 @@ pub(super) fn call_function(name: &str, args: Vec<TfValue>) -> Eval {
     }
 }
 
-pub(super) fn exactly<const N: usize>(
+pub(in crate::terraform::eval) fn exactly<const N: usize>(
     name: &str,
     args: Vec<TfValue>,
 ) -> Result<[TfValue; N], Halt> {
@@ -137,6 +137,10 @@ impl Evaluator<'_> {
             "fileset" => {
                 let args = self.eval_args(call)?;
                 self.list_files(args)
+            }
+            "templatefile" => {
+                let args = self.eval_args(call)?;
+                self.render_file(args)
             }
             _ => {
                 let args = self.eval_args(call)?;
