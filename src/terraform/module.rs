@@ -88,13 +88,30 @@ pub struct FileAccess {
 #[derive(Debug, Default)]
 pub struct SharedReads {
     /// The template files `templatefile()` parsed, by canonical path.
-    templates: std::sync::Mutex<HashMap<PathBuf, std::sync::Arc<hcl_edit::template::Template>>>,
+    templates: std::sync::Mutex<HashMap<PathBuf, TemplateFile>>,
     /// What `fileset()` listed, by canonical directory and pattern.
     listed: std::sync::Mutex<HashMap<(PathBuf, String), Listing>>,
 }
 
 /// What one `fileset()` call lists: the files' paths, or why they are not listed.
 type Listing = Result<Vec<String>, String>;
+
+/// What `map` holds for `key`, made with `make` and kept the first time it is asked for.
+fn remembered<K, V>(map: &std::sync::Mutex<HashMap<K, V>>, key: K, make: impl FnOnce(&K) -> V) -> V
+where
+    K: Eq + std::hash::Hash,
+    V: Clone,
+{
+    let known = map.lock().ok().and_then(|m| m.get(&key).cloned());
+    if let Some(known) = known {
+        return known;
+    }
+    let made = make(&key);
+    if let Ok(mut map) = map.lock() {
+        map.insert(key, made.clone());
+    }
+    made
+}
 
 /// The syntax a file read through `file()` is decoded from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -149,20 +166,9 @@ impl FileAccess {
             Err(not_read) => return Err(not_read.message),
         };
         let key = (directory, pattern.to_string());
-        let known = self
-            .shared
-            .listed
-            .lock()
-            .ok()
-            .and_then(|l| l.get(&key).cloned());
-        if let Some(known) = known {
-            return known;
-        }
-        let listed = super::fileset::list(&key.0, pattern, &self.scanned);
-        if let Ok(mut all) = self.shared.listed.lock() {
-            all.insert(key, listed.clone());
-        }
-        listed
+        remembered(&self.shared.listed, key, |(directory, _)| {
+            super::fileset::list(directory, pattern, &self.scanned)
+        })
     }
 
     /// The template `templatefile(path, ...)` renders, each file read and parsed once in a
@@ -172,22 +178,9 @@ impl FileAccess {
             Ok(canonical) => canonical,
             Err(not_read) => return TemplateFile::Unknown(not_read.message),
         };
-        let known = self
-            .shared
-            .templates
-            .lock()
-            .ok()
-            .and_then(|t| t.get(&canonical).cloned());
-        if let Some(known) = known {
-            return TemplateFile::Parsed(known);
-        }
-        let template = TemplateFile::of(path, self.read_canonical(path, &canonical));
-        if let (TemplateFile::Parsed(parsed), Ok(mut templates)) =
-            (&template, self.shared.templates.lock())
-        {
-            templates.insert(canonical, std::sync::Arc::clone(parsed));
-        }
-        template
+        remembered(&self.shared.templates, canonical, |canonical| {
+            TemplateFile::of(path, self.read_canonical(path, canonical))
+        })
     }
 
     /// The canonical path `path` names, below a scanned directory.
