@@ -119,7 +119,12 @@ pub fn scan(options: &ScanOptions) -> Scan {
         next_id: std::sync::Arc::clone(&next_id),
         overlays: &overlays,
         roots: std::sync::Arc::clone(&roots),
-        shared: std::sync::Arc::default(),
+        shared: std::sync::Arc::new(terraform::SharedReads::with_overlays(
+            overlays
+                .iter()
+                .map(|(path, text)| (path.clone(), (*text).to_string()))
+                .collect(),
+        )),
     };
     let bicep_home = bicep_home();
     let bicep_context = bicep::Context {

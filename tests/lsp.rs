@@ -543,6 +543,44 @@ fn a_value_set_in_a_tfvars_member_is_shown_there_and_where_the_module_uses_it() 
     assert!(client.stop().success());
 }
 
+/// A YAML file a module reads with `yamldecode(file(...))`: its diagnostics are its own and
+/// follow its unsaved text, and the module's documents read that text too.
+#[test]
+fn a_yaml_file_a_module_reads_is_checked_as_it_is_edited() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let main = dir.path().join("main.tf");
+    let config = dir.path().join("config.yaml");
+    let registry = REGISTRY_TF.replace("/* 😀 */ true", "local.config.admin");
+    let registry = format!(
+        "locals {{\n  config = yamldecode(file(\"${{path.module}}/config.yaml\"))\n}}\n{registry}"
+    );
+    std::fs::write(&main, &registry).expect("main.tf");
+    std::fs::write(&config, "admin: true\n").expect("config.yaml");
+    let (main_uri, config_uri) = (file_uri(&main), file_uri(&config));
+
+    let mut client = Client::initialized(dir.path());
+    client.open(&config_uri, "yaml", "admin: true\n");
+    let diagnostics = client.diagnostics(&config_uri, |d| has_rule(d, "ACR001"));
+    let admin = with_rule(&diagnostics, "ACR001").expect("ACR001 in the YAML file");
+    assert_eq!(admin["range"], range((0, 7), (0, 11)), "{admin}");
+
+    // Turned off in the editor, unsaved: the YAML file and the module read the buffer.
+    client.change(&config_uri, 2, "admin: false\n");
+    client.diagnostics(&config_uri, |d| !has_rule(d, "ACR001"));
+    client.open(&main_uri, "terraform", &registry);
+    client.diagnostics(&main_uri, |d| {
+        has_rule(d, "ACR003") && !has_rule(d, "ACR001")
+    });
+
+    // On again: the module's document, which read the YAML file, is checked again too.
+    client.change(&config_uri, 3, "\nadmin: true\n");
+    let diagnostics = client.diagnostics(&config_uri, |d| has_rule(d, "ACR001"));
+    let admin = with_rule(&diagnostics, "ACR001").expect("ACR001 in the YAML file");
+    assert_eq!(admin["range"], range((1, 7), (1, 11)), "{admin}");
+    client.diagnostics(&main_uri, |d| has_rule(d, "ACR001"));
+    assert!(client.stop().success());
+}
+
 /// A template's parameters files kept in the `parameters` directory beside it: the unsaved text
 /// of one is read when the template is checked, and its diagnostics are its own.
 #[test]

@@ -493,12 +493,14 @@ impl Server {
         self.dirty.extend(affected.cloned());
     }
 
-    /// Marks the open documents of `path`'s directory for checking: they share its module.
+    /// Marks the open documents of `path`'s directory for checking (they share its module),
+    /// and those whose last check read `path` (a YAML file a module reads).
     fn touch_directory(&mut self, path: &Path) {
-        let touched = self
-            .documents
-            .keys()
-            .filter(|p| p.as_path() == path || read_together(p, path));
+        let touched = self.documents.keys().filter(|p| {
+            p.as_path() == path
+                || read_together(p, path)
+                || self.read_by.get(*p).is_some_and(|read| read.contains(path))
+        });
         self.dirty.extend(touched.cloned());
     }
 
@@ -518,10 +520,15 @@ impl Server {
     /// gives the files the scan read and their directories.
     fn check(&self, path: &Path) -> (Vec<(Diagnostic, Option<PendingFix>)>, HashSet<PathBuf>) {
         let mut options = (self.options)(vec![path.to_path_buf()]);
+        let last_read = self.read_by.get(path);
         options.overlays = self
             .documents
             .iter()
-            .filter(|(p, _)| read_together(p, path))
+            .filter(|(p, _)| {
+                read_together(p, path)
+                    || last_read.is_some_and(|r| r.contains(*p))
+                    || crate::discover::is_data_file(p)
+            })
             .map(|(p, d)| (p.clone(), d.text.clone()))
             .collect();
         match catch_unwind(AssertUnwindSafe(|| crate::scan(&options))) {
@@ -791,7 +798,8 @@ fn publish(uri: Uri, diagnostics: Vec<Diagnostic>, version: Option<i32>) {
 
 /// The path of a document acr-lint reads: Terraform, JSON or Bicep.
 fn lintable_path(uri: &Uri) -> Option<PathBuf> {
-    convert::path_of(uri).filter(|path| Candidate::of(path).is_some())
+    convert::path_of(uri)
+        .filter(|path| Candidate::of(path).is_some() || crate::discover::is_data_file(path))
 }
 
 /// What the quick fix of `finding` needs, sharing one copy of each file among the findings

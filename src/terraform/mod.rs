@@ -27,7 +27,7 @@ use crate::source::{FileId, Span};
 pub use crate::source::normalize;
 pub use frontend::{DirectoryOutput, ModuleCalls, VarValue, outside_values, read_directory};
 pub use mapping::{REGISTRY_RESOURCE, is_known_type};
-pub use module::{GivenValue, ModuleFile};
+pub use module::{GivenValue, ModuleFile, SharedReads};
 pub use plan::{Plan, combine as combine_plan, is_plan, read_plan};
 pub use project::{
     Evaluated, InputKind, ModuleContext, OutsideValues, TerraformFile, command_line_value,

@@ -87,10 +87,22 @@ pub struct FileAccess {
 /// What the evaluations of a scan's directories read once for all of them.
 #[derive(Debug, Default)]
 pub struct SharedReads {
+    /// Unsaved text of open editor buffers, by normalised path: what `file()` reads there.
+    overlays: HashMap<PathBuf, String>,
     /// The template files `templatefile()` parsed, by canonical path.
     templates: std::sync::Mutex<HashMap<PathBuf, TemplateFile>>,
     /// What `fileset()` listed, by canonical directory and pattern.
     listed: std::sync::Mutex<HashMap<(PathBuf, String), Listing>>,
+}
+
+impl SharedReads {
+    /// Reads that find `overlays` (an editor's unsaved buffers) in place of the files.
+    pub fn with_overlays(overlays: HashMap<PathBuf, String>) -> Self {
+        SharedReads {
+            overlays,
+            ..SharedReads::default()
+        }
+    }
 }
 
 /// What one `fileset()` call lists: the files' paths, or why they are not listed.
@@ -229,6 +241,13 @@ impl FileAccess {
     }
 
     fn read_canonical(&self, path: &str, canonical: &Path) -> FileText {
+        let overlays = &self.shared.overlays;
+        if !overlays.is_empty() {
+            let written = crate::source::normalize(&self.root.join(path));
+            if let Some(text) = overlays.get(&written).or_else(|| overlays.get(canonical)) {
+                return FileText::Read(text.clone());
+            }
+        }
         match crate::source::read_regular_file(canonical, path) {
             Ok(bytes) => String::from_utf8(bytes).map_or_else(
                 |_| FileText::NotRead(format!("`{path}` is not UTF-8 text")),

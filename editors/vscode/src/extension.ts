@@ -1,4 +1,4 @@
-// Starts `acr-lint lsp` for Terraform, ARM template and Bicep files and restarts it when the
+// Starts `acr-lint lsp` for Terraform, ARM template, Bicep and YAML files and restarts it when the
 // `acrLint.*` settings change.
 
 import * as vscode from "vscode";
@@ -16,7 +16,8 @@ const DOCUMENTS = [
   { scheme: "file", language: "jsonc" },
   { scheme: "file", language: "bicep" },
   { scheme: "file", language: "bicep-params" },
-  { scheme: "file", pattern: "**/*.{tf,tfvars,bicep,bicepparam}" },
+  { scheme: "file", language: "yaml" },
+  { scheme: "file", pattern: "**/*.{tf,tfvars,bicep,bicepparam,yaml,yml}" },
 ];
 
 function serverOptions(): ServerOptions {
