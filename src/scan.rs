@@ -504,8 +504,8 @@ struct DirectoryResult {
     content: Vec<(FileId, String)>,
 }
 
-/// The YAML and JSON data files given by name (see [`discover::Discovered::data_files`]) and what the Terraform
-/// configurations read as context for them made of them.
+/// The YAML and JSON data files given by name (see [`discover::Discovered::data_files`]), and
+/// what the Terraform configurations read as context for them made of them.
 struct DataFiles<'a> {
     given: &'a [PathBuf],
     canonical: Vec<PathBuf>,
