@@ -135,7 +135,7 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<(PathBuf, Candidate)>, Vec<WalkError>
     (files, errors)
 }
 
-/// How many files given by name [`unread_kinds_notice`] names before it only counts them.
+/// How many files given by name a note on skipped ones names before it only counts them.
 const UNREAD_NAMES_SHOWN: usize = 5;
 
 /// A note on the files given by name that acr-lint does not read (by their name), which would
@@ -146,9 +146,19 @@ fn unread_kinds_notice(paths: &[PathBuf], base: &Path) -> Option<String> {
         .filter(|path| Candidate::of(path).is_none() && path.is_file())
         .map(|path| source::display_name(path, base))
         .collect();
-    match unread.as_slice() {
+    skipped_notice(
+        &unread,
+        "not a kind of file acr-lint reads",
+        "that are of no kind acr-lint reads",
+    )
+}
+
+/// One line on files given by name that are skipped: `NAME: skipped: WHY` for one, `skipped N
+/// files given by name THAT: NAME, …` naming the first few of more.
+pub fn skipped_notice(names: &[String], why: &str, that: &str) -> Option<String> {
+    match names {
         [] => None,
-        [one] => Some(format!("{one}: skipped: not a kind of file acr-lint reads")),
+        [one] => Some(format!("{one}: skipped: {why}")),
         many => {
             let shown = many.get(..UNREAD_NAMES_SHOWN).unwrap_or(many).join(", ");
             let more = many.len().saturating_sub(UNREAD_NAMES_SHOWN);
@@ -158,7 +168,7 @@ fn unread_kinds_notice(paths: &[PathBuf], base: &Path) -> Option<String> {
                 String::new()
             };
             Some(format!(
-                "skipped {} files given by name that are of no kind acr-lint reads: {shown}{more}",
+                "skipped {} files given by name {that}: {shown}{more}",
                 many.len()
             ))
         }

@@ -242,7 +242,7 @@ pub fn scan(options: &ScanOptions) -> Scan {
         }
     }
     files_scanned += data.read.len();
-    notices.extend(data.unread_notices(&base));
+    notices.extend(data.unread_notice(&base));
     notices.sort();
     errors.extend(var_errors);
     name_the_files_errors_point_into(&mut errors, &sources);
@@ -557,21 +557,21 @@ impl<'a> DataFiles<'a> {
         }
     }
 
-    /// A notice for each given data file no Terraform configuration read.
-    fn unread_notices(&self, base: &Path) -> Vec<String> {
+    /// A note on the given data files no Terraform configuration read: one line, however many.
+    fn unread_notice(&self, base: &Path) -> Option<String> {
         let unread = self.given.iter().enumerate();
         // A JSON file may be a template or data Bicep loads: only YAML is said to be unread.
-        let unread = unread.filter(|(position, path)| {
-            !self.read.contains(position) && discover::is_data_file(path)
-        });
-        unread
-            .map(|(_, path)| {
-                format!(
-                    "{}: skipped: no Terraform configuration in its directory or above reads it",
-                    source::display_name(path, base)
-                )
+        let unread: Vec<String> = unread
+            .filter(|(position, path)| {
+                !self.read.contains(position) && discover::is_data_file(path)
             })
-            .collect()
+            .map(|(_, path)| source::display_name(path, base))
+            .collect();
+        discover::skipped_notice(
+            &unread,
+            "no Terraform configuration in its directory or above reads it",
+            "that no Terraform configuration in their directory or above reads",
+        )
     }
 }
 

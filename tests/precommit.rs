@@ -351,6 +351,15 @@ fn a_given_data_file_is_checked_with_the_terraform_that_reads_it() {
         "{stderr}"
     );
     assert_eq!(code, Some(0), "{stderr}");
+    write("deploy/values.yml", "replicas: 2\n");
+    let (_, _, stderr, _) = json_run(&repo, &["deploy/app.yaml", "deploy/values.yml"]);
+    assert!(
+        stderr.contains(
+            "skipped 2 files given by name that no Terraform configuration in their directory or \
+             above reads: deploy/app.yaml, deploy/values.yml"
+        ),
+        "{stderr}"
+    );
     let (findings, _, stderr, code) = json_run(&repo, &["deploy/package.json"]);
     assert!(findings.is_empty(), "{findings:?}");
     assert!(!stderr.contains("package.json"), "{stderr}");
