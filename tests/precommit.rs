@@ -372,6 +372,34 @@ fn a_given_data_file_is_checked_with_the_terraform_that_reads_it() {
     assert_eq!(code, Some(0), "{stderr}");
 }
 
+/// A YAML file read by a root module in a directory beside it (`file("../config/x.yaml")`),
+/// which no directory above the file holds: found by the Terraform files that name it.
+fn a_given_data_file_read_from_a_directory_beside_it_is_checked() {
+    let scratch = tempfile::tempdir().expect("temporary directory");
+    let repo = scratch.path();
+    fs::create_dir_all(repo.join(".git")).expect(".git");
+    for directory in ["terraform", "config", "other"] {
+        fs::create_dir_all(repo.join(directory)).expect("directory");
+    }
+    let main = registry_from_data("acr", "../config/shared.yaml", "");
+    fs::write(repo.join("terraform/main.tf"), main).expect("main.tf");
+    fs::write(
+        repo.join("other/main.tf"),
+        REGISTRY.replace("ADMIN", "false"),
+    )
+    .expect("other");
+    fs::write(repo.join("config/shared.yaml"), "admin: true\n").expect("shared.yaml");
+    let (whole, _, _, _) = json_run(repo, &["."]);
+    assert!(
+        whole.contains(&"config/shared.yaml ACR001".to_string()),
+        "{whole:?}"
+    );
+    let (findings, summary, stderr, code) = json_run(repo, &["config/shared.yaml"]);
+    assert_eq!(findings, ["config/shared.yaml ACR001"], "{stderr}");
+    assert_eq!(summary["files_scanned"], 1);
+    assert_eq!(code, Some(1), "{stderr}");
+}
+
 fn run(dir: &Path, program: &str, args: &[&str], env: &[(&str, &Path)]) -> Output {
     let mut command = Command::new(program);
     command.current_dir(dir).args(args);
@@ -606,6 +634,10 @@ fn main() -> std::process::ExitCode {
         common::always(
             "a_given_data_file_is_checked_with_the_terraform_that_reads_it",
             a_given_data_file_is_checked_with_the_terraform_that_reads_it,
+        ),
+        common::always(
+            "a_given_data_file_read_from_a_directory_beside_it_is_checked",
+            a_given_data_file_read_from_a_directory_beside_it_is_checked,
         ),
     ];
     trials.push(common::trial(

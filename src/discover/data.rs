@@ -10,6 +10,9 @@ use crate::source;
 
 /// How many directories above a data file are looked in, at most.
 const MAX_LEVELS: usize = 32;
+/// How many entries of the repository are looked at, at most, for Terraform files that name a
+/// data file none of the directories above it names.
+const MAX_SEARCHED: usize = 20_000;
 
 /// Whether a file given by name is a YAML file a Terraform configuration may read as data;
 /// acr-lint's own configuration file is not.
@@ -37,10 +40,17 @@ pub fn is_json_data(path: &Path, open: &super::OpenText<'_>) -> bool {
 /// (`.tf`, `.tf.json`, `.tfvars`, `.tfvars.json`), and those directories, canonical, for
 /// `file()` to read in as a scan of them would.
 pub fn terraform_around(data_files: &[PathBuf]) -> (Vec<(PathBuf, Candidate)>, Vec<PathBuf>) {
-    let mut directories: Vec<PathBuf> = data_files
-        .iter()
-        .flat_map(|file| directories_around(file))
-        .collect();
+    let mut directories: Vec<PathBuf> = Vec::new();
+    for file in data_files {
+        let around = directories_around(file);
+        let name = file.file_name().map(|n| n.to_string_lossy().into_owned());
+        let name = name.unwrap_or_default();
+        let named_around = around.iter().any(|d| names_in_terraform(d, &name));
+        if let Some(top) = around.last().filter(|top| !named_around && is_a_top(top)) {
+            directories.extend(naming_below(top, &name));
+        }
+        directories.extend(around);
+    }
     directories.sort();
     directories.dedup();
     let mut files = Vec::new();
@@ -78,6 +88,66 @@ fn directories_around(file: &Path) -> Vec<PathBuf> {
         Ok(canonical) => up_to_the_top(&canonical, false),
         Err(_) => vec![own.to_path_buf()],
     }
+}
+
+/// Whether the directory a search for a data file's readers stops at is one to search below: the
+/// working directory or the top of a repository.
+fn is_a_top(directory: &Path) -> bool {
+    directory.as_os_str().is_empty() || holds_repository(directory)
+}
+
+/// Whether a Terraform file of `directory` holds `name` (a data file's name).
+fn names_in_terraform(directory: &Path, name: &str) -> bool {
+    let listed = (!directory.as_os_str().is_empty()).then_some(directory);
+    let terraform = super::readable_siblings(listed, &|_, candidate| {
+        candidate.family() == Family::Terraform
+    });
+    terraform
+        .iter()
+        .any(|(path, _)| source::read_text(path).is_ok_and(|text| text.contains(name)))
+}
+
+/// The directories below `top` (searched as the walk of a scan would, at most [`MAX_SEARCHED`]
+/// entries) with a Terraform file that holds `name`: a root module that reads the data file
+/// from a directory beside it (`file("../config/registry.yaml")`).
+fn naming_below(top: &Path, name: &str) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    if name.is_empty() {
+        return found;
+    }
+    let walked = super::WalkBuilder::new(source::normalize_for_access(top))
+        .max_depth(Some(MAX_LEVELS))
+        .filter_entry(|entry| {
+            !super::SKIPPED_DIRS
+                .iter()
+                .any(|skipped| entry.file_name() == *skipped)
+        })
+        .build();
+    for entry in walked.take(MAX_SEARCHED).flatten() {
+        let path = entry.path();
+        let is_terraform = matches!(
+            Candidate::of(path),
+            Some(Candidate::Terraform | Candidate::TerraformJson)
+        );
+        let names = || source::read_text(path).is_ok_and(|text| text.contains(name));
+        if entry.file_type().is_some_and(|t| t.is_file()) && is_terraform && names() {
+            let directory = path.parent().map(Path::to_path_buf).unwrap_or_default();
+            found.push(in_the_form_of(top, directory));
+        }
+    }
+    found
+}
+
+/// A directory the walk of `top` found, written as `top`'s directories are: relative to the
+/// working directory (without `./`) when `top` is.
+fn in_the_form_of(top: &Path, directory: PathBuf) -> PathBuf {
+    if top.as_os_str().is_empty() {
+        return directory
+            .strip_prefix(".")
+            .map(Path::to_path_buf)
+            .unwrap_or(directory);
+    }
+    directory
 }
 
 /// `directory` and those above it, to the first that holds `.git`, or to the end of the path
