@@ -40,33 +40,46 @@ pub fn is_json_data(path: &Path, open: &super::OpenText<'_>) -> bool {
 /// (`.tf`, `.tf.json`, `.tfvars`, `.tfvars.json`), and those directories, canonical, for
 /// `file()` to read in as a scan of them would.
 pub fn terraform_around(data_files: &[PathBuf]) -> (Vec<(PathBuf, Candidate)>, Vec<PathBuf>) {
-    let mut directories: Vec<PathBuf> = Vec::new();
+    // Each directory's Terraform files, listed once however many data files look there.
+    let mut terraform: std::collections::BTreeMap<PathBuf, Vec<(PathBuf, Candidate)>> =
+        Default::default();
     for file in data_files {
-        let around = directories_around(file);
         let name = file.file_name().map(|n| n.to_string_lossy().into_owned());
         let name = name.unwrap_or_default();
-        let named_around = around.iter().any(|d| names_in_terraform(d, &name));
-        if let Some(top) = around.last().filter(|top| !named_around && is_a_top(top)) {
-            directories.extend(naming_below(top, &name));
+        let around = directories_around(file);
+        for directory in &around {
+            terraform
+                .entry(directory.clone())
+                .or_insert_with(|| terraform_of(directory));
         }
-        directories.extend(around);
+        let named_around = around
+            .iter()
+            .filter_map(|directory| terraform.get(directory))
+            .any(|files| names(files, &name));
+        if let Some(top) = around.last().filter(|top| !named_around && is_a_top(top)) {
+            for directory in naming_below(top, &name) {
+                terraform
+                    .entry(directory.clone())
+                    .or_insert_with(|| terraform_of(&directory));
+            }
+        }
     }
-    directories.sort();
-    directories.dedup();
     let mut files = Vec::new();
     let mut roots = Vec::new();
-    for directory in directories {
-        let listed = (!directory.as_os_str().is_empty()).then_some(directory.as_path());
-        let terraform = super::readable_siblings(listed, &|_, candidate| {
-            candidate.family() == Family::Terraform
-        });
-        if terraform.is_empty() {
-            continue;
-        }
-        files.extend(terraform);
+    for (directory, found) in terraform.into_iter().filter(|(_, found)| !found.is_empty()) {
+        files.extend(found);
         roots.extend(source::normalize_for_access(&directory).canonicalize().ok());
     }
     (files, roots)
+}
+
+/// The Terraform files (`.tf`, `.tf.json`, `.tfvars`, `.tfvars.json`) of `directory` (the
+/// empty path: the working directory).
+fn terraform_of(directory: &Path) -> Vec<(PathBuf, Candidate)> {
+    let listed = (!directory.as_os_str().is_empty()).then_some(directory);
+    super::readable_siblings(listed, &|_, candidate| {
+        candidate.family() == Family::Terraform
+    })
 }
 
 /// The directories a data file's Terraform configuration may be in: its own and those above it,
@@ -96,13 +109,9 @@ fn is_a_top(directory: &Path) -> bool {
     directory.as_os_str().is_empty() || holds_repository(directory)
 }
 
-/// Whether a Terraform file of `directory` holds `name` (a data file's name).
-fn names_in_terraform(directory: &Path, name: &str) -> bool {
-    let listed = (!directory.as_os_str().is_empty()).then_some(directory);
-    let terraform = super::readable_siblings(listed, &|_, candidate| {
-        candidate.family() == Family::Terraform
-    });
-    terraform
+/// Whether one of the Terraform `files` holds `name` (a data file's name).
+fn names(files: &[(PathBuf, Candidate)], name: &str) -> bool {
+    files
         .iter()
         .any(|(path, _)| source::read_text(path).is_ok_and(|text| text.contains(name)))
 }

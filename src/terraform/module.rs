@@ -8,7 +8,7 @@ use hcl_edit::Span as _;
 use hcl_edit::expr::{Expression, TraversalOperator};
 use hcl_edit::structure::{Block, Body};
 
-use super::eval::{self, FileText, PathStep, Scope, TemplateFile, TfValue};
+use super::eval::{self, FileText, Listing, PathStep, Scope, TemplateFile, TfValue};
 use super::expr::Evaluate;
 use super::origin::{self, Given, Origin, Walk, Written};
 use super::span_of;
@@ -105,9 +105,6 @@ impl SharedReads {
     }
 }
 
-/// What one `fileset()` call lists: the files' paths, or why they are not listed.
-type Listing = Result<Vec<String>, String>;
-
 /// What `map` holds for `key`, made with `make` and kept the first time it is asked for.
 fn remembered<K, V>(map: &std::sync::Mutex<HashMap<K, V>>, key: K, make: impl FnOnce(&K) -> V) -> V
 where
@@ -171,7 +168,7 @@ impl FileAccess {
     /// What `fileset(path, pattern)` lists: nothing where `path` is no directory, as in
     /// Terraform; an error where it lies outside the scanned directories. Each directory and
     /// pattern is listed once in a scan.
-    fn list(&self, path: &str, pattern: &str) -> Result<Vec<String>, String> {
+    fn list(&self, path: &str, pattern: &str) -> Listing {
         let directory = match self.canonical(path) {
             Ok(directory) => directory,
             Err(not_read) if not_read.missing => return Ok(Vec::new()),
@@ -888,7 +885,7 @@ impl Scope for InstanceScope<'_, '_> {
         self.module.file(path)
     }
 
-    fn fileset(&self, path: &str, pattern: &str) -> Option<Result<Vec<String>, String>> {
+    fn fileset(&self, path: &str, pattern: &str) -> Option<Listing> {
         self.module.fileset(path, pattern)
     }
 
@@ -976,7 +973,7 @@ impl Scope for ModuleScope<'_> {
         Some(self.files.read(path))
     }
 
-    fn fileset(&self, path: &str, pattern: &str) -> Option<Result<Vec<String>, String>> {
+    fn fileset(&self, path: &str, pattern: &str) -> Option<Listing> {
         Some(self.files.list(path, pattern))
     }
 

@@ -218,7 +218,7 @@ impl Scope for AwkwardScope {
     }
 
     /// The path and the pattern as the files found, or an error, by the pattern's length.
-    fn fileset(&self, path: &str, pattern: &str) -> Option<Result<Vec<String>, String>> {
+    fn fileset(&self, path: &str, pattern: &str) -> Option<super::Listing> {
         Some(match pattern.len() % 2 {
             0 => Ok(vec![path.to_string(), pattern.repeat(2)]),
             _ => Err(format!("`{pattern}` is not listed")),

@@ -24,7 +24,7 @@ mod test_support;
 mod value;
 
 pub(super) use conversion::number_to_string;
-pub use references::{FileText, Scope, TemplateFile, reference_of};
+pub use references::{FileText, Listing, Scope, TemplateFile, reference_of};
 pub use value::{PathStep, TfValue};
 
 use std::fmt;

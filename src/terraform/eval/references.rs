@@ -26,7 +26,7 @@ pub trait Scope {
     /// The files below the directory `path` whose paths relative to it match `pattern`, as
     /// `fileset()` lists them: `None` where no directory is listed, an error saying why one is
     /// not.
-    fn fileset(&self, _path: &str, _pattern: &str) -> Option<Result<Vec<String>, String>> {
+    fn fileset(&self, _path: &str, _pattern: &str) -> Option<Listing> {
         None
     }
     /// The template file `path` names, as `templatefile()` reads it: `None` where no file is
@@ -66,6 +66,9 @@ impl TemplateFile {
         }
     }
 }
+
+/// What one `fileset()` call lists: the files' paths, or why they are not listed.
+pub type Listing = Result<Vec<String>, String>;
 
 /// What `file()` finds at a path.
 #[derive(Debug, Clone, PartialEq)]
