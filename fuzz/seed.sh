@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 roots=(../testdata)
 [ -d ../../shared/corpus ] && roots+=(../../shared/corpus)
-mkdir -p corpus/{arm_json,hcl,arm_expr,tf_eval,pipeline,bicep_parse,bicep_eval}
+mkdir -p corpus/{arm_json,hcl,arm_expr,tf_eval,pipeline,bicep_parse,bicep_eval,tf_files}
 
 seed() { # target, files... (deduplicated by content, files over 256 KiB skipped)
     local target=$1; shift
@@ -80,6 +80,26 @@ open("corpus/arm_expr/hostile-doubling-reduce", "w").write(
     "[reduce(range(0, 40), createArray('x'), lambda('a', 'i', concat(lambdaVariables('a'), lambdaVariables('a'))))]")
 PY
 
-for target in arm_json hcl arm_expr tf_eval pipeline bicep_parse; do
+# The Terraform cases that read files, each as one input of `tf_files`: main.tf, the YAML file,
+# the template and two files of `registries/`, joined by lines of `---8<---`.
+python3 - <<'PY'
+import glob, hashlib, os
+def first(case, patterns):
+    for pattern in patterns:
+        for path in sorted(glob.glob(os.path.join(case, pattern))):
+            return open(path, encoding="utf-8", errors="replace").read()
+    return ""
+for case in sorted(glob.glob("../testdata/terraform/*/*/")):
+    main = first(case, ["main.tf"])
+    if not any(f in main for f in ("file(", "fileset(", "templatefile(")):
+        continue
+    parts = [main, first(case, ["*.yaml", "*.yml", "*.json"]), first(case, ["*.tftpl", "*.tpl"]),
+             first(case, ["*/*.yaml", "*/*.yml"]), first(case, ["*/*.json"])]
+    seed = "\n---8<---\n".join(parts)
+    name = hashlib.sha1(seed.encode()).hexdigest()
+    open(f"corpus/tf_files/{name}", "w").write(seed)
+PY
+
+for target in arm_json hcl arm_expr tf_eval pipeline bicep_parse bicep_eval tf_files; do
     echo "$target: $(ls corpus/$target | wc -l) seeds"
 done

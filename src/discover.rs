@@ -714,6 +714,30 @@ pub struct Discovered {
     pub data_roots: Vec<PathBuf>,
 }
 
+/// `paths`, with each parameters file given from inside its `parameters` or `params` directory
+/// (`acr-lint x.parameters.json` there; `base` is the working directory) written from the
+/// directory above (`../parameters/x.parameters.json`), so that it is read with the templates
+/// there as when it is given from anywhere else. Its name is shown as given.
+pub fn seen_from_above(paths: &[PathBuf], base: &Path) -> Vec<PathBuf> {
+    let from_above = |path: &PathBuf| {
+        let plain = source::normalize(path);
+        let in_base = plain.parent().is_some_and(|p| p.as_os_str().is_empty());
+        let rewritten = match (base.file_name(), plain.file_name()) {
+            (Some(directory), Some(name))
+                if in_base
+                    && source::is_parameters_directory(base)
+                    && source::named_as_parameters(&plain)
+                    && plain.is_file() =>
+            {
+                Some(Path::new("..").join(directory).join(name))
+            }
+            _ => None,
+        };
+        rewritten.unwrap_or_else(|| path.clone())
+    };
+    paths.iter().map(from_above).collect()
+}
+
 /// Discovers the files below `paths` (and those only in `open`, an editor's unsaved buffers),
 /// less the `exclude` globs.
 pub fn files<'o>(

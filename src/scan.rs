@@ -94,7 +94,8 @@ pub fn scan(options: &ScanOptions) -> Scan {
         let given = options.overlays.get(path).map(String::as_str);
         given.or_else(|| overlays.get(path).copied())
     };
-    let discovered = discover::files(&options.paths, &open, &options.exclude, &base);
+    let paths = discover::seen_from_above(&options.paths, &base);
+    let discovered = discover::files(&paths, &open, &options.exclude, &base);
     let files = &discovered.files;
     let (outside, var_sources, var_errors) =
         terraform::outside_values(&options.var_files, &options.var_values, files.len(), &base);
@@ -107,7 +108,7 @@ pub fn scan(options: &ScanOptions) -> Scan {
     let next_id = std::sync::Arc::new(AtomicUsize::new(
         files.len() + var_sources.len() + parameter_sources.len(),
     ));
-    let mut roots = scanned_roots(&options.paths);
+    let mut roots = scanned_roots(&paths);
     roots.extend(discovered.data_roots.iter().cloned());
     roots.sort_unstable();
     roots.dedup();

@@ -541,9 +541,14 @@ pub fn positions_of<'t>(text: &'t str, pattern: &'t str) -> impl Iterator<Item =
     })
 }
 
-/// The name shown for a path: relative to `base` when it lies below it.
+/// The name shown for a path: relative to `base` when it lies below it, also when it is
+/// written from above (`../parameters/x.json` in `parameters` shows as `x.json`).
 pub fn display_name(path: &Path, base: &Path) -> String {
-    let shown = path.strip_prefix(base).unwrap_or(path);
+    let returning = path.starts_with("..").then(|| normalize(&base.join(path)));
+    let shown = match &returning {
+        Some(absolute) => absolute.strip_prefix(base).unwrap_or(path),
+        None => path.strip_prefix(base).unwrap_or(path),
+    };
     let shown = shown.strip_prefix(".").unwrap_or(shown);
     match shown.to_str() {
         Some(text) if !text.contains('\\') => text.to_string(),
@@ -1267,6 +1272,15 @@ mod tests {
         assert_eq!(display_name(Path::new("/work/main/a/b.tf"), base), "a/b.tf");
         assert_eq!(display_name(Path::new("./a/b.tf"), base), "a/b.tf");
         assert_eq!(display_name(Path::new("../x/b.tf"), base), "../x/b.tf");
+        assert_eq!(display_name(Path::new("../main/a/b.tf"), base), "a/b.tf");
+        assert_eq!(
+            display_name(Path::new("../../work/main/b.tf"), base),
+            "b.tf"
+        );
+        assert_eq!(
+            display_name(Path::new("../mainly/b.tf"), base),
+            "../mainly/b.tf"
+        );
         assert_eq!(display_name(Path::new("a\\b.tf"), base), "a/b.tf");
         #[cfg(unix)]
         {

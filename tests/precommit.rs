@@ -205,6 +205,21 @@ fn a_given_file_is_read_with_the_parameters_directory_beside_it() {
         assert_eq!(summary["files_scanned"], 1, "{given}");
         assert_eq!(summary["input_errors"], 0, "{given}");
     }
+    // Given from inside the `parameters` directory, it is still read with the template above,
+    // and shown as given.
+    let inside = module.join("parameters");
+    for given in [
+        "hub.vnet.parameters.all.json",
+        "./hub.vnet.parameters.all.json",
+    ] {
+        let (findings, summary) = json_findings(&inside, &["--select", "ACR001", given]);
+        assert_eq!(
+            findings,
+            ["hub.vnet.parameters.all.json ACR001"],
+            "{given}: {findings:?}"
+        );
+        assert_eq!(summary["input_errors"], 0, "{given}");
+    }
 }
 
 /// The Azure quickstarts' layout: `main.bicep` compiled to `azuredeploy.json`, deployed with
