@@ -10,6 +10,7 @@ use crate::model::{Format, InputError};
 use crate::source::{self, FileId};
 
 mod data;
+mod linked;
 
 pub use data::is_data_file;
 
@@ -712,30 +713,54 @@ pub struct Discovered {
     pub data_files: Vec<PathBuf>,
     /// The directories, canonical, whose Terraform configurations are read for `data_files`.
     pub data_roots: Vec<PathBuf>,
+    /// The templates parameters files name in `metadata.template`, each with one of them
+    /// (`(template, parameters file)`): pairs given explicitly.
+    pub links: Vec<(PathBuf, PathBuf)>,
 }
 
-/// `paths`, with each parameters file given from inside its `parameters` or `params` directory
-/// (`acr-lint x.parameters.json` there; `base` is the working directory) written from the
-/// directory above (`../parameters/x.parameters.json`), so that it is read with the templates
-/// there as when it is given from anywhere else. Its name is shown as given.
+/// `paths`, with the working directory `base`, when it is a `parameters` or `params` directory,
+/// and each parameters file given there (`acr-lint .` or `acr-lint x.parameters.json` in it)
+/// written from the directory above (`../parameters`, `../parameters/x.parameters.json`), so
+/// that its parameters files are read with the templates there as when they are scanned or given
+/// from anywhere else. Names are shown as given.
 pub fn seen_from_above(paths: &[PathBuf], base: &Path) -> Vec<PathBuf> {
+    let Some(directory) = base
+        .file_name()
+        .filter(|_| source::is_parameters_directory(base))
+    else {
+        return paths.to_vec();
+    };
     let from_above = |path: &PathBuf| {
         let plain = source::normalize(path);
+        let above = Path::new("..").join(directory);
+        if plain.as_os_str().is_empty() {
+            return above;
+        }
         let in_base = plain.parent().is_some_and(|p| p.as_os_str().is_empty());
-        let rewritten = match (base.file_name(), plain.file_name()) {
-            (Some(directory), Some(name))
-                if in_base
-                    && source::is_parameters_directory(base)
-                    && source::named_as_parameters(&plain)
-                    && plain.is_file() =>
-            {
-                Some(Path::new("..").join(directory).join(name))
+        match plain.file_name() {
+            Some(name) if in_base && source::named_as_parameters(&plain) && plain.is_file() => {
+                above.join(name)
             }
-            _ => None,
-        };
-        rewritten.unwrap_or_else(|| path.clone())
+            _ => path.clone(),
+        }
     };
     paths.iter().map(from_above).collect()
+}
+
+/// The parameters files among `files` read with the templates of the directory above theirs
+/// (see [`source::group_directory`]): a scan of their `parameters` directory alone reads those
+/// templates as context, as it does for the files given by name.
+fn read_with_the_directory_above(files: &[(PathBuf, Candidate)]) -> Vec<PathBuf> {
+    files
+        .iter()
+        .filter(|(path, candidate)| {
+            *candidate == Candidate::Json
+                && source::named_as_parameters(path)
+                && path.parent().is_some_and(source::is_parameters_directory)
+                && source::group_directory(path) != path.parent()
+        })
+        .map(|(path, _)| path.clone())
+        .collect()
 }
 
 /// Discovers the files below `paths` (and those only in `open`, an editor's unsaved buffers),
@@ -774,8 +799,19 @@ pub fn files<'o>(
         .filter(|path| !excluded(path))
         .collect();
     let (around_data, data_roots) = data::terraform_around(&data_files);
-    let mut context = context(paths, &files, open);
+    let links: Vec<(PathBuf, PathBuf)> = linked::linked_templates(&files, open, base)
+        .into_iter()
+        .filter(|(_, parameters)| !excluded(parameters))
+        .collect();
+    let linked: Vec<PathBuf> = links.iter().map(|(template, _)| template.clone()).collect();
+    let read_from_above = read_with_the_directory_above(&files);
+    let mut context = context(&[paths, &linked, &read_from_above].concat(), &files, open);
     context.extend(around_data);
+    context.extend(
+        linked
+            .iter()
+            .filter_map(|template| Some((template.clone(), Candidate::of(template)?))),
+    );
     // Each file with whether it was given (reported on) or read only as context.
     let mut files: Vec<(PathBuf, Candidate, bool)> = files
         .into_iter()
@@ -825,6 +861,7 @@ pub fn files<'o>(
         notices,
         data_files,
         data_roots,
+        links,
     }
 }
 

@@ -99,7 +99,7 @@ pub fn read(
             Err(e) => result.error = Some((Some(Span::new(id, e.start, e.end)), e.message)),
         },
         Candidate::TerraformJson => read_terraform_json(id, path, &mut result),
-        Candidate::Json => read_json(id, &mut result),
+        Candidate::Json => read_json(id, &mut result, base),
         Candidate::Bicep | Candidate::BicepParams => {
             let file = bicep::parse(text, candidate == Candidate::BicepParams);
             if let Some(error) = file.parsed.errors.first() {
@@ -138,7 +138,7 @@ fn read_terraform_json(id: FileId, path: &Path, result: &mut ReadFile) {
 }
 
 /// A JSON file: an ARM template or parameters file, a Terraform plan, or none of these.
-fn read_json(id: FileId, result: &mut ReadFile) {
+fn read_json(id: FileId, result: &mut ReadFile, base: &Path) {
     let text = result.source.text.as_str();
     if !arm::may_be_arm(text) && !arm::named_as_parameters(&result.source.path) {
         result.scanned = false;
@@ -163,7 +163,14 @@ fn read_json(id: FileId, result: &mut ReadFile) {
     match arm::classify_file(&root, &result.source.path) {
         arm::JsonKind::Template => result.document = Some(Document::ArmTemplate(root)),
         arm::JsonKind::Parameters => {
-            result.error = arm::missing_template(&result.source.path).map(|why| (None, why));
+            let path = &result.source.path;
+            let link = arm::template_link(&root).filter(|_| arm::named_as_parameters(path));
+            result.error = match link {
+                Some((link, span)) => arm::linked_template(path, link, base)
+                    .err()
+                    .map(|why| (Some(span), why)),
+                None => arm::missing_template(path).map(|why| (None, why)),
+            };
             result.document = Some(Document::ArmParameters(root));
         }
         arm::JsonKind::Other => result.scanned = false,

@@ -99,11 +99,18 @@ pub fn scan(options: &ScanOptions) -> Scan {
     let files = &discovered.files;
     let (outside, var_sources, var_errors) =
         terraform::outside_values(&options.var_files, &options.var_values, files.len(), &base);
-    let (explicit, parameter_sources, parameter_errors) = arm::explicit_parameters(
-        &options.parameter_pairs,
-        files.len() + options.var_files.len(),
-        &base,
-    );
+    let linked = discovered
+        .links
+        .iter()
+        .map(|(template, parameters)| (template.clone(), vec![parameters.clone()]));
+    let pairs: Vec<(PathBuf, Vec<PathBuf>)> = options
+        .parameter_pairs
+        .iter()
+        .cloned()
+        .chain(linked)
+        .collect();
+    let (explicit, parameter_sources, parameter_errors) =
+        arm::explicit_parameters(&pairs, files.len() + options.var_files.len(), &base);
     let known_paths: Vec<&Path> = files.iter().map(|(path, _)| path.as_path()).collect();
     let next_id = std::sync::Arc::new(AtomicUsize::new(
         files.len() + var_sources.len() + parameter_sources.len(),
@@ -191,8 +198,12 @@ pub fn scan(options: &ScanOptions) -> Scan {
         .iter()
         .map(|path: &PathBuf| source::display_name(path, &base))
         .collect();
+    // Read with a parameters file given for it explicitly, it is deployed on its own too.
+    let explicit_units = explicit_units(&pairs, &base);
     let bicep_module = |unit: &str| {
-        !called_bicep.is_empty() && model::unit_names(unit).any(|name| called_bicep.contains(name))
+        !called_bicep.is_empty()
+            && !explicit_units.contains(unit)
+            && model::unit_names(unit).any(|name| called_bicep.contains(name))
     };
     for list in &mut resources {
         list.retain(|r| !bicep_module(&r.unit));
@@ -729,6 +740,23 @@ fn read_directory(
         bicep_called: bicep.called,
         content: bicep.content,
     }
+}
+
+/// The units of the templates read with parameters files given for them explicitly (in the
+/// configuration, with `--template` and `--parameters`, or by `metadata.template`):
+/// `main.bicep with dev.parameters.json`, and with the parameters file's whole name.
+fn explicit_units(pairs: &[(PathBuf, Vec<PathBuf>)], base: &Path) -> HashSet<String> {
+    let mut units = HashSet::new();
+    for (template, parameters_files) in pairs {
+        let template = source::display_name(template, base);
+        for parameters in parameters_files {
+            let name = source::display_name(parameters, base);
+            let short = name.rsplit('/').next().unwrap_or(&name);
+            units.insert(format!("{template} with {short}"));
+            units.insert(format!("{template} with {name}"));
+        }
+    }
+    units
 }
 
 /// Whether a parameters file is given explicitly for a template (in the configuration, or with

@@ -647,6 +647,32 @@ pub fn normalize_for_access(path: &Path) -> PathBuf {
     normalized
 }
 
+/// The top of the repository an absolute, normalized `path` lies in: the nearest directory
+/// above it that holds `.git`.
+pub fn repository_top(path: &Path) -> Option<PathBuf> {
+    path.ancestors()
+        .skip(1)
+        .find(|directory| directory.join(".git").exists())
+        .map(Path::to_path_buf)
+}
+
+/// `path` relative to `base` (both absolute and normalized), lexically: `../x` for a sibling.
+pub fn relative_to(path: &Path, base: &Path) -> PathBuf {
+    let common = path
+        .components()
+        .zip(base.components())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let mut relative = PathBuf::new();
+    for _ in base.components().skip(common) {
+        relative.push("..");
+    }
+    for component in path.components().skip(common) {
+        relative.push(component);
+    }
+    relative
+}
+
 /// Whether [`normalize`] leaves `path` as it is: no `.` component, no `..` after a name, no
 /// empty one (`a//b`), no trailing separator.
 fn is_normalized(path: &Path) -> bool {
@@ -1264,6 +1290,21 @@ mod tests {
         let status = child.wait().expect("child ends");
         assert_eq!(status.signal(), Some(libc::SIGTERM));
         assert!(!path.exists(), "SIGTERM left {}", path.display());
+    }
+
+    #[test]
+    fn relative_paths_climb_to_the_common_directory() {
+        let relative = |path: &str, base: &str| relative_to(Path::new(path), Path::new(base));
+        assert_eq!(
+            relative("/r/bicep/main.bicep", "/r"),
+            Path::new("bicep/main.bicep")
+        );
+        assert_eq!(
+            relative("/r/bicep/main.bicep", "/r/deploy"),
+            Path::new("../bicep/main.bicep")
+        );
+        assert_eq!(relative("/r/a.json", "/r/x/y"), Path::new("../../a.json"));
+        assert_eq!(relative("/r", "/r"), Path::new(""));
     }
 
     #[test]

@@ -205,21 +205,73 @@ fn a_given_file_is_read_with_the_parameters_directory_beside_it() {
         assert_eq!(summary["files_scanned"], 1, "{given}");
         assert_eq!(summary["input_errors"], 0, "{given}");
     }
-    // Given from inside the `parameters` directory, it is still read with the template above,
-    // and shown as given.
+    // Given or scanned from inside the `parameters` directory, or scanned alone, it is still
+    // read with the template above, and shown as given.
     let inside = module.join("parameters");
-    for given in [
-        "hub.vnet.parameters.all.json",
-        "./hub.vnet.parameters.all.json",
+    let name = "hub.vnet.parameters.all.json";
+    for (directory, given, shown) in [
+        (&inside, name, name),
+        (&inside, "./hub.vnet.parameters.all.json", name),
+        (&inside, ".", name),
+        (
+            &module,
+            "parameters",
+            "parameters/hub.vnet.parameters.all.json",
+        ),
     ] {
-        let (findings, summary) = json_findings(&inside, &["--select", "ACR001", given]);
+        let (findings, summary) = json_findings(directory, &["--select", "ACR001", given]);
         assert_eq!(
             findings,
-            ["hub.vnet.parameters.all.json ACR001"],
+            [format!("{shown} ACR001")],
             "{given}: {findings:?}"
         );
         assert_eq!(summary["input_errors"], 0, "{given}");
     }
+}
+
+/// A parameters file that names its template in `metadata.template`, from the top of the
+/// repository, in a directory of its own: given alone (from the top or from below it) it is read
+/// with that template, as in a scan; a name that leads nowhere is an input error at the name.
+fn a_parameters_file_is_read_with_the_template_its_metadata_names() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    for directory in [".git", "infra", ".github/deploy"] {
+        fs::create_dir_all(dir.path().join(directory)).expect("directories");
+    }
+    fs::write(dir.path().join("infra/main.bicep"), BICEP).expect("template");
+    let linked = PARAMETERS.replace(
+        r#""contentVersion": "1.0.0.0","#,
+        r#""contentVersion": "1.0.0.0", "metadata": { "template": "infra/main.bicep" },"#,
+    );
+    let parameters = ".github/deploy/prod.parameters.json";
+    fs::write(dir.path().join(parameters), &linked).expect("parameters");
+    let expected = [format!("{parameters} ACR001")];
+    for given in [parameters, "."] {
+        let (findings, summary) = json_findings(dir.path(), &["--select", "ACR001", given]);
+        assert_eq!(findings, expected, "{given}");
+        assert_eq!(summary["input_errors"], 0, "{given}");
+    }
+    let below = dir.path().join(".github");
+    let (findings, _) = json_findings(
+        &below,
+        &["--select", "ACR001", "deploy/prod.parameters.json"],
+    );
+    assert_eq!(findings, ["deploy/prod.parameters.json ACR001"]);
+
+    let broken = linked.replace("infra/main.bicep", "infra/missing.bicep");
+    fs::write(dir.path().join(parameters), broken).expect("parameters");
+    let output = BinCommand::cargo_bin("acr-lint")
+        .expect("binary built")
+        .current_dir(dir.path())
+        .args(["-f", "concise", parameters])
+        .output()
+        .expect("acr-lint runs");
+    assert_eq!(output.status.code(), Some(3), "{}", text(&output));
+    let shown = text(&output);
+    assert!(shown.contains(&format!("{parameters}:3:58")), "{shown}");
+    assert!(
+        shown.contains("`metadata.template` names a template that does not exist"),
+        "{shown}"
+    );
 }
 
 /// The Azure quickstarts' layout: `main.bicep` compiled to `azuredeploy.json`, deployed with
@@ -641,6 +693,10 @@ fn main() -> std::process::ExitCode {
         common::always(
             "a_given_file_is_read_with_the_parameters_directory_beside_it",
             a_given_file_is_read_with_the_parameters_directory_beside_it,
+        ),
+        common::always(
+            "a_parameters_file_is_read_with_the_template_its_metadata_names",
+            a_parameters_file_is_read_with_the_template_its_metadata_names,
         ),
         common::always(
             "a_given_file_is_read_with_the_bicep_file_its_template_was_compiled_from",

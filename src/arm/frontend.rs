@@ -99,13 +99,14 @@ pub fn read_directory(
             continue;
         }
         output.secrets.extend(secure_spans(file.root, None));
-        for (parameters_name, values) in &paired {
-            let short = parameters_name
-                .rsplit('/')
-                .next()
-                .unwrap_or(parameters_name);
+        for (position, (parameters_name, values)) in paired.iter().enumerate() {
+            let short = short_name(parameters_name);
+            let short_taken = paired
+                .iter()
+                .take(position)
+                .any(|(other, _)| short_name(other) == short);
             let parameters_file = ParametersFile {
-                name: short,
+                name: if short_taken { parameters_name } else { short },
                 parameters: values,
             };
             output.secrets.extend(secure_spans(file.root, Some(values)));
@@ -115,6 +116,12 @@ pub fn read_directory(
         }
     }
     output
+}
+
+/// A parameters file's name as shown, without its directories: the variant of the template it
+/// is read with.
+fn short_name(name: &str) -> &str {
+    name.rsplit('/').next().unwrap_or(name)
 }
 
 /// Reads a template no parameters file goes with, once, with its defaults.

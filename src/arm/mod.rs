@@ -2,6 +2,7 @@
 
 pub mod expr;
 mod frontend;
+mod links;
 mod template;
 
 pub use crate::model::json;
@@ -9,6 +10,7 @@ pub use crate::model::registry_in_id;
 pub use frontend::{
     ExplicitParameters, explicit_parameters, read_alone, read_directory, secure_spans,
 };
+pub use links::{linked_template, may_link, template_link};
 pub use template::{ParametersFile, Template, read, variable_values};
 
 use std::path::Path;

@@ -446,7 +446,10 @@ fn evaluations<'a>(
     loader: &mut Loader<'_>,
 ) -> Vec<Evaluation<'a>> {
     let mut found = Vec::new();
+    // The parameters files read, by their names as shown.
+    let mut read: Vec<&str> = Vec::new();
     for parameters in targets.using(&template.source.path) {
+        read.push(&parameters.source.name);
         found.push(Evaluation {
             file: Some(short_name(&parameters.source.name)),
             given: Some(given_values(parameters, loader)),
@@ -455,6 +458,7 @@ fn evaluations<'a>(
     }
     for parameters in json_parameters {
         if let Some(values) = parameters.root.get("parameters") {
+            read.push(&parameters.source.name);
             found.push(Evaluation {
                 file: Some(short_name(&parameters.source.name)),
                 given: None,
@@ -471,15 +475,16 @@ fn evaluations<'a>(
         .filter(|e| Some(&e.template) == canonical.as_ref())
     {
         for (name, root) in &explicit.files {
-            let short = short_name(name);
-            if found
-                .iter()
-                .any(|e| e.file.as_deref() == Some(short.as_str()))
-            {
+            if read.contains(&name.as_str()) {
                 continue;
             }
+            read.push(name);
+            let short = short_name(name);
+            let short_taken = found
+                .iter()
+                .any(|e| e.file.as_deref() == Some(short.as_str()));
             found.push(Evaluation {
-                file: Some(short),
+                file: Some(if short_taken { name.clone() } else { short }),
                 given: None,
                 json: root.get("parameters"),
             });

@@ -184,7 +184,7 @@ pub fn render_errors(scan: &Scan, color: bool, out: &mut dyn Write) -> io::Resul
             Some(span) if error.show_source => {
                 let frames = Frames::new(&scan.sources, &sources, &[span]);
                 let diagnostic = Diagnostic::error()
-                    .with_message(format!("could not parse {}", escape_controls(&error.path)))
+                    .with_message(format!("could not read {}", escape_controls(&error.path)))
                     .with_labels(vec![frames.label(true, span, &error.message)]);
                 term::emit_to_write_style(&mut buffer, &config, &frames, &diagnostic)
                     .map_err(io::Error::other)?;

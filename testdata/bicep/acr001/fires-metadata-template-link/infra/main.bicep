@@ -1,0 +1,3 @@
+module registry 'registry.bicep' = {
+  name: 'registry'
+}
