@@ -110,7 +110,7 @@ pub fn scan(options: &ScanOptions) -> Scan {
         .chain(linked)
         .collect();
     let (explicit, parameter_sources, parameter_errors) =
-        arm::explicit_parameters(&pairs, files.len() + options.var_files.len(), &base);
+        arm::explicit_parameters(&pairs, files.len() + options.var_files.len(), &base, &open);
     let known_paths: Vec<&Path> = files.iter().map(|(path, _)| path.as_path()).collect();
     let next_id = std::sync::Arc::new(AtomicUsize::new(
         files.len() + var_sources.len() + parameter_sources.len(),

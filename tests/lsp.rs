@@ -615,6 +615,31 @@ fn unsaved_text_of_a_parameters_file_in_the_parameters_directory_is_used() {
     assert!(client.stop().success());
 }
 
+/// A parameters file in a directory of its own that names its template in `metadata.template`:
+/// its unsaved text is checked with that template, and its diagnostics are its own.
+#[test]
+fn a_parameters_file_is_checked_with_the_template_its_metadata_names() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    for directory in [".git", "infra", "deploy"] {
+        std::fs::create_dir(dir.path().join(directory)).expect("directory");
+    }
+    let bicep = "param admin bool = false\n\nresource acr 'Microsoft.ContainerRegistry/registries@2023-07-01' = {\n  name: 'acrexample001'\n  location: 'westeurope'\n  sku: { name: 'Premium' }\n  properties: { adminUserEnabled: admin }\n}\n";
+    std::fs::write(dir.path().join("infra/registry.bicep"), bicep).expect("registry.bicep");
+    let parameters = dir.path().join("deploy/prod.parameters.json");
+    let off = "{\n  \"contentVersion\": \"1.0.0.0\",\n  \"metadata\": { \"template\": \"infra/registry.bicep\" },\n  \"parameters\": { \"admin\": { \"value\": false } }\n}\n";
+    std::fs::write(&parameters, off).expect("parameters file");
+    let parameters_uri = file_uri(&parameters);
+
+    let mut client = Client::initialized(dir.path());
+    client.open(&parameters_uri, "json", &off.replace("false", "true"));
+    let diagnostics = client.diagnostics(&parameters_uri, |d| has_rule(d, "ACR001"));
+    let admin = with_rule(&diagnostics, "ACR001").expect("ACR001 in the parameters file");
+    assert_eq!(admin["range"], range((3, 38), (3, 42)), "{admin}");
+    client.change(&parameters_uri, 2, off);
+    client.diagnostics(&parameters_uri, |d| !has_rule(d, "ACR001"));
+    assert!(client.stop().success());
+}
+
 #[test]
 fn protocol_errors_are_answered_and_survived() {
     let dir = tempfile::tempdir().expect("temporary directory");

@@ -24,11 +24,13 @@ impl ExplicitParameters {
     }
 }
 
-/// Reads the parameters files given explicitly; they take file ids from `first_id` on.
-pub fn explicit_parameters(
+/// Reads the parameters files given explicitly (`open`'s text first: an editor's unsaved
+/// buffers); they take file ids from `first_id` on.
+pub fn explicit_parameters<'o>(
     pairs: &[(PathBuf, Vec<PathBuf>)],
     first_id: FileId,
     base: &Path,
+    open: &dyn Fn(&Path) -> Option<&'o str>,
 ) -> (Vec<ExplicitParameters>, Vec<SourceFile>, Vec<InputError>) {
     let mut explicit = Vec::new();
     let mut sources = Vec::new();
@@ -38,7 +40,10 @@ pub fn explicit_parameters(
         for path in parameter_files {
             let id = first_id + sources.len();
             let name = source::display_name(path, base);
-            let text = read_or_report(path, &name, &mut errors);
+            let text = match open(path) {
+                Some(text) => text.to_string(),
+                None => read_or_report(path, &name, &mut errors),
+            };
             match json::parse(&text, id) {
                 Ok(Some(root)) => files.push((name.clone(), root)),
                 Ok(None) => {}

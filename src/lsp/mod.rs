@@ -34,7 +34,7 @@ use serde::de::DeserializeOwned;
 use crate::discover::Candidate;
 use crate::model::Format;
 use crate::rules::{Finding, Level};
-use crate::source::{SourceFile, Span};
+use crate::source::{FileId, SourceFile, Span};
 use crate::{Scan, ScanOptions};
 use convert::Lines;
 
@@ -541,20 +541,24 @@ impl Server {
     }
 
     fn diagnostics(&self, scan: &Scan, path: &Path) -> Vec<(Diagnostic, Option<PendingFix>)> {
-        let Some((id, file)) = scan
+        // A parameters file paired explicitly is read a second time, for its template.
+        let ids: Vec<FileId> = scan
             .sources
             .files()
             .iter()
             .enumerate()
-            .find(|(_, f)| f.path == path)
-        else {
+            .filter(|(_, f)| f.path == path)
+            .map(|(id, _)| id)
+            .collect();
+        let Some(file) = ids.first().and_then(|&id| scan.sources.files().get(id)) else {
             return Vec::new();
         };
+        let is_this = |span_file: FileId| ids.contains(&span_file);
         let mut published = Vec::new();
         let mut fix_files = HashMap::new();
         for error in &scan.errors {
             let in_file = match error.span {
-                Some(span) => span.file == id,
+                Some(span) => is_this(span.file),
                 None => error.path == file.name,
             };
             if !in_file {
@@ -577,11 +581,11 @@ impl Server {
             // A finding on a resource of this document whose value is set elsewhere (a variable
             // default in another file) is shown where this document uses the value.
             let at = match finding.resource_decl {
-                _ if finding.primary.span.file == id => finding.primary.span,
-                Some(decl) if decl.file == id => finding
+                _ if is_this(finding.primary.span.file) => finding.primary.span,
+                Some(decl) if is_this(decl.file) => finding
                     .secondary
                     .iter()
-                    .find(|label| label.span.file == id)
+                    .find(|label| is_this(label.span.file))
                     .map_or(decl, |label| label.span),
                 _ => continue,
             };
