@@ -8,7 +8,8 @@ in the concise format, and compares the lines that point into the file. Prints e
 lines differ, with what is missing and what is extra when it is given alone, and exits 1 if any
 does. A directory's scan reads its subdirectories too and a given file only its own directory, so
 a file called from a subdirectory (a Bicep module with its deployment in `tests/`) differs by
-design.
+design, and so does a template given alone that parameters files elsewhere in the repository name
+in `metadata.template` (a scan of its directory does not see them).
 """
 
 import os

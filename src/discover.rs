@@ -716,6 +716,9 @@ pub struct Discovered {
     /// The templates parameters files name in `metadata.template`, each with one of them
     /// (`(template, parameters file)`): pairs given explicitly.
     pub links: Vec<(PathBuf, PathBuf)>,
+    /// The same for the parameters files, read only as context, that name a template given by
+    /// name.
+    pub context_links: Vec<(PathBuf, PathBuf)>,
 }
 
 /// `paths`, with the working directory `base`, when it is a `parameters` or `params` directory,
@@ -805,8 +808,14 @@ pub fn files<'o>(
         .collect();
     let linked: Vec<PathBuf> = links.iter().map(|(template, _)| template.clone()).collect();
     let read_from_above = read_with_the_directory_above(&files);
+    let context_links = linked::naming_parameters(&given_templates(paths), open, base);
     let mut context = context(&[paths, &linked, &read_from_above].concat(), &files, open);
     context.extend(around_data);
+    context.extend(
+        context_links
+            .iter()
+            .map(|(_, parameters)| (parameters.clone(), Candidate::Json)),
+    );
     context.extend(
         linked
             .iter()
@@ -862,7 +871,28 @@ pub fn files<'o>(
         data_files,
         data_roots,
         links,
+        context_links,
     }
+}
+
+/// Forgets the parameters files listed to find those that name a given template (see
+/// [`Discovered::context_links`]): files were added or removed since.
+pub fn forget_parameters_listings() {
+    linked::forget_listings();
+}
+
+/// The templates (JSON files not named as parameters files, and Bicep files) given by name.
+fn given_templates(paths: &[PathBuf]) -> Vec<PathBuf> {
+    paths
+        .iter()
+        .filter(|path| match Candidate::of(path) {
+            Some(Candidate::Json) => !source::named_as_parameters(path),
+            Some(Candidate::Bicep) => true,
+            _ => false,
+        })
+        .filter(|path| path.is_file())
+        .map(|path| source::normalize(path))
+        .collect()
 }
 
 /// The discovered files of one directory, with their file ids.

@@ -103,14 +103,24 @@ pub fn scan(options: &ScanOptions) -> Scan {
         .links
         .iter()
         .map(|(template, parameters)| (template.clone(), vec![parameters.clone()]));
-    let pairs: Vec<(PathBuf, Vec<PathBuf>)> = options
+    let mut pairs: Vec<(PathBuf, Vec<PathBuf>)> = options
         .parameter_pairs
         .iter()
         .cloned()
         .chain(linked)
         .collect();
+    let first_parameters_id = files.len() + options.var_files.len();
+    // The parameters files read only as context come last; their findings are not reported.
+    let first_context_id = first_parameters_id + pairs.iter().map(|(_, f)| f.len()).sum::<usize>();
+    pairs.extend(
+        discovered
+            .context_links
+            .iter()
+            .map(|(template, parameters)| (template.clone(), vec![parameters.clone()])),
+    );
+    let context_parameters = first_context_id..first_context_id + discovered.context_links.len();
     let (explicit, parameter_sources, parameter_errors) =
-        arm::explicit_parameters(&pairs, files.len() + options.var_files.len(), &base, &open);
+        arm::explicit_parameters(&pairs, first_parameters_id, &base, &open);
     let known_paths: Vec<&Path> = files.iter().map(|(path, _)| path.as_path()).collect();
     let next_id = std::sync::Arc::new(AtomicUsize::new(
         files.len() + var_sources.len() + parameter_sources.len(),
@@ -246,7 +256,7 @@ pub fn scan(options: &ScanOptions) -> Scan {
     }
     let reported = |file: FileId| match discovered.reported.get(file) {
         Some(given) => *given,
-        None => !data.context.contains(&file),
+        None => !data.context.contains(&file) && !context_parameters.contains(&file),
     };
     for (id, text) in content {
         if sources.keep_text(id, text) && reported(id) {

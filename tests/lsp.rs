@@ -637,6 +637,22 @@ fn a_parameters_file_is_checked_with_the_template_its_metadata_names() {
     assert_eq!(admin["range"], range((3, 38), (3, 42)), "{admin}");
     client.change(&parameters_uri, 2, off);
     client.diagnostics(&parameters_uri, |d| !has_rule(d, "ACR001"));
+
+    // The template, checked with the parameters files that name it; one added on disk later is
+    // found once the server is told files changed.
+    let template_uri = file_uri(&dir.path().join("infra/registry.bicep"));
+    client.open(&template_uri, "bicep", bicep);
+    client.diagnostics(&template_uri, |d| {
+        has_rule(d, "ACR003") && !has_rule(d, "ACR001")
+    });
+    let added = dir.path().join("deploy/test.parameters.json");
+    std::fs::write(&added, off.replace("false", "true")).expect("another parameters file");
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": file_uri(&added), "type": 1}]}),
+    );
+    client.change(&template_uri, 2, bicep);
+    client.diagnostics(&template_uri, |d| has_rule(d, "ACR001"));
     assert!(client.stop().success());
 }
 

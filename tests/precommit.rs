@@ -230,8 +230,9 @@ fn a_given_file_is_read_with_the_parameters_directory_beside_it() {
 }
 
 /// A parameters file that names its template in `metadata.template`, from the top of the
-/// repository, in a directory of its own: given alone (from the top or from below it) it is read
-/// with that template, as in a scan; a name that leads nowhere is an input error at the name.
+/// repository, in a directory of its own: either file given alone (from the top or from below
+/// it) is read with the other, as in a scan; a name that leads nowhere is an input error at the
+/// name.
 fn a_parameters_file_is_read_with_the_template_its_metadata_names() {
     let dir = tempfile::tempdir().expect("temporary directory");
     for directory in [".git", "infra", ".github/deploy"] {
@@ -245,7 +246,8 @@ fn a_parameters_file_is_read_with_the_template_its_metadata_names() {
     let parameters = ".github/deploy/prod.parameters.json";
     fs::write(dir.path().join(parameters), &linked).expect("parameters");
     let expected = [format!("{parameters} ACR001")];
-    for given in [parameters, "."] {
+    // The template given alone is read with it too, found below the top of the repository.
+    for given in [parameters, ".", "infra/main.bicep"] {
         let (findings, summary) = json_findings(dir.path(), &["--select", "ACR001", given]);
         assert_eq!(findings, expected, "{given}");
         assert_eq!(summary["input_errors"], 0, "{given}");

@@ -2,7 +2,9 @@
 //! each is read with the parameters files that name it, as a pair given explicitly is, and read
 //! as context when it is not among the files scanned.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use super::{Candidate, OpenText};
 use crate::{arm, model::json, source};
@@ -32,4 +34,102 @@ fn linked_template(parameters: &Path, open: &OpenText<'_>, base: &Path) -> Optio
     let root = json::parse(&text, 0).ok().flatten()?;
     let (link, _) = arm::template_link(&root)?;
     arm::linked_template(parameters, link, base).ok()
+}
+
+/// How many entries below the top of a repository are looked at, at most, for parameters files
+/// that name a given template.
+const MAX_SEARCHED: usize = 20_000;
+
+/// The parameters files that name one of the given `templates` in `metadata.template`, found
+/// below the top of each template's repository (outside one, the working directory `base`), each
+/// with its template (`(template, parameters file)`), written as the template is: a template
+/// given alone is read with them as context, as a scan of the repository reads it.
+pub fn naming_parameters(
+    templates: &[PathBuf],
+    open: &OpenText<'_>,
+    base: &Path,
+) -> Vec<(PathBuf, PathBuf)> {
+    let mut by_top: BTreeMap<PathBuf, Vec<(PathBuf, PathBuf)>> = BTreeMap::new();
+    for template in templates {
+        let absolute = source::normalize(&base.join(template));
+        let top = source::repository_top(&absolute).unwrap_or_else(|| base.to_path_buf());
+        by_top
+            .entry(top)
+            .or_default()
+            .push((absolute, template.clone()));
+    }
+    let mut found = Vec::new();
+    for (top, templates) in by_top {
+        for parameters in listed_below(&top).iter() {
+            let Some(text) = super::text_of(parameters, open) else {
+                continue;
+            };
+            let names_one = templates.iter().any(|(absolute, _)| {
+                absolute
+                    .file_name()
+                    .is_some_and(|name| text.contains(&*name.to_string_lossy()))
+            });
+            if !names_one || !arm::may_link(&text) {
+                continue;
+            }
+            let Some(linked) = linked_template(parameters, open, base) else {
+                continue;
+            };
+            let linked = source::normalize(&base.join(linked));
+            for (_, template) in templates.iter().filter(|(absolute, _)| *absolute == linked) {
+                let written = match template.is_absolute() {
+                    true => parameters.clone(),
+                    false => source::relative_to(parameters, base),
+                };
+                found.push((template.clone(), written));
+            }
+        }
+    }
+    found
+}
+
+/// The listings of parameters files this process made, by the top they were made below: a
+/// language server checks a template on every change without walking the repository again
+/// ([`forget_listings`] drops them when files change).
+static LISTINGS: Mutex<BTreeMap<PathBuf, Arc<[PathBuf]>>> = Mutex::new(BTreeMap::new());
+
+/// [`parameters_files_below`] `top`, made once per process until [`forget_listings`].
+fn listed_below(top: &Path) -> Arc<[PathBuf]> {
+    let remembered = LISTINGS.lock().ok().and_then(|l| l.get(top).cloned());
+    remembered.unwrap_or_else(|| {
+        let listed: Arc<[PathBuf]> = parameters_files_below(top).into();
+        if let Ok(mut listings) = LISTINGS.lock() {
+            listings.insert(top.to_path_buf(), Arc::clone(&listed));
+        }
+        listed
+    })
+}
+
+/// Drops the listings of parameters files made so far: files were added or removed.
+pub fn forget_listings() {
+    if let Ok(mut listings) = LISTINGS.lock() {
+        listings.clear();
+    }
+}
+
+/// The files named as parameters files below `top` (absolute), hidden directories included,
+/// ignored ones not; at most [`MAX_SEARCHED`] entries are looked at.
+fn parameters_files_below(top: &Path) -> Vec<PathBuf> {
+    let walked = ignore::WalkBuilder::new(top)
+        .hidden(false)
+        .require_git(false)
+        .filter_entry(|entry| {
+            !super::SKIPPED_DIRS
+                .iter()
+                .any(|skipped| entry.file_name() == *skipped)
+        })
+        .build();
+    walked
+        .take(MAX_SEARCHED)
+        .flatten()
+        .filter(|entry| entry.file_type().is_some_and(|t| t.is_file()))
+        .map(ignore::DirEntry::into_path)
+        .filter(|path| Candidate::of(path) == Some(Candidate::Json))
+        .filter(|path| source::named_as_parameters(path))
+        .collect()
 }

@@ -477,6 +477,7 @@ impl Server {
     /// Files changed on disk: the open documents whose last scan read one of them, or read
     /// the directory it is in (a file added to a module), are checked again.
     fn files_changed(&mut self, params: DidChangeWatchedFilesParams) {
+        crate::discover::forget_parameters_listings();
         let changed: Vec<PathBuf> = params
             .changes
             .iter()
