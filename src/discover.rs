@@ -808,7 +808,11 @@ pub fn files<'o>(
         .collect();
     let linked: Vec<PathBuf> = links.iter().map(|(template, _)| template.clone()).collect();
     let read_from_above = read_with_the_directory_above(&files);
-    let context_links = linked::naming_parameters(&given_templates(paths), open, base);
+    let context_links: Vec<(PathBuf, PathBuf)> =
+        linked::naming_parameters(&given_templates(paths), open, base)
+            .into_iter()
+            .filter(|link| !excluded(&link.1) && !links.contains(link))
+            .collect();
     let mut context = context(&[paths, &linked, &read_from_above].concat(), &files, open);
     context.extend(around_data);
     context.extend(
