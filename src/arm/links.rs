@@ -1,6 +1,7 @@
 //! Parameters files that name their template in `metadata.template`, wherever it lies:
 //! `./main.bicep` or `../main.json` from the parameters file's directory, any other path from
-//! the top of the repository the parameters file is in (outside one, the working directory).
+//! the top of the repository the parameters file is in (outside one, from the nearest directory
+//! above it, within the working directory, where the path names a file).
 
 use std::path::{Path, PathBuf};
 
@@ -25,12 +26,13 @@ pub fn may_link(text: &str) -> bool {
 pub fn linked_template(parameters: &Path, link: &str, base: &Path) -> Result<PathBuf, String> {
     let written = link.trim().replace('\\', "/");
     let absolute_parameters = source::normalize(&base.join(parameters));
-    let top = source::repository_top(&absolute_parameters).unwrap_or_else(|| base.to_path_buf());
+    let own_directory = absolute_parameters.parent().unwrap_or(base);
+    let repository = source::repository_top(&absolute_parameters);
+    let top = repository
+        .clone()
+        .unwrap_or_else(|| outside_a_repository(own_directory, &written, base));
     let from_file = written.starts_with("./") || written.starts_with("../");
-    let directory = match absolute_parameters.parent() {
-        Some(directory) if from_file => directory,
-        _ => top.as_path(),
-    };
+    let directory = if from_file { own_directory } else { &top };
     let template = source::normalize(&directory.join(written.trim_start_matches('/')));
     let is_template = [".json", ".jsonc", ".bicep"].iter().any(|extension| {
         template
@@ -49,7 +51,7 @@ pub fn linked_template(parameters: &Path, link: &str, base: &Path) -> Result<Pat
     } else if !template.is_file() {
         "names a template that does not exist"
     } else if !inside(&template) {
-        "names a template outside the repository"
+        "names a template outside the repository (or, outside one, the working directory)"
     } else {
         let shown = match parameters.is_absolute() {
             true => template,
@@ -66,6 +68,21 @@ pub fn linked_template(parameters: &Path, link: &str, base: &Path) -> Result<Pat
         "`metadata.template` {why} (`{link}`{looked_at}); a path relative to the parameters \
          file starts with `./` or `../`, any other is relative to the top of the repository"
     ))
+}
+
+/// Where a path of a parameters file outside a repository is read from: the nearest directory
+/// above it (up to the working directory `base`, when the file lies below it) from which
+/// `written` names a file; the working directory, or the file's own directory, when none does.
+fn outside_a_repository(own_directory: &Path, written: &str, base: &Path) -> PathBuf {
+    let boundary = if own_directory.starts_with(base) {
+        base
+    } else {
+        own_directory
+    };
+    let mut above = own_directory.ancestors();
+    let found = above
+        .find(|directory| directory.starts_with(boundary) && directory.join(written).is_file());
+    found.unwrap_or(boundary).to_path_buf()
 }
 
 #[cfg(test)]
@@ -117,6 +134,22 @@ mod tests {
             ),
             Ok(PathBuf::from("../bicep/main.bicep"))
         );
+    }
+
+    #[test]
+    fn outside_a_repository_a_link_is_read_from_the_nearest_directory_that_holds_it() {
+        let (dir, repo) = repository();
+        std::fs::remove_dir(repo.join(".git")).expect("no repository");
+        let parameters = repo.join("deploy/dev/x.parameters.json");
+        let from = |base: &Path| linked_template(&parameters, "bicep/main.bicep", base);
+        assert_eq!(from(dir.path()), Ok(repo.join("bicep/main.bicep")));
+        assert_eq!(from(&repo), Ok(repo.join("bicep/main.bicep")));
+        // Not above the working directory, nor outside it.
+        assert!(from(&repo.join("deploy")).is_err());
+        let outside = linked_template(&parameters, "outside.json", dir.path());
+        assert_eq!(outside, Ok(dir.path().join("outside.json")));
+        let below = linked_template(&parameters, "outside.json", &repo);
+        assert!(below.is_err());
     }
 
     #[test]
