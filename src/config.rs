@@ -288,11 +288,7 @@ fn repository_root(directory: &Path) -> PathBuf {
     let directory = directory
         .canonicalize()
         .unwrap_or_else(|_| directory.to_path_buf());
-    directory
-        .ancestors()
-        .find(|d| d.join(".git").exists())
-        .unwrap_or(&directory)
-        .to_path_buf()
+    source::repository_top(&directory).unwrap_or(directory)
 }
 
 /// A file the configuration names: relative to the configuration's directory `base`, an

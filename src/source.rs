@@ -647,11 +647,10 @@ pub fn normalize_for_access(path: &Path) -> PathBuf {
     normalized
 }
 
-/// The top of the repository an absolute, normalized `path` lies in: the nearest directory
-/// above it that holds `.git`.
+/// The top of the repository an absolute, normalized `path` (a file or directory) lies in: the
+/// nearest of it and the directories above it that holds `.git`.
 pub fn repository_top(path: &Path) -> Option<PathBuf> {
     path.ancestors()
-        .skip(1)
         .find(|directory| directory.join(".git").exists())
         .map(Path::to_path_buf)
 }
