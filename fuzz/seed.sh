@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 roots=(../testdata)
 [ -d ../../shared/corpus ] && roots+=(../../shared/corpus)
-mkdir -p corpus/{arm_json,hcl,arm_expr,tf_eval,pipeline,bicep_parse,bicep_eval,tf_files}
+mkdir -p corpus/{arm_json,hcl,arm_expr,tf_eval,pipeline,bicep_parse,bicep_eval,tf_files,arm_files}
 
 seed() { # target, files... (deduplicated by content, files over 256 KiB skipped)
     local target=$1; shift
@@ -100,6 +100,43 @@ for case in sorted(glob.glob("../testdata/terraform/*/*/")):
     open(f"corpus/tf_files/{name}", "w").write(seed)
 PY
 
-for target in arm_json hcl arm_expr tf_eval pipeline bicep_parse bicep_eval tf_files; do
+# The ARM and Bicep cases with parameters files, each as one input of `arm_files`: the template,
+# the parameters files beside it and in `parameters/`, the Bicep file, its `.bicepparam` file
+# and a module, joined by lines of `---8<---`.
+python3 - <<'PY'
+import glob, hashlib, os
+def first(case, patterns, exclude=()):
+    for pattern in patterns:
+        for path in sorted(glob.glob(os.path.join(case, pattern), recursive=True)):
+            if not any(word in os.path.basename(path) for word in exclude):
+                return open(path, encoding="utf-8", errors="replace").read()
+    return ""
+cases = sorted(glob.glob("../testdata/arm/*/*/") + glob.glob("../testdata/bicep/*/*/"))
+for case in cases:
+    parameters = first(case, ["**/*.parameters*.json"])
+    bicepparam = first(case, ["**/*.bicepparam"])
+    if not parameters and not bicepparam:
+        continue
+    parts = [first(case, ["**/*.json"], exclude=("parameters", "expected")), parameters,
+             first(case, ["parameters/*.json", "**/*.parameters*.json"]),
+             first(case, ["*.bicep"]), bicepparam, first(case, ["*/*.bicep"])]
+    seed = "\n---8<---\n".join(parts)
+    name = hashlib.sha1(seed.encode()).hexdigest()
+    open(f"corpus/arm_files/{name}", "w").write(seed)
+schema = "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#"
+def linked(template):
+    return ('{"$schema": "%s", "contentVersion": "1.0.0.0", "metadata": {"template": "%s"}, '
+            '"parameters": {"admin": {"value": true}}}' % (schema, template))
+bicep = ("param admin bool = false\nmodule registry 'modules/registry.bicep' = {\n"
+         "  name: 'registry'\n  params: { admin: admin }\n}\n")
+module = ("param admin bool\nresource acr 'Microsoft.ContainerRegistry/registries@2023-07-01' = {\n"
+          "  name: 'acrlinked001'\n  location: 'westeurope'\n  sku: { name: 'Premium' }\n"
+          "  properties: { adminUserEnabled: admin }\n}\n")
+seed = "\n---8<---\n".join(["", linked("main.bicep"), linked("../modules/registry.bicep"), bicep,
+                             "using 'main.bicep'\nparam admin = true\n", module])
+open("corpus/arm_files/linked-templates", "w").write(seed)
+PY
+
+for target in arm_json hcl arm_expr tf_eval pipeline bicep_parse bicep_eval tf_files arm_files; do
     echo "$target: $(ls corpus/$target | wc -l) seeds"
 done

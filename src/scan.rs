@@ -125,7 +125,7 @@ pub fn scan(options: &ScanOptions) -> Scan {
     let next_id = std::sync::Arc::new(AtomicUsize::new(
         files.len() + var_sources.len() + parameter_sources.len(),
     ));
-    let mut roots = scanned_roots(&paths);
+    let mut roots = readable_roots(&paths);
     roots.extend(discovered.data_roots.iter().cloned());
     roots.sort_unstable();
     roots.dedup();
@@ -182,6 +182,7 @@ pub fn scan(options: &ScanOptions) -> Scan {
     let mut data = DataFiles::new(&discovered.data_files);
     for directory in loaded {
         data.take_note(&directory.module_sources, directory.reports_any);
+        data.context.extend(directory.context_sources);
         content.extend(directory.content);
         json_offsets.extend(directory.json_offsets);
         bicep_modules.extend(directory.bicep_called.iter().cloned());
@@ -524,6 +525,9 @@ struct DirectoryResult {
     bicep_called: Vec<PathBuf>,
     /// Files of the scan its front ends read as data, with their text.
     content: Vec<(FileId, String)>,
+    /// The files read besides the directory's only for its files that are not reported (a
+    /// Bicep module of a template read as context for a parameters file given alone).
+    context_sources: Vec<FileId>,
 }
 
 /// The YAML and JSON data files given by name (see [`discover::Discovered::data_files`]), and
@@ -735,6 +739,7 @@ fn read_directory(
     ));
     let bicep = bicep::read_directory(&bicep_files, &compiled, &parameters, bicep_context);
     output.extend(bicep.output);
+    let context_sources = read_only_as_context(&bicep.sources, &bicep.readers, reported);
     let mut module_sources = terraform.module_sources;
     module_sources.extend(bicep.sources);
     drop(bicep_files);
@@ -749,7 +754,26 @@ fn read_directory(
         json_offsets: terraform.json_offsets,
         bicep_called: bicep.called,
         content: bicep.content,
+        context_sources,
     }
+}
+
+/// The files of `sources` that no reported file read (see [`bicep::BicepOutput::readers`]).
+fn read_only_as_context(
+    sources: &[(FileId, SourceFile)],
+    readers: &[(FileId, FileId)],
+    reported: &(dyn Fn(FileId) -> bool + Sync),
+) -> Vec<FileId> {
+    let read_for_a_reported_file: HashSet<FileId> = readers
+        .iter()
+        .filter(|(_, reader)| reported(*reader))
+        .map(|(file, _)| *file)
+        .collect();
+    sources
+        .iter()
+        .map(|(id, _)| *id)
+        .filter(|id| !read_for_a_reported_file.contains(id))
+        .collect()
 }
 
 /// The units of the templates read with parameters files given for them explicitly (in the
@@ -813,9 +837,10 @@ fn templates_stand_alone(
     explicit.is_empty() && !group.iter().any(may_pair_or_compile)
 }
 
-/// The directories below which Bicep files may load files: each scanned directory, or the
-/// directory of each scanned file, made canonical.
-fn scanned_roots(paths: &[PathBuf]) -> Vec<PathBuf> {
+/// The directories below which the configuration may read files (see
+/// [`source::readable_below`]): for each scanned directory, or the directory of each scanned
+/// file, the top of its repository.
+fn readable_roots(paths: &[PathBuf]) -> Vec<PathBuf> {
     let mut directories: Vec<&Path> = paths
         .iter()
         .map(|path| {
@@ -831,9 +856,13 @@ fn scanned_roots(paths: &[PathBuf]) -> Vec<PathBuf> {
     // Files given by name share a few directories; each is resolved once.
     directories.sort_unstable();
     directories.dedup();
+    let base = std::env::current_dir()
+        .and_then(std::fs::canonicalize)
+        .unwrap_or_default();
     let mut roots: Vec<PathBuf> = directories
         .into_iter()
         .filter_map(|directory| std::fs::canonicalize(directory).ok())
+        .map(|directory| source::readable_below(&directory, &base))
         .collect();
     roots.sort_unstable();
     roots.dedup();

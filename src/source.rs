@@ -613,7 +613,7 @@ pub fn canonical_below(path: &Path, shown: &str, roots: &[PathBuf]) -> Result<Pa
     })?;
     if !roots.iter().any(|root| canonical.starts_with(root)) {
         return Err(NotRead::refused(format!(
-            "`{shown}` lies outside the scanned directories and is not read"
+            "`{shown}` lies outside the scanned directories and their repository and is not read"
         )));
     }
     Ok(canonical)
@@ -653,6 +653,20 @@ pub fn repository_top(path: &Path) -> Option<PathBuf> {
     path.ancestors()
         .find(|directory| directory.join(".git").exists())
         .map(Path::to_path_buf)
+}
+
+/// The directory below which the files a scanned directory's configuration reads
+/// (`loadTextContent()`, `file()`, `fileset()`) may lie: the top of the repository it is in;
+/// outside a repository, the working directory `base` when it lies below it (and is not the
+/// root of the file system); otherwise itself. Both paths are canonical.
+pub fn readable_below(scanned: &Path, base: &Path) -> PathBuf {
+    if let Some(top) = repository_top(scanned) {
+        return top;
+    }
+    if base.parent().is_some() && scanned.starts_with(base) {
+        return base.to_path_buf();
+    }
+    scanned.to_path_buf()
 }
 
 /// `path` relative to `base` (both absolute and normalized), lexically: `../x` for a sibling.
@@ -1056,6 +1070,34 @@ pub fn read_text(path: &Path) -> Result<String, ReadFailure> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn files_are_read_below_the_repository_or_the_working_directory() {
+        use super::readable_below;
+        let dir = tempfile::tempdir().unwrap();
+        let top = dir.path().canonicalize().unwrap();
+        let scanned = top.join("repo/infra/bicep");
+        std::fs::create_dir_all(&scanned).unwrap();
+        // Outside a repository: the working directory, when the scan lies below it.
+        assert_eq!(readable_below(&scanned, &top), top);
+        assert_eq!(
+            readable_below(&scanned, &top.join("repo/infra")),
+            top.join("repo/infra")
+        );
+        assert_eq!(readable_below(&scanned, &top.join("elsewhere")), scanned);
+        assert_eq!(readable_below(&scanned, Path::new("/")), scanned);
+        assert_eq!(readable_below(&scanned, Path::new("")), scanned);
+        // Inside one: its top, wherever the working directory is.
+        std::fs::create_dir(top.join("repo/.git")).unwrap();
+        for base in [
+            top.as_path(),
+            &scanned,
+            &top.join("elsewhere"),
+            Path::new("/"),
+        ] {
+            assert_eq!(readable_below(&scanned, base), top.join("repo"), "{base:?}");
+        }
+    }
+
     #[test]
     fn parameters_files_of_a_parameters_directory_are_read_with_the_directory_above() {
         use super::group_directory;

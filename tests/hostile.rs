@@ -792,12 +792,12 @@ fn terraform_file_reads_outside_the_tree_of_pipes_or_huge_are_refused() {
     write(&module, "main.tf", main.as_bytes());
     let result = run(dir.path(), &["--show-unknown", "--select", "ALL"]);
     result
-        .stdout_has("lies outside the scanned directories and is not read")
+        .stdout_has("lies outside the scanned directories and their repository and is not read")
         .stdout_has("`pipe.yaml` is not a regular file")
         .stdout_has("`huge.txt` is larger than 1024 KiB and is not read")
         .stdout_has("budget breached")
         .stdout_has(&format!(
-            "`{}` lies outside the scanned directories and is not read",
+            "`{}` lies outside the scanned directories and their repository and is not read",
             outside.path().display()
         ));
     let json = run(

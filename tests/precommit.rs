@@ -276,6 +276,111 @@ fn a_parameters_file_is_read_with_the_template_its_metadata_names() {
     );
 }
 
+/// A Bicep template that deploys its registry through a module, with a parameters file of its
+/// own (`main.parameters.json`), a `.bicepparam` file and one in `parameters/`: each parameters
+/// file given alone reports what lies in it, as a scan does, and nothing of the module the
+/// template (read only as context) calls; the template given alone reports its module's
+/// findings, as those of a resource it deploys.
+fn a_given_parameters_file_reports_nothing_of_its_templates_modules() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    fs::create_dir_all(dir.path().join("modules")).expect("directories");
+    fs::create_dir_all(dir.path().join("parameters")).expect("directories");
+    let module = BICEP.replace("= false", "");
+    fs::write(dir.path().join("modules/registry.bicep"), module).expect("module");
+    let main = "param adminEnabled bool = false\n\nmodule registry 'modules/registry.bicep' = {\n  name: 'registry'\n  params: { adminEnabled: adminEnabled }\n}\n";
+    fs::write(dir.path().join("main.bicep"), main).expect("template");
+    fs::write(dir.path().join("main.parameters.json"), PARAMETERS).expect("parameters");
+    let prod = "parameters/main.parameters.prod.json";
+    fs::write(dir.path().join(prod), PARAMETERS).expect("parameters");
+    let bicepparam = "using 'main.bicep'\n\nparam adminEnabled = true\n";
+    fs::write(dir.path().join("main.bicepparam"), bicepparam).expect("parameters");
+    let rules = ["--select", "ACR001,ACR003"];
+    for given in ["main.parameters.json", prod, "main.bicepparam"] {
+        let (findings, _) = json_findings(dir.path(), &[&rules[..], &[given]].concat());
+        assert_eq!(findings, [format!("{given} ACR001")], "{given}");
+    }
+    let (findings, _) = json_findings(dir.path(), &[&rules[..], &["main.bicep"]].concat());
+    assert_eq!(
+        findings,
+        [
+            "main.bicepparam ACR001",
+            "main.parameters.json ACR001",
+            "modules/registry.bicep ACR003",
+            "parameters/main.parameters.prod.json ACR001",
+        ],
+    );
+}
+
+/// A repository whose Bicep and Terraform configurations read their registry's settings from
+/// a directory of their own (`loadJsonContent('../../shared/registry.json')`,
+/// `yamldecode(file("../../shared/registry.yaml"))`): each file given alone, or its directory
+/// scanned, from the top or from within, reads them, as a scan of the repository does. Outside
+/// a repository the working directory bounds what is read, and nothing outside the repository
+/// is read from within one.
+fn a_given_file_reads_what_its_repository_holds() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let repo = dir.path().join("repo");
+    for directory in [".git", "infra/bicep", "infra/terraform", "shared"] {
+        fs::create_dir_all(repo.join(directory)).expect("directories");
+    }
+    let bicep = BICEP.replace(
+        "param adminEnabled bool = false",
+        "var settings = loadJsonContent('../../shared/registry.json')\nvar adminEnabled = settings.admin",
+    );
+    fs::write(repo.join("infra/bicep/main.bicep"), bicep).expect("template");
+    fs::write(repo.join("shared/registry.json"), "{ \"admin\": true }\n").expect("settings");
+    let terraform = REGISTRY.replace(
+        "ADMIN",
+        "yamldecode(file(\"${path.module}/../../shared/registry.yaml\")).admin",
+    );
+    fs::write(repo.join("infra/terraform/main.tf"), terraform).expect("module");
+    fs::write(repo.join("shared/registry.yaml"), "admin: true\n").expect("settings");
+    let expected = ["shared/registry.json ACR001", "shared/registry.yaml ACR001"];
+    let findings = |cwd: &Path, given: &[&str]| {
+        let (findings, summary) = json_findings(cwd, &[&["--select", "ACR001"], given].concat());
+        assert_eq!(summary["input_errors"], 0, "{given:?} in {cwd:?}");
+        findings
+    };
+    for given in [
+        &["infra/bicep/main.bicep", "infra/terraform/main.tf"][..],
+        &["infra/bicep", "infra/terraform"],
+        &["infra"],
+    ] {
+        assert_eq!(findings(&repo, given), expected, "{given:?}");
+    }
+    let within = repo.join("infra/bicep");
+    assert_eq!(
+        findings(&within, &["main.bicep"]),
+        ["../../shared/registry.json ACR001"]
+    );
+    // Without `.git`, from the directory above: the same.
+    fs::remove_dir(repo.join(".git")).expect("no repository");
+    assert_eq!(findings(&repo, &["infra"]), expected);
+    // From within, what lies above the working directory is not read: an input error where
+    // Bicep loads it, undecided where Terraform reads it.
+    let output = BinCommand::cargo_bin("acr-lint")
+        .expect("binary built")
+        .current_dir(&within)
+        .args(["-f", "concise", "main.bicep"])
+        .output()
+        .expect("acr-lint runs");
+    assert_eq!(output.status.code(), Some(3), "{}", text(&output));
+    let shown = text(&output);
+    assert!(shown.contains("main.bicep:1:32"), "{shown}");
+    assert!(
+        shown.contains("lies outside the scanned directories and their repository"),
+        "{shown}"
+    );
+    // A repository does not read above its top, wherever the working directory is.
+    fs::create_dir(repo.join("infra/.git")).expect("a repository below");
+    let (found, summary) = json_findings(&repo, &["--select", "ACR001", "infra/terraform"]);
+    assert_eq!(found, Vec::<String>::new());
+    assert_eq!(summary["input_errors"], 0);
+    let (found, summary) = json_findings(&repo, &["--select", "ACR001", "infra/bicep"]);
+    assert_eq!(found, Vec::<String>::new());
+    assert_eq!(summary["input_errors"], 1);
+}
+
 /// The Azure quickstarts' layout: `main.bicep` compiled to `azuredeploy.json`, deployed with
 /// `azuredeploy.parameters.json`. Whichever file is given, the registry is the Bicep file's,
 /// evaluated with that parameters file, as in a scan of the directory.
@@ -699,6 +804,14 @@ fn main() -> std::process::ExitCode {
         common::always(
             "a_parameters_file_is_read_with_the_template_its_metadata_names",
             a_parameters_file_is_read_with_the_template_its_metadata_names,
+        ),
+        common::always(
+            "a_given_parameters_file_reports_nothing_of_its_templates_modules",
+            a_given_parameters_file_reports_nothing_of_its_templates_modules,
+        ),
+        common::always(
+            "a_given_file_reads_what_its_repository_holds",
+            a_given_file_reads_what_its_repository_holds,
         ),
         common::always(
             "a_given_file_is_read_with_the_bicep_file_its_template_was_compiled_from",

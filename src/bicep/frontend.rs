@@ -31,6 +31,8 @@ pub struct BicepOutput {
     pub called: Vec<PathBuf>,
     /// Files of the scan read as data, with their text.
     pub content: Vec<(FileId, String)>,
+    /// Which of the directory's files read each file read besides them: (file, reader).
+    pub readers: Vec<(FileId, FileId)>,
 }
 
 /// Whether `parameters` is a JSON parameters file of the Bicep file `template` by name:
@@ -146,6 +148,7 @@ pub fn read_directory(
             continue;
         }
         let json_parameters = paired.parameters(template, compiled, json_parameters);
+        loader.reader = Some(template.id);
         let found = evaluations(
             template,
             &targets,
@@ -158,6 +161,7 @@ pub fn read_directory(
         }
     }
     for (parameters, target) in &targets.parameters {
+        loader.reader = Some(parameters.id);
         read_elsewhere(
             parameters,
             target.as_deref(),
@@ -173,6 +177,7 @@ pub fn read_directory(
         sources: loader.sources,
         called: loader.called,
         content: loader.content,
+        readers: loader.readers.into_iter().collect(),
     }
 }
 

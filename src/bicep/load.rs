@@ -96,6 +96,11 @@ pub struct Loader<'c> {
     pub stack: Vec<PathBuf>,
     /// Each Bicep module file lowered, with the address prefix of the call (`outer/inner/`).
     pub module_calls: Vec<(PathBuf, String)>,
+    /// The file of the directory whose evaluation is being read (a template, or a
+    /// `.bicepparam` file whose template lies elsewhere).
+    pub reader: Option<FileId>,
+    /// Which of the directory's files read each file it read (ids, once each).
+    pub readers: foldhash::HashSet<(FileId, FileId)>,
     texts: HashMap<PathBuf, (FileId, Rc<str>)>,
     parsed: HashMap<PathBuf, Rc<ParsedFile>>,
 }
@@ -112,6 +117,8 @@ impl<'c> Loader<'c> {
             data_bytes_left: MAX_DATA_BYTES,
             stack: Vec::new(),
             module_calls: Vec::new(),
+            reader: None,
+            readers: foldhash::HashSet::default(),
             texts: HashMap::new(),
             parsed: HashMap::new(),
         }
@@ -135,7 +142,9 @@ impl<'c> Loader<'c> {
     /// did not discover takes a new id and is kept as a source.
     pub fn text(&mut self, path: &Path) -> Result<(FileId, Rc<str>), String> {
         if let Some((id, text)) = self.texts.get(path) {
-            return Ok((*id, text.clone()));
+            let found = (*id, text.clone());
+            self.note_reader(found.0);
+            return Ok(found);
         }
         let text: String = match self.context.overlays.get(path) {
             Some(text) => (*text).to_string(),
@@ -148,7 +157,9 @@ impl<'c> Loader<'c> {
     /// before): its id in the scan, or a new one with the file kept as a source.
     pub fn kept(&mut self, path: &Path, text: String) -> (FileId, Rc<str>) {
         if let Some((id, text)) = self.texts.get(path) {
-            return (*id, text.clone());
+            let found = (*id, text.clone());
+            self.note_reader(found.0);
+            return found;
         }
         let known = self.context.known_files.get(path);
         let id = known.unwrap_or_else(|| self.context.next_id.fetch_add(1, Ordering::Relaxed));
@@ -158,7 +169,15 @@ impl<'c> Loader<'c> {
             self.sources.push((id, source));
         }
         self.texts.insert(path.to_path_buf(), (id, text.clone()));
+        self.note_reader(id);
         (id, text)
+    }
+
+    /// Takes note that the evaluation being read read the file `id`.
+    fn note_reader(&mut self, id: FileId) {
+        if let Some(reader) = self.reader {
+            self.readers.insert((id, reader));
+        }
     }
 
     /// A Bicep file read by another (a module, an import), parsed once; its first syntax error
