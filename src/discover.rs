@@ -767,9 +767,12 @@ fn read_with_the_directory_above(files: &[(PathBuf, Candidate)]) -> Vec<PathBuf>
 }
 
 /// Discovers the files below `paths` (and those only in `open`, an editor's unsaved buffers),
-/// less the `exclude` globs.
+/// less the `exclude` globs, with the context of the files given by name, among it the
+/// `explicit_templates` of the parameters files given (paired in the configuration or with
+/// `--template`).
 pub fn files<'o>(
     paths: &[PathBuf],
+    explicit_templates: &[PathBuf],
     open: &OpenText<'o>,
     exclude: &[String],
     base: &Path,
@@ -806,7 +809,11 @@ pub fn files<'o>(
         .into_iter()
         .filter(|(_, parameters)| !excluded(parameters))
         .collect();
-    let linked: Vec<PathBuf> = links.iter().map(|(template, _)| template.clone()).collect();
+    let linked: Vec<PathBuf> = links
+        .iter()
+        .map(|(template, _)| template.clone())
+        .chain(explicit_templates.iter().cloned())
+        .collect();
     let read_from_above = read_with_the_directory_above(&files);
     let context_links: Vec<(PathBuf, PathBuf)> =
         linked::naming_parameters(&given_templates(paths), open, base)
@@ -1088,7 +1095,7 @@ mod tests {
         let vars = dir.path().join("m/vars.tf");
         // `vars.tf` is given and is also `main.tf`'s context: it is reported once.
         let given = [main.clone(), vars.clone(), dir.path().join("n")];
-        let found = files(&given, &|_| None, &[], dir.path());
+        let found = files(&given, &[], &|_| None, &[], dir.path());
         let reported: Vec<(String, bool)> = found
             .files
             .iter()
@@ -1114,7 +1121,7 @@ mod tests {
         // `a.b/` sorts between `a/` and `a/c/` by name; discovery sorts by directory first.
         let names = ["a/x.tf", "a.b/y.tf", "a/c/z.tf", "a/c/d/w.json", "b.tf"];
         write_files(dir.path(), &names);
-        let found = files(&[dir.path().to_path_buf()], &|_| None, &[], dir.path());
+        let found = files(&[dir.path().to_path_buf()], &[], &|_| None, &[], dir.path());
         assert_eq!(found.files.len(), names.len());
         let paths: Vec<&Path> = found.files.iter().map(|(path, _)| path.as_path()).collect();
         let known = source::KnownFiles::new(&paths);

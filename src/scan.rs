@@ -95,7 +95,8 @@ pub fn scan(options: &ScanOptions) -> Scan {
         given.or_else(|| overlays.get(path).copied())
     };
     let paths = discover::seen_from_above(&options.paths, &base);
-    let discovered = discover::files(&paths, &open, &options.exclude, &base);
+    let explicit_templates = templates_of_given_parameters(&options.parameter_pairs, &paths);
+    let discovered = discover::files(&paths, &explicit_templates, &open, &options.exclude, &base);
     let files = &discovered.files;
     let (outside, var_sources, var_errors) =
         terraform::outside_values(&options.var_files, &options.var_values, files.len(), &base);
@@ -180,6 +181,7 @@ pub fn scan(options: &ScanOptions) -> Scan {
     let mut read_as_modules = HashSet::new();
     let mut content = Vec::new();
     let mut data = DataFiles::new(&discovered.data_files);
+    let mut parameters_files = Vec::new();
     for directory in loaded {
         data.take_note(&directory.module_sources, directory.reports_any);
         data.context.extend(directory.context_sources);
@@ -198,7 +200,16 @@ pub fn scan(options: &ScanOptions) -> Scan {
         file_errors.extend(directory.files.errors);
         file_json_offsets.extend(directory.files.json_offsets);
         files_scanned += directory.files.scanned;
+        parameters_files.extend(directory.files.parameters);
     }
+    let unpaired =
+        given_parameters_files_unpaired(&parameters_files, &paths, &sources, &model.units);
+    let unpaired = discover::skipped_notice(
+        &unpaired,
+        "a parameters file no template is read with (pair it in the configuration, \
+         `parameters:`, or with `--template` and `--parameters`)",
+        "that are parameters files no template is read with",
+    );
     let reported_through_callers = calls.reported_through_callers();
     for list in &mut resources {
         list.retain(|r| !reported_through_callers(&r.unit));
@@ -224,6 +235,7 @@ pub fn scan(options: &ScanOptions) -> Scan {
     let secrets_of_files = std::mem::take(&mut model.secrets);
     errors.extend(model.errors);
     let mut notices = model.notices;
+    notices.extend(unpaired);
     let mut unnamed_registry_modules = 0;
     if options.show_unknown {
         notices.append(&mut model.undecided_notices);
@@ -610,6 +622,8 @@ struct FilesRead {
     json_offsets: Vec<(FileId, terraform::json_syntax::OffsetMap)>,
     /// How many of the files reported were read by a front end without an error.
     scanned: usize,
+    /// The reported files read as ARM parameters files.
+    parameters: Vec<FileId>,
 }
 
 impl FilesRead {
@@ -624,12 +638,17 @@ impl FilesRead {
             errors: Vec::new(),
             json_offsets: Vec::new(),
             scanned: 0,
+            parameters: Vec::new(),
         };
         for (file, &(id, _, _)) in files.into_iter().zip(group) {
             if let Some(offsets) = file.json_offsets {
                 read.json_offsets.push((id, offsets));
             }
             read.scanned += usize::from(file.scanned && file.error.is_none() && reported(id));
+            let parameters = matches!(file.document, Some(Document::ArmParameters(_)));
+            if parameters && file.error.is_none() && reported(id) {
+                read.parameters.push(id);
+            }
             if let Some((span, message)) = file.error.filter(|_| reported(id)) {
                 read.errors.push(InputError {
                     path: file.source.name.clone(),
@@ -773,6 +792,63 @@ fn read_only_as_context(
         .iter()
         .map(|(id, _)| *id)
         .filter(|id| !read_for_a_reported_file.contains(id))
+        .collect()
+}
+
+/// The templates paired explicitly (in the configuration, or with `--template`) with a
+/// parameters file given by name: read as its context, as a template named in its
+/// `metadata.template` is.
+fn templates_of_given_parameters(
+    pairs: &[(PathBuf, Vec<PathBuf>)],
+    paths: &[PathBuf],
+) -> Vec<PathBuf> {
+    if pairs.is_empty() {
+        return Vec::new();
+    }
+    let canonical = |path: &Path| source::normalize_for_access(path).canonicalize().ok();
+    let given: Vec<PathBuf> = paths
+        .iter()
+        .filter(|path| path.is_file())
+        .filter_map(|path| canonical(path))
+        .collect();
+    pairs
+        .iter()
+        .filter(|(_, parameters)| {
+            parameters
+                .iter()
+                .filter_map(|file| canonical(file))
+                .any(|file| given.contains(&file))
+        })
+        .map(|(template, _)| source::normalize(template))
+        .collect()
+}
+
+/// The names of the parameters files given by name (`paths`) that are read with no template:
+/// those no unit is read with (`main.json with x.parameters.json`), such as a parameters file
+/// named for no template whose `metadata.template` is not followed.
+fn given_parameters_files_unpaired(
+    parameters_files: &[FileId],
+    paths: &[PathBuf],
+    sources: &SourceMap,
+    units: &[Unit],
+) -> Vec<String> {
+    let given: HashSet<PathBuf> = paths
+        .iter()
+        .filter(|path| path.is_file())
+        .map(|path| source::normalize(path))
+        .collect();
+    let read_with = |name: &str| {
+        let short = name.rsplit('/').next().unwrap_or(name);
+        let (name, short) = (format!(" with {name}"), format!(" with {short}"));
+        units
+            .iter()
+            .any(|unit| unit.id.contains(&name) || unit.id.contains(&short))
+    };
+    parameters_files
+        .iter()
+        .filter_map(|id| sources.get(*id))
+        .filter(|file| given.contains(&file.path) && !read_with(&file.name))
+        .map(|file| file.name.clone())
         .collect()
 }
 

@@ -381,6 +381,49 @@ fn a_given_file_reads_what_its_repository_holds() {
     assert_eq!(summary["input_errors"], 1);
 }
 
+/// Parameters files whose names pair them with no template (`parameters-main.json`, deployed
+/// with `--template-file main.bicep`): paired in the configuration or with `--template`, one given
+/// alone, as pre-commit gives a commit that changes only it, is read with its template; paired
+/// nowhere, it is skipped with a note that says how to pair it.
+fn a_given_parameters_file_paired_explicitly_is_read_with_its_template() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    fs::create_dir(dir.path().join(".git")).expect("repository");
+    fs::write(dir.path().join("main.bicep"), BICEP).expect("template");
+    fs::write(dir.path().join("parameters-main.json"), PARAMETERS).expect("parameters");
+    let run_with = |args: &[&str]| {
+        BinCommand::cargo_bin("acr-lint")
+            .expect("binary built")
+            .current_dir(dir.path())
+            .args(["-f", "json", "--select", "ACR001,ACR003"])
+            .args(args)
+            .output()
+            .expect("acr-lint runs")
+    };
+    let unpaired = run_with(&["parameters-main.json"]);
+    assert_eq!(json_report(&unpaired.stdout).0, Vec::<String>::new());
+    let note = String::from_utf8_lossy(&unpaired.stderr);
+    assert!(
+        note.contains("parameters-main.json: skipped: a parameters file no template is read with"),
+        "{note}"
+    );
+    let expected = ["parameters-main.json ACR001"];
+    let explicit = [
+        "--template",
+        "main.bicep",
+        "--parameters",
+        "parameters-main.json",
+    ];
+    let given = run_with(&[&explicit[..], &["parameters-main.json"]].concat());
+    assert_eq!(json_report(&given.stdout).0, expected);
+    assert!(given.stderr.is_empty(), "{}", text(&given));
+    let configuration =
+        "parameters:\n  - template: main.bicep\n    files: [parameters-main.json]\n";
+    fs::write(dir.path().join(".acr-lint.yaml"), configuration).expect("configuration");
+    let given = run_with(&["parameters-main.json"]);
+    assert_eq!(json_report(&given.stdout).0, expected);
+    assert!(given.stderr.is_empty(), "{}", text(&given));
+}
+
 /// The Azure quickstarts' layout: `main.bicep` compiled to `azuredeploy.json`, deployed with
 /// `azuredeploy.parameters.json`. Whichever file is given, the registry is the Bicep file's,
 /// evaluated with that parameters file, as in a scan of the directory.
@@ -812,6 +855,10 @@ fn main() -> std::process::ExitCode {
         common::always(
             "a_given_file_reads_what_its_repository_holds",
             a_given_file_reads_what_its_repository_holds,
+        ),
+        common::always(
+            "a_given_parameters_file_paired_explicitly_is_read_with_its_template",
+            a_given_parameters_file_paired_explicitly_is_read_with_its_template,
         ),
         common::always(
             "a_given_file_is_read_with_the_bicep_file_its_template_was_compiled_from",
