@@ -132,8 +132,10 @@ bicep = ("param admin bool = false\nmodule registry 'modules/registry.bicep' = {
 module = ("param admin bool\nresource acr 'Microsoft.ContainerRegistry/registries@2023-07-01' = {\n"
           "  name: 'acrlinked001'\n  location: 'westeurope'\n  sku: { name: 'Premium' }\n"
           "  properties: { adminUserEnabled: admin }\n}\n")
+configuration = ("parameters:\n  - template: modules/registry.bicep\n"
+                 "    files: [main.parameters.json, parameters/main.parameters.prod.json]\n")
 seed = "\n---8<---\n".join(["", linked("main.bicep"), linked("../modules/registry.bicep"), bicep,
-                             "using 'main.bicep'\nparam admin = true\n", module])
+                             "using 'main.bicep'\nparam admin = true\n", module, configuration])
 open("corpus/arm_files/linked-templates", "w").write(seed)
 PY
 

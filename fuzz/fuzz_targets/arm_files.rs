@@ -1,9 +1,10 @@
 //! Templates read with the files that go with them: parameters files paired by name, a
-//! `parameters/` directory, `metadata.template` links, `.bicepparam` files and a Bicep module.
-//! The input's parts, split at lines of `---8<---`, are `main.json`, `main.parameters.json`,
-//! `parameters/main.parameters.prod.json`, `main.bicep`, `main.bicepparam` and
-//! `modules/registry.bicep` in a temp dir that is the top of a repository. The directory is
-//! scanned, then each file is given alone, and every output is rendered.
+//! `parameters/` directory, `metadata.template` links, `.bicepparam` files, a Bicep module and
+//! pairs in the configuration. The input's parts, split at lines of `---8<---`, are
+//! `main.json`, `main.parameters.json`, `parameters/main.parameters.prod.json`, `main.bicep`,
+//! `main.bicepparam`, `modules/registry.bicep` and `.acr-lint.yaml` in a temp dir that is the top
+//! of a repository. The directory is scanned, then each file is given alone, and every output is
+//! rendered.
 #![no_main]
 
 #[path = "../shared/scan_files.rs"]
@@ -12,13 +13,14 @@ mod scan_files;
 use libfuzzer_sys::fuzz_target;
 use scan_files::{scan_and_render, write_parts};
 
-const NAMES: [&str; 6] = [
+const NAMES: [&str; 7] = [
     "main.json",
     "main.parameters.json",
     "parameters/main.parameters.prod.json",
     "main.bicep",
     "main.bicepparam",
     "modules/registry.bicep",
+    ".acr-lint.yaml",
 ];
 
 fuzz_target!(|data: &[u8]| {

@@ -24,11 +24,19 @@ pub fn write_parts(dir: &Path, directories: &[&str], names: &[&str], data: &[u8]
         .all(|(name, piece)| std::fs::write(dir.join(name), piece).is_ok())
 }
 
-/// Scans `paths` with undecided values shown, checks every finding's span and renders the
+/// Scans `paths` with undecided values shown (and the configuration found above the first, as
+/// the command line reads it, when it is valid), checks every finding's span and renders the
 /// concise, JSON and SARIF formats.
 pub fn scan_and_render(paths: Vec<PathBuf>) {
+    let found = paths.first().and_then(|path| acr_lint::config::find(path));
+    let configuration = found.and_then(|path| acr_lint::config::load(&path).ok());
     let mut options = ScanOptions::new(paths);
     options.show_unknown = true;
+    if let Some(configuration) = configuration {
+        options.exclude = configuration.exclude.clone();
+        options.parameter_pairs = configuration.parameter_pairs.clone();
+        options.config = Some(configuration);
+    }
     let scan = acr_lint::scan(&options);
     for finding in &scan.findings {
         let text = scan
