@@ -894,16 +894,21 @@ pub fn forget_parameters_listings() {
 
 /// The templates (JSON files not named as parameters files, and Bicep files) given by name.
 fn given_templates(paths: &[PathBuf]) -> Vec<PathBuf> {
-    paths
-        .iter()
+    files_given_by_name(paths)
         .filter(|path| match Candidate::of(path) {
             Some(Candidate::Json) => !source::named_as_parameters(path),
             Some(Candidate::Bicep) => true,
             _ => false,
         })
+        .collect()
+}
+
+/// The regular files among `paths` (not the directories), normalized as discovery names them.
+pub fn files_given_by_name(paths: &[PathBuf]) -> impl Iterator<Item = PathBuf> + '_ {
+    paths
+        .iter()
         .filter(|path| path.is_file())
         .map(|path| source::normalize(path))
-        .collect()
 }
 
 /// The discovered files of one directory, with their file ids.

@@ -806,10 +806,8 @@ fn templates_of_given_parameters(
         return Vec::new();
     }
     let canonical = |path: &Path| source::normalize_for_access(path).canonicalize().ok();
-    let given: Vec<PathBuf> = paths
-        .iter()
-        .filter(|path| path.is_file())
-        .filter_map(|path| canonical(path))
+    let given: Vec<PathBuf> = discover::files_given_by_name(paths)
+        .filter_map(|path| canonical(&path))
         .collect();
     pairs
         .iter()
@@ -832,11 +830,10 @@ fn given_parameters_files_unpaired(
     sources: &SourceMap,
     units: &[Unit],
 ) -> Vec<String> {
-    let given: HashSet<PathBuf> = paths
-        .iter()
-        .filter(|path| path.is_file())
-        .map(|path| source::normalize(path))
-        .collect();
+    let given: HashSet<PathBuf> = discover::files_given_by_name(paths).collect();
+    if given.is_empty() {
+        return Vec::new();
+    }
     let read_with = |name: &str| {
         let short = name.rsplit('/').next().unwrap_or(name);
         let (name, short) = (format!(" with {name}"), format!(" with {short}"));
