@@ -550,6 +550,10 @@ pub fn display_name(path: &Path, base: &Path) -> String {
         None => path.strip_prefix(base).unwrap_or(path),
     };
     let shown = shown.strip_prefix(".").unwrap_or(shown);
+    if shown.as_os_str().is_empty() {
+        // The base directory itself, as a shell names it.
+        return ".".to_string();
+    }
     match shown.to_str() {
         Some(text) if !text.contains('\\') => text.to_string(),
         _ => shown.to_string_lossy().replace('\\', "/"),
@@ -1364,6 +1368,9 @@ mod tests {
             "../mainly/b.tf"
         );
         assert_eq!(display_name(Path::new("a\\b.tf"), base), "a/b.tf");
+        assert_eq!(display_name(Path::new("/work/main"), base), ".");
+        assert_eq!(display_name(Path::new("."), base), ".");
+        assert_eq!(display_name(Path::new(""), base), ".");
         #[cfg(unix)]
         {
             use std::os::unix::ffi::OsStrExt;

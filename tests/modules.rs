@@ -177,8 +177,8 @@ fn missing_and_remote_sources_are_noted() {
     );
     acr_lint(dir.path(), &["."])
         .code(0)
-        .stderr(predicate::str::contains("module `gone` source `./nowhere` does not exist"))
-        .stderr(predicate::str::contains("module `remote` (Azure/avm-res-containerregistry-registry/azurerm) is not available locally"));
+        .stderr(predicate::str::contains("note: .: module `gone` source `./nowhere` does not exist"))
+        .stderr(predicate::str::contains("note: .: module `remote` (Azure/avm-res-containerregistry-registry/azurerm) is not available locally"));
 }
 
 #[test]
