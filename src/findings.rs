@@ -29,6 +29,9 @@ pub struct Scan {
     /// Bicep registry modules that could not be read and are not among the notices (only
     /// `--show-unknown` names them).
     pub unnamed_registry_modules: usize,
+    /// Parameters files found in the scanned directories that no template is read with and
+    /// that are not among the notices (only `--show-unknown` names them).
+    pub unnamed_unpaired_parameters_files: usize,
     /// The lowest level that blocks (`--fail-on`), for summaries; `None` when nothing blocks.
     pub fail_on: Option<Level>,
     pub not_applicable: Vec<Undecided>,

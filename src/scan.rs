@@ -202,12 +202,10 @@ pub fn scan(options: &ScanOptions) -> Scan {
         files_scanned += directory.files.scanned;
         parameters_files.extend(directory.files.parameters);
     }
-    let unpaired =
-        given_parameters_files_unpaired(&parameters_files, &paths, &sources, &model.units);
-    let unpaired = discover::skipped_notice(
-        &unpaired,
-        "a parameters file no template is read with (pair it in the configuration, \
-         `parameters:`, or with `--template` and `--parameters`)",
+    let unpaired = parameters_files_unpaired(&parameters_files, &paths, &sources, &model.units);
+    let given_unpaired = discover::skipped_notice(
+        &unpaired.given,
+        UNPAIRED_PARAMETERS_FILE,
         "that are parameters files no template is read with",
     );
     let reported_through_callers = calls.reported_through_callers();
@@ -235,11 +233,15 @@ pub fn scan(options: &ScanOptions) -> Scan {
     let secrets_of_files = std::mem::take(&mut model.secrets);
     errors.extend(model.errors);
     let mut notices = model.notices;
-    notices.extend(unpaired);
+    notices.extend(given_unpaired);
     let mut unnamed_registry_modules = 0;
+    let mut unnamed_unpaired_parameters_files = 0;
     if options.show_unknown {
         notices.append(&mut model.undecided_notices);
+        let skipped = |name: &String| format!("{name}: skipped: {UNPAIRED_PARAMETERS_FILE}");
+        notices.extend(unpaired.in_directories.iter().map(skipped));
     } else {
+        unnamed_unpaired_parameters_files = unpaired.in_directories.len();
         model.undecided_notices.sort_unstable();
         model.undecided_notices.dedup();
         unnamed_registry_modules = model.undecided_notices.len();
@@ -379,6 +381,7 @@ pub fn scan(options: &ScanOptions) -> Scan {
         stale_baseline_entries,
         notices,
         unnamed_registry_modules,
+        unnamed_unpaired_parameters_files,
         fail_on: Some(rules::Level::Error),
         not_applicable,
         unknown,
@@ -821,32 +824,66 @@ fn templates_of_given_parameters(
         .collect()
 }
 
-/// The names of the parameters files given by name (`paths`) that are read with no template:
-/// those no unit is read with (`main.json with x.parameters.json`), such as a parameters file
-/// named for no template whose `metadata.template` is not followed.
-fn given_parameters_files_unpaired(
+/// Why a parameters file read with no template is skipped, and how to pair it.
+const UNPAIRED_PARAMETERS_FILE: &str = "a parameters file no template is read with (pair it in \
+     the configuration, `parameters:`, or with `--template` and `--parameters`)";
+
+/// The names of the parameters files read with no template, those given by name (`paths`)
+/// apart from those found in the scanned directories.
+#[derive(Default)]
+struct Unpaired {
+    given: Vec<String>,
+    in_directories: Vec<String>,
+}
+
+/// The parameters files no unit is read with (`main.json with x.parameters.json`), such as a
+/// parameters file named for no template whose `metadata.template` is not followed.
+fn parameters_files_unpaired(
     parameters_files: &[FileId],
     paths: &[PathBuf],
     sources: &SourceMap,
     units: &[Unit],
-) -> Vec<String> {
-    let given: HashSet<PathBuf> = discover::files_given_by_name(paths).collect();
-    if given.is_empty() {
-        return Vec::new();
-    }
+) -> Unpaired {
+    // What follows each ` with ` of a unit id, sorted: a file is read with a unit when one of
+    // them starts with its name.
+    let mut after_with: Vec<&str> = units
+        .iter()
+        .flat_map(|unit| {
+            let id = unit.id.as_str();
+            source::positions_of(id, " with ").filter_map(|at| id.get(at + " with ".len()..))
+        })
+        .collect();
+    after_with.sort_unstable();
+    let starts_one = |name: &str| {
+        let first_not_before = after_with.partition_point(|after| *after < name);
+        after_with
+            .get(first_not_before)
+            .is_some_and(|after| after.starts_with(name))
+    };
     let read_with = |name: &str| {
         let short = name.rsplit('/').next().unwrap_or(name);
-        let (name, short) = (format!(" with {name}"), format!(" with {short}"));
-        units
-            .iter()
-            .any(|unit| unit.id.contains(&name) || unit.id.contains(&short))
+        starts_one(name) || starts_one(short)
     };
-    parameters_files
+    let unpaired = parameters_files
         .iter()
         .filter_map(|id| sources.get(*id))
-        .filter(|file| given.contains(&file.path) && !read_with(&file.name))
-        .map(|file| file.name.clone())
-        .collect()
+        .filter(|file| !read_with(&file.name));
+    let given: HashSet<PathBuf> = discover::files_given_by_name(paths).collect();
+    let mut out = Unpaired::default();
+    for file in unpaired {
+        if given.contains(&file.path) {
+            out.given.push(file.name.clone());
+        } else if !compiled_from_bicepparam(&file.path) {
+            out.in_directories.push(file.name.clone());
+        }
+    }
+    out
+}
+
+/// Whether a parameters file is what a `.bicepparam` file beside it compiles to
+/// (`prod.json` from `prod.bicepparam`): a scan of their directory reads its source.
+fn compiled_from_bicepparam(path: &Path) -> bool {
+    path.with_extension("bicepparam").is_file()
 }
 
 /// The units of the templates read with parameters files given for them explicitly (in the

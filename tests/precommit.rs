@@ -424,6 +424,44 @@ fn a_given_parameters_file_paired_explicitly_is_read_with_its_template() {
     assert!(given.stderr.is_empty(), "{}", text(&given));
 }
 
+/// A scan of a directory counts the parameters files it reads with no template (their values
+/// would be missed in silence: the template is evaluated with its defaults), and
+/// `--show-unknown` names them; the JSON a `.bicepparam` file compiles to is not among them,
+/// nor a file paired in the configuration.
+fn a_scanned_parameters_file_no_template_is_read_with_is_counted_and_named() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    fs::write(dir.path().join("main.bicep"), BICEP).expect("template");
+    fs::write(dir.path().join("parameters-main.json"), PARAMETERS).expect("parameters");
+    fs::write(dir.path().join("prod.bicepparam"), "using 'main.bicep'\n").expect("bicepparam");
+    fs::write(dir.path().join("prod.json"), PARAMETERS).expect("compiled parameters");
+    let scan = |args: &[&str]| {
+        let output = BinCommand::cargo_bin("acr-lint")
+            .expect("binary built")
+            .current_dir(dir.path())
+            .args(["--select", "ACR001", "--color", "never"])
+            .args(args)
+            .output()
+            .expect("acr-lint runs");
+        text(&output)
+    };
+    let counted = "1 parameters file is read with no template, so its values are not checked \
+                   (`--show-unknown` names it; pair it in the configuration).";
+    let named = "note: parameters-main.json: skipped: a parameters file no template is read with";
+    let summary = scan(&["."]);
+    assert!(summary.contains(counted), "{summary}");
+    assert!(!summary.contains(named), "{summary}");
+    let shown = scan(&[".", "--show-unknown"]);
+    assert!(shown.contains(named), "{shown}");
+    assert!(!shown.contains("prod.json: skipped"), "{shown}");
+    assert!(!shown.contains("read with no template, so"), "{shown}");
+    let configuration =
+        "parameters:\n  - template: main.bicep\n    files: [parameters-main.json]\n";
+    fs::write(dir.path().join(".acr-lint.yaml"), configuration).expect("configuration");
+    let paired = scan(&[".", "--show-unknown"]);
+    assert!(!paired.contains("no template is read with"), "{paired}");
+    assert!(paired.contains("parameters-main.json"), "{paired}");
+}
+
 /// The Azure quickstarts' layout: `main.bicep` compiled to `azuredeploy.json`, deployed with
 /// `azuredeploy.parameters.json`. Whichever file is given, the registry is the Bicep file's,
 /// evaluated with that parameters file, as in a scan of the directory.
@@ -859,6 +897,10 @@ fn main() -> std::process::ExitCode {
         common::always(
             "a_given_parameters_file_paired_explicitly_is_read_with_its_template",
             a_given_parameters_file_paired_explicitly_is_read_with_its_template,
+        ),
+        common::always(
+            "a_scanned_parameters_file_no_template_is_read_with_is_counted_and_named",
+            a_scanned_parameters_file_no_template_is_read_with_is_counted_and_named,
         ),
         common::always(
             "a_given_file_is_read_with_the_bicep_file_its_template_was_compiled_from",

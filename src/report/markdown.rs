@@ -29,6 +29,12 @@ pub fn render(scan: &Scan, out: &mut dyn Write) -> io::Result<()> {
         let unread = super::unread_registry_modules(scan.unnamed_registry_modules);
         writeln!(out, "{unread}.")?;
     }
+    if scan.unnamed_unpaired_parameters_files > 0 {
+        writeln!(out)?;
+        let count = scan.unnamed_unpaired_parameters_files;
+        let unpaired = super::unpaired_parameters_files(count, false);
+        writeln!(out, "{unpaired}.")?;
+    }
     if scan.findings.is_empty() {
         writeln!(out)?;
         match (scan.files_scanned, scan.errors.is_empty()) {

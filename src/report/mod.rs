@@ -181,6 +181,25 @@ fn unread_registry_modules(count: usize) -> String {
     )
 }
 
+/// The summary's words for parameters files read with no template; `how` adds how to name and
+/// pair them.
+fn unpaired_parameters_files(count: usize, how: bool) -> String {
+    let (is, its, them) = if count == 1 {
+        ("is", "its", "it")
+    } else {
+        ("are", "their", "them")
+    };
+    let how = if how {
+        format!(" (`--show-unknown` names {them}; pair {them} in the configuration)")
+    } else {
+        String::new()
+    };
+    format!(
+        "{} {is} read with no template, so {its} values are not checked{how}",
+        plural(count, "parameters file")
+    )
+}
+
 fn plural(count: usize, word: &str) -> String {
     if count == 1 {
         format!("{count} {word}")

@@ -154,6 +154,10 @@ fn summary(scan: &Scan, out: &mut dyn Write) -> io::Result<()> {
         let unread = super::unread_registry_modules(scan.unnamed_registry_modules);
         extras.push(format!("{unread} (`--show-unknown` names them)"));
     }
+    if scan.unnamed_unpaired_parameters_files > 0 {
+        let count = scan.unnamed_unpaired_parameters_files;
+        extras.push(super::unpaired_parameters_files(count, true));
+    }
     if !extras.is_empty() {
         writeln!(out, "{}.", extras.join("; "))?;
     }
