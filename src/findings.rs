@@ -32,6 +32,9 @@ pub struct Scan {
     /// Parameters files found in the scanned directories that no template is read with and
     /// that are not among the notices (only `--show-unknown` names them).
     pub unnamed_unpaired_parameters_files: usize,
+    /// Terraform variable files found in the scanned directories that Terraform applies only
+    /// when given with `-var-file`, not given so, and not among the notices.
+    pub unnamed_unapplied_variable_files: usize,
     /// The lowest level that blocks (`--fail-on`), for summaries; `None` when nothing blocks.
     pub fail_on: Option<Level>,
     pub not_applicable: Vec<Undecided>,

@@ -182,6 +182,7 @@ pub fn scan(options: &ScanOptions) -> Scan {
     let mut content = Vec::new();
     let mut data = DataFiles::new(&discovered.data_files);
     let mut parameters_files = Vec::new();
+    let mut variable_files = Vec::new();
     for directory in loaded {
         data.take_note(&directory.module_sources, directory.reports_any);
         data.context.extend(directory.context_sources);
@@ -201,13 +202,29 @@ pub fn scan(options: &ScanOptions) -> Scan {
         file_json_offsets.extend(directory.files.json_offsets);
         files_scanned += directory.files.scanned;
         parameters_files.extend(directory.files.parameters);
+        variable_files.extend(directory.files.variable_files);
     }
-    let unpaired = parameters_files_unpaired(&parameters_files, &paths, &sources, &model.units);
-    let given_unpaired = discover::skipped_notice(
-        &unpaired.given,
-        UNPAIRED_PARAMETERS_FILE,
-        "that are parameters files no template is read with",
+    let given_by_name: HashSet<PathBuf> = discover::files_given_by_name(&paths).collect();
+    let unpaired =
+        parameters_files_unpaired(&parameters_files, &given_by_name, &sources, &model.units);
+    let unapplied = variable_files_unapplied(
+        &variable_files,
+        &given_by_name,
+        &sources,
+        &outside.var_file_paths,
     );
+    let given_unused = [
+        discover::skipped_notice(
+            &unpaired.given,
+            UNPAIRED_PARAMETERS_FILE,
+            "that are parameters files no template is read with",
+        ),
+        discover::skipped_notice(
+            &unapplied.given,
+            UNAPPLIED_VARIABLE_FILE,
+            "that are variable files Terraform applies only with `-var-file`",
+        ),
+    ];
     let reported_through_callers = calls.reported_through_callers();
     for list in &mut resources {
         list.retain(|r| !reported_through_callers(&r.unit));
@@ -233,15 +250,21 @@ pub fn scan(options: &ScanOptions) -> Scan {
     let secrets_of_files = std::mem::take(&mut model.secrets);
     errors.extend(model.errors);
     let mut notices = model.notices;
-    notices.extend(given_unpaired);
+    notices.extend(given_unused.into_iter().flatten());
     let mut unnamed_registry_modules = 0;
     let mut unnamed_unpaired_parameters_files = 0;
+    let mut unnamed_unapplied_variable_files = 0;
     if options.show_unknown {
         notices.append(&mut model.undecided_notices);
-        let skipped = |name: &String| format!("{name}: skipped: {UNPAIRED_PARAMETERS_FILE}");
-        notices.extend(unpaired.in_directories.iter().map(skipped));
+        let skipped = |why: &str, names: &[String]| {
+            let notices = names.iter().map(|name| format!("{name}: skipped: {why}"));
+            notices.collect::<Vec<_>>()
+        };
+        notices.extend(skipped(UNPAIRED_PARAMETERS_FILE, &unpaired.in_directories));
+        notices.extend(skipped(UNAPPLIED_VARIABLE_FILE, &unapplied.in_directories));
     } else {
         unnamed_unpaired_parameters_files = unpaired.in_directories.len();
+        unnamed_unapplied_variable_files = unapplied.in_directories.len();
         model.undecided_notices.sort_unstable();
         model.undecided_notices.dedup();
         unnamed_registry_modules = model.undecided_notices.len();
@@ -382,6 +405,7 @@ pub fn scan(options: &ScanOptions) -> Scan {
         notices,
         unnamed_registry_modules,
         unnamed_unpaired_parameters_files,
+        unnamed_unapplied_variable_files,
         fail_on: Some(rules::Level::Error),
         not_applicable,
         unknown,
@@ -627,6 +651,9 @@ struct FilesRead {
     scanned: usize,
     /// The reported files read as ARM parameters files.
     parameters: Vec<FileId>,
+    /// The reported Terraform variable files that Terraform applies only when given with
+    /// `-var-file` (`prod.tfvars`, not `terraform.tfvars`).
+    variable_files: Vec<FileId>,
 }
 
 impl FilesRead {
@@ -642,8 +669,9 @@ impl FilesRead {
             json_offsets: Vec::new(),
             scanned: 0,
             parameters: Vec::new(),
+            variable_files: Vec::new(),
         };
-        for (file, &(id, _, _)) in files.into_iter().zip(group) {
+        for (file, &(id, path, candidate)) in files.into_iter().zip(group) {
             if let Some(offsets) = file.json_offsets {
                 read.json_offsets.push((id, offsets));
             }
@@ -651,6 +679,9 @@ impl FilesRead {
             let parameters = matches!(file.document, Some(Document::ArmParameters(_)));
             if parameters && file.error.is_none() && reported(id) {
                 read.parameters.push(id);
+            }
+            if applied_only_when_given(path, candidate) && file.error.is_none() && reported(id) {
+                read.variable_files.push(id);
             }
             if let Some((span, message)) = file.error.filter(|_| reported(id)) {
                 read.errors.push(InputError {
@@ -664,6 +695,17 @@ impl FilesRead {
         }
         read
     }
+}
+
+/// Whether a file is a Terraform variable file that Terraform applies only when given with
+/// `-var-file`.
+fn applied_only_when_given(path: &Path, candidate: Candidate) -> bool {
+    let name = path
+        .file_name()
+        .and_then(|name| name.to_str())
+        .unwrap_or("");
+    matches!(candidate, Candidate::TfVars | Candidate::TfVarsJson)
+        && !terraform::applied_by_itself(name)
 }
 
 /// Reads a directory's files in parallel, then hands each front end the documents it takes,
@@ -828,22 +870,58 @@ fn templates_of_given_parameters(
 const UNPAIRED_PARAMETERS_FILE: &str = "a parameters file no template is read with (pair it in \
      the configuration, `parameters:`, or with `--template` and `--parameters`)";
 
-/// The names of the parameters files read with no template, those given by name (`paths`)
-/// apart from those found in the scanned directories.
+/// Why a variable file no module applies is skipped, and how to apply it.
+const UNAPPLIED_VARIABLE_FILE: &str = "a variable file Terraform applies only when given with \
+     `-var-file` (give it with `--var-file`, or in the configuration, `var-files:`)";
+
+/// The names of files read whose values nothing takes, those given by name apart from those
+/// found in the scanned directories.
 #[derive(Default)]
-struct Unpaired {
+struct Unused {
     given: Vec<String>,
     in_directories: Vec<String>,
+}
+
+impl Unused {
+    fn add(&mut self, file: &SourceFile, given: &HashSet<PathBuf>) {
+        let list = if given.contains(&file.path) {
+            &mut self.given
+        } else {
+            &mut self.in_directories
+        };
+        list.push(file.name.clone());
+    }
+}
+
+/// The variable files that Terraform applies only when given with `-var-file` and that are not
+/// given so (`--var-file`, the configuration's `var-files:`).
+fn variable_files_unapplied(
+    variable_files: &[FileId],
+    given: &HashSet<PathBuf>,
+    sources: &SourceMap,
+    var_file_paths: &[PathBuf],
+) -> Unused {
+    let mut out = Unused::default();
+    let given_as_var_file = |path: &Path| {
+        !var_file_paths.is_empty()
+            && std::fs::canonicalize(path).is_ok_and(|path| var_file_paths.contains(&path))
+    };
+    for file in variable_files.iter().filter_map(|id| sources.get(*id)) {
+        if !given_as_var_file(&file.path) {
+            out.add(file, given);
+        }
+    }
+    out
 }
 
 /// The parameters files no unit is read with (`main.json with x.parameters.json`), such as a
 /// parameters file named for no template whose `metadata.template` is not followed.
 fn parameters_files_unpaired(
     parameters_files: &[FileId],
-    paths: &[PathBuf],
+    given: &HashSet<PathBuf>,
     sources: &SourceMap,
     units: &[Unit],
-) -> Unpaired {
+) -> Unused {
     // What follows each ` with ` of a unit id, sorted: a file is read with a unit when one of
     // them starts with its name.
     let mut after_with: Vec<&str> = units
@@ -868,13 +946,10 @@ fn parameters_files_unpaired(
         .iter()
         .filter_map(|id| sources.get(*id))
         .filter(|file| !read_with(&file.name));
-    let given: HashSet<PathBuf> = discover::files_given_by_name(paths).collect();
-    let mut out = Unpaired::default();
+    let mut out = Unused::default();
     for file in unpaired {
-        if given.contains(&file.path) {
-            out.given.push(file.name.clone());
-        } else if !compiled_from_bicepparam(&file.path) {
-            out.in_directories.push(file.name.clone());
+        if given.contains(&file.path) || !compiled_from_bicepparam(&file.path) {
+            out.add(file, given);
         }
     }
     out

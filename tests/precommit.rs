@@ -434,16 +434,7 @@ fn a_scanned_parameters_file_no_template_is_read_with_is_counted_and_named() {
     fs::write(dir.path().join("parameters-main.json"), PARAMETERS).expect("parameters");
     fs::write(dir.path().join("prod.bicepparam"), "using 'main.bicep'\n").expect("bicepparam");
     fs::write(dir.path().join("prod.json"), PARAMETERS).expect("compiled parameters");
-    let scan = |args: &[&str]| {
-        let output = BinCommand::cargo_bin("acr-lint")
-            .expect("binary built")
-            .current_dir(dir.path())
-            .args(["--select", "ACR001", "--color", "never"])
-            .args(args)
-            .output()
-            .expect("acr-lint runs");
-        text(&output)
-    };
+    let scan = |args: &[&str]| human_report_of_acr001(dir.path(), args);
     let counted = "1 parameters file is read with no template, so its values are not checked \
                    (`--show-unknown` names it; pair it in the configuration).";
     let named = "note: parameters-main.json: skipped: a parameters file no template is read with";
@@ -460,6 +451,42 @@ fn a_scanned_parameters_file_no_template_is_read_with_is_counted_and_named() {
     let paired = scan(&[".", "--show-unknown"]);
     assert!(!paired.contains("no template is read with"), "{paired}");
     assert!(paired.contains("parameters-main.json"), "{paired}");
+}
+
+/// A variable file that Terraform applies only when given with `-var-file` (`prod.tfvars`, not
+/// `terraform.tfvars`) is counted by a scan of its directory and named by `--show-unknown`, or
+/// when given by name; given with `--var-file` or in the configuration it is applied.
+fn a_variable_file_terraform_applies_only_when_given_is_counted_and_named() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    write_module(dir.path(), "var.admin", "false");
+    fs::write(dir.path().join("terraform.tfvars"), "admin = false\n").expect("applied file");
+    fs::write(dir.path().join("prod.tfvars"), "admin = true\n").expect("variable file");
+    let scan = |args: &[&str]| human_report_of_acr001(dir.path(), args);
+    let counted = "1 variable file is applied to no module (Terraform applies it only with \
+                   `-var-file`), so its values are not checked (`--show-unknown` names it; give \
+                   it with `--var-file`).";
+    let named = "note: prod.tfvars: skipped: a variable file Terraform applies only when given \
+                 with `-var-file`";
+    let summary = scan(&["."]);
+    assert!(summary.contains(counted), "{summary}");
+    assert!(!summary.contains(named), "{summary}");
+    let shown = scan(&[".", "--show-unknown"]);
+    assert!(shown.contains(named), "{shown}");
+    assert!(!shown.contains("terraform.tfvars: skipped"), "{shown}");
+    assert!(!shown.contains("applied to no module"), "{shown}");
+    let given = scan(&["prod.tfvars"]);
+    assert!(given.contains(named), "{given}");
+    let applied = scan(&[".", "--var-file", "prod.tfvars", "--show-unknown"]);
+    assert!(applied.contains("error[ACR001]"), "{applied}");
+    assert!(!applied.contains("skipped"), "{applied}");
+    fs::write(
+        dir.path().join(".acr-lint.yaml"),
+        "var-files: [prod.tfvars]\n",
+    )
+    .expect("config");
+    let configured = scan(&[".", "--show-unknown"]);
+    assert!(configured.contains("error[ACR001]"), "{configured}");
+    assert!(!configured.contains("skipped"), "{configured}");
 }
 
 /// The Azure quickstarts' layout: `main.bicep` compiled to `azuredeploy.json`, deployed with
@@ -664,6 +691,18 @@ fn run(dir: &Path, program: &str, args: &[&str], env: &[(&str, &Path)]) -> Outpu
     command
         .output()
         .unwrap_or_else(|e| panic!("{program} {args:?}: {e}"))
+}
+
+/// What `acr-lint --select ACR001 ARGS` prints in `dir`, standard output then standard error.
+fn human_report_of_acr001(dir: &Path, args: &[&str]) -> String {
+    let output = BinCommand::cargo_bin("acr-lint")
+        .expect("binary built")
+        .current_dir(dir)
+        .args(["--select", "ACR001", "--color", "never"])
+        .args(args)
+        .output()
+        .expect("acr-lint runs");
+    text(&output)
 }
 
 fn text(output: &Output) -> String {
@@ -901,6 +940,10 @@ fn main() -> std::process::ExitCode {
         common::always(
             "a_scanned_parameters_file_no_template_is_read_with_is_counted_and_named",
             a_scanned_parameters_file_no_template_is_read_with_is_counted_and_named,
+        ),
+        common::always(
+            "a_variable_file_terraform_applies_only_when_given_is_counted_and_named",
+            a_variable_file_terraform_applies_only_when_given_is_counted_and_named,
         ),
         common::always(
             "a_given_file_is_read_with_the_bicep_file_its_template_was_compiled_from",

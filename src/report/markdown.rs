@@ -35,6 +35,12 @@ pub fn render(scan: &Scan, out: &mut dyn Write) -> io::Result<()> {
         let unpaired = super::unpaired_parameters_files(count, false);
         writeln!(out, "{unpaired}.")?;
     }
+    if scan.unnamed_unapplied_variable_files > 0 {
+        writeln!(out)?;
+        let count = scan.unnamed_unapplied_variable_files;
+        let unapplied = super::unapplied_variable_files(count, false);
+        writeln!(out, "{unapplied}.")?;
+    }
     if scan.findings.is_empty() {
         writeln!(out)?;
         match (scan.files_scanned, scan.errors.is_empty()) {

@@ -184,11 +184,7 @@ fn unread_registry_modules(count: usize) -> String {
 /// The summary's words for parameters files read with no template; `how` adds how to name and
 /// pair them.
 fn unpaired_parameters_files(count: usize, how: bool) -> String {
-    let (is, its, them) = if count == 1 {
-        ("is", "its", "it")
-    } else {
-        ("are", "their", "them")
-    };
+    let (is, its, them) = words_for(count);
     let how = if how {
         format!(" (`--show-unknown` names {them}; pair {them} in the configuration)")
     } else {
@@ -198,6 +194,31 @@ fn unpaired_parameters_files(count: usize, how: bool) -> String {
         "{} {is} read with no template, so {its} values are not checked{how}",
         plural(count, "parameters file")
     )
+}
+
+/// The summary's words for variable files no module applies; `how` adds how to name and apply
+/// them.
+fn unapplied_variable_files(count: usize, how: bool) -> String {
+    let (is, its, them) = words_for(count);
+    let how = if how {
+        format!(" (`--show-unknown` names {them}; give {them} with `--var-file`)")
+    } else {
+        String::new()
+    };
+    format!(
+        "{} {is} applied to no module (Terraform applies {them} only with `-var-file`), so {its} \
+         values are not checked{how}",
+        plural(count, "variable file")
+    )
+}
+
+/// "is", "its" and "it" for one thing, "are", "their" and "them" for any other count.
+fn words_for(count: usize) -> (&'static str, &'static str, &'static str) {
+    if count == 1 {
+        ("is", "its", "it")
+    } else {
+        ("are", "their", "them")
+    }
 }
 
 fn plural(count: usize, word: &str) -> String {

@@ -158,6 +158,10 @@ fn summary(scan: &Scan, out: &mut dyn Write) -> io::Result<()> {
         let count = scan.unnamed_unpaired_parameters_files;
         extras.push(super::unpaired_parameters_files(count, true));
     }
+    if scan.unnamed_unapplied_variable_files > 0 {
+        let count = scan.unnamed_unapplied_variable_files;
+        extras.push(super::unapplied_variable_files(count, true));
+    }
     if !extras.is_empty() {
         writeln!(out, "{}.", extras.join("; "))?;
     }

@@ -776,6 +776,12 @@ fn applied_rank(name: &str) -> Option<u8> {
     }
 }
 
+/// Whether a variable file (`.tfvars`, `.tfvars.json`) of this name is one Terraform applies by
+/// itself (`terraform.tfvars`, `*.auto.tfvars`), not only when given with `-var-file`.
+pub fn applied_by_itself(name: &str) -> bool {
+    applied_rank(name).is_some()
+}
+
 /// The suppression comments of the variable files Terraform applies by itself, each covering
 /// the assignment below it (findings on a value set there point at it).
 pub fn variable_file_directives<'s>(
