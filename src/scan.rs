@@ -211,7 +211,7 @@ pub fn scan(options: &ScanOptions) -> Scan {
         &variable_files,
         &given_by_name,
         &sources,
-        &outside.var_file_paths,
+        (&outside.var_file_paths, &roots),
     );
     let given_unused = [
         discover::skipped_notice(
@@ -894,12 +894,13 @@ impl Unused {
 }
 
 /// The variable files that Terraform applies only when given with `-var-file` and that are not
-/// given so (`--var-file`, the configuration's `var-files:`).
+/// given so (`--var-file`, the configuration's `var-files:`) nor applied by azd (looked for
+/// within the readable `roots`).
 fn variable_files_unapplied(
     variable_files: &[FileId],
     given: &HashSet<PathBuf>,
     sources: &SourceMap,
-    var_file_paths: &[PathBuf],
+    (var_file_paths, roots): (&[PathBuf], &[PathBuf]),
 ) -> Unused {
     let mut out = Unused::default();
     let given_as_var_file = |path: &Path| {
@@ -907,7 +908,7 @@ fn variable_files_unapplied(
             && std::fs::canonicalize(path).is_ok_and(|path| var_file_paths.contains(&path))
     };
     for file in variable_files.iter().filter_map(|id| sources.get(*id)) {
-        if !given_as_var_file(&file.path) {
+        if !given_as_var_file(&file.path) && !terraform::applied_by_azd(&file.path, roots) {
             out.add(file, given);
         }
     }

@@ -489,6 +489,49 @@ fn a_variable_file_terraform_applies_only_when_given_is_counted_and_named() {
     assert!(!configured.contains("skipped"), "{configured}");
 }
 
+/// In a project of the Azure Developer CLI that provisions with Terraform, azd applies the
+/// infrastructure directory's `main.tfvars.json` after filling in its environment variables:
+/// acr-lint applies it too, each value azd fills in unknown.
+fn azd_applies_the_variable_file_of_its_terraform_infrastructure() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    fs::create_dir(dir.path().join(".git")).expect("repository");
+    fs::write(
+        dir.path().join("azure.yaml"),
+        "name: x\ninfra:\n  provider: terraform\n",
+    )
+    .expect("project file");
+    let infra = dir.path().join("infra");
+    fs::create_dir(&infra).expect("infrastructure directory");
+    write_module(&infra, "var.admin", "false");
+    let variables = |admin: &str| {
+        let text = format!("{{\n  \"admin\": {admin}\n}}\n");
+        fs::write(infra.join("main.tfvars.json"), text).expect("variable file");
+    };
+    variables("\"${ADMIN_ENABLED}\"");
+    let filled_in = human_report_of_acr001(dir.path(), &[".", "--show-unknown"]);
+    assert!(
+        filled_in.contains(
+            "`${ADMIN_ENABLED}` in `infra/main.tfvars.json` is an environment \
+                            variable the Azure Developer CLI fills in at deployment"
+        ),
+        "{filled_in}"
+    );
+    assert!(!filled_in.contains("skipped"), "{filled_in}");
+    variables("true");
+    let expected = ["infra/main.tfvars.json ACR001"];
+    assert_eq!(
+        json_findings(dir.path(), &["--select", "ACR001"]).0,
+        expected
+    );
+    let given = ["--select", "ACR001", "infra/main.tfvars.json"];
+    assert_eq!(json_findings(dir.path(), &given).0, expected);
+    fs::write(dir.path().join("azure.yaml"), "name: x\n").expect("project file");
+    assert_eq!(
+        json_findings(dir.path(), &["--select", "ACR001"]).0,
+        Vec::<String>::new()
+    );
+}
+
 /// The Azure quickstarts' layout: `main.bicep` compiled to `azuredeploy.json`, deployed with
 /// `azuredeploy.parameters.json`. Whichever file is given, the registry is the Bicep file's,
 /// evaluated with that parameters file, as in a scan of the directory.
@@ -944,6 +987,10 @@ fn main() -> std::process::ExitCode {
         common::always(
             "a_variable_file_terraform_applies_only_when_given_is_counted_and_named",
             a_variable_file_terraform_applies_only_when_given_is_counted_and_named,
+        ),
+        common::always(
+            "azd_applies_the_variable_file_of_its_terraform_infrastructure",
+            azd_applies_the_variable_file_of_its_terraform_infrastructure,
         ),
         common::always(
             "a_given_file_is_read_with_the_bicep_file_its_template_was_compiled_from",

@@ -1,5 +1,6 @@
 //! The format-agnostic model: resources in ARM shape, whatever format declared them.
 
+pub mod azd;
 pub mod directives;
 pub mod graph;
 pub mod input;

@@ -12,7 +12,7 @@ use super::eval::TfValue;
 use super::module::{
     Binding, CalledModule, CalledOutputs, FileAccess, GivenValue, ModuleFile, tfvars_values,
 };
-use crate::model::{Node, RegistryRef, Resource, Unit, Value};
+use crate::model::{Node, RegistryRef, Resource, Unit, Value, azd};
 use crate::source::{self, FileId, SourceFile, Span, normalize};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -159,7 +159,7 @@ pub fn evaluate_directory<'s>(
     if files.is_empty() {
         return None;
     }
-    let given = variable_values(inputs, sources, context.outside);
+    let given = variable_values(inputs, sources, context);
     let module = source::normalize_for_access(directory);
     let instance = super::Instance {
         unit: source::display_name(directory, context.base),
@@ -813,31 +813,99 @@ pub fn variable_file_directives<'s>(
     directives
 }
 
+/// Where the variable file azd applies ranks among those Terraform applies by itself: after
+/// them, as azd gives it with `-var-file`.
+const AZD_RANK: u8 = 4;
+
 /// Variable values from outside the `.tf` files; later sources override earlier ones.
 fn variable_values<'s>(
     inputs: &[TerraformFile],
     sources: &dyn Fn(FileId) -> Option<&'s SourceFile>,
-    outside: &OutsideValues,
+    context: &ModuleContext<'_>,
 ) -> HashMap<String, GivenValue> {
+    let outside = context.outside;
     let mut values = outside.environment.clone();
+    let rank = |input: &TerraformFile, name: &str| {
+        applied_rank(name)
+            .or_else(|| applied_by_azd(&input.path, &context.roots).then_some(AZD_RANK))
+    };
     let mut files: Vec<(u8, String, &TerraformFile)> = inputs
         .iter()
+        .filter(|input| !matches!(input.content, Content::Config(_)))
         .filter_map(|input| {
             let name = input.file_name();
-            Some((applied_rank(&name)?, name, input))
+            Some((rank(input, &name)?, name, input))
         })
         .collect();
     files.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
-    for (_, _, input) in files {
+    for (rank, _, input) in files {
         let shown = sources(input.file).map_or_else(|| input.file_name(), |f| f.name.clone());
         match &input.content {
             Content::Vars(body) => values.extend(tfvars_values(body, input.file, &shown)),
+            Content::JsonVars(node) if rank == AZD_RANK => {
+                values.extend(
+                    json_values(node, &shown)
+                        .into_iter()
+                        .map(|(name, mut given)| {
+                            given.value = unknown_where_azd_fills_in(given.value, &shown, 0);
+                            (name, given)
+                        }),
+                );
+            }
             Content::JsonVars(node) => values.extend(json_values(node, &shown)),
             Content::Config(_) => {}
         }
     }
     values.extend(outside.var_files.iter().cloned());
     values
+}
+
+/// Whether azd applies the variable file at `path` when it provisions (see
+/// [`azd::applies_terraform_var_file`]), looking for its project within the readable `roots`.
+pub fn applied_by_azd(path: &Path, roots: &[PathBuf]) -> bool {
+    let json_variable_file = path
+        .file_name()
+        .and_then(|name| name.to_str())
+        .is_some_and(|name| name.ends_with(".tfvars.json"));
+    let Some(canonical) = json_variable_file
+        .then(|| std::fs::canonicalize(path).ok())
+        .flatten()
+    else {
+        return false;
+    };
+    roots
+        .iter()
+        .filter(|root| canonical.starts_with(root))
+        .any(|top| azd::applies_terraform_var_file(&canonical, top))
+}
+
+/// A value of the variable file azd applies with each string that holds an environment variable
+/// azd fills in (`${AZURE_LOCATION}`) made unknown; `depth` bounds the walk as parsing bounds
+/// the nesting.
+fn unknown_where_azd_fills_in(value: TfValue, file: &str, depth: usize) -> TfValue {
+    const MAX_DEPTH: usize = 64;
+    match value {
+        TfValue::String(text) => match azd::environment_variable(&text) {
+            Some(variable) => TfValue::Unknown(format!(
+                "`{variable}` in `{file}` is an environment variable the Azure Developer CLI \
+                 fills in at deployment"
+            )),
+            None => TfValue::String(text),
+        },
+        TfValue::List(items) if depth < MAX_DEPTH => TfValue::List(
+            items
+                .into_iter()
+                .map(|item| unknown_where_azd_fills_in(item, file, depth + 1))
+                .collect(),
+        ),
+        TfValue::Object(members) if depth < MAX_DEPTH => TfValue::Object(
+            members
+                .into_iter()
+                .map(|(key, item)| (key, unknown_where_azd_fills_in(item, file, depth + 1)))
+                .collect(),
+        ),
+        other => other,
+    }
 }
 
 /// Variable values that apply to every module: `TF_VAR_` environment variables (lowest

@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use super::{MAX_PRODUCED_UNITS, MAX_VALUE_COPIES, ParametersFile, resolve};
 use crate::arm::expr::{self, Env, Kind, UserFunction, Val};
-use crate::model::{Node, Value, Via};
+use crate::model::{Node, Value, Via, azd};
 use crate::source::Span;
 
 /// What expressions in one template scope see: parameter values (with where they were set),
@@ -483,7 +483,7 @@ pub(super) fn is_placeholder(text: &str) -> bool {
 /// What a parameters file's string value holding an environment variable azd fills in stands
 /// for: a value unknown before deployment. `None` for any other value.
 fn filled_in_by_azd(value: &Node, file: &str) -> Option<Node> {
-    let variable = value.as_str().and_then(environment_variable)?;
+    let variable = value.as_str().and_then(azd::environment_variable)?;
     Some(Node::unknown(
         format!(
             "`{variable}` in `{file}` is an environment variable the Azure Developer CLI fills \
@@ -515,28 +515,6 @@ fn unknown_where_azd_fills_in(value: &mut Node, file: &str, depth: usize) {
 
 /// How deep [`unknown_where_azd_fills_in`] looks into a value.
 const MAX_VALUE_DEPTH: usize = 64;
-
-/// The first environment variable in `text` that the Azure Developer CLI substitutes in a
-/// parameters file before deploying: `${AZURE_LOCATION}`, `${ACR_SKU=Basic}`.
-pub(super) fn environment_variable(text: &str) -> Option<&str> {
-    let mut from = 0;
-    while let Some(start) = text.get(from..)?.find("${").map(|at| from + at) {
-        let rest = text.get(start + 2..)?;
-        let name_length = rest
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-            .unwrap_or(rest.len());
-        let named = name_length > 0 && !rest.starts_with(|c: char| c.is_ascii_digit());
-        let after_name = rest.get(name_length..).unwrap_or("");
-        let closes = after_name.starts_with('}')
-            || (after_name.starts_with(['=', ':', '-', '+', '?']) && after_name.contains('}'));
-        if named && closes {
-            let end = start + 2 + name_length + after_name.find('}')? + 1;
-            return text.get(start..end);
-        }
-        from = start + 2;
-    }
-    None
-}
 
 /// The first token a deployment pipeline replaces before deploying (`#_namePrefix_#`, as module
 /// test templates write it) in `text`.
@@ -701,37 +679,7 @@ fn produced_units(node: &Node, limit: u64) -> u64 {
 
 #[cfg(test)]
 mod tests {
-    use super::{environment_variable, pipeline_token};
-
-    #[test]
-    fn environment_variables_the_azure_developer_cli_fills_in_are_found() {
-        assert_eq!(
-            environment_variable("${AZURE_LOCATION}"),
-            Some("${AZURE_LOCATION}")
-        );
-        assert_eq!(
-            environment_variable("${ACR_SKU=Basic}"),
-            Some("${ACR_SKU=Basic}")
-        );
-        assert_eq!(
-            environment_variable("acr${ENV:-dev}01"),
-            Some("${ENV:-dev}")
-        );
-        assert_eq!(environment_variable("$${ x} ${_A1}"), Some("${_A1}"));
-        for plain in [
-            "",
-            "$",
-            "${",
-            "${}",
-            "${1A}",
-            "${A",
-            "${A=b",
-            "[parameters('a')]",
-            "${a b}",
-        ] {
-            assert_eq!(environment_variable(plain), None, "{plain}");
-        }
-    }
+    use super::pipeline_token;
 
     #[test]
     fn pipeline_tokens_are_found_anywhere_in_a_string() {
