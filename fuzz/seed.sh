@@ -98,6 +98,14 @@ for case in sorted(glob.glob("../testdata/terraform/*/*/")):
     seed = "\n---8<---\n".join(parts)
     name = hashlib.sha1(seed.encode()).hexdigest()
     open(f"corpus/tf_files/{name}", "w").write(seed)
+registry = ('variable "admin" {\n  default = false\n}\nvariable "sku" {\n  default = "Premium"\n}\n'
+            'resource "azurerm_container_registry" "acr" {\n  name = "acrazd001"\n'
+            '  resource_group_name = "rg"\n  location = "westeurope"\n  sku = var.sku\n'
+            '  admin_enabled = var.admin\n}\n')
+azd = "\n---8<---\n".join([registry, "", "", "", "", "admin = true\n",
+                            "name: azd\ninfra:\n  provider: terraform\n  path: .\n",
+                            '{"sku": "${ACR_SKU=Basic}", "admin": [{"a": "${ADMIN}"}]}\n'])
+open("corpus/tf_files/azd-variable-files", "w").write(azd)
 PY
 
 # The ARM and Bicep cases with parameters files, each as one input of `arm_files`: the template,

@@ -1,8 +1,10 @@
 //! The Terraform file functions (`file()`, `fileset()`, `templatefile()`, `yamldecode()`,
-//! `jsondecode()`) on files the input writes: its parts, split at lines of `---8<---`, are
-//! `main.tf`, `registry.yaml`, `registry.yaml.tftpl`, `registries/a.yaml` and
-//! `registries/b.json` in a temp dir. The directory is scanned, then `registry.yaml` is given
-//! alone as a data file, and every output is rendered.
+//! `jsondecode()`) and variable files on files the input writes: its parts, split at lines of
+//! `---8<---`, are `main.tf`, `registry.yaml`, `registry.yaml.tftpl`, `registries/a.yaml`,
+//! `registries/b.json`, `prod.tfvars` (applied only when given), `azure.yaml` and
+//! `main.tfvars.json` (applied when the project file says azd provisions this directory with
+//! Terraform) in a temp dir. The directory is scanned, then `registry.yaml` and `prod.tfvars`
+//! are given alone, and every output is rendered.
 #![no_main]
 
 #[path = "../shared/scan_files.rs"]
@@ -11,12 +13,15 @@ mod scan_files;
 use libfuzzer_sys::fuzz_target;
 use scan_files::{scan_and_render, write_parts};
 
-const NAMES: [&str; 5] = [
+const NAMES: [&str; 8] = [
     "main.tf",
     "registry.yaml",
     "registry.yaml.tftpl",
     "registries/a.yaml",
     "registries/b.json",
+    "prod.tfvars",
+    "azure.yaml",
+    "main.tfvars.json",
 ];
 
 fuzz_target!(|data: &[u8]| {
@@ -28,4 +33,5 @@ fuzz_target!(|data: &[u8]| {
     }
     scan_and_render(vec![dir.path().to_path_buf()]);
     scan_and_render(vec![dir.path().join("registry.yaml")]);
+    scan_and_render(vec![dir.path().join("prod.tfvars")]);
 });
