@@ -89,7 +89,9 @@ struct Cli {
     )]
     allowed_locations: Vec<String>,
 
-    /// Report results that could not be decided (values unknown before deployment) as notes.
+    /// Report results that could not be decided (values unknown before deployment) as notes, and
+    /// name what the summary only counts: Bicep registry modules not restored, parameters files no
+    /// template is read with, variable files no module applies.
     #[arg(long, global = true)]
     show_unknown: bool,
 
