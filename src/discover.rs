@@ -154,12 +154,17 @@ fn unread_kinds_notice(paths: &[PathBuf], base: &Path) -> Option<String> {
     )
 }
 
+/// The notice of one file skipped, and why: `x.json: skipped: WHY`.
+pub fn skipped_file_notice(name: &str, why: &str) -> String {
+    format!("{name}: skipped: {why}")
+}
+
 /// One line on files given by name that are skipped: `NAME: skipped: WHY` for one, `skipped N
 /// files given by name THAT: NAME, …` naming the first few of more.
 pub fn skipped_notice(names: &[String], why: &str, that: &str) -> Option<String> {
     match names {
         [] => None,
-        [one] => Some(format!("{one}: skipped: {why}")),
+        [one] => Some(skipped_file_notice(one, why)),
         many => {
             let shown = many.get(..UNREAD_NAMES_SHOWN).unwrap_or(many).join(", ");
             let more = many.len().saturating_sub(UNREAD_NAMES_SHOWN);

@@ -257,7 +257,9 @@ pub fn scan(options: &ScanOptions) -> Scan {
     if options.show_unknown {
         notices.append(&mut model.undecided_notices);
         let skipped = |why: &str, names: &[String]| {
-            let notices = names.iter().map(|name| format!("{name}: skipped: {why}"));
+            let notices = names
+                .iter()
+                .map(|name| discover::skipped_file_notice(name, why));
             notices.collect::<Vec<_>>()
         };
         notices.extend(skipped(UNPAIRED_PARAMETERS_FILE, &unpaired.in_directories));
@@ -700,12 +702,13 @@ impl FilesRead {
 /// Whether a file is a Terraform variable file that Terraform applies only when given with
 /// `-var-file`.
 fn applied_only_when_given(path: &Path, candidate: Candidate) -> bool {
-    let name = path
-        .file_name()
-        .and_then(|name| name.to_str())
-        .unwrap_or("");
+    let name = || {
+        path.file_name()
+            .and_then(|name| name.to_str())
+            .unwrap_or("")
+    };
     matches!(candidate, Candidate::TfVars | Candidate::TfVarsJson)
-        && !terraform::applied_by_itself(name)
+        && !terraform::applied_by_itself(name())
 }
 
 /// Reads a directory's files in parallel, then hands each front end the documents it takes,
@@ -903,12 +906,10 @@ fn variable_files_unapplied(
     (var_file_paths, roots): (&[PathBuf], &[PathBuf]),
 ) -> Unused {
     let mut out = Unused::default();
-    let given_as_var_file = |path: &Path| {
-        !var_file_paths.is_empty()
-            && std::fs::canonicalize(path).is_ok_and(|path| var_file_paths.contains(&path))
-    };
     for file in variable_files.iter().filter_map(|id| sources.get(*id)) {
-        if !given_as_var_file(&file.path) && !terraform::applied_by_azd(&file.path, roots) {
+        let applied = terraform::given_as_var_file(&file.path, var_file_paths)
+            || terraform::applied_by_azd(&file.path, roots);
+        if !applied {
             out.add(file, given);
         }
     }
@@ -923,6 +924,9 @@ fn parameters_files_unpaired(
     sources: &SourceMap,
     units: &[Unit],
 ) -> Unused {
+    if parameters_files.is_empty() {
+        return Unused::default();
+    }
     // What follows each ` with ` of a unit id, sorted: a file is read with a unit when one of
     // them starts with its name.
     let mut after_with: Vec<&str> = units

@@ -32,7 +32,7 @@ pub use plan::{Plan, combine as combine_plan, is_plan, read_plan};
 pub use project::{
     Evaluated, InputKind, ModuleContext, OutsideValues, TerraformFile, applied_by_azd,
     applied_by_itself, command_line_value, environment_values, evaluate_directory,
-    invalid_var_value, var_file_values,
+    given_as_var_file, invalid_var_value, var_file_values,
 };
 
 use expr::Converter;

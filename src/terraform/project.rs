@@ -782,6 +782,12 @@ pub fn applied_by_itself(name: &str) -> bool {
     applied_rank(name).is_some()
 }
 
+/// Whether the file at `path` is one of the `--var-file` files (`var_file_paths`, resolved).
+pub fn given_as_var_file(path: &Path, var_file_paths: &[PathBuf]) -> bool {
+    !var_file_paths.is_empty()
+        && std::fs::canonicalize(path).is_ok_and(|path| var_file_paths.contains(&path))
+}
+
 /// The suppression comments of the variable files Terraform applies by itself, each covering
 /// the assignment below it (findings on a value set there point at it).
 pub fn variable_file_directives<'s>(
@@ -790,10 +796,7 @@ pub fn variable_file_directives<'s>(
     unit: &str,
     var_file_paths: &[PathBuf],
 ) -> Vec<crate::model::directives::Directive> {
-    let given_again = |path: &Path| {
-        !var_file_paths.is_empty()
-            && std::fs::canonicalize(path).is_ok_and(|p| var_file_paths.contains(&p))
-    };
+    let given_again = |path: &Path| given_as_var_file(path, var_file_paths);
     let mut directives = Vec::new();
     for input in inputs {
         let Content::Vars(body) = &input.content else {
