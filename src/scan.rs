@@ -324,7 +324,10 @@ pub fn scan(options: &ScanOptions) -> Scan {
     let (mut secrets, (graph, outcomes)) = rayon::join(
         || secret_spans(secrets_of_files, &resources),
         || {
-            let graph = model::graph::link(resources.iter().flatten(), &units);
+            let mut graph = model::graph::link(resources.iter().flatten(), &units);
+            // Only findings that point into a reported file, or are about a resource declared
+            // in one, are kept (below): a registry none of whose spans is there has none.
+            graph.registries.retain(|view| view.touches(&reported));
             let outcomes = rules::run(&graph, &options.rules, &options.rule_options);
             (graph, outcomes)
         },

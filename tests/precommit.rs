@@ -109,6 +109,27 @@ fn a_given_file_is_evaluated_with_its_module() {
     assert_eq!(summary["files_scanned"], 3);
 }
 
+/// A role assignment in the given file, on a registry declared in a sibling, is checked; the
+/// registry's own findings, all in the sibling, are not reported.
+fn a_given_file_reports_what_it_grants_on_a_sibling_registry() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    write_module(dir.path(), "var.admin", "true");
+    let assignment = r#"resource "azurerm_role_assignment" "ci" {
+  scope                = azurerm_container_registry.acr.id
+  role_definition_name = "Contributor"
+  principal_id         = "11111111-1111-1111-1111-111111111111"
+}
+"#;
+    fs::write(dir.path().join("roles.tf"), assignment).expect("roles.tf");
+
+    let (findings, summary) = json_findings(dir.path(), &["roles.tf"]);
+    assert_eq!(findings, ["roles.tf ACR007"]);
+    assert_eq!(summary["unknown"], 0, "{summary}");
+
+    let (findings, _) = json_findings(dir.path(), &["variables.tf", "roles.tf"]);
+    assert_eq!(findings, ["roles.tf ACR007", "variables.tf ACR001"]);
+}
+
 fn a_given_file_with_a_broken_sibling_is_still_checked() {
     let dir = tempfile::tempdir().expect("temporary directory");
     write_module(dir.path(), "true", "false");
@@ -951,6 +972,10 @@ fn main() -> std::process::ExitCode {
         common::always(
             "a_given_file_is_evaluated_with_its_module",
             a_given_file_is_evaluated_with_its_module,
+        ),
+        common::always(
+            "a_given_file_reports_what_it_grants_on_a_sibling_registry",
+            a_given_file_reports_what_it_grants_on_a_sibling_registry,
         ),
         common::always(
             "a_given_file_with_a_broken_sibling_is_still_checked",

@@ -20,6 +20,12 @@ impl<'a> RegistryView<'a> {
     pub fn related(&self, kind: Kind) -> impl Iterator<Item = &'a Resource> + '_ {
         self.related.iter().copied().filter(move |r| r.kind == kind)
     }
+
+    /// Whether the registry or a resource related to it [`touches`](Resource::touches) a file
+    /// `in_file` accepts: every span a rule can point at on the registry lies in these.
+    pub fn touches(&self, in_file: &impl Fn(crate::source::FileId) -> bool) -> bool {
+        self.registry.touches(in_file) || self.related.iter().any(|r| r.touches(in_file))
+    }
 }
 
 /// A template or module with its resources, for rules that look beyond one registry.

@@ -324,6 +324,12 @@ impl Resource {
         self.kind == Kind::Registry
     }
 
+    /// Whether the resource is declared in a file `in_file` accepts, or any of its settings was
+    /// written in or came through one.
+    pub fn touches(&self, in_file: &impl Fn(crate::source::FileId) -> bool) -> bool {
+        in_file(self.decl.file) || self.body.any_span_in(in_file)
+    }
+
     pub fn lookup(&self, path: &str) -> Lookup<'_> {
         self.body.lookup(path)
     }

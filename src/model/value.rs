@@ -1,6 +1,6 @@
 //! Values with provenance: every value remembers the span that set it.
 
-use crate::source::Span;
+use crate::source::{FileId, Span};
 
 /// Where a value came from when it was not written at the place it is used.
 #[derive(Debug, Clone, PartialEq)]
@@ -80,6 +80,24 @@ impl Node {
 
     pub fn is_unknown(&self) -> bool {
         matches!(self.value, Value::Unknown(_))
+    }
+
+    /// Whether this node or one below it was written in, or came through, a file `in_file`
+    /// accepts.
+    pub fn any_span_in(&self, in_file: &impl Fn(FileId) -> bool) -> bool {
+        let mut pending = vec![self];
+        while let Some(node) = pending.pop() {
+            let through = node.via.as_ref().is_some_and(|via| in_file(via.span.file));
+            if in_file(node.span.file) || through {
+                return true;
+            }
+            match &node.value {
+                Value::Array(items) => pending.extend(items),
+                Value::Object(members) => pending.extend(members.iter().map(|(_, member)| member)),
+                _ => {}
+            }
+        }
+        false
     }
 
     /// Gives back the room the object's members, and those of the objects in it down to
@@ -315,5 +333,29 @@ mod tests {
         assert!(!same_key("sku", "sk"));
         assert!(!same_key("name", "nama"));
         assert!(!same_key("É", "é"));
+    }
+
+    #[test]
+    fn a_span_is_found_below_arrays_objects_and_in_what_a_value_came_through() {
+        let in_file = |wanted: FileId| move |file: FileId| file == wanted;
+        let mut through = Node::new(Value::Bool(true), Span::new(1, 0, 4));
+        through.via = Some(Box::new(Via {
+            span: Span::new(2, 0, 9),
+            description: "variable `admin`".into(),
+            input: None,
+            reference: None,
+        }));
+        let listed = Node::new(Value::String("x".into()), Span::new(3, 0, 1));
+        let mut root = Node::object(Span::new(0, 0, 1));
+        root.set_path("properties.adminUserEnabled", through);
+        root.insert(
+            "tags",
+            Node::new(Value::Array(vec![listed]), Span::new(0, 2, 3)),
+        );
+        for file in 0..4 {
+            assert!(root.any_span_in(&in_file(file)), "file {file}");
+        }
+        assert!(!root.any_span_in(&in_file(4)));
+        assert!(!Node::object(Span::new(0, 0, 1)).any_span_in(&in_file(1)));
     }
 }
