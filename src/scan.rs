@@ -98,8 +98,18 @@ pub fn scan(options: &ScanOptions) -> Scan {
     let explicit_templates = templates_of_given_parameters(&options.parameter_pairs, &paths);
     let discovered = discover::files(&paths, &explicit_templates, &open, &options.exclude, &base);
     let files = &discovered.files;
-    let (outside, var_sources, var_errors) =
-        terraform::outside_values(&options.var_files, &options.var_values, files.len(), &base);
+    // A `--var-file` may lie outside the scanned paths: its project is looked for within its
+    // own repository.
+    let applied_by_azd = |path: &Path| {
+        let roots = readable_roots(&[path.to_path_buf()]);
+        terraform::applied_by_azd(path, &roots)
+    };
+    let (outside, var_sources, var_errors) = terraform::outside_values(
+        &options.var_files,
+        &options.var_values,
+        (files.len(), &base),
+        &applied_by_azd,
+    );
     let linked = discovered
         .links
         .iter()

@@ -538,6 +538,13 @@ fn azd_applies_the_variable_file_of_its_terraform_infrastructure() {
         "{filled_in}"
     );
     assert!(!filled_in.contains("skipped"), "{filled_in}");
+    // Given with `--var-file` too, what azd fills in is unknown, not the placeholder's text.
+    let var_file = ["--show-unknown", "--var-file", "infra/main.tfvars.json"];
+    let given_too = human_report_of_acr001(dir.path(), &var_file);
+    assert!(
+        given_too.contains("`${ADMIN_ENABLED}` in `infra/main.tfvars.json` is an environment"),
+        "{given_too}"
+    );
     variables("true");
     let expected = ["infra/main.tfvars.json ACR001"];
     assert_eq!(

@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 
 use super::plan::{combine, read_plan};
 use super::project::{
-    Evaluated, ModuleContext, OutsideValues, TerraformFile, command_line_value, environment_values,
-    evaluate_directory, var_file_values, variable_file_directives,
+    Evaluated, ModuleContext, OutsideValues, TerraformFile, as_azd_fills_in, command_line_value,
+    environment_values, evaluate_directory, var_file_values, variable_file_directives,
 };
 use crate::model::input::read_or_report;
 use crate::model::{FrontEndOutput, InputError, JsonDocument};
@@ -25,12 +25,13 @@ pub struct VarValue {
 }
 
 /// Variable values for every module: the environment's and the `--var-file` files' (which
-/// take file ids from `first_id` on, in order).
+/// take file ids from `first_id` on, in order). In a file azd applies (`applied_by_azd`), what
+/// azd fills in is unknown, as when the file is applied by itself.
 pub fn outside_values(
     var_files: &[PathBuf],
     var_values: &[VarValue],
-    first_id: FileId,
-    base: &Path,
+    (first_id, base): (FileId, &Path),
+    applied_by_azd: &dyn Fn(&Path) -> bool,
 ) -> (OutsideValues, Vec<SourceFile>, Vec<InputError>) {
     let mut outside = OutsideValues {
         environment: environment_values(),
@@ -52,6 +53,12 @@ pub fn outside_values(
         let text = read_or_report(path, &name, &mut errors);
         let source = SourceFile::new(path.clone(), name.clone(), text);
         match var_file_values(id, &source) {
+            Ok(read) if applied_by_azd(path) => {
+                outside
+                    .var_files
+                    .extend(as_azd_fills_in(read.values, &name));
+                outside.directives.extend(read.directives);
+            }
             Ok(read) => {
                 outside.var_files.extend(read.values);
                 outside.directives.extend(read.directives);

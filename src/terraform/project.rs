@@ -846,14 +846,7 @@ fn variable_values<'s>(
         match &input.content {
             Content::Vars(body) => values.extend(tfvars_values(body, input.file, &shown)),
             Content::JsonVars(node) if rank == AZD_RANK => {
-                values.extend(
-                    json_values(node, &shown)
-                        .into_iter()
-                        .map(|(name, mut given)| {
-                            given.value = unknown_where_azd_fills_in(given.value, &shown, 0);
-                            (name, given)
-                        }),
-                );
+                values.extend(as_azd_fills_in(json_values(node, &shown), &shown));
             }
             Content::JsonVars(node) => values.extend(json_values(node, &shown)),
             Content::Config(_) => {}
@@ -861,6 +854,19 @@ fn variable_values<'s>(
     }
     values.extend(outside.var_files.iter().cloned());
     values
+}
+
+/// The values of a variable file azd applies, each value azd fills in from an environment
+/// variable made unknown.
+pub fn as_azd_fills_in(
+    values: Vec<(String, GivenValue)>,
+    shown: &str,
+) -> Vec<(String, GivenValue)> {
+    let fill_in = |(name, mut given): (String, GivenValue)| {
+        given.value = unknown_where_azd_fills_in(given.value, shown, 0);
+        (name, given)
+    };
+    values.into_iter().map(fill_in).collect()
 }
 
 /// Whether azd applies the variable file at `path` when it provisions (see
