@@ -7,7 +7,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::findings::Scan;
-use crate::rules::Finding;
+use crate::rules::{Finding, Findings};
 use crate::source::FileId;
 use crate::suppress::Suppressed;
 
@@ -139,10 +139,10 @@ pub const ORIGIN: &str = "baseline";
 /// ones, and how many entries matched nothing (stale). An entry matches a finding of its rule,
 /// resource and property in the file the finding's value was written in or used in.
 pub fn apply<'s>(
-    findings: Vec<Finding>,
+    findings: Findings,
     baseline: &Baseline,
     file_name: &'s dyn Fn(FileId) -> &'s str,
-) -> (Vec<Finding>, Vec<Suppressed>, usize) {
+) -> (Findings, Vec<Suppressed>, usize) {
     let index: HashMap<(&str, &str, &str, &str), usize> = baseline
         .entries
         .iter()

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 pub use crate::model::InputError;
 pub use crate::model::suppression::{DirectiveError, Suppression};
-pub use crate::rules::{Finding, Level, RuleMeta, Undecided};
+pub use crate::rules::{Finding, Findings, Level, RuleMeta, Undecided};
 use crate::source::{SourceMap, Span};
 pub use crate::suppress::Suppressed;
 
@@ -19,7 +19,7 @@ pub struct Scan {
     pub sources: SourceMap,
     /// Where secret values are written in the sources: masked wherever source is shown.
     pub secrets: Vec<Span>,
-    pub findings: Vec<Finding>,
+    pub findings: Findings,
     /// Findings kept out of the report by a suppression, with its reason.
     pub suppressed: Vec<Suppressed>,
     /// Baseline entries that no finding matched any more (fixed problems).

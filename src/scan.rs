@@ -358,7 +358,7 @@ pub fn scan(options: &ScanOptions) -> Scan {
     unknown.retain(|u| reported(u.span.file));
     not_applicable.retain(|u| reported(u.span.file));
     if options.show_unknown {
-        findings.extend(unknown.iter().map(rules::could_not_verify));
+        findings.extend(unknown.iter().map(|u| Box::new(rules::could_not_verify(u))));
     }
     for finding in &mut findings {
         if let Some((_, level)) = options.levels.iter().find(|(id, _)| *id == finding.rule.id) {
@@ -398,11 +398,12 @@ pub fn scan(options: &ScanOptions) -> Scan {
     };
     let reported_findings = findings.iter_mut();
     help_in_the_syntax_pointed_at(
-        reported_findings.chain(suppressed.iter_mut().map(|s| &mut s.finding)),
+        reported_findings
+            .chain(suppressed.iter_mut().map(|s| &mut s.finding))
+            .map(|finding| &mut **finding),
         &sources,
     );
     let ranks = NameRanks::of(&sources);
-    // Findings are large: their keys are sorted, and each finding moved once.
     findings.sort_by_cached_key(|f| {
         (
             ranks.of_file(f.primary.span.file),
@@ -1128,7 +1129,7 @@ fn merge_units(parts: Vec<Unit>) -> Vec<Unit> {
 /// those of the results to the JSON.
 fn move_to_json_syntax(
     offsets: &[(FileId, terraform::json_syntax::OffsetMap)],
-    findings: &mut [Finding],
+    findings: &mut [Box<Finding>],
     undecided: [&mut Vec<rules::Undecided>; 2],
     secrets: &mut [crate::source::Span],
 ) {

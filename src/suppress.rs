@@ -8,7 +8,7 @@ pub use crate::model::suppression::{Covers, Date, DirectiveError, Suppression};
 
 use crate::model::Unit;
 use crate::model::directives::{Directive, NO_RULE};
-use crate::rules::{self, Finding, Label};
+use crate::rules::{self, Finding, Findings, Label};
 use crate::source::{FileId, SourceMap, Span};
 
 /// The id of a rule named by its id or slug, current or removed.
@@ -273,7 +273,7 @@ impl<'s> Candidates<'s> {
 /// A finding kept out of the report, and why.
 #[derive(Debug, Clone)]
 pub struct Suppressed {
-    pub finding: Finding,
+    pub finding: Box<Finding>,
     pub reason: String,
     /// The suppression's expiry, if it has one.
     pub until: Option<Date>,
@@ -286,12 +286,12 @@ pub struct Suppressed {
 /// Applies suppressions: returns the findings still reported (with diagnostics about the
 /// suppressions themselves added) and the suppressed ones.
 pub fn apply<'n>(
-    findings: Vec<Finding>,
+    findings: Findings,
     suppressions: &[Suppression],
     problems: &[DirectiveError],
     today: Date,
     file_name: &dyn Fn(FileId) -> &'n str,
-) -> (Vec<Finding>, Vec<Suppressed>) {
+) -> (Findings, Vec<Suppressed>) {
     if suppressions.is_empty() && problems.is_empty() {
         return (findings, Vec::new());
     }
@@ -369,8 +369,8 @@ pub fn apply<'n>(
     (kept, suppressed)
 }
 
-fn tool_finding(meta: &'static rules::RuleMeta, span: Span, message: String) -> Finding {
-    Finding {
+fn tool_finding(meta: &'static rules::RuleMeta, span: Span, message: String) -> Box<Finding> {
+    Box::new(Finding {
         rule: meta,
         level: meta.level,
         message,
@@ -388,7 +388,7 @@ fn tool_finding(meta: &'static rules::RuleMeta, span: Span, message: String) -> 
         unit: String::new(),
         resource_decl: None,
         secret: false,
-    }
+    })
 }
 
 /// How suppressions apply in a scan.
@@ -401,12 +401,12 @@ pub struct Options<'a> {
 
 /// Applies the inline suppressions of every unit (unless switched off) and the configuration's.
 pub fn apply_to_scan(
-    findings: Vec<Finding>,
+    findings: Findings,
     units: &[Unit],
     options: &Options<'_>,
     sources: &SourceMap,
     config_suppressions: Vec<Suppression>,
-) -> (Vec<Finding>, Vec<Suppressed>) {
+) -> (Findings, Vec<Suppressed>) {
     let directives = units
         .iter()
         .filter(|_| options.inline)

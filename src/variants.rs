@@ -3,13 +3,13 @@
 
 use std::collections::HashMap;
 
-use crate::rules::{Finding, Undecided};
+use crate::rules::{Finding, Findings, Undecided};
 use crate::source::Span;
 use crate::{arm, terraform};
 
 /// One finding per rule and place: the same finding from several parameters files, module
 /// calls, ARM copies or Terraform instances (`count`, `for_each`) is kept once, naming them all.
-pub fn merge_variants(mut findings: Vec<Finding>) -> Vec<Finding> {
+pub fn merge_variants(mut findings: Findings) -> Findings {
     if findings.iter().all(|f| f.variants.is_empty()) {
         return findings;
     }
@@ -40,7 +40,7 @@ pub fn merge_variants(mut findings: Vec<Finding>) -> Vec<Finding> {
 /// callers in several files that name it alike (`module aks 'main.bicep'` in each) reports the
 /// same problem at the same place for each. `findings` are sorted by where they start and by
 /// rule, so a repeat is in the run of findings that start where it does, of its rule.
-pub fn drop_repeated(findings: &mut Vec<Finding>) {
+pub fn drop_repeated(findings: &mut Findings) {
     let same_run = |a: &Finding, b: &Finding| {
         a.primary.span.start == b.primary.span.start && a.rule.id == b.rule.id
     };
@@ -99,7 +99,7 @@ enum Place {
     MergedInto(usize),
 }
 
-fn places(findings: &[Finding]) -> Vec<Place> {
+fn places(findings: &[Box<Finding>]) -> Vec<Place> {
     let mut places = Vec::with_capacity(findings.len());
     let mut index: HashMap<(&'static str, Span, String), usize> = HashMap::new();
     for (at, finding) in findings.iter().enumerate() {
@@ -213,8 +213,8 @@ mod tests {
     use crate::rules::{self, Finding, Label, Level};
     use crate::source::Span;
 
-    fn finding(rule: usize, at: usize, variant: Option<&str>) -> Finding {
-        Finding {
+    fn finding(rule: usize, at: usize, variant: Option<&str>) -> Box<Finding> {
+        Box::new(Finding {
             rule: rules::all()[rule].meta(),
             level: Level::Warning,
             message: "registry `acr` has the setting".into(),
@@ -232,7 +232,7 @@ mod tests {
             variants: variant.into_iter().map(str::to_string).collect(),
             unit: "main.json".into(),
             secret: false,
-        }
+        })
     }
 
     #[test]
@@ -267,11 +267,11 @@ mod tests {
 
     #[test]
     fn a_finding_repeated_word_for_word_is_kept_once() {
-        let longer = |mut f: Finding| {
+        let longer = |mut f: Box<Finding>| {
             f.primary.span.end += 2;
             f
         };
-        let other_resource = |mut f: Finding| {
+        let other_resource = |mut f: Box<Finding>| {
             f.resource = "other/acr".into();
             f
         };

@@ -81,10 +81,11 @@ fn placed(scan: &Scan, rule: &str) -> (Vec<String>, Vec<String>) {
         format!("{name}:{}", scan.sources.start(f.primary.span).line)
     };
     let of_rule = |f: &&acr_lint::rules::Finding| f.rule.id == rule;
-    let suppressed = scan.suppressed.iter().map(|s| &s.finding);
+    let suppressed = scan.suppressed.iter().map(|s| &*s.finding);
+    let reported = scan.findings.iter().map(|f| &**f);
     (
         suppressed.filter(of_rule).map(at).collect(),
-        scan.findings.iter().filter(of_rule).map(at).collect(),
+        reported.filter(of_rule).map(at).collect(),
     )
 }
 

@@ -27,8 +27,8 @@ pub fn render(scan: &Scan, out: &mut dyn Write) -> io::Result<()> {
     Ok(())
 }
 
-fn most_severe_first(findings: &[Finding]) -> Vec<&Finding> {
-    let mut sorted: Vec<&Finding> = findings.iter().collect();
+fn most_severe_first(findings: &[Box<Finding>]) -> Vec<&Finding> {
+    let mut sorted: Vec<&Finding> = findings.iter().map(|finding| &**finding).collect();
     sorted.sort_by_key(|f| Reverse(f.level));
     sorted
 }

@@ -205,11 +205,11 @@ pub fn render(scan: &Scan, out: &mut dyn Write) -> io::Result<()> {
     };
     out.write_all(head.as_bytes())?;
     out.write_all(b"\"results\":[")?;
-    let findings = scan.findings.iter().map(|finding| (finding, None));
+    let findings = scan.findings.iter().map(|finding| (&**finding, None));
     let suppressed = scan
         .suppressed
         .iter()
-        .map(|suppressed| (&suppressed.finding, Some(suppressed)));
+        .map(|suppressed| (&*suppressed.finding, Some(suppressed)));
     let all: Vec<(&Finding, Option<&Suppressed>)> = findings.chain(suppressed).collect();
     super::write_json_items(out, &all, |(finding, suppressed), bytes| {
         push_result(&report, finding, *suppressed, bytes);

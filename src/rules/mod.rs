@@ -380,6 +380,10 @@ pub struct Label {
     pub message: String,
 }
 
+/// Findings as a scan carries them: each boxed, since the list is joined from the parts the
+/// rules ran on, filtered, split and sorted, and a finding is some 300 bytes to move each time.
+pub type Findings = Vec<Box<Finding>>;
+
 /// One reported problem.
 #[derive(Debug, Clone)]
 pub struct Finding {
@@ -429,7 +433,7 @@ pub struct RuleOptions {
 #[derive(Debug, Default)]
 pub struct Outcomes {
     pub options: RuleOptions,
-    pub findings: Vec<Finding>,
+    pub findings: Findings,
     pub not_applicable: Vec<Undecided>,
     pub unknown: Vec<Undecided>,
     current: Option<&'static RuleMeta>,
@@ -494,7 +498,7 @@ impl Outcomes {
                 message: format!("value comes from {}", via.description),
             });
         }
-        self.findings.push(Finding {
+        self.findings.push(Box::new(Finding {
             rule,
             level: rule.level,
             message,
@@ -509,8 +513,8 @@ impl Outcomes {
             variants: resource.variant.iter().cloned().collect(),
             unit: resource.unit.clone(),
             secret: false,
-        });
-        self.findings.last_mut()
+        }));
+        self.findings.last_mut().map(|finding| &mut **finding)
     }
 
     /// Records a finding on a resource related to a registry, labelling the registry too.
@@ -540,7 +544,7 @@ impl Outcomes {
         message: String,
     ) -> Option<&mut Finding> {
         let rule = self.current?;
-        self.findings.push(Finding {
+        self.findings.push(Box::new(Finding {
             rule,
             level: rule.level,
             message,
@@ -555,8 +559,8 @@ impl Outcomes {
             variants: Vec::new(),
             unit: unit.id.clone(),
             secret: false,
-        });
-        self.findings.last_mut()
+        }));
+        self.findings.last_mut().map(|finding| &mut **finding)
     }
 
     /// Records that the current rule could not decide, naming the missing input.
