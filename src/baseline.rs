@@ -35,8 +35,8 @@ impl Entry {
         Entry {
             rule: finding.rule.id.to_string(),
             file: file.to_string(),
-            resource: finding.resource.clone(),
-            property: finding.property.clone(),
+            resource: finding.resource.to_string(),
+            property: finding.property.to_string(),
             message: finding.message.clone(),
         }
     }
@@ -101,7 +101,7 @@ impl Baseline {
         let mut live: std::collections::HashSet<(&str, &str, &str, &str)> = Default::default();
         for finding in findings {
             for file in files_of(finding, &name) {
-                let (resource, property) = (finding.resource.as_str(), finding.property.as_str());
+                let (resource, property) = (&*finding.resource, &*finding.property);
                 live.insert((finding.rule.id, file, resource, property));
             }
         }
@@ -153,7 +153,7 @@ pub fn apply<'s>(
     let mut kept = Vec::new();
     let mut baselined = Vec::new();
     for finding in findings {
-        let (resource, property) = (finding.resource.as_str(), finding.property.as_str());
+        let (resource, property) = (&*finding.resource, &*finding.property);
         let found = files_of(&finding, file_name)
             .find_map(|file| index.get(&(finding.rule.id, file, resource, property)))
             .copied();

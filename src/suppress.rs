@@ -92,7 +92,7 @@ fn covers(suppression: &Suppression, finding: &Finding, file_name: &str) -> bool
 /// The finding is on `address`, on an instance of it (`acr[0]` for `acr`), or on what the Bicep
 /// module call `address` deploys (`reg/acr` for `reg`).
 fn same_resource(finding: &Finding, address: &str) -> bool {
-    let resource = finding.resource.as_str();
+    let resource = &*finding.resource;
     resource == address
         || crate::arm::copy_stem(resource) == address
         || crate::model::graph::split_instance_key(resource)
@@ -242,9 +242,9 @@ impl<'s> Candidates<'s> {
                 places.holding(at.start, into);
             }
         }
-        let unit = finding.unit.as_str();
+        let unit = &*finding.unit;
         let units = crate::model::unit_names(unit);
-        let resource = finding.resource.as_str();
+        let resource = &*finding.resource;
         let stem = crate::arm::copy_stem(resource);
         let base = crate::model::graph::split_instance_key(resource).map(|(base, _)| base);
         let addresses = [Some(resource), Some(stem.as_str()), base];
@@ -382,10 +382,10 @@ fn tool_finding(meta: &'static rules::RuleMeta, span: Span, message: String) -> 
         secondary: Vec::new(),
         notes: Vec::new(),
         help: meta.fix_terraform,
-        resource: String::new(),
-        property: String::new(),
+        resource: "".into(),
+        property: "".into(),
         variants: Vec::new(),
-        unit: String::new(),
+        unit: "".into(),
         resource_decl: None,
         secret: false,
     })

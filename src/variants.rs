@@ -133,9 +133,9 @@ fn describe_variants(finding: &mut Finding, generic: Generic) {
         if finding.variants.len() > 1 {
             finding
                 .notes
-                .push(terraform::instances_note(&finding.variants));
+                .push(terraform::instances_note(&finding.variants).into());
             finding.message = message;
-            finding.resource = resource;
+            finding.resource = resource.into();
         }
         return;
     }
@@ -144,7 +144,9 @@ fn describe_variants(finding: &mut Finding, generic: Generic) {
     if finding.variants.iter().all(|v| v.starts_with("module.")) {
         if finding.variants.len() > 1 {
             let calls = finding.variants.join(", ");
-            finding.notes.push(format!("in module calls {calls}"));
+            finding
+                .notes
+                .push(format!("in module calls {calls}").into());
         }
         return;
     }
@@ -171,10 +173,10 @@ fn describe_arm_variants(finding: &mut Finding) {
     }
     if copies.len() > 1 {
         finding.message = copy_stem_message(finding);
-        finding.resource = arm::copy_stem(&finding.resource);
+        finding.resource = arm::copy_stem(&finding.resource).into();
         notes.push(format!("in copies {}", copies.join(", ")));
     }
-    finding.notes.extend(notes);
+    finding.notes.extend(notes.into_iter().map(Into::into));
 }
 
 /// A finding's message with its copy instance's address (`acr[1]`) as its loop's (`acr`), so
@@ -186,7 +188,7 @@ fn copy_stem_message(finding: &Finding) -> String {
         .any(|v| arm::split_variant(v).1.is_some());
     if copied {
         let stem = arm::copy_stem(&finding.resource);
-        finding.message.replace(&finding.resource, &stem)
+        finding.message.replace(&*finding.resource, &stem)
     } else {
         finding.message.clone()
     }
@@ -220,7 +222,7 @@ mod tests {
             message: "registry `acr` has the setting".into(),
             primary: Label {
                 span: Span::new(0, at, at + 4),
-                message: String::new(),
+                message: "".into(),
             },
             used_at: None,
             secondary: Vec::new(),
@@ -247,7 +249,10 @@ mod tests {
         ]);
         let described: Vec<(&str, usize, Vec<String>)> = merged
             .iter()
-            .map(|f| (f.rule.id, f.primary.span.start, f.notes.clone()))
+            .map(|f| {
+                let notes = f.notes.iter().map(|note| note.to_string()).collect();
+                (f.rule.id, f.primary.span.start, notes)
+            })
             .collect();
         let (first, second) = (rules::all()[0].meta().id, rules::all()[1].meta().id);
         let note = |files: &str| vec![format!("with parameters files {files}")];
@@ -288,13 +293,7 @@ mod tests {
         drop_repeated(&mut findings);
         let kept: Vec<(usize, usize, &str)> = findings
             .iter()
-            .map(|f| {
-                (
-                    f.primary.span.start,
-                    f.primary.span.end,
-                    f.resource.as_str(),
-                )
-            })
+            .map(|f| (f.primary.span.start, f.primary.span.end, &*f.resource))
             .collect();
         // Sorted by start and rule, as the scan sorts them; the rule-1 finding ends a run.
         assert_eq!(

@@ -296,7 +296,7 @@ fn a_bicep_file_used_as_a_module_is_reported_through_its_callers() {
         .findings
         .iter()
         .filter(|f| f.rule.id == "ACR003")
-        .map(|f| f.resource.as_str())
+        .map(|f| &*f.resource)
         .collect();
     registries.sort();
     assert_eq!(registries, ["quiet/acr", "registry/acr"]);
@@ -328,7 +328,7 @@ fn a_module_read_with_its_own_parameters_files_is_still_reported_through_its_cal
         .findings
         .iter()
         .filter(|f| f.rule.id == "ACR003")
-        .map(|f| f.resource.as_str())
+        .map(|f| &*f.resource)
         .collect();
     assert_eq!(registries, ["registry/acr"]);
     assert!(!scan.findings.iter().any(|f| f.rule.id == "ACR001"));
@@ -438,7 +438,7 @@ fn help_is_written_in_the_syntax_of_the_text_a_finding_points_at() {
     let help = |resource: &str, rule: &str| {
         scan.findings
             .iter()
-            .find(|f| f.resource == resource && f.rule.id == rule)
+            .find(|f| *f.resource == *resource && f.rule.id == rule)
             .map(|f| f.help)
             .unwrap_or_else(|| {
                 panic!(
@@ -851,7 +851,7 @@ fn a_module_its_callers_in_several_files_name_alike_is_reported_once() {
         .findings
         .iter()
         .filter(|f| f.rule.id == "ACR001")
-        .map(|f| f.resource.as_str())
+        .map(|f| &*f.resource)
         .collect();
     admin.sort();
     // Two callers name the module `registry`: one finding. `other` is called twice, once under

@@ -619,7 +619,7 @@ impl Server {
             .filter_map(|label| {
                 Some(DiagnosticRelatedInformation {
                     location: self.location(scan, label.span)?,
-                    message: label.message.clone(),
+                    message: label.message.to_string(),
                 })
             })
             .collect();
@@ -835,7 +835,7 @@ fn pending_fix(
         target: target.start,
         decl: finding.resource_decl.map(|s| s.start),
         rule: finding.rule.id,
-        resource: finding.resource.clone(),
+        resource: finding.resource.to_string(),
     })
 }
 

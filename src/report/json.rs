@@ -290,7 +290,7 @@ fn finding_json(scan: &Scan, f: &crate::rules::Finding) -> Value {
             "message": f.message,
             "location": location(scan, f.primary.span),
             "label": f.primary.message,
-            "resource": f.resource,
+            "resource": &*f.resource,
             "property": f.property,
             "notes": f.notes,
             "help": f.help,

@@ -83,16 +83,26 @@ pub fn mask_messages(scan: &mut Scan) {
             *text = masked;
         }
     };
+    let hide_shared = |text: &mut std::sync::Arc<str>| {
+        if let Some(masked) = masked_message(text, &secrets) {
+            *text = masked.into();
+        }
+    };
+    let hide_label = |text: &mut std::borrow::Cow<'static, str>| {
+        if let Some(masked) = masked_message(text, &secrets) {
+            *text = masked.into();
+        }
+    };
     let suppressed = scan.suppressed.iter_mut().map(|s| &mut s.finding);
     for finding in scan.findings.iter_mut().chain(suppressed) {
         hide(&mut finding.message);
-        hide(&mut finding.resource);
-        hide(&mut finding.primary.message);
+        hide_shared(&mut finding.resource);
+        hide_label(&mut finding.primary.message);
         finding
             .secondary
             .iter_mut()
-            .for_each(|l| hide(&mut l.message));
-        finding.notes.iter_mut().for_each(&hide);
+            .for_each(|l| hide_label(&mut l.message));
+        finding.notes.iter_mut().for_each(&hide_label);
     }
     let undecided = scan
         .unknown

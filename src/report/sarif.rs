@@ -500,7 +500,7 @@ fn result(report: &Report<'_>, finding: &Finding) -> SarifResult {
             Location::builder()
                 .id(i as i64)
                 .physical_location(physical(report, label.span))
-                .message(Message::builder().text(&label.message).build())
+                .message(Message::builder().text(&*label.message).build())
                 .build()
         })
         .collect::<Vec<_>>();

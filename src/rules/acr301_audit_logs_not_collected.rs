@@ -20,8 +20,34 @@ static META: RuleMeta = RuleMeta {
     page: include_str!("../../rules/ACR301.md"),
 };
 
-const LOGIN: &str = "ContainerRegistryLoginEvents";
-const REPOSITORY: &str = "ContainerRegistryRepositoryEvents";
+/// The two audit categories, as literals the notes are put together from.
+macro_rules! login {
+    () => {
+        "ContainerRegistryLoginEvents"
+    };
+}
+macro_rules! repository {
+    () => {
+        "ContainerRegistryRepositoryEvents"
+    };
+}
+
+const LOGIN: &str = login!();
+const REPOSITORY: &str = repository!();
+const BOTH_NEEDED: &str = concat!(
+    "audit needs both `",
+    login!(),
+    "` and `",
+    repository!(),
+    "` (or category group `audit`)"
+);
+const COLLECT_BOTH: &str = concat!(
+    "collect `",
+    login!(),
+    "` and `",
+    repository!(),
+    "` (or category group `audit` / `allLogs`)"
+);
 
 /// Which audit categories one diagnostic setting collects.
 #[derive(Default)]
@@ -71,9 +97,7 @@ impl Rule for AuditLogsNotCollected {
                 if let Some(finding) =
                     out.report_related(view, setting, "properties.logs", target, message)
                 {
-                    finding.notes.push(format!(
-                        "audit needs both `{LOGIN}` and `{REPOSITORY}` (or category group `audit`)"
-                    ));
+                    finding.notes.push(BOTH_NEEDED.into());
                 }
             }
             None => {
@@ -85,7 +109,7 @@ impl Rule for AuditLogsNotCollected {
                     "no `Microsoft.Insights/diagnosticSettings` / `azurerm_monitor_diagnostic_setting` with the audit categories targets it",
                 );
                 if let Some(finding) = out.report(registry, "diagnosticSettings", target, message) {
-                    finding.notes.push(format!("collect `{LOGIN}` and `{REPOSITORY}` (or category group `audit` / `allLogs`)"));
+                    finding.notes.push(COLLECT_BOTH.into());
                 }
             }
         }

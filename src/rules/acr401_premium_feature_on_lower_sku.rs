@@ -105,7 +105,7 @@ impl Rule for PremiumFeatureOnLowerSku {
                 );
                 out.report(
                     registry,
-                    &path,
+                    path.clone(),
                     Target::Value(node, "Premium only"),
                     message,
                 );

@@ -127,7 +127,7 @@ fn check_value(registry: &Resource, path: &str, node: &Node, allowed: &[&str], o
     );
     out.report(
         registry,
-        path,
+        path.to_string(),
         Target::Value(node, "invalid value"),
         message,
     );

@@ -64,7 +64,7 @@ impl Rule for SecretParameterNotSecure {
                 {
                     finding.secondary.push(Label {
                         span: via.span,
-                        message: format!("used as the {} here", secret.what),
+                        message: format!("used as the {} here", secret.what).into(),
                     });
                 }
             }

@@ -51,6 +51,7 @@ mod roles;
 mod secrets;
 pub mod tool;
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 
@@ -364,11 +365,11 @@ pub fn could_not_verify(undecided: &Undecided) -> Finding {
         secondary: Vec::new(),
         notes: Vec::new(),
         help: "give the input a value (a parameter default, parameters file or tfvars) to have it checked",
-        resource: undecided.resource.to_string(),
+        resource: Arc::clone(&undecided.resource),
         resource_decl: None,
-        property: String::new(),
+        property: Cow::Borrowed(""),
         variants: Vec::new(),
-        unit: String::new(),
+        unit: "".into(),
         secret: false,
     }
 }
@@ -377,7 +378,7 @@ pub fn could_not_verify(undecided: &Undecided) -> Finding {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Label {
     pub span: Span,
-    pub message: String,
+    pub message: Cow<'static, str>,
 }
 
 /// Findings as a scan carries them: each boxed, since the list is joined from the parts the
@@ -395,18 +396,19 @@ pub struct Finding {
     /// variable, parameters file or loaded file): a suppression there covers it too.
     pub used_at: Option<Span>,
     pub secondary: Vec<Label>,
-    pub notes: Vec<String>,
+    pub notes: Vec<Cow<'static, str>>,
     pub help: &'static str,
-    pub resource: String,
+    /// Shared among the findings on one resource.
+    pub resource: Arc<str>,
     /// The declaration of `resource` (its Terraform type label or ARM `type` value), when the
     /// finding is on a resource.
     pub resource_decl: Option<Span>,
     /// The setting, as an ARM property path (the model's vocabulary).
-    pub property: String,
+    pub property: Cow<'static, str>,
     /// The parameters files of the template evaluations that produced this finding.
     pub variants: Vec<String>,
-    /// The template or Terraform module of the resource.
-    pub unit: String,
+    /// The template or Terraform module of the resource, shared among its findings.
+    pub unit: Arc<str>,
     /// Whether the primary span is a literal secret value, which human output masks.
     pub secret: bool,
 }
@@ -442,6 +444,8 @@ pub struct Outcomes {
     not_applicable_reasons: Vec<(&'static RuleMeta, Sku, Arc<str>)>,
     /// The address of the registry the last undecided result was on.
     last_address: Option<Arc<str>>,
+    /// The unit of the last finding.
+    last_unit: Option<Arc<str>>,
 }
 
 impl Outcomes {
@@ -455,6 +459,7 @@ impl Outcomes {
             current: None,
             not_applicable_reasons: Vec::new(),
             last_address: None,
+            last_unit: None,
         };
         let (findings, undecided): (Vec<_>, Vec<_>) = parts
             .into_iter()
@@ -481,12 +486,14 @@ impl Outcomes {
     pub fn report(
         &mut self,
         resource: &Resource,
-        property: &str,
+        property: impl Into<Cow<'static, str>>,
         at: Target<'_>,
         message: String,
     ) -> Option<&mut Finding> {
         let rule = self.current?;
         let (primary, notes) = at.label(resource);
+        let address = self.address_of(resource);
+        let unit = shared(&mut self.last_unit, &resource.unit);
         let mut secondary = Vec::new();
         let mut used_at = None;
         if let Target::Value(node, _) = at
@@ -495,7 +502,7 @@ impl Outcomes {
             used_at = Some(via.span);
             secondary.push(Label {
                 span: via.span,
-                message: format!("value comes from {}", via.description),
+                message: format!("value comes from {}", via.description).into(),
             });
         }
         self.findings.push(Box::new(Finding {
@@ -507,11 +514,11 @@ impl Outcomes {
             secondary,
             notes,
             help: rule.fix(resource.format),
-            resource: resource.address.clone(),
+            resource: address,
             resource_decl: Some(resource.decl),
-            property: property.to_string(),
+            property: property.into(),
             variants: resource.variant.iter().cloned().collect(),
-            unit: resource.unit.clone(),
+            unit,
             secret: false,
         }));
         self.findings.last_mut().map(|finding| &mut **finding)
@@ -522,7 +529,7 @@ impl Outcomes {
         &mut self,
         view: &RegistryView<'_>,
         resource: &Resource,
-        property: &str,
+        property: impl Into<Cow<'static, str>>,
         at: Target<'_>,
         message: String,
     ) -> Option<&mut Finding> {
@@ -530,7 +537,7 @@ impl Outcomes {
         let finding = self.report(resource, property, at, message)?;
         finding.secondary.push(Label {
             span: registry.decl,
-            message: format!("registry `{}`", registry.address),
+            message: format!("registry `{}`", registry.address).into(),
         });
         Some(finding)
     }
@@ -553,11 +560,11 @@ impl Outcomes {
             secondary: Vec::new(),
             notes: Vec::new(),
             help: rule.fix(unit.format),
-            resource: address,
+            resource: address.into(),
             resource_decl: None,
-            property: String::new(),
+            property: Cow::Borrowed(""),
             variants: Vec::new(),
-            unit: unit.id.clone(),
+            unit: unit.id.as_str().into(),
             secret: false,
         }));
         self.findings.last_mut().map(|finding| &mut **finding)
@@ -581,16 +588,9 @@ impl Outcomes {
         });
     }
 
-    /// The registry's address, shared with the results on it before.
-    fn address_of(&mut self, registry: &Resource) -> Arc<str> {
-        match &self.last_address {
-            Some(address) if **address == *registry.address => Arc::clone(address),
-            _ => {
-                let address: Arc<str> = registry.address.as_str().into();
-                self.last_address = Some(Arc::clone(&address));
-                address
-            }
-        }
+    /// The resource's address, shared with the results on it before.
+    fn address_of(&mut self, resource: &Resource) -> Arc<str> {
+        shared(&mut self.last_address, &resource.address)
     }
 
     /// Why `rule` does not apply to a registry of `sku`.
@@ -608,6 +608,18 @@ impl Outcomes {
         let entry = (rule, sku, Arc::clone(&reason));
         self.not_applicable_reasons.push(entry);
         reason
+    }
+}
+
+/// `text`, shared with the last result that held the same text, and then with the next.
+fn shared(last: &mut Option<Arc<str>>, text: &str) -> Arc<str> {
+    match last {
+        Some(shared) if **shared == *text => Arc::clone(shared),
+        _ => {
+            let shared: Arc<str> = text.into();
+            *last = Some(Arc::clone(&shared));
+            shared
+        }
     }
 }
 
@@ -663,7 +675,7 @@ impl Finding {
         for (node, label) in restricting {
             self.secondary.push(Label {
                 span: node.span,
-                message: label.to_string(),
+                message: (*label).into(),
             });
         }
     }
@@ -686,15 +698,15 @@ pub fn literal_text(node: &Node) -> Option<&str> {
 
 /// A check of one string setting: reports when `fires` holds for its value (explicit or
 /// defaulted), records an unknown when the value is not known.
-pub struct SettingCheck<'a> {
-    pub path: &'a str,
+pub struct SettingCheck {
+    pub path: &'static str,
     pub default: &'static str,
     pub message: String,
-    pub label: &'a str,
-    pub default_note: &'a str,
+    pub label: &'static str,
+    pub default_note: &'static str,
 }
 
-impl SettingCheck<'_> {
+impl SettingCheck {
     pub fn run(
         &self,
         registry: &Resource,
@@ -734,8 +746,8 @@ impl SettingCheck<'_> {
 pub fn report_if_enabled(
     registry: &Resource,
     out: &mut Outcomes,
-    path: &str,
-    label: &str,
+    path: &'static str,
+    label: &'static str,
     message: impl FnOnce() -> String,
 ) {
     match registry.flag(path, false) {
@@ -796,34 +808,34 @@ pub fn normalize_location(location: &str) -> String {
 /// omitted setting takes the service default.
 #[derive(Debug, Clone, Copy)]
 pub enum Target<'a> {
-    Value(&'a Node, &'a str),
-    Default(&'a str),
+    Value(&'a Node, &'static str),
+    Default(&'static str),
 }
 
 impl<'a> Target<'a> {
     /// The target of a setting: its value when written, the resource when defaulted.
-    pub fn of<T: fmt::Display + Copy>(setting: &Setting<'a, T>, label: &'a str) -> Target<'a> {
+    pub fn of<T: fmt::Display + Copy>(setting: &Setting<'a, T>, label: &'static str) -> Target<'a> {
         match setting.node() {
             Some(node) => Target::Value(node, label),
             None => Target::Default(label),
         }
     }
 
-    fn label(self, registry: &Resource) -> (Label, Vec<String>) {
+    fn label(self, registry: &Resource) -> (Label, Vec<Cow<'static, str>>) {
         match self {
             Target::Value(node, message) => (
                 Label {
                     span: node.span,
-                    message: message.to_string(),
+                    message: message.into(),
                 },
                 Vec::new(),
             ),
             Target::Default(default_note) => (
                 Label {
                     span: registry.decl,
-                    message: "declared here".to_string(),
+                    message: "declared here".into(),
                 },
-                vec![default_note.to_string()],
+                vec![default_note.into()],
             ),
         }
     }
