@@ -78,43 +78,36 @@ pub fn mask_messages(scan: &mut Scan) {
     if secrets.texts.is_empty() {
         return;
     }
-    let hide = |text: &mut String| {
-        if let Some(masked) = masked_message(text, &secrets) {
-            *text = masked;
-        }
-    };
-    let hide_shared = |text: &mut std::sync::Arc<str>| {
-        if let Some(masked) = masked_message(text, &secrets) {
-            *text = masked.into();
-        }
-    };
-    let hide_label = |text: &mut std::borrow::Cow<'static, str>| {
-        if let Some(masked) = masked_message(text, &secrets) {
-            *text = masked.into();
-        }
-    };
+    let hide = |text: &mut String| mask_in(text, &secrets);
     let suppressed = scan.suppressed.iter_mut().map(|s| &mut s.finding);
     for finding in scan.findings.iter_mut().chain(suppressed) {
         hide(&mut finding.message);
-        hide_shared(&mut finding.resource);
-        hide_label(&mut finding.primary.message);
-        finding
-            .secondary
-            .iter_mut()
-            .for_each(|l| hide_label(&mut l.message));
-        finding.notes.iter_mut().for_each(&hide_label);
+        mask_in(&mut finding.resource, &secrets);
+        mask_in(&mut finding.primary.message, &secrets);
+        for label in &mut finding.secondary {
+            mask_in(&mut label.message, &secrets);
+        }
+        for note in &mut finding.notes {
+            mask_in(note, &secrets);
+        }
     }
     let undecided = scan
         .unknown
         .iter_mut()
         .chain(scan.not_applicable.iter_mut());
-    undecided.for_each(|u| {
-        if let Some(masked) = masked_message(&u.reason, &secrets) {
-            u.reason = masked.into();
-        }
-    });
+    undecided.for_each(|u| mask_in(&mut u.reason, &secrets));
     scan.errors.iter_mut().for_each(|e| hide(&mut e.message));
     scan.notices.iter_mut().for_each(hide);
+}
+
+/// Masks the secrets in one message, whether owned, shared or borrowed.
+fn mask_in<T>(text: &mut T, secrets: &Secrets)
+where
+    T: std::ops::Deref<Target = str> + From<String>,
+{
+    if let Some(masked) = masked_message(text, secrets) {
+        *text = masked.into();
+    }
 }
 
 /// Secrets shorter than this are masked only where they stand alone (between characters that

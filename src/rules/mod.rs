@@ -442,9 +442,9 @@ pub struct Outcomes {
     /// Why a rule does not apply to a SKU, written once per rule and SKU for the registries these
     /// outcomes cover (a chunk of them).
     not_applicable_reasons: Vec<(&'static RuleMeta, Sku, Arc<str>)>,
-    /// The address of the registry the last undecided result was on.
+    /// The address of the resource the last result was on, shared with the next one on it.
     last_address: Option<Arc<str>>,
-    /// The unit of the last finding.
+    /// The unit of the last finding, shared likewise.
     last_unit: Option<Arc<str>>,
 }
 
