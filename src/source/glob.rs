@@ -1,46 +1,156 @@
-//! Path globs: `*` within a path segment, `**` across segments, `?` one character; matched in
-//! time proportional to the glob times the path.
+//! Path globs: `*` within a path segment, `**` across segments, `?` one character, `[...]` one
+//! character of a class, `\` the next character as written; matched in time proportional to the
+//! glob times the path.
 
-/// `*` matches within a path segment, `**` across segments, `?` one character.
+/// `*` matches within a path segment, `**` across segments, `?` one character but `/`, `[a-z]`
+/// one character of a class (`[^...]` or `[!...]` one not in it), and `\` takes the next
+/// character as written. A `[` that no `]` closes is a character like any other.
 pub fn glob_matches(glob: &str, path: &str) -> bool {
     let glob = glob.strip_prefix("./").unwrap_or(glob);
     let path = path.strip_prefix("./").unwrap_or(path);
-    matches_from(glob.as_bytes(), path.as_bytes())
+    matches_parts(&parts(glob), path.as_bytes())
 }
 
-/// Whether `glob` matches the whole of `path`, in time proportional to the product of their
+/// Whether every `[` of `glob` is closed by a `]` and no `\` ends it, as Terraform's `fileset`
+/// requires of a pattern.
+pub fn glob_is_well_formed(glob: &str) -> bool {
+    let mut chars = glob.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' if chars.next().is_none() => return false,
+            '[' => match class(chars.as_str()) {
+                Some((_, length)) => {
+                    chars = chars.as_str().get(length..).unwrap_or_default().chars()
+                }
+                None => return false,
+            },
+            _ => {}
+        }
+    }
+    true
+}
+
+/// One element of a glob.
+#[derive(Debug, Clone, PartialEq)]
+enum Part {
+    /// `**`, with the `/` after it when there is one: any run of characters.
+    AnyPath,
+    /// `*`: any run of characters but `/`.
+    AnyName,
+    /// `?`: one character but `/`.
+    OneChar,
+    /// `[...]`: one character but `/` that is in the class (not in it, when negated).
+    Class(Class),
+    /// A byte of the path as written.
+    Byte(u8),
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+struct Class {
+    negated: bool,
+    /// Inclusive ranges; a single character is a range of one.
+    ranges: Vec<(char, char)>,
+}
+
+impl Class {
+    fn takes(&self, c: char) -> bool {
+        c != '/' && self.ranges.iter().any(|&(lo, hi)| lo <= c && c <= hi) != self.negated
+    }
+}
+
+/// The parts of a glob, in order.
+fn parts(glob: &str) -> Vec<Part> {
+    let mut parts = Vec::with_capacity(glob.len());
+    let mut rest = glob;
+    while let Some(c) = rest.chars().next() {
+        let after = rest.get(c.len_utf8()..).unwrap_or_default();
+        let (part, taken) = match c {
+            '*' if after.starts_with("*/") => (Part::AnyPath, 3),
+            '*' if after.starts_with('*') => (Part::AnyPath, 2),
+            '*' => (Part::AnyName, 1),
+            '?' => (Part::OneChar, 1),
+            '[' => match class(after) {
+                Some((class, length)) => (Part::Class(class), 1 + length),
+                None => (Part::Byte(b'['), 1),
+            },
+            '\\' if !after.is_empty() => {
+                let escaped = after.chars().next().map_or(0, char::len_utf8);
+                let bytes = after.get(..escaped).unwrap_or_default().bytes();
+                parts.extend(bytes.map(Part::Byte));
+                rest = after.get(escaped..).unwrap_or_default();
+                continue;
+            }
+            _ => {
+                parts.extend(
+                    rest.get(..c.len_utf8())
+                        .unwrap_or_default()
+                        .bytes()
+                        .map(Part::Byte),
+                );
+                rest = after;
+                continue;
+            }
+        };
+        parts.push(part);
+        rest = rest.get(taken..).unwrap_or_default();
+    }
+    parts
+}
+
+/// The class that `text` (after a `[`) opens, and how many bytes it takes up to and with its
+/// `]`; `None` when no `]` closes it. A `]` right after the `[` (or after its `^` or `!`) is a
+/// member, and `\` takes the next character as written.
+fn class(text: &str) -> Option<(Class, usize)> {
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut class = Class::default();
+    let mut at = 0;
+    if let Some((_, '^' | '!')) = chars.first() {
+        class.negated = true;
+        at = 1;
+    }
+    let first = at;
+    // A member character at an index, with its escape, and the index after it.
+    let member = |at: usize| -> Option<(char, usize)> {
+        match chars.get(at)?.1 {
+            '\\' => Some((chars.get(at + 1)?.1, at + 2)),
+            c => Some((c, at + 1)),
+        }
+    };
+    loop {
+        let &(offset, c) = chars.get(at)?;
+        if c == ']' && at > first {
+            return Some((class, offset + 1));
+        }
+        let (low, after) = member(at)?;
+        let (high, after) = match (chars.get(after), chars.get(after + 1)) {
+            (Some((_, '-')), Some(&(_, end))) if end != ']' => member(after + 1)?,
+            _ => (low, after),
+        };
+        class.ranges.push((low, high));
+        at = after;
+    }
+}
+
+/// Whether `parts` match the whole of `path`, in time proportional to the product of their
 /// lengths: which suffix of the glob matches which suffix of the path is worked out from the
-/// ends, one glob byte at a time, keeping the rows the next one needs (a `**/` looks three
-/// ahead). Trying each way a star could match instead takes time exponential in the stars.
-fn matches_from(glob: &[u8], path: &[u8]) -> bool {
-    let mut end = vec![false; path.len() + 1];
-    if let Some(last) = end.last_mut() {
+/// end, one part at a time. Trying each way a star could match instead takes time exponential
+/// in the stars.
+fn matches_parts(parts: &[Part], path: &[u8]) -> bool {
+    // next[p]: whether the parts after the current one match path[p..].
+    let mut next = vec![false; path.len() + 1];
+    if let Some(last) = next.last_mut() {
         *last = true;
     }
-    // later[k][p]: whether the glob from the byte k + 1 after the current one matches path[p..].
-    let mut later = std::collections::VecDeque::from([end]);
-    for g in (0..glob.len()).rev() {
-        let row = match glob.get(g..).unwrap_or_default() {
-            [b'*', b'*', after @ ..] => {
-                let skip = if after.first() == Some(&b'/') { 2 } else { 1 };
-                any_from(later.get(skip).map(Vec::as_slice).unwrap_or_default())
-            }
-            [b'*', ..] => star(later.front().map(Vec::as_slice).unwrap_or_default(), path),
-            [byte, ..] => one(
-                *byte,
-                later.front().map(Vec::as_slice).unwrap_or_default(),
-                path,
-            ),
-            [] => Vec::new(),
+    for part in parts.iter().rev() {
+        next = match part {
+            Part::AnyPath => any_from(&next),
+            Part::AnyName => star(&next, path),
+            Part::OneChar => one_char(&next, path, |c| c != '/'),
+            Part::Class(class) => one_char(&next, path, |c| class.takes(c)),
+            Part::Byte(byte) => one_byte(*byte, &next, path),
         };
-        later.push_front(row);
-        later.truncate(3);
     }
-    later
-        .front()
-        .and_then(|row| row.first())
-        .copied()
-        .unwrap_or(false)
+    next.first().copied().unwrap_or(false)
 }
 
 /// The row of `**`: from each place, whether the rest matches there or anywhere after.
@@ -70,17 +180,41 @@ fn star(rest: &[bool], path: &[u8]) -> Vec<bool> {
     row
 }
 
-/// The row of `?` or a literal byte: it takes the path's byte, and the rest matches after it.
-fn one(glob_byte: u8, rest: &[bool], path: &[u8]) -> Vec<bool> {
-    let takes = |byte: u8| match glob_byte {
-        b'?' => byte != b'/',
-        literal => byte == literal,
-    };
+/// The row of a byte written as it is: it takes the path's byte, and the rest matches after it.
+fn one_byte(glob_byte: u8, rest: &[bool], path: &[u8]) -> Vec<bool> {
     path.iter()
         .zip(rest.iter().skip(1))
-        .map(|(&byte, &matches)| takes(byte) && matches)
+        .map(|(&byte, &matches)| byte == glob_byte && matches)
         .chain(std::iter::once(false))
         .collect()
+}
+
+/// The row of `?` or a class: from a place where a character starts, it takes that character
+/// when `takes` says so, and the rest matches after it.
+fn one_char(rest: &[bool], path: &[u8], takes: impl Fn(char) -> bool) -> Vec<bool> {
+    (0..=path.len())
+        .map(|at| {
+            let Some(c) = path.get(at..).and_then(first_char) else {
+                return false;
+            };
+            takes(c) && rest.get(at + c.len_utf8()).copied().unwrap_or(false)
+        })
+        .collect()
+}
+
+/// The character `bytes` start with, when they start with a whole one.
+fn first_char(bytes: &[u8]) -> Option<char> {
+    let length = match *bytes.first()? {
+        0x00..=0x7F => 1,
+        0xC0..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        0xF0..=0xF7 => 4,
+        _ => return None,
+    };
+    std::str::from_utf8(bytes.get(..length)?)
+        .ok()?
+        .chars()
+        .next()
 }
 
 #[cfg(test)]
@@ -149,8 +283,9 @@ mod tests {
         let paths = strings_of(b"/ab", 5);
         for glob in &globs {
             for path in &paths {
+                let text = std::str::from_utf8(glob).unwrap_or_default();
                 assert_eq!(
-                    matches_from(glob, path),
+                    matches_parts(&parts(text), path),
                     matches_by_trying_each_way(glob, path),
                     "{:?} {:?}",
                     String::from_utf8_lossy(glob),
@@ -158,6 +293,47 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn classes_take_one_character_of_their_members() {
+        assert!(glob_matches("[ad]*.yaml", "apps.yaml"));
+        assert!(glob_matches("[ad]*.yaml", "data.yaml"));
+        assert!(!glob_matches("[ad]*.yaml", "build.yaml"));
+        assert!(glob_matches("[a-c]x", "bx"));
+        assert!(!glob_matches("[a-c]x", "dx"));
+        assert!(glob_matches("[^a-c]x", "dx"));
+        assert!(glob_matches("[!a-c]x", "dx"));
+        assert!(!glob_matches("[!a-c]x", "ax"));
+        assert!(!glob_matches("[^a]", "/"), "a class never takes `/`");
+        assert!(glob_matches("[]a]", "]"), "a `]` first is a member");
+        assert!(glob_matches("[a-]", "-"), "a `-` last is a member");
+        assert!(glob_matches("[\\]]", "]"));
+        assert!(glob_matches("[é-ë]", "ê"));
+        assert!(!glob_matches("[é-ë]", "e"));
+    }
+
+    #[test]
+    fn escapes_and_unclosed_classes_are_characters_as_written() {
+        assert!(glob_matches("\\*.tf", "*.tf"));
+        assert!(!glob_matches("\\*.tf", "main.tf"));
+        assert!(glob_matches("a\\?", "a?"));
+        assert!(!glob_matches("a\\?", "ab"));
+        assert!(glob_matches("[ab", "[ab"));
+        assert!(!glob_matches("[ab", "a"));
+        assert!(glob_is_well_formed("[ab]/**/*.{tf,json}"));
+        assert!(glob_is_well_formed("\\[x"));
+        assert!(!glob_is_well_formed("[ab"));
+        assert!(!glob_is_well_formed("x\\"));
+        assert!(!glob_is_well_formed("[\\]"));
+    }
+
+    #[test]
+    fn a_question_mark_takes_one_character_of_any_length() {
+        assert!(glob_matches("?.tf", "é.tf"));
+        assert!(glob_matches("??.tf", "日本.tf"));
+        assert!(!glob_matches("?.tf", "日本.tf"));
+        assert!(!glob_matches("?", "/"));
     }
 
     #[test]

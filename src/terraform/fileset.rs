@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::source::glob_matches;
+use crate::source::{glob_is_well_formed, glob_matches};
 
 /// At most this many files are listed by one call.
 const MAX_FILES: usize = 1024;
@@ -22,8 +22,13 @@ const MAX_PATTERN_BYTES: usize = 1024;
 pub fn list(directory: &Path, pattern: &str, roots: &[PathBuf]) -> Result<Vec<String>, String> {
     let not_evaluated =
         || format!("the `fileset` pattern `{pattern}` uses syntax that is not evaluated");
-    if pattern.contains(['[', '\\']) || pattern.len() > MAX_PATTERN_BYTES {
+    if pattern.len() > MAX_PATTERN_BYTES {
         return Err(not_evaluated());
+    }
+    if !glob_is_well_formed(pattern) {
+        return Err(format!(
+            "the `fileset` pattern `{pattern}` is malformed (a `[` no `]` closes, or a `\\` at its end)"
+        ));
     }
     let patterns =
         alternatives(pattern.strip_prefix("./").unwrap_or(pattern)).ok_or_else(not_evaluated)?;
@@ -193,7 +198,10 @@ mod tests {
         assert_eq!(listed(&dir, "?.txt").unwrap(), ["c.txt"]);
         assert!(listed(&dir, "*.json").unwrap().is_empty());
         assert_eq!(listed(&dir, "{a,c}.*").unwrap(), ["a.yaml", "c.txt"]);
-        assert!(listed(&dir, "[ab].yaml").is_err());
+        assert_eq!(listed(&dir, "[ab].yaml").unwrap(), ["a.yaml", "b.yaml"]);
+        assert_eq!(listed(&dir, "[!ab].*").unwrap(), ["c.txt"]);
+        assert_eq!(listed(&dir, "sub/[c-e].yaml").unwrap(), ["sub/d.yaml"]);
+        assert!(listed(&dir, "[ab.yaml").unwrap_err().contains("malformed"));
         assert!(listed(&dir, "{a.yaml").is_err());
     }
 

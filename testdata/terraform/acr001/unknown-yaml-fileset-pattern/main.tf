@@ -1,6 +1,6 @@
 locals {
   registries = {
-    for name in fileset("${path.module}/registries", "[ad]*.yaml") :
+    for name in fileset("${path.module}/registries", "[ad*.yaml") :
     trimsuffix(name, ".yaml") => yamldecode(file("${path.module}/registries/${name}"))
   }
 }
