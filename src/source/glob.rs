@@ -33,7 +33,9 @@ pub fn glob_is_well_formed(glob: &str) -> bool {
 /// One element of a glob.
 #[derive(Debug, Clone, PartialEq)]
 enum Part {
-    /// `**`, with the `/` after it when there is one: any run of characters.
+    /// `**/`: no directory, or any run of whole directories.
+    AnyDirectories,
+    /// `**` not followed by `/`: any run of characters.
     AnyPath,
     /// `*`: any run of characters but `/`.
     AnyName,
@@ -65,7 +67,7 @@ fn parts(glob: &str) -> Vec<Part> {
     while let Some(c) = rest.chars().next() {
         let after = rest.get(c.len_utf8()..).unwrap_or_default();
         let (part, taken) = match c {
-            '*' if after.starts_with("*/") => (Part::AnyPath, 3),
+            '*' if after.starts_with("*/") => (Part::AnyDirectories, 3),
             '*' if after.starts_with('*') => (Part::AnyPath, 2),
             '*' => (Part::AnyName, 1),
             '?' => (Part::OneChar, 1),
@@ -143,6 +145,7 @@ fn matches_parts(parts: &[Part], path: &[u8]) -> bool {
     }
     for part in parts.iter().rev() {
         next = match part {
+            Part::AnyDirectories => any_directories_from(&next, path),
             Part::AnyPath => any_from(&next),
             Part::AnyName => star(&next, path),
             Part::OneChar => one_char(&next, path, |c| c != '/'),
@@ -165,6 +168,23 @@ fn any_from(rest: &[bool]) -> Vec<bool> {
         })
         .collect();
     row.reverse();
+    row
+}
+
+/// The row of `**/`: from each place, whether the rest matches there or just after a `/`
+/// anywhere after it (no directory, or whole directories).
+fn any_directories_from(rest: &[bool], path: &[u8]) -> Vec<bool> {
+    let mut row = vec![false; rest.len()];
+    // Whether the rest matches just after a `/` after the current place.
+    let mut after_a_slash = false;
+    for (at, &matches) in rest.iter().enumerate().rev() {
+        if let Some(slot) = row.get_mut(at) {
+            *slot = matches || after_a_slash;
+        }
+        if matches && at > 0 && path.get(at - 1) == Some(&b'/') {
+            after_a_slash = true;
+        }
+    }
     row
 }
 
@@ -236,11 +256,14 @@ mod tests {
             None => path.is_empty(),
             Some((b'*', rest)) if rest.first() == Some(&b'*') => {
                 let rest = rest.get(1..).unwrap_or_default();
+                let directories = rest.first() == Some(&b'/');
                 let rest = rest.strip_prefix(b"/").unwrap_or(rest);
-                (0..=path.len()).any(|i| {
-                    path.get(i..)
-                        .is_some_and(|tail| matches_by_trying_each_way(rest, tail))
-                })
+                (0..=path.len())
+                    .filter(|&i| !directories || i == 0 || path.get(i - 1) == Some(&b'/'))
+                    .any(|i| {
+                        path.get(i..)
+                            .is_some_and(|tail| matches_by_trying_each_way(rest, tail))
+                    })
             }
             Some((b'*', rest)) => (0..=path.len())
                 .take_while(|&i| i == 0 || path.get(i - 1) != Some(&b'/'))
@@ -326,6 +349,18 @@ mod tests {
         assert!(!glob_is_well_formed("[ab"));
         assert!(!glob_is_well_formed("x\\"));
         assert!(!glob_is_well_formed("[\\]"));
+    }
+
+    #[test]
+    fn a_double_star_and_slash_takes_whole_directories() {
+        assert!(glob_matches("a/**/b", "a/b"));
+        assert!(glob_matches("a/**/b", "a/x/y/b"));
+        assert!(!glob_matches("a/**/b", "a/xb"));
+        assert!(glob_matches("**/main.tf", "main.tf"));
+        assert!(glob_matches("**/main.tf", "x/main.tf"));
+        assert!(!glob_matches("**/main.tf", "xmain.tf"));
+        assert!(glob_matches("a/**", "a/x/y"));
+        assert!(glob_matches("a**b", "axy/zb"));
     }
 
     #[test]
