@@ -793,9 +793,10 @@ pub fn files<'o>(
             .iter()
             .filter_map(|p| Candidate::of(p).map(|c| (source::normalize(p), c))),
     );
+    let excludes: Vec<source::Glob> = exclude.iter().map(|glob| source::Glob::new(glob)).collect();
     let excluded = |path: &Path| {
         let name = source::display_name(path, base);
-        exclude.iter().any(|glob| source::glob_matches(glob, &name))
+        excludes.iter().any(|glob| glob.matches(&name))
     };
     let (yaml, unread): (Vec<PathBuf>, Vec<PathBuf>) = on_disk
         .iter()

@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 /// The first environment variable in `text` that the Azure Developer CLI substitutes in a
 /// parameters file before deploying: `${AZURE_LOCATION}`, `${ACR_SKU=Basic}`.
-pub fn environment_variable(text: &str) -> Option<&str> {
+fn environment_variable(text: &str) -> Option<&str> {
     let mut from = 0;
     while let Some(start) = text.get(from..)?.find("${").map(|at| from + at) {
         let rest = text.get(start + 2..)?;
@@ -26,6 +26,16 @@ pub fn environment_variable(text: &str) -> Option<&str> {
         from = start + 2;
     }
     None
+}
+
+/// Why a string of `file` that holds an environment variable azd fills in
+/// ([`environment_variable`]) is not known before deployment; `None` for any other string.
+pub fn filled_in_reason(text: &str, file: &str) -> Option<String> {
+    let variable = environment_variable(text)?;
+    Some(format!(
+        "`{variable}` in `{file}` is an environment variable the Azure Developer CLI fills in at \
+         deployment"
+    ))
 }
 
 /// The part of an azd project file (`azure.yaml`) that says how it provisions.

@@ -103,12 +103,7 @@ impl Rule for PremiumFeatureOnLowerSku {
                     "firewall rules need the Premium SKU; registry `{}` is {sku}",
                     registry.address
                 );
-                out.report(
-                    registry,
-                    path.clone(),
-                    Target::Value(node, "Premium only"),
-                    message,
-                );
+                out.report(registry, path, Target::Value(node, "Premium only"), message);
             }
         }
         let firewall_reported = out

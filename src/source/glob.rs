@@ -6,9 +6,23 @@
 /// one character of a class (`[^...]` or `[!...]` one not in it), and `\` takes the next
 /// character as written. A `[` that no `]` closes is a character like any other.
 pub fn glob_matches(glob: &str, path: &str) -> bool {
-    let glob = glob.strip_prefix("./").unwrap_or(glob);
-    let path = path.strip_prefix("./").unwrap_or(path);
-    matches_parts(&parts(glob), path.as_bytes())
+    Glob::new(glob).matches(path)
+}
+
+/// A glob read once, for matching many paths (see [`glob_matches`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Glob(Vec<Part>);
+
+impl Glob {
+    pub fn new(glob: &str) -> Glob {
+        Glob(parts(glob.strip_prefix("./").unwrap_or(glob)))
+    }
+
+    /// Whether the glob matches the whole of `path`.
+    pub fn matches(&self, path: &str) -> bool {
+        let path = path.strip_prefix("./").unwrap_or(path);
+        matches_parts(&self.0, path.as_bytes())
+    }
 }
 
 /// Whether every `[` of `glob` is closed by a `]` and no `\` ends it, as Terraform's `fileset`
@@ -75,21 +89,17 @@ fn parts(glob: &str) -> Vec<Part> {
                 Some((class, length)) => (Part::Class(class), 1 + length),
                 None => (Part::Byte(b'['), 1),
             },
-            '\\' if !after.is_empty() => {
-                let escaped = after.chars().next().map_or(0, char::len_utf8);
-                let bytes = after.get(..escaped).unwrap_or_default().bytes();
-                parts.extend(bytes.map(Part::Byte));
-                rest = after.get(escaped..).unwrap_or_default();
-                continue;
-            }
             _ => {
-                parts.extend(
-                    rest.get(..c.len_utf8())
-                        .unwrap_or_default()
-                        .bytes()
-                        .map(Part::Byte),
-                );
-                rest = after;
+                // A character as written: this one, or the one a `\\` escapes.
+                let written = if c == '\\' && !after.is_empty() {
+                    after
+                } else {
+                    rest
+                };
+                let length = written.chars().next().map_or(0, char::len_utf8);
+                let bytes = written.get(..length).unwrap_or_default().bytes();
+                parts.extend(bytes.map(Part::Byte));
+                rest = written.get(length..).unwrap_or_default();
                 continue;
             }
         };

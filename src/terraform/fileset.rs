@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::source::{glob_is_well_formed, glob_matches};
+use crate::source::{Glob, glob_is_well_formed};
 
 /// At most this many files are listed by one call.
 const MAX_FILES: usize = 1024;
@@ -43,8 +43,9 @@ pub fn list(directory: &Path, pattern: &str, roots: &[PathBuf]) -> Result<Vec<St
         })
         .max()
         .unwrap_or(0);
+    let globs: Vec<Glob> = patterns.iter().map(|p| Glob::new(p)).collect();
     let mut walk = Walk {
-        patterns: &patterns,
+        globs: &globs,
         roots,
         found: Vec::new(),
         visits: 0,
@@ -94,7 +95,7 @@ fn alternatives(pattern: &str) -> Option<Vec<String>> {
 }
 
 struct Walk<'a> {
-    patterns: &'a [String],
+    globs: &'a [Glob],
     roots: &'a [PathBuf],
     found: Vec<String>,
     visits: usize,
@@ -119,7 +120,7 @@ impl Walk<'_> {
             };
             let relative = format!("{prefix}{name}");
             match self.kind(&entry) {
-                Some(Kind::File) if self.patterns.iter().any(|p| glob_matches(p, &relative)) => {
+                Some(Kind::File) if self.globs.iter().any(|glob| glob.matches(&relative)) => {
                     if self.found.len() == MAX_FILES {
                         return Err(format!("`fileset` matches more than {MAX_FILES} files"));
                     }

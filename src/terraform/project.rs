@@ -894,11 +894,8 @@ pub fn applied_by_azd(path: &Path, roots: &[PathBuf]) -> bool {
 fn unknown_where_azd_fills_in(value: TfValue, file: &str, depth: usize) -> TfValue {
     const MAX_DEPTH: usize = 64;
     match value {
-        TfValue::String(text) => match azd::environment_variable(&text) {
-            Some(variable) => TfValue::Unknown(format!(
-                "`{variable}` in `{file}` is an environment variable the Azure Developer CLI \
-                 fills in at deployment"
-            )),
+        TfValue::String(text) => match azd::filled_in_reason(&text, file) {
+            Some(reason) => TfValue::Unknown(reason),
             None => TfValue::String(text),
         },
         TfValue::List(items) if depth < MAX_DEPTH => TfValue::List(

@@ -483,14 +483,8 @@ pub(super) fn is_placeholder(text: &str) -> bool {
 /// What a parameters file's string value holding an environment variable azd fills in stands
 /// for: a value unknown before deployment. `None` for any other value.
 fn filled_in_by_azd(value: &Node, file: &str) -> Option<Node> {
-    let variable = value.as_str().and_then(azd::environment_variable)?;
-    Some(Node::unknown(
-        format!(
-            "`{variable}` in `{file}` is an environment variable the Azure Developer CLI fills \
-             in at deployment"
-        ),
-        value.span,
-    ))
+    let reason = azd::filled_in_reason(value.as_str()?, file)?;
+    Some(Node::unknown(reason, value.span))
 }
 
 /// Makes unknown each string inside a parameters file's value (an object member, an array item)
