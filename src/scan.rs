@@ -215,8 +215,12 @@ pub fn scan(options: &ScanOptions) -> Scan {
         variable_files.extend(directory.files.variable_files);
     }
     let given_by_name: HashSet<PathBuf> = discover::files_given_by_name(&paths).collect();
-    let unpaired =
-        parameters_files_unpaired(&parameters_files, &given_by_name, &sources, &model.units);
+    let unpaired = parameters_files_unpaired(
+        &parameters_files,
+        &given_by_name,
+        &sources,
+        (&model.parameters_read, &explicit),
+    );
     let unapplied = variable_files_unapplied(
         &variable_files,
         &given_by_name,
@@ -930,41 +934,25 @@ fn variable_files_unapplied(
     out
 }
 
-/// The parameters files no unit is read with (`main.json with x.parameters.json`), such as a
-/// parameters file named for no template whose `metadata.template` is not followed.
+/// The parameters files no template was read with: neither paired with one by name in their
+/// directory nor given for one explicitly (the configuration, `--template` with
+/// `--parameters`, `metadata.template`). Files are told apart by their path, not their name:
+/// `a/dev.json` read with a template says nothing of `b/dev.json`.
 fn parameters_files_unpaired(
     parameters_files: &[FileId],
     given: &HashSet<PathBuf>,
     sources: &SourceMap,
-    units: &[Unit],
+    (read, explicit): (&[FileId], &[arm::ExplicitParameters]),
 ) -> Unused {
     if parameters_files.is_empty() {
         return Unused::default();
     }
-    // What follows each ` with ` of a unit id, sorted: a file is read with a unit when one of
-    // them starts with its name.
-    let mut after_with: Vec<&str> = units
-        .iter()
-        .flat_map(|unit| {
-            let id = unit.id.as_str();
-            source::positions_of(id, " with ").filter_map(|at| id.get(at + " with ".len()..))
-        })
-        .collect();
-    after_with.sort_unstable();
-    let starts_one = |name: &str| {
-        let first_not_before = after_with.partition_point(|after| *after < name);
-        after_with
-            .get(first_not_before)
-            .is_some_and(|after| after.starts_with(name))
-    };
-    let read_with = |name: &str| {
-        let short = name.rsplit('/').next().unwrap_or(name);
-        starts_one(name) || starts_one(short)
-    };
+    let read: HashSet<FileId> = read.iter().copied().collect();
     let unpaired = parameters_files
         .iter()
+        .filter(|id| !read.contains(*id))
         .filter_map(|id| sources.get(*id))
-        .filter(|file| !read_with(&file.name));
+        .filter(|file| !explicit.iter().any(|e| e.gives(&file.path)));
     let mut out = Unused::default();
     for file in unpaired {
         if given.contains(&file.path) || !compiled_from_bicepparam(&file.path) {

@@ -474,6 +474,37 @@ fn a_scanned_parameters_file_no_template_is_read_with_is_counted_and_named() {
     assert!(paired.contains("parameters-main.json"), "{paired}");
 }
 
+/// A parameters file is told from another of the same name by its path: pairing
+/// `a/parameters-main.json` in the configuration leaves `b/parameters-main.json`, which no
+/// template is read with, counted and named.
+fn a_paired_parameters_file_does_not_hide_another_of_its_name() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    for sub in ["a", "b"] {
+        let sub = dir.path().join(sub);
+        fs::create_dir(&sub).expect("directory");
+        fs::write(sub.join("main.bicep"), BICEP).expect("template");
+        fs::write(sub.join("parameters-main.json"), PARAMETERS).expect("parameters");
+    }
+    let configuration =
+        "parameters:\n  - template: a/main.bicep\n    files: [a/parameters-main.json]\n";
+    fs::write(dir.path().join(".acr-lint.yaml"), configuration).expect("configuration");
+    let shown = human_report_of_acr001(dir.path(), &[".", "--show-unknown"]);
+    let skipped = |name: &str| format!("note: {name}: skipped: a parameters file no template");
+    assert!(
+        shown.contains(&skipped("b/parameters-main.json")),
+        "{shown}"
+    );
+    assert!(
+        !shown.contains(&skipped("a/parameters-main.json")),
+        "{shown}"
+    );
+    let counted = "1 parameters file is read with no template, so its values are not checked";
+    assert!(
+        human_report_of_acr001(dir.path(), &["."]).contains(counted),
+        "{shown}"
+    );
+}
+
 /// A variable file that Terraform applies only when given with `-var-file` (`prod.tfvars`, not
 /// `terraform.tfvars`) is counted by a scan of its directory and named by `--show-unknown`, or
 /// when given by name; given with `--var-file` or in the configuration it is applied.
@@ -1015,6 +1046,10 @@ fn main() -> std::process::ExitCode {
         common::always(
             "a_scanned_parameters_file_no_template_is_read_with_is_counted_and_named",
             a_scanned_parameters_file_no_template_is_read_with_is_counted_and_named,
+        ),
+        common::always(
+            "a_paired_parameters_file_does_not_hide_another_of_its_name",
+            a_paired_parameters_file_does_not_hide_another_of_its_name,
         ),
         common::always(
             "a_variable_file_terraform_applies_only_when_given_is_counted_and_named",

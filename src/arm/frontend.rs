@@ -115,6 +115,7 @@ pub fn read_directory(
                 parameters: values,
             };
             output.secrets.extend(secure_spans(file.root, Some(values)));
+            output.parameters_read.push(values.span.file);
             let template = read(file.root, name, Some(&parameters_file));
             output.resources.extend(template.resources);
             output.units.push(template.unit);

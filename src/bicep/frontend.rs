@@ -623,6 +623,9 @@ fn read_template(
         evaluation.given.as_ref(),
         loader,
     );
+    output
+        .parameters_read
+        .extend(evaluation.json.map(|values| values.span.file));
     let empty = Node::object(Span::new(template.id, 0, 0));
     let values = evaluation.json.unwrap_or(&empty);
     let parameters_file = evaluation.file.as_deref().map(|name| ParametersFile {

@@ -3,7 +3,7 @@
 use super::{Node, Resource, Unit};
 use std::path::Path;
 
-use crate::source::{self, SourceFile, Span};
+use crate::source::{self, FileId, SourceFile, Span};
 
 /// A parsed JSON file handed to the front end that reads it.
 #[derive(Clone, Copy)]
@@ -39,6 +39,8 @@ pub struct FrontEndOutput {
     /// Where values the inputs mark secret are written (`securestring` parameter values,
     /// sensitive variables): never shown in a report.
     pub secrets: Vec<Span>,
+    /// The parameters files templates were read with (by the file of their `parameters`).
+    pub parameters_read: Vec<FileId>,
 }
 
 impl FrontEndOutput {
@@ -51,6 +53,7 @@ impl FrontEndOutput {
         self.notices.extend(other.notices);
         self.undecided_notices.extend(other.undecided_notices);
         self.secrets.extend(other.secrets);
+        self.parameters_read.extend(other.parameters_read);
     }
 }
 
