@@ -166,9 +166,15 @@ pub fn scan(options: &ScanOptions) -> Scan {
         bicep_home: bicep_home.as_deref(),
     };
     let given_or_module = |file: FileId| discovered.reported.get(file).copied().unwrap_or(true);
+    let given_by_name: HashSet<PathBuf> = discover::files_given_by_name(&paths).collect();
+    let given_bicepparam = given_bicepparam_files(files, &given_by_name);
+    let readers = Readers {
+        reported: &given_or_module,
+        reads_as_context: &given_bicepparam,
+    };
     let loaded: Vec<DirectoryResult> = discover::by_directory(files)
         .par_iter()
-        .map(|group| read_directory(group, &context, &bicep_context, &given_or_module))
+        .map(|group| read_directory(group, &context, &bicep_context, &readers))
         .collect();
 
     // The files read take the first ids, in the order discovery gave them.
@@ -214,7 +220,6 @@ pub fn scan(options: &ScanOptions) -> Scan {
         parameters_files.extend(directory.files.parameters);
         variable_files.extend(directory.files.variable_files);
     }
-    let given_by_name: HashSet<PathBuf> = discover::files_given_by_name(&paths).collect();
     let unpaired = parameters_files_unpaired(
         &parameters_files,
         &given_by_name,
@@ -737,8 +742,9 @@ fn read_directory(
     group: &[(FileId, &Path, Candidate)],
     context: &terraform::ModuleContext<'_>,
     bicep_context: &bicep::Context<'_>,
-    reported: &(dyn Fn(FileId) -> bool + Sync),
+    readers: &Readers<'_>,
 ) -> DirectoryResult {
+    let reported = readers.reported;
     let alone = templates_stand_alone(group, bicep_context.explicit);
     let (mut files, templates_read): (Vec<ReadFile>, Vec<Option<FrontEndOutput>>) = group
         .par_iter()
@@ -824,7 +830,7 @@ fn read_directory(
     ));
     let bicep = bicep::read_directory(&bicep_files, &compiled, &parameters, bicep_context);
     output.extend(bicep.output);
-    let context_sources = read_only_as_context(&bicep.sources, &bicep.readers, reported);
+    let context_sources = read_only_as_context(&bicep.sources, &bicep.readers, readers);
     let mut module_sources = terraform.module_sources;
     module_sources.extend(bicep.sources);
     drop(bicep_files);
@@ -843,15 +849,40 @@ fn read_directory(
     }
 }
 
-/// The files of `sources` that no reported file read (see [`bicep::BicepOutput::readers`]).
+/// Which files are reported, and which of those read the files they load only as context.
+struct Readers<'a> {
+    reported: &'a (dyn Fn(FileId) -> bool + Sync),
+    /// The `.bicepparam` files given by name: their template, wherever it lies, is their
+    /// context, as a JSON parameters file's is (what they report lies in them).
+    reads_as_context: &'a HashSet<FileId>,
+}
+
+/// The `.bicepparam` files among `files` that were given by name.
+fn given_bicepparam_files(
+    files: &[(PathBuf, Candidate)],
+    given_by_name: &HashSet<PathBuf>,
+) -> HashSet<FileId> {
+    let is_bicepparam = |path: &Path| path.extension().is_some_and(|e| e == "bicepparam");
+    files
+        .iter()
+        .enumerate()
+        .filter(|(_, (path, _))| is_bicepparam(path) && given_by_name.contains(path))
+        .map(|(id, _)| id)
+        .collect()
+}
+
+/// The files of `sources` that no reported file read as its own (see
+/// [`bicep::BicepOutput::readers`]).
 fn read_only_as_context(
     sources: &[(FileId, SourceFile)],
     readers: &[(FileId, FileId)],
-    reported: &(dyn Fn(FileId) -> bool + Sync),
+    reading: &Readers<'_>,
 ) -> Vec<FileId> {
+    let reads_as_its_own =
+        |reader: FileId| (reading.reported)(reader) && !reading.reads_as_context.contains(&reader);
     let read_for_a_reported_file: HashSet<FileId> = readers
         .iter()
-        .filter(|(_, reader)| reported(*reader))
+        .filter(|(_, reader)| reads_as_its_own(*reader))
         .map(|(file, _)| *file)
         .collect();
     sources

@@ -298,10 +298,11 @@ fn a_parameters_file_is_read_with_the_template_its_metadata_names() {
 }
 
 /// A Bicep template that deploys its registry through a module, with a parameters file of its
-/// own (`main.parameters.json`), a `.bicepparam` file and one in `parameters/`: each parameters
-/// file given alone reports what lies in it, as a scan does, and nothing of the module the
-/// template (read only as context) calls; the template given alone reports its module's
-/// findings, as those of a resource it deploys.
+/// own (`main.parameters.json`), a `.bicepparam` file beside it, one in `deploy/` and one in
+/// `parameters/`: each parameters file given alone reports what lies in it, as a scan does, and
+/// nothing of the template, wherever it lies, or of the module it calls (both read only as
+/// context); the template given alone reports its module's findings, as those of a resource it
+/// deploys, and a scan of `deploy/` those of the template its `.bicepparam` file deploys.
 fn a_given_parameters_file_reports_nothing_of_its_templates_modules() {
     let dir = tempfile::tempdir().expect("temporary directory");
     fs::create_dir_all(dir.path().join("modules")).expect("directories");
@@ -315,11 +316,23 @@ fn a_given_parameters_file_reports_nothing_of_its_templates_modules() {
     fs::write(dir.path().join(prod), PARAMETERS).expect("parameters");
     let bicepparam = "using 'main.bicep'\n\nparam adminEnabled = true\n";
     fs::write(dir.path().join("main.bicepparam"), bicepparam).expect("parameters");
+    fs::create_dir_all(dir.path().join("deploy")).expect("directories");
+    let elsewhere = "deploy/prod.bicepparam";
+    let using_parent = bicepparam.replace("'main.bicep'", "'../main.bicep'");
+    fs::write(dir.path().join(elsewhere), using_parent).expect("parameters");
     let rules = ["--select", "ACR001,ACR003"];
-    for given in ["main.parameters.json", prod, "main.bicepparam"] {
+    for given in ["main.parameters.json", prod, "main.bicepparam", elsewhere] {
         let (findings, _) = json_findings(dir.path(), &[&rules[..], &[given]].concat());
         assert_eq!(findings, [format!("{given} ACR001")], "{given}");
     }
+    let (findings, _) = json_findings(dir.path(), &[&rules[..], &["deploy"]].concat());
+    assert_eq!(
+        findings,
+        [
+            "deploy/prod.bicepparam ACR001",
+            "modules/registry.bicep ACR003"
+        ]
+    );
     let (findings, _) = json_findings(dir.path(), &[&rules[..], &["main.bicep"]].concat());
     assert_eq!(
         findings,
