@@ -193,6 +193,7 @@ pub fn scan(options: &ScanOptions) -> Scan {
     let mut file_errors = Vec::new();
     let mut file_json_offsets = Vec::new();
     let mut bicep_modules = HashSet::new();
+    let mut bicep_deployed_elsewhere = HashSet::new();
     let mut json_offsets = Vec::new();
     let mut read_as_modules = HashSet::new();
     let mut content = Vec::new();
@@ -205,6 +206,7 @@ pub fn scan(options: &ScanOptions) -> Scan {
         content.extend(directory.content);
         json_offsets.extend(directory.json_offsets);
         bicep_modules.extend(directory.bicep_called.iter().cloned());
+        bicep_deployed_elsewhere.extend(directory.bicep_read_with_parameters);
         let callees = directory.calls.1.iter();
         let callees: Vec<String> = callees.map(|d| source::display_name(d, &base)).collect();
         read_as_modules.extend(callees.iter().cloned());
@@ -265,6 +267,20 @@ pub fn scan(options: &ScanOptions) -> Scan {
         list.retain(|r| !bicep_module(&r.unit));
     }
     model.units.retain(|u| !bicep_module(&u.id));
+    // A template a `.bicepparam` file in another directory is read with is deployed with its
+    // values, not also with its defaults, as one with a `.bicepparam` file beside it.
+    let read_with_parameters: HashSet<String> = bicep_deployed_elsewhere
+        .iter()
+        .map(|path: &PathBuf| source::display_name(path, &base))
+        .collect();
+    if !read_with_parameters.is_empty() {
+        for list in &mut resources {
+            list.retain(|r| !read_with_parameters.contains(&r.unit));
+        }
+        model
+            .units
+            .retain(|u| !read_with_parameters.contains(&u.id));
+    }
     let mut units = merge_units(model.units);
     let secrets_of_files = std::mem::take(&mut model.secrets);
     errors.extend(model.errors);
@@ -587,6 +603,8 @@ struct DirectoryResult {
     json_offsets: Vec<(FileId, terraform::json_syntax::OffsetMap)>,
     /// Bicep files used as modules by this directory's Bicep files.
     bicep_called: Vec<PathBuf>,
+    /// Templates elsewhere read with a `.bicepparam` file of the directory.
+    bicep_read_with_parameters: Vec<PathBuf>,
     /// Files of the scan its front ends read as data, with their text.
     content: Vec<(FileId, String)>,
     /// The files read besides the directory's only for its files that are not reported (a
@@ -844,6 +862,7 @@ fn read_directory(
         calls: terraform.calls,
         json_offsets: terraform.json_offsets,
         bicep_called: bicep.called,
+        bicep_read_with_parameters: bicep.read_with_parameters,
         content: bicep.content,
         context_sources,
     }

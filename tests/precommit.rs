@@ -345,6 +345,46 @@ fn a_given_parameters_file_reports_nothing_of_its_templates_modules() {
     );
 }
 
+/// A template that a `.bicepparam` file in another directory names is deployed with that file's
+/// values, as one with a `.bicepparam` file beside it: a scan of both reports each of its
+/// findings once, for that evaluation, not a second time for its defaults; scanned alone, it is
+/// evaluated with its defaults.
+fn a_template_named_from_another_directory_is_evaluated_with_those_values_only() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    for sub in ["infra", "deploy"] {
+        fs::create_dir(dir.path().join(sub)).expect("directory");
+    }
+    fs::write(dir.path().join("infra/main.bicep"), BICEP).expect("template");
+    let bicepparam = "using '../infra/main.bicep'\n\nparam adminEnabled = true\n";
+    fs::write(dir.path().join("deploy/prod.bicepparam"), bicepparam).expect("parameters");
+    let rules = ["--select", "ACR001,ACR003", "-f", "json"];
+    let output = BinCommand::cargo_bin("acr-lint")
+        .expect("binary built")
+        .current_dir(dir.path())
+        .args(rules)
+        .arg(".")
+        .output()
+        .expect("acr-lint runs");
+    let (findings, _) = json_report(&output.stdout);
+    assert_eq!(
+        findings,
+        ["deploy/prod.bicepparam ACR001", "infra/main.bicep ACR003"]
+    );
+    let report: Value = serde_json::from_slice(&output.stdout).expect("JSON report");
+    let notes = &report["findings"][1]["notes"];
+    let with_values = "with parameters file prod.bicepparam";
+    assert!(
+        notes
+            .as_array()
+            .expect("notes")
+            .iter()
+            .any(|n| n == with_values),
+        "{notes}"
+    );
+    let (alone, _) = json_findings(dir.path(), &["--select", "ACR001,ACR003", "infra"]);
+    assert_eq!(alone, ["infra/main.bicep ACR003"]);
+}
+
 /// A repository whose Bicep and Terraform configurations read their registry's settings from
 /// a directory of their own (`loadJsonContent('../../shared/registry.json')`,
 /// `yamldecode(file("../../shared/registry.yaml"))`): each file given alone, or its directory
@@ -1059,6 +1099,10 @@ fn main() -> std::process::ExitCode {
         common::always(
             "a_scanned_parameters_file_no_template_is_read_with_is_counted_and_named",
             a_scanned_parameters_file_no_template_is_read_with_is_counted_and_named,
+        ),
+        common::always(
+            "a_template_named_from_another_directory_is_evaluated_with_those_values_only",
+            a_template_named_from_another_directory_is_evaluated_with_those_values_only,
         ),
         common::always(
             "a_paired_parameters_file_does_not_hide_another_of_its_name",

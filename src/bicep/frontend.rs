@@ -33,6 +33,8 @@ pub struct BicepOutput {
     pub content: Vec<(FileId, String)>,
     /// Which of the directory's files read each file read besides them: (file, reader).
     pub readers: Vec<(FileId, FileId)>,
+    /// The templates in other directories that a `.bicepparam` file of this one was read with.
+    pub read_with_parameters: Vec<PathBuf>,
 }
 
 /// Whether `parameters` is a JSON parameters file of the Bicep file `template` by name:
@@ -160,15 +162,17 @@ pub fn read_directory(
             read_template(template, &evaluation, compiled, &mut loader, &mut output);
         }
     }
+    let mut read_with_parameters = Vec::new();
     for (parameters, target) in &targets.parameters {
         loader.reader = Some(parameters.id);
-        read_elsewhere(
+        let read = read_elsewhere(
             parameters,
             target.as_deref(),
             &targets,
             &mut loader,
             &mut output,
         );
+        read_with_parameters.extend(read.map(Path::to_path_buf));
     }
     output.errors.extend(loader.errors);
     output.notices.extend(loader.notices);
@@ -178,6 +182,7 @@ pub fn read_directory(
         called: loader.called,
         content: loader.content,
         readers: loader.readers.into_iter().collect(),
+        read_with_parameters,
     }
 }
 
@@ -506,39 +511,37 @@ fn evaluations<'a>(
 }
 
 /// A `.bicepparam` file whose `using` names a template in another directory: that template
-/// read with its values (the template's own directory reads it with its defaults).
-fn read_elsewhere(
+/// read with its values. The template, when it was read so.
+fn read_elsewhere<'t>(
     parameters: &BicepDocument<'_>,
-    target: Option<&Path>,
+    target: Option<&'t Path>,
     directory: &UsingTargets<'_>,
     loader: &mut Loader<'_>,
     output: &mut FrontEndOutput,
-) {
-    let Some(target) = target else {
-        return;
-    };
+) -> Option<&'t Path> {
+    let target = target?;
     let written = using_expr(parameters).and_then(|path| path.as_plain_string());
     if let Some(message) = written.and_then(not_a_template) {
         let at = using_span(parameters).map(|span| span.in_file(parameters.id));
         loader.error(parameters.source.name.clone(), at, message);
-        return;
+        return None;
     }
     if directory.holds(target)
         || !target
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("bicep"))
     {
-        return;
+        return None;
     }
     let Ok((id, text)) = loader.text(target) else {
         let name = parameters.source.name.clone();
         let message = format!("`using` names `{}`, which cannot be read", target.display());
         loader.notices.push(format!("{name}: {message}"));
-        return;
+        return None;
     };
     let parsed = super::syntax::parse(&text);
     if !parsed.is_clean() {
-        return;
+        return None;
     }
     let source = SourceFile::new(target.to_path_buf(), loader.name(target), text.to_string());
     let template = BicepDocument {
@@ -553,6 +556,7 @@ fn read_elsewhere(
         json: None,
     };
     read_template(&template, &evaluation, None, loader, output);
+    Some(target)
 }
 
 /// Why a `using` path names no template: a parameters file, or a file that is neither Bicep nor
