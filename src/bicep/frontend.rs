@@ -526,11 +526,13 @@ fn read_elsewhere<'t>(
         loader.error(parameters.source.name.clone(), at, message);
         return None;
     }
-    if directory.holds(target)
-        || !target
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("bicep"))
-    {
+    let extension = target
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase());
+    if matches!(extension.as_deref(), Some("json" | "jsonc")) {
+        return read_json_template(parameters, target, loader, output);
+    }
+    if directory.holds(target) || extension.as_deref() != Some("bicep") {
         return None;
     }
     let Ok((id, text)) = loader.text(target) else {
@@ -557,6 +559,71 @@ fn read_elsewhere<'t>(
     };
     read_template(&template, &evaluation, None, loader, output);
     Some(target)
+}
+
+/// A `.bicepparam` file whose `using` names a JSON template, beside it or elsewhere: that
+/// template read with its values, as a Bicep template is lowered with them (they replace the
+/// parameters' defaults; the file's variables and functions join the template's). The
+/// template, when it was read so.
+fn read_json_template<'t>(
+    parameters: &BicepDocument<'_>,
+    target: &'t Path,
+    loader: &mut Loader<'_>,
+    output: &mut FrontEndOutput,
+) -> Option<&'t Path> {
+    let (id, text) = loader.text(target).ok()?;
+    let root = crate::model::json::parse(&text, id).ok()??;
+    if !matches!(arm::classify_file(&root, target), arm::JsonKind::Template) {
+        return None;
+    }
+    let given = given_values(parameters, loader);
+    let root = with_given_values(root, given);
+    let empty = Node::object(Span::new(parameters.id, 0, 0));
+    let file = short_name(&parameters.source.name);
+    let parameters_file = ParametersFile {
+        name: &file,
+        parameters: &empty,
+    };
+    output.secrets.extend(arm::secure_spans(&root, None));
+    let read = arm::read(&root, &loader.name(target), Some(&parameters_file));
+    output.resources.extend(read.resources);
+    output.units.push(read.unit);
+    Some(target)
+}
+
+/// A JSON template with the values a `.bicepparam` file gives: each as its parameter's default.
+fn with_given_values(mut template: Node, given: Given) -> Node {
+    let span = template.span;
+    if let Some(declared) = template.entry_object("parameters", span)
+        && let crate::model::Value::Object(members) = &mut declared.value
+    {
+        for (name, declaration) in members.iter_mut() {
+            let value = given
+                .values
+                .iter()
+                .find(|(n, _)| n.eq_ignore_ascii_case(name));
+            if let Some((_, value)) = value {
+                declaration.insert("defaultValue", value.clone());
+            }
+        }
+    }
+    if let Some(variables) = template.entry_object("variables", span) {
+        for (name, value) in given.variables {
+            variables.insert(&name, value);
+        }
+    }
+    if !given.functions.is_empty() {
+        if template.get("functions").is_none() {
+            let none = Node::new(crate::model::Value::Array(Vec::new()), span);
+            template.insert("functions", none);
+        }
+        if let Some(functions) = template.entry_object("functions", span)
+            && let crate::model::Value::Array(namespaces) = &mut functions.value
+        {
+            namespaces.extend(given.functions);
+        }
+    }
+    template
 }
 
 /// Why a `using` path names no template: a parameters file, or a file that is neither Bicep nor

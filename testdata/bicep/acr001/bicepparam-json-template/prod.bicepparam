@@ -1,0 +1,4 @@
+using 'main.json'
+
+param registryName = 'contosoregistry'
+param adminEnabled = false
