@@ -8,10 +8,7 @@ use crate::model::{Node, json};
 use crate::source::{self, FileId, SourceFile, Span};
 use crate::{arm, bicep, terraform};
 
-/// Files holding more values than this are refused: each value costs 100 to 200 bytes of syntax
-/// tree, so a dense 16 MiB file (eight million values) would take gigabytes. Real templates and
-/// modules hold far fewer (a 4 MB ARM template, the largest Azure accepts, about 200,000).
-pub const MAX_FILE_VALUES: usize = 1_000_000;
+pub use crate::model::json::MAX_FILE_VALUES;
 
 /// Terraform files with more words than this are refused (about 12 MB of ordinary HCL).
 pub const MAX_HCL_WORDS: usize = 2_000_000;
@@ -190,13 +187,8 @@ fn too_many_values(text: &str, candidate: Candidate, path: &Path) -> Option<Stri
     if bytes.len() <= MAX_FILE_VALUES.min(MAX_HCL_WORDS) {
         return None;
     }
-    let count = memchr::memchr3_iter(b',', b'[', b'{', bytes).count()
-        + memchr::memchr2_iter(b'=', b':', bytes).count();
-    if count > MAX_FILE_VALUES {
-        return Some(format!(
-            "file holds more than {MAX_FILE_VALUES} values (counted by their separators); \
-             files that large are not read"
-        ));
+    if let Some(message) = json::too_many_values(bytes) {
+        return Some(message);
     }
     let hcl = matches!(candidate, Candidate::Terraform | Candidate::TfVars);
     (hcl && word_count(bytes) > MAX_HCL_WORDS).then(|| {

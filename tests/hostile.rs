@@ -579,6 +579,29 @@ fn files_dense_with_values_are_refused() {
         .stderr_has("dense/main.tf: file holds more than 1000000 values");
 }
 
+/// A JSON template another file loads (a Bicep module's, a `.bicepparam` file's `using`) is held
+/// to the same value limit as the files the scan reads itself, and refused before it is parsed.
+fn json_templates_loaded_dense_with_values_are_refused() {
+    let dir = scratch();
+    let items = "0,".repeat(1_500_000);
+    let template = format!(
+        r#"{{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#", "contentVersion": "1.0.0.0", "resources": [], "variables": {{"x": [{items}0]}}}}"#
+    );
+    write(dir.path(), "dense/big.json", template.as_bytes());
+    write(
+        dir.path(),
+        "dense/main.bicep",
+        b"module m 'big.json' = {\n  name: 'm'\n}\n",
+    );
+    write(dir.path(), "dense/p.bicepparam", b"using 'big.json'\n");
+
+    run(dir.path(), &[])
+        .expect(3)
+        .stderr_has("dense/big.json: file holds more than 1000000 values")
+        .stderr_has("module `big.json`: file holds more than 1000000 values")
+        .stderr_has("`using` names `dense/big.json`: file holds more than 1000000 values");
+}
+
 /// Unquoted block labels have no separator to count: Terraform files are also bounded by words.
 fn hcl_dense_with_block_labels_is_refused() {
     let dir = scratch();
@@ -1013,6 +1036,10 @@ fn main() -> std::process::ExitCode {
         common::always(
             "files_dense_with_values_are_refused",
             files_dense_with_values_are_refused,
+        ),
+        common::always(
+            "json_templates_loaded_dense_with_values_are_refused",
+            json_templates_loaded_dense_with_values_are_refused,
         ),
         common::always(
             "hcl_dense_with_block_labels_is_refused",

@@ -572,6 +572,12 @@ fn read_json_template<'t>(
     output: &mut FrontEndOutput,
 ) -> Option<&'t Path> {
     let (id, text) = loader.text(target).ok()?;
+    if let Some(message) = crate::model::json::too_many_values(text.as_bytes()) {
+        let name = &parameters.source.name;
+        let message = format!("`using` names `{}`: {message}", target.display());
+        loader.notices.push(format!("{name}: {message}"));
+        return None;
+    }
     let root = crate::model::json::parse(&text, id).ok()??;
     if !matches!(arm::classify_file(&root, target), arm::JsonKind::Template) {
         return None;

@@ -316,6 +316,9 @@ impl<'c> Loader<'c> {
         text: &str,
         reference: &str,
     ) -> Result<Node, String> {
+        if let Some(message) = crate::model::json::too_many_values(text.as_bytes()) {
+            return Err(format!("`{reference}`: {message}"));
+        }
         match json::parse(text, id) {
             Ok(Some(root)) => Ok(root),
             Ok(None) => Err(format!("`{reference}` is empty")),

@@ -6,6 +6,27 @@ use jsonc_parser::{CollectOptions, CommentCollectionStrategy, ParseOptions};
 use crate::model::{Node, Value};
 use crate::source::{FileId, Span};
 
+/// Files holding more values than this are refused: each value costs 100 to 200 bytes of syntax
+/// tree, so a dense 16 MiB file (eight million values) would take gigabytes. Real templates and
+/// modules hold far fewer (a 4 MB ARM template, the largest Azure accepts, about 200,000).
+pub const MAX_FILE_VALUES: usize = 1_000_000;
+
+/// Why text of more than [`MAX_FILE_VALUES`] values is not parsed, counted (generously: strings
+/// and comments are not skipped) by the bytes that open or separate them: `,` `[` `{` `=` `:`.
+pub fn too_many_values(bytes: &[u8]) -> Option<String> {
+    if bytes.len() <= MAX_FILE_VALUES {
+        return None;
+    }
+    let count = memchr::memchr3_iter(b',', b'[', b'{', bytes).count()
+        + memchr::memchr2_iter(b'=', b':', bytes).count();
+    (count > MAX_FILE_VALUES).then(|| {
+        format!(
+            "file holds more than {MAX_FILE_VALUES} values (counted by their separators); \
+             files that large are not read"
+        )
+    })
+}
+
 /// A syntax error at a byte range of the file.
 #[derive(Debug, Clone)]
 pub struct SyntaxError {
