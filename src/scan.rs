@@ -263,24 +263,17 @@ pub fn scan(options: &ScanOptions) -> Scan {
             && !explicit_units.contains(unit)
             && model::unit_names(unit).any(|name| called_bicep.contains(name))
     };
-    for list in &mut resources {
-        list.retain(|r| !bicep_module(&r.unit));
-    }
-    model.units.retain(|u| !bicep_module(&u.id));
     // A template a `.bicepparam` file in another directory is read with is deployed with its
     // values, not also with its defaults, as one with a `.bicepparam` file beside it.
     let read_with_parameters: HashSet<String> = bicep_deployed_elsewhere
         .iter()
         .map(|path: &PathBuf| source::display_name(path, &base))
         .collect();
-    if !read_with_parameters.is_empty() {
-        for list in &mut resources {
-            list.retain(|r| !read_with_parameters.contains(&r.unit));
-        }
-        model
-            .units
-            .retain(|u| !read_with_parameters.contains(&u.id));
+    let read_elsewhere = |unit: &str| bicep_module(unit) || read_with_parameters.contains(unit);
+    for list in &mut resources {
+        list.retain(|r| !read_elsewhere(&r.unit));
     }
+    model.units.retain(|u| !read_elsewhere(&u.id));
     let mut units = merge_units(model.units);
     let secrets_of_files = std::mem::take(&mut model.secrets);
     errors.extend(model.errors);
@@ -881,11 +874,12 @@ fn given_bicepparam_files(
     files: &[(PathBuf, Candidate)],
     given_by_name: &HashSet<PathBuf>,
 ) -> HashSet<FileId> {
-    let is_bicepparam = |path: &Path| path.extension().is_some_and(|e| e == "bicepparam");
     files
         .iter()
         .enumerate()
-        .filter(|(_, (path, _))| is_bicepparam(path) && given_by_name.contains(path))
+        .filter(|(_, (path, candidate))| {
+            *candidate == Candidate::BicepParams && given_by_name.contains(path)
+        })
         .map(|(id, _)| id)
         .collect()
 }
@@ -1002,7 +996,7 @@ fn parameters_files_unpaired(
         .iter()
         .filter(|id| !read.contains(*id))
         .filter_map(|id| sources.get(*id))
-        .filter(|file| !explicit.iter().any(|e| e.gives(&file.path)));
+        .filter(|file| !arm::given_explicitly(explicit, &file.path));
     let mut out = Unused::default();
     for file in unpaired {
         if given.contains(&file.path) || !compiled_from_bicepparam(&file.path) {
@@ -1040,7 +1034,7 @@ fn explicit_units(pairs: &[(PathBuf, Vec<PathBuf>)], base: &Path) -> HashSet<Str
 fn explicitly_given(file: &ReadFile, explicit: &[arm::ExplicitParameters]) -> bool {
     matches!(file.document, Some(Document::ArmParameters(_)))
         && file.error.is_some()
-        && explicit.iter().any(|e| e.gives(&file.source.path))
+        && arm::given_explicitly(explicit, &file.source.path)
 }
 
 /// Names, for each error with a position, the file the position is in: an error found while a

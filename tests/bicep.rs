@@ -67,6 +67,31 @@ fn a_syntax_error_is_an_input_error_and_the_other_files_are_reported() {
         .stderr(predicate::str::contains("broken.bicep:1:21"));
 }
 
+/// A `.bicepparam` file whose `using` names a JSON file that cannot be read, or that is no ARM
+/// template, is noted: its values are applied to nothing.
+#[test]
+fn a_bicepparam_file_naming_no_readable_json_template_is_noted() {
+    let dir = scratch(&[
+        (
+            "missing.bicepparam",
+            "using 'nothere.json'\nparam a = true\n",
+        ),
+        ("data.json", "{\"a\": 1}"),
+        ("data.bicepparam", "using 'data.json'\nparam a = true\n"),
+    ]);
+    acr_lint()
+        .current_dir(dir.path())
+        .args([".", "--format", "concise"])
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains(
+            "missing.bicepparam: `using` names `nothere.json`, which cannot be read",
+        ))
+        .stderr(predicate::str::contains(
+            "data.bicepparam: `using` names `data.json`, which is not an ARM template",
+        ));
+}
+
 #[test]
 fn module_cycles_are_input_errors_not_hangs() {
     let dir = scratch(&[

@@ -17,11 +17,14 @@ pub struct ExplicitParameters {
     pub paths: Vec<PathBuf>,
 }
 
-impl ExplicitParameters {
-    /// Whether `path` is one of the parameters files given for the template.
-    pub fn gives(&self, path: &Path) -> bool {
-        !self.paths.is_empty() && self.paths.contains(&canonical(path))
+/// Whether `path` is one of the parameters files given for some template (its path resolved
+/// once, and only when any are given).
+pub fn given_explicitly(explicit: &[ExplicitParameters], path: &Path) -> bool {
+    if explicit.iter().all(|e| e.paths.is_empty()) {
+        return false;
     }
+    let path = canonical(path);
+    explicit.iter().any(|e| e.paths.contains(&path))
 }
 
 /// Reads the parameters files given explicitly (`open`'s text first: an editor's unsaved

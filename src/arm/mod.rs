@@ -8,7 +8,8 @@ mod template;
 pub use crate::model::json;
 pub use crate::model::registry_in_id;
 pub use frontend::{
-    ExplicitParameters, explicit_parameters, read_alone, read_directory, secure_spans,
+    ExplicitParameters, explicit_parameters, given_explicitly, read_alone, read_directory,
+    secure_spans,
 };
 pub use links::{linked_template, may_link, template_link};
 pub use template::{ParametersFile, Template, read, variable_values};

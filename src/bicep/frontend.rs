@@ -9,7 +9,7 @@ use super::lower::{self, Given, Lowered, UnreadModule};
 use super::params::given_values;
 use super::syntax::{DeclKind, ParsedFile};
 use crate::arm::{self, ParametersFile};
-use crate::model::{Format, FrontEndOutput, JsonDocument, Node, RegistryRef, Resource};
+use crate::model::{Format, FrontEndOutput, JsonDocument, Node, RegistryRef, Resource, Value};
 use crate::source::{self, FileId, SourceFile, Span};
 
 /// A parsed Bicep file handed to the front end.
@@ -92,7 +92,7 @@ impl<'a> Declared<'a> {
         let names = |key: &str| -> Option<Vec<&'a str>> {
             let mut names: Vec<&str> = match root.get(key).map(|n| &n.value) {
                 None => Vec::new(),
-                Some(crate::model::Value::Object(members)) => {
+                Some(Value::Object(members)) => {
                     members.iter().map(|(name, _)| name.as_str()).collect()
                 }
                 Some(_) => return None,
@@ -510,8 +510,8 @@ fn evaluations<'a>(
     found
 }
 
-/// A `.bicepparam` file whose `using` names a template in another directory: that template
-/// read with its values. The template, when it was read so.
+/// A `.bicepparam` file whose `using` names a Bicep template in another directory, or a JSON
+/// template anywhere: that template read with its values. The template, when it was read so.
 fn read_elsewhere<'t>(
     parameters: &BicepDocument<'_>,
     target: Option<&'t Path>,
@@ -535,12 +535,7 @@ fn read_elsewhere<'t>(
     if directory.holds(target) || extension.as_deref() != Some("bicep") {
         return None;
     }
-    let Ok((id, text)) = loader.text(target) else {
-        let name = parameters.source.name.clone();
-        let message = format!("`using` names `{}`, which cannot be read", target.display());
-        loader.notices.push(format!("{name}: {message}"));
-        return None;
-    };
+    let (id, text) = using_text(parameters, target, loader)?;
     let parsed = super::syntax::parse(&text);
     if !parsed.is_clean() {
         return None;
@@ -571,17 +566,23 @@ fn read_json_template<'t>(
     loader: &mut Loader<'_>,
     output: &mut FrontEndOutput,
 ) -> Option<&'t Path> {
-    let (id, text) = loader.text(target).ok()?;
+    let (id, text) = using_text(parameters, target, loader)?;
+    let not_read = |why: String| format!("`using` names `{}`{why}", target.display());
     if let Some(message) = crate::model::json::too_many_values(text.as_bytes()) {
-        let name = &parameters.source.name;
-        let message = format!("`using` names `{}`: {message}", target.display());
-        loader.notices.push(format!("{name}: {message}"));
+        loader
+            .notices
+            .push(unused_values(parameters, &not_read(format!(": {message}"))));
         return None;
     }
-    let root = crate::model::json::parse(&text, id).ok()??;
-    if !matches!(arm::classify_file(&root, target), arm::JsonKind::Template) {
+    let template = crate::model::json::parse(&text, id).ok().flatten();
+    let Some(root) = template.filter(|r| arm::classify_file(r, target) == arm::JsonKind::Template)
+    else {
+        let why = ", which is not an ARM template".to_string();
+        loader
+            .notices
+            .push(unused_values(parameters, &not_read(why)));
         return None;
-    }
+    };
     let given = given_values(parameters, loader);
     let root = with_given_values(root, given);
     let empty = Node::object(Span::new(parameters.id, 0, 0));
@@ -597,11 +598,31 @@ fn read_json_template<'t>(
     Some(target)
 }
 
+/// The text of the template a `.bicepparam` file's `using` names, or a note that it cannot be
+/// read.
+fn using_text(
+    parameters: &BicepDocument<'_>,
+    target: &Path,
+    loader: &mut Loader<'_>,
+) -> Option<(FileId, std::rc::Rc<str>)> {
+    let Ok(read) = loader.text(target) else {
+        let message = format!("`using` names `{}`, which cannot be read", target.display());
+        loader.notices.push(unused_values(parameters, &message));
+        return None;
+    };
+    Some(read)
+}
+
+/// A note that the values of a `.bicepparam` file are not applied, and why.
+fn unused_values(parameters: &BicepDocument<'_>, why: &str) -> String {
+    format!("{}: {why}", parameters.source.name)
+}
+
 /// A JSON template with the values a `.bicepparam` file gives: each as its parameter's default.
 fn with_given_values(mut template: Node, given: Given) -> Node {
     let span = template.span;
     if let Some(declared) = template.entry_object("parameters", span)
-        && let crate::model::Value::Object(members) = &mut declared.value
+        && let Value::Object(members) = &mut declared.value
     {
         for (name, declaration) in members.iter_mut() {
             let value = given
@@ -620,11 +641,11 @@ fn with_given_values(mut template: Node, given: Given) -> Node {
     }
     if !given.functions.is_empty() {
         if template.get("functions").is_none() {
-            let none = Node::new(crate::model::Value::Array(Vec::new()), span);
+            let none = Node::new(Value::Array(Vec::new()), span);
             template.insert("functions", none);
         }
         if let Some(functions) = template.entry_object("functions", span)
-            && let crate::model::Value::Array(namespaces) = &mut functions.value
+            && let Value::Array(namespaces) = &mut functions.value
         {
             namespaces.extend(given.functions);
         }
