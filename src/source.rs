@@ -727,7 +727,9 @@ pub enum Durability {
 
 /// Writes a file the way an interrupted or failed run cannot tear it: into a temporary file
 /// beside it, synced when `durability` asks for it, then renamed over it. On failure the
-/// previous file is left as it was.
+/// previous file is left as it was. A path that is a symbolic link, a device, a pipe or a
+/// socket (`/dev/null`, `/dev/stdout`, a named pipe, `>(...)`) is written through instead:
+/// renaming over it would replace it with a plain file.
 ///
 /// On Linux the temporary file has no name while it is written (`O_TMPFILE`): a run killed
 /// by any signal, `SIGKILL` included, leaves nothing behind. It is named `.NAME.PID.tmp` only
@@ -739,6 +741,9 @@ pub fn write_atomically(
     durability: Durability,
     write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
+    if written_through(path) {
+        return write_in_place(path, durability, write);
+    }
     let temporary = temporary_path(path)?;
     #[cfg(unix)]
     let _removed_if_stopped = removed_if_stopped::Registration::new(&temporary);
@@ -755,6 +760,35 @@ pub fn write_atomically(
         let _ = std::fs::remove_file(&temporary);
     }
     written
+}
+
+/// Whether `path` is a symbolic link or names something other than a plain file or a
+/// directory: such a path is written, not replaced.
+fn written_through(path: &Path) -> bool {
+    let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    let is_special = std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir());
+    is_link || is_special
+}
+
+/// Writes into the file `path` names (through a link, into a device or a pipe), synced when
+/// `durability` asks for it and the file is a plain one.
+fn write_in_place(
+    path: &Path,
+    durability: Durability,
+    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .open(path)?;
+    let plain = file.metadata().is_ok_and(|m| m.is_file());
+    let durability = if plain {
+        durability
+    } else {
+        Durability::Regenerable
+    };
+    write_through_buffer(file, durability, write).map(drop)
 }
 
 /// `.NAME.PID.tmp` beside `path`.

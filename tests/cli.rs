@@ -695,6 +695,68 @@ fn two_formats_to_standard_output_is_a_usage_error() {
         ));
 }
 
+/// A report path that is a named pipe, a device or a symbolic link is written through: the
+/// pipe's reader gets the report, `/dev/null` stays the null device (and takes two reports),
+/// and a link still points at the file that now holds the report.
+#[cfg(unix)]
+#[test]
+fn reports_to_a_pipe_a_device_or_a_link_are_written_through_not_replaced() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = scratch(&[("reports/old.json", b"{\"previous\": true}")]);
+    let pipe = dir.path().join("report.pipe");
+    let made = std::process::Command::new("mkfifo").arg(&pipe).status();
+    assert!(made.is_ok_and(|s| s.success()), "mkfifo {}", pipe.display());
+    let (sender, received) = std::sync::mpsc::channel();
+    let reader_end = pipe.clone();
+    std::thread::spawn(move || sender.send(fs::read_to_string(reader_end)));
+    std::os::unix::fs::symlink("reports/old.json", dir.path().join("linked.json")).unwrap();
+    std::os::unix::fs::symlink("reports/new.sarif", dir.path().join("dangling.sarif")).unwrap();
+    let case = common::repo().join(ADMIN_CASE);
+    acr_lint()
+        .current_dir(dir.path())
+        .arg(&case)
+        .args(["-f", "sarif=report.pipe", "-f", "json=linked.json"])
+        .args([
+            "-f",
+            "sarif=dangling.sarif",
+            "-f",
+            "json=/dev/null",
+            "-f",
+            "sarif=/dev/null",
+        ])
+        .assert()
+        .code(1)
+        .stderr("");
+    let piped = received
+        .recv_timeout(std::time::Duration::from_secs(30))
+        .expect("the pipe's reader got the report")
+        .expect("pipe read");
+    let sarif: Value = serde_json::from_str(&piped).expect("SARIF through the pipe");
+    assert_eq!(sarif["version"], "2.1.0");
+    assert!(fs::metadata(&pipe).unwrap().file_type().is_fifo());
+    assert!(
+        fs::metadata("/dev/null")
+            .unwrap()
+            .file_type()
+            .is_char_device()
+    );
+    for (link, target) in [
+        ("linked.json", "reports/old.json"),
+        ("dangling.sarif", "reports/new.sarif"),
+    ] {
+        let kind = fs::symlink_metadata(dir.path().join(link))
+            .unwrap()
+            .file_type();
+        assert!(kind.is_symlink(), "{link} is still a link");
+        let written = fs::read_to_string(dir.path().join(target)).unwrap();
+        let report: Value = serde_json::from_str(&written).expect("a report in the link's target");
+        assert!(
+            report.get("previous").is_none(),
+            "{target} holds the new report"
+        );
+    }
+}
+
 /// Runs acr-lint with its standard output (and, if asked, standard error) read by nobody: the
 /// pipe is closed before the process writes.
 fn exit_with_closed_pipes(args: &[&str], close_stderr: bool) -> std::process::ExitStatus {
