@@ -821,17 +821,24 @@ pub fn files<'o>(
         .chain(explicit_templates.iter().cloned())
         .collect();
     let read_from_above = read_with_the_directory_above(&files);
-    let context_links: Vec<(PathBuf, PathBuf)> =
+    // A `.bicepparam` file naming a given template is read as context in its directory, where
+    // the Bicep front end reads the template it names; a JSON one is paired with its template.
+    let (naming_bicepparam, context_links): (Vec<_>, Vec<_>) =
         linked::naming_parameters(&given_templates(paths), open, base)
             .into_iter()
             .filter(|link| !excluded(&link.1) && !links.contains(link))
-            .collect();
+            .partition(|(_, parameters)| Candidate::of(parameters) == Some(Candidate::BicepParams));
     let mut context = context(&[paths, &linked, &read_from_above].concat(), &files, open);
     context.extend(around_data);
     context.extend(
         context_links
             .iter()
             .map(|(_, parameters)| (parameters.clone(), Candidate::Json)),
+    );
+    context.extend(
+        naming_bicepparam
+            .into_iter()
+            .map(|(_, parameters)| (parameters, Candidate::BicepParams)),
     );
     context.extend(
         linked

@@ -319,6 +319,7 @@ pub fn scan(options: &ScanOptions) -> Scan {
     sources.extend(var_sources.into_iter().chain(parameter_sources));
     errors.extend(parameter_errors);
     module_sources.sort_by_key(|(id, _)| *id);
+    let loaded_ids: Vec<FileId> = module_sources.iter().map(|(id, _)| *id).collect();
     for (_, source) in module_sources {
         sources.push(source);
     }
@@ -326,6 +327,7 @@ pub fn scan(options: &ScanOptions) -> Scan {
         Some(given) => *given,
         None => !data.context.contains(&file) && !context_parameters.contains(&file),
     };
+    let copies = FileCopies::of(&loaded_ids, &sources, &reported);
     for (id, text) in content {
         if sources.keep_text(id, text) && reported(id) {
             files_scanned += 1;
@@ -360,9 +362,11 @@ pub fn scan(options: &ScanOptions) -> Scan {
             (graph, outcomes)
         },
     );
-    let mut findings = variants::merge_variants(outcomes.findings);
+    let mut findings = outcomes.findings;
     let mut unknown = outcomes.unknown;
     let mut not_applicable = outcomes.not_applicable;
+    copies.unify(&mut findings, [&mut unknown, &mut not_applicable]);
+    let mut findings = variants::merge_variants(findings);
     let mut declared = HashSet::new();
     if resources.iter().flatten().any(|r| !declared.insert(r.decl)) {
         variants::merge_undecided(&mut unknown);
@@ -842,6 +846,12 @@ fn read_directory(
     let bicep = bicep::read_directory(&bicep_files, &compiled, &parameters, bicep_context);
     output.extend(bicep.output);
     let context_sources = read_only_as_context(&bicep.sources, &bicep.readers, readers);
+    // A `.bicepparam` file read as context for the reported template it names reads for it.
+    let in_group = |file: FileId| group.iter().any(|(id, _, _)| *id == file);
+    let reads_for_a_reported_template = bicep
+        .readers
+        .iter()
+        .any(|(_, reader)| !in_group(*reader) && reported(*reader));
     let mut module_sources = terraform.module_sources;
     module_sources.extend(bicep.sources);
     drop(bicep_files);
@@ -849,7 +859,7 @@ fn read_directory(
         // The syntax trees are freed here, on the thread that read the directory, not later
         // on one.
         files: FilesRead::of(files, group, reported),
-        reports_any: group.iter().any(|(id, _, _)| reported(*id)),
+        reports_any: group.iter().any(|(id, _, _)| reported(*id)) || reads_for_a_reported_template,
         output,
         module_sources,
         calls: terraform.calls,
@@ -858,6 +868,47 @@ fn read_directory(
         bicep_read_with_parameters: bicep.read_with_parameters,
         content: bicep.content,
         context_sources,
+    }
+}
+
+/// Files outside the scan that several directories loaded (a module two evaluations of one
+/// template call, read for each directory that evaluates it): each later copy's id, with the
+/// id of the first copy that is reported as it is, so that their findings are one finding.
+struct FileCopies(HashMap<FileId, FileId>);
+
+impl FileCopies {
+    fn of(loaded: &[FileId], sources: &SourceMap, reported: &dyn Fn(FileId) -> bool) -> Self {
+        let mut first: HashMap<(&Path, bool), FileId> = HashMap::new();
+        let mut copies = HashMap::new();
+        for &id in loaded {
+            let Some(source) = sources.get(id) else {
+                continue;
+            };
+            let first_copy = *first.entry((&source.path, reported(id))).or_insert(id);
+            if first_copy != id {
+                copies.insert(id, first_copy);
+            }
+        }
+        FileCopies(copies)
+    }
+
+    /// Points what `findings` and `undecided` say of a copy at its first copy.
+    fn unify(&self, findings: &mut rules::Findings, undecided: [&mut Vec<rules::Undecided>; 2]) {
+        if self.0.is_empty() {
+            return;
+        }
+        let first = |span: &mut Span| {
+            if let Some(&id) = self.0.get(&span.file) {
+                span.file = id;
+            }
+        };
+        for finding in findings.iter_mut() {
+            each_place(finding, &first);
+            finding.used_at.iter_mut().for_each(first);
+        }
+        for result in undecided.into_iter().flatten() {
+            first(&mut result.span);
+        }
     }
 }
 
@@ -1176,17 +1227,23 @@ fn move_to_json_syntax(
         }
     };
     for finding in findings {
-        remap(&mut finding.primary.span);
-        finding
-            .secondary
-            .iter_mut()
-            .for_each(|l| remap(&mut l.span));
-        finding.resource_decl.iter_mut().for_each(remap);
+        each_place(finding, &remap);
     }
     for list in undecided {
         list.iter_mut().for_each(|u| remap(&mut u.span));
     }
     secrets.iter_mut().for_each(remap);
+}
+
+/// Calls `each` with the places a finding shows: its labels and its resource's declaration.
+fn each_place(finding: &mut Finding, each: &impl Fn(&mut Span)) {
+    each(&mut finding.primary.span);
+    for label in &mut finding.secondary {
+        each(&mut label.span);
+    }
+    if let Some(declaration) = &mut finding.resource_decl {
+        each(declaration);
+    }
 }
 
 #[cfg(test)]

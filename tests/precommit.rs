@@ -337,12 +337,77 @@ fn a_given_parameters_file_reports_nothing_of_its_templates_modules() {
     assert_eq!(
         findings,
         [
+            "deploy/prod.bicepparam ACR001",
             "main.bicepparam ACR001",
             "main.parameters.json ACR001",
             "modules/registry.bicep ACR003",
             "parameters/main.parameters.prod.json ACR001",
         ],
     );
+}
+
+/// A template given alone, as pre-commit gives a commit that changes only it, is read with the
+/// `.bicepparam` files below the top of its repository whose `using` names it, as a scan of the
+/// repository reads it: a registry one of them does not deploy gives no finding, and one they
+/// deploy reports its module's findings once, whichever of the files are given. A JSON template
+/// named by `using` is read so too.
+fn a_template_given_alone_is_read_with_the_bicepparam_files_elsewhere_that_name_it() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    for directory in [".git", "infra/modules", "deploy/prod", "deploy/test", "arm"] {
+        fs::create_dir_all(dir.path().join(directory)).expect("directories");
+    }
+    let module = BICEP.replace("= false", "");
+    fs::write(dir.path().join("infra/modules/registry.bicep"), module).expect("module");
+    let main = "param adminEnabled bool = false\nparam deploy bool = true\n\nmodule registry 'modules/registry.bicep' = if (deploy) {\n  name: 'registry'\n  params: { adminEnabled: adminEnabled }\n}\n";
+    fs::write(dir.path().join("infra/main.bicep"), main).expect("template");
+    let skipped = "using '../../infra/main.bicep'\n\nparam deploy = false\n";
+    fs::write(dir.path().join("deploy/test/main.bicepparam"), skipped).expect("parameters");
+    let rules = ["--select", "ACR001,ACR003"];
+    let (findings, _) = json_findings(dir.path(), &[&rules[..], &["infra/main.bicep"]].concat());
+    assert!(findings.is_empty(), "{findings:?}");
+    let deployed = "using '../../infra/main.bicep'\n\nparam adminEnabled = true\n";
+    fs::write(dir.path().join("deploy/prod/main.bicepparam"), deployed).expect("parameters");
+    let expected = [
+        "deploy/prod/main.bicepparam ACR001",
+        "infra/modules/registry.bicep ACR003",
+    ];
+    for given in [
+        &["."][..],
+        &["infra/main.bicep"],
+        &["infra/main.bicep", "deploy/prod/main.bicepparam"],
+        &["infra", "deploy"],
+    ] {
+        let (findings, _) = json_findings(dir.path(), &[&rules[..], given].concat());
+        assert_eq!(findings, expected, "{given:?}");
+    }
+    let (findings, _) = json_findings(
+        dir.path(),
+        &[&rules[..], &["deploy/prod/main.bicepparam"]].concat(),
+    );
+    assert_eq!(findings, ["deploy/prod/main.bicepparam ACR001"]);
+    // Evaluated in two directories, the template reads its module twice: one finding still.
+    let beside = "using 'main.bicep'\n\nparam adminEnabled = false\n";
+    fs::write(dir.path().join("infra/main.bicepparam"), beside).expect("parameters");
+    for given in [
+        &["infra/main.bicep"][..],
+        &["infra/main.bicep", "deploy/prod/main.bicepparam"],
+    ] {
+        let (findings, _) = json_findings(dir.path(), &[&rules[..], given].concat());
+        assert_eq!(findings, expected, "{given:?}");
+    }
+
+    let template = r#"{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "contentVersion": "1.0.0.0",
+  "parameters": {"deploy": {"type": "bool", "defaultValue": true}},
+  "resources": [{"condition": "[parameters('deploy')]",
+    "type": "Microsoft.ContainerRegistry/registries", "apiVersion": "2023-07-01",
+    "name": "acrjson001", "location": "westeurope", "sku": {"name": "Premium"}}]}
+"#;
+    fs::write(dir.path().join("arm/registry.json"), template).expect("template");
+    let skipped = "using '../../arm/registry.json'\n\nparam deploy = false\n";
+    fs::write(dir.path().join("deploy/test/arm.bicepparam"), skipped).expect("parameters");
+    let (findings, _) = json_findings(dir.path(), &[&rules[..], &["arm/registry.json"]].concat());
+    assert!(findings.is_empty(), "{findings:?}");
 }
 
 /// A template that a `.bicepparam` file in another directory names is deployed with that file's
@@ -1103,6 +1168,10 @@ fn main() -> std::process::ExitCode {
         common::always(
             "a_template_named_from_another_directory_is_evaluated_with_those_values_only",
             a_template_named_from_another_directory_is_evaluated_with_those_values_only,
+        ),
+        common::always(
+            "a_template_given_alone_is_read_with_the_bicepparam_files_elsewhere_that_name_it",
+            a_template_given_alone_is_read_with_the_bicepparam_files_elsewhere_that_name_it,
         ),
         common::always(
             "a_paired_parameters_file_does_not_hide_another_of_its_name",

@@ -540,6 +540,10 @@ fn read_elsewhere<'t>(
     if !parsed.is_clean() {
         return None;
     }
+    // A template the scan reads itself reads its modules as its own: reported when it is.
+    if loader.is_scanned(target) {
+        loader.reader = Some(id);
+    }
     let source = SourceFile::new(target.to_path_buf(), loader.name(target), text.to_string());
     let template = BicepDocument {
         id,
@@ -675,14 +679,22 @@ fn not_a_template(reference: &str) -> Option<String> {
 
 /// The path a `.bicepparam` file's `using` is given, as written.
 fn using_expr<'a>(parameters: &BicepDocument<'a>) -> Option<&'a super::syntax::Expr> {
-    parameters
-        .parsed
-        .declarations()
-        .iter()
-        .find_map(|d| match &d.kind {
-            DeclKind::Using(using) => using.path.as_ref(),
-            _ => None,
-        })
+    declared_using(parameters.parsed)
+}
+
+fn declared_using(parsed: &ParsedFile) -> Option<&super::syntax::Expr> {
+    parsed.declarations().iter().find_map(|d| match &d.kind {
+        DeclKind::Using(using) => using.path.as_ref(),
+        _ => None,
+    })
+}
+
+/// The file the `.bicepparam` file at `path`, whose text is `text`, names in its `using`
+/// (normalized; nothing for `using none` or an expression).
+pub fn using_target(path: &Path, text: &str) -> Option<PathBuf> {
+    let parsed = super::syntax::parse_params(text);
+    let relative = declared_using(&parsed)?.as_plain_string()?;
+    Some(source::normalize(&directory_of(path).join(relative)))
 }
 
 fn using_span(parameters: &BicepDocument<'_>) -> Option<super::syntax::TextSpan> {

@@ -173,6 +173,11 @@ impl<'c> Loader<'c> {
         (id, text)
     }
 
+    /// Whether the scan reads the file at `path` itself.
+    pub fn is_scanned(&self, path: &Path) -> bool {
+        self.context.known_files.contains(path)
+    }
+
     /// Takes note that the evaluation being read read the file `id`.
     fn note_reader(&mut self, id: FileId) {
         if let Some(reader) = self.reader {

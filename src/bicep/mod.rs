@@ -16,7 +16,7 @@ pub mod syntax;
 
 pub use frontend::{
     BicepDocument, BicepOutput, compiled_from, is_compiled, pairs_with, read_directory, read_file,
-    read_text, source_of_compiled, template_stem,
+    read_text, source_of_compiled, template_stem, using_target,
 };
 pub use load::{Context, MAX_DATA_BYTES, MAX_LOADED_BYTES};
 

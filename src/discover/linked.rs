@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use super::{Candidate, OpenText};
-use crate::{arm, model::json, source};
+use crate::{arm, bicep, model::json, source};
 
 /// The templates the parameters files among `files` name, each with one of them
 /// (`(template, parameters file)`), in the order of `files`; links that name no template are
@@ -40,10 +40,11 @@ fn linked_template(parameters: &Path, open: &OpenText<'_>, base: &Path) -> Optio
 /// that name a given template.
 const MAX_SEARCHED: usize = 20_000;
 
-/// The parameters files that name one of the given `templates` in `metadata.template`, found
-/// below the top of each template's repository (outside one, the working directory `base`), each
-/// with its template (`(template, parameters file)`), written as the template is: a template
-/// given alone is read with them as context, as a scan of the repository reads it.
+/// The parameters files that name one of the given `templates` (in `metadata.template`, or a
+/// `.bicepparam` file's `using`), found below the top of each template's repository (outside
+/// one, the working directory `base`), each with its template (`(template, parameters file)`),
+/// written as the template is: a template given alone is read with them as context, as a scan
+/// of the repository reads it.
 pub fn naming_parameters(
     templates: &[PathBuf],
     open: &OpenText<'_>,
@@ -69,13 +70,12 @@ pub fn naming_parameters(
                     .file_name()
                     .is_some_and(|name| text.contains(&*name.to_string_lossy()))
             });
-            if !names_one || !arm::may_link(&text) {
+            if !names_one {
                 continue;
             }
-            let Some(linked) = linked_template(parameters, open, base) else {
+            let Some(linked) = named_template(parameters, &text, open, base) else {
                 continue;
             };
-            let linked = source::normalize(&base.join(linked));
             for (_, template) in templates.iter().filter(|(absolute, _)| *absolute == linked) {
                 let written = match template.is_absolute() {
                     true => parameters.clone(),
@@ -86,6 +86,24 @@ pub fn naming_parameters(
         }
     }
     found
+}
+
+/// The template a parameters file names (normalized): a `.bicepparam` file's `using`, a JSON
+/// one's `metadata.template`.
+fn named_template(
+    parameters: &Path,
+    text: &str,
+    open: &OpenText<'_>,
+    base: &Path,
+) -> Option<PathBuf> {
+    if Candidate::of(parameters) == Some(Candidate::BicepParams) {
+        return bicep::using_target(&base.join(parameters), text);
+    }
+    if !arm::may_link(text) {
+        return None;
+    }
+    let linked = linked_template(parameters, open, base)?;
+    Some(source::normalize(&base.join(linked)))
 }
 
 /// The listings of parameters files this process made, by the top they were made below: a
@@ -112,7 +130,8 @@ pub fn forget_listings() {
     }
 }
 
-/// The files named as parameters files below `top` (absolute), hidden directories included,
+/// The JSON files named as parameters files and the `.bicepparam` files below `top` (absolute),
+/// hidden directories included,
 /// ignored ones not; at most [`MAX_SEARCHED`] entries are looked at.
 fn parameters_files_below(top: &Path) -> Vec<PathBuf> {
     let walked = ignore::WalkBuilder::new(top)
@@ -129,7 +148,10 @@ fn parameters_files_below(top: &Path) -> Vec<PathBuf> {
         .flatten()
         .filter(|entry| entry.file_type().is_some_and(|t| t.is_file()))
         .map(ignore::DirEntry::into_path)
-        .filter(|path| Candidate::of(path) == Some(Candidate::Json))
-        .filter(|path| source::named_as_parameters(path))
+        .filter(|path| match Candidate::of(path) {
+            Some(Candidate::Json) => source::named_as_parameters(path),
+            Some(Candidate::BicepParams) => true,
+            _ => false,
+        })
         .collect()
 }
