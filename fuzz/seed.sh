@@ -109,10 +109,11 @@ open("corpus/tf_files/azd-variable-files", "w").write(azd)
 PY
 
 # The ARM and Bicep cases with parameters files, each as one input of `arm_files`: the template,
-# the parameters files beside it and in `parameters/`, the Bicep file, its `.bicepparam` file
-# and a module, joined by lines of `---8<---`.
+# the parameters files beside it and in `parameters/`, the Bicep file, its `.bicepparam` file,
+# a module, no configuration and the `.bicepparam` file in another directory, joined by lines of
+# `---8<---`.
 python3 - <<'PY'
-import glob, hashlib, os
+import glob, hashlib, os, re
 def first(case, patterns, exclude=()):
     for pattern in patterns:
         for path in sorted(glob.glob(os.path.join(case, pattern), recursive=True)):
@@ -125,9 +126,11 @@ for case in cases:
     bicepparam = first(case, ["**/*.bicepparam"])
     if not parameters and not bicepparam:
         continue
+    # The `.bicepparam` file again in `deploy/`, naming the template from there.
+    elsewhere = re.sub(r"^using\s+'[^']*'", "using '../main.bicep'", bicepparam, flags=re.M)
     parts = [first(case, ["**/*.json"], exclude=("parameters", "expected")), parameters,
              first(case, ["parameters/*.json", "**/*.parameters*.json"]),
-             first(case, ["*.bicep"]), bicepparam, first(case, ["*/*.bicep"])]
+             first(case, ["*.bicep"]), bicepparam, first(case, ["*/*.bicep"]), "", elsewhere]
     seed = "\n---8<---\n".join(parts)
     name = hashlib.sha1(seed.encode()).hexdigest()
     open(f"corpus/arm_files/{name}", "w").write(seed)

@@ -2,8 +2,9 @@
 //! `parameters/` directory, `metadata.template` links, `.bicepparam` files, a Bicep module and
 //! pairs in the configuration. The input's parts, split at lines of `---8<---`, are
 //! `main.json`, `main.parameters.json`, `parameters/main.parameters.prod.json`, `main.bicep`,
-//! `main.bicepparam`, `modules/registry.bicep` and `.acr-lint.yaml` in a temp dir that is the top
-//! of a repository. The directory is scanned, then each file is given alone, and every output is
+//! `main.bicepparam`, `modules/registry.bicep`, `.acr-lint.yaml` and `deploy/prod.bicepparam` (a
+//! `.bicepparam` file in another directory, which may name `../main.bicep`) in a temp dir that is
+//! the top of a repository. The directory is scanned, then each file is given alone, and every output is
 //! rendered.
 #![no_main]
 
@@ -13,7 +14,7 @@ mod scan_files;
 use libfuzzer_sys::fuzz_target;
 use scan_files::{scan_and_render, write_parts};
 
-const NAMES: [&str; 7] = [
+const NAMES: [&str; 8] = [
     "main.json",
     "main.parameters.json",
     "parameters/main.parameters.prod.json",
@@ -21,13 +22,14 @@ const NAMES: [&str; 7] = [
     "main.bicepparam",
     "modules/registry.bicep",
     ".acr-lint.yaml",
+    "deploy/prod.bicepparam",
 ];
 
 fuzz_target!(|data: &[u8]| {
     let Ok(dir) = tempfile::tempdir() else {
         return;
     };
-    if !write_parts(dir.path(), &[".git", "parameters", "modules"], &NAMES, data) {
+    if !write_parts(dir.path(), &[".git", "parameters", "modules", "deploy"], &NAMES, data) {
         return;
     }
     scan_and_render(vec![dir.path().to_path_buf()]);

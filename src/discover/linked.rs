@@ -54,6 +54,10 @@ pub fn naming_parameters(
     for template in templates {
         let absolute = source::normalize(&base.join(template));
         let top = source::repository_top(&absolute).unwrap_or_else(|| base.to_path_buf());
+        // Files below `top` name no template outside it: none is looked for there.
+        if !absolute.starts_with(&top) {
+            continue;
+        }
         by_top
             .entry(top)
             .or_default()
