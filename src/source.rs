@@ -726,10 +726,10 @@ pub enum Durability {
 }
 
 /// Writes a file the way an interrupted or failed run cannot tear it: into a temporary file
-/// beside it, synced when `durability` asks for it, then renamed over it. On failure the
-/// previous file is left as it was. A path that is a symbolic link, a device, a pipe or a
-/// socket (`/dev/null`, `/dev/stdout`, a named pipe, `>(...)`) is written through instead:
-/// renaming over it would replace it with a plain file.
+/// beside it (its directory created when missing), synced when `durability` asks for it, then
+/// renamed over it. On failure the previous file is left as it was. A path that is a symbolic
+/// link, a device, a pipe or a socket (`/dev/null`, `/dev/stdout`, a named pipe, `>(...)`) is
+/// written through instead: renaming over it would replace it with a plain file.
 ///
 /// On Linux the temporary file has no name while it is written (`O_TMPFILE`): a run killed
 /// by any signal, `SIGKILL` included, leaves nothing behind. It is named `.NAME.PID.tmp` only
@@ -743,6 +743,9 @@ pub fn write_atomically(
 ) -> std::io::Result<()> {
     if written_through(path) {
         return write_in_place(path, durability, write);
+    }
+    if let Some(directory) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(directory)?;
     }
     let temporary = temporary_path(path)?;
     #[cfg(unix)]

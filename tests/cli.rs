@@ -184,10 +184,14 @@ fn exit_2_on_usage_errors() {
         .stderr(predicate::str::contains("unknown format `xml`"));
     acr_lint().args(["--fail-on", "sometimes"]).assert().code(2);
     acr_lint().args(["explain", "ACR999"]).assert().code(2);
+    // A report that cannot be written: its directory would lie below a plain file.
     acr_lint()
-        .args([ADMIN_CASE, "-f", "json=/nonexistent-dir/out.json"])
+        .args([ADMIN_CASE, "-f", "json=Cargo.toml/reports/out.json"])
         .assert()
-        .code(2);
+        .code(2)
+        .stderr(predicate::str::contains(
+            "could not write Cargo.toml/reports/out.json",
+        ));
 }
 
 #[test]
@@ -308,7 +312,8 @@ fn json_format_is_versioned_and_complete() {
 #[test]
 fn several_formats_in_one_run() {
     let dir = tempfile::tempdir().unwrap();
-    let sarif = dir.path().join("out.sarif");
+    // A report's directory is made when it is missing.
+    let sarif = dir.path().join("reports/acr-lint/out.sarif");
     let json = dir.path().join("out.json");
     acr_lint()
         .args([ADMIN_CASE, "-f", "concise", "-f"])
