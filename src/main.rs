@@ -576,13 +576,11 @@ fn says_when_nothing_was_checked(output: &Output) -> bool {
 /// Output files must differ from each other and from every file the run reads; a device or a
 /// pipe (`/dev/null`) may take several outputs, written one after another.
 fn check_output_paths(cli: &Cli) -> Result<(), String> {
-    let names_a_device =
-        |path: &&PathBuf| std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir());
     let outputs: Vec<&PathBuf> = cli
         .format
         .iter()
         .filter_map(|o| o.file.as_ref())
-        .filter(|path| !names_a_device(path))
+        .filter(|path| !source::is_device_or_pipe(path))
         .collect();
     if outputs.is_empty() {
         return Ok(());

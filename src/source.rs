@@ -765,12 +765,17 @@ pub fn write_atomically(
     written
 }
 
-/// Whether `path` is a symbolic link or names something other than a plain file or a
-/// directory: such a path is written, not replaced.
+/// Whether `path` is a symbolic link or names a device, a pipe or a socket: such a path is
+/// written, not replaced.
 fn written_through(path: &Path) -> bool {
     let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
-    let is_special = std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir());
-    is_link || is_special
+    is_link || is_device_or_pipe(path)
+}
+
+/// Whether `path` names (through links) something that is neither a plain file nor a
+/// directory: a device, a pipe or a socket.
+pub fn is_device_or_pipe(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
 }
 
 /// Writes into the file `path` names (through a link, into a device or a pipe), synced when
