@@ -30,9 +30,20 @@ struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
 
-    /// Files or directories to scan.
+    /// Files or directories to scan; `-` reads one file from standard input (with
+    /// --stdin-filename).
     #[arg(default_value = ".")]
     paths: Vec<PathBuf>,
+
+    /// The path of the file read from standard input (`-` as the path, or no path): it names
+    /// the file in reports, says how it is read (`.tf`, `.bicep`, `.json`, ...) and places it
+    /// among the files beside it on disk, which are read with it as with a file given by name.
+    #[arg(long, value_name = "PATH")]
+    stdin_filename: Option<PathBuf>,
+
+    /// Whether the one path is read from standard input instead of the disk.
+    #[arg(skip)]
+    reads_stdin: bool,
 
     /// Output format, optionally written to a file: pretty, concise, json, sarif, github,
     /// junit, gitlab, markdown, azure-devops. Repeatable, e.g. `-f pretty -f sarif=results.sarif`.
@@ -228,7 +239,50 @@ fn parse_command_line() -> Cli {
                 .collect()
         })
         .unwrap_or_default();
+    if let Err(message) = take_standard_input(&mut cli, &matches) {
+        Cli::command()
+            .error(clap::error::ErrorKind::ArgumentConflict, message)
+            .exit();
+    }
     cli
+}
+
+/// Replaces the path `-` (or, with --stdin-filename, no path) by the path standard input's
+/// text is read as.
+fn take_standard_input(cli: &mut Cli, matches: &clap::ArgMatches) -> Result<(), String> {
+    let dashes = cli.paths.iter().filter(|p| p.as_os_str() == "-").count();
+    let Some(name) = cli.stdin_filename.clone() else {
+        return match dashes {
+            0 => Ok(()),
+            _ => Err(
+                "`-` reads the file to scan from standard input: name it with \
+                --stdin-filename PATH (its name says how it is read, and the files beside it \
+                are read with it)"
+                    .into(),
+            ),
+        };
+    };
+    let paths_given = matches.value_source("paths") == Some(clap::parser::ValueSource::CommandLine);
+    if dashes == 0 && paths_given {
+        return Err(
+            "--stdin-filename names the file read from standard input: give `-` as the \
+            path, or no path"
+                .into(),
+        );
+    }
+    if cli.paths.len() > 1 {
+        return Err("`-` (standard input) is given alone, without other paths".into());
+    }
+    if acr_lint::discover::Candidate::of(&name).is_none() {
+        return Err(format!(
+            "--stdin-filename {}: acr-lint reads {}",
+            name.display(),
+            acr_lint::findings::KINDS_READ
+        ));
+    }
+    cli.paths = vec![name];
+    cli.reads_stdin = true;
+    Ok(())
 }
 
 /// `NAME=VALUE` of `--var`.
@@ -526,7 +580,15 @@ fn lint(
         "never" => FailOn::Never,
         _ => FailOn::Warning,
     };
+    let unreadable = if cli.reads_stdin {
+        take_text_of_standard_input(&mut options)
+    } else {
+        None
+    };
     let mut scan = acr_lint::scan(&options);
+    if let (Some(failure), Some(path)) = (unreadable, cli.paths.first()) {
+        report_unreadable_input(&mut scan, path, failure);
+    }
     scan.fail_on = fail_on.threshold();
     let color = ColorChoice::from(cli.color);
     let _ = report::render_errors(
@@ -560,6 +622,40 @@ fn lint(
     // Freeing a large scan piece by piece takes longer than the process exit that reclaims it.
     std::mem::forget(scan);
     ExitCode::from(code)
+}
+
+/// Puts standard input's text in place of the file the scan is given; when it is not text,
+/// gives why and leaves the scan nothing to read.
+fn take_text_of_standard_input(options: &mut ScanOptions) -> Option<source::ReadFailure> {
+    let path = options.paths.first()?.clone();
+    match source::read_standard_input() {
+        Ok(text) => {
+            options.overlays.insert(path, text);
+            None
+        }
+        Err(failure) => {
+            options.paths.clear();
+            Some(failure)
+        }
+    }
+}
+
+/// Reports standard input that could not be read as an input error of the file it stands for,
+/// at the first byte that is not text.
+fn report_unreadable_input(scan: &mut Scan, path: &Path, failure: source::ReadFailure) {
+    let base = std::env::current_dir().unwrap_or_default();
+    let name = source::display_name(path, &base);
+    let span = failure.text.map(|text| {
+        let end = text.len();
+        let file = source::SourceFile::new(path.to_path_buf(), name.clone(), text);
+        source::Span::new(scan.sources.push(file), end, end)
+    });
+    scan.errors.push(acr_lint::model::InputError {
+        path: name,
+        span,
+        message: failure.message,
+        show_source: false,
+    });
 }
 
 /// Whether the scan read no file it could check, and nothing failed to be read.

@@ -631,14 +631,20 @@ pub fn read_regular_file(canonical: &Path, shown: &str) -> Result<Vec<u8>, NotRe
         // A pipe or device would block the read or never end.
         return Err(NotRead::refused(format!("`{shown}` is not a regular file")));
     }
-    if metadata.map_or(0, |m| m.len()) > MAX_READ_BYTES {
+    within_read_limit(metadata.map_or(0, |m| m.len()), shown)?;
+    std::fs::read(canonical)
+        .map_err(|error| NotRead::refused(format!("`{shown}` cannot be read: {error}")))
+}
+
+/// Refuses a file (named `shown`) of more than [`MAX_READ_BYTES`].
+pub fn within_read_limit(size: u64, shown: &str) -> Result<(), NotRead> {
+    if size > MAX_READ_BYTES {
         return Err(NotRead::refused(format!(
             "`{shown}` is larger than {} KiB and is not read",
             MAX_READ_BYTES / 1024
         )));
     }
-    std::fs::read(canonical)
-        .map_err(|error| NotRead::refused(format!("`{shown}` cannot be read: {error}")))
+    Ok(())
 }
 
 /// [`normalize`] for a path the file system is asked about: `.` where the components cancel
@@ -1094,6 +1100,30 @@ pub fn read_text(path: &Path) -> Result<String, ReadFailure> {
         )));
     }
     let bytes = read_bounded(&mut file, size).map_err(ReadFailure::unreadable)?;
+    text_from_bytes(bytes)
+}
+
+/// Reads standard input as the text of a file, refusing what [`read_text`] refuses.
+pub fn read_standard_input() -> Result<String, ReadFailure> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .lock()
+        .take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(ReadFailure::unreadable)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(ReadFailure::unreadable(format!(
+            "standard input holds more than {} MiB; files over {} MiB are not read",
+            MAX_FILE_BYTES / (1024 * 1024),
+            MAX_FILE_BYTES / (1024 * 1024)
+        )));
+    }
+    text_from_bytes(bytes)
+}
+
+/// The bytes of a file as UTF-8 text, refusing binary (NUL bytes) and other non-UTF-8 bytes.
+fn text_from_bytes(bytes: Vec<u8>) -> Result<String, ReadFailure> {
     // The error points just past the text before the offending byte; that text is lossy, so
     // positions are taken from its length, never from the byte offset in the file.
     let not_text = |message: &str, before: &[u8]| ReadFailure {

@@ -10,21 +10,7 @@ use acr_lint::{Scan, ScanOptions};
 use assert_cmd::Command;
 use predicates::prelude::*;
 
-use common::{CACHED_MODULE, CACHED_MODULE_PATH, REGISTRY_MODULE_CALL};
-
-const ADMIN_REGISTRY: &str = "param adminEnabled bool = false
-
-resource acr 'Microsoft.ContainerRegistry/registries@2023-07-01' = {
-  name: 'contosoregistry'
-  location: 'westeurope'
-  sku: {
-    name: 'Premium'
-  }
-  properties: {
-    adminUserEnabled: adminEnabled
-  }
-}
-";
+use common::{ADMIN_REGISTRY, CACHED_MODULE, CACHED_MODULE_PATH, REGISTRY_MODULE_CALL};
 
 fn scratch(files: &[(&str, &str)]) -> tempfile::TempDir {
     let bytes: Vec<(&str, &[u8])> = files.iter().map(|(n, t)| (*n, t.as_bytes())).collect();

@@ -581,6 +581,28 @@ fn a_yaml_file_a_module_reads_is_checked_as_it_is_edited() {
     assert!(client.stop().success());
 }
 
+/// A JSON file a Bicep file loads with `loadJsonContent()`: its unsaved text is what the Bicep
+/// file reads, and a finding in it is shown there.
+#[test]
+fn a_json_file_a_bicep_file_loads_is_checked_as_it_is_edited() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let template = dir.path().join("main.bicep");
+    let settings = dir.path().join("settings.json");
+    let bicep = "var admin = loadJsonContent('settings.json').admin\n\nresource acr 'Microsoft.ContainerRegistry/registries@2023-07-01' = {\n  name: 'acrexample001'\n  location: 'westeurope'\n  sku: { name: 'Premium' }\n  properties: { adminUserEnabled: admin }\n}\n";
+    std::fs::write(&template, bicep).expect("main.bicep");
+    std::fs::write(&settings, "{\"admin\": false}\n").expect("settings.json");
+    let settings_uri = file_uri(&settings);
+
+    let mut client = Client::initialized(dir.path());
+    client.open(&settings_uri, "json", "{\n  \"admin\": true\n}\n");
+    let diagnostics = client.diagnostics(&settings_uri, |d| has_rule(d, "ACR001"));
+    let admin = with_rule(&diagnostics, "ACR001").expect("ACR001 in the loaded file");
+    assert_eq!(admin["range"], range((1, 11), (1, 15)), "{admin}");
+    client.change(&settings_uri, 2, "{\n  \"admin\": false\n}\n");
+    client.diagnostics(&settings_uri, |d| !has_rule(d, "ACR001"));
+    assert!(client.stop().success());
+}
+
 /// A template's parameters files kept in the `parameters` directory beside it: the unsaved text
 /// of one is read when the template is checked, and its diagnostics are its own.
 #[test]

@@ -220,8 +220,14 @@ impl<'c> Loader<'c> {
     /// directory, a regular file, at most [`MAX_LOADED_BYTES`].
     pub fn loaded_file(&mut self, from: &Path, relative: &str) -> Result<Vec<u8>, LoadFailure> {
         let canonical = self.inside_scan(from, relative)?;
-        let bytes = source::read_regular_file(&canonical, relative)?;
         let path = source::normalize(&directory_of(from).join(relative));
+        let bytes = match self.context.overlays.get(&path) {
+            Some(text) => {
+                source::within_read_limit(text.len() as u64, relative)?;
+                text.as_bytes().to_vec()
+            }
+            None => source::read_regular_file(&canonical, relative)?,
+        };
         if let Some(id) = self.context.known_files.get(&path)
             && !self.content.iter().any(|(kept, _)| *kept == id)
             && let Ok(text) = std::str::from_utf8(&bytes)

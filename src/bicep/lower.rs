@@ -911,10 +911,11 @@ impl Lowerer<'_, '_> {
         };
         let from = self.path.clone();
         let path = crate::source::normalize(&super::load::directory_of(&from).join(relative));
-        let size = std::fs::metadata(&path).map_or(0, |m| m.len());
-        if self.loader.context.overlays.contains_key(&path)
-            || size > self.loader.data_bytes_left as u64
-        {
+        let size = match self.loader.context.overlays.get(&path) {
+            Some(text) => text.len() as u64,
+            None => std::fs::metadata(&path).map_or(0, |m| m.len()),
+        };
+        if size > self.loader.data_bytes_left as u64 {
             return None;
         }
         let bytes = self.loader.loaded_file(&from, relative).ok()?;

@@ -94,6 +94,21 @@ pub fn scratch(files: &[(&str, &[u8])]) -> tempfile::TempDir {
     dir
 }
 
+/// A Bicep registry whose admin user a parameter sets (line 10), off by default.
+pub const ADMIN_REGISTRY: &str = "param adminEnabled bool = false
+
+resource acr 'Microsoft.ContainerRegistry/registries@2023-07-01' = {
+  name: 'contosoregistry'
+  location: 'westeurope'
+  sku: {
+    name: 'Premium'
+  }
+  properties: {
+    adminUserEnabled: adminEnabled
+  }
+}
+";
+
 /// A registry module as the Bicep CLI restores it (`bicep restore`), at
 /// [`CACHED_MODULE_PATH`] below the home directory: a registry with the admin user set by a
 /// parameter.
