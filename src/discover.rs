@@ -329,7 +329,9 @@ fn readable_siblings(
     let Ok(entries) = std::fs::read_dir(directory.unwrap_or(listed)) else {
         return siblings;
     };
-    for entry in entries.flatten() {
+    let found = found_by_a_walk(directory.unwrap_or(listed));
+    let in_scan = |entry: &std::fs::DirEntry| found.contains(&source::normalize(&entry.path()));
+    for entry in entries.flatten().filter(in_scan) {
         let sibling = match directory {
             Some(directory) => directory.join(entry.file_name()),
             None => PathBuf::from(entry.file_name()),
@@ -346,7 +348,7 @@ fn readable_siblings(
         let Ok(entries) = std::fs::read_dir(&parameters_directory) else {
             continue;
         };
-        for entry in entries.flatten() {
+        for entry in entries.flatten().filter(in_scan) {
             let sibling = crate::source::normalize(&parameters_directory.join(entry.file_name()));
             // Its other files are read with it, not with `directory`.
             if source::group_directory(&sibling) != Some(parameters_directory.as_path()) {
@@ -355,6 +357,27 @@ fn readable_siblings(
         }
     }
     siblings
+}
+
+/// The entries of `directory` and of its parameters directories that a walk of it finds: those
+/// its ignore files (`.gitignore`, `.ignore`, those of the directories above, git's excludes)
+/// leave, as [`walk`] finds them.
+fn found_by_a_walk(directory: &Path) -> std::collections::HashSet<PathBuf> {
+    let mut walker = WalkBuilder::new(directory);
+    walker
+        .hidden(false)
+        .require_git(false)
+        .max_depth(Some(2))
+        .filter_entry(|entry| {
+            let is_directory = entry.file_type().is_some_and(|t| t.is_dir());
+            // Below the directory, only its parameters directories are looked into.
+            entry.depth() != 1 || !is_directory || source::is_parameters_directory(entry.path())
+        });
+    walker
+        .build()
+        .flatten()
+        .map(|entry| source::normalize(entry.path()))
+        .collect()
 }
 
 /// Adds `sibling` (the path of `entry`) to `siblings` when it is a file of a kind acr-lint

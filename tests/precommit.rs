@@ -205,6 +205,33 @@ resource acr 'Microsoft.ContainerRegistry/registries@2023-07-01' = {
 }
 "#;
 
+/// Files the ignore files leave out (a developer's own `terraform.tfvars`, parameters files of
+/// a `parameters` directory) are read neither by a scan of their directory nor with a file
+/// given beside them, so pre-commit and the scan agree and nothing uncommitted blocks a commit.
+fn ignored_files_are_read_neither_by_a_scan_nor_with_a_given_file() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    write_module(dir.path(), "var.admin", "false");
+    fs::write(dir.path().join("terraform.tfvars"), "admin = true\n").expect("tfvars");
+    fs::create_dir_all(dir.path().join("hub/parameters")).expect("directories");
+    fs::write(dir.path().join("hub/hub.bicep"), BICEP).expect("template");
+    let parameters = "hub/parameters/hub.parameters.json";
+    fs::write(dir.path().join(parameters), PARAMETERS).expect("parameters");
+    let read_everywhere = |expected: &[&str]| {
+        for given in [&["."][..], &["main.tf", "hub/hub.bicep"]] {
+            let args = [&["--select", "ACR001"][..], given].concat();
+            let (findings, _) = json_findings(dir.path(), &args);
+            assert_eq!(findings, expected, "{given:?}");
+        }
+    };
+    read_everywhere(&[
+        "hub/parameters/hub.parameters.json ACR001",
+        "terraform.tfvars ACR001",
+    ]);
+    fs::write(dir.path().join(".gitignore"), "terraform.tfvars\n").expect(".gitignore");
+    fs::write(dir.path().join("hub/.ignore"), "parameters/*.json\n").expect(".ignore");
+    read_everywhere(&[]);
+}
+
 /// A module's parameters files kept in its `parameters` directory, named for variants of the
 /// template (`hub.vnet.parameters.all.json` for `hub.bicep`): given either way, as pre-commit
 /// gives the files of a commit, the pair is read together.
@@ -1140,6 +1167,10 @@ fn main() -> std::process::ExitCode {
         common::always(
             "a_given_template_is_evaluated_with_its_parameters_files",
             a_given_template_is_evaluated_with_its_parameters_files,
+        ),
+        common::always(
+            "ignored_files_are_read_neither_by_a_scan_nor_with_a_given_file",
+            ignored_files_are_read_neither_by_a_scan_nor_with_a_given_file,
         ),
         common::always(
             "a_given_file_is_read_with_the_parameters_directory_beside_it",
