@@ -40,6 +40,11 @@ pub struct ConfigFile {
 }
 
 impl Config {
+    /// The directory of the configuration file, which its paths and globs are relative to.
+    pub fn directory(&self) -> Option<&Path> {
+        self.path.as_deref().and_then(Path::parent)
+    }
+
     /// The configuration file's suppression entries, pointing into the file (added to the sources
     /// so diagnostics about them can show it).
     pub fn suppressions_in(&self, sources: &mut SourceMap, base: &Path) -> Vec<Suppression> {

@@ -802,9 +802,10 @@ pub fn files<'o>(
     paths: &[PathBuf],
     explicit_templates: &[PathBuf],
     open: &OpenText<'o>,
-    exclude: &[String],
+    exclude: (&[String], &source::GlobBase),
     base: &Path,
 ) -> Discovered {
+    let (exclude, glob_base) = exclude;
     let (in_memory, on_disk): (Vec<PathBuf>, Vec<PathBuf>) = paths
         .iter()
         .cloned()
@@ -818,8 +819,8 @@ pub fn files<'o>(
     );
     let excludes: Vec<source::Glob> = exclude.iter().map(|glob| source::Glob::new(glob)).collect();
     let excluded = |path: &Path| {
-        let name = source::display_name(path, base);
-        excludes.iter().any(|glob| glob.matches(&name))
+        let name = glob_base.name(path);
+        name.is_some_and(|name| excludes.iter().any(|glob| glob.matches(&name)))
     };
     let (yaml, unread): (Vec<PathBuf>, Vec<PathBuf>) = on_disk
         .iter()
@@ -1136,7 +1137,8 @@ mod tests {
         let vars = dir.path().join("m/vars.tf");
         // `vars.tf` is given and is also `main.tf`'s context: it is reported once.
         let given = [main.clone(), vars.clone(), dir.path().join("n")];
-        let found = files(&given, &[], &|_| None, &[], dir.path());
+        let globs = source::GlobBase::new(None, dir.path());
+        let found = files(&given, &[], &|_| None, (&[], &globs), dir.path());
         let reported: Vec<(String, bool)> = found
             .files
             .iter()
@@ -1162,7 +1164,9 @@ mod tests {
         // `a.b/` sorts between `a/` and `a/c/` by name; discovery sorts by directory first.
         let names = ["a/x.tf", "a.b/y.tf", "a/c/z.tf", "a/c/d/w.json", "b.tf"];
         write_files(dir.path(), &names);
-        let found = files(&[dir.path().to_path_buf()], &[], &|_| None, &[], dir.path());
+        let globs = source::GlobBase::new(None, dir.path());
+        let given = [dir.path().to_path_buf()];
+        let found = files(&given, &[], &|_| None, (&[], &globs), dir.path());
         assert_eq!(found.files.len(), names.len());
         let paths: Vec<&Path> = found.files.iter().map(|(path, _)| path.as_path()).collect();
         let known = source::KnownFiles::new(&paths);

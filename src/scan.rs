@@ -30,7 +30,8 @@ pub struct ScanOptions {
     pub inline_suppressions: bool,
     /// Tool diagnostics (ACR9xx) switched off.
     pub ignored_diagnostics: Vec<&'static str>,
-    /// Globs of files not to scan (relative to the working directory).
+    /// Globs of files not to scan (relative to the configuration file's directory, or without
+    /// one, the working directory).
     pub exclude: Vec<String>,
     /// Terraform variable files applied to every module, later ones winning.
     pub var_files: Vec<PathBuf>,
@@ -96,7 +97,10 @@ pub fn scan(options: &ScanOptions) -> Scan {
     };
     let paths = discover::seen_from_above(&options.paths, &base);
     let explicit_templates = templates_of_given_parameters(&options.parameter_pairs, &paths);
-    let discovered = discover::files(&paths, &explicit_templates, &open, &options.exclude, &base);
+    let config_directory = options.config.as_ref().and_then(config::Config::directory);
+    let glob_base = source::GlobBase::new(config_directory, &base);
+    let exclude = (&options.exclude[..], &glob_base);
+    let discovered = discover::files(&paths, &explicit_templates, &open, exclude, &base);
     let files = &discovered.files;
     // A `--var-file` may lie outside the scanned paths: its project is looked for within its
     // own repository.
@@ -393,6 +397,11 @@ pub fn scan(options: &ScanOptions) -> Scan {
         [&mut unknown, &mut not_applicable],
         &mut secrets,
     );
+    // Given only files by name (as pre-commit and editors give them), the scan reports in
+    // those files alone, not in the configuration.
+    let scans_a_directory = paths.iter().any(|path| path.is_dir());
+    let config_file = options.config.as_ref().and_then(|c| c.path.as_deref());
+    let config_file = config_file.map(|_| (sources.len(), scans_a_directory));
     let config_suppressions = options
         .config
         .as_ref()
@@ -406,9 +415,16 @@ pub fn scan(options: &ScanOptions) -> Scan {
         findings,
         &units,
         &suppression_options,
-        &sources,
+        (&sources, &glob_base),
         config_suppressions,
     );
+    // What the suppressions say of themselves is reported where the scan reports: in the files
+    // it reports on, and in the configuration file unless only files were given.
+    let mut findings = findings;
+    findings.retain(|f| match config_file {
+        Some((id, in_scan)) if f.primary.span.file == id => in_scan,
+        _ => reported(f.primary.span.file) || f.resource_decl.is_some_and(|d| reported(d.file)),
+    });
     let (mut findings, stale_baseline_entries) = match &options.baseline {
         Some(accepted) => {
             let name = |file: FileId| sources.name(file);

@@ -404,7 +404,7 @@ pub fn apply_to_scan(
     findings: Findings,
     units: &[Unit],
     options: &Options<'_>,
-    sources: &SourceMap,
+    (sources, glob_base): (&SourceMap, &crate::source::GlobBase),
     config_suppressions: Vec<Suppression>,
 ) -> (Findings, Vec<Suppressed>) {
     let directives = units
@@ -424,8 +424,18 @@ pub fn apply_to_scan(
             _ => {}
         }
     }
+    // A configuration entry's `path` is matched against names relative to the configuration.
+    let by_path = |s: &Suppression| matches!(s.covers, Covers::Path { .. });
+    let glob_names: Vec<String> = match config_suppressions.iter().any(by_path) {
+        true => sources
+            .files()
+            .iter()
+            .map(|file| glob_base.name(&file.path).unwrap_or_default())
+            .collect(),
+        false => Vec::new(),
+    };
     suppressions.extend(config_suppressions);
-    let name = |id: FileId| sources.name(id);
+    let name = |id: FileId| glob_names.get(id).map_or("", String::as_str);
     let (mut kept, suppressed) = apply(findings, &suppressions, &problems, Date::today(), &name);
     kept.retain(|f| !options.ignored_diagnostics.contains(&f.rule.id));
     (kept, suppressed)

@@ -206,6 +206,60 @@ fn exclude_globs_skip_files() {
         .stdout(predicate::str::is_empty());
 }
 
+/// The configuration's globs name files from its own directory, as its `var-files` do, so a
+/// scan run from a subdirectory, or given the file with `--config` from elsewhere, excludes and
+/// suppresses the same files as one run beside it.
+#[test]
+fn exclude_and_suppress_globs_are_relative_to_the_configuration_file() {
+    let config = "exclude: [\"legacy/**\"]\nsuppress:\n  - rule: ACR001\n    path: \"infra/*.tf\"\n    reason: the platform team rotates the password\n";
+    let dir = project(Some(config));
+    let admin = REGISTRY.replace("default = false", "default = true");
+    fs::write(dir.path().join("infra/main.tf"), &admin).unwrap();
+    fs::create_dir_all(dir.path().join("legacy")).unwrap();
+    fs::write(dir.path().join("legacy/main.tf"), &admin).unwrap();
+    let elsewhere = tempfile::tempdir().expect("temporary directory");
+    let config_file = dir.path().join(".acr-lint.yaml");
+    let config_file = config_file.to_str().expect("UTF-8 path");
+    let top = dir.path().to_str().expect("UTF-8 path");
+    let runs: [(&Path, Vec<&str>); 5] = [
+        (dir.path(), vec!["."]),
+        (&dir.path().join("infra"), vec!["."]),
+        (&dir.path().join("infra"), vec!["main.tf"]),
+        (&dir.path().join("legacy"), vec!["main.tf"]),
+        (elsewhere.path(), vec![top, "--config", config_file]),
+    ];
+    for (directory, args) in runs {
+        let args = [&args[..], &["-f", "concise", "--select", "ACR001"]].concat();
+        run(directory, &args)
+            .code(0)
+            .stdout(predicate::str::contains("ACR001").not());
+    }
+    // The same files, named from the working directory, are not what the globs name.
+    let moved = tempfile::tempdir().expect("temporary directory");
+    fs::copy(config_file, moved.path().join("acr-lint.yaml")).unwrap();
+    let moved_config = moved.path().join("acr-lint.yaml");
+    let moved_config = moved_config.to_str().expect("UTF-8 path");
+    run(
+        dir.path(),
+        &[
+            ".",
+            "--config",
+            moved_config,
+            "-f",
+            "concise",
+            "--select",
+            "ACR001",
+        ],
+    )
+    .code(1)
+    .stdout(predicate::str::contains(
+        "infra/main.tf:3:13: error[ACR001]",
+    ))
+    .stdout(predicate::str::contains(
+        "legacy/main.tf:3:13: error[ACR001]",
+    ));
+}
+
 #[test]
 fn suppress_entries_cover_paths_and_resources_and_unused_ones_are_reported() {
     let config = "suppress:\n  - rule: ACR003\n    path: \"infra/*.tf\"\n    reason: identity comes from the platform team\n  - rule: ACR001\n    resource: azurerm_container_registry.other\n    reason: no such registry\n";

@@ -265,6 +265,41 @@ fn malformed_unknown_and_unused_suppressions_are_reported() {
     }
 }
 
+/// What the suppressions say of themselves is reported where the scan reports: a file given by
+/// name (as pre-commit gives a commit's files) hears nothing of the suppressions in its
+/// siblings or in the configuration, which a scan of the directory reports.
+#[test]
+fn a_given_file_reports_nothing_of_other_files_suppressions() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let clean = REGISTRY.replace("admin_enabled       = true", "admin_enabled       = false");
+    fs::write(dir.path().join("main.tf"), &clean).expect("main.tf");
+    let stale = with_comment_above("# acr-lint:ignore ACR001 reason=\"fixed since\"", 0)
+        .replace("admin_enabled       = true", "admin_enabled       = false")
+        .replace("\"acr\"", "\"other\"");
+    fs::write(dir.path().join("other.tf"), stale).expect("other.tf");
+    let config = "suppress:\n  - rule: ACR001\n    path: \"gone/*.tf\"\n    reason: moved away\n";
+    fs::write(dir.path().join(".acr-lint.yaml"), config).expect("configuration");
+    let unused = |given: &str| {
+        let output = Command::cargo_bin("acr-lint")
+            .expect("binary built")
+            .current_dir(dir.path())
+            .args([given, "-f", "concise", "--select", "ACR001"])
+            .output()
+            .expect("acr-lint runs");
+        let stdout = String::from_utf8(output.stdout).expect("UTF-8");
+        let mut found: Vec<String> = stdout
+            .lines()
+            .filter(|line| line.contains("[ACR903]"))
+            .filter_map(|line| line.split(": ").next().map(str::to_string))
+            .collect();
+        found.sort();
+        found
+    };
+    assert_eq!(unused("."), [".acr-lint.yaml:2:5", "other.tf:1:1"]);
+    assert_eq!(unused("other.tf"), ["other.tf:1:1"]);
+    assert!(unused("main.tf").is_empty(), "{:?}", unused("main.tf"));
+}
+
 #[test]
 fn a_directive_that_stands_above_nothing_is_malformed() {
     let text = format!("{REGISTRY}\n# acr-lint:ignore ACR001 reason=\"dangling\"\n");

@@ -2,6 +2,8 @@
 //! character of a class, `\` the next character as written; matched in time proportional to the
 //! glob times the path.
 
+use std::path::{Path, PathBuf};
+
 /// `*` matches within a path segment, `**` across segments, `?` one character but `/`, `[a-z]`
 /// one character of a class (`[^...]` or `[!...]` one not in it), and `\` takes the next
 /// character as written. A `[` that no `]` closes is a character like any other.
@@ -22,6 +24,41 @@ impl Glob {
     pub fn matches(&self, path: &str) -> bool {
         let path = path.strip_prefix("./").unwrap_or(path);
         matches_parts(&self.0, path.as_bytes())
+    }
+}
+
+/// How files are named for the globs of a configuration file (its `exclude` and the `path` of
+/// its suppressions): relative to the file's directory, as its `var-files` are, wherever the scan
+/// runs from.
+#[derive(Debug, Clone)]
+pub struct GlobBase {
+    /// The directory the globs are written from, when it is not the working directory.
+    directory: Option<PathBuf>,
+    working: PathBuf,
+}
+
+impl GlobBase {
+    /// Globs written in `directory` (relative to the working directory `working`, or absolute;
+    /// `None` for the working directory itself).
+    pub fn new(directory: Option<&Path>, working: &Path) -> Self {
+        let directory = directory
+            .map(|directory| super::normalize(&working.join(directory)))
+            .filter(|directory| directory != working);
+        GlobBase {
+            directory,
+            working: working.to_path_buf(),
+        }
+    }
+
+    /// The name a glob matches `path` (relative to the working directory, or absolute)
+    /// against; `None` for a path outside the globs' directory.
+    pub fn name(&self, path: &Path) -> Option<String> {
+        let Some(directory) = &self.directory else {
+            return Some(super::display_name(path, &self.working));
+        };
+        let absolute = super::normalize(&self.working.join(path));
+        let below = absolute.strip_prefix(directory).ok()?;
+        Some(below.to_string_lossy().replace('\\', "/"))
     }
 }
 
