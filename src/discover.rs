@@ -730,6 +730,8 @@ fn strip_path_prefix(message: &str) -> String {
 /// The files to read, sorted by directory, and which of them are reported on (the others are
 /// read only as context for given files: the rest of their module).
 pub struct Discovered {
+    /// How many files of the paths the configuration's `exclude` globs left out.
+    pub excluded: usize,
     pub files: Vec<(PathBuf, Candidate)>,
     pub reported: Vec<bool>,
     pub errors: Vec<InputError>,
@@ -888,9 +890,11 @@ pub fn files<'o>(
         kept.2 |= same && later.2;
         same
     });
+    let listed = files.iter().filter(|(_, _, given)| *given).count();
     if !exclude.is_empty() {
         files.retain(|(path, _, _)| !excluded(path));
     }
+    let excluded = listed - files.iter().filter(|(_, _, given)| *given).count();
     let (files, reported) = files
         .into_iter()
         .map(|(path, candidate, given)| ((path, candidate), given))
@@ -914,6 +918,7 @@ pub fn files<'o>(
     Discovered {
         files,
         reported,
+        excluded,
         errors,
         notices,
         data_files,

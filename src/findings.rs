@@ -13,6 +13,22 @@ pub use crate::suppress::Suppressed;
 /// `discover::Candidate::of`.
 pub const KINDS_READ: &str = "Terraform (`.tf`, `.tf.json`, `.tfvars`, `.tfvars.json`), ARM templates, parameters files and Terraform plans (`.json`, `.jsonc`), and Bicep (`.bicep`, `.bicepparam`)";
 
+/// Why a scan that read nothing and found nothing checked no file: a sentence without its end.
+pub fn why_nothing_was_checked(scan: &Scan) -> String {
+    let excluded = "excluded by the configuration (`exclude`)";
+    match scan.files_excluded {
+        0 => format!(
+            "No files checked: the paths hold none of the files acr-lint reads: {KINDS_READ}"
+        ),
+        1 => {
+            format!("No files checked: the one file acr-lint would read in the paths is {excluded}")
+        }
+        n => format!(
+            "No files checked: all {n} files acr-lint would read in the paths are {excluded}"
+        ),
+    }
+}
+
 /// Everything one scan found.
 #[derive(Debug)]
 pub struct Scan {
@@ -42,6 +58,8 @@ pub struct Scan {
     pub errors: Vec<InputError>,
     /// Files read as ARM templates, parameters files or Terraform.
     pub files_scanned: usize,
+    /// Files of the paths that the configuration's `exclude` globs left out.
+    pub files_excluded: usize,
     pub registries: usize,
     pub elapsed: Duration,
     /// The rules that ran.

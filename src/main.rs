@@ -600,10 +600,8 @@ fn lint(
         stderr_line!("note: {}", report::escape_controls(notice));
     }
     if checked_nothing(&scan) && !cli.format.iter().any(says_when_nothing_was_checked) {
-        stderr_line!(
-            "note: no files checked: the paths hold none of the files acr-lint reads: {}",
-            acr_lint::findings::KINDS_READ
-        );
+        let why = acr_lint::findings::why_nothing_was_checked(&scan);
+        stderr_line!("note: {}", why.replacen("No files", "no files", 1));
     }
     for output in &cli.format {
         if let Err(error) = write_output(&scan, output, color) {

@@ -465,6 +465,7 @@ pub fn scan(options: &ScanOptions) -> Scan {
         unknown,
         errors,
         files_scanned,
+        files_excluded: discovered.excluded,
         registries,
         elapsed: started.elapsed(),
         rules: options

@@ -199,11 +199,16 @@ fn explicit_config_file_and_missing_one() {
 }
 
 #[test]
-fn exclude_globs_skip_files() {
+fn exclude_globs_skip_files_and_a_scan_they_leave_empty_says_so() {
     let dir = project(Some("exclude: [\"infra/**\"]\n"));
     run(dir.path(), &[".", "-f", "concise"])
         .code(0)
-        .stdout(predicate::str::is_empty());
+        .stdout(predicate::str::is_empty())
+        .stderr("note: no files checked: the one file acr-lint would read in the paths is excluded by the configuration (`exclude`)\n");
+    fs::write(dir.path().join("infra/variables.tf"), "variable \"x\" {}\n").unwrap();
+    run(dir.path(), &["infra/main.tf", "infra/variables.tf"])
+        .code(0)
+        .stdout("No files checked: all 2 files acr-lint would read in the paths are excluded by the configuration (`exclude`).\n");
 }
 
 /// The configuration's globs name files from its own directory, as its `var-files` do, so a

@@ -44,11 +44,7 @@ pub fn render(scan: &Scan, out: &mut dyn Write) -> io::Result<()> {
     if scan.findings.is_empty() {
         writeln!(out)?;
         match (scan.files_scanned, scan.errors.is_empty()) {
-            (0, true) => writeln!(
-                out,
-                "No files checked: the paths hold none of the files acr-lint reads: {}.",
-                crate::findings::KINDS_READ
-            )?,
+            (0, true) => writeln!(out, "{}.", crate::findings::why_nothing_was_checked(scan))?,
             (0, false) => writeln!(out, "No file was checked.")?,
             (_, true) => writeln!(out, "No problems found.")?,
             (_, false) => writeln!(out, "No problems found in the files that could be read.")?,

@@ -81,11 +81,7 @@ fn summary(scan: &Scan, out: &mut dyn Write) -> io::Result<()> {
     }
     if scan.files_scanned == 0 && total == 0 {
         if scan.errors.is_empty() {
-            writeln!(
-                out,
-                "No files checked: the paths hold none of the files acr-lint reads: {}.",
-                crate::findings::KINDS_READ
-            )?;
+            writeln!(out, "{}.", crate::findings::why_nothing_was_checked(scan))?;
         }
         return Ok(());
     }
