@@ -510,7 +510,7 @@ fn write_baseline(
     let scan = acr_lint::scan(&options);
     let written = match &previous {
         Some(previous) => previous.without_stale(&scan),
-        None => baseline::Baseline::of_scan(&scan),
+        None => baseline::Baseline::of_scan(&scan, file),
     };
     if let Err(message) = written.write(file) {
         stderr_line!("error: {message}");

@@ -427,8 +427,7 @@ pub fn scan(options: &ScanOptions) -> Scan {
     });
     let (mut findings, stale_baseline_entries) = match &options.baseline {
         Some(accepted) => {
-            let name = |file: FileId| sources.name(file);
-            let (kept, baselined, stale) = baseline::apply(findings, accepted, &name);
+            let (kept, baselined, stale) = baseline::apply(findings, accepted, &sources);
             suppressed.extend(baselined);
             (kept, stale)
         }

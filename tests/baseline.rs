@@ -176,3 +176,72 @@ fn a_broken_baseline_is_a_usage_error() {
         .code(2)
         .stderr(predicate::str::contains("baseline.json:1:"));
 }
+
+/// The ACR001 entries of a baseline file, by file name.
+fn admin_entries(path: &Path) -> Vec<String> {
+    let written: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(path).unwrap()).unwrap();
+    let mut files: Vec<String> = written["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["rule"] == "ACR001")
+        .filter_map(|e| e["file"].as_str().map(str::to_string))
+        .collect();
+    files.sort();
+    files
+}
+
+/// Entries name files from the top of the repository the baseline lies in, so a scan run from a
+/// subdirectory matches them, and `update` of a part of the repository keeps the entries of the
+/// rest; entries written from a subdirectory before (named from there) still match there.
+#[test]
+fn a_baseline_matches_from_any_directory_and_update_keeps_what_it_did_not_scan() {
+    let dir = tempfile::tempdir().unwrap();
+    for directory in [".git", ".ci", "infra", "legacy"] {
+        fs::create_dir_all(dir.path().join(directory)).unwrap();
+    }
+    fs::write(dir.path().join("infra/main.tf"), REGISTRY).unwrap();
+    fs::write(dir.path().join("legacy/main.tf"), REGISTRY).unwrap();
+    let infra = dir.path().join("infra");
+    let baseline = dir.path().join(".ci/baseline.json");
+    acr_lint(&infra)
+        .args(["baseline", "create", "../.ci/baseline.json", ".."])
+        .assert()
+        .code(0);
+    assert_eq!(
+        admin_entries(&baseline),
+        ["infra/main.tf", "legacy/main.tf"]
+    );
+    let quiet = ["-f", "concise", "--baseline", "../.ci/baseline.json"];
+    acr_lint(&infra)
+        .args([&quiet[..], &["."]].concat())
+        .assert()
+        .code(0)
+        .stdout("");
+    acr_lint(&infra)
+        .args([&quiet[..], &["main.tf"]].concat())
+        .assert()
+        .code(0)
+        .stdout("");
+    fs::write(
+        dir.path().join("infra/main.tf"),
+        REGISTRY.replace("= true", "= false"),
+    )
+    .unwrap();
+    acr_lint(&infra)
+        .args(["baseline", "update", "../.ci/baseline.json", "."])
+        .assert()
+        .code(0);
+    assert_eq!(admin_entries(&baseline), ["legacy/main.tf"]);
+    let earlier = r#"{"version": 1, "entries": [{"rule": "ACR001", "file": "main.tf",
+        "resource": "azurerm_container_registry.acr", "property": "properties.adminUserEnabled"}]}"#;
+    fs::write(&baseline, earlier).unwrap();
+    let legacy = dir.path().join("legacy");
+    acr_lint(&legacy)
+        .args(["-f", "concise", "--select", "ACR001"])
+        .args(["--baseline", "../.ci/baseline.json", "."])
+        .assert()
+        .code(0)
+        .stdout("");
+}
