@@ -894,7 +894,7 @@ pub fn files<'o>(
     if !exclude.is_empty() {
         files.retain(|(path, _, _)| !excluded(path));
     }
-    let excluded = listed - files.iter().filter(|(_, _, given)| *given).count();
+    let left_out = listed - files.iter().filter(|(_, _, given)| *given).count();
     let (files, reported) = files
         .into_iter()
         .map(|(path, candidate, given)| ((path, candidate), given))
@@ -918,7 +918,7 @@ pub fn files<'o>(
     Discovered {
         files,
         reported,
-        excluded,
+        excluded: left_out,
         errors,
         notices,
         data_files,

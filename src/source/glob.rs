@@ -27,19 +27,19 @@ impl Glob {
     }
 }
 
-/// How files are named for the globs of a configuration file (its `exclude` and the `path` of
-/// its suppressions): relative to the file's directory, as its `var-files` are, wherever the scan
-/// runs from.
+/// How files are named from a directory, wherever the scan runs from: the configuration file's
+/// (for its `exclude` and its suppressions' `path` globs, as its `var-files` are), or a
+/// baseline's repository.
 #[derive(Debug, Clone)]
 pub struct GlobBase {
-    /// The directory the globs are written from, when it is not the working directory.
+    /// The directory names are taken from, when it is not the working directory.
     directory: Option<PathBuf>,
     working: PathBuf,
 }
 
 impl GlobBase {
-    /// Globs written in `directory` (relative to the working directory `working`, or absolute;
-    /// `None` for the working directory itself).
+    /// Names from `directory` (relative to the working directory `working`, or absolute; `None`
+    /// for the working directory itself).
     pub fn new(directory: Option<&Path>, working: &Path) -> Self {
         let directory = directory
             .map(|directory| super::normalize(&working.join(directory)))
@@ -50,8 +50,8 @@ impl GlobBase {
         }
     }
 
-    /// The name a glob matches `path` (relative to the working directory, or absolute)
-    /// against; `None` for a path outside the globs' directory.
+    /// The name of `path` (relative to the working directory, or absolute) from the directory;
+    /// `None` for a path outside it.
     pub fn name(&self, path: &Path) -> Option<String> {
         let Some(directory) = &self.directory else {
             return Some(super::display_name(path, &self.working));
