@@ -75,7 +75,11 @@ impl<'s> FileNames<'s> {
         let directory = crate::source::normalize(&working.join(directory));
         let top = crate::source::repository_top(&directory).unwrap_or(directory);
         let base = GlobBase::new(Some(&top), &working);
-        let below_baseline = sources.files().iter().map(|f| base.name(&f.path)).collect();
+        // From the working directory, the names are those the sources show.
+        let below_baseline = match base.is_working_directory() {
+            true => Vec::new(),
+            false => sources.files().iter().map(|f| base.name(&f.path)).collect(),
+        };
         FileNames {
             sources,
             below_baseline,

@@ -319,41 +319,19 @@ fn readable_siblings(
     directory: Option<&Path>,
     wanted: &dyn Fn(&Path, Candidate) -> bool,
 ) -> Vec<(PathBuf, Candidate)> {
-    let listed = Path::new(".");
-    let boundary = directory
-        .unwrap_or(listed)
-        .canonicalize()
-        .unwrap_or_default();
+    let listed = directory.unwrap_or(Path::new("."));
+    let boundary = listed.canonicalize().unwrap_or_default();
     let mut siblings = Vec::new();
-    let mut parameters_directories = Vec::new();
-    let Ok(entries) = std::fs::read_dir(directory.unwrap_or(listed)) else {
-        return siblings;
-    };
-    let found = found_by_a_walk(directory.unwrap_or(listed));
-    let in_scan = |entry: &std::fs::DirEntry| found.contains(&source::normalize(&entry.path()));
-    for entry in entries.flatten().filter(in_scan) {
-        let sibling = match directory {
-            Some(directory) => directory.join(entry.file_name()),
-            None => PathBuf::from(entry.file_name()),
-        };
-        let sibling = crate::source::normalize(&sibling);
-        let is_directory = entry.file_type().is_ok_and(|t| t.is_dir());
-        if is_directory && source::is_parameters_directory(&sibling) {
-            parameters_directories.push(sibling);
-            continue;
-        }
-        take_if_readable(entry, sibling, &boundary, wanted, &mut siblings);
-    }
-    for parameters_directory in parameters_directories {
-        let Ok(entries) = std::fs::read_dir(&parameters_directory) else {
-            continue;
-        };
-        for entry in entries.flatten().filter(in_scan) {
-            let sibling = crate::source::normalize(&parameters_directory.join(entry.file_name()));
-            // Its other files are read with it, not with `directory`.
-            if source::group_directory(&sibling) != Some(parameters_directory.as_path()) {
-                take_if_readable(entry, sibling, &boundary, wanted, &mut siblings);
-            }
+    for entry in found_by_a_walk(listed) {
+        let sibling = source::normalize(entry.path());
+        // Its parameters directories' other files are read with them, not with `directory`.
+        let read_with_directory = entry.depth() == 1
+            || sibling
+                .parent()
+                .is_some_and(|parent| source::group_directory(&sibling) != Some(parent));
+        if read_with_directory {
+            let is_file = entry.file_type().is_some_and(|t| t.is_file());
+            take_if_readable(is_file, sibling, &boundary, wanted, &mut siblings);
         }
     }
     siblings
@@ -362,7 +340,7 @@ fn readable_siblings(
 /// The entries of `directory` and of its parameters directories that a walk of it finds: those
 /// its ignore files (`.gitignore`, `.ignore`, those of the directories above, git's excludes)
 /// leave, as [`walk`] finds them.
-fn found_by_a_walk(directory: &Path) -> std::collections::HashSet<PathBuf> {
+fn found_by_a_walk(directory: &Path) -> impl Iterator<Item = ignore::DirEntry> {
     let mut walker = WalkBuilder::new(directory);
     walker
         .hidden(false)
@@ -373,17 +351,14 @@ fn found_by_a_walk(directory: &Path) -> std::collections::HashSet<PathBuf> {
             // Below the directory, only its parameters directories are looked into.
             entry.depth() != 1 || !is_directory || source::is_parameters_directory(entry.path())
         });
-    walker
-        .build()
-        .flatten()
-        .map(|entry| source::normalize(entry.path()))
-        .collect()
+    walker.build().flatten().filter(|entry| entry.depth() > 0)
 }
 
-/// Adds `sibling` (the path of `entry`) to `siblings` when it is a file of a kind acr-lint
-/// reads, `wanted` accepts it, and it is a regular file inside `boundary`.
+/// Adds `sibling` to `siblings` when it is a file of a kind acr-lint reads, `wanted` accepts
+/// it, and it is a regular file inside `boundary` (`listed_as_file`: its directory entry says
+/// it is a regular file, not a link).
 fn take_if_readable(
-    entry: std::fs::DirEntry,
+    listed_as_file: bool,
     sibling: PathBuf,
     boundary: &Path,
     wanted: &dyn Fn(&Path, Candidate) -> bool,
@@ -392,7 +367,7 @@ fn take_if_readable(
     let in_system_dir = SYSTEM_DIRS.iter().any(|d| boundary.starts_with(d));
     // A regular file of an ordinary directory is in the tree; links and the rest are resolved
     // to make sure.
-    let plain_file = !in_system_dir && entry.file_type().is_ok_and(|t| t.is_file());
+    let plain_file = !in_system_dir && listed_as_file;
     let readable = || {
         sibling.is_file() && outside_the_tree(&sibling, sibling.is_symlink(), boundary).is_none()
     };

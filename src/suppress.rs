@@ -426,7 +426,8 @@ pub fn apply_to_scan(
     }
     // A configuration entry's `path` is matched against names relative to the configuration.
     let by_path = |s: &Suppression| matches!(s.covers, Covers::Path { .. });
-    let glob_names: Vec<String> = match config_suppressions.iter().any(by_path) {
+    let named_elsewhere = !glob_base.is_working_directory();
+    let glob_names: Vec<String> = match named_elsewhere && config_suppressions.iter().any(by_path) {
         true => sources
             .files()
             .iter()
@@ -435,7 +436,10 @@ pub fn apply_to_scan(
         false => Vec::new(),
     };
     suppressions.extend(config_suppressions);
-    let name = |id: FileId| glob_names.get(id).map_or("", String::as_str);
+    let name = |id: FileId| match named_elsewhere {
+        true => glob_names.get(id).map_or("", String::as_str),
+        false => sources.name(id),
+    };
     let (mut kept, suppressed) = apply(findings, &suppressions, &problems, Date::today(), &name);
     kept.retain(|f| !options.ignored_diagnostics.contains(&f.rule.id));
     (kept, suppressed)

@@ -50,6 +50,11 @@ impl GlobBase {
         }
     }
 
+    /// Whether the directory is the working directory, whose names the scan's sources show.
+    pub fn is_working_directory(&self) -> bool {
+        self.directory.is_none()
+    }
+
     /// The name of `path` (relative to the working directory, or absolute) from the directory;
     /// `None` for a path outside it.
     pub fn name(&self, path: &Path) -> Option<String> {
