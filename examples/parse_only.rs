@@ -131,7 +131,7 @@ fn main() -> ExitCode {
         eprintln!("usage: parse_only [--keep texts|trees] PATH...");
         return ExitCode::from(2);
     };
-    let (files, _) = discover::discover(&paths);
+    let (files, _) = discover::discover(&paths, discover::IgnoreFiles::Honoured);
     let tally = files
         .par_iter()
         .map(|(path, candidate)| read_and_parse(path, *candidate, keep))

@@ -25,6 +25,7 @@ pub struct ConfigFile {
     pub fail_on: Option<Spanned<String>>,
     pub show_unknown: Option<bool>,
     pub inline_suppressions: Option<bool>,
+    pub respect_ignore_files: Option<bool>,
     #[serde(default)]
     pub exclude: Vec<String>,
     #[serde(default)]
@@ -136,6 +137,7 @@ pub struct Config {
     pub fail_on: Option<String>,
     pub show_unknown: Option<bool>,
     pub inline_suppressions: Option<bool>,
+    pub respect_ignore_files: Option<bool>,
     pub exclude: Vec<String>,
     pub allowed_locations: Vec<String>,
     pub var_files: Vec<PathBuf>,
@@ -273,6 +275,7 @@ fn validate(file: ConfigFile, path: &Path) -> Result<Config, ConfigError> {
         fail_on: file.fail_on.map(|f| f.value),
         show_unknown: file.show_unknown,
         inline_suppressions: file.inline_suppressions,
+        respect_ignore_files: file.respect_ignore_files,
         exclude: file.exclude,
         allowed_locations: file.allowed_locations,
         var_files,
@@ -361,6 +364,8 @@ pub struct CommandLine {
     pub fail_on: Option<String>,
     pub show_unknown: bool,
     pub no_inline_suppressions: bool,
+    /// `--no-ignore`.
+    pub no_ignore: bool,
     pub allowed_locations: Vec<String>,
     pub var_files: Vec<PathBuf>,
     /// `--var` values, placed among the command line's var files.
@@ -409,6 +414,7 @@ pub struct Effective {
     pub fail_on: (String, Origin),
     pub show_unknown: (bool, Origin),
     pub inline_suppressions: (bool, Origin),
+    pub respect_ignore_files: (bool, Origin),
     pub allowed_locations: (Vec<String>, Origin),
     pub var_files: (Vec<PathBuf>, Origin),
     pub var_values: Vec<crate::terraform::VarValue>,
@@ -454,6 +460,11 @@ pub fn effective(cli: CommandLine, config: Config) -> Effective {
         inline_suppressions: pick(
             cli.no_inline_suppressions.then_some(false),
             config.inline_suppressions,
+            true,
+        ),
+        respect_ignore_files: pick(
+            cli.no_ignore.then_some(false),
+            config.respect_ignore_files,
             true,
         ),
         allowed_locations: pick(
@@ -522,6 +533,11 @@ impl Effective {
             "inline-suppressions",
             self.inline_suppressions.0.to_string(),
             self.inline_suppressions.1,
+        );
+        line(
+            "respect-ignore-files",
+            self.respect_ignore_files.0.to_string(),
+            self.respect_ignore_files.1,
         );
         line(
             "allowed-locations",

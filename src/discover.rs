@@ -14,6 +14,27 @@ mod linked;
 
 pub use data::is_data_file;
 
+/// Whether listings leave out what ignore files name (`.gitignore`, `.ignore`, those of the
+/// directories above, git's excludes): they do unless `--no-ignore` or
+/// `respect-ignore-files: false` says otherwise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub enum IgnoreFiles {
+    #[default]
+    Honoured,
+    Disregarded,
+}
+
+/// A walk of `top` as every listing of acr-lint makes it: hidden files included, ignore files
+/// honoured (inside a git repository or not) unless `ignore_files` disregards them.
+fn walker(top: &Path, ignore_files: IgnoreFiles) -> WalkBuilder {
+    let mut walker = WalkBuilder::new(top);
+    walker
+        .standard_filters(ignore_files == IgnoreFiles::Honoured)
+        .hidden(false)
+        .require_git(false);
+    walker
+}
+
 /// Directories never scanned: tool state, not configuration.
 const SKIPPED_DIRS: &[&str] = &[".git", ".terraform", "node_modules"];
 
@@ -117,7 +138,10 @@ fn outside_the_tree(path: &Path, is_symlink: bool, root: &Path) -> Option<String
 
 /// The candidate files below `paths` in [`source::directory_order`] without duplicates, and the
 /// walk errors.
-pub fn discover(paths: &[PathBuf]) -> (Vec<(PathBuf, Candidate)>, Vec<WalkError>) {
+pub fn discover(
+    paths: &[PathBuf],
+    ignore_files: IgnoreFiles,
+) -> (Vec<(PathBuf, Candidate)>, Vec<WalkError>) {
     let mut files = Vec::new();
     let mut errors = Vec::new();
     for root in paths {
@@ -128,7 +152,7 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<(PathBuf, Candidate)>, Vec<WalkError>
                 skipped: false,
             }),
             Ok(metadata) if metadata.is_file() => files.extend(given_file(root)),
-            Ok(_) => walk(root, &mut files, &mut errors),
+            Ok(_) => walk(root, ignore_files, &mut files, &mut errors),
         }
     }
     source::sort_in_directory_order(&mut files, |(path, _)| path);
@@ -196,11 +220,12 @@ pub fn context<'o>(
     paths: &[PathBuf],
     files: &[(PathBuf, Candidate)],
     open: &OpenText<'o>,
+    ignore_files: IgnoreFiles,
 ) -> Vec<(PathBuf, Candidate)> {
     let known: std::collections::HashSet<&Path> = files.iter().map(|(f, _)| f.as_path()).collect();
     let mut context = Vec::new();
     for (directory, given) in given_by_directory(paths) {
-        let siblings = readable_siblings(directory, &|sibling, candidate| {
+        let siblings = readable_siblings(directory, ignore_files, &|sibling, candidate| {
             given.may_take(candidate.family()) || given.wants(sibling, candidate)
         });
         let (bicep, rest): (Vec<_>, Vec<_>) = siblings
@@ -317,12 +342,13 @@ fn compiled_by_bicep(path: &Path, open: &OpenText<'_>) -> bool {
 /// [`source::group_directory`]).
 fn readable_siblings(
     directory: Option<&Path>,
+    ignore_files: IgnoreFiles,
     wanted: &dyn Fn(&Path, Candidate) -> bool,
 ) -> Vec<(PathBuf, Candidate)> {
     let listed = directory.unwrap_or(Path::new("."));
     let boundary = listed.canonicalize().unwrap_or_default();
     let mut siblings = Vec::new();
-    for entry in found_by_a_walk(listed) {
+    for entry in found_by_a_walk(listed, ignore_files) {
         let sibling = source::normalize(entry.path());
         // Its parameters directories' other files are read with them, not with `directory`.
         let read_with_directory = entry.depth() == 1
@@ -340,17 +366,16 @@ fn readable_siblings(
 /// The entries of `directory` and of its parameters directories that a walk of it finds: those
 /// its ignore files (`.gitignore`, `.ignore`, those of the directories above, git's excludes)
 /// leave, as [`walk`] finds them.
-fn found_by_a_walk(directory: &Path) -> impl Iterator<Item = ignore::DirEntry> {
-    let mut walker = WalkBuilder::new(directory);
-    walker
-        .hidden(false)
-        .require_git(false)
-        .max_depth(Some(2))
-        .filter_entry(|entry| {
-            let is_directory = entry.file_type().is_some_and(|t| t.is_dir());
-            // Below the directory, only its parameters directories are looked into.
-            entry.depth() != 1 || !is_directory || source::is_parameters_directory(entry.path())
-        });
+fn found_by_a_walk(
+    directory: &Path,
+    ignore_files: IgnoreFiles,
+) -> impl Iterator<Item = ignore::DirEntry> {
+    let mut walker = walker(directory, ignore_files);
+    walker.max_depth(Some(2)).filter_entry(|entry| {
+        let is_directory = entry.file_type().is_some_and(|t| t.is_dir());
+        // Below the directory, only its parameters directories are looked into.
+        entry.depth() != 1 || !is_directory || source::is_parameters_directory(entry.path())
+    });
     walker.build().flatten().filter(|entry| entry.depth() > 0)
 }
 
@@ -573,7 +598,12 @@ fn given_file(root: &Path) -> Option<(PathBuf, Candidate)> {
     Candidate::of(root).map(|candidate| (crate::source::normalize(root), candidate))
 }
 
-fn walk(root: &Path, files: &mut Vec<(PathBuf, Candidate)>, errors: &mut Vec<WalkError>) {
+fn walk(
+    root: &Path,
+    ignore_files: IgnoreFiles,
+    files: &mut Vec<(PathBuf, Candidate)>,
+    errors: &mut Vec<WalkError>,
+) {
     let boundary = root
         .canonicalize()
         .ok()
@@ -583,44 +613,40 @@ fn walk(root: &Path, files: &mut Vec<(PathBuf, Candidate)>, errors: &mut Vec<Wal
     let in_system_dir = SYSTEM_DIRS.iter().any(|d| boundary.starts_with(d));
     let skipped = Arc::new(Mutex::new(Vec::new()));
     let seen = Arc::clone(&skipped);
-    let mut walker = WalkBuilder::new(root);
-    walker
-        .hidden(false)
-        .follow_links(true)
-        .require_git(false)
-        .filter_entry(move |entry| {
-            if entry.depth() == 0 {
-                return true;
-            }
-            let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
-            if is_dir && SKIPPED_DIRS.iter().any(|d| entry.file_name() == *d) {
-                return false;
-            }
-            let is_symlink = entry.path_is_symlink();
-            // Below an ordinary root, only a link, or a directory named as a system directory
-            // (the root may be `/`), can lead out of the tree or into the system.
-            let named_as_system = || {
-                SYSTEM_DIRS
-                    .iter()
-                    .any(|d| Path::new(d).file_name() == Some(entry.file_name()))
-            };
-            if !is_symlink && (!is_dir || !(in_system_dir || named_as_system())) {
-                return true;
-            }
-            match outside_the_tree(entry.path(), is_symlink, &boundary) {
-                Some(message) => {
-                    if let Ok(mut skipped) = seen.lock() {
-                        skipped.push(WalkError {
-                            path: entry.path().to_path_buf(),
-                            message,
-                            skipped: true,
-                        });
-                    }
-                    false
+    let mut walker = walker(root, ignore_files);
+    walker.follow_links(true).filter_entry(move |entry| {
+        if entry.depth() == 0 {
+            return true;
+        }
+        let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+        if is_dir && SKIPPED_DIRS.iter().any(|d| entry.file_name() == *d) {
+            return false;
+        }
+        let is_symlink = entry.path_is_symlink();
+        // Below an ordinary root, only a link, or a directory named as a system directory
+        // (the root may be `/`), can lead out of the tree or into the system.
+        let named_as_system = || {
+            SYSTEM_DIRS
+                .iter()
+                .any(|d| Path::new(d).file_name() == Some(entry.file_name()))
+        };
+        if !is_symlink && (!is_dir || !(in_system_dir || named_as_system())) {
+            return true;
+        }
+        match outside_the_tree(entry.path(), is_symlink, &boundary) {
+            Some(message) => {
+                if let Ok(mut skipped) = seen.lock() {
+                    skipped.push(WalkError {
+                        path: entry.path().to_path_buf(),
+                        message,
+                        skipped: true,
+                    });
                 }
-                None => true,
+                false
             }
-        });
+            None => true,
+        }
+    });
     let mut found = WalkOutcome::default();
     if root.is_dir() {
         // Directories are listed on every core; the files are sorted afterwards.
@@ -771,23 +797,36 @@ fn read_with_the_directory_above(files: &[(PathBuf, Candidate)]) -> Vec<PathBuf>
         .collect()
 }
 
+/// What a scan leaves out of its listings: the files the configuration's `exclude` globs match
+/// (names from `glob_base`) and, unless disregarded, those ignore files name.
+#[derive(Clone, Copy)]
+pub struct LeftOut<'a> {
+    pub exclude: &'a [String],
+    pub glob_base: &'a source::GlobBase,
+    pub ignore_files: IgnoreFiles,
+}
+
 /// Discovers the files below `paths` (and those only in `open`, an editor's unsaved buffers),
-/// less the `exclude` globs, with the context of the files given by name, among it the
+/// less what is `left_out`, with the context of the files given by name, among it the
 /// `explicit_templates` of the parameters files given (paired in the configuration or with
 /// `--template`).
 pub fn files<'o>(
     paths: &[PathBuf],
     explicit_templates: &[PathBuf],
     open: &OpenText<'o>,
-    exclude: (&[String], &source::GlobBase),
+    left_out: LeftOut<'_>,
     base: &Path,
 ) -> Discovered {
-    let (exclude, glob_base) = exclude;
+    let LeftOut {
+        exclude,
+        glob_base,
+        ignore_files,
+    } = left_out;
     let (in_memory, on_disk): (Vec<PathBuf>, Vec<PathBuf>) = paths
         .iter()
         .cloned()
         .partition(|p| open(p).is_some() && !p.exists());
-    let (mut files, walk_errors) = discover(&on_disk);
+    let (mut files, walk_errors) = discover(&on_disk, ignore_files);
     let walked = files.len();
     files.extend(
         in_memory
@@ -811,7 +850,7 @@ pub fn files<'o>(
         .map(|path| source::normalize(path))
         .filter(|path| !excluded(path))
         .collect();
-    let (around_data, data_roots) = data::terraform_around(&data_files);
+    let (around_data, data_roots) = data::terraform_around(&data_files, ignore_files);
     let links: Vec<(PathBuf, PathBuf)> = linked::linked_templates(&files, open, base)
         .into_iter()
         .filter(|(_, parameters)| !excluded(parameters))
@@ -825,11 +864,12 @@ pub fn files<'o>(
     // A `.bicepparam` file naming a given template is read as context in its directory, where
     // the Bicep front end reads the template it names; a JSON one is paired with its template.
     let (naming_bicepparam, context_links): (Vec<_>, Vec<_>) =
-        linked::naming_parameters(&given_templates(paths), open, base)
+        linked::naming_parameters(&given_templates(paths), open, base, ignore_files)
             .into_iter()
             .filter(|link| !excluded(&link.1) && !links.contains(link))
             .partition(|(_, parameters)| Candidate::of(parameters) == Some(Candidate::BicepParams));
-    let mut context = context(&[paths, &linked, &read_from_above].concat(), &files, open);
+    let given = [paths, &linked, &read_from_above].concat();
+    let mut context = context(&given, &files, open, ignore_files);
     context.extend(around_data);
     context.extend(
         context_links
@@ -968,7 +1008,7 @@ mod tests {
         symlink("vars.tf", dir.path().join("alias.tf")).unwrap();
         let given = dir.path().join("main.tf");
         let files = vec![(given.clone(), Candidate::Terraform)];
-        let names: Vec<String> = context(&[given], &files, &|_| None)
+        let names: Vec<String> = context(&[given], &files, &|_| None, IgnoreFiles::Honoured)
             .iter()
             .map(|(p, _)| p.file_name().unwrap().to_string_lossy().into_owned())
             .collect();
@@ -1059,11 +1099,19 @@ mod tests {
                 .filter(|s| given.iter().any(|g| goes_with(g, s)))
                 .collect();
             expected.sort();
-            let found: Vec<PathBuf> = context(&given, &files, &|_| None)
+            let found: Vec<PathBuf> = context(&given, &files, &|_| None, IgnoreFiles::Honoured)
                 .into_iter()
                 .map(|(p, _)| p)
                 .collect();
             assert_eq!(found, expected, "{group:?}");
+        }
+    }
+
+    fn nothing_left_out(glob_base: &source::GlobBase) -> LeftOut<'_> {
+        LeftOut {
+            exclude: &[],
+            glob_base,
+            ignore_files: IgnoreFiles::Honoured,
         }
     }
 
@@ -1099,7 +1147,7 @@ mod tests {
             ] {
                 let fast: Vec<_> = given_file(&root).into_iter().collect();
                 let (mut walked, mut walk_errors) = (Vec::new(), Vec::new());
-                walk(&root, &mut walked, &mut walk_errors);
+                walk(&root, IgnoreFiles::Honoured, &mut walked, &mut walk_errors);
                 assert_eq!(fast, walked, "{}", root.display());
                 assert!(walk_errors.is_empty());
             }
@@ -1118,7 +1166,7 @@ mod tests {
         // `vars.tf` is given and is also `main.tf`'s context: it is reported once.
         let given = [main.clone(), vars.clone(), dir.path().join("n")];
         let globs = source::GlobBase::new(None, dir.path());
-        let found = files(&given, &[], &|_| None, (&[], &globs), dir.path());
+        let found = files(&given, &[], &|_| None, nothing_left_out(&globs), dir.path());
         let reported: Vec<(String, bool)> = found
             .files
             .iter()
@@ -1146,7 +1194,7 @@ mod tests {
         write_files(dir.path(), &names);
         let globs = source::GlobBase::new(None, dir.path());
         let given = [dir.path().to_path_buf()];
-        let found = files(&given, &[], &|_| None, (&[], &globs), dir.path());
+        let found = files(&given, &[], &|_| None, nothing_left_out(&globs), dir.path());
         assert_eq!(found.files.len(), names.len());
         let paths: Vec<&Path> = found.files.iter().map(|(path, _)| path.as_path()).collect();
         let known = source::KnownFiles::new(&paths);

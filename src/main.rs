@@ -110,6 +110,11 @@ struct Cli {
     #[arg(long, global = true)]
     no_inline_suppressions: bool,
 
+    /// Read the files that `.gitignore`, `.ignore` and git's excludes leave out (in directories
+    /// scanned and beside files given by name).
+    #[arg(long, global = true)]
+    no_ignore: bool,
+
     /// An ARM template or Bicep file to evaluate with the `--parameters` files (besides pairing
     /// by name).
     #[arg(long, value_name = "FILE", requires = "parameters")]
@@ -398,6 +403,7 @@ fn settings(cli: &Cli, paths: &[PathBuf]) -> Result<config::Effective, String> {
         fail_on: cli.fail_on.map(|f| format!("{f:?}").to_ascii_lowercase()),
         show_unknown: cli.show_unknown,
         no_inline_suppressions: cli.no_inline_suppressions,
+        no_ignore: cli.no_ignore,
         allowed_locations: cli.allowed_locations.clone(),
         var_files: cli.var_files.clone(),
         var_values: cli
@@ -474,6 +480,11 @@ fn scan_options(
     options.rule_options.allowed_locations = settings.allowed_locations.0.clone();
     options.show_unknown = settings.show_unknown.0;
     options.inline_suppressions = settings.inline_suppressions.0;
+    options.ignore_files = if settings.respect_ignore_files.0 {
+        acr_lint::discover::IgnoreFiles::Honoured
+    } else {
+        acr_lint::discover::IgnoreFiles::Disregarded
+    };
     options.ignored_diagnostics = settings
         .ignore_selectors()
         .flat_map(|s| rules::tool_matching(s))

@@ -33,6 +33,8 @@ pub struct ScanOptions {
     /// Globs of files not to scan (relative to the configuration file's directory, or without
     /// one, the working directory).
     pub exclude: Vec<String>,
+    /// Whether directories are listed without what ignore files name (`--no-ignore`).
+    pub ignore_files: discover::IgnoreFiles,
     /// Terraform variable files applied to every module, later ones winning.
     pub var_files: Vec<PathBuf>,
     /// Terraform variable values given one by one (`--var`), placed among `var_files`.
@@ -68,6 +70,7 @@ impl ScanOptions {
             inline_suppressions: true,
             ignored_diagnostics: Vec::new(),
             exclude: Vec::new(),
+            ignore_files: discover::IgnoreFiles::Honoured,
             var_files: Vec::new(),
             var_values: Vec::new(),
             levels: Vec::new(),
@@ -99,8 +102,12 @@ pub fn scan(options: &ScanOptions) -> Scan {
     let explicit_templates = templates_of_given_parameters(&options.parameter_pairs, &paths);
     let config_directory = options.config.as_ref().and_then(config::Config::directory);
     let glob_base = source::GlobBase::new(config_directory, &base);
-    let exclude = (&options.exclude[..], &glob_base);
-    let discovered = discover::files(&paths, &explicit_templates, &open, exclude, &base);
+    let left_out = discover::LeftOut {
+        exclude: &options.exclude,
+        glob_base: &glob_base,
+        ignore_files: options.ignore_files,
+    };
+    let discovered = discover::files(&paths, &explicit_templates, &open, left_out, &base);
     let files = &discovered.files;
     // A `--var-file` may lie outside the scanned paths: its project is looked for within its
     // own repository.

@@ -232,6 +232,68 @@ fn ignored_files_are_read_neither_by_a_scan_nor_with_a_given_file() {
     read_everywhere(&[]);
 }
 
+/// `--no-ignore` (or `respect-ignore-files: false` in the configuration) reads what the ignore
+/// files leave out, wherever acr-lint lists a directory: in a scan, beside a file given by name,
+/// among the `.bicepparam` files that name a given template, and among the Terraform modules
+/// that read a given data file.
+fn no_ignore_reads_what_ignore_files_leave_out() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    for directory in [".git", "hub", "deploy", "infra/terraform", "shared"] {
+        fs::create_dir_all(dir.path().join(directory)).expect("directories");
+    }
+    write_module(dir.path(), "var.admin", "false");
+    fs::write(dir.path().join("terraform.tfvars"), "admin = true\n").expect("tfvars");
+    fs::write(dir.path().join("hub/hub.bicep"), BICEP).expect("template");
+    let bicepparam = "using '../hub/hub.bicep'\n\nparam adminEnabled = true\n";
+    fs::write(dir.path().join("deploy/prod.bicepparam"), bicepparam).expect("parameters");
+    let reads_settings = "yamldecode(file(\"${path.module}/../../shared/registry.yaml\")).admin";
+    let terraform = REGISTRY.replace("ADMIN", reads_settings);
+    fs::write(dir.path().join("infra/terraform/main.tf"), terraform).expect("module");
+    fs::write(dir.path().join("shared/registry.yaml"), "admin: true\n").expect("settings");
+    let ignores = "terraform.tfvars\ndeploy/\ninfra/\n";
+    fs::write(dir.path().join(".gitignore"), ignores).expect(".gitignore");
+    let given_alone = [
+        ("main.tf", "terraform.tfvars ACR001"),
+        ("hub/hub.bicep", "deploy/prod.bicepparam ACR001"),
+        ("shared/registry.yaml", "shared/registry.yaml ACR001"),
+    ];
+    let everything = [
+        "deploy/prod.bicepparam ACR001",
+        "shared/registry.yaml ACR001",
+        "terraform.tfvars ACR001",
+    ];
+    let check = |extra: &[&str], read: bool| {
+        let rules = [&["--select", "ACR001"], extra].concat();
+        let (findings, _) = json_findings(dir.path(), &[&rules[..], &["."]].concat());
+        let expected: &[&str] = if read { &everything } else { &[] };
+        assert_eq!(findings, expected, "{extra:?}");
+        for (given, finding) in given_alone {
+            let (findings, _) = json_findings(dir.path(), &[&rules[..], &[given]].concat());
+            let expected: &[&str] = if read { &[finding] } else { &[] };
+            assert_eq!(findings, expected, "{given} {extra:?}");
+        }
+    };
+    check(&[], false);
+    check(&["--no-ignore"], true);
+    fs::write(
+        dir.path().join(".acr-lint.yaml"),
+        "respect-ignore-files: false\n",
+    )
+    .expect("configuration");
+    check(&[], true);
+    let output = BinCommand::cargo_bin("acr-lint")
+        .expect("binary built")
+        .current_dir(dir.path())
+        .args(["config", "."])
+        .output()
+        .expect("acr-lint runs");
+    let described = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        described.contains("respect-ignore-files: false    # from "),
+        "{described}"
+    );
+}
+
 /// A module's parameters files kept in its `parameters` directory, named for variants of the
 /// template (`hub.vnet.parameters.all.json` for `hub.bicep`): given either way, as pre-commit
 /// gives the files of a commit, the pair is read together.
@@ -1171,6 +1233,10 @@ fn main() -> std::process::ExitCode {
         common::always(
             "ignored_files_are_read_neither_by_a_scan_nor_with_a_given_file",
             ignored_files_are_read_neither_by_a_scan_nor_with_a_given_file,
+        ),
+        common::always(
+            "no_ignore_reads_what_ignore_files_leave_out",
+            no_ignore_reads_what_ignore_files_leave_out,
         ),
         common::always(
             "a_given_file_is_read_with_the_parameters_directory_beside_it",

@@ -5,7 +5,7 @@
 
 use std::path::{Component, Path, PathBuf};
 
-use super::{Candidate, Family};
+use super::{Candidate, Family, IgnoreFiles};
 use crate::source;
 
 /// How many directories above a data file are looked in, at most.
@@ -39,7 +39,10 @@ pub fn is_json_data(path: &Path, open: &super::OpenText<'_>) -> bool {
 /// The Terraform configurations around the given data files, to read as context: their files
 /// (`.tf`, `.tf.json`, `.tfvars`, `.tfvars.json`), and those directories, canonical, for
 /// `file()` to read in as a scan of them would.
-pub fn terraform_around(data_files: &[PathBuf]) -> (Vec<(PathBuf, Candidate)>, Vec<PathBuf>) {
+pub fn terraform_around(
+    data_files: &[PathBuf],
+    ignore_files: IgnoreFiles,
+) -> (Vec<(PathBuf, Candidate)>, Vec<PathBuf>) {
     // Each directory's Terraform files, listed once however many data files look there.
     let mut terraform: std::collections::BTreeMap<PathBuf, Vec<(PathBuf, Candidate)>> =
         Default::default();
@@ -50,17 +53,17 @@ pub fn terraform_around(data_files: &[PathBuf]) -> (Vec<(PathBuf, Candidate)>, V
         for directory in &around {
             terraform
                 .entry(directory.clone())
-                .or_insert_with(|| terraform_of(directory));
+                .or_insert_with(|| terraform_of(directory, ignore_files));
         }
         let named_around = around
             .iter()
             .filter_map(|directory| terraform.get(directory))
             .any(|files| names(files, &name));
         if let Some(top) = around.last().filter(|top| !named_around && is_a_top(top)) {
-            for directory in naming_below(top, &name) {
+            for directory in naming_below(top, &name, ignore_files) {
                 terraform
                     .entry(directory.clone())
-                    .or_insert_with(|| terraform_of(&directory));
+                    .or_insert_with(|| terraform_of(&directory, ignore_files));
             }
         }
     }
@@ -75,9 +78,9 @@ pub fn terraform_around(data_files: &[PathBuf]) -> (Vec<(PathBuf, Candidate)>, V
 
 /// The Terraform files (`.tf`, `.tf.json`, `.tfvars`, `.tfvars.json`) of `directory` (the
 /// empty path: the working directory).
-fn terraform_of(directory: &Path) -> Vec<(PathBuf, Candidate)> {
+fn terraform_of(directory: &Path, ignore_files: IgnoreFiles) -> Vec<(PathBuf, Candidate)> {
     let listed = (!directory.as_os_str().is_empty()).then_some(directory);
-    super::readable_siblings(listed, &|_, candidate| {
+    super::readable_siblings(listed, ignore_files, &|_, candidate| {
         candidate.family() == Family::Terraform
     })
 }
@@ -119,12 +122,12 @@ fn names(files: &[(PathBuf, Candidate)], name: &str) -> bool {
 /// The directories below `top` (searched as the walk of a scan would, at most [`MAX_SEARCHED`]
 /// entries) with a Terraform file that holds `name`: a root module that reads the data file
 /// from a directory beside it (`file("../config/registry.yaml")`).
-fn naming_below(top: &Path, name: &str) -> Vec<PathBuf> {
+fn naming_below(top: &Path, name: &str, ignore_files: IgnoreFiles) -> Vec<PathBuf> {
     let mut found = Vec::new();
     if name.is_empty() {
         return found;
     }
-    let walked = super::WalkBuilder::new(source::normalize_for_access(top))
+    let walked = super::walker(&source::normalize_for_access(top), ignore_files)
         .max_depth(Some(MAX_LEVELS))
         .filter_entry(|entry| {
             !super::SKIPPED_DIRS

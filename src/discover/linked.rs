@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use super::{Candidate, OpenText};
+use super::{Candidate, IgnoreFiles, OpenText};
 use crate::{arm, bicep, model::json, source};
 
 /// The templates the parameters files among `files` name, each with one of them
@@ -49,6 +49,7 @@ pub fn naming_parameters(
     templates: &[PathBuf],
     open: &OpenText<'_>,
     base: &Path,
+    ignore_files: IgnoreFiles,
 ) -> Vec<(PathBuf, PathBuf)> {
     let mut by_top: BTreeMap<PathBuf, Vec<(PathBuf, PathBuf)>> = BTreeMap::new();
     for template in templates {
@@ -65,7 +66,7 @@ pub fn naming_parameters(
     }
     let mut found = Vec::new();
     for (top, templates) in by_top {
-        for parameters in listed_below(&top).iter() {
+        for parameters in listed_below(&top, ignore_files).iter() {
             let Some(text) = super::text_of(parameters, open) else {
                 continue;
             };
@@ -113,15 +114,19 @@ fn named_template(
 /// The listings of parameters files this process made, by the top they were made below: a
 /// language server checks a template on every change without walking the repository again
 /// ([`forget_listings`] drops them when files change).
-static LISTINGS: Mutex<BTreeMap<PathBuf, Arc<[PathBuf]>>> = Mutex::new(BTreeMap::new());
+static LISTINGS: Mutex<BTreeMap<ListedBelow, Arc<[PathBuf]>>> = Mutex::new(BTreeMap::new());
+
+/// A listing's top directory, and whether it left out what ignore files name.
+type ListedBelow = (PathBuf, IgnoreFiles);
 
 /// [`parameters_files_below`] `top`, made once per process until [`forget_listings`].
-fn listed_below(top: &Path) -> Arc<[PathBuf]> {
-    let remembered = LISTINGS.lock().ok().and_then(|l| l.get(top).cloned());
+fn listed_below(top: &Path, ignore_files: IgnoreFiles) -> Arc<[PathBuf]> {
+    let key = (top.to_path_buf(), ignore_files);
+    let remembered = LISTINGS.lock().ok().and_then(|l| l.get(&key).cloned());
     remembered.unwrap_or_else(|| {
-        let listed: Arc<[PathBuf]> = parameters_files_below(top).into();
+        let listed: Arc<[PathBuf]> = parameters_files_below(top, ignore_files).into();
         if let Ok(mut listings) = LISTINGS.lock() {
-            listings.insert(top.to_path_buf(), Arc::clone(&listed));
+            listings.insert(key, Arc::clone(&listed));
         }
         listed
     })
@@ -135,12 +140,10 @@ pub fn forget_listings() {
 }
 
 /// The JSON files named as parameters files and the `.bicepparam` files below `top` (absolute),
-/// hidden directories included,
-/// ignored ones not; at most [`MAX_SEARCHED`] entries are looked at.
-fn parameters_files_below(top: &Path) -> Vec<PathBuf> {
-    let walked = ignore::WalkBuilder::new(top)
-        .hidden(false)
-        .require_git(false)
+/// hidden directories included, ignored ones as `ignore_files` says; at most [`MAX_SEARCHED`]
+/// entries are looked at.
+fn parameters_files_below(top: &Path, ignore_files: IgnoreFiles) -> Vec<PathBuf> {
+    let walked = super::walker(top, ignore_files)
         .filter_entry(|entry| {
             !super::SKIPPED_DIRS
                 .iter()
