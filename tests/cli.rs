@@ -878,3 +878,49 @@ fn terraform_json_syntax_is_read_and_its_errors_are_reported() {
         ))
         .stderr(predicate::str::contains("broken/main.tf.json:1:15"));
 }
+
+/// The README's table of options names every option `--help` lists, and its `-f` row every
+/// format: an option added without a word in the README fails here.
+#[test]
+fn the_readme_documents_every_option_and_format() {
+    let help = acr_lint().arg("--help").output().expect("ran");
+    let help = String::from_utf8_lossy(&help.stdout).into_owned();
+    let readme = fs::read_to_string(common::repo().join("README.md")).expect("README.md");
+    let table: Vec<&str> = readme.lines().filter(|l| l.starts_with("| `-")).collect();
+    // An option's line starts `  -f, --format` or `      --config`; its description is
+    // indented further.
+    let options: Vec<&str> = help
+        .split("\nOptions:\n")
+        .nth(1)
+        .expect("the options in --help")
+        .lines()
+        .filter(|line| line.len() - line.trim_start().len() <= 6)
+        .filter_map(|line| line.split_whitespace().find(|word| word.starts_with("--")))
+        .filter(|option| !matches!(*option, "--help" | "--version"))
+        .collect();
+    assert!(options.len() > 15, "{help}");
+    for option in &options {
+        assert!(
+            table
+                .iter()
+                .any(|row| row.contains(&format!("`{option}"))
+                    || row.contains(&format!(", {option}"))),
+            "{option} is not in the README's table of options"
+        );
+    }
+    let formats = help
+        .split("written to a file: ")
+        .nth(1)
+        .and_then(|rest| rest.split('.').next())
+        .expect("the formats in --help");
+    let format_row = table
+        .iter()
+        .find(|row| row.starts_with("| `-f, --format"))
+        .expect("the -f row");
+    for format in formats.split(',').map(str::trim) {
+        assert!(
+            format_row.contains(&format!("`{format}`")),
+            "format {format} is not in the README's -f row"
+        );
+    }
+}
