@@ -338,6 +338,13 @@ pub fn scan(options: &ScanOptions) -> Scan {
         Some(given) => *given,
         None => !data.context.contains(&file) && !context_parameters.contains(&file),
     };
+    // A Bicep template given by name deploys what its modules declare, beside it or elsewhere:
+    // those resources are its own, as those of a Terraform module's calls are.
+    let given_templates = given_bicep_templates(&discovered.files, &discovered.reported, &base);
+    let reported_unit = |unit: &str| {
+        !given_templates.is_empty()
+            && model::unit_names(unit).any(|name| given_templates.contains(name))
+    };
     let copies = FileCopies::of(&loaded_ids, &sources, &reported);
     for (id, text) in content {
         if sources.keep_text(id, text) && reported(id) {
@@ -368,7 +375,9 @@ pub fn scan(options: &ScanOptions) -> Scan {
             let mut graph = model::graph::link(resources.iter().flatten(), &units);
             // Only findings that point into a reported file, or are about a resource declared
             // in one, are kept (below): a registry none of whose spans is there has none.
-            graph.registries.retain(|view| view.touches(&reported));
+            graph
+                .registries
+                .retain(|view| view.touches(&reported) || reported_unit(&view.registry.unit));
             let outcomes = rules::run(&graph, &options.rules, &options.rule_options);
             (graph, outcomes)
         },
@@ -385,11 +394,12 @@ pub fn scan(options: &ScanOptions) -> Scan {
     }
     // A finding is in a given file when it points there or is about a resource declared there
     // (a bad variable default in a sibling file, used by a registry in the given file).
-    findings.retain(|f| {
+    let in_reported_file = |f: &Finding| {
         reported(f.primary.span.file) || f.resource_decl.is_some_and(|d| reported(d.file))
-    });
-    unknown.retain(|u| reported(u.span.file));
-    not_applicable.retain(|u| reported(u.span.file));
+    };
+    findings.retain(|f| in_reported_file(f) || reported_unit(&f.unit));
+    unknown.retain(|u| reported(u.span.file) || reported_unit(&u.unit));
+    not_applicable.retain(|u| reported(u.span.file) || reported_unit(&u.unit));
     if options.show_unknown {
         findings.extend(unknown.iter().map(|u| Box::new(rules::could_not_verify(u))));
     }
@@ -430,7 +440,7 @@ pub fn scan(options: &ScanOptions) -> Scan {
     let mut findings = findings;
     findings.retain(|f| match config_file {
         Some((id, in_scan)) if f.primary.span.file == id => in_scan,
-        _ => reported(f.primary.span.file) || f.resource_decl.is_some_and(|d| reported(d.file)),
+        _ => in_reported_file(f) || reported_unit(&f.unit),
     });
     let (mut findings, stale_baseline_entries) = match &options.baseline {
         Some(accepted) => {
@@ -1229,6 +1239,24 @@ fn merge_units(parts: Vec<Unit>) -> Vec<Unit> {
         }
     }
     units
+}
+
+/// The display names of the Bicep templates given by name, when some files were read only as
+/// context (none when everything read is reported).
+fn given_bicep_templates(
+    files: &[(PathBuf, Candidate)],
+    reported: &[bool],
+    base: &Path,
+) -> HashSet<String> {
+    if reported.iter().all(|reported| *reported) {
+        return HashSet::new();
+    }
+    files
+        .iter()
+        .zip(reported)
+        .filter(|((_, candidate), reported)| **reported && *candidate == Candidate::Bicep)
+        .map(|((path, _), _)| source::display_name(path, base))
+        .collect()
 }
 
 /// Spans into `.tf.json` files are offsets into the native text they were read as; this moves

@@ -686,13 +686,7 @@ fn bicep_and_parameters_files_given_by_name_are_reported_as_in_a_scan_of_their_d
     let mut reported = 0;
     for name in names {
         let alone = scan(&dir.path().join(name));
-        let lines = common::finding_lines(&alone, dir.path());
-        assert_eq!(
-            lines,
-            common::finding_lines_in_file(&whole_scan, dir.path(), name),
-            "{name}"
-        );
-        reported += lines.len();
+        reported += common::assert_reports_as_the_scan(&whole_scan, &alone, dir.path(), name);
     }
     assert!(reported >= whole.len());
     for reached in [
@@ -704,6 +698,46 @@ fn bicep_and_parameters_files_given_by_name_are_reported_as_in_a_scan_of_their_d
     ] {
         assert!(whole.iter().any(|l| l.starts_with(reached)), "{reached}");
     }
+}
+
+/// The resources a Bicep template deploys through its modules are its own, whether the module
+/// lies beside it or in another directory: given by name, it reports what they declare (and
+/// counts their results that do not apply), as a Terraform file reports what its module calls
+/// create.
+/// A `.bicepparam` file given alone reports only what lies in it.
+#[test]
+fn a_bicep_file_given_by_name_reports_what_its_modules_declare_beside_it_or_elsewhere() {
+    let registry = "param name string\n\nresource acr 'Microsoft.ContainerRegistry/registries@2023-07-01' = {\n  name: name\n  location: 'westeurope'\n  sku: { name: 'Premium' }\n  properties: { adminUserEnabled: true }\n}\n";
+    let main = "module far '../modules/registry.bicep' = {\n  name: 'far'\n  params: { name: 'acrfar0001' }\n}\n\nmodule near 'local.bicep' = {\n  name: 'near'\n  params: { name: 'acrnear001' }\n}\n";
+    let dir = common::scratch(&[
+        ("modules/registry.bicep", registry.as_bytes()),
+        ("infra/local.bicep", registry.as_bytes()),
+        ("infra/main.bicep", main.as_bytes()),
+    ]);
+    let admin = |given: &str| {
+        let scan = scan(&dir.path().join(given));
+        (
+            lines_of(&scan, dir.path(), "ACR001"),
+            scan.not_applicable.len(),
+        )
+    };
+    let (from_main, main_not_applicable) = admin("infra/main.bicep");
+    assert_eq!(
+        from_main,
+        ["infra/local.bicep:7:35", "modules/registry.bicep:7:35"]
+    );
+    let (from_directory, directory_not_applicable) = admin("infra");
+    assert_eq!(from_directory, from_main);
+    assert!(main_not_applicable > 0);
+    assert_eq!(main_not_applicable, directory_not_applicable);
+    assert_eq!(admin("infra/local.bicep").0, ["infra/local.bicep:7:35"]);
+    std::fs::write(
+        dir.path().join("infra/main.bicepparam"),
+        "using 'main.bicep'\n",
+    )
+    .expect("parameters file");
+    assert_eq!(admin("infra/main.bicepparam").0, Vec::<String>::new());
+    assert_eq!(admin("infra/main.bicep").0, from_main);
 }
 
 #[test]

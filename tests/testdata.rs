@@ -214,12 +214,7 @@ fn every_file_of_a_case_given_alone_reports_what_the_case_reports_in_it() {
             let mut alone = options(&case);
             alone.paths = vec![case.join(&name)];
             let alone = acr_lint::scan(&alone);
-            assert_eq!(
-                common::finding_lines(&alone, &case),
-                common::finding_lines_in_file(&whole, &case, &name),
-                "{}",
-                case.join(&name).display()
-            );
+            common::assert_reports_as_the_scan(&whole, &alone, &case, &name);
             files_checked += 1;
         }
     }

@@ -422,6 +422,8 @@ pub struct Undecided {
     pub span: Span,
     /// Shared among results that give the same reason (a rule not applicable to a SKU).
     pub reason: Arc<str>,
+    /// The template or Terraform module of the resource, shared as the findings' is.
+    pub unit: Arc<str>,
 }
 
 /// Settings some rules take (from the command line or the configuration).
@@ -493,7 +495,7 @@ impl Outcomes {
         let rule = self.current?;
         let (primary, notes) = at.label(resource);
         let address = self.address_of(resource);
-        let unit = shared(&mut self.last_unit, &resource.unit);
+        let unit = self.unit_of(resource);
         let mut secondary = Vec::new();
         let mut used_at = None;
         if let Target::Value(node, _) = at
@@ -580,17 +582,24 @@ impl Outcomes {
             _ => "the value that decides it is not known before deployment".to_string(),
         };
         let resource = self.address_of(registry);
+        let unit = self.unit_of(registry);
         self.unknown.push(Undecided {
             rule,
             resource,
             span: node.span,
             reason: reason.into(),
+            unit,
         });
     }
 
     /// The resource's address, shared with the results on it before.
     fn address_of(&mut self, resource: &Resource) -> Arc<str> {
         shared(&mut self.last_address, &resource.address)
+    }
+
+    /// The resource's unit, shared with the results before it in the same unit.
+    fn unit_of(&mut self, resource: &Resource) -> Arc<str> {
+        shared(&mut self.last_unit, &resource.unit)
     }
 
     /// Why `rule` does not apply to a registry of `sku`.
@@ -898,9 +907,11 @@ fn run_on_registry(view: &RegistryView<'_>, rules: &[&'static dyn Rule], out: &m
         match view.handed_to.first() {
             Some(call) if ABSENCE_RULES.contains(&meta.id) => {
                 let resource = out.address_of(registry);
+                let unit = out.unit_of(registry);
                 out.unknown.push(Undecided {
                     rule: meta,
                     resource,
+                    unit,
                     span: registry.decl,
                     reason: format!(
                         "the registry is passed to {call}, which could not be read: what it creates is not known"
@@ -920,6 +931,7 @@ fn applicable(meta: &'static RuleMeta, registry: &Resource, out: &mut Outcomes) 
     let undecided = |reason: Arc<str>, span: Span, out: &mut Outcomes| Undecided {
         rule: meta,
         resource: out.address_of(registry),
+        unit: out.unit_of(registry),
         span,
         reason,
     };

@@ -148,8 +148,55 @@ pub const REGISTRY_MODULE_CALL: &str =
 }
 ";
 
-/// The findings of `scan` that a scan of the file `name` alone reports: those in it, or on a
-/// resource declared in it.
+/// Holds `alone`, the scan of the file `name` of `root` given by name, to what `whole`, the scan
+/// of `root`, reports: the same findings in that file, and besides only findings `whole` has
+/// too, on resources the file deploys through the modules it calls (a Bicep template's, whose
+/// unit is the file). The number of findings `alone` reports.
+pub fn assert_reports_as_the_scan(whole: &Scan, alone: &Scan, root: &Path, name: &str) -> usize {
+    let given = root.join(name).canonicalize().ok();
+    let in_file = finding_lines_in_file(alone, root, name);
+    assert_eq!(in_file, finding_lines_in_file(whole, root, name), "{name}");
+    let everything = finding_lines(alone, root);
+    let besides: Vec<&String> = everything.iter().filter(|l| !in_file.contains(l)).collect();
+    if besides.is_empty() {
+        return everything.len();
+    }
+    let whole_lines = finding_lines(whole, root);
+    for line in &besides {
+        assert!(
+            whole_lines.contains(line),
+            "{name}: {line} is not in the scan"
+        );
+    }
+    let deployed_by_the_file = |unit: &str| {
+        acr_lint::model::unit_names(unit)
+            .any(|unit_name| Path::new(unit_name).canonicalize().ok() == given)
+    };
+    let outside = alone.findings.iter().filter(|f| {
+        let file = alone
+            .sources
+            .get(f.primary.span.file)
+            .map(|f| f.path.clone());
+        file.is_some_and(|path| path != root.join(name))
+            && f.resource_decl.is_none_or(|d| {
+                alone
+                    .sources
+                    .get(d.file)
+                    .is_none_or(|f| f.path != root.join(name))
+            })
+    });
+    for finding in outside {
+        assert!(
+            deployed_by_the_file(&finding.unit),
+            "{name}: a finding of {} outside the file",
+            finding.unit
+        );
+    }
+    everything.len()
+}
+
+/// The findings of `scan` in the file `name`: those that point into it, or are on a resource
+/// declared in it.
 pub fn finding_lines_in_file(scan: &Scan, root: &Path, name: &str) -> Vec<String> {
     let in_file = |span: acr_lint::source::Span| {
         scan.sources
