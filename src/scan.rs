@@ -426,6 +426,11 @@ pub fn scan(options: &ScanOptions) -> Scan {
         .unwrap_or_default();
     let suppression_options = suppress::Options {
         inline: options.inline_suppressions,
+        configuration_directory_scanned: scans_the_configuration_directory(
+            &paths,
+            options.config.as_ref(),
+            &base,
+        ),
         ignored_diagnostics: &options.ignored_diagnostics,
     };
     let (findings, mut suppressed) = suppress::apply_to_scan(
@@ -1239,6 +1244,23 @@ fn merge_units(parts: Vec<Unit>) -> Vec<Unit> {
         }
     }
     units
+}
+
+/// Whether a directory given is the configuration file's directory or one above it.
+fn scans_the_configuration_directory(
+    paths: &[PathBuf],
+    config: Option<&config::Config>,
+    base: &Path,
+) -> bool {
+    let directory = config.and_then(config::Config::directory);
+    let Some(directory) = directory.and_then(|d| base.join(d).canonicalize().ok()) else {
+        return false;
+    };
+    paths
+        .iter()
+        .filter(|path| path.is_dir())
+        .filter_map(|path| base.join(path).canonicalize().ok())
+        .any(|path| directory.starts_with(path))
 }
 
 /// The display names of the Bicep templates given by name, when some files were read only as

@@ -395,6 +395,9 @@ fn tool_finding(meta: &'static rules::RuleMeta, span: Span, message: String) -> 
 pub struct Options<'a> {
     /// Whether the suppressions written in the scanned files count.
     pub inline: bool,
+    /// Whether the scan read the whole directory of the configuration file (a path given is
+    /// that directory or one above it), so that an entry for files it did not read is unused.
+    pub configuration_directory_scanned: bool,
     /// Tool diagnostics (ACR9xx) switched off.
     pub ignored_diagnostics: &'a [&'static str],
 }
@@ -435,14 +438,45 @@ pub fn apply_to_scan(
             .collect(),
         false => Vec::new(),
     };
-    suppressions.extend(config_suppressions);
     let name = |id: FileId| match named_elsewhere {
         true => glob_names.get(id).map_or("", String::as_str),
         false => sources.name(id),
     };
+    let judged_by_what_was_read =
+        !options.configuration_directory_scanned && config_suppressions.iter().any(by_path);
+    let for_files_not_read: HashSet<Span> = match judged_by_what_was_read {
+        true => {
+            let names_read: Vec<&str> = (0..sources.files().len()).map(name).collect();
+            entries_for_files_not_read(&config_suppressions, &names_read).collect()
+        }
+        false => HashSet::new(),
+    };
+    suppressions.extend(config_suppressions);
     let (mut kept, suppressed) = apply(findings, &suppressions, &problems, Date::today(), &name);
     kept.retain(|f| !options.ignored_diagnostics.contains(&f.rule.id));
+    // An entry for files the scan did not read (`path: "infra/*.tf"` when only `legacy` is
+    // scanned) may well suppress something there.
+    kept.retain(|f| {
+        !(std::ptr::eq(f.rule, &rules::tool::UNUSED)
+            && for_files_not_read.contains(&f.primary.span))
+    });
     (kept, suppressed)
+}
+
+/// Where the configuration entries whose `path` glob matches none of the files read are
+/// written.
+fn entries_for_files_not_read<'e>(
+    entries: &'e [Suppression],
+    names_read: &'e [&str],
+) -> impl Iterator<Item = Span> + 'e {
+    entries.iter().filter_map(|entry| {
+        let Covers::Path { glob, .. } = &entry.covers else {
+            return None;
+        };
+        let glob = crate::source::Glob::new(glob);
+        let matches_one = names_read.iter().any(|name| glob.matches(name));
+        (!matches_one).then_some(entry.directive)
+    })
 }
 
 #[cfg(test)]

@@ -279,6 +279,44 @@ fn suppress_entries_cover_paths_and_resources_and_unused_ones_are_reported() {
     ));
 }
 
+/// An entry for files a scan did not read is not said to suppress nothing: `acr-lint legacy`
+/// hears nothing of the entries for `infra/`, which a scan of `infra` uses. Scanned from the
+/// configuration's directory, an entry whose glob names no file read (a typo) suppresses
+/// nothing.
+#[test]
+fn an_entry_for_files_a_scan_did_not_read_is_not_reported_unused() {
+    let config = "suppress:\n  - rule: ACR003\n    path: \"infra/*.tf\"\n    reason: identity comes from the platform team\n  - rule: ACR003\n    path: \"infar/*.tf\"\n    reason: a typo\n";
+    let dir = project(Some(config));
+    fs::create_dir_all(dir.path().join("legacy")).unwrap();
+    fs::write(dir.path().join("legacy/main.tf"), REGISTRY).unwrap();
+    let unused = |args: &[&str]| {
+        let output = run(
+            dir.path(),
+            &[args, &["-f", "concise", "--fail-on", "never"]].concat(),
+        );
+        let stdout = String::from_utf8_lossy(&output.get_output().stdout).into_owned();
+        let mut lines: Vec<String> = stdout
+            .lines()
+            .filter(|line| line.contains("[ACR903]"))
+            .filter_map(|line| line.split(": warning").next().map(str::to_string))
+            .collect();
+        lines.sort();
+        lines
+    };
+    assert_eq!(unused(&["legacy"]), Vec::<String>::new());
+    assert_eq!(unused(&["infra"]), Vec::<String>::new());
+    assert_eq!(unused(&["."]), [".acr-lint.yaml:5:5"]);
+    assert_eq!(unused(&[]), [".acr-lint.yaml:5:5"]);
+    let within = dir.path().join("legacy");
+    let from_within = run(&within, &["..", "-f", "concise", "--fail-on", "never"]);
+    let stdout = String::from_utf8_lossy(&from_within.get_output().stdout).into_owned();
+    assert!(
+        stdout.contains(".acr-lint.yaml:5:5: warning[ACR903]"),
+        "{stdout}"
+    );
+    assert_eq!(stdout.matches("[ACR903]").count(), 1, "{stdout}");
+}
+
 #[test]
 fn var_files_from_the_command_line_and_config_set_variables() {
     let dir = project(None);
