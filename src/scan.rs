@@ -424,6 +424,7 @@ pub fn scan(options: &ScanOptions) -> Scan {
         .as_ref()
         .map(|config| config.suppressions_in(&mut sources, &base))
         .unwrap_or_default();
+    let rules_run: Vec<&'static str> = options.rules.iter().map(|rule| rule.meta().id).collect();
     let suppression_options = suppress::Options {
         inline: options.inline_suppressions,
         configuration_directory_scanned: scans_the_configuration_directory(
@@ -432,6 +433,7 @@ pub fn scan(options: &ScanOptions) -> Scan {
             &base,
         ),
         ignored_diagnostics: &options.ignored_diagnostics,
+        rules_run: &rules_run,
     };
     let (findings, mut suppressed) = suppress::apply_to_scan(
         findings,

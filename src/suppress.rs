@@ -289,7 +289,7 @@ pub fn apply<'n>(
     findings: Findings,
     suppressions: &[Suppression],
     problems: &[DirectiveError],
-    today: Date,
+    (today, enabled): (Date, &dyn Fn(&str) -> bool),
     file_name: &dyn Fn(FileId) -> &'n str,
 ) -> (Findings, Vec<Suppressed>) {
     if suppressions.is_empty() && problems.is_empty() {
@@ -352,8 +352,9 @@ pub fn apply<'n>(
                 )))
             }
             _ if !*used => kept.push(tool_finding(&rules::tool::UNUSED, suppression.directive, format!(
-                "suppression of {} suppresses nothing",
-                suppression.rules.join(", ")
+                "suppression of {} suppresses nothing{}",
+                suppression.rules.join(", "),
+                why_unused(&suppression.rules, enabled)
             ))),
             _ => {}
         }
@@ -367,6 +368,17 @@ pub fn apply<'n>(
         kept.push(tool_finding(meta, problem.span, problem.message.clone()));
     }
     (kept, suppressed)
+}
+
+/// Why a suppression may have suppressed nothing, when the scan did not run all of its rules:
+/// `: ACR001 is not enabled`.
+fn why_unused(rules: &[&str], enabled: &dyn Fn(&str) -> bool) -> String {
+    let not_run: Vec<&str> = rules.iter().copied().filter(|id| !enabled(id)).collect();
+    match not_run.as_slice() {
+        [] => String::new(),
+        [one] => format!(": {one} is not enabled"),
+        several => format!(": {} are not enabled", several.join(", ")),
+    }
 }
 
 fn tool_finding(meta: &'static rules::RuleMeta, span: Span, message: String) -> Box<Finding> {
@@ -400,6 +412,8 @@ pub struct Options<'a> {
     pub configuration_directory_scanned: bool,
     /// Tool diagnostics (ACR9xx) switched off.
     pub ignored_diagnostics: &'a [&'static str],
+    /// The rules the scan ran.
+    pub rules_run: &'a [&'static str],
 }
 
 /// Applies the inline suppressions of every unit (unless switched off) and the configuration's.
@@ -452,7 +466,12 @@ pub fn apply_to_scan(
         false => HashSet::new(),
     };
     suppressions.extend(config_suppressions);
-    let (mut kept, suppressed) = apply(findings, &suppressions, &problems, Date::today(), &name);
+    let enabled = |id: &str| {
+        options.rules_run.contains(&id) || rules::tool::ALL.iter().any(|tool| tool.id == id)
+    };
+    let today_and_enabled = (Date::today(), &enabled as &dyn Fn(&str) -> bool);
+    let (mut kept, suppressed) =
+        apply(findings, &suppressions, &problems, today_and_enabled, &name);
     kept.retain(|f| !options.ignored_diagnostics.contains(&f.rule.id));
     // An entry for files the scan did not read (`path: "infra/*.tf"` when only `legacy` is
     // scanned) may well suppress something there.
@@ -639,7 +658,13 @@ mod tests {
     fn a_suppression_of_a_removed_rule_is_accepted_with_a_warning_that_says_why() {
         let suppression =
             resolve(&directive(&["zone-redundancy-disabled"], terms("zones"))).unwrap();
-        let (kept, _) = apply(Vec::new(), &[suppression], &[], Date::today(), &|_| "");
+        let (kept, _) = apply(
+            Vec::new(),
+            &[suppression],
+            &[],
+            (Date::today(), &|_| true),
+            &|_| "",
+        );
         let messages: Vec<&str> = kept.iter().map(|f| f.message.as_str()).collect();
         assert_eq!(messages.len(), 1, "{messages:?}");
         assert!(messages[0].starts_with("ACR303 (zone-redundancy-disabled) was removed: Azure"));

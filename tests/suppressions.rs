@@ -403,3 +403,35 @@ fn no_inline_suppressions_reports_everything_and_sarif_carries_justifications() 
         "legacy agents"
     );
 }
+
+/// A suppression of a rule the scan did not run says so when it reports that it suppresses
+/// nothing (`--select` leaves the rule out), and says nothing more when the rule ran.
+#[test]
+fn an_unused_suppression_of_a_rule_not_enabled_says_so() {
+    let text = with_comment_above("# acr-lint:ignore ACR001,ACR003 reason=\"legacy\"", 0);
+    let dir = tempfile::tempdir().expect("temporary directory");
+    fs::write(dir.path().join("main.tf"), text).expect("file written");
+    let unused = |select: &str| {
+        let mut options = ScanOptions::new(vec![dir.path().to_path_buf()]);
+        options.rules = acr_lint::rules::matching(select).expect("a rule");
+        let scan = acr_lint::scan(&options);
+        let messages: Vec<String> = scan
+            .findings
+            .iter()
+            .filter(|f| f.rule.id == "ACR903")
+            .map(|f| f.message.clone())
+            .collect();
+        messages
+    };
+    assert_eq!(
+        unused("ACR206"),
+        ["suppression of ACR001, ACR003 suppresses nothing: ACR001, ACR003 are not enabled"]
+    );
+    assert_eq!(unused("ACR001"), Vec::<String>::new());
+    let fixed = with_comment_above("# acr-lint:ignore ACR003 reason=\"legacy\"", 0);
+    fs::write(dir.path().join("main.tf"), fixed).expect("file written");
+    assert_eq!(
+        unused("ACR001"),
+        ["suppression of ACR003 suppresses nothing: ACR003 is not enabled"]
+    );
+}
