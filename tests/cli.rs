@@ -924,3 +924,104 @@ fn the_readme_documents_every_option_and_format() {
         );
     }
 }
+
+/// `acr-lint config .` beside a configuration file that holds `config`.
+fn load_configuration(config: &str) -> std::process::Output {
+    let dir = scratch(&[(".acr-lint.yaml", config.as_bytes())]);
+    acr_lint()
+        .current_dir(dir.path())
+        .args(["config", "."])
+        .output()
+        .expect("ran")
+}
+
+/// The keys a section of the configuration takes, as the loader lists them when `config` holds
+/// one it does not know.
+fn keys_the_loader_takes(config: &str) -> Vec<String> {
+    let output = load_configuration(config);
+    assert_eq!(output.status.code(), Some(2), "{config}");
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    let listed = stderr
+        .split("expected one of ")
+        .nth(1)
+        .and_then(|rest| rest.lines().next())
+        .unwrap_or_else(|| panic!("no list of keys: {stderr}"));
+    let mut keys: Vec<String> = listed.split(", ").map(|k| k.trim().to_string()).collect();
+    keys.sort();
+    keys
+}
+
+fn schema_keys(section: &Value) -> Vec<String> {
+    let mut keys: Vec<String> = section["properties"]
+        .as_object()
+        .expect("properties")
+        .keys()
+        .cloned()
+        .collect();
+    keys.sort();
+    keys
+}
+
+/// `docs/config.schema.json` (for editors' YAML support) takes exactly the keys the loader
+/// takes, in every section: a key added to one is missing from the other here.
+#[test]
+fn the_configuration_schema_takes_the_keys_the_loader_takes() {
+    let text = fs::read_to_string(common::repo().join("docs/config.schema.json")).expect("schema");
+    let schema: Value = serde_json::from_str(&text).expect("schema is JSON");
+    let properties = &schema["properties"];
+    for (config, section) in [
+        ("no-such-key: 1\n", &schema),
+        (
+            "suppress:\n  - rule: ACR001\n    no-such-key: 1\n",
+            &properties["suppress"]["items"],
+        ),
+        (
+            "parameters:\n  - no-such-key: 1\n",
+            &properties["parameters"]["items"],
+        ),
+        (
+            "rules:\n  ACR001: {no-such-key: 1}\n",
+            &properties["rules"]["additionalProperties"],
+        ),
+    ] {
+        assert_eq!(
+            keys_the_loader_takes(config),
+            schema_keys(section),
+            "{config}"
+        );
+    }
+}
+
+/// The README's example configuration is valid against the schema, and what the loader refuses
+/// the schema refuses too.
+#[test]
+fn the_readme_configuration_example_is_valid_against_the_schema() {
+    let readme = fs::read_to_string(common::repo().join("README.md")).expect("README.md");
+    let example = readme
+        .split("\n## Configuration\n")
+        .nth(1)
+        .and_then(|section| section.split("```yaml\n").nth(1))
+        .and_then(|block| block.split("```").next())
+        .expect("the README's example configuration");
+    let validator = validator("docs/config.schema.json");
+    let document: Value = serde_saphyr::from_str(example).expect("the example is YAML");
+    assert_eq!(schema_errors(&validator, &document), Vec::<String>::new());
+    for refused in [
+        "no-such-key: 1\n",
+        "fail-on: sometimes\n",
+        "show-unknown: maybe\n",
+        "rules:\n  ACR001: {level: loud}\n",
+        "suppress:\n  - rule: ACR001\n    path: \"*.json\"\n",
+        "suppress:\n  - rule: ACR001\n    reason: no place\n",
+        "suppress:\n  - rule: ACR001\n    path: \"*.json\"\n    reason: r\n    until: soon\n",
+        "parameters:\n  - template: main.json\n",
+    ] {
+        let document: Value = serde_saphyr::from_str(refused).expect("YAML");
+        assert!(
+            !schema_errors(&validator, &document).is_empty(),
+            "the schema takes {refused}"
+        );
+        let output = load_configuration(refused);
+        assert_eq!(output.status.code(), Some(2), "the loader takes {refused}");
+    }
+}
