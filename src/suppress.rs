@@ -371,9 +371,13 @@ pub fn apply<'n>(
 }
 
 /// Why a suppression may have suppressed nothing, when the scan did not run all of its rules:
-/// `: ACR001 is not enabled`.
-fn why_unused(rules: &[&str], enabled: &dyn Fn(&str) -> bool) -> String {
-    let not_run: Vec<&str> = rules.iter().copied().filter(|id| !enabled(id)).collect();
+/// `: ACR001 is not enabled` (removed rules have a warning of their own).
+fn why_unused(ids: &[&str], enabled: &dyn Fn(&str) -> bool) -> String {
+    let not_run: Vec<&str> = ids
+        .iter()
+        .copied()
+        .filter(|id| !enabled(id) && rules::removed::find(id).is_none())
+        .collect();
     match not_run.as_slice() {
         [] => String::new(),
         [one] => format!(": {one} is not enabled"),

@@ -434,4 +434,14 @@ fn an_unused_suppression_of_a_rule_not_enabled_says_so() {
         unused("ACR001"),
         ["suppression of ACR003 suppresses nothing: ACR003 is not enabled"]
     );
+    // A removed rule has a warning of its own and is not said to be left out.
+    let removed = with_comment_above("# acr-lint:ignore ACR303,ACR003 reason=\"legacy\"", 0);
+    fs::write(dir.path().join("main.tf"), removed).expect("file written");
+    let messages = unused("ACR001");
+    assert_eq!(messages.len(), 2, "{messages:?}");
+    assert!(messages[0].starts_with("ACR303 (zone-redundancy-disabled) was removed"));
+    assert_eq!(
+        messages[1],
+        "suppression of ACR303, ACR003 suppresses nothing: ACR003 is not enabled"
+    );
 }
