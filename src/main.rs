@@ -24,7 +24,7 @@ Exit codes:
 
 /// Static analysis of Azure Container Registry configuration in Bicep, ARM templates (and the
 /// JSON that Bicep compiles to) and Terraform, before deployment.
-#[derive(Parser, Debug)]
+#[derive(Parser, Debug, Clone)]
 #[command(name = "acr-lint", version, after_help = EXIT_CODES, args_conflicts_with_subcommands = true)]
 struct Cli {
     #[command(subcommand)]
@@ -129,7 +129,7 @@ struct Cli {
     baseline: Option<PathBuf>,
 }
 
-#[derive(Subcommand, Debug)]
+#[derive(Subcommand, Debug, Clone)]
 enum Command {
     /// List every rule: id, slug, level, whether it runs (yes; off when the selection leaves a
     /// default rule out; opt-in; removed), title.
@@ -365,10 +365,49 @@ fn main() -> ExitCode {
             file,
             paths,
         }) => write_baseline(*action, file, paths, &settings, selected),
-        Some(Command::Lsp) => ExitCode::from(acr_lint::lsp::run(move |paths: Vec<PathBuf>| {
-            scan_options(&paths, &settings, selected.clone())
-        })),
+        Some(Command::Lsp) => {
+            let live = LiveSettings {
+                cli: cli.clone(),
+                last: std::cell::RefCell::new((settings, selected)),
+                last_error: std::cell::RefCell::new(None),
+            };
+            ExitCode::from(acr_lint::lsp::run(move |paths: Vec<PathBuf>| {
+                live.options(&paths)
+            }))
+        }
         None => lint(&cli, &settings, selected),
+    }
+}
+
+/// The language server's settings. The configuration file is read again for each check, so that
+/// an edit applies at once; while it cannot be read, the last settings that could stay in force
+/// and the error is written once to the server's log (standard error).
+struct LiveSettings {
+    cli: Cli,
+    last: std::cell::RefCell<(config::Effective, Vec<&'static dyn rules::Rule>)>,
+    last_error: std::cell::RefCell<Option<String>>,
+}
+
+impl LiveSettings {
+    fn options(&self, paths: &[PathBuf]) -> ScanOptions {
+        let fresh = settings(&self.cli, &self.cli.paths).and_then(|settings| {
+            let selected = rules::select(&settings.selections())?;
+            Ok((settings, selected.rules))
+        });
+        match fresh {
+            Ok(fresh) => {
+                *self.last.borrow_mut() = fresh;
+                self.last_error.replace(None);
+            }
+            Err(message) => {
+                if self.last_error.borrow().as_deref() != Some(message.as_str()) {
+                    stderr_line!("error: {message} (the previous configuration stays in force)");
+                    self.last_error.replace(Some(message));
+                }
+            }
+        }
+        let last = self.last.borrow();
+        scan_options(paths, &last.0, last.1.clone())
     }
 }
 

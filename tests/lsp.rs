@@ -816,3 +816,38 @@ fn framing_errors_are_answered_and_the_server_resynchronises() {
     client.notify("exit", Value::Null);
     assert_eq!(client.wait().code(), Some(0));
 }
+
+/// An edit of `.acr-lint.yaml` applies at once: the server reads the configuration again and
+/// checks the open documents when the file changes; a configuration it cannot read leaves the
+/// last one in force, and the server goes on.
+#[test]
+fn an_edited_configuration_applies_to_the_open_documents() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let path = dir.path().join("main.tf");
+    std::fs::write(&path, REGISTRY_TF).expect("main.tf");
+    let (uri, configuration) = (file_uri(&path), dir.path().join(".acr-lint.yaml"));
+    let mut client = Client::initialized(dir.path());
+    client.open(&uri, "terraform", REGISTRY_TF);
+    client.diagnostics(&uri, |d| has_rule(d, "ACR001") && has_rule(d, "ACR003"));
+    let changed = |client: &mut Client, kind: u8| {
+        client.notify(
+            "workspace/didChangeWatchedFiles",
+            json!({"changes": [{"uri": file_uri(&configuration), "type": kind}]}),
+        );
+    };
+    std::fs::write(&configuration, "ignore: [ACR001]\n").expect("configuration");
+    changed(&mut client, 1);
+    client.diagnostics(&uri, |d| !has_rule(d, "ACR001") && has_rule(d, "ACR003"));
+    std::fs::write(&configuration, "ignore: [ACR001\n").expect("a broken configuration");
+    changed(&mut client, 2);
+    client.change(
+        &uri,
+        2,
+        &REGISTRY_TF.replace("acrexample001", "acrexample002"),
+    );
+    client.diagnostics(&uri, |d| !has_rule(d, "ACR001") && has_rule(d, "ACR003"));
+    std::fs::remove_file(&configuration).expect("configuration removed");
+    changed(&mut client, 3);
+    client.diagnostics(&uri, |d| has_rule(d, "ACR001"));
+    assert!(client.stop().success());
+}

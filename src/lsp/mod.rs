@@ -41,6 +41,9 @@ use convert::Lines;
 /// The files whose changes on disk can change a document's diagnostics.
 const WATCHED_FILES: &str = "**/*.{tf,tfvars,json,jsonc,bicep,bicepparam}";
 
+/// The configuration file, watched too: a change to it checks every open document again.
+const CONFIGURATION_FILES: &str = "**/.acr-lint.yaml";
+
 /// Messages larger than this are refused (and skipped).
 const MAX_MESSAGE_BYTES: usize = 64 * 1024 * 1024;
 
@@ -464,7 +467,10 @@ impl Server {
             "registrations": [{
                 "id": "acr-lint/watched-files",
                 "method": "workspace/didChangeWatchedFiles",
-                "registerOptions": {"watchers": [{"globPattern": WATCHED_FILES}]}
+                "registerOptions": {"watchers": [
+                    {"globPattern": WATCHED_FILES},
+                    {"globPattern": CONFIGURATION_FILES}
+                ]}
             }]
         });
         send(Request {
@@ -483,6 +489,12 @@ impl Server {
             .iter()
             .filter_map(|event| convert::path_of(&event.uri))
             .collect();
+        let configuration =
+            |path: &PathBuf| path.file_name() == Some(crate::config::FILE_NAME.as_ref());
+        if changed.iter().any(configuration) {
+            self.dirty.extend(self.documents.keys().cloned());
+            return;
+        }
         let affected = self.documents.keys().filter(|document| {
             changed.iter().any(|path| {
                 read_together(path, document)
