@@ -38,6 +38,13 @@ fn walker(top: &Path, ignore_files: IgnoreFiles) -> WalkBuilder {
 /// Directories never scanned: tool state, not configuration.
 const SKIPPED_DIRS: &[&str] = &[".git", ".terraform", "node_modules"];
 
+/// Whether a walk's entry is named as one of the [`SKIPPED_DIRS`].
+fn named_as_tool_state(entry: &ignore::DirEntry) -> bool {
+    SKIPPED_DIRS
+        .iter()
+        .any(|skipped| entry.file_name() == *skipped)
+}
+
 /// What a file may hold, judged by its name; JSON is confirmed by content later. The summary
 /// names these kinds ([`crate::findings::KINDS_READ`]): keep it in step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -619,7 +626,7 @@ fn walk(
             return true;
         }
         let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
-        if is_dir && SKIPPED_DIRS.iter().any(|d| entry.file_name() == *d) {
+        if is_dir && named_as_tool_state(entry) {
             return false;
         }
         let is_symlink = entry.path_is_symlink();

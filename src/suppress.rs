@@ -283,15 +283,26 @@ pub struct Suppressed {
     pub origin: String,
 }
 
+/// What a scan can tell of the suppressions themselves.
+pub struct Judgement<'a> {
+    pub today: Date,
+    /// Whether the scan ran a rule: an unused suppression of one it did not run says so.
+    pub enabled: &'a dyn Fn(&str) -> bool,
+    /// Where the configuration entries stand whose `path` names none of the files read: whether
+    /// they suppress anything elsewhere is not known, so nothing is said of them.
+    pub unjudged: &'a HashSet<Span>,
+}
+
 /// Applies suppressions: returns the findings still reported (with diagnostics about the
 /// suppressions themselves added) and the suppressed ones.
 pub fn apply<'n>(
     findings: Findings,
     suppressions: &[Suppression],
     problems: &[DirectiveError],
-    (today, enabled): (Date, &dyn Fn(&str) -> bool),
+    judgement: &Judgement<'_>,
     file_name: &dyn Fn(FileId) -> &'n str,
 ) -> (Findings, Vec<Suppressed>) {
+    let today = judgement.today;
     if suppressions.is_empty() && problems.is_empty() {
         return (findings, Vec::new());
     }
@@ -328,6 +339,9 @@ pub fn apply<'n>(
         }
     }
     for (suppression, used) in suppressions.iter().zip(&used) {
+        if judgement.unjudged.contains(&suppression.directive) {
+            continue;
+        }
         let removed: Vec<_> = suppression
             .rules
             .iter()
@@ -354,7 +368,7 @@ pub fn apply<'n>(
             _ if !*used => kept.push(tool_finding(&rules::tool::UNUSED, suppression.directive, format!(
                 "suppression of {} suppresses nothing{}",
                 suppression.rules.join(", "),
-                why_unused(&suppression.rules, enabled)
+                why_unused(&suppression.rules, judgement.enabled)
             ))),
             _ => {}
         }
@@ -462,7 +476,7 @@ pub fn apply_to_scan(
     };
     let judged_by_what_was_read =
         !options.configuration_directory_scanned && config_suppressions.iter().any(by_path);
-    let for_files_not_read: HashSet<Span> = match judged_by_what_was_read {
+    let unjudged: HashSet<Span> = match judged_by_what_was_read {
         true => {
             let names_read: Vec<&str> = (0..sources.files().len()).map(name).collect();
             entries_for_files_not_read(&config_suppressions, &names_read).collect()
@@ -473,21 +487,19 @@ pub fn apply_to_scan(
     let enabled = |id: &str| {
         options.rules_run.contains(&id) || rules::tool::ALL.iter().any(|tool| tool.id == id)
     };
-    let today_and_enabled = (Date::today(), &enabled as &dyn Fn(&str) -> bool);
-    let (mut kept, suppressed) =
-        apply(findings, &suppressions, &problems, today_and_enabled, &name);
+    let judgement = Judgement {
+        today: Date::today(),
+        enabled: &enabled,
+        unjudged: &unjudged,
+    };
+    let (mut kept, suppressed) = apply(findings, &suppressions, &problems, &judgement, &name);
     kept.retain(|f| !options.ignored_diagnostics.contains(&f.rule.id));
-    // An entry for files the scan did not read (`path: "infra/*.tf"` when only `legacy` is
-    // scanned) may well suppress something there.
-    kept.retain(|f| {
-        !(std::ptr::eq(f.rule, &rules::tool::UNUSED)
-            && for_files_not_read.contains(&f.primary.span))
-    });
     (kept, suppressed)
 }
 
 /// Where the configuration entries whose `path` glob matches none of the files read are
-/// written.
+/// written (`path: "infra/*.tf"` when only `legacy` is scanned: they may well suppress something
+/// there).
 fn entries_for_files_not_read<'e>(
     entries: &'e [Suppression],
     names_read: &'e [&str],
@@ -662,13 +674,12 @@ mod tests {
     fn a_suppression_of_a_removed_rule_is_accepted_with_a_warning_that_says_why() {
         let suppression =
             resolve(&directive(&["zone-redundancy-disabled"], terms("zones"))).unwrap();
-        let (kept, _) = apply(
-            Vec::new(),
-            &[suppression],
-            &[],
-            (Date::today(), &|_| true),
-            &|_| "",
-        );
+        let judgement = Judgement {
+            today: Date::today(),
+            enabled: &|_| true,
+            unjudged: &HashSet::new(),
+        };
+        let (kept, _) = apply(Vec::new(), &[suppression], &[], &judgement, &|_| "");
         let messages: Vec<&str> = kept.iter().map(|f| f.message.as_str()).collect();
         assert_eq!(messages.len(), 1, "{messages:?}");
         assert!(messages[0].starts_with("ACR303 (zone-redundancy-disabled) was removed: Azure"));

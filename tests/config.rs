@@ -1,5 +1,7 @@
 //! The configuration file: discovery, validation with positions, precedence, and effect.
 
+mod common;
+
 use std::fs;
 use std::path::Path;
 
@@ -295,13 +297,7 @@ fn an_entry_for_files_a_scan_did_not_read_is_not_reported_unused() {
             &[args, &["-f", "concise", "--fail-on", "never"]].concat(),
         );
         let stdout = String::from_utf8_lossy(&output.get_output().stdout).into_owned();
-        let mut lines: Vec<String> = stdout
-            .lines()
-            .filter(|line| line.contains("[ACR903]"))
-            .filter_map(|line| line.split(": warning").next().map(str::to_string))
-            .collect();
-        lines.sort();
-        lines
+        common::concise_places(&stdout, "ACR903")
     };
     assert_eq!(unused(&["legacy"]), Vec::<String>::new());
     assert_eq!(unused(&["infra"]), Vec::<String>::new());

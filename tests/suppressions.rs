@@ -287,13 +287,7 @@ fn a_given_file_reports_nothing_of_other_files_suppressions() {
             .output()
             .expect("acr-lint runs");
         let stdout = String::from_utf8(output.stdout).expect("UTF-8");
-        let mut found: Vec<String> = stdout
-            .lines()
-            .filter(|line| line.contains("[ACR903]"))
-            .filter_map(|line| line.split(": ").next().map(str::to_string))
-            .collect();
-        found.sort();
-        found
+        common::concise_places(&stdout, "ACR903")
     };
     assert_eq!(unused("."), [".acr-lint.yaml:2:5", "other.tf:1:1"]);
     assert_eq!(unused("other.tf"), ["other.tf:1:1"]);

@@ -129,11 +129,7 @@ fn naming_below(top: &Path, name: &str, ignore_files: IgnoreFiles) -> Vec<PathBu
     }
     let walked = super::walker(&source::normalize_for_access(top), ignore_files)
         .max_depth(Some(MAX_LEVELS))
-        .filter_entry(|entry| {
-            !super::SKIPPED_DIRS
-                .iter()
-                .any(|skipped| entry.file_name() == *skipped)
-        })
+        .filter_entry(|entry| !super::named_as_tool_state(entry))
         .build();
     for entry in walked.take(MAX_SEARCHED).flatten() {
         let path = entry.path();

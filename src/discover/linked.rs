@@ -144,11 +144,7 @@ pub fn forget_listings() {
 /// entries are looked at.
 fn parameters_files_below(top: &Path, ignore_files: IgnoreFiles) -> Vec<PathBuf> {
     let walked = super::walker(top, ignore_files)
-        .filter_entry(|entry| {
-            !super::SKIPPED_DIRS
-                .iter()
-                .any(|skipped| entry.file_name() == *skipped)
-        })
+        .filter_entry(|entry| !super::named_as_tool_state(entry))
         .build();
     walked
         .take(MAX_SEARCHED)

@@ -38,6 +38,18 @@ pub fn finding_lines(scan: &Scan, root: &Path) -> Vec<String> {
     lines
 }
 
+/// Where a concise report's findings of `rule` are (`file:line:col`), sorted.
+pub fn concise_places(stdout: &str, rule: &str) -> Vec<String> {
+    let tag = format!("[{rule}]");
+    let mut places: Vec<String> = stdout
+        .lines()
+        .filter(|line| line.contains(&tag))
+        .filter_map(|line| line.split(": ").next().map(str::to_string))
+        .collect();
+    places.sort();
+    places
+}
+
 /// The shared corpus beside the repository, or why it cannot be used.
 pub fn shared(dir: &str) -> Result<PathBuf, String> {
     let path = repo().join("..").join("shared").join(dir);
