@@ -544,9 +544,15 @@ pub fn positions_of<'t>(text: &'t str, pattern: &'t str) -> impl Iterator<Item =
 /// The name shown for a path: relative to `base` when it lies below it, also when it is
 /// written from above (`../parameters/x.json` in `parameters` shows as `x.json`).
 pub fn display_name(path: &Path, base: &Path) -> String {
-    let returning = path.starts_with("..").then(|| normalize(&base.join(path)));
-    let shown = match &returning {
-        Some(absolute) => absolute.strip_prefix(base).unwrap_or(path),
+    let returning = path.starts_with("..").then(|| returning_below(path, base));
+    let normalized;
+    let shown = match returning {
+        Some(Returning::Below(rest)) => rest,
+        Some(Returning::Outside) => path,
+        Some(Returning::Unknown) => {
+            normalized = normalize(&base.join(path));
+            normalized.strip_prefix(base).unwrap_or(path)
+        }
         None => path.strip_prefix(base).unwrap_or(path),
     };
     let shown = shown.strip_prefix(".").unwrap_or(shown);
@@ -557,6 +563,46 @@ pub fn display_name(path: &Path, base: &Path) -> String {
     match shown.to_str() {
         Some(text) if !text.contains('\\') => text.to_string(),
         _ => shown.to_string_lossy().replace('\\', "/"),
+    }
+}
+
+/// Where a path that climbs out of `base` first (`../main/a.tf` from `/work/main`) leads.
+enum Returning<'a> {
+    /// Back below `base`: the rest of the path from there (`a.tf`).
+    Below(&'a Path),
+    Outside,
+    /// Not worked out here: the path or `base` has `.` or `..` past its beginning.
+    Unknown,
+}
+
+/// Where `path`, a sequence of `..` followed by names, leads from `base`, an absolute path of
+/// names, worked out without building the joined path: it comes back below `base` when the
+/// names after the `..` are those it climbed out of.
+fn returning_below<'a>(path: &'a Path, base: &Path) -> Returning<'a> {
+    use std::path::Component;
+    if !(base.is_absolute() && is_normalized(base) && is_normalized(path)) {
+        return Returning::Unknown;
+    }
+    let climbs = path
+        .components()
+        .take_while(|component| *component == Component::ParentDir)
+        .count();
+    let mut rest = path.components();
+    rest.nth(climbs.saturating_sub(1));
+    let names = base
+        .components()
+        .filter(|component| matches!(component, Component::Normal(_)))
+        .count();
+    if climbs > names {
+        return Returning::Outside;
+    }
+    let mut climbed_out_of = base.components();
+    for _ in 0..base.components().count() - climbs {
+        climbed_out_of.next();
+    }
+    match rest.as_path().strip_prefix(climbed_out_of.as_path()) {
+        Ok(below) => Returning::Below(below),
+        Err(_) => Returning::Outside,
     }
 }
 
@@ -1425,6 +1471,33 @@ mod tests {
     }
 
     #[test]
+    fn a_path_climbing_out_of_the_base_is_shown_as_joining_and_normalizing_shows_it() {
+        let bases = ["/", "/work", "/work/main", "/work/main/sub"];
+        let paths = [
+            "..",
+            "../main",
+            "../main/a.tf",
+            "../../work/main/a.tf",
+            "../../../x",
+            "../mainly",
+            "../../main/a.tf",
+            "../sub/../main/a.tf",
+            "../main/./a.tf",
+            "../../../../a.tf",
+        ];
+        for base in bases.map(Path::new) {
+            for path in paths.map(Path::new) {
+                let joined = normalize(&base.join(path));
+                let expected = match joined.strip_prefix(base).unwrap_or(path) {
+                    shown if shown.as_os_str().is_empty() => ".".to_string(),
+                    shown => shown.to_string_lossy().into_owned(),
+                };
+                assert_eq!(display_name(path, base), expected, "{path:?} from {base:?}");
+            }
+        }
+    }
+
+    #[test]
     fn display_names_are_relative_with_forward_slashes() {
         let base = Path::new("/work/main");
         assert_eq!(display_name(Path::new("/work/main/a/b.tf"), base), "a/b.tf");
@@ -1438,6 +1511,17 @@ mod tests {
         assert_eq!(
             display_name(Path::new("../mainly/b.tf"), base),
             "../mainly/b.tf"
+        );
+        assert_eq!(display_name(Path::new("../main"), base), ".");
+        assert_eq!(
+            display_name(Path::new("../../../x.tf"), base),
+            "../../../x.tf"
+        );
+        assert_eq!(display_name(Path::new("../main/./a.tf"), base), "a.tf");
+        assert_eq!(display_name(Path::new("../x/../main/a.tf"), base), "a.tf");
+        assert_eq!(
+            display_name(Path::new("../main/a.tf"), Path::new("/work/./main")),
+            "a.tf"
         );
         assert_eq!(display_name(Path::new("a\\b.tf"), base), "a/b.tf");
         assert_eq!(display_name(Path::new("/work/main"), base), ".");
