@@ -740,6 +740,9 @@ fn strip_path_prefix(message: &str) -> String {
 pub struct Discovered {
     /// How many files of the paths the configuration's `exclude` globs left out.
     pub excluded: usize,
+    /// When the paths hold no file to read: how many ignore files left out (not counted
+    /// otherwise, as it takes a second walk).
+    pub ignored: usize,
     pub files: Vec<(PathBuf, Candidate)>,
     pub reported: Vec<bool>,
     pub errors: Vec<InputError>,
@@ -917,6 +920,11 @@ pub fn files<'o>(
         files.retain(|(path, _, _)| !excluded(path));
     }
     let left_out = listed - files.iter().filter(|(_, _, given)| *given).count();
+    let ignored = if listed == 0 && ignore_files == IgnoreFiles::Honoured {
+        left_out_by_ignore_files(&on_disk, &excluded)
+    } else {
+        0
+    };
     let (files, reported) = files
         .into_iter()
         .map(|(path, candidate, given)| ((path, candidate), given))
@@ -941,6 +949,7 @@ pub fn files<'o>(
         files,
         reported,
         excluded: left_out,
+        ignored,
         errors,
         notices,
         data_files,
@@ -948,6 +957,13 @@ pub fn files<'o>(
         links,
         context_links,
     }
+}
+
+/// How many files below `paths` acr-lint would read, and the configuration does not exclude,
+/// were ignore files disregarded.
+fn left_out_by_ignore_files(paths: &[PathBuf], excluded: &impl Fn(&Path) -> bool) -> usize {
+    let (files, _) = discover(paths, IgnoreFiles::Disregarded);
+    files.iter().filter(|(path, _)| !excluded(path)).count()
 }
 
 /// Forgets the parameters files listed to find those that name a given template (see

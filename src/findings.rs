@@ -16,14 +16,23 @@ pub const KINDS_READ: &str = "Terraform (`.tf`, `.tf.json`, `.tfvars`, `.tfvars.
 /// Why a scan that read nothing and found nothing checked no file: a sentence without its end.
 pub fn why_nothing_was_checked(scan: &Scan) -> String {
     let excluded = "excluded by the configuration (`exclude`)";
-    match scan.files_excluded {
-        0 => format!(
+    let ignored = "left out by ignore files (`.gitignore`, `.ignore`, git's excludes)";
+    match (scan.files_excluded, scan.files_ignored) {
+        (0, 0) => format!(
             "No files checked: the paths hold none of the files acr-lint reads: {KINDS_READ}"
         ),
-        1 => {
+        (0, 1) => format!(
+            "No files checked: the one file acr-lint would read in the paths is {ignored}; \
+             `--no-ignore` reads it"
+        ),
+        (0, n) => format!(
+            "No files checked: all {n} files acr-lint would read in the paths are {ignored}; \
+             `--no-ignore` reads them"
+        ),
+        (1, _) => {
             format!("No files checked: the one file acr-lint would read in the paths is {excluded}")
         }
-        n => format!(
+        (n, _) => format!(
             "No files checked: all {n} files acr-lint would read in the paths are {excluded}"
         ),
     }
@@ -60,6 +69,8 @@ pub struct Scan {
     pub files_scanned: usize,
     /// Files of the paths that the configuration's `exclude` globs left out.
     pub files_excluded: usize,
+    /// When no file was checked: how many files ignore files left out.
+    pub files_ignored: usize,
     pub registries: usize,
     pub elapsed: Duration,
     /// The rules that ran.

@@ -489,6 +489,7 @@ pub fn scan(options: &ScanOptions) -> Scan {
         errors,
         files_scanned,
         files_excluded: discovered.excluded,
+        files_ignored: discovered.ignored,
         registries,
         elapsed: started.elapsed(),
         rules: options

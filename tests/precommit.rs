@@ -294,6 +294,80 @@ fn no_ignore_reads_what_ignore_files_leave_out() {
     );
 }
 
+/// A directory whose files ignore files all leave out says so, and how to read them, instead of
+/// saying it holds nothing acr-lint reads; files excluded by the configuration are not counted.
+fn a_scan_that_ignore_files_leave_empty_says_so() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    fs::create_dir_all(dir.path().join(".git")).expect(".git");
+    fs::create_dir_all(dir.path().join("infra")).expect("infra");
+    fs::write(
+        dir.path().join("infra/a.tf"),
+        REGISTRY.replace("ADMIN", "true"),
+    )
+    .expect("a.tf");
+    fs::write(dir.path().join("infra/notes.txt"), "not read\n").expect("notes");
+    fs::write(dir.path().join(".gitignore"), "*.tf\n").expect(".gitignore");
+    let said = |args: &[&str]| {
+        let output = BinCommand::cargo_bin("acr-lint")
+            .expect("binary built")
+            .current_dir(dir.path())
+            .args(args)
+            .output()
+            .expect("acr-lint runs");
+        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+        (stdout, String::from_utf8_lossy(&output.stderr).into_owned())
+    };
+    let (one, _) = said(&["infra"]);
+    assert!(
+        one.starts_with(
+            "No files checked: the one file acr-lint would read in the paths is left out by \
+             ignore files (`.gitignore`, `.ignore`, git's excludes); `--no-ignore` reads it."
+        ),
+        "{one}"
+    );
+    fs::write(
+        dir.path().join("infra/b.tf"),
+        REGISTRY.replace("ADMIN", "true"),
+    )
+    .expect("b.tf");
+    let (two, _) = said(&["."]);
+    assert!(
+        two.contains("all 2 files acr-lint would read in the paths are left out by ignore files"),
+        "{two}"
+    );
+    let (_, note) = said(&["infra", "-f", "json"]);
+    assert!(
+        note.contains("note: no files checked: all 2 files"),
+        "{note}"
+    );
+    fs::write(
+        dir.path().join(".acr-lint.yaml"),
+        "exclude: [\"infra/b.tf\"]\n",
+    )
+    .expect("configuration");
+    let (one_left, _) = said(&["infra"]);
+    assert!(
+        one_left
+            .contains("the one file acr-lint would read in the paths is left out by ignore files"),
+        "{one_left}"
+    );
+    let (read, _) = said(&["--no-ignore", "--select", "ACR001", "infra"]);
+    assert!(read.contains("in 1 file"), "{read}");
+    fs::write(dir.path().join(".gitignore"), "").expect("no ignores");
+    fs::remove_file(dir.path().join("infra/a.tf")).expect("a.tf removed");
+    let (excluded, _) = said(&["infra"]);
+    assert!(
+        excluded.starts_with("No files checked: the one file acr-lint would read in the paths is excluded by the configuration"),
+        "{excluded}"
+    );
+    fs::remove_file(dir.path().join("infra/b.tf")).expect("b.tf removed");
+    let (none, _) = said(&["infra"]);
+    assert!(
+        none.starts_with("No files checked: the paths hold none of the files acr-lint reads"),
+        "{none}"
+    );
+}
+
 /// A module's parameters files kept in its `parameters` directory, named for variants of the
 /// template (`hub.vnet.parameters.all.json` for `hub.bicep`): given either way, as pre-commit
 /// gives the files of a commit, the pair is read together.
@@ -1237,6 +1311,10 @@ fn main() -> std::process::ExitCode {
         common::always(
             "no_ignore_reads_what_ignore_files_leave_out",
             no_ignore_reads_what_ignore_files_leave_out,
+        ),
+        common::always(
+            "a_scan_that_ignore_files_leave_empty_says_so",
+            a_scan_that_ignore_files_leave_empty_says_so,
         ),
         common::always(
             "a_given_file_is_read_with_the_parameters_directory_beside_it",
