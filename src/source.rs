@@ -576,34 +576,48 @@ enum Returning<'a> {
 }
 
 /// Where `path`, a sequence of `..` followed by names, leads from `base`, an absolute path of
-/// names, worked out without building the joined path: it comes back below `base` when the
-/// names after the `..` are those it climbed out of.
+/// names, worked out on their bytes without building the joined path: it comes back below
+/// `base` when the names after the `..` are those it climbed out of.
+#[cfg(unix)]
 fn returning_below<'a>(path: &'a Path, base: &Path) -> Returning<'a> {
-    use std::path::Component;
     if !(base.is_absolute() && is_normalized(base) && is_normalized(path)) {
         return Returning::Unknown;
     }
-    let climbs = path
-        .components()
-        .take_while(|component| *component == Component::ParentDir)
-        .count();
-    let mut rest = path.components();
-    rest.nth(climbs.saturating_sub(1));
-    let names = base
-        .components()
-        .filter(|component| matches!(component, Component::Normal(_)))
-        .count();
-    if climbs > names {
-        return Returning::Outside;
+    let path_bytes = path.as_os_str().as_encoded_bytes();
+    let base_bytes = base.as_os_str().as_encoded_bytes();
+    let mut rest = path_bytes;
+    let mut climbs = 0;
+    while let Some(after) = rest.strip_prefix(b"..") {
+        match after {
+            [] => rest = after,
+            [b'/', more @ ..] => rest = more,
+            _ => break,
+        }
+        climbs += 1;
     }
-    let mut climbed_out_of = base.components();
-    for _ in 0..base.components().count() - climbs {
-        climbed_out_of.next();
+    // The names of `base` climbed out of, from the separator before them.
+    let mut climbed_from = base_bytes.len();
+    for _ in 0..climbs {
+        let kept = base_bytes.get(..climbed_from).unwrap_or_default();
+        match kept.iter().rposition(|byte| *byte == b'/') {
+            Some(separator) if climbed_from > 1 => climbed_from = separator,
+            _ => return Returning::Outside,
+        }
     }
-    match rest.as_path().strip_prefix(climbed_out_of.as_path()) {
-        Ok(below) => Returning::Below(below),
-        Err(_) => Returning::Outside,
-    }
+    let climbed_out_of = base_bytes.get(climbed_from + 1..).unwrap_or_default();
+    let below = match rest.strip_prefix(climbed_out_of) {
+        Some([]) => &[][..],
+        Some([b'/', below @ ..]) => below,
+        _ => return Returning::Outside,
+    };
+    Returning::Below(Path::new(
+        <std::ffi::OsStr as std::os::unix::ffi::OsStrExt>::from_bytes(below),
+    ))
+}
+
+#[cfg(not(unix))]
+fn returning_below<'a>(_path: &'a Path, _base: &Path) -> Returning<'a> {
+    Returning::Unknown
 }
 
 /// A path with `.` and `..` resolved lexically (no file system access), as paths are compared.
