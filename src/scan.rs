@@ -368,6 +368,7 @@ pub fn scan(options: &ScanOptions) -> Scan {
             ..Unit::default()
         });
     }
+    move_directives_to_json_syntax(&json_offsets, &mut units);
     // Secret values are looked for on one core while the other links and runs the rules.
     let (mut secrets, (graph, outcomes)) = rayon::join(
         || secret_spans(secrets_of_files, &resources),
@@ -1309,6 +1310,43 @@ fn move_to_json_syntax(
         list.iter_mut().for_each(|u| remap(&mut u.span));
     }
     secrets.iter_mut().for_each(remap);
+}
+
+/// The suppressions of [`move_to_json_syntax`]'s files moved there too (see
+/// [`move_directive_to_json_syntax`]).
+fn move_directives_to_json_syntax(
+    offsets: &[(FileId, terraform::json_syntax::OffsetMap)],
+    units: &mut [Unit],
+) {
+    for directive in units.iter_mut().flat_map(|unit| &mut unit.directives) {
+        let file = directive.span.file;
+        if let Some((_, map)) = offsets.iter().find(|(id, _)| *id == file) {
+            move_directive_to_json_syntax(directive, map);
+        }
+    }
+}
+
+/// A suppression written in a `//` property of Terraform JSON syntax (see
+/// [`terraform::json_syntax`]), moved to the JSON string. The resource it covers is known by
+/// its address: its span in the JSON would begin at the `resource` property that all the
+/// file's resources share.
+fn move_directive_to_json_syntax(
+    directive: &mut model::directives::Directive,
+    map: &terraform::json_syntax::OffsetMap,
+) {
+    use model::suppression::Covers;
+    directive.span = map.span(directive.span);
+    let Ok(terms) = &mut directive.terms else {
+        return;
+    };
+    match &mut terms.covers {
+        Covers::Span(span) => *span = map.span(*span),
+        Covers::Resource { span, .. } => {
+            let end = map.span(*span).end;
+            *span = Span::new(span.file, end, end);
+        }
+        Covers::Unit(_) | Covers::Path { .. } => {}
+    }
 }
 
 /// Calls `each` with the places a finding shows: its labels and its resource's declaration.

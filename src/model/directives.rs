@@ -1,4 +1,5 @@
-//! Reading inline suppression directives: `acr-lint:ignore` comments in Terraform and Bicep,
+//! Reading inline suppression directives: `acr-lint:ignore` comments in Terraform (in JSON
+//! syntax, `"//"` properties, written as comments when it is read as native syntax) and Bicep,
 //! and `metadata.acr-lint.ignore` entries in ARM templates. The rules a directive names are kept
 //! as written (ids or slugs): they are looked up in the rule catalogue when suppressions apply.
 

@@ -29,6 +29,9 @@ const OBJECT_ATTRIBUTES: &[&str] = &[
     "protected_settings",
 ];
 
+/// The property name Terraform reads as a comment in any object of its JSON syntax.
+const COMMENT_PROPERTY: &str = "//";
+
 /// Where each piece of the native text came from in the JSON text.
 #[derive(Debug, Clone, Default)]
 pub struct OffsetMap {
@@ -157,6 +160,41 @@ impl Writer<'_> {
                 _ => {}
             }
         }
+        // Below every block, where a suppression covers nothing and is reported so.
+        self.suppression_comments(root);
+    }
+
+    /// The suppressions among the comment properties (`"//"`, a string or an array of strings)
+    /// of a block's object, written as comment lines above the block, where suppressions stand
+    /// in native syntax.
+    fn suppression_comments(&mut self, body: &ast::Object<'_>) {
+        let comments = body
+            .properties
+            .iter()
+            .filter(|property| property.name.as_str() == COMMENT_PROPERTY);
+        for comment in comments {
+            let texts = match &comment.value {
+                ast::Value::StringLit(lit) => vec![lit],
+                ast::Value::Array(array) => array
+                    .elements
+                    .iter()
+                    .filter_map(|element| match element {
+                        ast::Value::StringLit(lit) => Some(lit),
+                        _ => None,
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            };
+            let directives = texts
+                .into_iter()
+                .filter(|lit| crate::model::directives::has_comment_directives(&lit.value));
+            for lit in directives {
+                for line in lit.value.lines() {
+                    self.piece(&["# ", line].concat(), range(lit.range));
+                    self.native.push('\n');
+                }
+            }
+        }
     }
 
     /// Blocks `keyword "label"... { }` from objects nested `labels` deep.
@@ -174,6 +212,7 @@ impl Writer<'_> {
     ) {
         if labels == 0 {
             for body in block_bodies(value).unwrap_or_default() {
+                self.suppression_comments(body);
                 self.piece(keyword, at.clone());
                 for (label, from) in written.iter() {
                     self.native.push(' ');
@@ -216,6 +255,7 @@ impl Writer<'_> {
                 }
                 Some(bodies) => {
                     for nested_body in bodies {
+                        self.suppression_comments(nested_body);
                         self.piece(name, at.clone());
                         self.block_body("nested", nested_body);
                     }
