@@ -189,7 +189,8 @@ impl Writer<'_> {
                 .into_iter()
                 .filter(|lit| crate::model::directives::has_comment_directives(&lit.value));
             for lit in directives {
-                for line in lit.value.lines() {
+                // A line of native syntax ends at either of these: none may be in a comment.
+                for line in lit.value.split(['\r', '\n']) {
                     self.piece(&["# ", line].concat(), range(lit.range));
                     self.native.push('\n');
                 }
@@ -389,6 +390,21 @@ mod tests {
             map.json_offset(label),
             json_at("\"azurerm_container_registry\"")
         );
+    }
+
+    proptest::proptest! {
+        /// Whatever a comment property says, the native text it becomes parses.
+        #[test]
+        fn any_comment_property_reads_as_native_syntax(comment in "acr-lint:ignore (\\PC|\\p{Cc}|\u{2028}|\u{85}){0,40}") {
+            let quoted = serde_json::to_string(&comment).unwrap_or_default();
+            let block = format!(r#"[{{ "//": {quoted}, "default_action": "Deny" }}]"#);
+            let text = REGISTRY
+                .replace(r#""//": "generated""#, &format!(r#""//": [{quoted}, "x"]"#))
+                .replace(r#"[{ "default_action": "Deny" }]"#, &block);
+            let (native, _) = to_native(&text).unwrap();
+            proptest::prop_assert!(crate::terraform::parse(&native).is_ok(), "{native}");
+            proptest::prop_assert!(native.contains("# acr-lint:ignore"), "{native}");
+        }
     }
 
     #[test]
