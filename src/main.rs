@@ -115,6 +115,11 @@ struct Cli {
     #[arg(long, global = true)]
     no_ignore: bool,
 
+    /// Print how many findings each rule has, most first, in place of the findings (in the
+    /// `pretty` and `concise` outputs).
+    #[arg(long)]
+    statistics: bool,
+
     /// An ARM template or Bicep file to evaluate with the `--parameters` files (besides pairing
     /// by name).
     #[arg(long, value_name = "FILE", requires = "parameters")]
@@ -653,8 +658,13 @@ fn lint(
         let why = acr_lint::findings::why_nothing_was_checked(&scan);
         stderr_line!("note: {}", why.replacen("No files", "no files", 1));
     }
+    let render = if cli.statistics {
+        report::render_statistics
+    } else {
+        report::render
+    };
     for output in &cli.format {
-        if let Err(error) = write_output(&scan, output, color) {
+        if let Err(error) = write_output(&scan, output, color, render) {
             if error.kind() == io::ErrorKind::BrokenPipe {
                 break;
             }
@@ -773,16 +783,24 @@ fn check_output_paths(cli: &Cli) -> Result<(), String> {
     Ok(())
 }
 
-fn write_output(scan: &Scan, output: &Output, color: ColorChoice) -> io::Result<()> {
+/// How an output is written: [`report::render`], or [`report::render_statistics`].
+type Render = fn(&Scan, report::Format, bool, &mut dyn io::Write) -> io::Result<()>;
+
+fn write_output(
+    scan: &Scan,
+    output: &Output,
+    color: ColorChoice,
+    render: Render,
+) -> io::Result<()> {
     match &output.file {
         Some(path) => source::write_atomically(path, source::Durability::Regenerable, |file| {
-            report::render(scan, output.format, false, file)
+            render(scan, output.format, false, file)
         }),
         None => {
             let stdout = io::stdout();
             let color = use_color(color, stdout.is_terminal());
             let mut out = BufWriter::new(stdout.lock());
-            report::render(scan, output.format, color, &mut out)?;
+            render(scan, output.format, color, &mut out)?;
             out.flush()
         }
     }

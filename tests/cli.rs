@@ -1025,3 +1025,55 @@ fn the_readme_configuration_example_is_valid_against_the_schema() {
         assert_eq!(output.status.code(), Some(2), "the loader takes {refused}");
     }
 }
+
+/// `--statistics` prints one line per rule with findings, most first (then by id), in place of
+/// the findings: in `pretty` with the summary after it, in `concise` alone; other formats and
+/// the exit code are as without it.
+#[test]
+fn statistics_count_the_findings_of_each_rule_in_place_of_them() {
+    let scan = |args: &[&str]| {
+        let output = acr_lint()
+            .args(["testdata/examples", "--color", "never"])
+            .args(args)
+            .output()
+            .expect("acr-lint runs");
+        (
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+            output.status.code(),
+        )
+    };
+    let (json, code) = scan(&["-f", "json", "--ignore", "ACR2"]);
+    let report: Value = serde_json::from_str(&json).expect("JSON report");
+    let mut counts: Vec<(usize, String, String, String)> = Vec::new();
+    for finding in report["findings"].as_array().expect("findings") {
+        let rule = finding["rule"].as_str().unwrap_or_default().to_string();
+        match counts.iter_mut().find(|(_, id, _, _)| *id == rule) {
+            Some(row) => row.0 += 1,
+            None => counts.push((
+                1,
+                rule,
+                finding["slug"].as_str().unwrap_or_default().to_string(),
+                finding["level"].as_str().unwrap_or_default().to_string(),
+            )),
+        }
+    }
+    counts.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    assert!(counts.len() > 3, "{counts:?}");
+    let (statistics, statistics_code) = scan(&["--statistics", "--ignore", "ACR2"]);
+    let lines: Vec<&str> = statistics.lines().collect();
+    for (line, (count, id, slug, level)) in lines.iter().zip(&counts) {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        assert_eq!(
+            words,
+            [count.to_string().as_str(), id, slug, level],
+            "{statistics}"
+        );
+    }
+    assert!(lines[counts.len()].starts_with("Found "), "{statistics}");
+    assert_eq!(statistics_code, code);
+    let (concise, _) = scan(&["--statistics", "--ignore", "ACR2", "-f", "concise"]);
+    assert_eq!(concise.lines().count(), counts.len(), "{concise}");
+    assert_eq!(concise.lines().next(), lines.first().copied());
+    let (json_with_statistics, _) = scan(&["-f", "json", "--ignore", "ACR2", "--statistics"]);
+    assert_eq!(json_with_statistics, json);
+}

@@ -21,3 +21,10 @@ pub fn render(scan: &Scan, out: &mut dyn Write) -> io::Result<()> {
     }
     Ok(())
 }
+
+/// `--statistics`: how many findings each rule has, one line per rule.
+pub fn render_statistics(scan: &Scan, out: &mut dyn Write) -> io::Result<()> {
+    let mut buffer = codespan_reporting::term::termcolor::Buffer::no_color();
+    super::statistics::table(scan, &mut buffer)?;
+    out.write_all(buffer.as_slice())
+}

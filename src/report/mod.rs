@@ -13,6 +13,7 @@ mod mask;
 mod pretty;
 mod repository;
 mod sarif;
+mod statistics;
 
 use std::borrow::Cow;
 use std::io::{self, Write};
@@ -93,6 +94,21 @@ pub fn render(scan: &Scan, format: Format, color: bool, out: &mut dyn Write) -> 
         Format::Gitlab => gitlab::render(scan, out),
         Format::Markdown => markdown::render(scan, out),
         Format::AzureDevops => azure_devops::render(scan, out),
+    }
+}
+
+/// Writes how many findings each rule has in place of the findings (`--statistics`), in a human
+/// format: after them the summary, in `pretty`.
+pub fn render_statistics(
+    scan: &Scan,
+    format: Format,
+    color: bool,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    match format {
+        Format::Pretty => pretty::render_statistics(scan, color, out),
+        Format::Concise => concise::render_statistics(scan, out),
+        _ => render(scan, format, color, out),
     }
 }
 

@@ -44,6 +44,14 @@ pub fn render(scan: &Scan, color: bool, out: &mut dyn Write) -> io::Result<()> {
     summary(scan, out)
 }
 
+/// `--statistics`: how many findings each rule has, then the summary.
+pub fn render_statistics(scan: &Scan, color: bool, out: &mut dyn Write) -> io::Result<()> {
+    let mut buffer = writer(color);
+    super::statistics::table(scan, &mut buffer)?;
+    out.write_all(buffer.as_slice())?;
+    summary(scan, out)
+}
+
 fn diagnostic(finding: &Finding, frames: &Frames<'_>) -> Diagnostic<FileId> {
     let severity = match finding.level {
         Level::Error => Severity::Error,
