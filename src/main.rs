@@ -50,6 +50,11 @@ struct Cli {
     #[arg(short, long = "format", value_name = "FORMAT[=FILE]", default_value = "pretty", value_parser = parse_output)]
     format: Vec<Output>,
 
+    /// Write the output that goes to standard output to FILE instead, e.g. `-f sarif -o
+    /// results.sarif` (the same as `-f sarif=results.sarif`).
+    #[arg(short, long, value_name = "FILE")]
+    output_file: Option<PathBuf>,
+
     /// The lowest level that makes the exit code 1.
     /// [default: error]
     #[arg(long, value_enum)]
@@ -249,12 +254,38 @@ fn parse_command_line() -> Cli {
                 .collect()
         })
         .unwrap_or_default();
-    if let Err(message) = take_standard_input(&mut cli, &matches) {
+    let taken = take_standard_input(&mut cli, &matches).and_then(|()| direct_output_file(&mut cli));
+    if let Err(message) = taken {
         Cli::command()
             .error(clap::error::ErrorKind::ArgumentConflict, message)
             .exit();
     }
     cli
+}
+
+/// Sends the output to standard output to the file of `--output-file`.
+fn direct_output_file(cli: &mut Cli) -> Result<(), String> {
+    let Some(file) = cli.output_file.take() else {
+        return Ok(());
+    };
+    let mut to_stdout = cli.format.iter_mut().filter(|output| output.file.is_none());
+    match (to_stdout.next(), to_stdout.next()) {
+        (Some(output), None) => {
+            output.file = Some(file);
+            Ok(())
+        }
+        (None, _) => Err(format!(
+            "--output-file {}: every `-f` already writes to a file",
+            file.display()
+        )),
+        (Some(first), Some(second)) => Err(format!(
+            "--output-file {}: `-f {}` and `-f {}` both write to standard output; give the \
+             file of each with `-f FORMAT=FILE`",
+            file.display(),
+            first.format.name(),
+            second.format.name()
+        )),
+    }
 }
 
 /// Replaces the path `-` (or, with --stdin-filename, no path) by the path standard input's

@@ -1077,3 +1077,55 @@ fn statistics_count_the_findings_of_each_rule_in_place_of_them() {
     let (json_with_statistics, _) = scan(&["-f", "json", "--ignore", "ACR2", "--statistics"]);
     assert_eq!(json_with_statistics, json);
 }
+
+/// `-o FILE` sends what would go to standard output to the file, as `-f FORMAT=FILE` does: the
+/// default `pretty` output, or the one `-f` without a file. With no such output, or two, it is
+/// a usage error.
+#[test]
+fn output_file_takes_what_would_go_to_standard_output() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let sarif = dir.path().join("out.sarif");
+    let pretty = dir.path().join("out.txt");
+    let json = dir.path().join("out.json");
+    let run = |args: &[&str]| {
+        acr_lint()
+            .arg("testdata/examples")
+            .args(args)
+            .output()
+            .expect("acr-lint runs")
+    };
+    let path = |p: &std::path::Path| p.to_string_lossy().into_owned();
+    let written = run(&[
+        "-f",
+        "sarif",
+        "-o",
+        &path(&sarif),
+        "-f",
+        &format!("json={}", path(&json)),
+    ]);
+    assert_eq!(written.status.code(), Some(1));
+    assert!(written.stdout.is_empty());
+    let by_name = run(&["-f", "sarif"]);
+    let content = fs::read(&sarif).expect("SARIF written");
+    let report: Value = serde_json::from_slice(&content).expect("SARIF");
+    let expected: Value = serde_json::from_slice(&by_name.stdout).expect("SARIF");
+    assert_eq!(report["runs"][0]["results"], expected["runs"][0]["results"]);
+    assert!(json.is_file());
+    let default = run(&["--output-file", &path(&pretty)]);
+    assert!(default.stdout.is_empty());
+    let text = fs::read_to_string(&pretty).expect("pretty written");
+    assert!(
+        text.contains("error[ACR001]") && text.contains("Found 18 problems"),
+        "{text}"
+    );
+    assert!(!text.contains('\u{1b}'), "{text}");
+    for args in [
+        vec!["-f", "json=/dev/null", "-o", "x.txt"],
+        vec!["-f", "json", "-f", "sarif", "-o", "x.txt"],
+    ] {
+        let refused = run(&args);
+        assert_eq!(refused.status.code(), Some(2), "{args:?}");
+        let said = String::from_utf8_lossy(&refused.stderr);
+        assert!(said.contains("error: --output-file x.txt: "), "{said}");
+    }
+}
