@@ -367,16 +367,20 @@ const TEMPLATE: &str = r#"{
 }
 "#;
 
+/// A JSON document open as `name` in a new directory, never saved (it exists only in the
+/// editor), and the diagnostics published for it once its ACR001 is among them.
+fn opened_unsaved(name: &str, text: &str) -> (tempfile::TempDir, String, Client, Vec<Value>) {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let uri = file_uri(&dir.path().join(name));
+    let mut client = Client::initialized(dir.path());
+    client.open(&uri, "json", text);
+    let diagnostics = client.diagnostics(&uri, |d| has_rule(d, "ACR001"));
+    (dir, uri, client, diagnostics)
+}
+
 #[test]
 fn arm_diagnostic_ranges_and_metadata_quick_fix() {
-    let dir = tempfile::tempdir().expect("temporary directory");
-    // Never saved: the document exists only in the editor.
-    let path = dir.path().join("azuredeploy.json");
-    let uri = file_uri(&path);
-
-    let mut client = Client::initialized(dir.path());
-    client.open(&uri, "json", TEMPLATE);
-    let diagnostics = client.diagnostics(&uri, |d| has_rule(d, "ACR001"));
+    let (_dir, uri, mut client, diagnostics) = opened_unsaved("azuredeploy.json", TEMPLATE);
     let admin = with_rule(&diagnostics, "ACR001").expect("ACR001").clone();
     // `      "properties": { /* ` is 25 units, é one, 😀 two, ` */ "adminUserEnabled": ` 24.
     assert_eq!(admin["range"], range((10, 52), (10, 56)), "{admin}");
@@ -404,6 +408,50 @@ fn arm_diagnostic_ranges_and_metadata_quick_fix() {
         edit["newText"],
         ", {\"id\": \"ACR003\", \"reason\": \"TODO: why\"}"
     );
+    assert!(client.stop().success());
+}
+
+const TERRAFORM_JSON: &str = r#"{
+  "resource": {
+    "azurerm_container_registry": {
+      "acr": {
+        "name": "contosoregistry",
+        "resource_group_name": "rg",
+        "location": "westeurope",
+        "sku": "Premium",
+        "admin_enabled": true
+      }
+    }
+  }
+}
+"#;
+
+/// In Terraform's JSON syntax the quick fix writes the suppression in the resource's comment
+/// property (`"//"`): added when there is none, the next rule added to its directive, which
+/// then suppresses both.
+#[test]
+fn terraform_json_quick_fix_writes_the_comment_property() {
+    let (_dir, uri, mut client, diagnostics) = opened_unsaved("main.tf.json", TERRAFORM_JSON);
+    let admin = with_rule(&diagnostics, "ACR001").expect("ACR001").clone();
+    assert_eq!(admin["range"], range((8, 25), (8, 29)), "{admin}");
+    let comment = ",\n        \"//\": \"acr-lint:ignore ACR001 reason=\\\"TODO: why\\\"\"";
+    let edit = client.only_insertion(&uri, &admin, (8, 29), comment);
+    let fixed = apply(TERRAFORM_JSON, &edit);
+    let parsed: Value = serde_json::from_str(&fixed).expect("valid JSON");
+    assert_eq!(
+        parsed["resource"]["azurerm_container_registry"]["acr"]["//"],
+        "acr-lint:ignore ACR001 reason=\"TODO: why\""
+    );
+
+    client.change(&uri, 2, &fixed);
+    let diagnostics = client.diagnostics(&uri, |d| has_rule(d, "ACR003"));
+    assert!(!has_rule(&diagnostics, "ACR001"), "{diagnostics:?}");
+    let identity = with_rule(&diagnostics, "ACR003").expect("ACR003").clone();
+    let edit = client.only_insertion(&uri, &identity, (9, 37), ",ACR003");
+    let fixed = apply(&fixed, &edit);
+    client.change(&uri, 3, &fixed);
+    let diagnostics = client.diagnostics(&uri, |d| has_rule(d, "ACR101"));
+    assert!(!has_rule(&diagnostics, "ACR003"), "{diagnostics:?}");
     assert!(client.stop().success());
 }
 

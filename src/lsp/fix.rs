@@ -1,6 +1,8 @@
 //! Quick fixes that suppress a finding: a Terraform `# acr-lint:ignore` comment above the
-//! block, a Bicep `// acr-lint:ignore` comment above the declaration, or an ARM `metadata.acr-lint.ignore` entry on the resource. Each edit is one insertion,
-//! and none is offered when a suppression of the rule is already there.
+//! block (in JSON syntax, in the block's `"//"` comment property), a Bicep `// acr-lint:ignore`
+//! comment above the declaration, or an ARM `metadata.acr-lint.ignore` entry on the resource.
+//! Each edit is one insertion, and none is offered when a suppression of the rule is already
+//! there.
 
 use hcl_edit::Span as _;
 
@@ -305,6 +307,94 @@ pub fn arm(text: &str, decl: Option<usize>, rule: &str) -> Option<Insertion> {
     }
 }
 
+/// Suppresses `rule` on the resource, data source or module call at `address` of a Terraform
+/// file in JSON syntax: adds the rule to an `acr-lint:ignore` in the object's comment property
+/// (`"//"`), adds such a directive to an array of comments there, or adds the property.
+pub fn terraform_json(text: &str, address: &str, rule: &str) -> Option<Insertion> {
+    let root = crate::model::json::parse(text, 0).ok()??;
+    let object = block_object(&root, &crate::model::without_instance_keys(address))?;
+    let directive = format!("acr-lint:ignore {rule} reason=\\\"{REASON_PLACEHOLDER}\\\"");
+    let Some(comment) = member(object, COMMENT_PROPERTY) else {
+        return add_member(
+            text,
+            object,
+            &format!(r#""{COMMENT_PROPERTY}": "{directive}""#),
+        );
+    };
+    match &comment.value {
+        Value::String(_) => add_to_comment(text, comment, rule),
+        Value::Array(comments) => {
+            let has_rule = |c: &Node| {
+                c.as_str()
+                    .and_then(comment_directive)
+                    .is_some_and(|d| d.has(rule))
+            };
+            if comments.iter().any(has_rule) {
+                return None;
+            }
+            let last = comments.last()?;
+            Some(Insertion {
+                offset: last.span.end,
+                text: format!(r#", "{directive}""#),
+            })
+        }
+        _ => None,
+    }
+}
+
+/// The property name Terraform's JSON syntax reads as a comment.
+const COMMENT_PROPERTY: &str = "//";
+
+/// The object of a block of Terraform JSON syntax by its address (`TYPE.NAME`,
+/// `data.TYPE.NAME`, `module.NAME`), the first when it holds an array of them.
+fn block_object<'a>(root: &'a Node, address: &str) -> Option<&'a Node> {
+    let parts: Vec<&str> = address.split('.').collect();
+    let path: Vec<&str> = match parts.as_slice() {
+        ["data", kind, name] => vec!["data", kind, name],
+        ["module", name] => vec!["module", name],
+        [kind, name] => vec!["resource", kind, name],
+        _ => return None,
+    };
+    let mut node = root;
+    for key in path {
+        node = member(node, key)?;
+    }
+    match &node.value {
+        Value::Object(_) => Some(node),
+        Value::Array(items) => items.first().and_then(as_object),
+        _ => None,
+    }
+}
+
+/// The member `key` of an object, matched exactly (Terraform's names are case-sensitive).
+fn member<'a>(object: &'a Node, key: &str) -> Option<&'a Node> {
+    match &object.value {
+        Value::Object(members) => members.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+        _ => None,
+    }
+}
+
+/// A comment's `acr-lint:ignore` directive, read as a comment line is.
+fn comment_directive(comment: &str) -> Option<Directive> {
+    Directive::parse(&[COMMENT_PROPERTY, " ", comment].concat())
+}
+
+/// Adds `rule` to the directive a comment property's string holds, when its ids are written
+/// without escapes; `None` when it names the rule already or holds no directive.
+fn add_to_comment(text: &str, comment: &Node, rule: &str) -> Option<Insertion> {
+    let value = comment.as_str()?;
+    let directive = comment_directive(value)?;
+    if directive.has(rule) {
+        return None;
+    }
+    let ids_end = directive.ids_end.checked_sub(COMMENT_PROPERTY.len() + 1)?;
+    let written = text.get(comment.span.start + 1..comment.span.end.checked_sub(1)?)?;
+    (written.get(..ids_end)? == value.get(..ids_end)?).then(|| Insertion {
+        offset: comment.span.start + 1 + ids_end,
+        text: format!(",{rule}"),
+    })
+}
+
 fn as_object(node: &Node) -> Option<&Node> {
     matches!(node.value, Value::Object(_)).then_some(node)
 }
@@ -397,6 +487,40 @@ resource "azurerm_container_registry" "acr" {
   admin_enabled = true
 }
 "#;
+
+    #[test]
+    fn terraform_json_writes_the_comment_property_of_the_block() {
+        let text = r#"{"resource": {"t": {"a": [{"x": 1}], "b": {"//": ["made by cdktf", "acr-lint:ignore ACR003 reason=\"r\""]}, "c": {"//": "\u0061cr-lint:ignore ACR003 reason=\"r\""}}},
+ "data": {"t": {"d": {"//": "acr-lint:ignore ACR003,ACR001 reason=\"r\""}}}, "module": {"m": {}}}"#;
+        let fixed = |address: &str| {
+            terraform_json(text, address, "ACR001").map(|insertion| apply(text, &insertion))
+        };
+        let a = fixed("t.a[0]").unwrap();
+        assert!(
+            a.contains(r#"[{"x": 1, "//": "acr-lint:ignore ACR001 reason=\"TODO: why\""}]"#),
+            "{a}"
+        );
+        let b = fixed("t.b").unwrap();
+        assert!(
+            b.contains(r#"reason=\"r\"", "acr-lint:ignore ACR001 reason=\"TODO: why\""]"#),
+            "{b}"
+        );
+        assert_eq!(fixed("t.c"), None, "an escape before the ids");
+        assert_eq!(fixed("data.t.d"), None, "already suppressed");
+        let m = fixed("module.m").unwrap();
+        assert!(
+            m.contains(r#""m": {"//": "acr-lint:ignore ACR001 reason=\"TODO: why\""}"#),
+            "{m}"
+        );
+        assert_eq!(fixed("t.missing"), None);
+        assert_eq!(fixed("module.m.t.a"), None);
+        for fixed in [a, b, m] {
+            assert!(
+                crate::terraform::json_syntax::to_native(&fixed).is_ok(),
+                "{fixed}"
+            );
+        }
+    }
 
     #[test]
     fn terraform_inserts_a_directive_above_the_block() {

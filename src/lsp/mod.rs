@@ -654,13 +654,16 @@ impl Server {
     fn quick_fix(&self, pending: &PendingFix, diagnostic: &Diagnostic) -> Option<CodeAction> {
         let file = pending.file.as_ref();
         let rule = pending.rule;
-        let insertion = match format_of(&file.path)? {
-            Format::Terraform => fix::terraform(&file.text, pending.target, rule)?,
-            Format::Bicep => {
+        let json_syntax = Candidate::of(&file.path) == Some(Candidate::TerraformJson);
+        let insertion = match format_of(&file.path) {
+            _ if json_syntax => fix::terraform_json(&file.text, &pending.resource, rule)?,
+            None => return None,
+            Some(Format::Terraform) => fix::terraform(&file.text, pending.target, rule)?,
+            Some(Format::Bicep) => {
                 let parameters = Candidate::of(&file.path) == Some(Candidate::BicepParams);
                 fix::bicep(&file.text, pending.target, rule, parameters)?
             }
-            Format::Arm => fix::arm(&file.text, pending.decl, rule)?,
+            Some(Format::Arm) => fix::arm(&file.text, pending.decl, rule)?,
         };
         let position = self.lines(file).position(insertion.offset);
         let edit = TextEdit {
