@@ -537,6 +537,12 @@ fn a_comment_property_in_terraform_json_syntax_suppresses_on_its_resource_or_blo
     let (_dir, scan) = scan_files(&[("main.tf.json", &json_syntax("", "", on_nothing))]);
     assert_eq!(columns(&scan, "ACR901"), vec!["26:9"]);
     assert_eq!(placed(&scan, "ACR001").0, Vec::<String>::new());
+    // CDK for Terraform writes `"//"` as an object of its metadata; `addOverride("//.acr-lint",
+    // ...)` puts a directive beside it.
+    let cdktf = r#""//": {"metadata": {"path": "root/acr"}, "acr-lint": "acr-lint:ignore ACR001 reason=\"legacy\""},"#;
+    let (_dir, scan) = scan_files(&[("main.tf.json", &json_syntax(cdktf, "", ""))]);
+    assert_eq!(placed(&scan, "ACR001").0, vec!["main.tf.json:17"]);
+    assert_eq!(columns(&scan, "ACR901"), Vec::<String>::new());
     let unused = r#""//": "acr-lint:ignore ACR002 reason=\"never\"","#;
     let (_dir, scan) = scan_files(&[("main.tf.json", &json_syntax(unused, "", ""))]);
     assert_eq!(columns(&scan, "ACR903"), vec!["12:15"]);

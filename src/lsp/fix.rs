@@ -309,7 +309,8 @@ pub fn arm(text: &str, decl: Option<usize>, rule: &str) -> Option<Insertion> {
 
 /// Suppresses `rule` on the resource, data source or module call at `address` of a Terraform
 /// file in JSON syntax: adds the rule to an `acr-lint:ignore` in the object's comment property
-/// (`"//"`), adds such a directive to an array of comments there, or adds the property.
+/// (`"//"`), adds such a directive to an array of comments or an object (CDK for Terraform's)
+/// there, or adds the property.
 pub fn terraform_json(text: &str, address: &str, rule: &str) -> Option<Insertion> {
     let root = crate::model::json::parse(text, 0).ok()??;
     let object = block_object(&root, &crate::model::without_instance_keys(address))?;
@@ -323,6 +324,17 @@ pub fn terraform_json(text: &str, address: &str, rule: &str) -> Option<Insertion
     };
     match &comment.value {
         Value::String(_) => add_to_comment(text, comment, rule),
+        // CDK for Terraform's metadata: the directive goes beside it, as `addOverride` puts it.
+        Value::Object(members) => {
+            let with_directive = members
+                .iter()
+                .map(|(_, value)| value)
+                .find(|value| value.as_str().and_then(comment_directive).is_some());
+            match with_directive {
+                Some(written) => add_to_comment(text, written, rule),
+                None => add_member(text, comment, &format!(r#""acr-lint": "{directive}""#)),
+            }
+        }
         Value::Array(comments) => {
             let has_rule = |c: &Node| {
                 c.as_str()
@@ -511,6 +523,14 @@ resource "azurerm_container_registry" "acr" {
         assert!(
             m.contains(r#""m": {"//": "acr-lint:ignore ACR001 reason=\"TODO: why\""}"#),
             "{m}"
+        );
+        let cdktf = r#"{"resource": {"t": {"a": {"//": {"metadata": {"path": "root/a"}}, "x": 1}, "b": {"//": {"metadata": {}, "acr-lint": "acr-lint:ignore ACR003 reason=\"r\""}}}}}"#;
+        let a = apply(cdktf, &terraform_json(cdktf, "t.a", "ACR001").unwrap());
+        assert!(a.contains(r#"{"metadata": {"path": "root/a"}, "acr-lint": "acr-lint:ignore ACR001 reason=\"TODO: why\""}"#), "{a}");
+        let b = apply(cdktf, &terraform_json(cdktf, "t.b", "ACR001").unwrap());
+        assert!(
+            b.contains(r#""acr-lint:ignore ACR003,ACR001 reason="#),
+            "{b}"
         );
         assert_eq!(fixed("t.missing"), None);
         assert_eq!(fixed("module.m.t.a"), None);

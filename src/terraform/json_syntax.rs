@@ -127,6 +127,31 @@ fn block_bodies<'v, 'a>(value: &'v ast::Value<'a>) -> Option<Vec<&'v ast::Object
     }
 }
 
+/// The texts of a comment property: a string, an array of strings, or the strings and arrays
+/// of strings an object holds (CDK for Terraform writes `"//"` as an object of its metadata).
+fn comment_texts<'v, 'a>(value: &'v ast::Value<'a>) -> Vec<&'v ast::StringLit<'a>> {
+    let strings = |value: &'v ast::Value<'a>| match value {
+        ast::Value::StringLit(lit) => vec![lit],
+        ast::Value::Array(array) => array
+            .elements
+            .iter()
+            .filter_map(|element| match element {
+                ast::Value::StringLit(lit) => Some(lit),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    match value {
+        ast::Value::Object(object) => object
+            .properties
+            .iter()
+            .flat_map(|property| strings(&property.value))
+            .collect(),
+        other => strings(other),
+    }
+}
+
 /// The expression of a string that is one interpolation and nothing else: `${var.x}`.
 fn single_interpolation(value: &str) -> Option<&str> {
     let inner = value.strip_prefix("${")?.strip_suffix('}')?;
@@ -164,28 +189,15 @@ impl Writer<'_> {
         self.suppression_comments(root);
     }
 
-    /// The suppressions among the comment properties (`"//"`, a string or an array of strings)
-    /// of a block's object, written as comment lines above the block, where suppressions stand
-    /// in native syntax.
+    /// The suppressions among the comment properties (`"//"`) of a block's object, written as
+    /// comment lines above the block, where suppressions stand in native syntax.
     fn suppression_comments(&mut self, body: &ast::Object<'_>) {
         let comments = body
             .properties
             .iter()
             .filter(|property| property.name.as_str() == COMMENT_PROPERTY);
         for comment in comments {
-            let texts = match &comment.value {
-                ast::Value::StringLit(lit) => vec![lit],
-                ast::Value::Array(array) => array
-                    .elements
-                    .iter()
-                    .filter_map(|element| match element {
-                        ast::Value::StringLit(lit) => Some(lit),
-                        _ => None,
-                    })
-                    .collect(),
-                _ => Vec::new(),
-            };
-            let directives = texts
+            let directives = comment_texts(&comment.value)
                 .into_iter()
                 .filter(|lit| crate::model::directives::has_comment_directives(&lit.value));
             for lit in directives {
