@@ -8,6 +8,7 @@ use hcl_edit::Span as _;
 
 use crate::bicep::syntax::{DeclKind, Declaration, Expr, ExprKind, ObjectItem};
 use crate::model::{Node, Value};
+use crate::terraform::json_syntax::COMMENT_PROPERTY;
 
 /// The reason every new suppression starts with, for the author to replace.
 pub const REASON_PLACEHOLDER: &str = "TODO: why";
@@ -353,9 +354,6 @@ pub fn terraform_json(text: &str, address: &str, rule: &str) -> Option<Insertion
         _ => None,
     }
 }
-
-/// The property name Terraform's JSON syntax reads as a comment.
-const COMMENT_PROPERTY: &str = "//";
 
 /// The object of a block of Terraform JSON syntax by its address (`TYPE.NAME`,
 /// `data.TYPE.NAME`, `module.NAME`), the first when it holds an array of them.

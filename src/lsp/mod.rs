@@ -654,16 +654,18 @@ impl Server {
     fn quick_fix(&self, pending: &PendingFix, diagnostic: &Diagnostic) -> Option<CodeAction> {
         let file = pending.file.as_ref();
         let rule = pending.rule;
-        let json_syntax = Candidate::of(&file.path) == Some(Candidate::TerraformJson);
-        let insertion = match format_of(&file.path) {
-            _ if json_syntax => fix::terraform_json(&file.text, &pending.resource, rule)?,
-            None => return None,
-            Some(Format::Terraform) => fix::terraform(&file.text, pending.target, rule)?,
-            Some(Format::Bicep) => {
-                let parameters = Candidate::of(&file.path) == Some(Candidate::BicepParams);
+        let candidate = Candidate::of(&file.path)?;
+        let insertion = match candidate {
+            Candidate::Terraform | Candidate::TfVars => {
+                fix::terraform(&file.text, pending.target, rule)?
+            }
+            Candidate::TerraformJson => fix::terraform_json(&file.text, &pending.resource, rule)?,
+            Candidate::Bicep | Candidate::BicepParams => {
+                let parameters = candidate == Candidate::BicepParams;
                 fix::bicep(&file.text, pending.target, rule, parameters)?
             }
-            Some(Format::Arm) => fix::arm(&file.text, pending.decl, rule)?,
+            Candidate::Json => fix::arm(&file.text, pending.decl, rule)?,
+            Candidate::TfVarsJson => return None,
         };
         let position = self.lines(file).position(insertion.offset);
         let edit = TextEdit {

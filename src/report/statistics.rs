@@ -8,18 +8,27 @@ use codespan_reporting::term::termcolor::{Color, ColorSpec, WriteColor};
 use crate::findings::Scan;
 use crate::rules::{Level, RuleMeta};
 
-/// The rules with findings, each with its count and level, most findings first (then by id).
-fn counted(scan: &Scan) -> Vec<(&'static RuleMeta, Level, usize)> {
-    let mut by_rule: HashMap<&'static str, (&'static RuleMeta, Level, usize)> = HashMap::new();
+/// A rule with findings: how many, and the highest level among them.
+struct Row {
+    rule: &'static RuleMeta,
+    level: Level,
+    count: usize,
+}
+
+/// The rules with findings, most findings first (then by id).
+fn counted(scan: &Scan) -> Vec<Row> {
+    let mut by_rule: HashMap<&'static str, Row> = HashMap::new();
     for finding in &scan.findings {
-        let entry = by_rule
-            .entry(finding.rule.id)
-            .or_insert((finding.rule, finding.level, 0));
-        entry.1 = entry.1.max(finding.level);
-        entry.2 += 1;
+        let row = by_rule.entry(finding.rule.id).or_insert(Row {
+            rule: finding.rule,
+            level: finding.level,
+            count: 0,
+        });
+        row.level = row.level.max(finding.level);
+        row.count += 1;
     }
-    let mut rows: Vec<_> = by_rule.into_values().collect();
-    rows.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.id.cmp(b.0.id)));
+    let mut rows: Vec<Row> = by_rule.into_values().collect();
+    rows.sort_by(|a, b| b.count.cmp(&a.count).then(a.rule.id.cmp(b.rule.id)));
     rows
 }
 
@@ -28,11 +37,15 @@ pub fn table(scan: &Scan, out: &mut dyn WriteColor) -> io::Result<()> {
     let rows = counted(scan);
     let count_width = rows
         .iter()
-        .map(|r| r.2.to_string().len())
+        .map(|row| row.count.to_string().len())
         .max()
         .unwrap_or(1);
-    let slug_width = rows.iter().map(|r| r.0.slug.len()).max().unwrap_or(0);
-    for (rule, level, count) in rows {
+    let slug_width = rows
+        .iter()
+        .map(|row| row.rule.slug.len())
+        .max()
+        .unwrap_or(0);
+    for Row { rule, level, count } in rows {
         write!(out, "{count:>count_width$}  ")?;
         out.set_color(
             ColorSpec::new()

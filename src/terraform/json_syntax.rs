@@ -30,7 +30,7 @@ const OBJECT_ATTRIBUTES: &[&str] = &[
 ];
 
 /// The property name Terraform reads as a comment in any object of its JSON syntax.
-const COMMENT_PROPERTY: &str = "//";
+pub const COMMENT_PROPERTY: &str = "//";
 
 /// Where each piece of the native text came from in the JSON text.
 #[derive(Debug, Clone, Default)]
