@@ -43,7 +43,7 @@ pub struct ConfigFile {
 impl Config {
     /// The directory of the configuration file, which its paths and globs are relative to.
     pub fn directory(&self) -> Option<&Path> {
-        self.path.as_deref().and_then(Path::parent)
+        self.path.as_deref().map(directory_of)
     }
 
     /// The configuration file's suppression entries, pointing into the file (added to the sources
@@ -167,6 +167,22 @@ pub fn find(start: &Path) -> Option<PathBuf> {
     None
 }
 
+/// The first `.acr-lint.yaml` in `start` or a directory above it, named as `start` is: from the
+/// working directory `working` when `start` is relative and the file lies there or above it
+/// (`../.acr-lint.yaml`), absolute otherwise.
+pub fn find_from(start: &Path, working: &Path) -> Option<PathBuf> {
+    let found = find(start)?;
+    if start.is_absolute() {
+        return Some(found);
+    }
+    let Some(below) = found.parent().and_then(|d| working.strip_prefix(d).ok()) else {
+        return Some(found);
+    };
+    let mut relative: PathBuf = below.components().map(|_| "..").collect();
+    relative.push(FILE_NAME);
+    Some(relative)
+}
+
 /// Reads and validates a configuration file.
 pub fn load(path: &Path) -> Result<Config, ConfigError> {
     let error = |line: u64, column: u64, message: String| ConfigError {
@@ -227,7 +243,7 @@ fn validate(file: ConfigFile, path: &Path) -> Result<Config, ConfigError> {
             ),
         ));
     }
-    let base = path.parent().unwrap_or(Path::new("."));
+    let base = directory_of(path);
     let repository = repository_root(base);
     let named = |what: &str, name: &str| named_file(base, &repository, what, name);
     let mut var_files = Vec::new();
@@ -288,6 +304,14 @@ fn validate(file: ConfigFile, path: &Path) -> Result<Config, ConfigError> {
 
 fn values(list: Vec<Spanned<String>>) -> Vec<String> {
     list.into_iter().map(|s| s.value).collect()
+}
+
+/// The directory of a configuration file: `.` for a bare file name.
+fn directory_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    }
 }
 
 /// The repository a configuration in `directory` belongs to: the nearest directory at or

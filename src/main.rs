@@ -463,7 +463,11 @@ fn settings(cli: &Cli, paths: &[PathBuf]) -> Result<config::Effective, String> {
             ));
         }
         Some(path) => Some(path.clone()),
-        None => config::find(paths.first().map_or(Path::new("."), PathBuf::as_path)),
+        None => {
+            let start = paths.first().map_or(Path::new("."), PathBuf::as_path);
+            let working = std::env::current_dir().unwrap_or_default();
+            config::find_from(start, &working)
+        }
     };
     let file = match path {
         Some(path) => config::load(&path).map_err(|e| e.to_string())?,

@@ -426,8 +426,10 @@ pub fn scan(options: &ScanOptions) -> Scan {
         .map(|config| config.suppressions_in(&mut sources, &base))
         .unwrap_or_default();
     let rules_run: Vec<&'static str> = options.rules.iter().map(|rule| rule.meta().id).collect();
+    let paths_scanned: Vec<String> = paths.iter().filter_map(|p| glob_base.name(p)).collect();
     let suppression_options = suppress::Options {
         inline: options.inline_suppressions,
+        paths_scanned: &paths_scanned,
         configuration_directory_scanned: scans_the_configuration_directory(
             &paths,
             options.config.as_ref(),

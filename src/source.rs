@@ -2,7 +2,7 @@
 
 mod glob;
 
-pub use glob::{Glob, GlobBase, glob_is_well_formed, glob_matches};
+pub use glob::{Glob, GlobBase, glob_is_well_formed, glob_literal_prefix, glob_matches};
 
 use std::path::{Path, PathBuf};
 

@@ -339,7 +339,7 @@ pub fn apply<'n>(
         }
     }
     for (suppression, used) in suppressions.iter().zip(&used) {
-        if judgement.unjudged.contains(&suppression.directive) {
+        if !*used && judgement.unjudged.contains(&suppression.directive) {
             continue;
         }
         let removed: Vec<_> = suppression
@@ -428,6 +428,8 @@ pub struct Options<'a> {
     /// Whether the scan read the whole directory of the configuration file (a path given is
     /// that directory or one above it), so that an entry for files it did not read is unused.
     pub configuration_directory_scanned: bool,
+    /// The paths given to the scan, named from the configuration file's directory.
+    pub paths_scanned: &'a [String],
     /// Tool diagnostics (ACR9xx) switched off.
     pub ignored_diagnostics: &'a [&'static str],
     /// The rules the scan ran.
@@ -479,7 +481,8 @@ pub fn apply_to_scan(
     let unjudged: HashSet<Span> = match judged_by_what_was_read {
         true => {
             let names_read: Vec<&str> = (0..sources.files().len()).map(name).collect();
-            entries_for_files_not_read(&config_suppressions, &names_read).collect()
+            entries_for_files_not_read(&config_suppressions, &names_read, options.paths_scanned)
+                .collect()
         }
         false => HashSet::new(),
     };
@@ -497,21 +500,37 @@ pub fn apply_to_scan(
     (kept, suppressed)
 }
 
-/// Where the configuration entries whose `path` glob matches none of the files read are
-/// written (`path: "infra/*.tf"` when only `legacy` is scanned: they may well suppress something
-/// there).
+/// Where the configuration entries are written that may cover files the scan did not read: those
+/// whose `path` glob matches none of the files read (`path: "infra/*.tf"` when only `legacy` is
+/// scanned), and those whose glob reaches beyond the paths scanned (`path: "**/*.tf"`, or a
+/// `resource` with no `path`, when only `legacy` is): they may well suppress something there.
 fn entries_for_files_not_read<'e>(
     entries: &'e [Suppression],
     names_read: &'e [&str],
+    paths_scanned: &'e [String],
 ) -> impl Iterator<Item = Span> + 'e {
-    entries.iter().filter_map(|entry| {
+    entries.iter().filter_map(move |entry| {
         let Covers::Path { glob, .. } = &entry.covers else {
             return None;
         };
-        let glob = crate::source::Glob::new(glob);
-        let matches_one = names_read.iter().any(|name| glob.matches(name));
-        (!matches_one).then_some(entry.directive)
+        let within = crate::source::glob_literal_prefix(glob);
+        let inside_the_scan = paths_scanned.iter().any(|path| lies_within(within, path));
+        let matcher = crate::source::Glob::new(glob);
+        let matches_one = names_read.iter().any(|name| matcher.matches(name));
+        (!(inside_the_scan && matches_one)).then_some(entry.directive)
     })
+}
+
+/// Whether the path `name` is `directory` or lies below it (both named from one directory).
+fn lies_within(name: &str, directory: &str) -> bool {
+    let directory = directory.strip_prefix("./").unwrap_or(directory);
+    if directory == "." {
+        return true;
+    }
+    match name.strip_prefix(directory) {
+        Some(rest) => rest.is_empty() || rest.starts_with('/') || directory.ends_with('/'),
+        None => false,
+    }
 }
 
 #[cfg(test)]

@@ -271,23 +271,21 @@ fn exclude_and_suppress_globs_are_relative_to_the_configuration_file() {
 fn suppress_entries_cover_paths_and_resources_and_unused_ones_are_reported() {
     let config = "suppress:\n  - rule: ACR003\n    path: \"infra/*.tf\"\n    reason: identity comes from the platform team\n  - rule: ACR001\n    resource: azurerm_container_registry.other\n    reason: no such registry\n";
     let dir = project(Some(config));
-    run(
-        dir.path(),
-        &["infra", "-f", "concise", "--fail-on", "never"],
-    )
-    .stdout(predicate::str::contains("[ACR003]").not())
-    .stdout(predicate::str::contains(
-        ".acr-lint.yaml:5:5: warning[ACR903]",
-    ));
+    run(dir.path(), &[".", "-f", "concise", "--fail-on", "never"])
+        .stdout(predicate::str::contains("[ACR003]").not())
+        .stdout(predicate::str::contains(
+            ".acr-lint.yaml:5:5: warning[ACR903]",
+        ));
 }
 
 /// An entry for files a scan did not read is not said to suppress nothing: `acr-lint legacy`
-/// hears nothing of the entries for `infra/`, which a scan of `infra` uses. Scanned from the
-/// configuration's directory, an entry whose glob names no file read (a typo) suppresses
-/// nothing.
+/// hears nothing of the entries for `infra/`, which a scan of `infra` uses, nor of those that
+/// may cover files anywhere (a `resource` with no `path`, a `**` glob), but does of one for
+/// `legacy/`. Scanned from the configuration's directory, an entry whose glob names no file
+/// read (a typo) suppresses nothing, and so do those that suppress nothing anywhere.
 #[test]
 fn an_entry_for_files_a_scan_did_not_read_is_not_reported_unused() {
-    let config = "suppress:\n  - rule: ACR003\n    path: \"infra/*.tf\"\n    reason: identity comes from the platform team\n  - rule: ACR003\n    path: \"infar/*.tf\"\n    reason: a typo\n";
+    let config = "suppress:\n  - rule: ACR003\n    path: \"infra/*.tf\"\n    reason: identity comes from the platform team\n  - rule: ACR003\n    path: \"infar/*.tf\"\n    reason: a typo\n  - rule: ACR001\n    resource: azurerm_container_registry.other\n    reason: anywhere\n  - rule: ACR001\n    path: \"**/*.tf\"\n    reason: anywhere\n  - rule: ACR001\n    path: \"./legacy/*.tf\"\n    reason: here\n";
     let dir = project(Some(config));
     fs::create_dir_all(dir.path().join("legacy")).unwrap();
     fs::write(dir.path().join("legacy/main.tf"), REGISTRY).unwrap();
@@ -299,18 +297,45 @@ fn an_entry_for_files_a_scan_did_not_read_is_not_reported_unused() {
         let stdout = String::from_utf8_lossy(&output.get_output().stdout).into_owned();
         common::concise_places(&stdout, "ACR903")
     };
-    assert_eq!(unused(&["legacy"]), Vec::<String>::new());
+    let everywhere = [
+        ".acr-lint.yaml:11:5",
+        ".acr-lint.yaml:14:5",
+        ".acr-lint.yaml:5:5",
+        ".acr-lint.yaml:8:5",
+    ];
+    assert_eq!(unused(&["legacy"]), [".acr-lint.yaml:14:5"]);
+    assert_eq!(
+        unused(&["legacy/main.tf", "legacy"]),
+        [".acr-lint.yaml:14:5"]
+    );
     assert_eq!(unused(&["infra"]), Vec::<String>::new());
-    assert_eq!(unused(&["."]), [".acr-lint.yaml:5:5"]);
-    assert_eq!(unused(&[]), [".acr-lint.yaml:5:5"]);
+    assert_eq!(unused(&["."]), everywhere);
+    assert_eq!(unused(&[]), everywhere);
     let within = dir.path().join("legacy");
     let from_within = run(&within, &["..", "-f", "concise", "--fail-on", "never"]);
     let stdout = String::from_utf8_lossy(&from_within.get_output().stdout).into_owned();
-    assert!(
-        stdout.contains(".acr-lint.yaml:5:5: warning[ACR903]"),
-        "{stdout}"
-    );
-    assert_eq!(stdout.matches("[ACR903]").count(), 1, "{stdout}");
+    let above = everywhere.map(|place| format!("../{place}"));
+    assert_eq!(common::concise_places(&stdout, "ACR903"), above);
+}
+
+/// An expired entry that may cover files a partial scan did not read still says it expired
+/// where it covers a finding.
+#[test]
+fn an_expired_entry_covering_a_finding_of_a_partial_scan_says_so() {
+    let config = "suppress:\n  - rule: ACR003\n    resource: azurerm_container_registry.acr\n    reason: platform identity\n    until: 2020-01-31\n";
+    let dir = project(Some(config));
+    fs::create_dir_all(dir.path().join("legacy")).unwrap();
+    fs::write(dir.path().join("legacy/main.tf"), REGISTRY).unwrap();
+    run(
+        dir.path(),
+        &["legacy", "-f", "concise", "--fail-on", "never"],
+    )
+    .stdout(predicate::str::contains(
+        ".acr-lint.yaml:2:5: warning[ACR904] suppression of ACR003 expired on 2020-01-31",
+    ))
+    .stdout(predicate::str::contains(
+        "legacy/main.tf:6:10: warning[ACR003]",
+    ));
 }
 
 #[test]

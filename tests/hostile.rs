@@ -1576,14 +1576,22 @@ fn configuration_paths_out_of_the_repository_are_errors() {
         ),
     ] {
         write(dir.path(), "ok/.acr-lint.yaml", entry.as_bytes());
-        let run = run(&dir.path().join("ok"), &[]);
-        assert_eq!(run.code, Some(2), "{entry}: {}", run.stderr);
-        assert!(run.stderr.contains(message), "{entry}: {}", run.stderr);
-        assert!(
-            !run.stderr.contains("first_line") && !run.stderr.contains("root:"),
-            "{}",
-            run.stderr
-        );
+        // Found, and given by its bare name: a file with no directory in its path.
+        for args in [&[][..], &["--config", ".acr-lint.yaml"]] {
+            let run = run(&dir.path().join("ok"), args);
+            assert_eq!(run.code, Some(2), "{entry} {args:?}: {}", run.stderr);
+            assert!(run.stderr.contains(message), "{entry}: {}", run.stderr);
+            assert!(
+                run.stderr.starts_with("error: .acr-lint.yaml:"),
+                "{}",
+                run.stderr
+            );
+            assert!(
+                !run.stderr.contains("first_line") && !run.stderr.contains("root:"),
+                "{}",
+                run.stderr
+            );
+        }
     }
     write(
         dir.path(),

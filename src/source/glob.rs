@@ -27,6 +27,18 @@ impl Glob {
     }
 }
 
+/// The leading segments of `glob` that match only themselves (`infra/app` of `infra/app/*.tf`,
+/// the whole of a glob with no wildcard): every path the glob matches lies there.
+pub fn glob_literal_prefix(glob: &str) -> &str {
+    let glob = glob.strip_prefix("./").unwrap_or(glob);
+    let Some(wildcard) = glob.find(['*', '?', '[', '\\']) else {
+        return glob;
+    };
+    let before = glob.get(..wildcard).unwrap_or_default();
+    let slash = before.rfind('/').unwrap_or_default();
+    before.get(..slash).unwrap_or_default()
+}
+
 /// How files are named from a directory, wherever the scan runs from: the configuration file's
 /// (for its `exclude` and its suppressions' `path` globs, as its `var-files` are), or a
 /// baseline's repository.
@@ -300,6 +312,17 @@ mod tests {
         assert!(!glob_matches("infra/*.tf", "infra/x/main.tf"));
         assert!(glob_matches("**", "anything/at/all"));
         assert!(glob_matches("main.?f", "main.tf"));
+    }
+
+    #[test]
+    fn the_literal_prefix_of_a_glob_holds_every_path_it_matches() {
+        assert_eq!(glob_literal_prefix("infra/app/*.tf"), "infra/app");
+        assert_eq!(glob_literal_prefix("./infra/**"), "infra");
+        assert_eq!(glob_literal_prefix("infra/main.tf"), "infra/main.tf");
+        assert_eq!(glob_literal_prefix("inf?a/main.tf"), "");
+        assert_eq!(glob_literal_prefix("**/*.tf"), "");
+        assert_eq!(glob_literal_prefix("a/[bc]/d"), "a");
+        assert_eq!(glob_literal_prefix("a/\\*/d"), "a");
     }
 
     /// How globs matched before: each way a star could match tried in turn.
