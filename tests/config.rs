@@ -338,6 +338,38 @@ fn an_expired_entry_covering_a_finding_of_a_partial_scan_says_so() {
     ));
 }
 
+/// A configuration found above the working directory, and the files it names, are named from
+/// the working directory, as the scanned files are.
+#[test]
+fn a_configuration_found_above_is_named_from_the_working_directory() {
+    let dir = project(Some("var-files: [prod.tfvars]\nbad-key: 1\n"));
+    fs::write(dir.path().join("prod.tfvars"), "admin = true\n").unwrap();
+    let infra = dir.path().join("infra");
+    run(&infra, &["-f", "concise"])
+        .code(2)
+        .stderr(predicate::str::starts_with("error: ../.acr-lint.yaml:2:1:"));
+    fs::write(
+        dir.path().join(".acr-lint.yaml"),
+        "var-files: [prod.tfvars]\n",
+    )
+    .unwrap();
+    run(&infra, &["-f", "concise"])
+        .code(1)
+        .stdout(predicate::str::starts_with(
+            "../prod.tfvars:1:9: error[ACR001]",
+        ));
+    run(&infra, &["config"]).stdout(predicate::str::starts_with(
+        "config-file: ../.acr-lint.yaml\n",
+    ));
+    let absolute = infra.to_string_lossy().into_owned();
+    run(&infra, &[absolute.as_str(), "-f", "concise"])
+        .code(1)
+        .stdout(predicate::str::contains(format!(
+            "{}:1:9: error[ACR001]",
+            dir.path().join("prod.tfvars").display()
+        )));
+}
+
 #[test]
 fn var_files_from_the_command_line_and_config_set_variables() {
     let dir = project(None);
