@@ -1078,6 +1078,10 @@ fn main() -> std::process::ExitCode {
             malformed_parameters_files_and_var_values_are_reported,
         ),
         common::always(
+            "quotes_in_the_comments_of_a_secret_value_are_not_masked",
+            quotes_in_the_comments_of_a_secret_value_are_not_masked,
+        ),
+        common::always(
             "secrets_are_masked_in_every_format",
             secrets_are_masked_in_every_format,
         ),
@@ -1640,6 +1644,28 @@ fn malformed_parameters_files_and_var_values_are_reported() {
         "{}",
         var.stderr
     );
+}
+
+/// The quotes in the comments of a secret value are not its strings: the words they hold stay
+/// in every message (here, a syntax error of another file that names them), and the value's
+/// own strings are still masked.
+fn quotes_in_the_comments_of_a_secret_value_are_not_masked() {
+    let dir = scratch();
+    let template = "@secure()\nparam settings object = {\n  // \"array\", \"object\": isn't this a comment\n  /* 'literal' */\n  token: 'PLANTED-BICEP-SECRET'\n}\n\nresource acr 'Microsoft.ContainerRegistry/registries@2023-07-01' = {\n  name: 'contosoregistry'\n  location: 'westeurope'\n  sku: { name: 'Premium' }\n  properties: { adminUserEnabled: settings.token == 'PLANTED-BICEP-SECRET' }\n}\n";
+    write(dir.path(), "bicep/main.bicep", template.as_bytes());
+    write(dir.path(), "bicep/broken.bicep", b"var bad = a+\n");
+    let run = run(dir.path(), &["-f", "concise"]);
+    assert_eq!(run.code, Some(3), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("Expected a literal value, an array, an object, a parenthesized expression"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("*****"), "{}", run.stderr);
+    for output in [&run.stdout, &run.stderr] {
+        assert!(!output.contains("PLANTED-BICEP-SECRET"), "{output}");
+    }
 }
 
 /// Values the inputs mark secret, planted on lines the reports point at, appear in no format.

@@ -154,35 +154,59 @@ fn is_scalar(text: &str) -> bool {
 }
 
 /// The contents of the `"..."` and `'...'` strings in `text` that are not object keys, JSON
-/// escapes decoded.
+/// escapes decoded; the quotes of comments (`//`, `/* */`, `#`) are not strings.
 fn quoted_parts(text: &str) -> Vec<String> {
     let mut parts = Vec::new();
-    let mut chars = text.char_indices();
-    while let Some((start, quote)) = chars.next() {
-        if quote != '"' && quote != '\'' {
+    let mut at = 0;
+    while let Some(rest) = text.get(at..) {
+        let Some(start) = rest.find(['"', '\'', '/', '#']).map(|n| at + n) else {
+            break;
+        };
+        let from = text.get(start..).unwrap_or_default();
+        let skip_to =
+            |end: &str, past: usize| from.find(end).map_or(text.len(), |n| start + n + past);
+        if from.starts_with("//") || from.starts_with('#') {
+            at = skip_to("\n", 1);
             continue;
         }
-        let mut escaped = false;
-        for (at, c) in chars.by_ref() {
-            if escaped {
-                escaped = false;
-            } else if c == '\\' {
-                escaped = true;
-            } else if c == quote {
-                let raw = text.get(start..=at).unwrap_or("");
-                let inner = raw.get(1..raw.len().saturating_sub(1)).unwrap_or("");
-                let key = text
-                    .get(at + 1..)
-                    .is_some_and(|after| after.trim_start().starts_with(':'));
-                if !key {
-                    let decoded = serde_json::from_str::<String>(raw).ok();
-                    parts.push(decoded.unwrap_or_else(|| inner.replace("\\'", "'")));
-                }
-                break;
-            }
+        if from.starts_with("/*") {
+            at = skip_to("*/", 2);
+            continue;
         }
+        let Some(quote) = from.chars().next().filter(|&c| c == '"' || c == '\'') else {
+            at = start + 1;
+            continue;
+        };
+        let Some(close) = closing_quote(from, quote) else {
+            break;
+        };
+        let raw = from.get(..=close).unwrap_or_default();
+        let inner = raw.get(1..close).unwrap_or_default();
+        let key = from
+            .get(close + 1..)
+            .is_some_and(|after| after.trim_start().starts_with(':'));
+        if !key {
+            let decoded = serde_json::from_str::<String>(raw).ok();
+            parts.push(decoded.unwrap_or_else(|| inner.replace("\\'", "'")));
+        }
+        at = start + close + 1;
     }
     parts
+}
+
+/// Where the string that opens `text` with `quote` closes (a `\` escapes the next character).
+fn closing_quote(text: &str, quote: char) -> Option<usize> {
+    let mut escaped = false;
+    for (at, c) in text.char_indices().skip(1) {
+        if escaped {
+            escaped = false;
+        } else if c == '\\' {
+            escaped = true;
+        } else if c == quote {
+            return Some(at);
+        }
+    }
+    None
 }
 
 /// `message` with every occurrence of `secrets` masked; `None` when none occurs.
@@ -355,6 +379,17 @@ mod tests {
         assert_eq!(literal_strings("true"), vec!["true".to_string()]);
         assert!(literal_strings(r#""a" + "b""#).is_empty());
         assert!(literal_strings("var.password").is_empty());
+        // The quotes of comments are not strings.
+        assert_eq!(
+            literal_strings(
+                "{\n  // \"array\", isn't it\n  a: 'x' /* 'y' */\n  # 'z'\n  b: \"w\"\n}"
+            ),
+            vec!["x".to_string(), "w".to_string()]
+        );
+        assert_eq!(
+            literal_strings("['https://contoso.com/a#b', 'c/d']"),
+            vec!["https://contoso.com/a#b".to_string(), "c/d".to_string()]
+        );
     }
 
     #[test]
