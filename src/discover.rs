@@ -155,7 +155,7 @@ pub fn discover(
         match root.symlink_metadata() {
             Err(_) => errors.push(WalkError {
                 path: root.clone(),
-                message: "no such file or directory".into(),
+                message: missing_path_message(root),
                 skipped: false,
             }),
             Ok(metadata) if metadata.is_file() => files.extend(given_file(root)),
@@ -165,6 +165,19 @@ pub fn discover(
     source::sort_in_directory_order(&mut files, |(path, _)| path);
     files.dedup_by(|a, b| a.0 == b.0);
     (files, errors)
+}
+
+/// Why a path given cannot be scanned; for a word other linters take as their command
+/// (`acr-lint check .`), what acr-lint takes instead.
+fn missing_path_message(path: &Path) -> String {
+    const OTHER_LINTERS_COMMANDS: [&str; 3] = ["check", "lint", "scan"];
+    match path.to_str() {
+        Some(word) if OTHER_LINTERS_COMMANDS.contains(&word) => format!(
+            "no such file or directory; acr-lint takes the paths to scan, with no `{word}` \
+             command before them: `acr-lint .`"
+        ),
+        _ => "no such file or directory".into(),
+    }
 }
 
 /// How many files given by name a note on skipped ones names before it only counts them.

@@ -268,6 +268,21 @@ fn exit_3_on_a_missing_path() {
         .stderr(predicate::str::contains("no/such/dir: no such file"));
 }
 
+/// `acr-lint check .`, as other linters are run, says that acr-lint takes the paths alone; the
+/// rest of the paths is still scanned.
+#[test]
+fn a_command_of_other_linters_in_place_of_a_path_says_what_to_type() {
+    acr_lint()
+        .args(["check", ADMIN_CASE, "-f", "concise"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains(
+            "check: no such file or directory; acr-lint takes the paths to scan, with no `check` \
+             command before them: `acr-lint .`",
+        ))
+        .stdout(predicate::str::contains("error[ACR001]"));
+}
+
 #[test]
 fn concise_format() {
     acr_lint()
