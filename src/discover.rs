@@ -176,6 +176,9 @@ fn missing_path_message(path: &Path) -> String {
             "no such file or directory; acr-lint takes the paths to scan, with no `{word}` \
              command before them: `acr-lint .`"
         ),
+        Some("rule") => "no such file or directory; `acr-lint explain ACR001` prints a rule's \
+                         page, `acr-lint rules` lists them"
+            .into(),
         _ => "no such file or directory".into(),
     }
 }

@@ -281,6 +281,13 @@ fn a_command_of_other_linters_in_place_of_a_path_says_what_to_type() {
              command before them: `acr-lint .`",
         ))
         .stdout(predicate::str::contains("error[ACR001]"));
+    acr_lint()
+        .args(["rule", "ACR001"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains(
+            "rule: no such file or directory; `acr-lint explain ACR001` prints a rule's page",
+        ));
 }
 
 #[test]
