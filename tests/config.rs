@@ -390,6 +390,34 @@ fn var_files_from_the_command_line_and_config_set_variables() {
     run(dir.path(), &["infra", "--var-file", "missing.tfvars"]).code(2);
 }
 
+/// A value no file holds says where it was set: `--var` or the environment.
+#[test]
+fn a_value_given_on_the_command_line_or_in_the_environment_says_where_it_was_set() {
+    let dir = project(None);
+    let origin = |args: &[&str], environment: Option<&str>| {
+        let mut command = Command::cargo_bin("acr-lint").unwrap();
+        command.current_dir(dir.path()).env_remove("TF_VAR_admin");
+        if let Some(value) = environment {
+            command.env("TF_VAR_admin", value);
+        }
+        let output = command
+            .args(["infra", "-f", "json", "--select", "ACR001"])
+            .args(args)
+            .output()
+            .unwrap();
+        let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        report["findings"][0]["related"][0]["message"].clone()
+    };
+    assert_eq!(
+        origin(&["--var", "admin=true"], None),
+        "value comes from `var.admin`, set by `--var admin=...`"
+    );
+    assert_eq!(
+        origin(&[], Some("true")),
+        "value comes from `var.admin`, set by environment variable `TF_VAR_admin`"
+    );
+}
+
 /// `--var` overrides the var files before it and is overridden by those after it, whatever
 /// the configuration file lists first; lists and objects are read in HCL syntax.
 #[test]

@@ -33,6 +33,9 @@ pub trait Evaluate {
     /// Where the value `expr` (written in `file`) reads through a variable or local, or picks
     /// with `try()`, `coalesce()` or `lookup()`, was written.
     fn origin<'s>(&'s self, expr: &'s Expression, file: FileId) -> Option<Origin<'s>>;
+    /// Where the value of variable `variable` was set when no file holds it: `` `--var
+    /// admin=...` `` or an environment variable.
+    fn set_outside(&self, variable: &str) -> Option<&str>;
 }
 
 /// A scope with names bound on top of another: a `dynamic` block's iterator in its `content`.
@@ -53,6 +56,10 @@ pub struct DynamicElement<'a> {
 }
 
 impl Evaluate for Bound<'_> {
+    fn set_outside(&self, variable: &str) -> Option<&str> {
+        self.parent.set_outside(variable)
+    }
+
     fn evaluate(&self, expr: &Expression) -> TfValue {
         self.parent.evaluate_bound(expr, &self.bindings)
     }
@@ -191,9 +198,14 @@ impl Converter<'_> {
                 }));
             }
             _ => {
+                let written = ["`", shorten(source).as_str(), "`"].concat();
+                let outside = variable.and_then(|name| self.values?.set_outside(name));
                 node.via = Some(Box::new(Via {
                     span,
-                    description: ["`", shorten(source).as_str(), "`"].concat(),
+                    description: match outside {
+                        Some(outside) => format!("{written}, set by {outside}"),
+                        None => written,
+                    },
                     input: variable
                         .map(str::to_string)
                         .or_else(|| first_variable(source)),

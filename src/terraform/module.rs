@@ -286,6 +286,8 @@ pub type ModuleOutputs = Vec<(String, GivenValue)>;
 struct Variable<'a> {
     value: Option<TfValue>,
     origin: Option<(Span, String)>,
+    /// Where a value given from outside that no file holds was set (`` `--var admin=...` ``).
+    set_outside: Option<String>,
     /// The `default` expression, while no value given from outside replaces it.
     default: Option<Written<'a>>,
     /// The value given from outside as it was written, when it was.
@@ -347,6 +349,7 @@ impl<'a> ModuleScope<'a> {
                 variable.origin = given
                     .span
                     .map(|span| (span, format!("variable `{name}` (set in {})", given.source)));
+                variable.set_outside = given.span.is_none().then(|| given.source.clone());
             }
         }
         scope
@@ -386,6 +389,7 @@ impl<'a> ModuleScope<'a> {
                     let variable = Variable {
                         value,
                         origin,
+                        set_outside: None,
                         default: default.map(|a| Written {
                             file: file.file,
                             expr: &a.value,
@@ -895,6 +899,10 @@ impl Scope for InstanceScope<'_, '_> {
 }
 
 impl Evaluate for InstanceScope<'_, '_> {
+    fn set_outside(&self, variable: &str) -> Option<&str> {
+        self.module.set_outside(variable)
+    }
+
     fn evaluate(&self, expr: &Expression) -> TfValue {
         self.module.within_budget(eval::evaluate(expr, self))
     }
@@ -983,6 +991,10 @@ impl Scope for ModuleScope<'_> {
 }
 
 impl Evaluate for ModuleScope<'_> {
+    fn set_outside(&self, variable: &str) -> Option<&str> {
+        self.variables.get(variable)?.set_outside.as_deref()
+    }
+
     fn evaluate(&self, expr: &Expression) -> TfValue {
         self.within_budget(eval::evaluate(expr, self))
     }
