@@ -524,11 +524,12 @@ fn entries_for_files_not_read<'e>(
 /// Whether the path `name` is `directory` or lies below it (both named from one directory).
 fn lies_within(name: &str, directory: &str) -> bool {
     let directory = directory.strip_prefix("./").unwrap_or(directory);
-    if directory == "." {
+    let directory = directory.trim_end_matches('/');
+    if directory.is_empty() || directory == "." {
         return true;
     }
     match name.strip_prefix(directory) {
-        Some(rest) => rest.is_empty() || rest.starts_with('/') || directory.ends_with('/'),
+        Some(rest) => rest.is_empty() || rest.starts_with('/'),
         None => false,
     }
 }

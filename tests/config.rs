@@ -308,6 +308,7 @@ fn an_entry_for_files_a_scan_did_not_read_is_not_reported_unused() {
         unused(&["legacy/main.tf", "legacy"]),
         [".acr-lint.yaml:14:5"]
     );
+    assert_eq!(unused(&["legacy/"]), [".acr-lint.yaml:14:5"]);
     assert_eq!(unused(&["infra"]), Vec::<String>::new());
     assert_eq!(unused(&["."]), everywhere);
     assert_eq!(unused(&[]), everywhere);
