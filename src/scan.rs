@@ -368,7 +368,8 @@ pub fn scan(options: &ScanOptions) -> Scan {
             ..Unit::default()
         });
     }
-    move_directives_to_json_syntax(&json_offsets, &mut units);
+    let json_syntax = JsonSyntaxFiles::of(&json_offsets);
+    move_directives_to_json_syntax(&json_syntax, &mut units);
     // Secret values are looked for on one core while the other links and runs the rules.
     let (mut secrets, (graph, outcomes)) = rayon::join(
         || secret_spans(secrets_of_files, &resources),
@@ -410,7 +411,7 @@ pub fn scan(options: &ScanOptions) -> Scan {
         }
     }
     move_to_json_syntax(
-        &json_offsets,
+        &json_syntax,
         &mut findings,
         [&mut unknown, &mut not_applicable],
         &mut secrets,
@@ -1287,21 +1288,32 @@ fn given_bicep_templates(
         .collect()
 }
 
+/// The `.tf.json` files read, each with the map from the native text it was read as to its JSON.
+struct JsonSyntaxFiles<'a>(foldhash::HashMap<FileId, &'a terraform::json_syntax::OffsetMap>);
+
+impl<'a> JsonSyntaxFiles<'a> {
+    fn of(offsets: &'a [(FileId, terraform::json_syntax::OffsetMap)]) -> Self {
+        JsonSyntaxFiles(offsets.iter().map(|(file, map)| (*file, map)).collect())
+    }
+
+    fn map(&self, file: FileId) -> Option<&'a terraform::json_syntax::OffsetMap> {
+        self.0.get(&file).copied()
+    }
+}
+
 /// Spans into `.tf.json` files are offsets into the native text they were read as; this moves
 /// those of the results to the JSON.
 fn move_to_json_syntax(
-    offsets: &[(FileId, terraform::json_syntax::OffsetMap)],
+    files: &JsonSyntaxFiles<'_>,
     findings: &mut [Box<Finding>],
     undecided: [&mut Vec<rules::Undecided>; 2],
     secrets: &mut [crate::source::Span],
 ) {
-    if offsets.is_empty() {
+    if files.0.is_empty() {
         return;
     }
-    let by_file: foldhash::HashMap<FileId, &terraform::json_syntax::OffsetMap> =
-        offsets.iter().map(|(file, map)| (*file, map)).collect();
     let remap = |span: &mut crate::source::Span| {
-        if let Some(map) = by_file.get(&span.file) {
+        if let Some(map) = files.map(span.file) {
             *span = map.span(*span);
         }
     };
@@ -1316,13 +1328,12 @@ fn move_to_json_syntax(
 
 /// The suppressions of [`move_to_json_syntax`]'s files moved there too (see
 /// [`move_directive_to_json_syntax`]).
-fn move_directives_to_json_syntax(
-    offsets: &[(FileId, terraform::json_syntax::OffsetMap)],
-    units: &mut [Unit],
-) {
+fn move_directives_to_json_syntax(files: &JsonSyntaxFiles<'_>, units: &mut [Unit]) {
+    if files.0.is_empty() {
+        return;
+    }
     for directive in units.iter_mut().flat_map(|unit| &mut unit.directives) {
-        let file = directive.span.file;
-        if let Some((_, map)) = offsets.iter().find(|(id, _)| *id == file) {
+        if let Some(map) = files.map(directive.span.file) {
             move_directive_to_json_syntax(directive, map);
         }
     }
