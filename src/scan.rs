@@ -19,6 +19,10 @@ use crate::source::{self, FileId, SourceFile, SourceMap, Span};
 use crate::terraform::VarValue;
 use crate::{arm, baseline, bicep, config, suppress, terraform, variants};
 
+mod settle;
+
+use settle::{Settle, SettledParts, settle_template, settles_templates_where_read};
+
 /// What to scan and with which rules.
 pub struct ScanOptions {
     pub paths: Vec<PathBuf>,
@@ -53,6 +57,10 @@ pub struct ScanOptions {
     /// The process exits once this scan is reported: the model is left for the exit to
     /// reclaim instead of being freed piece by piece.
     pub exit_after: bool,
+    /// Run the rules on each template that nothing else in the scan can reach as soon as it
+    /// is read, and keep its results instead of its model. The results are the same either
+    /// way; off, every model is held until the rules run on all of them.
+    pub rules_where_read: bool,
 }
 
 impl ScanOptions {
@@ -79,6 +87,7 @@ impl ScanOptions {
             parameter_pairs: Vec::new(),
             overlays: HashMap::new(),
             exit_after: false,
+            rules_where_read: true,
         }
     }
 }
@@ -179,9 +188,16 @@ pub fn scan(options: &ScanOptions) -> Scan {
     let given_or_module = |file: FileId| discovered.reported.get(file).copied().unwrap_or(true);
     let given_by_name: HashSet<PathBuf> = discover::files_given_by_name(&paths).collect();
     let given_bicepparam = given_bicepparam_files(files, &given_by_name);
+    let settles = settles_templates_where_read(options.rules_where_read, &overlays, &pairs, files);
+    let settle = settles.then_some(Settle {
+        rules: &options.rules,
+        options: &options.rule_options,
+        reported: &given_or_module,
+    });
     let readers = Readers {
         reported: &given_or_module,
         reads_as_context: &given_bicepparam,
+        settle,
     };
     let loaded: Vec<DirectoryResult> = discover::by_directory(files)
         .par_iter()
@@ -211,6 +227,7 @@ pub fn scan(options: &ScanOptions) -> Scan {
     let mut data = DataFiles::new(&discovered.data_files);
     let mut parameters_files = Vec::new();
     let mut variable_files = Vec::new();
+    let mut settled = Vec::with_capacity(loaded.iter().map(|d| d.settled.len()).sum());
     for directory in loaded {
         data.take_note(&directory.module_sources, directory.reports_any);
         data.context.extend(directory.context_sources);
@@ -223,6 +240,13 @@ pub fn scan(options: &ScanOptions) -> Scan {
         read_as_modules.extend(callees.iter().cloned());
         calls.record(directory.calls.0, callees);
         let mut output = directory.output;
+        let list = resources.len();
+        settled.extend(
+            directory
+                .settled
+                .into_iter()
+                .map(|(at, part)| (list, at, part)),
+        );
         resources.push(std::mem::take(&mut output.resources));
         model.extend(output);
         module_sources.extend(directory.module_sources);
@@ -258,10 +282,6 @@ pub fn scan(options: &ScanOptions) -> Scan {
         ),
     ];
     let reported_through_callers = calls.reported_through_callers();
-    for list in &mut resources {
-        list.retain(|r| !reported_through_callers(&r.unit));
-    }
-    model.units.retain(|u| !reported_through_callers(&u.id));
     // A Bicep file used as a module is reported through its callers.
     let called_bicep: HashSet<String> = bicep_modules
         .iter()
@@ -281,10 +301,12 @@ pub fn scan(options: &ScanOptions) -> Scan {
         .map(|path: &PathBuf| source::display_name(path, &base))
         .collect();
     let read_elsewhere = |unit: &str| bicep_module(unit) || read_with_parameters.contains(unit);
+    let reported_here = |unit: &str| !reported_through_callers(unit) && !read_elsewhere(unit);
+    let settled = SettledParts::place(settled, &resources, &reported_here);
     for list in &mut resources {
-        list.retain(|r| !read_elsewhere(&r.unit));
+        list.retain(|r| reported_here(&r.unit));
     }
-    model.units.retain(|u| !read_elsewhere(&u.id));
+    model.units.retain(|u| reported_here(&u.id));
     let mut units = merge_units(model.units);
     let secrets_of_files = std::mem::take(&mut model.secrets);
     errors.extend(model.errors);
@@ -357,7 +379,9 @@ pub fn scan(options: &ScanOptions) -> Scan {
     errors.extend(var_errors);
     name_the_files_errors_point_into(&mut errors, &sources);
 
-    let registries = distinct_registry_declarations(resources.iter().flatten());
+    let registries =
+        distinct_registry_declarations(resources.iter().flatten()) + settled.registries();
+    let repeated_declarations = settled.repeated_declarations();
     let implied = model::graph::implied_registries(resources.iter().flatten());
     resources.push(implied);
     if !outside.directives.is_empty() {
@@ -374,13 +398,22 @@ pub fn scan(options: &ScanOptions) -> Scan {
     let (mut secrets, (graph, outcomes)) = rayon::join(
         || secret_spans(secrets_of_files, &resources),
         || {
-            let mut graph = model::graph::link(resources.iter().flatten(), &units);
+            let graph_units = settled.units_apart(&units);
+            let mut graph = model::graph::link(resources.iter().flatten(), &graph_units);
             // Only findings that point into a reported file, or are about a resource declared
             // in one, are kept (below): a registry none of whose spans is there has none.
+            let kept: Vec<bool> = graph
+                .registries
+                .iter()
+                .map(|view| view.touches(&reported) || reported_unit(&view.registry.unit))
+                .collect();
+            let mut kept_in_order = kept.iter();
             graph
                 .registries
-                .retain(|view| view.touches(&reported) || reported_unit(&view.registry.unit));
-            let outcomes = rules::run(&graph, &options.rules, &options.rule_options);
+                .retain(|_| kept_in_order.next().copied().unwrap_or(true));
+            let parts = settled.into_placed(&kept, &units);
+            let outcomes =
+                rules::run_with_parts(&graph, &options.rules, &options.rule_options, parts);
             (graph, outcomes)
         },
     );
@@ -390,7 +423,7 @@ pub fn scan(options: &ScanOptions) -> Scan {
     copies.unify(&mut findings, [&mut unknown, &mut not_applicable]);
     let mut findings = variants::merge_variants(findings);
     let mut declared = HashSet::new();
-    if resources.iter().flatten().any(|r| !declared.insert(r.decl)) {
+    if repeated_declarations || resources.iter().flatten().any(|r| !declared.insert(r.decl)) {
         variants::merge_undecided(&mut unknown);
         variants::merge_undecided(&mut not_applicable);
     }
@@ -649,6 +682,9 @@ struct DirectoryResult {
     bicep_read_with_parameters: Vec<PathBuf>,
     /// Files of the scan its front ends read as data, with their text.
     content: Vec<(FileId, String)>,
+    /// Templates the rules ran on where they were read, by their resources' place in
+    /// `output.resources`.
+    settled: Vec<(usize, settle::Settled)>,
     /// The files read besides the directory's only for its files that are not reported (a
     /// Bicep module of a template read as context for a parameters file given alone).
     context_sources: Vec<FileId>,
@@ -794,6 +830,9 @@ fn applied_only_when_given(path: &Path, candidate: Candidate) -> bool {
         && !terraform::applied_by_itself(name())
 }
 
+/// A template read as soon as it was parsed, and its results when the rules ran on it there.
+type ReadTemplate = (FrontEndOutput, Option<settle::Settled>);
+
 /// Reads a directory's files in parallel, then hands each front end the documents it takes,
 /// so that a directory's syntax trees live only while its front ends read them. Where every
 /// template of the directory stands alone, each is read as soon as it is parsed, and its tree
@@ -806,7 +845,7 @@ fn read_directory(
 ) -> DirectoryResult {
     let reported = readers.reported;
     let alone = templates_stand_alone(group, bicep_context.explicit);
-    let (mut files, templates_read): (Vec<ReadFile>, Vec<Option<FrontEndOutput>>) = group
+    let (mut files, templates_read): (Vec<ReadFile>, Vec<Option<ReadTemplate>>) = group
         .par_iter()
         .map(|(id, path, candidate)| {
             let overlay = context.overlays.get(*path).copied();
@@ -816,7 +855,14 @@ fn read_directory(
             }
             let read_now = |d: &mut Document| alone && matches!(d, Document::ArmTemplate(_));
             let output = match file.document.take_if(read_now) {
-                Some(Document::ArmTemplate(root)) => Some(read_template(&file.source, &root)),
+                Some(Document::ArmTemplate(root)) => {
+                    let output = read_template(&file.source, &root);
+                    drop(root);
+                    Some(match &readers.settle {
+                        Some(settle) => settle_template(output, settle),
+                        None => (output, None),
+                    })
+                }
                 _ => None,
             };
             (file, output)
@@ -880,7 +926,11 @@ fn read_directory(
         terraform::read_directory(directory, &terraform_files, &plans, &source_of, context);
     drop(terraform_files);
     let mut output = terraform.output;
-    for template in templates_read.into_iter().flatten() {
+    let mut settled = Vec::new();
+    for (template, part) in templates_read.into_iter().flatten() {
+        if let Some(part) = part {
+            settled.push((output.resources.len(), part));
+        }
         output.extend(template);
     }
     output.extend(arm::read_directory(
@@ -913,6 +963,7 @@ fn read_directory(
         bicep_read_with_parameters: bicep.read_with_parameters,
         content: bicep.content,
         context_sources,
+        settled,
     }
 }
 
@@ -960,6 +1011,8 @@ impl FileCopies {
 /// Which files are reported, and which of those read the files they load only as context.
 struct Readers<'a> {
     reported: &'a (dyn Fn(FileId) -> bool + Sync),
+    /// Whether, and how, templates read alone are checked where they are read.
+    settle: Option<Settle<'a>>,
     /// The `.bicepparam` files given by name: their template, wherever it lies, is their
     /// context, as a JSON parameters file's is (what they report lies in them).
     reads_as_context: &'a HashSet<FileId>,

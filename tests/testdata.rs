@@ -220,3 +220,80 @@ fn every_file_of_a_case_given_alone_reports_what_the_case_reports_in_it() {
     }
     assert!(files_checked > 1000, "{files_checked}");
 }
+
+/// Both reports of a directory, JSON and SARIF, with every rule and undecided results shown,
+/// and the templates nothing else reaches checked where they are read or not.
+fn reports_checked_where_read(dir: &Path, where_read: bool) -> String {
+    let mut options = ScanOptions::new(vec![dir.to_path_buf()]);
+    options.rules = acr_lint::rules::all().to_vec();
+    options.show_unknown = true;
+    options.rules_where_read = where_read;
+    let scan = acr_lint::scan(&options);
+    let mut out = Vec::new();
+    for format in ["json", "sarif"] {
+        let format = acr_lint::report::Format::parse(format).expect("a format");
+        acr_lint::report::render(&scan, format, false, &mut out).expect("rendered");
+    }
+    String::from_utf8(out).expect("UTF-8 reports")
+}
+
+/// Copies every file below `from` to the same place below `to`, prefixed with `prefix`.
+fn copy_tree(from: &Path, to: &Path, prefix: &str) {
+    for entry in fs::read_dir(from).expect("a directory").flatten() {
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if path.is_dir() {
+            copy_tree(&path, &to.join(&name), prefix);
+        } else {
+            fs::create_dir_all(to).expect("directory made");
+            fs::copy(&path, to.join(format!("{prefix}{name}"))).expect("file copied");
+        }
+    }
+}
+
+/// A template nothing else in the scan reaches is checked where it is read and only its results
+/// kept: the reports are those of a scan that holds every model until the rules run. The ARM
+/// cases of each rule are scanned together, and again with the Terraform cases of the same rule
+/// written into the same directories (a directory's Terraform resources come before its
+/// templates' in the model).
+#[test]
+fn checking_templates_where_they_are_read_reports_what_holding_every_model_does() {
+    let testdata = common::repo().join("testdata");
+    let mut compared = 0;
+    for rule in fs::read_dir(testdata.join("arm"))
+        .expect("testdata/arm")
+        .flatten()
+    {
+        let arm = rule.path();
+        let mixed = tempfile::tempdir().expect("temporary directory");
+        copy_tree(&arm, mixed.path(), "");
+        let terraform = testdata.join("terraform").join(rule.file_name());
+        if terraform.is_dir() {
+            copy_tree(&terraform, mixed.path(), "tf-");
+        }
+        for dir in [arm.as_path(), mixed.path()] {
+            let held = reports_checked_where_read(dir, false);
+            let where_read = reports_checked_where_read(dir, true);
+            assert!(held == where_read, "{} reports differently", arm.display());
+            compared += 1;
+        }
+    }
+    assert!(compared > 80, "{compared}");
+    // A template's unit-wide results (the Defender plan's tier, not known) come before those of
+    // the Terraform module read after it.
+    let ordered = tempfile::tempdir().expect("temporary directory");
+    copy_tree(
+        &testdata.join("arm/acr305/unknown"),
+        &ordered.path().join("a"),
+        "",
+    );
+    copy_tree(
+        &testdata.join("terraform/acr305/unknown"),
+        &ordered.path().join("b"),
+        "",
+    );
+    assert_eq!(
+        reports_checked_where_read(ordered.path(), false),
+        reports_checked_where_read(ordered.path(), true)
+    );
+}

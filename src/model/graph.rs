@@ -182,7 +182,7 @@ pub fn implied_registries<'r>(
 /// Links the resources (in the order the scan read them) to their registries.
 pub fn link<'a>(
     resources: impl Iterator<Item = &'a Resource> + Clone,
-    units: &'a [Unit],
+    units: &[&'a Unit],
 ) -> Graph<'a> {
     let mut positions = UnitPositions::with_capacity(units.len());
     let mut indexes: Vec<UnitIndex> = Vec::with_capacity(units.len());
@@ -211,6 +211,7 @@ pub fn link<'a>(
     }
     let outputs: HashMap<(&str, &str), &RegistryRef> = units
         .iter()
+        .copied()
         .flat_map(|unit| {
             unit.outputs.iter().filter_map(move |output| {
                 Some((
@@ -222,6 +223,7 @@ pub fn link<'a>(
         .collect();
     let callers: Callers<'_> = units
         .iter()
+        .copied()
         .filter_map(|unit| {
             let caller = unit.caller.as_deref()?;
             Some((unit.id.as_str(), (caller, unit.input_links.as_slice())))
@@ -233,7 +235,7 @@ pub fn link<'a>(
         outputs: &outputs,
         callers: &callers,
     };
-    for unit in units {
+    for &unit in units {
         for (link, call) in &unit.handoffs {
             for slot in linker.resolve(Some(link), &unit.id, 0) {
                 if let Some(view) = registries.get_mut(slot) {
@@ -257,7 +259,7 @@ pub fn link<'a>(
     };
     let units = units
         .iter()
-        .map(|unit| UnitView {
+        .map(|&unit| UnitView {
             unit,
             resources: resources_of(unit),
         })

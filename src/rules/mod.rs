@@ -450,9 +450,34 @@ pub struct Outcomes {
     last_unit: Option<Arc<str>>,
 }
 
+/// The results of rules on part of the model, without what making them took.
+#[derive(Debug, Default)]
+pub struct Results {
+    findings: Findings,
+    not_applicable: Vec<Undecided>,
+    unknown: Vec<Undecided>,
+}
+
+impl From<Outcomes> for Results {
+    fn from(outcomes: Outcomes) -> Self {
+        Results {
+            findings: outcomes.findings,
+            not_applicable: outcomes.not_applicable,
+            unknown: outcomes.unknown,
+        }
+    }
+}
+
 impl Outcomes {
+    /// Adds the results of another part after this one's.
+    fn append(&mut self, other: Results) {
+        self.findings.extend(other.findings);
+        self.not_applicable.extend(other.not_applicable);
+        self.unknown.extend(other.unknown);
+    }
+
     /// Joins the outcomes of parts of the model in their order, moving each item once.
-    fn concatenate(options: &RuleOptions, parts: Vec<Outcomes>) -> Outcomes {
+    fn concatenate(options: &RuleOptions, parts: Vec<Results>) -> Outcomes {
         let mut out = Outcomes {
             options: options.clone(),
             findings: Vec::with_capacity(parts.iter().map(|p| p.findings.len()).sum()),
@@ -855,33 +880,117 @@ impl<'a> Target<'a> {
 /// by step.
 const FINDINGS_PER_REGISTRY: usize = 8;
 
+/// The outcomes of a part of the model the rules ran on where it was read (a template nothing
+/// else in the scan reaches): its registries' and its units', kept apart so that they take the
+/// places the whole scan's run would give them.
+#[derive(Debug, Default)]
+pub struct PartOutcomes {
+    pub registries: Results,
+    pub units: Results,
+}
+
+/// [`PartOutcomes`] with where they go: before the registry and the unit of the whole scan's
+/// graph at these positions.
+#[derive(Debug)]
+pub struct PlacedPart {
+    pub registry_position: usize,
+    pub unit_position: usize,
+    pub outcomes: PartOutcomes,
+}
+
 /// Runs the selected rules on the linked model, registries in parallel.
 pub fn run(graph: &Graph<'_>, rules: &[&'static dyn Rule], options: &RuleOptions) -> Outcomes {
-    let fresh = |registries: usize| Outcomes {
-        options: options.clone(),
-        findings: Vec::with_capacity(registries * FINDINGS_PER_REGISTRY.min(rules.len())),
-        ..Outcomes::default()
-    };
-    let parts = graph
-        .registries
-        .par_chunks(32)
-        .map(|chunk| {
-            let mut out = fresh(chunk.len());
-            for view in chunk {
-                run_on_registry(view, rules, &mut out);
-            }
-            out
-        })
-        .collect();
-    let mut out = Outcomes::concatenate(options, parts);
+    run_with_parts(graph, rules, options, Vec::new())
+}
+
+/// Runs the selected rules on a self-contained part of the model, on this thread.
+pub fn run_part(
+    graph: &Graph<'_>,
+    rules: &[&'static dyn Rule],
+    options: &RuleOptions,
+) -> PartOutcomes {
+    let mut registries = fresh_outcomes(graph.registries.len(), rules, options);
+    for view in &graph.registries {
+        run_on_registry(view, rules, &mut registries);
+    }
+    let mut units = fresh_outcomes(0, rules, options);
     for unit in &graph.units {
-        for rule in rules.iter().filter(|r| r.meta().scope == RuleScope::Unit) {
-            out.current = Some(rule.meta());
-            rule.check_unit(unit, &mut out);
+        run_on_unit(unit, rules, &mut units);
+    }
+    PartOutcomes {
+        registries: registries.into(),
+        units: units.into(),
+    }
+}
+
+/// [`run`], with the outcomes of parts that ran already placed where the graph's order puts
+/// them; `parts` are in that order.
+pub fn run_with_parts(
+    graph: &Graph<'_>,
+    rules: &[&'static dyn Rule],
+    options: &RuleOptions,
+    parts: Vec<PlacedPart>,
+) -> Outcomes {
+    let run_registries = |views: &[RegistryView<'_>]| -> Vec<Results> {
+        views
+            .par_chunks(32)
+            .map(|chunk| {
+                let mut out = fresh_outcomes(chunk.len(), rules, options);
+                for view in chunk {
+                    run_on_registry(view, rules, &mut out);
+                }
+                Results::from(out)
+            })
+            .collect()
+    };
+    let mut pieces = Vec::new();
+    let mut units_of_parts = Vec::with_capacity(parts.len());
+    let mut start = 0;
+    for part in parts {
+        let end = part.registry_position.clamp(start, graph.registries.len());
+        pieces.extend(run_registries(
+            graph.registries.get(start..end).unwrap_or_default(),
+        ));
+        pieces.push(part.outcomes.registries);
+        units_of_parts.push((part.unit_position, part.outcomes.units));
+        start = end;
+    }
+    pieces.extend(run_registries(
+        graph.registries.get(start..).unwrap_or_default(),
+    ));
+    let mut out = Outcomes::concatenate(options, pieces);
+    units_of_parts.sort_by_key(|(position, _)| *position);
+    let mut units_of_parts = units_of_parts.into_iter().peekable();
+    for (position, unit) in graph.units.iter().enumerate() {
+        while let Some((_, part)) = units_of_parts.next_if(|(at, _)| *at <= position) {
+            out.append(part);
         }
+        run_on_unit(unit, rules, &mut out);
+    }
+    for (_, part) in units_of_parts {
+        out.append(part);
     }
     out.current = None;
     out
+}
+
+fn fresh_outcomes(
+    registries: usize,
+    rules: &[&'static dyn Rule],
+    options: &RuleOptions,
+) -> Outcomes {
+    Outcomes {
+        options: options.clone(),
+        findings: Vec::with_capacity(registries * FINDINGS_PER_REGISTRY.min(rules.len())),
+        ..Outcomes::default()
+    }
+}
+
+fn run_on_unit(unit: &UnitView<'_>, rules: &[&'static dyn Rule], out: &mut Outcomes) {
+    for rule in rules.iter().filter(|r| r.meta().scope == RuleScope::Unit) {
+        out.current = Some(rule.meta());
+        rule.check_unit(unit, out);
+    }
 }
 
 /// Rules that fire when the registry lacks a related resource, which a module the scan could not

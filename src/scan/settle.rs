@@ -1,0 +1,192 @@
+//! Templates the rules run on where they are read: a template that nothing else in the scan can
+//! reach (no parameters file, no Bicep file, no other unit links to it) is linked and checked on
+//! the thread that read it, and only its results are kept, in place of its model. The results
+//! take the places the whole scan's run would give them, so a scan reports the same either way.
+
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+
+use crate::discover::Candidate;
+use crate::model::{self, FrontEndOutput, Kind, Resource, Unit};
+use crate::rules::{self, PartOutcomes, PlacedPart, Rule};
+use crate::source::FileId;
+
+/// What running the rules where a template is read takes.
+#[derive(Clone, Copy)]
+pub(super) struct Settle<'a> {
+    pub rules: &'a [&'static dyn Rule],
+    pub options: &'a rules::RuleOptions,
+    /// Whether a file is reported (not read only as context).
+    pub reported: &'a (dyn Fn(FileId) -> bool + Sync),
+}
+
+/// A template the rules ran on where it was read.
+pub(super) struct Settled {
+    unit: String,
+    outcomes: PartOutcomes,
+    /// Its registries, each declaration once.
+    registries: usize,
+    /// Whether two of its resources share a declaration (a copy loop's instances).
+    repeated_declaration: bool,
+}
+
+/// Whether this scan may run the rules on templates where they are read: on the command line,
+/// without files given by an editor, parameters files paired with templates or Bicep files
+/// (which name templates from elsewhere: as modules, or with `using`).
+pub(super) fn settles_templates_where_read(
+    rules_where_read: bool,
+    overlays: &HashMap<PathBuf, &str>,
+    pairs: &[(PathBuf, Vec<PathBuf>)],
+    files: &[(PathBuf, Candidate)],
+) -> bool {
+    rules_where_read
+        && overlays.is_empty()
+        && pairs.is_empty()
+        && !files
+            .iter()
+            .any(|(_, c)| matches!(c, Candidate::Bicep | Candidate::BicepParams))
+}
+
+/// Runs the rules on a template read alone, unless it names registries it does not declare
+/// (those become registries of the whole scan's model); its resources are then dropped.
+pub(super) fn settle_template(
+    mut output: FrontEndOutput,
+    settle: &Settle<'_>,
+) -> (FrontEndOutput, Option<Settled>) {
+    let [unit] = output.units.as_slice() else {
+        return (output, None);
+    };
+    let own = |r: &Resource| r.unit == unit.id;
+    let implied = model::graph::implied_registries(output.resources.iter());
+    if !implied.is_empty() || !output.resources.iter().all(own) {
+        return (output, None);
+    }
+    let mut graph = model::graph::link(output.resources.iter(), &[unit]);
+    graph
+        .registries
+        .retain(|view| view.touches(&settle.reported));
+    let outcomes = rules::run_part(&graph, settle.rules, settle.options);
+    drop(graph);
+    let mut declared = HashSet::new();
+    let settled = Settled {
+        unit: unit.id.clone(),
+        outcomes,
+        registries: super::distinct_registry_declarations(output.resources.iter()),
+        repeated_declaration: output.resources.iter().any(|r| !declared.insert(r.decl)),
+    };
+    output.resources = Vec::new();
+    // What rules read of the unit is read; its directives remain for the suppressions.
+    for unit in &mut output.units {
+        unit.inputs = Vec::new();
+        unit.outputs = Vec::new();
+    }
+    (output, Some(settled))
+}
+
+/// The settled templates of a scan, each with the number of registries the whole scan's graph
+/// has before it.
+pub(super) struct SettledParts {
+    parts: Vec<(usize, Settled)>,
+}
+
+impl SettledParts {
+    /// Places each settled template (by its directory's list and its index in that list, as
+    /// it was read) among the resources of the scan that `kept` keeps; those whose unit is not
+    /// kept are dropped, as their resources would have been.
+    pub(super) fn place(
+        settled: Vec<(usize, usize, Settled)>,
+        resources: &[Vec<Resource>],
+        kept: &dyn Fn(&str) -> bool,
+    ) -> Self {
+        let registries_kept = |list: &[Resource]| {
+            list.iter()
+                .filter(|r| r.kind == Kind::Registry && kept(&r.unit))
+                .count()
+        };
+        let mut parts = Vec::with_capacity(settled.len());
+        let mut settled = settled.into_iter().peekable();
+        let mut before = 0;
+        for (index, list) in resources.iter().enumerate() {
+            let mut counted = 0;
+            while let Some((_, at, part)) = settled.next_if(|(l, _, _)| *l == index) {
+                let at = at.clamp(counted, list.len());
+                before += registries_kept(list.get(counted..at).unwrap_or_default());
+                counted = at;
+                if kept(&part.unit) {
+                    parts.push((before, part));
+                }
+            }
+            before += registries_kept(list.get(counted..).unwrap_or_default());
+        }
+        SettledParts { parts }
+    }
+
+    pub(super) fn registries(&self) -> usize {
+        self.parts.iter().map(|(_, part)| part.registries).sum()
+    }
+
+    pub(super) fn repeated_declarations(&self) -> bool {
+        self.parts.iter().any(|(_, part)| part.repeated_declaration)
+    }
+
+    /// The units the whole scan's graph links: all but the settled templates'.
+    pub(super) fn units_apart<'u>(&self, units: &'u [Unit]) -> Vec<&'u Unit> {
+        if self.parts.is_empty() {
+            return units.iter().collect();
+        }
+        let settled = self.unit_ids();
+        units
+            .iter()
+            .filter(|u| !settled.contains(u.id.as_str()))
+            .collect()
+    }
+
+    /// The settled templates' results with their places in the graph: `kept` says which of the
+    /// graph's registries were kept, in order, and `units` are all the scan's units, in order.
+    pub(super) fn into_placed(self, kept: &[bool], units: &[Unit]) -> Vec<PlacedPart> {
+        if self.parts.is_empty() {
+            return Vec::new();
+        }
+        let unit_positions = self.unit_positions(units);
+        let mut kept_before = 0;
+        let mut counted = 0;
+        let mut placed = Vec::with_capacity(self.parts.len());
+        for (position, part) in self.parts {
+            let position = position.clamp(counted, kept.len());
+            let newly = kept.get(counted..position).unwrap_or_default();
+            kept_before += newly.iter().filter(|&&k| k).count();
+            counted = position;
+            let Some(&unit_position) = unit_positions.get(part.unit.as_str()) else {
+                continue;
+            };
+            placed.push(PlacedPart {
+                registry_position: kept_before,
+                unit_position,
+                outcomes: part.outcomes,
+            });
+        }
+        placed
+    }
+
+    fn unit_ids(&self) -> HashSet<&str> {
+        self.parts
+            .iter()
+            .map(|(_, part)| part.unit.as_str())
+            .collect()
+    }
+
+    /// For each settled template's unit, how many of the graph's units come before it.
+    fn unit_positions<'u>(&self, units: &'u [Unit]) -> HashMap<&'u str, usize> {
+        let settled = self.unit_ids();
+        let mut positions = HashMap::with_capacity(settled.len());
+        let mut linked = 0;
+        for unit in units {
+            if settled.contains(unit.id.as_str()) {
+                positions.insert(unit.id.as_str(), linked);
+            } else {
+                linked += 1;
+            }
+        }
+        positions
+    }
+}
