@@ -441,9 +441,6 @@ pub struct Outcomes {
     pub not_applicable: Vec<Undecided>,
     pub unknown: Vec<Undecided>,
     current: Option<&'static RuleMeta>,
-    /// Why a rule does not apply to a SKU, written once per rule and SKU for the registries these
-    /// outcomes cover (a chunk of them).
-    not_applicable_reasons: Vec<(&'static RuleMeta, Sku, Arc<str>)>,
     /// The address of the resource the last result was on, shared with the next one on it.
     last_address: Option<Arc<str>>,
     /// The unit of the last finding, shared likewise.
@@ -484,7 +481,6 @@ impl Outcomes {
             not_applicable: Vec::with_capacity(parts.iter().map(|p| p.not_applicable.len()).sum()),
             unknown: Vec::with_capacity(parts.iter().map(|p| p.unknown.len()).sum()),
             current: None,
-            not_applicable_reasons: Vec::new(),
             last_address: None,
             last_unit: None,
         };
@@ -626,11 +622,20 @@ impl Outcomes {
     fn unit_of(&mut self, resource: &Resource) -> Arc<str> {
         shared(&mut self.last_unit, &resource.unit)
     }
+}
 
-    /// Why `rule` does not apply to a registry of `sku`.
-    fn not_applicable_reason(&mut self, rule: &'static RuleMeta, sku: Sku) -> Arc<str> {
-        let mut known = self.not_applicable_reasons.iter();
-        if let Some((_, _, reason)) = known.find(|(r, s, _)| std::ptr::eq(*r, rule) && *s == sku) {
+thread_local! {
+    /// Why a rule does not apply to a SKU, written once per rule and SKU on each thread.
+    static NOT_APPLICABLE_REASONS: std::cell::RefCell<Vec<(&'static RuleMeta, Sku, Arc<str>)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Why `rule` does not apply to a registry of `sku`.
+fn not_applicable_reason(rule: &'static RuleMeta, sku: Sku) -> Arc<str> {
+    NOT_APPLICABLE_REASONS.with_borrow_mut(|known| {
+        let same =
+            |(r, s, _): &&(&'static RuleMeta, Sku, Arc<str>)| std::ptr::eq(*r, rule) && *s == sku;
+        if let Some((_, _, reason)) = known.iter().find(same) {
             return Arc::clone(reason);
         }
         let reason: Arc<str> = format!(
@@ -639,10 +644,9 @@ impl Outcomes {
             sku.name()
         )
         .into();
-        let entry = (rule, sku, Arc::clone(&reason));
-        self.not_applicable_reasons.push(entry);
+        known.push((rule, sku, Arc::clone(&reason)));
         reason
-    }
+    })
 }
 
 /// `text`, shared with the last result that held the same text, and then with the next.
@@ -1047,7 +1051,7 @@ fn applicable(meta: &'static RuleMeta, registry: &Resource, out: &mut Outcomes) 
     match registry.sku() {
         Ok(sku) if skus.contains(&sku) => true,
         Ok(sku) => {
-            let reason = out.not_applicable_reason(meta, sku);
+            let reason = not_applicable_reason(meta, sku);
             let result = undecided(reason, registry.decl, out);
             out.not_applicable.push(result);
             false
