@@ -342,3 +342,31 @@ fn a_suppression_above_a_module_call_covers_what_the_module_sets_itself() {
         "{json:#}"
     );
 }
+
+/// A module's name holds no dot, so `module.registry.json` beside a called module is a template
+/// of its own, reported as `registry.json` beside it is.
+#[test]
+fn a_template_named_like_a_module_call_in_a_called_module_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let template = include_str!("../testdata/arm/acr001/fires-explicit/azuredeploy.json");
+    write(
+        dir.path(),
+        &[
+            ("modules/acr/main.tf", MODULE),
+            ("modules/acr/module.registry.json", template),
+            ("modules/acr/registry.json", template),
+            (
+                "main.tf",
+                "module \"acr\" {\n  source = \"./modules/acr\"\n}\n",
+            ),
+        ],
+    );
+    acr_lint(dir.path(), &[".", "-f", "concise", "--select", "ACR001"])
+        .code(1)
+        .stdout(predicate::str::contains(
+            "modules/acr/module.registry.json:14:29: error[ACR001]",
+        ))
+        .stdout(predicate::str::contains(
+            "modules/acr/registry.json:14:29: error[ACR001]",
+        ));
+}

@@ -188,10 +188,25 @@ impl ModuleCalls {
                 && (self.called.contains(unit)
                     || unit.match_indices('/').any(|(at, _)| {
                         unit.get(..at).is_some_and(|dir| covered.contains(dir))
-                            && unit
-                                .get(at + 1..)
-                                .is_some_and(|rest| rest.starts_with("module."))
+                            && unit.get(at + 1..).is_some_and(starts_with_module_call)
                     }))
         }
     }
+}
+
+/// Whether a unit's path below a directory starts with a module call's address (`module.acr`,
+/// `module.acr["a"]`, `module.acr/module.inner`), as no file's name does: a module's name holds
+/// no dot, and `module.registry.json` is a template.
+fn starts_with_module_call(rest: &str) -> bool {
+    let Some(name) = rest.strip_prefix("module.") else {
+        return false;
+    };
+    let end = name
+        .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
+        .unwrap_or(name.len());
+    end > 0
+        && matches!(
+            name.get(end..).and_then(|r| r.chars().next()),
+            None | Some('/' | '[')
+        )
 }
