@@ -98,6 +98,9 @@ impl SettledParts {
         resources: &[Vec<Resource>],
         kept: &dyn Fn(&str) -> bool,
     ) -> Self {
+        if settled.is_empty() {
+            return SettledParts { parts: Vec::new() };
+        }
         let registries_kept = |list: &[Resource]| {
             list.iter()
                 .filter(|r| r.kind == Kind::Registry && kept(&r.unit))
