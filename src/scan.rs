@@ -192,7 +192,6 @@ pub fn scan(options: &ScanOptions) -> Scan {
     let settle = settles.then_some(Settle {
         rules: &options.rules,
         options: &options.rule_options,
-        reported: &given_or_module,
     });
     let readers = Readers {
         reported: &given_or_module,
@@ -412,8 +411,7 @@ pub fn scan(options: &ScanOptions) -> Scan {
                 .registries
                 .retain(|_| kept_in_order.next().copied().unwrap_or(true));
             let parts = settled.into_placed(&kept, &units);
-            let outcomes =
-                rules::run_with_parts(&graph, &options.rules, &options.rule_options, parts);
+            let outcomes = rules::run(&graph, &options.rules, &options.rule_options, parts);
             (graph, outcomes)
         },
     );
@@ -422,8 +420,7 @@ pub fn scan(options: &ScanOptions) -> Scan {
     let mut not_applicable = outcomes.not_applicable;
     copies.unify(&mut findings, [&mut unknown, &mut not_applicable]);
     let mut findings = variants::merge_variants(findings);
-    let mut declared = HashSet::new();
-    if repeated_declarations || resources.iter().flatten().any(|r| !declared.insert(r.decl)) {
+    if repeated_declarations || repeats_a_declaration(resources.iter().flatten()) {
         variants::merge_undecided(&mut unknown);
         variants::merge_undecided(&mut not_applicable);
     }
@@ -601,6 +598,12 @@ fn distinct_registry_declarations<'r>(resources: impl Iterator<Item = &'r Resour
     declarations.sort_unstable();
     declarations.dedup();
     declarations.len()
+}
+
+/// Whether two resources share a declaration (the instances of a copy loop or `count`).
+fn repeats_a_declaration<'r>(mut resources: impl Iterator<Item = &'r Resource>) -> bool {
+    let mut declared = HashSet::new();
+    resources.any(|r| !declared.insert(r.decl))
 }
 
 /// A Bicep or ARM fix is given in the syntax of the text the finding points at: a finding on a
@@ -859,7 +862,7 @@ fn read_directory(
                     let output = read_template(&file.source, &root);
                     drop(root);
                     Some(match &readers.settle {
-                        Some(settle) => settle_template(output, settle),
+                        Some(settle) => settle_template(output, settle, readers.reported),
                         None => (output, None),
                     })
                 }

@@ -902,11 +902,6 @@ pub struct PlacedPart {
     pub outcomes: PartOutcomes,
 }
 
-/// Runs the selected rules on the linked model, registries in parallel.
-pub fn run(graph: &Graph<'_>, rules: &[&'static dyn Rule], options: &RuleOptions) -> Outcomes {
-    run_with_parts(graph, rules, options, Vec::new())
-}
-
 /// Runs the selected rules on a self-contained part of the model, on this thread.
 pub fn run_part(
     graph: &Graph<'_>,
@@ -927,9 +922,10 @@ pub fn run_part(
     }
 }
 
-/// [`run`], with the outcomes of parts that ran already placed where the graph's order puts
-/// them; `parts` are in that order.
-pub fn run_with_parts(
+/// Runs the selected rules on the linked model, registries in parallel, with the outcomes of
+/// parts that ran already ([`run_part`]) placed where the graph's order puts them; `parts` are
+/// in that order.
+pub fn run(
     graph: &Graph<'_>,
     rules: &[&'static dyn Rule],
     options: &RuleOptions,

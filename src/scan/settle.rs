@@ -16,8 +16,6 @@ use crate::source::FileId;
 pub(super) struct Settle<'a> {
     pub rules: &'a [&'static dyn Rule],
     pub options: &'a rules::RuleOptions,
-    /// Whether a file is reported (not read only as context).
-    pub reported: &'a (dyn Fn(FileId) -> bool + Sync),
 }
 
 /// A template the rules ran on where it was read.
@@ -49,9 +47,11 @@ pub(super) fn settles_templates_where_read(
 
 /// Runs the rules on a template read alone, unless it names registries it does not declare
 /// (those become registries of the whole scan's model); its resources are then dropped.
+/// `reported` says whether a file is reported (not read only as context).
 pub(super) fn settle_template(
     mut output: FrontEndOutput,
     settle: &Settle<'_>,
+    reported: &(dyn Fn(FileId) -> bool + Sync),
 ) -> (FrontEndOutput, Option<Settled>) {
     let [unit] = output.units.as_slice() else {
         return (output, None);
@@ -62,17 +62,14 @@ pub(super) fn settle_template(
         return (output, None);
     }
     let mut graph = model::graph::link(output.resources.iter(), &[unit]);
-    graph
-        .registries
-        .retain(|view| view.touches(&settle.reported));
+    graph.registries.retain(|view| view.touches(&reported));
     let outcomes = rules::run_part(&graph, settle.rules, settle.options);
     drop(graph);
-    let mut declared = HashSet::new();
     let settled = Settled {
         unit: unit.id.clone(),
         outcomes,
         registries: super::distinct_registry_declarations(output.resources.iter()),
-        repeated_declaration: output.resources.iter().any(|r| !declared.insert(r.decl)),
+        repeated_declaration: super::repeats_a_declaration(output.resources.iter()),
     };
     output.resources = Vec::new();
     // What rules read of the unit is read; its directives remain for the suppressions.
