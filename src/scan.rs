@@ -21,7 +21,7 @@ use crate::{arm, baseline, bicep, config, suppress, terraform, variants};
 
 mod settle;
 
-use settle::{Settle, SettledParts, settle_template, settles_templates_where_read};
+use settle::{Settle, SettledParts, settle_module, settle_template, settles_where_read};
 
 /// What to scan and with which rules.
 pub struct ScanOptions {
@@ -57,8 +57,9 @@ pub struct ScanOptions {
     /// The process exits once this scan is reported: the model is left for the exit to
     /// reclaim instead of being freed piece by piece.
     pub exit_after: bool,
-    /// Run the rules on each template that nothing else in the scan can reach as soon as it
-    /// is read, and keep its results instead of its model. The results are the same either
+    /// Run the rules on each template that nothing else in the scan can reach, and on each
+    /// Terraform module that calls none, as soon as it is read, and keep its results instead
+    /// of its model. The results are the same either
     /// way; off, every model is held until the rules run on all of them.
     pub rules_where_read: bool,
 }
@@ -188,7 +189,7 @@ pub fn scan(options: &ScanOptions) -> Scan {
     let given_or_module = |file: FileId| discovered.reported.get(file).copied().unwrap_or(true);
     let given_by_name: HashSet<PathBuf> = discover::files_given_by_name(&paths).collect();
     let given_bicepparam = given_bicepparam_files(files, &given_by_name);
-    let settles = settles_templates_where_read(options.rules_where_read, &overlays, &pairs, files);
+    let settles = settles_where_read(options.rules_where_read, &overlays, &pairs, files);
     let settle = settles.then_some(Settle {
         rules: &options.rules,
         options: &options.rule_options,
@@ -301,13 +302,14 @@ pub fn scan(options: &ScanOptions) -> Scan {
         .collect();
     let read_elsewhere = |unit: &str| bicep_module(unit) || read_with_parameters.contains(unit);
     let reported_here = |unit: &str| !reported_through_callers(unit) && !read_elsewhere(unit);
-    let settled = SettledParts::place(settled, &resources, &reported_here);
+    let mut settled = SettledParts::place(settled, &resources, &reported_here);
     for list in &mut resources {
         list.retain(|r| reported_here(&r.unit));
     }
     model.units.retain(|u| reported_here(&u.id));
     let mut units = merge_units(model.units);
-    let secrets_of_files = std::mem::take(&mut model.secrets);
+    let mut secrets_of_files = std::mem::take(&mut model.secrets);
+    secrets_of_files.extend(settled.take_secrets());
     errors.extend(model.errors);
     let mut notices = model.notices;
     notices.extend(given_unused.into_iter().flatten());
@@ -685,8 +687,8 @@ struct DirectoryResult {
     bicep_read_with_parameters: Vec<PathBuf>,
     /// Files of the scan its front ends read as data, with their text.
     content: Vec<(FileId, String)>,
-    /// Templates the rules ran on where they were read, by their resources' place in
-    /// `output.resources`.
+    /// Templates and the Terraform module the rules ran on where they were read, by their
+    /// resources' place in `output.resources`.
     settled: Vec<(usize, settle::Settled)>,
     /// The files read besides the directory's only for its files that are not reported (a
     /// Bicep module of a template read as context for a parameters file given alone).
@@ -928,8 +930,15 @@ fn read_directory(
     let terraform =
         terraform::read_directory(directory, &terraform_files, &plans, &source_of, context);
     drop(terraform_files);
-    let mut output = terraform.output;
     let mut settled = Vec::new();
+    let mut output = match &readers.settle {
+        Some(settle) => {
+            let (output, part) = settle_module(terraform.output, settle, reported);
+            settled.extend(part.map(|part| (0, part)));
+            output
+        }
+        None => terraform.output,
+    };
     for (template, part) in templates_read.into_iter().flatten() {
         if let Some(part) = part {
             settled.push((output.resources.len(), part));

@@ -221,16 +221,18 @@ fn every_file_of_a_case_given_alone_reports_what_the_case_reports_in_it() {
     assert!(files_checked > 1000, "{files_checked}");
 }
 
-/// Both reports of a directory, JSON and SARIF, with every rule and undecided results shown,
-/// and the templates nothing else reaches checked where they are read or not.
+/// Three reports of a directory, JSON, SARIF and pretty (whose code frames mask secrets), with
+/// every rule and undecided results shown, and the parts nothing else reaches checked where they
+/// are read or not.
 fn reports_checked_where_read(dir: &Path, where_read: bool) -> String {
     let mut options = ScanOptions::new(vec![dir.to_path_buf()]);
     options.rules = acr_lint::rules::all().to_vec();
     options.show_unknown = true;
     options.rules_where_read = where_read;
-    let scan = acr_lint::scan(&options);
+    let mut scan = acr_lint::scan(&options);
+    scan.elapsed = std::time::Duration::ZERO;
     let mut out = Vec::new();
-    for format in ["json", "sarif"] {
+    for format in ["json", "sarif", "pretty"] {
         let format = acr_lint::report::Format::parse(format).expect("a format");
         acr_lint::report::render(&scan, format, false, &mut out).expect("rendered");
     }
@@ -251,13 +253,13 @@ fn copy_tree(from: &Path, to: &Path, prefix: &str) {
     }
 }
 
-/// A template nothing else in the scan reaches is checked where it is read and only its results
-/// kept: the reports are those of a scan that holds every model until the rules run. The ARM
-/// cases of each rule are scanned together, and again with the Terraform cases of the same rule
-/// written into the same directories (a directory's Terraform resources come before its
-/// templates' in the model).
+/// A template nothing else in the scan reaches, and a Terraform module that calls none, is
+/// checked where it is read and only its results kept: the reports are those of a scan that
+/// holds every model until the rules run. The ARM cases of each rule are scanned together, and
+/// again with the Terraform cases of the same rule written into the same directories (a
+/// directory's Terraform resources come before its templates' in the model).
 #[test]
-fn checking_templates_where_they_are_read_reports_what_holding_every_model_does() {
+fn checking_parts_where_they_are_read_reports_what_holding_every_model_does() {
     let testdata = common::repo().join("testdata");
     let mut compared = 0;
     for rule in fs::read_dir(testdata.join("arm"))
@@ -279,6 +281,61 @@ fn checking_templates_where_they_are_read_reports_what_holding_every_model_does(
         }
     }
     assert!(compared > 80, "{compared}");
+    // Terraform modules are checked where they are read too: each rule's cases together (with
+    // modules they call, plans, sensitive values and suppressions), and all of them at once.
+    let terraform = testdata.join("terraform");
+    let mut directories: Vec<PathBuf> = fs::read_dir(&terraform)
+        .expect("testdata/terraform")
+        .flatten()
+        .map(|rule| rule.path())
+        .collect();
+    directories.push(terraform);
+    for dir in &directories {
+        let held = reports_checked_where_read(dir, false);
+        assert!(
+            held == reports_checked_where_read(dir, true),
+            "{} reports differently",
+            dir.display()
+        );
+    }
+    assert!(directories.len() > 40, "{}", directories.len());
+    // A directory named like a module call shares the call's unit, whose output is checked.
+    let named_like_a_call = tempfile::tempdir().expect("temporary directory");
+    let write = |name: &str, text: &str| {
+        let path = named_like_a_call.path().join(name);
+        fs::create_dir_all(path.parent().expect("a parent")).expect("directory made");
+        fs::write(path, text).expect("file written");
+    };
+    let registry = "resource \"azurerm_container_registry\" \"acr\" {\n  name = \"crshared\"\n  resource_group_name = \"rg\"\n  location = \"westeurope\"\n  sku = \"Premium\"\n}\n";
+    let output =
+        "output \"password\" {\n  value = azurerm_container_registry.acr.admin_password\n}\n";
+    write("shared/main.tf", &format!("{registry}{output}"));
+    write(
+        "app/main.tf",
+        "module \"acr\" {\n  source = \"../shared\"\n}\n",
+    );
+    write("app/module.acr/main.tf", registry);
+    assert!(
+        reports_checked_where_read(named_like_a_call.path(), false)
+            == reports_checked_where_read(named_like_a_call.path(), true),
+        "a directory named like a module call reports differently"
+    );
+    // A module that reads a data file, scanned whole and with only the data file given (the
+    // module is then read for it, as context).
+    let data = tempfile::tempdir().expect("temporary directory");
+    fs::create_dir_all(data.path().join(".git")).expect(".git");
+    let yaml_config = testdata.join("terraform/acr001/fires-yaml-config");
+    copy_tree(&yaml_config, &data.path().join("infra"), "");
+    for given in [
+        data.path().to_path_buf(),
+        data.path().join("infra/config.yaml"),
+    ] {
+        assert!(
+            reports_checked_where_read(&given, false) == reports_checked_where_read(&given, true),
+            "{} reports differently",
+            given.display()
+        );
+    }
     // A template's unit-wide results (the Defender plan's tier, not known) come before those of
     // the Terraform module read after it.
     let ordered = tempfile::tempdir().expect("temporary directory");

@@ -1,7 +1,10 @@
-//! Templates the rules run on where they are read: a template that nothing else in the scan can
-//! reach (no parameters file, no Bicep file, no other unit links to it) is linked and checked on
-//! the thread that read it, and only its results are kept, in place of its model. The results
-//! take the places the whole scan's run would give them, so a scan reports the same either way.
+//! Parts of the model the rules run on where they are read: a template that nothing else in the
+//! scan can reach (no parameters file, no Bicep file, no other unit links to it), and a Terraform
+//! module that calls no module, are linked and checked on the thread that read them, and only
+//! their results are kept, in place of their models. The results take the places the whole
+//! scan's run would give them, so a scan reports the same either way; a module another
+//! directory turns out to call is reported through its caller, and its results are dropped as
+//! its resources would have been.
 
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
@@ -9,29 +12,31 @@ use std::path::PathBuf;
 use crate::discover::Candidate;
 use crate::model::{self, FrontEndOutput, Kind, Resource, Unit};
 use crate::rules::{self, PartOutcomes, PlacedPart, Rule};
-use crate::source::FileId;
+use crate::source::{FileId, Span};
 
-/// What running the rules where a template is read takes.
+/// What running the rules where a part is read takes.
 #[derive(Clone, Copy)]
 pub(super) struct Settle<'a> {
     pub rules: &'a [&'static dyn Rule],
     pub options: &'a rules::RuleOptions,
 }
 
-/// A template the rules ran on where it was read.
+/// A template or module the rules ran on where it was read.
 pub(super) struct Settled {
     unit: String,
     outcomes: PartOutcomes,
+    /// Where its resources hold values Terraform's evaluation found sensitive.
+    secrets: Vec<Span>,
     /// Its registries, each declaration once.
     registries: usize,
     /// Whether two of its resources share a declaration (a copy loop's instances).
     repeated_declaration: bool,
 }
 
-/// Whether this scan may run the rules on templates where they are read: on the command line,
+/// Whether this scan may run the rules on parts where they are read: on the command line,
 /// without files given by an editor, parameters files paired with templates or Bicep files
 /// (which name templates from elsewhere: as modules, or with `using`).
-pub(super) fn settles_templates_where_read(
+pub(super) fn settles_where_read(
     rules_where_read: bool,
     overlays: &HashMap<PathBuf, &str>,
     pairs: &[(PathBuf, Vec<PathBuf>)],
@@ -49,6 +54,32 @@ pub(super) fn settles_templates_where_read(
 /// (those become registries of the whole scan's model); its resources are then dropped.
 /// `reported` says whether a file is reported (not read only as context).
 pub(super) fn settle_template(
+    output: FrontEndOutput,
+    settle: &Settle<'_>,
+    reported: &(dyn Fn(FileId) -> bool + Sync),
+) -> (FrontEndOutput, Option<Settled>) {
+    settle_part(output, settle, reported)
+}
+
+/// Runs the rules on a Terraform directory's module where it was evaluated, when it is one unit
+/// (it calls no module: each call is a unit of its own) and its directory's name cannot be taken
+/// for a module call's unit (`infra/module.acr`), which the unit of another directory's call
+/// would share.
+pub(super) fn settle_module(
+    output: FrontEndOutput,
+    settle: &Settle<'_>,
+    reported: &(dyn Fn(FileId) -> bool + Sync),
+) -> (FrontEndOutput, Option<Settled>) {
+    let named_like_a_call = |unit: &Unit| unit.id.split('/').any(|c| c.starts_with("module."));
+    if output.units.iter().any(named_like_a_call) {
+        return (output, None);
+    }
+    settle_part(output, settle, reported)
+}
+
+/// Runs the rules on a part made of one unit whose resources are all its own and name no
+/// registry it does not declare; its resources are then dropped, and what rules read of its unit.
+fn settle_part(
     mut output: FrontEndOutput,
     settle: &Settle<'_>,
     reported: &(dyn Fn(FileId) -> bool + Sync),
@@ -65,9 +96,15 @@ pub(super) fn settle_template(
     graph.registries.retain(|view| view.touches(&reported));
     let outcomes = rules::run_part(&graph, settle.rules, settle.options);
     drop(graph);
+    let secrets = output
+        .resources
+        .iter()
+        .fold(super::SecretWalk::new(), super::SecretWalk::add)
+        .spans;
     let settled = Settled {
         unit: unit.id.clone(),
         outcomes,
+        secrets,
         registries: super::distinct_registry_declarations(output.resources.iter()),
         repeated_declaration: super::repeats_a_declaration(output.resources.iter()),
     };
@@ -76,18 +113,20 @@ pub(super) fn settle_template(
     for unit in &mut output.units {
         unit.inputs = Vec::new();
         unit.outputs = Vec::new();
+        unit.input_links = Vec::new();
+        unit.handoffs = Vec::new();
     }
     (output, Some(settled))
 }
 
-/// The settled templates of a scan, each with the number of registries the whole scan's graph
+/// The settled parts of a scan, each with the number of registries the whole scan's graph
 /// has before it.
 pub(super) struct SettledParts {
     parts: Vec<(usize, Settled)>,
 }
 
 impl SettledParts {
-    /// Places each settled template (by its directory's list and its index in that list, as
+    /// Places each settled part (by its directory's list and its index in that list, as
     /// it was read) among the resources of the scan that `kept` keeps; those whose unit is not
     /// kept are dropped, as their resources would have been.
     pub(super) fn place(
@@ -125,11 +164,19 @@ impl SettledParts {
         self.parts.iter().map(|(_, part)| part.registries).sum()
     }
 
+    /// Where the kept parts' resources held sensitive values.
+    pub(super) fn take_secrets(&mut self) -> Vec<Span> {
+        let parts = self.parts.iter_mut();
+        parts
+            .flat_map(|(_, part)| std::mem::take(&mut part.secrets))
+            .collect()
+    }
+
     pub(super) fn repeated_declarations(&self) -> bool {
         self.parts.iter().any(|(_, part)| part.repeated_declaration)
     }
 
-    /// The units the whole scan's graph links: all but the settled templates'.
+    /// The units the whole scan's graph links: all but the settled parts'.
     pub(super) fn units_apart<'u>(&self, units: &'u [Unit]) -> Vec<&'u Unit> {
         if self.parts.is_empty() {
             return units.iter().collect();
@@ -141,7 +188,7 @@ impl SettledParts {
             .collect()
     }
 
-    /// The settled templates' results with their places in the graph: `kept` says which of the
+    /// The settled parts' results with their places in the graph: `kept` says which of the
     /// graph's registries were kept, in order, and `units` are all the scan's units, in order.
     pub(super) fn into_placed(self, kept: &[bool], units: &[Unit]) -> Vec<PlacedPart> {
         if self.parts.is_empty() {
@@ -175,7 +222,7 @@ impl SettledParts {
             .collect()
     }
 
-    /// For each settled template's unit, how many of the graph's units come before it.
+    /// For each settled part's unit, how many of the graph's units come before it.
     fn unit_positions<'u>(&self, units: &'u [Unit]) -> HashMap<&'u str, usize> {
         let settled = self.unit_ids();
         let mut positions = HashMap::with_capacity(settled.len());
