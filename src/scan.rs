@@ -412,7 +412,7 @@ pub fn scan(options: &ScanOptions) -> Scan {
             graph
                 .registries
                 .retain(|_| kept_in_order.next().copied().unwrap_or(true));
-            let parts = settled.into_placed(&kept, &units);
+            let parts = settled.into_placed(&kept);
             let outcomes = rules::run(&graph, &options.rules, &options.rule_options, parts);
             (graph, outcomes)
         },
@@ -603,9 +603,10 @@ fn distinct_registry_declarations<'r>(resources: impl Iterator<Item = &'r Resour
 }
 
 /// Whether two resources share a declaration (the instances of a copy loop or `count`).
-fn repeats_a_declaration<'r>(mut resources: impl Iterator<Item = &'r Resource>) -> bool {
-    let mut declared = HashSet::new();
-    resources.any(|r| !declared.insert(r.decl))
+fn repeats_a_declaration<'r>(resources: impl Iterator<Item = &'r Resource>) -> bool {
+    let mut declared: Vec<Span> = resources.map(|r| r.decl).collect();
+    declared.sort_unstable();
+    declared.windows(2).any(|pair| matches!(pair, [a, b] if a == b))
 }
 
 /// A Bicep or ARM fix is given in the syntax of the text the finding points at: a finding on a

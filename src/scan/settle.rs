@@ -6,8 +6,10 @@
 //! directory turns out to call is reported through its caller, and its results are dropped as
 //! its resources would have been.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap as StdHashMap;
 use std::path::PathBuf;
+
+use foldhash::{HashMap, HashMapExt, HashSet};
 
 use crate::discover::Candidate;
 use crate::model::{self, FrontEndOutput, Kind, Resource, Unit};
@@ -31,6 +33,8 @@ pub(super) struct Settled {
     registries: usize,
     /// Whether two of its resources share a declaration (a copy loop's instances).
     repeated_declaration: bool,
+    /// How many of the whole scan's linked units come before its unit, once known.
+    unit_position: Option<usize>,
 }
 
 /// Whether this scan may run the rules on parts where they are read: on the command line,
@@ -38,7 +42,7 @@ pub(super) struct Settled {
 /// (which name templates from elsewhere: as modules, or with `using`).
 pub(super) fn settles_where_read(
     rules_where_read: bool,
-    overlays: &HashMap<PathBuf, &str>,
+    overlays: &StdHashMap<PathBuf, &str>,
     pairs: &[(PathBuf, Vec<PathBuf>)],
     files: &[(PathBuf, Candidate)],
 ) -> bool {
@@ -96,17 +100,24 @@ fn settle_part(
     graph.registries.retain(|view| view.touches(&reported));
     let outcomes = rules::run_part(&graph, settle.rules, settle.options);
     drop(graph);
-    let secrets = output
-        .resources
-        .iter()
-        .fold(super::SecretWalk::new(), super::SecretWalk::add)
-        .spans;
+    let evaluated = |r: &Resource| r.format == model::Format::Terraform;
+    let secrets = match output.resources.iter().any(evaluated) {
+        true => {
+            let walk = output
+                .resources
+                .iter()
+                .fold(super::SecretWalk::new(), super::SecretWalk::add);
+            walk.spans
+        }
+        false => Vec::new(),
+    };
     let settled = Settled {
         unit: unit.id.clone(),
         outcomes,
         secrets,
         registries: super::distinct_registry_declarations(output.resources.iter()),
         repeated_declaration: super::repeats_a_declaration(output.resources.iter()),
+        unit_position: None,
     };
     output.resources = Vec::new();
     // What rules read of the unit is read; its directives remain for the suppressions.
@@ -176,25 +187,32 @@ impl SettledParts {
         self.parts.iter().any(|(_, part)| part.repeated_declaration)
     }
 
-    /// The units the whole scan's graph links: all but the settled parts'.
-    pub(super) fn units_apart<'u>(&self, units: &'u [Unit]) -> Vec<&'u Unit> {
+    /// The units the whole scan's graph links: all but the settled parts', whose places among
+    /// them (how many come before each) it notes.
+    pub(super) fn units_apart<'u>(&mut self, units: &'u [Unit]) -> Vec<&'u Unit> {
         if self.parts.is_empty() {
             return units.iter().collect();
         }
-        let settled = self.unit_ids();
-        units
-            .iter()
-            .filter(|u| !settled.contains(u.id.as_str()))
-            .collect()
+        let settled: HashSet<&str> = self.parts.iter().map(|(_, p)| p.unit.as_str()).collect();
+        let mut positions: HashMap<&str, usize> = HashMap::with_capacity(settled.len());
+        let mut apart = Vec::with_capacity(units.len().saturating_sub(settled.len()));
+        for unit in units {
+            if settled.contains(unit.id.as_str()) {
+                positions.insert(unit.id.as_str(), apart.len());
+            } else {
+                apart.push(unit);
+            }
+        }
+        for (_, part) in &mut self.parts {
+            part.unit_position = positions.get(part.unit.as_str()).copied();
+        }
+        apart
     }
 
     /// The settled parts' results with their places in the graph: `kept` says which of the
-    /// graph's registries were kept, in order, and `units` are all the scan's units, in order.
-    pub(super) fn into_placed(self, kept: &[bool], units: &[Unit]) -> Vec<PlacedPart> {
-        if self.parts.is_empty() {
-            return Vec::new();
-        }
-        let unit_positions = self.unit_positions(units);
+    /// graph's registries were kept, in order. A part whose unit [`Self::units_apart`] did not
+    /// find is left out.
+    pub(super) fn into_placed(self, kept: &[bool]) -> Vec<PlacedPart> {
         let mut kept_before = 0;
         let mut counted = 0;
         let mut placed = Vec::with_capacity(self.parts.len());
@@ -203,7 +221,7 @@ impl SettledParts {
             let newly = kept.get(counted..position).unwrap_or_default();
             kept_before += newly.iter().filter(|&&k| k).count();
             counted = position;
-            let Some(&unit_position) = unit_positions.get(part.unit.as_str()) else {
+            let Some(unit_position) = part.unit_position else {
                 continue;
             };
             placed.push(PlacedPart {
@@ -213,27 +231,5 @@ impl SettledParts {
             });
         }
         placed
-    }
-
-    fn unit_ids(&self) -> HashSet<&str> {
-        self.parts
-            .iter()
-            .map(|(_, part)| part.unit.as_str())
-            .collect()
-    }
-
-    /// For each settled part's unit, how many of the graph's units come before it.
-    fn unit_positions<'u>(&self, units: &'u [Unit]) -> HashMap<&'u str, usize> {
-        let settled = self.unit_ids();
-        let mut positions = HashMap::with_capacity(settled.len());
-        let mut linked = 0;
-        for unit in units {
-            if settled.contains(unit.id.as_str()) {
-                positions.insert(unit.id.as_str(), linked);
-            } else {
-                linked += 1;
-            }
-        }
-        positions
     }
 }
