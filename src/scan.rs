@@ -606,7 +606,9 @@ fn distinct_registry_declarations<'r>(resources: impl Iterator<Item = &'r Resour
 fn repeats_a_declaration<'r>(resources: impl Iterator<Item = &'r Resource>) -> bool {
     let mut declared: Vec<Span> = resources.map(|r| r.decl).collect();
     declared.sort_unstable();
-    declared.windows(2).any(|pair| matches!(pair, [a, b] if a == b))
+    declared
+        .windows(2)
+        .any(|pair| matches!(pair, [a, b] if a == b))
 }
 
 /// A Bicep or ARM fix is given in the syntax of the text the finding points at: a finding on a
