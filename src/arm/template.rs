@@ -243,18 +243,21 @@ impl Walker {
         let Some(kind) = Kind::of_arm_type(&arm_type) else {
             return;
         };
-        let covers = crate::model::suppression::Covers::Resource {
-            unit: self.template_name.clone(),
-            // One suppression covers every instance of a copy loop.
-            address: if !self.copies.is_empty() {
-                super::copy_stem(&address)
-            } else {
-                address.clone()
-            },
-            span: resource.span,
-        };
-        let directives = directives::from_arm_metadata(resource.get("metadata"), &covers);
-        self.facts.directives.extend(directives);
+        let metadata = resource.get("metadata");
+        if metadata.is_some_and(|m| m.get("acr-lint").is_some()) {
+            let covers = crate::model::suppression::Covers::Resource {
+                unit: self.template_name.clone(),
+                // One suppression covers every instance of a copy loop.
+                address: if !self.copies.is_empty() {
+                    super::copy_stem(&address)
+                } else {
+                    address.clone()
+                },
+                span: resource.span,
+            };
+            let directives = directives::from_arm_metadata(metadata, &covers);
+            self.facts.directives.extend(directives);
+        }
         let body = resolve(resource, scope);
         let link = link(kind, &arm_type, &body, parent);
         let registry_name = (kind == Kind::Registry)
