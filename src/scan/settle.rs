@@ -100,17 +100,7 @@ fn settle_part(
     graph.registries.retain(|view| view.touches(&reported));
     let outcomes = rules::run_part(&graph, settle.rules, settle.options);
     drop(graph);
-    let evaluated = |r: &Resource| r.format == model::Format::Terraform;
-    let secrets = match output.resources.iter().any(evaluated) {
-        true => {
-            let walk = output
-                .resources
-                .iter()
-                .fold(super::SecretWalk::new(), super::SecretWalk::add);
-            walk.spans
-        }
-        false => Vec::new(),
-    };
+    let secrets = sensitive_values(&output.resources);
     let settled = Settled {
         unit: unit.id.clone(),
         outcomes,
@@ -128,6 +118,18 @@ fn settle_part(
         unit.handoffs = Vec::new();
     }
     (output, Some(settled))
+}
+
+/// Where Terraform's evaluation found values of `resources` sensitive (templates have none).
+fn sensitive_values(resources: &[Resource]) -> Vec<Span> {
+    let evaluated = |r: &Resource| r.format == model::Format::Terraform;
+    if !resources.iter().any(evaluated) {
+        return Vec::new();
+    }
+    let walk = resources
+        .iter()
+        .fold(super::SecretWalk::new(), super::SecretWalk::add);
+    walk.spans
 }
 
 /// The settled parts of a scan, each with the number of registries the whole scan's graph
