@@ -21,7 +21,7 @@ use crate::{arm, baseline, bicep, config, suppress, terraform, variants};
 
 mod settle;
 
-use settle::{Settle, SettledParts, settle_module, settle_template, settles_where_read};
+use settle::{Settle, SettledParts, settle_module, settle_part, settles_where_read};
 
 /// What to scan and with which rules.
 pub struct ScanOptions {
@@ -59,8 +59,8 @@ pub struct ScanOptions {
     pub exit_after: bool,
     /// Run the rules on each template that nothing else in the scan can reach, and on each
     /// Terraform module that calls none, as soon as it is read, and keep its results instead
-    /// of its model. The results are the same either
-    /// way; off, every model is held until the rules run on all of them.
+    /// of its model. The results are the same either way; off, every model is held until the
+    /// rules run on all of them.
     pub rules_where_read: bool,
 }
 
@@ -867,7 +867,7 @@ fn read_directory(
                     let output = read_template(&file.source, &root);
                     drop(root);
                     Some(match &readers.settle {
-                        Some(settle) => settle_template(output, settle, readers.reported),
+                        Some(settle) => settle_part(output, settle, readers.reported),
                         None => (output, None),
                     })
                 }
@@ -1026,7 +1026,8 @@ impl FileCopies {
 /// Which files are reported, and which of those read the files they load only as context.
 struct Readers<'a> {
     reported: &'a (dyn Fn(FileId) -> bool + Sync),
-    /// Whether, and how, templates read alone are checked where they are read.
+    /// Whether, and how, templates read alone and modules that call none are checked where
+    /// they are read.
     settle: Option<Settle<'a>>,
     /// The `.bicepparam` files given by name: their template, wherever it lies, is their
     /// context, as a JSON parameters file's is (what they report lies in them).

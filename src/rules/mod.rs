@@ -885,8 +885,8 @@ impl<'a> Target<'a> {
 const FINDINGS_PER_REGISTRY: usize = 8;
 
 /// The outcomes of a part of the model the rules ran on where it was read (a template nothing
-/// else in the scan reaches): its registries' and its units', kept apart so that they take the
-/// places the whole scan's run would give them.
+/// else in the scan reaches, a Terraform module that calls none): its registries' and its
+/// units', kept apart so that they take the places the whole scan's run would give them.
 #[derive(Debug, Default)]
 pub struct PartOutcomes {
     pub registries: Results,

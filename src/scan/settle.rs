@@ -54,17 +54,6 @@ pub(super) fn settles_where_read(
             .any(|(_, c)| matches!(c, Candidate::Bicep | Candidate::BicepParams))
 }
 
-/// Runs the rules on a template read alone, unless it names registries it does not declare
-/// (those become registries of the whole scan's model); its resources are then dropped.
-/// `reported` says whether a file is reported (not read only as context).
-pub(super) fn settle_template(
-    output: FrontEndOutput,
-    settle: &Settle<'_>,
-    reported: &(dyn Fn(FileId) -> bool + Sync),
-) -> (FrontEndOutput, Option<Settled>) {
-    settle_part(output, settle, reported)
-}
-
 /// Runs the rules on a Terraform directory's module where it was evaluated, when it is one unit
 /// (it calls no module: each call is a unit of its own) and its directory's name cannot be taken
 /// for a module call's unit (`infra/module.acr`), which the unit of another directory's call
@@ -74,16 +63,22 @@ pub(super) fn settle_module(
     settle: &Settle<'_>,
     reported: &(dyn Fn(FileId) -> bool + Sync),
 ) -> (FrontEndOutput, Option<Settled>) {
-    let named_like_a_call = |unit: &Unit| unit.id.split('/').any(|c| c.starts_with("module."));
+    let named_like_a_call = |unit: &Unit| {
+        unit.id
+            .split('/')
+            .any(crate::terraform::starts_with_module_call)
+    };
     if output.units.iter().any(named_like_a_call) {
         return (output, None);
     }
     settle_part(output, settle, reported)
 }
 
-/// Runs the rules on a part made of one unit whose resources are all its own and name no
-/// registry it does not declare; its resources are then dropped, and what rules read of its unit.
-fn settle_part(
+/// Runs the rules on a part made of one unit (a template read alone, a module) whose resources
+/// are all its own and name no registry it does not declare (those would become registries of
+/// the whole scan's model); its resources are then dropped, and what rules read of its unit.
+/// `reported` says whether a file is reported (not read only as context).
+pub(super) fn settle_part(
     mut output: FrontEndOutput,
     settle: &Settle<'_>,
     reported: &(dyn Fn(FileId) -> bool + Sync),

@@ -197,7 +197,7 @@ impl ModuleCalls {
 /// Whether a unit's path below a directory starts with a module call's address (`module.acr`,
 /// `module.acr["a"]`, `module.acr/module.inner`), as no file's name does: a module's name holds
 /// no dot, and `module.registry.json` is a template.
-fn starts_with_module_call(rest: &str) -> bool {
+pub fn starts_with_module_call(rest: &str) -> bool {
     let Some(name) = rest.strip_prefix("module.") else {
         return false;
     };

@@ -25,7 +25,9 @@ use crate::model::{self, Input, Output, Resource, Unit, directives};
 use crate::source::{FileId, Span};
 
 pub use crate::source::normalize;
-pub use frontend::{DirectoryOutput, ModuleCalls, VarValue, outside_values, read_directory};
+pub use frontend::{
+    DirectoryOutput, ModuleCalls, VarValue, outside_values, read_directory, starts_with_module_call,
+};
 pub use mapping::{REGISTRY_RESOURCE, is_known_type};
 pub use module::{GivenValue, ModuleFile, SharedReads};
 pub use plan::{Plan, combine as combine_plan, is_plan, read_plan};
