@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs two acr-lint binaries over the same inputs and compares their SARIF and JSON reports and
-# exit codes byte for byte:
+# Runs two acr-lint binaries over the same inputs and compares their SARIF, JSON, pretty and
+# GitHub reports and exit codes byte for byte:
 # `scripts/compare-outputs.sh [--each-file] REF_BINARY [NEW_BINARY [DIRECTORY...]]`
 # (NEW_BINARY defaults to target/debug/acr-lint). Inputs: ../shared/bench/synthetic,
 # ../shared/corpus, ../shared/bicep (each skipped with a note when absent), every directory
@@ -29,7 +29,10 @@ while IFS= read -r dir; do targets+=("$dir"); done < <(find testdata -mindepth 2
 targets+=("$@")
 
 # Masks fields that depend on the run rather than the inputs (none are expected: checked below).
-mask() { sed -E 's/"(elapsed|duration|time|startTimeUtc|endTimeUtc)[A-Za-z]*": *[^,}]*/"\1": MASKED/g' "$1"; }
+mask() {
+  sed -E -e 's/"(elapsed|duration|time|startTimeUtc|endTimeUtc)[A-Za-z]*": *[^,}]*/"\1": MASKED/g' \
+    -e 's/ in [0-9.]+ (ms|s)\.$/ in MASKED./' "$1"
+}
 
 differences=0
 compare() { # label side-a side-b
@@ -42,8 +45,13 @@ compare() { # label side-a side-b
 run() { # binary side target options...
   local binary=$1 side=$2 target=$3
   shift 3
-  "$binary" "$target" "$@" -f "sarif=$out/$side.sarif" -f "json=$out/$side.json" >/dev/null 2>"$out/$side.stderr"
+  # JSON alone, then reports that do not show where not-applicable results are (a scan
+  # without JSON frees the texts only those results point into).
+  "$binary" "$target" "$@" -f "json=$out/$side.json" >/dev/null 2>"$out/$side.stderr"
   echo $? >"$out/$side.code"
+  "$binary" "$target" "$@" -f "sarif=$out/$side.sarif" -f "pretty=$out/$side.pretty" \
+    -f "github=$out/$side.github" >/dev/null 2>>"$out/$side.stderr"
+  echo $? >>"$out/$side.code"
 }
 for target in "${targets[@]}"; do
   for mode in default all; do
@@ -51,7 +59,7 @@ for target in "${targets[@]}"; do
     [ "$mode" = all ] && options=(--select ALL --show-unknown)
     run "$ref" ref "$target" "${options[@]}"
     run "$new" new "$target" "${options[@]}"
-    for kind in sarif json code stderr; do
+    for kind in sarif json pretty github code stderr; do
       compare "$target ($mode) $kind" "$out/ref.$kind" "$out/new.$kind"
     done
   done

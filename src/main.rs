@@ -643,6 +643,10 @@ fn lint(
         return ExitCode::from(EXIT_USAGE);
     }
     let mut options = scan_options(&cli.paths, settings, selected);
+    options.not_applicable_shown = cli
+        .format
+        .iter()
+        .any(|o| o.format.shows_where_not_applicable());
     if let Some(template) = &cli.template {
         let missing = std::iter::once(template)
             .chain(&cli.parameters)

@@ -62,6 +62,10 @@ pub struct ScanOptions {
     /// of its model. The results are the same either way; off, every model is held until the
     /// rules run on all of them.
     pub rules_where_read: bool,
+    /// The report shows where not-applicable results are (the JSON report lists them). When it
+    /// does not, a file that only such results point into has its text freed once it is
+    /// checked where read.
+    pub not_applicable_shown: bool,
 }
 
 impl ScanOptions {
@@ -89,6 +93,7 @@ impl ScanOptions {
             overlays: HashMap::new(),
             exit_after: false,
             rules_where_read: true,
+            not_applicable_shown: true,
         }
     }
 }
@@ -193,6 +198,7 @@ pub fn scan(options: &ScanOptions) -> Scan {
     let settle = settles.then_some(Settle {
         rules: &options.rules,
         options: &options.rule_options,
+        not_applicable_shown: options.not_applicable_shown,
     });
     let readers = Readers {
         reported: &given_or_module,
@@ -509,6 +515,19 @@ pub fn scan(options: &ScanOptions) -> Scan {
         )
     });
     variants::drop_repeated(&mut findings);
+    let shown_undecided = unknown.iter().chain(
+        not_applicable
+            .iter()
+            .filter(|_| options.not_applicable_shown),
+    );
+    let places = findings
+        .iter()
+        .chain(suppressed.iter().map(|s| &s.finding))
+        .flat_map(|finding| finding.places())
+        .chain(shown_undecided.map(|u| u.span))
+        .chain(secrets.iter().copied())
+        .chain(errors.iter().filter_map(|e| e.span));
+    notices.extend(sources.restore_texts(places.map(|span| span.file)));
     let mut scan = Scan {
         sources,
         secrets,
@@ -965,6 +984,11 @@ fn read_directory(
     let mut module_sources = terraform.module_sources;
     module_sources.extend(bicep.sources);
     drop(bicep_files);
+    if let Some(settle) = &readers.settle {
+        let ids = group.iter().map(|(id, _, _)| *id);
+        let kept = (&output, settled.as_slice());
+        settle::release_unused_texts(&mut files, ids, kept, settle.not_applicable_shown);
+    }
     DirectoryResult {
         // The syntax trees are freed here, on the thread that read the directory, not later
         // on one.
@@ -1475,6 +1499,63 @@ mod tests {
                 (file, f.rule.id, span.start, span.end, f.message.clone())
             })
             .collect()
+    }
+
+    /// The files of a scan whose texts were freed, by file name.
+    fn texts_freed(dir: &Path, not_applicable_shown: bool) -> Vec<String> {
+        let mut options = ScanOptions::new(vec![dir.to_path_buf()]);
+        options.rules = ["ACR001", "ACR307"]
+            .iter()
+            .filter_map(|id| rules::find(id))
+            .collect();
+        options.not_applicable_shown = not_applicable_shown;
+        let scan = crate::scan(&options);
+        let freed = scan.sources.files().iter().filter(|f| f.text.is_empty());
+        let mut names: Vec<String> = freed
+            .filter_map(|f| Some(f.path.file_name()?.to_string_lossy().into_owned()))
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn texts_nothing_kept_points_into_are_freed_where_read() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let registry = |sku: &str, admin: bool| {
+            format!(
+                r#"{{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#", "contentVersion": "1.0.0.0", "resources": [{{"type": "Microsoft.ContainerRegistry/registries", "apiVersion": "2023-07-01", "name": "acr{sku}", "location": "westeurope", "sku": {{"name": "{sku}"}}, "properties": {{"adminUserEnabled": {admin}}}}}]}}"#
+            )
+        };
+        let write = |name: &str, text: &str| {
+            let path = dir.path().join(name);
+            std::fs::create_dir_all(path.parent().expect("a parent")).expect("directory");
+            std::fs::write(path, text).expect("written");
+        };
+        write("admin.json", &registry("Premium", true));
+        write("passes.json", &registry("Premium", false));
+        write("basic.json", &registry("Basic", false));
+        write("secret.json", TEMPLATE);
+        write(
+            "tf/main.tf",
+            "resource \"azurerm_container_registry\" \"acr\" {\n  name = \"acrtf\"\n  resource_group_name = \"rg\"\n  location = \"westeurope\"\n  sku = \"Premium\"\n  admin_enabled = false\n}\n",
+        );
+        write(
+            "tf/admin/main.tf",
+            "resource \"azurerm_container_registry\" \"acr\" {\n  name = \"acradmin\"\n  resource_group_name = \"rg\"\n  location = \"westeurope\"\n  sku = \"Premium\"\n  admin_enabled = true\n}\n",
+        );
+        // A finding, a secret (whose value the reports mask) keep a text; a registry that
+        // passes does not; one the replica rule does not apply to, only when the report shows
+        // where such results are.
+        assert_eq!(
+            texts_freed(dir.path(), false),
+            ["basic.json", "main.tf", "passes.json"]
+        );
+        assert_eq!(texts_freed(dir.path(), true), ["main.tf", "passes.json"]);
+        let mut held = ScanOptions::new(vec![dir.path().to_path_buf()]);
+        held.rules_where_read = false;
+        held.not_applicable_shown = false;
+        let scan = crate::scan(&held);
+        assert!(scan.sources.files().iter().all(|f| !f.text.is_empty()));
     }
 
     #[test]

@@ -266,6 +266,8 @@ pub struct SourceFile {
     /// Tells this file's positions apart from another's in [`RECENT_POSITIONS`], even where a
     /// later file takes this one's place in memory.
     serial: u64,
+    /// The length of the text [`SourceFile::release_text`] freed, until it is read again.
+    released: Option<usize>,
 }
 
 /// The last positions asked for on this thread, by file serial and byte offset: a report asks
@@ -304,7 +306,35 @@ impl SourceFile {
             line_starts: std::sync::OnceLock::new(),
             checkpoints: std::sync::OnceLock::new(),
             serial: NEXT_SERIAL.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            released: None,
         }
+    }
+
+    /// Frees the text of a file read from disk that the report is not expected to show, until
+    /// [`SourceFile::restore_text`] reads it again.
+    pub fn release_text(&mut self) {
+        self.released = Some(self.text.len());
+        self.text = String::new();
+    }
+
+    /// Whether the text was freed and not read again.
+    pub fn is_released(&self) -> bool {
+        self.released.is_some()
+    }
+
+    /// Reads again the text [`SourceFile::release_text`] freed; why not, when the file cannot
+    /// be read or no longer has the length it had.
+    pub fn restore_text(&mut self) -> Result<(), String> {
+        let Some(length) = self.released.take() else {
+            return Ok(());
+        };
+        let read = read_text(&self.path).map_err(|failure| failure.message)?;
+        let text = SourceFile::new(PathBuf::new(), String::new(), read).text;
+        if text.len() != length {
+            return Err("the file changed while it was scanned".to_string());
+        }
+        self.text = text;
+        Ok(())
     }
 
     /// A number no other file of this process has: what was remembered of a file is never
@@ -468,6 +498,24 @@ impl SourceMap {
 
     pub fn files(&self) -> &[SourceFile] {
         &self.files
+    }
+
+    /// Reads again the freed texts of the files `ids` (see [`SourceFile::restore_text`]): a
+    /// notice for each that could not be.
+    pub fn restore_texts(&mut self, ids: impl IntoIterator<Item = FileId>) -> Vec<String> {
+        let mut failed = Vec::new();
+        for id in ids {
+            let Some(file) = self.files.get_mut(id).filter(|f| f.is_released()) else {
+                continue;
+            };
+            if let Err(why) = file.restore_text() {
+                failed.push(format!(
+                    "{}: {why}; places in it are shown at its start",
+                    file.name
+                ));
+            }
+        }
+        failed
     }
 
     pub fn len(&self) -> usize {
@@ -1580,6 +1628,40 @@ mod tests {
                 "{path}"
             );
         }
+    }
+
+    #[test]
+    fn a_freed_text_is_read_again_unless_the_file_changed() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let path = dir.path().join("main.tf");
+        std::fs::write(&path, "\u{feff}a = 1\nb = 2\n").expect("written");
+        let Ok(text) = read_text(&path) else {
+            panic!("{} not read", path.display())
+        };
+        let mut file = SourceFile::new(path.clone(), "main.tf".into(), text);
+        let second_line = file.position(6);
+        file.release_text();
+        assert!(file.is_released() && file.text.is_empty());
+        assert_eq!(file.restore_text(), Ok(()));
+        assert!(!file.is_released());
+        assert_eq!(
+            (file.text.as_str(), file.position(6)),
+            ("a = 1\nb = 2\n", second_line)
+        );
+        file.release_text();
+        std::fs::write(&path, "a = 10\nb = 2\n").expect("changed");
+        let changed = file.restore_text().expect_err("a changed file");
+        assert!(
+            changed.contains("changed while it was scanned"),
+            "{changed}"
+        );
+        let mut sources = SourceMap::default();
+        sources.push(file);
+        sources.files[0].release_text();
+        std::fs::remove_file(&path).expect("removed");
+        let notices = sources.restore_texts([0, 0, 7]);
+        assert_eq!(notices.len(), 1, "{notices:?}");
+        assert!(notices[0].starts_with("main.tf: "), "{notices:?}");
     }
 
     #[test]

@@ -221,20 +221,28 @@ fn every_file_of_a_case_given_alone_reports_what_the_case_reports_in_it() {
     assert!(files_checked > 1000, "{files_checked}");
 }
 
-/// Three reports of a directory, JSON, SARIF and pretty (whose code frames mask secrets), with
-/// every rule and undecided results shown, and the parts nothing else reaches checked where they
-/// are read or not.
+/// The reports of a directory in every format (pretty's code frames mask secrets), with every
+/// rule and undecided results shown, and the parts nothing else reaches checked where they are
+/// read or not.
 fn reports_checked_where_read(dir: &Path, where_read: bool) -> String {
-    let mut options = ScanOptions::new(vec![dir.to_path_buf()]);
-    options.rules = acr_lint::rules::all().to_vec();
-    options.show_unknown = true;
-    options.rules_where_read = where_read;
-    let mut scan = acr_lint::scan(&options);
-    scan.elapsed = std::time::Duration::ZERO;
+    use acr_lint::report::Format;
+    let scan_showing = |not_applicable_shown: bool| {
+        let mut options = ScanOptions::new(vec![dir.to_path_buf()]);
+        options.rules = acr_lint::rules::all().to_vec();
+        options.show_unknown = true;
+        options.rules_where_read = where_read;
+        options.not_applicable_shown = not_applicable_shown;
+        let mut scan = acr_lint::scan(&options);
+        scan.elapsed = std::time::Duration::ZERO;
+        scan
+    };
+    // Each report from a scan told whether it shows where not-applicable results are, as the
+    // command line tells it: the others' scans free texts only those results point into.
+    let scans = [scan_showing(false), scan_showing(true)];
     let mut out = Vec::new();
-    for format in ["json", "sarif", "pretty"] {
-        let format = acr_lint::report::Format::parse(format).expect("a format");
-        acr_lint::report::render(&scan, format, false, &mut out).expect("rendered");
+    for &format in Format::ALL {
+        let scan = &scans[usize::from(format.shows_where_not_applicable())];
+        acr_lint::report::render(scan, format, false, &mut out).expect("rendered");
     }
     String::from_utf8(out).expect("UTF-8 reports")
 }

@@ -53,6 +53,12 @@ impl Format {
         Format::AzureDevops,
     ];
 
+    /// Whether the report says where each not-applicable result is (the JSON report lists
+    /// them; the others count them at most).
+    pub fn shows_where_not_applicable(self) -> bool {
+        self == Format::Json
+    }
+
     /// The name users give on the command line.
     pub fn name(self) -> &'static str {
         match self {

@@ -413,6 +413,17 @@ pub struct Finding {
     pub secret: bool,
 }
 
+impl Finding {
+    /// The places it points at: its labels, where its value is used, and its resource's
+    /// declaration.
+    pub fn places(&self) -> impl Iterator<Item = Span> + '_ {
+        [Some(self.primary.span), self.used_at, self.resource_decl]
+            .into_iter()
+            .flatten()
+            .chain(self.secondary.iter().map(|label| label.span))
+    }
+}
+
 /// A result that is neither pass nor fail.
 #[derive(Debug, Clone)]
 pub struct Undecided {
@@ -453,6 +464,17 @@ pub struct Results {
     findings: Findings,
     not_applicable: Vec<Undecided>,
     unknown: Vec<Undecided>,
+}
+
+impl Results {
+    /// Every place the results point at: their findings' labels, uses and declarations, and
+    /// where the unknown results are, and the not-applicable ones when `not_applicable`.
+    pub fn spans(&self, not_applicable: bool) -> impl Iterator<Item = Span> + '_ {
+        let findings = self.findings.iter().flat_map(|finding| finding.places());
+        let not_applicable = self.not_applicable.iter().filter(move |_| not_applicable);
+        let undecided = self.unknown.iter().chain(not_applicable);
+        findings.chain(undecided.map(|result| result.span))
+    }
 }
 
 impl From<Outcomes> for Results {
@@ -891,6 +913,14 @@ const FINDINGS_PER_REGISTRY: usize = 8;
 pub struct PartOutcomes {
     pub registries: Results,
     pub units: Results,
+}
+
+impl PartOutcomes {
+    /// Every place the outcomes point at (see [`Results::spans`]).
+    pub fn spans(&self, not_applicable: bool) -> impl Iterator<Item = Span> + '_ {
+        let registries = self.registries.spans(not_applicable);
+        registries.chain(self.units.spans(not_applicable))
+    }
 }
 
 /// [`PartOutcomes`] with where they go: before the registry and the unit of the whole scan's

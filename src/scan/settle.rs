@@ -12,7 +12,10 @@ use std::path::PathBuf;
 use foldhash::{HashMap, HashMapExt, HashSet};
 
 use crate::discover::Candidate;
+use crate::model::directives::Directive;
+use crate::model::suppression::Covers;
 use crate::model::{self, FrontEndOutput, Kind, Resource, Unit};
+use crate::read::ReadFile;
 use crate::rules::{self, PartOutcomes, PlacedPart, Rule};
 use crate::source::{FileId, Span};
 
@@ -21,6 +24,8 @@ use crate::source::{FileId, Span};
 pub(super) struct Settle<'a> {
     pub rules: &'a [&'static dyn Rule],
     pub options: &'a rules::RuleOptions,
+    /// Whether the report shows where not-applicable results are.
+    pub not_applicable_shown: bool,
 }
 
 /// A template or module the rules ran on where it was read.
@@ -113,6 +118,47 @@ pub(super) fn settle_part(
         unit.handoffs = Vec::new();
     }
     (output, Some(settled))
+}
+
+/// Frees the texts of a directory's files that nothing the scan keeps of the directory points
+/// into, once every unit of it was checked where read and no resource of it remains: the report
+/// then asks only for the places its results (not-applicable ones only when it shows them),
+/// secrets, directives and errors point at. `ids` are the files'.
+pub(super) fn release_unused_texts(
+    files: &mut [ReadFile],
+    ids: impl Iterator<Item = FileId>,
+    (output, settled): (&FrontEndOutput, &[(usize, Settled)]),
+    not_applicable_shown: bool,
+) {
+    let checked = |unit: &Unit| settled.iter().any(|(_, part)| part.unit == unit.id);
+    if settled.is_empty() || !output.resources.is_empty() || !output.units.iter().all(checked) {
+        return;
+    }
+    let outcomes = settled.iter().flat_map(|(_, part)| {
+        let results = part.outcomes.spans(not_applicable_shown);
+        results.chain(part.secrets.iter().copied())
+    });
+    let directives = output.units.iter().flat_map(|unit| &unit.directives);
+    let pointed_at: HashSet<FileId> = outcomes
+        .chain(output.secrets.iter().copied())
+        .chain(directives.flat_map(directive_spans))
+        .chain(output.errors.iter().filter_map(|error| error.span))
+        .map(|span| span.file)
+        .collect();
+    for (file, id) in files.iter_mut().zip(ids) {
+        if file.error.is_none() && !file.source.text.is_empty() && !pointed_at.contains(&id) {
+            file.source.release_text();
+        }
+    }
+}
+
+/// Where a directive is written, and the span it covers when it names one.
+fn directive_spans(directive: &Directive) -> impl Iterator<Item = Span> {
+    let covered = match directive.terms.as_ref().map(|terms| &terms.covers) {
+        Ok(Covers::Span(span) | Covers::Resource { span, .. }) => Some(*span),
+        _ => None,
+    };
+    std::iter::once(directive.span).chain(covered)
 }
 
 /// Where Terraform's evaluation found values of `resources` sensitive (templates have none).
