@@ -245,7 +245,6 @@ pub fn context<'o>(
     open: &OpenText<'o>,
     ignore_files: IgnoreFiles,
 ) -> Vec<(PathBuf, Candidate)> {
-    let known: std::collections::HashSet<&Path> = files.iter().map(|(f, _)| f.as_path()).collect();
     let mut context = Vec::new();
     for (directory, given) in given_by_directory(paths) {
         let siblings = readable_siblings(directory, ignore_files, &|sibling, candidate| {
@@ -269,6 +268,10 @@ pub fn context<'o>(
             context.extend(bicep);
         }
     }
+    if context.is_empty() {
+        return context;
+    }
+    let known: std::collections::HashSet<&Path> = files.iter().map(|(f, _)| f.as_path()).collect();
     context.retain(|(path, _)| !known.contains(path.as_path()));
     context.sort();
     context.dedup_by(|a, b| a.0 == b.0);
@@ -927,7 +930,9 @@ pub fn files<'o>(
         source::sort_in_directory_order(&mut files, |(path, _, _)| path);
     }
     files.dedup_by(|later, kept| {
-        let same = later.0 == kept.0;
+        // Paths that differ in their file names differ: most do, told apart without comparing
+        // every component.
+        let same = later.0.file_name() == kept.0.file_name() && later.0 == kept.0;
         kept.2 |= same && later.2;
         same
     });

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use super::{ParametersByStem, ParametersFile, lower_file_name, read, template_stem};
-use crate::model::input::read_or_report;
+use crate::model::input::{append, read_or_report};
 use crate::model::{FrontEndOutput, InputError, JsonDocument, Node, Value, json};
 use crate::source::{self, FileId, SourceFile, Span};
 
@@ -135,9 +135,9 @@ fn short_name(name: &str) -> &str {
 
 /// Reads a template no parameters file goes with, once, with its defaults.
 pub fn read_alone(file: &JsonDocument<'_>, output: &mut FrontEndOutput) {
-    output.secrets.extend(secure_spans(file.root, None));
+    append(&mut output.secrets, secure_spans(file.root, None));
     let template = read(file.root, &file.source.name, None);
-    output.resources.extend(template.resources);
+    append(&mut output.resources, template.resources);
     output.units.push(template.unit);
 }
 

@@ -46,14 +46,24 @@ pub struct FrontEndOutput {
 impl FrontEndOutput {
     /// Adds another front end's output after this one's.
     pub fn extend(&mut self, other: FrontEndOutput) {
-        self.resources.extend(other.resources);
-        self.units.extend(other.units);
-        self.sources.extend(other.sources);
-        self.errors.extend(other.errors);
-        self.notices.extend(other.notices);
-        self.undecided_notices.extend(other.undecided_notices);
-        self.secrets.extend(other.secrets);
-        self.parameters_read.extend(other.parameters_read);
+        append(&mut self.resources, other.resources);
+        append(&mut self.units, other.units);
+        append(&mut self.sources, other.sources);
+        append(&mut self.errors, other.errors);
+        append(&mut self.notices, other.notices);
+        append(&mut self.undecided_notices, other.undecided_notices);
+        append(&mut self.secrets, other.secrets);
+        append(&mut self.parameters_read, other.parameters_read);
+    }
+}
+
+/// Adds `items` after what `list` holds; a list with no room yet takes them as they are
+/// instead of copying them into room made for them.
+pub fn append<T>(list: &mut Vec<T>, items: Vec<T>) {
+    if list.capacity() == 0 {
+        *list = items;
+    } else {
+        list.extend(items);
     }
 }
 
