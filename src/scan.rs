@@ -515,6 +515,8 @@ pub fn scan(options: &ScanOptions) -> Scan {
         )
     });
     variants::drop_repeated(&mut findings);
+    // A text freed where its directory was checked that the reports show after all (a called
+    // module's, where its caller's findings point) is read again.
     let shown_undecided = unknown.iter().chain(
         not_applicable
             .iter()
