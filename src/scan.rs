@@ -988,8 +988,8 @@ fn read_directory(
     drop(bicep_files);
     if let Some(settle) = &readers.settle {
         let ids = group.iter().map(|(id, _, _)| *id);
-        let kept = (&output, settled.as_slice());
-        settle::release_unused_texts(&mut files, ids, kept, settle.not_applicable_shown);
+        let shown = settle.not_applicable_shown;
+        settle::release_unused_texts(&mut files, ids, &output, &settled, shown);
     }
     DirectoryResult {
         // The syntax trees are freed here, on the thread that read the directory, not later

@@ -286,6 +286,14 @@ static NEXT_SERIAL: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64:
 /// Bytes between two entries of [`SourceFile`]'s column checkpoints.
 const CHECKPOINT_BYTES: usize = 4096;
 
+/// A file's text without the byte order mark it may start with: offsets count from after it.
+fn without_byte_order_mark(mut text: String) -> String {
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
+    text
+}
+
 /// Characters a column counts in `bytes`: every UTF-8 lead byte except carriage returns.
 fn column_chars(bytes: &[u8]) -> usize {
     bytes
@@ -295,14 +303,11 @@ fn column_chars(bytes: &[u8]) -> usize {
 }
 
 impl SourceFile {
-    pub fn new(path: PathBuf, name: String, mut text: String) -> Self {
-        if text.starts_with('\u{feff}') {
-            text.drain(..'\u{feff}'.len_utf8());
-        }
+    pub fn new(path: PathBuf, name: String, text: String) -> Self {
         SourceFile {
             path,
             name,
-            text,
+            text: without_byte_order_mark(text),
             line_starts: std::sync::OnceLock::new(),
             checkpoints: std::sync::OnceLock::new(),
             serial: NEXT_SERIAL.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
@@ -329,11 +334,14 @@ impl SourceFile {
             return Ok(());
         };
         let read = read_text(&self.path).map_err(|failure| failure.message)?;
-        let text = SourceFile::new(PathBuf::new(), String::new(), read).text;
+        let text = without_byte_order_mark(read);
         if text.len() != length {
             return Err("the file changed while it was scanned".to_string());
         }
         self.text = text;
+        // Positions asked for while the text was freed were counted in no text.
+        self.line_starts = std::sync::OnceLock::new();
+        self.checkpoints = std::sync::OnceLock::new();
         Ok(())
     }
 

@@ -127,7 +127,8 @@ pub(super) fn settle_part(
 pub(super) fn release_unused_texts(
     files: &mut [ReadFile],
     ids: impl Iterator<Item = FileId>,
-    (output, settled): (&FrontEndOutput, &[(usize, Settled)]),
+    output: &FrontEndOutput,
+    settled: &[(usize, Settled)],
     not_applicable_shown: bool,
 ) {
     let checked = |unit: &Unit| settled.iter().any(|(_, part)| part.unit == unit.id);
