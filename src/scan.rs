@@ -713,7 +713,7 @@ struct DirectoryResult {
     content: Vec<(FileId, String)>,
     /// Templates and the Terraform module the rules ran on where they were read, by their
     /// resources' place in `output.resources`.
-    settled: Vec<(usize, settle::Settled)>,
+    settled: Vec<(usize, Box<settle::Settled>)>,
     /// The files read besides the directory's only for its files that are not reported (a
     /// Bicep module of a template read as context for a parameters file given alone).
     context_sources: Vec<FileId>,
@@ -860,7 +860,7 @@ fn applied_only_when_given(path: &Path, candidate: Candidate) -> bool {
 }
 
 /// A template read as soon as it was parsed, and its results when the rules ran on it there.
-type ReadTemplate = (FrontEndOutput, Option<settle::Settled>);
+type ReadTemplate = (FrontEndOutput, Option<Box<settle::Settled>>);
 
 /// Reads a directory's files in parallel, then hands each front end the documents it takes,
 /// so that a directory's syntax trees live only while its front ends read them. Where every

@@ -477,6 +477,17 @@ impl Results {
     }
 }
 
+impl Results {
+    /// The results of `outcomes`, without the room left for more: they are kept to the end.
+    fn kept(outcomes: Outcomes) -> Self {
+        let mut results = Results::from(outcomes);
+        results.findings.shrink_to_fit();
+        results.not_applicable.shrink_to_fit();
+        results.unknown.shrink_to_fit();
+        results
+    }
+}
+
 impl From<Outcomes> for Results {
     fn from(outcomes: Outcomes) -> Self {
         Results {
@@ -929,7 +940,7 @@ impl PartOutcomes {
 pub struct PlacedPart {
     pub registry_position: usize,
     pub unit_position: usize,
-    pub outcomes: PartOutcomes,
+    pub outcomes: Box<PartOutcomes>,
 }
 
 /// Runs the selected rules on a self-contained part of the model, on this thread.
@@ -947,8 +958,8 @@ pub fn run_part(
         run_on_unit(unit, rules, &mut units);
     }
     PartOutcomes {
-        registries: registries.into(),
-        units: units.into(),
+        registries: Results::kept(registries),
+        units: Results::kept(units),
     }
 }
 
@@ -981,8 +992,9 @@ pub fn run(
         pieces.extend(run_registries(
             graph.registries.get(start..end).unwrap_or_default(),
         ));
-        pieces.push(part.outcomes.registries);
-        units_of_parts.push((part.unit_position, part.outcomes.units));
+        let PartOutcomes { registries, units } = *part.outcomes;
+        pieces.push(registries);
+        units_of_parts.push((part.unit_position, units));
         start = end;
     }
     pieces.extend(run_registries(
@@ -1173,6 +1185,26 @@ mod tests {
                 meta.fix_bicep
             );
         }
+    }
+
+    #[test]
+    fn results_kept_to_the_end_hold_no_spare_room() {
+        let rule = all()[0].meta();
+        let undecided = || Undecided {
+            rule,
+            resource: "acr".into(),
+            span: Span::new(0, 0, 1),
+            reason: "why".into(),
+            unit: "main.json".into(),
+        };
+        let mut outcomes = fresh_outcomes(8, &all(), &RuleOptions::default());
+        outcomes.not_applicable.push(undecided());
+        outcomes.unknown.push(undecided());
+        assert!(outcomes.findings.capacity() > 0 && outcomes.not_applicable.capacity() > 1);
+        let kept = Results::kept(outcomes);
+        assert_eq!(kept.findings.capacity(), 0);
+        assert_eq!(kept.not_applicable.capacity(), 1);
+        assert_eq!(kept.unknown.capacity(), 1);
     }
 
     fn ids(rules: &[&'static dyn Rule]) -> Vec<&'static str> {

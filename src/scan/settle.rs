@@ -31,7 +31,7 @@ pub(super) struct Settle<'a> {
 /// A template or module the rules ran on where it was read.
 pub(super) struct Settled {
     unit: String,
-    outcomes: PartOutcomes,
+    outcomes: Box<PartOutcomes>,
     /// Where its resources hold values Terraform's evaluation found sensitive.
     secrets: Vec<Span>,
     /// Its registries, each declaration once.
@@ -67,7 +67,7 @@ pub(super) fn settle_module(
     output: FrontEndOutput,
     settle: &Settle<'_>,
     reported: &(dyn Fn(FileId) -> bool + Sync),
-) -> (FrontEndOutput, Option<Settled>) {
+) -> (FrontEndOutput, Option<Box<Settled>>) {
     let named_like_a_call = |unit: &Unit| {
         unit.id
             .split('/')
@@ -87,7 +87,7 @@ pub(super) fn settle_part(
     mut output: FrontEndOutput,
     settle: &Settle<'_>,
     reported: &(dyn Fn(FileId) -> bool + Sync),
-) -> (FrontEndOutput, Option<Settled>) {
+) -> (FrontEndOutput, Option<Box<Settled>>) {
     let [unit] = output.units.as_slice() else {
         return (output, None);
     };
@@ -101,14 +101,14 @@ pub(super) fn settle_part(
     let outcomes = rules::run_part(&graph, settle.rules, settle.options);
     drop(graph);
     let secrets = sensitive_values(&output.resources);
-    let settled = Settled {
+    let settled = Box::new(Settled {
         unit: unit.id.clone(),
-        outcomes,
+        outcomes: Box::new(outcomes),
         secrets,
         registries: super::distinct_registry_declarations(output.resources.iter()),
         repeated_declaration: super::repeats_a_declaration(output.resources.iter()),
         unit_position: None,
-    };
+    });
     output.resources = Vec::new();
     // What rules read of the unit is read; its directives remain for the suppressions.
     for unit in &mut output.units {
@@ -128,7 +128,7 @@ pub(super) fn release_unused_texts(
     files: &mut [ReadFile],
     ids: impl Iterator<Item = FileId>,
     output: &FrontEndOutput,
-    settled: &[(usize, Settled)],
+    settled: &[(usize, Box<Settled>)],
     not_applicable_shown: bool,
 ) {
     let checked = |unit: &Unit| settled.iter().any(|(_, part)| part.unit == unit.id);
@@ -177,7 +177,7 @@ fn sensitive_values(resources: &[Resource]) -> Vec<Span> {
 /// The settled parts of a scan, each with the number of registries the whole scan's graph
 /// has before it.
 pub(super) struct SettledParts {
-    parts: Vec<(usize, Settled)>,
+    parts: Vec<(usize, Box<Settled>)>,
 }
 
 impl SettledParts {
@@ -185,7 +185,7 @@ impl SettledParts {
     /// it was read) among the resources of the scan that `kept` keeps; those whose unit is not
     /// kept are dropped, as their resources would have been.
     pub(super) fn place(
-        settled: Vec<(usize, usize, Settled)>,
+        settled: Vec<(usize, usize, Box<Settled>)>,
         resources: &[Vec<Resource>],
         kept: &dyn Fn(&str) -> bool,
     ) -> Self {
