@@ -1197,7 +1197,7 @@ mod tests {
             reason: "why".into(),
             unit: "main.json".into(),
         };
-        let mut outcomes = fresh_outcomes(8, &all(), &RuleOptions::default());
+        let mut outcomes = fresh_outcomes(8, all(), &RuleOptions::default());
         outcomes.not_applicable.push(undecided());
         outcomes.unknown.push(undecided());
         assert!(outcomes.findings.capacity() > 0 && outcomes.not_applicable.capacity() > 1);
