@@ -45,12 +45,15 @@ compare() { # label side-a side-b
 run() { # binary side target options...
   local binary=$1 side=$2 target=$3
   shift 3
-  # JSON alone, then reports that do not show where not-applicable results are (a scan
-  # without JSON frees the texts only those results point into).
+  # As users run them: JSON alone; pretty, which counts the not-applicable results without
+  # showing where they are (a scan without JSON frees the texts only those results point
+  # into); reports that neither show nor count them (a scan for those alone records none).
   "$binary" "$target" "$@" -f "json=$out/$side.json" >/dev/null 2>"$out/$side.stderr"
   echo $? >"$out/$side.code"
-  "$binary" "$target" "$@" -f "sarif=$out/$side.sarif" -f "pretty=$out/$side.pretty" \
-    -f "github=$out/$side.github" >/dev/null 2>>"$out/$side.stderr"
+  "$binary" "$target" "$@" -f "pretty=$out/$side.pretty" >/dev/null 2>>"$out/$side.stderr"
+  echo $? >>"$out/$side.code"
+  "$binary" "$target" "$@" -f "sarif=$out/$side.sarif" -f "github=$out/$side.github" \
+    >/dev/null 2>>"$out/$side.stderr"
   echo $? >>"$out/$side.code"
 }
 for target in "${targets[@]}"; do

@@ -647,6 +647,7 @@ fn lint(
         .format
         .iter()
         .any(|o| o.format.shows_where_not_applicable());
+    options.not_applicable_counted = cli.format.iter().any(|o| o.format.counts_not_applicable());
     if let Some(template) = &cli.template {
         let missing = std::iter::once(template)
             .chain(&cli.parameters)

@@ -66,6 +66,9 @@ pub struct ScanOptions {
     /// does not, a file that only such results point into has its text freed once it is
     /// checked where read.
     pub not_applicable_shown: bool,
+    /// The report lists or counts the not-applicable results; when none does, they are not
+    /// recorded.
+    pub not_applicable_counted: bool,
 }
 
 impl ScanOptions {
@@ -94,6 +97,7 @@ impl ScanOptions {
             exit_after: false,
             rules_where_read: true,
             not_applicable_shown: true,
+            not_applicable_counted: true,
         }
     }
 }
@@ -194,10 +198,14 @@ pub fn scan(options: &ScanOptions) -> Scan {
     let given_or_module = |file: FileId| discovered.reported.get(file).copied().unwrap_or(true);
     let given_by_name: HashSet<PathBuf> = discover::files_given_by_name(&paths).collect();
     let given_bicepparam = given_bicepparam_files(files, &given_by_name);
+    let rule_options = rules::RuleOptions {
+        not_applicable_unused: !options.not_applicable_counted,
+        ..options.rule_options.clone()
+    };
     let settles = settles_where_read(options.rules_where_read, &overlays, &pairs, files);
     let settle = settles.then_some(Settle {
         rules: &options.rules,
-        options: &options.rule_options,
+        options: &rule_options,
         not_applicable_shown: options.not_applicable_shown,
     });
     let readers = Readers {
@@ -419,7 +427,7 @@ pub fn scan(options: &ScanOptions) -> Scan {
                 .registries
                 .retain(|_| kept_in_order.next().copied().unwrap_or(true));
             let parts = settled.into_placed(&kept);
-            let outcomes = rules::run(&graph, &options.rules, &options.rule_options, parts);
+            let outcomes = rules::run(&graph, &options.rules, &rule_options, parts);
             (graph, outcomes)
         },
     );
@@ -1472,6 +1480,7 @@ fn each_place(finding: &mut Finding, each: &impl Fn(&mut Span)) {
 mod tests {
     use super::*;
     use crate::model::RegistryRef;
+    use std::collections::BTreeSet;
 
     /// A registry whose admin user a parameter's default turns on, and a secret default.
     const TEMPLATE: &str = r#"{
@@ -1558,6 +1567,38 @@ mod tests {
         held.not_applicable_shown = false;
         let scan = crate::scan(&held);
         assert!(scan.sources.files().iter().all(|f| !f.text.is_empty()));
+    }
+
+    #[test]
+    fn not_applicable_results_no_report_counts_are_not_recorded() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let basic = r#"{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#", "contentVersion": "1.0.0.0", "resources": [{"type": "Microsoft.ContainerRegistry/registries", "apiVersion": "2023-07-01", "name": "acrbasic", "location": "westeurope", "sku": {"name": "Basic"}, "properties": {"adminUserEnabled": true}}]}"#;
+        std::fs::write(dir.path().join("basic.json"), basic).expect("written");
+        std::fs::write(
+            dir.path().join("main.tf"),
+            "resource \"azurerm_container_registry\" \"acr\" {\n  name = \"acrtf\"\n  resource_group_name = \"rg\"\n  location = \"westeurope\"\n  sku = \"Standard\"\n  admin_enabled = true\n}\n",
+        )
+        .expect("written");
+        for where_read in [true, false] {
+            let mut options = ScanOptions::new(vec![dir.path().to_path_buf()]);
+            options.rules_where_read = where_read;
+            let counted = crate::scan(&options);
+            options.not_applicable_counted = false;
+            let uncounted = crate::scan(&options);
+            // The Basic template's and the Standard module's.
+            let units: BTreeSet<bool> = counted
+                .not_applicable
+                .iter()
+                .map(|u| u.unit.ends_with("basic.json"))
+                .collect();
+            assert_eq!(units, BTreeSet::from([false, true]), "{where_read}");
+            assert!(uncounted.not_applicable.is_empty(), "{where_read}");
+            let findings = |scan: &Scan| -> Vec<String> {
+                scan.findings.iter().map(|f| format!("{f:?}")).collect()
+            };
+            assert!(!counted.findings.is_empty());
+            assert_eq!(findings(&counted), findings(&uncounted), "{where_read}");
+        }
     }
 
     #[test]

@@ -222,26 +222,31 @@ fn every_file_of_a_case_given_alone_reports_what_the_case_reports_in_it() {
 }
 
 /// The reports of a directory in every format (pretty's code frames mask secrets), with every
-/// rule and undecided results shown, and the parts nothing else reaches checked where they are
-/// read or not.
+/// rule and undecided results shown. Checked where they are read, the parts nothing else
+/// reaches are checked as the command line has them checked for each report: told whether the
+/// report shows where not-applicable results are (the others' scans free texts only those
+/// results point into) and whether it counts them (the others' scans record none). Otherwise
+/// one scan that holds every model and records everything makes every report.
 fn reports_checked_where_read(dir: &Path, where_read: bool) -> String {
     use acr_lint::report::Format;
-    let scan_showing = |not_applicable_shown: bool| {
+    let scan_for = |shown: bool, counted: bool| {
         let mut options = ScanOptions::new(vec![dir.to_path_buf()]);
         options.rules = acr_lint::rules::all().to_vec();
         options.show_unknown = true;
         options.rules_where_read = where_read;
-        options.not_applicable_shown = not_applicable_shown;
+        options.not_applicable_shown = shown;
+        options.not_applicable_counted = counted;
         let mut scan = acr_lint::scan(&options);
         scan.elapsed = std::time::Duration::ZERO;
         scan
     };
-    // Each report from a scan told whether it shows where not-applicable results are, as the
-    // command line tells it: the others' scans free texts only those results point into.
-    let scans = [scan_showing(false), scan_showing(true)];
+    let whole = scan_for(true, true);
     let mut out = Vec::new();
     for &format in Format::ALL {
-        let scan = &scans[usize::from(format.shows_where_not_applicable())];
+        let shown = format.shows_where_not_applicable();
+        let counted = format.counts_not_applicable();
+        let told = (where_read && !(shown && counted)).then(|| scan_for(shown, counted));
+        let scan = told.as_ref().unwrap_or(&whole);
         acr_lint::report::render(scan, format, false, &mut out).expect("rendered");
     }
     String::from_utf8(out).expect("UTF-8 reports")

@@ -59,6 +59,12 @@ impl Format {
         self == Format::Json
     }
 
+    /// Whether the report lists or counts the not-applicable results (the JSON report lists
+    /// them, the pretty and Markdown reports count them).
+    pub fn counts_not_applicable(self) -> bool {
+        matches!(self, Format::Json | Format::Pretty | Format::Markdown)
+    }
+
     /// The name users give on the command line.
     pub fn name(self) -> &'static str {
         match self {

@@ -442,6 +442,9 @@ pub struct Undecided {
 pub struct RuleOptions {
     /// Locations registries and replicas may use (ACR307); empty means no restriction.
     pub allowed_locations: Vec<String>,
+    /// No report shows or counts the results of rules that do not apply to a registry's SKU:
+    /// they are not recorded.
+    pub not_applicable_unused: bool,
 }
 
 /// What the rules concluded on the scanned resources.
@@ -1088,6 +1091,7 @@ fn applicable(meta: &'static RuleMeta, registry: &Resource, out: &mut Outcomes) 
     };
     match registry.sku() {
         Ok(sku) if skus.contains(&sku) => true,
+        Ok(_) if out.options.not_applicable_unused => false,
         Ok(sku) => {
             let reason = not_applicable_reason(meta, sku);
             let result = undecided(reason, registry.decl, out);
