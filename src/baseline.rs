@@ -78,7 +78,7 @@ impl<'s> FileNames<'s> {
         // From the working directory, the names are those the sources show.
         let below_baseline = match base.is_working_directory() {
             true => Vec::new(),
-            false => sources.files().iter().map(|f| base.name(&f.path)).collect(),
+            false => sources.iter().map(|f| base.name(&f.path)).collect(),
         };
         FileNames {
             sources,

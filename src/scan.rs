@@ -220,7 +220,6 @@ pub fn scan(options: &ScanOptions) -> Scan {
 
     // The files read take the first ids, in the order discovery gave them.
     let mut sources = SourceMap::default();
-    sources.reserve(files.len() + var_sources.len() + parameter_sources.len());
     let mut errors = discovered.errors;
     let mut files_scanned = 0;
     let mut model = FrontEndOutput::default();
@@ -264,7 +263,7 @@ pub fn scan(options: &ScanOptions) -> Scan {
         resources.push(std::mem::take(&mut output.resources));
         model.extend(output);
         module_sources.extend(directory.module_sources);
-        sources.extend(directory.files.sources);
+        sources.append(directory.files.sources);
         file_errors.extend(directory.files.errors);
         file_json_offsets.extend(directory.files.json_offsets);
         files_scanned += directory.files.scanned;
@@ -364,7 +363,8 @@ pub fn scan(options: &ScanOptions) -> Scan {
     notices.dedup();
     json_offsets.append(&mut file_json_offsets);
     errors.append(&mut file_errors);
-    sources.extend(var_sources.into_iter().chain(parameter_sources));
+    sources.append(var_sources);
+    sources.append(parameter_sources);
     errors.extend(parameter_errors);
     module_sources.sort_by_key(|(id, _)| *id);
     let loaded_ids: Vec<FileId> = module_sources.iter().map(|(id, _)| *id).collect();
@@ -586,11 +586,11 @@ struct NameRanks {
 
 impl NameRanks {
     fn of(sources: &SourceMap) -> NameRanks {
-        let files = sources.files();
-        let name = |id: FileId| files.get(id).map_or("", |f| f.name.as_str());
-        let mut order: Vec<FileId> = (0..files.len()).collect();
+        let names: Vec<&str> = sources.iter().map(|f| f.name.as_str()).collect();
+        let name = |id: FileId| names.get(id).copied().unwrap_or("");
+        let mut order: Vec<FileId> = (0..names.len()).collect();
         order.par_sort_by(|&a, &b| name(a).cmp(name(b)));
-        let mut ranks = vec![0; files.len()];
+        let mut ranks = vec![0; names.len()];
         // Names get even places from 2; the name of an unknown file, when no file has it, the
         // odd place just after the last name before it.
         let unknown_name = sources.name(usize::MAX);
@@ -1521,7 +1521,7 @@ mod tests {
             .collect();
         options.not_applicable_shown = not_applicable_shown;
         let scan = crate::scan(&options);
-        let freed = scan.sources.files().iter().filter(|f| f.text.is_empty());
+        let freed = scan.sources.iter().filter(|f| f.text.is_empty());
         let mut names: Vec<String> = freed
             .filter_map(|f| Some(f.path.file_name()?.to_string_lossy().into_owned()))
             .collect();
@@ -1566,7 +1566,7 @@ mod tests {
         held.rules_where_read = false;
         held.not_applicable_shown = false;
         let scan = crate::scan(&held);
-        assert!(scan.sources.files().iter().all(|f| !f.text.is_empty()));
+        assert!(scan.sources.iter().all(|f| !f.text.is_empty()));
     }
 
     #[test]

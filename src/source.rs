@@ -462,36 +462,67 @@ impl SourceFile {
     }
 }
 
-/// All files of one scan, addressed by [`FileId`].
+/// All files of one scan, addressed by [`FileId`]: in the lists they were read in (a
+/// directory's), which are kept as they are rather than copied into one.
 #[derive(Debug, Default)]
 pub struct SourceMap {
-    files: Vec<SourceFile>,
+    lists: Vec<Vec<SourceFile>>,
+    /// The id of each list's first file.
+    starts: Vec<FileId>,
+    len: usize,
 }
 
 impl SourceMap {
-    /// Makes room for `additional` more files.
-    pub fn reserve(&mut self, additional: usize) {
-        self.files.reserve(additional);
-    }
-
     /// Adds files in order; their ids follow the last file's.
-    pub fn extend(&mut self, files: impl IntoIterator<Item = SourceFile>) {
-        self.files.extend(files);
+    pub fn append(&mut self, files: Vec<SourceFile>) {
+        if files.is_empty() {
+            return;
+        }
+        self.starts.push(self.len);
+        self.len += files.len();
+        self.lists.push(files);
     }
 
     pub fn push(&mut self, file: SourceFile) -> FileId {
-        self.files.push(file);
-        self.files.len() - 1
+        let id = self.len;
+        match self.lists.last_mut() {
+            Some(last) => {
+                last.push(file);
+                self.len += 1;
+            }
+            None => self.append(vec![file]),
+        }
+        id
+    }
+
+    /// Which list holds the file `id`, and where in it.
+    fn place(&self, id: FileId) -> Option<(usize, usize)> {
+        let list = self
+            .starts
+            .partition_point(|&start| start <= id)
+            .checked_sub(1)?;
+        Some((list, id - self.starts.get(list)?))
     }
 
     pub fn get(&self, id: FileId) -> Option<&SourceFile> {
-        self.files.get(id)
+        let (list, index) = self.place(id)?;
+        self.lists.get(list)?.get(index)
+    }
+
+    fn get_mut(&mut self, id: FileId) -> Option<&mut SourceFile> {
+        let (list, index) = self.place(id)?;
+        self.lists.get_mut(list)?.get_mut(index)
+    }
+
+    /// The files in the order of their ids.
+    pub fn iter(&self) -> impl Iterator<Item = &SourceFile> + '_ {
+        self.lists.iter().flatten()
     }
 
     /// Gives a file read without keeping its text (one the scan found nothing to read in) the
     /// text a front end read it with; whether it had none before.
     pub fn keep_text(&mut self, id: FileId, text: String) -> bool {
-        match self.files.get_mut(id) {
+        match self.get_mut(id) {
             Some(file) if file.text.is_empty() && !text.is_empty() => {
                 *file = SourceFile::new(
                     std::mem::take(&mut file.path),
@@ -504,16 +535,12 @@ impl SourceMap {
         }
     }
 
-    pub fn files(&self) -> &[SourceFile] {
-        &self.files
-    }
-
     /// Reads again the freed texts of the files `ids` (see [`SourceFile::restore_text`]): a
     /// notice for each that could not be.
     pub fn restore_texts(&mut self, ids: impl IntoIterator<Item = FileId>) -> Vec<String> {
         let mut failed = Vec::new();
         for id in ids {
-            let Some(file) = self.files.get_mut(id).filter(|f| f.is_released()) else {
+            let Some(file) = self.get_mut(id).filter(|f| f.is_released()) else {
                 continue;
             };
             if let Err(why) = file.restore_text() {
@@ -527,15 +554,15 @@ impl SourceMap {
     }
 
     pub fn len(&self) -> usize {
-        self.files.len()
+        self.len
     }
 
     pub fn is_empty(&self) -> bool {
-        self.files.is_empty()
+        self.len == 0
     }
 
     pub fn name(&self, id: FileId) -> &str {
-        self.files.get(id).map_or("<unknown>", |f| f.name.as_str())
+        self.get(id).map_or("<unknown>", |f| f.name.as_str())
     }
 
     pub fn start(&self, span: Span) -> Position {
@@ -1665,11 +1692,32 @@ mod tests {
         );
         let mut sources = SourceMap::default();
         sources.push(file);
-        sources.files[0].release_text();
+        sources.get_mut(0).expect("pushed").release_text();
         std::fs::remove_file(&path).expect("removed");
         let notices = sources.restore_texts([0, 0, 7]);
         assert_eq!(notices.len(), 1, "{notices:?}");
         assert!(notices[0].starts_with("main.tf: "), "{notices:?}");
+    }
+
+    #[test]
+    fn files_appended_in_lists_are_found_by_their_ids_in_order() {
+        let file =
+            |name: &str| SourceFile::new(PathBuf::from(name), name.to_string(), String::new());
+        let mut sources = SourceMap::default();
+        assert_eq!(sources.push(file("first")), 0);
+        sources.append(vec![file("a"), file("b")]);
+        sources.append(Vec::new());
+        sources.append(vec![file("c"), file("d"), file("e")]);
+        assert_eq!(sources.push(file("last")), 6);
+        let names: Vec<&str> = sources.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["first", "a", "b", "c", "d", "e", "last"]);
+        assert_eq!(sources.len(), 7);
+        for (id, expected) in names.iter().enumerate() {
+            assert_eq!(sources.name(id), *expected);
+        }
+        assert!(sources.get(7).is_none() && sources.get(usize::MAX).is_none());
+        assert_eq!(sources.name(usize::MAX), "<unknown>");
+        assert!(SourceMap::default().get(0).is_none());
     }
 
     #[test]

@@ -466,7 +466,6 @@ pub fn apply_to_scan(
     let named_elsewhere = !glob_base.is_working_directory();
     let glob_names: Vec<String> = match named_elsewhere && config_suppressions.iter().any(by_path) {
         true => sources
-            .files()
             .iter()
             .map(|file| glob_base.name(&file.path).unwrap_or_default())
             .collect(),
@@ -480,7 +479,7 @@ pub fn apply_to_scan(
         !options.configuration_directory_scanned && config_suppressions.iter().any(by_path);
     let unjudged: HashSet<Span> = match judged_by_what_was_read {
         true => {
-            let names_read: Vec<&str> = (0..sources.files().len()).map(name).collect();
+            let names_read: Vec<&str> = (0..sources.len()).map(name).collect();
             entries_for_files_not_read(&config_suppressions, &names_read, options.paths_scanned)
                 .collect()
         }

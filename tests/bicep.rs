@@ -747,7 +747,6 @@ fn a_bicep_file_given_by_name_reads_only_the_files_of_its_directory_that_it_take
         let scan = scan(&dir.path().join(name));
         let mut read: Vec<String> = scan
             .sources
-            .files()
             .iter()
             .filter_map(|f| Some(f.path.file_name()?.to_string_lossy().into_owned()))
             .collect();

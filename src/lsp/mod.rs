@@ -557,13 +557,12 @@ impl Server {
         // A parameters file paired explicitly is read a second time, for its template.
         let ids: Vec<FileId> = scan
             .sources
-            .files()
             .iter()
             .enumerate()
             .filter(|(_, f)| f.path == path)
             .map(|(id, _)| id)
             .collect();
-        let Some(file) = ids.first().and_then(|&id| scan.sources.files().get(id)) else {
+        let Some(file) = ids.first().and_then(|&id| scan.sources.get(id)) else {
             return Vec::new();
         };
         let is_this = |span_file: FileId| ids.contains(&span_file);
@@ -794,7 +793,7 @@ fn read_together(a: &Path, b: &Path) -> bool {
 /// The files a scan read, absolute, with their directories.
 fn files_read(scan: &Scan) -> HashSet<PathBuf> {
     let mut read = HashSet::new();
-    for file in scan.sources.files() {
+    for file in scan.sources.iter() {
         let path = std::path::absolute(&file.path).unwrap_or_else(|_| file.path.clone());
         let path = crate::source::normalize(&path);
         if let Some(dir) = path.parent() {

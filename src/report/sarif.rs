@@ -15,7 +15,7 @@ use serde_sarif::sarif::{
 
 use crate::findings::{InputError, Scan};
 use crate::rules::{Finding, Level, RuleMeta};
-use crate::source::Span;
+use crate::source::{SourceFile, Span};
 use crate::suppress::Suppressed;
 
 use super::json_text;
@@ -46,7 +46,7 @@ impl<'a> Report<'a> {
     /// Locations are relative to the git top-level of the scanned files, else to the working
     /// directory, whatever form the paths were given in.
     fn new(scan: &'a Scan) -> Report<'a> {
-        let first = scan.sources.files().first().map(|file| file.path.as_path());
+        let first = scan.sources.get(0).map(|file| file.path.as_path());
         let repository = repository::locate(first.unwrap_or(Path::new(".")));
         let root = match &repository {
             Some(found) => found.root.clone(),
@@ -54,10 +54,9 @@ impl<'a> Report<'a> {
         };
         let working_directory = std::env::current_dir().unwrap_or_default();
         let pointed_at = files_results_point_into(scan);
-        let artifacts_json = scan
-            .sources
-            .files()
-            .par_iter()
+        let files: Vec<&SourceFile> = scan.sources.iter().collect();
+        let artifacts_json = files
+            .into_par_iter()
             .zip(pointed_at)
             .map(|(file, pointed_at)| {
                 let location = pointed_at.then(|| artifact(&root, &working_directory, &file.path));
@@ -74,7 +73,7 @@ impl<'a> Report<'a> {
     }
 
     fn artifact_of(&self, span: Span) -> ArtifactLocation {
-        let path = match self.scan.sources.files().get(span.file) {
+        let path = match self.scan.sources.get(span.file) {
             Some(file) => file.path.as_path(),
             None => Path::new(self.scan.sources.name(span.file)),
         };
@@ -93,7 +92,7 @@ impl<'a> Report<'a> {
 
 /// Which files the results (findings, suppressed or not) point into, by file id.
 fn files_results_point_into(scan: &Scan) -> Vec<bool> {
-    let mut pointed_at = vec![false; scan.sources.files().len()];
+    let mut pointed_at = vec![false; scan.sources.len()];
     let findings = scan
         .findings
         .iter()
