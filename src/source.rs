@@ -160,13 +160,22 @@ fn template_exists(directory: &Path, stem: &str) -> bool {
 /// `x.parameters.json`, `x.parameters.prod.json`: an ARM parameters file by its name (not a
 /// Terraform file in JSON syntax, `x.parameters.tf.json`).
 pub fn named_as_parameters(path: &Path) -> bool {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_ascii_lowercase())
-        .unwrap_or_default();
-    let terraform = name.ends_with(".tf.json") || name.ends_with(".tfvars.json");
-    name.contains(".parameters.")
-        && (name.ends_with(".json") || name.ends_with(".jsonc"))
+    let Some(name) = path.file_name() else {
+        return false;
+    };
+    // The patterns are ASCII: the bytes of the name compare as its text in lower case does.
+    let name = name.as_encoded_bytes();
+    let ends_with = |suffix: &[u8]| {
+        name.len() >= suffix.len()
+            && name
+                .get(name.len() - suffix.len()..)
+                .is_some_and(|end| end.eq_ignore_ascii_case(suffix))
+    };
+    let infix = b".parameters.";
+    let terraform = ends_with(b".tf.json") || ends_with(b".tfvars.json");
+    name.windows(infix.len())
+        .any(|part| part.eq_ignore_ascii_case(infix))
+        && (ends_with(b".json") || ends_with(b".jsonc"))
         && !terraform
 }
 
@@ -1697,6 +1706,58 @@ mod tests {
         let notices = sources.restore_texts([0, 0, 7]);
         assert_eq!(notices.len(), 1, "{notices:?}");
         assert!(notices[0].starts_with("main.tf: "), "{notices:?}");
+    }
+
+    #[test]
+    fn parameters_files_are_told_by_their_names_in_any_case() {
+        // The name in lower case, as text.
+        let by_lowercase_text = |path: &Path| {
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().to_ascii_lowercase())
+                .unwrap_or_default();
+            let terraform = name.ends_with(".tf.json") || name.ends_with(".tfvars.json");
+            name.contains(".parameters.")
+                && (name.ends_with(".json") || name.ends_with(".jsonc"))
+                && !terraform
+        };
+        let mut names: Vec<std::ffi::OsString> = [
+            "main.parameters.json",
+            "Main.PARAMETERS.Prod.JSON",
+            "a.parameters.jsonc",
+            "x.parameters.tf.json",
+            "x.Parameters.TFVARS.json",
+            "parameters.json",
+            ".parameters.json",
+            "a.parameters.",
+            "a.parameters.yaml",
+            "dir/x.parameters.json",
+            "x.parameters.json/",
+            "a.json",
+            "",
+            "..",
+            "/",
+        ]
+        .iter()
+        .map(std::ffi::OsString::from)
+        .collect();
+        #[cfg(unix)]
+        {
+            use std::os::unix::ffi::OsStrExt;
+            names.push(std::ffi::OsStr::from_bytes(b"\xff.parameters.json").to_os_string());
+            names.push(std::ffi::OsStr::from_bytes(b"a.parameters.\xffjson").to_os_string());
+        }
+        let mut told = 0;
+        for name in &names {
+            let path = Path::new(name);
+            assert_eq!(
+                named_as_parameters(path),
+                by_lowercase_text(path),
+                "{name:?}"
+            );
+            told += usize::from(named_as_parameters(path));
+        }
+        assert_eq!(told, 6 + usize::from(cfg!(unix)));
     }
 
     #[test]
