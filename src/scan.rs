@@ -1651,22 +1651,28 @@ mod tests {
     fn part(id: &str, handoff: &str) -> Unit {
         Unit {
             id: id.to_string(),
-            handoffs: vec![(RegistryRef::Name(handoff.to_string()), String::new())],
-            caller: (handoff == "b2").then(|| "caller".to_string()),
+            calls: Some(Box::new(crate::model::CallLinks {
+                handoffs: vec![(RegistryRef::Name(handoff.to_string()), String::new())],
+                caller: (handoff == "b2").then(|| "caller".to_string()),
+                ..crate::model::CallLinks::default()
+            })),
             ..Unit::default()
         }
     }
 
     fn described(units: &[Unit]) -> Vec<(String, Vec<String>, Option<String>)> {
         let names = |unit: &Unit| {
-            let handoffs = unit.handoffs.iter();
+            let handoffs = unit.handoffs().iter();
             let name = |(link, _): &(RegistryRef, String)| match link {
                 RegistryRef::Name(name) => name.clone(),
                 _ => String::new(),
             };
             handoffs.map(name).collect()
         };
-        let describe = |unit: &Unit| (unit.id.clone(), names(unit), unit.caller.clone());
+        let describe = |unit: &Unit| {
+            let caller = unit.caller().map(str::to_string);
+            (unit.id.clone(), names(unit), caller)
+        };
         units.iter().map(describe).collect()
     }
 

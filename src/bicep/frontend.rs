@@ -811,7 +811,7 @@ fn note_unread(
             .iter()
             .any(|r| r.is_registry() && &r.address == registry)
         {
-            unit.handoffs.push((
+            unit.calls_mut().handoffs.push((
                 RegistryRef::Address(registry.clone()),
                 format!("module `{}`", module.symbol),
             ));

@@ -225,8 +225,8 @@ pub fn link<'a>(
         .iter()
         .copied()
         .filter_map(|unit| {
-            let caller = unit.caller.as_deref()?;
-            Some((unit.id.as_str(), (caller, unit.input_links.as_slice())))
+            let caller = unit.caller()?;
+            Some((unit.id.as_str(), (caller, unit.input_links())))
         })
         .collect();
     let linker = Linker {
@@ -236,7 +236,7 @@ pub fn link<'a>(
         callers: &callers,
     };
     for &unit in units {
-        for (link, call) in &unit.handoffs {
+        for (link, call) in unit.handoffs() {
             for slot in linker.resolve(Some(link), &unit.id, 0) {
                 if let Some(view) = registries.get_mut(slot) {
                     view.handed_to.push(call);

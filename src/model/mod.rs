@@ -222,6 +222,13 @@ pub struct Unit {
     /// Inline suppression directives written in the unit's files, including those that could
     /// not be read.
     pub directives: Vec<directives::Directive>,
+    /// How the unit is linked to module calls; `None` for most units, which are not.
+    pub calls: Option<Box<CallLinks>>,
+}
+
+/// How a unit is linked to module calls: apart from the unit, which most units do not need.
+#[derive(Debug, Clone, Default)]
+pub struct CallLinks {
     /// A called Terraform module: the unit of its caller.
     pub caller: Option<String>,
     /// A called Terraform module: the registries its inputs refer to in the caller (by input).
@@ -237,9 +244,39 @@ impl Unit {
         self.outputs.extend(other.outputs);
         self.inputs.extend(other.inputs);
         self.directives.extend(other.directives);
-        self.input_links.extend(other.input_links);
-        self.handoffs.extend(other.handoffs);
-        self.caller = self.caller.take().or(other.caller);
+        if let Some(other) = other.calls {
+            let calls = self.calls_mut();
+            calls.input_links.extend(other.input_links);
+            calls.handoffs.extend(other.handoffs);
+            calls.caller = calls.caller.take().or(other.caller);
+        }
+    }
+
+    /// A called Terraform module: the unit of its caller.
+    pub fn caller(&self) -> Option<&str> {
+        self.calls.as_ref()?.caller.as_deref()
+    }
+
+    /// A called Terraform module: the registries its inputs refer to in the caller (by input).
+    pub fn input_links(&self) -> &[(String, RegistryRef)] {
+        self.calls.as_ref().map_or(&[], |calls| &calls.input_links)
+    }
+
+    /// Registries handed to module calls that could not be read, with a description of each.
+    pub fn handoffs(&self) -> &[(RegistryRef, String)] {
+        self.calls.as_ref().map_or(&[], |calls| &calls.handoffs)
+    }
+
+    /// The unit's links to module calls, made empty when it has none yet.
+    pub fn calls_mut(&mut self) -> &mut CallLinks {
+        self.calls.get_or_insert_with(Box::default)
+    }
+
+    /// Sets the registries handed to calls that could not be read, when there are any.
+    pub fn set_handoffs(&mut self, handoffs: Vec<(RegistryRef, String)>) {
+        if !handoffs.is_empty() || self.calls.is_some() {
+            self.calls_mut().handoffs = handoffs;
+        }
     }
 }
 
@@ -382,6 +419,31 @@ impl Resource {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_unit_holds_call_links_only_when_it_has_some() {
+        // Every template and module has a unit, copied as the scan joins them: most have no
+        // links to module calls, and hold a pointer for them.
+        assert!(std::mem::size_of::<Unit>() <= 112);
+        let mut unit = Unit::default();
+        unit.set_handoffs(Vec::new());
+        assert!(unit.calls.is_none());
+        assert!(unit.caller().is_none() && unit.input_links().is_empty());
+        let handoff = (RegistryRef::Name("acr".into()), "module `m`".to_string());
+        let mut called = Unit::default();
+        called.calls_mut().caller = Some("root".into());
+        called.set_handoffs(vec![handoff.clone()]);
+        unit.merge(called);
+        assert_eq!(unit.caller(), Some("root"));
+        assert_eq!(unit.handoffs().len(), 1);
+        let mut caller_kept = Unit::default();
+        caller_kept.calls_mut().caller = Some("first".into());
+        caller_kept.merge(unit);
+        assert_eq!(caller_kept.caller(), Some("first"));
+        assert_eq!(caller_kept.handoffs().len(), 1);
+        caller_kept.set_handoffs(Vec::new());
+        assert!(caller_kept.handoffs().is_empty());
+    }
 
     #[test]
     fn arm_types_are_known_whatever_their_case() {

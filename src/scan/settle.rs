@@ -114,8 +114,10 @@ pub(super) fn settle_part(
     for unit in &mut output.units {
         unit.inputs = Vec::new();
         unit.outputs = Vec::new();
-        unit.input_links = Vec::new();
-        unit.handoffs = Vec::new();
+        if let Some(calls) = &mut unit.calls {
+            calls.input_links = Vec::new();
+            calls.handoffs = Vec::new();
+        }
     }
     (output, Some(settled))
 }

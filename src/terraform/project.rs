@@ -12,7 +12,7 @@ use super::eval::TfValue;
 use super::module::{
     Binding, CalledModule, CalledOutputs, FileAccess, GivenValue, ModuleFile, tfvars_values,
 };
-use crate::model::{Node, RegistryRef, Resource, Unit, Value, azd};
+use crate::model::{CallLinks, Node, RegistryRef, Resource, Unit, Value, azd};
 use crate::source::{self, FileId, SourceFile, Span, normalize};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -199,7 +199,8 @@ pub fn evaluate_directory<'s>(
         let name = sources(span.file).map_or_else(String::new, |s| s.name.clone());
         reader.out.errors.push((name, Some(span), message));
     }
-    result.unit.handoffs = follow_calls(&result.calls, &calls, &mut reader);
+    let handoffs = follow_calls(&result.calls, &calls, &mut reader);
+    result.unit.set_handoffs(handoffs);
     evaluated.resources.extend(result.resources);
     evaluated.units.push(result.unit);
     evaluated.secrets.extend(result.secrets);
@@ -289,9 +290,12 @@ fn follow_calls(
                 );
             out.errors.push((name, Some(span), message));
         }
-        result.unit.caller = Some(instance.unit.clone());
-        result.unit.input_links = call.links.clone();
-        result.unit.handoffs = follow_calls(&result.calls, &calls, reader);
+        let handoffs = follow_calls(&result.calls, &calls, reader);
+        *result.unit.calls_mut() = CallLinks {
+            caller: Some(instance.unit.clone()),
+            input_links: call.links.clone(),
+            handoffs,
+        };
         let out = &mut *reader.out;
         out.resources.extend(result.resources);
         out.units.push(result.unit);
