@@ -476,9 +476,8 @@ impl SourceFile {
 #[derive(Debug, Default)]
 pub struct SourceMap {
     lists: Vec<Vec<SourceFile>>,
-    /// The id of each list's first file.
-    starts: Vec<FileId>,
-    len: usize,
+    /// Where each file is, by id: its list and its index in the list.
+    places: Vec<(u32, u32)>,
 }
 
 impl SourceMap {
@@ -487,17 +486,19 @@ impl SourceMap {
         if files.is_empty() {
             return;
         }
-        self.starts.push(self.len);
-        self.len += files.len();
+        let list = self.lists.len() as u32;
+        self.places
+            .extend((0..files.len() as u32).map(|index| (list, index)));
         self.lists.push(files);
     }
 
     pub fn push(&mut self, file: SourceFile) -> FileId {
-        let id = self.len;
+        let id = self.places.len();
+        let list = self.lists.len().saturating_sub(1) as u32;
         match self.lists.last_mut() {
             Some(last) => {
+                self.places.push((list, last.len() as u32));
                 last.push(file);
-                self.len += 1;
             }
             None => self.append(vec![file]),
         }
@@ -506,11 +507,8 @@ impl SourceMap {
 
     /// Which list holds the file `id`, and where in it.
     fn place(&self, id: FileId) -> Option<(usize, usize)> {
-        let list = self
-            .starts
-            .partition_point(|&start| start <= id)
-            .checked_sub(1)?;
-        Some((list, id - self.starts.get(list)?))
+        let &(list, index) = self.places.get(id)?;
+        Some((list as usize, index as usize))
     }
 
     pub fn get(&self, id: FileId) -> Option<&SourceFile> {
@@ -563,11 +561,11 @@ impl SourceMap {
     }
 
     pub fn len(&self) -> usize {
-        self.len
+        self.places.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.len == 0
+        self.places.is_empty()
     }
 
     pub fn name(&self, id: FileId) -> &str {
