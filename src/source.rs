@@ -166,10 +166,10 @@ pub fn named_as_parameters(path: &Path) -> bool {
     // The patterns are ASCII: the bytes of the name compare as its text in lower case does.
     let name = name.as_encoded_bytes();
     let ends_with = |suffix: &[u8]| {
-        name.len() >= suffix.len()
-            && name
-                .get(name.len() - suffix.len()..)
-                .is_some_and(|end| end.eq_ignore_ascii_case(suffix))
+        let start = name.len().checked_sub(suffix.len());
+        start
+            .and_then(|start| name.get(start..))
+            .is_some_and(|end| end.eq_ignore_ascii_case(suffix))
     };
     let infix = b".parameters.";
     let terraform = ends_with(b".tf.json") || ends_with(b".tfvars.json");

@@ -470,17 +470,6 @@ pub struct Results {
 }
 
 impl Results {
-    /// Every place the results point at: their findings' labels, uses and declarations, and
-    /// where the unknown results are, and the not-applicable ones when `not_applicable`.
-    pub fn spans(&self, not_applicable: bool) -> impl Iterator<Item = Span> + '_ {
-        let findings = self.findings.iter().flat_map(|finding| finding.places());
-        let not_applicable = self.not_applicable.iter().filter(move |_| not_applicable);
-        let undecided = self.unknown.iter().chain(not_applicable);
-        findings.chain(undecided.map(|result| result.span))
-    }
-}
-
-impl Results {
     /// The results of `outcomes`, without the room left for more: they are kept to the end.
     fn kept(outcomes: Outcomes) -> Self {
         let mut results = Results::from(outcomes);
@@ -488,6 +477,15 @@ impl Results {
         results.not_applicable.shrink_to_fit();
         results.unknown.shrink_to_fit();
         results
+    }
+
+    /// Every place the results point at: their findings' labels, uses and declarations, and
+    /// where the unknown results are, and the not-applicable ones when `not_applicable`.
+    pub fn spans(&self, not_applicable: bool) -> impl Iterator<Item = Span> + '_ {
+        let findings = self.findings.iter().flat_map(|finding| finding.places());
+        let not_applicable = self.not_applicable.iter().filter(move |_| not_applicable);
+        let undecided = self.unknown.iter().chain(not_applicable);
+        findings.chain(undecided.map(|result| result.span))
     }
 }
 
