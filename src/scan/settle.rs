@@ -133,8 +133,12 @@ pub(super) fn release_unused_texts(
     settled: &[(usize, Box<Settled>)],
     not_applicable_shown: bool,
 ) {
-    let checked = |unit: &Unit| settled.iter().any(|(_, part)| part.unit == unit.id);
-    if settled.is_empty() || !output.resources.is_empty() || !output.units.iter().all(checked) {
+    if settled.is_empty() || !output.resources.is_empty() {
+        return;
+    }
+    let settled_units: HashSet<&str> = settled.iter().map(|(_, part)| part.unit.as_str()).collect();
+    let checked = |unit: &Unit| settled_units.contains(unit.id.as_str());
+    if !output.units.iter().all(checked) {
         return;
     }
     let outcomes = settled.iter().flat_map(|(_, part)| {
